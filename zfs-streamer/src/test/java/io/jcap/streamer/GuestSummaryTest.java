@@ -1,0 +1,39 @@
+package io.jcap.streamer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.model.Sha256;
+import org.junit.jupiter.api.Test;
+
+class GuestSummaryTest {
+    private static final StreamStats SENT = new StreamStats(3, 1024, 0xdeadbeefL, Sha256.of(new byte[0]));
+
+    @Test
+    void parse_okLine_readsFields() throws StreamException {
+        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1024 crc32=deadbeef");
+        assertEquals(new GuestSummary(3, 1024, 0xdeadbeefL), s);
+        s.verify(SENT);
+    }
+
+    @Test
+    void parse_errLine_reportsTheGuestsReason() {
+        StreamException e = assertThrows(StreamException.class,
+                () -> GuestSummary.parse("ERR entry '/a/../../etc/x' escapes the image root"));
+        assertEquals("the builder guest refused the stream: entry '/a/../../etc/x' escapes the image root", e.getMessage());
+    }
+
+    @Test
+    void verify_mismatch_namesBothSides() throws StreamException {
+        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1000 crc32=deadbeef");
+        StreamException e = assertThrows(StreamException.class, () -> s.verify(SENT));
+        assertEquals("the builder guest received something else than was sent: sent 3 entries, 1024 bytes, crc32 deadbeef;"
+                + " guest reports 3 entries, 1000 bytes, crc32 deadbeef", e.getMessage());
+    }
+
+    @Test
+    void parse_garbage_isRefused() {
+        StreamException e = assertThrows(StreamException.class, () -> GuestSummary.parse("hello"));
+        assertEquals("the builder guest sent an unreadable summary: 'hello'", e.getMessage());
+    }
+}
