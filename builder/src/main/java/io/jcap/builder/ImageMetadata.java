@@ -1,0 +1,42 @@
+package io.jcap.builder;
+
+import io.jcap.model.Sha256;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the image repository records beside an image file.
+ *
+ * @param inputsDigest digest of everything the image was built from (package file, files, kernel,
+ *     settings): an unchanged digest lets a rebuild reuse the image
+ * @param streamDigest SHA-256 of the cpio stream sent into the builder guest
+ * @param cmdline the command line the image runs
+ */
+public record ImageMetadata(
+        String name,
+        Instant created,
+        Sha256 inputsDigest,
+        Sha256 streamDigest,
+        String kernel,
+        Sha256 kernelSha256,
+        String cmdline,
+        String fs,
+        long virtualSize,
+        long diskSize,
+        Sha256 imageSha256,
+        String accelerator) {
+
+    public ImageMetadata {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(inputsDigest, "inputsDigest");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(imageSha256, "imageSha256");
+    }
+
+    /** The same metadata under another name (an image stored again under a new name). */
+    public ImageMetadata withName(String newName) {
+        return new ImageMetadata(newName, created, inputsDigest, streamDigest, kernel, kernelSha256, cmdline, fs,
+                virtualSize, diskSize, imageSha256, accelerator);
+    }
+}

@@ -1,0 +1,109 @@
+package io.jcap.cli;
+
+import io.jcap.model.EventSink;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Renders library events on standard error: a live progress bar on a terminal, plain lines
+ * otherwise (CI, {@code TERM=dumb}, redirected output), so that standard output carries only
+ * what a command produces (an application's console, JSON).
+ */
+final class ConsoleEvents implements EventSink {
+    private static final int BAR_WIDTH = 30;
+    private static final long REDRAW_NANOS = 100_000_000L;
+
+    private final PrintWriter err;
+    private final boolean live;
+    private final boolean verbose;
+    private String task;
+    private long lastDraw;
+    private int lastQuarter = -1;
+    private boolean barOnScreen;
+
+    ConsoleEvents(PrintWriter err, boolean verbose) {
+        this(err, System.console() != null && !"dumb".equals(System.getenv("TERM"))
+                && !"true".equals(System.getenv("CI")), verbose);
+    }
+
+    ConsoleEvents(PrintWriter err, boolean live, boolean verbose) {
+        this.err = err;
+        this.live = live;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public synchronized void log(Level level, String message) {
+        if (level == Level.DEBUG && !verbose) {
+            return;
+        }
+        clearBar();
+        err.println((level == Level.WARN ? "warning: " : "") + message);
+        err.flush();
+    }
+
+    @Override
+    public synchronized void progress(String name, long done, long total) {
+        if (!name.equals(task)) {
+            task = name;
+            lastQuarter = -1;
+            lastDraw = 0;
+        }
+        boolean finished = total >= 0 && done >= total;
+        if (live) {
+            long now = System.nanoTime();
+            if (!finished && now - lastDraw < REDRAW_NANOS) {
+                return;
+            }
+            lastDraw = now;
+            err.print("\r" + bar(name, done, total) + "\u001b[K");
+            barOnScreen = true;
+            if (finished) {
+                err.println();
+                barOnScreen = false;
+                task = null;
+            }
+            err.flush();
+            return;
+        }
+        int quarter = total > 0 ? (int) Math.min(4, done * 4 / total) : 0;
+        if (quarter != lastQuarter) {
+            lastQuarter = quarter;
+            err.println(name + ": " + (total > 0 ? quarter * 25 + "% of " + human(total) : human(done)));
+            err.flush();
+        }
+        if (finished) {
+            task = null;
+        }
+    }
+
+    private void clearBar() {
+        if (barOnScreen) {
+            err.print("\r\u001b[K");
+            barOnScreen = false;
+        }
+    }
+
+    static String bar(String name, long done, long total) {
+        if (total <= 0) {
+            return name + " " + human(done);
+        }
+        int filled = (int) (BAR_WIDTH * Math.min(done, total) / total);
+        return String.format(Locale.ROOT, "%s [%s%s] %3d%% %s/%s", name, "#".repeat(filled),
+                " ".repeat(BAR_WIDTH - filled), done * 100 / total, human(done), human(total));
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+}

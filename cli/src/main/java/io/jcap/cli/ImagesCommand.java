@@ -1,0 +1,68 @@
+package io.jcap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.builder.ImageMetadata;
+import io.jcap.builder.ImageRepository;
+import io.jcap.builder.JcapHome;
+import io.jcap.model.JcapException;
+import java.io.PrintWriter;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "images", description = "List the images in the local repository.")
+final class ImagesCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the images as JSON, with the path of each image file.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JcapException {
+        List<ImageRepository.StoredImage> images = new ImageRepository(JcapHome.fromEnvironment().images()).list();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ArrayNode array = mapper.createArrayNode();
+            for (ImageRepository.StoredImage image : images) {
+                ImageMetadata m = image.metadata();
+                ObjectNode node = array.addObject();
+                node.put("name", m.name());
+                node.put("path", image.file().toString());
+                node.put("diskSize", m.diskSize());
+                node.put("virtualSize", m.virtualSize());
+                node.put("created", m.created().toString());
+                node.put("kernel", m.kernel());
+                node.put("kernelSha256", m.kernelSha256() == null ? null : m.kernelSha256().hex());
+                node.put("cmdline", m.cmdline());
+                node.put("fs", m.fs());
+                node.put("imageSha256", m.imageSha256().hex());
+                node.put("streamDigest", m.streamDigest() == null ? null : m.streamDigest().hex());
+            }
+            try {
+                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new JcapException("could not render images as JSON: " + e.getMessage(), e);
+            }
+            return 0;
+        }
+        String format = "%-24s %10s %10s  %-16s  %s%n";
+        out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL");
+        for (ImageRepository.StoredImage image : images) {
+            ImageMetadata m = image.metadata();
+            out.printf(format, m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
+                    CREATED.format(m.created()), m.kernel());
+        }
+        return 0;
+    }
+}

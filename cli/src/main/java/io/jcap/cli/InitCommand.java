@@ -1,0 +1,71 @@
+package io.jcap.cli;
+
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "init", description = "Write a commented Capstanfile for a native or a Java application.")
+final class InitCommand implements Callable<Integer> {
+    enum Runtime { native_, java;
+
+        @Override
+        public String toString() {
+            return this == native_ ? "native" : "java";
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "DIR",
+            description = "Project folder (default: the current folder).")
+    Path dir;
+
+    @Option(names = "--runtime", defaultValue = "native", converter = RuntimeConverter.class,
+            description = "native (a program and its libraries) or java (a jar or main class). Default: ${DEFAULT-VALUE}.")
+    Runtime runtime;
+
+    @Option(names = "--force", description = "Overwrite an existing Capstanfile.")
+    boolean force;
+
+    @Override
+    public Integer call() throws JcapException {
+        Path file = dir.resolve("Capstanfile");
+        if (Files.exists(file) && !force) {
+            throw new JcapException(file + " already exists (use --force to overwrite it)");
+        }
+        String template = "capstanfile-" + runtime + ".yaml";
+        try (InputStream in = InitCommand.class.getResourceAsStream(template)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + template);
+            }
+            Files.createDirectories(dir);
+            Files.write(file, in.readAllBytes());
+        } catch (IOException e) {
+            throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
+        }
+        spec.commandLine().getOut().println("wrote " + file + " (" + runtime + " application); edit it, then run: jcap build "
+                + dir);
+        return 0;
+    }
+
+    static final class RuntimeConverter implements picocli.CommandLine.ITypeConverter<Runtime> {
+        @Override
+        public Runtime convert(String value) {
+            return switch (value) {
+                case "native" -> Runtime.native_;
+                case "java" -> Runtime.java;
+                default -> throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a runtime: use native or java");
+            };
+        }
+    }
+}

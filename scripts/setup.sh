@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the system packages jcap needs on a Debian machine: quiet, idempotent, and fast when
+# everything is already there. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless maven          # build jcap
+  qemu-system-x86 qemu-utils             # boot builder and application VMs, qemu-img
+  musl-tools                             # compile the static guest init and the C examples
+  e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
+  busybox-static cpio                    # debugging guests by hand
+  python3 curl                           # test clients
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  case "$p" in \#*) continue ;; esac
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+lists_fresh() {
+  # apt-get download of the kernel needs package lists that know it.
+  apt-cache policy linux-image-cloud-amd64 2>/dev/null | grep -q 'Candidate: [0-9]'
+}
+
+if [ ${#missing[@]} -gt 0 ] || ! lists_fresh; then
+  echo "setup: installing ${missing[*]:-(package lists only)}" >&2
+  $sudo apt-get update -qq
+  if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi

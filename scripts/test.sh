@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up this machine and runs every test, unit and integration (real QEMU guests). CI runs this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+bin/jcap kernels pull linux
+mvn -B -ntp verify
