@@ -93,13 +93,19 @@ final class CapstanfileMapper {
         return list.isArray() ? words : List.of();
     }
 
-    private static Optional<String> rpmBase(JsonNode node) {
+    private Optional<String> rpmBase(JsonNode node) {
         if (node.isTextual()) {
             return Optional.of(node.textValue());
         }
-        // Capstan's object form names the file Capstan downloads: name-version-release.arch.rpm
-        return node.isObject() ? Optional.of(node.path("name").asText() + "-" + node.path("version").asText() + "-"
-                + node.path("release").asText() + "." + node.path("arch").asText()) : Optional.empty();
+        if (!node.isObject()) {
+            return Optional.empty();
+        }
+        // Capstan's map form names the package file: name-version-release.arch (.rpm). Versions
+        // are taken as written, so an unquoted 5.10 stays 5.10.
+        YamlPath at = at("rpm-base");
+        Function<String, String> part = key -> yaml.scalarText(at.key(key)).orElse("");
+        return Optional.of(part.apply("name") + "-" + part.apply("version") + "-" + part.apply("release")
+                + "." + part.apply("arch"));
     }
 
     private Optional<ByteSize> size(JsonNode node, YamlPath at) {

@@ -26,6 +26,7 @@ final class LocatedYaml {
 
     private final Map<YamlPath, Position> keys = new HashMap<>();
     private final Map<YamlPath, Position> values = new HashMap<>();
+    private final Map<YamlPath, String> scalarTexts = new HashMap<>();
     private final List<Finding> findings = new ArrayList<>();
     private JsonNode root;
 
@@ -62,6 +63,9 @@ final class LocatedYaml {
     private JsonNode readValue(YAMLParser parser, YamlPath path) throws IOException {
         values.put(path, position(parser.currentTokenLocation()));
         JsonToken token = parser.currentToken();
+        if (token.isScalarValue()) {
+            scalarTexts.put(path, parser.getText());
+        }
         switch (token) {
             case START_OBJECT:
                 return readMap(parser, path);
@@ -130,6 +134,11 @@ final class LocatedYaml {
     /** Things wrong with the YAML itself that still leave a usable tree (duplicate keys, aliases). */
     List<Finding> findings() {
         return List.copyOf(findings);
+    }
+
+    /** A scalar as written in the file ({@code 5.10} stays "5.10", not the number 5.1). */
+    Optional<String> scalarText(YamlPath path) {
+        return Optional.ofNullable(scalarTexts.get(path));
     }
 
     /** Where the value at {@code path} starts; for a missing node, the nearest ancestor's value. */
