@@ -41,7 +41,7 @@ final class SchemaMessages {
                         ? "key '" + name + "' is not allowed: " + message.getArguments()[1]
                         : quote(name) + " is not " + expected);
             default:
-                return new Finding(path, yaml.valuePosition(path), badValue(message, owner));
+                return new Finding(path, yaml.valuePosition(path), badValue(message, owner, describe(path, message)));
         }
     }
 
@@ -57,7 +57,16 @@ final class SchemaMessages {
                 .orElseGet(() -> text + " (known keys: " + String.join(", ", known) + ")");
     }
 
-    private static String badValue(ValidationMessage message, JsonNode owner) {
+    /** The value as written: {@code yes} rather than the boolean YAML made of it. */
+    private String describe(YamlPath path, ValidationMessage message) {
+        JsonNode value = message.getInstanceNode();
+        if (value != null && (value.isNumber() || value.isBoolean())) {
+            return yaml.scalarText(path).orElseGet(value::asText);
+        }
+        return describe(value);
+    }
+
+    private static String badValue(ValidationMessage message, JsonNode owner, String value) {
         String expected = owner.path("x-expected").asText("");
         if (expected.isEmpty()) {
             // No phrase in the schema: fall back to the validator's words without its path prefix.
@@ -65,7 +74,7 @@ final class SchemaMessages {
             int colon = raw.indexOf(": ");
             return colon >= 0 ? raw.substring(colon + 2) : raw;
         }
-        String text = describe(message.getInstanceNode()) + " is not " + expected;
+        String text = value + " is not " + expected;
         JsonNode allowed = owner.path("enum");
         if (allowed.isArray() && allowed.size() > 0) {
             List<String> words = new ArrayList<>();
