@@ -26,8 +26,8 @@ public record PortMapping(int host, int guest, Protocol protocol) {
     private static final Pattern SYNTAX = Pattern.compile("(?:([0-9]{1,9}):)?([0-9]{1,9})(?:/(tcp|udp))?");
 
     public PortMapping {
-        checkPort("host", host);
         checkPort("guest", guest);
+        checkPort("host", host);
         if (protocol == null) {
             throw new IllegalArgumentException("a port mapping needs a protocol");
         }
