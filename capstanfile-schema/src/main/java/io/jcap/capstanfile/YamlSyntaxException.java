@@ -34,7 +34,12 @@ final class YamlSyntaxException extends Exception {
         JsonLocation location = e.getLocation();
         Position position = location == null ? Position.START
                 : new Position(Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
-        return new YamlSyntaxException(position, "YAML syntax error: " + e.getOriginalMessage().strip());
+        String message = e.getOriginalMessage().strip();
+        if (message.startsWith("Expected a field name")) {
+            // Jackson's words for a list or map used as a key ("? [a]").
+            message = "keys must be plain text, not lists or maps";
+        }
+        return new YamlSyntaxException(position, "YAML syntax error: " + message);
     }
 
     private static Position position(Mark mark) {

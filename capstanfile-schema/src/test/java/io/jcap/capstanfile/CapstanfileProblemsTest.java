@@ -262,6 +262,13 @@ class CapstanfileProblemsTest {
     }
 
     @Test
+    void parse_listAsKey_saysKeysArePlainText() throws Exception {
+        project.capstanfile("? [a]\n: 1\n");
+
+        assertEquals("Capstanfile:1:4: YAML syntax error: keys must be plain text, not lists or maps", project.problems());
+    }
+
+    @Test
     void parse_unquotedAmpersand_explainsQuoting() throws Exception {
         project.capstanfile("cmdline: /hello\nfiles:\n  /app/hello: &\n");
 
