@@ -1,0 +1,116 @@
+package io.jcap.capstanfile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a Capstanfile: YAML, checked against {@code capstanfile.schema.json}, then mapped to a
+ * {@link Capstanfile} with the checks a schema cannot make (paths, files that must exist). Every
+ * problem of the file is reported in one {@link CapstanfileException}.
+ *
+ * <pre>{@code
+ * try {
+ *     Capstanfile c = new CapstanfileParser().parse(Path.of("my-app"));
+ * } catch (CapstanfileException e) {
+ *     e.problems().forEach(p -> System.err.println(p));  // Capstanfile:3:1: unknown key ...
+ * }
+ * }</pre>
+ *
+ * Capstan's package format ({@code meta/package.yaml}, {@code meta/run.yaml}) is not read: a
+ * project holding only that gets a problem saying so. Instances are stateless and thread-safe.
+ */
+public final class CapstanfileParser {
+    /** The file name looked for in a project folder. */
+    public static final String FILE_NAME = "Capstanfile";
+
+    private static final List<String> PACKAGE_FILES = List.of("meta/run.yaml", "meta/package.yaml");
+
+    /** Parses {@code projectDir/Capstanfile}. */
+    public Capstanfile parse(Path projectDir) throws CapstanfileException {
+        Path dir = projectDir.toAbsolutePath().normalize();
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            for (String packageFile : PACKAGE_FILES) {
+                if (Files.exists(dir.resolve(packageFile))) {
+                    throw whole(file, Path.of(packageFile), "Capstan's package format (meta/package.yaml, "
+                            + "meta/run.yaml) is not supported yet; write a Capstanfile (see docs/capstanfile.md)");
+                }
+            }
+        }
+        return parse(file, dir);
+    }
+
+    /**
+     * Parses {@code file}; relative host paths in it are resolved against {@code projectDir}.
+     *
+     * @throws CapstanfileException listing every problem, sorted by line
+     */
+    public Capstanfile parse(Path file, Path projectDir) throws CapstanfileException {
+        Path dir = projectDir.toAbsolutePath().normalize();
+        Path absolute = file.toAbsolutePath().normalize();
+        Path shown = absolute.startsWith(dir) ? dir.relativize(absolute) : absolute;
+        String text;
+        try {
+            text = Files.readString(absolute);
+        } catch (NoSuchFileException e) {
+            throw whole(absolute, shown, "not found: write one in " + dir + " (see docs/capstanfile.md)");
+        } catch (CharacterCodingException e) {
+            throw whole(absolute, shown, "is not UTF-8 text");
+        } catch (IOException e) {
+            throw whole(absolute, shown, "cannot be read: " + e);
+        }
+        LocatedYaml yaml;
+        try {
+            yaml = LocatedYaml.read(text);
+        } catch (YamlSyntaxException e) {
+            throw new CapstanfileException(absolute, List.of(new Problem(shown, e.position().line(),
+                    e.position().column(), "", e.getMessage())));
+        }
+        List<Finding> schemaFindings = new ArrayList<>(yaml.findings());
+        schemaFindings.addAll(SchemaCheck.instance().check(yaml));
+        CapstanfileMapper mapper = new CapstanfileMapper(absolute, dir, yaml);
+        Optional<Capstanfile> capstanfile = mapper.map(schemaFindings.isEmpty());
+        if (capstanfile.isPresent()) {
+            return capstanfile.get();
+        }
+        throw new CapstanfileException(absolute, problems(shown, schemaFindings, mapper.findings()));
+    }
+
+    /**
+     * Joins both kinds of findings, sorted by place. A mapping finding at the same node and place
+     * as a schema finding says the same thing again and is left out.
+     */
+    private static List<Problem> problems(Path shown, List<Finding> schema, List<Finding> mapping) {
+        Set<List<Object>> reported = new HashSet<>();
+        schema.forEach(f -> reported.add(List.of(f.path(), f.position())));
+        List<Finding> all = new ArrayList<>(schema);
+        mapping.stream().filter(f -> !reported.contains(List.of(f.path(), f.position()))).forEach(all::add);
+        Set<Problem> problems = new LinkedHashSet<>();
+        all.stream()
+                .map(f -> new Problem(shown, f.position().line(), f.position().column(), f.path().toString(), f.message()))
+                .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column)
+                        .thenComparing(Problem::toString))
+                .forEach(problems::add);
+        return List.copyOf(problems);
+    }
+
+    private static CapstanfileException whole(Path file, Path shown, String message) {
+        return new CapstanfileException(file, List.of(new Problem(shown, 0, 0, "", message)));
+    }
+
+    /** The JSON Schema of Capstanfiles, as bundled; the caller closes the stream. */
+    public static InputStream openSchema() {
+        return CapstanfileParser.class.getResourceAsStream(SchemaCheck.RESOURCE);
+    }
+}

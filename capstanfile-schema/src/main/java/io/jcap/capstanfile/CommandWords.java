@@ -1,0 +1,79 @@
+package io.jcap.capstanfile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Splits a {@code build} string into the words of a command, without a shell. Words are separated
+ * by white space, as in Capstan; in addition, '...' and "..." group words and a backslash escapes
+ * the next character. Shell syntax such as {@code &&} or {@code >} is refused, since no shell
+ * would run it.
+ */
+final class CommandWords {
+    private static final Set<String> SHELL_OPERATORS = Set.of("&&", "||", "|", ";", "&", ">", ">>", "<", "2>&1");
+
+    private CommandWords() {
+    }
+
+    /**
+     * @throws IllegalArgumentException with a message for the user when quotes are unbalanced or
+     *     the command needs a shell
+     */
+    static List<String> split(String command) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        boolean quoted = false;
+        char quote = 0;
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < command.length()
+                        && (command.charAt(i + 1) == '"' || command.charAt(i + 1) == '\\')) {
+                    word.append(command.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    addWord(words, word.toString(), quoted, command);
+                    word.setLength(0);
+                    inWord = false;
+                    quoted = false;
+                }
+            } else {
+                inWord = true;
+                if (c == '\'' || c == '"') {
+                    quote = c;
+                    quoted = true;
+                } else if (c == '\\' && i + 1 < command.length()) {
+                    word.append(command.charAt(++i));
+                    quoted = true;
+                } else {
+                    word.append(c);
+                }
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException(SchemaMessages.quote(command) + " has an unclosed " + quote + " quote");
+        }
+        if (inWord) {
+            addWord(words, word.toString(), quoted, command);
+        }
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("the build command is empty");
+        }
+        return List.copyOf(words);
+    }
+
+    private static void addWord(List<String> words, String word, boolean quoted, String command) {
+        if (!quoted && SHELL_OPERATORS.contains(word)) {
+            throw new IllegalArgumentException(SchemaMessages.quote(command) + " uses shell syntax (" + word
+                    + ") but runs without a shell: write build: [sh, -c, \"" + command.replace("\"", "\\\"") + "\"]");
+        }
+        words.add(word);
+    }
+}

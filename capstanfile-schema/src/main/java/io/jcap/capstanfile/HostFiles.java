@@ -1,0 +1,121 @@
+package io.jcap.capstanfile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.model.GuestPath;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Maps {@code files} and {@code rootfs} to host paths and checks them: guest paths stay inside the
+ * image, relative host paths stay inside the project folder, and what they name exists.
+ */
+final class HostFiles {
+    /** The folder Capstan merges into the image root when {@code rootfs} is not given. */
+    static final String DEFAULT_ROOTFS = "ROOTFS";
+
+    private final Path projectDir;
+    private final LocatedYaml yaml;
+    private final List<Finding> findings;
+
+    HostFiles(Path projectDir, LocatedYaml yaml, List<Finding> findings) {
+        this.projectDir = projectDir;
+        this.yaml = yaml;
+        this.findings = findings;
+    }
+
+    SortedMap<GuestPath, Path> files(JsonNode node) {
+        SortedMap<GuestPath, Path> files = new TreeMap<>();
+        Map<GuestPath, YamlPath> seen = new HashMap<>();
+        YamlPath filesPath = YamlPath.ROOT.key("files");
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            YamlPath at = filesPath.key(entry.getKey());
+            if (!entry.getKey().startsWith("/")) {
+                continue; // the schema reports relative guest paths
+            }
+            GuestPath guest;
+            try {
+                guest = GuestPath.of(entry.getKey());
+            } catch (IllegalArgumentException e) {
+                findings.add(new Finding(filesPath, yaml.keyPosition(at), e.getMessage()));
+                continue;
+            }
+            YamlPath earlier = seen.putIfAbsent(guest, at);
+            if (earlier != null) {
+                findings.add(new Finding(filesPath, yaml.keyPosition(at), "guest path '" + entry.getKey()
+                        + "' is the same as '" + earlier.segments().get(1) + "' (line "
+                        + yaml.keyPosition(earlier).line() + ")"));
+                continue;
+            }
+            if (entry.getValue().isTextual()) {
+                // Capstan's placeholder: '&' stands for the file name of the guest path.
+                String host = entry.getValue().textValue().replace("&", guest.fileName());
+                resolve(host, at).filter(path -> exists(path, host, at)).ifPresent(path -> files.put(guest, path));
+            }
+        }
+        return files;
+    }
+
+    Optional<Path> rootfs(JsonNode node) {
+        YamlPath at = YamlPath.ROOT.key("rootfs");
+        if (node.isMissingNode()) {
+            Path standard = projectDir.resolve(DEFAULT_ROOTFS);
+            return Files.isDirectory(standard) ? Optional.of(standard) : Optional.empty();
+        }
+        if (!node.isTextual()) {
+            return Optional.empty();
+        }
+        String text = node.textValue();
+        return resolve(text, at).filter(path -> {
+            if (!Files.exists(path)) {
+                report(at, "folder " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
+                return false;
+            }
+            if (!Files.isDirectory(path)) {
+                report(at, SchemaMessages.quote(text) + " is a file, not a folder (resolved to " + path + ")");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private Optional<Path> resolve(String text, YamlPath at) {
+        Path path;
+        try {
+            path = Path.of(text);
+        } catch (InvalidPathException e) {
+            report(at, SchemaMessages.quote(text) + " is not a valid host path: " + e.getReason());
+            return Optional.empty();
+        }
+        if (path.isAbsolute()) {
+            return Optional.of(path.normalize());
+        }
+        Path resolved = projectDir.resolve(path).normalize();
+        if (!resolved.startsWith(projectDir)) {
+            report(at, "host path " + SchemaMessages.quote(text) + " leaves the project folder " + projectDir
+                    + ": use a path inside it, or an absolute path");
+            return Optional.empty();
+        }
+        return Optional.of(resolved);
+    }
+
+    private boolean exists(Path path, String text, YamlPath at) {
+        if (Files.exists(path)) {
+            return true;
+        }
+        report(at, "host file " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
+        return false;
+    }
+
+    private void report(YamlPath at, String message) {
+        findings.add(new Finding(at, yaml.valuePosition(at), message));
+    }
+}

@@ -1,0 +1,321 @@
+package io.jcap.capstanfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.model.ExitCode;
+import io.jcap.model.GuestPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Capstanfiles with mistakes: every problem is reported, in one run, at its line and column. */
+class CapstanfileProblemsTest {
+    @TempDir
+    Path temp;
+    ProjectDir project;
+
+    @BeforeEach
+    void setUp() {
+        project = new ProjectDir(temp);
+    }
+
+    @Test
+    void parse_unknownKey_suggestsClosestKey() throws Exception {
+        project.capstanfile("base: cloudius/osv-base\ncmdline: /hello\nmemroy: 1G\n");
+
+        assertEquals("Capstanfile:3:1: unknown key 'memroy': did you mean 'memory'?", project.problems());
+    }
+
+    @Test
+    void parse_unknownKeyWithoutCloseMatch_listsKnownKeys() throws Exception {
+        project.capstanfile("cmdline: /hello\nfoo: 1\n");
+
+        assertEquals("Capstanfile:2:1: unknown key 'foo' (known keys: base, cmdline, build, files, rootfs, "
+                + "rpm-base, kernel, fs, size, memory, cpus, ports, env, runtime)", project.problems());
+    }
+
+    @Test
+    void parse_severalProblems_reportsAllSortedByLine() throws Exception {
+        project.capstanfile("""
+                cmdlin: /hello
+                size: 12Q
+                fs: xfs
+                cpus: 0
+                ports:
+                  - 8080:80
+                  - "70000:80"
+                  - abc
+                  - 8080
+                env:
+                  FOO-BAR: x
+                  DEBUG: 1
+                runtime:
+                  java: {mian: Main}
+                """);
+
+        CapstanfileException e = assertThrows(CapstanfileException.class, project::parse);
+
+        assertEquals("""
+                Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)
+                Capstanfile:1:1: unknown key 'cmdlin': did you mean 'cmdline'?
+                Capstanfile:2:7: size: '12Q' is not a size: use a number with K, M or G (512M, 1G)
+                Capstanfile:3:5: fs: 'xfs' is not a file system type: use ext4, ext2, zfs or rofs
+                Capstanfile:4:7: cpus: 0 is not a number of CPUs from 1 to 64
+                Capstanfile:7:5: ports[1]: host port 70000 is outside 1..65535
+                Capstanfile:8:5: ports[2]: 'abc' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
+                Capstanfile:9:5: ports[3]: host port 8080/tcp is already forwarded by ports[0]
+                Capstanfile:11:3: env: 'FOO-BAR' is not a variable name: letters, digits and _, not starting with a digit (JAVA_OPTS)
+                Capstanfile:12:10: env.DEBUG: 1 is not a string: quote numbers and booleans (DEBUG: "1")
+                Capstanfile:14:10: runtime.java: unknown key 'mian': did you mean 'main'?""", e.getMessage());
+        assertEquals(11, e.problems().size());
+        assertEquals(new Problem(Path.of("Capstanfile"), 7, 5, "ports[1]", "host port 70000 is outside 1..65535"),
+                e.problems().get(5));
+        assertEquals(temp.resolve("Capstanfile"), e.file());
+        assertEquals(ExitCode.FAILURE, e.exitCode());
+    }
+
+    @Test
+    void parse_wrongTypes_saysWhatIsExpected() throws Exception {
+        project.capstanfile("""
+                cmdline: 5
+                base:
+                cpus: two
+                ports: 80
+                env: [A]
+                build: {make: all}
+                files: [hello]
+                """);
+
+        assertEquals("""
+                Capstanfile:1:10: cmdline: 5 is not a command line (/tools/hello.so)
+                Capstanfile:2:6: base: an empty value is not an image name (cloudius/osv-openjdk)
+                Capstanfile:3:7: cpus: 'two' is not a number of CPUs from 1 to 64
+                Capstanfile:4:8: ports: 80 is not a list of port mappings (- 8080:80)
+                Capstanfile:5:6: env: ["A"] is not a map of variable name to value (DEBUG: "1")
+                Capstanfile:6:8: build: {"make":"all"} is not a command (mvn package) or a list of its words ([mvn, package])
+                Capstanfile:7:8: files: ["hello"] is not a map of guest path to host path (/app/hello: hello)""",
+                project.problems());
+    }
+
+    @Test
+    void parse_yamlBooleanWhereStringExpected_quotesValueAsWritten() throws Exception {
+        project.capstanfile("cmdline: /hello\nenv:\n  VERBOSE: yes\n");
+
+        assertEquals("Capstanfile:3:12: env.VERBOSE: yes is not a string: quote numbers and booleans (DEBUG: \"1\")",
+                project.problems());
+    }
+
+    @Test
+    void parse_badSizes_nameTheSyntax() throws Exception {
+        project.capstanfile("cmdline: /hello\nsize: 1T\nmemory: 512\n");
+
+        assertEquals("""
+                Capstanfile:2:7: size: '1T' is not a size: use a number with K, M or G (512M, 1G)
+                Capstanfile:3:9: memory: 512 is not a size: use a number with K, M or G (512M, 1G)""", project.problems());
+    }
+
+    @Test
+    void parse_sizeTooLarge_isReported() throws Exception {
+        project.capstanfile("cmdline: /hello\nsize: 99999999999999999G\n");
+
+        assertEquals("Capstanfile:2:7: size: '99999999999999999G' is too large a size", project.problems());
+    }
+
+    @Test
+    void parse_badPorts_areReportedPerItem() throws Exception {
+        project.capstanfile("cmdline: /hello\nports:\n  - 0\n  - 80:http\n  - 8080:99999\n  - 53/sctp\n");
+
+        assertEquals("""
+                Capstanfile:3:5: ports[0]: 0 is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
+                Capstanfile:4:5: ports[1]: '80:http' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
+                Capstanfile:5:5: ports[2]: guest port 99999 is outside 1..65535
+                Capstanfile:6:5: ports[3]: '53/sctp' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)""",
+                project.problems());
+    }
+
+    @Test
+    void parse_guestPathsEscapingOrRelative_areReportedAtTheKey() throws Exception {
+        project.file("a", "a").capstanfile("""
+                cmdline: /hello
+                files:
+                  /../x: a
+                  /app/../../y: a
+                  app/z: a
+                  /ok: a
+                  /ok/./: a
+                """);
+
+        assertEquals("""
+                Capstanfile:3:3: files: guest path '/../x' escapes the image root
+                Capstanfile:4:3: files: guest path '/app/../../y' escapes the image root
+                Capstanfile:5:3: files: 'app/z' is not an absolute guest path (/app/hello)
+                Capstanfile:7:3: files: guest path '/ok/./' is the same as '/ok' (line 6)""", project.problems());
+    }
+
+    @Test
+    void parse_hostPathLeavingProject_isRefused() throws Exception {
+        project.capstanfile("cmdline: /hello\nfiles:\n  /secret: ../secret\n  /other: sub/../../x\n");
+
+        assertEquals("Capstanfile:3:12: files./secret: host path '../secret' leaves the project folder " + temp
+                + ": use a path inside it, or an absolute path\n"
+                + "Capstanfile:4:11: files./other: host path 'sub/../../x' leaves the project folder " + temp
+                + ": use a path inside it, or an absolute path", project.problems());
+    }
+
+    @Test
+    void parse_absoluteHostPath_isAllowed() throws Exception {
+        Path outside = Files.writeString(Files.createDirectories(temp.resolve("elsewhere")).resolve("tool"), "x");
+        ProjectDir inner = new ProjectDir(Files.createDirectories(temp.resolve("project")));
+        inner.capstanfile("cmdline: /tool\nfiles:\n  /tool: " + outside + "\n");
+
+        assertEquals(Map.of(GuestPath.of("/tool"), outside), inner.parse().files());
+    }
+
+    @Test
+    void parse_missingHostFile_namesKeyAndResolvedPath() throws Exception {
+        project.capstanfile("cmdline: /hello\nfiles:\n  /app/x.bin: missing.bin\n  /app/y.jar: target/&\n");
+
+        assertEquals("Capstanfile:3:15: files./app/x.bin: host file 'missing.bin' does not exist (resolved to "
+                + temp.resolve("missing.bin") + ")\n"
+                + "Capstanfile:4:15: files./app/y.jar: host file 'target/y.jar' does not exist (resolved to "
+                + temp.resolve("target/y.jar") + ")", project.problems());
+    }
+
+    @Test
+    void parse_rootfsMissingOrAFile_isReported() throws Exception {
+        project.capstanfile("cmdline: /hello\nrootfs: nope\n");
+        assertEquals("Capstanfile:2:9: rootfs: folder 'nope' does not exist (resolved to " + temp.resolve("nope") + ")",
+                project.problems());
+
+        project.capstanfile("cmdline: /hello\nrootfs: Capstanfile\n");
+        assertEquals("Capstanfile:2:9: rootfs: 'Capstanfile' is a file, not a folder (resolved to "
+                + temp.resolve("Capstanfile") + ")", project.problems());
+    }
+
+    @Test
+    void parse_missingCmdline_reportsLineAndKey() throws Exception {
+        project.capstanfile("base: cloudius/osv-base\n");
+
+        assertEquals("Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)",
+                project.problems());
+    }
+
+    @Test
+    void parse_missingCmdlineWithNativeOrJavaWithoutMain_isReported() throws Exception {
+        project.capstanfile("runtime: native\n");
+        assertEquals("Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)",
+                project.problems());
+
+        project.capstanfile("runtime:\n  java:\n    classpath: [/app]\n");
+        assertEquals("Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)",
+                project.problems());
+    }
+
+    @Test
+    void parse_missingCmdlineWithJavaMainOrJar_isAccepted() throws Exception {
+        project.capstanfile("runtime:\n  java:\n    main: com.example.Main\n");
+        assertEquals(List.of(), project.parse().build());
+
+        project.capstanfile("runtime: {java: {jar: /app/app.jar}}\n");
+        assertEquals(java.util.Optional.empty(), project.parse().cmdline());
+    }
+
+    @Test
+    void parse_badRuntime_saysWhatIsAccepted() throws Exception {
+        project.capstanfile("cmdline: /hello\nruntime: jvm\n");
+        assertEquals("Capstanfile:2:10: runtime: 'jvm' is not a runtime: native, or one of the maps native: {} and "
+                + "java: {...}", project.problems());
+
+        project.capstanfile("cmdline: /hello\nruntime: {java: {main: 1Main, jar: /../x.jar}}\n");
+        assertEquals("""
+                Capstanfile:2:24: runtime.java.main: '1Main' is not a Java class name (com.example.Main)
+                Capstanfile:2:36: runtime.java.jar: guest path '/../x.jar' escapes the image root""", project.problems());
+    }
+
+    @Test
+    void parse_rpmBaseMapMissingFields_namesEachField() throws Exception {
+        project.capstanfile("cmdline: /hello\nrpm-base:\n  name: ncurses\n  arch: x86_64\n");
+
+        assertEquals("""
+                Capstanfile:3:3: rpm-base: release is required
+                Capstanfile:3:3: rpm-base: version is required""", project.problems());
+    }
+
+    @Test
+    void parse_buildWithShellSyntax_suggestsShellList() throws Exception {
+        project.capstanfile("cmdline: /hello\nbuild: make && strip hello\n");
+
+        assertEquals("Capstanfile:2:8: build: 'make && strip hello' uses shell syntax (&&) but runs without a shell: "
+                + "write build: [sh, -c, \"make && strip hello\"]", project.problems());
+    }
+
+    @Test
+    void parse_yamlSyntaxError_reportsLineAndColumn() throws Exception {
+        project.capstanfile("cmdline: /hello\nfiles:\n  /a: a\n   /b: b\n");
+
+        assertEquals("Capstanfile:4:6: YAML syntax error: mapping values are not allowed here", project.problems());
+    }
+
+    @Test
+    void parse_listAsKey_saysKeysArePlainText() throws Exception {
+        project.capstanfile("? [a]\n: 1\n");
+
+        assertEquals("Capstanfile:1:4: YAML syntax error: keys must be plain text, not lists or maps", project.problems());
+    }
+
+    @Test
+    void parse_unquotedAmpersand_explainsQuoting() throws Exception {
+        project.capstanfile("cmdline: /hello\nfiles:\n  /app/hello: &\n");
+
+        assertEquals("Capstanfile:3:15: YAML syntax error: '&' starts a YAML anchor; write \"&\" in quotes",
+                project.problems());
+    }
+
+    @Test
+    void parse_emptyFile_asksForCmdline() throws Exception {
+        project.capstanfile("");
+        assertEquals("Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)",
+                project.problems());
+
+        project.capstanfile("# nothing yet\n");
+        assertEquals("Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)",
+                project.problems());
+    }
+
+    @Test
+    void parse_notAMap_saysSo() throws Exception {
+        project.capstanfile("- cmdline: /hello\n");
+
+        assertEquals("Capstanfile:1:1: [{\"cmdline\":\"/hello\"}] is not a map of Capstanfile keys (cmdline: /hello)",
+                project.problems());
+    }
+
+    @Test
+    void parse_duplicateKeyAliasAndSecondDocument_areReported() throws Exception {
+        project.capstanfile("base: &b cloudius/osv-base\ncmdline: /a\ncmdline: /b\nkernel: *b\n---\ncmdline: /c\n");
+
+        assertEquals("""
+                Capstanfile:3:1: duplicate key 'cmdline' (first at line 2)
+                Capstanfile:4:9: kernel: YAML aliases (*b) are not supported; write the value out
+                Capstanfile:6:1: a Capstanfile holds one YAML document; remove the second one (after ---)""",
+                project.problems());
+    }
+
+    @Test
+    void parse_noCapstanfile_saysWhereToWriteOne() {
+        assertEquals("Capstanfile: not found: write one in " + temp + " (see docs/capstanfile.md)", project.problems());
+    }
+
+    @Test
+    void parse_capstanPackageLayout_isRefusedAsNotSupportedYet() throws Exception {
+        project.file("meta/run.yaml", "runtime: native\nconfig_set:\n  default:\n    bootcmd: /hello\n");
+
+        assertEquals("meta/run.yaml: Capstan's package format (meta/package.yaml, meta/run.yaml) is not supported yet; "
+                + "write a Capstanfile (see docs/capstanfile.md)", project.problems());
+    }
+}

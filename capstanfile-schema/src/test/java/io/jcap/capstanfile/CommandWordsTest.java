@@ -1,0 +1,38 @@
+package io.jcap.capstanfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandWordsTest {
+    @Test
+    void split_atWhiteSpace_likeCapstan() {
+        assertEquals(List.of("mvn", "-q", "package"), CommandWords.split("  mvn\t-q   package "));
+    }
+
+    @Test
+    void split_quotesGroupWordsAndBackslashEscapes() {
+        assertEquals(List.of("sh", "-c", "make all", "it's", "a\"b"),
+                CommandWords.split("sh -c 'make all' it\\'s \"a\\\"b\""));
+        assertEquals(List.of("echo", ""), CommandWords.split("echo ''"));
+    }
+
+    @Test
+    void split_quotedShellOperator_isAnOrdinaryWord() {
+        assertEquals(List.of("echo", "&&"), CommandWords.split("echo '&&'"));
+    }
+
+    @Test
+    void split_shellOperator_suggestsShellList() {
+        assertEquals("'make > log' uses shell syntax (>) but runs without a shell: write build: [sh, -c, \"make > log\"]",
+                assertThrows(IllegalArgumentException.class, () -> CommandWords.split("make > log")).getMessage());
+    }
+
+    @Test
+    void split_unclosedQuote_isRefused() {
+        assertEquals("'make \"all' has an unclosed \" quote",
+                assertThrows(IllegalArgumentException.class, () -> CommandWords.split("make \"all")).getMessage());
+    }
+}

@@ -1,0 +1,53 @@
+package io.jcap.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GuestPathTest {
+    @Test
+    void of_dotsAndDoubleSlashes_areNormalised() {
+        assertEquals("/a/b/c", GuestPath.of("/a/./b//c").value());
+        assertEquals("/usr/bin/app", GuestPath.of("/usr/lib/../bin/app").value());
+        assertEquals("/app", GuestPath.of("/app/").value());
+        assertEquals("/", GuestPath.of("/a/..").value());
+    }
+
+    @Test
+    void of_pathEscapingRoot_isRefused() {
+        assertEquals("guest path '/../x' escapes the image root",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/../x")).getMessage());
+        assertEquals("guest path '/a/../../x' escapes the image root",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/a/../../x")).getMessage());
+    }
+
+    @Test
+    void of_relativeOrEmptyPath_isRefused() {
+        assertEquals("guest path 'app/x' must be absolute (start with /)",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("app/x")).getMessage());
+        assertEquals("a guest path may not be empty",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("")).getMessage());
+    }
+
+    @Test
+    void constructor_unnormalisedValue_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new GuestPath("/a/./b"));
+    }
+
+    @Test
+    void fileNameParentAndAncestors_followThePath() {
+        GuestPath p = GuestPath.of("/usr/lib/app.so");
+        assertEquals("app.so", p.fileName());
+        assertEquals(GuestPath.of("/usr/lib"), p.parent());
+        assertEquals(List.of(GuestPath.of("/usr"), GuestPath.of("/usr/lib")), p.ancestors());
+        assertEquals(GuestPath.ROOT, GuestPath.ROOT.parent());
+    }
+
+    @Test
+    void resolve_relativeNameEscapingRoot_isRefused() {
+        assertEquals(GuestPath.of("/app/lib/x.jar"), GuestPath.of("/app").resolve("lib/x.jar"));
+        assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/app").resolve("../../x"));
+    }
+}
