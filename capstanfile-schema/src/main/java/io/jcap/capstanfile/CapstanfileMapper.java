@@ -28,8 +28,10 @@ final class CapstanfileMapper {
     private final LocatedYaml yaml;
     private final JsonNode root;
     private final List<Finding> findings = new ArrayList<>();
+    private final boolean checkHostFiles;
 
-    CapstanfileMapper(Path file, Path projectDir, LocatedYaml yaml) {
+    CapstanfileMapper(Path file, Path projectDir, LocatedYaml yaml, boolean checkHostFiles) {
+        this.checkHostFiles = checkHostFiles;
         this.file = file;
         this.projectDir = projectDir;
         this.yaml = yaml;
@@ -43,7 +45,7 @@ final class CapstanfileMapper {
      * @return the Capstanfile, or empty when the schema or this mapping found a problem
      */
     Optional<Capstanfile> map(boolean schemaValid) {
-        HostFiles hostFiles = new HostFiles(projectDir, yaml, findings);
+        HostFiles hostFiles = new HostFiles(projectDir, yaml, findings, checkHostFiles);
         List<String> build = build();
         SortedMap<GuestPath, Path> files = hostFiles.files(root.path("files"));
         Optional<Path> rootfs = hostFiles.rootfs(root.path("rootfs"));

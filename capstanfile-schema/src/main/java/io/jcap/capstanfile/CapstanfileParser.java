@@ -36,6 +36,25 @@ public final class CapstanfileParser {
 
     private static final List<String> PACKAGE_FILES = List.of("meta/run.yaml", "meta/package.yaml");
 
+    private final boolean checkHostFiles;
+
+    /** A parser that also checks that every host file the package file names exists. */
+    public CapstanfileParser() {
+        this(true);
+    }
+
+    private CapstanfileParser(boolean checkHostFiles) {
+        this.checkHostFiles = checkHostFiles;
+    }
+
+    /**
+     * A parser that does not require host files to exist yet: for reading the {@code build}
+     * command that produces them. Everything else is checked as usual.
+     */
+    public static CapstanfileParser beforeBuild() {
+        return new CapstanfileParser(false);
+    }
+
     /** Parses {@code projectDir/Capstanfile}. */
     public Capstanfile parse(Path projectDir) throws CapstanfileException {
         Path dir = projectDir.toAbsolutePath().normalize();
@@ -79,7 +98,7 @@ public final class CapstanfileParser {
         }
         List<Finding> schemaFindings = new ArrayList<>(yaml.findings());
         schemaFindings.addAll(SchemaCheck.instance().check(yaml));
-        CapstanfileMapper mapper = new CapstanfileMapper(absolute, dir, yaml);
+        CapstanfileMapper mapper = new CapstanfileMapper(absolute, dir, yaml, checkHostFiles);
         Optional<Capstanfile> capstanfile = mapper.map(schemaFindings.isEmpty());
         if (capstanfile.isPresent()) {
             return capstanfile.get();

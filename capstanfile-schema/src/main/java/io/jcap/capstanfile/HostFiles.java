@@ -24,8 +24,10 @@ final class HostFiles {
     private final Path projectDir;
     private final LocatedYaml yaml;
     private final List<Finding> findings;
+    private final boolean checkExistence;
 
-    HostFiles(Path projectDir, LocatedYaml yaml, List<Finding> findings) {
+    HostFiles(Path projectDir, LocatedYaml yaml, List<Finding> findings, boolean checkExistence) {
+        this.checkExistence = checkExistence;
         this.projectDir = projectDir;
         this.yaml = yaml;
         this.findings = findings;
@@ -75,6 +77,9 @@ final class HostFiles {
         }
         String text = node.textValue();
         return resolve(text, at).filter(path -> {
+            if (!checkExistence && !Files.exists(path)) {
+                return true;
+            }
             if (!Files.exists(path)) {
                 report(at, "folder " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
                 return false;
@@ -108,7 +113,7 @@ final class HostFiles {
     }
 
     private boolean exists(Path path, String text, YamlPath at) {
-        if (Files.exists(path)) {
+        if (!checkExistence || Files.exists(path)) {
             return true;
         }
         report(at, "host file " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");

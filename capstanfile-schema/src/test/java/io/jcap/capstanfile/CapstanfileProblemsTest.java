@@ -318,4 +318,19 @@ class CapstanfileProblemsTest {
         assertEquals("meta/run.yaml: Capstan's package format (meta/package.yaml, meta/run.yaml) is not supported yet; "
                 + "write a Capstanfile (see docs/capstanfile.md)", project.problems());
     }
+
+    @Test
+    void parseBeforeBuild_missingHostFiles_areAllowedButOtherProblemsAreNot() throws Exception {
+        project.capstanfile("build: make\ncmdline: /app/hello\nfiles:\n  /app/hello: out/&\n  /../x: y\nrootfs: gen\n");
+
+        CapstanfileException e = assertThrows(CapstanfileException.class,
+                () -> CapstanfileParser.beforeBuild().parse(project.dir));
+        assertEquals("Capstanfile:5:3: files: guest path '/../x' escapes the image root", e.getMessage());
+
+        project.capstanfile("build: make\ncmdline: /app/hello\nfiles:\n  /app/hello: out/&\nrootfs: gen\n");
+        Capstanfile ok = CapstanfileParser.beforeBuild().parse(project.dir);
+        assertEquals(List.of("make"), ok.build());
+        assertEquals(Map.of(GuestPath.of("/app/hello"), project.dir.resolve("out/hello")), ok.files());
+        assertEquals(java.util.Optional.of(project.dir.resolve("gen")), ok.rootfs());
+    }
 }
