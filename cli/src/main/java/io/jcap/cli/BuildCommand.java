@@ -1,0 +1,50 @@
+package io.jcap.cli;
+
+import io.jcap.builder.BuildRequest;
+import io.jcap.builder.BuildResult;
+import io.jcap.builder.ImageBuilder;
+import io.jcap.builder.JcapHome;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "build", description = "Build a project's image into the local repository.")
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "DIR",
+            description = "Project folder holding the Capstanfile (default: the current folder).")
+    Path dir;
+
+    @Option(names = "--name", description = "Image name (default: the project folder's name).")
+    String name;
+
+    @Option(names = "--accel", defaultValue = "auto",
+            description = "Accelerator for the builder VM: auto (probe KVM, else TCG), kvm or tcg. Default: ${DEFAULT-VALUE}.")
+    String accel;
+
+    @Option(names = "--force", description = "Build even when an image with the same inputs exists.")
+    boolean force;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show the builder VM's console and debug messages.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws JcapException, InterruptedException {
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbose);
+        BuildResult result = new ImageBuilder(JcapHome.fromEnvironment(), events)
+                .build(new BuildRequest(dir, Optional.ofNullable(name), Accel.parse(accel), force));
+        var m = result.image().metadata();
+        spec.commandLine().getOut().printf("%s %s: %s on disk, %s virtual, kernel %s%n",
+                result.reused() ? "Unchanged image" : "Built image", m.name(), ConsoleEvents.human(m.diskSize()),
+                ConsoleEvents.human(m.virtualSize()), m.kernel());
+        return 0;
+    }
+}
