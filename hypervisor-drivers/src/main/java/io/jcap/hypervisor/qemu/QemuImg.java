@@ -76,7 +76,7 @@ public final class QemuImg {
         }
     }
 
-    /** Grows (or, for raw, shrinks) the virtual size to {@code bytes}. */
+    /** Grows the virtual size to {@code bytes} (qemu-img refuses to shrink without --shrink). */
     public void resize(Path file, DiskFormat format, long bytes) throws JcapException {
         run("resize", file, "-q", "-f", format.qemuName(), file.toString(), Long.toString(bytes));
     }
