@@ -7,7 +7,6 @@ import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -50,7 +48,6 @@ public final class QemuVm implements VirtualMachine {
     public static final int DEFAULT_CONSOLE_LINES = 200;
     static final String HOSTFWD_FAILURE = "Could not set up host forwarding rule";
     static final int START_ATTEMPTS = 5;
-    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private final QemuInstallation qemu;
     private final VmSpec spec;
@@ -64,12 +61,9 @@ public final class QemuVm implements VirtualMachine {
     private boolean started;
     private boolean closed;
     private volatile Path workDir;
-    private volatile Process process;
-    private volatile ConsoleLog console;
-    private volatile ConsoleLog errors;
+    private volatile QemuProcess process;
     private volatile QmpClient qmp;
     private volatile List<PortForward> forwards = List.of();
-    private final List<Thread> pumps = new ArrayList<>();
     private volatile long cursor;
 
     public QemuVm(QemuInstallation qemu, VmSpec spec) {
@@ -131,6 +125,7 @@ public final class QemuVm implements VirtualMachine {
                     List.of(), e);
         }
         LiveVms.register(this);
+        boolean picksPorts = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
         try {
             for (int attempt = 1; ; attempt++) {
                 List<PortForward> chosen = choosePorts();
@@ -140,8 +135,7 @@ public final class QemuVm implements VirtualMachine {
                     forwards = chosen;
                     return;
                 } catch (VmException e) {
-                    boolean picked = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
-                    if (!(picked && attempt < START_ATTEMPTS && hostPortTaken())) {
+                    if (!(picksPorts && attempt < START_ATTEMPTS && hostPortTaken())) {
                         throw e;
                     }
                     events.debug("A forwarded host port was taken; starting QEMU again with another (attempt "
@@ -156,13 +150,14 @@ public final class QemuVm implements VirtualMachine {
 
     @Override
     public boolean isAlive() {
-        Process p = process;
+        QemuProcess p = process;
         return p != null && p.isAlive();
     }
 
     @Override
     public String awaitLine(String description, Predicate<String> matcher, Duration timeout) throws VmException {
-        ConsoleLog log = requireStarted();
+        QemuProcess p = requireStarted();
+        ConsoleLog log = p.console();
         Optional<ConsoleLog.Line> found;
         try {
             found = log.await(cursor, matcher, Instant.now().plus(timeout));
@@ -175,42 +170,42 @@ public final class QemuVm implements VirtualMachine {
             return found.get().text();
         }
         if (log.ended()) {
-            OptionalInt code = exitCode();
+            OptionalInt code = p.exitCode();
             throw new VmException("QEMU exited" + code.stream().mapToObj(c -> " with code " + c).findFirst().orElse("")
-                    + " before the console showed " + description + stderrHint(code), code, log.tail());
+                    + " before the console showed " + description + p.stderrHint(code), code, log.tail());
         }
-        kill();
+        p.kill();
         throw new VmException("the console did not show " + description + " within " + Durations.human(timeout)
                 + "; QEMU was stopped", OptionalInt.empty(), log.tail());
     }
 
     @Override
     public int awaitExit(Duration timeout) throws VmException {
-        ConsoleLog log = requireStarted();
+        QemuProcess p = requireStarted();
         try {
-            if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                joinPumps();
-                return process.exitValue();
+            if (p.waitFor(timeout)) {
+                return p.exitCode().orElseThrow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new VmException("interrupted while waiting for QEMU to exit", OptionalInt.empty(), log.tail(), e);
+            throw new VmException("interrupted while waiting for QEMU to exit", OptionalInt.empty(),
+                    p.console().tail(), e);
         }
-        kill();
+        p.kill();
         throw new VmException("QEMU did not exit within " + Durations.human(timeout) + "; it was stopped",
-                OptionalInt.empty(), log.tail());
+                OptionalInt.empty(), p.console().tail());
     }
 
     @Override
     public List<String> consoleTail() {
-        ConsoleLog log = console;
-        return log == null ? List.of() : log.tail();
+        QemuProcess p = process;
+        return p == null ? List.of() : p.console().tail();
     }
 
     /** The last lines QEMU itself wrote on stderr (warnings, errors). */
     public List<String> stderrTail() {
-        ConsoleLog log = errors;
-        return log == null ? List.of() : log.tail();
+        QemuProcess p = process;
+        return p == null ? List.of() : p.stderrTail();
     }
 
     /** The forwards in effect, with the host ports chosen at start. */
@@ -233,8 +228,7 @@ public final class QemuVm implements VirtualMachine {
 
     /** The QEMU process id. */
     public long pid() {
-        requireStarted();
-        return process.pid();
+        return requireStarted().pid();
     }
 
     Path workDirectory() {
@@ -249,7 +243,7 @@ public final class QemuVm implements VirtualMachine {
             }
             closed = true;
         }
-        Process p = process;
+        QemuProcess p = process;
         try {
             if (p != null && p.isAlive()) {
                 stop(p);
@@ -258,7 +252,9 @@ public final class QemuVm implements VirtualMachine {
             if (qmp != null) {
                 qmp.close();
             }
-            joinPumps();
+            if (p != null) {
+                p.joinReaders();
+            }
             deleteWorkDir();
             LiveVms.unregister(this);
         }
@@ -266,28 +262,32 @@ public final class QemuVm implements VirtualMachine {
 
     /** Called by the shutdown hook: no politeness, just make sure nothing stays behind. */
     void killForShutdown() {
-        kill();
+        QemuProcess p = process;
+        if (p != null) {
+            p.kill();
+        }
         deleteWorkDir();
     }
 
-    private void stop(Process p) {
+    /** Power button, then QMP quit, then signals; each step only if the previous one did not end QEMU. */
+    private void stop(QemuProcess p) {
         try {
             if (qmp != null && !stopTimeout.isZero()) {
                 sendQuietly(QmpClient::systemPowerdown);
-                if (p.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (p.waitFor(stopTimeout)) {
                     return;
                 }
                 events.debug("The guest did not power off within " + Durations.human(stopTimeout) + "; stopping QEMU");
             }
             if (qmp != null) {
                 sendQuietly(QmpClient::quit);
-                if (p.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (p.waitFor(QemuProcess.KILL_WAIT)) {
                     return;
                 }
             }
-            kill();
+            p.kill();
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            p.kill();
             Thread.currentThread().interrupt();
         }
     }
@@ -302,24 +302,6 @@ public final class QemuVm implements VirtualMachine {
         } catch (QmpException e) {
             // QEMU is on its way out or stuck; the next, harder step of stopping deals with either.
             events.debug("QMP during stop: " + e.getMessage());
-        }
-    }
-
-    /** SIGTERM, then SIGKILL, each with a bound. */
-    private void kill() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        try {
-            p.destroy();
-            if (!p.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -341,39 +323,32 @@ public final class QemuVm implements VirtualMachine {
         List<String> command = QemuCommandLine.of(qemu.qemuSystem(), spec, socket, chosen);
         try {
             Files.deleteIfExists(socket);
-            process = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            process = QemuProcess.launch(command, workDir, consoleLines, consoleListener);
         } catch (IOException e) {
             throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);
         }
-        console = new ConsoleLog(consoleLines);
-        errors = new ConsoleLog(consoleLines);
         cursor = 0;
-        long pid = process.pid();
-        synchronized (pumps) {
-            pumps.clear();
-            pumps.add(LinePump.start(process.getInputStream(), console, consoleListener, "jcap-qemu-console-" + pid));
-            pumps.add(LinePump.start(process.getErrorStream(), errors, line -> { }, "jcap-qemu-stderr-" + pid));
-        }
     }
 
+    /** Connects once QEMU made its socket; QEMU greets only after its own setup (disks, network) worked. */
     private QmpClient connectQmp() throws VmException {
+        QemuProcess p = process;
         Path socket = workDir.resolve("qmp.sock");
         Instant deadline = Instant.now().plus(startTimeout);
         String lastProblem = "the socket was not created";
         try {
             while (true) {
-                if (!process.isAlive()) {
-                    OptionalInt code = exitCode();
+                if (!p.isAlive()) {
+                    OptionalInt code = p.exitCode();
                     throw new VmException("QEMU exited with code " + code.orElse(-1) + " while starting"
-                            + stderrHint(code), code, console.tail());
+                            + p.stderrHint(code), code, p.console().tail());
                 }
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {
-                    kill();
+                    p.kill();
                     throw new VmException("QEMU did not answer on QMP within " + Durations.human(startTimeout) + " ("
-                            + lastProblem + "); it was stopped", OptionalInt.empty(), console.tail());
+                            + lastProblem + "); it was stopped", OptionalInt.empty(), p.console().tail());
                 }
                 if (Files.exists(socket)) {
                     try {
@@ -382,49 +357,17 @@ public final class QemuVm implements VirtualMachine {
                         lastProblem = e.getMessage();
                     }
                 }
-                process.waitFor(20, TimeUnit.MILLISECONDS);
+                p.waitFor(Duration.ofMillis(20));
             }
         } catch (InterruptedException e) {
-            kill();
+            p.kill();
             Thread.currentThread().interrupt();
-            throw new VmException("interrupted while starting QEMU", OptionalInt.empty(), console.tail(), e);
+            throw new VmException("interrupted while starting QEMU", OptionalInt.empty(), p.console().tail(), e);
         }
     }
 
     private boolean hostPortTaken() {
         return !isAlive() && stderrTail().stream().anyMatch(line -> line.contains(HOSTFWD_FAILURE));
-    }
-
-    /** QEMU's exit code once its output is read to the end; empty if it has not exited. */
-    private OptionalInt exitCode() {
-        try {
-            if (process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                joinPumps();
-                return OptionalInt.of(process.exitValue());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return OptionalInt.empty();
-    }
-
-    private String stderrHint(OptionalInt code) {
-        List<String> lines = stderrTail();
-        return code.orElse(0) == 0 || lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
-    }
-
-    private void joinPumps() {
-        List<Thread> threads;
-        synchronized (pumps) {
-            threads = List.copyOf(pumps);
-        }
-        try {
-            for (Thread t : threads) {
-                t.join(KILL_WAIT.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void deleteWorkDir() {
@@ -441,12 +384,12 @@ public final class QemuVm implements VirtualMachine {
         }
     }
 
-    private ConsoleLog requireStarted() {
-        ConsoleLog log = console;
-        if (log == null) {
+    private QemuProcess requireStarted() {
+        QemuProcess p = process;
+        if (p == null) {
             throw new IllegalStateException("the VM has not been started");
         }
-        return log;
+        return p;
     }
 
     private void requireNotStarted() {

@@ -55,8 +55,13 @@ public final class QmpClient implements AutoCloseable {
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException e) {
+            throw new QmpException("cannot open a unix socket: " + e.getMessage(), e);
+        }
+        try {
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new QmpException("cannot connect to the QMP socket " + socket + ": " + e.getMessage(), e);
         }
         QmpClient client = new QmpClient(channel);
@@ -157,12 +162,16 @@ public final class QmpClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(channel);
+        markDisconnected();
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
         } catch (IOException e) {
             // Closing a socket QEMU already closed: nothing left to release.
         }
-        markDisconnected();
     }
 
     private void send(String command, JsonNode message) throws QmpException {
