@@ -1,0 +1,52 @@
+package io.jcap.hypervisor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * A running guest, whatever the hypervisor. Start it, wait for a console line or its exit with
+ * a bound on every wait, and close it: close stops the guest (gracefully first) and removes
+ * everything it left behind.
+ *
+ * <pre>{@code
+ * try (VirtualMachine vm = ...) {
+ *     vm.start();
+ *     vm.awaitLine(Pattern.compile("^JCAP-READY port=\\d+"), Duration.ofSeconds(60));
+ *     int status = vm.awaitExit(Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * <p>A wait that runs out stops the guest: a guest that missed its deadline is stuck.
+ */
+public interface VirtualMachine extends AutoCloseable {
+    void start() throws VmException;
+
+    boolean isAlive();
+
+    /**
+     * Waits for a console line that contains a match of {@code pattern}, after the line the
+     * previous wait returned, and returns it.
+     */
+    default String awaitLine(Pattern pattern, Duration timeout) throws VmException {
+        return awaitLine("a line matching /" + pattern.pattern() + "/", line -> pattern.matcher(line).find(), timeout);
+    }
+
+    default String awaitLine(Predicate<String> matcher, Duration timeout) throws VmException {
+        return awaitLine("the awaited line", matcher, timeout);
+    }
+
+    /** As {@link #awaitLine(Pattern, Duration)}; {@code description} names the line in errors. */
+    String awaitLine(String description, Predicate<String> matcher, Duration timeout) throws VmException;
+
+    /** Waits until the hypervisor process exits and returns its exit code. */
+    int awaitExit(Duration timeout) throws VmException;
+
+    /** The last console lines, oldest first. */
+    List<String> consoleTail();
+
+    /** Stops the guest if it runs and removes its temporary files; calling it again does nothing. */
+    @Override
+    void close();
+}

@@ -1,0 +1,13 @@
+package io.jcap.hypervisor.qemu;
+
+import java.util.Locale;
+
+/** How QEMU runs guest code: hardware virtualisation (KVM) or software emulation (TCG). */
+public enum Accelerator {
+    KVM, TCG;
+
+    /** The name {@code -accel} takes. */
+    public String qemuName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

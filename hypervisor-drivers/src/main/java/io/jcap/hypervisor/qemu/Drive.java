@@ -1,0 +1,46 @@
+package io.jcap.hypervisor.qemu;
+
+import io.jcap.hypervisor.DiskFormat;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * A disk image attached to the guest as a virtio-blk PCI device.
+ *
+ * <pre>{@code
+ * Drive root = Drive.virtio(Path.of("app.qcow2"), DiskFormat.QCOW2).withBootIndex(0);
+ * Drive scratch = Drive.virtio(Path.of("base.raw"), DiskFormat.RAW).asSnapshot();
+ * }</pre>
+ *
+ * @param readOnly the guest cannot write
+ * @param snapshot the guest writes go to a temporary overlay that QEMU drops on exit
+ * @param bootIndex the firmware's boot order, lowest first; empty for a disk it should not boot
+ */
+public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex) {
+    public Drive {
+        if (file == null || format == null || bootIndex == null) {
+            throw new IllegalArgumentException("a drive needs a file, a format and a boot index (may be empty)");
+        }
+        if (bootIndex.isPresent() && bootIndex.getAsInt() < 0) {
+            throw new IllegalArgumentException("boot index must not be negative, got " + bootIndex.getAsInt());
+        }
+        file = file.toAbsolutePath();
+    }
+
+    /** A read-write drive that the firmware does not boot from. */
+    public static Drive virtio(Path file, DiskFormat format) {
+        return new Drive(file, format, false, false, OptionalInt.empty());
+    }
+
+    public Drive withBootIndex(int index) {
+        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index));
+    }
+
+    public Drive asReadOnly() {
+        return new Drive(file, format, true, snapshot, bootIndex);
+    }
+
+    public Drive asSnapshot() {
+        return new Drive(file, format, readOnly, true, bootIndex);
+    }
+}

@@ -1,0 +1,68 @@
+package io.jcap.hypervisor.qemu;
+
+import io.jcap.hypervisor.PortForward;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a {@link VmSpec} into the qemu-system-x86_64 command line. */
+final class QemuCommandLine {
+    private QemuCommandLine() {
+    }
+
+    /**
+     * The full command. {@code forwards} are the spec's forwards with every host port chosen;
+     * the serial console goes to stdout, the QMP socket is the only control channel.
+     */
+    static List<String> of(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards) {
+        String socket = qmpSocket.toString();
+        if (socket.contains(",")) {
+            throw new IllegalArgumentException("the QMP socket path must not contain a comma: " + socket);
+        }
+        List<String> args = new ArrayList<>(List.of(binary.toString(),
+                "-M", spec.machine(),
+                "-accel", spec.accelerator().qemuName(),
+                "-m", Integer.toString(spec.memoryMiB()),
+                "-smp", Integer.toString(spec.cpus()),
+                "-display", "none",
+                "-serial", "stdio",
+                "-monitor", "none",
+                "-nodefaults",
+                "-qmp", "unix:" + socket + ",server=on,wait=off"));
+        if (spec.noReboot()) {
+            args.add("-no-reboot");
+        }
+        spec.kernel().ifPresent(k -> args.addAll(List.of("-kernel", k.toString())));
+        spec.initrd().ifPresent(i -> args.addAll(List.of("-initrd", i.toString())));
+        spec.append().ifPresent(a -> args.addAll(List.of("-append", a)));
+        for (int i = 0; i < spec.drives().size(); i++) {
+            Drive drive = spec.drives().get(i);
+            String id = "drive" + i;
+            args.addAll(List.of("-drive", "file=" + escape(drive.file().toString()) + ",format="
+                    + drive.format().qemuName() + ",if=none,id=" + id + (drive.readOnly() ? ",readonly=on" : "")
+                    + (drive.snapshot() ? ",snapshot=on" : "")));
+            String bootIndex = drive.bootIndex().isPresent() ? ",bootindex=" + drive.bootIndex().getAsInt() : "";
+            args.addAll(List.of("-device", "virtio-blk-pci,drive=" + id + bootIndex));
+        }
+        if (spec.userNetwork()) {
+            StringBuilder netdev = new StringBuilder("user,id=net0");
+            for (PortForward f : forwards) {
+                netdev.append(",hostfwd=").append(f.protocol().lowerCase()).append(':').append(f.hostAddress())
+                        .append(':').append(f.hostPort()).append("-:").append(f.guestPort());
+            }
+            // No option ROM: the guest boots from disk or -kernel, never over the network.
+            args.addAll(List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=net0,romfile="));
+        }
+        if (spec.rng()) {
+            args.addAll(List.of("-object", "rng-random,id=rng0,filename=/dev/urandom",
+                    "-device", "virtio-rng-pci,rng=rng0"));
+        }
+        args.addAll(spec.extraArgs());
+        return List.copyOf(args);
+    }
+
+    /** QEMU's option syntax doubles a comma inside a value. */
+    static String escape(String value) {
+        return value.replace(",", ",,");
+    }
+}

@@ -1,0 +1,95 @@
+package io.jcap.hypervisor.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Creates, converts, inspects and resizes disk images with {@code qemu-img}. Every failure
+ * carries qemu-img's own error text.
+ *
+ * <pre>{@code
+ * QemuImg img = new QemuImg(qemu.qemuImg());
+ * img.create(disk, DiskFormat.RAW, 256L << 20);
+ * img.convert(disk, DiskFormat.RAW, out, DiskFormat.QCOW2, true);
+ * long size = img.info(out).virtualSize();
+ * }</pre>
+ */
+public final class QemuImg {
+    /** Converting a multi-GB image can take minutes; anything slower is stuck. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path binary;
+    private final Duration timeout;
+
+    public QemuImg(Path binary) {
+        this(binary, DEFAULT_TIMEOUT);
+    }
+
+    public QemuImg(Path binary, Duration timeout) {
+        this.binary = binary;
+        this.timeout = timeout;
+    }
+
+    /** A new empty image of {@code bytes} virtual size (sparse for raw). */
+    public void create(Path file, DiskFormat format, long bytes) throws JcapException {
+        run("create", file, "-q", "-f", format.qemuName(), file.toString(), Long.toString(bytes));
+    }
+
+    /** A qcow2 overlay whose unchanged blocks come from {@code backing} (format read from the file). */
+    public void createOverlay(Path backing, Path overlay) throws JcapException {
+        Path absolute = backing.toAbsolutePath();
+        String backingFormat = info(absolute).format();
+        run("create", overlay, "-q", "-f", DiskFormat.QCOW2.qemuName(), "-b", absolute.toString(), "-F", backingFormat,
+                overlay.toString());
+    }
+
+    /** Copies {@code in} into a new image {@code out}; {@code compress} needs a format that supports it (qcow2). */
+    public void convert(Path in, DiskFormat inFormat, Path out, DiskFormat outFormat, boolean compress)
+            throws JcapException {
+        List<String> args = new ArrayList<>(List.of("-q", "-f", inFormat.qemuName(), "-O", outFormat.qemuName()));
+        if (compress) {
+            args.add("-c");
+        }
+        args.addAll(List.of(in.toString(), out.toString()));
+        run("convert", in, args.toArray(String[]::new));
+    }
+
+    /** Format, virtual and actual size, backing file; works on an image a running VM holds open. */
+    public ImageInfo info(Path file) throws JcapException {
+        String json = run("info", file, "-U", "--output=json", file.toString());
+        try {
+            JsonNode node = JSON.readTree(json);
+            JsonNode backing = node.get("backing-filename");
+            return new ImageInfo(node.path("format").asText(), node.path("virtual-size").asLong(-1),
+                    node.path("actual-size").asLong(0), Optional.ofNullable(backing).map(JsonNode::asText));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JcapException("cannot read qemu-img info output for " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Grows the virtual size to {@code bytes} (qemu-img refuses to shrink without --shrink). */
+    public void resize(Path file, DiskFormat format, long bytes) throws JcapException {
+        run("resize", file, "-q", "-f", format.qemuName(), file.toString(), Long.toString(bytes));
+    }
+
+    private String run(String subcommand, Path subject, String... args) throws JcapException {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), subcommand));
+        command.addAll(List.of(args));
+        Exec.Result result = Exec.run(command, timeout);
+        if (result.exitCode() != 0) {
+            String stderr = result.stderr().strip().replace('\n', ' ');
+            throw new JcapException("qemu-img " + subcommand + " failed for " + subject + " (exit code "
+                    + result.exitCode() + "): " + (stderr.isEmpty() ? "no error text" : stderr));
+        }
+        return result.stdout();
+    }
+}

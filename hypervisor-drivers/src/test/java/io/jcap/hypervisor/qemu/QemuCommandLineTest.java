@@ -1,0 +1,75 @@
+package io.jcap.hypervisor.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.PortForward;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandLineTest {
+    private static final Path QEMU = Path.of("/usr/bin/qemu-system-x86_64");
+    private static final Path QMP = Path.of("/tmp/jcap-qemu-1/qmp.sock");
+
+    @Test
+    void of_fullSpec_givesExactArguments() {
+        VmSpec spec = VmSpec.builder().accelerator(Accelerator.KVM).memoryMiB(512).cpus(2)
+                .kernel(Path.of("/k/vmlinuz")).initrd(Path.of("/k/initrd")).append("console=ttyS0 jcap.mode=build")
+                .drive(Drive.virtio(Path.of("/img/a,b.raw"), DiskFormat.RAW).withBootIndex(0))
+                .drive(Drive.virtio(Path.of("/img/base.qcow2"), DiskFormat.QCOW2).asReadOnly().asSnapshot())
+                .userNetwork(PortForward.tcp(0, 10000), new PortForward("127.0.0.1", 5353, 53, PortForward.Protocol.UDP))
+                .rng(true).extraArgs("-device", "isa-debug-exit").build();
+        List<PortForward> chosen = List.of(PortForward.tcp(40001, 10000),
+                new PortForward("127.0.0.1", 5353, 53, PortForward.Protocol.UDP));
+
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, chosen);
+
+        assertEquals(List.of("/usr/bin/qemu-system-x86_64",
+                "-M", "pc", "-accel", "kvm", "-m", "512", "-smp", "2",
+                "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults",
+                "-qmp", "unix:/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off",
+                "-no-reboot",
+                "-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 jcap.mode=build",
+                "-drive", "file=/img/a,,b.raw,format=raw,if=none,id=drive0",
+                "-device", "virtio-blk-pci,drive=drive0,bootindex=0",
+                "-drive", "file=/img/base.qcow2,format=qcow2,if=none,id=drive1,readonly=on,snapshot=on",
+                "-device", "virtio-blk-pci,drive=drive1",
+                "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:40001-:10000,hostfwd=udp:127.0.0.1:5353-:53",
+                "-device", "virtio-net-pci,netdev=net0,romfile=",
+                "-object", "rng-random,id=rng0,filename=/dev/urandom",
+                "-device", "virtio-rng-pci,rng=rng0",
+                "-device", "isa-debug-exit"), args);
+    }
+
+    @Test
+    void of_minimalSpec_hasNoDevicesAndReboots() {
+        VmSpec spec = VmSpec.builder().noReboot(false).build();
+
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+
+        assertEquals(List.of("/usr/bin/qemu-system-x86_64",
+                "-M", "pc", "-accel", "tcg", "-m", "256", "-smp", "1",
+                "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults",
+                "-qmp", "unix:/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off"), args);
+    }
+
+    @Test
+    void vmSpec_appendWithoutKernel_isRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VmSpec.builder().append("console=ttyS0").build());
+
+        assertEquals("an initrd or a kernel command line needs a kernel", e.getMessage());
+    }
+
+    @Test
+    void vmSpec_forwardsWithoutNetwork_areRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new VmSpec("pc", Accelerator.TCG, 64, 1, java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), List.of(), false, List.of(PortForward.tcp(0, 22)), false, true,
+                        List.of()));
+
+        assertEquals("port forwards need the user-mode network", e.getMessage());
+    }
+}
