@@ -231,7 +231,7 @@ public final class KernelStore {
         }
     }
 
-    private static void requireName(String name) throws JcapException {
+    static void requireName(String name) throws JcapException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new JcapException(nameProblem(name));
         }
