@@ -54,10 +54,10 @@ final class ElfFile {
     private ElfFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
-        ByteBuffer header = read(0, 64);
-        if (header.getInt(0) != 0x464c457f) {
+        if (channel.size() < 64 || read(0, 4).getInt(0) != 0x464c457f) {
             throw new IOException(path + " is not an ELF file");
         }
+        ByteBuffer header = read(0, 64);
         if (header.get(4) != 2 || header.get(5) != 1 || header.getShort(18) != EM_X86_64) {
             throw new IOException(path + " is not a 64-bit little-endian x86-64 ELF file");
         }
