@@ -50,8 +50,8 @@ public final class AptClient {
 
     /**
      * The packages the candidate version of {@code pkg} depends on (pre-dependencies and
-     * dependencies; the first of alternatives; virtual packages left out), as {@code apt-cache
-     * depends} lists them.
+     * dependencies; of alternatives only the first, left out when it is a virtual package), as
+     * {@code apt-cache depends} lists them.
      */
     public List<String> depends(String pkg) throws JcapException {
         checkName(pkg);
@@ -66,18 +66,20 @@ public final class AptClient {
                     + result.lastErrorLine());
         }
         List<String> names = new ArrayList<>();
+        // "|Depends: a" marks an alternative with more to follow; the group ends at a line without "|".
+        boolean inGroup = false;
         for (String line : result.stdout().split("\n")) {
             String trimmed = line.strip();
-            if (trimmed.startsWith("|")) {
+            boolean continues = trimmed.startsWith("|");
+            String field = continues ? trimmed.substring(1) : trimmed;
+            if (!field.startsWith("Depends:") && !field.startsWith("PreDepends:")) {
                 continue;
             }
-            for (String field : List.of("Depends:", "PreDepends:")) {
-                if (trimmed.startsWith(field)) {
-                    String name = trimmed.substring(field.length()).strip();
-                    if (!name.startsWith("<") && !names.contains(name)) {
-                        names.add(name);
-                    }
-                }
+            boolean first = !inGroup;
+            inGroup = continues;
+            String name = field.substring(field.indexOf(':') + 1).strip();
+            if (first && !name.startsWith("<") && !names.contains(name)) {
+                names.add(name);
             }
         }
         return List.copyOf(names);

@@ -114,8 +114,12 @@ public final class DebPackage {
                 continue;
             }
             Path target = root.resolve(path).normalize();
+            if (!target.startsWith(root)) {
+                throw new JcapException("Debian package " + file + " entry '" + entry.getName()
+                        + "' would be written outside " + root + "; refusing to extract it");
+            }
             Files.createDirectories(target.getParent());
-            if (!target.startsWith(root) || !target.getParent().toRealPath().startsWith(root)) {
+            if (!target.getParent().toRealPath().startsWith(root)) {
                 throw new JcapException("Debian package " + file + " entry '" + entry.getName()
                         + "' would be written outside " + root + "; refusing to extract it");
             }

@@ -27,6 +27,15 @@ class AptClientTest {
     }
 
     @Test
+    void depends_kernelPackage_keepsTheFirstOfAlternatives() throws Exception {
+        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        AptClient apt = new AptClient();
+        String versioned = apt.depends("linux-image-cloud-amd64").get(0);
+        // Depends: kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool
+        assertEquals(List.of("kmod", "linux-base", "initramfs-tools"), apt.depends(versioned));
+    }
+
+    @Test
     void download_unknownPackage_saysToRunAptGetUpdate() {
         TestKernels.require(TestKernels.hasApt(), "apt-get");
         EnvironmentException e = assertThrows(EnvironmentException.class,

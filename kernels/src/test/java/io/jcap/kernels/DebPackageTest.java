@@ -83,6 +83,19 @@ class DebPackageTest {
     }
 
     @Test
+    void extract_throughASymbolicLinkInTheDestination_isRefused() throws Exception {
+        Path file = TinyDeb.write(temp.resolve("tiny.deb"), CONTROL, Map.of("./usr/evil", bytes("evil")));
+        Path outside = Files.createDirectory(temp.resolve("outside"));
+        Path destination = Files.createDirectory(temp.resolve("x"));
+        Files.createSymbolicLink(destination.resolve("usr"), outside);
+        JcapException e = assertThrows(JcapException.class,
+                () -> DebPackage.open(file).extract(p -> true, destination, EventSink.NONE));
+        assertEquals("Debian package " + file + " entry './usr/evil' would be written outside "
+                + destination.toRealPath() + "; refusing to extract it", e.getMessage());
+        assertFalse(Files.exists(outside.resolve("evil")));
+    }
+
+    @Test
     void open_fileThatIsNoArchive_saysSo() throws Exception {
         Path file = Files.writeString(temp.resolve("not.deb"), "hello");
         JcapException e = assertThrows(JcapException.class, () -> DebPackage.open(file));
