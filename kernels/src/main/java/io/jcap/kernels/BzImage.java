@@ -1,0 +1,64 @@
+package io.jcap.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Recognises a Linux x86 boot image by its setup header (the {@code HdrS} signature at offset
+ * 0x202) and reads the kernel release from the header's version string.
+ */
+final class BzImage {
+    private static final int HEADER_MAGIC_OFFSET = 0x202;
+    private static final int HEADER_MAGIC = 0x53726448; // "HdrS", little-endian
+    private static final int VERSION_POINTER_OFFSET = 0x20e;
+    /** The setup code holding the version string is at most 64 sectors (plus the boot sector). */
+    private static final int SETUP_LIMIT = 65 * 512;
+
+    private BzImage() {
+    }
+
+    /** True when {@code file} carries the Linux boot protocol header. */
+    static boolean isBzImage(Path file) {
+        return header(file).map(h -> h.limit() >= HEADER_MAGIC_OFFSET + 4
+                && h.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC).orElse(false);
+    }
+
+    /**
+     * The kernel release in the header's version string ({@code 6.1.0-56-cloud-amd64} out of
+     * {@code "6.1.0-56-cloud-amd64 (debian-kernel@...) #1 SMP ..."}), when there is one.
+     */
+    static Optional<String> release(Path file) {
+        Optional<ByteBuffer> header = header(file);
+        if (header.isEmpty() || !isBzImage(file) || header.get().limit() < VERSION_POINTER_OFFSET + 2) {
+            return Optional.empty();
+        }
+        ByteBuffer h = header.get();
+        int pointer = Short.toUnsignedInt(h.getShort(VERSION_POINTER_OFFSET));
+        int start = pointer + 0x200;
+        if (pointer == 0 || start >= h.limit()) {
+            return Optional.empty();
+        }
+        int end = start;
+        while (end < h.limit() && h.get(end) != 0 && h.get(end) != ' ') {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        h.get(start, bytes);
+        String release = new String(bytes, StandardCharsets.US_ASCII);
+        return release.matches("[A-Za-z0-9._+~-]+") ? Optional.of(release) : Optional.empty();
+    }
+
+    private static Optional<ByteBuffer> header(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Optional.of(ByteBuffer.wrap(in.readNBytes(SETUP_LIMIT)).order(ByteOrder.LITTLE_ENDIAN));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

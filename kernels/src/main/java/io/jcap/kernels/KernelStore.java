@@ -1,0 +1,255 @@
+package io.jcap.kernels;
+
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The kernels jcap can boot, one folder each under jcap home's {@code kernels/}:
+ * {@code <name>/vmlinuz}, {@code <name>/modules/*.ko} and {@code <name>/kernel.json}. A kernel is
+ * written in a staging folder inside the store and moved into place atomically, under a lock; every
+ * {@link #get} checks every file against the SHA-256 recorded for it.
+ *
+ * <pre>{@code
+ * KernelStore store = new KernelStore(jcapHome.resolve("kernels"));
+ * Kernel kernel = store.get("linux");
+ * }</pre>
+ */
+public final class KernelStore {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final String STAGING_PREFIX = ".staging-";
+    private static final String TRASH_PREFIX = ".trash-";
+
+    private final Path dir;
+
+    public KernelStore(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** True when a kernel of this name is stored (its files are not checked). */
+    public boolean contains(String name) {
+        return NAME.matcher(name).matches() && Files.isRegularFile(dir.resolve(name).resolve(KernelManifest.FILE_NAME));
+    }
+
+    /** The names of the stored kernels, sorted. */
+    public List<String> names() throws JcapException {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (NAME.matcher(name).matches() && Files.isRegularFile(entry.resolve(KernelManifest.FILE_NAME))) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot list the kernels in " + dir + ": " + e.getMessage(), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /**
+     * The stored kernels as their {@code kernel.json} describes them, sorted by name. Their files
+     * are not checked here; call {@link #get} before using one.
+     */
+    public List<Kernel> list() throws JcapException {
+        List<Kernel> kernels = new ArrayList<>();
+        try (StoreLock lock = StoreLock.acquire(dir, false)) {
+            for (String name : names()) {
+                kernels.add(toKernel(readManifest(name)));
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot lock the kernel store " + dir + ": " + e.getMessage(), e);
+        }
+        return kernels;
+    }
+
+    /**
+     * The kernel called {@code name}, every file checked against its recorded SHA-256.
+     *
+     * @throws JcapException when it is not stored, or a file is missing or altered (naming the
+     *     file and the folder to delete)
+     */
+    public Kernel get(String name) throws JcapException {
+        requireName(name);
+        try (StoreLock lock = StoreLock.acquire(dir, false)) {
+            if (!contains(name)) {
+                throw new JcapException("kernel '" + name + "' is not in " + dir
+                        + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'");
+            }
+            KernelManifest manifest = readManifest(name);
+            Path folder = dir.resolve(name);
+            for (KernelManifest.FileEntry entry : manifest.files()) {
+                verify(name, folder, entry);
+            }
+            return toKernel(manifest);
+        } catch (IOException e) {
+            throw new JcapException("cannot read kernel '" + name + "' in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies a kernel into the store under {@code draft.name()}, replacing a kernel of that name
+     * atomically: readers see the old kernel or the new one, never a mix.
+     */
+    public Kernel add(KernelDraft draft) throws JcapException {
+        try (StoreLock lock = StoreLock.acquire(dir, true)) {
+            removeLeftovers();
+            Path staging = Files.createTempDirectory(dir, STAGING_PREFIX);
+            try {
+                KernelManifest manifest = stage(draft, staging);
+                Path target = dir.resolve(draft.name());
+                Path trash = null;
+                if (Files.exists(target)) {
+                    trash = Files.createTempDirectory(dir, TRASH_PREFIX).resolve(draft.name());
+                    Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                if (trash != null) {
+                    deleteTree(trash.getParent());
+                }
+                return toKernel(manifest);
+            } finally {
+                if (Files.exists(staging)) {
+                    deleteTree(staging);
+                }
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot store kernel '" + draft.name() + "' in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a stored kernel; false when there was none of that name. */
+    public boolean remove(String name) throws JcapException {
+        requireName(name);
+        try (StoreLock lock = StoreLock.acquire(dir, true)) {
+            Path folder = dir.resolve(name);
+            if (!Files.exists(folder)) {
+                return false;
+            }
+            Path trash = Files.createTempDirectory(dir, TRASH_PREFIX);
+            Files.move(folder, trash.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(trash);
+            return true;
+        } catch (IOException e) {
+            throw new JcapException("cannot remove kernel '" + name + "' from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private KernelManifest stage(KernelDraft draft, Path staging) throws IOException, JcapException {
+        List<KernelManifest.FileEntry> files = new ArrayList<>();
+        files.add(copy(draft.vmlinuz(), staging, KernelManifest.VMLINUZ));
+        List<String> loadOrder = new ArrayList<>();
+        for (Path module : draft.modules()) {
+            String file = module.getFileName().toString();
+            files.add(copy(module, staging, KernelManifest.MODULES + "/" + file));
+            loadOrder.add(file);
+        }
+        KernelManifest manifest = new KernelManifest(draft.name(), "linux", draft.version(), draft.flavour(),
+                draft.origin(), files, loadOrder);
+        manifest.write(staging.resolve(KernelManifest.FILE_NAME));
+        return manifest;
+    }
+
+    private static KernelManifest.FileEntry copy(Path source, Path staging, String relative)
+            throws IOException, JcapException {
+        if (!Files.isRegularFile(source)) {
+            throw new JcapException("kernel file " + source + " does not exist or is not a regular file");
+        }
+        Path target = staging.resolve(relative);
+        Files.createDirectories(target.getParent());
+        Files.copy(source, target);
+        return new KernelManifest.FileEntry(relative, Sha256.of(target).hex(), Files.size(target));
+    }
+
+    private void verify(String name, Path folder, KernelManifest.FileEntry entry) throws IOException, JcapException {
+        Path file = folder.resolve(entry.path());
+        if (!Files.isRegularFile(file)) {
+            throw new JcapException("kernel '" + name + "' is incomplete: " + file + " is missing; delete " + folder
+                    + " and pull or import the kernel again");
+        }
+        if (!Sha256.of(file).hex().equals(entry.sha256())) {
+            throw new JcapException("kernel '" + name + "' is corrupt: " + file
+                    + " does not match the SHA-256 recorded in kernel.json; delete " + folder
+                    + " and pull or import the kernel again");
+        }
+    }
+
+    private KernelManifest readManifest(String name) throws JcapException {
+        Path file = dir.resolve(name).resolve(KernelManifest.FILE_NAME);
+        try {
+            KernelManifest manifest = KernelManifest.read(file);
+            if (!manifest.name().equals(name)) {
+                throw new IOException("it names kernel '" + manifest.name() + "'");
+            }
+            return manifest;
+        } catch (IOException e) {
+            throw new JcapException("kernel '" + name + "' has an unreadable " + file + " (" + e.getMessage()
+                    + "); delete " + dir.resolve(name) + " and pull or import the kernel again", e);
+        }
+    }
+
+    private Kernel toKernel(KernelManifest manifest) {
+        Path folder = dir.resolve(manifest.name());
+        KernelManifest.FileEntry vmlinuz = manifest.files().stream()
+                .filter(f -> f.path().equals(KernelManifest.VMLINUZ)).findFirst().orElseThrow();
+        List<Path> modules = manifest.moduleLoadOrder().stream()
+                .map(m -> folder.resolve(KernelManifest.MODULES).resolve(m)).toList();
+        return new Kernel(manifest.name(), manifest.family(), manifest.version(), manifest.flavour(),
+                manifest.origin(), folder, folder.resolve(KernelManifest.VMLINUZ), new Sha256(vmlinuz.sha256()),
+                modules);
+    }
+
+    /** Staging and trash folders a killed process left behind (only ever touched under the lock). */
+    private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,trash}-*")) {
+            for (Path entry : entries) {
+                deleteTree(entry);
+            }
+        }
+    }
+
+    static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(nameProblem(name));
+        }
+    }
+
+    static void requireName(String name) throws JcapException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new JcapException(nameProblem(name));
+        }
+    }
+
+    private static String nameProblem(String name) {
+        return "'" + name + "' is not a kernel name (letters, digits, '.', '_', '-', at most 64, "
+                + "starting with a letter or digit)";
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.jcap.kernels;
+
+import io.jcap.model.JcapException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The Debian kernel builds jcap pulls, with the modules its images need from each. Modules a
+ * kernel has built in are skipped when it is pulled, so a list may name more than a flavour loads.
+ */
+public enum LinuxFlavour {
+    /** {@code linux-image-cloud-amd64}: small, boots fast, ext4 built in. Stored as {@code linux}. */
+    CLOUD("linux-image-cloud-amd64", "linux", Modules.VIRTIO),
+    /** {@code linux-image-amd64}: every driver, ext4 as a module. Stored as {@code linux-generic}. */
+    GENERIC("linux-image-amd64", "linux-generic", Stream.concat(Modules.VIRTIO.stream(), Modules.EXT4.stream()).toList());
+
+    private final String metapackage;
+    private final String storeName;
+    private final List<String> modules;
+
+    LinuxFlavour(String metapackage, String storeName, List<String> modules) {
+        this.metapackage = metapackage;
+        this.storeName = storeName;
+        this.modules = modules;
+    }
+
+    /** The Debian metapackage that depends on the current versioned kernel package. */
+    public String metapackage() {
+        return metapackage;
+    }
+
+    /** The name the kernel is stored under. */
+    public String storeName() {
+        return storeName;
+    }
+
+    /** The modules guests need: virtio (PCI, network, block), and for generic the ext4 stack. */
+    public List<String> modules() {
+        return modules;
+    }
+
+    /** {@code cloud} or {@code generic}, as users write it. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static LinuxFlavour parse(String text) throws JcapException {
+        for (LinuxFlavour f : values()) {
+            if (f.label().equals(text)) {
+                return f;
+            }
+        }
+        throw new JcapException("unknown kernel flavour '" + text + "': use cloud or generic");
+    }
+
+    /** Module lists, apart so that the enum constants can share them. */
+    static final class Modules {
+        static final List<String> VIRTIO = List.of("virtio_ring", "virtio", "virtio_pci_modern_dev",
+                "virtio_pci_legacy_dev", "virtio_pci", "failover", "net_failover", "virtio_net", "virtio_blk");
+        static final List<String> EXT4 = List.of("crc32c_generic", "crc16", "mbcache", "jbd2", "ext4");
+
+        private Modules() {
+        }
+    }
+}

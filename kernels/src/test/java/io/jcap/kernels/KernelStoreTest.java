@@ -1,0 +1,155 @@
+package io.jcap.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KernelStoreTest {
+    @TempDir
+    Path temp;
+    private KernelStore store;
+    private Path vmlinuz;
+    private Path moduleA;
+    private Path moduleB;
+
+    @BeforeEach
+    void files() throws Exception {
+        store = new KernelStore(temp.resolve("kernels"));
+        vmlinuz = Files.writeString(temp.resolve("vmlinuz-test"), "kernel image");
+        moduleA = Files.writeString(temp.resolve("b_first.ko"), "module b");
+        moduleB = Files.writeString(temp.resolve("a_second.ko"), "module a");
+    }
+
+    private KernelDraft draft(String name) {
+        return new KernelDraft(name, "6.1.0-test", "cloud", "apt:linux-image-test=1", vmlinuz, List.of(moduleA, moduleB));
+    }
+
+    @Test
+    void add_thenGet_givesStoredPathsInLoadOrderAndDigest() throws Exception {
+        store.add(draft("linux"));
+        Kernel kernel = store.get("linux");
+        Path folder = store.dir().resolve("linux");
+        assertEquals(folder.resolve("vmlinuz"), kernel.vmlinuz());
+        assertEquals(List.of(folder.resolve("modules/b_first.ko"), folder.resolve("modules/a_second.ko")),
+                kernel.modules());
+        assertEquals(List.of("b_first.ko", "a_second.ko"), kernel.loadOrder());
+        assertEquals(Sha256.of("kernel image".getBytes(StandardCharsets.UTF_8)), kernel.vmlinuzSha256());
+        assertEquals("linux", kernel.family());
+        assertEquals("6.1.0-test", kernel.version());
+        assertEquals("apt:linux-image-test=1", kernel.origin());
+        assertEquals(List.of("linux"), store.names());
+        assertEquals(List.of(kernel), store.list());
+    }
+
+    @Test
+    void add_writesKernelJsonWithDigestsAndLoadOrder() throws Exception {
+        store.add(draft("linux"));
+        String expected = """
+                {
+                  "name" : "linux",
+                  "family" : "linux",
+                  "version" : "6.1.0-test",
+                  "flavour" : "cloud",
+                  "origin" : "apt:linux-image-test=1",
+                  "files" : [ {
+                    "path" : "vmlinuz",
+                    "sha256" : "%s",
+                    "size" : 12
+                  }, {
+                    "path" : "modules/b_first.ko",
+                    "sha256" : "%s",
+                    "size" : 8
+                  }, {
+                    "path" : "modules/a_second.ko",
+                    "sha256" : "%s",
+                    "size" : 8
+                  } ],
+                  "moduleLoadOrder" : [ "b_first.ko", "a_second.ko" ]
+                }
+                """.formatted(Sha256.of(vmlinuz), Sha256.of(moduleA), Sha256.of(moduleB));
+        assertEquals(expected, Files.readString(store.dir().resolve("linux/kernel.json")));
+    }
+
+    @Test
+    void get_afterOneByteOfAModuleFlipped_namesTheFileAndTheFolderToDelete() throws Exception {
+        store.add(draft("linux"));
+        Path module = store.dir().resolve("linux/modules/a_second.ko");
+        byte[] bytes = Files.readAllBytes(module);
+        bytes[3] ^= 1;
+        Files.write(module, bytes);
+        JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
+        assertEquals("kernel 'linux' is corrupt: " + module + " does not match the SHA-256 recorded in kernel.json; "
+                + "delete " + store.dir().resolve("linux") + " and pull or import the kernel again", e.getMessage());
+    }
+
+    @Test
+    void get_afterVmlinuzDeleted_reportsTheKernelIncomplete() throws Exception {
+        store.add(draft("linux"));
+        Path image = store.dir().resolve("linux/vmlinuz");
+        Files.delete(image);
+        JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
+        assertEquals("kernel 'linux' is incomplete: " + image + " is missing; delete " + store.dir().resolve("linux")
+                + " and pull or import the kernel again", e.getMessage());
+    }
+
+    @Test
+    void add_sameNameAgain_replacesTheKernelAndLeavesNoStagingFolders() throws Exception {
+        store.add(draft("linux"));
+        Files.writeString(vmlinuz, "a newer kernel image");
+        store.add(new KernelDraft("linux", "6.1.0-newer", "cloud", "apt:x=2", vmlinuz, List.of()));
+        Kernel kernel = store.get("linux");
+        assertEquals("6.1.0-newer", kernel.version());
+        assertEquals(List.of(), kernel.modules());
+        assertEquals("a newer kernel image", Files.readString(kernel.vmlinuz()));
+        assertFalse(Files.exists(store.dir().resolve("linux/modules")));
+        try (var entries = Files.list(store.dir())) {
+            assertEquals(List.of(".lock", "linux"), entries.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void remove_deletesTheKernelFolder() throws Exception {
+        store.add(draft("linux"));
+        store.add(draft("linux-generic"));
+        assertTrue(store.remove("linux"));
+        assertFalse(store.remove("linux"));
+        assertFalse(Files.exists(store.dir().resolve("linux")));
+        assertEquals(List.of("linux-generic"), store.names());
+    }
+
+    @Test
+    void get_unknownKernel_saysHowToGetOne() {
+        JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
+        assertEquals("kernel 'linux' is not in " + store.dir()
+                + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'", e.getMessage());
+    }
+
+    @Test
+    void get_nameWithSlash_isRefused() {
+        JcapException e = assertThrows(JcapException.class, () -> store.get("../linux"));
+        assertEquals("'../linux' is not a kernel name (letters, digits, '.', '_', '-', at most 64, "
+                + "starting with a letter or digit)", e.getMessage());
+    }
+
+    @Test
+    void add_missingSourceFile_storesNothing() throws Exception {
+        Files.delete(moduleB);
+        JcapException e = assertThrows(JcapException.class, () -> store.add(draft("linux")));
+        assertEquals("kernel file " + moduleB + " does not exist or is not a regular file", e.getMessage());
+        assertEquals(List.of(), store.names());
+        try (var entries = Files.list(store.dir())) {
+            assertEquals(List.of(".lock"), entries.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.jcap.kernels;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real Debian cloud kernel package, downloaded once with apt into {@code target/test-kernel-cache}
+ * and stored once in a kernel store there, shared by the tests of a run and reused by later runs.
+ */
+final class TestKernels {
+    static final Path CACHE = Path.of("target", "test-kernel-cache").toAbsolutePath();
+    private static Path deb;
+    private static KernelStore store;
+
+    private TestKernels() {
+    }
+
+    /** Skips the test on a developer machine without {@code what}; fails it under CI=true. */
+    static void require(boolean present, String what) {
+        if (!present && "true".equals(System.getenv("CI"))) {
+            fail(what + " is missing, and CI=true requires it");
+        }
+        Assumptions.assumeTrue(present, what + " is missing");
+    }
+
+    static boolean hasApt() {
+        return HostCommand.find("apt-get").isPresent() && HostCommand.find("apt-cache").isPresent();
+    }
+
+    /** The cloud kernel package, from the cache or downloaded into it. */
+    static synchronized Path cloudDeb() throws JcapException, IOException {
+        if (deb != null) {
+            return deb;
+        }
+        Path folder = CACHE.resolve("debs");
+        List<Path> cached = new ArrayList<>();
+        if (Files.isDirectory(folder)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "linux-image-*-cloud-amd64_*.deb")) {
+                files.forEach(cached::add);
+            }
+        }
+        if (!cached.isEmpty()) {
+            cached.sort(null);
+            deb = cached.get(cached.size() - 1);
+            return deb;
+        }
+        require(hasApt(), "apt-get");
+        AptClient apt = new AptClient();
+        String versioned = apt.depends(LinuxFlavour.CLOUD.metapackage()).stream()
+                .filter(n -> n.startsWith("linux-image-")).findFirst().orElseThrow();
+        deb = apt.download(versioned, folder);
+        return deb;
+    }
+
+    /** A store holding the cloud kernel as {@code linux}. */
+    static synchronized KernelStore cloudStore() throws JcapException, IOException {
+        if (store != null) {
+            return store;
+        }
+        KernelStore candidate = new KernelStore(CACHE.resolve("store"));
+        try {
+            if (candidate.get("linux").origin().contains(cloudDeb().toString())) {
+                store = candidate;
+                return store;
+            }
+        } catch (JcapException e) {
+            // Not stored yet, or damaged: store it again below.
+        }
+        new LinuxKernels(new AptClient()).importKernel(cloudDeb(), "linux", candidate, EventSink.NONE);
+        store = candidate;
+        return store;
+    }
+}
