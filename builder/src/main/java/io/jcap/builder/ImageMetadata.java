@@ -11,6 +11,8 @@ import java.util.Objects;
  *     settings): an unchanged digest lets a rebuild reuse the image
  * @param streamDigest SHA-256 of the cpio stream sent into the builder guest
  * @param cmdline the command line the image runs
+ * @param memoryMiB memory the image runs with unless told otherwise
+ * @param cpus virtual CPUs the image runs with unless told otherwise
  */
 public record ImageMetadata(
         String name,
@@ -24,7 +26,9 @@ public record ImageMetadata(
         long virtualSize,
         long diskSize,
         Sha256 imageSha256,
-        String accelerator) {
+        String accelerator,
+        int memoryMiB,
+        int cpus) {
 
     public ImageMetadata {
         Objects.requireNonNull(name, "name");
@@ -37,6 +41,6 @@ public record ImageMetadata(
     /** The same metadata under another name (an image stored again under a new name). */
     public ImageMetadata withName(String newName) {
         return new ImageMetadata(newName, created, inputsDigest, streamDigest, kernel, kernelSha256, cmdline, fs,
-                virtualSize, diskSize, imageSha256, accelerator);
+                virtualSize, diskSize, imageSha256, accelerator, memoryMiB, cpus);
     }
 }

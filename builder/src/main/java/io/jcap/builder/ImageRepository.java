@@ -204,6 +204,8 @@ public final class ImageRepository {
         node.put("diskSize", m.diskSize());
         node.put("imageSha256", m.imageSha256().hex());
         node.put("accelerator", m.accelerator());
+        node.put("memoryMiB", m.memoryMiB());
+        node.put("cpus", m.cpus());
         return node;
     }
 
@@ -211,7 +213,8 @@ public final class ImageRepository {
         return new ImageMetadata(n.get("name").asText(), Instant.parse(n.get("created").asText()),
                 new Sha256(n.get("inputsDigest").asText()), sha(n.get("streamDigest")), n.get("kernel").asText(),
                 sha(n.get("kernelSha256")), text(n.get("cmdline")), text(n.get("fs")), n.get("virtualSize").asLong(),
-                n.get("diskSize").asLong(), new Sha256(n.get("imageSha256").asText()), text(n.get("accelerator")));
+                n.get("diskSize").asLong(), new Sha256(n.get("imageSha256").asText()), text(n.get("accelerator")),
+                n.path("memoryMiB").asInt(ImageDefaults.MEMORY_MIB), n.path("cpus").asInt(1));
     }
 
     private static Sha256 sha(JsonNode n) {

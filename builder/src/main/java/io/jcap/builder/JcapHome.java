@@ -49,6 +49,16 @@ public record JcapHome(Path root) {
         return root.resolve("tmp");
     }
 
+    /** Like {@link #newTempDir} for callers that report failures as jcap errors. */
+    public Path newWorkDir(String prefix) throws io.jcap.model.JcapException {
+        try {
+            return newTempDir(prefix);
+        } catch (IOException e) {
+            throw new io.jcap.model.JcapException("could not create a temporary folder in " + tmp() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** A new private temporary folder under {@link #tmp()}. */
     public Path newTempDir(String prefix) throws IOException {
         Files.createDirectories(tmp());

@@ -22,7 +22,7 @@ class ImageRepositoryTest {
     private static ImageMetadata meta(String name, byte[] image) {
         return new ImageMetadata(name, Instant.parse("2026-01-02T03:04:05Z"), Sha256.of(name.getBytes()),
                 Sha256.of(new byte[1]), "linux", Sha256.of(new byte[2]), "/app/hello", "ext4", 64 << 20,
-                image.length, Sha256.of(image), "tcg");
+                image.length, Sha256.of(image), "tcg", 128, 1);
     }
 
     private ImageRepository.StoredImage store(ImageRepository repo, String name, byte[] image) throws Exception {

@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -90,7 +91,7 @@ public final class KernelStore {
         requireName(name);
         try (StoreLock lock = StoreLock.acquire(dir, false)) {
             if (!contains(name)) {
-                throw new JcapException("kernel '" + name + "' is not in " + dir
+                throw new EnvironmentException("kernel '" + name + "' is not in " + dir
                         + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'");
             }
             KernelManifest manifest = readManifest(name);

@@ -1,0 +1,101 @@
+package io.jcap.builder;
+
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CapstanfileParser;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.qemu.ImageInfo;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import io.jcap.streamer.GuestStreamer;
+import io.jcap.streamer.ImageTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Builds a project's image: reads the Capstanfile, runs its build command, composes the file
+ * tree, fills a disk through a builder VM and stores the compressed qcow2 image atomically. An
+ * image whose inputs are unchanged is reused without booting a VM.
+ *
+ * <pre>{@code
+ * BuildResult r = new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE)
+ *         .build(BuildRequest.of(Path.of("examples/hello")));
+ * }</pre>
+ */
+public final class ImageBuilder {
+    private final JcapHome home;
+    private final EventSink events;
+
+    public ImageBuilder(JcapHome home, EventSink events) {
+        this.home = home;
+        this.events = events;
+    }
+
+    public BuildResult build(BuildRequest request) throws JcapException, InterruptedException {
+        Path projectDir = request.projectDir().toAbsolutePath().normalize();
+        if (!Files.isDirectory(projectDir)) {
+            throw new JcapException("project folder " + projectDir + " does not exist");
+        }
+        Capstanfile before = CapstanfileParser.beforeBuild().parse(projectDir);
+        if (!before.build().isEmpty()) {
+            HostBuildCommand.run(before.build(), projectDir, events);
+        }
+        Capstanfile capstanfile = new CapstanfileParser().parse(projectDir);
+        String name = request.name().orElse(ImageName.forFolder(projectDir));
+        ImageInputs inputs = ImageInputs.of(capstanfile);
+        Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
+        Initramfs initramfs = new Initramfs();
+        ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
+                LinuxBoot.bootFiles(kernel, initramfs, inputs.fs()));
+        long diskBytes = inputs.diskBytes(tree.contentBytes());
+        Sha256 streamDigest = ImageInputs.streamDigest(tree);
+        Sha256 inputsDigest = ImageInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
+
+        ImageRepository repository = new ImageRepository(home.images());
+        Optional<ImageRepository.StoredImage> existing = repository.find(name);
+        if (!request.force() && existing.isPresent() && existing.get().metadata().inputsDigest().equals(inputsDigest)
+                && Files.isRegularFile(existing.get().file())) {
+            events.info("Image " + name + " is up to date (inputs unchanged)");
+            return new BuildResult(existing.get(), true);
+        }
+
+        QemuInstallation qemu = QemuInstallation.detect();
+        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        Path work = TempFiles.register(home.newWorkDir("build-"));
+        Path staging = null;
+        try {
+            Path disk = work.resolve("disk.raw");
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
+                    .fill(disk, diskBytes, kernel, inputs.fs(), tree.entries(), accelerator, work);
+            events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
+                    + " bytes (crc32 verified)");
+            staging = TempFiles.register(repository.newStaging());
+            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
+            events.info("Compressing the disk into a qcow2 image");
+            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
+            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            ImageInfo info = qemuImg.info(image);
+            ImageMetadata metadata = new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(),
+                    kernel.name(), kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), info.virtualSize(),
+                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus());
+            ImageRepository.StoredImage stored = repository.commit(staging, metadata);
+            TempFiles.forget(staging);
+            staging = null;
+            return new BuildResult(stored, false);
+        } catch (IOException e) {
+            throw new JcapException("could not build image '" + name + "': " + e.getMessage(), e);
+        } finally {
+            TempFiles.delete(work);
+            TempFiles.delete(staging);
+        }
+    }
+}

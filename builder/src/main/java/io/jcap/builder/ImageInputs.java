@@ -1,0 +1,107 @@
+package io.jcap.builder;
+
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.Runtime;
+import io.jcap.kernels.Kernel;
+import io.jcap.model.ByteSize;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.FsType;
+import io.jcap.model.GuestPath;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import io.jcap.streamer.CpioWriter;
+import io.jcap.streamer.ImageEntry;
+import io.jcap.streamer.ImageTree;
+import io.jcap.streamer.StreamStats;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a Capstanfile asks for, in the terms of a Linux image. */
+record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
+        Optional<ByteSize> size, int memoryMiB, int cpus) {
+    /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
+    private static final String DIGEST_VERSION = "jcap-linux-image-1";
+
+    ImageInputs {
+        application = List.copyOf(application);
+    }
+
+    static ImageInputs of(Capstanfile c) throws JcapException {
+        if (c.base().isPresent() && c.kernel().isEmpty()) {
+            throw new EnvironmentException("base '" + c.base().get() + "' names an OSv base image; OSv images are not"
+                    + " supported yet: remove base (jcap then uses the Linux kernel) or set kernel: linux");
+        }
+        if (c.runtime().orElse(null) instanceof Runtime.Java) {
+            throw new EnvironmentException("runtime java is not supported yet: package the JVM with files or rootfs");
+        }
+        if (c.rpmBase().isPresent()) {
+            throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
+        }
+        String kernel = c.kernel().orElse(ImageDefaults.KERNEL);
+        FsType fs = c.fs().orElse(FsType.EXT4);
+        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
+            throw new EnvironmentException("fs " + fs.id() + " needs an OSv kernel, which is not supported yet: use ext4"
+                    + " or ext2 with the Linux kernel");
+        }
+        List<ImageEntry> application = new ArrayList<>();
+        if (c.rootfs().isPresent()) {
+            application.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
+        }
+        for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
+            application.add(HostTree.file(file.getValue(), file.getKey()));
+        }
+        String cmdline = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
+        GuestConfig config;
+        try {
+            config = new GuestConfig(CommandLineWords.split(cmdline), c.env(), GuestPath.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
+        }
+        return new ImageInputs(application, config, cmdline, kernel, fs.id(), c.size(),
+                c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
+                c.cpus().orElse(ImageDefaults.CPUS));
+    }
+
+    /** The disk size: the package file's, checked against the content, or one that fits. */
+    long diskBytes(long contentBytes) throws JcapException {
+        long needed = ImageDefaults.diskBytesFor(contentBytes);
+        if (size.isEmpty()) {
+            return needed;
+        }
+        long asked = size.get().bytes();
+        long minimum = contentBytes + contentBytes / 10 + (8L << 20);
+        if (asked < minimum) {
+            throw new JcapException("size " + size.get() + " is too small for " + ByteSize.ofBytes(contentBytes)
+                    + " of files (kernel included): use at least " + ByteSize.ofMebibytes((minimum >> 20) + 1)
+                    + " or leave size out");
+        }
+        return (asked + (1 << 20) - 1) >> 20 << 20;
+    }
+
+    /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */
+    static Sha256 streamDigest(ImageTree tree) throws JcapException {
+        try {
+            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, CpioWriter.defaultMtime())
+                    .write(tree.entries(), OutputStream.nullOutputStream(), io.jcap.model.EventSink.NONE);
+            return stats.sha256();
+        } catch (IOException e) {
+            throw new JcapException("could not read the image's files: " + e.getMessage(), e);
+        }
+    }
+
+    /** Everything that decides an image's content; equal digests mean a rebuild can reuse the image. */
+    static Sha256 inputsDigest(Sha256 streamDigest, ImageInputs inputs, long diskBytes, Kernel kernel) {
+        MessageDigest digest = Sha256.newDigest();
+        String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
+                + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus() + "\n";
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        return Sha256.of(digest);
+    }
+}

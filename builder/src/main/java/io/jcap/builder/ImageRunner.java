@@ -1,0 +1,73 @@
+package io.jcap.builder;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.hypervisor.qemu.QemuVm;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * Boots a stored image from a throw-away overlay, passes the application's console output on and
+ * returns its exit status. The stored image is never written.
+ *
+ * <pre>{@code
+ * int status = new ImageRunner(home, events).run(RunRequest.of("hello"), System.out::println);
+ * }</pre>
+ */
+public final class ImageRunner {
+    /** How long an application may run in the foreground: practically forever; Ctrl-C stops it. */
+    private static final Duration FOREVER = Duration.ofDays(3650);
+
+    private final JcapHome home;
+    private final EventSink events;
+
+    public ImageRunner(JcapHome home, EventSink events) {
+        this.home = home;
+        this.events = events;
+    }
+
+    public int run(RunRequest request, Consumer<String> output) throws JcapException, InterruptedException {
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        QemuInstallation qemu = QemuInstallation.detect();
+        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        Path work = TempFiles.register(home.newWorkDir("run-"));
+        try {
+            Path overlay = work.resolve("overlay.qcow2");
+            new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+            VmSpec spec = VmSpec.builder()
+                    .accelerator(accelerator)
+                    .memoryMiB(image.metadata().memoryMiB())
+                    .cpus(image.metadata().cpus())
+                    .drive(Drive.virtio(overlay, DiskFormat.QCOW2).withBootIndex(0))
+                    .userNetwork()
+                    .rng(true)
+                    .noReboot(true)
+                    .build();
+            ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
+            events.info("Booting " + image.metadata().name() + " (" + accelerator.qemuName() + ")");
+            try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events).withConsoleListener(console)) {
+                vm.start();
+                int qemuStatus = vm.awaitExit(FOREVER);
+                OptionalInt status = console.status();
+                if (status.isPresent()) {
+                    return status.getAsInt();
+                }
+                String why = console.error() != null ? "the guest failed: " + console.error()
+                        : console.started() ? "the image powered off without reporting the application's exit status"
+                        : "the image stopped before its application started";
+                throw new VmException(why, OptionalInt.of(qemuStatus), vm.consoleTail());
+            }
+        } finally {
+            TempFiles.delete(work);
+        }
+    }
+}

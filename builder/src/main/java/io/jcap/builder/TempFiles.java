@@ -1,0 +1,38 @@
+package io.jcap.builder;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Temporary folders of builds and runs in progress, deleted by a shutdown hook when the JVM is
+ * stopped (Ctrl-C) before the work's own clean-up runs.
+ */
+final class TempFiles {
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(FileTrees::deleteTree), "jcap-temp-cleanup"));
+    }
+
+    private TempFiles() {
+    }
+
+    static Path register(Path folder) {
+        LIVE.add(folder);
+        return folder;
+    }
+
+    /** Forgets a folder that has been moved into place and must stay. */
+    static void forget(Path folder) {
+        LIVE.remove(folder);
+    }
+
+    /** Deletes the folder now and forgets it. */
+    static void delete(Path folder) {
+        if (folder != null) {
+            FileTrees.deleteTree(folder);
+            LIVE.remove(folder);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.jcap.cli;
+
+import io.jcap.builder.JcapHome;
+import io.jcap.hypervisor.qemu.AcceleratorProbe;
+import io.jcap.hypervisor.qemu.AcceleratorVerdict;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.BootLoader;
+import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.ExitCode;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "doctor", description = {"Check what jcap needs on this machine and say how to fix what is missing.",
+        "Exits with 3 when something the default build and run path needs is missing."})
+final class DoctorCommand implements Callable<Integer> {
+    private static final long LOW_DISK = 1L << 30;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
+    private boolean missing;
+
+    @Override
+    public Integer call() {
+        out = spec.commandLine().getOut();
+        JcapHome home = JcapHome.fromEnvironment();
+        QemuInstallation qemu = null;
+        try {
+            qemu = QemuInstallation.detect();
+            ok("QEMU " + qemu.version() + " at " + qemu.qemuSystem());
+            ok("qemu-img at " + qemu.qemuImg());
+        } catch (JcapException e) {
+            fail(e.getMessage());
+        }
+        if (qemu != null) {
+            try {
+                AcceleratorVerdict verdict = new AcceleratorProbe(qemu, home.cache().resolve("accelerator.json")).judge();
+                line(verdict.accelerator().name().equals("KVM") ? "ok  " : "note", "accelerator "
+                        + verdict.accelerator().qemuName() + ": " + verdict.reason()
+                        + (verdict.accelerator().name().equals("KVM") ? "" : " (software emulation works, only slower)"));
+            } catch (JcapException e) {
+                fail("accelerator probe failed: " + e.getMessage());
+            }
+        }
+        checkKernels(home);
+        checkBuilderTools();
+        checkDisk(home);
+        return missing ? ExitCode.ENVIRONMENT.code() : 0;
+    }
+
+    private void checkKernels(JcapHome home) {
+        KernelStore store = new KernelStore(home.kernels());
+        try {
+            List<Kernel> kernels = store.list();
+            if (kernels.isEmpty()) {
+                fail("no kernel in " + home.kernels() + ": run jcap kernels pull linux");
+            }
+            for (Kernel k : kernels) {
+                try {
+                    store.get(k.name());
+                    ok("kernel " + k.name() + " " + k.version() + " verified (SHA-256)");
+                } catch (JcapException e) {
+                    fail(e.getMessage());
+                }
+            }
+        } catch (JcapException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private void checkBuilderTools() {
+        for (Initramfs.HostTool tool : Initramfs.BUILDER_TOOLS) {
+            boolean found = tool.hostCandidates().stream().anyMatch(Files::isExecutable);
+            if (found) {
+                ok("builder tool " + tool.guestPath().fileName() + " found");
+            } else {
+                fail("builder tool " + tool.guestPath().fileName() + " missing: apt-get install " + tool.debianPackage());
+            }
+        }
+        if (Files.isRegularFile(BootLoader.SYSLINUX_MBR)) {
+            ok("boot loader MBR code at " + BootLoader.SYSLINUX_MBR);
+        } else {
+            fail("boot loader MBR code missing (" + BootLoader.SYSLINUX_MBR + "): apt-get install syslinux-common");
+        }
+        if (Initramfs.class.getResource(Initramfs.INIT_RESOURCE) == null) {
+            fail("jcap's guest init is not in this build: install musl-tools and rebuild jcap");
+        } else {
+            ok("guest init present");
+        }
+    }
+
+    private void checkDisk(JcapHome home) {
+        Path probe = home.root();
+        while (probe != null && !Files.exists(probe)) {
+            probe = probe.getParent();
+        }
+        try {
+            long free = Files.getFileStore(probe).getUsableSpace();
+            if (free < LOW_DISK) {
+                fail("only " + ConsoleEvents.human(free) + " free for " + home.root() + ": free some space (1 GiB or more)");
+            } else {
+                ok(ConsoleEvents.human(free) + " free for " + home.root());
+            }
+        } catch (IOException | NullPointerException e) {
+            fail("cannot tell the free space for " + home.root() + ": " + e.getMessage());
+        }
+    }
+
+    private void ok(String text) {
+        line("ok  ", text);
+    }
+
+    private void fail(String text) {
+        missing = true;
+        line("FAIL", text);
+    }
+
+    private void line(String status, String text) {
+        out.println("[" + status + "] " + text);
+        out.flush();
+    }
+}
