@@ -4,15 +4,19 @@ import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.capstanfile.Problem;
+import io.jcap.model.GuestPath;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Check a project's Capstanfile and print every problem (exit 1 if any).")
+@Command(name = "validate", description = {"Check a project's Capstanfile and print every problem (exit 1 if any).",
+        "Host files that the package file's build command produces may be missing until it runs."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,18 +28,30 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Path file = dir.resolve(CapstanfileParser.FILE_NAME).normalize();
         try {
-            Capstanfile file = new CapstanfileParser().parse(dir);
-            out.println(dir.resolve(CapstanfileParser.FILE_NAME).normalize() + ": valid (runs "
-                    + file.cmdline().orElse("the command derived from its runtime section") + ")");
+            Capstanfile capstanfile = CapstanfileParser.beforeBuild().parse(dir);
+            if (capstanfile.build().isEmpty()) {
+                capstanfile = new CapstanfileParser().parse(dir);
+            } else {
+                for (Map.Entry<GuestPath, Path> f : capstanfile.files().entrySet()) {
+                    if (!Files.exists(f.getValue())) {
+                        out.println(file + ": note: files." + f.getKey() + ": " + f.getValue()
+                                + " does not exist yet; the build command must produce it");
+                    }
+                }
+            }
+            out.println(file + ": valid (runs "
+                    + capstanfile.cmdline().orElse("the command derived from its runtime section") + ")");
             return 0;
         } catch (CapstanfileException e) {
-            for (Problem problem : e.problems()) {
-                out.println(problem);
+            for (Problem p : e.problems()) {
+                Path shown = p.file().isAbsolute() ? p.file() : dir.resolve(p.file()).normalize();
+                out.println(new Problem(shown, p.line(), p.column(), p.key(), p.message()));
             }
+            out.flush();
             int n = e.problems().size();
-            spec.commandLine().getErr().println("jcap: " + n + (n == 1 ? " problem" : " problems") + " in "
-                    + e.file());
+            spec.commandLine().getErr().println("jcap: " + n + (n == 1 ? " problem" : " problems") + " in " + file);
             return 1;
         }
     }
