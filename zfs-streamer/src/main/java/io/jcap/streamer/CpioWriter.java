@@ -117,7 +117,9 @@ public final class CpioWriter {
         }
         cpio.finish();
         counter.flush();
-        events.progress("Streaming files", totalContent, totalContent);
+        if (totalContent == 0) {
+            events.progress("Streaming files", 0, 0);
+        }
         return counter.stats(entryCount);
     }
 
