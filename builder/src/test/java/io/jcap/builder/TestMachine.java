@@ -1,0 +1,54 @@
+package io.jcap.builder;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * What integration tests need from the machine: QEMU and the Linux kernel that
+ * {@code jcap kernels pull linux} stored. Missing parts skip a test on a developer's machine and
+ * fail it under {@code CI=true}.
+ */
+final class TestMachine {
+    private TestMachine() {
+    }
+
+    static QemuInstallation qemu() {
+        try {
+            return QemuInstallation.detect();
+        } catch (JcapException e) {
+            return missing("QEMU: " + e.getMessage());
+        }
+    }
+
+    static Kernel linuxKernel() {
+        try {
+            return new KernelStore(JcapHome.fromEnvironment().kernels()).get("linux");
+        } catch (JcapException e) {
+            return missing("the Linux kernel (bin/jcap kernels pull linux): " + e.getMessage());
+        }
+    }
+
+    /** A jcap home in {@code dir} sharing the user's kernels. */
+    static JcapHome homeWithKernels(Path dir) throws IOException {
+        linuxKernel();
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("kernels"), JcapHome.fromEnvironment().kernels());
+        return new JcapHome(dir);
+    }
+
+    private static <T> T missing(String what) {
+        if ("true".equals(System.getenv("CI"))) {
+            fail("CI must provide " + what);
+        }
+        Assumptions.abort("needs " + what);
+        return null;
+    }
+}

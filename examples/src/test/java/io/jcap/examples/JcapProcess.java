@@ -1,0 +1,112 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jcap.builder.JcapHome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs the real {@code bin/jcap} of this checkout in a jcap home of the test's own, whose
+ * kernels are the ones {@code jcap kernels pull linux} stored in the user's home.
+ */
+final class JcapProcess {
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    static final Path LAUNCHER = ROOT.resolve("bin/jcap");
+
+    final Path home;
+
+    private JcapProcess(Path home) {
+        this.home = home;
+    }
+
+    /** A fresh home in {@code dir} sharing the user's kernels; skips (never under CI) without QEMU or a kernel. */
+    static JcapProcess withKernels(Path dir) throws IOException {
+        requireMachine();
+        Path kernels = JcapHome.fromEnvironment().kernels();
+        if (!Files.isDirectory(kernels.resolve("linux"))) {
+            missing("the Linux kernel (run bin/jcap kernels pull linux)");
+        }
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("kernels"), kernels);
+        return new JcapProcess(dir);
+    }
+
+    /** A fresh, empty home (no kernels). */
+    static JcapProcess empty(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return new JcapProcess(dir);
+    }
+
+    static void requireMachine() {
+        if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")) && System.getenv("JCAP_QEMU") == null) {
+            missing("QEMU (apt-get install qemu-system-x86)");
+        }
+        if (!Files.isRegularFile(ROOT.resolve("cli/target/jcap-cli.jar"))) {
+            missing("the built CLI (mvn package)");
+        }
+    }
+
+    private static void missing(String what) {
+        if ("true".equals(System.getenv("CI"))) {
+            fail("CI must provide " + what);
+        }
+        Assumptions.abort("needs " + what);
+    }
+
+    record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("JCAP_HOME", home.toString());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("jcap " + String.join(" ", args) + " did not end within 10 minutes");
+        }
+        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    /** Copies an example project into {@code dir} (so a test can change it). */
+    static Path copyExample(String name, Path dir) throws IOException {
+        Path source = ROOT.resolve("examples").resolve(name);
+        Path target = dir.resolve(name);
+        Files.createDirectories(target);
+        try (var files = Files.list(source)) {
+            for (Path f : files.toList()) {
+                if (Files.isRegularFile(f) && (f.toString().endsWith(".c") || f.getFileName().toString().equals("Capstanfile"))) {
+                    Files.copy(f, target.resolve(f.getFileName()));
+                }
+            }
+        }
+        return target;
+    }
+}
