@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,18 +33,50 @@ static void run_tool(const char *what, char *const argv[])
     debug("%s done in %lld ms%s%s", what, now_ms() - start, out[0] ? ": " : "", out);
 }
 
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004
+#endif
+
+/* mke2fs asks libuuid for random UUIDs, which waits about a second a UUID when
+ * the kernel's random pool is not ready yet (the usual case early under TCG,
+ * without RDRAND or a virtio-rng device). Non-blocking kernel randomness is good
+ * enough for a file system UUID and directory hash seed. */
+static void new_uuid(char out[37])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, GRND_INSECURE) != (ssize_t)sizeof b &&
+        getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b)
+            fatal("no random bytes for a file system UUID: %s", strerror(errno));
+        close(fd);
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+}
+
 static void format_disk(const struct cmdline *c, const char *part)
 {
-    if (strcmp(c->fs, "ext4") == 0) {
-        char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-t", "ext4", "-O", "^64bit,^metadata_csum",
-                         "-b", "4096", "-L", "jcaproot", "-E", "lazy_itable_init=0",
-                         (char *)part, NULL };
-        run_tool("mke2fs", argv);
-    } else {
-        char *argv[] = { "/sbin/mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096",
-                         "-L", "jcaproot", (char *)part, NULL };
-        run_tool("mke2fs", argv);
+    char uuid[37], seed[37], ext[80];
+    new_uuid(uuid);
+    new_uuid(seed);
+    int ext4 = strcmp(c->fs, "ext4") == 0;
+    snprintf(ext, sizeof ext, "%shash_seed=%s", ext4 ? "lazy_itable_init=0," : "", seed);
+    char *argv[20] = { "/sbin/mke2fs", "-q", "-F", "-t", (char *)c->fs, "-b", "4096",
+                       "-L", "jcaproot", "-U", uuid, "-E", ext };
+    int n = 13;
+    if (ext4) {
+        argv[n++] = "-O";
+        argv[n++] = "^64bit,^metadata_csum";
     }
+    argv[n++] = (char *)part;
+    argv[n] = NULL;
+    debug("mke2fs -t %s -U %s -E %s%s %s", c->fs, uuid, ext, ext4 ? " -O ^64bit,^metadata_csum" : "",
+          part);
+    run_tool("mke2fs", argv);
 }
 
 static int listen_on(int port)
