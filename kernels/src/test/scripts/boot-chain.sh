@@ -96,7 +96,11 @@ add_program() {
   done
 }
 
-newc() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet); }
+# Same inputs, same bytes: fixed mtimes, sorted names, owner 0, renumbered inodes.
+newc() {
+  find "$1" -exec touch -h -d @0 {} +
+  (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet)
+}
 
 log "2. builder initramfs (init, modules, mke2fs, extlinux) and run initramfs (init, modules)"
 mkdir -p builder-root run-root
