@@ -1,0 +1,196 @@
+/* Build mode: format the disk, receive the image over TCP, make it bootable. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEVICE_WAIT_MS 5000
+#define ACCEPT_TIMEOUT_MS (600 * 1000)
+#define IDLE_TIMEOUT_MS (120 * 1000)
+#define TOOL_TIMEOUT_S 600
+
+/* Runs a tool; on failure the error names it with its status and output. */
+static void run_tool(const char *what, char *const argv[])
+{
+    char out[1024], err[ERR_LEN] = "";
+    long long start = now_ms();
+    int st = run_capture(argv, out, sizeof out, TOOL_TIMEOUT_S, err);
+    if (st < 0)
+        fatal("%s failed: %s", what, err);
+    one_line(out);
+    if (st != 0)
+        fatal("%s failed: status %d: %s", what, st, out);
+    debug("%s done in %lld ms%s%s", what, now_ms() - start, out[0] ? ": " : "", out);
+}
+
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004
+#endif
+
+/* mke2fs asks libuuid for random UUIDs, which waits about a second a UUID when
+ * the kernel's random pool is not ready yet (the usual case early under TCG,
+ * without RDRAND or a virtio-rng device). Non-blocking kernel randomness is good
+ * enough for a file system UUID and directory hash seed. */
+static void new_uuid(char out[37])
+{
+    unsigned char b[16];
+    if (getrandom(b, sizeof b, GRND_INSECURE) != (ssize_t)sizeof b &&
+        getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
+        int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b)
+            fatal("no random bytes for a file system UUID: %s", strerror(errno));
+        close(fd);
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+}
+
+static void format_disk(const struct cmdline *c, const char *part)
+{
+    char uuid[37], seed[37], ext[80];
+    new_uuid(uuid);
+    new_uuid(seed);
+    int ext4 = strcmp(c->fs, "ext4") == 0;
+    snprintf(ext, sizeof ext, "%shash_seed=%s", ext4 ? "lazy_itable_init=0," : "", seed);
+    char *argv[20] = { "/sbin/mke2fs", "-q", "-F", "-t", (char *)c->fs, "-b", "4096",
+                       "-L", "jcaproot", "-U", uuid, "-E", ext };
+    int n = 13;
+    if (ext4) {
+        argv[n++] = "-O";
+        argv[n++] = "^64bit,^metadata_csum";
+    }
+    argv[n++] = (char *)part;
+    argv[n] = NULL;
+    debug("mke2fs -t %s -U %s -E %s%s %s", c->fs, uuid, ext, ext4 ? " -O ^64bit,^metadata_csum" : "",
+          part);
+    run_tool("mke2fs", argv);
+}
+
+static int listen_on(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        fatal("socket: %s", strerror(errno));
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_ANY) };
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 4) < 0)
+        fatal("listen on port %d: %s", port, strerror(errno));
+    return fd;
+}
+
+static int accept_one(int lfd, long long end)
+{
+    for (;;) {
+        long long left = end - now_ms();
+        if (left <= 0)
+            fatal("no connection within %d s", ACCEPT_TIMEOUT_MS / 1000);
+        struct pollfd p = { lfd, POLLIN, 0 };
+        int r = poll(&p, 1, (int)left);
+        if (r <= 0)
+            continue;
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+        if (errno != EINTR && errno != ECONNABORTED)
+            fatal("accept: %s", strerror(errno));
+    }
+}
+
+/* Accepts until a connection brings data: a connection that closes before its
+ * first byte is one the host abandoned (QEMU accepts on the host side early). */
+static int receive(int lfd, int root_fd, struct rx_summary *s)
+{
+    long long end = now_ms() + ACCEPT_TIMEOUT_MS;
+    for (;;) {
+        int fd = accept_one(lfd, end);
+        set_conn(fd);
+        debug("connection accepted");
+        if (send(fd, "JCAP1\n", 6, MSG_NOSIGNAL) != 6) {
+            debug("banner not sent (%s); waiting for another connection", strerror(errno));
+            set_conn(-1);
+            close(fd);
+            continue;
+        }
+        char err[ERR_LEN] = "";
+        long long start = now_ms();
+        int rc = cpio_receive(fd, root_fd, IDLE_TIMEOUT_MS, 0, s, err);
+        if (rc == RX_EMPTY) {
+            debug("connection closed before any data; waiting for another");
+            set_conn(-1);
+            close(fd);
+            continue;
+        }
+        if (rc != RX_OK)
+            fatal("%s", err);
+        long long ms = now_ms() - start;
+        debug("received %llu entries, %llu bytes in %lld ms", (unsigned long long)s->entries,
+              (unsigned long long)s->bytes, ms);
+        return fd;
+    }
+}
+
+_Noreturn void build_mode(const struct cmdline *c)
+{
+    char part[80];
+    snprintf(part, sizeof part, "%s1", c->disk);
+    if (wait_for_path(part, DEVICE_WAIT_MS) < 0)
+        fatal("partition %s did not appear within %d s (is the disk attached, partitioned, "
+              "and virtio_blk in the load order?)", part, DEVICE_WAIT_MS / 1000);
+    if (wait_for_path("/sys/class/net/eth0", DEVICE_WAIT_MS) < 0)
+        fatal("network interface eth0 did not appear within %d s (is virtio_net in the load "
+              "order?)", DEVICE_WAIT_MS / 1000);
+    char err[ERR_LEN] = "";
+    if (net_loopback(err) < 0 || net_static("eth0", err) < 0)
+        fatal("%s", err);
+    debug("network up: eth0 10.0.2.15/24 via 10.0.2.2");
+    format_disk(c, part);
+    mkdir("/mnt", 0755);
+    if (mount(part, "/mnt", c->fs, 0, NULL) < 0)
+        fatal("mount %s (%s) on /mnt: %s", part, c->fs, strerror(errno));
+    int root_fd = open("/mnt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        fatal("open /mnt: %s", strerror(errno));
+    int lfd = listen_on(c->port);
+    say("JCAP-READY port=%d", c->port);
+
+    struct rx_summary s;
+    int fd = receive(lfd, root_fd, &s);
+    close(lfd);
+    if (syncfs(root_fd) < 0)
+        fatal("syncfs /mnt: %s", strerror(errno));
+    struct stat st;
+    if (fstatat(root_fd, "boot/extlinux", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+        fatal("the image has no /boot/extlinux folder; it must hold extlinux.conf, the kernel "
+              "and the initramfs");
+    char *ext[] = { "/sbin/extlinux", "--install", "/mnt/boot/extlinux", NULL };
+    run_tool("extlinux", ext);
+    close(root_fd);
+    if (umount("/mnt") < 0)
+        fatal("unmount /mnt: %s", strerror(errno));
+    sync();
+
+    char line[128];
+    int n = snprintf(line, sizeof line, "OK entries=%llu bytes=%llu crc32=%08x\n",
+                     (unsigned long long)s.entries, (unsigned long long)s.bytes, s.crc);
+    if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+        fatal("send summary: %s", strerror(errno));
+    set_conn(-1);
+    finish_conn(fd, 10000);
+    say("JCAP-BUILD-DONE");
+    power_off();
+}

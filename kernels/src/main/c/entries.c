@@ -1,0 +1,321 @@
+/* Writes archive entries into the target folder without ever following a
+ * symbolic link. */
+#define _GNU_SOURCE
+#include "receive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A copy of a name for messages: printable ASCII only, shortened. */
+const char *shown(const char *name)
+{
+    static char out[200];
+    size_t i = 0;
+    for (; name[i] && i < sizeof out - 4; i++)
+        out[i] = (name[i] >= 32 && name[i] < 127) ? name[i] : '?';
+    if (name[i]) {
+        memcpy(out + i, "...", 3);
+        i += 3;
+    }
+    out[i] = '\0';
+    return out;
+}
+
+/* "/a//./b/c" -> "a/b/c" in out; refuses relative names and ".." components. */
+static int normalise(const char *name, char *out, char *err)
+{
+    if (name[0] != '/') {
+        set_err(err, "refused entry \"%s\": not an absolute path", shown(name));
+        return -1;
+    }
+    size_t o = 0;
+    const char *p = name;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        const char *start = p;
+        while (*p && *p != '/')
+            p++;
+        size_t len = (size_t)(p - start);
+        if (len == 0 || (len == 1 && start[0] == '.'))
+            continue;
+        if (len == 2 && start[0] == '.' && start[1] == '.') {
+            set_err(err, "refused entry \"%s\": it has a .. component", shown(name));
+            return -1;
+        }
+        if (o > 0)
+            out[o++] = '/';
+        memcpy(out + o, start, len);
+        o += len;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+/* The open parent folder of the previous entry: archives list siblings together. */
+static char g_parent[NAME_MAX_LEN + 1];
+static int g_parent_fd = -1;
+
+static void parent_reset(void)
+{
+    if (g_parent_fd >= 0)
+        close(g_parent_fd);
+    g_parent_fd = -1;
+    g_parent[0] = '\0';
+}
+
+/* Opens folder rel (normalised, "" for the root) under root_fd one component at a
+ * time with O_NOFOLLOW, creating missing components with mode 0755. */
+static int open_parent(int root_fd, const char *rel, const char *name, char *err)
+{
+    if (g_parent_fd >= 0 && strcmp(rel, g_parent) == 0)
+        return g_parent_fd;
+    parent_reset();
+    int fd = dup(root_fd);
+    if (fd < 0) {
+        set_err(err, "dup: %s", strerror(errno));
+        return -1;
+    }
+    char path[NAME_MAX_LEN + 1];
+    strcpy(path, rel);
+    char *save = NULL;
+    for (char *c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+        int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT) {
+            if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST) {
+                set_err(err, "create folder for \"%s\": %s", shown(name), strerror(errno));
+                close(fd);
+                return -1;
+            }
+            next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next >= 0)
+                fchmod(next, 0755);
+        }
+        if (next < 0) {
+            int e = errno;
+            struct stat st;
+            size_t upto = (size_t)(c - path) + strlen(c);
+            char parent[NAME_MAX_LEN + 2];
+            snprintf(parent, sizeof parent, "/%.*s", (int)upto, rel);
+            if ((e == ELOOP || e == ENOTDIR) && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                const char *what = S_ISLNK(st.st_mode) ? "is a symbolic link" : "is not a folder";
+                set_err(err, "refused entry \"%s\": its parent %s %s", shown(name), parent, what);
+            } else {
+                set_err(err, "open folder %s for \"%s\": %s", parent, shown(name), strerror(e));
+            }
+            close(fd);
+            return -1;
+        }
+        close(fd);
+        fd = next;
+    }
+    strcpy(g_parent, rel);
+    g_parent_fd = fd;
+    return fd;
+}
+
+/* Makes room for a file or symbolic link: an old file or link goes, a folder stays. */
+static int clear_leaf(int dir, const char *leaf, const char *name, char *err)
+{
+    struct stat st;
+    if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return 0;
+    if (S_ISDIR(st.st_mode)) {
+        set_err(err, "refused entry \"%s\": a folder already exists there", shown(name));
+        return -1;
+    }
+    if (unlinkat(dir, leaf, 0) < 0) {
+        set_err(err, "replace \"%s\": %s", shown(name), strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int lenient;
+
+static int owner(int rc, const struct entry *e, char *err)
+{
+    if (rc < 0 && !(lenient && errno == EPERM)) {
+        set_err(err, "set owner of \"%s\": %s", shown(e->name), strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int finish_fd(int fd, const struct entry *e, char *err)
+{
+    if (owner(fchown(fd, e->uid, e->gid), e, err) < 0)
+        return -1;
+    if (fchmod(fd, e->mode & 07777) < 0) {
+        set_err(err, "set mode of \"%s\": %s", shown(e->name), strerror(errno));
+        return -1;
+    }
+    struct timespec t[2] = { { e->mtime, 0 }, { e->mtime, 0 } };
+    futimens(fd, t);
+    return 0;
+}
+
+/* Folder times are set after the last entry: creating children changes them. */
+struct dir_time {
+    char *rel;
+    uint32_t mtime;
+};
+static struct dir_time *g_dirs;
+static size_t g_ndirs, g_capdirs;
+
+static void remember_dir(const char *rel, uint32_t mtime)
+{
+    if (g_ndirs == g_capdirs) {
+        size_t cap = g_capdirs ? g_capdirs * 2 : 256;
+        struct dir_time *n = realloc(g_dirs, cap * sizeof *n);
+        if (!n)
+            return;
+        g_dirs = n;
+        g_capdirs = cap;
+    }
+    char *copy = strdup(rel);
+    if (copy)
+        g_dirs[g_ndirs++] = (struct dir_time){ copy, mtime };
+}
+
+static void apply_dir_times(int root_fd)
+{
+    for (size_t i = 0; i < g_ndirs; i++) {
+        struct timespec t[2] = { { g_dirs[i].mtime, 0 }, { g_dirs[i].mtime, 0 } };
+        int fd = g_dirs[i].rel[0]
+                     ? openat(root_fd, g_dirs[i].rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                     : dup(root_fd);
+        if (fd >= 0) {
+            futimens(fd, t);
+            close(fd);
+        }
+        free(g_dirs[i].rel);
+    }
+    free(g_dirs);
+    g_dirs = NULL;
+    g_ndirs = g_capdirs = 0;
+}
+
+static int make_dir(struct rx *r, int root_fd, const char *rel, int dir, const char *leaf,
+                    const struct entry *e, char *err)
+{
+    if (e->size != 0) {
+        set_err(err, "malformed cpio entry \"%s\": a folder with %u data bytes", shown(e->name),
+                e->size);
+        return -1;
+    }
+    (void)r;
+    int fd;
+    if (!leaf) {
+        fd = dup(root_fd);
+    } else {
+        if (mkdirat(dir, leaf, 0700) < 0 && errno != EEXIST) {
+            set_err(err, "create folder \"%s\": %s", shown(e->name), strerror(errno));
+            return -1;
+        }
+        fd = openat(dir, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        set_err(err, "refused entry \"%s\": something other than a folder exists there",
+                shown(e->name));
+        return -1;
+    }
+    int rc = finish_fd(fd, e, err);
+    close(fd);
+    remember_dir(rel, e->mtime);
+    return rc;
+}
+
+static int make_file(struct rx *r, int dir, const char *leaf, const struct entry *e, char *err)
+{
+    if (clear_leaf(dir, leaf, e->name, err) < 0)
+        return -1;
+    int fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        set_err(err, "create \"%s\": %s", shown(e->name), strerror(errno));
+        return -1;
+    }
+    int rc = rx_copy(r, fd, e->size, shown(e->name), err);
+    if (rc == 0)
+        rc = finish_fd(fd, e, err);
+    close(fd);
+    return rc;
+}
+
+static int make_link(struct rx *r, int dir, const char *leaf, const struct entry *e, char *err)
+{
+    char target[NAME_MAX_LEN];
+    if (e->size == 0 || e->size >= sizeof target) {
+        set_err(err, "refused symbolic link \"%s\": target of %u bytes", shown(e->name), e->size);
+        return -1;
+    }
+    if (rx_read(r, target, e->size, err) < 0)
+        return -1;
+    target[e->size] = '\0';
+    if (strlen(target) != e->size) {
+        set_err(err, "refused symbolic link \"%s\": target holds a NUL byte", shown(e->name));
+        return -1;
+    }
+    if (clear_leaf(dir, leaf, e->name, err) < 0)
+        return -1;
+    if (symlinkat(target, dir, leaf) < 0) {
+        set_err(err, "create symbolic link \"%s\": %s", shown(e->name), strerror(errno));
+        return -1;
+    }
+    if (owner(fchownat(dir, leaf, e->uid, e->gid, AT_SYMLINK_NOFOLLOW), e, err) < 0)
+        return -1;
+    struct timespec t[2] = { { e->mtime, 0 }, { e->mtime, 0 } };
+    utimensat(dir, leaf, t, AT_SYMLINK_NOFOLLOW);
+    return 0;
+}
+
+int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err)
+{
+    static char rel[NAME_MAX_LEN + 1];
+    if (normalise(e->name, rel, err) < 0)
+        return -1;
+    uint32_t type = e->mode & 0170000;
+    if (type != 0040000 && type != 0100000 && type != 0120000) {
+        set_err(err, "refused entry \"%s\": type %06o is not a folder, file or symbolic link",
+                shown(e->name), type);
+        return -1;
+    }
+    char *slash = strrchr(rel, '/');
+    const char *leaf = rel[0] ? rel : NULL;
+    char parent[NAME_MAX_LEN + 1] = "";
+    if (slash) {
+        memcpy(parent, rel, (size_t)(slash - rel));
+        parent[slash - rel] = '\0';
+        leaf = slash + 1;
+    }
+    if (!leaf && type != 0040000) {
+        set_err(err, "refused entry \"%s\": the root can only be a folder", shown(e->name));
+        return -1;
+    }
+    int dir = open_parent(root_fd, parent, e->name, err);
+    if (dir < 0)
+        return -1;
+    if (type == 0040000)
+        return make_dir(r, root_fd, rel, dir, leaf, e, err);
+    if (type == 0100000)
+        return make_file(r, dir, leaf, e, err);
+    return make_link(r, dir, leaf, e, err);
+}
+
+void entries_begin(int lenient_owner)
+{
+    lenient = lenient_owner;
+    parent_reset();
+}
+
+/* root_fd < 0: the receive failed, only memory is released. */
+void entries_end(int root_fd)
+{
+    parent_reset();
+    apply_dir_times(root_fd);
+}

@@ -1,0 +1,82 @@
+/* jcap-init: the guest's PID 1 (see docs/guest-protocol.md). */
+#ifndef JCAP_INIT_H
+#define JCAP_INIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ERR_LEN 512
+
+enum net_mode { NET_DHCP, NET_NONE, NET_STATIC };
+
+/* The jcap.* parameters of the kernel command line. */
+struct cmdline {
+    int build;
+    int port;
+    char disk[64];
+    char fs[16];
+    char root[64];
+    int rw;
+    enum net_mode net;
+    int debug;
+};
+
+/* util.c */
+extern int g_debug;
+void console_open(void);
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void set_conn(int fd);
+void finish_conn(int fd, int timeout_ms);
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void power_off(void);
+int write_all(int fd, const void *buf, size_t len);
+long long now_ms(void);
+void sleep_ms(int ms);
+int read_cmdline(struct cmdline *c, char *err);
+void mount_basics(void);
+void load_modules(void);
+int wait_for_path(const char *path, int timeout_ms);
+int run_capture(char *const argv[], char *out, size_t outlen, int timeout_s, char *err);
+void one_line(char *s);
+
+/* net.c */
+int if_up(const char *ifname, char *err);
+int if_set_ipv4(const char *ifname, uint32_t addr, uint32_t mask, char *err);
+int route_add_default(const char *ifname, uint32_t gateway, char *err);
+int if_get_mac(const char *ifname, uint8_t mac[6], char *err);
+int net_static(const char *ifname, char *err);
+int net_loopback(char *err);
+
+/* dhcp.c */
+struct lease {
+    uint32_t addr, mask, router, server;
+    uint32_t dns[3];
+    int ndns;
+};
+int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err);
+int dhcp_apply(const char *ifname, const struct lease *l, char *err);
+
+/* cpio.c */
+struct rx_summary {
+    uint64_t entries;
+    uint64_t bytes;
+    uint32_t crc;
+};
+#define RX_OK 0
+#define RX_ERROR (-1)
+#define RX_EMPTY 1
+/* Receives a newc stream from in_fd into the folder root_fd until EOF. */
+int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
+                 struct rx_summary *s, char *err);
+
+/* crc32.c */
+uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n);
+
+/* build.c, run.c */
+_Noreturn void build_mode(const struct cmdline *c);
+_Noreturn void run_mode(const struct cmdline *c);
+
+#endif

@@ -1,0 +1,38 @@
+/* Internals of the cpio receiver: the input buffer and the entry writer. */
+#ifndef JCAP_RECEIVE_H
+#define JCAP_RECEIVE_H
+
+#include "init.h"
+
+#define BUF_SIZE 65536
+#define NAME_MAX_LEN 4096
+
+/* The input side: a 64 KiB buffer; every byte that enters it is counted and checksummed. */
+struct rx {
+    int fd;
+    int idle_ms;
+    size_t pos, len;
+    uint64_t bytes;
+    uint32_t crc;
+    int eof;
+    unsigned char buf[BUF_SIZE];
+};
+
+int rx_more(struct rx *r, char *err);
+int rx_need(struct rx *r, size_t want, char *err);
+int rx_read(struct rx *r, void *dst, size_t n, char *err);
+int rx_copy(struct rx *r, int out_fd, uint64_t n, const char *name, char *err);
+int rx_pad(struct rx *r, uint64_t len, char *err);
+
+/* One archive entry's header fields. */
+struct entry {
+    const char *name; /* as in the archive, for messages */
+    uint32_t mode, uid, gid, mtime, size;
+};
+
+const char *shown(const char *name);
+void entries_begin(int lenient_owner);
+int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err);
+void entries_end(int root_fd);
+
+#endif

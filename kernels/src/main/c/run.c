@@ -1,0 +1,321 @@
+/* Run mode: mount the image's root, switch to it, start the application, power
+ * off when it exits. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEVICE_WAIT_MS 5000
+#define DHCP_TIMEOUT_MS 6000
+#define CONFIG_MAX (1 << 20)
+
+static const char *const KEPT[] = { "dev", "proc", "sys", "tmp" };
+
+/* Every image ships these empty; on a read-only root nothing can be created. */
+static void check_mount_points(const struct cmdline *c)
+{
+    for (size_t i = 0; i < sizeof KEPT / sizeof KEPT[0]; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "/newroot/%s", KEPT[i]);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            continue;
+        if (c->rw && errno == ENOENT && mkdir(path, 0755) == 0)
+            continue;
+        fatal("the root file system has no /%s folder; images must ship empty /dev /proc /sys "
+              "/tmp folders", KEPT[i]);
+    }
+}
+
+/* Frees the initramfs' memory: removes what lives on its file system only. */
+static void remove_tree(int dfd, dev_t dev)
+{
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                remove_tree(sub, dev);
+            unlinkat(dfd, e->d_name, AT_REMOVEDIR);
+        } else {
+            unlinkat(dfd, e->d_name, 0);
+        }
+    }
+    closedir(d);
+}
+
+static void switch_root(const struct cmdline *c)
+{
+    if (wait_for_path(c->root, DEVICE_WAIT_MS) < 0)
+        fatal("root device %s did not appear within %d s (is virtio_blk in the load order?)",
+              c->root, DEVICE_WAIT_MS / 1000);
+    mkdir("/newroot", 0755);
+    unsigned long flags = c->rw ? 0 : MS_RDONLY;
+    if (mount(c->root, "/newroot", c->fs, flags, NULL) < 0)
+        fatal("mount %s (%s, %s) on /newroot: %s", c->root, c->fs, c->rw ? "rw" : "ro",
+              strerror(errno));
+    check_mount_points(c);
+    for (int i = 0; i < 3; i++) {
+        char from[16], to[32];
+        snprintf(from, sizeof from, "/%s", KEPT[i]);
+        snprintf(to, sizeof to, "/newroot/%s", KEPT[i]);
+        if (mount(from, to, NULL, MS_MOVE, NULL) < 0)
+            fatal("move %s to %s: %s", from, to, strerror(errno));
+    }
+    struct stat st;
+    int rootfd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd >= 0 && fstat(rootfd, &st) == 0)
+        remove_tree(rootfd, st.st_dev);
+    if (chdir("/newroot") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
+        chdir("/") < 0)
+        fatal("switch root to %s: %s", c->root, strerror(errno));
+    if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        fatal("mount tmpfs on /tmp: %s", strerror(errno));
+    debug("root %s mounted %s", c->root, c->rw ? "read-write" : "read-only");
+}
+
+/* Is there a virtio network device, so that eth0 is worth waiting for? */
+static int virtio_net_present(void)
+{
+    DIR *d = opendir("/sys/bus/virtio/devices");
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        char path[300], id[16] = "";
+        snprintf(path, sizeof path, "/sys/bus/virtio/devices/%s/device", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, id, sizeof id - 1);
+        close(fd);
+        found = n > 0 && strncmp(id, "0x0001", 6) == 0;
+    }
+    closedir(d);
+    return found;
+}
+
+static void write_resolv(const uint32_t *dns, int ndns)
+{
+    int fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        debug("/etc/resolv.conf not written: %s", strerror(errno));
+        return;
+    }
+    for (int i = 0; i < ndns; i++)
+        dprintf(fd, "nameserver %s\n", inet_ntoa((struct in_addr){ dns[i] }));
+    close(fd);
+}
+
+static void network(const struct cmdline *c)
+{
+    char err[ERR_LEN] = "";
+    if (net_loopback(err) < 0)
+        fatal("%s", err);
+    if (c->net == NET_NONE)
+        return;
+    if (virtio_net_present())
+        wait_for_path("/sys/class/net/eth0", DEVICE_WAIT_MS);
+    if (access("/sys/class/net/eth0", F_OK) < 0) {
+        debug("no eth0: network off");
+        return;
+    }
+    if (c->net == NET_STATIC) {
+        if (net_static("eth0", err) < 0)
+            fatal("%s", err);
+        uint32_t dns = inet_addr("10.0.2.3");
+        if (c->rw)
+            write_resolv(&dns, 1);
+        debug("eth0 10.0.2.15/24 via 10.0.2.2 (static)");
+        return;
+    }
+    struct lease l;
+    long long start = now_ms();
+    if (dhcp_obtain("eth0", DHCP_TIMEOUT_MS, &l, err) < 0) {
+        say("jcap-init: %s; continuing without network", err);
+        return;
+    }
+    if (dhcp_apply("eth0", &l, err) < 0)
+        fatal("%s", err);
+    if (c->rw && l.ndns > 0)
+        write_resolv(l.dns, l.ndns);
+    if (g_debug) {
+        char a[16], m[16], r[16], d[16];
+        snprintf(a, sizeof a, "%s", inet_ntoa((struct in_addr){ l.addr }));
+        snprintf(m, sizeof m, "%s", inet_ntoa((struct in_addr){ l.mask }));
+        snprintf(r, sizeof r, "%s", inet_ntoa((struct in_addr){ l.router }));
+        snprintf(d, sizeof d, "%s", l.ndns ? inet_ntoa((struct in_addr){ l.dns[0] }) : "none");
+        debug("dhcp lease in %lld ms: eth0 %s netmask %s router %s dns %s", now_ms() - start, a,
+              m, r, d);
+    }
+}
+
+struct app {
+    char **argv, **envp;
+    int argc, envc;
+    const char *cwd;
+    char *buf;
+};
+
+static char **grow(char **v, int n)
+{
+    char **g = realloc(v, (size_t)(n + 2) * sizeof *v);
+    if (!g)
+        fatal("out of memory reading /.jcap/config");
+    return g;
+}
+
+static int has_env(const struct app *a, const char *prefix)
+{
+    for (int i = 0; i < a->envc; i++)
+        if (strncmp(a->envp[i], prefix, strlen(prefix)) == 0)
+            return 1;
+    return 0;
+}
+
+static void read_config(struct app *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cwd = "/";
+    int fd = open("/.jcap/config", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fatal("open /.jcap/config: %s", strerror(errno));
+    a->buf = malloc(CONFIG_MAX + 1);
+    if (!a->buf)
+        fatal("out of memory reading /.jcap/config");
+    size_t len = 0;
+    ssize_t n;
+    while (len < CONFIG_MAX && (n = read(fd, a->buf + len, CONFIG_MAX - len)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fatal("read /.jcap/config: %s", strerror(errno));
+        len += (size_t)n;
+    }
+    close(fd);
+    a->buf[len] = '\0';
+    if (strlen(a->buf) != len)
+        fatal("/.jcap/config holds a NUL byte");
+    int lineno = 0;
+    for (char *line = a->buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        if (line[0] != '\0' && line[0] != '#') {
+            char *value = strchr(line, ' ');
+            if (value)
+                *value++ = '\0';
+            else
+                value = line + strlen(line);
+            if (strcmp(line, "arg") == 0) {
+                a->argv = grow(a->argv, a->argc);
+                a->argv[a->argc++] = value;
+            } else if (strcmp(line, "env") == 0) {
+                if (!strchr(value, '=') || value[0] == '=')
+                    fatal("/.jcap/config line %d: env needs NAME=value, got \"%s\"", lineno, value);
+                a->envp = grow(a->envp, a->envc);
+                a->envp[a->envc++] = value;
+            } else if (strcmp(line, "cwd") == 0) {
+                a->cwd = value;
+            } else {
+                fatal("/.jcap/config line %d: unknown key \"%s\" (expected arg, env or cwd)",
+                      lineno, line);
+            }
+        }
+        line = next;
+    }
+    if (a->argc == 0)
+        fatal("/.jcap/config has no arg line: nothing to run");
+    a->argv[a->argc] = NULL;
+    a->envp = grow(a->envp, a->envc + 2);
+    if (!has_env(a, "PATH="))
+        a->envp[a->envc++] = "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+    if (!has_env(a, "HOME="))
+        a->envp[a->envc++] = "HOME=/";
+    a->envp[a->envc] = NULL;
+}
+
+static _Noreturn void exec_app(const struct app *a)
+{
+    setsid();
+    int fd = open("/dev/console", O_RDWR);
+    if (fd >= 0) {
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+        ioctl(0, TIOCSCTTY, 1);
+    }
+    if (chdir(a->cwd) < 0) {
+        say("JCAP-ERROR chdir %s: %s", a->cwd, strerror(errno));
+        _exit(127);
+    }
+    for (int i = 0; i < a->envc; i++)
+        if (strncmp(a->envp[i], "PATH=", 5) == 0)
+            setenv("PATH", a->envp[i] + 5, 1);
+    execvpe(a->argv[0], a->argv, a->envp);
+    say("JCAP-ERROR exec %s: %s", a->argv[0], strerror(errno));
+    _exit(127);
+}
+
+static int status_of(int st)
+{
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+_Noreturn void run_mode(const struct cmdline *c)
+{
+    switch_root(c);
+    network(c);
+    struct app a;
+    read_config(&a);
+    say("JCAP-START");
+    pid_t pid = fork();
+    if (pid < 0)
+        fatal("fork: %s", strerror(errno));
+    if (pid == 0)
+        exec_app(&a);
+    int st, status = -1;
+    while (status < 0) {
+        pid_t p = waitpid(-1, &st, 0);
+        if (p == pid)
+            status = status_of(st);
+        else if (p < 0 && errno != EINTR)
+            fatal("wait for the application: %s", strerror(errno));
+    }
+    say("JCAP-EXIT %d", status);
+    /* What the application left behind goes now, so the root can be synced cleanly. */
+    kill(-1, SIGKILL);
+    long long end = now_ms() + 1000;
+    while (now_ms() < end && waitpid(-1, &st, WNOHANG) >= 0)
+        sleep_ms(5);
+    sync();
+    if (c->rw)
+        mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL);
+    power_off();
+}
