@@ -93,8 +93,8 @@ class BuilderGuestIT {
         try (RandomAccessFile f = new RandomAccessFile(project.resolve("blob").toFile(), "rw")) {
             f.setLength(256L << 20);
         }
-        Files.copy(Path.of("/bin/true"), project.resolve("true"));
-        Files.writeString(project.resolve("Capstanfile"), "cmdline: /true\nfiles:\n  /true: true\n  /blob: blob\n");
+        Files.copy(Path.of("/bin/true"), project.resolve("prog"));
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /prog\nfiles:\n  /prog: prog\n  /blob: blob\n");
         AtomicBoolean killed = new AtomicBoolean();
         EventSink killer = new EventSink() {
             @Override
@@ -110,7 +110,7 @@ class BuilderGuestIT {
         };
         JcapException e = assertThrows(JcapException.class, () -> new ImageBuilder(home, killer)
                 .build(new BuildRequest(project, java.util.Optional.of("big"), java.util.Optional.of(Accelerator.TCG), false)));
-        assertTrue(killed.get());
+        assertTrue(killed.get(), e.getMessage());
         assertTrue(e.getMessage().contains("builder guest"), e.getMessage());
         assertTrue(e.getMessage().contains("last console lines:"), e.getMessage());
         assertFalse(Files.exists(home.images().resolve("big")));
