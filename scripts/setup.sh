@@ -10,6 +10,7 @@ packages=(
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
   busybox-static cpio                    # debugging guests by hand
   python3 curl                           # test clients
+  redis-server redis-tools               # examples/redis and its test client redis-cli
 )
 
 sudo=""

@@ -35,7 +35,7 @@ public enum LinuxFlavour {
         return storeName;
     }
 
-    /** The modules guests need: virtio (PCI, network, block), and for generic the ext4 stack. */
+    /** The modules guests need: virtio (PCI, network, block, entropy), and for generic the ext4 stack. */
     public List<String> modules() {
         return modules;
     }
@@ -57,7 +57,10 @@ public enum LinuxFlavour {
     /** Module lists, apart so that the enum constants can share them. */
     static final class Modules {
         static final List<String> VIRTIO = List.of("virtio_ring", "virtio", "virtio_pci_modern_dev",
-                "virtio_pci_legacy_dev", "virtio_pci", "failover", "net_failover", "virtio_net", "virtio_blk");
+                "virtio_pci_legacy_dev", "virtio_pci", "failover", "net_failover", "virtio_net", "virtio_blk",
+                // The run VM has a virtio-rng device: with its driver the random pool is ready at once,
+                // so a JVM's SecureRandom does not wait for entropy.
+                "virtio_rng");
         static final List<String> EXT4 = List.of("crc32c_generic", "crc16", "mbcache", "jbd2", "ext4");
 
         private Modules() {
