@@ -72,6 +72,18 @@ public final class ElfLibraries {
      * @throws JcapException when the program is not an x86-64 ELF file or a library is missing
      */
     public List<Library> resolve(Path program) throws JcapException {
+        return resolve(program, Set.of());
+    }
+
+    /**
+     * Like {@link #resolve(Path)}, for a program among other files that will be loaded with it:
+     * a needed name that no search folder holds is taken as satisfied when it is in
+     * {@code provided}, as a Java runtime's {@code libzip.so} needs {@code libjvm.so}, which the
+     * launcher loaded by its full path before.
+     *
+     * @param provided file names (sonames) that the program's surroundings supply
+     */
+    public List<Library> resolve(Path program, Set<String> provided) throws JcapException {
         Path real;
         try {
             real = program.toRealPath();
@@ -109,7 +121,11 @@ public final class ElfLibraries {
                 if (loadedByName.containsKey(needed)) {
                     continue;
                 }
-                Found found = find(program, object, needed);
+                Found found = find(program, object, needed, provided);
+                if (found == null) {
+                    loadedByName.put(needed, null);
+                    continue;
+                }
                 loadedByName.put(needed, found.realFile());
                 if (!loadedFiles.add(found.realFile())) {
                     continue;
@@ -129,7 +145,9 @@ public final class ElfLibraries {
     private record Found(Path searched, Path realFile, GuestPath guestPath) {
     }
 
-    private Found find(Path program, LoadedObject requester, String needed) throws JcapException {
+    /** Where {@code needed} is found, or null when no folder has it but {@code provided} names it. */
+    private Found find(Path program, LoadedObject requester, String needed, Set<String> provided)
+            throws JcapException {
         if (needed.contains("/")) {
             if (!needed.startsWith("/")) {
                 throw new JcapException("program " + program + " needs library " + needed
@@ -148,6 +166,9 @@ public final class ElfLibraries {
             if (found != null) {
                 return found;
             }
+        }
+        if (provided.contains(needed)) {
+            return null;
         }
         throw new JcapException("program " + program + " needs library " + needed + " (through " + requester.file()
                 + "), which is in none of " + String.join(":", folders) + ": install the package that provides it");

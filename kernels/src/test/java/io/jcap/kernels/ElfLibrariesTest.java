@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,24 @@ class ElfLibrariesTest {
         assertEquals("program " + program + " needs library libq.so.6 (through " + program.toRealPath()
                 + "), which is in none of /lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64:/lib:/usr/lib: "
                 + "install the package that provides it", e.getMessage());
+    }
+
+    @Test
+    void resolve_missingLibraryThatIsProvided_isSatisfiedAndNotSearchedFurther() throws Exception {
+        Path program = temp.resolve("extlinux-q");
+        byte[] bytes = Files.readAllBytes(Path.of("/usr/bin/extlinux"));
+        replaceAll(bytes, "libc.so.6\0", "libq.so.6\0");
+        Files.write(program, bytes);
+        assertEquals(List.of("/lib64/ld-linux-x86-64.so.2"), new ElfLibraries(List.of())
+                .resolve(program, Set.of("libq.so.6")).stream().map(l -> l.guestPath().value()).toList());
+    }
+
+    @Test
+    void resolve_providedLibraryThatIsInASearchFolder_isStillCollected() throws Exception {
+        List<ElfLibraries.Library> libraries = ElfLibraries.ofHost().resolve(Path.of("/usr/bin/extlinux"),
+                Set.of("libc.so.6"));
+        assertEquals(List.of("/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"),
+                libraries.stream().map(l -> l.guestPath().value()).toList());
     }
 
     @Test
