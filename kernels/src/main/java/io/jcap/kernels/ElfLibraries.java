@@ -36,8 +36,15 @@ public final class ElfLibraries {
     public static final List<String> DEFAULT_FOLDERS =
             List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/lib", "/usr/lib");
 
-    /** A library (or the dynamic loader) as a host file and the guest path it must appear at. */
-    public record Library(Path hostFile, GuestPath guestPath) {
+    /**
+     * A library (or the dynamic loader) as a host file and the guest path it must appear at.
+     *
+     * @param loader true for the dynamic loader, which the kernel loads by its path (never searched for)
+     */
+    public record Library(Path hostFile, GuestPath guestPath, boolean loader) {
+        public Library(Path hostFile, GuestPath guestPath) {
+            this(hostFile, guestPath, false);
+        }
     }
 
     private record LoadedObject(Path file, Path origin, ElfFile.Dynamic dynamic, LoadedObject loader) {
@@ -224,7 +231,7 @@ public final class ElfLibraries {
                     + ", which does not exist on this machine");
         }
         try {
-            return new Library(path.toRealPath(), GuestPath.of(interpreter));
+            return new Library(path.toRealPath(), GuestPath.of(interpreter), true);
         } catch (IOException e) {
             throw new JcapException("cannot read the dynamic loader " + interpreter + ": " + e.getMessage(), e);
         }

@@ -24,6 +24,8 @@ class ElfLibrariesTest {
         assertEquals(List.of("libext2fs.so.2", "libcom_err.so.2", "libblkid.so.1", "libuuid.so.1", "libe2p.so.2",
                 "libc.so.6", "ld-linux-x86-64.so.2"), libraries.stream().map(l -> l.guestPath().fileName()).toList());
         assertEquals("/lib64/ld-linux-x86-64.so.2", libraries.get(libraries.size() - 1).guestPath().value());
+        assertEquals(List.of(false, false, false, false, false, false, true),
+                libraries.stream().map(ElfLibraries.Library::loader).toList());
     }
 
     @Test
