@@ -51,7 +51,7 @@ public final class ImageBuilder {
         }
         Capstanfile capstanfile = new CapstanfileParser().parse(projectDir);
         String name = request.name().orElse(ImageName.forFolder(projectDir));
-        ImageInputs inputs = ImageInputs.of(capstanfile);
+        ImageInputs inputs = ImageInputs.of(capstanfile, home, events);
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
         Initramfs initramfs = new Initramfs();
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),

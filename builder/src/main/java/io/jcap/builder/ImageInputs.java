@@ -2,14 +2,17 @@ package io.jcap.builder;
 
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.Runtime;
+import io.jcap.kernels.ElfLibraries;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
 import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import io.jcap.streamer.CpioWriter;
+import io.jcap.streamer.FileContent;
 import io.jcap.streamer.ImageEntry;
 import io.jcap.streamer.ImageTree;
 import io.jcap.streamer.StreamStats;
@@ -22,24 +25,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** What a Capstanfile asks for, in the terms of a Linux image. */
 record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
         Optional<ByteSize> size, int memoryMiB, int cpus) {
     /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
     private static final String DIGEST_VERSION = "jcap-linux-image-1";
+    /** The loader's variable naming more library folders; the guest has no ld.so.cache. */
+    static final String LIBRARY_PATH = "LD_LIBRARY_PATH";
 
     ImageInputs {
         application = List.copyOf(application);
     }
 
-    static ImageInputs of(Capstanfile c) throws JcapException {
+    /**
+     * Reads what {@code c} asks for; a {@code runtime} adds the Java runtime ({@code java}) and the
+     * shared libraries of the image's programs ({@code native} and {@code java}).
+     */
+    static ImageInputs of(Capstanfile c, JcapHome home, EventSink events) throws JcapException {
         if (c.base().isPresent() && c.kernel().isEmpty()) {
             throw new EnvironmentException("base '" + c.base().get() + "' names an OSv base image; OSv images are not"
                     + " supported yet: remove base (jcap then uses the Linux kernel) or set kernel: linux");
-        }
-        if (c.runtime().orElse(null) instanceof Runtime.Java) {
-            throw new EnvironmentException("runtime java is not supported yet: package the JVM with files or rootfs");
         }
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
@@ -50,23 +58,59 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
             throw new EnvironmentException("fs " + fs.id() + " needs an OSv kernel, which is not supported yet: use ext4"
                     + " or ext2 with the Linux kernel");
         }
-        List<ImageEntry> application = new ArrayList<>();
+        List<ImageEntry> packaged = new ArrayList<>();
         if (c.rootfs().isPresent()) {
-            application.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
+            packaged.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
         }
         for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
-            application.add(HostTree.file(file.getValue(), file.getKey()));
+            packaged.add(HostTree.file(file.getValue(), file.getKey()));
         }
-        String cmdline = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
+        List<ImageEntry> application = new ArrayList<>();
+        String cmdline;
+        if (c.runtime().orElse(null) instanceof Runtime.Java java) {
+            JavaRuntime.Prepared runtime = JavaRuntime.prepare(java, packaged, c.cmdline().isEmpty(),
+                    new JlinkCache(home, events));
+            application.addAll(runtime.entries()); // first, so that the package file's files replace its files
+            cmdline = c.cmdline().orElse(JavaCommandLine.display(runtime.argv()));
+        } else {
+            cmdline = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
+        }
+        application.addAll(packaged);
+        SortedMap<String, String> env = new TreeMap<>(c.env());
+        if (c.runtime().isPresent()) {
+            NativeLibraries.Collected libraries = NativeLibraries.collect(application, ElfLibraries.ofHost());
+            application.addAll(libraries.libraries());
+            report(libraries, events);
+            if (!libraries.otherFolders().isEmpty()) {
+                String folders = String.join(":", libraries.otherFolders().stream().map(GuestPath::value).toList());
+                env.merge(LIBRARY_PATH, folders, (given, ours) -> given + ":" + ours);
+            }
+        }
         GuestConfig config;
         try {
-            config = new GuestConfig(CommandLineWords.split(cmdline), c.env(), GuestPath.ROOT);
+            config = new GuestConfig(CommandLineWords.split(cmdline), env, GuestPath.ROOT);
         } catch (IllegalArgumentException e) {
             throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
         }
         return new ImageInputs(application, config, cmdline, kernel, fs.id(), c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS));
+    }
+
+    private static void report(NativeLibraries.Collected libraries, EventSink events) {
+        long bytes = 0;
+        for (ImageEntry e : libraries.libraries()) {
+            if (e instanceof ImageEntry.RegularFile f) {
+                bytes += f.content().size();
+                events.debug("Shared library " + f.path() + " (" + ((FileContent.HostFile) f.content()).path() + ")");
+            }
+        }
+        events.info("Added " + libraries.libraries().size() + " shared libraries of the image's programs ("
+                + String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6) + ")");
+        if (!libraries.otherFolders().isEmpty()) {
+            events.info("Libraries outside the loader's default folders are found through " + LIBRARY_PATH + ": "
+                    + libraries.otherFolders());
+        }
     }
 
     /** The disk size: the package file's, checked against the content, or one that fits. */
