@@ -47,9 +47,14 @@ class ExamplesIT {
     void images_json_listsBothWithPathsAndSizes() throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         assertEquals(0, images.exitCode(), images.toString());
-        JsonNode list = new ObjectMapper().readTree(images.out());
-        assertEquals(2, list.size());
-        for (JsonNode image : list) {
+        java.util.List<JsonNode> examples = new java.util.ArrayList<>();
+        for (JsonNode image : new ObjectMapper().readTree(images.out())) {
+            if (java.util.Set.of("hello", "exit-code").contains(image.get("name").asText())) {
+                examples.add(image);
+            }
+        }
+        assertEquals(2, examples.size(), images.out());
+        for (JsonNode image : examples) {
             assertTrue(Files.isRegularFile(Path.of(image.get("path").asText())), image.toString());
             assertTrue(image.get("diskSize").asLong() <= 20L << 20, "image above 20 MiB on disk: " + image);
             assertEquals("linux", image.get("kernel").asText());
