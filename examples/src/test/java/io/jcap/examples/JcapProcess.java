@@ -54,6 +54,34 @@ final class JcapProcess {
         }
     }
 
+    /**
+     * Skips (never under CI) when this checkout's {@code jcap run} cannot start detached instances
+     * yet ({@code jcap run -d -p HOST:GUEST --name N}, {@code jcap stop N}, {@code jcap rm N}).
+     */
+    void requireDetachedRun() throws IOException, InterruptedException {
+        Result help = run("run", "--help");
+        if (!help.out().matches("(?s).*(^|\\s)-d[,\\s].*") || !help.out().contains("--name")) {
+            missing("detached runs (jcap run -d -p HOST:GUEST --name NAME)");
+        }
+    }
+
+    /** A TCP port that was free on 127.0.0.1 a moment ago. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Fails (never skips) under CI when {@code program} is not on the PATH; skips elsewhere. */
+    static void requireProgram(String program, String packageName) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return;
+            }
+        }
+        missing(program + " (apt-get install " + packageName + ")");
+    }
+
     private static void missing(String what) {
         if ("true".equals(System.getenv("CI"))) {
             fail("CI must provide " + what);
