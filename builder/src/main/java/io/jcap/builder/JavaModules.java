@@ -31,8 +31,8 @@ final class JavaModules {
         inputs.forEach(p -> args.add(p.toString()));
         JdkTools.Outcome outcome = JdkTools.run("jdeps", args);
         if (outcome.status() != 0) {
-            throw new JcapException("jdeps could not find the Java modules the application needs (status "
-                    + outcome.status() + "): " + outcome.firstErrorLine());
+            throw new JcapException("jdeps could not find the Java modules the application needs: "
+                    + outcome.failure() + " (check the jar and class files named by runtime.java)");
         }
         for (String line : outcome.out().strip().lines().toList()) {
             for (String module : line.split(",")) {

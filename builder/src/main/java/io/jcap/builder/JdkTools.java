@@ -14,12 +14,15 @@ import java.util.spi.ToolProvider;
  * on, so that the Java runtime of an image matches the JDK that analysed the application.
  */
 final class JdkTools {
-    /** What a tool printed and its status. */
+    /** What a tool printed and its status; a tool that threw has status {@link #CRASHED}. */
     record Outcome(int status, String out, String err) {
-        /** The first line of the error output, or of the output when the tool wrote errors there. */
-        String firstErrorLine() {
+        static final int CRASHED = -1;
+
+        /** Why the tool failed, in one line: its status and first error line, or the error it threw. */
+        String failure() {
             String text = err.isBlank() ? out : err;
-            return text.strip().lines().findFirst().orElse("no output");
+            String first = text.strip().lines().findFirst().orElse("no output");
+            return status == CRASHED ? "it stopped with " + first : "status " + status + ": " + first;
         }
     }
 
@@ -35,6 +38,17 @@ final class JdkTools {
         int status;
         try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
             status = provider.run(o, e, args.toArray(String[]::new));
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+            // jdeps throws (an Error, even) on a damaged class file instead of reporting it; the deepest
+            // cause says what.
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return new Outcome(Outcome.CRASHED, out.toString(), cause.toString());
         }
         return new Outcome(status, out.toString(), err.toString());
     }

@@ -73,7 +73,7 @@ final class JlinkCache {
             JdkTools.Outcome outcome = JdkTools.run("jlink", args);
             if (outcome.status() != 0) {
                 throw new JcapException("jlink could not build a Java runtime with " + String.join(",", modules)
-                        + " (status " + outcome.status() + "): " + outcome.firstErrorLine());
+                        + ": " + outcome.failure());
             }
             Files.writeString(output.resolve(STAMP), description, StandardCharsets.UTF_8);
             Files.createDirectories(folder());

@@ -1,0 +1,68 @@
+package io.jcap.builder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.model.JcapException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JavaModulesTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void required_classUsingTheHttpServerAndLogging_needsTheirModules() throws Exception {
+        Path classFile = compile("Server", "public class Server { public static void main(String[] a) throws Exception {"
+                + " com.sun.net.httpserver.HttpServer.create(); java.util.logging.Logger.getGlobal(); } }");
+        assertEquals(new TreeSet<>(List.of("java.base", "java.logging", "jdk.httpserver")),
+                JavaModules.required(List.of(classFile), List.of()));
+    }
+
+    @Test
+    void required_plainClassAndAddedModules_givesJavaBaseAndThoseModules() throws Exception {
+        Path classFile = compile("Plain", "public class Plain { public static void main(String[] a) {} }");
+        SortedSet<String> modules = JavaModules.required(List.of(classFile),
+                List.of("-Dx=y", "--add-modules", "jdk.crypto.ec,jdk.localedata", "--add-modules=java.sql"));
+        assertEquals(new TreeSet<>(List.of("java.base", "java.sql", "jdk.crypto.ec", "jdk.localedata")), modules);
+    }
+
+    @Test
+    void required_fileThatIsNoClass_reportsJdepsFailure() throws Exception {
+        Path bogus = Files.writeString(temp.resolve("Bogus.class"), "not a class");
+        JcapException e = assertThrows(JcapException.class, () -> JavaModules.required(List.of(bogus), List.of()));
+        // The error jdeps throws is the JDK's own (JDK 17: com.sun.tools.classfile.ConstantPool$InvalidEntry).
+        assertTrue(e.getMessage().startsWith("jdeps could not find the Java modules the application needs: it stopped"
+                + " with "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (check the jar and class files named by runtime.java)"), e.getMessage());
+    }
+
+    @Test
+    void added_allModulePath_isRefusedWithTheNamesToUseInstead() {
+        JcapException e = assertThrows(JcapException.class,
+                () -> JavaModules.added(List.of("--add-modules=ALL-MODULE-PATH")));
+        assertEquals("runtime.java.jvm_args: --add-modules ALL-MODULE-PATH cannot be linked into a minimal runtime:"
+                + " name the modules (--add-modules java.sql,jdk.crypto.ec)", e.getMessage());
+    }
+
+    @Test
+    void added_lastOptionWithoutValue_saysSo() {
+        JcapException e = assertThrows(JcapException.class, () -> JavaModules.added(List.of("--add-modules")));
+        assertEquals("runtime.java.jvm_args: --add-modules needs a value (--add-modules jdk.crypto.ec)", e.getMessage());
+    }
+
+    private Path compile(String name, String source) throws Exception {
+        Path src = Files.writeString(temp.resolve(name + ".java"), source);
+        Path classes = Files.createDirectories(temp.resolve("classes"));
+        int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString());
+        assertEquals(0, status);
+        return classes.resolve(name + ".class");
+    }
+}
