@@ -13,9 +13,18 @@ import java.util.Set;
  * {@code /opt/java/bin/java [-Xms..] [-Xmx..] [jvm_args] (-jar JAR | -cp CLASSPATH MAIN) [args]}.
  * With a main class the jar, if any, comes first on the class path; without one the jar runs
  * with {@code -jar}, so its manifest names the main class.
+ *
+ * <pre>{@code
+ * String line = JavaCommandLine.derived(java); // "/opt/java/bin/java -Xmx64M -jar /app/app.jar"
+ * }</pre>
  */
-final class JavaCommandLine {
+public final class JavaCommandLine {
     private JavaCommandLine() {
+    }
+
+    /** The command line an image with this Java runtime runs when the package file has no {@code cmdline}. */
+    public static String derived(Runtime.Java java) throws JcapException {
+        return display(argv(java, JavaRuntime.HOME));
     }
 
     static List<String> argv(Runtime.Java java, GuestPath javaHome) throws JcapException {

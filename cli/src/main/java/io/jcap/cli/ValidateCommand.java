@@ -1,10 +1,13 @@
 package io.jcap.cli;
 
+import io.jcap.builder.JavaCommandLine;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.capstanfile.Problem;
+import io.jcap.capstanfile.Runtime;
 import io.jcap.model.GuestPath;
+import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +44,7 @@ final class ValidateCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.println(file + ": valid (runs "
-                    + capstanfile.cmdline().orElse("the command derived from its runtime section") + ")");
+            out.println(file + ": valid (runs " + command(capstanfile) + ")");
             return 0;
         } catch (CapstanfileException e) {
             for (Problem p : e.problems()) {
@@ -53,6 +55,22 @@ final class ValidateCommand implements Callable<Integer> {
             int n = e.problems().size();
             spec.commandLine().getErr().println("jcap: " + n + (n == 1 ? " problem" : " problems") + " in " + file);
             return 1;
+        } catch (JcapException e) {
+            out.println(file + ": " + e.getMessage());
+            out.flush();
+            spec.commandLine().getErr().println("jcap: 1 problem in " + file);
+            return 1;
         }
+    }
+
+    /** The command the image will run: the package file's, or the one its Java runtime derives. */
+    private static String command(Capstanfile capstanfile) throws JcapException {
+        if (capstanfile.cmdline().isPresent()) {
+            return capstanfile.cmdline().get();
+        }
+        if (capstanfile.runtime().orElse(null) instanceof Runtime.Java java) {
+            return JavaCommandLine.derived(java);
+        }
+        return "the command derived from its runtime section";
     }
 }
