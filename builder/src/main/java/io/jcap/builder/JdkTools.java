@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.spi.ToolProvider;
 
 /**
@@ -57,15 +58,21 @@ final class JdkTools {
         return Path.of(System.getProperty("java.home"));
     }
 
-    /** The JDK's packaged modules, which jlink links from. */
-    static Path jmods() throws JcapException {
+    /**
+     * The JDK's packaged modules, which jlink links from; empty when the JDK has none but its jlink
+     * can link from the run-time image itself (JDK 24 and later, when the JDK was built so).
+     */
+    static Optional<Path> jmods() throws JcapException {
         Path jmods = javaHome().resolve("jmods");
-        if (!Files.isDirectory(jmods)) {
-            throw new EnvironmentException("the JDK at " + javaHome() + " has no jmods folder, which jlink needs to"
-                    + " build a Java runtime: install it (Debian: apt-get install openjdk-17-jdk-headless, or"
-                    + " openjdk-17-jmods where it is a package of its own)");
+        if (Files.isDirectory(jmods)) {
+            return Optional.of(jmods);
         }
-        return jmods;
+        if (java.lang.Runtime.version().feature() >= 24) {
+            return Optional.empty();
+        }
+        throw new EnvironmentException("the JDK at " + javaHome() + " has no jmods folder, which jlink needs to"
+                + " build a Java runtime: install it (Debian: apt-get install openjdk-17-jdk-headless, or"
+                + " openjdk-17-jmods where it is a package of its own)");
     }
 
     /** The release of the JDK, such as {@code 17.0.15+6-Debian-1deb12u1}. */

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -61,13 +62,14 @@ final class JlinkCache {
             events.info("Java runtime (" + String.join(",", modules) + ") from the cache: " + entry);
             return entry;
         }
-        Path jmods = JdkTools.jmods();
+        Optional<Path> jmods = JdkTools.jmods();
         events.info("Linking a Java runtime with jlink: " + String.join(",", modules));
         Path work = TempFiles.register(home.newWorkDir("jlink-"));
         try {
             Path output = work.resolve("runtime");
-            List<String> args = new ArrayList<>(List.of("--module-path", jmods.toString(),
-                    "--add-modules", String.join(",", modules)));
+            List<String> args = new ArrayList<>();
+            jmods.ifPresent(folder -> args.addAll(List.of("--module-path", folder.toString())));
+            args.addAll(List.of("--add-modules", String.join(",", modules)));
             args.addAll(options());
             args.addAll(List.of("--output", output.toString()));
             JdkTools.Outcome outcome = JdkTools.run("jlink", args);
