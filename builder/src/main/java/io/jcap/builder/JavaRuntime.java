@@ -53,7 +53,7 @@ final class JavaRuntime {
             requireMainClass(java.jar().get(), files);
         }
         List<Path> inputs = applicationFiles(java, files);
-        SortedSet<String> modules = JavaModules.required(inputs, java.jvmArgs());
+        SortedSet<String> modules = JavaModules.required(inputs, java.jvmArgs(), cache.jdepsFolder());
         Path runtime = cache.runtime(modules);
         List<ImageEntry> entries = new ArrayList<>();
         for (ImageEntry e : HostTree.folder(runtime, HOME)) {

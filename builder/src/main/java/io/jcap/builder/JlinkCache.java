@@ -42,6 +42,11 @@ final class JlinkCache {
         return home.cache().resolve("jlink");
     }
 
+    /** Where jdeps' answers about applications are kept ({@link JavaModules}). */
+    Path jdepsFolder() {
+        return home.cache().resolve("jdeps");
+    }
+
     /** jlink's options besides the modules and the output folder. */
     static List<String> options() {
         // JDK 21 renamed the compression levels; 2 was zip-6.

@@ -74,28 +74,35 @@ final class NativeLibraries {
                 }
             }
         }
-        Map<GuestPath, ImageEntry> added = new TreeMap<>();
-        Set<GuestPath> otherFolders = new TreeSet<>();
+        List<ElfLibraries.Library> needed = new ArrayList<>();
         for (Map.Entry<GuestPath, Path> program : elfFiles.entrySet()) {
-            List<ElfLibraries.Library> libraries;
             try {
-                libraries = resolver.resolve(program.getValue(), provided);
+                needed.addAll(resolver.resolve(program.getValue(), provided));
             } catch (JcapException e) {
                 throw new JcapException("cannot collect the shared libraries of " + program.getKey() + ": "
                         + e.getMessage(), e);
             }
-            for (ElfLibraries.Library library : libraries) {
-                if (hostFilesInImage.contains(library.hostFile())) {
-                    continue; // shipped with the program, such as a Java runtime's own libraries
-                }
-                GuestPath guest = throughLinks(library.guestPath(), image);
-                if (image.containsKey(guest) || added.containsKey(guest)) {
-                    continue;
-                }
-                added.put(guest, libraryEntry(library, guest));
-                if (!library.loader() && !LOADER_FOLDERS.contains(guest.parent())) {
-                    otherFolders.add(guest.parent());
-                }
+        }
+        // Shared libraries such as libc name the loader as needed; in a process the loader is already
+        // there, loaded by the path its program names, so it is not wanted a second time elsewhere.
+        Set<Path> loaders = new HashSet<>();
+        needed.stream().filter(ElfLibraries.Library::loader).forEach(l -> loaders.add(l.hostFile()));
+        Map<GuestPath, ImageEntry> added = new TreeMap<>();
+        Set<GuestPath> otherFolders = new TreeSet<>();
+        for (ElfLibraries.Library library : needed) {
+            if (hostFilesInImage.contains(library.hostFile())) {
+                continue; // shipped with the program, such as a Java runtime's own libraries
+            }
+            if (!library.loader() && loaders.contains(library.hostFile())) {
+                continue;
+            }
+            GuestPath guest = throughLinks(library.guestPath(), image);
+            if (image.containsKey(guest) || added.containsKey(guest)) {
+                continue;
+            }
+            added.put(guest, libraryEntry(library, guest));
+            if (!library.loader() && !LOADER_FOLDERS.contains(guest.parent())) {
+                otherFolders.add(guest.parent());
             }
         }
         return new Collected(new ArrayList<>(added.values()), new ArrayList<>(otherFolders));
