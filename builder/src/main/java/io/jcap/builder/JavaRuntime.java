@@ -61,7 +61,6 @@ final class JavaRuntime {
                 entries.add(e);
             }
         }
-        entries.add(0, new ImageEntry.Directory(HOME, 0755));
         List<String> argv = deriveCommand ? JavaCommandLine.argv(java, HOME) : List.of();
         return new Prepared(entries, modules, argv);
     }
@@ -75,7 +74,7 @@ final class JavaRuntime {
         }
         List<Path> inputs = new ArrayList<>();
         for (String entry : classpath) {
-            List<Path> found = entry.endsWith("/*") ? jarsIn(GuestPath.of(entry.substring(0, entry.length() - 2)), files)
+            List<Path> found = entry.endsWith("/*") ? jarsIn(GuestPath.of(entry).parent(), files)
                     : classesAt(GuestPath.of(entry), files);
             if (found.isEmpty()) {
                 throw new JcapException("runtime.java: class path entry " + entry + " names nothing in the image: add"

@@ -34,6 +34,15 @@ class JavaRuntimeTest {
     }
 
     @Test
+    void applicationFiles_wildcardAtTheRoot_givesTheJarsThere() throws Exception {
+        Path top = Files.writeString(temp.resolve("top.jar"), "x");
+        Path nested = Files.writeString(temp.resolve("nested.jar"), "x");
+        assertEquals(List.of(top), JavaRuntime.applicationFiles(JavaCommandLineTest.java("p.Main", null,
+                List.of("/*"), List.of(), null, null, List.of()), image(Map.of("/top.jar", top, "/app/nested.jar",
+                nested))));
+    }
+
+    @Test
     void applicationFiles_executableJar_addsTheJarsItsManifestNames() throws Exception {
         Path classFile = JavaProjects.compile(temp, "Hi", "public class Hi { public static void main(String[] a) {} }");
         Path app = JavaProjects.jar(temp.resolve("app.jar"), classFile, "Hi", "lib/dep.jar ../other.jar missing.jar");
