@@ -116,7 +116,10 @@ class ExamplesIT {
     }
 
     static void assertTemporaryFolderEmpty() throws Exception {
-        Path tmp = jcap.home.resolve("tmp");
+        assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    static void assertFolderEmpty(Path tmp) throws Exception {
         if (Files.isDirectory(tmp)) {
             try (var left = Files.list(tmp)) {
                 assertEquals(java.util.List.of(), left.toList());
