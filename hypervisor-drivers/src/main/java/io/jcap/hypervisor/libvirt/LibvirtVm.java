@@ -165,8 +165,9 @@ public final class LibvirtVm implements VirtualMachine {
         started = true;
         LiveDomains.register(this);
         try {
-            connect = LibvirtConnections.open(uri);
+            // SSH first: jcap's own host key check gives the clearer message when the host is unknown.
             files = openFiles();
+            connect = LibvirtConnections.open(uri);
             events.debug("Staging the files of libvirt domain " + name + " on " + files.where());
             folder = files.createFolder(name);
             VmSpec placed = Staging.stage(spec, files, folder, !uri.isLocal(), events);
