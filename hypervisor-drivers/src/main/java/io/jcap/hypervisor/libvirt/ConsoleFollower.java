@@ -19,8 +19,7 @@ import java.util.function.Consumer;
  */
 final class ConsoleFollower {
     static final int MAX_LINE = 8192;
-    static final Duration POLL = Duration.ofMillis(50);
-    private static final int POLLS_PER_IDLE_CHECK = 20;
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     private final HostFiles files;
     private final String file;
@@ -73,7 +72,7 @@ final class ConsoleFollower {
     private void follow() {
         byte[] buffer = new byte[16384];
         long offset = 0;
-        int idlePolls = 0;
+        long lastCheck = System.nanoTime();
         try {
             while (true) {
                 boolean last = finishing;
@@ -81,14 +80,14 @@ final class ConsoleFollower {
                 if (n > 0) {
                     offset += n;
                     split(buffer, n);
-                    idlePolls = 0;
                     continue;
                 }
                 if (last) {
                     break;
                 }
-                if (++idlePolls % POLLS_PER_IDLE_CHECK == 0) {
+                if (System.nanoTime() - lastCheck >= IDLE_CHECK.toNanos()) {
                     idleCheck.run();
+                    lastCheck = System.nanoTime();
                 }
                 pause();
             }
@@ -109,7 +108,7 @@ final class ConsoleFollower {
                 return;
             }
             try {
-                wake.wait(POLL.toMillis());
+                wake.wait(files.pollInterval().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 finishing = true;

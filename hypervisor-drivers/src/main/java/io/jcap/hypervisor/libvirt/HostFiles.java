@@ -4,6 +4,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The files of one domain on the libvirt host: a private folder that QEMU can read, under a root
@@ -36,6 +37,9 @@ interface HostFiles extends AutoCloseable {
      * the port itself for a local daemon, a tunnel for a remote one.
      */
     int reach(int hostPort) throws JcapException;
+
+    /** How often the console file is polled: a local read is cheap, a remote one is an SFTP round trip. */
+    Duration pollInterval();
 
     /** Where this is, for messages: "this machine" or the SSH target. */
     String where();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -92,6 +93,11 @@ final class LocalHostFiles implements HostFiles {
     @Override
     public int reach(int hostPort) {
         return hostPort;
+    }
+
+    @Override
+    public Duration pollInterval() {
+        return Duration.ofMillis(50);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** {@link HostFiles} on a remote libvirt host: uploads over SFTP, console reads over SFTP, SSH tunnels. */
 final class RemoteHostFiles implements HostFiles {
@@ -53,6 +54,11 @@ final class RemoteHostFiles implements HostFiles {
     @Override
     public int reach(int hostPort) throws JcapException {
         return ssh.forwardLocal(hostPort);
+    }
+
+    @Override
+    public Duration pollInterval() {
+        return Duration.ofMillis(200);
     }
 
     @Override
