@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +20,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.Error;
 import org.libvirt.LibvirtException;
-import org.libvirt.event.DomainEvent;
-import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 
 /**
@@ -62,8 +58,6 @@ public final class LibvirtVm implements VirtualMachine {
     static final String HOSTFWD_FAILURE = "Could not set up host forwarding rule";
     static final int START_ATTEMPTS = 5;
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
-    /** How long a domain found gone by polling waits for libvirt's event that says why. */
-    private static final Duration EVENT_GRACE = Duration.ofSeconds(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LibvirtUri uri;
@@ -84,12 +78,10 @@ public final class LibvirtVm implements VirtualMachine {
     private volatile String folder;
     private volatile ConsoleLog console;
     private volatile ConsoleFollower follower;
-    private volatile Domain domain;
+    private final DomainWatch watch;
     private volatile LifecycleListener listener;
     private volatile List<PortForward> forwards = List.of();
     private volatile long cursor;
-    private final Object endLock = new Object();
-    private DomainEnd end;
 
     /** A guest on the local system daemon, {@code qemu:///system}. */
     public LibvirtVm(VmSpec spec) {
@@ -100,6 +92,7 @@ public final class LibvirtVm implements VirtualMachine {
         this.uri = uri;
         this.spec = spec;
         this.name = "jcap-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        this.watch = new DomainWatch(name, () -> events);
     }
 
     /** Receives every console line, on the console reader thread. */
@@ -173,13 +166,14 @@ public final class LibvirtVm implements VirtualMachine {
             VmSpec placed = Staging.stage(spec, files, folder, !uri.isLocal(), events);
             String consoleFile = files.createEmpty(folder, "console.log");
             console = new ConsoleLog(consoleLines);
-            follower = new ConsoleFollower(files, consoleFile, console, consoleListener, this::checkGone,
+            follower = new ConsoleFollower(files, consoleFile, console, consoleListener, watch::checkGone,
                     "jcap-libvirt-console-" + name);
+            watch.onEnd(follower::finish);
             follower.start();
-            listener = this::onLifecycle;
+            listener = watch::onLifecycle;
             connect.addLifecycleListener(listener);
             List<PortForward> chosen = createDomain(placed, consoleFile);
-            forwards = reach(chosen);
+            forwards = Forwarding.reach(chosen, files, uri.isLocal());
         } catch (JcapException e) {
             close();
             throw e instanceof VmException v ? v
@@ -193,15 +187,7 @@ public final class LibvirtVm implements VirtualMachine {
 
     @Override
     public boolean isAlive() {
-        Domain d = domain;
-        if (d == null || ended().isPresent()) {
-            return false;
-        }
-        try {
-            return d.isActive() == 1;
-        } catch (LibvirtException e) {
-            return false;
-        }
+        return watch.isRunning();
     }
 
     @Override
@@ -218,12 +204,12 @@ public final class LibvirtVm implements VirtualMachine {
             cursor = found.get().index() + 1;
             return found.get().text();
         }
-        Optional<DomainEnd> ended = ended();
+        Optional<DomainEnd> ended = watch.ended();
         if (ended.isPresent()) {
             throw new VmException("libvirt domain " + name + " ended (" + ended.get().description()
                     + ") before the console showed " + description, OptionalInt.of(ended.get().status()), log.tail());
         }
-        destroyQuietly();
+        watch.destroy();
         if (log.ended() && follower.readError() != null) {
             throw new VmException("cannot follow the console of libvirt domain " + name + ": " + follower.readError()
                     + "; the domain was destroyed", OptionalInt.empty(), log.tail());
@@ -236,16 +222,16 @@ public final class LibvirtVm implements VirtualMachine {
     public int awaitExit(Duration timeout) throws VmException {
         ConsoleLog log = requireStarted();
         try {
-            if (waitEnded(timeout)) {
+            if (watch.waitEnded(timeout)) {
                 follower.join(KILL_WAIT);
-                return ended().orElseThrow().status();
+                return watch.ended().orElseThrow().status();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VmException("interrupted while waiting for libvirt domain " + name + " to end",
                     OptionalInt.empty(), log.tail(), e);
         }
-        destroyQuietly();
+        watch.destroy();
         throw new VmException("libvirt domain " + name + " did not end within " + Durations.human(timeout)
                 + "; it was destroyed", OptionalInt.empty(), log.tail());
     }
@@ -279,7 +265,7 @@ public final class LibvirtVm implements VirtualMachine {
 
     /** How the domain ended, once it did. */
     public Optional<String> endDescription() {
-        return ended().map(DomainEnd::description);
+        return watch.ended().map(DomainEnd::description);
     }
 
     /** The domain's folder on the libvirt host, once started. */
@@ -296,7 +282,7 @@ public final class LibvirtVm implements VirtualMachine {
             closed = true;
         }
         try {
-            if (domain != null && ended().isEmpty()) {
+            if (watch.attached() && watch.ended().isEmpty()) {
                 stop();
             }
         } finally {
@@ -306,7 +292,7 @@ public final class LibvirtVm implements VirtualMachine {
 
     /** Called by the shutdown hook: destroy and delete, no waiting for the guest. */
     void killForShutdown() {
-        destroyQuietly();
+        watch.destroy();
         HostFiles f = files;
         if (f != null && folder != null) {
             try {
@@ -336,10 +322,11 @@ public final class LibvirtVm implements VirtualMachine {
     private List<PortForward> createDomain(VmSpec placed, String consoleFile) throws JcapException {
         boolean picksPorts = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
         for (int attempt = 1; ; attempt++) {
-            List<PortForward> chosen = choosePorts();
+            List<PortForward> chosen = Forwarding.choose(spec.portForwards(),
+                    portSupplier != null ? portSupplier : Forwarding.defaultSupplier(uri.isLocal()));
             String xml = DomainXml.of(name, placed, consoleFile, chosen);
             try {
-                domain = connect.domainCreateXML(xml, Domain.CreateFlags.AUTODESTROY);
+                watch.attach(connect.domainCreateXML(xml, Domain.CreateFlags.AUTODESTROY));
                 return chosen;
             } catch (LibvirtException e) {
                 String message = LibvirtConnections.message(e);
@@ -354,139 +341,25 @@ public final class LibvirtVm implements VirtualMachine {
         }
     }
 
-    private List<PortForward> choosePorts() throws JcapException {
-        Ports.PortSupplier supplier = portSupplier != null ? portSupplier
-                : uri.isLocal() ? Ports::freeLoopbackPort : () -> 20000 + RANDOM.nextInt(12768);
-        List<PortForward> chosen = new ArrayList<>();
-        for (PortForward f : spec.portForwards()) {
-            chosen.add(f.picksHostPort() ? f.withHostPort(supplier.nextPort()) : f);
-        }
-        return List.copyOf(chosen);
-    }
-
-    /** The forwards as this machine reaches them: TCP ports of a remote host through SSH tunnels. */
-    private List<PortForward> reach(List<PortForward> chosen) throws JcapException {
-        List<PortForward> reached = new ArrayList<>();
-        for (PortForward f : chosen) {
-            reached.add(f.protocol() == PortForward.Protocol.TCP && !uri.isLocal()
-                    ? PortForward.tcp(files.reach(f.hostPort()), f.guestPort()) : f);
-        }
-        return List.copyOf(reached);
-    }
-
-    /** Runs on libvirt's event thread: record the end, nothing that waits for the loop itself. */
-    private int onLifecycle(Domain d, DomainEvent event) {
-        try {
-            if (event.getType() == DomainEventType.STOPPED && name.equals(d.getName())) {
-                markEnded(DomainEnd.of(event.getDetail()));
-            }
-        } catch (LibvirtException e) {
-            // Not ours to judge; the polling fallback notices the end anyway.
-        }
-        return 0;
-    }
-
-    /** Polls the domain: the fallback for a missed event, and the way a broken connection shows. */
-    private void checkGone() {
-        Domain d = domain;
-        if (d == null || ended().isPresent()) {
-            return;
-        }
-        try {
-            if (d.isActive() == 1) {
-                return;
-            }
-        } catch (LibvirtException e) {
-            if (e.getError() == null || e.getError().getCode() != Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                markEnded(DomainEnd.connectionLost(LibvirtConnections.message(e)));
-                return;
-            }
-        }
-        synchronized (endLock) {
-            try {
-                if (end == null) {
-                    endLock.wait(EVENT_GRACE.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        markEnded(DomainEnd.UNKNOWN);
-    }
-
-    private void markEnded(DomainEnd how) {
-        synchronized (endLock) {
-            if (end != null) {
-                return;
-            }
-            end = how;
-            endLock.notifyAll();
-        }
-        ConsoleFollower f = follower;
-        if (f != null) {
-            f.finish();
-        }
-    }
-
-    private Optional<DomainEnd> ended() {
-        synchronized (endLock) {
-            return Optional.ofNullable(end);
-        }
-    }
-
-    private boolean waitEnded(Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            synchronized (endLock) {
-                if (end != null) {
-                    return true;
-                }
-                long left = Duration.between(Instant.now(), deadline).toMillis();
-                if (left <= 0) {
-                    return false;
-                }
-                endLock.wait(Math.min(left, 500));
-            }
-            checkGone();
-        }
-    }
-
     /** Power button, then destroy, each only if the previous step did not end the domain. */
     private void stop() {
         try {
             if (!stopTimeout.isZero()) {
-                try {
-                    domain.shutdown();
-                } catch (LibvirtException e) {
-                    events.debug("Power button of libvirt domain " + name + ": " + LibvirtConnections.message(e));
-                }
-                if (waitEnded(stopTimeout)) {
+                watch.pressPowerButton();
+                if (watch.waitEnded(stopTimeout)) {
                     return;
                 }
                 events.debug("The guest did not power off within " + Durations.human(stopTimeout)
                         + "; destroying libvirt domain " + name);
             }
-            destroyQuietly();
-            if (!waitEnded(KILL_WAIT)) {
+            watch.destroy();
+            if (!watch.waitEnded(KILL_WAIT)) {
                 events.warn("libvirt domain " + name + " still runs after destroy; remove it with 'virsh -c " + uri
                         + " destroy " + name + "'");
             }
         } catch (InterruptedException e) {
-            destroyQuietly();
+            watch.destroy();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private void destroyQuietly() {
-        Domain d = domain;
-        if (d == null) {
-            return;
-        }
-        try {
-            d.destroy();
-        } catch (LibvirtException e) {
-            // Gone already, or the connection with it; libvirt destroys the domain with the connection.
-            events.debug("Destroying libvirt domain " + name + ": " + LibvirtConnections.message(e));
         }
     }
 
@@ -505,7 +378,9 @@ public final class LibvirtVm implements VirtualMachine {
                 events.debug("Removing the event listener of domain " + name + ": " + LibvirtConnections.message(e));
             }
         }
-        undefineLeftover();
+        if (c != null) {
+            watch.undefineIfPersistent(c);
+        }
         HostFiles h = files;
         if (h != null) {
             if (folder != null) {
@@ -527,28 +402,9 @@ public final class LibvirtVm implements VirtualMachine {
         LiveDomains.unregister(this);
     }
 
-    /** A transient domain vanishes when it stops; one someone made persistent meanwhile is undefined. */
-    private void undefineLeftover() {
-        Connect c = connect;
-        if (c == null || domain == null) {
-            return;
-        }
-        try {
-            Domain d = c.domainLookupByName(name);
-            if (d.isPersistent() == 1) {
-                if (d.isActive() == 1) {
-                    d.destroy();
-                }
-                d.undefine();
-            }
-        } catch (LibvirtException e) {
-            // VIR_ERR_NO_DOMAIN is the normal case: nothing left to undefine.
-        }
-    }
-
     private ConsoleLog requireStarted() {
         ConsoleLog log = console;
-        if (log == null || domain == null) {
+        if (log == null || !watch.attached()) {
             throw new IllegalStateException("the VM has not been started");
         }
         return log;
