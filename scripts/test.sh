@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
 bin/jcap kernels pull linux
+bash scripts/start-services.sh
 mvn -B -ntp verify
