@@ -100,4 +100,18 @@ class ImageRepositoryTest {
         assertEquals("image name 'Bad Name' is not allowed: use 1 to 63 lower-case letters, digits, '.', '_' or '-',"
                 + " starting with a letter or digit", e.getMessage());
     }
+
+    @Test
+    void find_metadataFromBeforePortsAndProtocol_readsNoPortsAndProtocolOne() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "old", new byte[1]);
+        Path json = dir.resolve("old/image.json");
+        Files.writeString(json, Files.readString(json).replaceAll("(?s),\\s*\"ports\" : \\[.*?\\]", "")
+                .replaceAll(",\\s*\"guestProtocol\" : 2", ""));
+
+        ImageMetadata m = repo.get("old").metadata();
+
+        assertEquals(List.of(), m.ports());
+        assertEquals(1, m.guestProtocol());
+    }
 }

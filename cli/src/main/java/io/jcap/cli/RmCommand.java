@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rm", description = "Remove detached instances: their console log, overlay disk and record.")
+@Command(name = "rm", description = {"Remove detached instances.",
+        "Their console log, overlay disk and record go; a running one only with -f."})
 final class RmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,12 +73,16 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
-        RunRequest request = RunOptions.request(image, accel, verbose, memory, cpus, publish, publishAddress, env, cmd,
-                name);
-        if (name != null && !detach) {
-            throw RunOptions.usage("--name names a detached instance: add -d");
+        RunRequest request;
+        try {
+            request = RunOptions.request(image, accel, verbose, memory, cpus, publish, publishAddress, env, cmd, name);
+            if (name != null && !detach) {
+                throw RunOptions.usage("--name names a detached instance: add -d");
+            }
+            checkDriver();
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        checkDriver();
         PrintWriter out = spec.commandLine().getOut();
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbose);
         JcapHome home = JcapHome.fromEnvironment();

@@ -8,14 +8,15 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stop", description = {"Stop detached instances: the power button asks the application to end",
-        "(SIGTERM); after the timeout QEMU is made to quit."})
+@Command(name = "stop", description = {"Stop detached instances.",
+        "The power button asks the application to end (SIGTERM); after the timeout QEMU is made to quit."})
 final class StopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +31,12 @@ final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
-        Duration wait = RunOptions.duration("--timeout", timeout);
+        Duration wait;
+        try {
+            wait = RunOptions.duration("--timeout", timeout);
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Instances instances = new Instances(JcapHome.fromEnvironment(), new ConsoleEvents(spec.commandLine().getErr(),
                 false));
