@@ -101,6 +101,10 @@ class ExamplesIT {
     }
 
     static String imageField(String name, String field) throws Exception {
+        return imageField(jcap, name, field);
+    }
+
+    static String imageField(JcapProcess jcap, String name, String field) throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         for (JsonNode image : new ObjectMapper().readTree(images.out())) {
             if (image.get("name").asText().equals(name)) {
@@ -111,6 +115,10 @@ class ExamplesIT {
     }
 
     static void assertTemporaryFolderEmpty() throws Exception {
+        assertTemporaryFolderEmpty(jcap);
+    }
+
+    static void assertTemporaryFolderEmpty(JcapProcess jcap) throws Exception {
         Path tmp = jcap.home.resolve("tmp");
         if (Files.isDirectory(tmp)) {
             try (var left = Files.list(tmp)) {
