@@ -68,12 +68,16 @@ final class BuilderVm {
             failOnGuestError(ready, vm);
             int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
             GuestStreamer.StreamResult result;
+            long started = System.nanoTime();
             try {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
                         .stream(port, entries, events, vm::isAlive);
             } catch (StreamException e) {
                 throw new VmException(e.getMessage(), OptionalInt.empty(), vm.consoleTail(), e);
             }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
+                    + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
             String done = vm.awaitLine("the builder guest to finish",
                     l -> l.startsWith("JCAP-BUILD-DONE") || l.startsWith("JCAP-ERROR"), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm);

@@ -60,7 +60,7 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         String cmdline = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         GuestConfig config;
         try {
-            config = new GuestConfig(CommandLineWords.split(cmdline), c.env(), GuestPath.ROOT);
+            config = new GuestConfig(io.jcap.capstanfile.CommandWords.split(cmdline), c.env(), GuestPath.ROOT);
         } catch (IllegalArgumentException e) {
             throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
         }

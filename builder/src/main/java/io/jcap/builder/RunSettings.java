@@ -1,5 +1,6 @@
 package io.jcap.builder;
 
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.hypervisor.qemu.FirmwareFile;
 import io.jcap.model.GuestPath;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ final class RunSettings {
 
     /** The words of a {@code --cmd}, checked as the Capstanfile's {@code cmdline} is. */
     static List<String> argv(String cmd) {
-        List<String> words = CommandLineWords.split(cmd);
+        List<String> words = CommandWords.split(cmd);
         if (words.isEmpty()) {
             throw new IllegalArgumentException("the command line is empty: say what to run (--cmd \"/app/hello\")");
         }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Turns an application into a small bootable VM image and runs it.",
         subcommands = {InitCommand.class, ValidateCommand.class, BuildCommand.class, RunCommand.class,
                 PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
-                ImagesCommand.class, RmiCommand.class, KernelsCommand.class, DoctorCommand.class,
+                ImagesCommand.class, RmiCommand.class, PushCommand.class, KernelsCommand.class, DoctorCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

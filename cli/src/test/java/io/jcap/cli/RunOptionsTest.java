@@ -124,7 +124,7 @@ class RunOptionsTest {
         assertEquals("--cmd: the command 'server' must be an absolute path inside the image (e.g. /app/server)",
                 usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
                         "server --port 1", null)));
-        assertEquals("--cmd: unbalanced ' quote in command line: /app/x 'a",
+        assertEquals("--cmd: '/app/x 'a' has an unclosed ' quote",
                 usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
                         "/app/x 'a", null)));
         assertEquals("-e: environment variable name '1X' is not allowed: use letters, digits and '_', not starting"

@@ -47,9 +47,14 @@ class ExamplesIT {
     void images_json_listsBothWithPathsAndSizes() throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         assertEquals(0, images.exitCode(), images.toString());
-        JsonNode list = new ObjectMapper().readTree(images.out());
-        assertEquals(2, list.size());
-        for (JsonNode image : list) {
+        java.util.List<JsonNode> examples = new java.util.ArrayList<>();
+        for (JsonNode image : new ObjectMapper().readTree(images.out())) {
+            if (java.util.Set.of("hello", "exit-code").contains(image.get("name").asText())) {
+                examples.add(image);
+            }
+        }
+        assertEquals(2, examples.size(), images.out());
+        for (JsonNode image : examples) {
             assertTrue(Files.isRegularFile(Path.of(image.get("path").asText())), image.toString());
             assertTrue(image.get("diskSize").asLong() <= 20L << 20, "image above 20 MiB on disk: " + image);
             assertEquals("linux", image.get("kernel").asText());
@@ -115,11 +120,10 @@ class ExamplesIT {
     }
 
     static void assertTemporaryFolderEmpty() throws Exception {
-        assertTemporaryFolderEmpty(jcap);
+        assertFolderEmpty(jcap.home.resolve("tmp"));
     }
 
-    static void assertTemporaryFolderEmpty(JcapProcess jcap) throws Exception {
-        Path tmp = jcap.home.resolve("tmp");
+    static void assertFolderEmpty(Path tmp) throws Exception {
         if (Files.isDirectory(tmp)) {
             try (var left = Files.list(tmp)) {
                 assertEquals(java.util.List.of(), left.toList());

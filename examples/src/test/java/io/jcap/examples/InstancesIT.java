@@ -278,7 +278,7 @@ class InstancesIT {
                 throw new UncheckedIOException(e);
             }
         }));
-        ExamplesIT.assertTemporaryFolderEmpty(jcap);
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
     }
 
     /**

@@ -1,0 +1,129 @@
+"""Measures jcap build/run against floors; see build-run.sh. Prints a Markdown table."""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JCAP = str(ROOT / "bin" / "jcap")
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def jcap(home, *args, check=True):
+    env = dict(os.environ, JCAP_HOME=str(home))
+    started = time.monotonic()
+    proc = subprocess.run([JCAP, *args], env=env, capture_output=True, text=True, cwd=ROOT)
+    took = time.monotonic() - started
+    if check and proc.returncode != 0:
+        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return took, proc
+
+
+def first_line_time(cmd, needle, env=None, timeout=120):
+    """Seconds from starting cmd until a stdout line containing needle appears; the process is then waited for."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            env=env, cwd=ROOT)
+    seen = None
+    for raw in proc.stdout:
+        if seen is None and needle in raw.decode(errors="replace"):
+            seen = time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            break
+    proc.kill() if proc.poll() is None and seen is None else None
+    proc.wait(timeout=timeout)
+    if seen is None:
+        sys.exit(f"{needle!r} never appeared from {' '.join(cmd)}")
+    return seen
+
+
+def floor_boot(home, work):
+    """The same kernel booted directly (-kernel, an initramfs whose /init is a static hello) to first output."""
+    kernel = json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
+    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
+    if not vmlinuz.exists():
+        vmlinuz = next((home / "kernels" / "linux").glob("vmlinuz*"))
+    src = work / "floor.c"
+    src.write_text('#include <stdio.h>\n#include <sys/reboot.h>\n#include <unistd.h>\n'
+                   'int main(void){puts("FLOOR-HELLO");fflush(stdout);sync();reboot(RB_POWER_OFF);return 0;}\n')
+    init = work / "floor-root" / "init"
+    init.parent.mkdir()
+    subprocess.run(["musl-gcc", "-static", "-Os", "-s", "-o", str(init), str(src)], check=True)
+    cpio = work / "floor.cpio"
+    with open(cpio, "wb") as out:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n", stdout=out,
+                       cwd=init.parent, check=True)
+    cmd = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
+           "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
+    return [first_line_time(cmd, "FLOOR-HELLO") for _ in range(RUNS)], kernel.get("version", "?")
+
+
+def main():
+    user_kernels = Path(os.environ.get("JCAP_HOME", Path.home() / ".jcap")) / "kernels"
+    if not (user_kernels / "linux").is_dir():
+        sys.exit("pull the kernel first: bin/jcap kernels pull linux")
+    work = Path(tempfile.mkdtemp(prefix="jcap-bench-"))
+    try:
+        home = work / "home"
+        home.mkdir()
+        (home / "kernels").symlink_to(user_kernels)
+        env = dict(os.environ, JCAP_HOME=str(home))
+
+        builds = [jcap(home, "build", "--force", "--accel", "tcg", "examples/hello")[0] for _ in range(RUNS)]
+        rebuilds = [jcap(home, "build", "--accel", "tcg", "examples/hello")[0] for _ in range(RUNS)]
+        _, listing = jcap(home, "images", "--json")
+        image = next(i for i in json.loads(listing.stdout) if i["name"] == "hello")
+
+        runs = [first_line_time([JCAP, "run", "--accel", "tcg", "hello"], "Hello from jcap", env=env)
+                for _ in range(RUNS)]
+        floor, version = floor_boot(home, work)
+
+        # Stream throughput: a project with 100 MB of incompressible data.
+        big = work / "big"
+        big.mkdir()
+        (big / "blob").write_bytes(os.urandom(100 * 1000 * 1000))
+        shutil.copy(ROOT / "examples" / "hello" / "hello.c", big / "hello.c")
+        (big / "Capstanfile").write_text("build: musl-gcc -static -Os -s -o hello hello.c\ncmdline: /hello\n"
+                                         "files:\n  /hello: hello\n  /blob: blob\n")
+        rates, local = [], []
+        for _ in range(RUNS):
+            _, proc = jcap(home, "build", "--force", "--accel", "tcg", str(big))
+            m = re.search(r"Streamed (\d+) bytes in ([\d.]+) s", proc.stderr)
+            rates.append(int(m.group(1)) / float(m.group(2)) / 1e6)
+            started = time.monotonic()
+            with open(work / "copy", "wb") as out, open(big / "blob", "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 16)
+                out.flush()
+                os.fsync(out.fileno())
+            local.append(100 / (time.monotonic() - started))
+            (work / "copy").unlink()
+
+        run_ratio = median(runs) / median(floor)
+        print(f"Kernel: Debian cloud {version}, TCG, {RUNS} runs each, medians.\n")
+        print("| measurement | jcap | floor (same run) | ratio | target |")
+        print("| --- | --- | --- | --- | --- |")
+        print(f"| build hello, cold (`--force`) | {median(builds):.2f} s | | | |")
+        print(f"| rebuild hello, unchanged inputs | {median(rebuilds):.2f} s | | | under 1 s |")
+        print(f"| hello image on disk | {image['diskSize'] / 2**20:.1f} MiB | | | at most 20 MB |")
+        print(f"| hello image virtual size | {image['virtualSize'] / 2**20:.0f} MiB | | | |")
+        print(f"| `jcap run hello` to first output | {median(runs):.2f} s | {median(floor):.2f} s (direct `-kernel` boot,"
+              f" trivial init) | {run_ratio:.2f}x | at most 1.3x |")
+        print(f"| stream into the guest, 100 MB | {median(rates):.1f} MB/s | {median(local):.0f} MB/s (same bytes to"
+              f" a local file, fsync) | {median(rates) / median(local):.3f} | |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
