@@ -46,6 +46,10 @@ public final class Instances {
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
+        // A taken name fails before the image and accelerator are looked at; the lock below decides.
+        if (request.name().isPresent() && Files.exists(store.folder(request.name().get()))) {
+            throw nameTaken(request.name().get());
+        }
         RunPlan plan = RunPlan.prepare(home, request, events);
         try (InstanceStore.Lock lock = store.lock()) {
             String name = request.name().isPresent() ? request.name().get() : freeName(request.image());
