@@ -212,7 +212,11 @@ def main():
             f"| `jcap stop` of an idle instance | {stop_median:.2f} s | | |",
             "",
             "Each instance has 128 MiB of guest memory (the image's `memory`); RSS counts what QEMU touched,",
-            "PSS divides pages QEMU processes share (the binary, libraries) among them.",
+            "PSS divides pages QEMU processes share (the binary, libraries) among them. An idle instance costs",
+            "what the floor guest costs: the memory is QEMU's and the guest's, jcap keeps no process.",
+            "The gap to the boot floor is that of `jcap run` (\"Where the time of `jcap run` goes\" above):",
+            "the BIOS and boot loader reading the kernel from the disk image, the init's modules, the ext4",
+            "mount and DHCP, and the JVM start of `jcap run -d` itself.",
             ("`jcap stop` pressed the power button and the server exited on SIGTERM"
              if graceful else
              "The kernel of this run has no `button`/`evdev` modules, so `jcap stop` waited its timeout"
