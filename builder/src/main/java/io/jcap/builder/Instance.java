@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * Instance web = new Instances(home, events).get("web");
  * web.status().running();          // true
- * web.ports();                     // [127.0.0.1:18080 -> 8080/tcp]
+ * web.portDescriptions();          // [127.0.0.1:18080->8080/tcp]
  * }</pre>
  *
  * @param process the QEMU process, named by pid and start time so that a reused pid is not it

@@ -2,7 +2,15 @@ package io.jcap.builder;
 
 import java.util.regex.Pattern;
 
-/** Names of detached instances: what {@code jcap run -d --name} accepts. */
+/**
+ * Names of detached instances: what {@code jcap run -d --name} accepts. Shorter than image names,
+ * since the instance's QMP socket path under the jcap home must fit in 107 bytes.
+ *
+ * <pre>{@code
+ * InstanceName.check("web-1");   // "web-1"
+ * InstanceName.check("Web");     // IllegalArgumentException: instance name 'Web' is not allowed: ...
+ * }</pre>
+ */
 public final class InstanceName {
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,39}");
 
