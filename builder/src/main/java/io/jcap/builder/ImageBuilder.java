@@ -62,7 +62,9 @@ public final class ImageBuilder {
 
         ImageRepository repository = new ImageRepository(home.images());
         Optional<ImageRepository.StoredImage> existing = repository.find(name);
+        // Ports are metadata only: a change rebuilds rather than keep stale ones (the digest is the content's).
         if (!request.force() && existing.isPresent() && existing.get().metadata().inputsDigest().equals(inputsDigest)
+                && existing.get().metadata().ports().equals(capstanfile.ports())
                 && Files.isRegularFile(existing.get().file())) {
             events.info("Image " + name + " is up to date (inputs unchanged)");
             return new BuildResult(existing.get(), true);
@@ -86,7 +88,8 @@ public final class ImageBuilder {
             ImageInfo info = qemuImg.info(image);
             ImageMetadata metadata = new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(),
                     kernel.name(), kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), info.virtualSize(),
-                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus());
+                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus(),
+                    capstanfile.ports(), Initramfs.GUEST_PROTOCOL);
             ImageRepository.StoredImage stored = repository.commit(staging, metadata);
             TempFiles.forget(staging);
             staging = null;

@@ -48,6 +48,10 @@ final class ImagesCommand implements Callable<Integer> {
                 node.put("fs", m.fs());
                 node.put("imageSha256", m.imageSha256().hex());
                 node.put("streamDigest", m.streamDigest() == null ? null : m.streamDigest().hex());
+                node.put("memoryMiB", m.memoryMiB());
+                node.put("cpus", m.cpus());
+                ArrayNode ports = node.putArray("ports");
+                m.ports().forEach(p -> ports.add(p.toString()));
             }
             try {
                 out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));

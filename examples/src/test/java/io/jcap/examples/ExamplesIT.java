@@ -106,6 +106,10 @@ class ExamplesIT {
     }
 
     static String imageField(String name, String field) throws Exception {
+        return imageField(jcap, name, field);
+    }
+
+    static String imageField(JcapProcess jcap, String name, String field) throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         for (JsonNode image : new ObjectMapper().readTree(images.out())) {
             if (image.get("name").asText().equals(name)) {

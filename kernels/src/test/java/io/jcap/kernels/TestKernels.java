@@ -66,7 +66,9 @@ final class TestKernels {
         if (store != null) {
             return store;
         }
-        KernelStore candidate = new KernelStore(CACHE.resolve("store"));
+        // Named after the module list an import extracts, so a changed list stores the kernel again.
+        KernelStore candidate = new KernelStore(CACHE.resolve("store-"
+                + Integer.toHexString(LinuxFlavour.GENERIC.modules().hashCode())));
         try {
             if (candidate.get("linux").origin().contains(cloudDeb().toString())) {
                 store = candidate;
