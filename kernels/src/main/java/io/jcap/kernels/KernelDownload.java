@@ -109,7 +109,9 @@ public final class KernelDownload {
         if (response.statusCode() != 200) {
             throw new JcapException("cannot download " + url + ": the server answered HTTP " + response.statusCode());
         }
-        events.progress(task, writer.done, writer.done);
+        if (writer.total != writer.done) {
+            events.progress(task, writer.done, writer.done); // ends a task whose size was not announced
+        }
         return Sha256.of(writer.digest);
     }
 
