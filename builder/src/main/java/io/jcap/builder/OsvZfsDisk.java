@@ -60,9 +60,9 @@ final class OsvZfsDisk {
         if (disk - start < needed) {
             long minimum = (start + needed + (1 << 20) - 1) >> 20;
             throw new JcapException("size " + size.get() + " leaves " + Math.max(0, (disk - start) >> 20) + " MiB for ZFS"
-                    + " after the " + (start >> 20) + " MiB loader area; OSv's mkfs needs at least 64 MiB and the files"
-                    + " " + ByteSize.ofBytes(contentBytes) + " plus a quarter: use size: " + minimum
-                    + "M or more, or leave size out");
+                    + " after the " + (start >> 20) + " MiB loader area, which needs " + ((needed + (1 << 20) - 1) >> 20)
+                    + " MiB (at least 64 MiB for OSv's mkfs, and the files plus a quarter plus 32 MiB): use size: "
+                    + minimum + "M or more, or leave size out");
         }
         return disk;
     }
