@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * Builds a project's image: reads the Capstanfile, runs its build command, composes the file
  * tree, fills a disk through a builder VM and stores the compressed qcow2 image atomically. An
- * image whose inputs are unchanged is reused without booting a VM.
+ * image whose inputs are unchanged is reused without booting a VM. The kernel family (Linux or
+ * OSv, see {@link KernelFamilies}) decides how the disk is made.
  *
  * <pre>{@code
  * BuildResult r = new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE)
@@ -50,6 +51,13 @@ public final class ImageBuilder {
             HostBuildCommand.run(before.build(), projectDir, events);
         }
         Capstanfile capstanfile = new CapstanfileParser().parse(projectDir);
+        return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
+                .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
+    }
+
+    /** Linux images ({@link LinuxFamily}): jcap's init in a builder VM fills an ext4 disk. */
+    BuildResult buildLinux(Path projectDir, Capstanfile capstanfile, BuildRequest request)
+            throws JcapException, InterruptedException {
         String name = request.name().orElse(ImageName.forFolder(projectDir));
         ImageInputs inputs = ImageInputs.of(capstanfile);
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());

@@ -34,10 +34,6 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
     }
 
     static ImageInputs of(Capstanfile c) throws JcapException {
-        if (c.base().isPresent() && c.kernel().isEmpty()) {
-            throw new EnvironmentException("base '" + c.base().get() + "' names an OSv base image; OSv images are not"
-                    + " supported yet: remove base (jcap then uses the Linux kernel) or set kernel: linux");
-        }
         if (c.runtime().orElse(null) instanceof Runtime.Java) {
             throw new EnvironmentException("runtime java is not supported yet: package the JVM with files or rootfs");
         }
@@ -47,8 +43,8 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         String kernel = c.kernel().orElse(ImageDefaults.KERNEL);
         FsType fs = c.fs().orElse(FsType.EXT4);
         if (fs != FsType.EXT4 && fs != FsType.EXT2) {
-            throw new EnvironmentException("fs " + fs.id() + " needs an OSv kernel, which is not supported yet: use ext4"
-                    + " or ext2 with the Linux kernel");
+            throw new JcapException("fs " + fs.id() + " needs an OSv kernel, not kernel '" + kernel + "': set kernel: osv"
+                    + " (see docs/osv.md) or use ext4 or ext2 with the Linux kernel");
         }
         List<ImageEntry> application = new ArrayList<>();
         if (c.rootfs().isPresent()) {

@@ -31,6 +31,13 @@ public final class ImageRunner {
     }
 
     public int run(RunRequest request, Consumer<String> output) throws JcapException, InterruptedException {
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        return KernelFamilies.forImage(image.metadata()).run(home, events, image, request, output);
+    }
+
+    /** Boots a Linux image ({@link LinuxFamily}): the exit status comes from the init's JCAP-EXIT line. */
+    int runLinux(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
+            throws JcapException, InterruptedException {
         RunPlan plan = RunPlan.prepare(home, request, events);
         PublishedPorts.check(plan.forwards(), new InstanceStore(home.instances()).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
