@@ -93,7 +93,7 @@ class Ext4FilesTest {
         Path image = staging.resolve(ImageRepository.IMAGE_FILE);
         new QemuImg(TestMachine.qemu().qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, false);
         repository.commit(staging, new ImageMetadata(name, Instant.EPOCH, Sha256.of(new byte[0]), null, "linux", null,
-                "/app/hello", "ext4", Files.size(disk), Files.size(image), Sha256.of(image), "tcg", 128, 1));
+                "/app/hello", "ext4", Files.size(disk), Files.size(image), Sha256.of(image), "tcg", 128, 1, List.of(), 2));
     }
 
     private static void run(String... command) throws Exception {

@@ -40,7 +40,7 @@ class OsvRunIT {
         JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Hello from the application"));
         List<String> output = new CopyOnWriteArrayList<>();
         int status = new ImageRunner(home, EventSink.NONE)
-                .run(new RunRequest("app", Optional.of(Accelerator.TCG), false), output::add);
+                .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), output::add);
         assertEquals(0, status);
         assertTrue(output.contains("Hello from the application"), String.join("\n", output));
         assertTrue(output.indexOf("OSv v0.0-synthetic") < output.indexOf("Hello from the application"));
@@ -54,7 +54,7 @@ class OsvRunIT {
         TestMachine.qemu();
         JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Aborted"));
         VmException e = assertThrows(VmException.class, () -> new ImageRunner(home, EventSink.NONE)
-                .run(new RunRequest("app", Optional.of(Accelerator.TCG), false), line -> { }));
+                .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), line -> { }));
         assertEquals("the OSv guest failed: Aborted", e.summary());
         assertTrue(e.consoleTail().contains("OSv v0.0-synthetic"), String.join("\n", e.consoleTail()));
     }

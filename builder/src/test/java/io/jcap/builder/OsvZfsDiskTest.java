@@ -49,7 +49,7 @@ class OsvZfsDiskTest {
     @Test
     void runSpec_bootsTheDiskWithVirtioNetRngAndLoopbackForwards() {
         ImageMetadata m = new ImageMetadata("app", Instant.EPOCH, Sha256.of(new byte[0]), null, "osv", null,
-                "--rootfs=rofs /hello", "rofs", 3 * MIB, MIB, Sha256.of(new byte[1]), null, 256, 2);
+                "--rootfs=rofs /hello", "rofs", 3 * MIB, MIB, Sha256.of(new byte[1]), null, 256, 2, List.of(), 0);
         VmSpec spec = OsvRunner.spec(m, Path.of("/tmp/overlay.qcow2"),
                 List.of(PortMapping.parse("8080:80"), PortMapping.parse("53/udp")), Accelerator.TCG);
         assertEquals(256, spec.memoryMiB());
