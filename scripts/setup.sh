@@ -10,6 +10,8 @@ packages=(
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
   busybox-static cpio                    # debugging guests by hand
   python3 curl                           # test clients
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
+  openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli
 )
 
@@ -37,4 +39,20 @@ if [ ${#missing[@]} -gt 0 ] || ! lists_fresh; then
   if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+fi
+
+# What libvirt-daemon-system would set up, without pulling in systemd: libvirt's QEMU driver does
+# not start unless its compiled-in user libvirt-qemu exists, and that user reaches /dev/kvm
+# through the kvm group, as on any Debian host (scripts/start-services.sh sets the device's group).
+if ! getent group kvm >/dev/null; then
+  $sudo groupadd --system kvm
+fi
+if ! getent group libvirt-qemu >/dev/null; then
+  $sudo groupadd --system libvirt-qemu
+fi
+if ! id libvirt-qemu >/dev/null 2>&1; then
+  $sudo useradd --system --gid libvirt-qemu --groups kvm --home-dir /var/lib/libvirt --no-create-home \
+    --shell /usr/sbin/nologin libvirt-qemu
+elif ! id -nG libvirt-qemu | grep -qw kvm; then
+  $sudo usermod -aG kvm libvirt-qemu
 fi

@@ -4,5 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-bin/jcap kernels pull linux
+# Pulled afresh, so the tests see the module set this version of jcap puts in images
+# (a kernel pulled by an older version may lack some).
+bin/jcap kernels pull linux --force
+bash scripts/start-services.sh
 mvn -B -ntp verify

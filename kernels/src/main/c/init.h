@@ -75,6 +75,23 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
 /* crc32.c */
 uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n);
 
+/* config.c: the application to start (docs/guest-protocol.md, run mode) */
+struct app {
+    char **argv, **envp;
+    int argc, envc;
+    const char *cwd;
+};
+void read_config(struct app *a);
+
+/* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
+ * 0 when there is no such file (or no device), -1 with err set. */
+#define FWCFG_SETTINGS "opt/io.jcap/config"
+int fwcfg_read(const char *name, size_t max, char **out, size_t *len, char *err);
+
+/* power.c: input devices that report the power button, and their events */
+int power_buttons_open(int *fds, int max);
+int power_button_pressed(int fd);
+
 /* build.c, run.c */
 _Noreturn void build_mode(const struct cmdline *c);
 _Noreturn void run_mode(const struct cmdline *c);

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,7 +21,7 @@
 
 #define DEVICE_WAIT_MS 5000
 #define DHCP_TIMEOUT_MS 6000
-#define CONFIG_MAX (1 << 20)
+#define MAX_BUTTONS 8
 
 static const char *const KEPT[] = { "dev", "proc", "sys", "tmp" };
 
@@ -173,92 +175,6 @@ static void network(const struct cmdline *c)
     }
 }
 
-struct app {
-    char **argv, **envp;
-    int argc, envc;
-    const char *cwd;
-    char *buf;
-};
-
-static char **grow(char **v, int n)
-{
-    char **g = realloc(v, (size_t)(n + 2) * sizeof *v);
-    if (!g)
-        fatal("out of memory reading /.jcap/config");
-    return g;
-}
-
-static int has_env(const struct app *a, const char *prefix)
-{
-    for (int i = 0; i < a->envc; i++)
-        if (strncmp(a->envp[i], prefix, strlen(prefix)) == 0)
-            return 1;
-    return 0;
-}
-
-static void read_config(struct app *a)
-{
-    memset(a, 0, sizeof *a);
-    a->cwd = "/";
-    int fd = open("/.jcap/config", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        fatal("open /.jcap/config: %s", strerror(errno));
-    a->buf = malloc(CONFIG_MAX + 1);
-    if (!a->buf)
-        fatal("out of memory reading /.jcap/config");
-    size_t len = 0;
-    ssize_t n;
-    while (len < CONFIG_MAX && (n = read(fd, a->buf + len, CONFIG_MAX - len)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            fatal("read /.jcap/config: %s", strerror(errno));
-        len += (size_t)n;
-    }
-    close(fd);
-    a->buf[len] = '\0';
-    if (strlen(a->buf) != len)
-        fatal("/.jcap/config holds a NUL byte");
-    int lineno = 0;
-    for (char *line = a->buf; line && *line;) {
-        char *next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        lineno++;
-        if (line[0] != '\0' && line[0] != '#') {
-            char *value = strchr(line, ' ');
-            if (value)
-                *value++ = '\0';
-            else
-                value = line + strlen(line);
-            if (strcmp(line, "arg") == 0) {
-                a->argv = grow(a->argv, a->argc);
-                a->argv[a->argc++] = value;
-            } else if (strcmp(line, "env") == 0) {
-                if (!strchr(value, '=') || value[0] == '=')
-                    fatal("/.jcap/config line %d: env needs NAME=value, got \"%s\"", lineno, value);
-                a->envp = grow(a->envp, a->envc);
-                a->envp[a->envc++] = value;
-            } else if (strcmp(line, "cwd") == 0) {
-                a->cwd = value;
-            } else {
-                fatal("/.jcap/config line %d: unknown key \"%s\" (expected arg, env or cwd)",
-                      lineno, line);
-            }
-        }
-        line = next;
-    }
-    if (a->argc == 0)
-        fatal("/.jcap/config has no arg line: nothing to run");
-    a->argv[a->argc] = NULL;
-    a->envp = grow(a->envp, a->envc + 2);
-    if (!has_env(a, "PATH="))
-        a->envp[a->envc++] = "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
-    if (!has_env(a, "HOME="))
-        a->envp[a->envc++] = "HOME=/";
-    a->envp[a->envc] = NULL;
-}
-
 static _Noreturn void exec_app(const struct app *a)
 {
     setsid();
@@ -288,29 +204,80 @@ static int status_of(int st)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Signals the application's process group (it is a session leader), or the
+ * process alone when it has not called setsid yet. */
+static void signal_app(pid_t pid, int sig)
+{
+    if (kill(-pid, sig) < 0)
+        kill(pid, sig);
+}
+
+/* Reaps every child until the application exits; the power button asks it to
+ * stop (SIGTERM), a second press insists (SIGKILL). Returns its status. */
+static int supervise(pid_t pid, int sigchld_fd)
+{
+    struct pollfd fds[1 + MAX_BUTTONS];
+    int buttons[MAX_BUTTONS];
+    int nbuttons = power_buttons_open(buttons, MAX_BUTTONS);
+    fds[0] = (struct pollfd){ .fd = sigchld_fd, .events = POLLIN };
+    for (int i = 0; i < nbuttons; i++)
+        fds[1 + i] = (struct pollfd){ .fd = buttons[i], .events = POLLIN };
+    int presses = 0;
+    for (;;) {
+        int st;
+        pid_t p;
+        while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+            if (p == pid)
+                return status_of(st);
+        if (p < 0 && errno != EINTR)
+            fatal("wait for the application: %s", strerror(errno));
+        if (poll(fds, (nfds_t)(1 + nbuttons), -1) < 0 && errno != EINTR)
+            fatal("poll: %s", strerror(errno));
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo info;
+            while (read(sigchld_fd, &info, sizeof info) > 0)
+                ;
+        }
+        for (int i = 0; i < nbuttons; i++) {
+            if ((fds[1 + i].revents & POLLIN) && power_button_pressed(buttons[i])) {
+                presses++;
+                say("jcap-init: power button: %s the application",
+                    presses == 1 ? "stopping (SIGTERM)" : "killing (SIGKILL)");
+                signal_app(pid, presses == 1 ? SIGTERM : SIGKILL);
+            }
+        }
+    }
+}
+
 _Noreturn void run_mode(const struct cmdline *c)
 {
     switch_root(c);
     network(c);
     struct app a;
     read_config(&a);
+    /* SIGCHLD is read from a descriptor so that one poll waits for it and the
+     * power button; the application gets the mask cleared before exec. */
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+        fatal("block SIGCHLD: %s", strerror(errno));
+    int sigchld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (sigchld_fd < 0)
+        fatal("signalfd: %s", strerror(errno));
     say("JCAP-START");
     pid_t pid = fork();
     if (pid < 0)
         fatal("fork: %s", strerror(errno));
-    if (pid == 0)
+    if (pid == 0) {
+        sigprocmask(SIG_UNBLOCK, &chld, NULL);
         exec_app(&a);
-    int st, status = -1;
-    while (status < 0) {
-        pid_t p = waitpid(-1, &st, 0);
-        if (p == pid)
-            status = status_of(st);
-        else if (p < 0 && errno != EINTR)
-            fatal("wait for the application: %s", strerror(errno));
     }
+    int status = supervise(pid, sigchld_fd);
     say("JCAP-EXIT %d", status);
     /* What the application left behind goes now, so the root can be synced cleanly. */
     kill(-1, SIGKILL);
+    int st;
     long long end = now_ms() + 1000;
     while (now_ms() < end && waitpid(-1, &st, WNOHANG) >= 0)
         sleep_ms(5);

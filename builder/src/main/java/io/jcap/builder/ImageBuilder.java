@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * Builds a project's image: reads the Capstanfile, runs its build command, composes the file
  * tree, fills a disk through a builder VM and stores the compressed qcow2 image atomically. An
- * image whose inputs are unchanged is reused without booting a VM.
+ * image whose inputs are unchanged is reused without booting a VM. The kernel family (Linux or
+ * OSv, see {@link KernelFamilies}) decides how the disk is made.
  *
  * <pre>{@code
  * BuildResult r = new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE)
@@ -50,6 +51,13 @@ public final class ImageBuilder {
             HostBuildCommand.run(before.build(), projectDir, events);
         }
         Capstanfile capstanfile = new CapstanfileParser().parse(projectDir);
+        return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
+                .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
+    }
+
+    /** Linux images ({@link LinuxFamily}): jcap's init in a builder VM fills an ext4 disk. */
+    BuildResult buildLinux(Path projectDir, Capstanfile capstanfile, BuildRequest request)
+            throws JcapException, InterruptedException {
         String name = request.name().orElse(ImageName.forFolder(projectDir));
         ImageInputs inputs = ImageInputs.of(capstanfile, home, events);
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
@@ -62,7 +70,9 @@ public final class ImageBuilder {
 
         ImageRepository repository = new ImageRepository(home.images());
         Optional<ImageRepository.StoredImage> existing = repository.find(name);
+        // Ports are metadata only: a change rebuilds rather than keep stale ones (the digest is the content's).
         if (!request.force() && existing.isPresent() && existing.get().metadata().inputsDigest().equals(inputsDigest)
+                && existing.get().metadata().ports().equals(capstanfile.ports())
                 && Files.isRegularFile(existing.get().file())) {
             events.info("Image " + name + " is up to date (inputs unchanged)");
             return new BuildResult(existing.get(), true);
@@ -86,7 +96,8 @@ public final class ImageBuilder {
             ImageInfo info = qemuImg.info(image);
             ImageMetadata metadata = new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(),
                     kernel.name(), kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), info.virtualSize(),
-                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus());
+                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus(),
+                    capstanfile.ports(), Initramfs.GUEST_PROTOCOL);
             ImageRepository.StoredImage stored = repository.commit(staging, metadata);
             TempFiles.forget(staging);
             staging = null;

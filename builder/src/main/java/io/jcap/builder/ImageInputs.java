@@ -1,6 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.kernels.ElfLibraries;
 import io.jcap.kernels.Kernel;
@@ -45,18 +46,14 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
      * shared libraries of the image's programs ({@code native} and {@code java}).
      */
     static ImageInputs of(Capstanfile c, JcapHome home, EventSink events) throws JcapException {
-        if (c.base().isPresent() && c.kernel().isEmpty()) {
-            throw new EnvironmentException("base '" + c.base().get() + "' names an OSv base image; OSv images are not"
-                    + " supported yet: remove base (jcap then uses the Linux kernel) or set kernel: linux");
-        }
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
         }
         String kernel = c.kernel().orElse(ImageDefaults.KERNEL);
         FsType fs = c.fs().orElse(FsType.EXT4);
         if (fs != FsType.EXT4 && fs != FsType.EXT2) {
-            throw new EnvironmentException("fs " + fs.id() + " needs an OSv kernel, which is not supported yet: use ext4"
-                    + " or ext2 with the Linux kernel");
+            throw new JcapException("fs " + fs.id() + " needs an OSv kernel, not kernel '" + kernel + "': set kernel: osv"
+                    + " (see docs/osv.md) or use ext4 or ext2 with the Linux kernel");
         }
         List<ImageEntry> packaged = new ArrayList<>();
         if (c.rootfs().isPresent()) {
@@ -88,7 +85,7 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         }
         GuestConfig config;
         try {
-            config = new GuestConfig(CommandLineWords.split(cmdline), env, GuestPath.ROOT);
+            config = new GuestConfig(CommandWords.split(cmdline), env, GuestPath.ROOT);
         } catch (IllegalArgumentException e) {
             throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
         }

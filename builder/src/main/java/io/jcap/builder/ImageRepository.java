@@ -2,8 +2,10 @@ package io.jcap.builder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -206,6 +208,9 @@ public final class ImageRepository {
         node.put("accelerator", m.accelerator());
         node.put("memoryMiB", m.memoryMiB());
         node.put("cpus", m.cpus());
+        ArrayNode ports = node.putArray("ports");
+        m.ports().forEach(p -> ports.add(p.toString()));
+        node.put("guestProtocol", m.guestProtocol());
         return node;
     }
 
@@ -214,7 +219,14 @@ public final class ImageRepository {
                 new Sha256(n.get("inputsDigest").asText()), sha(n.get("streamDigest")), n.get("kernel").asText(),
                 sha(n.get("kernelSha256")), text(n.get("cmdline")), text(n.get("fs")), n.get("virtualSize").asLong(),
                 n.get("diskSize").asLong(), new Sha256(n.get("imageSha256").asText()), text(n.get("accelerator")),
-                n.path("memoryMiB").asInt(ImageDefaults.MEMORY_MIB), n.path("cpus").asInt(1));
+                n.path("memoryMiB").asInt(ImageDefaults.MEMORY_MIB), n.path("cpus").asInt(1), ports(n.path("ports")),
+                n.path("guestProtocol").asInt(1));
+    }
+
+    private static List<PortMapping> ports(JsonNode array) {
+        List<PortMapping> ports = new ArrayList<>();
+        array.forEach(p -> ports.add(PortMapping.parse(p.asText())));
+        return ports;
     }
 
     private static Sha256 sha(JsonNode n) {

@@ -1,11 +1,6 @@
 package io.jcap.builder;
 
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.QemuImg;
-import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
@@ -37,25 +32,21 @@ public final class ImageRunner {
 
     public int run(RunRequest request, Consumer<String> output) throws JcapException, InterruptedException {
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
-        QemuInstallation qemu = QemuInstallation.detect();
-        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        return KernelFamilies.forImage(image.metadata()).run(home, events, image, request, output);
+    }
+
+    /** Boots a Linux image ({@link LinuxFamily}): the exit status comes from the init's JCAP-EXIT line. */
+    int runLinux(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
+            throws JcapException, InterruptedException {
+        RunPlan plan = RunPlan.prepare(home, request, events);
+        PublishedPorts.check(plan.forwards(), new InstanceStore(home.instances()).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
-            Path overlay = work.resolve("overlay.qcow2");
-            new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
-            VmSpec spec = VmSpec.builder()
-                    .accelerator(accelerator)
-                    .memoryMiB(image.metadata().memoryMiB())
-                    .cpus(image.metadata().cpus())
-                    .drive(Drive.virtio(overlay, DiskFormat.QCOW2).withBootIndex(0))
-                    .userNetwork()
-                    .rng(true)
-                    .noReboot(true)
-                    .build();
+            VmSpec spec = plan.materialize(work);
             ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
-            events.info("Booting " + image.metadata().name() + " (" + accelerator.qemuName() + ")");
-            try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events).withConsoleListener(console)) {
-                vm.start();
+            events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName() + ")");
+            try (QemuVm vm = new QemuVm(plan.qemu(), spec).withEvents(events).withConsoleListener(console)) {
+                startChecked(vm, plan);
                 int qemuStatus = vm.awaitExit(FOREVER);
                 OptionalInt status = console.status();
                 if (status.isPresent()) {
@@ -68,6 +59,15 @@ public final class ImageRunner {
             }
         } finally {
             TempFiles.delete(work);
+        }
+    }
+
+    /** Starts the VM; a forwarded port taken since the check reads as that, not as QEMU's own words. */
+    private static void startChecked(QemuVm vm, RunPlan plan) throws JcapException {
+        try {
+            vm.start();
+        } catch (VmException e) {
+            throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
         }
     }
 }

@@ -1,22 +1,120 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.model.PortMapping;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * What to run.
+ * What to run, and how this run differs from what the image says. Run-time settings ({@code env},
+ * {@code cmd}) reach the guest for this run only; the stored image is never changed.
+ *
+ * <pre>{@code
+ * RunRequest web = RunRequest.of("http-server")
+ *         .withPorts(List.of(PortMapping.parse("18080:8080")))
+ *         .withEnv(Map.of("GREETING", "hi"))
+ *         .withName("web");
+ * }</pre>
  *
  * @param image the image name
  * @param accelerator empty to probe (KVM only when it really works)
  * @param showBoot pass the whole console on, boot messages included, not only the application's
+ * @param memoryMiB empty: the image's memory
+ * @param cpus empty: the image's CPUs
+ * @param ports published ports; one for a guest port (and protocol) the image publishes
+ *     replaces the image's, the image's others stay
+ * @param publishAddress the host address every published port binds to
+ * @param env variables added to the image's environment, replacing those of the same name
+ * @param cmd a command line replacing the image's, split into words as the Capstanfile's
+ *     {@code cmdline} is
+ * @param name the name of a detached instance; empty to derive one from the image name
  */
-public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot) {
+public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
+        OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
+        Optional<String> cmd, Optional<String> name) {
+    /** The fewest MiB a guest gets; the kernel and init need about that much. */
+    public static final int MIN_MEMORY_MIB = 32;
+    public static final int MAX_CPUS = 64;
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     public RunRequest {
         Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(accelerator, "accelerator");
+        if (memoryMiB.isPresent() && memoryMiB.getAsInt() < MIN_MEMORY_MIB) {
+            throw new IllegalArgumentException("memory " + memoryMiB.getAsInt() + "M is too little: give at least "
+                    + MIN_MEMORY_MIB + "M");
+        }
+        if (cpus.isPresent() && (cpus.getAsInt() < 1 || cpus.getAsInt() > MAX_CPUS)) {
+            throw new IllegalArgumentException("cpus " + cpus.getAsInt() + " is outside 1.." + MAX_CPUS);
+        }
+        ports = List.copyOf(ports);
+        // PortForward owns the address rule; checking it here reports a bad address before anything starts.
+        new PortForward(publishAddress, 1, 1, PortForward.Protocol.TCP);
+        env = new TreeMap<>(env);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                throw new IllegalArgumentException("environment variable name '" + e.getKey()
+                        + "' is not allowed: use letters, digits and '_', not starting with a digit");
+            }
+            RunSettings.checkLine("environment variable " + e.getKey(), e.getValue());
+        }
+        cmd.ifPresent(RunSettings::argv);
+        Objects.requireNonNull(name, "name");
+        name.ifPresent(InstanceName::check);
     }
 
     public static RunRequest of(String image) {
-        return new RunRequest(image, Optional.empty(), false);
+        return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
+                PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty());
+    }
+
+    public RunRequest withAccelerator(Optional<Accelerator> value) {
+        return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name);
+    }
+
+    public RunRequest withShowBoot(boolean value) {
+        return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name);
+    }
+
+    public RunRequest withMemoryMiB(OptionalInt value) {
+        return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name);
+    }
+
+    public RunRequest withCpus(OptionalInt value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name);
+    }
+
+    public RunRequest withPorts(List<PortMapping> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name);
+    }
+
+    public RunRequest withPublishAddress(String value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name);
+    }
+
+    public RunRequest withEnv(Map<String, String> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, new TreeMap<>(value),
+                cmd, name);
+    }
+
+    public RunRequest withCmd(Optional<String> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name);
+    }
+
+    public RunRequest withName(String value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
+                Optional.of(value));
+    }
+
+    /** Whether this run passes settings to the guest (and so needs an init that reads them). */
+    public boolean hasRunSettings() {
+        return !env.isEmpty() || cmd.isPresent();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ class ImageRepositoryTest {
     private static ImageMetadata meta(String name, byte[] image) {
         return new ImageMetadata(name, Instant.parse("2026-01-02T03:04:05Z"), Sha256.of(name.getBytes()),
                 Sha256.of(new byte[1]), "linux", Sha256.of(new byte[2]), "/app/hello", "ext4", 64 << 20,
-                image.length, Sha256.of(image), "tcg", 128, 1);
+                image.length, Sha256.of(image), "tcg", 128, 1, List.of(PortMapping.parse("8080"),
+                PortMapping.parse("5353:53/udp")), 2);
     }
 
     private ImageRepository.StoredImage store(ImageRepository repo, String name, byte[] image) throws Exception {
@@ -97,5 +99,19 @@ class ImageRepositoryTest {
                 () -> repo.commit(staging, meta("Bad Name", new byte[1])));
         assertEquals("image name 'Bad Name' is not allowed: use 1 to 63 lower-case letters, digits, '.', '_' or '-',"
                 + " starting with a letter or digit", e.getMessage());
+    }
+
+    @Test
+    void find_metadataFromBeforePortsAndProtocol_readsNoPortsAndProtocolOne() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "old", new byte[1]);
+        Path json = dir.resolve("old/image.json");
+        Files.writeString(json, Files.readString(json).replaceAll("(?s),\\s*\"ports\" : \\[.*?\\]", "")
+                .replaceAll(",\\s*\"guestProtocol\" : 2", ""));
+
+        ImageMetadata m = repo.get("old").metadata();
+
+        assertEquals(List.of(), m.ports());
+        assertEquals(1, m.guestProtocol());
     }
 }

@@ -3,6 +3,7 @@ package io.jcap.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.model.ByteSize;
 import io.jcap.model.GuestPath;
@@ -48,6 +49,6 @@ class JavaCommandLineTest {
         List<String> argv = List.of("/opt/java/bin/java", "-Dname=two words", "", "it's", "-jar", "/app/a.jar");
         String line = JavaCommandLine.display(argv);
         assertEquals("/opt/java/bin/java '-Dname=two words' '' 'it'\\''s' -jar /app/a.jar", line);
-        assertEquals(argv, CommandLineWords.split(line));
+        assertEquals(argv, CommandWords.split(line));
     }
 }

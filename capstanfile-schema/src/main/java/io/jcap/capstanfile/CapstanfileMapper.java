@@ -80,7 +80,7 @@ final class CapstanfileMapper {
     private List<String> build() {
         JsonNode node = root.path("build");
         if (node.isTextual()) {
-            return parse(node, at("build"), n -> CommandWords.split(n.textValue())).orElse(List.of());
+            return parse(node, at("build"), n -> CommandWords.splitBuild(n.textValue())).orElse(List.of());
         }
         return strings(node);
     }

@@ -5,22 +5,45 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Splits a {@code build} string into the words of a command, without a shell. Words are separated
- * by white space, as in Capstan; in addition, '...' and "..." group words and a backslash escapes
- * the next character. Shell syntax such as {@code &&} or {@code >} is refused, since no shell
- * would run it.
+ * Splits a command string into words, without a shell. Words are separated by white space, as in
+ * Capstan; in addition, '...' and "..." group words and a backslash escapes the next character.
+ * Nothing is expanded.
+ *
+ * <pre>{@code
+ * CommandWords.split("/app/x 'a b'");   // [/app/x, a b]
+ * }</pre>
  */
-final class CommandWords {
+public final class CommandWords {
     private static final Set<String> SHELL_OPERATORS = Set.of("&&", "||", "|", ";", "&", ">", ">>", "<", "2>&1");
 
     private CommandWords() {
     }
 
     /**
+     * Splits a command line (such as a package file's {@code cmdline}) into words.
+     *
+     * @throws IllegalArgumentException with a message for the user when quotes are unbalanced
+     */
+    public static List<String> split(String command) {
+        return split(command, false);
+    }
+
+    /**
+     * Splits a {@code build} command. Shell syntax such as {@code &&} or {@code >} is refused, since
+     * no shell would run it, and so is an empty command.
+     *
      * @throws IllegalArgumentException with a message for the user when quotes are unbalanced or
      *     the command needs a shell
      */
-    static List<String> split(String command) {
+    static List<String> splitBuild(String command) {
+        List<String> words = split(command, true);
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("the build command is empty");
+        }
+        return words;
+    }
+
+    private static List<String> split(String command, boolean refuseShellSyntax) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -39,7 +62,7 @@ final class CommandWords {
                 }
             } else if (Character.isWhitespace(c)) {
                 if (inWord) {
-                    addWord(words, word.toString(), quoted, command);
+                    addWord(words, word.toString(), !quoted && refuseShellSyntax, command);
                     word.setLength(0);
                     inWord = false;
                     quoted = false;
@@ -61,16 +84,13 @@ final class CommandWords {
             throw new IllegalArgumentException(SchemaMessages.quote(command) + " has an unclosed " + quote + " quote");
         }
         if (inWord) {
-            addWord(words, word.toString(), quoted, command);
-        }
-        if (words.isEmpty()) {
-            throw new IllegalArgumentException("the build command is empty");
+            addWord(words, word.toString(), !quoted && refuseShellSyntax, command);
         }
         return List.copyOf(words);
     }
 
-    private static void addWord(List<String> words, String word, boolean quoted, String command) {
-        if (!quoted && SHELL_OPERATORS.contains(word)) {
+    private static void addWord(List<String> words, String word, boolean check, String command) {
+        if (check && SHELL_OPERATORS.contains(word)) {
             throw new IllegalArgumentException(SchemaMessages.quote(command) + " uses shell syntax (" + word
                     + ") but runs without a shell: write build: [sh, -c, \"" + command.replace("\"", "\\\"") + "\"]");
         }

@@ -21,18 +21,35 @@ class CommandWordsTest {
 
     @Test
     void split_quotedShellOperator_isAnOrdinaryWord() {
-        assertEquals(List.of("echo", "&&"), CommandWords.split("echo '&&'"));
+        assertEquals(List.of("echo", "&&"), CommandWords.splitBuild("echo '&&'"));
     }
 
     @Test
     void split_shellOperator_suggestsShellList() {
         assertEquals("'make > log' uses shell syntax (>) but runs without a shell: write build: [sh, -c, \"make > log\"]",
-                assertThrows(IllegalArgumentException.class, () -> CommandWords.split("make > log")).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> CommandWords.splitBuild("make > log")).getMessage());
     }
 
     @Test
     void split_unclosedQuote_isRefused() {
         assertEquals("'make \"all' has an unclosed \" quote",
                 assertThrows(IllegalArgumentException.class, () -> CommandWords.split("make \"all")).getMessage());
+    }
+
+    @Test
+    void split_commandLine_keepsShellOperatorsAsWords() {
+        assertEquals(List.of("/app/x", "a b", "c\"d", "e f", "$HOME", ">"),
+                CommandWords.split("  /app/x 'a b' \"c\\\"d\" e\\ f '$HOME' > "));
+    }
+
+    @Test
+    void split_emptyCommandLine_givesNoWords() {
+        assertEquals(List.of(), CommandWords.split("   "));
+    }
+
+    @Test
+    void splitBuild_empty_isRefused() {
+        assertEquals("the build command is empty",
+                assertThrows(IllegalArgumentException.class, () -> CommandWords.splitBuild(" ")).getMessage());
     }
 }

@@ -3,9 +3,12 @@ package io.jcap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.builder.ImageFile;
+import io.jcap.builder.ImageFiles;
 import io.jcap.builder.ImageMetadata;
 import io.jcap.builder.ImageRepository;
 import io.jcap.builder.JcapHome;
+import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -14,10 +17,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "images", description = "List the images in the local repository.")
+@Command(name = "images", description = "List the images in the local repository.",
+        subcommands = {ImagesCommand.Ls.class})
 final class ImagesCommand implements Callable<Integer> {
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
@@ -48,6 +54,10 @@ final class ImagesCommand implements Callable<Integer> {
                 node.put("fs", m.fs());
                 node.put("imageSha256", m.imageSha256().hex());
                 node.put("streamDigest", m.streamDigest() == null ? null : m.streamDigest().hex());
+                node.put("memoryMiB", m.memoryMiB());
+                node.put("cpus", m.cpus());
+                ArrayNode ports = node.putArray("ports");
+                m.ports().forEach(p -> ports.add(p.toString()));
             }
             try {
                 out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
@@ -64,5 +74,45 @@ final class ImagesCommand implements Callable<Integer> {
                     CREATED.format(m.created()), m.kernel());
         }
         return 0;
+    }
+
+    @Command(name = "ls", description = {"List the files inside an image without booting it.",
+            "OSv ROFS images are read by jcap itself, Linux ext4/ext2 images with debugfs (e2fsprogs);"
+                    + " OSv ZFS images cannot be listed."})
+    static final class Ls implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name (see jcap images).")
+        String image;
+
+        @Parameters(index = "1", arity = "0..1", defaultValue = "/", paramLabel = "PATH",
+                description = "A path inside the image: a folder is listed with everything under it (default: /).")
+        String path;
+
+        @Override
+        public Integer call() throws JcapException, InterruptedException {
+            GuestPath guest;
+            try {
+                guest = GuestPath.of(path);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "PATH: " + e.getMessage());
+            }
+            ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
+            List<ImageFile> files = new ImageFiles(JcapHome.fromEnvironment(), events).list(image, guest);
+            PrintWriter out = spec.commandLine().getOut();
+            String format = "%-4s %04o %12d  %s%n";
+            out.printf("%-4s %-4s %12s  %s%n", "TYPE", "MODE", "SIZE", "PATH");
+            for (ImageFile f : files) {
+                String type = switch (f.type()) {
+                    case DIRECTORY -> "dir";
+                    case FILE -> "file";
+                    case SYMLINK -> "link";
+                };
+                out.printf(format, type, f.mode(), f.size(), f.path().value()
+                        + f.target().map(t -> " -> " + t).orElse(""));
+            }
+            return 0;
+        }
     }
 }

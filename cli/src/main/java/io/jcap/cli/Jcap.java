@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "jcap", mixinStandardHelpOptions = true, versionProvider = Jcap.Version.class,
         description = "Turns an application into a small bootable VM image and runs it.",
         subcommands = {InitCommand.class, ValidateCommand.class, BuildCommand.class, RunCommand.class,
-                ImagesCommand.class, RmiCommand.class, KernelsCommand.class, DoctorCommand.class,
+                PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
+                ImagesCommand.class, RmiCommand.class, PushCommand.class, KernelsCommand.class, DoctorCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

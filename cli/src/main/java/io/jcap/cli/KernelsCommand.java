@@ -6,10 +6,17 @@ import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
 import io.jcap.kernels.LinuxFlavour;
 import io.jcap.kernels.LinuxKernels;
+import io.jcap.kernels.imports.KernelImport;
+import io.jcap.kernels.osv.OsvKernelImporter;
 import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,35 +49,55 @@ final class KernelsCommand implements Callable<Integer> {
         }
 
         static int print(PrintWriter out) throws JcapException {
-            String format = "%-16s %-8s %-28s %-8s %s%n";
-            out.printf(format, "NAME", "FAMILY", "VERSION", "FLAVOUR", "SHA-256 (vmlinuz)");
+            String format = "%-16s %-8s %-12s %-28s %-8s %s%n";
+            out.printf(format, "NAME", "FAMILY", "KIND", "VERSION", "FLAVOUR", "SHA-256 (image)");
             for (Kernel k : store().list()) {
-                out.printf(format, k.name(), k.family(), k.version(), k.flavour(), k.vmlinuzSha256().hex().substring(0, 16));
+                out.printf(format, k.name(), k.family(), k.kind().id(), k.version(), k.flavour(),
+                        k.imageSha256().hex().substring(0, 16));
             }
             return 0;
         }
     }
 
-    @Command(name = "pull", description = {"Get a kernel with the system's package client and store it.",
-            "linux: Debian's cloud kernel (the default, small and fast to boot); linux-generic: Debian's generic kernel."})
+    @Command(name = "pull", description = {"Get a kernel and store it.",
+            "linux: Debian's cloud kernel (the default, small and fast to boot); linux-generic: Debian's generic kernel;"
+                    + " both come from the system's package client.",
+            "osv: OSv's loader image or ZFS builder kernel from --url, checked against --sha256 before it is stored."})
     static final class Pull implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "linux or linux-generic.")
+        @Parameters(index = "0", paramLabel = "NAME", description = "linux, linux-generic or osv.")
         String name;
 
-        @Option(names = "--force", description = "Pull again even when the kernel is present and verified.")
+        @Option(names = "--force", description = "Pull again even when the kernel is present and verified (linux).")
         boolean force;
 
+        @Option(names = "--url", paramLabel = "URL", description = "osv: where to download the file (http or https).")
+        String url;
+
+        @Option(names = "--sha256", paramLabel = "HEX", description = "osv: the SHA-256 the file must have.")
+        String sha256;
+
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "osv: store it under this name (default: osv for a loader, osv-zfs-builder for a builder).")
+        String storeName;
+
         @Override
-        public Integer call() throws JcapException {
+        public Integer call() throws JcapException, InterruptedException {
+            if (name.equals("osv")) {
+                return pullOsv();
+            }
             LinuxFlavour flavour = switch (name) {
                 case "linux" -> LinuxFlavour.CLOUD;
                 case "linux-generic" -> LinuxFlavour.GENERIC;
                 default -> throw new JcapException("no kernel named '" + name
-                        + "' can be pulled: use linux or linux-generic (OSv kernels: jcap kernels import FILE)");
+                        + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE)");
             };
+            if (url != null || sha256 != null || storeName != null) {
+                throw usage("--url, --sha256 and --name are for 'jcap kernels pull osv'; " + name
+                        + " comes from the system's package client");
+            }
             KernelStore store = store();
             PrintWriter out = spec.commandLine().getOut();
             if (!force && store.contains(flavour.storeName())) {
@@ -83,9 +110,44 @@ final class KernelsCommand implements Callable<Integer> {
             out.println("pulled kernel " + kernel.name() + " " + kernel.version() + " (" + kernel.origin() + ")");
             return 0;
         }
+
+        private int pullOsv() throws JcapException, InterruptedException {
+            if (url == null) {
+                throw usage("'jcap kernels pull osv' needs --url URL: where OSv's loader image or ZFS builder kernel is"
+                        + " (for example a release asset osv-loader.qemu.x86_64)");
+            }
+            if (sha256 == null) {
+                throw usage("'jcap kernels pull osv' needs --sha256 HEX: the SHA-256 the file must have (OSv publishes"
+                        + " none; take it from a copy you built or checked)");
+            }
+            Sha256 expected;
+            URI uri;
+            try {
+                expected = Sha256.parse(sha256);
+            } catch (IllegalArgumentException e) {
+                throw usage("--sha256: '" + sha256 + "' is not a SHA-256 (64 hex digits)");
+            }
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw usage("--url: '" + url + "' is not a URL: " + e.getReason());
+            }
+            ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
+            Kernel kernel = new OsvKernelImporter().pull(uri, expected, Optional.ofNullable(storeName), store(),
+                    JcapHome.fromEnvironment().tmp(), events);
+            spec.commandLine().getOut().println("pulled kernel " + kernel.name() + " (" + kernel.family() + " "
+                    + kernel.kind().id() + ", SHA-256 " + kernel.imageSha256() + ")");
+            return 0;
+        }
+
+        private CommandLine.ParameterException usage(String message) {
+            return new CommandLine.ParameterException(spec.commandLine(), message);
+        }
     }
 
-    @Command(name = "import", description = "Import a kernel file: a Debian kernel package (.deb) or a bzImage.")
+    @Command(name = "import", description = {"Import a kernel file, recognised by its content:",
+            "a Debian kernel package (.deb) or a bzImage (give --name), or OSv's loader image or ZFS builder kernel"
+                    + " (gzip-compressed or not; stored as osv or osv-zfs-builder unless --name says otherwise)."})
     static final class Import implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -93,14 +155,15 @@ final class KernelsCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The kernel file.")
         Path file;
 
-        @Option(names = "--name", required = true, description = "Name to store the kernel under.")
+        @Option(names = "--name", description = "Name to store the kernel under (required for a Linux kernel).")
         String name;
 
         @Override
         public Integer call() throws JcapException {
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
-            Kernel kernel = new LinuxKernels(new AptClient()).importKernel(file, name, store(), events);
-            spec.commandLine().getOut().println("imported kernel " + kernel.name() + " " + kernel.version());
+            Kernel kernel = KernelImport.importFile(file, Optional.ofNullable(name), store(), events);
+            spec.commandLine().getOut().println("imported kernel " + kernel.name() + " (" + kernel.family() + " "
+                    + kernel.kind().id() + ", " + kernel.version() + ", SHA-256 " + kernel.imageSha256() + ")");
             return 0;
         }
     }

@@ -1,11 +1,17 @@
 package io.jcap.cli;
 
 import io.jcap.builder.ImageRunner;
+import io.jcap.builder.Instance;
+import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
 import io.jcap.builder.RunRequest;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = {"Boot an image and show its console; exits with the application's exit code.",
-        "The image boots from a throw-away overlay, so the stored image stays as it was."})
+        "The image boots from a throw-away overlay, so the stored image stays as it was.",
+        "With -d it runs on in the background as a named instance (see jcap ps, logs, stop, rm)."})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -21,21 +28,85 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name (see jcap images).")
     String image;
 
+    @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]",
+            description = {"Forward a host port to a guest port (repeatable); GUEST alone uses the same host port.",
+                    "Replaces the image's forward of the same guest port; the image's others stay."})
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = "--publish-address", paramLabel = "ADDR", defaultValue = PortForward.LOOPBACK,
+            description = "Host address forwarded ports bind to. Default: ${DEFAULT-VALUE} (this machine only).")
+    String publishAddress;
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory (256M, 1G); default: the image's.")
+    String memory;
+
+    @Option(names = {"-c", "--cpus"}, paramLabel = "N", description = "Virtual CPUs; default: the image's.")
+    Integer cpus;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
+            description = "Set an environment variable for this run (repeatable); adds to or replaces the image's.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--cmd", paramLabel = "COMMAND",
+            description = "Run this command line instead of the image's, for this run only (\"/app/x --flag\").")
+    String cmd;
+
+    @Option(names = {"-d", "--detach"}, description = "Run in the background as an instance; prints its name.")
+    boolean detach;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name of the detached instance (default: IMAGE-N).")
+    String name;
+
     @Option(names = "--accel", defaultValue = "auto",
             description = "Accelerator: auto (probe KVM, else TCG), kvm or tcg. Default: ${DEFAULT-VALUE}.")
     String accel;
+
+    @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
+            description = "Hypervisor driver: qemu or libvirt. Default: ${DEFAULT-VALUE}.")
+    String driver;
+
+    @Option(names = "--connect", paramLabel = "URI", description = "libvirt connection URI (qemu:///system).")
+    String connect;
 
     @Option(names = {"-v", "--verbose"}, description = "Show the whole console, boot messages included.")
     boolean verbose;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
+        RunRequest request;
+        try {
+            request = RunOptions.request(image, accel, verbose, memory, cpus, publish, publishAddress, env, cmd, name);
+            if (name != null && !detach) {
+                throw RunOptions.usage("--name names a detached instance: add -d");
+            }
+            checkDriver();
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbose);
-        return new ImageRunner(JcapHome.fromEnvironment(), events)
-                .run(new RunRequest(image, Accel.parse(accel), verbose), line -> {
-                    out.println(line);
-                    out.flush();
-                });
+        JcapHome home = JcapHome.fromEnvironment();
+        if (detach) {
+            Instance instance = new Instances(home, events).start(request);
+            out.println(instance.name());
+            out.flush();
+            return 0;
+        }
+        return new ImageRunner(home, events).run(request, line -> {
+            out.println(line);
+            out.flush();
+        });
+    }
+
+    private void checkDriver() throws JcapException {
+        switch (driver) {
+            case "qemu" -> {
+                if (connect != null) {
+                    throw RunOptions.usage("--connect applies to --driver libvirt");
+                }
+            }
+            case "libvirt" -> throw NotBuiltYet.capability("the libvirt driver (--driver libvirt)");
+            default -> throw RunOptions.usage("--driver: '" + driver + "' is not a driver: use qemu or libvirt");
+        }
     }
 }

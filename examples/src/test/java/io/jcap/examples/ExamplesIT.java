@@ -106,6 +106,10 @@ class ExamplesIT {
     }
 
     static String imageField(String name, String field) throws Exception {
+        return imageField(jcap, name, field);
+    }
+
+    static String imageField(JcapProcess jcap, String name, String field) throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         for (JsonNode image : new ObjectMapper().readTree(images.out())) {
             if (image.get("name").asText().equals(name)) {
@@ -116,7 +120,10 @@ class ExamplesIT {
     }
 
     static void assertTemporaryFolderEmpty() throws Exception {
-        Path tmp = jcap.home.resolve("tmp");
+        assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    static void assertFolderEmpty(Path tmp) throws Exception {
         if (Files.isDirectory(tmp)) {
             try (var left = Files.list(tmp)) {
                 assertEquals(java.util.List.of(), left.toList());

@@ -123,6 +123,41 @@ final class JcapProcess {
         return result;
     }
 
+    /** A jcap started in the background: its process and where its output goes. */
+    record Started(Process process, Path out, Path err) {
+        /** Waits (bounded) for it to end and returns its result. */
+        Result await(java.time.Duration bound) throws IOException, InterruptedException {
+            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                fail("jcap did not end within " + bound);
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts jcap without waiting for it (a foreground run, logs -f). */
+    Started start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("JCAP_HOME", home.toString());
+        return new Started(builder.start(), out, err);
+    }
+
+    /**
+     * Whether the shared kernel has the power button modules, so that jcap stop ends a guest
+     * gracefully; a kernel pulled before they were added is ended by QEMU quitting.
+     */
+    boolean kernelHasPowerButton() throws IOException {
+        return Files.readString(home.resolve("kernels/linux/kernel.json")).contains("\"evdev.ko\"");
+    }
+
     /** Copies an example project into {@code dir} (so a test can change it). */
     static Path copyExample(String name, Path dir) throws IOException {
         Path source = ROOT.resolve("examples").resolve(name);

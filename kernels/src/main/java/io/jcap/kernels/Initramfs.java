@@ -31,6 +31,11 @@ import java.util.List;
 public final class Initramfs {
     /** Where the build puts the compiled guest init. */
     public static final String INIT_RESOURCE = "/io/jcap/kernels/init/jcap-init";
+    /**
+     * The version of docs/guest-protocol.md this init speaks; images record it. 2: run-time
+     * settings from fw_cfg and the power button (1: images whose metadata does not say).
+     */
+    public static final int GUEST_PROTOCOL = 2;
 
     /**
      * A host program the builder image carries.

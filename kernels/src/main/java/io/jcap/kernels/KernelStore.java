@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The kernels jcap can boot, one folder each under jcap home's {@code kernels/}:
- * {@code <name>/vmlinuz}, {@code <name>/modules/*.ko} and {@code <name>/kernel.json}. A kernel is
+ * The kernels jcap can boot, one folder each under jcap home's {@code kernels/}: the image file
+ * ({@code <name>/vmlinuz} for Linux, {@code loader.img} or {@code zfs-builder.elf} for OSv), a
+ * Linux kernel's {@code <name>/modules/*.ko}, and {@code <name>/kernel.json}. A kernel is
  * written in a staging folder inside the store and moved into place atomically, under a lock; every
  * {@link #get} checks every file against the SHA-256 recorded for it.
  *
@@ -155,15 +156,16 @@ public final class KernelStore {
 
     private KernelManifest stage(KernelDraft draft, Path staging) throws IOException, JcapException {
         List<KernelManifest.FileEntry> files = new ArrayList<>();
-        files.add(copy(draft.vmlinuz(), staging, KernelManifest.VMLINUZ));
+        files.add(copy(draft.image(), staging, draft.kind().fileName()));
         List<String> loadOrder = new ArrayList<>();
         for (Path module : draft.modules()) {
             String file = module.getFileName().toString();
             files.add(copy(module, staging, KernelManifest.MODULES + "/" + file));
             loadOrder.add(file);
         }
-        KernelManifest manifest = new KernelManifest(draft.name(), "linux", draft.version(), draft.flavour(),
-                draft.origin(), files, loadOrder);
+        String kind = draft.kind() == KernelKind.BZIMAGE ? null : draft.kind().id();
+        KernelManifest manifest = new KernelManifest(draft.name(), draft.kind().family(), kind, draft.version(),
+                draft.flavour(), draft.origin(), files, loadOrder);
         manifest.write(staging.resolve(KernelManifest.FILE_NAME));
         return manifest;
     }
@@ -208,13 +210,13 @@ public final class KernelStore {
 
     private Kernel toKernel(KernelManifest manifest) {
         Path folder = dir.resolve(manifest.name());
-        KernelManifest.FileEntry vmlinuz = manifest.files().stream()
-                .filter(f -> f.path().equals(KernelManifest.VMLINUZ)).findFirst().orElseThrow();
+        KernelKind kind = manifest.kernelKind();
+        KernelManifest.FileEntry image = manifest.files().stream()
+                .filter(f -> f.path().equals(kind.fileName())).findFirst().orElseThrow();
         List<Path> modules = manifest.moduleLoadOrder().stream()
                 .map(m -> folder.resolve(KernelManifest.MODULES).resolve(m)).toList();
-        return new Kernel(manifest.name(), manifest.family(), manifest.version(), manifest.flavour(),
-                manifest.origin(), folder, folder.resolve(KernelManifest.VMLINUZ), new Sha256(vmlinuz.sha256()),
-                modules);
+        return new Kernel(manifest.name(), manifest.family(), kind, manifest.version(), manifest.flavour(),
+                manifest.origin(), folder, folder.resolve(kind.fileName()), new Sha256(image.sha256()), modules);
     }
 
     /** Staging and trash folders a killed process left behind (only ever touched under the lock). */
@@ -232,7 +234,8 @@ public final class KernelStore {
         }
     }
 
-    static void requireName(String name) throws JcapException {
+    /** Checks that {@code name} can name a kernel (letters, digits, dot, underscore, dash; at most 64). */
+    public static void requireName(String name) throws JcapException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new JcapException(nameProblem(name));
         }

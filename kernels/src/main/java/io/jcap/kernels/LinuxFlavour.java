@@ -11,9 +11,10 @@ import java.util.stream.Stream;
  */
 public enum LinuxFlavour {
     /** {@code linux-image-cloud-amd64}: small, boots fast, ext4 built in. Stored as {@code linux}. */
-    CLOUD("linux-image-cloud-amd64", "linux", Modules.VIRTIO),
+    CLOUD("linux-image-cloud-amd64", "linux", Stream.concat(Modules.VIRTIO.stream(), Modules.POWER.stream()).toList()),
     /** {@code linux-image-amd64}: every driver, ext4 as a module. Stored as {@code linux-generic}. */
-    GENERIC("linux-image-amd64", "linux-generic", Stream.concat(Modules.VIRTIO.stream(), Modules.EXT4.stream()).toList());
+    GENERIC("linux-image-amd64", "linux-generic", Stream.of(Modules.VIRTIO, Modules.POWER, Modules.EXT4)
+            .flatMap(List::stream).toList());
 
     private final String metapackage;
     private final String storeName;
@@ -35,7 +36,10 @@ public enum LinuxFlavour {
         return storeName;
     }
 
-    /** The modules guests need: virtio (PCI, network, block, entropy), and for generic the ext4 stack. */
+    /**
+     * The modules guests need: virtio (PCI, network, block, entropy), the ACPI power button and
+     * evdev (so that the init sees a graceful stop request), and for generic the ext4 stack.
+     */
     public List<String> modules() {
         return modules;
     }
@@ -61,6 +65,8 @@ public enum LinuxFlavour {
                 // The run VM has a virtio-rng device: with its driver the random pool is ready at once,
                 // so a JVM's SecureRandom does not wait for entropy.
                 "virtio_rng");
+        /** The ACPI button driver reports the power button as a key; evdev lets the init read it. */
+        static final List<String> POWER = List.of("button", "evdev");
         static final List<String> EXT4 = List.of("crc32c_generic", "crc16", "mbcache", "jbd2", "ext4");
 
         private Modules() {

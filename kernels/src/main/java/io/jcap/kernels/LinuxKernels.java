@@ -49,6 +49,11 @@ public final class LinuxKernels {
         }
     }
 
+    /** Whether {@code file} is something {@link #importKernel} takes: a Debian package or a bzImage. */
+    public static boolean recognises(Path file) {
+        return Files.isRegularFile(file) && (DebPackage.isDebianPackage(file) || BzImage.isBzImage(file));
+    }
+
     /**
      * Stores a kernel from a file: a Debian {@code linux-image-*} package (handled as by
      * {@link #pull}, modules included) or a bare bzImage, recognised by its content. A bzImage has no

@@ -26,7 +26,7 @@ class InitramfsTest {
     private static final String TEST_INIT = "/io/jcap/kernels/test-init";
     private static final List<String> CLOUD_LOAD_ORDER = List.of("virtio_ring.ko", "virtio.ko",
             "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko", "virtio_pci.ko", "failover.ko", "net_failover.ko",
-            "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko");
+            "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko", "button.ko", "evdev.ko");
 
     @TempDir
     Path temp;

@@ -82,6 +82,47 @@ class KernelStoreTest {
     }
 
     @Test
+    void add_osvLoader_storesLoaderImgWithItsKindAndNoModules() throws Exception {
+        Path loader = Files.writeString(temp.resolve("osv-loader.qemu"), "loader image");
+        store.add(new KernelDraft("osv", KernelKind.OSV_LOADER, "unknown", "custom", "import:osv-loader.qemu", loader,
+                List.of()));
+        String expected = """
+                {
+                  "name" : "osv",
+                  "family" : "osv",
+                  "kind" : "loader",
+                  "version" : "unknown",
+                  "flavour" : "custom",
+                  "origin" : "import:osv-loader.qemu",
+                  "files" : [ {
+                    "path" : "loader.img",
+                    "sha256" : "%s",
+                    "size" : 12
+                  } ],
+                  "moduleLoadOrder" : [ ]
+                }
+                """.formatted(Sha256.of(loader));
+        assertEquals(expected, Files.readString(store.dir().resolve("osv/kernel.json")));
+        Kernel kernel = store.get("osv");
+        assertEquals(new Kernel("osv", "osv", KernelKind.OSV_LOADER, "unknown", "custom", "import:osv-loader.qemu",
+                store.dir().resolve("osv"), store.dir().resolve("osv/loader.img"), Sha256.of(loader), List.of()), kernel);
+    }
+
+    @Test
+    void get_linuxKernelJsonWithoutKind_isABzImage() throws Exception {
+        store.add(draft("linux"));
+        assertEquals(KernelKind.BZIMAGE, store.get("linux").kind());
+        assertFalse(Files.readString(store.dir().resolve("linux/kernel.json")).contains("kind"));
+    }
+
+    @Test
+    void draft_osvKernelWithModules_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KernelDraft("osv",
+                KernelKind.OSV_ZFS_BUILDER, "unknown", "custom", "x", vmlinuz, List.of(moduleA)));
+        assertEquals("only Linux kernels have modules, not a zfs-builder kernel", e.getMessage());
+    }
+
+    @Test
     void get_afterOneByteOfAModuleFlipped_namesTheFileAndTheFolderToDelete() throws Exception {
         store.add(draft("linux"));
         Path module = store.dir().resolve("linux/modules/a_second.ko");

@@ -66,9 +66,9 @@ final class TestKernels {
         if (store != null) {
             return store;
         }
-        // The folder's name changes with the module list a pull stores (store-2: virtio-rng joined it),
-        // so that a store cached by an older build is not taken for a current one.
-        KernelStore candidate = new KernelStore(CACHE.resolve("store-2"));
+        // Named after the module list an import extracts, so a changed list stores the kernel again.
+        KernelStore candidate = new KernelStore(CACHE.resolve("store-"
+                + Integer.toHexString(LinuxFlavour.GENERIC.modules().hashCode())));
         try {
             if (candidate.get("linux").origin().contains(cloudDeb().toString())) {
                 store = candidate;

@@ -15,6 +15,24 @@ final class QemuCommandLine {
      * the serial console goes to stdout, the QMP socket is the only control channel.
      */
     static List<String> of(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards) {
+        return build(binary, spec, qmpSocket, forwards, List.of("-serial", "stdio"), List.of());
+    }
+
+    /**
+     * The command of a guest that outlives jcap: QEMU daemonizes once its setup worked (its first
+     * process exits 0, or non-zero with the reason on stderr), writes the guest's pid to
+     * {@code pidFile} and appends the serial console to {@code consoleLog}.
+     */
+    static List<String> detached(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards, Path consoleLog,
+                                 Path pidFile) {
+        return build(binary, spec, qmpSocket, forwards,
+                List.of("-chardev", "file,id=console,append=on,path=" + escape(consoleLog.toString()),
+                        "-serial", "chardev:console"),
+                List.of("-daemonize", "-pidfile", pidFile.toString()));
+    }
+
+    private static List<String> build(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
+                                      List<String> console, List<String> lifecycle) {
         String socket = qmpSocket.toString();
         if (socket.contains(",")) {
             throw new IllegalArgumentException("the QMP socket path must not contain a comma: " + socket);
@@ -24,11 +42,12 @@ final class QemuCommandLine {
                 "-accel", spec.accelerator().qemuName(),
                 "-m", Integer.toString(spec.memoryMiB()),
                 "-smp", Integer.toString(spec.cpus()),
-                "-display", "none",
-                "-serial", "stdio",
-                "-monitor", "none",
+                "-display", "none"));
+        args.addAll(console);
+        args.addAll(List.of("-monitor", "none",
                 "-nodefaults",
                 "-qmp", "unix:" + socket + ",server=on,wait=off"));
+        args.addAll(lifecycle);
         if (spec.noReboot()) {
             args.add("-no-reboot");
         }
@@ -56,6 +75,9 @@ final class QemuCommandLine {
         if (spec.rng()) {
             args.addAll(List.of("-object", "rng-random,id=rng0,filename=/dev/urandom",
                     "-device", "virtio-rng-pci,rng=rng0"));
+        }
+        for (FirmwareFile f : spec.firmwareFiles()) {
+            args.addAll(List.of("-fw_cfg", "name=" + f.name() + ",file=" + escape(f.file().toString())));
         }
         args.addAll(spec.extraArgs());
         return List.copyOf(args);

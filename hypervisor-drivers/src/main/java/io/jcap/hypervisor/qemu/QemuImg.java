@@ -52,12 +52,20 @@ public final class QemuImg {
                 overlay.toString());
     }
 
-    /** Copies {@code in} into a new image {@code out}; {@code compress} needs a format that supports it (qcow2). */
+    /**
+     * Copies {@code in} into a new image {@code out}; {@code compress} needs a format that supports it (qcow2).
+     * Compressed qcow2 uses zstd: a guest reads its kernel through the BIOS from the compressed image at
+     * every boot, and zstd decompresses it about half a second sooner under software emulation than
+     * zlib, for about 10% more bytes (QEMU 5.1 or newer reads such images).
+     */
     public void convert(Path in, DiskFormat inFormat, Path out, DiskFormat outFormat, boolean compress)
             throws JcapException {
         List<String> args = new ArrayList<>(List.of("-q", "-f", inFormat.qemuName(), "-O", outFormat.qemuName()));
         if (compress) {
             args.add("-c");
+            if (outFormat == DiskFormat.QCOW2) {
+                args.addAll(List.of("-o", "compression_type=zstd"));
+            }
         }
         args.addAll(List.of(in.toString(), out.toString()));
         run("convert", in, args.toArray(String[]::new));

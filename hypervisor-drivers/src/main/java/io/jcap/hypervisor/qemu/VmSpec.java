@@ -21,10 +21,12 @@ import java.util.Optional;
  *
  * @param userNetwork whether the guest gets a virtio-net NIC on QEMU's user-mode network
  * @param noReboot a guest reboot ends QEMU instead of restarting the guest
+ * @param firmwareFiles files the guest reads from the fw_cfg device (run-time settings)
  */
 public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int cpus, Optional<Path> kernel,
         Optional<Path> initrd, Optional<String> append, List<Drive> drives, boolean userNetwork,
-        List<PortForward> portForwards, boolean rng, boolean noReboot, List<String> extraArgs) {
+        List<PortForward> portForwards, boolean rng, boolean noReboot, List<FirmwareFile> firmwareFiles,
+        List<String> extraArgs) {
 
     public VmSpec {
         if (machine == null || !machine.matches("[a-z0-9][a-z0-9.-]*")) {
@@ -49,6 +51,10 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         }
         drives = List.copyOf(drives);
         portForwards = List.copyOf(portForwards);
+        firmwareFiles = List.copyOf(firmwareFiles);
+        if (firmwareFiles.stream().map(FirmwareFile::name).distinct().count() != firmwareFiles.size()) {
+            throw new IllegalArgumentException("two fw_cfg files have the same name: " + firmwareFiles);
+        }
         extraArgs = List.copyOf(extraArgs);
     }
 
@@ -70,6 +76,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         private final List<PortForward> portForwards = new ArrayList<>();
         private boolean rng;
         private boolean noReboot = true;
+        private final List<FirmwareFile> firmwareFiles = new ArrayList<>();
         private final List<String> extraArgs = new ArrayList<>();
 
         private Builder() {
@@ -132,6 +139,11 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             return this;
         }
 
+        public Builder firmwareFile(FirmwareFile file) {
+            firmwareFiles.add(file);
+            return this;
+        }
+
         public Builder extraArgs(String... args) {
             extraArgs.addAll(List.of(args));
             return this;
@@ -140,7 +152,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         public VmSpec build() {
             return new VmSpec(machine, accelerator, memoryMiB, cpus, Optional.ofNullable(kernel),
                     Optional.ofNullable(initrd), Optional.ofNullable(append), drives, userNetwork, portForwards, rng,
-                    noReboot, extraArgs);
+                    noReboot, firmwareFiles, extraArgs);
         }
     }
 }

@@ -64,11 +64,43 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void detached_consoleToFileDaemonizesAndPassesFirmwareFiles() {
+        VmSpec spec = VmSpec.builder().memoryMiB(128)
+                .drive(Drive.virtio(Path.of("/i/web/overlay.qcow2"), DiskFormat.QCOW2).withBootIndex(0))
+                .userNetwork(PortForward.tcp(8080, 8080))
+                .firmwareFile(new FirmwareFile("opt/io.jcap/config", Path.of("/i/web/settings,1"))).build();
+
+        List<String> args = QemuCommandLine.detached(QEMU, spec, Path.of("/i/web/qmp"), spec.portForwards(),
+                Path.of("/i/web/console,log"), Path.of("/i/web/qemu.pid"));
+
+        assertEquals(List.of("/usr/bin/qemu-system-x86_64",
+                "-M", "pc", "-accel", "tcg", "-m", "128", "-smp", "1", "-display", "none",
+                "-chardev", "file,id=console,append=on,path=/i/web/console,,log", "-serial", "chardev:console",
+                "-monitor", "none", "-nodefaults", "-qmp", "unix:/i/web/qmp,server=on,wait=off",
+                "-daemonize", "-pidfile", "/i/web/qemu.pid",
+                "-no-reboot",
+                "-drive", "file=/i/web/overlay.qcow2,format=qcow2,if=none,id=drive0",
+                "-device", "virtio-blk-pci,drive=drive0,bootindex=0",
+                "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:8080-:8080",
+                "-device", "virtio-net-pci,netdev=net0,romfile=",
+                "-fw_cfg", "name=opt/io.jcap/config,file=/i/web/settings,,1"), args);
+    }
+
+    @Test
+    void firmwareFile_nameOutsideOpt_isRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FirmwareFile("etc/config", Path.of("/f")));
+
+        assertEquals("fw_cfg name must be opt/ followed by 1 to 51 letters, digits, '.', '_', '-' or '/', got etc/config",
+                e.getMessage());
+    }
+
+    @Test
     void vmSpec_forwardsWithoutNetwork_areRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new VmSpec("pc", Accelerator.TCG, 64, 1, java.util.Optional.empty(), java.util.Optional.empty(),
                         java.util.Optional.empty(), List.of(), false, List.of(PortForward.tcp(0, 22)), false, true,
-                        List.of()));
+                        List.of(), List.of()));
 
         assertEquals("port forwards need the user-mode network", e.getMessage());
     }

@@ -53,6 +53,10 @@ class QemuImgIT {
         assertEquals("qcow2", img.info(qcow2).format());
         assertEquals(MIB, img.info(qcow2).virtualSize());
         assertArrayEquals(Files.readAllBytes(raw), Files.readAllBytes(back));
+        Process info = new ProcessBuilder("qemu-img", "info", "--output=json", qcow2.toString()).start();
+        String json = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, info.waitFor());
+        org.junit.jupiter.api.Assertions.assertTrue(json.contains("\"compression-type\": \"zstd\""), json);
     }
 
     @Test

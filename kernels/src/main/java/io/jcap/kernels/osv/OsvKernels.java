@@ -40,7 +40,8 @@ public final class OsvKernels {
     /**
      * What kind of OSv kernel {@code file} is.
      *
-     * @throws JcapException naming the file and why it is neither kind
+     * @throws NotAnOsvKernelException naming the file and why it is neither kind
+     * @throws JcapException when the file cannot be read
      */
     public static OsvKernelKind recognise(Path file) throws JcapException {
         return inspect(file).kind();
@@ -145,8 +146,7 @@ public final class OsvKernels {
         }
     }
 
-    private static JcapException refused(Path file, String reason) {
-        return new JcapException(file + " is neither an OSv loader image nor an OSv ZFS builder kernel (" + reason
-                + "); bring OSv's loader.img (osv-loader.qemu) or zfs_builder.elf (osv-zfs-builder.elf)");
+    private static NotAnOsvKernelException refused(Path file, String reason) {
+        return new NotAnOsvKernelException(file, reason);
     }
 }

@@ -1,0 +1,76 @@
+package io.jcap.builder;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the end of an ended guest's console log says about how it ended: the init's
+ * {@code JCAP-EXIT N} (the last one: an application may print the text itself before), or a
+ * {@code JCAP-ERROR}. Only the tail is read; these lines come last.
+ */
+final class ConsoleVerdict {
+    static final int TAIL_BYTES = 64 * 1024;
+    private static final Pattern EXIT = Pattern.compile("JCAP-EXIT (\\d{1,3})$");
+
+    private final OptionalInt exitStatus;
+    private final boolean error;
+
+    private ConsoleVerdict(OptionalInt exitStatus, boolean error) {
+        this.exitStatus = exitStatus;
+        this.error = error;
+    }
+
+    static ConsoleVerdict read(Path log) {
+        return parse(tail(log));
+    }
+
+    static ConsoleVerdict parse(String text) {
+        OptionalInt exit = OptionalInt.empty();
+        boolean error = false;
+        for (String line : text.split("\r?\n")) {
+            Matcher m = EXIT.matcher(line);
+            if (m.find()) {
+                exit = OptionalInt.of(Integer.parseInt(m.group(1)));
+            } else if (line.startsWith("JCAP-ERROR")) {
+                error = true;
+            }
+        }
+        return new ConsoleVerdict(exit, error);
+    }
+
+    OptionalInt exitStatus() {
+        return exitStatus;
+    }
+
+    /**
+     * The status of an ended guest: the exit status if reported, else stopped when jcap ended it,
+     * else an error if the init reported one, else killed.
+     */
+    InstanceStatus status(boolean stoppedByJcap) {
+        if (exitStatus.isPresent()) {
+            return InstanceStatus.exited(exitStatus.getAsInt());
+        }
+        if (stoppedByJcap) {
+            return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
+        }
+        return InstanceStatus.ended(error ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
+    }
+
+    private static String tail(Path log) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // No log (QEMU never wrote one) says nothing about the guest: it counts as killed.
+            return "";
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.jcap.builder;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Detached instances: guests that run on after the program that started them exits
+ * ({@code jcap run -d}), and the commands on them: list, stop, remove, read the console.
+ * Two instances never share a name or a host port: both are checked under a lock before
+ * anything starts.
+ *
+ * <pre>{@code
+ * Instances instances = new Instances(JcapHome.fromEnvironment(), events);
+ * Instance web = instances.start(RunRequest.of("http-server").withName("web"));
+ * instances.logs("web", false, false, System.out::println);
+ * instances.stop("web", Duration.ofSeconds(10));
+ * instances.remove("web", false);
+ * }</pre>
+ */
+public final class Instances {
+    /** How long QEMU may take to set the machine up and daemonize. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NAME_BASE_LENGTH = 36;
+
+    private final EventSink events;
+    private final JcapHome home;
+    private final InstanceStore store;
+
+    public Instances(JcapHome home, EventSink events) {
+        this.home = home;
+        this.events = events;
+        this.store = new InstanceStore(home.instances());
+    }
+
+    /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
+    public Instance start(RunRequest request) throws JcapException, InterruptedException {
+        // A taken name fails before the image and accelerator are looked at; the lock below decides.
+        if (request.name().isPresent() && Files.exists(store.folder(request.name().get()))) {
+            throw nameTaken(request.name().get());
+        }
+        RunPlan plan = RunPlan.prepare(home, request, events);
+        try (InstanceStore.Lock lock = store.lock()) {
+            String name = request.name().isPresent() ? request.name().get() : freeName(request.image());
+            Path folder = store.folder(name);
+            if (Files.exists(folder)) {
+                throw nameTaken(name);
+            }
+            PublishedPorts.check(plan.forwards(), store.list(events));
+            createFolder(folder);
+            HostProcess process = null;
+            try {
+                VmSpec spec = plan.materialize(folder);
+                DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
+                DetachedQemu.Started started;
+                try {
+                    started = DetachedQemu.start(plan.qemu(), spec, files, START_TIMEOUT);
+                } catch (VmException e) {
+                    throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
+                }
+                process = started.process();
+                Instance instance = new Instance(name, plan.image().metadata().name(), Instant.now(), process,
+                        started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
+                        folder.resolve(RunPlan.OVERLAY), InstanceStatus.RUNNING);
+                store.write(instance);
+                TempFiles.forget(folder);
+                events.info("Started instance " + name + " of " + instance.image() + " (" + plan.accelerator().qemuName()
+                        + ")" + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+                return instance;
+            } catch (JcapException | RuntimeException e) {
+                if (process != null) {
+                    process.signal(true);
+                }
+                TempFiles.delete(folder);
+                throw e;
+            }
+        }
+    }
+
+    /** Every instance, sorted by name, with its status as of now. */
+    public List<Instance> list() throws JcapException {
+        return store.list(events);
+    }
+
+    public Instance get(String name) throws JcapException {
+        Optional<Instance> instance = store.read(name);
+        if (instance.isEmpty()) {
+            throw noSuchInstance(name);
+        }
+        return instance.get();
+    }
+
+    /**
+     * Stops a running instance: the power button, up to {@code timeout} for the application to
+     * end, then QEMU is made to quit. An instance that is not running is returned as it is.
+     */
+    public Instance stop(String name, Duration timeout) throws JcapException, InterruptedException {
+        Instance instance = get(name);
+        if (!instance.status().running()) {
+            return instance;
+        }
+        // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
+        store.markStopped(name);
+        DetachedQemu.Ending ending = DetachedQemu.stop(instance.process(), instance.files().qmpSocket(), timeout, events);
+        if (ending == DetachedQemu.Ending.KILLED && instance.process().isRunning()) {
+            throw new JcapException("instance '" + name + "' (QEMU pid " + instance.process().pid()
+                    + ") did not end even when killed");
+        }
+        return get(name);
+    }
+
+    /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */
+    public void remove(String name, boolean force) throws JcapException, InterruptedException {
+        try (InstanceStore.Lock lock = store.lock()) {
+            Path folder = store.folder(name);
+            if (!InstanceName.isValid(name) || !Files.isDirectory(folder)) {
+                throw noSuchInstance(name);
+            }
+            Optional<Instance> instance;
+            try {
+                instance = store.read(name);
+            } catch (JcapException damaged) {
+                if (!force) {
+                    throw damaged;
+                }
+                instance = Optional.empty();
+            }
+            if (instance.isPresent() && instance.get().status().running()) {
+                if (!force) {
+                    throw new JcapException("instance '" + name + "' is running: stop it first (jcap stop " + name
+                            + ") or remove it anyway with jcap rm -f " + name);
+                }
+                store.markStopped(name);
+                DetachedQemu.stop(instance.get().process(), instance.get().files().qmpSocket(), Duration.ZERO, events);
+            }
+            FileTrees.deleteTree(folder);
+            if (Files.exists(folder)) {
+                throw new JcapException("could not remove " + folder + " completely: remove it by hand");
+            }
+        }
+    }
+
+    /**
+     * Passes an instance's console on, line by line: the application's output (as a foreground
+     * run shows it), or with {@code wholeConsole} every line, boot messages included. With
+     * {@code follow} it keeps passing new lines until the instance ends.
+     */
+    public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
+            throws JcapException, InterruptedException {
+        Instance instance = get(name);
+        Consumer<String> sink = wholeConsole ? lines : new ApplicationConsole(lines, false);
+        ConsoleFollower.read(instance.files().consoleLog(), follow ? instance.process()::isRunning : null, sink);
+    }
+
+    private String freeName(String image) throws JcapException {
+        String base = image.length() > NAME_BASE_LENGTH ? image.substring(0, NAME_BASE_LENGTH) : image;
+        for (int n = 1; ; n++) {
+            String candidate = base + "-" + n;
+            if (!Files.exists(store.folder(candidate))) {
+                return candidate;
+            }
+        }
+    }
+
+    private void createFolder(Path folder) throws JcapException {
+        try {
+            Files.createDirectory(TempFiles.register(folder));
+        } catch (IOException e) {
+            TempFiles.forget(folder);
+            throw new JcapException("cannot create the instance folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JcapException nameTaken(String name) {
+        String status;
+        try {
+            status = store.read(name).map(i -> i.status().toString()).orElse("damaged");
+        } catch (JcapException e) {
+            status = "damaged";
+        }
+        return new JcapException("an instance named '" + name + "' already exists (" + status + "): pick another"
+                + " --name or remove it (jcap rm -f " + name + ")");
+    }
+
+    private JcapException noSuchInstance(String name) throws JcapException {
+        List<String> names = store.names();
+        return new JcapException("no instance named '" + name + "' (" + (names.isEmpty()
+                ? "there are none: start one with jcap run -d IMAGE" : "instances: " + String.join(", ", names)) + ")");
+    }
+}

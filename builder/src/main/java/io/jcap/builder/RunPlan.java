@@ -1,0 +1,72 @@
+package io.jcap.builder;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.kernels.Initramfs;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a run boots, worked out from the request and the image: what foreground runs and detached
+ * instances share. {@link #materialize} writes the run's own files (the overlay over the stored
+ * image, the settings for the guest) into a folder and gives the machine that boots them.
+ *
+ * @param settings the run-time settings file's bytes, when the request has any
+ */
+record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
+        int cpus, List<PortForward> forwards, Optional<byte[]> settings) {
+    static final String OVERLAY = "overlay.qcow2";
+    static final String SETTINGS = "settings";
+
+    RunPlan {
+        forwards = List.copyOf(forwards);
+    }
+
+    static RunPlan prepare(JcapHome home, RunRequest request, io.jcap.model.EventSink events) throws JcapException {
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        ImageMetadata m = image.metadata();
+        Optional<byte[]> settings = RunSettings.of(request);
+        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
+                    + " run-time settings (-e, --cmd): build it again with jcap build");
+        }
+        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        QemuInstallation qemu = QemuInstallation.detect();
+        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+                request.cpus().orElse(m.cpus()), forwards, settings);
+    }
+
+    /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
+    VmSpec materialize(Path dir) throws JcapException {
+        Path overlay = dir.resolve(OVERLAY);
+        new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+        VmSpec.Builder spec = VmSpec.builder()
+                .accelerator(accelerator)
+                .memoryMiB(memoryMiB)
+                .cpus(cpus)
+                .drive(Drive.virtio(overlay, DiskFormat.QCOW2).withBootIndex(0))
+                .userNetwork(forwards.toArray(PortForward[]::new))
+                .rng(true)
+                .noReboot(true);
+        if (settings.isPresent()) {
+            Path file = dir.resolve(SETTINGS);
+            try {
+                Files.write(file, settings.get());
+            } catch (IOException e) {
+                throw new JcapException("cannot write the run's settings to " + file + ": " + e.getMessage(), e);
+            }
+            spec.firmwareFile(RunSettings.firmwareFile(file));
+        }
+        return spec.build();
+    }
+}

@@ -1,0 +1,59 @@
+package io.jcap.builder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleVerdictTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void status_exitAfterOutputWithoutNewline_isTheExitStatus() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nno newline hereJCAP-EXIT 3\n[    2.8] reboot: Power down");
+
+        assertEquals("exited (3)", v.status(false).toString());
+    }
+
+    @Test
+    void status_applicationPrintsTheMarkerItself_lastOneCounts() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nmore output\nJCAP-EXIT 0\n");
+
+        assertEquals("exited (0)", v.status(true).toString());
+    }
+
+    @Test
+    void status_initError_isError_unlessJcapStoppedIt() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-ERROR /.jcap/config has no arg line: nothing to run\n");
+
+        assertEquals("exited (error)", v.status(false).toString());
+        assertEquals("exited (stopped)", v.status(true).toString());
+    }
+
+    @Test
+    void status_noMarkers_isKilled() {
+        assertEquals("exited (killed)", ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n").status(false)
+                .toString());
+    }
+
+    @Test
+    void read_missingLog_isKilled_andLongLogIsReadFromItsTail() throws Exception {
+        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log")).status(false).toString());
+        Path log = dir.resolve("console.log");
+        Files.writeString(log, "JCAP-START\n" + "x".repeat(ConsoleVerdict.TAIL_BYTES * 2) + "\nJCAP-EXIT 5\n");
+
+        assertEquals("exited (5)", ConsoleVerdict.read(log).status(false).toString());
+    }
+
+    @Test
+    void instanceStatus_recordRoundTrip() {
+        for (InstanceStatus s : new InstanceStatus[] {InstanceStatus.exited(137),
+                InstanceStatus.ended(InstanceStatus.Ending.STOPPED), InstanceStatus.ended(InstanceStatus.Ending.KILLED),
+                InstanceStatus.ended(InstanceStatus.Ending.ERROR)}) {
+            assertEquals(s, InstanceStatus.fromRecord(s.toRecord()));
+        }
+    }
+}

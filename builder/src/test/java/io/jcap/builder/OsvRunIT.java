@@ -1,0 +1,61 @@
+package io.jcap.builder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.model.EventSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Running OSv images with {@code jcap run}'s runner. OSv itself cannot be had here, so the image's
+ * loader is a boot sector that prints lines on the serial console and powers the VM off, as OSv
+ * does when its application exits.
+ */
+class OsvRunIT {
+    @TempDir
+    Path temp;
+
+    private JcapHome buildImage(byte[] loader) throws Exception {
+        JcapHome home = OsvSamples.homeWithLoader(temp.resolve("home"), "osv", loader);
+        Path project = Files.createDirectories(temp.resolve("app"));
+        Files.writeString(project.resolve("hello"), "hello");
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /hello\nfiles:\n  /hello: hello\n"
+               );
+        new ImageBuilder(home, EventSink.NONE).build(new BuildRequest(project, Optional.of("app"), Optional.empty(), false));
+        return home;
+    }
+
+    @Test
+    void run_guestThatPowersOffByItself_passesTheConsoleOnAndReturns0() throws Exception {
+        TestMachine.qemu();
+        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Hello from the application"));
+        List<String> output = new CopyOnWriteArrayList<>();
+        int status = new ImageRunner(home, EventSink.NONE)
+                .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), output::add);
+        assertEquals(0, status);
+        assertTrue(output.contains("Hello from the application"), String.join("\n", output));
+        assertTrue(output.indexOf("OSv v0.0-synthetic") < output.indexOf("Hello from the application"));
+        try (var left = Files.list(home.tmp())) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void run_guestThatAborts_isAFailureWithTheConsole() throws Exception {
+        TestMachine.qemu();
+        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Aborted"));
+        VmException e = assertThrows(VmException.class, () -> new ImageRunner(home, EventSink.NONE)
+                .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), line -> { }));
+        assertEquals("the OSv guest failed: Aborted", e.summary());
+        assertTrue(e.consoleTail().contains("OSv v0.0-synthetic"), String.join("\n", e.consoleTail()));
+    }
+}

@@ -1,0 +1,39 @@
+package io.jcap.cli;
+
+import io.jcap.builder.Instances;
+import io.jcap.builder.JcapHome;
+import io.jcap.model.JcapException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "logs", description = "Print a detached instance's console: its application's output.")
+final class LogsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Instance name (see jcap ps).")
+    String name;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the instance ends.")
+    boolean follow;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print the whole console, boot messages included.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws JcapException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
+        new Instances(JcapHome.fromEnvironment(), events).logs(name, follow, verbose, line -> {
+            out.println(line);
+            out.flush();
+        });
+        out.flush();
+        return 0;
+    }
+}

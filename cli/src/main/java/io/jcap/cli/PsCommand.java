@@ -1,0 +1,82 @@
+package io.jcap.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.builder.Instance;
+import io.jcap.builder.Instances;
+import io.jcap.builder.JcapHome;
+import io.jcap.model.JcapException;
+import java.io.PrintWriter;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ps", description = {"List the detached instances, running and ended.",
+        "STATUS is running, exited (N) with the application's exit status, exited (stopped) when jcap stop",
+        "ended QEMU itself, exited (error) when the guest init failed, or exited (killed)."})
+final class PsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CREATED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the instances as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JcapException {
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
+        List<Instance> instances = new Instances(JcapHome.fromEnvironment(), events).list();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(toJson(instances));
+            return 0;
+        }
+        String format = "%-20s %-20s %-16s %-30s %s%n";
+        out.printf(format, "NAME", "IMAGE", "STATUS", "PORTS", "CREATED (UTC)");
+        for (Instance i : instances) {
+            out.printf(format, i.name(), i.image(), i.status(), i.ports().isEmpty() ? "-"
+                    : String.join(",", i.portDescriptions()), CREATED.format(i.created()));
+        }
+        return 0;
+    }
+
+    private static String toJson(List<Instance> instances) throws JcapException {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode array = mapper.createArrayNode();
+        for (Instance i : instances) {
+            ObjectNode node = array.addObject();
+            node.put("name", i.name());
+            node.put("image", i.image());
+            node.put("status", i.status().toString());
+            node.put("running", i.status().running());
+            if (i.status().exitStatus().isPresent()) {
+                node.put("exitStatus", i.status().exitStatus().getAsInt());
+            } else {
+                node.putNull("exitStatus");
+            }
+            ArrayNode ports = node.putArray("ports");
+            i.ports().forEach(p -> ports.addObject().put("address", p.hostAddress()).put("host", p.hostPort())
+                    .put("guest", p.guestPort()).put("protocol", p.protocol().lowerCase()));
+            node.put("created", i.created().toString());
+            node.put("pid", i.process().pid());
+            node.put("memoryMiB", i.memoryMiB());
+            node.put("cpus", i.cpus());
+            node.put("accelerator", i.accelerator());
+            node.put("consoleLog", i.files().consoleLog().toString());
+        }
+        try {
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array);
+        } catch (JsonProcessingException e) {
+            throw new JcapException("could not render instances as JSON: " + e.getMessage(), e);
+        }
+    }
+}

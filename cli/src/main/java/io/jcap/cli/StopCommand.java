@@ -1,0 +1,52 @@
+package io.jcap.cli;
+
+import io.jcap.builder.Instance;
+import io.jcap.builder.Instances;
+import io.jcap.builder.JcapHome;
+import io.jcap.model.JcapException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "stop", description = {"Stop detached instances.",
+        "The power button asks the application to end (SIGTERM); after the timeout QEMU is made to quit."})
+final class StopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Instances to stop.")
+    List<String> names;
+
+    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long the application gets to end (10s, 500ms, 2m; 0 quits at once). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Override
+    public Integer call() throws JcapException, InterruptedException {
+        Duration wait;
+        try {
+            wait = RunOptions.duration("--timeout", timeout);
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Instances instances = new Instances(JcapHome.fromEnvironment(), new ConsoleEvents(spec.commandLine().getErr(),
+                false));
+        for (String name : names) {
+            boolean wasRunning = instances.get(name).status().running();
+            Instance stopped = instances.stop(name, wait);
+            out.println(wasRunning ? "stopped " + name + ": " + stopped.status()
+                    : name + " was not running: " + stopped.status());
+            out.flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,110 @@
+package io.jcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line itself: output, exit codes and one-line errors. */
+class JcapTest {
+    @TempDir
+    Path temp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result jcap(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Jcap.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void version_printsTheBuildVersion() {
+        Result r = jcap("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().matches("jcap \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n"), r.out());
+        assertEquals(r.out(), jcap("version").out());
+    }
+
+    @Test
+    void help_documentsTheExitCodes() {
+        Result r = jcap("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Exit codes:"), r.out());
+        assertTrue(r.out().contains("3   environment (a missing tool or kernel, a capability not built yet)"), r.out());
+    }
+
+    @Test
+    void unknownOption_isAUsageErrorWithExitCode2() {
+        Result r = jcap("build", "--nope");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("Unknown option: '--nope'"), r.err());
+    }
+
+    @Test
+    void push_notBuiltYet_saysSoInOneLineAndExits3() {
+        Result r = jcap("push", "hello");
+        assertEquals(3, r.code());
+        assertEquals("jcap: jcap push (uploading images to a cloud) is not built yet in this version of jcap\n", r.err());
+    }
+
+    @Test
+    void validate_badCapstanfile_printsEveryProblemWithThePathAndExits1() throws Exception {
+        Path project = temp.resolve("bad");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("Capstanfile"), "cmdlin: /x\nsize: 12Q\n");
+        Result r = jcap("validate", project.toString());
+        assertEquals(1, r.code());
+        String file = project.resolve("Capstanfile").toString();
+        assertEquals(file + ":1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)\n"
+                + file + ":1:1: unknown key 'cmdlin': did you mean 'cmdline'?\n"
+                + file + ":2:7: size: '12Q' is not a size: use a number with K, M or G (512M, 1G)\n", r.out());
+        assertEquals("jcap: 3 problems in " + file + "\n", r.err());
+    }
+
+    @Test
+    void validate_goodCapstanfile_exits0() throws Exception {
+        Path project = temp.resolve("good");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("hello"), "#!/bin/sh\n");
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /hello\nfiles:\n  /hello: \"&\"\n");
+        Result r = jcap("validate", project.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(project.resolve("Capstanfile") + ": valid (runs /hello)\n", r.out());
+    }
+
+    @Test
+    void init_native_writesACapstanfileThatValidatesOnceBuilt() throws Exception {
+        Path project = temp.resolve("app");
+        Result r = jcap("init", project.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(project.resolve("Capstanfile")).startsWith("# Capstanfile:"));
+        Result v = jcap("validate", project.toString());
+        assertEquals(0, v.code(), v.out() + v.err());
+        Result again = jcap("init", project.toString());
+        assertEquals(1, again.code());
+        assertEquals("jcap: " + project.resolve("Capstanfile") + " already exists (use --force to overwrite it)\n",
+                again.err());
+    }
+
+    @Test
+    void init_unknownRuntime_isAUsageError() {
+        Result r = jcap("init", "--runtime", "ruby", temp.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'ruby' is not a runtime: use native or java"), r.err());
+    }
+
+    @Test
+    void error_withStacktraceFlag_printsTheTrace() {
+        Result r = jcap("push", "hello", "--stacktrace");
+        assertEquals(3, r.code());
+        assertTrue(r.err().contains("at io.jcap.cli.PushCommand.call"), r.err());
+    }
+}

@@ -1,0 +1,181 @@
+package io.jcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.builder.RunRequest;
+import io.jcap.model.PortMapping;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class RunOptionsTest {
+    private record Outcome(int exitCode, String out, String err) {
+        String firstErrorLine() {
+            return err.lines().findFirst().orElse("");
+        }
+    }
+
+    private static Outcome jcap(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Jcap.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    private static String usageMessage(Runnable parse) {
+        return assertThrows(CommandLine.ParameterException.class, parse::run).getMessage();
+    }
+
+    @Test
+    void port_hostAndGuest_isTcpByDefault() {
+        assertEquals(new PortMapping(18080, 8080, PortMapping.Protocol.TCP), RunOptions.port("18080:8080"));
+    }
+
+    @Test
+    void port_guestAlone_usesTheSameHostPort() {
+        assertEquals(new PortMapping(8080, 8080, PortMapping.Protocol.TCP), RunOptions.port("8080"));
+    }
+
+    @Test
+    void port_withUdp_isUdp() {
+        assertEquals(new PortMapping(5353, 53, PortMapping.Protocol.UDP), RunOptions.port("5353:53/udp"));
+        assertEquals(new PortMapping(53, 53, PortMapping.Protocol.UDP), RunOptions.port("53/udp"));
+        assertEquals(new PortMapping(80, 80, PortMapping.Protocol.TCP), RunOptions.port("80/tcp"));
+    }
+
+    @Test
+    void port_badForms_nameTheOptionAndTheSyntax() {
+        assertEquals("-p: '80:' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
+                + " (8080:80, 53/udp)", usageMessage(() -> RunOptions.port("80:")));
+        assertEquals("-p: '8080:80/sctp' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
+                + " (8080:80, 53/udp)", usageMessage(() -> RunOptions.port("8080:80/sctp")));
+        assertEquals("-p: host port 70000 is outside 1..65535", usageMessage(() -> RunOptions.port("70000:80")));
+        assertEquals("-p: guest port 0 is outside 1..65535", usageMessage(() -> RunOptions.port("8080:0")));
+    }
+
+    @Test
+    void memory_sizes_areWholeMebibytesAboveTheMinimum() {
+        assertEquals(256, RunOptions.memoryMiB("256M"));
+        assertEquals(1024, RunOptions.memoryMiB("1G"));
+        assertEquals("-m: '256' is not a size: use a number with K, M or G (512M, 1G)",
+                usageMessage(() -> RunOptions.memoryMiB("256")));
+        assertEquals("-m: 16M is too little memory: give at least 32M", usageMessage(() -> RunOptions.memoryMiB("16M")));
+        assertEquals("-m: 1500K is not a whole number of MiB (use M or G: 256M, 1G)",
+                usageMessage(() -> RunOptions.memoryMiB("1500K")));
+    }
+
+    @Test
+    void cpus_outsideRange_isRefused() {
+        assertEquals(4, RunOptions.cpus(4));
+        assertEquals("-c: 0 CPUs is outside 1..64", usageMessage(() -> RunOptions.cpus(0)));
+        assertEquals("-c: 65 CPUs is outside 1..64", usageMessage(() -> RunOptions.cpus(65)));
+    }
+
+    @Test
+    void env_laterEntryOfAName_wins_andValuesKeepTheirEqualsSigns() {
+        assertEquals(Map.of("A", "1", "B", "x=y", "C", ""), RunOptions.env(List.of("A=0", "B=x=y", "A=1", "C=")));
+        assertEquals("-e: 'NOVALUE' is not KEY=VALUE", usageMessage(() -> RunOptions.env(List.of("NOVALUE"))));
+        assertEquals("-e: '=x' is not KEY=VALUE", usageMessage(() -> RunOptions.env(List.of("=x"))));
+    }
+
+    @Test
+    void duration_unitsAndPlainSeconds() {
+        assertEquals(Duration.ofSeconds(10), RunOptions.duration("--timeout", "10s"));
+        assertEquals(Duration.ofSeconds(3), RunOptions.duration("--timeout", "3"));
+        assertEquals(Duration.ofMillis(500), RunOptions.duration("--timeout", "500ms"));
+        assertEquals(Duration.ofMinutes(2), RunOptions.duration("--timeout", "2m"));
+        assertEquals("--timeout: '10x' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+                usageMessage(() -> RunOptions.duration("--timeout", "10x")));
+    }
+
+    @Test
+    void request_allOptions_giveTheRunRequest() {
+        RunRequest request = RunOptions.request("web-image", "tcg", true, "256M", 2, List.of("18080:8080", "53/udp"),
+                "0.0.0.0", List.of("GREETING=hi"), "/app/server --port 8080", "web");
+
+        assertEquals("web-image", request.image());
+        assertEquals(OptionalInt.of(256), request.memoryMiB());
+        assertEquals(OptionalInt.of(2), request.cpus());
+        assertEquals(List.of(PortMapping.parse("18080:8080"), PortMapping.parse("53/udp")), request.ports());
+        assertEquals("0.0.0.0", request.publishAddress());
+        assertEquals(Map.of("GREETING", "hi"), request.env());
+        assertEquals(Optional.of("/app/server --port 8080"), request.cmd());
+        assertEquals(Optional.of("web"), request.name());
+        assertEquals(true, request.showBoot());
+    }
+
+    @Test
+    void request_defaults_bindLoopbackAndKeepTheImagesSettings() {
+        RunRequest request = RunOptions.request("hello", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+                null, null);
+
+        assertEquals(RunRequest.of("hello"), request);
+    }
+
+    @Test
+    void request_badValues_nameTheirOption() {
+        assertEquals("--cmd: the command 'server' must be an absolute path inside the image (e.g. /app/server)",
+                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+                        "server --port 1", null)));
+        assertEquals("--cmd: '/app/x 'a' has an unclosed ' quote",
+                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+                        "/app/x 'a", null)));
+        assertEquals("-e: environment variable name '1X' is not allowed: use letters, digits and '_', not starting"
+                + " with a digit", usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(),
+                "127.0.0.1", List.of("1X=2"), null, null)));
+        assertEquals("--publish-address: 'localhost' is not an IPv4 address (127.0.0.1, 0.0.0.0)",
+                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "localhost", List.of(),
+                        null, null)));
+        assertEquals("--name: instance name 'Web' is not allowed: use 1 to 40 lower-case letters, digits, '.', '_' or"
+                + " '-', starting with a letter or digit", usageMessage(() -> RunOptions.request("x", "auto", false,
+                null, null, List.of(), "127.0.0.1", List.of(), null, "Web")));
+    }
+
+    @Test
+    void run_badPort_isAUsageErrorWithTheMessageFirst() {
+        Outcome run = jcap("run", "-p", "70000:80", "hello");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("-p: host port 70000 is outside 1..65535", run.firstErrorLine());
+    }
+
+    @Test
+    void run_nameWithoutDetach_isAUsageError() {
+        Outcome run = jcap("run", "--name", "web", "hello");
+
+        assertEquals(2, run.exitCode());
+        assertEquals("--name names a detached instance: add -d", run.firstErrorLine());
+    }
+
+    @Test
+    void run_libvirtDriver_isNotBuiltYet() {
+        Outcome run = jcap("run", "--driver", "libvirt", "--connect", "qemu:///system", "hello");
+
+        assertEquals(3, run.exitCode());
+        assertEquals("jcap: the libvirt driver (--driver libvirt) is not built yet in this version of jcap\n", run.err());
+    }
+
+    @Test
+    void run_unknownDriver_andConnectWithQemu_areUsageErrors() {
+        assertEquals("--driver: 'xen' is not a driver: use qemu or libvirt",
+                jcap("run", "--driver", "xen", "hello").firstErrorLine());
+        assertEquals("--connect applies to --driver libvirt",
+                jcap("run", "--connect", "qemu:///system", "hello").firstErrorLine());
+    }
+
+    @Test
+    void stop_badTimeout_isAUsageError() {
+        Outcome stop = jcap("stop", "--timeout", "soon", "web");
+
+        assertEquals(2, stop.exitCode());
+        assertEquals("--timeout: 'soon' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+                stop.firstErrorLine());
+    }
+}

@@ -1,0 +1,304 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Detached instances and run options with the real bin/jcap, QEMU and an HTTP client. */
+class InstancesIT {
+    private static final String GREETING = "Hello from jcap's http-server!\n";
+    private static final Duration END = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+
+    @BeforeAll
+    static void buildImages() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        for (String example : List.of("http-server", "exit-code", "hello")) {
+            JcapProcess.Result build = jcap.run("build", "examples/" + example);
+            assertEquals(0, build.exitCode(), build.toString());
+        }
+    }
+
+    /** No test leaves a guest running, whatever it asserted. */
+    @AfterEach
+    void removeInstances() throws Exception {
+        for (JsonNode i : ps()) {
+            jcap.run("rm", "-f", i.get("name").asText());
+        }
+    }
+
+    @AfterAll
+    static void noneLeft() throws Exception {
+        assertEquals(List.of(), qemuProcessesOf(jcap.home));
+    }
+
+    static JsonNode ps() throws Exception {
+        JcapProcess.Result ps = jcap.run("ps", "--json");
+        assertEquals(0, ps.exitCode(), ps.toString());
+        return new ObjectMapper().readTree(ps.out());
+    }
+
+    static Optional<JsonNode> instance(String name) throws Exception {
+        for (JsonNode i : ps()) {
+            if (i.get("name").asText().equals(name)) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    static String cmdline(long pid) throws IOException {
+        return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                .replace('\0', ' ');
+    }
+
+    /** The pids of QEMU processes whose command line names a file in {@code home}. */
+    static List<Long> qemuProcessesOf(Path home) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String cmd = cmdline(Long.parseLong(p.getFileName().toString()));
+                    if (cmd.contains("qemu-system") && cmd.contains(home.toString())) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // The process ended while we looked.
+                }
+            }
+        }
+        return pids;
+    }
+
+    @Test
+    void detached_server_answersShowsInPsAndLogs_refusesTakenNameAndPort_thenStopsAndIsRemoved() throws Exception {
+        int port = freePort();
+        JcapProcess.Result run = jcap.run("run", "-d", "-p", port + ":8080", "-e", "GREETING=from the test",
+                "--name", "web", "http-server");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("web\n", run.out());
+
+        assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+        assertEquals(new Http.Answer(200, "from the test\n"), Http.get("127.0.0.1", port, "/env/GREETING"));
+        assertEquals(new Http.Answer(404, "no such variable\n"), Http.get("127.0.0.1", port, "/env/NOT_SET"));
+
+        JcapProcess.Result table = jcap.run("ps");
+        String row = table.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
+        assertTrue(row.matches("web +http-server +running +127\\.0\\.0\\.1:" + port + "->8080/tcp +\\d{4}-.*"), row);
+        JsonNode web = instance("web").orElseThrow();
+        assertTrue(web.get("running").asBoolean(), web.toString());
+
+        JcapProcess.Result logs = jcap.run("logs", "web");
+        assertEquals(0, logs.exitCode(), logs.toString());
+        assertEquals("http-server: listening on port 8080\nhttp-server: GET /env/GREETING\n"
+                + "http-server: GET /env/NOT_SET\n", withoutPolls(logs.out()));
+
+        JcapProcess.Result sameName = jcap.run("run", "-d", "-p", freePort() + ":8080", "--name", "web", "http-server");
+        assertEquals(1, sameName.exitCode(), sameName.toString());
+        assertTrue(sameName.err().endsWith("jcap: an instance named 'web' already exists (running): pick another --name"
+                + " or remove it (jcap rm -f web)\n"), sameName.toString());
+        JcapProcess.Result samePort = jcap.run("run", "-d", "-p", port + ":8080", "--name", "web2", "http-server");
+        assertEquals(1, samePort.exitCode(), samePort.toString());
+        assertTrue(samePort.err().endsWith("jcap: host port " + port + "/tcp is already published by instance 'web':"
+                + " pick another with -p HOST:GUEST\n"), samePort.toString());
+        assertEquals(1, ps().size());
+        assertFalse(Files.exists(jcap.home.resolve("instances/web2")));
+
+        JcapProcess.Result rmRunning = jcap.run("rm", "web");
+        assertEquals(1, rmRunning.exitCode(), rmRunning.toString());
+        assertEquals("jcap: instance 'web' is running: stop it first (jcap stop web) or remove it anyway with"
+                + " jcap rm -f web\n", rmRunning.err());
+
+        JcapProcess.Result stop = jcap.run("stop", "web");
+        assertEquals(0, stop.exitCode(), stop.toString());
+        // The server exits 0 on the SIGTERM the power button brings; a kernel without the button
+        // modules ignores it and QEMU is made to quit after the timeout.
+        String ended = jcap.kernelHasPowerButton() ? "exited (0)" : "exited (stopped)";
+        assertEquals("stopped web: " + ended + "\n", stop.out());
+        assertEquals(ended, instance("web").orElseThrow().get("status").asText());
+        assertFalse(instance("web").orElseThrow().get("running").asBoolean());
+        try (ServerSocket again = new ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", port));
+        }
+
+        JcapProcess.Result rm = jcap.run("rm", "web");
+        assertEquals(0, rm.exitCode(), rm.toString());
+        assertEquals("removed web\n", rm.out());
+        assertFalse(Files.exists(jcap.home.resolve("instances/web")));
+        assertEquals(0, ps().size());
+    }
+
+    @Test
+    void detached_qemuKilledWithSigkill_isShownExitedNeverRunning() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "victim", "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+        long pid = instance("victim").orElseThrow().get("pid").asLong();
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        assertTrue(Http.within(END, () -> {
+            try {
+                return !instance("victim").orElseThrow().get("running").asBoolean();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        assertEquals("exited (killed)", instance("victim").orElseThrow().get("status").asText());
+        JcapProcess.Result stop = jcap.run("stop", "victim");
+        assertEquals("victim was not running: exited (killed)\n", stop.out());
+    }
+
+    @Test
+    void run_cmd_overridesTheCommandLineForOneRun_andTheStoredImageStaysUnchanged() throws Exception {
+        String before = ExamplesIT.imageField(jcap, "exit-code", "imageSha256");
+
+        JcapProcess.Result seven = jcap.run("run", "--cmd", "/app/exit-code 7", "exit-code");
+        JcapProcess.Result again = jcap.run("run", "exit-code");
+
+        assertEquals(7, seven.exitCode(), seven.toString());
+        assertEquals("exiting with status 7\n", seven.out());
+        assertEquals(42, again.exitCode(), again.toString());
+        assertEquals(before, io.jcap.model.Sha256.of(Path.of(ExamplesIT.imageField(jcap, "exit-code", "path"))).hex());
+        assertEquals(before, ExamplesIT.imageField(jcap, "exit-code", "imageSha256"));
+    }
+
+    @Test
+    void run_env_replacesTheImagesVariableForOneRun() throws Exception {
+        JcapProcess.Result moon = jcap.run("run", "-e", "GREETING_NAME=moon", "hello");
+        JcapProcess.Result world = jcap.run("run", "hello");
+
+        assertEquals("Hello from jcap, moon!\n", moon.out(), moon.toString());
+        assertEquals("Hello from jcap, world!\n", world.out(), world.toString());
+    }
+
+    @Test
+    void detached_publishedPort_bindsLoopbackOnly_withTheAskedMemoryAndCpus() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "-m", "192M", "-c", "2", "--name", "lo",
+                "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+        JsonNode lo = instance("lo").orElseThrow();
+        String qemu = cmdline(lo.get("pid").asLong());
+
+        assertTrue(qemu.contains("hostfwd=tcp:127.0.0.1:" + port + "-:8080"), qemu);
+        assertTrue(qemu.contains(" -m 192 -smp 2 "), qemu);
+        assertEquals(192, lo.get("memoryMiB").asInt());
+        Optional<InetAddress> outside = nonLoopbackAddress();
+        if (outside.isPresent()) {
+            try (Socket socket = new Socket()) {
+                assertThrows(ConnectException.class,
+                        () -> socket.connect(new InetSocketAddress(outside.get(), port), 2000));
+            }
+        }
+    }
+
+    @Test
+    void detached_portHeldByAnotherProgram_isRefusedAndNothingStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+
+            JcapProcess.Result run = jcap.run("run", "-d", "-p", port + ":8080", "--name", "busy", "http-server");
+
+            assertEquals(1, run.exitCode(), run.toString());
+            assertTrue(run.err().endsWith("jcap: host port " + port + "/tcp on 127.0.0.1 is in use by another program:"
+                    + " pick another with -p HOST:GUEST\n"), run.toString());
+            assertEquals(Optional.empty(), instance("busy"));
+            assertFalse(Files.exists(jcap.home.resolve("instances/busy")));
+            assertEquals(List.of(), qemuProcessesOf(jcap.home));
+        }
+    }
+
+    @Test
+    void logs_follow_printsUntilTheInstanceEnds() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "quitter", "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+        JcapProcess.Started follow = jcap.start("logs", "-f", "quitter");
+
+        assertEquals(new Http.Answer(200, "bye\n"), Http.get("127.0.0.1", port, "/quit"));
+        JcapProcess.Result logs = follow.await(END);
+
+        assertEquals(0, logs.exitCode(), logs.toString());
+        assertEquals("http-server: listening on port 8080\nhttp-server: GET /quit\n", withoutPolls(logs.out()));
+        assertEquals("exited (0)", instance("quitter").orElseThrow().get("status").asText());
+    }
+
+    @Test
+    void foreground_ctrlC_stopsTheVm_andLeavesNoProcessOrTemporaryFile() throws Exception {
+        int port = freePort();
+        JcapProcess.Started run = jcap.start("run", "-p", port + ":8080", "http-server");
+        Http.awaitAnswer(port, "/");
+        assertEquals(1, qemuProcessesOf(jcap.home).size());
+
+        new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor();
+        JcapProcess.Result result = run.await(END);
+
+        assertEquals(130, result.exitCode(), result.toString());
+        assertTrue(Http.within(END, () -> {
+            try {
+                return qemuProcessesOf(jcap.home).isEmpty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    /**
+     * The console without the lines of the polls for "/": a poll QEMU accepted before the guest
+     * listened can still reach the server later, so their number varies.
+     */
+    private static String withoutPolls(String console) {
+        return console.lines().filter(l -> !l.equals("http-server: GET /")).map(l -> l + "\n")
+                .collect(java.util.stream.Collectors.joining());
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                Optional<InetAddress> v4 = nic.inetAddresses().filter(a -> a instanceof Inet4Address).findFirst();
+                if (v4.isPresent()) {
+                    return v4;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

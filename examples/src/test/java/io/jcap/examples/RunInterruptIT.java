@@ -1,0 +1,64 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C on a running {@code jcap run}: the VM stops, and no process or temporary file is left. */
+class RunInterruptIT {
+    @TempDir
+    Path temp;
+
+    @Test
+    void run_interrupted_stopsTheVmAndLeavesNothingBehind() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = temp.resolve("sleeper");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("sleeper.c"), "#include <stdio.h>\n#include <unistd.h>\n"
+                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n");
+        Files.writeString(project.resolve("Capstanfile"),
+                "build: musl-gcc -static -Os -o sleeper sleeper.c\ncmdline: /sleeper\nfiles:\n  /sleeper: \"&\"\n");
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+
+        // Its own process group, as a terminal gives a foreground job, so the signal reaches what
+        // Ctrl-C reaches.
+        ProcessBuilder pb = new ProcessBuilder("setsid", JcapProcess.LAUNCHER.toString(), "run", "sleeper")
+                .redirectErrorStream(true);
+        pb.environment().put("JCAP_HOME", jcap.home.toString());
+        Process run = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        StringBuilder seen = new StringBuilder();
+        while ((line = out.readLine()) != null && !line.equals("ready")) {
+            seen.append(line).append('\n');
+        }
+        assertEquals("ready", line, seen.toString());
+        assertTrue(qemuProcessesOf(jcap.home).size() == 1, "one QEMU runs the image");
+
+        new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap run ends after Ctrl-C");
+        assertEquals(130, run.exitValue());
+        assertEquals(List.of(), qemuProcessesOf(jcap.home));
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+        JcapProcess.Result images = jcap.run("images");
+        assertTrue(images.out().contains("sleeper"), images.toString());
+    }
+
+    /** Command lines of QEMU processes that use files under {@code home}. */
+    static List<String> qemuProcessesOf(Path home) throws Exception {
+        Process ps = new ProcessBuilder("ps", "-eo", "args").start();
+        String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ps.waitFor();
+        return all.lines().filter(l -> l.contains("qemu-system") && l.contains(home.toString())).toList();
+    }
+}

@@ -1,0 +1,142 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.hypervisor.ConsoleLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Follows the console log file QEMU writes on the libvirt host, like {@code tail -f}, and feeds
+ * it line by line into a {@link ConsoleLog} on a daemon thread. Lines end at LF (a trailing CR is
+ * dropped); a guest that never prints a newline gets {@value #MAX_LINE}-byte lines.
+ *
+ * <p>The file has no end of its own, so the domain's owner calls {@link #finish()} once the
+ * domain stopped: the follower then reads what is left and ends the log. While nothing new
+ * arrives it runs {@code idleCheck} about once a second, the owner's chance to notice a domain
+ * that stopped without an event.
+ */
+final class ConsoleFollower {
+    static final int MAX_LINE = 8192;
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
+    private final HostFiles files;
+    private final String file;
+    private final ConsoleLog log;
+    private final Consumer<String> listener;
+    private final Runnable idleCheck;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Thread thread;
+    private final Object wake = new Object();
+    private volatile boolean finishing;
+    private volatile String readError;
+
+    ConsoleFollower(HostFiles files, String file, ConsoleLog log, Consumer<String> listener, Runnable idleCheck,
+            String threadName) {
+        this.files = files;
+        this.file = file;
+        this.log = log;
+        this.listener = listener;
+        this.idleCheck = idleCheck;
+        this.thread = new Thread(this::follow, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Reads the rest of the file, then ends the log; returns at once. */
+    void finish() {
+        synchronized (wake) {
+            finishing = true;
+            wake.notifyAll();
+        }
+    }
+
+    /** Waits (bounded) until the log ended. */
+    void join(Duration bound) {
+        try {
+            thread.join(bound.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Why reading the console failed, if it did. */
+    String readError() {
+        return readError;
+    }
+
+    private void follow() {
+        byte[] buffer = new byte[16384];
+        long offset = 0;
+        long lastCheck = System.nanoTime();
+        try {
+            while (true) {
+                boolean last = finishing;
+                int n = files.read(file, offset, buffer);
+                if (n > 0) {
+                    offset += n;
+                    split(buffer, n);
+                    continue;
+                }
+                if (last) {
+                    break;
+                }
+                if (System.nanoTime() - lastCheck >= IDLE_CHECK.toNanos()) {
+                    idleCheck.run();
+                    lastCheck = System.nanoTime();
+                }
+                pause();
+            }
+        } catch (IOException e) {
+            readError = e.getMessage();
+        } finally {
+            if (line.size() > 0) {
+                emit();
+            }
+            log.end();
+        }
+    }
+
+    /** Waits for the next poll; no interrupt, because an interrupted SFTP read breaks the channel. */
+    private void pause() {
+        synchronized (wake) {
+            if (finishing) {
+                return;
+            }
+            try {
+                wake.wait(files.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finishing = true;
+            }
+        }
+    }
+
+    private void split(byte[] buffer, int n) {
+        for (int i = 0; i < n; i++) {
+            byte b = buffer[i];
+            if (b == '\n') {
+                emit();
+            } else {
+                line.write(b);
+                if (line.size() == MAX_LINE) {
+                    emit();
+                }
+            }
+        }
+    }
+
+    private void emit() {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (text.endsWith("\r")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        log.append(text);
+        listener.accept(text);
+    }
+}

@@ -1,0 +1,168 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.VmSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a {@link VmSpec} into libvirt domain XML. A pure function: the spec's files must already
+ * be the paths on the libvirt host.
+ *
+ * <p>Port forwards go through {@code <qemu:commandline>}: libvirt 9.0 only forwards ports for an
+ * {@code <interface type='user'>} with the passt backend, and Debian 12's libvirt rejects that
+ * backend, while its slirp backend ignores {@code <portForward>} without a word. Every PCI device
+ * gets an explicit address so the NIC libvirt does not know about cannot collide with its own.
+ */
+final class DomainXml {
+    /** The id of the user-mode netdev passed to QEMU directly. */
+    static final String NETDEV_ID = "jcapnet0";
+    private static final int NIC_SLOT = 3;
+    private static final int FIRST_DISK_SLOT = 4;
+    private static final int MAX_DISKS = 26;
+
+    private DomainXml() {
+    }
+
+    /**
+     * The domain XML for {@code spec}, named {@code name}, whose first serial port writes to
+     * {@code consoleLog}; {@code forwards} are the spec's forwards with every host port chosen.
+     */
+    static String of(String name, VmSpec spec, String consoleLog, List<PortForward> forwards) {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("a domain name must be letters, digits, '_', '.' or '-', got " + name);
+        }
+        if (spec.drives().size() > MAX_DISKS) {
+            throw new IllegalArgumentException("the libvirt driver attaches at most " + MAX_DISKS + " disks, got "
+                    + spec.drives().size());
+        }
+        String bus = rootBus(spec.machine());
+        boolean passThrough = spec.userNetwork() || !spec.extraArgs().isEmpty();
+        StringBuilder xml = new StringBuilder();
+        xml.append("<domain type='").append(spec.accelerator().qemuName().equals("kvm") ? "kvm" : "qemu").append('\'');
+        if (passThrough) {
+            xml.append(" xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'");
+        }
+        xml.append(">\n");
+        line(xml, 1, "<name>" + escape(name) + "</name>");
+        line(xml, 1, "<memory unit='MiB'>" + spec.memoryMiB() + "</memory>");
+        line(xml, 1, "<vcpu>" + spec.cpus() + "</vcpu>");
+        line(xml, 1, "<os>");
+        line(xml, 2, "<type arch='x86_64' machine='" + escape(spec.machine()) + "'>hvm</type>");
+        spec.kernel().ifPresent(k -> line(xml, 2, "<kernel>" + escape(k.toString()) + "</kernel>"));
+        spec.initrd().ifPresent(i -> line(xml, 2, "<initrd>" + escape(i.toString()) + "</initrd>"));
+        spec.append().ifPresent(a -> line(xml, 2, "<cmdline>" + escape(a) + "</cmdline>"));
+        line(xml, 1, "</os>");
+        // Without ACPI a guest's power-off leaves QEMU running with a dead guest.
+        line(xml, 1, "<features>");
+        line(xml, 2, "<acpi/>");
+        line(xml, 1, "</features>");
+        line(xml, 1, "<on_poweroff>destroy</on_poweroff>");
+        line(xml, 1, "<on_reboot>" + (spec.noReboot() ? "destroy" : "restart") + "</on_reboot>");
+        line(xml, 1, "<on_crash>destroy</on_crash>");
+        line(xml, 1, "<devices>");
+        line(xml, 2, "<controller type='usb' model='none'/>");
+        int slot = FIRST_DISK_SLOT;
+        for (int i = 0; i < spec.drives().size(); i++) {
+            disk(xml, spec.drives().get(i), i, slot++);
+        }
+        line(xml, 2, "<serial type='file'>");
+        line(xml, 3, "<source path='" + escape(consoleLog) + "'/>");
+        line(xml, 3, "<target port='0'/>");
+        line(xml, 2, "</serial>");
+        if (spec.rng()) {
+            line(xml, 2, "<rng model='virtio'>");
+            line(xml, 3, "<backend model='random'>/dev/urandom</backend>");
+            line(xml, 3, address(slot++));
+            line(xml, 2, "</rng>");
+        }
+        line(xml, 2, "<memballoon model='none'/>");
+        line(xml, 1, "</devices>");
+        if (passThrough) {
+            line(xml, 1, "<qemu:commandline>");
+            for (String arg : qemuArgs(spec, forwards, bus)) {
+                line(xml, 2, "<qemu:arg value='" + escape(arg) + "'/>");
+            }
+            line(xml, 1, "</qemu:commandline>");
+        }
+        xml.append("</domain>\n");
+        return xml.toString();
+    }
+
+    /** The arguments libvirt passes to QEMU untouched: the user-mode network and the spec's extra arguments. */
+    static List<String> qemuArgs(VmSpec spec, List<PortForward> forwards, String bus) {
+        List<String> args = new ArrayList<>();
+        if (spec.userNetwork()) {
+            StringBuilder netdev = new StringBuilder("user,id=" + NETDEV_ID);
+            for (PortForward f : forwards) {
+                if (f.picksHostPort()) {
+                    throw new IllegalArgumentException("forward to guest port " + f.guestPort() + " has no host port yet");
+                }
+                netdev.append(",hostfwd=").append(f.protocol().lowerCase()).append(':').append(f.hostAddress())
+                        .append(':').append(f.hostPort()).append("-:").append(f.guestPort());
+            }
+            args.addAll(List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=" + NETDEV_ID
+                    + ",romfile=,bus=" + bus + ",addr=0x" + Integer.toHexString(NIC_SLOT)));
+        }
+        args.addAll(spec.extraArgs());
+        return args;
+    }
+
+    private static void disk(StringBuilder xml, Drive drive, int index, int slot) {
+        line(xml, 2, "<disk type='file' device='disk'>");
+        line(xml, 3, "<driver name='qemu' type='" + drive.format().qemuName() + "'/>");
+        line(xml, 3, "<source file='" + escape(drive.file().toString()) + "'/>");
+        line(xml, 3, "<target dev='vd" + (char) ('a' + index) + "' bus='virtio'/>");
+        if (drive.readOnly()) {
+            line(xml, 3, "<readonly/>");
+        }
+        // libvirt counts boot order from 1; QEMU's bootindex (and Drive's) from 0.
+        drive.bootIndex().ifPresent(b -> line(xml, 3, "<boot order='" + (b + 1) + "'/>"));
+        line(xml, 3, address(slot));
+        line(xml, 2, "</disk>");
+    }
+
+    private static String address(int slot) {
+        return String.format(Locale.ROOT, "<address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' function='0x0'/>",
+                slot);
+    }
+
+    /** QEMU's name of the root PCI bus: libvirt names it pci.0 on i440fx machines and pcie.0 on q35. */
+    static String rootBus(String machine) {
+        if (machine.equals("q35") || machine.startsWith("pc-q35-")) {
+            return "pcie.0";
+        }
+        if (machine.equals("pc") || machine.startsWith("pc-i440fx-") || machine.matches("pc-\\d.*")) {
+            return "pci.0";
+        }
+        throw new IllegalArgumentException("the libvirt driver runs the pc and q35 machine types, got " + machine);
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '\'' -> out.append("&apos;");
+                case '"' -> out.append("&quot;");
+                default -> {
+                    if (c < 0x20) {
+                        throw new IllegalArgumentException(String.format(Locale.ROOT,
+                                "domain XML cannot carry the control character U+%04X in '%s'", (int) c,
+                                text.replaceAll("\\p{Cntrl}", "?")));
+                    }
+                    out.append(c);
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder xml, int depth, String text) {
+        xml.append("  ".repeat(depth)).append(text).append('\n');
+    }
+}

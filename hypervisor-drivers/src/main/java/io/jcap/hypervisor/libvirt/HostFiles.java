@@ -1,0 +1,49 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The files of one domain on the libvirt host: a private folder that QEMU can read, under a root
+ * folder QEMU's user can reach (never a home folder: libvirt runs QEMU as its own user, which
+ * cannot enter a 0700 home). Paths are strings because they name files on another machine.
+ */
+interface HostFiles extends AutoCloseable {
+    /** Folder permissions: QEMU's user must enter and read, nobody else may write. */
+    int FOLDER_MODE = 0755;
+    /** File permissions: QEMU's user reads the disk, the kernel and jcap reads the console log. */
+    int FILE_MODE = 0644;
+
+    /** Creates the domain's folder {@code name} (it must not exist yet) and returns its path on the host. */
+    String createFolder(String name) throws JcapException;
+
+    /** Copies {@code local} into {@code folder} as {@code name}; returns its path on the host. */
+    String put(Path local, String folder, String name, EventSink events) throws JcapException;
+
+    /** Creates the empty file {@code name} in {@code folder}; returns its path on the host. */
+    String createEmpty(String folder, String name) throws JcapException;
+
+    /** Reads up to {@code buffer.length} bytes of {@code file} at {@code offset}; 0 when there are no more yet. */
+    int read(String file, long offset, byte[] buffer) throws IOException;
+
+    /** Removes {@code folder} and its files; a missing folder is fine. */
+    void deleteFolder(String folder) throws JcapException;
+
+    /**
+     * The port on this machine that reaches TCP {@code hostPort} on the libvirt host's loopback:
+     * the port itself for a local daemon, a tunnel for a remote one.
+     */
+    int reach(int hostPort) throws JcapException;
+
+    /** How often the console file is polled: a local read is cheap, a remote one is an SFTP round trip. */
+    Duration pollInterval();
+
+    /** Where this is, for messages: "this machine" or the SSH target. */
+    String where();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,69 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.model.EnvironmentException;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.Library;
+import org.libvirt.jna.Libvirt;
+
+/**
+ * Opens libvirt connections the way every jcap caller needs them: the native library loaded
+ * once, libvirt's habit of printing errors to stderr switched off (library code never prints),
+ * and an event loop running so lifecycle events arrive and remote connections get keep-alives.
+ * The loop must exist before the first connection opens, so every connection goes through here.
+ */
+final class LibvirtConnections {
+    /** Held for the life of the process: JNA must not collect a callback libvirt still calls. */
+    private static final Libvirt.VirErrorCallback SILENT = (userData, error) -> { };
+    private static boolean initialised;
+
+    private LibvirtConnections() {
+    }
+
+    /** Opens {@code uri}; failures say why and what to do. */
+    static Connect open(LibvirtUri uri) throws EnvironmentException {
+        init();
+        try {
+            return new Connect(uri.toString());
+        } catch (LibvirtException e) {
+            throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + message(e)
+                    + LibvirtHints.forConnectFailure(uri, message(e)).map(h -> "; " + h).orElse(""), e);
+        }
+    }
+
+    /** libvirt's own text of an error, without the error-domain prefix it adds for stderr. */
+    static String message(LibvirtException e) {
+        String text = e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage()
+                : String.valueOf(e.getMessage());
+        return text.strip();
+    }
+
+    private static synchronized void init() throws EnvironmentException {
+        if (initialised) {
+            return;
+        }
+        try {
+            Connect.setErrorCallback(SILENT);
+            Library.initEventLoop();
+        } catch (LinkageError e) {
+            throw new EnvironmentException("cannot load the libvirt client library (libvirt.so.0): " + e.getMessage()
+                    + "; install it with 'apt-get install libvirt0'", e);
+        } catch (LibvirtException e) {
+            throw new EnvironmentException("cannot start libvirt's event loop: " + message(e), e);
+        }
+        Thread loop = new Thread(LibvirtConnections::runLoop, "jcap-libvirt-events");
+        loop.setDaemon(true);
+        loop.start();
+        initialised = true;
+    }
+
+    private static void runLoop() {
+        try {
+            Library.runEventLoop();
+        } catch (LibvirtException e) {
+            // Nothing to report to: without the loop, VMs notice a stopped domain by polling.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

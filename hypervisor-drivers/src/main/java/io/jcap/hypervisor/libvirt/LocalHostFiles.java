@@ -1,0 +1,111 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** {@link HostFiles} for a daemon on this machine: plain file copies under a root folder. */
+final class LocalHostFiles implements HostFiles {
+    private final Path root;
+
+    LocalHostFiles(Path root) {
+        this.root = root.toAbsolutePath();
+    }
+
+    @Override
+    public String createFolder(String name) throws JcapException {
+        try {
+            if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(root);
+                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            // The root is predictable and may sit in /var/tmp: refuse one another user planted.
+            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.getOwner(root, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"))) {
+                throw new JcapException("cannot use " + root + " for libvirt domain files: it is not a folder owned by "
+                        + System.getProperty("user.name") + "; remove it or choose another folder");
+            }
+            Path folder = Files.createDirectory(root.resolve(name));
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return folder.toString();
+        } catch (IOException e) {
+            throw new JcapException("cannot create a folder for libvirt domain files in " + root + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public String put(Path local, String folder, String name, EventSink events) throws JcapException {
+        Path target = Path.of(folder, name);
+        try {
+            Files.copy(local, target);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+            return target.toString();
+        } catch (IOException e) {
+            throw new JcapException("cannot copy " + local + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String createEmpty(String folder, String name) throws JcapException {
+        Path target = Path.of(folder, name);
+        try {
+            Files.createFile(target);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+            return target.toString();
+        } catch (IOException e) {
+            throw new JcapException("cannot create " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int read(String file, long offset, byte[] buffer) throws IOException {
+        try (RandomAccessFile in = new RandomAccessFile(file, "r")) {
+            in.seek(offset);
+            int n = in.read(buffer);
+            return Math.max(n, 0);
+        }
+    }
+
+    @Override
+    public void deleteFolder(String folder) throws JcapException {
+        Path dir = Path.of(folder);
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot remove libvirt domain files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int reach(int hostPort) {
+        return hostPort;
+    }
+
+    @Override
+    public Duration pollInterval() {
+        return Duration.ofMillis(50);
+    }
+
+    @Override
+    public String where() {
+        return "this machine";
+    }
+
+    @Override
+    public void close() {
+    }
+}

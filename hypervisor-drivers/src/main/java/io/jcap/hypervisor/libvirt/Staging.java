@@ -1,0 +1,80 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Puts a spec's files where QEMU on the libvirt host can read them: a private copy of the
+ * kernel, the initrd and every snapshot or read-only disk in the domain's folder. A snapshot disk
+ * needs no overlay: its copy is private and deleted with the folder, so the guest's writes are
+ * dropped just as QEMU's {@code snapshot=on} drops them. A writable disk stays where it is,
+ * which only a local daemon can reach.
+ */
+final class Staging {
+    private static final int QCOW2_MAGIC = 0x514649FB;
+
+    private Staging() {
+    }
+
+    /** The spec with every file replaced by its path on the libvirt host. */
+    static VmSpec stage(VmSpec spec, HostFiles files, String folder, boolean remote, EventSink events)
+            throws JcapException {
+        VmSpec.Builder placed = VmSpec.builder().machine(spec.machine()).accelerator(spec.accelerator())
+                .memoryMiB(spec.memoryMiB()).cpus(spec.cpus()).rng(spec.rng()).noReboot(spec.noReboot())
+                .extraArgs(spec.extraArgs().toArray(String[]::new));
+        if (spec.userNetwork()) {
+            placed.userNetwork(spec.portForwards().toArray(PortForward[]::new));
+        }
+        if (spec.kernel().isPresent()) {
+            placed.kernel(Path.of(files.put(spec.kernel().get(), folder, "kernel", events)));
+        }
+        if (spec.initrd().isPresent()) {
+            placed.initrd(Path.of(files.put(spec.initrd().get(), folder, "initrd", events)));
+        }
+        spec.append().ifPresent(placed::append);
+        for (int i = 0; i < spec.drives().size(); i++) {
+            placed.drive(stageDrive(spec.drives().get(i), i, files, folder, remote, events));
+        }
+        return placed.build();
+    }
+
+    private static Drive stageDrive(Drive drive, int index, HostFiles files, String folder, boolean remote,
+            EventSink events) throws JcapException {
+        if (!drive.snapshot() && !drive.readOnly()) {
+            if (remote) {
+                throw new JcapException("disk " + drive.file() + " is writable, but a remote libvirt host ("
+                        + files.where() + ") works on an uploaded copy: attach it as a snapshot or read-only drive");
+            }
+            return drive;
+        }
+        if (drive.format() == DiskFormat.QCOW2 && hasBackingFile(drive.file())) {
+            throw new JcapException("disk " + drive.file() + " is a qcow2 overlay whose backing file stays behind when"
+                    + " it is copied to the libvirt host: attach the base image as a snapshot drive instead");
+        }
+        String name = "disk" + index + "." + drive.format().qemuName();
+        Path staged = Path.of(files.put(drive.file(), folder, name, events));
+        return new Drive(staged, drive.format(), drive.readOnly(), false, drive.bootIndex());
+    }
+
+    /** Whether a qcow2 header names a backing file (a non-zero offset at byte 8). */
+    static boolean hasBackingFile(Path qcow2) throws JcapException {
+        try (InputStream in = Files.newInputStream(qcow2)) {
+            ByteBuffer header = ByteBuffer.wrap(in.readNBytes(16));
+            if (header.limit() < 16 || header.getInt(0) != QCOW2_MAGIC) {
+                throw new JcapException("disk " + qcow2 + " is not a qcow2 image (no qcow2 header)");
+            }
+            return header.getLong(8) != 0;
+        } catch (IOException e) {
+            throw new JcapException("cannot read disk " + qcow2 + ": " + e.getMessage(), e);
+        }
+    }
+}

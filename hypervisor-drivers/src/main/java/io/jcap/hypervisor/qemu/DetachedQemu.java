@@ -1,0 +1,211 @@
+package io.jcap.hypervisor.qemu;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Ports;
+import io.jcap.hypervisor.VmException;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * QEMU guests that outlive the program that started them. QEMU daemonizes ({@code -daemonize}:
+ * its own session, so a Ctrl-C in the starting terminal does not reach it, and no pipe to us):
+ * its first process exits once the machine is set up (disks open, forwarded ports bound), with
+ * a non-zero status and the reason on stderr when that failed. The serial console is appended
+ * to a file, QMP listens on a unix socket; {@link #stop} ends the guest through them.
+ *
+ * <pre>{@code
+ * DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(instanceDir);
+ * DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, Duration.ofSeconds(30));
+ * ...
+ * DetachedQemu.stop(guest.process(), files.qmpSocket(), Duration.ofSeconds(10), events);
+ * }</pre>
+ */
+public final class DetachedQemu {
+    /** {@code sun_path} holds 108 bytes with the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 107;
+    private static final Duration STEP_WAIT = Duration.ofSeconds(5);
+
+    private DetachedQemu() {
+    }
+
+    /** Where a detached guest keeps its files; all of them in one folder. */
+    public record GuestFiles(Path qmpSocket, Path consoleLog, Path pidFile, Path qemuLog) {
+        public GuestFiles {
+            qmpSocket = qmpSocket.toAbsolutePath();
+            consoleLog = consoleLog.toAbsolutePath();
+            pidFile = pidFile.toAbsolutePath();
+            qemuLog = qemuLog.toAbsolutePath();
+        }
+
+        /** {@code qmp}, {@code console.log}, {@code qemu.pid} and {@code qemu.log} in {@code dir}. */
+        public static GuestFiles in(Path dir) {
+            return new GuestFiles(dir.resolve("qmp"), dir.resolve("console.log"), dir.resolve("qemu.pid"),
+                    dir.resolve("qemu.log"));
+        }
+    }
+
+    /** A started guest: its QEMU process and the forwards in effect (host ports chosen). */
+    public record Started(HostProcess process, List<PortForward> forwards) {
+        public Started {
+            forwards = List.copyOf(forwards);
+        }
+    }
+
+    /** How {@link #stop} ended a guest. */
+    public enum Ending {
+        /** It was not running any more. */
+        NOT_RUNNING,
+        /** The guest powered off after the power button. */
+        POWERED_OFF,
+        /** QEMU quit when asked over QMP. */
+        QUIT,
+        /** QEMU was killed (SIGTERM, then SIGKILL). */
+        KILLED
+    }
+
+    /**
+     * Starts the guest and returns once QEMU has daemonized. Nothing keeps running on failure.
+     *
+     * @throws VmException with QEMU's own reason (its stderr is also in {@code files.qemuLog()});
+     *     a forwarded port that another program holds reads "Could not set up host forwarding rule"
+     */
+    public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout)
+            throws VmException {
+        if (files.qmpSocket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new VmException("the QMP socket path " + files.qmpSocket() + " is longer than " + MAX_SOCKET_PATH
+                    + " bytes: use a shorter jcap home (JCAP_HOME) or instance name", OptionalInt.empty(), List.of());
+        }
+        List<PortForward> forwards = choosePorts(spec.portForwards());
+        List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
+                files.consoleLog(), files.pidFile());
+        try {
+            Files.deleteIfExists(files.qmpSocket());
+            Files.deleteIfExists(files.pidFile());
+            Process launcher = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(files.qemuLog().toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!launcher.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                launcher.destroyForcibly();
+                readPid(files).ifPresent(p -> p.signal(true));
+                throw new VmException("QEMU did not finish starting the guest within " + Durations.human(timeout)
+                        + "; it was stopped", OptionalInt.empty(), List.of());
+            }
+            int code = launcher.exitValue();
+            if (code != 0) {
+                throw new VmException("QEMU could not start the guest (exit code " + code + "): " + lastLine(files),
+                        OptionalInt.of(code), List.of());
+            }
+            HostProcess process = readPid(files).orElseThrow(() -> new VmException("QEMU daemonized but its guest "
+                    + "is gone already; see " + files.qemuLog() + " and " + files.consoleLog(), OptionalInt.empty(),
+                    List.of()));
+            return new Started(process, forwards);
+        } catch (IOException e) {
+            throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
+                    List.of(), e);
+        } catch (InterruptedException e) {
+            readPid(files).ifPresent(p -> p.signal(true));
+            Thread.currentThread().interrupt();
+            throw new VmException("interrupted while starting QEMU; it was stopped", OptionalInt.empty(), List.of(), e);
+        }
+    }
+
+    /**
+     * Ends a detached guest: the power button first (unless {@code timeout} is zero) and up to
+     * {@code timeout} for the guest to power off, then QMP {@code quit}, then SIGTERM and SIGKILL,
+     * each step only when the previous one did not end QEMU.
+     */
+    public static Ending stop(HostProcess process, Path qmpSocket, Duration timeout, EventSink events)
+            throws InterruptedException {
+        if (!process.isRunning()) {
+            return Ending.NOT_RUNNING;
+        }
+        if (!timeout.isZero()) {
+            qmp(qmpSocket, QmpClient::systemPowerdown, events);
+            if (awaitEnd(process, timeout)) {
+                return Ending.POWERED_OFF;
+            }
+            events.info("The guest did not power off within " + Durations.human(timeout) + "; stopping QEMU");
+        }
+        qmp(qmpSocket, QmpClient::quit, events);
+        if (awaitEnd(process, STEP_WAIT)) {
+            return Ending.QUIT;
+        }
+        process.signal(false);
+        if (!awaitEnd(process, STEP_WAIT)) {
+            process.signal(true);
+            awaitEnd(process, STEP_WAIT);
+        }
+        return Ending.KILLED;
+    }
+
+    /** Waits (polling /proc) until the process ended; false if it still runs at the deadline. */
+    public static boolean awaitEnd(HostProcess process, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (process.isRunning()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    private interface QmpAction {
+        void run(QmpClient client) throws QmpException;
+    }
+
+    private static void qmp(Path socket, QmpAction action, EventSink events) {
+        try (QmpClient client = QmpClient.connect(socket, STEP_WAIT)) {
+            action.run(client);
+        } catch (QmpException e) {
+            // QEMU is on its way out or does not answer; the next, harder step deals with either.
+            events.debug("QMP while stopping: " + e.getMessage());
+        }
+    }
+
+    private static List<PortForward> choosePorts(List<PortForward> wanted) throws VmException {
+        List<PortForward> chosen = new ArrayList<>();
+        for (PortForward f : wanted) {
+            try {
+                chosen.add(f.picksHostPort() ? f.withHostPort(Ports.freeLoopbackPort()) : f);
+            } catch (JcapException e) {
+                throw new VmException("cannot pick a host port for guest port " + f.guestPort() + ": " + e.getMessage(),
+                        OptionalInt.empty(), List.of(), e);
+            }
+        }
+        return chosen;
+    }
+
+    private static Optional<HostProcess> readPid(GuestFiles files) {
+        try {
+            String text = Files.readString(files.pidFile(), StandardCharsets.US_ASCII).strip();
+            return HostProcess.of(Long.parseLong(text));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String lastLine(GuestFiles files) {
+        try {
+            List<String> lines = Files.readAllLines(files.qemuLog(), StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "it printed nothing" : lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "its output " + files.qemuLog() + " cannot be read: " + e.getMessage();
+        }
+    }
+}

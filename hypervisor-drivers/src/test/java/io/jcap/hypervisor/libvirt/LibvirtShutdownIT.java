@@ -1,0 +1,129 @@
+package io.jcap.hypervisor.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.event.DomainEventType;
+import org.libvirt.event.LifecycleListener;
+
+class LibvirtShutdownIT {
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findLibvirt() {
+        LibvirtTestSupport.requireLibvirt();
+    }
+
+    @Test
+    void jvmTerminated_destroysItsDomainAndDeletesItsFolder() throws Exception {
+        Process child = startChild();
+        try {
+            String[] vm = awaitVmLine(child);
+            assertTrue(Files.isDirectory(Path.of(vm[2])));
+
+            child.destroy();
+
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
+            assertTrue(domainGoneWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its JVM");
+            assertFalse(Files.exists(Path.of(vm[2])));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void jvmKilled_libvirtDestroysTheDomainWithItsConnection() throws Exception {
+        Process child = startChild();
+        Path folder = null;
+        try {
+            String[] vm = awaitVmLine(child);
+            folder = Path.of(vm[2]);
+
+            child.destroyForcibly();
+
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
+            assertTrue(domainGoneWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its connection");
+        } finally {
+            child.destroyForcibly();
+            // No JVM was left to delete it: SIGKILL is the one way the folder stays behind.
+            if (folder != null && Files.exists(folder)) {
+                try (Stream<Path> paths = Files.walk(folder)) {
+                    for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private Process startChild() throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                SpinningDomainMain.class.getName(), dir.toString())).redirectErrorStream(true).start();
+    }
+
+    private static String[] awaitVmLine(Process child) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> firstVmLine(out)).get(90, TimeUnit.SECONDS).split(" ");
+    }
+
+    private static String firstVmLine(BufferedReader out) {
+        try {
+            StringBuilder seen = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("VM ")) {
+                    return line;
+                }
+                seen.append(line).append('\n');
+            }
+            throw new IllegalStateException("the child JVM ended without starting its domain:\n" + seen);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for libvirt's STOPPED event of the domain (or finds it gone already), bounded. */
+    private static boolean domainGoneWithin(String name, Duration bound) throws Exception {
+        CountDownLatch stopped = new CountDownLatch(1);
+        LifecycleListener listener = (domain, event) -> {
+            try {
+                if (event.getType() == DomainEventType.STOPPED && name.equals(domain.getName())) {
+                    stopped.countDown();
+                }
+            } catch (LibvirtException e) {
+                // Not the domain this test waits for.
+            }
+            return 0;
+        };
+        Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+        try {
+            connect.addLifecycleListener(listener);
+            return !LibvirtTestSupport.domainExists(name) || stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            connect.removeLifecycleListener(listener);
+            connect.close();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.jcap.hypervisor.libvirt;
+
+import static io.jcap.hypervisor.libvirt.LibvirtTestSupport.BOOT;
+import static io.jcap.hypervisor.libvirt.LibvirtTestSupport.SPIN_LINE;
+import static io.jcap.hypervisor.libvirt.LibvirtTestSupport.bootSectorSpec;
+import static io.jcap.hypervisor.libvirt.LibvirtTestSupport.domainExists;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Ports;
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.qemu.BootSector;
+import io.jcap.hypervisor.qemu.VmSpec;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LibvirtVmIT {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findLibvirt() {
+        LibvirtTestSupport.requireLibvirt();
+    }
+
+    @Test
+    void awaitExit_guestPowersOff_returnsPoweredOffAfterItsLine() throws Exception {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        VmSpec spec = bootSectorSpec(dir, TestGuests.printThenPowerOff("JCAP-OFF")).build();
+        try (LibvirtVm vm = new LibvirtVm(spec).withConsoleListener(heard::add)) {
+            vm.start();
+
+            String line = vm.awaitLine(Pattern.compile("^JCAP-OFF$"), BOOT);
+            int status = vm.awaitExit(BOOT);
+
+            assertEquals("JCAP-OFF", line);
+            assertEquals(LibvirtVm.POWERED_OFF, status);
+            assertEquals(List.of("JCAP-OFF"), heard);
+            assertEquals(Optional.of("the guest powered off"), vm.endDescription());
+            assertFalse(vm.isAlive());
+            assertFalse(domainExists(vm.domainName()));
+        }
+    }
+
+    @Test
+    void awaitLine_qemuExitsByItself_reportsHowTheDomainEndedAndConsole() throws Exception {
+        VmSpec spec = bootSectorSpec(dir, BootSector.probe()).extraArgs("-device", BootSector.DEBUG_EXIT_DEVICE).build();
+        try (LibvirtVm vm = new LibvirtVm(spec)) {
+            vm.start();
+
+            VmException e = assertThrows(VmException.class, () -> vm.awaitLine(Pattern.compile("NEVER"), BOOT));
+
+            assertEquals("libvirt domain " + vm.domainName() + " ended (QEMU ended without a guest power-off) before"
+                    + " the console showed a line matching /NEVER/; last console lines:\n    JCAP-PROBE-OK", e.getMessage());
+            assertEquals(OptionalInt.of(LibvirtVm.STOPPED_OTHERWISE), e.vmExitCode());
+            assertEquals(LibvirtVm.STOPPED_OTHERWISE, vm.awaitExit(BOOT));
+        }
+    }
+
+    @Test
+    void awaitLine_lineNeverPrinted_throwsWithConsoleTailAndDestroysDomain() throws Exception {
+        try (LibvirtVm vm = new LibvirtVm(bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build())) {
+            vm.start();
+            vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
+
+            VmException e = assertThrows(VmException.class,
+                    () -> vm.awaitLine(Pattern.compile("JCAP-READY"), Duration.ofSeconds(1)));
+
+            assertEquals("the console did not show a line matching /JCAP-READY/ within 1 s; the domain was destroyed;"
+                    + " last console lines:\n    JCAP-SPIN", e.getMessage());
+            assertEquals(OptionalInt.empty(), e.vmExitCode());
+            assertEquals(LibvirtVm.STOPPED_OTHERWISE, vm.awaitExit(BOOT));
+            assertEquals(Optional.of("the domain was destroyed"), vm.endDescription());
+            assertFalse(domainExists(vm.domainName()));
+        }
+    }
+
+    @Test
+    void close_guestIgnoresPowerButton_destroysDomainAndDeletesItsFolder() throws Exception {
+        LibvirtVm vm = new LibvirtVm(bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build())
+                .withStopTimeout(Duration.ofMillis(500));
+        vm.start();
+        vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
+        Path folder = Path.of(vm.domainFolder());
+        assertEquals(List.of("console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
+                .sorted().toList());
+        assertTrue(vm.isAlive());
+        assertTrue(LiveDomains.contains(vm));
+
+        vm.close();
+        vm.close();
+
+        assertFalse(vm.isAlive());
+        assertFalse(domainExists(vm.domainName()));
+        assertFalse(Files.exists(folder));
+        assertFalse(LiveDomains.contains(vm));
+    }
+
+    @Test
+    void start_missingDisk_reportsItAndLeavesNothingBehind() throws Exception {
+        Path missing = dir.resolve("missing.img");
+        VmSpec spec = VmSpec.builder().memoryMiB(32)
+                .drive(io.jcap.hypervisor.qemu.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
+                .build();
+        LibvirtVm vm = new LibvirtVm(spec);
+
+        VmException e = assertThrows(VmException.class, vm::start);
+
+        String folder = LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX + System.getProperty("user.name") + "/" + vm.domainName();
+        assertEquals("cannot copy " + missing + " to " + folder + "/disk0.raw: " + missing, e.summary());
+        assertFalse(Files.exists(Path.of(folder)));
+        assertFalse(domainExists(vm.domainName()));
+        assertFalse(LiveDomains.contains(vm));
+    }
+
+    @Test
+    void start_portForward_listensOnLoopbackHostPort() throws Exception {
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).userNetwork(PortForward.tcp(0, 10000))
+                .build();
+        try (LibvirtVm vm = new LibvirtVm(spec).withStopTimeout(Duration.ZERO)) {
+            vm.start();
+
+            int port = vm.hostPort(10000);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                assertTrue(socket.isConnected());
+            }
+            assertEquals(List.of(PortForward.tcp(port, 10000)), vm.forwards());
+        }
+    }
+
+    @Test
+    void start_pickedPortTaken_retriesWithAnotherPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            AtomicInteger calls = new AtomicInteger();
+            Ports.PortSupplier supplier = () -> calls.getAndIncrement() == 0 ? taken.getLocalPort() : Ports.freeLoopbackPort();
+            VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).userNetwork(PortForward.tcp(0, 10000))
+                    .build();
+            try (LibvirtVm vm = new LibvirtVm(spec).withPortSupplier(supplier).withStopTimeout(Duration.ZERO)) {
+                vm.start();
+
+                assertEquals(2, calls.get());
+                assertNotEquals(taken.getLocalPort(), vm.hostPort(10000));
+                assertTrue(vm.isAlive());
+            }
+        }
+    }
+
+    @Test
+    void start_kernelAndInitrd_bootsLinuxWhosePowerOffEndsTheDomain() throws Exception {
+        Path kernel = LibvirtTestSupport.require(
+                Path.of(System.getProperty("user.home"), ".jcap", "kernels", "linux", "vmlinuz"),
+                "the linux kernel (bin/jcap kernels pull linux)");
+        Path busybox = LibvirtTestSupport.require(Path.of("/bin/busybox"), "busybox (apt-get install busybox-static)");
+        Path initrd = dir.resolve("initrd.cpio");
+        TestGuests.writeInitramfs(busybox, "JCAP-KERNEL-OK", initrd);
+        VmSpec spec = VmSpec.builder().memoryMiB(256).kernel(kernel).initrd(initrd)
+                .append("console=ttyS0 quiet panic=-1").build();
+        try (LibvirtVm vm = new LibvirtVm(spec)) {
+            vm.start();
+
+            vm.awaitLine(Pattern.compile("^JCAP-KERNEL-OK$"), BOOT);
+
+            assertEquals(LibvirtVm.POWERED_OFF, vm.awaitExit(BOOT));
+        }
+    }
+}

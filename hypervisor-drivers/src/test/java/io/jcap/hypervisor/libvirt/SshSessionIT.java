@@ -1,0 +1,184 @@
+package io.jcap.hypervisor.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.Sha256;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SshSessionIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+    private TestSshd sshd;
+
+    @BeforeEach
+    void startSshd() throws Exception {
+        sshd = TestSshd.start(Files.createDirectory(dir.resolve("sshd")));
+    }
+
+    @AfterEach
+    void stopSshd() throws Exception {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    @Test
+    void put_imageOverSftp_arrivesWithTheSameBytesAndMode() throws Exception {
+        Path image = dir.resolve("image.qcow2");
+        byte[] bytes = new byte[3 * 1024 * 1024 + 12345];
+        new Random(42).nextBytes(bytes);
+        Files.write(image, bytes);
+        List<Long> progress = new CopyOnWriteArrayList<>();
+        EventSink events = new EventSink() {
+            @Override
+            public void log(Level level, String message) {
+            }
+
+            @Override
+            public void progress(String task, long done, long total) {
+                assertEquals("Uploading image.qcow2 to 127.0.0.1", task);
+                assertEquals(bytes.length, total);
+                progress.add(done);
+            }
+        };
+        String root = dir.resolve("remote").toString();
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT), root)) {
+            String folder = files.createFolder("jcap-0011aabb");
+
+            String placed = files.put(image, folder, "disk0.qcow2", events);
+
+            Path arrived = Path.of(placed);
+            assertEquals(root + "/jcap-0011aabb/disk0.qcow2", placed);
+            assertEquals(Sha256.of(image), Sha256.of(arrived));
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(arrived)));
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(folder))));
+            assertEquals(0L, progress.get(0));
+            assertEquals((long) bytes.length, progress.get(progress.size() - 1));
+        }
+    }
+
+    @Test
+    void read_growingFile_returnsBytesFromTheOffset() throws Exception {
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT),
+                dir.resolve("remote").toString())) {
+            String folder = files.createFolder("jcap-0011aabb");
+            String log = files.createEmpty(folder, "console.log");
+            byte[] buffer = new byte[64];
+            assertEquals(0, files.read(log, 0, buffer));
+            Files.writeString(Path.of(log), "JCAP-READY\nJCAP-");
+
+            int n = files.read(log, 5, buffer);
+
+            assertEquals("READY\nJCAP-", new String(buffer, 0, n, StandardCharsets.US_ASCII));
+            assertEquals(0, files.read(log, 16, buffer));
+        }
+    }
+
+    @Test
+    void deleteFolder_withFiles_removesItAndIgnoresAMissingOne() throws Exception {
+        Path image = Files.writeString(dir.resolve("kernel"), "not really a kernel");
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT),
+                dir.resolve("remote").toString())) {
+            String folder = files.createFolder("jcap-0011aabb");
+            files.put(image, folder, "kernel", EventSink.NONE);
+
+            files.deleteFolder(folder);
+            files.deleteFolder(folder);
+
+            assertFalse(Files.exists(Path.of(folder)));
+        }
+    }
+
+    @Test
+    void reach_remotePort_tunnelsALocalPortToIt() throws Exception {
+        try (ServerSocket service = new ServerSocket();
+                SshSession ssh = SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT)) {
+            service.bind(new InetSocketAddress("127.0.0.1", 0));
+            RemoteHostFiles files = new RemoteHostFiles(ssh, dir.toString());
+
+            int local = files.reach(service.getLocalPort());
+
+            try (Socket client = new Socket("127.0.0.1", local); Socket accepted = service.accept()) {
+                OutputStream out = client.getOutputStream();
+                out.write("ping".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = accepted.getInputStream();
+                assertArrayEquals("ping".getBytes(StandardCharsets.US_ASCII), in.readNBytes(4));
+            }
+        }
+    }
+
+    @Test
+    void open_hostNotInKnownHosts_isRefusedWithWhatToDo() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty_known_hosts"));
+
+        EnvironmentException e = assertThrows(EnvironmentException.class,
+                () -> SshSession.open(sshd.target(empty), TIMEOUT));
+
+        assertEquals("SSH host [127.0.0.1]:" + sshd.port + " is not in " + empty + ": connect once with 'ssh -p "
+                + sshd.port + " " + sshd.user + "@127.0.0.1' to check and accept its key (jcap never skips the host key"
+                + " check)", e.getMessage());
+    }
+
+    @Test
+    void open_knownHostsFileMissing_isRefusedLikeAnUnknownHost() throws Exception {
+        Path missing = dir.resolve("no_such_known_hosts");
+
+        EnvironmentException e = assertThrows(EnvironmentException.class,
+                () -> SshSession.open(sshd.target(missing), TIMEOUT));
+
+        assertEquals("SSH host [127.0.0.1]:" + sshd.port + " is not in " + missing + ": connect once with 'ssh -p "
+                + sshd.port + " " + sshd.user + "@127.0.0.1' to check and accept its key (jcap never skips the host key"
+                + " check)", e.getMessage());
+    }
+
+    @Test
+    void open_hostKeyChanged_isRefusedWithWhatToDo() throws Exception {
+        Path other = sshd.otherKey();
+        Path wrong = dir.resolve("wrong_known_hosts");
+        Files.writeString(wrong, "[127.0.0.1]:" + sshd.port + " " + TestSshd.publicKey(Path.of(other + ".pub")) + "\n");
+
+        EnvironmentException e = assertThrows(EnvironmentException.class,
+                () -> SshSession.open(sshd.target(wrong), TIMEOUT));
+
+        assertEquals("SSH host [127.0.0.1]:" + sshd.port + " presented a key that does not match " + wrong
+                + ": someone may be intercepting the connection; if the host was reinstalled, remove the old key with"
+                + " 'ssh-keygen -R [127.0.0.1]:" + sshd.port + " -f " + wrong + "' and connect once with 'ssh -p "
+                + sshd.port + " " + sshd.user + "@127.0.0.1'", e.getMessage());
+    }
+
+    @Test
+    void open_keyNotAuthorised_isRefusedWithWhatToDo() throws Exception {
+        Path other = sshd.otherKey();
+        SshTarget target = new SshTarget(sshd.user, "127.0.0.1", sshd.port, Optional.of(other), sshd.knownHosts);
+
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> SshSession.open(target, TIMEOUT));
+
+        assertEquals("SSH login to " + sshd.user + "@127.0.0.1:" + sshd.port + " was refused for key " + other + ": add "
+                + other + ".pub to ~/.ssh/authorized_keys of " + sshd.user + " on 127.0.0.1", e.getMessage());
+    }
+}

@@ -1,0 +1,86 @@
+package io.jcap.hypervisor.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void stage_localHost_copiesKernelInitrdAndSnapshotDisksButLeavesWritableOnes() throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "kernel");
+        Path initrd = Files.writeString(dir.resolve("initrd.cpio"), "initrd");
+        Path image = Files.writeString(dir.resolve("image.raw"), "image");
+        Path data = Files.writeString(dir.resolve("data.raw"), "data");
+        VmSpec spec = VmSpec.builder().kernel(kernel).initrd(initrd).append("console=ttyS0")
+                .drive(Drive.virtio(image, DiskFormat.RAW).asSnapshot().withBootIndex(0))
+                .drive(Drive.virtio(data, DiskFormat.RAW)).userNetwork(PortForward.tcp(0, 80)).rng(true).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        String folder = files.createFolder("jcap-0011aabb");
+
+        VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
+
+        Path staged = Path.of(folder);
+        assertEquals(staged.resolve("kernel"), placed.kernel().orElseThrow());
+        assertEquals(staged.resolve("initrd"), placed.initrd().orElseThrow());
+        assertEquals("console=ttyS0", placed.append().orElseThrow());
+        assertEquals(List.of(new Drive(staged.resolve("disk0.raw"), DiskFormat.RAW, false, false, OptionalInt.of(0)),
+                Drive.virtio(data, DiskFormat.RAW)), placed.drives());
+        assertEquals("image", Files.readString(staged.resolve("disk0.raw")));
+        assertEquals(spec.portForwards(), placed.portForwards());
+        assertTrue(placed.rng());
+    }
+
+    @Test
+    void stage_qcow2Overlay_isRefusedBecauseItsBackingFileStaysBehind() throws Exception {
+        Path overlay = dir.resolve("overlay.qcow2");
+        Files.write(overlay, qcow2Header(0x200));
+        VmSpec spec = VmSpec.builder().drive(Drive.virtio(overlay, DiskFormat.QCOW2).asSnapshot()).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> Staging.stage(spec, files, files.createFolder("jcap-x"), false, EventSink.NONE));
+
+        assertEquals("disk " + overlay + " is a qcow2 overlay whose backing file stays behind when it is copied to the"
+                + " libvirt host: attach the base image as a snapshot drive instead", e.getMessage());
+    }
+
+    @Test
+    void hasBackingFile_qcow2Headers_readTheBackingOffset() throws Exception {
+        Path base = Files.write(dir.resolve("base.qcow2"), qcow2Header(0));
+        Path overlay = Files.write(dir.resolve("overlay.qcow2"), qcow2Header(0x200));
+
+        assertFalse(Staging.hasBackingFile(base));
+        assertTrue(Staging.hasBackingFile(overlay));
+    }
+
+    @Test
+    void hasBackingFile_notQcow2_isReported() throws Exception {
+        Path raw = Files.write(dir.resolve("disk.qcow2"), new byte[512]);
+
+        JcapException e = assertThrows(JcapException.class, () -> Staging.hasBackingFile(raw));
+
+        assertEquals("disk " + raw + " is not a qcow2 image (no qcow2 header)", e.getMessage());
+    }
+
+    private static byte[] qcow2Header(long backingOffset) {
+        return ByteBuffer.allocate(512).putInt(0x514649FB).putInt(3).putLong(backingOffset).array();
+    }
+}

@@ -1,0 +1,119 @@
+package io.jcap.hypervisor.qemu;
+
+import static io.jcap.hypervisor.qemu.QemuTestSupport.SPIN_LINE;
+import static io.jcap.hypervisor.qemu.QemuTestSupport.bootSectorSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmException;
+import io.jcap.model.EventSink;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetachedQemuIT {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static QemuInstallation qemu;
+
+    @TempDir
+    Path dir;
+    private HostProcess started;
+
+    @BeforeAll
+    static void findQemu() throws Exception {
+        qemu = QemuTestSupport.qemu();
+    }
+
+    @AfterEach
+    void killLeftover() throws Exception {
+        if (started != null && started.isRunning()) {
+            started.signal(true);
+            DetachedQemu.awaitEnd(started, Duration.ofSeconds(5));
+        }
+    }
+
+    /** Polls the console file (QEMU writes it, not us) until it holds {@code text}, within the boot bound. */
+    private static boolean consoleShows(Path log, String text) throws Exception {
+        Instant deadline = Instant.now().plus(QemuTestSupport.BOOT);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        return false;
+    }
+
+    @Test
+    void start_guestRunsOnWithConsoleInFile_thenStopQuitsIt() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+
+        DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START);
+        started = guest.process();
+
+        assertTrue(guest.process().isRunning());
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        // The boot sector ignores the power button: a zero timeout goes straight to quit.
+        assertEquals(DetachedQemu.Ending.QUIT, DetachedQemu.stop(guest.process(), files.qmpSocket(), Duration.ZERO,
+                EventSink.NONE));
+        assertFalse(guest.process().isRunning());
+        assertEquals(DetachedQemu.Ending.NOT_RUNNING, DetachedQemu.stop(guest.process(), files.qmpSocket(),
+                Duration.ZERO, EventSink.NONE));
+    }
+
+    @Test
+    void start_killedWithSigkill_isNotRunning() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        DetachedQemu.Started guest = DetachedQemu.start(qemu,
+                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
+        started = guest.process();
+
+        guest.process().signal(true);
+
+        assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(10)));
+        assertFalse(guest.process().isRunning());
+    }
+
+    @Test
+    void start_hostPortTaken_failsWithQemusReasonAndLeavesNothingRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+            VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE))
+                    .userNetwork(PortForward.tcp(port, 8080)).build();
+            DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+
+            VmException e = assertThrows(VmException.class, () -> DetachedQemu.start(qemu, spec, files, START));
+
+            String rule = "tcp:127.0.0.1:" + port + "-:8080";
+            assertEquals("QEMU could not start the guest (exit code 1): qemu-system-x86_64: -netdev user,id=net0,"
+                    + "hostfwd=" + rule + ": Could not set up host forwarding rule '" + rule + "'", e.summary());
+            assertFalse(Files.exists(files.pidFile()));
+        }
+    }
+
+    @Test
+    void start_socketPathTooLong_isRefusedBeforeQemuStarts() throws Exception {
+        Path deep = Files.createDirectories(dir.resolve("x".repeat(100)));
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+
+        VmException e = assertThrows(VmException.class,
+                () -> DetachedQemu.start(qemu, spec, DetachedQemu.GuestFiles.in(deep), START));
+
+        assertEquals("the QMP socket path " + deep.resolve("qmp") + " is longer than 107 bytes: use a shorter jcap home"
+                + " (JCAP_HOME) or instance name", e.summary());
+    }
+}

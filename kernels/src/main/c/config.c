@@ -1,0 +1,163 @@
+/* The application's configuration: /.jcap/config baked into the image, merged
+ * with the run-time settings the host may pass for one run (fw_cfg entry
+ * opt/io.jcap/config). Both use the same `key value` lines. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CONFIG_MAX (1 << 20)
+#define IMAGE_CONFIG "/.jcap/config"
+#define RUN_SETTINGS "run-time settings (fw_cfg " FWCFG_SETTINGS ")"
+
+/* One parsed file: the lines still point into its buffer. */
+struct settings {
+    char **argv, **envp;
+    int argc, envc;
+    const char *cwd;
+};
+
+static char **grow(char **v, int n)
+{
+    char **g = realloc(v, (size_t)(n + 2) * sizeof *v);
+    if (!g)
+        fatal("out of memory reading the configuration");
+    return g;
+}
+
+static void parse(char *buf, size_t len, const char *source, struct settings *s)
+{
+    memset(s, 0, sizeof *s);
+    if (strlen(buf) != len)
+        fatal("%s holds a NUL byte", source);
+    int lineno = 0;
+    for (char *line = buf; line && *line;) {
+        char *next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        lineno++;
+        if (line[0] != '\0' && line[0] != '#') {
+            char *value = strchr(line, ' ');
+            if (value)
+                *value++ = '\0';
+            else
+                value = line + strlen(line);
+            if (strcmp(line, "arg") == 0) {
+                s->argv = grow(s->argv, s->argc);
+                s->argv[s->argc++] = value;
+            } else if (strcmp(line, "env") == 0) {
+                if (!strchr(value, '=') || value[0] == '=')
+                    fatal("%s line %d: env needs NAME=value, got \"%s\"", source, lineno, value);
+                s->envp = grow(s->envp, s->envc);
+                s->envp[s->envc++] = value;
+            } else if (strcmp(line, "cwd") == 0) {
+                s->cwd = value;
+            } else {
+                fatal("%s line %d: unknown key \"%s\" (expected arg, env or cwd)", source, lineno,
+                      line);
+            }
+        }
+        line = next;
+    }
+}
+
+static char *read_image_config(size_t *len)
+{
+    int fd = open(IMAGE_CONFIG, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fatal("open %s: %s", IMAGE_CONFIG, strerror(errno));
+    char *buf = malloc(CONFIG_MAX + 1);
+    if (!buf)
+        fatal("out of memory reading %s", IMAGE_CONFIG);
+    size_t n = 0;
+    ssize_t got;
+    while (n < CONFIG_MAX && (got = read(fd, buf + n, CONFIG_MAX - n)) != 0) {
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            fatal("read %s: %s", IMAGE_CONFIG, strerror(errno));
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* The length of the name part of an env entry, '=' included. */
+static size_t env_key_len(const char *entry)
+{
+    return (size_t)(strchr(entry, '=') - entry) + 1;
+}
+
+static void set_env(struct app *a, char *entry)
+{
+    size_t key = env_key_len(entry);
+    for (int i = 0; i < a->envc; i++) {
+        if (strncmp(a->envp[i], entry, key) == 0) {
+            a->envp[i] = entry;
+            return;
+        }
+    }
+    a->envp = grow(a->envp, a->envc);
+    a->envp[a->envc++] = entry;
+}
+
+static int has_env(const struct app *a, const char *prefix)
+{
+    for (int i = 0; i < a->envc; i++)
+        if (strncmp(a->envp[i], prefix, strlen(prefix)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Run-time settings replace the whole command line when they have an arg line,
+ * add or replace environment variables by name, and replace cwd. */
+void read_config(struct app *a)
+{
+    memset(a, 0, sizeof *a);
+    size_t len;
+    char *buf = read_image_config(&len);
+    struct settings image;
+    parse(buf, len, IMAGE_CONFIG, &image);
+    if (image.argc == 0)
+        fatal("%s has no arg line: nothing to run", IMAGE_CONFIG);
+    a->argv = image.argv;
+    a->argc = image.argc;
+    a->cwd = image.cwd ? image.cwd : "/";
+    for (int i = 0; i < image.envc; i++)
+        set_env(a, image.envp[i]);
+
+    char err[ERR_LEN] = "";
+    char *run = NULL;
+    size_t run_len = 0;
+    int found = fwcfg_read(FWCFG_SETTINGS, CONFIG_MAX, &run, &run_len, err);
+    if (found < 0)
+        fatal("read %s: %s", RUN_SETTINGS, err);
+    if (found > 0) {
+        struct settings over;
+        parse(run, run_len, RUN_SETTINGS, &over);
+        if (over.argc > 0) {
+            a->argv = over.argv;
+            a->argc = over.argc;
+        }
+        for (int i = 0; i < over.envc; i++)
+            set_env(a, over.envp[i]);
+        if (over.cwd)
+            a->cwd = over.cwd;
+        debug("%s: %d args, %d env, cwd %s", RUN_SETTINGS, over.argc, over.envc,
+              over.cwd ? "set" : "kept");
+    }
+    a->argv = grow(a->argv, a->argc);
+    a->argv[a->argc] = NULL;
+    a->envp = grow(a->envp, a->envc + 2);
+    if (!has_env(a, "PATH="))
+        a->envp[a->envc++] = "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+    if (!has_env(a, "HOME="))
+        a->envp[a->envc++] = "HOME=/";
+    a->envp[a->envc] = NULL;
+}

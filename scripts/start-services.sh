@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts what the libvirt driver and its tests need on a machine without systemd: virtlogd and
+# libvirtd. Idempotent: a service that runs is left alone. Run as root (or with sudo available).
+# Tests that need sshd start their own (on a free port, with their own keys), so none is started.
+set -euo pipefail
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+
+# /dev/kvm as udev leaves it on a Debian host: group kvm, mode 0660. Otherwise libvirt probes QEMU
+# as root (KVM usable) but checks /dev/kvm as libvirt-qemu (not usable), finds its capability cache
+# stale on every lookup and probes QEMU again, about ten times per domain: ~45 s per start.
+if [ -c /dev/kvm ] && getent group kvm >/dev/null && [ "$(stat -c '%G %a' /dev/kvm)" != "kvm 660" ]; then
+  $sudo chgrp kvm /dev/kvm
+  $sudo chmod 0660 /dev/kvm
+fi
+
+# Runtime folders a systemd unit or the full packages would create: libvirt's logs, and sshd's
+# privilege separation folder for the sshd the tests start.
+$sudo mkdir -p /var/log/libvirt /run/sshd
+
+if ! pgrep -x virtlogd >/dev/null; then
+  $sudo virtlogd -d
+fi
+if ! pgrep -x libvirtd >/dev/null; then
+  $sudo libvirtd -d
+fi
+
+# The first connection waits while libvirtd probes QEMU (~12 s); take that wait here, bounded.
+deadline=$((SECONDS + 120))
+until $sudo timeout 60 virsh -q -c qemu:///system version >/dev/null 2>&1; do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "start-services: libvirtd does not answer on qemu:///system; see /var/log/libvirt/libvirtd.log" >&2
+    exit 1
+  fi
+  sleep 1
+done
