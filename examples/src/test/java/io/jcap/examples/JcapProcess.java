@@ -60,7 +60,8 @@ final class JcapProcess {
      */
     void requireDetachedRun() throws IOException, InterruptedException {
         Result help = run("run", "--help");
-        if (!help.out().matches("(?s).*(^|\\s)-d[,\\s].*") || !help.out().contains("--name")) {
+        String usage = help.out() + help.err();
+        if (!usage.matches("(?s).*(^|\\s)-d[,\\s].*") || !usage.contains("--name")) {
             missing("detached runs (jcap run -d -p HOST:GUEST --name NAME)");
         }
     }
