@@ -2,10 +2,7 @@ package io.jcap.builder;
 
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.ImageInfo;
-import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
@@ -15,7 +12,6 @@ import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import io.jcap.streamer.GuestStreamer;
 import io.jcap.streamer.ImageTree;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -66,14 +62,12 @@ public final class ImageBuilder {
                 LinuxBoot.bootFiles(kernel, initramfs, inputs.fs()));
         long diskBytes = inputs.diskBytes(tree.contentBytes());
         Sha256 streamDigest = ImageInputs.streamDigest(tree);
-        Sha256 inputsDigest = ImageInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
+        Sha256 inputsDigest = ImageInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
+                capstanfile.ports());
 
         ImageRepository repository = new ImageRepository(home.images());
-        Optional<ImageRepository.StoredImage> existing = repository.find(name);
-        // Ports are metadata only: a change rebuilds rather than keep stale ones (the digest is the content's).
-        if (!request.force() && existing.isPresent() && existing.get().metadata().inputsDigest().equals(inputsDigest)
-                && existing.get().metadata().ports().equals(capstanfile.ports())
-                && Files.isRegularFile(existing.get().file())) {
+        Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
+        if (!request.force() && existing.isPresent()) {
             events.info("Image " + name + " is up to date (inputs unchanged)");
             return new BuildResult(existing.get(), true);
         }
@@ -81,32 +75,20 @@ public final class ImageBuilder {
         QemuInstallation qemu = QemuInstallation.detect();
         Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
         Path work = TempFiles.register(home.newWorkDir("build-"));
-        Path staging = null;
         try {
             Path disk = work.resolve("disk.raw");
             GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
                     .fill(disk, diskBytes, kernel, inputs.fs(), tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
-            staging = TempFiles.register(repository.newStaging());
-            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
-            events.info("Compressing the disk into a qcow2 image");
-            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
-            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
-            ImageInfo info = qemuImg.info(image);
-            ImageMetadata metadata = new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(),
-                    kernel.name(), kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), info.virtualSize(),
-                    Files.size(image), Sha256.of(image), accelerator.qemuName(), inputs.memoryMiB(), inputs.cpus(),
-                    capstanfile.ports(), Initramfs.GUEST_PROTOCOL);
-            ImageRepository.StoredImage stored = repository.commit(staging, metadata);
-            TempFiles.forget(staging);
-            staging = null;
+            ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, facts ->
+                    new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(), kernel.name(),
+                            kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), facts.virtualSize(),
+                            facts.diskSize(), facts.sha256(), accelerator.qemuName(), inputs.memoryMiB(),
+                            inputs.cpus(), capstanfile.ports(), Initramfs.GUEST_PROTOCOL));
             return new BuildResult(stored, false);
-        } catch (IOException e) {
-            throw new JcapException("could not build image '" + name + "': " + e.getMessage(), e);
         } finally {
             TempFiles.delete(work);
-            TempFiles.delete(staging);
         }
     }
 }

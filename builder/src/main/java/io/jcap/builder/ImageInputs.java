@@ -138,10 +138,12 @@ record ImageInputs(List<ImageEntry> application, GuestConfig config, String cmdl
     }
 
     /** Everything that decides an image's content; equal digests mean a rebuild can reuse the image. */
-    static Sha256 inputsDigest(Sha256 streamDigest, ImageInputs inputs, long diskBytes, Kernel kernel) {
+    static Sha256 inputsDigest(Sha256 streamDigest, ImageInputs inputs, long diskBytes, Kernel kernel,
+            java.util.List<io.jcap.model.PortMapping> ports) {
         MessageDigest digest = Sha256.newDigest();
         String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
-                + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus() + "\n";
+                + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus()
+                + "\nports " + ports + "\n";
         digest.update(text.getBytes(StandardCharsets.UTF_8));
         return Sha256.of(digest);
     }

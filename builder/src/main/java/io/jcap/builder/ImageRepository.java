@@ -49,6 +49,19 @@ public final class ImageRepository {
     public record StoredImage(ImageMetadata metadata, Path file) {
     }
 
+    /** The repository's folder. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * The stored image of that name when it was built from exactly these inputs (and its file is
+     * there), so that a build can reuse it.
+     */
+    public Optional<StoredImage> upToDate(String name, Sha256 inputsDigest) throws JcapException {
+        return find(name).filter(i -> i.metadata().inputsDigest().equals(inputsDigest) && Files.isRegularFile(i.file()));
+    }
+
     /** A folder for staging a new image; pass it to {@link #commit} or it is removed by {@link #discard}. */
     public Path newStaging() throws IOException {
         Files.createDirectories(dir);

@@ -1,10 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.builder.rofs.OsvRofsImage;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.ImageInfo;
-import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;
@@ -63,16 +60,14 @@ final class OsvImageBuild {
         Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine);
 
         ImageRepository repository = new ImageRepository(home.images());
-        Optional<ImageRepository.StoredImage> existing = repository.find(name);
-        if (!request.force() && existing.isPresent() && existing.get().metadata().inputsDigest().equals(inputsDigest)
-                && Files.isRegularFile(existing.get().file())) {
+        Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
+        if (!request.force() && existing.isPresent()) {
             events.info("Image " + name + " is up to date (inputs unchanged)");
             return new BuildResult(existing.get(), true);
         }
 
         QemuInstallation qemu = QemuInstallation.detect();
         Path work = TempFiles.register(home.newWorkDir("build-"));
-        Path staging = null;
         try {
             Path disk = work.resolve("disk.raw");
             String accelerator = null;
@@ -84,26 +79,16 @@ final class OsvImageBuild {
             } else {
                 OsvRofsImage.write(inputs.loader().image(), inputs.tree().entries(), inputs.cmdline(), disk, events);
             }
-            staging = TempFiles.register(repository.newStaging());
-            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
-            events.info("Compressing the disk into a qcow2 image");
-            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
-            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
-            ImageInfo info = qemuImg.info(image);
             Kernel loader = inputs.loader();
-            ImageMetadata metadata = new ImageMetadata(name, Instant.now(), inputsDigest, streamDigest, loader.name(),
-                    loader.imageSha256(), cmdline, inputs.fs().id(), info.virtualSize(), Files.size(image),
-                    Sha256.of(image), accelerator, inputs.memoryMiB(), inputs.cpus(), inputs.ports(),
-                    OSV_GUEST_PROTOCOL);
-            ImageRepository.StoredImage stored = repository.commit(staging, metadata);
-            TempFiles.forget(staging);
-            staging = null;
+            String usedAccelerator = accelerator;
+            ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, facts ->
+                    new ImageMetadata(name, Instant.now(), inputsDigest, streamDigest, loader.name(),
+                            loader.imageSha256(), cmdline, inputs.fs().id(), facts.virtualSize(), facts.diskSize(),
+                            facts.sha256(), usedAccelerator, inputs.memoryMiB(), inputs.cpus(), inputs.ports(),
+                            OSV_GUEST_PROTOCOL));
             return new BuildResult(stored, false);
-        } catch (IOException e) {
-            throw new JcapException("could not build image '" + name + "': " + e.getMessage(), e);
         } finally {
             TempFiles.delete(work);
-            TempFiles.delete(staging);
         }
     }
 

@@ -1,0 +1,49 @@
+package io.jcap.builder;
+
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.qemu.ImageInfo;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The last step of every build, whatever the kernel family: compress a filled raw disk into a
+ * qcow2 image in a staging folder of the repository and commit it under its metadata, atomically;
+ * the staging folder is gone on every path that does not commit.
+ */
+final class DiskCommit {
+    /** What the stored image file turned out to be. */
+    record Facts(long virtualSize, long diskSize, Sha256 sha256) {
+    }
+
+    private DiskCommit() {
+    }
+
+    static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
+            EventSink events, Function<Facts, ImageMetadata> metadata) throws JcapException {
+        Path staging = null;
+        try {
+            staging = TempFiles.register(repository.newStaging());
+            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
+            events.info("Compressing the disk into a qcow2 image");
+            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
+            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            ImageInfo info = qemuImg.info(image);
+            ImageRepository.StoredImage stored = repository.commit(staging,
+                    metadata.apply(new Facts(info.virtualSize(), Files.size(image), Sha256.of(image))));
+            TempFiles.forget(staging);
+            staging = null;
+            return stored;
+        } catch (IOException e) {
+            throw new JcapException("could not store the image in " + repository.dir() + ": " + e.getMessage(), e);
+        } finally {
+            TempFiles.delete(staging);
+        }
+    }
+}
