@@ -151,8 +151,10 @@ final class SshSession implements AutoCloseable {
         }
         String task = "Uploading " + local.getFileName() + " to " + target.host();
         try {
-            sftp().put(local.toString(), remote, new Progress(events, task, size), ChannelSftp.OVERWRITE);
+            // The file gets its permissions while still empty: a private file is never readable by others.
+            sftp().put(InputStream.nullInputStream(), remote, ChannelSftp.OVERWRITE);
             sftp().chmod(mode, remote);
+            sftp().put(local.toString(), remote, new Progress(events, task, size), ChannelSftp.OVERWRITE);
             long arrived = sftp().stat(remote).getSize();
             if (arrived != size) {
                 throw new JcapException("upload of " + local + " to " + target.host() + ":" + remote + " is incomplete: "
