@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * What a run boots, worked out from the request and the image: what foreground runs and detached
  * instances share. {@link #materialize} writes the run's own files (the overlay over the stored
- * image, the settings for the guest) into a folder and gives the machine that boots them.
+ * image, the settings for the guest) into a folder and gives the machine that boots them;
+ * {@link #materializeSnapshot} does the same without the overlay, for the libvirt driver.
  *
  * @param settings the run-time settings file's bytes, when the request has any
  */
@@ -50,11 +51,25 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
     VmSpec materialize(Path dir) throws JcapException {
         Path overlay = dir.resolve(OVERLAY);
         new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+        return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
+    }
+
+    /**
+     * The machine with the stored image itself as a snapshot drive, and {@code settings} in
+     * {@code dir}: for the libvirt driver, which copies the disk for QEMU's user and cannot take an
+     * overlay whose backing file would stay behind. The copy is dropped after the run, the stored
+     * image is only read.
+     */
+    VmSpec materializeSnapshot(Path dir) throws JcapException {
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
+    }
+
+    private VmSpec spec(Drive root, Path dir) throws JcapException {
         VmSpec.Builder spec = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)
-                .drive(Drive.virtio(overlay, DiskFormat.QCOW2).withBootIndex(0))
+                .drive(root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
                 .rng(true)
                 .noReboot(true);
