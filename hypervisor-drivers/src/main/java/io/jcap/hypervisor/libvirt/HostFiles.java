@@ -45,9 +45,10 @@ interface HostFiles extends AutoCloseable {
 
     /**
      * The port on this machine that reaches TCP {@code hostPort} on the libvirt host's loopback:
-     * the port itself for a local daemon, a tunnel for a remote one.
+     * the port itself for a local daemon; for a remote one, a tunnel listening on
+     * {@code localAddress:localPort} here (port 0: any free port).
      */
-    int reach(int hostPort) throws JcapException;
+    int reach(String localAddress, int localPort, int hostPort) throws JcapException;
 
     /** How often the console file is polled: a local read is cheap, a remote one is an SFTP round trip. */
     Duration pollInterval();

@@ -112,7 +112,7 @@ final class LocalHostFiles implements HostFiles {
     }
 
     @Override
-    public int reach(int hostPort) {
+    public int reach(String localAddress, int localPort, int hostPort) {
         return hostPort;
     }
 

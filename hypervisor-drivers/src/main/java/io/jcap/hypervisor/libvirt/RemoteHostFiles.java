@@ -52,8 +52,8 @@ final class RemoteHostFiles implements HostFiles {
     }
 
     @Override
-    public int reach(int hostPort) throws JcapException {
-        return ssh.forwardLocal(hostPort);
+    public int reach(String localAddress, int localPort, int hostPort) throws JcapException {
+        return ssh.forwardLocal(localAddress, localPort, hostPort);
     }
 
     @Override

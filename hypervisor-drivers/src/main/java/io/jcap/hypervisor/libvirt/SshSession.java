@@ -216,13 +216,16 @@ final class SshSession implements AutoCloseable {
         }
     }
 
-    /** Forwards a free loopback port here to {@code remotePort} on the host's loopback; returns the local port. */
-    synchronized int forwardLocal(int remotePort) throws JcapException {
+    /**
+     * Forwards {@code localAddress:localPort} here (port 0: a free one) to {@code remotePort} on the
+     * host's loopback; returns the local port.
+     */
+    synchronized int forwardLocal(String localAddress, int localPort, int remotePort) throws JcapException {
         try {
-            return session.setPortForwardingL("127.0.0.1", 0, "127.0.0.1", remotePort);
+            return session.setPortForwardingL(localAddress, localPort, "127.0.0.1", remotePort);
         } catch (JSchException e) {
-            throw new JcapException("cannot tunnel a local port to port " + remotePort + " on " + target.host() + ": "
-                    + e.getMessage(), e);
+            throw new JcapException("cannot tunnel " + (localPort == 0 ? "a local port" : localAddress + ":" + localPort)
+                    + " to port " + remotePort + " on " + target.host() + ": " + e.getMessage(), e);
         }
     }
 
