@@ -1,5 +1,7 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
 import io.jcap.hypervisor.qemu.AcceleratorVerdict;
@@ -8,7 +10,10 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.util.Optional;
 
-/** Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works. */
+/**
+ * Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works here
+ * (or, for a remote libvirt host, when that host offers it).
+ */
 final class Accelerators {
     private Accelerators() {
     }
@@ -23,5 +28,21 @@ final class Accelerators {
         events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
                 + (verdict.cached() ? ", probed earlier" : "") + ")");
         return verdict.accelerator();
+    }
+
+    /**
+     * For a remote libvirt host: the user's choice, else KVM when that host's libvirt offers it.
+     * The probe guest runs on this machine only; this machine's KVM says nothing about another's.
+     */
+    static Accelerator chooseOn(LibvirtUri uri, Optional<Accelerator> requested, EventSink events)
+            throws JcapException {
+        if (requested.isPresent()) {
+            events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
+            return requested.get();
+        }
+        boolean kvm = LibvirtProbe.offersKvm(uri);
+        events.info("Accelerator: " + (kvm ? "kvm (offered by libvirt at " : "tcg (no KVM offered by libvirt at ")
+                + uri + ")");
+        return kvm ? Accelerator.KVM : Accelerator.TCG;
     }
 }

@@ -2,6 +2,7 @@ package io.jcap.builder;
 
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -42,7 +43,9 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         QemuInstallation qemu = QemuInstallation.detect();
-        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
+        Accelerator accelerator = remote.isPresent() ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
+                : Accelerators.choose(qemu, home, request.accelerator(), events);
         return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings);
     }
