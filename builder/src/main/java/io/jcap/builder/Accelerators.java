@@ -1,6 +1,6 @@
 package io.jcap.builder;
 
-import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtAcceleratorProbe;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
@@ -31,8 +31,8 @@ final class Accelerators {
     }
 
     /**
-     * For a remote libvirt host: the user's choice, else KVM when that host's libvirt offers it.
-     * The probe guest runs on this machine only; this machine's KVM says nothing about another's.
+     * For a remote libvirt host: the user's choice, else KVM only when a probe guest shows it works
+     * there. This machine's verdict says nothing about another's KVM, and is not cached for it.
      */
     static Accelerator chooseOn(LibvirtUri uri, Optional<Accelerator> requested, EventSink events)
             throws JcapException {
@@ -40,9 +40,8 @@ final class Accelerators {
             events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
             return requested.get();
         }
-        boolean kvm = LibvirtProbe.offersKvm(uri);
-        events.info("Accelerator: " + (kvm ? "kvm (offered by libvirt at " : "tcg (no KVM offered by libvirt at ")
-                + uri + ")");
-        return kvm ? Accelerator.KVM : Accelerator.TCG;
+        AcceleratorVerdict verdict = LibvirtAcceleratorProbe.judge(uri, events);
+        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason() + ")");
+        return verdict.accelerator();
     }
 }
