@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works here
- * (or, for a remote libvirt host, when that host offers it).
+ * (or, for a remote libvirt host, there).
  */
 final class Accelerators {
     private Accelerators() {

@@ -44,7 +44,8 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         QemuInstallation qemu = QemuInstallation.detect();
         Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
-        Accelerator accelerator = remote.isPresent() ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
+        Accelerator accelerator = remote.isPresent()
+                ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
                 : Accelerators.choose(qemu, home, request.accelerator(), events);
         return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings);

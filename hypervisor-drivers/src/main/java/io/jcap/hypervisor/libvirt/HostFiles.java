@@ -26,12 +26,12 @@ interface HostFiles extends AutoCloseable {
     /** Creates the domain's folder {@code name} (it must not exist yet) and returns its path on the host. */
     String createFolder(String name) throws JcapException;
 
-    /** Copies {@code local} into {@code folder} as {@code name}, mode {@link #FILE_MODE}; returns its path on the host. */
+    /** Copies {@code local} into {@code folder} as {@code name}, mode {@link #FILE_MODE}; returns its host path. */
     default String put(Path local, String folder, String name, EventSink events) throws JcapException {
         return put(local, folder, name, FILE_MODE, events);
     }
 
-    /** Copies {@code local} into {@code folder} as {@code name} with permissions {@code mode}; returns its path on the host. */
+    /** Copies {@code local} into {@code folder} as {@code name} with permissions {@code mode}; returns its host path. */
     String put(Path local, String folder, String name, int mode, EventSink events) throws JcapException;
 
     /** Creates the empty file {@code name} in {@code folder}; returns its path on the host. */

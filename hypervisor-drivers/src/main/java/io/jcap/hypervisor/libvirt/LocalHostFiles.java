@@ -106,7 +106,8 @@ final class LocalHostFiles implements HostFiles {
         StringBuilder text = new StringBuilder();
         for (int shift = 6; shift >= 0; shift -= 3) {
             int bits = mode >> shift & 7;
-            text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-').append((bits & 1) != 0 ? 'x' : '-');
+            text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-')
+                    .append((bits & 1) != 0 ? 'x' : '-');
         }
         return PosixFilePermissions.fromString(text.toString());
     }

@@ -224,8 +224,9 @@ final class SshSession implements AutoCloseable {
         try {
             return session.setPortForwardingL(localAddress, localPort, "127.0.0.1", remotePort);
         } catch (JSchException e) {
-            throw new JcapException("cannot tunnel " + (localPort == 0 ? "a local port" : localAddress + ":" + localPort)
-                    + " to port " + remotePort + " on " + target.host() + ": " + e.getMessage(), e);
+            String here = localPort == 0 ? "a local port" : localAddress + ":" + localPort;
+            throw new JcapException("cannot tunnel " + here + " to port " + remotePort + " on " + target.host() + ": "
+                    + e.getMessage() + " (is that port in use on this machine?)", e);
         }
     }
 
