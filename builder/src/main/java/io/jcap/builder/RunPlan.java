@@ -2,6 +2,8 @@ package io.jcap.builder;
 
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
@@ -9,6 +11,7 @@ import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +45,9 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        if (request.libvirt().isPresent()) {
+            requireReachable(request.libvirt().get());
+        }
         QemuInstallation qemu = QemuInstallation.detect();
         Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
         Accelerator accelerator = remote.isPresent()
@@ -49,6 +55,15 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                 : Accelerators.choose(qemu, home, request.accelerator(), events);
         return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings);
+    }
+
+    /** A daemon that does not answer is a missing part of the machine (exit 3), found before anything starts. */
+    private static void requireReachable(LibvirtUri uri) throws EnvironmentException {
+        LibvirtStatus status = LibvirtProbe.probe(uri);
+        if (!status.reachable()) {
+            throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + status.problem().orElseThrow()
+                    + status.hint().map(h -> "; " + h).orElse(""));
+        }
     }
 
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
