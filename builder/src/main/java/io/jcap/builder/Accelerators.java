@@ -1,5 +1,7 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.libvirt.LibvirtAcceleratorProbe;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
 import io.jcap.hypervisor.qemu.AcceleratorVerdict;
@@ -8,7 +10,10 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.util.Optional;
 
-/** Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works. */
+/**
+ * Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works here
+ * (or, for a remote libvirt host, there).
+ */
 final class Accelerators {
     private Accelerators() {
     }
@@ -22,6 +27,21 @@ final class Accelerators {
         AcceleratorVerdict verdict = new AcceleratorProbe(qemu, home.cache().resolve("accelerator.json")).decide();
         events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
                 + (verdict.cached() ? ", probed earlier" : "") + ")");
+        return verdict.accelerator();
+    }
+
+    /**
+     * For a remote libvirt host: the user's choice, else KVM only when a probe guest shows it works
+     * there. This machine's verdict says nothing about another's KVM, and is not cached for it.
+     */
+    static Accelerator chooseOn(LibvirtUri uri, Optional<Accelerator> requested, EventSink events)
+            throws JcapException {
+        if (requested.isPresent()) {
+            events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
+            return requested.get();
+        }
+        AcceleratorVerdict verdict = LibvirtAcceleratorProbe.judge(uri, events);
+        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason() + ")");
         return verdict.accelerator();
     }
 }

@@ -1,18 +1,22 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.libvirt.LibvirtVm;
 import io.jcap.hypervisor.qemu.QemuVm;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Boots a stored image from a throw-away overlay, passes the application's console output on and
- * returns its exit status. The stored image is never written.
+ * Boots a stored image from a throw-away overlay (or, through libvirt, a throw-away copy), passes
+ * the application's console output on and returns its exit status. The stored image is never
+ * written.
  *
  * <pre>{@code
  * int status = new ImageRunner(home, events).run(RunRequest.of("hello"), System.out::println);
@@ -42,12 +46,12 @@ public final class ImageRunner {
         PublishedPorts.check(plan.forwards(), new InstanceStore(home.instances()).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
-            VmSpec spec = plan.materialize(work);
             ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
-            events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName() + ")");
-            try (QemuVm vm = new QemuVm(plan.qemu(), spec).withEvents(events).withConsoleListener(console)) {
+            try (VirtualMachine vm = machine(plan, request.libvirt(), work, console)) {
+                events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName()
+                        + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
-                int qemuStatus = vm.awaitExit(FOREVER);
+                int vmStatus = vm.awaitExit(FOREVER);
                 OptionalInt status = console.status();
                 if (status.isPresent()) {
                     return status.getAsInt();
@@ -55,15 +59,29 @@ public final class ImageRunner {
                 String why = console.error() != null ? "the guest failed: " + console.error()
                         : console.started() ? "the image powered off without reporting the application's exit status"
                         : "the image stopped before its application started";
-                throw new VmException(why, OptionalInt.of(qemuStatus), vm.consoleTail());
+                throw new VmException(why, OptionalInt.of(vmStatus), vm.consoleTail());
             }
         } finally {
             TempFiles.delete(work);
         }
     }
 
+    /**
+     * QEMU started here over a throw-away overlay, or a libvirt domain, which gets a private copy
+     * of the stored image (libvirt runs QEMU as its own user, and on a remote host the image must
+     * travel anyway).
+     */
+    private VirtualMachine machine(RunPlan plan, Optional<LibvirtUri> libvirt, Path work, ApplicationConsole console)
+            throws JcapException {
+        if (libvirt.isPresent()) {
+            return new LibvirtVm(libvirt.get(), plan.materializeSnapshot(work)).withEvents(events)
+                    .withConsoleListener(console);
+        }
+        return new QemuVm(plan.qemu(), plan.materialize(work)).withEvents(events).withConsoleListener(console);
+    }
+
     /** Starts the VM; a forwarded port taken since the check reads as that, not as QEMU's own words. */
-    private static void startChecked(QemuVm vm, RunPlan plan) throws JcapException {
+    private static void startChecked(VirtualMachine vm, RunPlan plan) throws JcapException {
         try {
             vm.start();
         } catch (VmException e) {

@@ -4,6 +4,7 @@ import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
 public final class Instances {
     /** How long QEMU may take to set the machine up and daemonize. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Instances are QEMU processes of their own that outlive jcap; a libvirt domain dies with jcap's connection. */
+    static final String DETACHED_LIBVIRT = "detached instances run with the qemu driver only for now:"
+            + " run in the foreground (no -d) with --driver libvirt, or detached without it";
     private static final int NAME_BASE_LENGTH = 36;
 
     private final EventSink events;
@@ -46,6 +50,9 @@ public final class Instances {
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
+        if (request.libvirt().isPresent()) {
+            throw new EnvironmentException(DETACHED_LIBVIRT);
+        }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
         if (request.name().isPresent() && Files.exists(store.folder(request.name().get()))) {
             throw nameTaken(request.name().get());

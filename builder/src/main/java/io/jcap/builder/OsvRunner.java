@@ -9,6 +9,7 @@ import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
@@ -41,6 +42,10 @@ final class OsvRunner {
 
     int run(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
             throws JcapException, InterruptedException {
+        if (request.libvirt().isPresent()) {
+            throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
+                    + image.metadata().name() + "' with the qemu driver (no --driver libvirt)");
+        }
         QemuInstallation qemu = QemuInstallation.detect();
         Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
         Path work = TempFiles.register(home.newWorkDir("run-"));

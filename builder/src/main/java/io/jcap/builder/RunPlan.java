@@ -2,12 +2,16 @@ package io.jcap.builder;
 
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtStatus;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +22,8 @@ import java.util.Optional;
 /**
  * What a run boots, worked out from the request and the image: what foreground runs and detached
  * instances share. {@link #materialize} writes the run's own files (the overlay over the stored
- * image, the settings for the guest) into a folder and gives the machine that boots them.
+ * image, the settings for the guest) into a folder and gives the machine that boots them;
+ * {@link #materializeSnapshot} does the same without the overlay, for the libvirt driver.
  *
  * @param settings the run-time settings file's bytes, when the request has any
  */
@@ -40,21 +45,50 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        if (request.libvirt().isPresent()) {
+            requireReachable(request.libvirt().get());
+        }
         QemuInstallation qemu = QemuInstallation.detect();
-        Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
+        Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
+        Accelerator accelerator = remote.isPresent()
+                ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
+                : Accelerators.choose(qemu, home, request.accelerator(), events);
         return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings);
+    }
+
+    /** A daemon that does not answer is a missing part of the machine (exit 3), found before anything starts. */
+    private static void requireReachable(LibvirtUri uri) throws EnvironmentException {
+        LibvirtStatus status = LibvirtProbe.probe(uri);
+        if (!status.reachable()) {
+            throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + status.problem().orElseThrow()
+                    + status.hint().map(h -> "; " + h).orElse(""));
+        }
     }
 
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
     VmSpec materialize(Path dir) throws JcapException {
         Path overlay = dir.resolve(OVERLAY);
         new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+        return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
+    }
+
+    /**
+     * The machine with the stored image itself as a snapshot drive, and {@code settings} in
+     * {@code dir}: for the libvirt driver, which copies the disk for QEMU's user and cannot take an
+     * overlay whose backing file would stay behind. The copy is dropped after the run, the stored
+     * image is only read.
+     */
+    VmSpec materializeSnapshot(Path dir) throws JcapException {
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
+    }
+
+    private VmSpec spec(Drive root, Path dir) throws JcapException {
         VmSpec.Builder spec = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)
-                .drive(Drive.virtio(overlay, DiskFormat.QCOW2).withBootIndex(0))
+                .drive(root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
                 .rng(true)
                 .noReboot(true);

@@ -1,6 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.model.PortMapping;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  *         .withPorts(List.of(PortMapping.parse("18080:8080")))
  *         .withEnv(Map.of("GREETING", "hi"))
  *         .withName("web");
+ * RunRequest viaLibvirt = RunRequest.of("hello").withLibvirt(Optional.of(LibvirtUri.SYSTEM));
  * }</pre>
  *
  * @param image the image name
@@ -35,10 +37,12 @@ import java.util.regex.Pattern;
  * @param cmd a command line replacing the image's, split into words as the Capstanfile's
  *     {@code cmdline} is
  * @param name the name of a detached instance; empty to derive one from the image name
+ * @param libvirt run the guest through the libvirt daemon at this URI instead of starting QEMU
+ *     directly; empty for QEMU
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
-        Optional<String> cmd, Optional<String> name) {
+        Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = 32;
     public static final int MAX_CPUS = 64;
@@ -68,49 +72,61 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         cmd.ifPresent(RunSettings::argv);
         Objects.requireNonNull(name, "name");
         name.ifPresent(InstanceName::check);
+        Objects.requireNonNull(libvirt, "libvirt");
     }
 
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
-                PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty());
+                PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
-        return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name);
+        return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt);
     }
 
     public RunRequest withShowBoot(boolean value) {
-        return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name);
+        return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
-        return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name);
+        return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
+                libvirt);
     }
 
     public RunRequest withCpus(OptionalInt value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
+                libvirt);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
+                libvirt);
     }
 
     public RunRequest withPublishAddress(String value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, new TreeMap<>(value),
-                cmd, name);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
+                new TreeMap<>(value), cmd, name, libvirt);
     }
 
     public RunRequest withCmd(Optional<String> value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
+                libvirt);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value));
+                Optional.of(value), libvirt);
+    }
+
+    /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
+    public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                uri);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

@@ -2,8 +2,12 @@ package io.jcap.builder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
+import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.nio.file.Files;
@@ -44,5 +48,18 @@ class RunPlanTest {
                 + " (-e, --cmd): build it again with jcap build";
         assertEquals(expected, env.getMessage());
         assertEquals(expected, cmd.getMessage());
+    }
+
+    @Test
+    void prepare_libvirtDaemonThatDoesNotAnswer_isAnEnvironmentProblem() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL);
+        LibvirtUri nobody = LibvirtUri.parse("qemu+tcp://127.0.0.1:1/system");
+
+        JcapException e = assertThrows(JcapException.class, () -> RunPlan.prepare(home,
+                RunRequest.of("old").withLibvirt(Optional.of(nobody)), EventSink.NONE));
+
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertTrue(e.getMessage().startsWith("cannot connect to libvirt at qemu+tcp://127.0.0.1:1/system: "),
+                e.getMessage());
     }
 }

@@ -1,6 +1,9 @@
 package io.jcap.cli;
 
 import io.jcap.builder.JcapHome;
+import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtStatus;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
 import io.jcap.hypervisor.qemu.AcceleratorVerdict;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "doctor", description = {"Check what jcap needs on this machine and say how to fix what is missing.",
-        "Exits with 3 when something the default build and run path needs is missing."})
+        "Exits with 3 when something the default build and run path needs is missing;",
+        "what only --driver libvirt needs is a note."})
 final class DoctorCommand implements Callable<Integer> {
     private static final long LOW_DISK = 1L << 30;
 
@@ -56,6 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkKernels(home);
         checkBuilderTools();
         checkDisk(home);
+        checkLibvirt();
         return missing ? ExitCode.ENVIRONMENT.code() : 0;
     }
 
@@ -115,6 +120,20 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IOException | NullPointerException e) {
             fail("cannot tell the free space for " + home.root() + ": " + e.getMessage());
         }
+    }
+
+    /** Only --driver libvirt needs the daemon, so a missing one is a note, never a failure. */
+    private void checkLibvirt() {
+        out.println(libvirtLine(LibvirtProbe.probe(LibvirtUri.SYSTEM)));
+        out.flush();
+    }
+
+    static String libvirtLine(LibvirtStatus status) {
+        if (status.reachable()) {
+            return "[ok  ] libvirt " + status.libvirtVersion().orElseThrow() + " at " + status.uri();
+        }
+        return "[note] libvirt not reachable at " + status.uri() + ": " + status.problem().orElseThrow()
+                + status.hint().map(h -> " (" + h + ")").orElse("");
     }
 
     private void ok(String text) {

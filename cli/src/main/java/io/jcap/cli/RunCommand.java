@@ -6,10 +6,12 @@ import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
 import io.jcap.builder.RunRequest;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,10 +64,13 @@ final class RunCommand implements Callable<Integer> {
     String accel;
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
-            description = "Hypervisor driver: qemu or libvirt. Default: ${DEFAULT-VALUE}.")
+            description = {"Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain; foreground runs",
+                    "of Linux images). Default: ${DEFAULT-VALUE}."})
     String driver;
 
-    @Option(names = "--connect", paramLabel = "URI", description = "libvirt connection URI (qemu:///system).")
+    @Option(names = "--connect", paramLabel = "URI",
+            description = {"libvirt connection URI for --driver libvirt: qemu:///system (the default) or",
+                    "qemu+ssh://user@host/system?keyfile=... for a KVM host reached over SSH."})
     String connect;
 
     @Option(names = {"-v", "--verbose"}, description = "Show the whole console, boot messages included.")
@@ -79,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }
-            checkDriver();
+            request = request.withLibvirt(libvirt());
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -98,14 +103,18 @@ final class RunCommand implements Callable<Integer> {
         });
     }
 
-    private void checkDriver() throws JcapException {
+    /** The libvirt URI to run through, or empty for the qemu driver. */
+    private Optional<LibvirtUri> libvirt() {
         switch (driver) {
             case "qemu" -> {
                 if (connect != null) {
                     throw RunOptions.usage("--connect applies to --driver libvirt");
                 }
+                return Optional.empty();
             }
-            case "libvirt" -> throw NotBuiltYet.capability("the libvirt driver (--driver libvirt)");
+            case "libvirt" -> {
+                return Optional.of(connect == null ? LibvirtUri.SYSTEM : RunOptions.libvirtUri(connect));
+            }
             default -> throw RunOptions.usage("--driver: '" + driver + "' is not a driver: use qemu or libvirt");
         }
     }

@@ -3,6 +3,7 @@ package io.jcap.cli;
 import io.jcap.builder.InstanceName;
 import io.jcap.builder.RunRequest;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
 import java.time.Duration;
@@ -87,6 +88,15 @@ final class RunOptions {
             return InstanceName.check(name);
         } catch (IllegalArgumentException e) {
             throw usage("--name: " + e.getMessage());
+        }
+    }
+
+    /** {@code --connect qemu:///system} or {@code qemu+ssh://user@host/system?...}. */
+    static LibvirtUri libvirtUri(String text) {
+        try {
+            return LibvirtUri.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw usage("--connect: " + e.getMessage());
         }
     }
 

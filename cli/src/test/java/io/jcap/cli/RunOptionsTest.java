@@ -155,11 +155,20 @@ class RunOptionsTest {
     }
 
     @Test
-    void run_libvirtDriver_isNotBuiltYet() {
-        Outcome run = jcap("run", "--driver", "libvirt", "--connect", "qemu:///system", "hello");
+    void run_libvirtDriverDetached_isRefusedAsNotBuiltYet() {
+        Outcome run = jcap("run", "-d", "--driver", "libvirt", "--connect", "qemu:///system", "hello");
 
         assertEquals(3, run.exitCode());
-        assertEquals("jcap: the libvirt driver (--driver libvirt) is not built yet in this version of jcap\n", run.err());
+        assertEquals("jcap: detached instances run with the qemu driver only for now: run in the foreground (no -d)"
+                + " with --driver libvirt, or detached without it\n", run.err());
+    }
+
+    @Test
+    void libvirtUri_withPassword_isAUsageErrorNamingTheOption() {
+        assertEquals("--connect: a libvirt URI must not carry a password: use an SSH key (keyfile=...)",
+                usageMessage(() -> RunOptions.libvirtUri("qemu+ssh://jcap:secret@kvm1/system")));
+        assertEquals("--connect: a libvirt URI looks like qemu:///system or qemu+ssh://user@host/system, got kvm1",
+                usageMessage(() -> RunOptions.libvirtUri("kvm1")));
     }
 
     @Test

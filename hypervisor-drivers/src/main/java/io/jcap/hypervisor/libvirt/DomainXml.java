@@ -2,6 +2,7 @@ package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.FirmwareFile;
 import io.jcap.hypervisor.qemu.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,14 @@ final class DomainXml {
         line(xml, 1, "<name>" + escape(name) + "</name>");
         line(xml, 1, "<memory unit='MiB'>" + spec.memoryMiB() + "</memory>");
         line(xml, 1, "<vcpu>" + spec.cpus() + "</vcpu>");
+        if (!spec.firmwareFiles().isEmpty()) {
+            // libvirt passes these to QEMU as -fw_cfg name=...,file=... and labels the files for QEMU's user.
+            line(xml, 1, "<sysinfo type='fwcfg'>");
+            for (FirmwareFile f : spec.firmwareFiles()) {
+                line(xml, 2, "<entry name='" + escape(f.name()) + "' file='" + escape(f.file().toString()) + "'/>");
+            }
+            line(xml, 1, "</sysinfo>");
+        }
         line(xml, 1, "<os>");
         line(xml, 2, "<type arch='x86_64' machine='" + escape(spec.machine()) + "'>hvm</type>");
         spec.kernel().ifPresent(k -> line(xml, 2, "<kernel>" + escape(k.toString()) + "</kernel>"));

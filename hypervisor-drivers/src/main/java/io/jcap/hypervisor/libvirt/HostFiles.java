@@ -16,12 +16,23 @@ interface HostFiles extends AutoCloseable {
     int FOLDER_MODE = 0755;
     /** File permissions: QEMU's user reads the disk, the kernel and jcap reads the console log. */
     int FILE_MODE = 0644;
+    /**
+     * Permissions of a file that may hold secrets (run-time settings): only its owner reads it.
+     * libvirt's DAC security driver hands such a file to QEMU's user for the run and gives it back
+     * afterwards, as it does with disks.
+     */
+    int PRIVATE_FILE_MODE = 0600;
 
     /** Creates the domain's folder {@code name} (it must not exist yet) and returns its path on the host. */
     String createFolder(String name) throws JcapException;
 
-    /** Copies {@code local} into {@code folder} as {@code name}; returns its path on the host. */
-    String put(Path local, String folder, String name, EventSink events) throws JcapException;
+    /** Copies {@code local} into {@code folder} as {@code name}, mode {@link #FILE_MODE}; returns its host path. */
+    default String put(Path local, String folder, String name, EventSink events) throws JcapException {
+        return put(local, folder, name, FILE_MODE, events);
+    }
+
+    /** Copies {@code local} into {@code folder} as {@code name} with permissions {@code mode}; returns its host path. */
+    String put(Path local, String folder, String name, int mode, EventSink events) throws JcapException;
 
     /** Creates the empty file {@code name} in {@code folder}; returns its path on the host. */
     String createEmpty(String folder, String name) throws JcapException;
@@ -34,9 +45,10 @@ interface HostFiles extends AutoCloseable {
 
     /**
      * The port on this machine that reaches TCP {@code hostPort} on the libvirt host's loopback:
-     * the port itself for a local daemon, a tunnel for a remote one.
+     * the port itself for a local daemon; for a remote one, a tunnel listening on
+     * {@code localAddress:localPort} here (port 0: any free port).
      */
-    int reach(int hostPort) throws JcapException;
+    int reach(String localAddress, int localPort, int hostPort) throws JcapException;
 
     /** How often the console file is polled: a local read is cheap, a remote one is an SFTP round trip. */
     Duration pollInterval();

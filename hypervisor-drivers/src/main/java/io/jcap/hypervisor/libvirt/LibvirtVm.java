@@ -173,7 +173,7 @@ public final class LibvirtVm implements VirtualMachine {
             listener = watch::onLifecycle;
             connect.addLifecycleListener(listener);
             List<PortForward> chosen = createDomain(placed, consoleFile);
-            forwards = Forwarding.reach(chosen, files, uri.isLocal());
+            forwards = Forwarding.reach(spec.portForwards(), chosen, files, uri.isLocal());
         } catch (JcapException e) {
             close();
             throw e instanceof VmException v ? v
@@ -320,9 +320,10 @@ public final class LibvirtVm implements VirtualMachine {
 
     /** Creates the domain, with new host ports while a picked one turns out to be taken. */
     private List<PortForward> createDomain(VmSpec placed, String consoleFile) throws JcapException {
-        boolean picksPorts = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
+        List<PortForward> onHost = Forwarding.onHost(spec.portForwards(), uri.isLocal());
+        boolean picksPorts = onHost.stream().anyMatch(PortForward::picksHostPort);
         for (int attempt = 1; ; attempt++) {
-            List<PortForward> chosen = Forwarding.choose(spec.portForwards(),
+            List<PortForward> chosen = Forwarding.choose(onHost,
                     portSupplier != null ? portSupplier : Forwarding.defaultSupplier(uri.isLocal()));
             String xml = DomainXml.of(name, placed, consoleFile, chosen);
             try {

@@ -4,12 +4,16 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /** {@link HostFiles} for a daemon on this machine: plain file copies under a root folder. */
@@ -43,11 +47,19 @@ final class LocalHostFiles implements HostFiles {
     }
 
     @Override
-    public String put(Path local, String folder, String name, EventSink events) throws JcapException {
+    public String put(Path local, String folder, String name, int mode, EventSink events) throws JcapException {
         Path target = Path.of(folder, name);
-        try {
-            Files.copy(local, target);
-            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        Set<PosixFilePermission> permissions = permissions(mode);
+        // Created with its final permissions before any byte arrives: a private file is never readable by others.
+        try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                     PosixFilePermissions.asFileAttribute(permissions))) {
+            long size = in.size();
+            for (long done = 0; done < size; ) {
+                done += in.transferTo(done, size - done, out);
+            }
+            // The umask may have taken bits away at creation.
+            Files.setPosixFilePermissions(target, permissions);
             return target.toString();
         } catch (IOException e) {
             throw new JcapException("cannot copy " + local + " to " + target + ": " + e.getMessage(), e);
@@ -90,8 +102,18 @@ final class LocalHostFiles implements HostFiles {
         }
     }
 
+    static Set<PosixFilePermission> permissions(int mode) {
+        StringBuilder text = new StringBuilder();
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int bits = mode >> shift & 7;
+            text.append((bits & 4) != 0 ? 'r' : '-').append((bits & 2) != 0 ? 'w' : '-')
+                    .append((bits & 1) != 0 ? 'x' : '-');
+        }
+        return PosixFilePermissions.fromString(text.toString());
+    }
+
     @Override
-    public int reach(int hostPort) {
+    public int reach(String localAddress, int localPort, int hostPort) {
         return hostPort;
     }
 

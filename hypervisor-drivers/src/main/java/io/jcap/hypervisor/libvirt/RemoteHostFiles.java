@@ -28,9 +28,9 @@ final class RemoteHostFiles implements HostFiles {
     }
 
     @Override
-    public String put(Path local, String folder, String name, EventSink events) throws JcapException {
+    public String put(Path local, String folder, String name, int mode, EventSink events) throws JcapException {
         String target = folder + "/" + name;
-        ssh.upload(local, target, FILE_MODE, events);
+        ssh.upload(local, target, mode, events);
         return target;
     }
 
@@ -52,8 +52,8 @@ final class RemoteHostFiles implements HostFiles {
     }
 
     @Override
-    public int reach(int hostPort) throws JcapException {
-        return ssh.forwardLocal(hostPort);
+    public int reach(String localAddress, int localPort, int hostPort) throws JcapException {
+        return ssh.forwardLocal(localAddress, localPort, hostPort);
     }
 
     @Override

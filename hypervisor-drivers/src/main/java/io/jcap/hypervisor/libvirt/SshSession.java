@@ -151,8 +151,10 @@ final class SshSession implements AutoCloseable {
         }
         String task = "Uploading " + local.getFileName() + " to " + target.host();
         try {
-            sftp().put(local.toString(), remote, new Progress(events, task, size), ChannelSftp.OVERWRITE);
+            // The file gets its permissions while still empty: a private file is never readable by others.
+            sftp().put(InputStream.nullInputStream(), remote, ChannelSftp.OVERWRITE);
             sftp().chmod(mode, remote);
+            sftp().put(local.toString(), remote, new Progress(events, task, size), ChannelSftp.OVERWRITE);
             long arrived = sftp().stat(remote).getSize();
             if (arrived != size) {
                 throw new JcapException("upload of " + local + " to " + target.host() + ":" + remote + " is incomplete: "
@@ -214,13 +216,17 @@ final class SshSession implements AutoCloseable {
         }
     }
 
-    /** Forwards a free loopback port here to {@code remotePort} on the host's loopback; returns the local port. */
-    synchronized int forwardLocal(int remotePort) throws JcapException {
+    /**
+     * Forwards {@code localAddress:localPort} here (port 0: a free one) to {@code remotePort} on the
+     * host's loopback; returns the local port.
+     */
+    synchronized int forwardLocal(String localAddress, int localPort, int remotePort) throws JcapException {
         try {
-            return session.setPortForwardingL("127.0.0.1", 0, "127.0.0.1", remotePort);
+            return session.setPortForwardingL(localAddress, localPort, "127.0.0.1", remotePort);
         } catch (JSchException e) {
-            throw new JcapException("cannot tunnel a local port to port " + remotePort + " on " + target.host() + ": "
-                    + e.getMessage(), e);
+            String here = localPort == 0 ? "a local port" : localAddress + ":" + localPort;
+            throw new JcapException("cannot tunnel " + here + " to port " + remotePort + " on " + target.host() + ": "
+                    + e.getMessage() + " (is that port in use on this machine?)", e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jcap.hypervisor.libvirt;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.FirmwareFile;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 
 /**
  * Puts a spec's files where QEMU on the libvirt host can read them: a private copy of the
- * kernel, the initrd and every snapshot or read-only disk in the domain's folder. A snapshot disk
+ * kernel, the initrd, every snapshot or read-only disk and every fw_cfg file in the domain's
+ * folder. fw_cfg files (run-time settings, which may hold secrets) are readable by their owner
+ * only; libvirt gives them to QEMU's user for the run. A snapshot disk
  * needs no overlay: its copy is private and deleted with the folder, so the guest's writes are
  * dropped just as QEMU's {@code snapshot=on} drops them. A writable disk stays where it is,
  * which only a local daemon can reach.
@@ -43,6 +46,11 @@ final class Staging {
         spec.append().ifPresent(placed::append);
         for (int i = 0; i < spec.drives().size(); i++) {
             placed.drive(stageDrive(spec.drives().get(i), i, files, folder, remote, events));
+        }
+        for (int i = 0; i < spec.firmwareFiles().size(); i++) {
+            FirmwareFile f = spec.firmwareFiles().get(i);
+            String staged = files.put(f.file(), folder, "fw_cfg" + i, HostFiles.PRIVATE_FILE_MODE, events);
+            placed.firmwareFile(new FirmwareFile(f.name(), Path.of(staged)));
         }
         return placed.build();
     }

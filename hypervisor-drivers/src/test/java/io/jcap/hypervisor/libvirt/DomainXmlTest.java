@@ -8,6 +8,7 @@ import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.FirmwareFile;
 import io.jcap.hypervisor.qemu.VmSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -120,6 +121,52 @@ class DomainXmlTest {
                     <qemu:arg value='-device'/>
                     <qemu:arg value='isa-debug-exit,iobase=0xf4,iosize=0x04'/>
                   </qemu:commandline>
+                </domain>
+                """, xml);
+    }
+
+    @Test
+    void of_firmwareFiles_becomeFwcfgSysinfoEntries() {
+        VmSpec spec = VmSpec.builder().memoryMiB(128)
+                .drive(Drive.virtio(DIR.resolve("disk0.qcow2"), DiskFormat.QCOW2).withBootIndex(0))
+                .firmwareFile(new FirmwareFile("opt/io.jcap/config", DIR.resolve("fw_cfg0")))
+                .firmwareFile(new FirmwareFile("opt/io.jcap/other", DIR.resolve("fw_cfg1"))).build();
+
+        String xml = DomainXml.of("jcap-0011aabb", spec, CONSOLE, List.of());
+
+        assertEquals("""
+                <domain type='qemu'>
+                  <name>jcap-0011aabb</name>
+                  <memory unit='MiB'>128</memory>
+                  <vcpu>1</vcpu>
+                  <sysinfo type='fwcfg'>
+                    <entry name='opt/io.jcap/config' file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/fw_cfg0'/>
+                    <entry name='opt/io.jcap/other' file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/fw_cfg1'/>
+                  </sysinfo>
+                  <os>
+                    <type arch='x86_64' machine='pc'>hvm</type>
+                  </os>
+                  <features>
+                    <acpi/>
+                  </features>
+                  <on_poweroff>destroy</on_poweroff>
+                  <on_reboot>destroy</on_reboot>
+                  <on_crash>destroy</on_crash>
+                  <devices>
+                    <controller type='usb' model='none'/>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk0.qcow2'/>
+                      <target dev='vda' bus='virtio'/>
+                      <boot order='1'/>
+                      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
+                    </disk>
+                    <serial type='file'>
+                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
+                      <target port='0'/>
+                    </serial>
+                    <memballoon model='none'/>
+                  </devices>
                 </domain>
                 """, xml);
     }

@@ -17,6 +17,7 @@ import io.jcap.hypervisor.qemu.Drive;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.Sha256;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,27 @@ class LibvirtRemoteIT {
                 assertTrue(socket.isConnected());
             }
             assertEquals(List.of(PortForward.tcp(local, 10000)), vm.forwards());
+        }
+    }
+
+    @Test
+    void start_remoteForwardWithFixedPort_listensOnThatPortHere() throws Exception {
+        int wanted;
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0));
+            wanted = probe.getLocalPort();
+        }
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE))
+                .userNetwork(PortForward.tcp(wanted, 10000)).build();
+        try (LibvirtVm vm = new LibvirtVm(libsshUri(), spec).withHostFolder(remoteRoot.toString())
+                .withStopTimeout(Duration.ZERO)) {
+            vm.start();
+
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", wanted), 5000);
+                assertTrue(socket.isConnected());
+            }
+            assertEquals(List.of(PortForward.tcp(wanted, 10000)), vm.forwards());
         }
     }
 

@@ -120,7 +120,7 @@ class SshSessionIT {
             service.bind(new InetSocketAddress("127.0.0.1", 0));
             RemoteHostFiles files = new RemoteHostFiles(ssh, dir.toString());
 
-            int local = files.reach(service.getLocalPort());
+            int local = files.reach("127.0.0.1", 0, service.getLocalPort());
 
             try (Socket client = new Socket("127.0.0.1", local); Socket accepted = service.accept()) {
                 OutputStream out = client.getOutputStream();

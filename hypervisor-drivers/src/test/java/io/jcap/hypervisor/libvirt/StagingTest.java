@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.qemu.FirmwareFile;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,35 @@ class StagingTest {
         assertEquals("image", Files.readString(staged.resolve("disk0.raw")));
         assertEquals(spec.portForwards(), placed.portForwards());
         assertTrue(placed.rng());
+    }
+
+    @Test
+    void stage_firmwareFile_isCopiedReadableByItsOwnerOnly() throws Exception {
+        Path settings = Files.writeString(dir.resolve("settings"), "env SECRET=1\n");
+        VmSpec spec = VmSpec.builder().firmwareFile(new FirmwareFile("opt/io.jcap/config", settings)).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        String folder = files.createFolder("jcap-0011aabb");
+
+        VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
+
+        Path staged = Path.of(folder, "fw_cfg0");
+        assertEquals(List.of(new FirmwareFile("opt/io.jcap/config", staged)), placed.firmwareFiles());
+        assertEquals("env SECRET=1\n", Files.readString(staged));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)));
+    }
+
+    @Test
+    void stage_disk_isCopiedReadableByQemusUser() throws Exception {
+        Path image = Files.write(dir.resolve("image.qcow2"), qcow2Header(0));
+        VmSpec spec = VmSpec.builder().drive(Drive.virtio(image, DiskFormat.QCOW2).asSnapshot()).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        String folder = files.createFolder("jcap-0011aabb");
+
+        Staging.stage(spec, files, folder, false, EventSink.NONE);
+
+        Path staged = Path.of(folder, "disk0.qcow2");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)));
+        assertEquals(-1, Files.mismatch(image, staged));
     }
 
     @Test

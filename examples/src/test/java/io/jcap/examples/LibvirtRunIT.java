@@ -1,0 +1,131 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jcap.hypervisor.libvirt.LibvirtProbe;
+import io.jcap.hypervisor.libvirt.LibvirtStatus;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jcap run --driver libvirt} end to end: the real bin/jcap, the system libvirtd, the
+ * http-server example answering a real HTTP client through the forwarded port.
+ */
+class LibvirtRunIT {
+    private static final String GREETING = "Hello from jcap's http-server!\n";
+    private static final Duration END = Duration.ofSeconds(60);
+    /** Where LibvirtVm stages the files of root's domains. */
+    private static final Path DOMAIN_FOLDERS = Path.of("/var/tmp/jcap-libvirt-" + System.getProperty("user.name"));
+
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+
+    @BeforeAll
+    static void buildServer() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        LibvirtStatus status = LibvirtProbe.probe(LibvirtUri.SYSTEM);
+        if (!status.reachable()) {
+            String why = "libvirt is not usable here: " + status.problem().orElseThrow();
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why);
+            }
+            Assumptions.abort(why);
+        }
+        JcapProcess.Result build = jcap.run("build", "examples/http-server");
+        assertEquals(0, build.exitCode(), build.toString());
+    }
+
+    @Test
+    void foreground_libvirtDriver_servesHttpWithTheRunsEnv_andQuitEndsItWithExit0LeavingNothing() throws Exception {
+        int port = InstancesIT.freePort();
+        JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080",
+                "-e", "GREETING=from libvirt", "http-server");
+
+        assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+        String domain = domainForwarding(port);
+        assertTrue(Files.isDirectory(DOMAIN_FOLDERS.resolve(domain)), domain);
+        assertEquals(new Http.Answer(200, "from libvirt\n"), Http.get("127.0.0.1", port, "/env/GREETING"));
+        assertEquals(new Http.Answer(200, "bye\n"), Http.get("127.0.0.1", port, "/quit"));
+        JcapProcess.Result result = run.await(END);
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertEquals("http-server: listening on port 8080\nhttp-server: GET /env/GREETING\nhttp-server: GET /quit\n",
+                withoutPolls(result.out()), result.toString());
+        assertTrue(result.err().contains("Booting http-server (tcg, libvirt at qemu:///system)\n")
+                || result.err().contains("Booting http-server (kvm, libvirt at qemu:///system)\n"), result.toString());
+        assertFalse(virsh("list", "--all", "--name").contains(domain));
+        assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    @Test
+    void foreground_libvirtDriver_ctrlC_destroysTheDomainAndLeavesNoFile() throws Exception {
+        int port = InstancesIT.freePort();
+        JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080", "http-server");
+        Http.awaitAnswer(port, "/");
+        String domain = domainForwarding(port);
+
+        new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor();
+        JcapProcess.Result result = run.await(END);
+
+        assertEquals(130, result.exitCode(), result.toString());
+        assertTrue(Http.within(END, () -> !virsh("list", "--all", "--name").contains(domain)), domain);
+        assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    /**
+     * The running jcap domain whose QEMU forwards {@code port}: other tests on this machine may run
+     * domains of their own at the same time.
+     */
+    private static String domainForwarding(int port) {
+        String forward = "hostfwd=tcp:127.0.0.1:" + port + "-:8080";
+        List<String> found = virsh("list", "--name").lines().filter(n -> n.startsWith("jcap-"))
+                .filter(n -> virsh("dumpxml", n).contains(forward)).toList();
+        assertEquals(1, found.size(), "domains forwarding " + port + ": " + found);
+        return found.get(0);
+    }
+
+    private static String virsh(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("virsh " + String.join(" ", args) + " did not end within 30 s");
+            }
+            // A domain that ended between list and dumpxml is simply not ours any more.
+            return process.exitValue() == 0 || args[0].equals("dumpxml") ? out : fail("virsh failed: " + out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The console without the lines of the polls for "/", whose number varies. */
+    private static String withoutPolls(String console) {
+        return console.lines().filter(l -> !l.equals("http-server: GET /")).map(l -> l + "\n")
+                .collect(Collectors.joining());
+    }
+}
