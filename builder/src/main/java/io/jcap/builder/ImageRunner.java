@@ -56,6 +56,10 @@ public final class ImageRunner {
                 if (status.isPresent()) {
                     return status.getAsInt();
                 }
+                if (TempFiles.shuttingDown()) {
+                    // Ctrl-C: the shutdown hooks stopped the VM; nothing went wrong with the image.
+                    throw new JcapException("stopped: jcap was interrupted");
+                }
                 String why = console.error() != null ? "the guest failed: " + console.error()
                         : console.started() ? "the image powered off without reporting the application's exit status"
                         : "the image stopped before its application started";

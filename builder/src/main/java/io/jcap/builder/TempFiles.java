@@ -15,6 +15,21 @@ final class TempFiles {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(FileTrees::deleteTree), "jcap-temp-cleanup"));
     }
 
+    /**
+     * True once the JVM is stopping (Ctrl-C, a signal): work that ends now was stopped, not failed.
+     * Asked of the JVM itself, since the hook that stopped a VM may run before any hook of ours.
+     */
+    static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
     private TempFiles() {
     }
 

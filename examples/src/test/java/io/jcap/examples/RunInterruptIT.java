@@ -48,6 +48,8 @@ class RunInterruptIT {
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap run ends after Ctrl-C");
         assertEquals(130, run.exitValue());
+        String rest = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(!rest.contains("without reporting"), "a stopped run is not reported as a broken image: " + rest);
         assertEquals(List.of(), qemuProcessesOf(jcap.home));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
         JcapProcess.Result images = jcap.run("images");
