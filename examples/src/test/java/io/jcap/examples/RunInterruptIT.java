@@ -48,7 +48,7 @@ class RunInterruptIT {
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap run ends after Ctrl-C");
         assertEquals(130, run.exitValue());
-        String rest = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"));
         assertTrue(!rest.contains("without reporting"), "a stopped run is not reported as a broken image: " + rest);
         assertEquals(List.of(), qemuProcessesOf(jcap.home));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
