@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -102,8 +103,13 @@ final class KernelsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             if (!force && store.contains(flavour.storeName())) {
                 Kernel kernel = store.get(flavour.storeName());
-                out.println("kernel " + kernel.name() + " " + kernel.version() + " is present and verified");
-                return 0;
+                List<String> missing = flavour.missingFrom(kernel);
+                if (missing.isEmpty()) {
+                    out.println("kernel " + kernel.name() + " " + kernel.version() + " is present and verified");
+                    return 0;
+                }
+                spec.commandLine().getErr().println("kernel " + kernel.name() + " lacks modules this version of jcap"
+                        + " puts in images (" + String.join(", ", missing) + "): pulling it again");
             }
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
             Kernel kernel = new LinuxKernels(new AptClient()).pull(flavour, store, events);

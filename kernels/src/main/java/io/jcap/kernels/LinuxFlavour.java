@@ -44,6 +44,19 @@ public enum LinuxFlavour {
         return modules;
     }
 
+    /**
+     * The modules of this flavour that a stored kernel lacks: it was pulled by an older jcap that
+     * wanted fewer (module names match with '-' and '_' alike, as the kernel matches them). A
+     * module built into the kernel is never stored, so this flavour's list names loadable ones only.
+     */
+    public List<String> missingFrom(Kernel kernel) {
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        for (String file : kernel.loadOrder()) {
+            stored.add(file.replaceFirst("\\.ko$", "").replace('-', '_'));
+        }
+        return modules.stream().filter(m -> !stored.contains(m.replace('-', '_'))).toList();
+    }
+
     /** {@code cloud} or {@code generic}, as users write it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

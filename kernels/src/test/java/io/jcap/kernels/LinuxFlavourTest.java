@@ -1,0 +1,32 @@
+package io.jcap.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jcap.model.Sha256;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LinuxFlavourTest {
+    private static Kernel withModules(String... files) {
+        Path folder = Path.of("/k");
+        return new Kernel("linux", Kernel.LINUX, KernelKind.BZIMAGE, "6.1", "cloud", "test", folder,
+                folder.resolve("vmlinuz"), Sha256.of(new byte[0]),
+                java.util.Arrays.stream(files).map(f -> folder.resolve("modules").resolve(f)).toList());
+    }
+
+    @Test
+    void missingFrom_kernelWithEveryModule_isEmpty_dashOrUnderscoreAlike() {
+        Kernel k = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
+                "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko",
+                "button.ko", "evdev.ko");
+        assertEquals(List.of(), LinuxFlavour.CLOUD.missingFrom(k));
+    }
+
+    @Test
+    void missingFrom_kernelPulledByAnOlderVersion_namesWhatItLacks() {
+        Kernel k = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
+                "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko");
+        assertEquals(List.of("virtio_rng", "button", "evdev"), LinuxFlavour.CLOUD.missingFrom(k));
+    }
+}
