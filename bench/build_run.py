@@ -48,7 +48,8 @@ def first_line_time(cmd, needle, env=None, timeout=120):
 
 
 def floor_boot(home, work):
-    """The same kernel booted directly (-kernel, an initramfs whose /init is a static hello) to first output."""
+    """The same kernel on the same machine type as jcap run (q35), booted directly (-kernel, an initramfs whose
+    /init is a static hello), to first output."""
     kernel = json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
     vmlinuz = home / "kernels" / "linux" / "vmlinuz"
     if not vmlinuz.exists():
@@ -63,7 +64,7 @@ def floor_boot(home, work):
     with open(cpio, "wb") as out:
         subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n", stdout=out,
                        cwd=init.parent, check=True)
-    cmd = ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
+    cmd = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
            "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
     return [first_line_time(cmd, "FLOOR-HELLO") for _ in range(RUNS)], kernel.get("version", "?")

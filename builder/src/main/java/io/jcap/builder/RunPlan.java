@@ -36,6 +36,9 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         forwards = List.copyOf(forwards);
     }
 
+    /** The machine type images run on. */
+    static final String RUN_MACHINE = "q35";
+
     static RunPlan prepare(JcapHome home, RunRequest request, io.jcap.model.EventSink events) throws JcapException {
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
         ImageMetadata m = image.metadata();
@@ -84,7 +87,11 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
     }
 
     private VmSpec spec(Drive root, Path dir) throws JcapException {
+        // q35 rather than pc: its PCI Express devices take MSI-X interrupts, so the guest skips
+        // pc's ACPI interrupt-link routing (~90 ms per virtio device under emulation); the init's
+        // module loading drops from ~0.43 s to ~0.16 s (docs/benchmarks.md).
         VmSpec.Builder spec = VmSpec.builder()
+                .machine(RUN_MACHINE)
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)

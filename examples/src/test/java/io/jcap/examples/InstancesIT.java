@@ -218,6 +218,7 @@ class InstancesIT {
 
         assertTrue(qemu.contains("hostfwd=tcp:127.0.0.1:" + port + "-:8080"), qemu);
         assertTrue(qemu.contains(" -m 192 -smp 2 "), qemu);
+        assertTrue(qemu.contains(" -M q35 "), qemu);
         assertEquals(192, lo.get("memoryMiB").asInt());
         Optional<InetAddress> outside = nonLoopbackAddress();
         if (outside.isPresent()) {
