@@ -102,6 +102,32 @@ final class JcapProcess {
     }
 
     Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Started started = start(env, args);
+        Result result = started.await(java.time.Duration.ofMinutes(10));
+        Files.delete(started.out());
+        Files.delete(started.err());
+        return result;
+    }
+
+    /** A jcap started in the background: its process, where its output goes, and its command line. */
+    record Started(Process process, Path out, Path err, String command) {
+        /** Waits (bounded) for it to end and returns its result. */
+        Result await(java.time.Duration bound) throws IOException, InterruptedException {
+            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                fail(command + " did not end within " + bound.toSeconds() + " s");
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Starts jcap without waiting for it (a foreground run, logs -f). */
+    Started start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    private Started start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(List.of(args));
@@ -112,43 +138,7 @@ final class JcapProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("JCAP_HOME", home.toString());
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("jcap " + String.join(" ", args) + " did not end within 10 minutes");
-        }
-        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
-    }
-
-    /** A jcap started in the background: its process and where its output goes. */
-    record Started(Process process, Path out, Path err) {
-        /** Waits (bounded) for it to end and returns its result. */
-        Result await(java.time.Duration bound) throws IOException, InterruptedException {
-            if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                fail("jcap did not end within " + bound);
-            }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        }
-    }
-
-    /** Starts jcap without waiting for it (a foreground run, logs -f). */
-    Started start(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(LAUNCHER.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put("JCAP_HOME", home.toString());
-        return new Started(builder.start(), out, err);
+        return new Started(builder.start(), out, err, "jcap " + String.join(" ", args));
     }
 
     /**
