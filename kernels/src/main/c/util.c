@@ -229,9 +229,11 @@ void load_modules(void)
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             fatal("module %s listed in /lib/modules/load-order: %s", path, strerror(errno));
+        long long started = now_ms();
         if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
             fatal("load module %s: %s", path, strerror(errno));
         close(fd);
+        debug("module %s loaded in %lld ms", s, now_ms() - started);
         count++;
     }
     fclose(f);

@@ -14,12 +14,21 @@ import java.util.function.Function;
 
 /**
  * The last step of every build, whatever the kernel family: compress a filled raw disk into a
- * qcow2 image in a staging folder of the repository and commit it under its metadata, atomically;
- * the staging folder is gone on every path that does not commit.
+ * qcow2 image in a staging folder of the repository (with any {@link Extras} of the family) and
+ * commit it under its metadata, atomically; the staging folder is gone on every path that does not
+ * commit.
  */
 final class DiskCommit {
     /** What the stored image file turned out to be. */
     record Facts(long virtualSize, long diskSize, Sha256 sha256) {
+    }
+
+    /** Writes files that belong with the image into its staging folder, beside the disk. */
+    @FunctionalInterface
+    interface Extras {
+        Extras NONE = staging -> { };
+
+        void write(Path staging) throws IOException;
     }
 
     private DiskCommit() {
@@ -27,6 +36,11 @@ final class DiskCommit {
 
     static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
             EventSink events, Function<Facts, ImageMetadata> metadata) throws JcapException {
+        return commit(repository, qemu, disk, events, Extras.NONE, metadata);
+    }
+
+    static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
+            EventSink events, Extras extras, Function<Facts, ImageMetadata> metadata) throws JcapException {
         Path staging = null;
         try {
             staging = TempFiles.register(repository.newStaging());
@@ -35,6 +49,7 @@ final class DiskCommit {
             QemuImg qemuImg = new QemuImg(qemu.qemuImg());
             qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
             ImageInfo info = qemuImg.info(image);
+            extras.write(staging);
             ImageRepository.StoredImage stored = repository.commit(staging,
                     metadata.apply(new Facts(info.virtualSize(), Files.size(image), Sha256.of(image))));
             TempFiles.forget(staging);

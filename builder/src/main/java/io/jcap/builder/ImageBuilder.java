@@ -57,16 +57,20 @@ public final class ImageBuilder {
         String name = request.name().orElse(ImageName.forFolder(projectDir));
         ImageInputs inputs = ImageInputs.of(capstanfile, home, events);
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
-        Initramfs initramfs = new Initramfs();
+        byte[] initrd = new Initramfs().runInitramfs(kernel);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
-                LinuxBoot.bootFiles(kernel, initramfs, inputs.fs()));
+                LinuxBoot.bootFiles(kernel, initrd, inputs.fs()));
         long diskBytes = inputs.diskBytes(tree.contentBytes());
         Sha256 streamDigest = ImageInputs.streamDigest(tree);
         Sha256 inputsDigest = ImageInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
                 capstanfile.ports());
 
         ImageRepository repository = new ImageRepository(home.images());
+        // An image stored before images kept their direct-boot files is built again to get them.
         Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
+        if (existing.isPresent() && existing.get().directBoot().isEmpty()) {
+            existing = Optional.empty();
+        }
         if (!request.force() && existing.isPresent()) {
             events.info("Image " + name + " is up to date (inputs unchanged)");
             return new BuildResult(existing.get(), true);
@@ -81,7 +85,9 @@ public final class ImageBuilder {
                     .fill(disk, diskBytes, kernel, inputs.fs(), tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
-            ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, facts ->
+            DiskCommit.Extras directBoot = staging ->
+                    DirectBoot.stage(staging, kernel.vmlinuz(), initrd, LinuxBoot.runAppend(inputs.fs()));
+            ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, directBoot, facts ->
                     new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(), kernel.name(),
                             kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), facts.virtualSize(),
                             facts.diskSize(), facts.sha256(), accelerator.qemuName(), inputs.memoryMiB(),

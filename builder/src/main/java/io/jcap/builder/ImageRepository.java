@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The local image repository: one folder per image holding {@code image.qcow2} and
- * {@code image.json}. Writes are atomic: an image is staged beside the others and renamed into
+ * The local image repository: one folder per image holding {@code image.qcow2},
+ * {@code image.json} and, for Linux images, the boot files of {@link DirectBoot}. Writes are atomic: an image is staged beside the others and renamed into
  * place under a lock, so a failed or interrupted build leaves nothing behind and the previous
  * image of that name stays intact until the new one is complete.
  *
@@ -47,6 +47,10 @@ public final class ImageRepository {
 
     /** An image in the repository. */
     public record StoredImage(ImageMetadata metadata, Path file) {
+        /** The kernel, initramfs and command line stored beside a Linux image's disk, if it has them. */
+        public Optional<DirectBoot> directBoot() throws JcapException {
+            return DirectBoot.of(file.getParent());
+        }
     }
 
     /** The repository's folder. */

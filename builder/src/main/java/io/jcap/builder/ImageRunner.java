@@ -49,7 +49,7 @@ public final class ImageRunner {
             ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
             try (VirtualMachine vm = machine(plan, request.libvirt(), work, console)) {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName()
-                        + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
+                        + ", " + plan.bootLabel() + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
                 int vmStatus = vm.awaitExit(FOREVER);
                 OptionalInt status = console.status();

@@ -83,7 +83,7 @@ public final class Instances {
                 store.write(instance);
                 TempFiles.forget(folder);
                 events.info("Started instance " + name + " of " + instance.image() + " (" + plan.accelerator().qemuName()
-                        + ")" + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+                        + ", " + plan.bootLabel() + ")" + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
                 return instance;
             } catch (JcapException | RuntimeException e) {
                 if (process != null) {

@@ -34,12 +34,12 @@ final class LinuxBoot {
                 + " jcap.port=" + BUILDER_PORT;
     }
 
-    static BootFiles bootFiles(Kernel kernel, Initramfs initramfs, String fs) throws JcapException {
+    /** The boot files inside the disk; {@code initrd} is the run initramfs ({@link Initramfs#runInitramfs}). */
+    static BootFiles bootFiles(Kernel kernel, byte[] initrd, String fs) throws JcapException {
         try {
             List<ImageEntry> entries = List.of(
                     new ImageEntry.RegularFile(BOOT.resolve("vmlinuz"), 0644, FileContent.of(kernel.vmlinuz())),
-                    new ImageEntry.RegularFile(BOOT.resolve("initrd.img"), 0644,
-                            FileContent.of(initramfs.runInitramfs(kernel))),
+                    new ImageEntry.RegularFile(BOOT.resolve("initrd.img"), 0644, FileContent.of(initrd)),
                     new ImageEntry.RegularFile(BOOT.resolve("extlinux/extlinux.conf"), 0644, FileContent.of(
                             BootLoader.extlinuxConfig(runAppend(fs)).getBytes(StandardCharsets.UTF_8))));
             return new BootFiles(entries, List.of(BOOT));

@@ -26,9 +26,11 @@ import java.util.Optional;
  * {@link #materializeSnapshot} does the same without the overlay, for the libvirt driver.
  *
  * @param settings the run-time settings file's bytes, when the request has any
+ * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
+ *     ({@link BootMode#DIRECT}); empty when the disk boots through the BIOS and its boot loader
  */
 record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
-        int cpus, List<PortForward> forwards, Optional<byte[]> settings) {
+        int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot> direct) {
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
 
@@ -43,6 +45,7 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
         ImageMetadata m = image.metadata();
         Optional<byte[]> settings = RunSettings.of(request);
+        Optional<DirectBoot> direct = directBoot(image, request);
         if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
@@ -57,7 +60,38 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                 ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
                 : Accelerators.choose(qemu, home, request.accelerator(), events);
         return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, settings);
+                request.cpus().orElse(m.cpus()), forwards, settings, direct);
+    }
+
+    /**
+     * Direct boot unless the request says disk, or the image has no boot files beside its disk
+     * (built by an older jcap), or libvirt runs it (a libvirt domain, possibly on another host,
+     * boots the disk alone).
+     */
+    private static Optional<DirectBoot> directBoot(ImageRepository.StoredImage image, RunRequest request)
+            throws JcapException {
+        Optional<BootMode> asked = request.boot();
+        if (asked.equals(Optional.of(BootMode.DISK))) {
+            return Optional.empty();
+        }
+        if (request.libvirt().isPresent()) {
+            if (asked.isPresent()) {
+                throw new JcapException("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
+                        + " (use --boot disk or leave --boot out)");
+            }
+            return Optional.empty();
+        }
+        Optional<DirectBoot> files = image.directBoot();
+        if (asked.isPresent() && files.isEmpty()) {
+            throw new JcapException("image '" + image.metadata().name() + "' has no kernel stored beside its disk for"
+                    + " a direct boot (it was built by an older jcap): build it again, or run it with --boot disk");
+        }
+        return files;
+    }
+
+    /** How the guest boots, for messages: {@code direct} or {@code disk}. */
+    String bootLabel() {
+        return (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label() + " boot";
     }
 
     /** A daemon that does not answer is a missing part of the machine (exit 3), found before anything starts. */
@@ -95,10 +129,12 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)
-                .drive(root.withBootIndex(0))
+                // QEMU gives a kernel it loads itself boot index 0; the disk boots first otherwise.
+                .drive(direct.isPresent() ? root : root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
                 .rng(true)
                 .noReboot(true);
+        direct.ifPresent(boot -> spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append()));
         if (settings.isPresent()) {
             Path file = dir.resolve(SETTINGS);
             try {

@@ -39,10 +39,12 @@ import java.util.regex.Pattern;
  * @param name the name of a detached instance; empty to derive one from the image name
  * @param libvirt run the guest through the libvirt daemon at this URI instead of starting QEMU
  *     directly; empty for QEMU
+ * @param boot how a Linux image boots; empty: {@link BootMode#DIRECT} when the image has its boot
+ *     files and QEMU runs it, else {@link BootMode#DISK}
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
-        Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt) {
+        Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = 32;
     public static final int MAX_CPUS = 64;
@@ -73,60 +75,69 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         Objects.requireNonNull(name, "name");
         name.ifPresent(InstanceName::check);
         Objects.requireNonNull(libvirt, "libvirt");
+        Objects.requireNonNull(boot, "boot");
     }
 
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
-                PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty());
+                PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
-        return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt);
+        return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt,
+                boot);
     }
 
     public RunRequest withShowBoot(boolean value) {
         return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt);
+                libvirt, boot);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
-                libvirt);
+                libvirt, boot);
     }
 
     public RunRequest withCpus(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
-                libvirt);
+                libvirt, boot);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
-                libvirt);
+                libvirt, boot);
     }
 
     public RunRequest withPublishAddress(String value) {
-        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt);
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt,
+                boot);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
-                new TreeMap<>(value), cmd, name, libvirt);
+                new TreeMap<>(value), cmd, name, libvirt, boot);
     }
 
     public RunRequest withCmd(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
-                libvirt);
+                libvirt, boot);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value), libvirt);
+                Optional.of(value), libvirt, boot);
     }
 
     /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
     public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                uri);
+                uri, boot);
+    }
+
+    public RunRequest withBoot(Optional<BootMode> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt, value);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

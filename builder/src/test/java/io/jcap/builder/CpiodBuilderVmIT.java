@@ -73,7 +73,7 @@ class CpiodBuilderVmIT {
                         new ImageEntry.RegularFile(GuestPath.of("/app/tool"), 0755, FileContent.of(tool)),
                         new ImageEntry.Symlink(GuestPath.of("/app/run"), "tool")),
                 new GuestConfig(List.of("/app/tool"), new TreeMap<>(Map.of()), GuestPath.ROOT),
-                LinuxBoot.bootFiles(kernel, new Initramfs(), "ext4"));
+                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4"));
 
         StreamStats sent = new CpiodBuilderVm(qemu, events, BOUNDS)
                 .fill(linuxBuilder(kernel, disk), LinuxBoot.BUILDER_PORT, JCAP_INIT, tree.entries());

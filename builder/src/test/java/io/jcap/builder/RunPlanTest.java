@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,11 +27,20 @@ class RunPlanTest {
     Path dir;
 
     private JcapHome homeWithImage(int guestProtocol) throws Exception {
+        return homeWithImage(guestProtocol, false);
+    }
+
+    /** A home with image 'old': a 1 MiB raw disk (enough for an overlay) and, if asked, direct-boot files. */
+    private JcapHome homeWithImage(int guestProtocol, boolean directBoot) throws Exception {
         JcapHome home = new JcapHome(dir);
         ImageRepository repo = new ImageRepository(home.images());
         Path staging = repo.newStaging();
-        byte[] image = {1};
+        byte[] image = new byte[1 << 20];
         Files.write(staging.resolve(ImageRepository.IMAGE_FILE), image);
+        if (directBoot) {
+            Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {'k'});
+            DirectBoot.stage(staging, vmlinuz, new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
+        }
         repo.commit(staging, new ImageMetadata("old", Instant.parse("2026-01-02T03:04:05Z"), Sha256.of(image),
                 Sha256.of(image), "linux", Sha256.of(image), "/app/x", "ext4", 64 << 20, 1, Sha256.of(image), "tcg",
                 128, 1, List.of(), guestProtocol));
@@ -48,6 +60,61 @@ class RunPlanTest {
                 + " (-e, --cmd): build it again with jcap build";
         assertEquals(expected, env.getMessage());
         assertEquals(expected, cmd.getMessage());
+    }
+
+    @Test
+    void materialize_imageWithBootFiles_bootsItsKernelDirectly() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = RunPlan.prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)),
+                EventSink.NONE);
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        Path boot = home.images().resolve("old").resolve("boot");
+        assertEquals("direct boot", plan.bootLabel());
+        assertEquals(Optional.of(boot.resolve("vmlinuz")), spec.kernel());
+        assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run"), spec.append());
+        assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void materialize_diskBootAsked_bootsTheDiskThroughTheFirmware() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = RunPlan.prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withBoot(Optional.of(BootMode.DISK)), EventSink.NONE);
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        assertEquals("disk boot", plan.bootLabel());
+        assertEquals(Optional.empty(), spec.kernel());
+        assertEquals(Optional.empty(), spec.append());
+        assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void prepare_imageWithoutBootFiles_bootsItsDiskUnlessDirectIsAsked() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, false);
+        RunRequest request = RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG));
+
+        RunPlan plan = RunPlan.prepare(home, request, EventSink.NONE);
+        JcapException e = assertThrows(JcapException.class, () -> RunPlan.prepare(home,
+                request.withBoot(Optional.of(BootMode.DIRECT)), EventSink.NONE));
+
+        assertEquals("disk boot", plan.bootLabel());
+        assertEquals("image 'old' has no kernel stored beside its disk for a direct boot (it was built by an older"
+                + " jcap): build it again, or run it with --boot disk", e.getMessage());
+    }
+
+    @Test
+    void prepare_directBootThroughLibvirt_isRefusedBeforeAnythingStarts() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+
+        JcapException e = assertThrows(JcapException.class, () -> RunPlan.prepare(home, RunRequest.of("old")
+                .withLibvirt(Optional.of(LibvirtUri.SYSTEM)).withBoot(Optional.of(BootMode.DIRECT)), EventSink.NONE));
+
+        assertEquals("--boot direct needs the qemu driver: libvirt domains boot the image's disk (use --boot disk or"
+                + " leave --boot out)", e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jcap.cli;
 
+import io.jcap.builder.BootMode;
 import io.jcap.builder.ImageRunner;
 import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
@@ -73,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
                     "qemu+ssh://user@host/system?keyfile=... for a KVM host reached over SSH."})
     String connect;
 
+    @Option(names = "--boot", paramLabel = "MODE",
+            description = {"How a Linux image boots: direct (QEMU loads the kernel and initramfs stored with the image,",
+                    "as microVMs boot; the default with the qemu driver) or disk (the BIOS and the boot loader on the",
+                    "image's disk, as a cloud boots it; always so with libvirt)."})
+    String boot;
+
     @Option(names = {"-v", "--verbose"}, description = "Show the whole console, boot messages included.")
     boolean verbose;
 
@@ -84,7 +91,10 @@ final class RunCommand implements Callable<Integer> {
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }
-            request = request.withLibvirt(libvirt());
+            request = request.withLibvirt(libvirt()).withBoot(RunOptions.boot(boot));
+            if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
+                throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
+            }
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.jcap.cli;
 
+import io.jcap.builder.BootMode;
 import io.jcap.builder.InstanceName;
 import io.jcap.builder.RunRequest;
 import io.jcap.hypervisor.PortForward;
@@ -97,6 +98,18 @@ final class RunOptions {
             return LibvirtUri.parse(text);
         } catch (IllegalArgumentException e) {
             throw usage("--connect: " + e.getMessage());
+        }
+    }
+
+    /** {@code --boot direct} or {@code --boot disk}; null: the default (direct when the image allows it). */
+    static Optional<BootMode> boot(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BootMode.parse(text));
+        } catch (IllegalArgumentException e) {
+            throw usage("--boot: " + e.getMessage());
         }
     }
 

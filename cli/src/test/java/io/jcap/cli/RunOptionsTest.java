@@ -180,6 +180,18 @@ class RunOptionsTest {
     }
 
     @Test
+    void run_unknownBootMode_andDirectBootThroughLibvirt_areUsageErrors() {
+        Outcome floppy = jcap("run", "--boot", "floppy", "hello");
+        Outcome libvirt = jcap("run", "--driver", "libvirt", "--boot", "direct", "hello");
+
+        assertEquals(2, floppy.exitCode());
+        assertEquals("--boot: 'floppy' is not a boot mode: use direct or disk", floppy.firstErrorLine());
+        assertEquals(2, libvirt.exitCode());
+        assertEquals("--boot direct needs --driver qemu: libvirt domains boot the image's disk",
+                libvirt.firstErrorLine());
+    }
+
+    @Test
     void stop_badTimeout_isAUsageError() {
         Outcome stop = jcap("stop", "--timeout", "soon", "web");
 

@@ -44,6 +44,25 @@ class ExamplesIT {
     }
 
     @Test
+    void run_bootsTheImagesKernelDirectlyByDefault() throws Exception {
+        JcapProcess.Result run = jcap.run("run", "--accel", "tcg", "hello");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("Booting hello (tcg, direct boot)\n"), run.toString());
+    }
+
+    @Test
+    void run_diskBoot_bootsThroughTheFirmwareAndTheDisksBootLoader() throws Exception {
+        JcapProcess.Result hello = jcap.run("run", "--accel", "tcg", "--boot", "disk", "hello");
+        JcapProcess.Result exit = jcap.run("run", "--accel", "tcg", "--boot", "disk", "exit-code");
+
+        assertEquals(0, hello.exitCode(), hello.toString());
+        assertEquals("Hello from jcap, world!\n", hello.out(), hello.toString());
+        assertTrue(hello.err().contains("Booting hello (tcg, disk boot)\n"), hello.toString());
+        assertEquals(42, exit.exitCode(), exit.toString());
+        assertEquals("exiting with status 42\n", exit.out(), exit.toString());
+    }
+
+    @Test
     void images_json_listsBothWithPathsAndSizes() throws Exception {
         JcapProcess.Result images = jcap.run("images", "--json");
         assertEquals(0, images.exitCode(), images.toString());

@@ -67,8 +67,8 @@ class LibvirtRunIT {
         assertEquals(0, result.exitCode(), result.toString());
         assertEquals("http-server: listening on port 8080\nhttp-server: GET /env/GREETING\nhttp-server: GET /quit\n",
                 withoutPolls(result.out()), result.toString());
-        assertTrue(result.err().contains("Booting http-server (tcg, libvirt at qemu:///system)\n")
-                || result.err().contains("Booting http-server (kvm, libvirt at qemu:///system)\n"), result.toString());
+        assertTrue(result.err().contains("Booting http-server (tcg, disk boot, libvirt at qemu:///system)\n")
+                || result.err().contains("Booting http-server (kvm, disk boot, libvirt at qemu:///system)\n"), result.toString());
         assertFalse(virsh("list", "--all", "--name").contains(domain));
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
