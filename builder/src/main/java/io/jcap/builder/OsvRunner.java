@@ -16,6 +16,7 @@ import io.jcap.model.PortMapping;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -42,6 +43,10 @@ final class OsvRunner {
 
     int run(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
             throws JcapException, InterruptedException {
+        if (request.boot().equals(Optional.of(BootMode.DIRECT))) {
+            throw new JcapException("--boot direct applies to Linux images: OSv image '" + image.metadata().name()
+                    + "' boots its disk (OSv's loader is on it)");
+        }
         if (request.libvirt().isPresent()) {
             throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
                     + image.metadata().name() + "' with the qemu driver (no --driver libvirt)");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,5 +58,14 @@ class OsvRunIT {
                 .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), line -> { }));
         assertEquals("the OSv guest failed: Aborted", e.summary());
         assertTrue(e.consoleTail().contains("OSv v0.0-synthetic"), String.join("\n", e.consoleTail()));
+    }
+
+    @Test
+    void run_directBootAsked_isRefusedForOsvImages() throws Exception {
+        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Hello from the application"));
+        JcapException e = assertThrows(JcapException.class, () -> new ImageRunner(home, EventSink.NONE)
+                .run(RunRequest.of("app").withBoot(Optional.of(BootMode.DIRECT)), line -> { }));
+        assertEquals("--boot direct applies to Linux images: OSv image 'app' boots its disk (OSv's loader is on it)",
+                e.getMessage());
     }
 }

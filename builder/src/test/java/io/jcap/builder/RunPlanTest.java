@@ -74,7 +74,7 @@ class RunPlanTest {
         assertEquals("direct boot", plan.bootLabel());
         assertEquals(Optional.of(boot.resolve("vmlinuz")), spec.kernel());
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
-        assertEquals(Optional.of("console=ttyS0 jcap.mode=run"), spec.append());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
     }
 
