@@ -100,6 +100,12 @@ public final class Instances {
         return store.list(events);
     }
 
+    /** The names of the running instances of {@code image}, sorted. */
+    public List<String> runningOf(String image) throws JcapException {
+        return list().stream().filter(i -> i.image().equals(image) && i.status().running()).map(Instance::name)
+                .toList();
+    }
+
     public Instance get(String name) throws JcapException {
         Optional<Instance> instance = store.read(name);
         if (instance.isEmpty()) {

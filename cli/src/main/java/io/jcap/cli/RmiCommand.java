@@ -1,16 +1,19 @@
 package io.jcap.cli;
 
 import io.jcap.builder.ImageRepository;
+import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
 import io.jcap.model.JcapException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rmi", description = "Remove images from the local repository.")
+@Command(name = "rmi", description = {"Remove images from the local repository.",
+        "An image that running instances use stays, unless -f."})
 final class RmiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -18,10 +21,22 @@ final class RmiCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME", description = "Images to remove.")
     List<String> names;
 
+    @Option(names = {"-f", "--force"},
+            description = "Remove images that running instances use; they run on with the files they hold open.")
+    boolean force;
+
     @Override
     public Integer call() throws JcapException {
-        ImageRepository repository = new ImageRepository(JcapHome.fromEnvironment().images());
+        JcapHome home = JcapHome.fromEnvironment();
+        ImageRepository repository = new ImageRepository(home.images());
+        Instances instances = new Instances(home, new ConsoleEvents(spec.commandLine().getErr(), false));
         for (String name : names) {
+            List<String> users = instances.runningOf(name);
+            if (!force && !users.isEmpty()) {
+                throw new JcapException("image '" + name + "' is used by running instance" + (users.size() == 1 ? " " : "s ")
+                        + String.join(", ", users) + ": stop " + (users.size() == 1 ? "it" : "them") + " first (jcap stop "
+                        + String.join(" ", users) + "), or remove the image anyway with jcap rmi -f");
+            }
             if (!repository.remove(name)) {
                 throw new JcapException("no image named '" + name + "'");
             }

@@ -164,6 +164,24 @@ class InstancesIT {
     }
 
     @Test
+    void rmi_imageOfARunningInstance_isRefusedUnlessForced_andTheInstanceRunsOn() throws Exception {
+        assertEquals(0, jcap.run("build", "--name", "doomed", "examples/http-server").exitCode());
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "holder", "doomed").exitCode());
+        Http.awaitAnswer(port, "/");
+
+        JcapProcess.Result refused = jcap.run("rmi", "doomed");
+        JcapProcess.Result forced = jcap.run("rmi", "-f", "doomed");
+
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals("jcap: image 'doomed' is used by running instance holder: stop it first (jcap stop holder), or"
+                + " remove the image anyway with jcap rmi -f\n", refused.err());
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertEquals("removed doomed\n", forced.out());
+        assertEquals(new Http.Answer(200, GREETING), Http.get("127.0.0.1", port, "/"));
+    }
+
+    @Test
     void detached_qemuKilledWithSigkill_isShownExitedNeverRunning() throws Exception {
         int port = freePort();
         assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "victim", "http-server").exitCode());
