@@ -51,7 +51,7 @@ final class OsvRunner {
             throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
                     + image.metadata().name() + "' with the qemu driver (no --driver libvirt)");
         }
-        QemuInstallation qemu = QemuInstallation.detect();
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, request.accelerator(), events);
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {

@@ -56,7 +56,7 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         if (request.libvirt().isPresent()) {
             requireReachable(request.libvirt().get());
         }
-        QemuInstallation qemu = QemuInstallation.detect();
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
         Accelerator accelerator = remote.isPresent()
                 ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)

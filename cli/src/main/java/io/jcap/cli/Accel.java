@@ -14,7 +14,7 @@ final class Accel {
             case "auto" -> Optional.empty();
             case "kvm" -> Optional.of(Accelerator.KVM);
             case "tcg" -> Optional.of(Accelerator.TCG);
-            default -> throw new CommandLine.ParameterException(new CommandLine(new Jcap()),
+            default -> throw new CommandLine.ParameterException(Jcap.commandLine(),
                     "--accel: '" + value + "' is not an accelerator: use auto, kvm or tcg");
         };
     }

@@ -5,6 +5,7 @@ import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,10 +14,6 @@ import picocli.CommandLine.Option;
 /** The {@code jcap} command: parses options, renders output, maps errors to exit codes. */
 @Command(name = "jcap", mixinStandardHelpOptions = true, versionProvider = Jcap.Version.class,
         description = "Turns an application into a small bootable VM image and runs it.",
-        subcommands = {InitCommand.class, ValidateCommand.class, BuildCommand.class, RunCommand.class,
-                PsCommand.class, LogsCommand.class, StopCommand.class, RmCommand.class,
-                ImagesCommand.class, RmiCommand.class, PushCommand.class, KernelsCommand.class, DoctorCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -24,6 +21,11 @@ import picocli.CommandLine.Option;
                 "2:usage (a wrong command line)",
                 "3:environment (a missing tool or kernel, a capability not built yet)"})
 public final class Jcap implements Runnable {
+    /** The subcommands, in the order the usage text lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ValidateCommand.class,
+            BuildCommand.class, RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class,
+            RmCommand.class, ImagesCommand.class, RmiCommand.class, PushCommand.class, KernelsCommand.class,
+            DoctorCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,
             description = "Print the stack trace of an error.")
@@ -43,7 +45,7 @@ public final class Jcap implements Runnable {
 
     /** Runs jcap with the given streams; returns the exit code (tests call this). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Jcap());
+        CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -65,6 +67,37 @@ public final class Jcap implements Runnable {
             return ExitCode.FAILURE.code();
         });
         return cli.execute(args);
+    }
+
+    /** The whole command tree: what usage errors thrown by a subcommand's own checks refer to. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Jcap());
+        SUBCOMMANDS.forEach(cli::addSubcommand);
+        return cli;
+    }
+
+    /**
+     * The command tree for {@code args}. Picocli reads every registered subcommand's annotations
+     * into a model up front (about 20 ms for all of them at each start), so when the arguments name
+     * a subcommand (after nothing but {@code --stacktrace}) only that one is registered. Anything else (no
+     * command, {@code help}, {@code --help}, an unknown name) gets the whole tree, so usage texts,
+     * suggestions and errors are the same as ever.
+     */
+    static CommandLine commandLine(String[] args) {
+        int first = 0;
+        while (first < args.length && args[first].equals("--stacktrace")) {
+            first++;
+        }
+        if (first < args.length && !args[first].equals("help")) {
+            for (Class<?> command : SUBCOMMANDS) {
+                if (command.getAnnotation(Command.class).name().equals(args[first])) {
+                    CommandLine cli = new CommandLine(new Jcap());
+                    cli.addSubcommand(command);
+                    return cli;
+                }
+            }
+        }
+        return commandLine();
     }
 
     /** The version recorded by the build. */

@@ -152,6 +152,6 @@ final class RunOptions {
     }
 
     static CommandLine.ParameterException usage(String message) {
-        return new CommandLine.ParameterException(new CommandLine(new Jcap()), message);
+        return new CommandLine.ParameterException(Jcap.commandLine(), message);
     }
 }

@@ -44,12 +44,12 @@ public final class QemuImg {
         run("create", file, "-q", "-f", format.qemuName(), file.toString(), Long.toString(bytes));
     }
 
-    /** A qcow2 overlay whose unchanged blocks come from {@code backing} (format read from the file). */
+    /**
+     * A new qcow2 overlay whose unchanged blocks come from {@code backing} (qcow2 or raw, read from
+     * the file). Written by {@link Qcow2Overlay} without running qemu-img: a run makes one each time.
+     */
     public void createOverlay(Path backing, Path overlay) throws JcapException {
-        Path absolute = backing.toAbsolutePath();
-        String backingFormat = info(absolute).format();
-        run("create", overlay, "-q", "-f", DiskFormat.QCOW2.qemuName(), "-b", absolute.toString(), "-F", backingFormat,
-                overlay.toString());
+        Qcow2Overlay.create(backing, overlay);
     }
 
     /**

@@ -43,13 +43,43 @@ public final class QemuInstallation {
         return detect(System.getenv());
     }
 
+    /**
+     * Like {@link #detect()}, but the version comes from a small file in {@code cacheDir} while
+     * the binary is unchanged, instead of from running {@code qemu-system-x86_64 --version} each
+     * time (a run's start-up spends a process spawn on it otherwise).
+     */
+    public static QemuInstallation detect(Path cacheDir) throws EnvironmentException {
+        return detect(System.getenv(), Optional.of(cacheDir));
+    }
+
     /** Finds QEMU through {@code env}: {@code JCAP_QEMU} first, then {@code PATH}; checks the version. */
     public static QemuInstallation detect(Map<String, String> env) throws EnvironmentException {
+        return detect(env, Optional.empty());
+    }
+
+    static QemuInstallation detect(Map<String, String> env, Optional<Path> cacheDir) throws EnvironmentException {
         Path system = locateSystem(env);
         Optional<Path> img = executable(system.resolveSibling(IMG_BINARY)).or(() -> onPath(env, IMG_BINARY));
-        QemuVersion version = readVersion(system);
+        QemuVersion version = cacheDir.isPresent() ? cachedVersion(system, new QemuVersionCache(cacheDir.get()))
+                : QemuVersion.parse(readVersion(system));
         requireSupported(version, system);
         return new QemuInstallation(system, img, version);
+    }
+
+    private static QemuVersion cachedVersion(Path system, QemuVersionCache cache) throws EnvironmentException {
+        Optional<String> key = QemuVersionCache.key(system);
+        Optional<String> cached = key.flatMap(cache::lookup);
+        if (cached.isPresent()) {
+            try {
+                return QemuVersion.parse(cached.get());
+            } catch (EnvironmentException e) {
+                // a damaged entry: ask the binary, whose answer replaces it
+            }
+        }
+        String output = readVersion(system);
+        QemuVersion version = QemuVersion.parse(output);
+        key.ifPresent(k -> cache.store(k, output.strip().lines().findFirst().orElse("")));
+        return version;
     }
 
     static Path locateSystem(Map<String, String> env) throws EnvironmentException {
@@ -70,7 +100,8 @@ public final class QemuInstallation {
         }
     }
 
-    private static QemuVersion readVersion(Path system) throws EnvironmentException {
+    /** What {@code system --version} prints. */
+    private static String readVersion(Path system) throws EnvironmentException {
         Exec.Result result;
         try {
             result = Exec.run(List.of(system.toString(), "--version"), Duration.ofSeconds(20));
@@ -83,7 +114,7 @@ public final class QemuInstallation {
             throw new EnvironmentException(system + " --version failed with exit code " + result.exitCode() + ": "
                     + result.stderr().strip() + "; set JCAP_QEMU to a working qemu-system-x86_64");
         }
-        return QemuVersion.parse(result.stdout());
+        return result.stdout();
     }
 
     private static Optional<Path> onPath(Map<String, String> env, String name) {
