@@ -214,11 +214,9 @@ static void signal_app(pid_t pid, int sig)
 
 /* Reaps every child until the application exits; the power button asks it to
  * stop (SIGTERM), a second press insists (SIGKILL). Returns its status. */
-static int supervise(pid_t pid, int sigchld_fd)
+static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons)
 {
     struct pollfd fds[1 + MAX_BUTTONS];
-    int buttons[MAX_BUTTONS];
-    int nbuttons = power_buttons_open(buttons, MAX_BUTTONS);
     fds[0] = (struct pollfd){ .fd = sigchld_fd, .events = POLLIN };
     for (int i = 0; i < nbuttons; i++)
         fds[1 + i] = (struct pollfd){ .fd = buttons[i], .events = POLLIN };
@@ -265,6 +263,10 @@ _Noreturn void run_mode(const struct cmdline *c)
     int sigchld_fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
     if (sigchld_fd < 0)
         fatal("signalfd: %s", strerror(errno));
+    /* Opened before JCAP-START: a host that waits for that line before it presses the power
+     * button (jcap stop) knows that the press will be seen. */
+    int buttons[MAX_BUTTONS];
+    int nbuttons = power_buttons_open(buttons, MAX_BUTTONS);
     say("JCAP-START");
     pid_t pid = fork();
     if (pid < 0)
@@ -273,7 +275,7 @@ _Noreturn void run_mode(const struct cmdline *c)
         sigprocmask(SIG_UNBLOCK, &chld, NULL);
         exec_app(&a);
     }
-    int status = supervise(pid, sigchld_fd);
+    int status = supervise(pid, sigchld_fd, buttons, nbuttons);
     say("JCAP-EXIT %d", status);
     /* What the application left behind goes now, so the root can be synced cleanly. */
     kill(-1, SIGKILL);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "stop", description = {"Stop detached instances.",
-        "The power button asks the application to end (SIGTERM); after the timeout QEMU is made to quit."})
+        "The power button asks the application to end (SIGTERM); after the timeout QEMU is made to quit.",
+        "An instance still booting gets the button once its application has started, within the timeout."})
 final class StopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -182,6 +182,17 @@ class InstancesIT {
     }
 
     @Test
+    void stop_rightAfterStart_waitsForTheApplication_thenStopsItWithThePowerButton() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--name", "early", "http-server").exitCode());
+
+        JcapProcess.Result stop = jcap.run("stop", "--timeout", "60s", "early");
+
+        assertEquals(0, stop.exitCode(), stop.toString());
+        String ended = jcap.kernelHasPowerButton() ? "exited (0)" : "exited (stopped)";
+        assertEquals("stopped early: " + ended + "\n", stop.out(), stop.toString());
+    }
+
+    @Test
     void detached_qemuKilledWithSigkill_isShownExitedNeverRunning() throws Exception {
         int port = freePort();
         assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "victim", "http-server").exitCode());
