@@ -5,7 +5,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.Qcow2Overlay;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.hypervisor.qemu.VmSpec;
@@ -56,7 +56,7 @@ final class OsvRunner {
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
             Path overlay = work.resolve("overlay.qcow2");
-            new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+            Qcow2Overlay.create(image.file(), overlay);
             VmSpec spec = spec(image.metadata(), overlay, image.metadata().ports(), accelerator);
             AtomicReference<String> failure = new AtomicReference<>();
             events.info("Booting " + image.metadata().name() + " (OSv, " + accelerator.qemuName() + ")");

@@ -7,7 +7,7 @@ import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.Qcow2Overlay;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
@@ -108,7 +108,7 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
     VmSpec materialize(Path dir) throws JcapException {
         Path overlay = dir.resolve(OVERLAY);
-        new QemuImg(qemu.qemuImg()).createOverlay(image.file(), overlay);
+        Qcow2Overlay.create(image.file(), overlay);
         return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
     }
 
