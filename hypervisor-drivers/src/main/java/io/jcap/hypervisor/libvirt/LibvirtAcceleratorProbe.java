@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;

@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.ConsoleLog;
+import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VirtualMachine;

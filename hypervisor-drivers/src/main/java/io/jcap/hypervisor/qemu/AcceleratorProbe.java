@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.JcapException;
 import java.io.IOException;

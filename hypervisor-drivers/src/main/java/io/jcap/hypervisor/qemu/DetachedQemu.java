@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;

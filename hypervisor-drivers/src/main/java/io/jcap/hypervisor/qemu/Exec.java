@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.Durations;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.ByteArrayOutputStream;

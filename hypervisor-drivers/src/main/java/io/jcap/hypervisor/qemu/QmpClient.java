@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.hypervisor.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;

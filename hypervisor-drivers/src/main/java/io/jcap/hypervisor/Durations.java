@@ -1,13 +1,13 @@
-package io.jcap.hypervisor.libvirt;
+package io.jcap.hypervisor;
 
 import java.time.Duration;
 
 /** Durations as people read them in messages: "500 ms", "3 s", "2 min". */
-final class Durations {
+public final class Durations {
     private Durations() {
     }
 
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long millis = d.toMillis();
         if (millis < 1000 || millis % 1000 != 0) {
             return millis < 10_000 ? millis + " ms" : (millis / 1000) + " s";
