@@ -131,7 +131,7 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)
-                // QEMU gives a kernel it loads itself boot index 0; the disk boots first otherwise.
+                // A kernel QEMU loads itself takes boot index 0; only a disk boot gives it to the disk.
                 .drive(direct.isPresent() ? root : root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
                 .rng(true)
