@@ -86,7 +86,8 @@ public final class ImageBuilder {
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
             DiskCommit.Extras directBoot = staging ->
-                    DirectBoot.stage(staging, kernel.vmlinuz(), initrd, LinuxBoot.runAppend(inputs.fs()));
+                    DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
+                            LinuxBoot.runAppend(inputs.fs()));
             ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, directBoot, facts ->
                     new ImageMetadata(name, Instant.now(), inputsDigest, streamed.sent().sha256(), kernel.name(),
                             kernel.vmlinuzSha256(), inputs.cmdline(), inputs.fs(), facts.virtualSize(),

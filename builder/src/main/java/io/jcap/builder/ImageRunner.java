@@ -76,7 +76,7 @@ public final class ImageRunner {
      * travel anyway).
      */
     private VirtualMachine machine(RunPlan plan, Optional<LibvirtUri> libvirt, Path work, ApplicationConsole console)
-            throws JcapException {
+            throws JcapException, InterruptedException {
         if (libvirt.isPresent()) {
             return new LibvirtVm(libvirt.get(), plan.materializeSnapshot(work)).withEvents(events)
                     .withConsoleListener(console);

@@ -27,10 +27,11 @@ import java.util.Optional;
  *
  * @param settings the run-time settings file's bytes, when the request has any
  * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
- *     ({@link BootMode#DIRECT}); empty when the disk boots through the BIOS and its boot loader
+ *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
+ *     boots through the BIOS and its boot loader
  */
 record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
-        int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot> direct) {
+        int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct) {
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
     /** The init's parameter for QEMU's user network addresses, set without DHCP. */
@@ -47,7 +48,8 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
         ImageMetadata m = image.metadata();
         Optional<byte[]> settings = RunSettings.of(request);
-        Optional<DirectBoot> direct = directBoot(image, request);
+        // The boot files' check runs in its own process while the rest of the run is prepared.
+        Optional<DirectBoot.Check> direct = directBoot(image, request).map(DirectBoot::check);
         if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
@@ -106,7 +108,7 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
     }
 
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
-    VmSpec materialize(Path dir) throws JcapException {
+    VmSpec materialize(Path dir) throws JcapException, InterruptedException {
         Path overlay = dir.resolve(OVERLAY);
         Qcow2Overlay.create(image.file(), overlay);
         return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
@@ -118,11 +120,11 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
      * overlay whose backing file would stay behind. The copy is dropped after the run, the stored
      * image is only read.
      */
-    VmSpec materializeSnapshot(Path dir) throws JcapException {
+    VmSpec materializeSnapshot(Path dir) throws JcapException, InterruptedException {
         return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
     }
 
-    private VmSpec spec(Drive root, Path dir) throws JcapException {
+    private VmSpec spec(Drive root, Path dir) throws JcapException, InterruptedException {
         // q35 rather than pc: its PCI Express devices take MSI-X interrupts, so the guest skips
         // pc's ACPI interrupt-link routing (~90 ms per virtio device under emulation); the init's
         // module loading drops from ~0.43 s to ~0.16 s (docs/benchmarks.md).
@@ -139,8 +141,10 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         // QEMU's user network has fixed addresses (10.0.2.15, router 10.0.2.2, DNS 10.0.2.3): a direct
         // boot sets them statically and skips the DHCP exchange (~60 ms under emulation). The disk's own
         // command line keeps DHCP, for clouds.
-        direct.ifPresent(boot -> spec.kernel(boot.kernel()).initrd(boot.initrd())
-                .append(boot.append() + " " + STATIC_NETWORK));
+        if (direct.isPresent()) {
+            DirectBoot boot = direct.get().await(image.metadata().name());
+            spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK);
+        }
         if (settings.isPresent()) {
             Path file = dir.resolve(SETTINGS);
             try {

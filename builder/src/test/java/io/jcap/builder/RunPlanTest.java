@@ -39,7 +39,7 @@ class RunPlanTest {
         Files.write(staging.resolve(ImageRepository.IMAGE_FILE), image);
         if (directBoot) {
             Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {'k'});
-            DirectBoot.stage(staging, vmlinuz, new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
+            DirectBoot.stage(staging, vmlinuz, Sha256.of(vmlinuz), new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
         }
         repo.commit(staging, new ImageMetadata("old", Instant.parse("2026-01-02T03:04:05Z"), Sha256.of(image),
                 Sha256.of(image), "linux", Sha256.of(image), "/app/x", "ext4", 64 << 20, 1, Sha256.of(image), "tcg",
@@ -76,6 +76,21 @@ class RunPlanTest {
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
         assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void materialize_initramfsChangedSinceTheBuild_isRefusedNamingTheFile() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        Path initrd = home.images().resolve("old").resolve("boot").resolve("initrd.img");
+        Files.write(initrd, new byte[] {'x'});
+        RunPlan plan = RunPlan.prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)),
+                EventSink.NONE);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> plan.materialize(Files.createDirectories(dir.resolve("run"))));
+
+        assertEquals("image 'old': " + initrd + " does not match the SHA-256 recorded when the image was built: build"
+                + " it again with jcap build --force, or run it with --boot disk", e.getMessage());
     }
 
     @Test
