@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Predicate;
 
 /**
@@ -17,6 +18,7 @@ import java.util.function.Predicate;
  * ConsoleLog log = new ConsoleLog(200);
  * log.append("JCAP-READY port=10000");
  * Optional<ConsoleLog.Line> ready = log.await(0, l -> l.startsWith("JCAP-READY"), deadline);
+ * Optional<String> done = log.awaitNext("the build's end", l -> l.startsWith("JCAP-BUILD-DONE"), timeout);
  * }</pre>
  */
 public final class ConsoleLog {
@@ -28,6 +30,8 @@ public final class ConsoleLog {
     private final ArrayDeque<String> lines = new ArrayDeque<>();
     private long count;
     private boolean ended;
+    /** Where {@link #awaitNext} goes on: past the line it returned last. */
+    private long next;
 
     public ConsoleLog(int capacity) {
         if (capacity < 1) {
@@ -96,5 +100,25 @@ public final class ConsoleLog {
             }
             wait(millis);
         }
+    }
+
+    /**
+     * Waits for a matching line after the one this method returned last (from the first line on
+     * the first call) and moves past it: what a VM's successive {@code awaitLine} calls need.
+     * Returns empty when the timeout passes or the stream ended without such a line.
+     *
+     * @param description names the line in the error when the wait is interrupted
+     */
+    public synchronized Optional<String> awaitNext(String description, Predicate<String> matcher, Duration timeout)
+            throws VmException {
+        Optional<Line> found;
+        try {
+            found = await(next, matcher, Instant.now().plus(timeout));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmException("interrupted while waiting for " + description, OptionalInt.empty(), tail(), e);
+        }
+        found.ifPresent(line -> next = line.index() + 1);
+        return found.map(Line::text);
     }
 }

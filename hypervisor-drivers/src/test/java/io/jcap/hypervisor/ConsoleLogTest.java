@@ -1,8 +1,10 @@
 package io.jcap.hypervisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,5 +63,36 @@ class ConsoleLogTest {
 
         assertTrue(line.isEmpty());
         assertTrue(log.ended());
+    }
+
+    @Test
+    void awaitNext_goesOnPastTheLineItReturnedLast() throws VmException {
+        ConsoleLog log = new ConsoleLog(10);
+        log.append("READY 1");
+        log.append("noise");
+        log.append("READY 2");
+        log.end();
+
+        Optional<String> first = log.awaitNext("a ready line", l -> l.startsWith("READY"), Duration.ofSeconds(5));
+        Optional<String> second = log.awaitNext("a ready line", l -> l.startsWith("READY"), Duration.ofSeconds(5));
+        Optional<String> third = log.awaitNext("a ready line", l -> l.startsWith("READY"), Duration.ofSeconds(5));
+
+        assertEquals(Optional.of("READY 1"), first);
+        assertEquals(Optional.of("READY 2"), second);
+        assertEquals(Optional.empty(), third);
+    }
+
+    @Test
+    void awaitNext_interrupted_isAVmExceptionNamingTheLine() {
+        ConsoleLog log = new ConsoleLog(10);
+        log.append("booting");
+        Thread.currentThread().interrupt();
+
+        VmException e = assertThrows(VmException.class,
+                () -> log.awaitNext("the ready line", l -> l.startsWith("READY"), Duration.ofSeconds(5)));
+
+        assertEquals("interrupted while waiting for the ready line", e.summary());
+        assertEquals(List.of("booting"), e.consoleTail());
+        assertTrue(Thread.interrupted());
     }
 }

@@ -12,7 +12,6 @@ import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -82,7 +81,6 @@ public final class LibvirtVm implements VirtualMachine {
     private final DomainWatch watch;
     private volatile LifecycleListener listener;
     private volatile List<PortForward> forwards = List.of();
-    private volatile long cursor;
 
     /** A guest on the local system daemon, {@code qemu:///system}. */
     public LibvirtVm(VmSpec spec) {
@@ -194,16 +192,9 @@ public final class LibvirtVm implements VirtualMachine {
     @Override
     public String awaitLine(String description, Predicate<String> matcher, Duration timeout) throws VmException {
         ConsoleLog log = requireStarted();
-        Optional<ConsoleLog.Line> found;
-        try {
-            found = log.await(cursor, matcher, Instant.now().plus(timeout));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VmException("interrupted while waiting for " + description, OptionalInt.empty(), log.tail(), e);
-        }
+        Optional<String> found = log.awaitNext(description, matcher, timeout);
         if (found.isPresent()) {
-            cursor = found.get().index() + 1;
-            return found.get().text();
+            return found.get();
         }
         Optional<DomainEnd> ended = watch.ended();
         if (ended.isPresent()) {

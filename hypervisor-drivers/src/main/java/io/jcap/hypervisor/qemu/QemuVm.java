@@ -65,7 +65,6 @@ public final class QemuVm implements VirtualMachine {
     private volatile QemuProcess process;
     private volatile QmpClient qmp;
     private volatile List<PortForward> forwards = List.of();
-    private volatile long cursor;
 
     public QemuVm(QemuInstallation qemu, VmSpec spec) {
         this.qemu = qemu;
@@ -159,16 +158,9 @@ public final class QemuVm implements VirtualMachine {
     public String awaitLine(String description, Predicate<String> matcher, Duration timeout) throws VmException {
         QemuProcess p = requireStarted();
         ConsoleLog log = p.console();
-        Optional<ConsoleLog.Line> found;
-        try {
-            found = log.await(cursor, matcher, Instant.now().plus(timeout));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VmException("interrupted while waiting for " + description, OptionalInt.empty(), log.tail(), e);
-        }
+        Optional<String> found = log.awaitNext(description, matcher, timeout);
         if (found.isPresent()) {
-            cursor = found.get().index() + 1;
-            return found.get().text();
+            return found.get();
         }
         if (log.ended()) {
             OptionalInt code = p.exitCode();
@@ -329,7 +321,6 @@ public final class QemuVm implements VirtualMachine {
             throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);
         }
-        cursor = 0;
     }
 
     /** Connects once QEMU made its socket; QEMU greets only after its own setup (disks, network) worked. */
