@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  */
 final class ApplicationConsole implements Consumer<String> {
     private static final Pattern EXIT = Pattern.compile("(.*)JCAP-EXIT (\\d+)$");
-    private static final String START = "JCAP-START";
-    private static final String ERROR = "JCAP-ERROR";
+    private static final String START = ConsoleVerdict.START;
+    private static final String ERROR = ConsoleVerdict.ERROR;
 
     private final Consumer<String> output;
     private final boolean showBoot;

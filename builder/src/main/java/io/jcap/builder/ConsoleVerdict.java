@@ -1,20 +1,29 @@
 package io.jcap.builder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the end of an ended guest's console log says about how it ended: the init's
+ * What an instance's console log says. Its end, once the guest ended, says how: the init's
  * {@code JCAP-EXIT N} (the last one: an application may print the text itself before), or a
- * {@code JCAP-ERROR}. Only the tail is read; these lines come last.
+ * {@code JCAP-ERROR}; only the tail is read, these lines come last. Its head says whether the
+ * application started ({@link #applicationStarted}).
  */
 final class ConsoleVerdict {
+    /** The init's line before it starts the application; everything after it is the application's. */
+    static final String START = "JCAP-START";
+    /** The init's line for a failure of its own. */
+    static final String ERROR = "JCAP-ERROR";
     static final int TAIL_BYTES = 64 * 1024;
+    /** The boot messages before {@link #START} are few (the kernel is quiet): it lies in the first MiB. */
+    static final int HEAD_BYTES = 1 << 20;
     private static final Pattern EXIT = Pattern.compile("JCAP-EXIT (\\d{1,3})$");
 
     private final OptionalInt exitStatus;
@@ -36,7 +45,7 @@ final class ConsoleVerdict {
             Matcher m = EXIT.matcher(line);
             if (m.find()) {
                 exit = OptionalInt.of(Integer.parseInt(m.group(1)));
-            } else if (line.startsWith("JCAP-ERROR")) {
+            } else if (line.startsWith(ERROR)) {
                 error = true;
             }
         }
@@ -59,6 +68,17 @@ final class ConsoleVerdict {
             return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
         }
         return InstanceStatus.ended(error ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
+    }
+
+    /** Whether the init started the application: {@link #START} in the log's first {@value #HEAD_BYTES} bytes. */
+    static boolean applicationStarted(Path log) {
+        byte[] head = new byte[HEAD_BYTES];
+        try (InputStream in = Files.newInputStream(log)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return new String(head, 0, n, StandardCharsets.ISO_8859_1).contains(START);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String tail(Path log) {

@@ -8,8 +8,6 @@ import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +31,7 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Instances {
-    private static final String APPLICATION_START = "JCAP-START";
     private static final Duration START_POLL = Duration.ofMillis(50);
-    private static final int START_SCAN_BYTES = 1 << 20;
     /** How long QEMU may take to set the machine up and daemonize. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /** Instances are QEMU processes of their own that outlive jcap; a libvirt domain dies with jcap's connection. */
@@ -147,24 +143,13 @@ public final class Instances {
      */
     private static Duration awaitApplicationStart(Instance instance, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (instance.process().isRunning() && !consoleShowsStart(instance.files().consoleLog())) {
+        while (instance.process().isRunning() && !ConsoleVerdict.applicationStarted(instance.files().consoleLog())) {
             if (System.nanoTime() - deadline >= 0) {
                 return Duration.ZERO;
             }
             Thread.sleep(START_POLL.toMillis());
         }
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    /** Whether the console log's first part holds {@code JCAP-START}; the init prints it after a short boot. */
-    private static boolean consoleShowsStart(Path log) {
-        byte[] head = new byte[START_SCAN_BYTES];
-        try (InputStream in = Files.newInputStream(log)) {
-            int n = in.readNBytes(head, 0, head.length);
-            return new String(head, 0, n, StandardCharsets.ISO_8859_1).contains(APPLICATION_START);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */

@@ -1,6 +1,8 @@
 package io.jcap.builder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,5 +57,15 @@ class ConsoleVerdictTest {
                 InstanceStatus.ended(InstanceStatus.Ending.ERROR)}) {
             assertEquals(s, InstanceStatus.fromRecord(s.toRecord()));
         }
+    }
+
+    @Test
+    void applicationStarted_readsTheInitsStartLineInTheLogsHead() throws Exception {
+        Path booting = Files.writeString(dir.resolve("booting.log"), "[    1.2] early message\n");
+        Path started = Files.writeString(dir.resolve("started.log"), "[    1.2] early message\r\nJCAP-START\r\nhi\r\n");
+
+        assertFalse(ConsoleVerdict.applicationStarted(booting));
+        assertTrue(ConsoleVerdict.applicationStarted(started));
+        assertFalse(ConsoleVerdict.applicationStarted(dir.resolve("missing.log")));
     }
 }
