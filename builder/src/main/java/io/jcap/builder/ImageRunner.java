@@ -42,7 +42,7 @@ public final class ImageRunner {
     /** Boots a Linux image ({@link LinuxFamily}): the exit status comes from the init's JCAP-EXIT line. */
     int runLinux(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
             throws JcapException, InterruptedException {
-        RunPlan plan = RunPlan.prepare(home, request, events);
+        RunPlan plan = RunPlan.prepare(home, image, request, events);
         PublishedPorts.check(plan.forwards(), new InstanceStore(home.instances()).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {

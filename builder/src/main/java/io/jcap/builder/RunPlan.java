@@ -45,7 +45,12 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
     static final String RUN_MACHINE = "q35";
 
     static RunPlan prepare(JcapHome home, RunRequest request, io.jcap.model.EventSink events) throws JcapException {
-        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        return prepare(home, new ImageRepository(home.images()).get(request.image()), request, events);
+    }
+
+    /** As {@link #prepare(JcapHome, RunRequest, io.jcap.model.EventSink)}, for the image already read. */
+    static RunPlan prepare(JcapHome home, ImageRepository.StoredImage image, RunRequest request,
+            io.jcap.model.EventSink events) throws JcapException {
         ImageMetadata m = image.metadata();
         Optional<byte[]> settings = RunSettings.of(request);
         // The boot files' check runs in its own process while the rest of the run is prepared.
