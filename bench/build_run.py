@@ -6,27 +6,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-JCAP = str(ROOT / "bin" / "jcap")
+from benchlib import FLOOR_LINE, JCAP, ROOT, env_for, floor_command, floor_initramfs, jcap, kernel_record, private_home
+
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 
 
 def median(values):
     return statistics.median(values)
-
-
-def jcap(home, *args, check=True):
-    env = dict(os.environ, JCAP_HOME=str(home))
-    started = time.monotonic()
-    proc = subprocess.run([JCAP, *args], env=env, capture_output=True, text=True, cwd=ROOT)
-    took = time.monotonic() - started
-    if check and proc.returncode != 0:
-        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return took, proc
 
 
 def first_line_time(cmd, needle, env=None, timeout=120):
@@ -47,39 +35,9 @@ def first_line_time(cmd, needle, env=None, timeout=120):
     return seen
 
 
-def floor_command(home, work):
-    """The same kernel on the same machine type as jcap run (q35), booted directly (-kernel, an initramfs whose
-    /init is a static hello, no devices): the floor of any boot to first output."""
-    kernel = json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
-    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
-    if not vmlinuz.exists():
-        vmlinuz = next((home / "kernels" / "linux").glob("vmlinuz*"))
-    src = work / "floor.c"
-    src.write_text('#include <stdio.h>\n#include <sys/reboot.h>\n#include <unistd.h>\n'
-                   'int main(void){puts("FLOOR-HELLO");fflush(stdout);sync();reboot(RB_POWER_OFF);return 0;}\n')
-    init = work / "floor-root" / "init"
-    init.parent.mkdir()
-    subprocess.run(["musl-gcc", "-static", "-Os", "-s", "-o", str(init), str(src)], check=True)
-    cpio = work / "floor.cpio"
-    with open(cpio, "wb") as out:
-        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n", stdout=out,
-                       cwd=init.parent, check=True)
-    cmd = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
-           "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
-           "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
-    return cmd, kernel.get("version", "?")
-
-
 def main():
-    user_kernels = Path(os.environ.get("JCAP_HOME", Path.home() / ".jcap")) / "kernels"
-    if not (user_kernels / "linux").is_dir():
-        sys.exit("pull the kernel first: bin/jcap kernels pull linux")
-    work = Path(tempfile.mkdtemp(prefix="jcap-bench-"))
-    try:
-        home = work / "home"
-        home.mkdir()
-        (home / "kernels").symlink_to(user_kernels)
-        env = dict(os.environ, JCAP_HOME=str(home))
+    with private_home("jcap-bench-") as (work, home):
+        env = env_for(home)
 
         builds = [jcap(home, "build", "--force", "--accel", "tcg", "examples/hello")[0] for _ in range(RUNS)]
         rebuilds = [jcap(home, "build", "--accel", "tcg", "examples/hello")[0] for _ in range(RUNS)]
@@ -92,10 +50,10 @@ def main():
         # here, either way (docs/benchmarks.md), so each figure is the median of both kinds.
         os.sync()
         time.sleep(5)
-        floor_cmd, version = floor_command(home, work)
+        floor_cmd, version = floor_command(home, floor_initramfs(work)), kernel_record(home).get("version", "?")
         commands = {"run": [JCAP, "run", "--accel", "tcg", "hello"],
                     "disk": [JCAP, "run", "--accel", "tcg", "--boot", "disk", "hello"], "floor": floor_cmd}
-        needles = {"run": "Hello from jcap", "disk": "Hello from jcap", "floor": "FLOOR-HELLO"}
+        needles = {"run": "Hello from jcap", "disk": "Hello from jcap", "floor": FLOOR_LINE}
         times = {k: [] for k in commands}
         for _ in range(RUNS):
             for key, cmd in commands.items():
@@ -139,8 +97,6 @@ def main():
               f" {median(disk_runs) / median(floor):.2f}x | |")
         print(f"| stream into the guest, 100 MB | {median(rates):.1f} MB/s | {median(local):.0f} MB/s (same bytes to"
               f" a local file, fsync) | {median(rates) / median(local):.3f} | |")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

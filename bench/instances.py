@@ -1,34 +1,22 @@
 """Measures detached instances against floors; see instances.sh. Prints a Markdown section."""
 import datetime
 import json
-import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-JCAP = str(ROOT / "bin" / "jcap")
+from benchlib import FLOOR_LINE, JCAP, ROOT, env_for, floor_command, floor_initramfs, jcap, kernel_record, private_home
+
 ARGS = [a for a in sys.argv[1:] if a != "--write"]
 N = int(ARGS[0]) if ARGS else 4
 WRITE = "--write" in sys.argv[1:]
 BOOT_BOUND = 180
 IDLE_SECONDS = 5
-
-
-def jcap(home, *args):
-    env = dict(os.environ, JCAP_HOME=str(home))
-    started = time.monotonic()
-    proc = subprocess.run([JCAP, *args], env=env, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return time.monotonic() - started, proc
 
 
 def free_port():
@@ -84,29 +72,6 @@ def stop_all(home):
     return took
 
 
-def floor_init(work, pause):
-    """An initramfs whose /init prints one line, then powers off (or, with pause, idles)."""
-    name = "floor-idle" if pause else "floor"
-    src = work / f"{name}.c"
-    tail = "for(;;)pause();" if pause else "sync();reboot(RB_POWER_OFF);"
-    src.write_text('#include <stdio.h>\n#include <sys/reboot.h>\n#include <unistd.h>\n'
-                   'int main(void){puts("FLOOR-HELLO");fflush(stdout);' + tail + 'return 0;}\n')
-    root = work / f"{name}-root"
-    root.mkdir()
-    subprocess.run(["musl-gcc", "-static", "-Os", "-s", "-o", str(root / "init"), str(src)], check=True)
-    cpio = work / f"{name}.cpio"
-    with open(cpio, "wb") as out:
-        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n", stdout=out, cwd=root, check=True)
-    return cpio
-
-
-def floor_command(home, cpio):
-    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
-    return ["qemu-system-x86_64", "-M", "pc", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
-            "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
-            "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
-
-
 def floor_boots(home, cpio, count):
     """Starts count floor guests at once; seconds until each printed its line, and the processes."""
     started = time.monotonic()
@@ -115,7 +80,7 @@ def floor_boots(home, cpio, count):
     times = []
     for p in procs:
         for raw in p.stdout:
-            if b"FLOOR-HELLO" in raw:
+            if FLOOR_LINE.encode() in raw:
                 times.append(time.monotonic() - started)
                 break
         else:
@@ -124,117 +89,109 @@ def floor_boots(home, cpio, count):
 
 
 def main():
-    user_kernels = Path(os.environ.get("JCAP_HOME", Path.home() / ".jcap")) / "kernels"
-    if not (user_kernels / "linux").is_dir():
-        sys.exit("pull the kernel first: bin/jcap kernels pull linux")
-    work = Path(tempfile.mkdtemp(prefix="jcap-bench-instances-"))
-    home = work / "home"
-    try:
-        home.mkdir()
-        (home / "kernels").symlink_to(user_kernels)
-        kernel = json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
-        graceful = "evdev.ko" in kernel.get("moduleLoadOrder", [])
-        jcap(home, "build", "--accel", "tcg", "examples/http-server")
+    with private_home("jcap-bench-instances-") as (work, home):
+        try:
+            kernel = kernel_record(home)
+            graceful = "evdev.ko" in kernel.get("moduleLoadOrder", [])
+            jcap(home, "build", "--accel", "tcg", "examples/http-server")
 
-        # One after another: each started once the previous one answers.
-        seq_each, seq_cli = [], []
-        seq_started = time.monotonic()
-        for i in range(N):
-            port = free_port()
+            # One after another: each started once the previous one answers.
+            seq_each, seq_cli = [], []
+            seq_started = time.monotonic()
+            for i in range(N):
+                port = free_port()
+                started = time.monotonic()
+                took, _ = jcap(home, "run", "-d", "--accel", "tcg", "-p", f"{port}:8080", "--name", f"seq-{i}",
+                               "http-server")
+                seq_cli.append(took)
+                seq_each.extend(await_answers([port], started))
+            seq_total = time.monotonic() - seq_started
+            time.sleep(IDLE_SECONDS)
+            mem = [memory_kib(i["pid"]) for i in instances(home)]
+            stops = stop_all(home)
+
+            # All together: N jcap run -d at once.
+            ports = [free_port() for _ in range(N)]
+            env = env_for(home)
             started = time.monotonic()
-            took, _ = jcap(home, "run", "-d", "--accel", "tcg", "-p", f"{port}:8080", "--name", f"seq-{i}",
-                           "http-server")
-            seq_cli.append(took)
-            seq_each.extend(await_answers([port], started))
-        seq_total = time.monotonic() - seq_started
-        time.sleep(IDLE_SECONDS)
-        mem = [memory_kib(i["pid"]) for i in instances(home)]
-        stops = stop_all(home)
+            launches = [subprocess.Popen([JCAP, "run", "-d", "--accel", "tcg", "-p", f"{p}:8080", "--name", f"par-{i}",
+                                          "http-server"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE) for i, p in enumerate(ports)]
+            for launch in launches:
+                if launch.wait(timeout=BOOT_BOUND) != 0:
+                    sys.exit("jcap run -d failed: " + launch.stderr.read().decode())
+            par_each = await_answers(ports, started)
+            stop_all(home)
 
-        # All together: N jcap run -d at once.
-        ports = [free_port() for _ in range(N)]
-        env = dict(os.environ, JCAP_HOME=str(home))
-        started = time.monotonic()
-        launches = [subprocess.Popen([JCAP, "run", "-d", "--accel", "tcg", "-p", f"{p}:8080", "--name", f"par-{i}",
-                                      "http-server"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE) for i, p in enumerate(ports)]
-        for launch in launches:
-            if launch.wait(timeout=BOOT_BOUND) != 0:
-                sys.exit("jcap run -d failed: " + launch.stderr.read().decode())
-        par_each = await_answers(ports, started)
-        stop_all(home)
-
-        # Floors: the same kernel, direct -kernel boot, trivial init; alone, N at once, and idle memory.
-        cpio = floor_init(work, pause=False)
-        floor_alone = []
-        for _ in range(N):
-            times, procs = floor_boots(home, cpio, 1)
-            floor_alone.extend(times)
+            # Floors: the same kernel, direct -kernel boot, trivial init; alone, N at once, and idle memory.
+            cpio = floor_initramfs(work)
+            floor_alone = []
+            for _ in range(N):
+                times, procs = floor_boots(home, cpio, 1)
+                floor_alone.extend(times)
+                [p.wait(timeout=60) for p in procs]
+            floor_together, procs = floor_boots(home, cpio, N)
             [p.wait(timeout=60) for p in procs]
-        floor_together, procs = floor_boots(home, cpio, N)
-        [p.wait(timeout=60) for p in procs]
-        idle = floor_init(work, pause=True)
-        _, procs = floor_boots(home, idle, 1)
-        time.sleep(IDLE_SECONDS)
-        floor_mem = memory_kib(procs[0].pid)
-        [p.kill() for p in procs]
-        [p.wait() for p in procs]
+            idle = floor_initramfs(work, pause=True)
+            _, procs = floor_boots(home, idle, 1)
+            time.sleep(IDLE_SECONDS)
+            floor_mem = memory_kib(procs[0].pid)
+            [p.kill() for p in procs]
+            [p.wait() for p in procs]
 
-        med = statistics.median
-        rss = med(m[0] for m in mem) / 1024
-        pss = med(m[1] for m in mem) / 1024
-        stop_median = med(t for t, _ in stops)
-        today = datetime.date.today().isoformat()
-        lines = [
-            "## Instances",
-            "",
-            "`bash bench/instances.sh [N] [--write]` starts N (default 4) detached instances of",
-            "`examples/http-server` in a private jcap home, first one after another (each once the previous",
-            "one answers), then all at once, and times each from `jcap run -d` until it answers `GET /`",
-            "over its forwarded port. Floor: the same kernel booted directly by QEMU (`-kernel`, an",
-            "initramfs whose `/init` prints one line), to that line, alone and N at once; and that floor",
-            "guest's memory once idle. `--write` puts this section into this file.",
-            "",
-            f"Measured {today}, Debian cloud kernel {kernel.get('version', '?')}, TCG, N={N}, "
-            f"2 cores shared with other work; medians unless said otherwise:",
-            "",
-            "| measurement | jcap | floor (same run) | ratio |",
-            "| --- | --- | --- | --- |",
-            f"| one instance, `jcap run -d` to HTTP answer (one after another) | {med(seq_each):.2f} s | "
-            f"{med(floor_alone):.2f} s (direct boot to first line) | {med(seq_each) / med(floor_alone):.2f}x |",
-            f"| of which `jcap run -d` itself (JVM, checks, overlay, QEMU daemonized) | {med(seq_cli):.2f} s | | |",
-            f"| {N} instances one after another, all answering | {seq_total:.2f} s | "
-            f"{sum(floor_alone):.2f} s ({N} direct boots) | {seq_total / sum(floor_alone):.2f}x |",
-            f"| {N} instances at once, until the last answers | {max(par_each):.2f} s | "
-            f"{max(floor_together):.2f} s ({N} direct boots at once) | {max(par_each) / max(floor_together):.2f}x |",
-            f"| {N} instances at once, median until answering | {med(par_each):.2f} s | "
-            f"{med(floor_together):.2f} s | {med(par_each) / med(floor_together):.2f}x |",
-            f"| QEMU memory per idle instance (RSS / PSS) | {rss:.0f} / {pss:.0f} MiB | "
-            f"{floor_mem[0] / 1024:.0f} / {floor_mem[1] / 1024:.0f} MiB (floor guest, 128 MiB) | "
-            f"{rss / (floor_mem[0] / 1024):.2f}x |",
-            f"| `jcap stop` of an idle instance | {stop_median:.2f} s | | |",
-            "",
-            "Each instance has 128 MiB of guest memory (the image's `memory`); RSS counts what QEMU touched,",
-            "PSS divides pages QEMU processes share (the binary, libraries) among them. An idle instance costs",
-            "what the floor guest costs: the memory is QEMU's and the guest's, jcap keeps no process.",
-            "The floor is the first line of a trivial init; an instance is timed until its server answers",
-            "HTTP through the forwarded port (polled every 50 ms, each try bounded by 0.5 s), so the gap holds",
-            "what `jcap run` adds (\"Where the time of `jcap run` goes\" above: the JVM start of `jcap run -d`,",
-            "the init's modules and the ext4 mount) and the server's own start and first answer.",
-            ("`jcap stop` pressed the power button and the server exited on SIGTERM"
-             if graceful else
-             "The kernel of this run has no `button`/`evdev` modules, so `jcap stop` waited its timeout"
-             " before QEMU quit; pull the kernel again for a graceful stop") + f" ({stops[0][1]}).",
-        ]
-        section = "\n".join(lines) + "\n"
-        print(section)
-        if WRITE:
-            write_section(ROOT / "docs" / "benchmarks.md", section)
-    finally:
-        for i in instances(home) if (home / "instances").is_dir() else []:
-            subprocess.run([JCAP, "rm", "-f", i["name"]], env=dict(os.environ, JCAP_HOME=str(home)),
-                           capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
+            med = statistics.median
+            rss = med(m[0] for m in mem) / 1024
+            pss = med(m[1] for m in mem) / 1024
+            stop_median = med(t for t, _ in stops)
+            today = datetime.date.today().isoformat()
+            lines = [
+                "## Instances",
+                "",
+                "`bash bench/instances.sh [N] [--write]` starts N (default 4) detached instances of",
+                "`examples/http-server` in a private jcap home, first one after another (each once the previous",
+                "one answers), then all at once, and times each from `jcap run -d` until it answers `GET /`",
+                "over its forwarded port. Floor: the same kernel booted directly by QEMU on `q35`, the machine",
+                "images run on (`-kernel`, an initramfs whose `/init` prints one line), to that line, alone and",
+                "N at once; and that floor guest's memory once idle. `--write` puts this section into this file.",
+                "",
+                f"Measured {today}, Debian cloud kernel {kernel.get('version', '?')}, TCG, N={N}, "
+                f"2 cores shared with other work; medians unless said otherwise:",
+                "",
+                "| measurement | jcap | floor (same run) | ratio |",
+                "| --- | --- | --- | --- |",
+                f"| one instance, `jcap run -d` to HTTP answer (one after another) | {med(seq_each):.2f} s | "
+                f"{med(floor_alone):.2f} s (direct boot to first line) | {med(seq_each) / med(floor_alone):.2f}x |",
+                f"| of which `jcap run -d` itself (JVM, checks, overlay, QEMU daemonized) | {med(seq_cli):.2f} s | | |",
+                f"| {N} instances one after another, all answering | {seq_total:.2f} s | "
+                f"{sum(floor_alone):.2f} s ({N} direct boots) | {seq_total / sum(floor_alone):.2f}x |",
+                f"| {N} instances at once, until the last answers | {max(par_each):.2f} s | "
+                f"{max(floor_together):.2f} s ({N} direct boots at once) | {max(par_each) / max(floor_together):.2f}x |",
+                f"| {N} instances at once, median until answering | {med(par_each):.2f} s | "
+                f"{med(floor_together):.2f} s | {med(par_each) / med(floor_together):.2f}x |",
+                f"| QEMU memory per idle instance (RSS / PSS) | {rss:.0f} / {pss:.0f} MiB | "
+                f"{floor_mem[0] / 1024:.0f} / {floor_mem[1] / 1024:.0f} MiB (floor guest, 128 MiB) | "
+                f"{rss / (floor_mem[0] / 1024):.2f}x |",
+                f"| `jcap stop` of an idle instance | {stop_median:.2f} s | | |",
+                "",
+                "Each instance has 128 MiB of guest memory (the image's `memory`); RSS counts what QEMU touched,",
+                "PSS divides pages QEMU processes share (the binary, libraries) among them. An idle instance costs",
+                "what the floor guest costs: the memory is QEMU's and the guest's, jcap keeps no process.",
+                "The floor is the first line of a trivial init; an instance is timed until its server answers",
+                "HTTP through the forwarded port (polled every 50 ms, each try bounded by 0.5 s), so the gap holds",
+                "what `jcap run` adds (\"Where the time of `jcap run` goes\" above: the JVM start of `jcap run -d`,",
+                "the init's modules and the ext4 mount) and the server's own start and first answer.",
+                ("`jcap stop` pressed the power button and the server exited on SIGTERM"
+                 if graceful else
+                 "The kernel of this run has no `button`/`evdev` modules, so `jcap stop` waited its timeout"
+                 " before QEMU quit; pull the kernel again for a graceful stop") + f" ({stops[0][1]}).",
+            ]
+            section = "\n".join(lines) + "\n"
+            print(section)
+            if WRITE:
+                write_section(ROOT / "docs" / "benchmarks.md", section)
+        finally:
+            for i in instances(home) if (home / "instances").is_dir() else []:
+                subprocess.run([JCAP, "rm", "-f", i["name"]], env=env_for(home), capture_output=True)
 
 
 def write_section(doc, section):

@@ -1,17 +1,14 @@
 """Measures the runtime examples' image sizes and boot-to-first-output; see runtimes.sh."""
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-JCAP = str(ROOT / "bin" / "jcap")
+from benchlib import JCAP, ROOT, env_for, jcap, kernel_record, private_home
+
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 # example -> the first line its application prints (a server's "ready" line)
 EXAMPLES = {
@@ -20,15 +17,6 @@ EXAMPLES = {
     "http-java": "listening on port 8080",
     "redis": "Ready to accept connections",
 }
-
-
-def jcap(env, *args):
-    started = time.monotonic()
-    proc = subprocess.run([JCAP, *args], env=env, capture_output=True, text=True, cwd=ROOT)
-    took = time.monotonic() - started
-    if proc.returncode != 0:
-        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return took, proc
 
 
 def first_output(env, image, needle, timeout=180):
@@ -59,22 +47,15 @@ def first_output(env, image, needle, timeout=180):
 
 
 def main():
-    user_kernels = Path(os.environ.get("JCAP_HOME", Path.home() / ".jcap")) / "kernels"
-    if not (user_kernels / "linux").is_dir():
-        sys.exit("pull the kernel first: bin/jcap kernels pull linux")
-    work = Path(tempfile.mkdtemp(prefix="jcap-bench-runtimes-"))
-    try:
-        home = work / "home"
-        home.mkdir()
-        (home / "kernels").symlink_to(user_kernels)
-        env = dict(os.environ, JCAP_HOME=str(home))
-        kernel = json.loads((user_kernels / "linux" / "kernel.json").read_text())
+    with private_home("jcap-bench-runtimes-") as (_, home):
+        env = env_for(home)
+        kernel = kernel_record(home)
         rows = []
         for name, needle in EXAMPLES.items():
-            cold, build = jcap(env, "build", "--accel", "tcg", f"examples/{name}")
-            warm = statistics.median(jcap(env, "build", "--accel", "tcg", f"examples/{name}")[0] for _ in range(RUNS))
+            cold, build = jcap(home, "build", "--accel", "tcg", f"examples/{name}")
+            warm = statistics.median(jcap(home, "build", "--accel", "tcg", f"examples/{name}")[0] for _ in range(RUNS))
             linked = "Linking a Java runtime" in build.stderr
-            _, listing = jcap(env, "images", "--json")
+            _, listing = jcap(home, "images", "--json")
             image = next(i for i in json.loads(listing.stdout) if i["name"] == name)
             boots = [first_output(env, name, needle) for _ in range(RUNS)]
             rows.append((name, image, cold, linked, warm, statistics.median(boots), min(boots), max(boots)))
@@ -90,8 +71,6 @@ def main():
             print(f"| {name} | {image['diskSize'] / 1e6:.1f} MB | {image['virtualSize'] / 2**20:.0f} MiB |"
                   f" {cold:.1f} s{note} | {warm:.1f} s | {median:.2f} s ({low:.2f}-{high:.2f}) |"
                   f" {median / floor:.2f}x |")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+"""What the benchmark scripts share: running bin/jcap in a private home, and the boot floor."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JCAP = str(ROOT / "bin" / "jcap")
+FLOOR_LINE = "FLOOR-HELLO"
+
+
+def env_for(home):
+    return dict(os.environ, JCAP_HOME=str(home))
+
+
+def jcap(home, *args, check=True):
+    """Runs bin/jcap in home; seconds it took and the completed process. A failure ends the benchmark."""
+    started = time.monotonic()
+    proc = subprocess.run([JCAP, *args], env=env_for(home), capture_output=True, text=True, cwd=ROOT)
+    took = time.monotonic() - started
+    if check and proc.returncode != 0:
+        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return took, proc
+
+
+@contextmanager
+def private_home(prefix):
+    """A work folder with a jcap home that shares the user's kernels, so the user's images are left alone;
+    yields (work, home) and removes both afterwards."""
+    user_kernels = Path(os.environ.get("JCAP_HOME", Path.home() / ".jcap")) / "kernels"
+    if not (user_kernels / "linux").is_dir():
+        sys.exit("pull the kernel first: bin/jcap kernels pull linux")
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        home = work / "home"
+        home.mkdir()
+        (home / "kernels").symlink_to(user_kernels)
+        yield work, home
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def kernel_record(home):
+    """The stored Linux kernel's kernel.json (version, files, module load order)."""
+    return json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
+
+
+def floor_initramfs(work, pause=False):
+    """An initramfs whose /init, a static program, prints FLOOR_LINE and powers off (or, with pause, idles)."""
+    name = "floor-idle" if pause else "floor"
+    src = work / f"{name}.c"
+    tail = "for(;;)pause();" if pause else "sync();reboot(RB_POWER_OFF);"
+    src.write_text('#include <stdio.h>\n#include <sys/reboot.h>\n#include <unistd.h>\n'
+                   'int main(void){puts("' + FLOOR_LINE + '");fflush(stdout);' + tail + 'return 0;}\n')
+    root = work / f"{name}-root"
+    root.mkdir()
+    subprocess.run(["musl-gcc", "-static", "-Os", "-s", "-o", str(root / "init"), str(src)], check=True)
+    cpio = work / f"{name}.cpio"
+    with open(cpio, "wb") as out:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], input=b"init\n", stdout=out, cwd=root, check=True)
+    return cpio
+
+
+def floor_command(home, cpio):
+    """The boot floor: the same kernel on the machine type jcap runs images on (q35), booted directly by QEMU
+    (-kernel, the floor initramfs, no devices)."""
+    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
+    return ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
+            "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
+            "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
