@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** A synthetic OSv loader image and a jcap home that holds it. */
-final class OsvSamples {
+public final class OsvSamples {
     static final int LOADER_SIZE = 300 * 1024;
 
     private OsvSamples() {
@@ -20,7 +20,7 @@ final class OsvSamples {
      * A 300 KiB loader image as OSv's build lays it out: boot sector (kernel-size field 8, 55 AA),
      * an ELF header at 64 KiB, patterned bytes after it. It cannot boot: tests look at layouts.
      */
-    static byte[] loader() {
+    public static byte[] loader() {
         byte[] image = new byte[LOADER_SIZE];
         image[0] = (byte) 0xEA;
         image[0x10] = 8;

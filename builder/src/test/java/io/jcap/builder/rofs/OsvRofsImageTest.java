@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.builder.OsvSamples;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
@@ -32,7 +33,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_layoutIsLoaderPartitionRofsAndCmdline() throws Exception {
-        byte[] loader = RofsSamples.loader();
+        byte[] loader = OsvSamples.loader();
         Path raw = dir.resolve("hello.raw");
         OsvRofsImage.Written written = OsvRofsImage.write(Files.write(dir.resolve("loader.img"), loader),
                 RofsSamples.tree(), "/app/lib/héllo --port 8080", raw);
@@ -62,7 +63,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_shuffledInputs_giveIdenticalImages() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), RofsSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
         Path first = dir.resolve("a.raw");
         OsvRofsImage.write(loader, RofsSamples.tree(), "/bin/app", first);
         List<ImageEntry> shuffled = new ArrayList<>(RofsSamples.tree());
@@ -74,7 +75,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_replacesAnExistingImage() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), RofsSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
         Path raw = Files.write(dir.resolve("hello.raw"), new byte[5 * MIB]);
         OsvRofsImage.write(loader, List.of(), "", raw);
         assertEquals(3 * MIB, Files.size(raw));
@@ -83,7 +84,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_overlongCmdline_failsBeforeWritingAnything() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), RofsSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
         Path raw = dir.resolve("hello.raw");
         JcapException e = assertThrows(JcapException.class,
                 () -> OsvRofsImage.write(loader, RofsSamples.tree(), "a".repeat(1010), raw));
@@ -99,7 +100,7 @@ class OsvRofsImageTest {
     void write_gzipLoader_isRefused() throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(RofsSamples.loader());
+            out.write(OsvSamples.loader());
         }
         Path loader = Files.write(dir.resolve("loader.img.gz"), gz.toByteArray());
         JcapException e = assertThrows(JcapException.class,
@@ -126,7 +127,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_largerImage_roundsThePartitionToWholeMiB() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), RofsSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
         byte[] big = new byte[MIB + 1];
         Path host = Files.write(dir.resolve("big"), big);
         List<ImageEntry> entries = List.of(new ImageEntry.RegularFile(GuestPath.of("/big"), 0644,

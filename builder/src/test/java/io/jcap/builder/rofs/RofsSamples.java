@@ -39,20 +39,4 @@ final class RofsSamples {
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    /** A 300 KiB OSv loader image: boot sector (55 AA, kernel-size field 8), ELF header at 64 KiB. */
-    static byte[] loader() {
-        byte[] image = new byte[300 * 1024];
-        image[0x10] = 8;
-        image[510] = 0x55;
-        image[511] = (byte) 0xAA;
-        image[65536] = 0x7F;
-        image[65537] = 'E';
-        image[65538] = 'L';
-        image[65539] = 'F';
-        for (int i = 65540; i < image.length; i++) {
-            image[i] = (byte) (i * 7);
-        }
-        return image;
-    }
 }
