@@ -1,7 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.model.GuestPath;
-import io.jcap.streamer.ImageEntry;
+import io.jcap.model.ImageEntry;
 import java.util.List;
 
 /**

@@ -1,15 +1,15 @@
 package io.jcap.builder;
 
+import io.jcap.formats.cpio.StreamStats;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.GuestStreamer;
-import io.jcap.streamer.ImageEntry;
 import io.jcap.streamer.StreamException;
-import io.jcap.streamer.StreamStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

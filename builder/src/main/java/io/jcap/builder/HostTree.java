@@ -1,9 +1,9 @@
 package io.jcap.builder;
 
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

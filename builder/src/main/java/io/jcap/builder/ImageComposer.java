@@ -1,10 +1,10 @@
 package io.jcap.builder;
 
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
-import io.jcap.streamer.ImageTree;
 import java.util.List;
 
 /**

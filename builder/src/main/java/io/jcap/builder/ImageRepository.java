@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.FileTrees;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
@@ -74,7 +75,7 @@ public final class ImageRepository {
 
     /** Removes a staging folder and whatever is in it. */
     public void discard(Path staging) {
-        FileTrees.deleteTree(staging);
+        FileTrees.deleteQuietly(staging);
     }
 
     /**
@@ -94,7 +95,7 @@ public final class ImageRepository {
             }
             move(staging, target);
             if (retired != null) {
-                FileTrees.deleteTree(retired);
+                FileTrees.deleteQuietly(retired);
             }
             return new StoredImage(metadata, target.resolve(IMAGE_FILE));
         } catch (IOException e) {
@@ -156,7 +157,7 @@ public final class ImageRepository {
         try (Lock lock = lock()) {
             Path retired = dir.resolve(RETIRED_PREFIX + name + "-" + System.nanoTime());
             move(dir.resolve(name), retired);
-            FileTrees.deleteTree(retired);
+            FileTrees.deleteQuietly(retired);
             return true;
         } catch (IOException e) {
             throw new JcapException("could not remove image '" + name + "': " + e.getMessage(), e);
@@ -171,7 +172,7 @@ public final class ImageRepository {
         try (Lock lock = lock(); DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,retired}-*")) {
             for (Path p : entries) {
                 if (Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minusSeconds(24 * 3600))) {
-                    FileTrees.deleteTree(p);
+                    FileTrees.deleteQuietly(p);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.jcap.builder;
 
+import io.jcap.host.FileTrees;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.DetachedQemu;
@@ -176,7 +177,7 @@ public final class Instances {
                 store.markStopped(name);
                 DetachedQemu.stop(instance.get().process(), instance.get().files().qmpSocket(), Duration.ZERO, events);
             }
-            FileTrees.deleteTree(folder);
+            FileTrees.deleteQuietly(folder);
             if (Files.exists(folder)) {
                 throw new JcapException("could not remove " + folder + " completely: remove it by hand");
             }

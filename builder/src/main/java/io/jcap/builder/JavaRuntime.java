@@ -1,10 +1,10 @@
 package io.jcap.builder;
 
 import io.jcap.capstanfile.Runtime;
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.jcap.builder;
 
-import io.jcap.model.GuestPath;
-import io.jcap.model.JcapException;
 import io.jcap.kernels.BootLoader;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
+import io.jcap.model.FileContent;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.jcap.builder;
 
-import io.jcap.builder.rofs.RofsEntry;
-import io.jcap.builder.rofs.RofsReader;
+import io.jcap.formats.rofs.RofsEntry;
+import io.jcap.formats.rofs.RofsReader;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;

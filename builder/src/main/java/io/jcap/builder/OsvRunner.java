@@ -1,11 +1,11 @@
 package io.jcap.builder;
 
+import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.Qcow2Overlay;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.hypervisor.qemu.VmSpec;

@@ -1,5 +1,6 @@
 package io.jcap.builder;
 
+import io.jcap.formats.cpio.StreamStats;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.Accelerator;
@@ -10,9 +11,8 @@ import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EventSink;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.ImageEntry;
-import io.jcap.streamer.StreamStats;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.jcap.builder;
 
+import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtProbe;
@@ -7,7 +8,6 @@ import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.Qcow2Overlay;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;

@@ -1,53 +1,44 @@
 package io.jcap.builder;
 
+import io.jcap.host.Cleanup;
+import io.jcap.host.FileTrees;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Temporary folders of builds and runs in progress, deleted by a shutdown hook when the JVM is
- * stopped (Ctrl-C) before the work's own clean-up runs.
+ * Temporary folders of builds and runs in progress, registered with jcap's one shutdown hook
+ * ({@link Cleanup}) so that a JVM stopped (Ctrl-C) before the work's own clean-up leaves none.
  */
-final class TempFiles {
-    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(FileTrees::deleteTree), "jcap-temp-cleanup"));
-    }
-
-    /**
-     * True once the JVM is stopping (Ctrl-C, a signal): work that ends now was stopped, not failed.
-     * Asked of the JVM itself, since the hook that stopped a VM may run before any hook of ours.
-     */
-    static boolean shuttingDown() {
-        Thread probe = new Thread(() -> { });
-        try {
-            Runtime.getRuntime().addShutdownHook(probe);
-            Runtime.getRuntime().removeShutdownHook(probe);
-            return false;
-        } catch (IllegalStateException e) {
-            return true;
-        }
-    }
+public final class TempFiles {
+    private static final Map<Path, Cleanup.Registration> LIVE = new ConcurrentHashMap<>();
 
     private TempFiles() {
     }
 
-    static Path register(Path folder) {
-        LIVE.add(folder);
+    /** True once the JVM is stopping: work that ends now was stopped, not failed. */
+    public static boolean shuttingDown() {
+        return Cleanup.shuttingDown();
+    }
+
+    public static Path register(Path folder) {
+        LIVE.put(folder, Cleanup.register("delete " + folder, () -> FileTrees.deleteQuietly(folder)));
         return folder;
     }
 
     /** Forgets a folder that has been moved into place and must stay. */
-    static void forget(Path folder) {
-        LIVE.remove(folder);
+    public static void forget(Path folder) {
+        Cleanup.Registration r = LIVE.remove(folder);
+        if (r != null) {
+            r.close();
+        }
     }
 
     /** Deletes the folder now and forgets it. */
-    static void delete(Path folder) {
+    public static void delete(Path folder) {
         if (folder != null) {
-            FileTrees.deleteTree(folder);
-            LIVE.remove(folder);
+            FileTrees.deleteQuietly(folder);
+            forget(folder);
         }
     }
 }

@@ -3,11 +3,11 @@ package io.jcap.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
-import io.jcap.streamer.ImageTree;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeMap;

@@ -3,10 +3,10 @@ package io.jcap.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcap.builder.rofs.RofsEntry;
-import io.jcap.builder.rofs.RofsReader;
+import io.jcap.formats.mbr.PartitionEntry;
+import io.jcap.formats.rofs.RofsEntry;
+import io.jcap.formats.rofs.RofsReader;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.kernels.osv.OsvDisk;
-import io.jcap.kernels.osv.PartitionEntry;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.PortMapping;

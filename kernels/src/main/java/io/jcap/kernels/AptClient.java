@@ -1,5 +1,7 @@
 package io.jcap.kernels;
 
+import io.jcap.host.FileTrees;
+import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -55,9 +57,9 @@ public final class AptClient {
      */
     public List<String> depends(String pkg) throws JcapException {
         checkName(pkg);
-        HostCommand.Result result = HostCommand.run(List.of(executable(aptCache), "depends", "--no-recommends",
+        HostTool.Result result = apt(List.of(executable(aptCache), "depends", "--no-recommends",
                 "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", pkg),
-                Path.of("/"), timeout);
+                Path.of("/"));
         if (result.exitCode() != 0 || result.stdout().isBlank()) {
             if (result.stderr().contains("No packages found")) {
                 throw unknownPackage(pkg);
@@ -102,7 +104,7 @@ public final class AptClient {
             throw new JcapException("cannot create a download folder in " + folder + ": " + e.getMessage(), e);
         }
         try {
-            HostCommand.Result result = HostCommand.run(List.of(command, "download", "-q", pkg), staging, timeout);
+            HostTool.Result result = apt(List.of(command, "download", "-q", pkg), staging);
             if (result.exitCode() != 0) {
                 if (result.stderr().contains("Unable to locate package") || !known(pkg)) {
                     throw unknownPackage(pkg);
@@ -117,12 +119,12 @@ public final class AptClient {
         } catch (IOException e) {
             throw new JcapException("cannot store the download of " + pkg + " in " + folder + ": " + e.getMessage(), e);
         } finally {
-            deleteQuietly(staging);
+            FileTrees.deleteQuietly(staging);
         }
     }
 
     private boolean known(String pkg) throws JcapException {
-        HostCommand.Result policy = HostCommand.run(List.of(executable(aptCache), "policy", pkg), Path.of("/"), timeout);
+        HostTool.Result policy = apt(List.of(executable(aptCache), "policy", pkg), Path.of("/"));
         return !policy.stdout().isBlank();
     }
 
@@ -139,7 +141,7 @@ public final class AptClient {
     }
 
     private String executable(String command) throws EnvironmentException {
-        return HostCommand.find(command).map(Path::toString).orElseThrow(() -> new EnvironmentException(
+        return HostTool.find(command).map(Path::toString).orElseThrow(() -> new EnvironmentException(
                 command + " is not installed on this machine: jcap downloads Linux kernels as Debian packages with "
                         + "apt; elsewhere, import a kernel with 'jcap kernels import FILE' (a .deb or a bzImage)"));
     }
@@ -155,11 +157,12 @@ public final class AptClient {
         }
     }
 
-    private static void deleteQuietly(Path folder) {
-        try (Stream<Path> paths = Files.walk(folder)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Only a temporary folder is left behind.
+    /** Runs an apt tool within the client's bound; a time-out is most often the network or apt's sources. */
+    private HostTool.Result apt(List<String> command, Path folder) throws JcapException {
+        try {
+            return HostTool.run(command, folder, timeout);
+        } catch (HostTool.TimedOut e) {
+            throw new JcapException(e.getMessage() + "; check the network and the apt configuration", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.formats.elf.ElfFile;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import java.io.IOException;

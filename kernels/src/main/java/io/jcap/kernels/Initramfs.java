@@ -1,13 +1,13 @@
 package io.jcap.kernels;
 
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.CpioWriter;
-import io.jcap.streamer.FileContent;
-import io.jcap.streamer.ImageEntry;
-import io.jcap.streamer.ImageTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.formats.deb.DebPackage;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;

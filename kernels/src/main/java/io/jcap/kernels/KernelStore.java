@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.host.FileTrees;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -124,12 +125,12 @@ public final class KernelStore {
                 }
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 if (trash != null) {
-                    deleteTree(trash.getParent());
+                    FileTrees.delete(trash.getParent());
                 }
                 return toKernel(manifest);
             } finally {
                 if (Files.exists(staging)) {
-                    deleteTree(staging);
+                    FileTrees.delete(staging);
                 }
             }
         } catch (IOException e) {
@@ -147,7 +148,7 @@ public final class KernelStore {
             }
             Path trash = Files.createTempDirectory(dir, TRASH_PREFIX);
             Files.move(folder, trash.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(trash);
+            FileTrees.delete(trash);
             return true;
         } catch (IOException e) {
             throw new JcapException("cannot remove kernel '" + name + "' from " + dir + ": " + e.getMessage(), e);
@@ -223,7 +224,7 @@ public final class KernelStore {
     private void removeLeftovers() throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,trash}-*")) {
             for (Path entry : entries) {
-                deleteTree(entry);
+                FileTrees.delete(entry);
             }
         }
     }
@@ -244,16 +245,5 @@ public final class KernelStore {
     private static String nameProblem(String name) {
         return "'" + name + "' is not a kernel name (letters, digits, '.', '_', '-', at most 64, "
                 + "starting with a letter or digit)";
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.jcap.kernels;
 
+import io.jcap.formats.deb.DebPackage;
+import io.jcap.host.FileTrees;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -45,7 +47,7 @@ public final class LinuxKernels {
             String origin = "apt:" + deb.control().packageName() + "=" + deb.control().version();
             return install(deb, flavour.storeName(), flavour.label(), flavour.modules(), origin, store, events, work);
         } finally {
-            deleteQuietly(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -75,7 +77,7 @@ public final class LinuxKernels {
             try {
                 return install(deb, name, flavour, LinuxFlavour.GENERIC.modules(), origin, store, events, work);
             } finally {
-                deleteQuietly(work);
+                FileTrees.deleteQuietly(work);
             }
         }
         if (!BzImage.isBzImage(vmlinuzOrDeb)) {
@@ -133,13 +135,5 @@ public final class LinuxKernels {
 
     private static String kilobytes(long bytes) {
         return String.format(Locale.ROOT, "%.0f KB", bytes / 1e3);
-    }
-
-    private static void deleteQuietly(Path folder) {
-        try {
-            KernelStore.deleteTree(folder);
-        } catch (IOException e) {
-            // A temporary folder is left behind; nothing depends on it.
-        }
     }
 }

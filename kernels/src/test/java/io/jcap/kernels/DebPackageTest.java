@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.formats.deb.DebControl;
+import io.jcap.formats.deb.DebPackage;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.charset.StandardCharsets;

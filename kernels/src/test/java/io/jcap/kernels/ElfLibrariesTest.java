@@ -3,6 +3,7 @@ package io.jcap.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.host.HostTool;
 import io.jcap.model.JcapException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,8 +111,8 @@ class ElfLibrariesTest {
     }
 
     private static List<String> ldd(Path program) throws Exception {
-        TestKernels.require(HostCommand.find("ldd").isPresent(), "ldd");
-        HostCommand.Result result = HostCommand.run(List.of("ldd", program.toString()), Path.of("/"),
+        TestKernels.require(HostTool.find("ldd").isPresent(), "ldd");
+        HostTool.Result result = HostTool.run(List.of("ldd", program.toString()), Path.of("/"),
                 Duration.ofSeconds(30));
         return (result.stdout() + result.stderr()).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.GuestPath;
 import java.io.ByteArrayInputStream;

@@ -2,6 +2,7 @@ package io.jcap.kernels;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jcap.host.HostTool;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -33,7 +34,7 @@ final class TestKernels {
     }
 
     static boolean hasApt() {
-        return HostCommand.find("apt-get").isPresent() && HostCommand.find("apt-cache").isPresent();
+        return HostTool.find("apt-get").isPresent() && HostTool.find("apt-cache").isPresent();
     }
 
     /** The cloud kernel package, from the cache or downloaded into it. */

@@ -1,6 +1,9 @@
 package io.jcap.streamer;
 
+import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.formats.cpio.StreamStats;
 import io.jcap.model.EventSink;
+import io.jcap.model.ImageEntry;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

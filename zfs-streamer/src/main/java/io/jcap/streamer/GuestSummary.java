@@ -1,5 +1,6 @@
 package io.jcap.streamer;
 
+import io.jcap.formats.cpio.StreamStats;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

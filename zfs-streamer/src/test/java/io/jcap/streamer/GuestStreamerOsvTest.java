@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.jcap.streamer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.formats.cpio.StreamStats;
 import io.jcap.model.Sha256;
 import org.junit.jupiter.api.Test;
 

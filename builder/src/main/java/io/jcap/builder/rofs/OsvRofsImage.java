@@ -1,13 +1,15 @@
 package io.jcap.builder.rofs;
 
+import io.jcap.formats.mbr.PartitionEntry;
+import io.jcap.formats.rofs.RofsSuperblock;
+import io.jcap.formats.rofs.RofsWriter;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.kernels.osv.OsvKernelFile;
 import io.jcap.kernels.osv.OsvKernelKind;
 import io.jcap.kernels.osv.OsvKernels;
-import io.jcap.kernels.osv.PartitionEntry;
 import io.jcap.model.EventSink;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.ImageEntry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;

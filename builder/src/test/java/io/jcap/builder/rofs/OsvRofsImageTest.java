@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.OsvSamples;
+import io.jcap.formats.rofs.RofsReader;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.ImageEntry;
+import io.jcap.testsupport.RofsSamples;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ class OsvRofsImageTest {
         assertEquals("--rootfs=rofs /app/lib/héllo --port 8080", written.cmdline());
         assertArrayEquals(Arrays.copyOfRange(loader, 512 + 1024, loader.length),
                 Arrays.copyOfRange(disk, 512 + 1024, loader.length));
-        assertArrayEquals(RofsWriterTest.expectedSample(), Arrays.copyOfRange(disk, 2 * MIB, 2 * MIB + 5 * 512));
+        assertArrayEquals(RofsSamples.expectedSample(), Arrays.copyOfRange(disk, 2 * MIB, 2 * MIB + 5 * 512));
         for (int i = 2 * MIB + 5 * 512; i < disk.length; i++) {
             assertEquals(0, disk[i], "byte " + i);
         }
@@ -131,7 +133,7 @@ class OsvRofsImageTest {
         byte[] big = new byte[MIB + 1];
         Path host = Files.write(dir.resolve("big"), big);
         List<ImageEntry> entries = List.of(new ImageEntry.RegularFile(GuestPath.of("/big"), 0644,
-                io.jcap.streamer.FileContent.of(host)));
+                io.jcap.model.FileContent.of(host)));
         OsvRofsImage.Written written = OsvRofsImage.write(loader, entries, "/big", dir.resolve("big.raw"));
         // superblock + 2049 data blocks + 1 structure block = 2051 blocks > 1 MiB, so 2 MiB of partition.
         assertEquals(4L * MIB, written.diskBytes());

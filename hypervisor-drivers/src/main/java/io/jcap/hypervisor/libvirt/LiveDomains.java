@@ -1,44 +1,32 @@
 package io.jcap.hypervisor.libvirt;
 
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
+import io.jcap.host.Cleanup;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Libvirt VMs not closed yet, destroyed by a JVM shutdown hook so Ctrl-C leaves no domain and
- * no uploaded files behind. (Domains are also created to die with their connection, which covers
- * a JVM that is killed outright, but not their files.)
+ * Libvirt VMs not closed yet, each registered with jcap's one shutdown hook ({@link Cleanup}) so
+ * Ctrl-C leaves no domain and no uploaded files behind. (Domains are also created to die with
+ * their connection, which covers a JVM that is killed outright, but not their files.)
  */
 final class LiveDomains {
-    private static final Set<LibvirtVm> LIVE = new LinkedHashSet<>();
-    private static boolean hooked;
+    private static final Map<LibvirtVm, Cleanup.Registration> LIVE = new ConcurrentHashMap<>();
 
     private LiveDomains() {
     }
 
-    static synchronized void register(LibvirtVm vm) {
-        if (!hooked) {
-            Runtime.getRuntime().addShutdownHook(new Thread(LiveDomains::killAll, "jcap-libvirt-shutdown"));
-            hooked = true;
-        }
-        LIVE.add(vm);
+    static void register(LibvirtVm vm) {
+        LIVE.put(vm, Cleanup.register("libvirt domain", vm::killForShutdown));
     }
 
-    static synchronized void unregister(LibvirtVm vm) {
-        LIVE.remove(vm);
+    static void unregister(LibvirtVm vm) {
+        Cleanup.Registration r = LIVE.remove(vm);
+        if (r != null) {
+            r.close();
+        }
     }
 
-    static synchronized boolean contains(LibvirtVm vm) {
-        return LIVE.contains(vm);
-    }
-
-    private static void killAll() {
-        List<LibvirtVm> vms;
-        synchronized (LiveDomains.class) {
-            vms = List.copyOf(LIVE);
-        }
-        for (LibvirtVm vm : vms) {
-            vm.killForShutdown();
-        }
+    static boolean contains(LibvirtVm vm) {
+        return LIVE.containsKey(vm);
     }
 }

@@ -1,38 +1,31 @@
 package io.jcap.hypervisor.qemu;
 
-import java.util.Set;
+import io.jcap.host.Cleanup;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The QEMU processes this JVM started and has not stopped yet, and the one shutdown hook that
- * kills them: Ctrl-C must never leave a guest running behind the user's back.
+ * The QEMU processes this JVM started and has not stopped yet, each registered with jcap's one
+ * shutdown hook ({@link Cleanup}): Ctrl-C must never leave a guest running behind the user's back.
  */
 final class LiveVms {
-    private static final Set<QemuVm> LIVE = ConcurrentHashMap.newKeySet();
-    private static boolean hooked;
+    private static final Map<QemuVm, Cleanup.Registration> LIVE = new ConcurrentHashMap<>();
 
     private LiveVms() {
     }
 
-    static synchronized void register(QemuVm vm) {
-        if (!hooked) {
-            Runtime.getRuntime().addShutdownHook(new Thread(LiveVms::killAll, "jcap-qemu-shutdown"));
-            hooked = true;
-        }
-        LIVE.add(vm);
+    static void register(QemuVm vm) {
+        LIVE.put(vm, Cleanup.register("QEMU guest", vm::killForShutdown));
     }
 
     static void unregister(QemuVm vm) {
-        LIVE.remove(vm);
+        Cleanup.Registration r = LIVE.remove(vm);
+        if (r != null) {
+            r.close();
+        }
     }
 
     static boolean contains(QemuVm vm) {
-        return LIVE.contains(vm);
-    }
-
-    private static void killAll() {
-        for (QemuVm vm : LIVE) {
-            vm.killForShutdown();
-        }
+        return LIVE.containsKey(vm);
     }
 }

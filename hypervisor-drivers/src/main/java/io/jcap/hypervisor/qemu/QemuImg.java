@@ -2,6 +2,8 @@ package io.jcap.hypervisor.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.formats.qcow2.Qcow2Overlay;
+import io.jcap.host.HostTool;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -92,7 +94,7 @@ public final class QemuImg {
     private String run(String subcommand, Path subject, String... args) throws JcapException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), subcommand));
         command.addAll(List.of(args));
-        Exec.Result result = Exec.run(command, timeout);
+        HostTool.Result result = HostTool.run(command, timeout);
         if (result.exitCode() != 0) {
             String stderr = result.stderr().strip().replace('\n', ' ');
             throw new JcapException("qemu-img " + subcommand + " failed for " + subject + " (exit code "

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.File;
@@ -102,9 +103,9 @@ public final class QemuInstallation {
 
     /** What {@code system --version} prints. */
     private static String readVersion(Path system) throws EnvironmentException {
-        Exec.Result result;
+        HostTool.Result result;
         try {
-            result = Exec.run(List.of(system.toString(), "--version"), Duration.ofSeconds(20));
+            result = HostTool.run(List.of(system.toString(), "--version"), Duration.ofSeconds(20));
         } catch (EnvironmentException e) {
             throw e;
         } catch (JcapException e) {

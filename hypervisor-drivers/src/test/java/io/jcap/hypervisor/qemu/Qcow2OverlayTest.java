@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.jcap.kernels.osv;
 
+import io.jcap.formats.mbr.PartitionEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,7 @@
 package io.jcap.kernels.osv;
 
+import io.jcap.formats.mbr.BootRecord;
+import io.jcap.formats.mbr.PartitionEntry;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -144,8 +146,7 @@ public final class OsvDisk {
     }
 
     static boolean hasBootSignature(byte[] sector) {
-        return sector.length >= SECTOR && (sector[BOOT_SIGNATURE_OFFSET] & 0xFF) == 0x55
-                && (sector[BOOT_SIGNATURE_OFFSET + 1] & 0xFF) == 0xAA;
+        return BootRecord.hasSignature(sector);
     }
 
     /** The kernel-size field of a boot sector: the compressed kernel's size in 32 KiB units. */
@@ -206,19 +207,12 @@ public final class OsvDisk {
 
     /** MBR entry 2 of a disk: where its file system lives. */
     public static PartitionEntry readPartition(Path disk) throws JcapException {
-        byte[] sector = new byte[SECTOR];
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
-            if (ch.size() < SECTOR) {
-                throw new JcapException(disk + " is not an OSv disk: it is " + ch.size() + " bytes, less than a boot sector");
-            }
-            readFully(ch, ByteBuffer.wrap(sector), 0);
-        } catch (IOException e) {
-            throw new JcapException("cannot read the boot sector of " + disk + ": " + e.getMessage(), e);
+        try {
+            return BootRecord.read(disk).partition(2);
+        } catch (JcapException e) {
+            // The record's own words, said of an OSv disk.
+            throw new JcapException(e.getMessage().replace("is not a bootable disk", "is not an OSv disk"), e);
         }
-        if (!hasBootSignature(sector)) {
-            throw new JcapException(disk + " is not an OSv disk: no boot signature 55 AA at byte 510");
-        }
-        return PartitionEntry.parse(sector, PARTITION_2_OFFSET);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jcap.kernels.osv;
 
+import io.jcap.host.FileTrees;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelDownload;
 import io.jcap.kernels.KernelDraft;
@@ -96,7 +97,7 @@ public final class OsvKernelImporter {
                         + " ZFS builder kernel (" + e.reason() + "); nothing was stored: check the URL", e);
             }
         } finally {
-            deleteTree(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -118,7 +119,7 @@ public final class OsvKernelImporter {
                     + String.format(Locale.ROOT, "%.1f MB", recognised.size() / 1e6) + ", SHA-256 " + kernel.imageSha256());
             return kernel;
         } finally {
-            deleteTree(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -139,16 +140,6 @@ public final class OsvKernelImporter {
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder" + (parent == null ? "" : " in " + parent) + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // a temporary folder left behind; nothing depends on it
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.formats.mbr.PartitionEntry;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,55 @@
+package io.jcap.host;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Deletes file trees: the one recursive delete of jcap. Symbolic links are deleted, never
+ * followed, so a link in a work folder cannot make jcap delete what it points to.
+ *
+ * <pre>{@code
+ * FileTrees.delete(staging);          // throws when something cannot be deleted
+ * FileTrees.deleteQuietly(work);      // best effort, for clean-up paths
+ * }</pre>
+ */
+public final class FileTrees {
+    private FileTrees() {
+    }
+
+    /** Deletes a file, a link or a folder with everything in it; nothing when it does not exist. */
+    public static void delete(Path root) throws IOException {
+        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** {@link #delete} on a clean-up path: what cannot be deleted is left (and found by the next clean-up). */
+    public static void deleteQuietly(Path root) {
+        try {
+            delete(root);
+        } catch (IOException ignored) {
+            // best effort: leftovers are swept by the owner's next clean-up
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.jcap.model;
+
+import io.jcap.model.GuestPath;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The files of an image, sorted by guest path, every parent folder present explicitly. Adding an
+ * entry at a path that already holds one replaces it (later sources win, as when a package
+ * file's {@code files} override its {@code rootfs}); a file cannot replace a folder that has
+ * children, nor can anything be placed under a file or a symbolic link.
+ *
+ * <pre>{@code
+ * ImageTree tree = new ImageTree();
+ * tree.add(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755, FileContent.of(path)));
+ * List<ImageEntry> entries = tree.entries(); // "/", "/app", "/app/hello"
+ * }</pre>
+ */
+public final class ImageTree {
+    /** Mode of folders created implicitly as parents. */
+    public static final int DEFAULT_DIR_MODE = 0755;
+
+    private final Map<GuestPath, ImageEntry> entries = new TreeMap<>();
+
+    public ImageTree() {
+        entries.put(GuestPath.ROOT, new ImageEntry.Directory(GuestPath.ROOT, DEFAULT_DIR_MODE));
+    }
+
+    public ImageTree add(ImageEntry entry) {
+        GuestPath path = entry.path();
+        for (GuestPath ancestor : path.ancestors()) {
+            ImageEntry existing = entries.get(ancestor);
+            if (existing == null) {
+                entries.put(ancestor, new ImageEntry.Directory(ancestor, DEFAULT_DIR_MODE));
+            } else if (!(existing instanceof ImageEntry.Directory)) {
+                throw new IllegalArgumentException("cannot place " + path + " inside " + ancestor
+                        + ", which is " + kind(existing) + ", not a folder");
+            }
+        }
+        ImageEntry existing = entries.get(path);
+        if (existing instanceof ImageEntry.Directory && !(entry instanceof ImageEntry.Directory)
+                && hasChildren(path)) {
+            throw new IllegalArgumentException("cannot replace folder " + path + " (which has files in it) with "
+                    + kind(entry));
+        }
+        entries.put(path, entry);
+        return this;
+    }
+
+    public boolean contains(GuestPath path) {
+        return entries.containsKey(path);
+    }
+
+    public ImageEntry get(GuestPath path) {
+        return entries.get(path);
+    }
+
+    /** All entries in guest-path order, the root folder first. */
+    public List<ImageEntry> entries() {
+        return Collections.unmodifiableList(new ArrayList<>(entries.values()));
+    }
+
+    /** The sum of the sizes of the regular files. */
+    public long contentBytes() {
+        long total = 0;
+        for (ImageEntry e : entries.values()) {
+            if (e instanceof ImageEntry.RegularFile f) {
+                total += f.content().size();
+            }
+        }
+        return total;
+    }
+
+    private boolean hasChildren(GuestPath dir) {
+        String prefix = dir.isRoot() ? "/" : dir.value() + "/";
+        return entries.keySet().stream().anyMatch(p -> p.value().startsWith(prefix) && !p.equals(dir));
+    }
+
+    private static String kind(ImageEntry e) {
+        if (e instanceof ImageEntry.Directory) {
+            return "a folder";
+        }
+        return e instanceof ImageEntry.Symlink ? "a symbolic link" : "a file";
+    }
+}

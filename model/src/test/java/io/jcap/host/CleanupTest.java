@@ -1,0 +1,55 @@
+package io.jcap.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CleanupTest {
+    @Test
+    void register_isActiveUntilClosed() {
+        Cleanup.Registration r = Cleanup.register("nothing", () -> { });
+        assertTrue(r.active());
+        r.close();
+        assertFalse(r.active());
+        assertFalse(Cleanup.shuttingDown());
+    }
+
+    /** A JVM that registers three actions, closes one and exits: the hook runs the others, last first. */
+    @Test
+    void shutdown_runsWhatIsStillRegistered_lastFirst(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CleanupTest.Main.class.getName(), log.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        assertEquals(List.of("third", "first"), Files.readAllLines(log));
+    }
+
+    /** The child JVM of {@link #shutdown_runsWhatIsStillRegistered_lastFirst}. */
+    public static final class Main {
+        public static void main(String[] args) {
+            File log = new File(args[0]);
+            Cleanup.register("first", () -> append(log, "first"));
+            Cleanup.register("second", () -> append(log, "second")).close();
+            Cleanup.register("third", () -> append(log, "third"));
+        }
+
+        private static void append(File log, String line) {
+            try {
+                Files.writeString(log.toPath(), line + "\n", java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+}
