@@ -56,7 +56,7 @@ cd "$WORK"
 rm -rf builder-root run-root stage
 
 log "1. build the init and a static hello"
-musl-gcc -static -Os -s -Wall -Wextra -Werror -o jcap-init "$SRC"/*.c
+bash "$SRC/build.sh" "$PWD/jcap-init"
 file jcap-init | grep -q 'statically linked' || die "jcap-init is not static"
 echo "jcap-init: $(stat -c %s jcap-init) bytes"
 cat > hello.c <<'EOF'
