@@ -4,11 +4,14 @@ import io.jcap.builder.BuildRequest;
 import io.jcap.builder.BuildResult;
 import io.jcap.builder.ImageBuilder;
 import io.jcap.builder.JcapHome;
+import io.jcap.cli.options.AcceleratorOption;
+import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,21 +29,22 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Image name (default: the project folder's name).")
     String name;
 
-    @Option(names = "--accel", defaultValue = "auto",
-            description = "Accelerator for the builder VM: auto (probe KVM, else TCG), kvm or tcg. Default: ${DEFAULT-VALUE}.")
-    String accel;
+    /** The builder VM's accelerator. */
+    @Mixin
+    AcceleratorOption accel;
 
     @Option(names = "--force", description = "Build even when an image with the same inputs exists.")
     boolean force;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show the builder VM's console and debug messages.")
-    boolean verbose;
+    /** Shows the builder VM's console and debug messages. */
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
-        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbose);
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
         BuildResult result = new ImageBuilder(JcapHome.fromEnvironment(), events)
-                .build(new BuildRequest(dir, Optional.ofNullable(name), Accel.parse(accel), force));
+                .build(new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force));
         var m = result.image().metadata();
         spec.commandLine().getOut().printf("%s %s: %s on disk, %s virtual, kernel %s%n",
                 result.reused() ? "Unchanged image" : "Built image", m.name(), ConsoleEvents.human(m.diskSize()),

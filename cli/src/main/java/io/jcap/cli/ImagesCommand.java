@@ -8,6 +8,8 @@ import io.jcap.builder.ImageFiles;
 import io.jcap.builder.ImageMetadata;
 import io.jcap.builder.ImageRepository;
 import io.jcap.builder.JcapHome;
+import io.jcap.cli.options.GuestPathConverter;
+import io.jcap.cli.options.JsonOutput;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
@@ -16,8 +18,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,14 +32,14 @@ final class ImagesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the images as JSON, with the path of each image file.")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Override
     public Integer call() throws JcapException {
         List<ImageRepository.StoredImage> images = new ImageRepository(JcapHome.fromEnvironment().images()).list();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             ObjectMapper mapper = new ObjectMapper();
             ArrayNode array = mapper.createArrayNode();
             for (ImageRepository.StoredImage image : images) {
@@ -87,19 +89,14 @@ final class ImagesCommand implements Callable<Integer> {
         String image;
 
         @Parameters(index = "1", arity = "0..1", defaultValue = "/", paramLabel = "PATH",
+                converter = GuestPathConverter.class,
                 description = "A path inside the image: a folder is listed with everything under it (default: /).")
-        String path;
+        GuestPath path;
 
         @Override
         public Integer call() throws JcapException, InterruptedException {
-            GuestPath guest;
-            try {
-                guest = GuestPath.of(path);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "PATH: " + e.getMessage());
-            }
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
-            List<ImageFile> files = new ImageFiles(JcapHome.fromEnvironment(), events).list(image, guest);
+            List<ImageFile> files = new ImageFiles(JcapHome.fromEnvironment(), events).list(image, path);
             PrintWriter out = spec.commandLine().getOut();
             String format = "%-4s %04o %12d  %s%n";
             out.printf("%-4s %-4s %12s  %s%n", "TYPE", "MODE", "SIZE", "PATH");

@@ -1,5 +1,6 @@
 package io.jcap.cli;
 
+import io.jcap.cli.options.OptionValueErrors;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class Jcap implements Runnable {
         CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler(new OptionValueErrors(cli.getParameterExceptionHandler()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean trace = parseResult.originalArgs().contains("--stacktrace");
             PrintWriter errors = commandLine.getErr();

@@ -2,10 +2,12 @@ package io.jcap.cli;
 
 import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
+import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,14 +24,15 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the instance ends.")
     boolean follow;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print the whole console, boot messages included.")
-    boolean verbose;
+    /** Prints the whole console, boot messages included, not only the application's output. */
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
-        new Instances(JcapHome.fromEnvironment(), events).logs(name, follow, verbose, line -> {
+        new Instances(JcapHome.fromEnvironment(), events).logs(name, follow, verbosity.verbose(), line -> {
             out.println(line);
             out.flush();
         });

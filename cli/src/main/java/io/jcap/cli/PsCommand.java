@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
+import io.jcap.cli.options.JsonOutput;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -14,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,15 +30,15 @@ final class PsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print the instances as JSON.")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Override
     public Integer call() throws JcapException {
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
         List<Instance> instances = new Instances(JcapHome.fromEnvironment(), events).list();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json()) {
             out.println(toJson(instances));
             return 0;
         }

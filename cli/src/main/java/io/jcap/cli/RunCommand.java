@@ -6,9 +6,17 @@ import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
 import io.jcap.builder.RunRequest;
+import io.jcap.cli.options.AcceleratorOption;
+import io.jcap.cli.options.BootModeConverter;
+import io.jcap.cli.options.LibvirtUriConverter;
+import io.jcap.cli.options.MemoryConverter;
+import io.jcap.cli.options.PortMappingConverter;
+import io.jcap.cli.options.Verbosity;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,17 +40,18 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name (see jcap images).")
     String image;
 
-    @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]",
+    @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]", converter = PortMappingConverter.class,
             description = {"Forward a host port to a guest port (repeatable); GUEST alone uses the same host port.",
                     "Replaces the image's forward of the same guest port; the image's others stay."})
-    List<String> publish = new ArrayList<>();
+    List<PortMapping> publish = new ArrayList<>();
 
     @Option(names = "--publish-address", paramLabel = "ADDR", defaultValue = PortForward.LOOPBACK,
             description = "Host address forwarded ports bind to. Default: ${DEFAULT-VALUE} (this machine only).")
     String publishAddress;
 
-    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory (256M, 1G); default: the image's.")
-    String memory;
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", converter = MemoryConverter.class,
+            description = "Memory (256M, 1G); default: the image's.")
+    ByteSize memory;
 
     @Option(names = {"-c", "--cpus"}, paramLabel = "N", description = "Virtual CPUs; default: the image's.")
     Integer cpus;
@@ -60,38 +70,38 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the detached instance (default: IMAGE-N).")
     String name;
 
-    @Option(names = "--accel", defaultValue = "auto",
-            description = "Accelerator: auto (probe KVM, else TCG), kvm or tcg. Default: ${DEFAULT-VALUE}.")
-    String accel;
+    @Mixin
+    AcceleratorOption accel;
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
             description = {"Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain; foreground runs",
                     "of Linux images). Default: ${DEFAULT-VALUE}."})
     String driver;
 
-    @Option(names = "--connect", paramLabel = "URI",
+    @Option(names = "--connect", paramLabel = "URI", converter = LibvirtUriConverter.class,
             description = {"libvirt connection URI for --driver libvirt: qemu:///system (the default) or",
                     "qemu+ssh://user@host/system?keyfile=... for a KVM host reached over SSH."})
-    String connect;
+    LibvirtUri connect;
 
-    @Option(names = "--boot", paramLabel = "MODE",
+    @Option(names = "--boot", paramLabel = "MODE", converter = BootModeConverter.class,
             description = {"How a Linux image boots: direct (QEMU loads the kernel and initramfs stored with the image,",
                     "as microVMs boot; the default with the qemu driver) or disk (the BIOS and the boot loader on the",
                     "image's disk, as a cloud boots it; always so with libvirt)."})
-    String boot;
+    BootMode boot;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show the whole console, boot messages included.")
-    boolean verbose;
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
         RunRequest request;
         try {
-            request = RunOptions.request(image, accel, verbose, memory, cpus, publish, publishAddress, env, cmd, name);
+            request = RunOptions.request(image, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
+                    publishAddress, env, cmd, name);
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }
-            request = request.withLibvirt(libvirt()).withBoot(RunOptions.boot(boot));
+            request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot));
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }
@@ -99,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbose);
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
         JcapHome home = JcapHome.fromEnvironment();
         if (detach) {
             Instance instance = new Instances(home, events).start(request);
@@ -123,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
                 return Optional.empty();
             }
             case "libvirt" -> {
-                return Optional.of(connect == null ? LibvirtUri.SYSTEM : RunOptions.libvirtUri(connect));
+                return Optional.of(connect == null ? LibvirtUri.SYSTEM : connect);
             }
             default -> throw RunOptions.usage("--driver: '" + driver + "' is not a driver: use qemu or libvirt");
         }

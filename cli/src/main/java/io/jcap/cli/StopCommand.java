@@ -3,12 +3,12 @@ package io.jcap.cli;
 import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
 import io.jcap.builder.JcapHome;
+import io.jcap.cli.options.DurationConverter;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,25 +25,21 @@ final class StopCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME", description = "Instances to stop.")
     List<String> names;
 
-    @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s",
+    // --timeout first: a bad value is reported as "--timeout: ..." (see OptionValueErrors).
+    @Option(names = {"--timeout", "-t"}, paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "How long the application gets to end (10s, 500ms, 2m; 0 quits at once). "
                     + "Default: ${DEFAULT-VALUE}.")
-    String timeout;
+    Duration timeout;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
-        Duration wait;
-        try {
-            wait = RunOptions.duration("--timeout", timeout);
-        } catch (CommandLine.ParameterException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
         PrintWriter out = spec.commandLine().getOut();
         Instances instances = new Instances(JcapHome.fromEnvironment(), new ConsoleEvents(spec.commandLine().getErr(),
                 false));
         for (String name : names) {
             boolean wasRunning = instances.get(name).status().running();
-            Instance stopped = instances.stop(name, wait);
+            Instance stopped = instances.stop(name, timeout);
             out.println(wasRunning ? "stopped " + name + ": " + stopped.status()
                     : name + " was not running: " + stopped.status());
             out.flush();

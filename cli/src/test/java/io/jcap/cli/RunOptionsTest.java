@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.RunRequest;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,44 +35,6 @@ class RunOptionsTest {
     }
 
     @Test
-    void port_hostAndGuest_isTcpByDefault() {
-        assertEquals(new PortMapping(18080, 8080, PortMapping.Protocol.TCP), RunOptions.port("18080:8080"));
-    }
-
-    @Test
-    void port_guestAlone_usesTheSameHostPort() {
-        assertEquals(new PortMapping(8080, 8080, PortMapping.Protocol.TCP), RunOptions.port("8080"));
-    }
-
-    @Test
-    void port_withUdp_isUdp() {
-        assertEquals(new PortMapping(5353, 53, PortMapping.Protocol.UDP), RunOptions.port("5353:53/udp"));
-        assertEquals(new PortMapping(53, 53, PortMapping.Protocol.UDP), RunOptions.port("53/udp"));
-        assertEquals(new PortMapping(80, 80, PortMapping.Protocol.TCP), RunOptions.port("80/tcp"));
-    }
-
-    @Test
-    void port_badForms_nameTheOptionAndTheSyntax() {
-        assertEquals("-p: '80:' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
-                + " (8080:80, 53/udp)", usageMessage(() -> RunOptions.port("80:")));
-        assertEquals("-p: '8080:80/sctp' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
-                + " (8080:80, 53/udp)", usageMessage(() -> RunOptions.port("8080:80/sctp")));
-        assertEquals("-p: host port 70000 is outside 1..65535", usageMessage(() -> RunOptions.port("70000:80")));
-        assertEquals("-p: guest port 0 is outside 1..65535", usageMessage(() -> RunOptions.port("8080:0")));
-    }
-
-    @Test
-    void memory_sizes_areWholeMebibytesAboveTheMinimum() {
-        assertEquals(256, RunOptions.memoryMiB("256M"));
-        assertEquals(1024, RunOptions.memoryMiB("1G"));
-        assertEquals("-m: '256' is not a size: use a number with K, M or G (512M, 1G)",
-                usageMessage(() -> RunOptions.memoryMiB("256")));
-        assertEquals("-m: 16M is too little memory: give at least 32M", usageMessage(() -> RunOptions.memoryMiB("16M")));
-        assertEquals("-m: 1500K is not a whole number of MiB (use M or G: 256M, 1G)",
-                usageMessage(() -> RunOptions.memoryMiB("1500K")));
-    }
-
-    @Test
     void cpus_outsideRange_isRefused() {
         assertEquals(4, RunOptions.cpus(4));
         assertEquals("-c: 0 CPUs is outside 1..64", usageMessage(() -> RunOptions.cpus(0)));
@@ -86,18 +49,9 @@ class RunOptionsTest {
     }
 
     @Test
-    void duration_unitsAndPlainSeconds() {
-        assertEquals(Duration.ofSeconds(10), RunOptions.duration("--timeout", "10s"));
-        assertEquals(Duration.ofSeconds(3), RunOptions.duration("--timeout", "3"));
-        assertEquals(Duration.ofMillis(500), RunOptions.duration("--timeout", "500ms"));
-        assertEquals(Duration.ofMinutes(2), RunOptions.duration("--timeout", "2m"));
-        assertEquals("--timeout: '10x' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
-                usageMessage(() -> RunOptions.duration("--timeout", "10x")));
-    }
-
-    @Test
     void request_allOptions_giveTheRunRequest() {
-        RunRequest request = RunOptions.request("web-image", "tcg", true, "256M", 2, List.of("18080:8080", "53/udp"),
+        RunRequest request = RunOptions.request("web-image", Optional.of(Accelerator.TCG), true, ByteSize.ofMebibytes(256), 2,
+                List.of(PortMapping.parse("18080:8080"), PortMapping.parse("53/udp")),
                 "0.0.0.0", List.of("GREETING=hi"), "/app/server --port 8080", "web");
 
         assertEquals("web-image", request.image());
@@ -109,11 +63,12 @@ class RunOptionsTest {
         assertEquals(Optional.of("/app/server --port 8080"), request.cmd());
         assertEquals(Optional.of("web"), request.name());
         assertEquals(true, request.showBoot());
+        assertEquals(Optional.of(Accelerator.TCG), request.accelerator());
     }
 
     @Test
     void request_defaults_bindLoopbackAndKeepTheImagesSettings() {
-        RunRequest request = RunOptions.request("hello", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+        RunRequest request = RunOptions.request("hello", Optional.empty(), false, null, null, List.of(), "127.0.0.1", List.of(),
                 null, null);
 
         assertEquals(RunRequest.of("hello"), request);
@@ -122,19 +77,19 @@ class RunOptionsTest {
     @Test
     void request_badValues_nameTheirOption() {
         assertEquals("--cmd: the command 'server' must be an absolute path inside the image (e.g. /app/server)",
-                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+                usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1", List.of(),
                         "server --port 1", null)));
         assertEquals("--cmd: '/app/x 'a' has an unclosed ' quote",
-                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "127.0.0.1", List.of(),
+                usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1", List.of(),
                         "/app/x 'a", null)));
         assertEquals("-e: environment variable name '1X' is not allowed: use letters, digits and '_', not starting"
-                + " with a digit", usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(),
+                + " with a digit", usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(),
                 "127.0.0.1", List.of("1X=2"), null, null)));
         assertEquals("--publish-address: 'localhost' is not an IPv4 address (127.0.0.1, 0.0.0.0)",
-                usageMessage(() -> RunOptions.request("x", "auto", false, null, null, List.of(), "localhost", List.of(),
+                usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "localhost", List.of(),
                         null, null)));
         assertEquals("--name: instance name 'Web' is not allowed: use 1 to 40 lower-case letters, digits, '.', '_' or"
-                + " '-', starting with a letter or digit", usageMessage(() -> RunOptions.request("x", "auto", false,
+                + " '-', starting with a letter or digit", usageMessage(() -> RunOptions.request("x", Optional.empty(), false,
                 null, null, List.of(), "127.0.0.1", List.of(), null, "Web")));
     }
 
@@ -161,14 +116,6 @@ class RunOptionsTest {
         assertEquals(3, run.exitCode());
         assertEquals("jcap: detached instances run with the qemu driver only for now: run in the foreground (no -d)"
                 + " with --driver libvirt, or detached without it\n", run.err());
-    }
-
-    @Test
-    void libvirtUri_withPassword_isAUsageErrorNamingTheOption() {
-        assertEquals("--connect: a libvirt URI must not carry a password: use an SSH key (keyfile=...)",
-                usageMessage(() -> RunOptions.libvirtUri("qemu+ssh://jcap:secret@kvm1/system")));
-        assertEquals("--connect: a libvirt URI looks like qemu:///system or qemu+ssh://user@host/system, got kvm1",
-                usageMessage(() -> RunOptions.libvirtUri("kvm1")));
     }
 
     @Test

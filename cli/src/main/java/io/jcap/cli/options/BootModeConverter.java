@@ -1,0 +1,10 @@
+package io.jcap.cli.options;
+
+import io.jcap.builder.BootMode;
+
+/** {@code direct} or {@code disk}, as {@link BootMode#parse} reads it. */
+public final class BootModeConverter extends DomainValueConverter<BootMode> {
+    public BootModeConverter() {
+        super(BootMode::parse);
+    }
+}

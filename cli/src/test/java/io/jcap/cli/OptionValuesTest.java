@@ -1,0 +1,110 @@
+package io.jcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jcap.builder.BootMode;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.model.ByteSize;
+import io.jcap.model.GuestPath;
+import io.jcap.model.PortMapping;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Commands receive domain values for converted options, and a refused value is a usage error
+ * (exit 2) whose first line names the option as it always has.
+ */
+class OptionValuesTest {
+    private static String firstErrorLine(int expectedExit, String... args) {
+        JcapTest.Result r = JcapTest.jcap(args);
+        assertEquals(expectedExit, r.code(), r.err());
+        return r.err().lines().findFirst().orElse("");
+    }
+
+    private static <T> T parsed(T command, String... args) {
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void run_convertedOptions_reachTheCommandAsDomainValues() {
+        RunCommand run = parsed(new RunCommand(), "-m", "1G", "-p", "18080:8080", "--publish", "53/udp", "--boot", "disk",
+                "--driver", "libvirt", "--connect", "qemu:///system", "hello");
+
+        assertEquals(ByteSize.ofMebibytes(1024), run.memory);
+        assertEquals(List.of(PortMapping.parse("18080:8080"), PortMapping.parse("53/udp")), run.publish);
+        assertEquals(BootMode.DISK, run.boot);
+        assertEquals(LibvirtUri.SYSTEM, run.connect);
+    }
+
+    @Test
+    void stop_timeout_isADuration_tenSecondsByDefault() {
+        assertEquals(Duration.ofSeconds(10), parsed(new StopCommand(), "web").timeout);
+        assertEquals(Duration.ofMillis(500), parsed(new StopCommand(), "-t", "500ms", "web").timeout);
+        assertEquals(Duration.ofMinutes(2), parsed(new StopCommand(), "--timeout", "2m", "web").timeout);
+    }
+
+    @Test
+    void imagesLs_path_isAGuestPath_rootByDefault() {
+        assertEquals(GuestPath.ROOT, parsed(new ImagesCommand.Ls(), "hello").path);
+        assertEquals(GuestPath.of("/app"), parsed(new ImagesCommand.Ls(), "hello", "/app").path);
+    }
+
+    @Test
+    void run_badPorts_nameTheOptionAndTheSyntax() {
+        assertEquals("-p: '80:' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
+                + " (8080:80, 53/udp)", firstErrorLine(2, "run", "-p", "80:", "hello"));
+        assertEquals("-p: '8080:80/sctp' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
+                + " (8080:80, 53/udp)", firstErrorLine(2, "run", "--publish", "8080:80/sctp", "hello"));
+        assertEquals("-p: host port 70000 is outside 1..65535", firstErrorLine(2, "run", "-p", "70000:80", "hello"));
+        assertEquals("-p: guest port 0 is outside 1..65535", firstErrorLine(2, "run", "-p", "8080:0", "hello"));
+    }
+
+    @Test
+    void run_badMemory_namesTheOptionAndTheRule() {
+        assertEquals("-m: '256' is not a size: use a number with K, M or G (512M, 1G)",
+                firstErrorLine(2, "run", "-m", "256", "hello"));
+        assertEquals("-m: 16M is too little memory: give at least 32M", firstErrorLine(2, "run", "-m", "16M", "hello"));
+        assertEquals("-m: 1500K is not a whole number of MiB (use M or G: 256M, 1G)",
+                firstErrorLine(2, "run", "--memory", "1500K", "hello"));
+        assertEquals("-m: 99999999G is too much memory", firstErrorLine(2, "run", "-m", "99999999G", "hello"));
+    }
+
+    @Test
+    void stop_badTimeout_isNamedByItsLongName_eitherWayTyped() {
+        assertEquals("--timeout: '10x' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+                firstErrorLine(2, "stop", "-t", "10x", "web"));
+    }
+
+    @Test
+    void runAndBuild_badAccelerator_listTheChoices() {
+        assertEquals("--accel: 'xyz' is not an accelerator: use auto, kvm or tcg",
+                firstErrorLine(2, "run", "--accel", "xyz", "hello"));
+        assertEquals("--accel: 'xyz' is not an accelerator: use auto, kvm or tcg",
+                firstErrorLine(2, "build", "--accel", "xyz"));
+    }
+
+    @Test
+    void build_badAccelerator_showsBuildsUsage() {
+        JcapTest.Result r = JcapTest.jcap("build", "--accel", "xyz");
+
+        assertEquals("Usage: jcap build [-v] [--force] [--stacktrace] [--accel=<accel>]",
+                r.err().lines().skip(1).findFirst().orElse(""));
+    }
+
+    @Test
+    void run_badLibvirtUri_namesConnect() {
+        assertEquals("--connect: a libvirt URI must not carry a password: use an SSH key (keyfile=...)",
+                firstErrorLine(2, "run", "--driver", "libvirt", "--connect", "qemu+ssh://jcap:secret@kvm1/system", "x"));
+        assertEquals("--connect: a libvirt URI looks like qemu:///system or qemu+ssh://user@host/system, got kvm1",
+                firstErrorLine(2, "run", "--driver", "libvirt", "--connect", "kvm1", "x"));
+    }
+
+    @Test
+    void imagesLs_relativePath_isNamedPath() {
+        assertEquals("PATH: guest path 'bad//path' must be absolute (start with /)",
+                firstErrorLine(2, "images", "ls", "hello", "bad//path"));
+    }
+}

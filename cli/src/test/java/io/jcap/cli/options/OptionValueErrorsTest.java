@@ -1,0 +1,78 @@
+package io.jcap.cli.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jcap.model.PortMapping;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+class OptionValueErrorsTest {
+    @Command(name = "sample")
+    static final class Sample implements Runnable {
+        @Option(names = {"-p", "--publish"}, converter = PortMappingConverter.class)
+        PortMapping port;
+
+        @Option(names = {"--timeout", "-t"}, converter = DurationConverter.class)
+        Duration timeout;
+
+        @Option(names = "--count")
+        Integer count;
+
+        @Parameters(arity = "0..1", paramLabel = "WAIT", converter = DurationConverter.class)
+        Duration wait;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    private record Outcome(int exitCode, String err) {
+        String firstLine() {
+            return err.lines().findFirst().orElse("");
+        }
+    }
+
+    private static Outcome parse(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Sample());
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler(new OptionValueErrors(cli.getParameterExceptionHandler()));
+        return new Outcome(cli.execute(args), err.toString());
+    }
+
+    @Test
+    void refusedValue_isNamedByTheOptionsFirstName_whicheverNameWasTyped() {
+        assertEquals("-p: host port 70000 is outside 1..65535", parse("--publish", "70000:80").firstLine());
+        assertEquals("--timeout: 'soon' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+                parse("-t", "soon").firstLine());
+    }
+
+    @Test
+    void refusedPositionalValue_isNamedByItsLabel() {
+        assertEquals("WAIT: 'later' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+                parse("later").firstLine());
+    }
+
+    @Test
+    void refusedValue_isAUsageErrorFollowedByTheUsage() {
+        Outcome outcome = parse("-p", "80:");
+
+        assertEquals(2, outcome.exitCode());
+        assertEquals("Usage: sample [--count=<count>] [-p=<port>] [-t=<timeout>] [WAIT]",
+                outcome.err().lines().skip(1).findFirst().orElse(""));
+    }
+
+    @Test
+    void picocliOwnConversions_keepPicocliMessages() {
+        Outcome outcome = parse("--count", "many");
+
+        assertEquals(2, outcome.exitCode());
+        assertEquals("Invalid value for option '--count': 'many' is not an int", outcome.firstLine());
+    }
+}
