@@ -2,9 +2,9 @@ package io.jcap.builder;
 
 import io.jcap.hypervisor.libvirt.LibvirtAcceleratorProbe;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
-import io.jcap.hypervisor.qemu.AcceleratorVerdict;
+import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;

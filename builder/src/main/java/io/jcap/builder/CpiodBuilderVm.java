@@ -3,7 +3,7 @@ package io.jcap.builder;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.GuestStreamer;

@@ -3,7 +3,7 @@ package io.jcap.builder;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.DetachedQemu;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;

@@ -6,7 +6,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;

@@ -1,11 +1,13 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.hypervisor.ConsoleLog;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;

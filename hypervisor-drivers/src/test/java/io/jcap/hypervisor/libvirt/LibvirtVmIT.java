@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.BootSector;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.VmSpec;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -117,7 +117,7 @@ class LibvirtVmIT {
     void start_missingDisk_reportsItAndLeavesNothingBehind() throws Exception {
         Path missing = dir.resolve("missing.img");
         VmSpec spec = VmSpec.builder().memoryMiB(32)
-                .drive(io.jcap.hypervisor.qemu.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
+                .drive(io.jcap.hypervisor.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
                 .build();
         LibvirtVm vm = new LibvirtVm(spec);
 

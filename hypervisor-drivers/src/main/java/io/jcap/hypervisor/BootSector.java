@@ -1,4 +1,4 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
