@@ -1,11 +1,11 @@
 package io.jcap.builder;
 
-import io.jcap.hypervisor.DiskFormat;
-import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
-import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.ByteSize;

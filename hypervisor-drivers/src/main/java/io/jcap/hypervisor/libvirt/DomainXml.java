@@ -1,8 +1,8 @@
 package io.jcap.hypervisor.libvirt;
 
-import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import java.util.ArrayList;
 import java.util.List;

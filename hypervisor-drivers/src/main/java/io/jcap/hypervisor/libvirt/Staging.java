@@ -1,9 +1,9 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.DiskFormat;
-import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;

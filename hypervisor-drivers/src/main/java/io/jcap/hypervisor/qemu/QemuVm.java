@@ -1,8 +1,8 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.hypervisor.ConsoleLog;
-import io.jcap.hypervisor.GuestLifecycle;
 import io.jcap.hypervisor.Durations;
+import io.jcap.hypervisor.GuestLifecycle;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;

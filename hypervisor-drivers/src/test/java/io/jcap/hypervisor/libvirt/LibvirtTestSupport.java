@@ -1,7 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.VmSpec;
 import java.io.IOException;

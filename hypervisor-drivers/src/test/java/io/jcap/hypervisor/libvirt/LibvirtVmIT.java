@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.VmSpec;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.DiskFormat;
-import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
