@@ -31,8 +31,8 @@ import java.util.Optional;
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
  */
-record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
-        int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct) {
+record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInstallation qemu, Accelerator accelerator,
+        int memoryMiB, int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct) {
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
     /** The init's parameter for QEMU's user network addresses, set without DHCP. */
