@@ -1,10 +1,9 @@
 package io.jcap.builder;
 
-import io.jcap.hypervisor.libvirt.LibvirtAcceleratorProbe;
-import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.AcceleratorProbe;
-import io.jcap.hypervisor.qemu.AcceleratorVerdict;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.AcceleratorVerdict;
+import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.qemu.QemuDriver;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -18,30 +17,24 @@ final class Accelerators {
     private Accelerators() {
     }
 
+    /** For a build, which runs QEMU here. */
     static Accelerator choose(QemuInstallation qemu, JcapHome home, Optional<Accelerator> requested, EventSink events)
             throws JcapException {
-        if (requested.isPresent()) {
-            events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
-            return requested.get();
-        }
-        AcceleratorVerdict verdict = new AcceleratorProbe(qemu, home.cache().resolve("accelerator.json")).decide();
-        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
-                + (verdict.cached() ? ", probed earlier" : "") + ")");
-        return verdict.accelerator();
+        return choose(new QemuDriver(qemu, home.cache()), requested, events);
     }
 
     /**
-     * For a remote libvirt host: the user's choice, else KVM only when a probe guest shows it works
-     * there. This machine's verdict says nothing about another's KVM, and is not cached for it.
+     * For a run: the user's choice, else what {@code driver} judges where its guests run (for a
+     * remote libvirt host, a probe guest there: this machine's verdict says nothing about another's KVM).
      */
-    static Accelerator chooseOn(LibvirtUri uri, Optional<Accelerator> requested, EventSink events)
-            throws JcapException {
+    static Accelerator choose(Driver driver, Optional<Accelerator> requested, EventSink events) throws JcapException {
         if (requested.isPresent()) {
             events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
             return requested.get();
         }
-        AcceleratorVerdict verdict = LibvirtAcceleratorProbe.judge(uri, events);
-        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason() + ")");
+        AcceleratorVerdict verdict = driver.chooseAccelerator(events);
+        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
+                + (verdict.cached() ? ", probed earlier" : "") + ")");
         return verdict.accelerator();
     }
 }

@@ -1,6 +1,6 @@
 package io.jcap.builder;
 
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,10 +1,9 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.model.JcapException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,12 +13,11 @@ import java.util.function.Consumer;
 /**
  * Reads a console log line by line, and with {@code follow} keeps reading what the guest appends
  * until the guest has ended: then the rest is read and the last, unfinished line passed on too.
+ * Lines are cut as every jcap console reader cuts them ({@link ConsoleLineSplitter}).
  */
 final class ConsoleFollower {
     /** How often a followed log is looked at again when nothing new was in it. */
     static final long POLL_MILLIS = 100;
-    /** Output without newlines is cut into lines of this many bytes rather than held whole. */
-    static final int MAX_LINE = 8192;
 
     private ConsoleFollower() {
     }
@@ -29,14 +27,14 @@ final class ConsoleFollower {
      */
     static void read(Path log, BooleanSupplier running, Consumer<String> lines) throws JcapException,
             InterruptedException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ConsoleLineSplitter splitter = new ConsoleLineSplitter(lines);
         byte[] buffer = new byte[8192];
         try (InputStream in = Files.newInputStream(log)) {
             boolean lastRound = running == null;
             while (true) {
                 int n = in.read(buffer);
                 if (n > 0) {
-                    split(buffer, n, line, lines);
+                    splitter.accept(buffer, n);
                     continue;
                 }
                 if (lastRound) {
@@ -53,27 +51,6 @@ final class ConsoleFollower {
         } catch (IOException e) {
             throw new JcapException("cannot read the console log " + log + ": " + e.getMessage(), e);
         }
-        if (line.size() > 0) {
-            emit(line, lines);
-        }
-    }
-
-    private static void split(byte[] buffer, int n, ByteArrayOutputStream line, Consumer<String> lines) {
-        for (int i = 0; i < n; i++) {
-            if (buffer[i] == '\n') {
-                emit(line, lines);
-            } else {
-                line.write(buffer[i]);
-                if (line.size() == MAX_LINE) {
-                    emit(line, lines);
-                }
-            }
-        }
-    }
-
-    private static void emit(ByteArrayOutputStream bytes, Consumer<String> lines) {
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        bytes.reset();
-        lines.accept(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        splitter.finish();
     }
 }

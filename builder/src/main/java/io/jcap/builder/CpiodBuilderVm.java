@@ -2,9 +2,9 @@ package io.jcap.builder;
 
 import io.jcap.formats.cpio.StreamStats;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;

@@ -2,7 +2,7 @@ package io.jcap.builder;
 
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;

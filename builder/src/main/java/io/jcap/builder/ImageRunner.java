@@ -1,15 +1,13 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.libvirt.LibvirtVm;
-import io.jcap.hypervisor.qemu.QemuVm;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -47,7 +45,7 @@ public final class ImageRunner {
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
             ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
-            try (VirtualMachine vm = machine(plan, request.libvirt(), work, console)) {
+            try (VirtualMachine vm = machine(plan, work, console)) {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName()
                         + ", " + plan.bootLabel() + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
@@ -71,17 +69,15 @@ public final class ImageRunner {
     }
 
     /**
-     * QEMU started here over a throw-away overlay, or a libvirt domain, which gets a private copy
-     * of the stored image (libvirt runs QEMU as its own user, and on a remote host the image must
-     * travel anyway).
+     * The plan's driver boots the image over a throw-away overlay, or, when the driver copies disks
+     * anyway (libvirt runs QEMU as its own user, and on a remote host the image must travel), from
+     * a private copy of the stored image.
      */
-    private VirtualMachine machine(RunPlan plan, Optional<LibvirtUri> libvirt, Path work, ApplicationConsole console)
+    private VirtualMachine machine(RunPlan plan, Path work, ApplicationConsole console)
             throws JcapException, InterruptedException {
-        if (libvirt.isPresent()) {
-            return new LibvirtVm(libvirt.get(), plan.materializeSnapshot(work)).withEvents(events)
-                    .withConsoleListener(console);
-        }
-        return new QemuVm(plan.qemu(), plan.materialize(work)).withEvents(events).withConsoleListener(console);
+        Driver driver = plan.driver();
+        VmSpec spec = driver.copiesDisks() ? plan.materializeSnapshot(work) : plan.materialize(work);
+        return driver.create(spec).withEvents(events).withConsoleListener(console);
     }
 
     /** Starts the VM; a forwarded port taken since the check reads as that, not as QEMU's own words. */

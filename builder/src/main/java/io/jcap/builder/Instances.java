@@ -3,8 +3,8 @@ package io.jcap.builder;
 import io.jcap.host.FileTrees;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.DetachedQemu;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -52,7 +52,7 @@ public final class Instances {
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
-        if (request.libvirt().isPresent()) {
+        if (!RunPlan.driver(home, request).canDetach()) {
             throw new EnvironmentException(DETACHED_LIBVIRT);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.

@@ -1,7 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.builder.rofs.OsvRofsImage;
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;

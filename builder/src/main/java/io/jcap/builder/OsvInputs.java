@@ -16,7 +16,6 @@ import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,12 +1,12 @@
 package io.jcap.builder;
 
 import io.jcap.formats.cpio.StreamStats;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.ByteSize;

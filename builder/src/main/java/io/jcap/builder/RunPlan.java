@@ -1,17 +1,17 @@
 package io.jcap.builder;
 
 import io.jcap.formats.qcow2.Qcow2Overlay;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.DriverSettings;
+import io.jcap.hypervisor.Drivers;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.libvirt.LibvirtProbe;
-import io.jcap.hypervisor.libvirt.LibvirtStatus;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.Drive;
 import io.jcap.hypervisor.qemu.QemuInstallation;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,13 +25,14 @@ import java.util.Optional;
  * image, the settings for the guest) into a folder and gives the machine that boots them;
  * {@link #materializeSnapshot} does the same without the overlay, for the libvirt driver.
  *
+ * @param driver runs the guest: QEMU here, or libvirt when the request names a libvirt URI
  * @param settings the run-time settings file's bytes, when the request has any
  * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
  */
-record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
-        int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct) {
+record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInstallation qemu, Accelerator accelerator,
+        int memoryMiB, int cpus, List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct) {
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
     /** The init's parameter for QEMU's user network addresses, set without DHCP. */
@@ -60,15 +61,11 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        if (request.libvirt().isPresent()) {
-            requireReachable(request.libvirt().get());
-        }
+        Driver driver = driver(home, request);
+        driver.requireAvailable();
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
-        Optional<LibvirtUri> remote = request.libvirt().filter(uri -> !uri.isLocal());
-        Accelerator accelerator = remote.isPresent()
-                ? Accelerators.chooseOn(remote.get(), request.accelerator(), events)
-                : Accelerators.choose(qemu, home, request.accelerator(), events);
-        return new RunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+        Accelerator accelerator = Accelerators.choose(driver, request.accelerator(), events);
+        return new RunPlan(image, driver, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings, direct);
     }
 
@@ -103,13 +100,10 @@ record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acceler
         return (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label() + " boot";
     }
 
-    /** A daemon that does not answer is a missing part of the machine (exit 3), found before anything starts. */
-    private static void requireReachable(LibvirtUri uri) throws EnvironmentException {
-        LibvirtStatus status = LibvirtProbe.probe(uri);
-        if (!status.reachable()) {
-            throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + status.problem().orElseThrow()
-                    + status.hint().map(h -> "; " + h).orElse(""));
-        }
+    /** The driver the request asks for: libvirt when it names a libvirt URI, else QEMU here. */
+    static Driver driver(JcapHome home, RunRequest request) throws JcapException {
+        return Drivers.named(request.libvirt().isPresent() ? "libvirt" : "qemu",
+                new DriverSettings(home.cache(), request.libvirt().map(LibvirtUri::toString)));
     }
 
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */

@@ -1,8 +1,8 @@
 package io.jcap.builder;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.model.PortMapping;
 import java.util.List;
 import java.util.Map;

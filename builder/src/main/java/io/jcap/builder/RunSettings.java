@@ -1,7 +1,7 @@
 package io.jcap.builder;
 
 import io.jcap.capstanfile.CommandWords;
-import io.jcap.hypervisor.qemu.FirmwareFile;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.model.GuestPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

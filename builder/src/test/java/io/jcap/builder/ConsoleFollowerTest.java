@@ -2,6 +2,7 @@ package io.jcap.builder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jcap.hypervisor.ConsoleLineSplitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -52,12 +53,12 @@ class ConsoleFollowerTest {
 
     @Test
     void read_lineWithoutNewlines_isCutIntoPieces() throws Exception {
-        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleFollower.MAX_LINE + 3));
+        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleLineSplitter.MAX_LINE + 3));
         List<String> lines = new ArrayList<>();
 
         ConsoleFollower.read(log, null, lines::add);
 
-        assertEquals(List.of("x".repeat(ConsoleFollower.MAX_LINE), "xxx"), lines);
+        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "xxx"), lines);
     }
 
     @Test

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.cpio.StreamStats;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.Drive;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.BootLoader;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;

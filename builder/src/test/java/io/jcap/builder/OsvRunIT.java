@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Files;

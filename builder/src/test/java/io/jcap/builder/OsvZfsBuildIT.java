@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.kernels.KernelDraft;
 import io.jcap.kernels.KernelKind;
 import io.jcap.kernels.KernelStore;

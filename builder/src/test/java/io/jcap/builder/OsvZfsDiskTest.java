@@ -3,9 +3,9 @@ package io.jcap.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;

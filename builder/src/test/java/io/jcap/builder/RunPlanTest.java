@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.VmSpec;
 import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;

@@ -1,11 +1,11 @@
 package io.jcap.cli;
 
 import io.jcap.builder.JcapHome;
+import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.libvirt.LibvirtProbe;
 import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
-import io.jcap.hypervisor.qemu.AcceleratorVerdict;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.BootLoader;
 import io.jcap.kernels.Initramfs;

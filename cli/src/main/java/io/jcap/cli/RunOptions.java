@@ -2,8 +2,8 @@ package io.jcap.cli;
 
 import io.jcap.builder.InstanceName;
 import io.jcap.builder.RunRequest;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.qemu.Accelerator;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
 import java.util.List;

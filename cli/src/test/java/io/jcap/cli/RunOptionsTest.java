@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.RunRequest;
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
 import java.io.PrintWriter;

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Host ports for forwarding into a guest. A fixed port (Capstan used 10000) makes two builds on
@@ -34,5 +37,22 @@ public final class Ports {
         } catch (IOException e) {
             throw new EnvironmentException("cannot bind a free port on 127.0.0.1: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code wanted} with a port from {@code supplier} for every forward that lets the VM pick
+     * (host port 0); the others as they are.
+     */
+    public static List<PortForward> assign(List<PortForward> wanted, PortSupplier supplier) throws VmException {
+        List<PortForward> chosen = new ArrayList<>();
+        for (PortForward f : wanted) {
+            try {
+                chosen.add(f.picksHostPort() ? f.withHostPort(supplier.nextPort()) : f);
+            } catch (JcapException e) {
+                throw new VmException("cannot pick a host port for guest port " + f.guestPort() + ": " + e.getMessage(),
+                        OptionalInt.empty(), List.of(), e);
+            }
+        }
+        return List.copyOf(chosen);
     }
 }

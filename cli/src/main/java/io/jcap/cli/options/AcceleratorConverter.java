@@ -1,6 +1,6 @@
 package io.jcap.cli.options;
 
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 
 /**
  * {@code kvm} or {@code tcg}; {@code auto} is null, which picocli turns into an empty

@@ -1,6 +1,6 @@
 package io.jcap.cli.options;
 
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 

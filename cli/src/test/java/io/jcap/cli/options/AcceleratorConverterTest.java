@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.Accelerator;
 import org.junit.jupiter.api.Test;
 
 class AcceleratorConverterTest {

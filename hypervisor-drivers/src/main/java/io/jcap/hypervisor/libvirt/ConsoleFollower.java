@@ -1,16 +1,14 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.hypervisor.ConsoleLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
  * Follows the console log file QEMU writes on the libvirt host, like {@code tail -f}, and feeds
- * it line by line into a {@link ConsoleLog} on a daemon thread. Lines end at LF (a trailing CR is
- * dropped); a guest that never prints a newline gets {@value #MAX_LINE}-byte lines.
+ * it line by line ({@link ConsoleLineSplitter}) into a {@link ConsoleLog} on a daemon thread.
  *
  * <p>The file has no end of its own, so the domain's owner calls {@link #finish()} once the
  * domain stopped: the follower then reads what is left and ends the log. While nothing new
@@ -18,15 +16,13 @@ import java.util.function.Consumer;
  * that stopped without an event.
  */
 final class ConsoleFollower {
-    static final int MAX_LINE = 8192;
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     private final HostFiles files;
     private final String file;
     private final ConsoleLog log;
-    private final Consumer<String> listener;
     private final Runnable idleCheck;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final ConsoleLineSplitter lines;
     private final Thread thread;
     private final Object wake = new Object();
     private volatile boolean finishing;
@@ -37,7 +33,10 @@ final class ConsoleFollower {
         this.files = files;
         this.file = file;
         this.log = log;
-        this.listener = listener;
+        this.lines = new ConsoleLineSplitter(text -> {
+            log.append(text);
+            listener.accept(text);
+        });
         this.idleCheck = idleCheck;
         this.thread = new Thread(this::follow, threadName);
         this.thread.setDaemon(true);
@@ -79,7 +78,7 @@ final class ConsoleFollower {
                 int n = files.read(file, offset, buffer);
                 if (n > 0) {
                     offset += n;
-                    split(buffer, n);
+                    lines.accept(buffer, n);
                     continue;
                 }
                 if (last) {
@@ -94,9 +93,7 @@ final class ConsoleFollower {
         } catch (IOException e) {
             readError = e.getMessage();
         } finally {
-            if (line.size() > 0) {
-                emit();
-            }
+            lines.finish();
             log.end();
         }
     }
@@ -114,29 +111,5 @@ final class ConsoleFollower {
                 finishing = true;
             }
         }
-    }
-
-    private void split(byte[] buffer, int n) {
-        for (int i = 0; i < n; i++) {
-            byte b = buffer[i];
-            if (b == '\n') {
-                emit();
-            } else {
-                line.write(b);
-                if (line.size() == MAX_LINE) {
-                    emit();
-                }
-            }
-        }
-    }
-
-    private void emit() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        log.append(text);
-        listener.accept(text);
     }
 }

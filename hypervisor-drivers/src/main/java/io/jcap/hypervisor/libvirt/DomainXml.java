@@ -1,9 +1,9 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.FirmwareFile;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

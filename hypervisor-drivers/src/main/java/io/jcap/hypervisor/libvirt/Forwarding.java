@@ -35,15 +35,6 @@ final class Forwarding {
                 : PortForward.tcp(0, f.guestPort())).toList();
     }
 
-    /** {@code wanted} with a port from {@code supplier} for every forward that lets the VM pick. */
-    static List<PortForward> choose(List<PortForward> wanted, Ports.PortSupplier supplier) throws JcapException {
-        List<PortForward> chosen = new ArrayList<>();
-        for (PortForward f : wanted) {
-            chosen.add(f.picksHostPort() ? f.withHostPort(supplier.nextPort()) : f);
-        }
-        return List.copyOf(chosen);
-    }
-
     /**
      * The forwards as this machine reaches them: {@code chosen} (as QEMU binds them, in the order
      * of {@code wanted}) for a local daemon, a remote host's TCP ports through SSH tunnels

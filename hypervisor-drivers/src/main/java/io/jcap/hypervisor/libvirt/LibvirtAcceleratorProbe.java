@@ -1,14 +1,11 @@
 package io.jcap.hypervisor.libvirt;
 
-import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.AcceleratorVerdict;
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.Accelerator;
-import io.jcap.hypervisor.qemu.AcceleratorProbe;
-import io.jcap.hypervisor.qemu.AcceleratorVerdict;
-import io.jcap.hypervisor.qemu.BootSector;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -17,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Decides between KVM and TCG on a libvirt host as {@link AcceleratorProbe} does on this machine:
+ * Decides between KVM and TCG on a libvirt host as the qemu driver's probe does on this machine:
  * KVM only when the host's libvirt offers it and the probe guest, booted there under KVM, answers
  * within a short bound. An offered KVM proves nothing: /dev/kvm may be a software virtualiser far
  * slower than TCG, whose guests never seem to boot.
@@ -43,7 +40,7 @@ public final class LibvirtAcceleratorProbe {
         Path disk = dir.resolve("probe.img");
         try {
             BootSector.writeDisk(BootSector.probe(), disk);
-            return boot(uri, disk, AcceleratorProbe.DEFAULT_BOUND, events);
+            return boot(uri, disk, BootSector.PROBE_BOUND, events);
         } catch (IOException e) {
             throw new JcapException("cannot write the accelerator probe disk in " + dir + ": " + e.getMessage(), e);
         } finally {
@@ -58,9 +55,7 @@ public final class LibvirtAcceleratorProbe {
 
     private static AcceleratorVerdict boot(LibvirtUri uri, Path disk, Duration bound, EventSink events)
             throws JcapException {
-        VmSpec spec = VmSpec.builder().accelerator(Accelerator.KVM).memoryMiB(32)
-                .drive(Drive.virtio(disk, DiskFormat.RAW).asReadOnly().withBootIndex(0))
-                .extraArgs("-device", BootSector.DEBUG_EXIT_DEVICE).build();
+        VmSpec spec = BootSector.probeMachine(Accelerator.KVM, disk);
         try (LibvirtVm vm = new LibvirtVm(uri, spec).withEvents(events).withStopTimeout(Duration.ZERO)) {
             try {
                 vm.start();

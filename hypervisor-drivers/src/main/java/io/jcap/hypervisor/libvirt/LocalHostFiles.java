@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.host.FileTrees;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -12,9 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** {@link HostFiles} for a daemon on this machine: plain file copies under a root folder. */
 final class LocalHostFiles implements HostFiles {
@@ -93,10 +92,8 @@ final class LocalHostFiles implements HostFiles {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             throw new JcapException("cannot remove libvirt domain files in " + dir + ": " + e.getMessage(), e);
         }

@@ -1,10 +1,10 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.FirmwareFile;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;

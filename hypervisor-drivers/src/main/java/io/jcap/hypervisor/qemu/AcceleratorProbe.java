@@ -3,9 +3,12 @@ package io.jcap.hypervisor.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.AcceleratorVerdict;
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,7 +31,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class AcceleratorProbe {
-    public static final Duration DEFAULT_BOUND = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_BOUND = BootSector.PROBE_BOUND;
     static final Path KVM_DEVICE = Path.of("/dev/kvm");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,9 +114,7 @@ public final class AcceleratorProbe {
     }
 
     private ProbeResult boot(Accelerator accelerator, Path disk) {
-        VmSpec spec = VmSpec.builder().accelerator(accelerator).memoryMiB(32)
-                .drive(Drive.virtio(disk, DiskFormat.RAW).asReadOnly().withBootIndex(0))
-                .extraArgs("-device", BootSector.DEBUG_EXIT_DEVICE).build();
+        VmSpec spec = BootSector.probeMachine(accelerator, disk);
         Instant deadline = Instant.now().plus(bound);
         String name = accelerator.qemuName();
         try (QemuVm vm = new QemuVm(qemu, spec).withStartTimeout(bound).withStopTimeout(Duration.ZERO)) {

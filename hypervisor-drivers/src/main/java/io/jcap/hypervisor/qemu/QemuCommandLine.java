@@ -1,6 +1,9 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

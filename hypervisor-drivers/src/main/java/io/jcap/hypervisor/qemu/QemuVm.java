@@ -1,26 +1,20 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.FileTrees;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.Durations;
+import io.jcap.hypervisor.GuestLifecycle;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
-import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
-import io.jcap.model.EventSink;
-import io.jcap.model.JcapException;
+import io.jcap.hypervisor.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * A QEMU guest: one qemu-system-x86_64 process with its serial console on stdout, a QMP socket
@@ -43,53 +37,19 @@ import java.util.stream.Stream;
  * quit, then sends SIGTERM and SIGKILL, each with a bound; a JVM shutdown hook kills what is
  * still running when the JVM exits.
  */
-public final class QemuVm implements VirtualMachine {
+public final class QemuVm extends GuestLifecycle<QemuVm> {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_CONSOLE_LINES = 200;
-    static final String HOSTFWD_FAILURE = "Could not set up host forwarding rule";
-    static final int START_ATTEMPTS = 5;
 
     private final QemuInstallation qemu;
-    private final VmSpec spec;
-    private Ports.PortSupplier portSupplier = Ports::freeLoopbackPort;
-    private Consumer<String> consoleListener = line -> { };
-    private EventSink events = EventSink.NONE;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
-    private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
-    private int consoleLines = DEFAULT_CONSOLE_LINES;
 
-    private boolean started;
-    private boolean closed;
     private volatile Path workDir;
     private volatile QemuProcess process;
     private volatile QmpClient qmp;
-    private volatile List<PortForward> forwards = List.of();
 
     public QemuVm(QemuInstallation qemu, VmSpec spec) {
+        super(spec, new Names("QEMU", "exit", "stopped", "stopping"));
         this.qemu = qemu;
-        this.spec = spec;
-    }
-
-    /** Receives every console line, on the console reader thread. */
-    public QemuVm withConsoleListener(Consumer<String> listener) {
-        requireNotStarted();
-        this.consoleListener = listener;
-        return this;
-    }
-
-    /** Where forwards with host port 0 get their port; {@link Ports#freeLoopbackPort()} by default. */
-    public QemuVm withPortSupplier(Ports.PortSupplier supplier) {
-        requireNotStarted();
-        this.portSupplier = supplier;
-        return this;
-    }
-
-    /** Where the VM reports how it stops (a guest that ignores the power button, say). */
-    public QemuVm withEvents(EventSink sink) {
-        requireNotStarted();
-        this.events = sink;
-        return this;
     }
 
     /** How long {@link #start()} waits for QEMU to answer on QMP. */
@@ -99,53 +59,20 @@ public final class QemuVm implements VirtualMachine {
         return this;
     }
 
-    /** How long {@link #close()} gives the guest after the power button; zero skips it. */
-    public QemuVm withStopTimeout(Duration timeout) {
-        requireNotStarted();
-        this.stopTimeout = timeout;
-        return this;
-    }
-
-    /** How many console lines are kept for waits and error messages. */
-    public QemuVm withConsoleLines(int lines) {
-        requireNotStarted();
-        this.consoleLines = lines;
-        return this;
-    }
-
-    /** Launches QEMU and returns once it answers on QMP; on failure nothing is left running. */
+    /** Launches QEMU and returns once it answers on QMP. */
     @Override
-    public synchronized void start() throws VmException {
-        requireNotStarted();
-        started = true;
+    protected void launch() throws VmException {
         try {
             workDir = Files.createTempDirectory("jcap-qemu-");
         } catch (IOException e) {
             throw new VmException("cannot create a temporary folder for QEMU: " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);
         }
-        LiveVms.register(this);
-        boolean picksPorts = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
-        try {
-            for (int attempt = 1; ; attempt++) {
-                List<PortForward> chosen = choosePorts();
-                try {
-                    launch(chosen);
-                    qmp = connectQmp();
-                    forwards = chosen;
-                    return;
-                } catch (VmException e) {
-                    if (!(picksPorts && attempt < START_ATTEMPTS && hostPortTaken())) {
-                        throw e;
-                    }
-                    events.debug("A forwarded host port was taken; starting QEMU again with another (attempt "
-                            + (attempt + 1) + " of " + START_ATTEMPTS + ")");
-                }
-            }
-        } catch (VmException e) {
-            close();
-            throw e;
-        }
+        registerForShutdown();
+        forwards(startWithPortRetries(spec().portForwards(), portSupplier(Ports::freeLoopbackPort), chosen -> {
+            launch(chosen);
+            qmp = connectQmp();
+        }));
     }
 
     @Override
@@ -154,74 +81,21 @@ public final class QemuVm implements VirtualMachine {
         return p != null && p.isAlive();
     }
 
-    @Override
-    public String awaitLine(String description, Predicate<String> matcher, Duration timeout) throws VmException {
-        QemuProcess p = requireStarted();
-        ConsoleLog log = p.console();
-        Optional<String> found = log.awaitNext(description, matcher, timeout);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        if (log.ended()) {
-            OptionalInt code = p.exitCode();
-            throw new VmException("QEMU exited" + code.stream().mapToObj(c -> " with code " + c).findFirst().orElse("")
-                    + " before the console showed " + description + p.stderrHint(code), code, log.tail());
-        }
-        p.kill();
-        throw new VmException("the console did not show " + description + " within " + Durations.human(timeout)
-                + "; QEMU was stopped", OptionalInt.empty(), log.tail());
-    }
-
-    @Override
-    public int awaitExit(Duration timeout) throws VmException {
-        QemuProcess p = requireStarted();
-        try {
-            if (p.waitFor(timeout)) {
-                return p.exitCode().orElseThrow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VmException("interrupted while waiting for QEMU to exit", OptionalInt.empty(),
-                    p.console().tail(), e);
-        }
-        p.kill();
-        throw new VmException("QEMU did not exit within " + Durations.human(timeout) + "; it was stopped",
-                OptionalInt.empty(), p.console().tail());
-    }
-
-    @Override
-    public List<String> consoleTail() {
-        QemuProcess p = process;
-        return p == null ? List.of() : p.console().tail();
-    }
-
     /** The last lines QEMU itself wrote on stderr (warnings, errors). */
     public List<String> stderrTail() {
         QemuProcess p = process;
         return p == null ? List.of() : p.stderrTail();
     }
 
-    /** The forwards in effect, with the host ports chosen at start. */
-    public List<PortForward> forwards() {
-        return forwards;
-    }
-
-    /** The host port forwarded to TCP {@code guestPort}. */
-    public int hostPort(int guestPort) {
-        return forwards.stream().filter(f -> f.guestPort() == guestPort && f.protocol() == PortForward.Protocol.TCP)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("no TCP forward to guest port " + guestPort))
-                .hostPort();
-    }
-
     /** The QMP connection, open while the VM runs; null when the guest ended before QMP was reached. */
     public QmpClient qmp() {
-        requireStarted();
+        requireProcess();
         return qmp;
     }
 
     /** The QEMU process id. */
     public long pid() {
-        return requireStarted().pid();
+        return requireProcess().pid();
     }
 
     Path workDirectory() {
@@ -229,60 +103,94 @@ public final class QemuVm implements VirtualMachine {
     }
 
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        QemuProcess p = process;
-        try {
-            if (p != null && p.isAlive()) {
-                stop(p);
-            }
-        } finally {
-            if (qmp != null) {
-                qmp.close();
-            }
-            if (p != null) {
-                p.joinReaders();
-            }
-            deleteWorkDir();
-            LiveVms.unregister(this);
-        }
+    protected void killForShutdown() {
+        forceStop();
+        deleteWorkDir();
     }
 
-    /** Called by the shutdown hook: no politeness, just make sure nothing stays behind. */
-    void killForShutdown() {
+    @Override
+    protected boolean hostPortTaken(VmException failure) {
+        return !isAlive() && stderrTail().stream().anyMatch(line -> line.contains(HOSTFWD_FAILURE));
+    }
+
+    @Override
+    protected ConsoleLog console() {
+        QemuProcess p = process;
+        return p == null ? null : p.console();
+    }
+
+    @Override
+    protected boolean running() {
+        return isAlive();
+    }
+
+    @Override
+    protected boolean waitEnded(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout);
+    }
+
+    @Override
+    protected int endStatus() {
+        return process.exitCode().orElseThrow();
+    }
+
+    @Override
+    protected VmException lineMissing(String description, Duration timeout, ConsoleLog log) {
+        QemuProcess p = process;
+        if (log.ended()) {
+            OptionalInt code = p.exitCode();
+            return new VmException("QEMU exited" + code.stream().mapToObj(c -> " with code " + c).findFirst().orElse("")
+                    + " before the console showed " + description + p.stderrHint(code), code, log.tail());
+        }
+        p.kill();
+        return new VmException("the console did not show " + description + " within " + Durations.human(timeout)
+                + "; QEMU was stopped", OptionalInt.empty(), log.tail());
+    }
+
+    @Override
+    protected boolean pressPowerButton() {
+        if (qmp == null) {
+            return false;
+        }
+        sendQuietly(QmpClient::systemPowerdown);
+        return true;
+    }
+
+    /** QMP quit, then signals. */
+    @Override
+    protected void stopHarder() throws InterruptedException {
+        if (qmp != null) {
+            sendQuietly(QmpClient::quit);
+            if (process.waitFor(QemuProcess.KILL_WAIT)) {
+                return;
+            }
+        }
+        process.kill();
+    }
+
+    @Override
+    protected void forceStop() {
         QemuProcess p = process;
         if (p != null) {
             p.kill();
         }
+    }
+
+    @Override
+    protected void release() {
+        if (qmp != null) {
+            qmp.close();
+        }
+        QemuProcess p = process;
+        if (p != null) {
+            p.joinReaders();
+        }
         deleteWorkDir();
     }
 
-    /** Power button, then QMP quit, then signals; each step only if the previous one did not end QEMU. */
-    private void stop(QemuProcess p) {
-        try {
-            if (qmp != null && !stopTimeout.isZero()) {
-                sendQuietly(QmpClient::systemPowerdown);
-                if (p.waitFor(stopTimeout)) {
-                    return;
-                }
-                events.debug("The guest did not power off within " + Durations.human(stopTimeout) + "; stopping QEMU");
-            }
-            if (qmp != null) {
-                sendQuietly(QmpClient::quit);
-                if (p.waitFor(QemuProcess.KILL_WAIT)) {
-                    return;
-                }
-            }
-            p.kill();
-        } catch (InterruptedException e) {
-            p.kill();
-            Thread.currentThread().interrupt();
-        }
+    @Override
+    protected QemuVm self() {
+        return this;
     }
 
     private interface QmpAction {
@@ -294,29 +202,16 @@ public final class QemuVm implements VirtualMachine {
             action.run(qmp);
         } catch (QmpException e) {
             // QEMU is on its way out or stuck; the next, harder step of stopping deals with either.
-            events.debug("QMP during stop: " + e.getMessage());
+            events().debug("QMP during stop: " + e.getMessage());
         }
-    }
-
-    private List<PortForward> choosePorts() throws VmException {
-        List<PortForward> chosen = new ArrayList<>();
-        for (PortForward f : spec.portForwards()) {
-            try {
-                chosen.add(f.picksHostPort() ? f.withHostPort(portSupplier.nextPort()) : f);
-            } catch (JcapException e) {
-                throw new VmException("cannot pick a host port for guest port " + f.guestPort() + ": " + e.getMessage(),
-                        OptionalInt.empty(), List.of(), e);
-            }
-        }
-        return List.copyOf(chosen);
     }
 
     private void launch(List<PortForward> chosen) throws VmException {
         Path socket = workDir.resolve("qmp.sock");
-        List<String> command = QemuCommandLine.of(qemu.qemuSystem(), spec, socket, chosen);
+        List<String> command = QemuCommandLine.of(qemu.qemuSystem(), spec(), socket, chosen);
         try {
             Files.deleteIfExists(socket);
-            process = QemuProcess.launch(command, workDir, consoleLines, consoleListener);
+            process = QemuProcess.launch(command, workDir, consoleLines(), consoleListener());
         } catch (IOException e) {
             throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);
@@ -367,35 +262,20 @@ public final class QemuVm implements VirtualMachine {
         }
     }
 
-    private boolean hostPortTaken() {
-        return !isAlive() && stderrTail().stream().anyMatch(line -> line.contains(HOSTFWD_FAILURE));
-    }
-
     private void deleteWorkDir() {
         Path dir = workDir;
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
-            events.warn("cannot remove QEMU's temporary folder " + dir + ": " + e.getMessage());
+            events().warn("cannot remove QEMU's temporary folder " + dir + ": " + e.getMessage());
         }
     }
 
-    private QemuProcess requireStarted() {
+    private QemuProcess requireProcess() {
         QemuProcess p = process;
         if (p == null) {
             throw new IllegalStateException("the VM has not been started");
         }
         return p;
-    }
-
-    private void requireNotStarted() {
-        if (started) {
-            throw new IllegalStateException("the VM was already started");
-        }
     }
 }

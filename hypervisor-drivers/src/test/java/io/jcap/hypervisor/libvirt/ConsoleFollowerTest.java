@@ -3,6 +3,7 @@ package io.jcap.hypervisor.libvirt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.hypervisor.ConsoleLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class ConsoleFollowerTest {
     @Test
     void follow_lineWithoutNewline_isCutAtMaxLine() throws Exception {
         Path file = Files.createFile(dir.resolve("console.log"));
-        append(file, "x".repeat(ConsoleFollower.MAX_LINE + 3));
+        append(file, "x".repeat(ConsoleLineSplitter.MAX_LINE + 3));
         ConsoleLog log = new ConsoleLog(10);
         ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir), file.toString(), log, l -> { },
                 () -> { }, "test-console");
@@ -54,7 +55,7 @@ class ConsoleFollowerTest {
         follower.finish();
         follower.join(WAIT);
 
-        assertEquals(List.of("x".repeat(ConsoleFollower.MAX_LINE), "xxx"), log.tail());
+        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "xxx"), log.tail());
     }
 
     private static void append(Path file, String text) throws Exception {

@@ -26,13 +26,6 @@ class ForwardingTest {
     }
 
     @Test
-    void choose_picksOnlyWhereThePortIsZero() throws Exception {
-        List<PortForward> chosen = Forwarding.choose(List.of(PortForward.tcp(0, 8080), DNS), () -> 40123);
-
-        assertEquals(List.of(PortForward.tcp(40123, 8080), DNS), chosen);
-    }
-
-    @Test
     void reach_localDaemon_isTheChosenPortsThemselves() throws Exception {
         List<PortForward> chosen = List.of(PortForward.tcp(40123, 8080), DNS);
 

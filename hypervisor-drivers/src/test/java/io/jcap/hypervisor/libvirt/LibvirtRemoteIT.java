@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.BootSector;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.Sha256;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

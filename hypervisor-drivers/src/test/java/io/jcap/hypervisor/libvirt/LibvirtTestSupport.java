@@ -1,9 +1,9 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.DiskFormat;
-import io.jcap.hypervisor.qemu.BootSector;
-import io.jcap.hypervisor.qemu.Drive;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,11 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
-import io.jcap.hypervisor.qemu.BootSector;
-import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.hypervisor.VmSpec;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -102,7 +102,7 @@ class LibvirtVmIT {
         assertEquals(List.of("console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
                 .sorted().toList());
         assertTrue(vm.isAlive());
-        assertTrue(LiveDomains.contains(vm));
+        assertTrue(vm.killedOnShutdown());
 
         vm.close();
         vm.close();
@@ -110,14 +110,14 @@ class LibvirtVmIT {
         assertFalse(vm.isAlive());
         assertFalse(domainExists(vm.domainName()));
         assertFalse(Files.exists(folder));
-        assertFalse(LiveDomains.contains(vm));
+        assertFalse(vm.killedOnShutdown());
     }
 
     @Test
     void start_missingDisk_reportsItAndLeavesNothingBehind() throws Exception {
         Path missing = dir.resolve("missing.img");
         VmSpec spec = VmSpec.builder().memoryMiB(32)
-                .drive(io.jcap.hypervisor.qemu.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
+                .drive(io.jcap.hypervisor.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
                 .build();
         LibvirtVm vm = new LibvirtVm(spec);
 
@@ -127,7 +127,7 @@ class LibvirtVmIT {
         assertEquals("cannot copy " + missing + " to " + folder + "/disk0.raw: " + missing, e.summary());
         assertFalse(Files.exists(Path.of(folder)));
         assertFalse(domainExists(vm.domainName()));
-        assertFalse(LiveDomains.contains(vm));
+        assertFalse(vm.killedOnShutdown());
     }
 
     @Test

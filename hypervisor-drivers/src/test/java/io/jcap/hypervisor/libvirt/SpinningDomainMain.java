@@ -14,7 +14,7 @@ public final class SpinningDomainMain {
 
     public static void main(String[] args) throws Exception {
         LibvirtVm vm = new LibvirtVm(LibvirtTestSupport.bootSectorSpec(Path.of(args[0]),
-                io.jcap.hypervisor.qemu.BootSector.printThenHalt(LibvirtTestSupport.SPIN_LINE)).build());
+                io.jcap.hypervisor.BootSector.printThenHalt(LibvirtTestSupport.SPIN_LINE)).build());
         vm.start();
         vm.awaitLine(line -> line.equals(LibvirtTestSupport.SPIN_LINE), Duration.ofSeconds(60));
         System.out.println("VM " + vm.domainName() + " " + vm.domainFolder());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.AcceleratorVerdict;
+import io.jcap.hypervisor.BootSector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

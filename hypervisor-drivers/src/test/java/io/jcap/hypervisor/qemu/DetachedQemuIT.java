@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

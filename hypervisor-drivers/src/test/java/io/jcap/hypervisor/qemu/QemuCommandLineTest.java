@@ -3,8 +3,12 @@ package io.jcap.hypervisor.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,9 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EnvironmentException;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -10,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -93,7 +96,7 @@ class QemuVmIT {
         vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
         Path workDir = vm.workDirectory();
         assertTrue(Files.exists(workDir.resolve("qmp.sock")));
-        assertTrue(LiveVms.contains(vm));
+        assertTrue(vm.killedOnShutdown());
 
         vm.close();
         vm.close();
@@ -101,7 +104,7 @@ class QemuVmIT {
         assertFalse(vm.isAlive());
         assertTrue(goneWithin(vm.pid(), Duration.ZERO));
         assertFalse(Files.exists(workDir));
-        assertFalse(LiveVms.contains(vm));
+        assertFalse(vm.killedOnShutdown());
     }
 
     @Test
@@ -117,7 +120,7 @@ class QemuVmIT {
                 e.summary());
         assertEquals(OptionalInt.of(1), e.vmExitCode());
         assertFalse(Files.exists(vm.workDirectory()));
-        assertFalse(LiveVms.contains(vm));
+        assertFalse(vm.killedOnShutdown());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.hypervisor.BootSector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
 import java.nio.file.Path;
 import java.util.regex.Pattern;

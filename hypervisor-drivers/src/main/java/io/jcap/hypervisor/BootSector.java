@@ -1,10 +1,11 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -23,6 +24,8 @@ public final class BootSector {
     public static final String DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04";
     /** QEMU's exit code after the probe writes 0x10 to isa-debug-exit: (0x10 << 1) | 1. */
     public static final int PROBE_EXIT_CODE = 33;
+    /** How long the probe guest gets to answer before its accelerator counts as too slow. */
+    public static final Duration PROBE_BOUND = Duration.ofSeconds(3);
     /** SeaBIOS does not boot a virtio disk smaller than one cylinder (16 heads x 63 sectors). */
     public static final int DISK_BYTES = 1024 * 1024;
 
@@ -115,5 +118,12 @@ public final class BootSector {
         sector[510] = 0x55;
         sector[511] = (byte) 0xAA;
         return sector;
+    }
+
+    /** The machine that boots the probe disk under {@code accelerator}, with its way out of QEMU. */
+    public static VmSpec probeMachine(Accelerator accelerator, Path disk) {
+        return VmSpec.builder().accelerator(accelerator).memoryMiB(32)
+                .drive(Drive.virtio(disk, DiskFormat.RAW).asReadOnly().withBootIndex(0))
+                .extraArgs("-device", DEBUG_EXIT_DEVICE).build();
     }
 }

@@ -1,4 +1,4 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
 /**
  * Which accelerator to use and why, e.g. TCG because "probe guest did not answer within 3 s".

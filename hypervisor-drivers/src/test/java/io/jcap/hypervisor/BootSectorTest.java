@@ -1,4 +1,4 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,5 @@
-package io.jcap.hypervisor.qemu;
+package io.jcap.hypervisor;
 
-import io.jcap.hypervisor.PortForward;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

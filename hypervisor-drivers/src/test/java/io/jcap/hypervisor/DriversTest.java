@@ -1,0 +1,61 @@
+package io.jcap.hypervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.hypervisor.libvirt.LibvirtDriver;
+import io.jcap.hypervisor.qemu.QemuDriver;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DriversTest {
+    @TempDir
+    Path cache;
+
+    @Test
+    void names_listsTheDriversOnTheClassPath() {
+        assertEquals(List.of("libvirt", "qemu"), Drivers.names());
+    }
+
+    @Test
+    void named_qemu_runsGuestsHereAndCanDetachThem() throws Exception {
+        Driver driver = Drivers.named("qemu", new DriverSettings(cache, Optional.empty()));
+
+        assertInstanceOf(QemuDriver.class, driver);
+        assertEquals("qemu", driver.name());
+        assertTrue(driver.canDetach());
+        assertFalse(driver.copiesDisks());
+    }
+
+    @Test
+    void named_libvirt_connectsToTheAddressAndCopiesDisks() throws Exception {
+        Driver driver = Drivers.named("libvirt", new DriverSettings(cache, Optional.of("qemu+ssh://jcap@kvm1/system")));
+
+        LibvirtDriver libvirt = assertInstanceOf(LibvirtDriver.class, driver);
+        assertEquals("qemu+ssh://jcap@kvm1/system", libvirt.uri().toString());
+        assertFalse(driver.canDetach());
+        assertTrue(driver.copiesDisks());
+    }
+
+    @Test
+    void named_libvirtWithoutAddress_usesTheLocalSystemDaemon() throws Exception {
+        LibvirtDriver driver = (LibvirtDriver) Drivers.named("libvirt", new DriverSettings(cache, Optional.empty()));
+
+        assertEquals("qemu:///system", driver.uri().toString());
+    }
+
+    @Test
+    void named_unknownDriver_namesTheKnownOnes() {
+        JcapException e = assertThrows(JcapException.class,
+                () -> Drivers.named("vbox", new DriverSettings(cache, Optional.empty())));
+
+        assertEquals("there is no hypervisor driver called 'vbox'; the drivers are libvirt, qemu", e.getMessage());
+    }
+}
