@@ -1,0 +1,54 @@
+package io.jcap.builder.family;
+
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.Accelerator;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.hypervisor.qemu.VmSpec;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a run boots, worked out by the image's kernel family from the request and the image: what
+ * foreground runs and detached instances share. {@link #materialize} writes the run's own files
+ * (the disk over the stored image, settings for the guest) into a folder and gives the machine
+ * that boots them; {@link #materializeSnapshot} does the same with the stored image as a snapshot
+ * drive, for the libvirt driver.
+ *
+ * @param description how the guest boots, for messages: {@code tcg, direct boot}, {@code OSv, kvm}
+ */
+public record RunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
+        int cpus, List<PortForward> forwards, String description, Machine machine) {
+    public RunPlan {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(accelerator, "accelerator");
+        forwards = List.copyOf(forwards);
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(machine, "machine");
+    }
+
+    /** How a family turns a plan into a machine in a run's folder. */
+    public interface Machine {
+        /** The machine over a private disk in {@code dir}; the stored image is only read. */
+        VmSpec in(Path dir) throws JcapException, InterruptedException;
+
+        /** The machine with the stored image as a snapshot drive, its other files in {@code dir}. */
+        VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException;
+    }
+
+    /** Creates the run's disk (and settings) in {@code dir}; the stored image is only read. */
+    public VmSpec materialize(Path dir) throws JcapException, InterruptedException {
+        return machine.in(dir);
+    }
+
+    /**
+     * The machine with the stored image itself as a snapshot drive: for the libvirt driver, which
+     * copies the disk for QEMU's user and cannot take an overlay whose backing file would stay
+     * behind. The copy is dropped after the run, the stored image is only read.
+     */
+    public VmSpec materializeSnapshot(Path dir) throws JcapException, InterruptedException {
+        return machine.snapshotIn(dir);
+    }
+}
