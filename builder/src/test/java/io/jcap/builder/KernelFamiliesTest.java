@@ -3,9 +3,7 @@ package io.jcap.builder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jcap.capstanfile.Capstanfile;
-import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.kernels.KernelStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +13,7 @@ class KernelFamiliesTest {
     Path temp;
 
     private Capstanfile capstanfile(String text) throws Exception {
-        Path dir = Files.createDirectories(temp.resolve("p" + System.nanoTime()));
-        Files.writeString(dir.resolve("hello"), "x");
-        Files.writeString(dir.resolve("Capstanfile"), text + "files:\n  /hello: hello\n");
-        return new CapstanfileParser().parse(dir);
+        return CapstanfileProjects.withHello(temp, text);
     }
 
     @Test

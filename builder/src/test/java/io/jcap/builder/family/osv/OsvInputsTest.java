@@ -3,10 +3,10 @@ package io.jcap.builder.family.osv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.builder.CapstanfileProjects;
 import io.jcap.builder.OsvSamples;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.capstanfile.Capstanfile;
-import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.kernels.KernelKind;
 import io.jcap.kernels.KernelStore;
 import io.jcap.model.EnvironmentException;
@@ -49,10 +49,7 @@ class OsvInputsTest {
     }
 
     private Capstanfile capstanfile(String text) throws Exception {
-        Path dir = Files.createDirectories(temp.resolve("p" + System.nanoTime()));
-        Files.writeString(dir.resolve("hello"), "x");
-        Files.writeString(dir.resolve("Capstanfile"), text + "files:\n  /hello: hello\n");
-        return new CapstanfileParser().parse(dir);
+        return CapstanfileProjects.withHello(temp, text);
     }
 
     @Test
