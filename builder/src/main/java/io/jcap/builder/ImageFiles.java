@@ -1,5 +1,8 @@
 package io.jcap.builder;
 
+import io.jcap.builder.api.ImageFile;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;

@@ -1,5 +1,12 @@
 package io.jcap.builder;
 
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.family.RunConsole;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.PublishedPorts;
+import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
@@ -8,13 +15,14 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Boots a stored image from a throw-away overlay (or, through libvirt, a throw-away copy), passes
+ * Boots a stored image from a throw-away disk (or, through libvirt, a throw-away copy), passes
  * the application's console output on and returns its exit status. The stored image is never
- * written.
+ * written. The image's kernel family plans the machine and reads the console.
  *
  * <pre>{@code
  * int status = new ImageRunner(home, events).run(RunRequest.of("hello"), System.out::println);
@@ -33,47 +41,35 @@ public final class ImageRunner {
     }
 
     public int run(RunRequest request, Consumer<String> output) throws JcapException, InterruptedException {
-        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
-        return KernelFamilies.forImage(image.metadata()).run(home, events, image, request, output);
-    }
-
-    /** Boots a Linux image ({@link LinuxFamily}): the exit status comes from the init's JCAP-EXIT line. */
-    int runLinux(ImageRepository.StoredImage image, RunRequest request, Consumer<String> output)
-            throws JcapException, InterruptedException {
-        RunPlan plan = RunPlan.prepare(home, image, request, events);
-        PublishedPorts.check(plan.forwards(), new InstanceStore(home.instances()).list(events));
+        RunPlan plan = plan(request);
+        KernelFamily family = KernelFamilies.forImage(plan.image().metadata());
+        PublishedPorts.check(plan.forwards(), Instances.store(home).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
-            ApplicationConsole console = new ApplicationConsole(output, request.showBoot());
+            RunConsole console = family.console(output, request.showBoot());
             try (VirtualMachine vm = machine(plan, work, console)) {
-                events.info("Booting " + plan.image().metadata().name() + " (" + plan.accelerator().qemuName()
-                        + ", " + plan.bootLabel() + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
+                events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
+                        + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
                 int vmStatus = vm.awaitExit(FOREVER);
-                OptionalInt status = console.status();
-                if (status.isPresent()) {
-                    return status.getAsInt();
-                }
-                if (TempFiles.shuttingDown()) {
-                    // Ctrl-C: the shutdown hooks stopped the VM; nothing went wrong with the image.
-                    throw new JcapException("stopped: jcap was interrupted");
-                }
-                String why = console.error() != null ? "the guest failed: " + console.error()
-                        : console.started() ? "the image powered off without reporting the application's exit status"
-                        : "the image stopped before its application started";
-                throw new VmException(why, OptionalInt.of(vmStatus), vm.consoleTail());
+                return console.exitStatus(vmStatus, vm.consoleTail());
             }
         } finally {
             TempFiles.delete(work);
         }
     }
 
+    /** What a foreground run of the request boots, as the image's kernel family plans it. */
+    RunPlan plan(RunRequest request) throws JcapException {
+        return KernelFamilies.plan(home, events, request);
+    }
+
     /**
-     * The plan's driver boots the image over a throw-away overlay, or, when the driver copies disks
+     * The plan's driver boots the image over a throw-away disk, or, when the driver copies disks
      * anyway (libvirt runs QEMU as its own user, and on a remote host the image must travel), from
      * a private copy of the stored image.
      */
-    private VirtualMachine machine(RunPlan plan, Path work, ApplicationConsole console)
+    private VirtualMachine machine(RunPlan plan, Path work, RunConsole console)
             throws JcapException, InterruptedException {
         Driver driver = plan.driver();
         VmSpec spec = driver.copiesDisks() ? plan.materializeSnapshot(work) : plan.materialize(work);

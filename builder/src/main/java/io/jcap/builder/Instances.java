@@ -1,6 +1,18 @@
 package io.jcap.builder;
 
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.ConsoleFollower;
+import io.jcap.builder.instance.Instance;
+import io.jcap.builder.instance.InstanceConsole;
+import io.jcap.builder.instance.InstanceName;
+import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.builder.instance.InstanceStore;
+import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
@@ -47,19 +59,25 @@ public final class Instances {
     public Instances(JcapHome home, EventSink events) {
         this.home = home;
         this.events = events;
-        this.store = new InstanceStore(home.instances());
+        this.store = store(home);
+    }
+
+    /** The instances of {@code home}, each read as its kernel family says. */
+    static InstanceStore store(JcapHome home) {
+        return new InstanceStore(home.instances(), family -> KernelFamilies.named(family).instanceConsole());
     }
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
-        if (!RunPlan.driver(home, request).canDetach()) {
+        if (!RunPlan.driverFor(home, request).canDetach()) {
             throw new EnvironmentException(DETACHED_LIBVIRT);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
         if (request.name().isPresent() && Files.exists(store.folder(request.name().get()))) {
             throw nameTaken(request.name().get());
         }
-        RunPlan plan = RunPlan.prepare(home, request, events);
+        RunPlan plan = plan(request);
+        KernelFamily family = KernelFamilies.forImage(plan.image().metadata());
         try (InstanceStore.Lock lock = store.lock()) {
             String name = request.name().isPresent() ? request.name().get() : freeName(request.image());
             Path folder = store.folder(name);
@@ -79,13 +97,13 @@ public final class Instances {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
                 }
                 process = started.process();
-                Instance instance = new Instance(name, plan.image().metadata().name(), Instant.now(), process,
+                Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), process,
                         started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
-                        folder.resolve(RunPlan.OVERLAY), InstanceStatus.RUNNING);
+                        spec.drives().get(0).file(), InstanceStatus.RUNNING);
                 store.write(instance);
                 TempFiles.forget(folder);
-                events.info("Started instance " + name + " of " + instance.image() + " (" + plan.accelerator().qemuName()
-                        + ", " + plan.bootLabel() + ")" + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+                events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description() + ")"
+                        + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
                 return instance;
             } catch (JcapException | RuntimeException e) {
                 if (process != null) {
@@ -95,6 +113,11 @@ public final class Instances {
                 throw e;
             }
         }
+    }
+
+    /** What a detached instance of the request boots, as the image's kernel family plans it. */
+    RunPlan plan(RunRequest request) throws JcapException {
+        return KernelFamilies.plan(home, events, request);
     }
 
     /** Every instance, sorted by name, with its status as of now. */
@@ -127,7 +150,7 @@ public final class Instances {
         }
         // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
         store.markStopped(name);
-        Duration left = awaitApplicationStart(instance, timeout);
+        Duration left = awaitApplicationStart(instance, store.console(instance), timeout);
         DetachedQemu.Ending ending = DetachedQemu.stop(instance.process(), instance.files().qmpSocket(), left, events);
         if (ending == DetachedQemu.Ending.KILLED && instance.process().isRunning()) {
             throw new JcapException("instance '" + name + "' (QEMU pid " + instance.process().pid()
@@ -137,14 +160,15 @@ public final class Instances {
     }
 
     /**
-     * Waits until the guest's init has started the application (its {@code JCAP-START} line; the
-     * init listens to the power button from then on), or the guest ended, within {@code timeout}.
+     * Waits until the guest has started the application (on Linux the init's {@code JCAP-START}
+     * line; the init listens to the power button from then on), or the guest ended, within {@code timeout}.
      * A power button pressed while the guest still boots is lost: the kernel has not loaded its
      * driver yet. Returns what is left of the timeout.
      */
-    private static Duration awaitApplicationStart(Instance instance, Duration timeout) throws InterruptedException {
+    private static Duration awaitApplicationStart(Instance instance, InstanceConsole console, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (instance.process().isRunning() && !ConsoleVerdict.applicationStarted(instance.files().consoleLog())) {
+        while (instance.process().isRunning() && !console.applicationStarted(instance.files().consoleLog())) {
             if (System.nanoTime() - deadline >= 0) {
                 return Duration.ZERO;
             }
@@ -192,7 +216,7 @@ public final class Instances {
     public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
             throws JcapException, InterruptedException {
         Instance instance = get(name);
-        Consumer<String> sink = wholeConsole ? lines : new ApplicationConsole(lines, false);
+        Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(lines);
         ConsoleFollower.read(instance.files().consoleLog(), follow ? instance.process()::isRunning : null, sink);
     }
 

@@ -1,15 +1,25 @@
 package io.jcap.builder;
 
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.family.linux.LinuxFamily;
+import io.jcap.builder.family.osv.OsvFamily;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
+import io.jcap.model.EventSink;
 import io.jcap.model.FsType;
 import io.jcap.model.JcapException;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The kernel families jcap knows, picked by name.
+ * The kernel families jcap knows, picked by name. It lives beside the entry points rather than in
+ * the family package because it names every implementation, each in a package of its own.
  *
  * <p>A build's family: the family of the Capstanfile's {@code kernel} as stored (a name not in the
  * store counts as OSv when it is {@code osv}, as Linux otherwise); without {@code kernel}, a
@@ -47,5 +57,14 @@ final class KernelFamilies {
 
     static KernelFamily forImage(ImageMetadata image) {
         return named(OsvFamily.isOsvFs(image.fs()) ? Kernel.OSV : Kernel.LINUX);
+    }
+
+    /**
+     * What a run of the request boots, foreground or detached alike: the stored image's family
+     * plans it.
+     */
+    static RunPlan plan(JcapHome home, EventSink events, RunRequest request) throws JcapException {
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        return forImage(image.metadata()).plan(home, events, image, request);
     }
 }

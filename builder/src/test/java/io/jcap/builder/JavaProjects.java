@@ -12,12 +12,12 @@ import java.util.jar.Manifest;
 import javax.tools.ToolProvider;
 
 /** Small Java applications for tests: a class compiled with the JDK's compiler, packed into a jar. */
-final class JavaProjects {
+public final class JavaProjects {
     private JavaProjects() {
     }
 
     /** Compiles {@code source} (class {@code name}, no package) into {@code dir}/classes; returns the class file. */
-    static Path compile(Path dir, String name, String source) throws Exception {
+    public static Path compile(Path dir, String name, String source) throws Exception {
         Path src = Files.writeString(Files.createDirectories(dir).resolve(name + ".java"), source);
         Path classes = Files.createDirectories(dir.resolve("classes"));
         int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString());
@@ -26,7 +26,7 @@ final class JavaProjects {
     }
 
     /** A jar holding {@code classFile}, with a Main-Class and a Class-Path when given (null for none). */
-    static Path jar(Path jar, Path classFile, String mainClass, String classPath) throws Exception {
+    public static Path jar(Path jar, Path classFile, String mainClass, String classPath) throws Exception {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (mainClass != null) {

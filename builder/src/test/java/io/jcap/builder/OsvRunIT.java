@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.BuildRequest;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.EventSink;

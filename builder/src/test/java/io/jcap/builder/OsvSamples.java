@@ -1,5 +1,6 @@
 package io.jcap.builder;
 
+import io.jcap.builder.api.JcapHome;
 import io.jcap.kernels.KernelStore;
 import io.jcap.kernels.osv.OsvKernelImporter;
 import io.jcap.model.EventSink;
@@ -11,7 +12,7 @@ import java.util.Optional;
 
 /** A synthetic OSv loader image and a jcap home that holds it. */
 public final class OsvSamples {
-    static final int LOADER_SIZE = 300 * 1024;
+    public static final int LOADER_SIZE = 300 * 1024;
 
     private OsvSamples() {
     }
@@ -40,7 +41,7 @@ public final class OsvSamples {
      * A loader whose boot sector, instead of OSv, prints {@code lines} on the serial port and
      * powers the VM off (ACPI on QEMU's pc machine): enough to exercise how OSv images are run.
      */
-    static byte[] bootableLoader(String... lines) {
+    public static byte[] bootableLoader(String... lines) {
         byte[] image = loader();
         byte[] code = {
             (byte) 0xEB, 0x1E, // jmp 0x20, over the data fields (the kernel-size field is at 0x10)
@@ -74,12 +75,12 @@ public final class OsvSamples {
     }
 
     /** A jcap home in {@code dir} whose kernel store holds {@link #loader()} as {@code name}. */
-    static JcapHome homeWithLoader(Path dir, String name) throws IOException, JcapException {
+    public static JcapHome homeWithLoader(Path dir, String name) throws IOException, JcapException {
         return homeWithLoader(dir, name, loader());
     }
 
     /** A jcap home in {@code dir} whose kernel store holds {@code loader} as {@code name}. */
-    static JcapHome homeWithLoader(Path dir, String name, byte[] loader) throws IOException, JcapException {
+    public static JcapHome homeWithLoader(Path dir, String name, byte[] loader) throws IOException, JcapException {
         JcapHome home = new JcapHome(dir);
         Path file = Files.write(Files.createDirectories(dir.resolve("downloads")).resolve("osv-loader.qemu"), loader);
         new OsvKernelImporter().importFile(file, Optional.of(name), new KernelStore(home.kernels()), EventSink.NONE);

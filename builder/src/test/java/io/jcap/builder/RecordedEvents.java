@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Keeps the log events library code emits, as {@code LEVEL message} lines. */
-final class RecordedEvents implements EventSink {
-    final List<String> lines = new ArrayList<>();
+public final class RecordedEvents implements EventSink {
+    public final List<String> lines = new ArrayList<>();
 
     @Override
     public void log(Level level, String message) {

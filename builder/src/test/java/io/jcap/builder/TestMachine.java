@@ -2,6 +2,7 @@ package io.jcap.builder;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jcap.builder.api.JcapHome;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
@@ -16,11 +17,11 @@ import org.junit.jupiter.api.Assumptions;
  * {@code jcap kernels pull linux} stored. Missing parts skip a test on a developer's machine and
  * fail it under {@code CI=true}.
  */
-final class TestMachine {
+public final class TestMachine {
     private TestMachine() {
     }
 
-    static QemuInstallation qemu() {
+    public static QemuInstallation qemu() {
         try {
             return QemuInstallation.detect();
         } catch (JcapException e) {
@@ -28,7 +29,7 @@ final class TestMachine {
         }
     }
 
-    static Kernel linuxKernel() {
+    public static Kernel linuxKernel() {
         try {
             return new KernelStore(JcapHome.fromEnvironment().kernels()).get("linux");
         } catch (JcapException e) {
@@ -37,7 +38,7 @@ final class TestMachine {
     }
 
     /** A jcap home in {@code dir} sharing the user's kernels. */
-    static JcapHome homeWithKernels(Path dir) throws IOException {
+    public static JcapHome homeWithKernels(Path dir) throws IOException {
         linuxKernel();
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("kernels"), JcapHome.fromEnvironment().kernels());

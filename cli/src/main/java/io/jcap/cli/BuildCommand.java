@@ -1,9 +1,9 @@
 package io.jcap.cli;
 
-import io.jcap.builder.BuildRequest;
-import io.jcap.builder.BuildResult;
 import io.jcap.builder.ImageBuilder;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.BuildRequest;
+import io.jcap.builder.api.BuildResult;
+import io.jcap.builder.api.JcapHome;
 import io.jcap.cli.options.AcceleratorOption;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;

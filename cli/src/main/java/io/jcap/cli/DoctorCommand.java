@@ -1,6 +1,6 @@
 package io.jcap.cli;
 
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
 import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.libvirt.LibvirtProbe;
 import io.jcap.hypervisor.libvirt.LibvirtStatus;

@@ -1,13 +1,11 @@
 package io.jcap.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jcap.builder.ImageFile;
 import io.jcap.builder.ImageFiles;
-import io.jcap.builder.ImageMetadata;
-import io.jcap.builder.ImageRepository;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.ImageFile;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageMetadataJson;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.GuestPathConverter;
 import io.jcap.cli.options.JsonOutput;
 import io.jcap.model.GuestPath;
@@ -39,32 +37,7 @@ final class ImagesCommand implements Callable<Integer> {
         List<ImageRepository.StoredImage> images = new ImageRepository(JcapHome.fromEnvironment().images()).list();
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode array = mapper.createArrayNode();
-            for (ImageRepository.StoredImage image : images) {
-                ImageMetadata m = image.metadata();
-                ObjectNode node = array.addObject();
-                node.put("name", m.name());
-                node.put("path", image.file().toString());
-                node.put("diskSize", m.diskSize());
-                node.put("virtualSize", m.virtualSize());
-                node.put("created", m.created().toString());
-                node.put("kernel", m.kernel());
-                node.put("kernelSha256", m.kernelSha256() == null ? null : m.kernelSha256().hex());
-                node.put("cmdline", m.cmdline());
-                node.put("fs", m.fs());
-                node.put("imageSha256", m.imageSha256().hex());
-                node.put("streamDigest", m.streamDigest() == null ? null : m.streamDigest().hex());
-                node.put("memoryMiB", m.memoryMiB());
-                node.put("cpus", m.cpus());
-                ArrayNode ports = node.putArray("ports");
-                m.ports().forEach(p -> ports.add(p.toString()));
-            }
-            try {
-                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new JcapException("could not render images as JSON: " + e.getMessage(), e);
-            }
+            out.println(ImageMetadataJson.listing(images));
             return 0;
         }
         String format = "%-24s %10s %10s  %-16s  %s%n";

@@ -1,6 +1,6 @@
 package io.jcap.cli;
 
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
 import io.jcap.kernels.AptClient;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;

@@ -1,7 +1,7 @@
 package io.jcap.cli;
 
 import io.jcap.builder.Instances;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
 import io.jcap.model.JcapException;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package io.jcap.cli;
 
-import io.jcap.builder.ImageRepository;
 import io.jcap.builder.Instances;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.model.JcapException;
 import java.util.List;
 import java.util.concurrent.Callable;

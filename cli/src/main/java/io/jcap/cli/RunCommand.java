@@ -1,11 +1,11 @@
 package io.jcap.cli;
 
-import io.jcap.builder.BootMode;
 import io.jcap.builder.ImageRunner;
-import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
-import io.jcap.builder.JcapHome;
-import io.jcap.builder.RunRequest;
+import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.instance.Instance;
 import io.jcap.cli.options.AcceleratorOption;
 import io.jcap.cli.options.BootModeConverter;
 import io.jcap.cli.options.LibvirtUriConverter;

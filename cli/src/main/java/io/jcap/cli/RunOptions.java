@@ -1,7 +1,8 @@
 package io.jcap.cli;
 
-import io.jcap.builder.InstanceName;
-import io.jcap.builder.RunRequest;
+import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.instance.InstanceName;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.model.ByteSize;

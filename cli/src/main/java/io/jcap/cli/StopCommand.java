@@ -1,8 +1,8 @@
 package io.jcap.cli;
 
-import io.jcap.builder.Instance;
 import io.jcap.builder.Instances;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.instance.Instance;
 import io.jcap.cli.options.DurationConverter;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.jcap.cli;
 
-import io.jcap.builder.JavaCommandLine;
+import io.jcap.builder.runtime.JavaCommandLine;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.capstanfile.CapstanfileParser;

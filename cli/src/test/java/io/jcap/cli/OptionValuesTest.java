@@ -2,7 +2,7 @@ package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.jcap.builder.BootMode;
+import io.jcap.builder.api.BootMode;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.ByteSize;
 import io.jcap.model.GuestPath;

@@ -3,7 +3,7 @@ package io.jcap.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jcap.builder.RunRequest;
+import io.jcap.builder.api.RunRequest;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;

@@ -2,7 +2,7 @@ package io.jcap.examples;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jcap.builder.JcapHome;
+import io.jcap.builder.api.JcapHome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,6 +1,6 @@
 package io.jcap.cli.options;
 
-import io.jcap.builder.BootMode;
+import io.jcap.builder.api.BootMode;
 
 /** {@code direct} or {@code disk}, as {@link BootMode#parse} reads it. */
 public final class BootModeConverter extends DomainValueConverter<BootMode> {

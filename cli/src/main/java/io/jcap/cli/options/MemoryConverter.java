@@ -1,6 +1,6 @@
 package io.jcap.cli.options;
 
-import io.jcap.builder.RunRequest;
+import io.jcap.builder.api.RunRequest;
 import io.jcap.model.ByteSize;
 
 /**

@@ -3,7 +3,7 @@ package io.jcap.cli.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jcap.builder.BootMode;
+import io.jcap.builder.api.BootMode;
 import org.junit.jupiter.api.Test;
 
 class BootModeConverterTest {

@@ -1,0 +1,51 @@
+package io.jcap.builder.api;
+
+import io.jcap.capstanfile.CommandWords;
+import java.util.List;
+
+/**
+ * The rules every command line a guest starts follows, whether an image's {@code cmdline} or a
+ * run's {@code --cmd}: words split as the Capstanfile's are, the first an absolute path inside the
+ * image, no word or setting holding a newline or NUL (the guest reads its settings line by line).
+ *
+ * <pre>{@code
+ * GuestCommandLine.words("/app/hello --greeting hi");   // [/app/hello, --greeting, hi]
+ * GuestCommandLine.checkLine("environment variable A", "x\ny");   // IllegalArgumentException
+ * }</pre>
+ */
+public final class GuestCommandLine {
+    private GuestCommandLine() {
+    }
+
+    /** The words of a run's {@code --cmd}, checked as an image's command line is. */
+    public static List<String> words(String cmd) {
+        List<String> words = CommandWords.split(cmd);
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("the command line is empty: say what to run (--cmd \"/app/hello\")");
+        }
+        check(words);
+        return words;
+    }
+
+    /** Checks an image's command line, already split into words. */
+    public static void check(List<String> argv) {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("the command line is empty: say what the image runs (cmdline: /app/hello)");
+        }
+        if (!argv.get(0).startsWith("/")) {
+            throw new IllegalArgumentException("the command '" + argv.get(0)
+                    + "' must be an absolute path inside the image (e.g. /app/" + argv.get(0) + ")");
+        }
+        for (String arg : argv) {
+            checkLine("argument", arg);
+        }
+    }
+
+    /** A value the guest reads as one line of its settings. */
+    public static void checkLine(String what, String value) {
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + " may not contain a newline or NUL character: "
+                    + value.replace("\n", "\\n"));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.jcap.builder.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * jcap's home folder ({@code $JCAP_HOME}, else {@code ~/.jcap}): kernels, images, caches and
+ * the temporary files of builds and runs, all on one file system so that finished work moves
+ * into place atomically.
+ *
+ * <pre>{@code
+ * JcapHome home = JcapHome.fromEnvironment();
+ * Path images = home.images();
+ * }</pre>
+ */
+public record JcapHome(Path root) {
+    public JcapHome {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** {@code $JCAP_HOME} when set, else {@code ~/.jcap}. */
+    public static JcapHome fromEnvironment() {
+        String env = System.getenv("JCAP_HOME");
+        if (env != null && !env.isBlank()) {
+            return new JcapHome(Path.of(env));
+        }
+        return new JcapHome(Path.of(System.getProperty("user.home"), ".jcap"));
+    }
+
+    public Path kernels() {
+        return root.resolve("kernels");
+    }
+
+    public Path images() {
+        return root.resolve("images");
+    }
+
+    public Path cache() {
+        return root.resolve("cache");
+    }
+
+    public Path instances() {
+        return root.resolve("instances");
+    }
+
+    /** Where builds and runs keep their temporary files (cleaned when they end). */
+    public Path tmp() {
+        return root.resolve("tmp");
+    }
+
+    /** Like {@link #newTempDir} for callers that report failures as jcap errors. */
+    public Path newWorkDir(String prefix) throws io.jcap.model.JcapException {
+        try {
+            return newTempDir(prefix);
+        } catch (IOException e) {
+            throw new io.jcap.model.JcapException("could not create a temporary folder in " + tmp() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A new private temporary folder under {@link #tmp()}. */
+    public Path newTempDir(String prefix) throws IOException {
+        Files.createDirectories(tmp());
+        return Files.createTempDirectory(tmp(), prefix);
+    }
+}

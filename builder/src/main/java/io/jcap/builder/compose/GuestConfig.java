@@ -1,0 +1,37 @@
+package io.jcap.builder.compose;
+
+import io.jcap.builder.api.GuestCommandLine;
+import io.jcap.model.GuestPath;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What the guest init starts: the file {@code /.jcap/config} of docs/guest-protocol.md, one
+ * {@code key value} setting a line.
+ */
+public record GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd) {
+    public static final GuestPath PATH = GuestPath.of("/.jcap/config");
+
+    public GuestConfig {
+        argv = List.copyOf(argv);
+        env = new TreeMap<>(env);
+        GuestCommandLine.check(argv);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            GuestCommandLine.checkLine("environment variable " + e.getKey(), e.getValue());
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("environment variable name '" + e.getKey() + "' is not allowed");
+            }
+        }
+    }
+
+    public byte[] toBytes() {
+        StringBuilder text = new StringBuilder();
+        argv.forEach(a -> text.append("arg ").append(a).append('\n'));
+        env.forEach((k, v) -> text.append("env ").append(k).append('=').append(v).append('\n'));
+        text.append("cwd ").append(cwd.value()).append('\n');
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,77 @@
+package io.jcap.builder.compose;
+
+import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.formats.cpio.StreamStats;
+import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Puts an image's file tree together: the application's entries (rootfs first, then files, so
+ * that files win), the folders every Linux guest mounts on, the guest configuration and the
+ * kernel family's boot files.
+ */
+public final class ImageComposer {
+    private static final List<ImageEntry> SYSTEM_DIRS = List.of(
+            new ImageEntry.Directory(GuestPath.of("/dev"), 0755),
+            new ImageEntry.Directory(GuestPath.of("/proc"), 0555),
+            new ImageEntry.Directory(GuestPath.of("/sys"), 0555),
+            new ImageEntry.Directory(GuestPath.of("/tmp"), 01777));
+
+    private ImageComposer() {
+    }
+
+    public static ImageTree compose(List<ImageEntry> application, GuestConfig config, BootFiles boot) throws JcapException {
+        ImageTree tree = new ImageTree();
+        try {
+            for (ImageEntry e : application) {
+                if (boot.reserves(e.path()) || e.path().equals(GuestConfig.PATH.parent())
+                        || e.path().value().startsWith(GuestConfig.PATH.parent().value() + "/")) {
+                    throw new JcapException("guest path " + e.path() + " is reserved by jcap (kernel, boot loader and"
+                            + " configuration live there): choose another path");
+                }
+                tree.add(e);
+            }
+            for (ImageEntry dir : SYSTEM_DIRS) {
+                if (!tree.contains(dir.path())) {
+                    tree.add(dir);
+                }
+            }
+            tree.add(new ImageEntry.RegularFile(GuestConfig.PATH, 0444, FileContent.of(config.toBytes())));
+            for (ImageEntry e : boot.entries()) {
+                tree.add(e);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(e.getMessage(), e);
+        }
+        GuestPath command = GuestPath.of(config.argv().get(0));
+        ImageEntry program = tree.get(command);
+        if (program == null) {
+            throw new JcapException("the command " + command + " is not in the image: add it under files"
+                    + " (e.g. " + command + ": " + command.fileName() + ")");
+        }
+        if (program instanceof ImageEntry.RegularFile f && (f.mode() & 0111) == 0) {
+            throw new JcapException("the command " + command + " is not executable (mode "
+                    + Integer.toOctalString(f.mode()) + "): chmod +x its host file");
+        }
+        return tree;
+    }
+
+    /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */
+    public static Sha256 streamDigest(ImageTree tree) throws JcapException {
+        try {
+            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, CpioWriter.defaultMtime())
+                    .write(tree.entries(), OutputStream.nullOutputStream(), EventSink.NONE);
+            return stats.sha256();
+        } catch (IOException e) {
+            throw new JcapException("could not read the image's files: " + e.getMessage(), e);
+        }
+    }
+}

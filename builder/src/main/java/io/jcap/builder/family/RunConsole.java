@@ -1,0 +1,21 @@
+package io.jcap.builder.family;
+
+import io.jcap.model.JcapException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The console of one foreground run, as its kernel family reads it: it takes every console line,
+ * passes the application's output on, and once the VM ended says what {@code jcap run} exits
+ * with, or throws with why the run failed.
+ */
+public interface RunConsole extends Consumer<String> {
+    /**
+     * The application's exit status.
+     *
+     * @param vmStatus how the VM process ended
+     * @param consoleTail the console's last lines, for an error
+     * @throws JcapException when the guest failed or ended without a status
+     */
+    int exitStatus(int vmStatus, List<String> consoleTail) throws JcapException;
+}

@@ -1,0 +1,68 @@
+package io.jcap.builder.family;
+
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.DriverSettings;
+import io.jcap.hypervisor.Drivers;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a run boots, worked out by the image's kernel family from the request and the image: what
+ * foreground runs and detached instances share. {@link #materialize} writes the run's own files
+ * (the disk over the stored image, settings for the guest) into a folder and gives the machine
+ * that boots them; {@link #materializeSnapshot} does the same with the stored image as a snapshot
+ * drive, for the libvirt driver.
+ *
+ * @param driver runs the guest: QEMU here, or libvirt when the request names a libvirt URI
+ * @param description how the guest boots, for messages: {@code tcg, direct boot}, {@code OSv, kvm}
+ */
+public record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInstallation qemu, Accelerator accelerator,
+        int memoryMiB, int cpus, List<PortForward> forwards, String description, Machine machine) {
+    public RunPlan {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(accelerator, "accelerator");
+        forwards = List.copyOf(forwards);
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(machine, "machine");
+    }
+
+    /** How a family turns a plan into a machine in a run's folder. */
+    public interface Machine {
+        /** The machine over a private disk in {@code dir}; the stored image is only read. */
+        VmSpec in(Path dir) throws JcapException, InterruptedException;
+
+        /** The machine with the stored image as a snapshot drive, its other files in {@code dir}. */
+        VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException;
+    }
+
+    /** The driver a request asks for: libvirt when it names a libvirt URI, else QEMU here. */
+    public static Driver driverFor(JcapHome home, RunRequest request) throws JcapException {
+        return Drivers.named(request.libvirt().isPresent() ? "libvirt" : "qemu",
+                new DriverSettings(home.cache(), request.libvirt().map(LibvirtUri::toString)));
+    }
+
+    /** Creates the run's disk (and settings) in {@code dir}; the stored image is only read. */
+    public VmSpec materialize(Path dir) throws JcapException, InterruptedException {
+        return machine.in(dir);
+    }
+
+    /**
+     * The machine with the stored image itself as a snapshot drive: for the libvirt driver, which
+     * copies the disk for QEMU's user and cannot take an overlay whose backing file would stay
+     * behind. The copy is dropped after the run, the stored image is only read.
+     */
+    public VmSpec materializeSnapshot(Path dir) throws JcapException, InterruptedException {
+        return machine.snapshotIn(dir);
+    }
+}

@@ -1,0 +1,109 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.hypervisor.qemu.QemuVm;
+import io.jcap.kernels.BootLoader;
+import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.Kernel;
+import io.jcap.model.EventSink;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.JcapException;
+import io.jcap.streamer.GuestStreamer;
+import io.jcap.streamer.StreamException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Fills a raw disk through a builder VM: jcap's init formats the disk's partition, receives the
+ * files as a cpio stream over TCP, installs the boot loader and powers off.
+ */
+final class BuilderVm {
+    /** Boot to listening: a kernel under software emulation plus mke2fs. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
+    /** After the stream: syncing and installing the boot loader. */
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(300);
+    static final Duration POWER_OFF_TIMEOUT = Duration.ofSeconds(120);
+
+    private final QemuInstallation qemu;
+    private final EventSink events;
+
+    BuilderVm(QemuInstallation qemu, EventSink events) {
+        this.qemu = qemu;
+        this.events = events;
+    }
+
+    /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
+    GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, List<ImageEntry> entries,
+            Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
+        createDisk(disk, diskBytes);
+        Path initrd = workDir.resolve("builder-initrd.cpio");
+        new Initramfs().writeBuilderInitramfs(kernel, initrd);
+        VmSpec spec = VmSpec.builder()
+                .accelerator(accelerator)
+                .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
+                .kernel(kernel.vmlinuz())
+                .initrd(initrd)
+                .append(LinuxBoot.builderAppend(fs))
+                .drive(Drive.virtio(disk, DiskFormat.RAW))
+                .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
+                .noReboot(true)
+                .build();
+        events.info("Booting the builder VM (" + accelerator.qemuName() + ")");
+        try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
+                .withConsoleListener(line -> events.debug("builder: " + line))) {
+            vm.start();
+            String ready = vm.awaitLine("the builder guest to listen",
+                    l -> l.startsWith("JCAP-READY") || l.startsWith("JCAP-ERROR"), READY_TIMEOUT);
+            failOnGuestError(ready, vm);
+            int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
+            GuestStreamer.StreamResult result;
+            long started = System.nanoTime();
+            try {
+                result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
+                        .stream(port, entries, events, vm::isAlive);
+            } catch (StreamException e) {
+                throw new VmException(e.getMessage(), OptionalInt.empty(), vm.consoleTail(), e);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
+                    + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
+            String done = vm.awaitLine("the builder guest to finish",
+                    l -> l.startsWith("JCAP-BUILD-DONE") || l.startsWith("JCAP-ERROR"), POWER_OFF_TIMEOUT);
+            failOnGuestError(done, vm);
+            int status = vm.awaitExit(POWER_OFF_TIMEOUT);
+            if (status != 0) {
+                throw new VmException("the builder VM exited with status " + status, OptionalInt.of(status),
+                        vm.consoleTail());
+            }
+            return result;
+        }
+    }
+
+    private static void failOnGuestError(String line, QemuVm vm) throws VmException {
+        if (line.startsWith("JCAP-ERROR")) {
+            throw new VmException("the builder guest failed: " + line.substring("JCAP-ERROR".length()).trim(),
+                    OptionalInt.empty(), vm.consoleTail());
+        }
+    }
+
+    private static void createDisk(Path disk, long bytes) throws JcapException {
+        try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
+            file.setLength(bytes);
+        } catch (IOException e) {
+            throw new JcapException("could not create the disk " + disk + ": " + e.getMessage(), e);
+        }
+        new BootLoader().writeMbr(disk);
+    }
+}

@@ -1,0 +1,85 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.instance.ConsoleFollower;
+import io.jcap.builder.instance.InstanceStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What an instance's console log says. Its end, once the guest ended, says how: the init's
+ * {@code JCAP-EXIT N} (the last one: an application may print the text itself before), or a
+ * {@code JCAP-ERROR}; only the tail is read, these lines come last. Its head says whether the
+ * application started ({@link #applicationStarted}).
+ */
+final class ConsoleVerdict {
+    /** The init's line before it starts the application; everything after it is the application's. */
+    static final String START = "JCAP-START";
+    /** The init's line for a failure of its own. */
+    static final String ERROR = "JCAP-ERROR";
+    static final int TAIL_BYTES = 64 * 1024;
+    /** The boot messages before {@link #START} are few (the kernel is quiet): it lies in the first MiB. */
+    static final int HEAD_BYTES = 1 << 20;
+    private static final Pattern EXIT = Pattern.compile("JCAP-EXIT (\\d{1,3})$");
+
+    private final OptionalInt exitStatus;
+    private final boolean error;
+
+    private ConsoleVerdict(OptionalInt exitStatus, boolean error) {
+        this.exitStatus = exitStatus;
+        this.error = error;
+    }
+
+    static ConsoleVerdict read(Path log) {
+        // No log (QEMU never wrote one) says nothing about the guest: it counts as killed.
+        return parse(ConsoleFollower.tail(log, TAIL_BYTES));
+    }
+
+    static ConsoleVerdict parse(String text) {
+        OptionalInt exit = OptionalInt.empty();
+        boolean error = false;
+        for (String line : text.split("\r?\n")) {
+            Matcher m = EXIT.matcher(line);
+            if (m.find()) {
+                exit = OptionalInt.of(Integer.parseInt(m.group(1)));
+            } else if (line.startsWith(ERROR)) {
+                error = true;
+            }
+        }
+        return new ConsoleVerdict(exit, error);
+    }
+
+    OptionalInt exitStatus() {
+        return exitStatus;
+    }
+
+    /**
+     * The status of an ended guest: the exit status if reported, else stopped when jcap ended it,
+     * else an error if the init reported one, else killed.
+     */
+    InstanceStatus status(boolean stoppedByJcap) {
+        if (exitStatus.isPresent()) {
+            return InstanceStatus.exited(exitStatus.getAsInt());
+        }
+        if (stoppedByJcap) {
+            return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
+        }
+        return InstanceStatus.ended(error ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
+    }
+
+    /** Whether the init started the application: {@link #START} in the log's first {@value #HEAD_BYTES} bytes. */
+    static boolean applicationStarted(Path log) {
+        byte[] head = new byte[HEAD_BYTES];
+        try (InputStream in = Files.newInputStream(log)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return new String(head, 0, n, StandardCharsets.ISO_8859_1).contains(START);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.BuildResult;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.compose.ImageComposer;
+import io.jcap.builder.family.Accelerators;
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.repository.DiskCommit;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.host.TempFiles;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.EventSink;
+import io.jcap.model.ImageTree;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import io.jcap.streamer.GuestStreamer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Builds a Linux image: jcap's init in a builder VM fills an ext4 (or ext2) disk with the
+ * composed tree, which is stored with the kernel, initramfs and command line beside it for a
+ * direct boot. Unchanged inputs reuse the stored image.
+ */
+final class LinuxImageBuild {
+    private final JcapHome home;
+    private final EventSink events;
+
+    LinuxImageBuild(JcapHome home, EventSink events) {
+        this.home = home;
+        this.events = events;
+    }
+
+    BuildResult build(KernelFamily.BuildJob job) throws JcapException, InterruptedException {
+        String name = job.imageName();
+        LinuxInputs inputs = LinuxInputs.of(job.capstanfile(), home, events);
+        Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
+        byte[] initrd = new Initramfs().runInitramfs(kernel);
+        ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
+                LinuxBoot.bootFiles(kernel, initrd, inputs.fs()));
+        long diskBytes = inputs.diskBytes(tree.contentBytes());
+        Sha256 streamDigest = ImageComposer.streamDigest(tree);
+        Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
+                job.capstanfile().ports());
+
+        ImageRepository repository = new ImageRepository(home.images());
+        // An image stored before images kept their direct-boot files is built again to get them.
+        Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
+        if (existing.isPresent() && DirectBoot.of(existing.get().folder()).isEmpty()) {
+            existing = Optional.empty();
+        }
+        if (!job.request().force() && existing.isPresent()) {
+            events.info("Image " + name + " is up to date (inputs unchanged)");
+            return new BuildResult(existing.get(), true);
+        }
+
+        QemuInstallation qemu = QemuInstallation.detect();
+        Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
+        Path work = TempFiles.register(home.newWorkDir("build-"));
+        try {
+            Path disk = work.resolve("disk.raw");
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
+                    .fill(disk, diskBytes, kernel, inputs.fs(), tree.entries(), accelerator, work);
+            events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
+                    + " bytes (crc32 verified)");
+            DiskCommit.Extras directBoot = staging ->
+                    DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
+                            LinuxBoot.runAppend(inputs.fs()));
+            ImageMetadata.Builder metadata = ImageMetadata.builder(name)
+                    .created(Instant.now())
+                    .inputsDigest(inputsDigest)
+                    .streamDigest(streamed.sent().sha256())
+                    .kernel(kernel.name(), kernel.vmlinuzSha256())
+                    .cmdline(inputs.cmdline())
+                    .fs(inputs.fs())
+                    .accelerator(accelerator.qemuName())
+                    .runDefaults(inputs.memoryMiB(), inputs.cpus(), job.capstanfile().ports())
+                    .guestProtocol(Initramfs.GUEST_PROTOCOL);
+            return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, directBoot, metadata), false);
+        } finally {
+            TempFiles.delete(work);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.compose.GuestConfig;
+import io.jcap.builder.compose.HostTree;
+import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.builder.runtime.ImageRuntime;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CommandWords;
+import io.jcap.capstanfile.Runtime;
+import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.formats.cpio.StreamStats;
+import io.jcap.kernels.ElfLibraries;
+import io.jcap.kernels.Kernel;
+import io.jcap.model.ByteSize;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
+import io.jcap.model.FsType;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/** What a Capstanfile asks for, in the terms of a Linux image. */
+record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
+        Optional<ByteSize> size, int memoryMiB, int cpus) {
+    /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
+    private static final String DIGEST_VERSION = "jcap-linux-image-1";
+
+    LinuxInputs {
+        application = List.copyOf(application);
+    }
+
+    /**
+     * Reads what {@code c} asks for; a {@code runtime} adds what {@link ImageRuntime} says.
+     */
+    static LinuxInputs of(Capstanfile c, JcapHome home, EventSink events) throws JcapException {
+        if (c.rpmBase().isPresent()) {
+            throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
+        }
+        String kernel = c.kernel().orElse(ImageDefaults.KERNEL);
+        FsType fs = c.fs().orElse(FsType.EXT4);
+        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
+            throw new JcapException("fs " + fs.id() + " needs an OSv kernel, not kernel '" + kernel + "': set kernel: osv"
+                    + " (see docs/osv.md) or use ext4 or ext2 with the Linux kernel");
+        }
+        List<ImageEntry> packaged = new ArrayList<>();
+        if (c.rootfs().isPresent()) {
+            packaged.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
+        }
+        for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
+            packaged.add(HostTree.file(file.getValue(), file.getKey()));
+        }
+        Optional<ImageRuntime> runtime = ImageRuntime.of(c.runtime(), home, events);
+        if (c.cmdline().isEmpty() && !runtime.map(ImageRuntime::derivesCommand).orElse(false)) {
+            throw new JcapException("cmdline is required");
+        }
+        ImageRuntime.Application application = new ImageRuntime.Application(packaged, c.cmdline(), c.env());
+        if (runtime.isPresent()) {
+            application = runtime.get().apply(application);
+        }
+        String cmdline = application.cmdline().orElseThrow();
+        SortedMap<String, String> env = application.env();
+        GuestConfig config;
+        try {
+            config = new GuestConfig(CommandWords.split(cmdline), env, GuestPath.ROOT);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
+        }
+        return new LinuxInputs(application.files(), config, cmdline, kernel, fs.id(), c.size(),
+                c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
+                c.cpus().orElse(ImageDefaults.CPUS));
+    }
+
+    /** The disk size: the package file's, checked against the content, or one that fits. */
+    long diskBytes(long contentBytes) throws JcapException {
+        long needed = ImageDefaults.diskBytesFor(contentBytes);
+        if (size.isEmpty()) {
+            return needed;
+        }
+        long asked = size.get().bytes();
+        long minimum = contentBytes + contentBytes / 10 + (8L << 20);
+        if (asked < minimum) {
+            throw new JcapException("size " + size.get() + " is too small for " + ByteSize.ofBytes(contentBytes)
+                    + " of files (kernel included): use at least " + ByteSize.ofMebibytes((minimum >> 20) + 1)
+                    + " or leave size out");
+        }
+        return (asked + (1 << 20) - 1) >> 20 << 20;
+    }
+
+    /** Everything that decides an image's content; equal digests mean a rebuild can reuse the image. */
+    static Sha256 inputsDigest(Sha256 streamDigest, LinuxInputs inputs, long diskBytes, Kernel kernel,
+            java.util.List<io.jcap.model.PortMapping> ports) {
+        MessageDigest digest = Sha256.newDigest();
+        String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
+                + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus()
+                + "\nports " + ports + "\n";
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        return Sha256.of(digest);
+    }
+}

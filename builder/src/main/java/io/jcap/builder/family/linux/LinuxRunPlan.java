@@ -1,0 +1,153 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.Accelerators;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.PublishedPorts;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.qcow2.Qcow2Overlay;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.DriverSettings;
+import io.jcap.hypervisor.Drivers;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.Initramfs;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a Linux image runs: on q35, its kernel booted directly or its disk through the BIOS, the
+ * run's settings handed to jcap's init through fw_cfg.
+ *
+ * @param settings the run-time settings file's bytes, when the request has any
+ * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
+ *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
+ *     boots through the BIOS and its boot loader
+ */
+record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
+        List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct)
+        implements RunPlan.Machine {
+    static final String OVERLAY = "overlay.qcow2";
+    static final String SETTINGS = "settings";
+    /** The init's parameter for QEMU's user network addresses, set without DHCP. */
+    static final String STATIC_NETWORK = "jcap.net=static";
+    /** The machine type images run on. */
+    static final String RUN_MACHINE = "q35";
+
+    LinuxRunPlan {
+        forwards = List.copyOf(forwards);
+    }
+
+    /** The plan of a run of {@code image}, checked before anything starts. */
+    static RunPlan prepare(JcapHome home, ImageRepository.StoredImage image, RunRequest request, EventSink events)
+            throws JcapException {
+        ImageMetadata m = image.metadata();
+        Optional<byte[]> settings = RunSettings.of(request);
+        // The boot files' check runs in its own process while the rest of the run is prepared.
+        Optional<DirectBoot.Check> direct = directBoot(image, request).map(DirectBoot::check);
+        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
+                    + " run-time settings (-e, --cmd): build it again with jcap build");
+        }
+        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        Driver driver = RunPlan.driverFor(home, request);
+        driver.requireAvailable();
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
+        Accelerator accelerator = Accelerators.choose(driver, request.accelerator(), events);
+        LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+                request.cpus().orElse(m.cpus()), forwards, settings, direct);
+        return new RunPlan(image, driver, qemu, accelerator, plan.memoryMiB(), plan.cpus(), forwards,
+                accelerator.qemuName() + ", " + plan.bootLabel(), plan);
+    }
+
+    /**
+     * Direct boot unless the request says disk, or the image has no boot files beside its disk
+     * (built by an older jcap), or libvirt runs it (a libvirt domain, possibly on another host,
+     * boots the disk alone).
+     */
+    private static Optional<DirectBoot> directBoot(ImageRepository.StoredImage image, RunRequest request)
+            throws JcapException {
+        Optional<BootMode> asked = request.boot();
+        if (asked.equals(Optional.of(BootMode.DISK))) {
+            return Optional.empty();
+        }
+        if (request.libvirt().isPresent()) {
+            if (asked.isPresent()) {
+                throw new JcapException("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
+                        + " (use --boot disk or leave --boot out)");
+            }
+            return Optional.empty();
+        }
+        Optional<DirectBoot> files = DirectBoot.of(image.folder());
+        if (asked.isPresent() && files.isEmpty()) {
+            throw new JcapException("image '" + image.metadata().name() + "' has no kernel stored beside its disk for"
+                    + " a direct boot (it was built by an older jcap): build it again, or run it with --boot disk");
+        }
+        return files;
+    }
+
+    /** How the guest boots, for messages: {@code direct boot} or {@code disk boot}. */
+    String bootLabel() {
+        return (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label() + " boot";
+    }
+
+    /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
+    @Override
+    public VmSpec in(Path dir) throws JcapException, InterruptedException {
+        Path overlay = dir.resolve(OVERLAY);
+        Qcow2Overlay.create(image.file(), overlay);
+        return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
+    }
+
+    @Override
+    public VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException {
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
+    }
+
+    private VmSpec spec(Drive root, Path dir) throws JcapException, InterruptedException {
+        // q35 rather than pc: its PCI Express devices take MSI-X interrupts, so the guest skips
+        // pc's ACPI interrupt-link routing (~90 ms per virtio device under emulation); the init's
+        // module loading drops from ~0.43 s to ~0.16 s (docs/benchmarks.md).
+        VmSpec.Builder spec = VmSpec.builder()
+                .machine(RUN_MACHINE)
+                .accelerator(accelerator)
+                .memoryMiB(memoryMiB)
+                .cpus(cpus)
+                // A kernel QEMU loads itself takes boot index 0; only a disk boot gives it to the disk.
+                .drive(direct.isPresent() ? root : root.withBootIndex(0))
+                .userNetwork(forwards.toArray(PortForward[]::new))
+                .rng(true)
+                .noReboot(true);
+        // QEMU's user network has fixed addresses (10.0.2.15, router 10.0.2.2, DNS 10.0.2.3): a direct
+        // boot sets them statically and skips the DHCP exchange (~60 ms under emulation). The disk's own
+        // command line keeps DHCP, for clouds.
+        if (direct.isPresent()) {
+            DirectBoot boot = direct.get().await(image.metadata().name());
+            spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK);
+        }
+        if (settings.isPresent()) {
+            Path file = dir.resolve(SETTINGS);
+            try {
+                Files.write(file, settings.get());
+            } catch (IOException e) {
+                throw new JcapException("cannot write the run's settings to " + file + ": " + e.getMessage(), e);
+            }
+            spec.firmwareFile(RunSettings.firmwareFile(file));
+        }
+        return spec.build();
+    }
+}

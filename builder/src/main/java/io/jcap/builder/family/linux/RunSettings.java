@@ -1,0 +1,42 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.GuestCommandLine;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.capstanfile.CommandWords;
+import io.jcap.hypervisor.FirmwareFile;
+import io.jcap.model.GuestPath;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings one run passes to the guest init beside the image's {@code /.jcap/config}
+ * (docs/guest-protocol.md, "Run-time settings"): {@code arg} lines that replace the command
+ * line, {@code env} lines that add or replace variables.
+ */
+final class RunSettings {
+    /** The fw_cfg name the init reads. */
+    static final String FW_CFG_NAME = "opt/io.jcap/config";
+
+    private RunSettings() {
+    }
+
+    /** The settings file's bytes, or empty when the request changes nothing. */
+    static Optional<byte[]> of(RunRequest request) {
+        if (!request.hasRunSettings()) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("# jcap run: settings for this run only\n");
+        request.cmd().ifPresent(cmd -> GuestCommandLine.words(cmd)
+                .forEach(a -> text.append("arg ").append(a).append('\n')));
+        for (Map.Entry<String, String> e : request.env().entrySet()) {
+            text.append("env ").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return Optional.of(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static FirmwareFile firmwareFile(Path file) {
+        return new FirmwareFile(FW_CFG_NAME, file);
+    }
+}

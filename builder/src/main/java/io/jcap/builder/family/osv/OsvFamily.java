@@ -1,0 +1,110 @@
+package io.jcap.builder.family.osv;
+
+import io.jcap.builder.api.BuildResult;
+import io.jcap.builder.api.ImageFile;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.family.RunConsole;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.InstanceConsole;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.rofs.RofsEntry;
+import io.jcap.formats.rofs.RofsReader;
+import io.jcap.host.TempFiles;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.FsType;
+import io.jcap.model.GuestPath;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * OSv images: OSv's loader followed by a ROFS (written on the host) or ZFS (written by OSv's
+ * builder VM) partition, with the command line at byte 512 ({@link OsvImageBuild}), run as
+ * {@link OsvRunPlan} says. See docs/osv.md.
+ */
+public final class OsvFamily implements KernelFamily {
+    /** Replaces the ZFS builder kernel's known command line (docs/osv.md lists the forms). */
+    static final String BUILDER_CMDLINE_ENV = "JCAP_OSV_BUILDER_CMDLINE";
+
+    @Override
+    public String name() {
+        return Kernel.OSV;
+    }
+
+    /** Whether an image with this file system is an OSv image. */
+    public static boolean isOsvFs(String fs) {
+        return FsType.ROFS.id().equals(fs) || FsType.ZFS.id().equals(fs);
+    }
+
+    @Override
+    public BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException {
+        OsvInputs inputs = OsvInputs.of(job.capstanfile(), new KernelStore(home.kernels()), events);
+        return new OsvImageBuild(home, events, Optional.ofNullable(System.getenv(BUILDER_CMDLINE_ENV)),
+                CpiodBuilderVm.Timeouts.DEFAULT).build(job.imageName(), inputs, job.request());
+    }
+
+    @Override
+    public RunPlan plan(JcapHome home, EventSink events, ImageRepository.StoredImage image, RunRequest request)
+            throws JcapException {
+        return OsvRunPlan.prepare(home, image, request, events);
+    }
+
+    @Override
+    public RunConsole console(Consumer<String> output, boolean showBoot) {
+        return new OsvConsole(output);
+    }
+
+    @Override
+    public InstanceConsole instanceConsole() {
+        return OsvConsole.INSTANCES;
+    }
+
+    @Override
+    public List<ImageFile> files(JcapHome home, EventSink events, ImageRepository.StoredImage image, GuestPath path)
+            throws JcapException {
+        if (!FsType.ROFS.id().equals(image.metadata().fs())) {
+            throw new EnvironmentException("listing the files of a " + image.metadata().fs() + " image is not supported:"
+                    + " jcap cannot read ZFS on the host; build with fs: rofs to look inside an OSv image");
+        }
+        Path work = TempFiles.register(home.newWorkDir("ls-"));
+        try {
+            Path raw = work.resolve("disk.raw");
+            new QemuImg(QemuInstallation.detect().qemuImg()).convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
+                    false);
+            try (RofsReader rofs = RofsReader.openDisk(raw)) {
+                RofsEntry top = rofs.entry(path).orElseThrow(() -> new JcapException(path + " is not in image '"
+                        + image.metadata().name() + "'"));
+                List<ImageFile> files = new ArrayList<>();
+                String prefix = path.isRoot() ? "/" : path.value() + "/";
+                for (RofsEntry e : top.type() == RofsEntry.Type.DIRECTORY ? rofs.list() : List.of(top)) {
+                    if (e.path().equals(path) || e.path().value().startsWith(prefix)) {
+                        files.add(toFile(e));
+                    }
+                }
+                return files;
+            }
+        } finally {
+            TempFiles.delete(work);
+        }
+    }
+
+    private static ImageFile toFile(RofsEntry e) {
+        ImageFile.Type type = switch (e.type()) {
+            case DIRECTORY -> ImageFile.Type.DIRECTORY;
+            case FILE -> ImageFile.Type.FILE;
+            case SYMLINK -> ImageFile.Type.SYMLINK;
+        };
+        return new ImageFile(e.path(), type, e.mode(), e.size(), Optional.ofNullable(e.target()));
+    }
+}

@@ -1,0 +1,161 @@
+package io.jcap.builder.family.osv;
+
+import io.jcap.builder.compose.HostTree;
+import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.Runtime;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelKind;
+import io.jcap.kernels.KernelStore;
+import io.jcap.kernels.osv.OsvKernelImporter;
+import io.jcap.model.ByteSize;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.FsType;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
+import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a Capstanfile asks of an OSv image: the loader it starts from, ROFS or ZFS, the
+ * application's files (as given: OSv needs no init, configuration or system folders), the command
+ * line OSv runs and how the image runs.
+ *
+ * <p>The loader is the Capstanfile's {@code kernel}; without one, a Capstan {@code base} such as
+ * {@code cloudius/osv-openjdk} names a loader imported as {@code osv-openjdk} (the part after the
+ * last {@code /}), falling back to the plain loader {@code osv} with a warning that the base's own
+ * files are not added; without {@code base} either, it is {@code osv}.
+ *
+ * @param zfsBuilder OSv's ZFS builder kernel, present exactly for {@code fs: zfs}
+ * @param cmdline the application's command line as OSv reads it: {@code --env=} options first
+ */
+record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTree tree, String cmdline,
+                 Optional<ByteSize> size, int memoryMiB, int cpus, List<PortMapping> ports) {
+    OsvInputs {
+        ports = List.copyOf(ports);
+    }
+
+    static OsvInputs of(Capstanfile c, KernelStore store, EventSink events) throws JcapException {
+        if (c.runtime().orElse(null) instanceof Runtime.Java) {
+            throw new EnvironmentException("runtime java builds Linux images only: for OSv put the JVM in files or rootfs"
+                    + " and write cmdline (e.g. /java.so -jar /app/app.jar), or set kernel: linux");
+        }
+        if (c.rpmBase().isPresent()) {
+            throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
+        }
+        FsType fs = c.fs().orElse(FsType.ROFS);
+        if (fs != FsType.ROFS && fs != FsType.ZFS) {
+            throw new JcapException("fs " + fs.id() + " needs the Linux kernel: OSv images use fs: rofs or fs: zfs");
+        }
+        Kernel loader = kernel(store, loaderName(c, store, events), KernelKind.OSV_LOADER);
+        Optional<Kernel> builder = Optional.empty();
+        if (fs == FsType.ZFS) {
+            builder = Optional.of(kernel(store, OsvKernelImporter.ZFS_BUILDER_NAME, KernelKind.OSV_ZFS_BUILDER));
+        }
+        ImageTree tree = new ImageTree();
+        try {
+            if (c.rootfs().isPresent()) {
+                for (ImageEntry e : HostTree.folder(c.rootfs().get(), GuestPath.ROOT)) {
+                    tree.add(e);
+                }
+            }
+            for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
+                tree.add(HostTree.file(file.getValue(), file.getKey()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(e.getMessage(), e);
+        }
+        String application = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
+        warnIfCommandMissing(application, tree, events);
+        return new OsvInputs(loader, builder, fs, tree, envOptions(c) + application, c.size(),
+                c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
+                c.cpus().orElse(ImageDefaults.CPUS), c.ports());
+    }
+
+    /** The store name of the loader the Capstanfile means (see the class comment). */
+    static String loaderName(Capstanfile c, KernelStore store, EventSink events) {
+        if (c.kernel().isPresent()) {
+            return c.kernel().get();
+        }
+        if (c.base().isEmpty()) {
+            return OsvKernelImporter.LOADER_NAME;
+        }
+        String base = c.base().get();
+        String imported = base.substring(base.lastIndexOf('/') + 1);
+        if (store.contains(imported)) {
+            return imported;
+        }
+        events.warn("base '" + base + "': no kernel named '" + imported + "' is imported, so the image starts from"
+                + " OSv's plain loader '" + OsvKernelImporter.LOADER_NAME + "' and the base's own files (such as a JVM)"
+                + " are not in it: add them with files or rootfs, or import the base's loader image with 'jcap kernels"
+                + " import FILE --name " + imported + "'");
+        return OsvKernelImporter.LOADER_NAME;
+    }
+
+    private static Kernel kernel(KernelStore store, String name, KernelKind kind) throws JcapException {
+        if (!store.contains(name)) {
+            boolean loader = kind == KernelKind.OSV_LOADER;
+            String defaultName = loader ? OsvKernelImporter.LOADER_NAME : OsvKernelImporter.ZFS_BUILDER_NAME;
+            String as = name.equals(defaultName) ? "" : " --name " + name;
+            String bring = ": import it with 'jcap kernels import "
+                    + (loader ? "osv-loader.qemu.x86_64" : "osv-zfs-builder.elf.x86_64.gz") + as
+                    + "' or pull it with 'jcap kernels pull osv --url URL --sha256 HEX" + as + "'";
+            throw new EnvironmentException(loader
+                    ? "OSv loader image '" + name + "' is not in " + store.dir() + bring
+                    : "fs zfs needs OSv's ZFS builder kernel '" + name + "', which is not in " + store.dir() + bring
+                            + ", or use fs: rofs, which needs no builder");
+        }
+        Kernel kernel = store.get(name);
+        if (kernel.kind() != kind) {
+            throw new JcapException("kernel '" + name + "' is " + describe(kernel) + ", not an "
+                    + (kind == KernelKind.OSV_LOADER ? "OSv loader image: name the loader in kernel (the ZFS builder"
+                    + " kernel is found as '" + OsvKernelImporter.ZFS_BUILDER_NAME + "')"
+                    : "OSv ZFS builder kernel: import OSv's zfs_builder.elf as '" + name + "'"));
+        }
+        return kernel;
+    }
+
+    private static String describe(Kernel kernel) {
+        return switch (kernel.kind()) {
+            case BZIMAGE -> "a Linux kernel";
+            case OSV_LOADER -> "an OSv loader image";
+            case OSV_ZFS_BUILDER -> "OSv's ZFS builder kernel";
+        };
+    }
+
+    /** OSv takes environment variables as {@code --env=NAME=VALUE} options in front of the command. */
+    static String envOptions(Capstanfile c) throws JcapException {
+        StringBuilder options = new StringBuilder();
+        for (Map.Entry<String, String> e : c.env().entrySet()) {
+            options.append(OsvCommandLine.envOption(e.getKey(), e.getValue(), c.file() + ": env." + e.getKey()))
+                    .append(' ');
+        }
+        return options.toString();
+    }
+
+    /** The first word that is not an option names the program; say so when the image lacks it. */
+    private static void warnIfCommandMissing(String cmdline, ImageTree tree, EventSink events) {
+        for (String word : cmdline.trim().split("\\s+")) {
+            if (word.startsWith("--")) {
+                continue;
+            }
+            if (word.startsWith("/")) {
+                try {
+                    if (!tree.contains(GuestPath.of(word))) {
+                        events.warn("the command " + word + " is not among the image's files; the image runs only if"
+                                + " OSv's loader provides it");
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a path jcap could check; OSv will say what it thinks of it
+                }
+            }
+            return;
+        }
+    }
+}

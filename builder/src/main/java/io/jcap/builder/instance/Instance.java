@@ -1,0 +1,51 @@
+package io.jcap.builder.instance;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A detached instance: a guest started by {@code jcap run -d} that runs on after jcap exits.
+ * Its state lives in {@code <jcap home>/instances/<name>/}: {@code instance.json} (these facts),
+ * the console log, the QMP socket, the overlay disk and, once it ended, the status file.
+ *
+ * <pre>{@code
+ * Instance web = new Instances(home, events).get("web");
+ * web.status().running();          // true
+ * web.portDescriptions();          // [127.0.0.1:18080->8080/tcp]
+ * }</pre>
+ *
+ * @param family the kernel family of the image ({@code linux}, {@code osv}): it says how the console reads
+ * @param process the QEMU process, named by pid and start time so that a reused pid is not it
+ * @param files the QMP socket, console log and QEMU's own output
+ * @param overlay the instance's disk: a qcow2 overlay over the stored image, or a copy of it when
+ *     the run changed what OSv reads from the disk
+ */
+public record Instance(String name, String image, String family, Instant created, HostProcess process,
+        List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files, Path overlay,
+        InstanceStatus status) {
+    public Instance {
+        InstanceName.check(name);
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(family, "family");
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(process, "process");
+        ports = List.copyOf(ports);
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(overlay, "overlay");
+        Objects.requireNonNull(status, "status");
+    }
+
+    public Instance withStatus(InstanceStatus newStatus) {
+        return new Instance(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay, newStatus);
+    }
+
+    /** The published ports as {@code jcap ps} shows them: {@code 127.0.0.1:18080->8080/tcp}. */
+    public List<String> portDescriptions() {
+        return ports.stream().map(PublishedPorts::describe).toList();
+    }
+}

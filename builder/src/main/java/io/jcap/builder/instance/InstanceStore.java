@@ -1,0 +1,227 @@
+package io.jcap.builder.instance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The instance folders under {@code <jcap home>/instances}: each {@code instance.json} written
+ * atomically, a lock for changes (start, remove), and an instance's status worked out from its
+ * process, its console log and the files jcap leaves when it ends one.
+ */
+public final class InstanceStore {
+    static final String RECORD = "instance.json";
+    /** How an ended instance ended, written the first time it is found ended. */
+    static final String STATUS = "status";
+    /** Left by {@code jcap stop} when it had to end QEMU itself. */
+    static final String STOPPED = "stopped";
+
+    /** The family of instances recorded before instances recorded it: only Linux images ran detached. */
+    static final String FAMILY_BEFORE_RECORDED = "linux";
+
+    private final Path dir;
+    private final Function<String, InstanceConsole> consoles;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @param consoles how the console of an instance of each kernel family reads, by family name
+     */
+    public InstanceStore(Path dir, Function<String, InstanceConsole> consoles) {
+        this.dir = dir;
+        this.consoles = consoles;
+    }
+
+    /** How the console of {@code instance} reads. */
+    public InstanceConsole console(Instance instance) {
+        return consoles.apply(instance.family());
+    }
+
+    public Path folder(String name) {
+        return dir.resolve(name);
+    }
+
+    /** The lock held while instances are created or removed, so names and ports are checked once. */
+    public record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing the channel releases the lock whether or not close reports a problem.
+            }
+        }
+    }
+
+    public Lock lock() throws JcapException {
+        try {
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            return new Lock(channel, channel.lock());
+        } catch (IOException e) {
+            throw new JcapException("cannot lock " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The names of the instance folders, sorted. */
+    public List<String> names() throws JcapException {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && InstanceName.isValid(name)) {
+                    names.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot list instances in " + dir + ": " + e.getMessage(), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** Every readable instance, sorted by name; a damaged one is reported and left out. */
+    public List<Instance> list(EventSink events) throws JcapException {
+        List<Instance> result = new ArrayList<>();
+        for (String name : names()) {
+            try {
+                read(name).ifPresent(result::add);
+            } catch (JcapException e) {
+                events.warn(e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    /** The instance, its status as of now; empty when there is no folder of that name. */
+    public Optional<Instance> read(String name) throws JcapException {
+        Path folder = folder(name);
+        if (!InstanceName.isValid(name) || !Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        Instance instance;
+        try {
+            instance = fromJson(json.readTree(folder.resolve(RECORD).toFile()));
+        } catch (IOException | RuntimeException e) {
+            throw new JcapException("instance '" + name + "' is damaged (" + folder.resolve(RECORD) + ": "
+                    + e.getMessage() + "): remove it with jcap rm -f " + name, e);
+        }
+        return Optional.of(instance.withStatus(status(folder, instance)));
+    }
+
+    public void write(Instance instance) throws JcapException {
+        Path folder = folder(instance.name());
+        Path temp = folder.resolve(RECORD + ".tmp");
+        try {
+            Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new JcapException("cannot record instance '" + instance.name() + "' in " + folder + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Notes that jcap ended the instance's QEMU itself, for a status of {@code exited (stopped)}. */
+    public void markStopped(String name) {
+        try {
+            Files.writeString(folder(name).resolve(STOPPED), "jcap stop ended QEMU\n");
+        } catch (IOException e) {
+            // Without the note the instance reads as killed, which is also true.
+        }
+    }
+
+    private InstanceStatus status(Path folder, Instance instance) {
+        if (instance.process().isRunning()) {
+            return InstanceStatus.RUNNING;
+        }
+        Path file = folder.resolve(STATUS);
+        try {
+            if (Files.isRegularFile(file)) {
+                return InstanceStatus.fromRecord(Files.readString(file, StandardCharsets.UTF_8));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // Worked out again below.
+        }
+        InstanceStatus status = console(instance).ended(instance.files().consoleLog(),
+                Files.exists(folder.resolve(STOPPED)));
+        try {
+            Path temp = folder.resolve(STATUS + ".tmp");
+            Files.writeString(temp, status.toRecord() + "\n", StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // The status is worked out from the log again next time (the folder may be being removed).
+        }
+        return status;
+    }
+
+    private ObjectNode toJson(Instance i) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", i.name());
+        node.put("image", i.image());
+        node.put("family", i.family());
+        node.put("created", i.created().toString());
+        node.put("pid", i.process().pid());
+        node.put("pidStartTicks", i.process().startTicks());
+        ArrayNode ports = node.putArray("ports");
+        for (PortForward f : i.ports()) {
+            ports.addObject().put("address", f.hostAddress()).put("host", f.hostPort()).put("guest", f.guestPort())
+                    .put("protocol", f.protocol().lowerCase());
+        }
+        node.put("memoryMiB", i.memoryMiB());
+        node.put("cpus", i.cpus());
+        node.put("accelerator", i.accelerator());
+        node.put("qmpSocket", i.files().qmpSocket().toString());
+        node.put("consoleLog", i.files().consoleLog().toString());
+        node.put("qemuPidFile", i.files().pidFile().toString());
+        node.put("qemuLog", i.files().qemuLog().toString());
+        node.put("overlay", i.overlay().toString());
+        return node;
+    }
+
+    private static Instance fromJson(JsonNode n) {
+        List<PortForward> ports = new ArrayList<>();
+        for (JsonNode p : n.path("ports")) {
+            ports.add(new PortForward(p.get("address").asText(), p.get("host").asInt(), p.get("guest").asInt(),
+                    PortForward.Protocol.valueOf(p.get("protocol").asText().toUpperCase(Locale.ROOT))));
+        }
+        DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(path(n, "qmpSocket"), path(n, "consoleLog"),
+                path(n, "qemuPidFile"), path(n, "qemuLog"));
+        return new Instance(n.get("name").asText(), n.get("image").asText(),
+                n.path("family").asText(FAMILY_BEFORE_RECORDED), Instant.parse(n.get("created").asText()),
+                new HostProcess(n.get("pid").asLong(), n.get("pidStartTicks").asLong()), ports,
+                n.get("memoryMiB").asInt(), n.get("cpus").asInt(), n.path("accelerator").asText(), files,
+                path(n, "overlay"), InstanceStatus.RUNNING);
+    }
+
+    private static Path path(JsonNode n, String field) {
+        JsonNode value = n.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("no " + field);
+        }
+        return Path.of(value.asText());
+    }
+}

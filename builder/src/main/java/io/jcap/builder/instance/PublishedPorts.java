@@ -1,0 +1,117 @@
+package io.jcap.builder.instance;
+
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.VmException;
+import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The host ports a run publishes: the image's ports, with those the request names for the same
+ * guest port replaced, all bound to one address; and the checks that they are free before
+ * anything starts.
+ */
+public final class PublishedPorts {
+    private PublishedPorts() {
+    }
+
+    /** The image's ports with the request's replacing those of the same guest port and protocol, then the rest. */
+    public static List<PortForward> merge(List<PortMapping> image, List<PortMapping> requested, String address) {
+        List<PortMapping> merged = new ArrayList<>();
+        for (PortMapping p : image) {
+            if (requested.stream().noneMatch(r -> r.guest() == p.guest() && r.protocol() == p.protocol())) {
+                merged.add(p);
+            }
+        }
+        merged.addAll(requested);
+        return merged.stream().map(p -> new PortForward(address, p.host(), p.guest(), protocol(p))).toList();
+    }
+
+    /**
+     * Refuses ports published twice, ports a running instance publishes and ports another program
+     * holds (found by binding them a moment).
+     */
+    public static void check(List<PortForward> forwards, List<Instance> instances) throws JcapException {
+        Set<String> seen = new HashSet<>();
+        for (PortForward f : forwards) {
+            if (!seen.add(key(f))) {
+                throw new JcapException("host port " + key(f) + " is published twice: give each -p its own host port");
+            }
+        }
+        for (PortForward f : forwards) {
+            for (Instance i : instances) {
+                if (i.status().running() && i.ports().stream().anyMatch(p -> key(p).equals(key(f)))) {
+                    throw new JcapException("host port " + key(f) + " is already published by instance '" + i.name()
+                            + "': pick another with -p HOST:GUEST");
+                }
+            }
+            Optional<JcapException> problem = bindProblem(f);
+            if (problem.isPresent()) {
+                throw problem.get();
+            }
+        }
+    }
+
+    static JcapException inUse(PortForward f) {
+        return new JcapException("host port " + key(f) + " on " + f.hostAddress()
+                + " is in use by another program: pick another with -p HOST:GUEST");
+    }
+
+    /** The error for a port another program bound between the check and QEMU's start, if that is what failed. */
+    public static Optional<JcapException> takenAtStart(VmException e, List<PortForward> forwards) {
+        for (PortForward f : forwards) {
+            if (e.summary().contains("Could not set up host forwarding rule '" + f.protocol().lowerCase() + ":"
+                    + f.hostAddress() + ":" + f.hostPort() + "-")) {
+                return Optional.of(inUse(f));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code 127.0.0.1:8080->8080/tcp}, as {@code jcap ps} shows a forward. */
+    public static String describe(PortForward f) {
+        return f.hostAddress() + ":" + f.hostPort() + "->" + f.guestPort() + "/" + f.protocol().lowerCase();
+    }
+
+    private static String key(PortForward f) {
+        return f.hostPort() + "/" + f.protocol().lowerCase();
+    }
+
+    private static PortForward.Protocol protocol(PortMapping p) {
+        return p.protocol() == PortMapping.Protocol.UDP ? PortForward.Protocol.UDP : PortForward.Protocol.TCP;
+    }
+
+    /** Why binding the port fails now, if it does. */
+    private static Optional<JcapException> bindProblem(PortForward f) {
+        try {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(f.hostAddress()), f.hostPort());
+            if (f.protocol() == PortForward.Protocol.UDP) {
+                try (DatagramSocket socket = new DatagramSocket(null)) {
+                    socket.bind(address);
+                }
+            } else {
+                try (ServerSocket socket = new ServerSocket()) {
+                    socket.bind(address);
+                }
+            }
+            return Optional.empty();
+        } catch (BindException e) {
+            return Optional.of(String.valueOf(e.getMessage()).contains("in use") ? inUse(f)
+                    : new JcapException("cannot publish host port " + key(f) + " on " + f.hostAddress() + ": "
+                    + e.getMessage() + " (is it an address of this machine?)"));
+        } catch (IOException e) {
+            return Optional.of(new JcapException("cannot publish host port " + key(f) + " on " + f.hostAddress() + ": "
+                    + e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.jcap.builder.repository;
+
+import io.jcap.host.TempFiles;
+import io.jcap.hypervisor.DiskFormat;
+import io.jcap.hypervisor.qemu.ImageInfo;
+import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The last step of every build, whatever the kernel family: compress a filled raw disk into a
+ * qcow2 image in a staging folder of the repository (with any {@link Extras} of the family) and
+ * commit it under its metadata, atomically; the staging folder is gone on every path that does not
+ * commit.
+ */
+public final class DiskCommit {
+    /** Writes files that belong with the image into its staging folder, beside the disk. */
+    @FunctionalInterface
+    public interface Extras {
+        Extras NONE = staging -> { };
+
+        void write(Path staging) throws IOException;
+    }
+
+    private DiskCommit() {
+    }
+
+    /** As the other {@code commit}, with no extras. */
+    public static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
+            EventSink events, ImageMetadata.Builder metadata) throws JcapException {
+        return commit(repository, qemu, disk, events, Extras.NONE, metadata);
+    }
+
+    /**
+     * Compresses {@code disk} and stores it with {@code metadata}, completed with the stored file's
+     * sizes and digest.
+     */
+    public static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
+            EventSink events, Extras extras, ImageMetadata.Builder metadata) throws JcapException {
+        Path staging = null;
+        try {
+            staging = TempFiles.register(repository.newStaging());
+            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
+            events.info("Compressing the disk into a qcow2 image");
+            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
+            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            ImageInfo info = qemuImg.info(image);
+            extras.write(staging);
+            ImageRepository.StoredImage stored = repository.commit(staging,
+                    metadata.disk(info.virtualSize(), Files.size(image), Sha256.of(image)).build());
+            TempFiles.forget(staging);
+            staging = null;
+            return stored;
+        } catch (IOException e) {
+            throw new JcapException("could not store the image in " + repository.dir() + ": " + e.getMessage(), e);
+        } finally {
+            TempFiles.delete(staging);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.jcap.builder.repository;
+
+import io.jcap.model.PortMapping;
+import io.jcap.model.Sha256;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the image repository records beside an image file. Builds make one with {@link #builder};
+ * {@link ImageMetadataJson} is its one JSON form.
+ *
+ * <pre>{@code
+ * ImageMetadata m = ImageMetadata.builder("hello")
+ *         .created(Instant.now()).inputsDigest(inputs).streamDigest(stream)
+ *         .kernel("linux", kernelSha256).cmdline("/app/hello").fs("ext4")
+ *         .disk(virtualSize, diskSize, imageSha256).accelerator("tcg")
+ *         .runDefaults(128, 1, List.of()).guestProtocol(2)
+ *         .build();
+ * }</pre>
+ *
+ * @param inputsDigest digest of everything the image was built from (package file, files, kernel,
+ *     settings): an unchanged digest lets a rebuild reuse the image
+ * @param streamDigest SHA-256 of the cpio stream sent into the builder guest
+ * @param cmdline the command line the image runs
+ * @param memoryMiB memory the image runs with unless told otherwise
+ * @param cpus virtual CPUs the image runs with unless told otherwise
+ * @param ports ports the image publishes unless told otherwise (the Capstanfile's {@code ports})
+ * @param guestProtocol the version of the guest protocol its init speaks (1 for images recorded
+ *     before the version was; 2 takes run-time settings)
+ */
+public record ImageMetadata(
+        String name,
+        Instant created,
+        Sha256 inputsDigest,
+        Sha256 streamDigest,
+        String kernel,
+        Sha256 kernelSha256,
+        String cmdline,
+        String fs,
+        long virtualSize,
+        long diskSize,
+        Sha256 imageSha256,
+        String accelerator,
+        int memoryMiB,
+        int cpus,
+        List<PortMapping> ports,
+        int guestProtocol) {
+
+    public ImageMetadata {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(inputsDigest, "inputsDigest");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(imageSha256, "imageSha256");
+        ports = List.copyOf(ports);
+    }
+
+    /** A builder for the metadata of image {@code name}; every field the record requires must be set. */
+    public static Builder builder(String name) {
+        return new Builder().name(name);
+    }
+
+    /** A builder holding this metadata, to change some of it. */
+    public Builder toBuilder() {
+        return new Builder().name(name).created(created).inputsDigest(inputsDigest).streamDigest(streamDigest)
+                .kernel(kernel, kernelSha256).cmdline(cmdline).fs(fs).disk(virtualSize, diskSize, imageSha256)
+                .accelerator(accelerator).runDefaults(memoryMiB, cpus, ports).guestProtocol(guestProtocol);
+    }
+
+    /** The same metadata under another name (an image stored again under a new name). */
+    public ImageMetadata withName(String newName) {
+        return toBuilder().name(newName).build();
+    }
+
+    /**
+     * Collects the facts of an image as a build learns them: its inputs first, the disk's size and
+     * digest last ({@link DiskCommit} adds those once the qcow2 file exists).
+     */
+    public static final class Builder {
+        private String name;
+        private Instant created;
+        private Sha256 inputsDigest;
+        private Sha256 streamDigest;
+        private String kernel;
+        private Sha256 kernelSha256;
+        private String cmdline;
+        private String fs;
+        private long virtualSize;
+        private long diskSize;
+        private Sha256 imageSha256;
+        private String accelerator;
+        private int memoryMiB;
+        private int cpus;
+        private List<PortMapping> ports = List.of();
+        private int guestProtocol;
+
+        private Builder() {
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public Builder created(Instant value) {
+            created = value;
+            return this;
+        }
+
+        public Builder inputsDigest(Sha256 value) {
+            inputsDigest = value;
+            return this;
+        }
+
+        /** The cpio stream's digest; null for images recorded without one. */
+        public Builder streamDigest(Sha256 value) {
+            streamDigest = value;
+            return this;
+        }
+
+        /** The kernel's store name and the SHA-256 of its image (null when unknown). */
+        public Builder kernel(String storeName, Sha256 sha256) {
+            kernel = storeName;
+            kernelSha256 = sha256;
+            return this;
+        }
+
+        public Builder cmdline(String value) {
+            cmdline = value;
+            return this;
+        }
+
+        public Builder fs(String value) {
+            fs = value;
+            return this;
+        }
+
+        /** The stored qcow2 file: its virtual size, its size on disk and its SHA-256. */
+        public Builder disk(long virtualBytes, long fileBytes, Sha256 sha256) {
+            virtualSize = virtualBytes;
+            diskSize = fileBytes;
+            imageSha256 = sha256;
+            return this;
+        }
+
+        /** The accelerator the builder VM ran with; null when no VM built the image. */
+        public Builder accelerator(String value) {
+            accelerator = value;
+            return this;
+        }
+
+        /** How the image runs unless told otherwise. */
+        public Builder runDefaults(int memory, int cpuCount, List<PortMapping> published) {
+            memoryMiB = memory;
+            cpus = cpuCount;
+            ports = published;
+            return this;
+        }
+
+        public Builder guestProtocol(int value) {
+            guestProtocol = value;
+            return this;
+        }
+
+        public ImageMetadata build() {
+            return new ImageMetadata(name, created, inputsDigest, streamDigest, kernel, kernelSha256, cmdline, fs,
+                    virtualSize, diskSize, imageSha256, accelerator, memoryMiB, cpus, ports, guestProtocol);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.jcap.builder.repository;
+
+import java.util.regex.Pattern;
+
+/** Image names: what {@code jcap build --name} accepts and {@code jcap run} looks up. */
+public final class ImageName {
+    private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    private ImageName() {
+    }
+
+    /** Checks a name, returning it, or throws with what is allowed. */
+    public static String check(String name) {
+        if (name == null || !VALID.matcher(name).matches()) {
+            throw new IllegalArgumentException("image name '" + name + "' is not allowed: use 1 to 63 lower-case"
+                    + " letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    /** The default image name for a project folder: its name, lower-cased, other characters as '-'. */
+    public static String forFolder(java.nio.file.Path projectDir) {
+        java.nio.file.Path fileName = projectDir.toAbsolutePath().normalize().getFileName();
+        String base = fileName == null ? "image" : fileName.toString().toLowerCase(java.util.Locale.ROOT);
+        String cleaned = base.replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        if (cleaned.isEmpty()) {
+            cleaned = "image";
+        }
+        return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
+    }
+}

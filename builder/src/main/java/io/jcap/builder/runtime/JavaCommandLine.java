@@ -1,0 +1,71 @@
+package io.jcap.builder.runtime;
+
+import io.jcap.capstanfile.Runtime;
+import io.jcap.model.GuestPath;
+import io.jcap.model.JcapException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of a Java application, derived from the package file's {@code runtime.java}:
+ * {@code /opt/java/bin/java [-Xms..] [-Xmx..] [jvm_args] (-jar JAR | -cp CLASSPATH MAIN) [args]}.
+ * With a main class the jar, if any, comes first on the class path; without one the jar runs
+ * with {@code -jar}, so its manifest names the main class.
+ *
+ * <pre>{@code
+ * String line = JavaCommandLine.derived(java); // "/opt/java/bin/java -Xmx64M -jar /app/app.jar"
+ * }</pre>
+ */
+public final class JavaCommandLine {
+    private JavaCommandLine() {
+    }
+
+    /** The command line an image with this Java runtime runs when the package file has no {@code cmdline}. */
+    public static String derived(Runtime.Java java) throws JcapException {
+        return display(argv(java, JavaRuntime.HOME));
+    }
+
+    static List<String> argv(Runtime.Java java, GuestPath javaHome) throws JcapException {
+        List<String> argv = new ArrayList<>();
+        argv.add(javaHome.resolve("bin/java").value());
+        java.xms().ifPresent(size -> argv.add("-Xms" + size));
+        java.xmx().ifPresent(size -> argv.add("-Xmx" + size));
+        argv.addAll(java.jvmArgs());
+        if (java.main().isPresent()) {
+            List<String> classpath = classpath(java);
+            if (classpath.isEmpty()) {
+                throw new JcapException("runtime.java: main " + java.main().get() + " needs a classpath or a jar"
+                        + " to load it from: add classpath: [/app] or jar: /app/app.jar");
+            }
+            argv.add("-cp");
+            argv.add(String.join(":", classpath));
+            argv.add(java.main().get());
+        } else if (java.jar().isPresent()) {
+            argv.add("-jar");
+            argv.add(java.jar().get().value());
+        } else {
+            throw new JcapException("runtime.java: give main or jar, or write the command line in cmdline");
+        }
+        argv.addAll(java.args());
+        return argv;
+    }
+
+    /** The class path as the JVM gets it: the jar first, then the classpath entries, each once. */
+    static List<String> classpath(Runtime.Java java) {
+        Set<String> entries = new LinkedHashSet<>();
+        java.jar().ifPresent(jar -> entries.add(jar.value()));
+        java.classpath().forEach(entry -> entries.add(entry.value()));
+        return List.copyOf(entries);
+    }
+
+    /** The words of {@code argv} as one line, quoted where a word would otherwise split or vanish. */
+    static String display(List<String> argv) {
+        List<String> words = new ArrayList<>();
+        for (String word : argv) {
+            words.add(word.isEmpty() || word.matches(".*[\\s'\"\\\\].*") ? "'" + word.replace("'", "'\\''") + "'" : word);
+        }
+        return String.join(" ", words);
+    }
+}

@@ -1,0 +1,62 @@
+package io.jcap.builder.family.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConsoleVerdictTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void status_exitAfterOutputWithoutNewline_isTheExitStatus() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nno newline hereJCAP-EXIT 3\n[    2.8] reboot: Power down");
+
+        assertEquals("exited (3)", v.status(false).toString());
+    }
+
+    @Test
+    void status_applicationPrintsTheMarkerItself_lastOneCounts() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nmore output\nJCAP-EXIT 0\n");
+
+        assertEquals("exited (0)", v.status(true).toString());
+    }
+
+    @Test
+    void status_initError_isError_unlessJcapStoppedIt() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-ERROR /.jcap/config has no arg line: nothing to run\n");
+
+        assertEquals("exited (error)", v.status(false).toString());
+        assertEquals("exited (stopped)", v.status(true).toString());
+    }
+
+    @Test
+    void status_noMarkers_isKilled() {
+        assertEquals("exited (killed)", ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n").status(false)
+                .toString());
+    }
+
+    @Test
+    void read_missingLog_isKilled_andLongLogIsReadFromItsTail() throws Exception {
+        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log")).status(false).toString());
+        Path log = dir.resolve("console.log");
+        Files.writeString(log, "JCAP-START\n" + "x".repeat(ConsoleVerdict.TAIL_BYTES * 2) + "\nJCAP-EXIT 5\n");
+
+        assertEquals("exited (5)", ConsoleVerdict.read(log).status(false).toString());
+    }
+
+    @Test
+    void applicationStarted_readsTheInitsStartLineInTheLogsHead() throws Exception {
+        Path booting = Files.writeString(dir.resolve("booting.log"), "[    1.2] early message\n");
+        Path started = Files.writeString(dir.resolve("started.log"), "[    1.2] early message\r\nJCAP-START\r\nhi\r\n");
+
+        assertFalse(ConsoleVerdict.applicationStarted(booting));
+        assertTrue(ConsoleVerdict.applicationStarted(started));
+        assertFalse(ConsoleVerdict.applicationStarted(dir.resolve("missing.log")));
+    }
+}

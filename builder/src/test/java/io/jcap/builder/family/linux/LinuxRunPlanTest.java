@@ -1,0 +1,157 @@
+package io.jcap.builder.family.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.kernels.Initramfs;
+import io.jcap.model.EventSink;
+import io.jcap.model.ExitCode;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinuxRunPlanTest {
+    @TempDir
+    Path dir;
+
+    private JcapHome homeWithImage(int guestProtocol) throws Exception {
+        return homeWithImage(guestProtocol, false);
+    }
+
+    /** A home with image 'old': a 1 MiB raw disk (enough for an overlay) and, if asked, direct-boot files. */
+    private JcapHome homeWithImage(int guestProtocol, boolean directBoot) throws Exception {
+        JcapHome home = new JcapHome(dir);
+        ImageRepository repo = new ImageRepository(home.images());
+        Path staging = repo.newStaging();
+        byte[] image = new byte[1 << 20];
+        Files.write(staging.resolve(ImageRepository.IMAGE_FILE), image);
+        if (directBoot) {
+            Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {'k'});
+            DirectBoot.stage(staging, vmlinuz, Sha256.of(vmlinuz), new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
+        }
+        repo.commit(staging, ImageMetadata.builder("old").created(Instant.parse("2026-01-02T03:04:05Z"))
+                .inputsDigest(Sha256.of(image)).streamDigest(Sha256.of(image)).kernel("linux", Sha256.of(image))
+                .cmdline("/app/x").fs("ext4").disk(64 << 20, 1, Sha256.of(image)).accelerator("tcg")
+                .runDefaults(128, 1, List.of()).guestProtocol(guestProtocol).build());
+        return home;
+    }
+
+    private static RunPlan prepare(JcapHome home, RunRequest request) throws JcapException {
+        return LinuxRunPlan.prepare(home, new ImageRepository(home.images()).get(request.image()), request,
+                EventSink.NONE);
+    }
+
+    @Test
+    void prepare_runSettingsForAnImageWhoseInitCannotReadThem_isRefused() throws Exception {
+        JcapHome home = homeWithImage(1);
+
+        JcapException env = assertThrows(JcapException.class,
+                () -> prepare(home, RunRequest.of("old").withEnv(Map.of("A", "1"))));
+        JcapException cmd = assertThrows(JcapException.class,
+                () -> prepare(home, RunRequest.of("old").withCmd(Optional.of("/app/x 1"))));
+
+        String expected = "image 'old' was built by an older jcap whose guest init cannot take run-time settings"
+                + " (-e, --cmd): build it again with jcap build";
+        assertEquals(expected, env.getMessage());
+        assertEquals(expected, cmd.getMessage());
+    }
+
+    @Test
+    void materialize_imageWithBootFiles_bootsItsKernelDirectly() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        Path boot = home.images().resolve("old").resolve("boot");
+        assertEquals("tcg, direct boot", plan.description());
+        assertEquals(Optional.of(boot.resolve("vmlinuz")), spec.kernel());
+        assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
+        assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void materialize_initramfsChangedSinceTheBuild_isRefusedNamingTheFile() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        Path initrd = home.images().resolve("old").resolve("boot").resolve("initrd.img");
+        Files.write(initrd, new byte[] {'x'});
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)));
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> plan.materialize(Files.createDirectories(dir.resolve("run"))));
+
+        assertEquals("image 'old': " + initrd + " does not match the SHA-256 recorded when the image was built: build"
+                + " it again with jcap build --force, or run it with --boot disk", e.getMessage());
+    }
+
+    @Test
+    void materialize_diskBootAsked_bootsTheDiskThroughTheFirmware() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withBoot(Optional.of(BootMode.DISK)));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        assertEquals("tcg, disk boot", plan.description());
+        assertEquals(Optional.empty(), spec.kernel());
+        assertEquals(Optional.empty(), spec.append());
+        assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void prepare_imageWithoutBootFiles_bootsItsDiskUnlessDirectIsAsked() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, false);
+        RunRequest request = RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG));
+
+        RunPlan plan = prepare(home, request);
+        JcapException e = assertThrows(JcapException.class,
+                () -> prepare(home, request.withBoot(Optional.of(BootMode.DIRECT))));
+
+        assertEquals("tcg, disk boot", plan.description());
+        assertEquals("image 'old' has no kernel stored beside its disk for a direct boot (it was built by an older"
+                + " jcap): build it again, or run it with --boot disk", e.getMessage());
+    }
+
+    @Test
+    void prepare_directBootThroughLibvirt_isRefusedBeforeAnythingStarts() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withLibvirt(Optional.of(LibvirtUri.SYSTEM)).withBoot(Optional.of(BootMode.DIRECT))));
+
+        assertEquals("--boot direct needs the qemu driver: libvirt domains boot the image's disk (use --boot disk or"
+                + " leave --boot out)", e.getMessage());
+    }
+
+    @Test
+    void prepare_libvirtDaemonThatDoesNotAnswer_isAnEnvironmentProblem() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL);
+        LibvirtUri nobody = LibvirtUri.parse("qemu+tcp://127.0.0.1:1/system");
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> prepare(home, RunRequest.of("old").withLibvirt(Optional.of(nobody))));
+
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertTrue(e.getMessage().startsWith("cannot connect to libvirt at qemu+tcp://127.0.0.1:1/system: "),
+                e.getMessage());
+    }
+}

@@ -1,0 +1,45 @@
+package io.jcap.builder.family.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.builder.api.RunRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RunSettingsTest {
+    @Test
+    void of_noEnvNoCmd_isEmpty() {
+        assertEquals(Optional.empty(), RunSettings.of(RunRequest.of("hello")));
+    }
+
+    @Test
+    void of_cmdAndEnv_givesArgLinesThenSortedEnvLines() {
+        RunRequest request = RunRequest.of("exit-code").withCmd(Optional.of("/app/exit-code 'seven and' 7"))
+                .withEnv(Map.of("ZED", "last", "GREETING", "hi there=yes"));
+
+        String text = new String(RunSettings.of(request).orElseThrow(), StandardCharsets.UTF_8);
+
+        assertEquals("# jcap run: settings for this run only\n"
+                + "arg /app/exit-code\narg seven and\narg 7\n"
+                + "env GREETING=hi there=yes\nenv ZED=last\n", text);
+    }
+
+    @Test
+    void request_envValueWithNewline_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunRequest.of("x").withEnv(Map.of("A", "1\n2")));
+
+        assertEquals("environment variable A may not contain a newline or NUL character: 1\\n2", e.getMessage());
+    }
+
+    @Test
+    void request_emptyCmd_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunRequest.of("x").withCmd(Optional.of("  ")));
+
+        assertEquals("the command line is empty: say what to run (--cmd \"/app/hello\")", e.getMessage());
+    }
+}

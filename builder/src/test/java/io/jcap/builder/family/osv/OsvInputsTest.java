@@ -1,0 +1,142 @@
+package io.jcap.builder.family.osv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.builder.CapstanfileProjects;
+import io.jcap.builder.OsvSamples;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.kernels.KernelKind;
+import io.jcap.kernels.KernelStore;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.ExitCode;
+import io.jcap.model.FsType;
+import io.jcap.model.JcapException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which family a Capstanfile means, and what it asks of an OSv image. */
+class OsvInputsTest {
+    @TempDir
+    Path temp;
+    private JcapHome home;
+    private KernelStore store;
+    private final List<String> warnings = new ArrayList<>();
+    private final EventSink events = new EventSink() {
+        @Override
+        public void log(Level level, String message) {
+            if (level == Level.WARN) {
+                warnings.add(message);
+            }
+        }
+
+        @Override
+        public void progress(String task, long done, long total) {
+        }
+    };
+
+    @BeforeEach
+    void home() throws Exception {
+        home = OsvSamples.homeWithLoader(temp.resolve("home"), "osv");
+        store = new KernelStore(home.kernels());
+    }
+
+    private Capstanfile capstanfile(String text) throws Exception {
+        return CapstanfileProjects.withHello(temp, text);
+    }
+
+    @Test
+    void of_defaults_rofsWithTheOsvLoader() throws Exception {
+        OsvInputs inputs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n"), store, events);
+        assertEquals(FsType.ROFS, inputs.fs());
+        assertEquals("osv", inputs.loader().name());
+        assertEquals(KernelKind.OSV_LOADER, inputs.loader().kind());
+        assertEquals("/hello", inputs.cmdline());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void of_capstanBaseWithItsLoaderImported_usesThatLoader() throws Exception {
+        OsvSamples.homeWithLoader(temp.resolve("home"), "osv-openjdk");
+        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, events);
+        assertEquals("osv-openjdk", inputs.loader().name());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void of_capstanBaseNotImported_fallsBackToOsvAndSaysWhatIsMissing() throws Exception {
+        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, events);
+        assertEquals("osv", inputs.loader().name());
+        assertEquals(List.of("base 'cloudius/osv-openjdk': no kernel named 'osv-openjdk' is imported, so the image"
+                + " starts from OSv's plain loader 'osv' and the base's own files (such as a JVM) are not in it: add them"
+                + " with files or rootfs, or import the base's loader image with 'jcap kernels import FILE --name"
+                + " osv-openjdk'"), warnings);
+    }
+
+    @Test
+    void of_envBecomesOsvOptionsInFrontOfTheCommand() throws Exception {
+        OsvInputs inputs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello x\nenv:\n  B: two\n  A: \"1\"\n"),
+                store, events);
+        assertEquals("--env=A=1 --env=B=two /hello x", inputs.cmdline());
+    }
+
+    @Test
+    void of_envValueWithASpace_isRefused() throws Exception {
+        Capstanfile c = capstanfile("kernel: osv\ncmdline: /hello\nenv:\n  GREETING: hello world\n");
+        JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(c, store, events));
+        assertEquals(c.file() + ": env.GREETING: OSv reads environment variables from its command line"
+                + " (--env=GREETING=...), which cannot carry spaces, quotes, backslashes, ';' or '&': use a value"
+                + " without them", e.getMessage());
+    }
+
+    @Test
+    void of_missingLoader_saysHowToBringIt() throws Exception {
+        Capstanfile c = capstanfile("kernel: osv-0.57\ncmdline: /hello\nfs: rofs\n");
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, events));
+        assertEquals("OSv loader image 'osv-0.57' is not in " + store.dir() + ": import it with 'jcap kernels import"
+                + " osv-loader.qemu.x86_64 --name osv-0.57' or pull it with 'jcap kernels pull osv --url URL --sha256 HEX"
+                + " --name osv-0.57'", e.getMessage());
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+    }
+
+    @Test
+    void of_zfsWithoutTheBuilderKernel_saysHowToBringItOrUseRofs() throws Exception {
+        Capstanfile c = capstanfile("kernel: osv\ncmdline: /hello\nfs: zfs\n");
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, events));
+        assertEquals("fs zfs needs OSv's ZFS builder kernel 'osv-zfs-builder', which is not in " + store.dir()
+                + ": import it with 'jcap kernels import osv-zfs-builder.elf.x86_64.gz' or pull it with 'jcap kernels"
+                + " pull osv --url URL --sha256 HEX', or use fs: rofs, which needs no builder", e.getMessage());
+    }
+
+    @Test
+    void of_ext4WithOsv_isRefused() throws Exception {
+        JcapException e = assertThrows(JcapException.class,
+                () -> OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\nfs: ext4\n"), store, events));
+        assertEquals("fs ext4 needs the Linux kernel: OSv images use fs: rofs or fs: zfs", e.getMessage());
+    }
+
+    @Test
+    void of_kernelThatIsALinuxKernel_isNotAnOsvLoader() throws Exception {
+        Path vmlinuz = Files.writeString(temp.resolve("vmlinuz"), "bz");
+        store.add(new io.jcap.kernels.KernelDraft("osv", "6.1", "custom", "file:x", vmlinuz, List.of()));
+        JcapException e = assertThrows(JcapException.class,
+                () -> OsvInputs.of(capstanfile("fs: rofs\ncmdline: /hello\n"), store, events));
+        assertEquals("kernel 'osv' is a Linux kernel, not an OSv loader image: name the loader in kernel (the ZFS"
+                + " builder kernel is found as 'osv-zfs-builder')", e.getMessage());
+    }
+
+    @Test
+    void of_commandNotInTheImage_warns() throws Exception {
+        OsvInputs.of(capstanfile("kernel: osv\ncmdline: --verbose /java.so -jar /app.jar\n"), store, events);
+        assertEquals(List.of("the command /java.so is not among the image's files; the image runs only if OSv's"
+                + " loader provides it"), warnings);
+    }
+
+}

@@ -1,0 +1,109 @@
+package io.jcap.builder.instance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.builder.family.linux.LinuxFamily;
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstanceStoreTest {
+    @TempDir
+    Path dir;
+
+    /** Instances of Linux images: their console carries the init's JCAP-START and JCAP-EXIT lines. */
+    private static final Function<String, InstanceConsole> LINUX = family -> new LinuxFamily().instanceConsole();
+    private static final HostProcess THIS_JVM = HostProcess.of(ProcessHandle.current().pid()).orElseThrow();
+
+    private Instance save(InstanceStore store, String name, HostProcess process) throws Exception {
+        Path folder = Files.createDirectories(store.folder(name));
+        Instance instance = new Instance(name, "http-server", "linux", Instant.parse("2026-01-02T03:04:05Z"),
+                process, List.of(PortForward.tcp(18080, 8080),
+                        new PortForward("0.0.0.0", 5353, 53, PortForward.Protocol.UDP)), 256, 2, "tcg", DetachedQemu.GuestFiles.in(folder), folder.resolve("overlay.qcow2"),
+                InstanceStatus.RUNNING);
+        store.write(instance);
+        return instance;
+    }
+
+    @Test
+    void write_thenRead_givesTheSameInstance() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Instance saved = save(store, "web", THIS_JVM);
+
+        assertEquals(Optional.of(saved), store.read("web"));
+        assertEquals(List.of("web"), store.names());
+    }
+
+    @Test
+    void read_pidNowOfAnotherProcess_isNotRunning_andTheLogGivesTheStatus() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        // This JVM's pid with another start time: what a pid reused after QEMU ended looks like.
+        Instance saved = save(store, "web", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1));
+        Files.writeString(saved.files().consoleLog(), "JCAP-START\nbye\nJCAP-EXIT 4\n");
+
+        assertEquals("exited (4)", store.read("web").orElseThrow().status().toString());
+        assertEquals("exited 4\n", Files.readString(store.folder("web").resolve(InstanceStore.STATUS)));
+    }
+
+    @Test
+    void read_statusOnceWorkedOut_staysAsRecorded() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Instance saved = save(store, "web", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1));
+        Files.writeString(saved.files().consoleLog(), "JCAP-START\n");
+        assertEquals("exited (killed)", store.read("web").orElseThrow().status().toString());
+
+        Files.writeString(saved.files().consoleLog(), "JCAP-EXIT 0\n");
+
+        assertEquals("exited (killed)", store.read("web").orElseThrow().status().toString());
+    }
+
+    @Test
+    void read_endedByJcapStop_isStopped() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        save(store, "web", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1));
+        store.markStopped("web");
+
+        assertEquals("exited (stopped)", store.read("web").orElseThrow().status().toString());
+    }
+
+    @Test
+    void read_runningProcess_isRunning() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        save(store, "web", THIS_JVM);
+
+        assertTrue(store.read("web").orElseThrow().status().running());
+    }
+
+    @Test
+    void read_damagedRecord_saysHowToRemoveIt_andListSkipsIt() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Path folder = Files.createDirectories(store.folder("broken"));
+        Files.writeString(folder.resolve(InstanceStore.RECORD), "{");
+        save(store, "web", THIS_JVM);
+
+        JcapException e = assertThrows(JcapException.class, () -> store.read("broken"));
+
+        assertTrue(e.getMessage().startsWith("instance 'broken' is damaged (" + folder.resolve("instance.json") + ": "),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("): remove it with jcap rm -f broken"), e.getMessage());
+        assertEquals(List.of("web"), store.list(EventSink.NONE).stream().map(Instance::name).toList());
+    }
+
+    @Test
+    void read_noSuchFolder_isEmpty() throws Exception {
+        assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("nothing"));
+        assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("../etc"));
+    }
+}

@@ -1,0 +1,101 @@
+package io.jcap.builder.instance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PublishedPortsTest {
+    private static Instance instance(String name, HostProcess process, InstanceStatus status, PortForward... ports) {
+        Path dir = Path.of("/tmp/instances", name);
+        return new Instance(name, "http-server", "linux", Instant.parse("2026-01-02T03:04:05Z"), process,
+                List.of(ports), 128, 1, "tcg", DetachedQemu.GuestFiles.in(dir), dir.resolve("overlay.qcow2"), status);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void merge_requestedPortForAGuestPort_replacesTheImages_andOthersStay() {
+        List<PortForward> merged = PublishedPorts.merge(
+                List.of(PortMapping.parse("8080"), PortMapping.parse("9090"), PortMapping.parse("53/udp")),
+                List.of(PortMapping.parse("18080:8080"), PortMapping.parse("2222:22")), "127.0.0.1");
+
+        assertEquals(List.of(new PortForward("127.0.0.1", 9090, 9090, PortForward.Protocol.TCP),
+                new PortForward("127.0.0.1", 53, 53, PortForward.Protocol.UDP),
+                new PortForward("127.0.0.1", 18080, 8080, PortForward.Protocol.TCP),
+                new PortForward("127.0.0.1", 2222, 22, PortForward.Protocol.TCP)), merged);
+    }
+
+    @Test
+    void merge_publishAddress_appliesToEveryPort() {
+        assertEquals(List.of(new PortForward("0.0.0.0", 8080, 8080, PortForward.Protocol.TCP)),
+                PublishedPorts.merge(List.of(PortMapping.parse("8080")), List.of(), "0.0.0.0"));
+    }
+
+    @Test
+    void check_samePortTwice_isRefused() throws Exception {
+        int port = freePort();
+        List<PortForward> twice = List.of(PortForward.tcp(port, 80), PortForward.tcp(port, 81));
+
+        JcapException e = assertThrows(JcapException.class, () -> PublishedPorts.check(twice, List.of()));
+
+        assertEquals("host port " + port + "/tcp is published twice: give each -p its own host port", e.getMessage());
+    }
+
+    @Test
+    void check_portOfARunningInstance_namesTheInstance() throws Exception {
+        int port = freePort();
+        HostProcess alive = HostProcess.of(ProcessHandle.current().pid()).orElseThrow();
+        List<Instance> instances = List.of(instance("web", alive, InstanceStatus.RUNNING, PortForward.tcp(port, 8080)));
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> PublishedPorts.check(List.of(PortForward.tcp(port, 80)), instances));
+
+        assertEquals("host port " + port + "/tcp is already published by instance 'web': pick another with -p HOST:GUEST",
+                e.getMessage());
+    }
+
+    @Test
+    void check_portOfAnEndedInstance_isFree() throws Exception {
+        int port = freePort();
+        HostProcess gone = new HostProcess(ProcessHandle.current().pid(), 1);
+        List<Instance> instances = List.of(instance("old", gone, InstanceStatus.exited(0), PortForward.tcp(port, 8080)));
+
+        PublishedPorts.check(List.of(PortForward.tcp(port, 8080)), instances);
+    }
+
+    @Test
+    void check_portHeldByAnotherProgram_isRefused() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = taken.getLocalPort();
+
+            JcapException e = assertThrows(JcapException.class,
+                    () -> PublishedPorts.check(List.of(PortForward.tcp(port, 8080)), List.of()));
+
+            assertEquals("host port " + port + "/tcp on 127.0.0.1 is in use by another program: pick another with"
+                    + " -p HOST:GUEST", e.getMessage());
+        }
+    }
+
+    @Test
+    void describe_showsAddressPortsAndProtocol() {
+        assertEquals("127.0.0.1:5353->53/udp",
+                PublishedPorts.describe(new PortForward("127.0.0.1", 5353, 53, PortForward.Protocol.UDP)));
+    }
+}

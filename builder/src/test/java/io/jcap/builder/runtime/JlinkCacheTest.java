@@ -1,0 +1,70 @@
+package io.jcap.builder.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.builder.RecordedEvents;
+import io.jcap.builder.api.JcapHome;
+import io.jcap.model.JcapException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JlinkCacheTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void runtime_linksOnce_thenComesFromTheCache_andAnIncompleteEntryIsReported() throws Exception {
+        RecordedEvents events = new RecordedEvents();
+        JcapHome home = new JcapHome(temp);
+        JlinkCache cache = new JlinkCache(home, events);
+        TreeSet<String> modules = new TreeSet<>(List.of("java.base"));
+
+        Path runtime = cache.runtime(modules);
+        assertEquals(home.cache().resolve("jlink"), runtime.getParent());
+        assertEquals(List.of("INFO Linking a Java runtime with jlink: java.base",
+                "INFO Cached the Java runtime in " + runtime), events.lines);
+        assertTrue(Files.isExecutable(runtime.resolve("bin/java")));
+        assertTrue(Files.isRegularFile(runtime.resolve("lib/modules")));
+        assertFalse(Files.exists(runtime.resolve("include")), "--no-header-files");
+        assertFalse(Files.exists(runtime.resolve("man")), "--no-man-pages");
+        assertEquals("modules java.base\njdk " + JdkTools.javaHome() + " " + JdkTools.release() + "\noptions "
+                + String.join(" ", JlinkCache.options()) + "\n", Files.readString(runtime.resolve(JlinkCache.STAMP)));
+        try (var left = Files.list(home.tmp())) {
+            assertEquals(List.of(), left.toList());
+        }
+
+        FileTime linked = Files.getLastModifiedTime(runtime.resolve(JlinkCache.STAMP));
+        events.lines.clear();
+        assertEquals(runtime, cache.runtime(modules));
+        assertEquals(List.of("INFO Java runtime (java.base) from the cache: " + runtime), events.lines);
+        assertEquals(linked, Files.getLastModifiedTime(runtime.resolve(JlinkCache.STAMP)));
+
+        Files.delete(runtime.resolve(JlinkCache.STAMP));
+        JcapException e = assertThrows(JcapException.class, () -> cache.runtime(modules));
+        assertEquals("the cached Java runtime " + runtime + " is incomplete: delete that folder and build again",
+                e.getMessage());
+    }
+
+    @Test
+    void runtime_unknownModule_namesItInJlinksError() throws Exception {
+        JlinkCache cache = new JlinkCache(new JcapHome(temp), new RecordedEvents());
+        JcapException e = assertThrows(JcapException.class,
+                () -> cache.runtime(new TreeSet<>(List.of("java.base", "no.such.module"))));
+        assertEquals("jlink could not build a Java runtime with java.base,no.such.module: status 1: Error: Module"
+                + " no.such.module not found", e.getMessage());
+        Path folder = temp.resolve("cache/jlink");
+        if (Files.isDirectory(folder)) {
+            try (var cached = Files.list(folder)) {
+                assertEquals(List.of(), cached.toList(), "nothing cached");
+            }
+        }
+    }
+}
