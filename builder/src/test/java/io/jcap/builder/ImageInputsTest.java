@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.model.ImageEntry;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
