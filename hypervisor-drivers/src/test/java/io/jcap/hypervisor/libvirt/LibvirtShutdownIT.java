@@ -3,6 +3,8 @@ package io.jcap.hypervisor.libvirt;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
@@ -25,16 +26,12 @@ import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 
+@Requires(Component.LIBVIRT)
 class LibvirtShutdownIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void findLibvirt() {
-        LibvirtTestSupport.requireLibvirt();
-    }
 
     @Test
     void jvmTerminated_destroysItsDomainAndDeletesItsFolder() throws Exception {
