@@ -12,6 +12,7 @@ import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.OsvLoaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class OsvRunIT {
     @Test
     void run_guestThatPowersOffByItself_passesTheConsoleOnAndReturns0() throws Exception {
         TestMachine.qemu();
-        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Hello from the application"));
+        JcapHome home = buildImage(OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application"));
         List<String> output = new CopyOnWriteArrayList<>();
         int status = new ImageRunner(home, EventSink.NONE)
                 .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), output::add);
@@ -57,7 +58,7 @@ class OsvRunIT {
     @Test
     void run_guestThatAborts_isAFailureWithTheConsole() throws Exception {
         TestMachine.qemu();
-        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Aborted"));
+        JcapHome home = buildImage(OsvLoaders.bootable("OSv v0.0-synthetic", "Aborted"));
         VmException e = assertThrows(VmException.class, () -> new ImageRunner(home, EventSink.NONE)
                 .run(RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG)), line -> { }));
         assertEquals("the OSv guest failed: Aborted", e.summary());
@@ -66,7 +67,7 @@ class OsvRunIT {
 
     @Test
     void run_directBootAsked_isRefusedForOsvImages() throws Exception {
-        JcapHome home = buildImage(OsvSamples.bootableLoader("OSv v0.0-synthetic", "Hello from the application"));
+        JcapHome home = buildImage(OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application"));
         JcapException e = assertThrows(JcapException.class, () -> new ImageRunner(home, EventSink.NONE)
                 .run(RunRequest.of("app").withBoot(Optional.of(BootMode.DIRECT)), line -> { }));
         assertEquals("--boot direct applies to Linux images: OSv image 'app' boots its disk (OSv's loader is on it)",

@@ -7,10 +7,10 @@ import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * What integration tests need from the machine: QEMU and the Linux kernel that
@@ -25,7 +25,7 @@ public final class TestMachine {
         try {
             return QemuInstallation.detect();
         } catch (JcapException e) {
-            return missing("QEMU: " + e.getMessage());
+            return Requirements.missing("QEMU: " + e.getMessage());
         }
     }
 
@@ -33,7 +33,7 @@ public final class TestMachine {
         try {
             return new KernelStore(JcapHome.fromEnvironment().kernels()).get("linux");
         } catch (JcapException e) {
-            return missing("the Linux kernel (bin/jcap kernels pull linux): " + e.getMessage());
+            return Requirements.missing("the Linux kernel (bin/jcap kernels pull linux): " + e.getMessage());
         }
     }
 
@@ -43,13 +43,5 @@ public final class TestMachine {
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("kernels"), JcapHome.fromEnvironment().kernels());
         return new JcapHome(dir);
-    }
-
-    private static <T> T missing(String what) {
-        if ("true".equals(System.getenv("CI"))) {
-            fail("CI must provide " + what);
-        }
-        Assumptions.abort("needs " + what);
-        return null;
     }
 }

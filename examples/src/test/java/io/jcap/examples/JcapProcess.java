@@ -3,6 +3,8 @@ package io.jcap.examples;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real {@code bin/jcap} of this checkout in a jcap home of the test's own, whose
@@ -30,10 +31,8 @@ final class JcapProcess {
     /** A fresh home in {@code dir} sharing the user's kernels; skips (never under CI) without QEMU or a kernel. */
     static JcapProcess withKernels(Path dir) throws IOException {
         requireMachine();
+        Requirements.require(Component.LINUX_KERNEL);
         Path kernels = JcapHome.fromEnvironment().kernels();
-        if (!Files.isDirectory(kernels.resolve("linux"))) {
-            missing("the Linux kernel (run bin/jcap kernels pull linux)");
-        }
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("kernels"), kernels);
         return new JcapProcess(dir);
@@ -46,12 +45,8 @@ final class JcapProcess {
     }
 
     static void requireMachine() {
-        if (!Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")) && System.getenv("JCAP_QEMU") == null) {
-            missing("QEMU (apt-get install qemu-system-x86)");
-        }
-        if (!Files.isRegularFile(ROOT.resolve("cli/target/jcap-cli.jar"))) {
-            missing("the built CLI (mvn package)");
-        }
+        Requirements.require(Component.QEMU);
+        Requirements.require(Files.isRegularFile(ROOT.resolve("cli/target/jcap-cli.jar")), "the built CLI (mvn package)");
     }
 
     /**
@@ -62,7 +57,7 @@ final class JcapProcess {
         Result help = run("run", "--help");
         String usage = help.out() + help.err();
         if (!usage.matches("(?s).*(^|\\s)-d[,\\s].*") || !usage.contains("--name")) {
-            missing("detached runs (jcap run -d -p HOST:GUEST --name NAME)");
+            Requirements.missing("detached runs (jcap run -d -p HOST:GUEST --name NAME)");
         }
     }
 
@@ -71,23 +66,6 @@ final class JcapProcess {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    /** Fails (never skips) under CI when {@code program} is not on the PATH; skips elsewhere. */
-    static void requireProgram(String program, String packageName) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return;
-            }
-        }
-        missing(program + " (apt-get install " + packageName + ")");
-    }
-
-    private static void missing(String what) {
-        if ("true".equals(System.getenv("CI"))) {
-            fail("CI must provide " + what);
-        }
-        Assumptions.abort("needs " + what);
     }
 
     record Result(int exitCode, String out, String err) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.OsvLoaders;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sector that prints two lines and powers off, as OSv does when its application exits.
  */
 class OsvCliIT {
-    private static final byte[] LOADER = loader("OSv v0.0-synthetic", "Hello from the application");
+    private static final byte[] LOADER = OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application");
 
     @TempDir
     static Path temp;
@@ -130,27 +131,5 @@ class OsvCliIT {
 
     private static String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/osv-loader.qemu.x86_64";
-    }
-
-    /** A loader image (300 KiB, kernel-size field 8, ELF at 64 KiB) whose boot sector prints {@code lines} and powers off. */
-    static byte[] loader(String... lines) {
-        byte[] image = new byte[300 * 1024];
-        byte[] code = {(byte) 0xEB, 0x1E};
-        System.arraycopy(code, 0, image, 0, code.length);
-        image[0x10] = 8;
-        byte[] program = {(byte) 0xFA, 0x31, (byte) 0xC0, (byte) 0x8E, (byte) 0xD8, (byte) 0xFC, (byte) 0xBE, 0x3E, 0x7C,
-            (byte) 0xBA, (byte) 0xF8, 0x03, (byte) 0xAC, (byte) 0x84, (byte) 0xC0, 0x74, 0x03, (byte) 0xEE, (byte) 0xEB,
-            (byte) 0xF8, (byte) 0xBA, 0x04, 0x06, (byte) 0xB8, 0x00, 0x20, (byte) 0xEF, (byte) 0xF4, (byte) 0xEB,
-            (byte) 0xFD};
-        System.arraycopy(program, 0, image, 0x20, program.length);
-        byte[] text = (String.join("\r\n", lines) + "\r\n\0").getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(text, 0, image, 0x3E, text.length);
-        image[510] = 0x55;
-        image[511] = (byte) 0xAA;
-        image[65536] = 0x7F;
-        image[65537] = 'E';
-        image[65538] = 'L';
-        image[65539] = 'F';
-        return image;
     }
 }

@@ -3,6 +3,7 @@ package io.jcap.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,8 @@ class RedisIT {
     @Test
     void runDetached_redis_answersPingAndKeepsAValue() throws Exception {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
-        JcapProcess.requireProgram("redis-server", "redis-server");
-        JcapProcess.requireProgram("redis-cli", "redis-tools");
+        Requirements.requireProgram("redis-server", "redis-server");
+        Requirements.requireProgram("redis-cli", "redis-tools");
         JcapProcess.Result build = jcap.run("build", "examples/redis");
         assertEquals(0, build.exitCode(), build.toString());
         assertTrue(build.out().startsWith("Built image redis: "), build.toString());

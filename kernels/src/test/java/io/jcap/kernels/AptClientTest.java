@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class AptClientTest {
 
     @Test
     void depends_cloudMetapackage_listsTheVersionedKernelPackage() throws Exception {
-        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        Requirements.require(TestKernels.hasApt(), "apt-get");
         List<String> depends = new AptClient().depends("linux-image-cloud-amd64");
         assertTrue(depends.stream().anyMatch(d -> d.matches("linux-image-6\\.\\d+\\.\\d+-\\d+-cloud-amd64")),
                 depends.toString());
@@ -28,7 +29,7 @@ class AptClientTest {
 
     @Test
     void depends_kernelPackage_keepsTheFirstOfAlternatives() throws Exception {
-        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        Requirements.require(TestKernels.hasApt(), "apt-get");
         AptClient apt = new AptClient();
         String versioned = apt.depends("linux-image-cloud-amd64").get(0);
         // Depends: kmod, linux-base (>= 4.3~), initramfs-tools (>= 0.120+deb8u2) | linux-initramfs-tool
@@ -37,7 +38,7 @@ class AptClientTest {
 
     @Test
     void download_unknownPackage_saysToRunAptGetUpdate() {
-        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        Requirements.require(TestKernels.hasApt(), "apt-get");
         EnvironmentException e = assertThrows(EnvironmentException.class,
                 () -> new AptClient().download("jcap-no-such-package", temp));
         assertEquals("Debian package jcap-no-such-package is unknown to apt on this machine: run 'apt-get update' "
@@ -48,7 +49,7 @@ class AptClientTest {
 
     @Test
     void depends_unknownPackage_saysToRunAptGetUpdate() {
-        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        Requirements.require(TestKernels.hasApt(), "apt-get");
         EnvironmentException e = assertThrows(EnvironmentException.class,
                 () -> new AptClient().depends("jcap-no-such-package"));
         assertEquals("Debian package jcap-no-such-package is unknown to apt on this machine: run 'apt-get update' "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Requirements;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class BootLoaderTest {
 
     @Test
     void writeMbr_64MiBDisk_writesSyslinuxCodeAndOneBootablePartitionFrom1MiB() throws Exception {
-        TestKernels.require(Files.isRegularFile(BootLoader.SYSLINUX_MBR), "syslinux-common's mbr.bin");
+        Requirements.require(Files.isRegularFile(BootLoader.SYSLINUX_MBR), "syslinux-common's mbr.bin");
         Path disk = temp.resolve("disk.raw");
         try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
             file.setLength(64 * MIB);

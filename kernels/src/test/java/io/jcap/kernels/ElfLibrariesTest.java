@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.host.HostTool;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class ElfLibrariesTest {
     @Test
     void resolve_staticBusybox_givesNothing() throws Exception {
         Path busybox = Path.of("/bin/busybox");
-        TestKernels.require(Files.isRegularFile(busybox), "/bin/busybox (busybox-static)");
+        Requirements.require(Files.isRegularFile(busybox), "/bin/busybox (busybox-static)");
         assertEquals("not a dynamic executable", ldd(busybox).stream().findFirst().orElse(""));
         assertEquals(List.of(), ElfLibraries.ofHost().resolve(busybox));
     }
@@ -93,7 +94,7 @@ class ElfLibrariesTest {
 
     /** Resolves {@code program} and checks guest paths and host files against ldd's answer, in order. */
     private static List<ElfLibraries.Library> resolveLikeLdd(Path program) throws Exception {
-        TestKernels.require(Files.isRegularFile(program), program.toString());
+        Requirements.require(Files.isRegularFile(program), program.toString());
         List<String> lddPaths = new ArrayList<>();
         for (String line : ldd(program)) {
             String path = line.contains("=>") ? line.substring(line.indexOf("=>") + 2).strip() : line;
@@ -111,7 +112,7 @@ class ElfLibrariesTest {
     }
 
     private static List<String> ldd(Path program) throws Exception {
-        TestKernels.require(HostTool.find("ldd").isPresent(), "ldd");
+        Requirements.require(HostTool.find("ldd").isPresent(), "ldd");
         HostTool.Result result = HostTool.run(List.of("ldd", program.toString()), Path.of("/"),
                 Duration.ofSeconds(30));
         return (result.stdout() + result.stderr()).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();

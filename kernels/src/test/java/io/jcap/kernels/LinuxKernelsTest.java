@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
+import io.jcap.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,25 +23,11 @@ class LinuxKernelsTest {
     @TempDir
     Path temp;
 
-    /** Keeps the events a library call emits. */
-    private static final class Recorder implements EventSink {
-        final List<String> lines = new ArrayList<>();
-
-        @Override
-        public void log(Level level, String message) {
-            lines.add(level + " " + message);
-        }
-
-        @Override
-        public void progress(String task, long done, long total) {
-        }
-    }
-
     @Test
     void pull_cloud_storesKernelAndVirtioModulesInLoadOrder() throws Exception {
-        TestKernels.require(TestKernels.hasApt(), "apt-get");
+        Requirements.require(TestKernels.hasApt(), "apt-get");
         KernelStore store = new KernelStore(temp.resolve("kernels"));
-        Recorder events = new Recorder();
+        RecordedEvents events = new RecordedEvents();
         Kernel kernel = new LinuxKernels(new AptClient()).pull(LinuxFlavour.CLOUD, store, events);
         assertEquals("linux", kernel.name());
         assertEquals("cloud", kernel.flavour());
@@ -49,7 +36,7 @@ class LinuxKernelsTest {
         assertEquals(CLOUD_LOAD_ORDER, kernel.loadOrder());
         assertTrue(BzImage.isBzImage(kernel.vmlinuz()));
         assertEquals(kernel, store.get("linux"));
-        String stored = events.lines.get(events.lines.size() - 1);
+        String stored = events.lines().get(events.lines().size() - 1);
         assertTrue(stored.startsWith("INFO Stored kernel linux " + kernel.version() + " from linux-image-"), stored);
     }
 
@@ -58,7 +45,7 @@ class LinuxKernelsTest {
         Kernel cloud = TestKernels.cloudStore().get("linux");
         Path image = Files.copy(cloud.vmlinuz(), temp.resolve("bzImage"));
         KernelStore store = new KernelStore(temp.resolve("kernels"));
-        Recorder events = new Recorder();
+        RecordedEvents events = new RecordedEvents();
         Kernel kernel = new LinuxKernels(new AptClient()).importKernel(image, "mine", store, events);
         assertEquals(List.of(), kernel.modules());
         assertEquals(cloud.version(), kernel.version());
@@ -66,7 +53,7 @@ class LinuxKernelsTest {
         assertEquals("file:" + image, kernel.origin());
         assertEquals(cloud.vmlinuzSha256(), kernel.vmlinuzSha256());
         assertEquals("WARN Kernel " + image + " is imported without modules: it boots only if virtio_pci, virtio_blk, "
-                + "virtio_net and ext4 are built into it", events.lines.get(0));
+                + "virtio_net and ext4 are built into it", events.lines().get(0));
     }
 
     @Test

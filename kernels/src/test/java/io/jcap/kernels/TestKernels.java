@@ -1,17 +1,15 @@
 package io.jcap.kernels;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.jcap.host.HostTool;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Debian cloud kernel package, downloaded once with apt into {@code target/test-kernel-cache}
@@ -25,13 +23,6 @@ final class TestKernels {
     private TestKernels() {
     }
 
-    /** Skips the test on a developer machine without {@code what}; fails it under CI=true. */
-    static void require(boolean present, String what) {
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail(what + " is missing, and CI=true requires it");
-        }
-        Assumptions.assumeTrue(present, what + " is missing");
-    }
 
     static boolean hasApt() {
         return HostTool.find("apt-get").isPresent() && HostTool.find("apt-cache").isPresent();
@@ -54,7 +45,7 @@ final class TestKernels {
             deb = cached.get(cached.size() - 1);
             return deb;
         }
-        require(hasApt(), "apt-get");
+        Requirements.require(hasApt(), "apt-get");
         AptClient apt = new AptClient();
         String versioned = apt.depends(LinuxFlavour.CLOUD.metapackage()).stream()
                 .filter(n -> n.startsWith("linux-image-")).findFirst().orElseThrow();

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jcap.builder.OsvSamples;
 import io.jcap.formats.rofs.RofsReader;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.OsvLoaders;
 import io.jcap.testsupport.RofsSamples;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_layoutIsLoaderPartitionRofsAndCmdline() throws Exception {
-        byte[] loader = OsvSamples.loader();
+        byte[] loader = OsvLoaders.loader();
         Path raw = dir.resolve("hello.raw");
         OsvRofsImage.Written written = OsvRofsImage.write(Files.write(dir.resolve("loader.img"), loader),
                 RofsSamples.tree(), "/app/lib/héllo --port 8080", raw);
@@ -65,7 +65,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_shuffledInputs_giveIdenticalImages() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         Path first = dir.resolve("a.raw");
         OsvRofsImage.write(loader, RofsSamples.tree(), "/bin/app", first);
         List<ImageEntry> shuffled = new ArrayList<>(RofsSamples.tree());
@@ -77,7 +77,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_replacesAnExistingImage() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         Path raw = Files.write(dir.resolve("hello.raw"), new byte[5 * MIB]);
         OsvRofsImage.write(loader, List.of(), "", raw);
         assertEquals(3 * MIB, Files.size(raw));
@@ -86,7 +86,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_overlongCmdline_failsBeforeWritingAnything() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         Path raw = dir.resolve("hello.raw");
         JcapException e = assertThrows(JcapException.class,
                 () -> OsvRofsImage.write(loader, RofsSamples.tree(), "a".repeat(1010), raw));
@@ -102,7 +102,7 @@ class OsvRofsImageTest {
     void write_gzipLoader_isRefused() throws Exception {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(OsvSamples.loader());
+            out.write(OsvLoaders.loader());
         }
         Path loader = Files.write(dir.resolve("loader.img.gz"), gz.toByteArray());
         JcapException e = assertThrows(JcapException.class,
@@ -129,7 +129,7 @@ class OsvRofsImageTest {
 
     @Test
     void write_largerImage_roundsThePartitionToWholeMiB() throws Exception {
-        Path loader = Files.write(dir.resolve("loader.img"), OsvSamples.loader());
+        Path loader = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         byte[] big = new byte[MIB + 1];
         Path host = Files.write(dir.resolve("big"), big);
         List<ImageEntry> entries = List.of(new ImageEntry.RegularFile(GuestPath.of("/big"), 0644,

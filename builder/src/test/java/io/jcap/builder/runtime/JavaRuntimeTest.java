@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.JavaProjects;
-import io.jcap.builder.RecordedEvents;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcap.builder.RecordedEvents;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -30,7 +30,7 @@ class JlinkCacheTest {
         Path runtime = cache.runtime(modules);
         assertEquals(home.cache().resolve("jlink"), runtime.getParent());
         assertEquals(List.of("INFO Linking a Java runtime with jlink: java.base",
-                "INFO Cached the Java runtime in " + runtime), events.lines);
+                "INFO Cached the Java runtime in " + runtime), events.lines());
         assertTrue(Files.isExecutable(runtime.resolve("bin/java")));
         assertTrue(Files.isRegularFile(runtime.resolve("lib/modules")));
         assertFalse(Files.exists(runtime.resolve("include")), "--no-header-files");
@@ -42,9 +42,9 @@ class JlinkCacheTest {
         }
 
         FileTime linked = Files.getLastModifiedTime(runtime.resolve(JlinkCache.STAMP));
-        events.lines.clear();
+        events.clear();
         assertEquals(runtime, cache.runtime(modules));
-        assertEquals(List.of("INFO Java runtime (java.base) from the cache: " + runtime), events.lines);
+        assertEquals(List.of("INFO Java runtime (java.base) from the cache: " + runtime), events.lines());
         assertEquals(linked, Files.getLastModifiedTime(runtime.resolve(JlinkCache.STAMP)));
 
         Files.delete(runtime.resolve(JlinkCache.STAMP));

@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.Ports;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+@Requires(Component.LIBVIRT)
 class LibvirtProbeIT {
     @Test
     void probe_localSystemDaemon_reportsVersions() {
-        LibvirtTestSupport.requireLibvirt();
-
         LibvirtStatus status = LibvirtProbe.probe(LibvirtUri.SYSTEM);
 
         assertTrue(status.reachable());

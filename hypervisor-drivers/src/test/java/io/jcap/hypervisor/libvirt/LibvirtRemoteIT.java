@@ -16,6 +16,8 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The remote path for real: this machine's libvirtd reached through a test-owned sshd on
  * 127.0.0.1, files uploaded over SFTP into a "remote" folder, the console read back over SFTP.
  */
+@Requires(Component.LIBVIRT)
 class LibvirtRemoteIT {
     @TempDir
     Path dir;
     private TestSshd sshd;
     private Path remoteRoot;
-
-    @BeforeAll
-    static void findLibvirt() {
-        LibvirtTestSupport.requireLibvirt();
-    }
 
     @BeforeEach
     void startSshd() throws Exception {

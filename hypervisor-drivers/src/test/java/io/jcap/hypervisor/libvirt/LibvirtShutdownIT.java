@@ -3,21 +3,16 @@ package io.jcap.hypervisor.libvirt;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.jcap.hypervisor.SpinningGuest;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
@@ -25,22 +20,18 @@ import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
 
+@Requires(Component.LIBVIRT)
 class LibvirtShutdownIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void findLibvirt() {
-        LibvirtTestSupport.requireLibvirt();
-    }
-
     @Test
     void jvmTerminated_destroysItsDomainAndDeletesItsFolder() throws Exception {
-        Process child = startChild();
+        Process child = SpinningGuest.startChild(SpinningDomainMain.class, dir);
         try {
-            String[] vm = awaitVmLine(child);
+            String[] vm = SpinningGuest.awaitVmLine(child);
             assertTrue(Files.isDirectory(Path.of(vm[2])));
 
             child.destroy();
@@ -55,10 +46,10 @@ class LibvirtShutdownIT {
 
     @Test
     void jvmKilled_libvirtDestroysTheDomainWithItsConnection() throws Exception {
-        Process child = startChild();
+        Process child = SpinningGuest.startChild(SpinningDomainMain.class, dir);
         Path folder = null;
         try {
-            String[] vm = awaitVmLine(child);
+            String[] vm = SpinningGuest.awaitVmLine(child);
             folder = Path.of(vm[2]);
 
             child.destroyForcibly();
@@ -75,32 +66,6 @@ class LibvirtShutdownIT {
                     }
                 }
             }
-        }
-    }
-
-    private Process startChild() throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SpinningDomainMain.class.getName(), dir.toString())).redirectErrorStream(true).start();
-    }
-
-    private static String[] awaitVmLine(Process child) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        return CompletableFuture.supplyAsync(() -> firstVmLine(out)).get(90, TimeUnit.SECONDS).split(" ");
-    }
-
-    private static String firstVmLine(BufferedReader out) {
-        try {
-            StringBuilder seen = new StringBuilder();
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("VM ")) {
-                    return line;
-                }
-                seen.append(line).append('\n');
-            }
-            throw new IllegalStateException("the child JVM ended without starting its domain:\n" + seen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -15,6 +15,8 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,18 +29,13 @@ import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Requires(Component.LIBVIRT)
 class LibvirtVmIT {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void findLibvirt() {
-        LibvirtTestSupport.requireLibvirt();
-    }
 
     @Test
     void awaitExit_guestPowersOff_returnsPoweredOffAfterItsLine() throws Exception {

@@ -1,8 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.SpinningGuest;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in a child JVM by {@link LibvirtShutdownIT}: starts a libvirt guest that runs until
@@ -14,11 +13,7 @@ public final class SpinningDomainMain {
 
     public static void main(String[] args) throws Exception {
         LibvirtVm vm = new LibvirtVm(LibvirtTestSupport.bootSectorSpec(Path.of(args[0]),
-                io.jcap.hypervisor.BootSector.printThenHalt(LibvirtTestSupport.SPIN_LINE)).build());
-        vm.start();
-        vm.awaitLine(line -> line.equals(LibvirtTestSupport.SPIN_LINE), Duration.ofSeconds(60));
-        System.out.println("VM " + vm.domainName() + " " + vm.domainFolder());
-        System.out.flush();
-        new CountDownLatch(1).await();
+                io.jcap.hypervisor.BootSector.printThenHalt(SpinningGuest.SPIN_LINE)).build());
+        SpinningGuest.spinUntilKilled(vm, () -> vm.domainName() + " " + vm.domainFolder());
     }
 }

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.testsupport.PowerOffBootSector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,38 +10,15 @@ import java.util.Arrays;
 
 /** Tiny guests for the libvirt tests: a boot sector that powers off through ACPI, and a busybox initramfs. */
 final class TestGuests {
-    private static final int MESSAGE_OFFSET = 0x1E;
-
     private TestGuests() {
     }
 
     /**
-     * A boot sector that prints {@code line} on COM1, then writes SLP_EN with sleep type 0 (soft
-     * off) to PM1a_CNT at 0x604, where SeaBIOS puts QEMU's ACPI registers on both pc and q35:
+     * A boot sector that prints {@code line} on COM1 and powers the machine off through ACPI:
      * the guest's own power-off, which libvirt reports as a shutdown.
      */
     static byte[] printThenPowerOff(String line) {
-        int message = 0x7C00 + MESSAGE_OFFSET;
-        byte[] code = {
-            (byte) 0xFA, (byte) 0xFC,                        // cli; cld
-            0x31, (byte) 0xC0, (byte) 0x8E, (byte) 0xD8,     // xor ax, ax; mov ds, ax
-            (byte) 0xBE, (byte) message, (byte) (message >>> 8), // mov si, message
-            (byte) 0xBA, (byte) 0xF8, 0x03,                  // mov dx, 0x3F8
-            (byte) 0xAC,                                     // 0x0C: lodsb
-            (byte) 0x84, (byte) 0xC0, 0x74, 0x03,            // test al, al; jz 0x14
-            (byte) 0xEE, (byte) 0xEB, (byte) 0xF8,           // out dx, al; jmp 0x0C
-            (byte) 0xBA, 0x04, 0x06,                         // 0x14: mov dx, 0x604
-            (byte) 0xB8, 0x00, 0x20,                         // mov ax, 0x2000 (SLP_EN, SLP_TYP 0)
-            (byte) 0xEF,                                     // out dx, ax
-            (byte) 0xF4, (byte) 0xEB, (byte) 0xFD,           // 0x1B: hlt; jmp 0x1B
-        };
-        byte[] sector = new byte[512];
-        System.arraycopy(code, 0, sector, 0, code.length);
-        byte[] text = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(text, 0, sector, MESSAGE_OFFSET, text.length);
-        sector[510] = 0x55;
-        sector[511] = (byte) 0xAA;
-        return sector;
+        return PowerOffBootSector.sector(line);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.Ports;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requirements;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real sshd owned by a test: on a free 127.0.0.1 port, with a host key and a client key
@@ -37,11 +38,9 @@ final class TestSshd implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts sshd; without sshd or ssh-keygen the test skips, except under CI=true. */
+    /** Starts sshd; without sshd or ssh-keygen the test skips, except under CI=true where it fails. */
     static TestSshd start(Path dir) throws Exception {
-        if (!Files.isExecutable(SSHD) || !onPath("ssh-keygen")) {
-            skip("sshd or ssh-keygen is missing (apt-get install openssh-server openssh-client)");
-        }
+        Requirements.require(Component.SSHD);
         Path hostKey = keygen(dir, "host_key");
         Path clientKey = keygen(dir, "client_key");
         Files.copy(dir.resolve("client_key.pub"), dir.resolve("authorized_keys"));
@@ -100,7 +99,7 @@ final class TestSshd implements AutoCloseable {
         Instant deadline = Instant.now().plus(START);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                skip("sshd exited with code " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
+                Requirements.missing("a working sshd: it exited with code " + process.exitValue() + ": " + Files.readString(dir.resolve("sshd.log")));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -110,7 +109,7 @@ final class TestSshd implements AutoCloseable {
             }
         }
         close();
-        skip("sshd did not listen on 127.0.0.1:" + port + " within " + START.toSeconds() + " s");
+        Requirements.missing("a working sshd: it did not listen on 127.0.0.1:" + port + " within " + START.toSeconds() + " s");
     }
 
     private static Path keygen(Path dir, String name) throws Exception {
@@ -122,18 +121,5 @@ final class TestSshd implements AutoCloseable {
             throw new IllegalStateException("ssh-keygen failed: " + output);
         }
         return key;
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-    }
-
-    private static void skip(String why) {
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError(why);
-        }
-        Assumptions.abort(why);
     }
 }

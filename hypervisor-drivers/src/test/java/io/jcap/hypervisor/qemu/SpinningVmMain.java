@@ -1,9 +1,8 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.SpinningGuest;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Run in a child JVM by {@link ShutdownHookIT}: starts a guest that runs until stopped, prints
@@ -15,12 +14,7 @@ public final class SpinningVmMain {
 
     public static void main(String[] args) throws Exception {
         QemuVm vm = new QemuVm(QemuInstallation.detect(),
-                QemuTestSupport.bootSectorSpec(Path.of(args[0]), BootSector.printThenHalt(QemuTestSupport.SPIN_LINE))
-                        .build());
-        vm.start();
-        vm.awaitLine(line -> line.equals(QemuTestSupport.SPIN_LINE), Duration.ofSeconds(60));
-        System.out.println("VM " + vm.pid() + " " + vm.workDirectory());
-        System.out.flush();
-        new CountDownLatch(1).await();
+                QemuTestSupport.bootSectorSpec(Path.of(args[0]), BootSector.printThenHalt(SpinningGuest.SPIN_LINE)).build());
+        SpinningGuest.spinUntilKilled(vm, () -> vm.pid() + " " + vm.workDirectory());
     }
 }

@@ -9,6 +9,7 @@ import io.jcap.kernels.KernelStore;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.OsvLoaders;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ class KernelImportTest {
 
     @Test
     void importFile_osvLoader_isStoredAsOsv() throws Exception {
-        Path file = Files.write(dir.resolve("osv-loader.qemu"), loader());
+        Path file = Files.write(dir.resolve("osv-loader.qemu"), OsvLoaders.loader());
         Kernel kernel = KernelImport.importFile(file, Optional.empty(), store(), EventSink.NONE);
         assertEquals("osv", kernel.name());
         assertEquals(KernelKind.OSV_LOADER, kernel.kind());
@@ -50,7 +51,7 @@ class KernelImportTest {
 
     @Test
     void importFile_completeOsvDisk_isRefused() throws Exception {
-        byte[] disk = loader();
+        byte[] disk = OsvLoaders.loader();
         disk[0x1CE + 4] = (byte) 0x83;
         Path file = Files.write(dir.resolve("app.img"), disk);
         JcapException e = assertThrows(JcapException.class,
@@ -79,18 +80,5 @@ class KernelImportTest {
         JcapException e = assertThrows(JcapException.class,
                 () -> KernelImport.importFile(file, Optional.empty(), store(), EventSink.NONE));
         assertEquals("kernel file " + file + " does not exist or is not a regular file", e.getMessage());
-    }
-
-    /** A 300 KiB loader image: boot signature, kernel-size field 8, ELF header at 64 KiB. */
-    static byte[] loader() {
-        byte[] image = new byte[300 * 1024];
-        image[0x10] = 8;
-        image[510] = 0x55;
-        image[511] = (byte) 0xAA;
-        image[65536] = 0x7F;
-        image[65537] = 'E';
-        image[65538] = 'L';
-        image[65539] = 'F';
-        return image;
     }
 }

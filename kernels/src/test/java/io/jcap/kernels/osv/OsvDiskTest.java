@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.formats.mbr.PartitionEntry;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.OsvLoaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class OsvDiskTest {
 
     @Test
     void create_copiesLoaderWritesEntry2AndGrowsTheDisk() throws Exception {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         Path disk = dir.resolve("disk.raw");
         PartitionEntry entry = OsvDisk.create(write("loader.img", loader), disk, 64 * MIB);
 
@@ -51,7 +52,7 @@ class OsvDiskTest {
     @Test
     void create_leavesTheKernelSizeFieldIntact() throws Exception {
         Path disk = dir.resolve("disk.raw");
-        OsvDisk.create(TestKernels.loader(), disk, 64 * MIB);
+        OsvDisk.create(OsvLoaders.loader(), disk, 64 * MIB);
         OsvDisk.writeCmdline(disk, "--rootfs=rofs /hello");
         byte[] sector = read(disk, 0, 512);
         assertEquals(8, OsvDisk.kernelSizeField(sector));
@@ -61,7 +62,7 @@ class OsvDiskTest {
 
     @Test
     void create_fromBytesAndFromFile_giveTheSameDisk() throws Exception {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         Path a = dir.resolve("a.raw");
         Path b = dir.resolve("b.raw");
         OsvDisk.create(write("loader.img", loader), a, 8 * MIB);
@@ -75,15 +76,15 @@ class OsvDiskTest {
         Arrays.fill(old, (byte) 0x55);
         Path disk = write("disk.raw", old);
         Path fresh = dir.resolve("fresh.raw");
-        OsvDisk.create(TestKernels.loader(), disk, 4 * MIB);
-        OsvDisk.create(TestKernels.loader(), fresh, 4 * MIB);
+        OsvDisk.create(OsvLoaders.loader(), disk, 4 * MIB);
+        OsvDisk.create(OsvLoaders.loader(), fresh, 4 * MIB);
         assertEquals(-1, Files.mismatch(disk, fresh));
     }
 
     @Test
     void create_diskTooSmall_namesThePartitionStart() {
         JcapException e = assertThrows(JcapException.class,
-                () -> OsvDisk.create(TestKernels.loader(), dir.resolve("d.raw"), 2 * MIB));
+                () -> OsvDisk.create(OsvLoaders.loader(), dir.resolve("d.raw"), 2 * MIB));
         assertEquals("disk size 2097152 bytes leaves no room for the file system, which starts at 2097152"
                 + " (the 307200-byte loader rounded up to 2 MiB): ask for a bigger disk", e.getMessage());
     }
@@ -91,13 +92,13 @@ class OsvDiskTest {
     @Test
     void create_sizeNotInSectors_isRefused() {
         JcapException e = assertThrows(JcapException.class,
-                () -> OsvDisk.create(TestKernels.loader(), dir.resolve("d.raw"), 4 * MIB + 100));
+                () -> OsvDisk.create(OsvLoaders.loader(), dir.resolve("d.raw"), 4 * MIB + 100));
         assertEquals("disk size 4194404 bytes is not a multiple of 512: round it to whole sectors", e.getMessage());
     }
 
     @Test
     void create_loaderWithoutBootSignature_isRefused() {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         loader[511] = 0;
         JcapException e = assertThrows(JcapException.class, () -> OsvDisk.create(loader, dir.resolve("d.raw"), 4 * MIB));
         assertEquals("the loader image is not an OSv loader image: no boot signature 55 AA at byte 510", e.getMessage());
@@ -105,10 +106,10 @@ class OsvDiskTest {
 
     @Test
     void create_ontoItsOwnLoader_isRefused() throws Exception {
-        Path loader = write("loader.img", TestKernels.loader());
+        Path loader = write("loader.img", OsvLoaders.loader());
         JcapException e = assertThrows(JcapException.class, () -> OsvDisk.create(loader, loader, 4 * MIB));
         assertEquals("the OSv disk " + loader + " would overwrite its own loader image: write it elsewhere", e.getMessage());
-        assertEquals(TestKernels.LOADER_SIZE, Files.size(loader));
+        assertEquals(OsvLoaders.SIZE, Files.size(loader));
     }
 
     @Test
@@ -122,7 +123,7 @@ class OsvDiskTest {
 
     @Test
     void writeCmdline_overwritesExactly1024BytesAt512() throws Exception {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         Arrays.fill(loader, 512, 512 + 2000, (byte) 'x');
         Path disk = dir.resolve("disk.raw");
         OsvDisk.create(loader, disk, 4 * MIB);
@@ -164,7 +165,7 @@ class OsvDiskTest {
 
     @Test
     void readCmdline_ofALoader_isItsDefaultCommandLine() throws Exception {
-        assertEquals("--norandom /tools/hello.so", OsvDisk.readCmdline(write("loader.img", TestKernels.loader())));
+        assertEquals("--norandom /tools/hello.so", OsvDisk.readCmdline(write("loader.img", OsvLoaders.loader())));
     }
 
     @Test

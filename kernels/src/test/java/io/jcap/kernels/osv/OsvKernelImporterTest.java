@@ -10,6 +10,7 @@ import io.jcap.kernels.KernelStore;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.OsvLoaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class OsvKernelImporterTest {
 
     @Test
     void importFile_loader_isStoredAsOsvWithItsDigestAndOrigin() throws Exception {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         Path file = Files.write(dir.resolve("osv-loader.qemu.x86_64"), loader);
         Kernel kernel = new OsvKernelImporter().importFile(file, Optional.empty(), store, EventSink.NONE);
         assertEquals("osv", kernel.name());
@@ -55,7 +56,7 @@ class OsvKernelImporterTest {
 
     @Test
     void importFile_withName_storesUnderThatName() throws Exception {
-        Path file = Files.write(dir.resolve("loader.img"), TestKernels.loader());
+        Path file = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         new OsvKernelImporter().importFile(file, Optional.of("osv-openjdk"), store, EventSink.NONE);
         assertEquals(List.of("osv-openjdk"), store.names());
     }
@@ -74,7 +75,7 @@ class OsvKernelImporterTest {
 
     @Test
     void importFile_badName_isRefused() throws Exception {
-        Path file = Files.write(dir.resolve("loader.img"), TestKernels.loader());
+        Path file = Files.write(dir.resolve("loader.img"), OsvLoaders.loader());
         JcapException e = assertThrows(JcapException.class,
                 () -> new OsvKernelImporter().importFile(file, Optional.of("cloudius/osv"), store, EventSink.NONE));
         assertEquals("'cloudius/osv' is not a kernel name (letters, digits, '.', '_', '-', at most 64, starting with a"

@@ -14,6 +14,7 @@ import io.jcap.kernels.TestDownloads;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.OsvLoaders;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jcap kernels pull osv} against a real HTTP server on 127.0.0.1 serving a synthetic loader. */
 class OsvKernelPullTest {
-    private static final byte[] LOADER = TestKernels.loader();
+    private static final byte[] LOADER = OsvLoaders.loader();
 
     @TempDir
     Path dir;

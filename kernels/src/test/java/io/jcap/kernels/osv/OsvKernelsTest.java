@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.OsvLoaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,29 +23,29 @@ class OsvKernelsTest {
 
     @Test
     void recognise_loaderImage_byContentNotName() throws Exception {
-        Path file = write("kernel.bin", TestKernels.loader());
+        Path file = write("kernel.bin", OsvLoaders.loader());
         assertEquals(OsvKernelKind.LOADER_IMAGE, OsvKernels.recognise(file));
         assertEquals(new OsvKernelFile(OsvKernelKind.LOADER_IMAGE, false, 307200), OsvKernels.inspect(file));
     }
 
     @Test
     void recognise_gzipCompressedLoader_isDecompressedTransparently() throws Exception {
-        Path file = write("loader.img", TestKernels.gzip(TestKernels.loader()));
+        Path file = write("loader.img", TestKernels.gzip(OsvLoaders.loader()));
         assertEquals(new OsvKernelFile(OsvKernelKind.LOADER_IMAGE, true, 307200), OsvKernels.inspect(file));
     }
 
     @Test
     void recognise_loaderPaddedPastItsKernel_isAccepted() throws Exception {
         // Releases may pad the image (6 MiB osv-loader.qemu files exist); the field only sets a minimum.
-        assertEquals(OsvKernelKind.LOADER_IMAGE, OsvKernels.recognise(write("padded.img", TestKernels.loader(6 << 20, 8))));
+        assertEquals(OsvKernelKind.LOADER_IMAGE, OsvKernels.recognise(write("padded.img", OsvLoaders.loader(6 << 20, 8))));
     }
 
     @Test
     void recognise_kernelSizeFieldAtItsBoundary() throws Exception {
         // 8 units promise more than 7 x 32 KiB after byte 65536.
         assertEquals(OsvKernelKind.LOADER_IMAGE,
-                OsvKernels.recognise(write("a.img", TestKernels.loader(65536 + 7 * 32768 + 1, 8))));
-        Path tooShort = write("b.img", TestKernels.loader(65536 + 7 * 32768, 8));
+                OsvKernels.recognise(write("a.img", OsvLoaders.loader(65536 + 7 * 32768 + 1, 8))));
+        Path tooShort = write("b.img", OsvLoaders.loader(65536 + 7 * 32768, 8));
         assertRefused(tooShort, "its kernel-size field at byte 0x10 announces 8 x 32 KiB of kernel but only"
                 + " 229376 bytes follow byte 65536");
     }
@@ -52,25 +53,25 @@ class OsvKernelsTest {
     @Test
     void recognise_unsetKernelSizeField_isRefused() throws Exception {
         // boot16.S's default before imgedit.py setsize: 4096 units (128 MiB).
-        assertRefused(write("a.img", TestKernels.loader(TestKernels.LOADER_SIZE, 4096)),
+        assertRefused(write("a.img", OsvLoaders.loader(OsvLoaders.SIZE, 4096)),
                 "its kernel-size field at byte 0x10 announces 4096 x 32 KiB of kernel but only 241664 bytes"
                         + " follow byte 65536");
-        assertRefused(write("b.img", TestKernels.loader(TestKernels.LOADER_SIZE, 0)),
+        assertRefused(write("b.img", OsvLoaders.loader(OsvLoaders.SIZE, 0)),
                 "its kernel-size field at byte 0x10 is 0");
     }
 
     @Test
     void recognise_completeDiskImage_isRefused() throws Exception {
         Path disk = dir.resolve("usr.img");
-        OsvDisk.create(TestKernels.loader(), disk, 4L << 20);
+        OsvDisk.create(OsvLoaders.loader(), disk, 4L << 20);
         assertRefused(disk, "its partition table is in use (entry 2), so it is a complete OSv disk image, not a bare loader");
     }
 
     @Test
     void recognise_bootSectorWithoutKernel_isRefused() throws Exception {
-        assertRefused(write("mbr.bin", TestKernels.loader(512, 1)),
+        assertRefused(write("mbr.bin", OsvLoaders.loader(512, 1)),
                 "it has a boot sector but is only 512 bytes, too short to hold OSv's compressed kernel at byte 65536");
-        byte[] noElf = TestKernels.loader();
+        byte[] noElf = OsvLoaders.loader();
         noElf[65536] = 0;
         assertRefused(write("noelf.img", noElf), "it has a boot sector but no compressed kernel (ELF header) at byte 65536");
     }
@@ -128,13 +129,13 @@ class OsvKernelsTest {
     void recognise_gzipOfSomethingElse_saysItWasDecompressed() throws Exception {
         assertRefused(write("notes.gz", TestKernels.gzip("just text".getBytes())),
                 "once decompressed, it is only 9 bytes, too short for a boot sector, and not an ELF file");
-        assertRefused(write("twice.gz", TestKernels.gzip(TestKernels.gzip(TestKernels.loader()))),
+        assertRefused(write("twice.gz", TestKernels.gzip(TestKernels.gzip(OsvLoaders.loader()))),
                 "it is gzip-compressed twice");
     }
 
     @Test
     void recognise_brokenGzip_isRefused() throws Exception {
-        byte[] gz = TestKernels.gzip(TestKernels.loader());
+        byte[] gz = TestKernels.gzip(OsvLoaders.loader());
         Path file = write("broken.gz", java.util.Arrays.copyOf(gz, gz.length / 2));
         JcapException e = assertThrows(JcapException.class, () -> OsvKernels.recognise(file));
         assertTrue(e.getMessage().startsWith(file + " is neither an OSv loader image nor an OSv ZFS builder kernel"
@@ -150,7 +151,7 @@ class OsvKernelsTest {
 
     @Test
     void copyUncompressed_storesTheRawKernel() throws Exception {
-        byte[] loader = TestKernels.loader();
+        byte[] loader = OsvLoaders.loader();
         Path target = dir.resolve("stored");
         OsvKernels.copyUncompressed(write("loader.gz", TestKernels.gzip(loader)), target);
         assertArrayEquals(loader, Files.readAllBytes(target));

@@ -10,41 +10,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** Synthetic OSv kernel files, built byte by byte the way OSv's build lays them out. */
 final class TestKernels {
-    static final int LOADER_SIZE = 300 * 1024;
-
     private TestKernels() {
-    }
-
-    /**
-     * A 300 KiB loader image: boot sector with 55 AA and kernel-size field 8 (the 241664 bytes
-     * after 64 KiB are 7.4 units of 32 KiB), a default command line, an ELF header at 65536.
-     */
-    static byte[] loader() {
-        return loader(LOADER_SIZE, 8);
-    }
-
-    static byte[] loader(int size, int kernelUnits) {
-        byte[] image = new byte[size];
-        image[0] = (byte) 0xEA;
-        image[0x10] = (byte) kernelUnits;
-        image[0x11] = (byte) (kernelUnits >> 8);
-        image[510] = 0x55;
-        image[511] = (byte) 0xAA;
-        byte[] cmdline = "--norandom /tools/hello.so\0".getBytes(StandardCharsets.US_ASCII);
-        if (size >= 1024) {
-            System.arraycopy(cmdline, 0, image, 512, cmdline.length);
-        }
-        if (size >= 65536 + 4) {
-            image[65536] = 0x7F;
-            image[65537] = 'E';
-            image[65538] = 'L';
-            image[65539] = 'F';
-            image[65540] = 1; // lzloader.elf is a 32-bit ELF
-            for (int i = 65600; i < size; i++) {
-                image[i] = (byte) (i * 31);
-            }
-        }
-        return image;
     }
 
     /** An x86-64 ELF whose section names and contents are given. */

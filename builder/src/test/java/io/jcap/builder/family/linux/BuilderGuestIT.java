@@ -21,6 +21,8 @@ import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The builder guest (jcap's init in build mode) against hostile streams and sudden death. */
+@Requires({Component.QEMU, Component.LINUX_KERNEL})
 class BuilderGuestIT {
     @TempDir
     Path temp;

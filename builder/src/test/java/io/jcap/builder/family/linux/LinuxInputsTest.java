@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.JavaProjects;
-import io.jcap.builder.RecordedEvents;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -26,6 +26,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.OsvLoaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ class OsvImageBuildTest {
         assertFalse(result.reused());
         ImageMetadata m = result.image().metadata();
         assertEquals("osv", m.kernel());
-        assertEquals(Sha256.of(OsvSamples.loader()), m.kernelSha256());
+        assertEquals(Sha256.of(OsvLoaders.loader()), m.kernelSha256());
         assertEquals("rofs", m.fs());
         assertEquals("--rootfs=rofs --env=LANG=C /app/hello --greeting hi", m.cmdline());
         assertEquals(256, m.memoryMiB());
@@ -107,7 +108,7 @@ class OsvImageBuildTest {
 
         Path raw = raw(result.image(), "osvapp");
         byte[] disk = Files.readAllBytes(raw);
-        byte[] loader = OsvSamples.loader();
+        byte[] loader = OsvLoaders.loader();
         assertArrayEquals(Arrays.copyOfRange(loader, 0, 0x1BE), Arrays.copyOfRange(disk, 0, 0x1BE));
         assertArrayEquals(Arrays.copyOfRange(loader, 2048, loader.length), Arrays.copyOfRange(disk, 2048, loader.length));
         PartitionEntry partition = OsvDisk.readPartition(raw);

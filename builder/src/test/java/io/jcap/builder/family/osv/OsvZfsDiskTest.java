@@ -3,9 +3,6 @@ package io.jcap.builder.family.osv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.jcap.hypervisor.Accelerator;
-import io.jcap.hypervisor.PortForward;
-import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
 import java.util.Optional;
