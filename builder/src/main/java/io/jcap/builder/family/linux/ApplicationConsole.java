@@ -4,11 +4,10 @@ import io.jcap.builder.family.RunConsole;
 import io.jcap.host.Cleanup;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.GuestMarker;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads an image's serial console as the guest init writes it (docs/guest-protocol.md): boot
@@ -16,10 +15,6 @@ import java.util.regex.Pattern;
  * Passes the application's lines on and keeps its exit status, which a run exits with.
  */
 final class ApplicationConsole implements RunConsole {
-    private static final Pattern EXIT = Pattern.compile("(.*)JCAP-EXIT (\\d+)$");
-    private static final String START = ConsoleVerdict.START;
-    private static final String ERROR = ConsoleVerdict.ERROR;
-
     private final Consumer<String> output;
     private final boolean showBoot;
     private volatile boolean started;
@@ -36,27 +31,23 @@ final class ApplicationConsole implements RunConsole {
         if (status != null) {
             return;
         }
+        GuestMarker marker = GuestMarker.parse(line).orElse(null);
+        if (marker instanceof GuestMarker.Error e) {
+            error = e.message();
+        }
         if (!started) {
-            if (line.startsWith(START)) {
-                started = true;
-            } else if (line.startsWith(ERROR)) {
-                error = line.substring(ERROR.length()).trim();
-            }
-            if (showBoot || line.startsWith(ERROR)) {
+            started = marker instanceof GuestMarker.Start;
+            if (showBoot || marker instanceof GuestMarker.Error) {
                 output.accept(line);
             }
             return;
         }
-        Matcher exit = EXIT.matcher(line);
-        if (exit.matches()) {
-            if (!exit.group(1).isEmpty()) {
-                output.accept(exit.group(1));
+        if (marker instanceof GuestMarker.Exit exit) {
+            if (!exit.before().isEmpty()) {
+                output.accept(exit.before());
             }
-            status = Integer.parseInt(exit.group(2));
+            status = exit.status();
             return;
-        }
-        if (line.startsWith(ERROR)) {
-            error = line.substring(ERROR.length()).trim();
         }
         output.accept(line);
     }

@@ -15,6 +15,7 @@ import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.GuestMarker;
 import io.jcap.streamer.GuestStreamer;
 import io.jcap.streamer.StreamException;
 import java.io.IOException;
@@ -65,7 +66,7 @@ final class BuilderVm {
                 .withConsoleListener(line -> events.debug("builder: " + line))) {
             vm.start();
             String ready = vm.awaitLine("the builder guest to listen",
-                    l -> l.startsWith("JCAP-READY") || l.startsWith("JCAP-ERROR"), READY_TIMEOUT);
+                    l -> GuestMarker.isErrorOr(GuestMarker.Ready.class, l), READY_TIMEOUT);
             failOnGuestError(ready, vm);
             int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
             GuestStreamer.StreamResult result;
@@ -80,7 +81,7 @@ final class BuilderVm {
             events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
                     + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
             String done = vm.awaitLine("the builder guest to finish",
-                    l -> l.startsWith("JCAP-BUILD-DONE") || l.startsWith("JCAP-ERROR"), POWER_OFF_TIMEOUT);
+                    l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm);
             int status = vm.awaitExit(POWER_OFF_TIMEOUT);
             if (status != 0) {
@@ -92,8 +93,8 @@ final class BuilderVm {
     }
 
     private static void failOnGuestError(String line, QemuVm vm) throws VmException {
-        if (line.startsWith("JCAP-ERROR")) {
-            throw new VmException("the builder guest failed: " + line.substring("JCAP-ERROR".length()).trim(),
+        if (GuestMarker.parse(line).orElse(null) instanceof GuestMarker.Error e) {
+            throw new VmException("the builder guest failed: " + e.message(),
                     OptionalInt.empty(), vm.consoleTail());
         }
     }

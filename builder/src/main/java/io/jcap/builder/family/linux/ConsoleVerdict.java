@@ -2,14 +2,13 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.streamer.GuestMarker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What an instance's console log says. Its end, once the guest ended, says how: the init's
@@ -19,13 +18,11 @@ import java.util.regex.Pattern;
  */
 final class ConsoleVerdict {
     /** The init's line before it starts the application; everything after it is the application's. */
-    static final String START = "JCAP-START";
+    static final String START = GuestMarker.START;
     /** The init's line for a failure of its own. */
-    static final String ERROR = "JCAP-ERROR";
     static final int TAIL_BYTES = 64 * 1024;
     /** The boot messages before {@link #START} are few (the kernel is quiet): it lies in the first MiB. */
     static final int HEAD_BYTES = 1 << 20;
-    private static final Pattern EXIT = Pattern.compile("JCAP-EXIT (\\d{1,3})$");
 
     private final OptionalInt exitStatus;
     private final boolean error;
@@ -44,10 +41,10 @@ final class ConsoleVerdict {
         OptionalInt exit = OptionalInt.empty();
         boolean error = false;
         for (String line : text.split("\r?\n")) {
-            Matcher m = EXIT.matcher(line);
-            if (m.find()) {
-                exit = OptionalInt.of(Integer.parseInt(m.group(1)));
-            } else if (line.startsWith(ERROR)) {
+            GuestMarker marker = GuestMarker.parse(line).orElse(null);
+            if (marker instanceof GuestMarker.Exit e) {
+                exit = OptionalInt.of(e.status());
+            } else if (marker instanceof GuestMarker.Error) {
                 error = true;
             }
         }
