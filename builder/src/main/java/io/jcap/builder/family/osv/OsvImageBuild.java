@@ -8,7 +8,6 @@ import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
-import io.jcap.builder.rofs.OsvRofsImage;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;

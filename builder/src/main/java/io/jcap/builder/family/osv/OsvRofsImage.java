@@ -1,4 +1,4 @@
-package io.jcap.builder.rofs;
+package io.jcap.builder.family.osv;
 
 import io.jcap.formats.mbr.PartitionEntry;
 import io.jcap.formats.rofs.RofsSuperblock;

@@ -1,4 +1,4 @@
-package io.jcap.builder.rofs;
+package io.jcap.builder.family.osv;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
