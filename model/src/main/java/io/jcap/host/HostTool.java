@@ -2,10 +2,12 @@ package io.jcap.host;
 
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Runs a short-lived host program (apt-get, qemu-img, debugfs, {@code qemu --version}) to its end
- * within a bound, stdin closed, in the C locale (so that its messages can be matched), capturing
- * what it prints. The one way jcap runs such tools; long-lived processes (QEMU guests, the user's
- * build command) have their own owners.
+ * Runs a host program (apt-get, qemu-img, debugfs, sha256sum, a package file's build command) to
+ * its end within a bound, stdin closed, in the C locale (so that its messages can be matched),
+ * capturing what it prints or passing it on line by line. The one way jcap runs host tools;
+ * QEMU guests, which outlive a call, belong to the hypervisor drivers.
  *
  * <pre>{@code
  * HostTool.Result r = HostTool.run(List.of("qemu-img", "info", disk.toString()), Duration.ofSeconds(30));
@@ -80,32 +83,83 @@ public final class HostTool {
      * @throws JcapException when the thread is interrupted (the program is stopped, the flag kept)
      */
     public static Result run(List<String> command, Path folder, Duration timeout) throws JcapException {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        if (folder != null) {
-            builder.directory(folder.toFile());
-        }
-        builder.environment().put("LC_ALL", "C");
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        String shown = String.join(" ", command.subList(0, Math.min(2, command.size())));
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        }
-        String program = Path.of(command.get(0)).getFileName().toString();
-        Drain stdout = new Drain(process.getInputStream(), "jcap-" + program + "-stdout");
-        Drain stderr = new Drain(process.getErrorStream(), "jcap-" + program + "-stderr");
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                stop(process);
-                throw new TimedOut(shown + " did not finish within " + seconds(timeout) + " and was stopped");
+        return start(command, folder).await(timeout);
+    }
+
+    /** Starts {@code command} in {@code folder} (null: jcap's own), capturing its output; {@link Running#await} waits. */
+    public static Running start(List<String> command, Path folder) throws EnvironmentException {
+        return new Running(command, folder, null);
+    }
+
+    /**
+     * Starts {@code command} in {@code folder} with its error output merged into its output, each
+     * line passed to {@code lines} as it comes (nothing is captured: the result's texts are empty),
+     * in the user's own locale.
+     */
+    public static Running start(List<String> command, Path folder, Consumer<String> lines) throws EnvironmentException {
+        return new Running(command, folder, lines);
+    }
+
+    /** A started program; {@link #await} collects it. */
+    public static final class Running {
+        private final Process process;
+        private final String shown;
+        private final Drain stdout;
+        private final Drain stderr;
+
+        private Running(List<String> command, Path folder, Consumer<String> lines) throws EnvironmentException {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (folder != null) {
+                builder.directory(folder.toFile());
             }
-            return new Result(process.exitValue(), stdout.text(), stderr.text());
-        } catch (InterruptedException e) {
-            stop(process);
-            Thread.currentThread().interrupt();
-            throw new JcapException(shown + " was interrupted", e);
+            if (lines == null) {
+                // Captured output is matched by jcap; streamed output is the user's, in the user's locale.
+                builder.environment().put("LC_ALL", "C");
+            }
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.redirectErrorStream(lines != null);
+            shown = String.join(" ", command.subList(0, Math.min(2, command.size())));
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
+            }
+            String program = Path.of(command.get(0)).getFileName().toString();
+            stdout = new Drain(process.getInputStream(), "jcap-" + program + "-stdout", lines);
+            stderr = lines != null ? null : new Drain(process.getErrorStream(), "jcap-" + program + "-stderr", null);
+        }
+
+        /**
+         * Waits for the program to end and gives what it printed and its exit code.
+         *
+         * @throws TimedOut when it does not finish within {@code timeout} (it is stopped)
+         * @throws JcapException when the thread is interrupted (the program is stopped, the flag kept)
+         */
+        public Result await(Duration timeout) throws JcapException {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    stop();
+                    throw new TimedOut(shown + " did not finish within " + seconds(timeout) + " and was stopped");
+                }
+                return new Result(process.exitValue(), stdout.text(), stderr == null ? "" : stderr.text());
+            } catch (InterruptedException e) {
+                stop();
+                Thread.currentThread().interrupt();
+                throw new JcapException(shown + " was interrupted", e);
+            }
+        }
+
+        /** Stops the program: SIGTERM, then SIGKILL after 5 s. */
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -113,27 +167,22 @@ public final class HostTool {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Reads a process stream to its end on a daemon thread. */
+    /** Reads a process stream to its end on a daemon thread: into memory, or line by line to a consumer. */
     private static final class Drain {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final Thread thread;
 
-        Drain(InputStream in, String name) {
+        Drain(InputStream in, String name, Consumer<String> lines) {
             thread = new Thread(() -> {
-                byte[] buffer = new byte[8192];
                 try (in) {
+                    if (lines != null) {
+                        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                        for (String line; (line = reader.readLine()) != null; ) {
+                            lines.accept(line);
+                        }
+                        return;
+                    }
+                    byte[] buffer = new byte[8192];
                     int n;
                     while ((n = in.read(buffer)) >= 0) {
                         synchronized (bytes) {

@@ -48,4 +48,14 @@ class HostToolTest {
         assertEquals(Optional.empty(), HostTool.find("no-such-tool-of-jcap"));
         assertEquals(Optional.of(Path.of("/bin/sh")), HostTool.find("/bin/sh"));
     }
+
+    @Test
+    void start_withALineConsumer_passesOutputAndErrorLinesOnAsTheyCome() throws Exception {
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HostTool.Result r = HostTool.start(List.of("sh", "-c", "echo one; echo two >&2; exit 4"), null, lines::add)
+                .await(BOUND);
+        assertEquals(4, r.exitCode());
+        assertEquals(List.of("one", "two"), lines);
+        assertEquals("", r.stdout());
+    }
 }

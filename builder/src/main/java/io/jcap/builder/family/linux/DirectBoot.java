@@ -1,18 +1,19 @@
 package io.jcap.builder.family.linux;
 
+import io.jcap.host.HostTool;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kernel, initramfs and kernel command line of a Linux image, stored in the image's folder
@@ -34,7 +35,7 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
     static final String SUMS = "SHA256SUMS";
     /** sha256sum reads ~350 MB/s here (SHA extensions); a Java digest under the client compiler ~100 MB/s. */
     private static final List<String> SHA256SUM = List.of("sha256sum", "--", KERNEL, INITRD);
-    private static final long CHECK_TIMEOUT_SECONDS = 60;
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
 
     public DirectBoot {
         sums = Map.copyOf(sums);
@@ -97,15 +98,14 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
      */
     static final class Check {
         private final DirectBoot boot;
-        private final Process process;
+        private final HostTool.Running process;
 
         private Check(DirectBoot boot) {
             this.boot = boot;
-            Process started;
+            HostTool.Running started;
             try {
-                started = new ProcessBuilder(SHA256SUM).directory(boot.kernel().getParent().toFile())
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
+                started = HostTool.start(SHA256SUM, boot.kernel().getParent());
+            } catch (EnvironmentException e) {
                 started = null;
             }
             this.process = started;
@@ -128,19 +128,12 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
             return boot;
         }
 
-        private Map<String, Sha256> processSums() throws JcapException, InterruptedException {
-            try (InputStream out = process.getInputStream()) {
-                String text = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-                if (!process.waitFor(CHECK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new JcapException("sha256sum did not finish within " + CHECK_TIMEOUT_SECONDS + " s on "
-                            + boot.kernel().getParent());
-                }
-                return process.exitValue() == 0 ? parseSums(text) : javaSums();
-            } catch (IOException | IllegalArgumentException e) {
+        private Map<String, Sha256> processSums() throws JcapException {
+            HostTool.Result result = process.await(CHECK_TIMEOUT);
+            try {
+                return result.exitCode() == 0 ? parseSums(result.stdout()) : javaSums();
+            } catch (IllegalArgumentException e) {
                 return javaSums();
-            } finally {
-                process.destroy();
             }
         }
 

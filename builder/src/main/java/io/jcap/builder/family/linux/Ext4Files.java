@@ -7,6 +7,7 @@ import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lists the files of a Linux image's ext4 (or ext2) partition with e2fsprogs' {@code debugfs},
@@ -167,34 +167,13 @@ final class Ext4Files {
         return sections;
     }
 
-    private String output(List<String> command) throws JcapException, InterruptedException {
-        Path out = work.resolve("debugfs.out");
-        Path err = work.resolve("debugfs.err");
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        } catch (IOException e) {
-            throw new EnvironmentException("cannot run " + debugfs + ": " + e.getMessage(), e);
+    private String output(List<String> command) throws JcapException {
+        HostTool.Result result = HostTool.run(command, TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new JcapException("debugfs failed (exit code " + result.exitCode() + "): "
+                    + result.stderr().strip().replace('\n', ' '));
         }
-        try {
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new JcapException("debugfs did not finish within " + TIMEOUT.toSeconds() + " s; it was stopped");
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            throw e;
-        }
-        try {
-            if (process.exitValue() != 0) {
-                throw new JcapException("debugfs failed (exit code " + process.exitValue() + "): "
-                        + Files.readString(err).strip().replace('\n', ' '));
-            }
-            return Files.readString(out);
-        } catch (IOException e) {
-            throw new JcapException("could not read debugfs' output: " + e.getMessage(), e);
-        }
+        return result.stdout();
     }
 
     /** debugfs reads a double-quoted argument as one word; a path holding a quote cannot be named. */
