@@ -11,6 +11,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,16 @@ public record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInst
 
         /** The machine with the stored image as a snapshot drive, its other files in {@code dir}. */
         VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException;
+    }
+
+    /** Where a run's guest runs: the driver the request asks for (checked usable), QEMU here, the accelerator. */
+    public record Host(Driver driver, QemuInstallation qemu, Accelerator accelerator) {
+        public static Host of(JcapHome home, RunRequest request, EventSink events) throws JcapException {
+            Driver driver = driverFor(home, request);
+            driver.requireAvailable();
+            QemuInstallation qemu = QemuInstallation.detect(home.cache());
+            return new Host(driver, qemu, Accelerators.choose(driver, request.accelerator(), events));
+        }
     }
 
     /** The driver a request asks for: libvirt when it names a libvirt URI, else QEMU here. */

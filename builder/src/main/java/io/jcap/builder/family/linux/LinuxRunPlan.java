@@ -3,7 +3,6 @@ package io.jcap.builder.family.linux;
 import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
-import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
@@ -12,15 +11,9 @@ import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
-import io.jcap.hypervisor.Driver;
-import io.jcap.hypervisor.DriverSettings;
-import io.jcap.hypervisor.Drivers;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
-import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Initramfs;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -64,13 +57,11 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        Driver driver = RunPlan.driverFor(home, request);
-        driver.requireAvailable();
-        QemuInstallation qemu = QemuInstallation.detect(home.cache());
-        Accelerator accelerator = Accelerators.choose(driver, request.accelerator(), events);
+        RunPlan.Host host = RunPlan.Host.of(home, request, events);
+        Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings, direct);
-        return new RunPlan(image, driver, qemu, accelerator, plan.memoryMiB(), plan.cpus(), forwards,
+        return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
 

@@ -3,7 +3,6 @@ package io.jcap.builder.family.osv;
 import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
-import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
@@ -12,7 +11,6 @@ import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
-import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -63,13 +61,11 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             cmdline = Optional.of(line);
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        Driver driver = RunPlan.driverFor(home, request);
-        driver.requireAvailable();
-        QemuInstallation qemu = QemuInstallation.detect(home.cache());
-        Accelerator accelerator = Accelerators.choose(driver, request.accelerator(), events);
-        OsvRunPlan plan = new OsvRunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+        RunPlan.Host host = RunPlan.Host.of(home, request, events);
+        Accelerator accelerator = host.accelerator();
+        OsvRunPlan plan = new OsvRunPlan(image, host.qemu(), accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, cmdline);
-        return new RunPlan(image, driver, qemu, accelerator, plan.memoryMiB(), plan.cpus(), forwards,
+        return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 "OSv, " + accelerator.qemuName(), plan);
     }
 
