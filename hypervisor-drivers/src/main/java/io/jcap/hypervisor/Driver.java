@@ -37,6 +37,12 @@ public interface Driver {
     boolean canDetach();
 
     /**
+     * Whether its guests can boot a kernel and initramfs handed over beside the disk
+     * ({@link VmSpec#kernel()}), skipping the firmware and the disk's boot loader.
+     */
+    boolean bootsKernels();
+
+    /**
      * Whether the driver copies the disks to where its hypervisor runs: then a disk is better given
      * as a snapshot of the stored image than as an overlay whose backing file would stay behind.
      */

@@ -32,6 +32,7 @@ class DriversTest {
         assertEquals("qemu", driver.name());
         assertTrue(driver.canDetach());
         assertFalse(driver.copiesDisks());
+        assertTrue(driver.bootsKernels());
     }
 
     @Test
@@ -42,6 +43,7 @@ class DriversTest {
         assertEquals("qemu+ssh://jcap@kvm1/system", libvirt.uri().toString());
         assertFalse(driver.canDetach());
         assertTrue(driver.copiesDisks());
+        assertFalse(driver.bootsKernels());
     }
 
     @Test

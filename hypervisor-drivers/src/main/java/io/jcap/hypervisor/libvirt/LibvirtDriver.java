@@ -83,6 +83,12 @@ public final class LibvirtDriver implements Driver {
     }
 
     @Override
+    public boolean bootsKernels() {
+        // Domains boot their disk: the kernel would have to travel to the host beside it.
+        return false;
+    }
+
+    @Override
     public boolean copiesDisks() {
         return true;
     }

@@ -73,6 +73,11 @@ public final class QemuDriver implements Driver {
     }
 
     @Override
+    public boolean bootsKernels() {
+        return true;
+    }
+
+    @Override
     public boolean copiesDisks() {
         return false;
     }

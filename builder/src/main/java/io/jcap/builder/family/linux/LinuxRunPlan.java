@@ -51,7 +51,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         ImageMetadata m = image.metadata();
         Optional<byte[]> settings = RunSettings.of(request);
         // The boot files' check runs in its own process while the rest of the run is prepared.
-        Optional<DirectBoot.Check> direct = directBoot(image, request).map(DirectBoot::check);
+        Optional<DirectBoot.Check> direct = directBoot(home, image, request).map(DirectBoot::check);
         if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
@@ -67,16 +67,16 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
 
     /**
      * Direct boot unless the request says disk, or the image has no boot files beside its disk
-     * (built by an older jcap), or libvirt runs it (a libvirt domain, possibly on another host,
-     * boots the disk alone).
+     * (built by an older jcap), or its driver boots disks only (a libvirt domain, possibly on
+     * another host, boots the disk alone).
      */
-    private static Optional<DirectBoot> directBoot(ImageRepository.StoredImage image, RunRequest request)
-            throws JcapException {
+    private static Optional<DirectBoot> directBoot(JcapHome home, ImageRepository.StoredImage image,
+            RunRequest request) throws JcapException {
         Optional<BootMode> asked = request.boot();
         if (asked.equals(Optional.of(BootMode.DISK))) {
             return Optional.empty();
         }
-        if (request.libvirt().isPresent()) {
+        if (!RunPlan.driverFor(home, request).bootsKernels()) {
             if (asked.isPresent()) {
                 throw new JcapException("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
                         + " (use --boot disk or leave --boot out)");
