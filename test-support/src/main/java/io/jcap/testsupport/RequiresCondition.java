@@ -25,9 +25,7 @@ public final class RequiresCondition implements ExecutionCondition {
         if (requires.isEmpty()) {
             return ConditionEvaluationResult.enabled("no @Requires");
         }
-        HostEnvironment env = HostEnvironment.current();
-        return verdict(requires.get().value(), component -> PROBED.computeIfAbsent(component, c -> c.missing(env)), env)
-                .toConditionResult();
+        return verdict(requires.get().value()).toConditionResult();
     }
 
     /** What becomes of a test needing {@code components}, with {@code probe} telling what is missing. */
@@ -37,7 +35,7 @@ public final class RequiresCondition implements ExecutionCondition {
         return Verdict.of(missing, env);
     }
 
-    /** {@link #verdict} with this JVM's cached probes, for {@link Requirements#require(Component...)}. */
+    /** {@link #verdict} with this JVM's cached probes: for {@link Requires} and {@link Requirements}. */
     static Verdict verdict(Component... components) {
         HostEnvironment env = HostEnvironment.current();
         return verdict(components, component -> PROBED.computeIfAbsent(component, c -> c.missing(env)), env);

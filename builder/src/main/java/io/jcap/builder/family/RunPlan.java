@@ -47,10 +47,11 @@ public record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInst
         VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException;
     }
 
-    /** Where a run's guest runs: the driver the request asks for (checked usable), QEMU here, the accelerator. */
+    /** Where a run's guest runs: the request's driver (checked usable), QEMU here, the accelerator. */
     public record Host(Driver driver, QemuInstallation qemu, Accelerator accelerator) {
-        public static Host of(JcapHome home, RunRequest request, EventSink events) throws JcapException {
-            Driver driver = driverFor(home, request);
+        /** @param driver the request's driver, from {@link #driverFor} */
+        public static Host of(Driver driver, JcapHome home, RunRequest request, EventSink events)
+                throws JcapException {
             driver.requireAvailable();
             QemuInstallation qemu = QemuInstallation.detect(home.cache());
             return new Host(driver, qemu, Accelerators.choose(driver, request.accelerator(), events));

@@ -11,6 +11,7 @@ import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
@@ -51,13 +52,14 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         ImageMetadata m = image.metadata();
         Optional<byte[]> settings = RunSettings.of(request);
         // The boot files' check runs in its own process while the rest of the run is prepared.
-        Optional<DirectBoot.Check> direct = directBoot(home, image, request).map(DirectBoot::check);
+        Driver driver = RunPlan.driverFor(home, request);
+        Optional<DirectBoot.Check> direct = directBoot(driver, image, request).map(DirectBoot::check);
         if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        RunPlan.Host host = RunPlan.Host.of(home, request, events);
+        RunPlan.Host host = RunPlan.Host.of(driver, home, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings, direct);
@@ -70,13 +72,13 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
      * (built by an older jcap), or its driver boots disks only (a libvirt domain, possibly on
      * another host, boots the disk alone).
      */
-    private static Optional<DirectBoot> directBoot(JcapHome home, ImageRepository.StoredImage image,
+    private static Optional<DirectBoot> directBoot(Driver driver, ImageRepository.StoredImage image,
             RunRequest request) throws JcapException {
         Optional<BootMode> asked = request.boot();
         if (asked.equals(Optional.of(BootMode.DISK))) {
             return Optional.empty();
         }
-        if (!RunPlan.driverFor(home, request).bootsKernels()) {
+        if (!driver.bootsKernels()) {
             if (asked.isPresent()) {
                 throw new JcapException("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
                         + " (use --boot disk or leave --boot out)");

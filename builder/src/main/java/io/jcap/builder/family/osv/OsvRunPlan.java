@@ -61,7 +61,7 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             cmdline = Optional.of(line);
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        RunPlan.Host host = RunPlan.Host.of(home, request, events);
+        RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), home, request, events);
         Accelerator accelerator = host.accelerator();
         OsvRunPlan plan = new OsvRunPlan(image, host.qemu(), accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, cmdline);
