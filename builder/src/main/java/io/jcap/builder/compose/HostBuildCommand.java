@@ -19,7 +19,7 @@ public final class HostBuildCommand {
     private HostBuildCommand() {
     }
 
-    public static void run(List<String> argv, Path projectDir, EventSink events) throws JcapException, InterruptedException {
+    public static void run(List<String> argv, Path projectDir, EventSink events) throws JcapException {
         String shown = String.join(" ", argv);
         events.info("Running build command: " + shown);
         Deque<String> tail = new ArrayDeque<>();

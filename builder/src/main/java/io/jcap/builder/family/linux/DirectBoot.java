@@ -116,7 +116,7 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
         }
 
         /** Returns the boot files once both match their sums; a mismatch is an error naming the file. */
-        DirectBoot await(String image) throws JcapException, InterruptedException {
+        DirectBoot await(String image) throws JcapException {
             Map<String, Sha256> actual = process == null ? javaSums() : processSums();
             for (String file : List.of(KERNEL, INITRD)) {
                 if (!boot.sums().get(file).equals(actual.get(file))) {
