@@ -2,10 +2,9 @@ package io.jcap.formats.mbr;
 
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A disk's master boot record: its first 512-byte sector, the 55 AA signature at byte 510 and
@@ -30,16 +29,14 @@ public final class BootRecord {
     /** The boot record of a disk image; an error when the file is shorter than a sector or unsigned. */
     public static BootRecord read(Path disk) throws JcapException {
         byte[] sector = new byte[SECTOR];
-        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.READ)) {
-            if (ch.size() < SECTOR) {
-                throw new JcapException(disk + " is not a bootable disk: it is " + ch.size()
+        try {
+            long size = Files.size(disk);
+            if (size < SECTOR) {
+                throw new JcapException(disk + " is not a bootable disk: it is " + size
                         + " bytes, less than a boot sector");
             }
-            ByteBuffer buffer = ByteBuffer.wrap(sector);
-            while (buffer.hasRemaining()) {
-                if (ch.read(buffer, buffer.position()) < 0) {
-                    throw new IOException("unexpected end of file");
-                }
+            try (InputStream in = Files.newInputStream(disk)) {
+                in.readNBytes(sector, 0, SECTOR);
             }
         } catch (IOException e) {
             throw new JcapException("cannot read the boot sector of " + disk + ": " + e.getMessage(), e);

@@ -28,9 +28,8 @@ public final class OsvDisk {
     public static final long PARTITION_ALIGNMENT = 2L << 20;
     /** uint16 LE at this offset: the compressed kernel's size in 32 KiB units. Never written here. */
     public static final int KERNEL_SIZE_OFFSET = 0x10;
-    /** MBR entry 2, the entry OSv looks at for its file system ({@code /dev/vblk0.1}). */
-    public static final int PARTITION_2_OFFSET = 0x1CE;
-    public static final int BOOT_SIGNATURE_OFFSET = 510;
+    /** The MBR entry OSv looks at for its file system ({@code /dev/vblk0.1}). */
+    public static final int FS_PARTITION = 2;
     public static final int CMDLINE_OFFSET = 512;
     /** The command-line area jcap writes: the text, a NUL, zeros up to this many bytes. */
     public static final int CMDLINE_AREA = 1024;
@@ -133,20 +132,16 @@ public final class OsvDisk {
     }
 
     private static void finish(RandomAccessFile out, PartitionEntry entry, long diskSize) throws IOException {
-        out.seek(PARTITION_2_OFFSET);
+        out.seek(BootRecord.entryOffset(FS_PARTITION));
         out.write(entry.toBytes());
         // Growing by length leaves a hole: the zeros cost no space until written.
         out.setLength(diskSize);
     }
 
     private static void checkBootSignature(String name, byte[] sector) throws JcapException {
-        if (!hasBootSignature(sector)) {
+        if (!BootRecord.hasSignature(sector)) {
             throw new JcapException(name + " is not an OSv loader image: no boot signature 55 AA at byte 510");
         }
-    }
-
-    static boolean hasBootSignature(byte[] sector) {
-        return BootRecord.hasSignature(sector);
     }
 
     /** The kernel-size field of a boot sector: the compressed kernel's size in 32 KiB units. */
@@ -208,7 +203,7 @@ public final class OsvDisk {
     /** MBR entry 2 of a disk: where its file system lives. */
     public static PartitionEntry readPartition(Path disk) throws JcapException {
         try {
-            return BootRecord.read(disk).partition(2);
+            return BootRecord.read(disk).partition(FS_PARTITION);
         } catch (JcapException e) {
             // The record's own words, said of an OSv disk.
             throw new JcapException(e.getMessage().replace("is not a bootable disk", "is not an OSv disk"), e);

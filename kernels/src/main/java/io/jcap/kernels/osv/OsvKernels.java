@@ -1,5 +1,6 @@
 package io.jcap.kernels.osv;
 
+import io.jcap.formats.mbr.BootRecord;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +109,7 @@ public final class OsvKernels {
                 }
                 return OsvKernelKind.ZFS_BUILDER;
             }
-            if (!OsvDisk.hasBootSignature(head)) {
+            if (!BootRecord.hasSignature(head)) {
                 String what = size < OsvDisk.SECTOR
                         ? "it is only " + size + " bytes, too short for a boot sector, and not an ELF file"
                         : "it has neither an ELF header nor the boot signature 55 AA at byte 510";
