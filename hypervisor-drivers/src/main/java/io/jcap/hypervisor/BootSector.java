@@ -1,5 +1,6 @@
 package io.jcap.hypervisor;
 
+import io.jcap.formats.DiskFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

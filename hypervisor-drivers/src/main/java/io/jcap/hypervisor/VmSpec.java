@@ -1,5 +1,6 @@
 package io.jcap.hypervisor;
 
+import io.jcap.formats.DiskFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor;
 
+import io.jcap.formats.DiskFormat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

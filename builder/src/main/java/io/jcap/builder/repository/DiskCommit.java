@@ -1,7 +1,7 @@
 package io.jcap.builder.repository;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.host.TempFiles;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.qemu.ImageInfo;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;

@@ -1,5 +1,6 @@
 package io.jcap.formats.qcow2;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,22 +49,7 @@ public final class Qcow2Overlay {
     }
 
     /** What the overlay needs to know about its backing file. */
-    record Backing(BackingFormat format, long virtualSize) {
-    }
-
-    /** The formats a backing file can have, by the name QEMU records in the overlay's header. */
-    enum BackingFormat {
-        QCOW2("qcow2"), RAW("raw");
-
-        private final String qemuName;
-
-        BackingFormat(String qemuName) {
-            this.qemuName = qemuName;
-        }
-
-        String qemuName() {
-            return qemuName;
-        }
+    record Backing(DiskFormat format, long virtualSize) {
     }
 
     /** Writes a new overlay file {@code overlay} on {@code backing} (stored by its absolute path). */
@@ -107,10 +93,10 @@ public final class Qcow2Overlay {
                     throw new JcapException("backing image " + backing + " starts like qcow2 but its header is cut"
                             + " short: the file is damaged; build or pull the image again");
                 }
-                return new Backing(BackingFormat.QCOW2, header.getLong(24));
+                return new Backing(DiskFormat.QCOW2, header.getLong(24));
             }
             // QEMU sees disks in 512-byte sectors and rounds a raw file's size up to one.
-            return new Backing(BackingFormat.RAW, roundUp(in.size(), SECTOR));
+            return new Backing(DiskFormat.RAW, roundUp(in.size(), SECTOR));
         } catch (NoSuchFileException e) {
             throw new JcapException("cannot create an overlay on " + backing + ": the backing image does not exist", e);
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
-import io.jcap.hypervisor.DiskFormat;
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;

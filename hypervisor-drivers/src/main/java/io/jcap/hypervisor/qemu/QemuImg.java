@@ -2,9 +2,9 @@ package io.jcap.hypervisor.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.host.HostTool;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -114,7 +114,7 @@ class LibvirtVmIT {
     void start_missingDisk_reportsItAndLeavesNothingBehind() throws Exception {
         Path missing = dir.resolve("missing.img");
         VmSpec spec = VmSpec.builder().memoryMiB(32)
-                .drive(io.jcap.hypervisor.Drive.virtio(missing, io.jcap.hypervisor.DiskFormat.RAW).asSnapshot())
+                .drive(io.jcap.hypervisor.Drive.virtio(missing, io.jcap.formats.DiskFormat.RAW).asSnapshot())
                 .build();
         LibvirtVm vm = new LibvirtVm(spec);
 

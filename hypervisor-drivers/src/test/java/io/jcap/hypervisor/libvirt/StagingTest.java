@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcap.hypervisor.DiskFormat;
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;

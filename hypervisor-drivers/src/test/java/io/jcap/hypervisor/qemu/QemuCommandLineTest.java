@@ -3,8 +3,8 @@ package io.jcap.hypervisor.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;

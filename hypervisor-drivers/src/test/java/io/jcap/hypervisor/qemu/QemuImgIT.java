@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.BootSector;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.model.JcapException;
 import java.nio.file.Files;
 import java.nio.file.Path;

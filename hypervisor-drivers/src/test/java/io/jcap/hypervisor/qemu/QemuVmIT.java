@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.BootSector;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;

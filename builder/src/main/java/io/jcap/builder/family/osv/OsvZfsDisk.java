@@ -1,8 +1,8 @@
 package io.jcap.builder.family.osv;
 
+import io.jcap.formats.DiskFormat;
 import io.jcap.formats.cpio.StreamStats;
 import io.jcap.hypervisor.Accelerator;
-import io.jcap.hypervisor.DiskFormat;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;

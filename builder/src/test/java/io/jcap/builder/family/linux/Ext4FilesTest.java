@@ -10,7 +10,7 @@ import io.jcap.builder.api.ImageFile;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
-import io.jcap.hypervisor.DiskFormat;
+import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;

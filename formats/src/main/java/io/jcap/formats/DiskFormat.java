@@ -1,4 +1,4 @@
-package io.jcap.hypervisor;
+package io.jcap.formats;
 
 import java.util.Arrays;
 import java.util.Locale;
