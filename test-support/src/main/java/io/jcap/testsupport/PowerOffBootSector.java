@@ -18,6 +18,9 @@ public final class PowerOffBootSector {
     /** The text ends before the disk signature and the partition table. */
     static final int TEXT_END = 0x1B8;
     private static final int LOAD_ADDRESS = 0x7C00;
+    /** The {@code out dx, ax} that powers off. */
+    private static final int POWER_OFF_OUT = 0x1A;
+    private static final byte NOP = (byte) 0x90;
 
     private PowerOffBootSector() {
     }
@@ -28,6 +31,16 @@ public final class PowerOffBootSector {
         writeAt(sector, 0, lines);
         sector[510] = 0x55;
         sector[511] = (byte) 0xAA;
+        return sector;
+    }
+
+    /**
+     * A boot sector that prints its lines and then halts <em>without</em> powering off, as OSv does
+     * after an abort: QEMU keeps running until it is stopped.
+     */
+    public static byte[] haltingSector(String... lines) {
+        byte[] sector = sector(lines);
+        sector[POWER_OFF_OUT] = NOP;
         return sector;
     }
 

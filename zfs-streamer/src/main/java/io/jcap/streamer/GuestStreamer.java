@@ -49,6 +49,8 @@ public final class GuestStreamer {
     private final Duration connectTimeout;
     private final Duration replyTimeout;
     private final String host;
+    private volatile String abortReason;
+    private volatile Socket current;
 
     /**
      * @param connectTimeout how long to keep trying to reach a listening guest
@@ -65,6 +67,19 @@ public final class GuestStreamer {
         this.host = host;
     }
 
+    /**
+     * Ends the stream under way, or the next one, from another thread: the connection is closed and
+     * {@link #stream} fails with {@code reason}. For a guest whose console shows it failed while the
+     * connection stays open (OSv halts after an abort and never closes it).
+     */
+    public void abort(String reason) {
+        abortReason = reason;
+        Socket socket = current;
+        if (socket != null) {
+            closeQuietly(socket);
+        }
+    }
+
     /** What was streamed and, for jcap's guest, what it confirmed. */
     public record StreamResult(StreamStats sent, GuestSummary confirmed) {
     }
@@ -77,14 +92,18 @@ public final class GuestStreamer {
     public StreamResult stream(int port, List<ImageEntry> entries, EventSink events, BooleanSupplier guestAlive)
             throws StreamException, InterruptedException {
         try (Socket socket = connect(port, guestAlive)) {
+            current = socket;
+            if (abortReason != null) {
+                throw new StreamException(abortReason);
+            }
             events.info("Connected to the builder guest on 127.0.0.1:" + port);
             StreamStats sent;
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                sent = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, CpioWriter.defaultMtime())
-                        .write(entries, out, events);
+                sent = new CpioWriter(nameStyle(), CpioWriter.defaultMtime()).write(entries, out, events);
                 socket.shutdownOutput();
             } catch (IOException e) {
+                abortedCheck(e);
                 // The guest may have refused an entry and said why before closing.
                 String reply = tryReadReply(socket);
                 if (reply != null && reply.startsWith("ERR ")) {
@@ -95,16 +114,35 @@ public final class GuestStreamer {
             socket.setSoTimeout((int) replyTimeout.toMillis());
             if (protocol == Protocol.OSV) {
                 awaitClose(socket);
+                if (abortReason != null) {
+                    // The connection ended, but only because the stream was aborted.
+                    throw new StreamException(abortReason);
+                }
                 return new StreamResult(sent, null);
             }
             GuestSummary summary = GuestSummary.parse(readLine(socket.getInputStream()));
             summary.verify(sent);
             return new StreamResult(sent, summary);
         } catch (SocketTimeoutException e) {
+            abortedCheck(e);
             throw new StreamException("the builder guest did not answer within " + replyTimeout.toSeconds()
                     + " s after the stream ended", e);
         } catch (IOException e) {
+            abortedCheck(e);
             throw new StreamException("streaming into the builder guest failed: " + e.getMessage(), e);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** The entry names each guest takes: OSv's cpiod aborts on an entry for the root folder. */
+    private CpioWriter.NameStyle nameStyle() {
+        return protocol == Protocol.OSV ? CpioWriter.NameStyle.ABSOLUTE_WITHOUT_ROOT : CpioWriter.NameStyle.ABSOLUTE;
+    }
+
+    private void abortedCheck(IOException e) throws StreamException {
+        if (abortReason != null) {
+            throw new StreamException(abortReason, e);
         }
     }
 
@@ -112,6 +150,9 @@ public final class GuestStreamer {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         String lastProblem = "no attempt made";
         while (true) {
+            if (abortReason != null) {
+                throw new StreamException(abortReason);
+            }
             if (!guestAlive.getAsBoolean()) {
                 throw new StreamException("the builder guest stopped before it accepted the stream (" + lastProblem + ")");
             }

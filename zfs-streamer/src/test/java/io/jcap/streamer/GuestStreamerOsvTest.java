@@ -10,18 +10,23 @@ import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.Sha256;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +79,7 @@ class GuestStreamerOsvTest {
                 }
                 return received.toByteArray();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -90,7 +95,7 @@ class GuestStreamerOsvTest {
         byte[] bytes = received.get(10, TimeUnit.SECONDS);
         assertEquals(result.sent().bytes(), bytes.length);
         assertEquals(result.sent().sha256(), Sha256.of(bytes));
-        assertEquals(2, result.sent().entries());
+        assertEquals(1, result.sent().entries(), "the root folder is not sent");
         assertNull(result.confirmed());
         String text = new String(bytes, StandardCharsets.US_ASCII);
         assertEquals(0, text.indexOf("070701"));
@@ -111,6 +116,55 @@ class GuestStreamerOsvTest {
         StreamException e = assertThrows(StreamException.class, () -> streamer(Duration.ofSeconds(1))
                 .stream(server.getLocalPort(), ENTRIES, EventSink.NONE, () -> true));
         assertEquals("the builder guest did not answer within 1 s after the stream ended", e.getMessage());
+    }
+
+    @Test
+    void stream_sendsNoRootEntry_namesAsOsvsUploadScriptDoes() throws Exception {
+        CompletableFuture<byte[]> received = receiver(0, true);
+        streamer(Duration.ofSeconds(10)).stream(server.getLocalPort(), ENTRIES, EventSink.NONE, () -> true);
+        List<String> names = new ArrayList<>();
+        try (CpioArchiveInputStream in =
+                     new CpioArchiveInputStream(
+                             new ByteArrayInputStream(received.get(10, TimeUnit.SECONDS)))) {
+            for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+                names.add(e.getName() + " " + Long.toOctalString(e.getMode()));
+            }
+        }
+        assertEquals(List.of("/hello 100755"), names);
+    }
+
+    @Test
+    void abort_whileTheGuestHoldsTheConnectionOpen_failsPromptlyWithTheReason() throws Exception {
+        receiver(0, false);
+        GuestStreamer streamer = streamer(Duration.ofSeconds(60));
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            streamer.abort("the builder guest failed: Aborted");
+        });
+        long started = System.nanoTime();
+        StreamException e = assertThrows(StreamException.class,
+                () -> streamer.stream(server.getLocalPort(), ENTRIES, EventSink.NONE, () -> true));
+        assertEquals("the builder guest failed: Aborted", e.getMessage());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(30).toNanos(), "the abort ended the wait");
+    }
+
+    @Test
+    void abort_beforeTheGuestListens_endsTheConnectRetries() {
+        int port;
+        try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        GuestStreamer streamer = streamer(Duration.ofSeconds(60));
+        streamer.abort("the builder guest failed: Failed to load object: /tools/cpiod.so");
+        StreamException e = assertThrows(StreamException.class,
+                () -> streamer.stream(port, ENTRIES, EventSink.NONE, () -> true));
+        assertEquals("the builder guest failed: Failed to load object: /tools/cpiod.so", e.getMessage());
     }
 
     @Test

@@ -25,6 +25,11 @@ public final class CpioWriter {
     public enum NameStyle {
         /** {@code /app/hello}, the root folder as {@code /}: what a builder guest receives. */
         ABSOLUTE,
+        /**
+         * {@code /app/hello}, the root folder left out: what OSv's {@code cpiod} takes (it aborts on
+         * an entry named {@code /}) and what OSv's own upload script sends.
+         */
+        ABSOLUTE_WITHOUT_ROOT,
         /** {@code app/hello}, the root folder left out: what a Linux initramfs holds. */
         RELATIVE
     }
@@ -133,9 +138,10 @@ public final class CpioWriter {
 
     private String name(ImageEntry entry) {
         String path = entry.path().value();
-        if (nameStyle == NameStyle.ABSOLUTE) {
-            return path;
-        }
-        return entry.path().isRoot() ? null : path.substring(1);
+        return switch (nameStyle) {
+            case ABSOLUTE -> path;
+            case ABSOLUTE_WITHOUT_ROOT -> entry.path().isRoot() ? null : path;
+            case RELATIVE -> entry.path().isRoot() ? null : path.substring(1);
+        };
     }
 }

@@ -67,6 +67,18 @@ class CpioWriterTest {
     }
 
     @Test
+    void write_absoluteWithoutRoot_sendsNoRootEntryAndKeepsLeadingSlashes() throws IOException {
+        byte[] bytes = build(sample(), CpioWriter.NameStyle.ABSOLUTE_WITHOUT_ROOT);
+        List<String> names = new ArrayList<>();
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(bytes))) {
+            for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+                names.add(e.getName());
+            }
+        }
+        assertEquals(List.of("/app", "/app/hello", "/bin", "/bin/hello", "/etc", "/etc/empty", "/tmp"), names);
+    }
+
+    @Test
     void write_reportsEntriesBytesAndChecksums() throws IOException {
         ImageTree tree = new ImageTree();
         sample().forEach(tree::add);

@@ -49,6 +49,10 @@ final class CpiodBuilderVm {
                 line -> line.contains(OsvZfsDisk.READY_LINE), CpiodBuilderVm::osvFailure);
     }
 
+    /** How long the console may go on after a failure line (the backtrace) before the build ends. */
+    private static final Duration FAILURE_GRACE = Duration.ofSeconds(1);
+    private static final Duration POLL = Duration.ofMillis(100);
+
     private final QemuInstallation qemu;
     private final EventSink events;
     private final Timeouts timeouts;
@@ -66,10 +70,15 @@ final class CpiodBuilderVm {
     StreamStats fill(VmSpec spec, int guestPort, GuestSignals signals, List<ImageEntry> entries)
             throws JcapException, InterruptedException {
         AtomicReference<String> failure = new AtomicReference<>();
-        try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events).withConsoleListener(line -> {
+        GuestStreamer streamer = new GuestStreamer(GuestStreamer.Protocol.OSV, timeouts.connect(), timeouts.close());
+        // A builder still running when this ends has failed and its disk is thrown away: no power button
+        // (a halted OSv would not answer it), QEMU is stopped at once.
+        try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events).withStopTimeout(Duration.ZERO).withConsoleListener(line -> {
             events.debug("builder: " + line);
-            if (signals.failure().test(line)) {
-                failure.compareAndSet(null, line);
+            if (signals.failure().test(line) && failure.compareAndSet(null, line)) {
+                // OSv halts after an abort and never closes the connection: end the stream now,
+                // after a moment for the backtrace to reach the console.
+                abortLater(streamer, "the builder guest failed: " + line.trim());
             }
         })) {
             vm.start();
@@ -82,15 +91,14 @@ final class CpiodBuilderVm {
             long started = System.nanoTime();
             GuestStreamer.StreamResult result;
             try {
-                result = new GuestStreamer(GuestStreamer.Protocol.OSV, timeouts.connect(), timeouts.close())
-                        .stream(port, entries, events, vm::isAlive);
+                result = streamer.stream(port, entries, events, vm::isAlive);
             } catch (StreamException e) {
                 throw new VmException(e.getMessage(), OptionalInt.empty(), vm.consoleTail(), e);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             events.info(String.format(Locale.ROOT, "Streamed %d bytes in %.2f s; the builder guest closed the"
                     + " connection", result.sent().bytes(), seconds));
-            int status = vm.awaitExit(timeouts.powerOff());
+            int status = awaitPowerOff(vm, failure);
             if (failure.get() != null) {
                 throw failed(failure.get(), vm);
             }
@@ -102,13 +110,52 @@ final class CpiodBuilderVm {
         }
     }
 
+    /**
+     * Waits for QEMU to exit by itself, or for a failure line (OSv halts instead of powering off
+     * after one, so waiting for the exit alone would take the whole bound).
+     */
+    private int awaitPowerOff(QemuVm vm, AtomicReference<String> failure) throws VmException, InterruptedException {
+        long deadline = System.nanoTime() + timeouts.powerOff().toNanos();
+        while (vm.isAlive() && System.nanoTime() < deadline) {
+            if (failure.get() != null) {
+                Thread.sleep(FAILURE_GRACE.toMillis());
+                throw failed(failure.get(), vm);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        if (vm.isAlive()) {
+            throw new VmException("the builder VM did not power off within " + timeouts.powerOff().toSeconds()
+                    + " s after the stream ended; it was stopped", OptionalInt.empty(), vm.consoleTail());
+        }
+        return vm.awaitExit(POLL);
+    }
+
+    private static void abortLater(GuestStreamer streamer, String reason) {
+        Thread abort = new Thread(() -> {
+            try {
+                Thread.sleep(FAILURE_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            streamer.abort(reason);
+        }, "jcap-builder-abort");
+        abort.setDaemon(true);
+        abort.start();
+    }
+
     private static VmException failed(String line, QemuVm vm) {
         return new VmException("the builder guest failed: " + line.trim(), OptionalInt.empty(), vm.consoleTail());
     }
 
-    /** Lines OSv prints when a program of its command line cannot run or crashes. */
+    /**
+     * Lines OSv prints when it cannot start a program of its command line, or when it crashes
+     * ({@code Aborted}, then a {@code [backtrace]}; OSv then halts without powering off).
+     */
     static boolean osvFailure(String line) {
         return line.startsWith("Failed to load object") || line.startsWith("Aborted")
+                || line.startsWith("[backtrace]") || line.startsWith("Failed to open runscript file")
+                || line.startsWith("Failed to create the main thread") || line.startsWith("Failed to parse command line")
+                || line.startsWith("Failed to preload ZFS library")
                 || line.contains("Assertion failed") || line.contains("page fault outside application");
     }
 }

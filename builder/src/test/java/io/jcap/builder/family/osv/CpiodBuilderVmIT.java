@@ -25,6 +25,7 @@ import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
+import io.jcap.testsupport.PowerOffBootSector;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,6 +123,33 @@ class CpiodBuilderVmIT {
         assertTrue(e.consoleTail().contains("JCAP-READY port=10000"), String.join("\n", e.consoleTail()));
         assertTrue(e.getMessage().contains("\n    JCAP-READY port=10000"), e.getMessage());
         assertFalse(e.vmExitCode().isPresent());
+    }
+
+    @Test
+    void fill_builderThatAbortsAndHalts_failsWithinSecondsWithItsBacktrace() throws Exception {
+        QemuInstallation qemu = TestMachine.qemu();
+        // OSv after an abort: the readiness line, then "Aborted" and a backtrace, then it halts
+        // without powering off and never closes a connection.
+        Path disk = temp.resolve("aborting.raw");
+        Files.write(disk, PowerOffBootSector.haltingSector(OsvZfsDisk.READY_LINE, "Adding /app...", "Aborted",
+                "[backtrace]", "0x0000000040221d5c <abort(char const*, ...)+268>"));
+        try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+            f.setLength(1 << 20); // SeaBIOS cannot read a disk of one sector
+        }
+        VmSpec spec = VmSpec.builder().accelerator(Accelerator.TCG).memoryMiB(64)
+                .drive(Drive.virtio(disk, DiskFormat.RAW).withBootIndex(0))
+                .userNetwork(PortForward.tcp(0, OsvZfsDisk.CPIOD_PORT))
+                .noReboot(true).build();
+        ImageTree tree = new ImageTree().add(new ImageEntry.RegularFile(GuestPath.of("/app/greeting"), 0644,
+                FileContent.of(GREETING)));
+        long started = System.nanoTime();
+        VmException e = assertThrows(VmException.class, () -> new CpiodBuilderVm(qemu, events,
+                CpiodBuilderVm.Timeouts.DEFAULT).fill(spec, OsvZfsDisk.CPIOD_PORT, CpiodBuilderVm.GuestSignals.OSV,
+                tree.entries()));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "the build ended after " + took + ": " + e.getMessage());
+        assertEquals("the builder guest failed: Aborted", e.summary());
+        assertTrue(e.consoleTail().contains("[backtrace]"), String.join("\n", e.consoleTail()));
     }
 
     /** jcap's Linux builder VM as {@link BuilderVm} boots it, on a fresh 64 MiB disk with jcap's MBR. */
