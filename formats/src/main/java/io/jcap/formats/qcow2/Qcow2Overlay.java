@@ -44,6 +44,10 @@ public final class Qcow2Overlay {
     private static final long MAX_L1_BYTES = 32L << 20;
     private static final int MAX_BACKING_NAME = 1023;
     private static final int SECTOR = 512;
+    /** The L1/L2 flag of a cluster whose refcount is exactly one. */
+    private static final long COPIED = 1L << 63;
+    /** The cluster size of every overlay jcap writes: 64 KiB. */
+    public static final int CLUSTER_SIZE = CLUSTER;
 
     private Qcow2Overlay() {
     }
@@ -54,6 +58,20 @@ public final class Qcow2Overlay {
 
     /** Writes a new overlay file {@code overlay} on {@code backing} (stored by its absolute path). */
     public static void create(Path backing, Path overlay) throws JcapException {
+        create(backing, overlay, 0, new byte[0]);
+    }
+
+    /**
+     * Writes a new overlay on {@code backing} whose guest bytes from {@code offset} are
+     * {@code data} (within the first 64 KiB): the overlay then holds its own copy of the first
+     * cluster, read from the backing file and patched, and reads everything else from the backing
+     * file, which stays untouched. OSv reads its command line from byte 512 of its disk; a run
+     * with its own command line writes it this way instead of copying the whole disk.
+     */
+    public static void create(Path backing, Path overlay, int offset, byte[] data) throws JcapException {
+        if (offset < 0 || (long) offset + data.length > CLUSTER) {
+            throw new IllegalArgumentException("bytes " + offset + "+" + data.length + " are not in the first cluster");
+        }
         Path absolute = backing.toAbsolutePath();
         Backing found = inspect(absolute);
         byte[] name = absolute.toString().getBytes(StandardCharsets.UTF_8);
@@ -61,7 +79,12 @@ public final class Qcow2Overlay {
             throw new JcapException("cannot create overlay " + overlay + ": the backing image path " + absolute + " is "
                     + name.length + " bytes long and qcow2 allows " + MAX_BACKING_NAME + ": use a shorter path");
         }
-        ByteBuffer image = layout(name, found);
+        byte[] firstCluster = null;
+        if (data.length > 0) {
+            firstCluster = Qcow2FirstCluster.read(absolute, found.format());
+            System.arraycopy(data, 0, firstCluster, offset, data.length);
+        }
+        ByteBuffer image = layout(name, found, firstCluster);
         FileChannel out;
         try {
             out = FileChannel.open(overlay, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -104,8 +127,16 @@ public final class Qcow2Overlay {
         }
     }
 
-    /** The whole overlay file, cluster by cluster. */
+    /** The whole overlay file, cluster by cluster, with no guest cluster of its own. */
     static ByteBuffer layout(byte[] backingName, Backing backing) throws JcapException {
+        return layout(backingName, backing, null);
+    }
+
+    /**
+     * The whole overlay file, cluster by cluster; with {@code firstCluster}, an L2 table and that
+     * data cluster follow the L1 table, and guest cluster 0 maps to it.
+     */
+    static ByteBuffer layout(byte[] backingName, Backing backing, byte[] firstCluster) throws JcapException {
         long l1Entries = (backing.virtualSize() + L1_ENTRY_SPAN - 1) / L1_ENTRY_SPAN;
         if (backing.virtualSize() < 0 || l1Entries * 8 > MAX_L1_BYTES) {
             throw new JcapException("cannot create an overlay for a disk of " + backing.virtualSize()
@@ -113,7 +144,7 @@ public final class Qcow2Overlay {
                     + " bytes");
         }
         int l1Clusters = (int) ((l1Entries * 8 + CLUSTER - 1) / CLUSTER);
-        int clusters = 3 + l1Clusters;
+        int clusters = 3 + l1Clusters + (firstCluster == null ? 0 : 2);
         ByteBuffer file = ByteBuffer.allocate(clusters * CLUSTER);
 
         byte[] format = backing.format().qemuName().getBytes(StandardCharsets.US_ASCII);
@@ -140,7 +171,16 @@ public final class Qcow2Overlay {
         for (int cluster = 0; cluster < clusters; cluster++) {
             file.putShort(2 * CLUSTER + 2 * cluster, (short) 1);
         }
-        // The L1 table stays zero: no guest cluster is allocated, every read goes to the backing file.
+        if (firstCluster != null) {
+            // Guest cluster 0 is ours: L1[0] names the L2 table, L2[0] the data cluster; both are
+            // used once (refcount 1), hence the "copied" flag QEMU expects.
+            long l2 = (3L + l1Clusters) * CLUSTER;
+            long data = l2 + CLUSTER;
+            file.putLong(3 * CLUSTER, l2 | COPIED);
+            file.putLong((int) l2, data | COPIED);
+            file.put((int) data, firstCluster);
+        }
+        // Every other L1 entry stays zero: those guest clusters are read from the backing file.
         file.position(0);
         return file;
     }

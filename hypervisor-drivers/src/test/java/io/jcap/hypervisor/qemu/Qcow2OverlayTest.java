@@ -52,6 +52,54 @@ class Qcow2OverlayTest {
     }
 
     @Test
+    void createPatched_onCompressedQcow2_readsAsTheBackingWithThePatchAndLeavesItUntouched() throws Exception {
+        Path raw = dir.resolve("base.raw");
+        byte[] content = new byte[3 * MIB];
+        new Random(7).nextBytes(content);
+        Arrays.fill(content, 4096, 60000, (byte) 0); // compressible, as a boot area is
+        Files.write(raw, content);
+        Path backing = dir.resolve("base.qcow2");
+        run(qemuImg, "convert", "-c", "-f", "raw", "-O", "qcow2", raw.toString(), backing.toString());
+        byte[] before = Files.readAllBytes(backing);
+        byte[] line = "--rootfs=rofs /hello\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path overlay = dir.resolve("overlay.qcow2");
+
+        Qcow2Overlay.create(backing, overlay, 512, line);
+
+        assertClean(overlay);
+        byte[] expected = content.clone();
+        System.arraycopy(line, 0, expected, 512, line.length);
+        assertArrayEquals(expected, asRaw(overlay, "qcow2"));
+        assertArrayEquals(before, Files.readAllBytes(backing));
+    }
+
+    @Test
+    void createPatched_onPlainQcow2AndOnRaw_patchesTheFirstCluster() throws Exception {
+        Path backing = dir.resolve("plain.qcow2");
+        run(qemuImg, "create", "-q", "-f", "qcow2", backing.toString(), Long.toString(2L * MIB));
+        run(qemuIo, "-f", "qcow2", "-c", "write -P 0xab 0 64k", "-c", "write -P 0x5c 1M 4k", backing.toString());
+        Path overlay = dir.resolve("overlay.qcow2");
+        Qcow2Overlay.create(backing, overlay, 65535, new byte[] {7});
+        assertClean(overlay);
+        byte[] expected = asRaw(backing, "qcow2");
+        expected[65535] = 7;
+        assertArrayEquals(expected, asRaw(overlay, "qcow2"));
+
+        Path raw = dir.resolve("small.raw");
+        Files.write(raw, new byte[] {1, 2, 3});
+        Path rawOverlay = dir.resolve("raw-overlay.qcow2");
+        Qcow2Overlay.create(raw, rawOverlay, 1, new byte[] {9});
+        assertClean(rawOverlay);
+        assertArrayEquals(new byte[] {1, 9, 3}, Arrays.copyOf(asRaw(rawOverlay, "qcow2"), 3));
+    }
+
+    @Test
+    void createPatched_outsideTheFirstCluster_isRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> Qcow2Overlay.create(dir.resolve("x"), dir.resolve("y"), 65535, new byte[2]));
+    }
+
+    @Test
     void create_onRawBackingOfAnOddSize_roundsToASectorLikeQemuImg() throws Exception {
         Path backing = dir.resolve("base.raw");
         byte[] bytes = new byte[1_000_001];
