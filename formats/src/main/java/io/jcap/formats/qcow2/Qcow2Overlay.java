@@ -58,19 +58,19 @@ public final class Qcow2Overlay {
 
     /** Writes a new overlay file {@code overlay} on {@code backing} (stored by its absolute path). */
     public static void create(Path backing, Path overlay) throws JcapException {
-        create(backing, overlay, 0, new byte[0]);
+        create(backing, overlay, null);
     }
 
     /**
-     * Writes a new overlay on {@code backing} whose guest bytes from {@code offset} are
-     * {@code data} (within the first 64 KiB): the overlay then holds its own copy of the first
-     * cluster, read from the backing file and patched, and reads everything else from the backing
-     * file, which stays untouched. OSv reads its command line from byte 512 of its disk; a run
-     * with its own command line writes it this way instead of copying the whole disk.
+     * Writes a new overlay on {@code backing} that holds its own guest cluster 0, the first 64 KiB
+     * the guest sees ({@code firstCluster}, exactly {@value #CLUSTER_SIZE} bytes), and reads
+     * everything else from the backing file, which stays untouched. OSv reads its command line from
+     * byte 512 of its disk; a run with its own command line passes the stored image's first cluster
+     * with that line written into it, instead of copying the whole disk.
      */
-    public static void create(Path backing, Path overlay, int offset, byte[] data) throws JcapException {
-        if (offset < 0 || (long) offset + data.length > CLUSTER) {
-            throw new IllegalArgumentException("bytes " + offset + "+" + data.length + " are not in the first cluster");
+    public static void create(Path backing, Path overlay, byte[] firstCluster) throws JcapException {
+        if (firstCluster != null && firstCluster.length != CLUSTER) {
+            throw new IllegalArgumentException("a first cluster has " + CLUSTER + " bytes, not " + firstCluster.length);
         }
         Path absolute = backing.toAbsolutePath();
         Backing found = inspect(absolute);
@@ -78,11 +78,6 @@ public final class Qcow2Overlay {
         if (name.length > MAX_BACKING_NAME) {
             throw new JcapException("cannot create overlay " + overlay + ": the backing image path " + absolute + " is "
                     + name.length + " bytes long and qcow2 allows " + MAX_BACKING_NAME + ": use a shorter path");
-        }
-        byte[] firstCluster = null;
-        if (data.length > 0) {
-            firstCluster = Qcow2FirstCluster.read(absolute, found.format());
-            System.arraycopy(data, 0, firstCluster, offset, data.length);
         }
         ByteBuffer image = layout(name, found, firstCluster);
         FileChannel out;

@@ -7,6 +7,7 @@ import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.host.HostTool;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,36 @@ public final class QemuImg {
      */
     public void createOverlay(Path backing, Path overlay) throws JcapException {
         Qcow2Overlay.create(backing, overlay);
+    }
+
+    /**
+     * A new qcow2 overlay on {@code backing} whose guest bytes from {@code offset} are {@code data}
+     * (within the first 64 KiB): the backing image's first cluster is read with {@code qemu-img dd}
+     * (whatever its compression), patched, and kept in the overlay; the backing image is only read.
+     */
+    public void createOverlay(Path backing, DiskFormat format, Path overlay, int offset, byte[] data)
+            throws JcapException {
+        if (offset < 0 || (long) offset + data.length > Qcow2Overlay.CLUSTER_SIZE) {
+            throw new IllegalArgumentException("bytes " + offset + "+" + data.length + " are not in the first cluster");
+        }
+        byte[] cluster = new byte[Qcow2Overlay.CLUSTER_SIZE];
+        Path head = overlay.resolveSibling(overlay.getFileName() + ".head");
+        try {
+            run("dd", backing, "-f", format.qemuName(), "-O", "raw", "bs=" + cluster.length, "count=1",
+                    "if=" + backing, "of=" + head);
+            byte[] read = Files.readAllBytes(head);
+            System.arraycopy(read, 0, cluster, 0, Math.min(read.length, cluster.length));
+        } catch (IOException e) {
+            throw new JcapException("cannot read the first cluster of " + backing + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(head);
+            } catch (IOException ignored) {
+                // a leftover in the run's own folder goes with it
+            }
+        }
+        System.arraycopy(data, 0, cluster, offset, data.length);
+        Qcow2Overlay.create(backing, overlay, cluster);
     }
 
     /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -59,12 +60,12 @@ class Qcow2OverlayTest {
         Arrays.fill(content, 4096, 60000, (byte) 0); // compressible, as a boot area is
         Files.write(raw, content);
         Path backing = dir.resolve("base.qcow2");
-        run(qemuImg, "convert", "-c", "-f", "raw", "-O", "qcow2", raw.toString(), backing.toString());
+        new QemuImg(qemuImg).convert(raw, DiskFormat.RAW, backing, DiskFormat.QCOW2, true); // zstd, as images are
         byte[] before = Files.readAllBytes(backing);
         byte[] line = "--rootfs=rofs /hello\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Path overlay = dir.resolve("overlay.qcow2");
 
-        Qcow2Overlay.create(backing, overlay, 512, line);
+        new QemuImg(qemuImg).createOverlay(backing, DiskFormat.QCOW2, overlay, 512, line);
 
         assertClean(overlay);
         byte[] expected = content.clone();
@@ -79,7 +80,7 @@ class Qcow2OverlayTest {
         run(qemuImg, "create", "-q", "-f", "qcow2", backing.toString(), Long.toString(2L * MIB));
         run(qemuIo, "-f", "qcow2", "-c", "write -P 0xab 0 64k", "-c", "write -P 0x5c 1M 4k", backing.toString());
         Path overlay = dir.resolve("overlay.qcow2");
-        Qcow2Overlay.create(backing, overlay, 65535, new byte[] {7});
+        new QemuImg(qemuImg).createOverlay(backing, DiskFormat.QCOW2, overlay, 65535, new byte[] {7});
         assertClean(overlay);
         byte[] expected = asRaw(backing, "qcow2");
         expected[65535] = 7;
@@ -88,15 +89,17 @@ class Qcow2OverlayTest {
         Path raw = dir.resolve("small.raw");
         Files.write(raw, new byte[] {1, 2, 3});
         Path rawOverlay = dir.resolve("raw-overlay.qcow2");
-        Qcow2Overlay.create(raw, rawOverlay, 1, new byte[] {9});
+        new QemuImg(qemuImg).createOverlay(raw, DiskFormat.RAW, rawOverlay, 1, new byte[] {9});
         assertClean(rawOverlay);
         assertArrayEquals(new byte[] {1, 9, 3}, Arrays.copyOf(asRaw(rawOverlay, "qcow2"), 3));
     }
 
     @Test
     void createPatched_outsideTheFirstCluster_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new QemuImg(qemuImg)
+                .createOverlay(dir.resolve("x"), DiskFormat.RAW, dir.resolve("y"), 65535, new byte[2]));
         assertThrows(IllegalArgumentException.class,
-                () -> Qcow2Overlay.create(dir.resolve("x"), dir.resolve("y"), 65535, new byte[2]));
+                () -> Qcow2Overlay.create(dir.resolve("x"), dir.resolve("y"), new byte[512]));
     }
 
     @Test

@@ -210,17 +210,6 @@ public final class OsvDisk {
         }
     }
 
-    /**
-     * The builder command line for a kernel: {@code override} when given (not blank), otherwise
-     * the kernel kind's {@linkplain OsvKernelKind#defaultBuilderCmdline() known form}.
-     */
-    public static String zfsBuilderCmdline(OsvKernelKind kernel, String override) {
-        if (override != null && !override.isBlank()) {
-            return override;
-        }
-        return kernel.defaultBuilderCmdline().text();
-    }
-
     /** Fills {@code buffer} from its position on with the file's bytes from {@code position} on. */
     static void readFully(FileChannel ch, ByteBuffer buffer, long position) throws IOException {
         int start = buffer.position();

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -56,6 +57,26 @@ public record OsvKernelElf(byte[] bytes, String version) {
             lz = buffer.array();
         }
         return fromCompressedLoader(lz);
+    }
+
+    /**
+     * The loader options that make OSv print the application's start and return code, one line
+     * each ({@code app_main(...)}, {@code app_main_ret(return_code=N)}): its tracepoints, shown on
+     * the console as they fire. OSv has no other way to report an exit status without its verbose
+     * debug output.
+     */
+    public static final String EXIT_TRACE_OPTIONS = "--trace=app_main,app_main_ret --strace";
+    private static final List<String> EXIT_TRACE_NAMES = List.of("app_main_ret", "--strace");
+
+    /**
+     * Whether the kernel ELF {@code kernel} takes {@link #EXIT_TRACE_OPTIONS}: it names the
+     * tracepoint and the option (a kernel built without them would refuse the option and power
+     * off).
+     */
+    public static boolean tracesExit(Path kernel) throws IOException {
+        try (FileChannel ch = FileChannel.open(kernel, StandardOpenOption.READ)) {
+            return FileScan.missing(ch, ch.size(), EXIT_TRACE_NAMES).isEmpty();
+        }
     }
 
     /** The kernel inside the bytes of an {@code lzloader.elf}, or empty. */

@@ -37,11 +37,6 @@ public enum OsvKernelKind {
         return description;
     }
 
-    /** The builder command-line form that suits a kernel of this kind. */
-    public ZfsBuilderCmdline defaultBuilderCmdline() {
-        return this == ZFS_BUILDER ? ZfsBuilderCmdline.BUILDER_KERNEL : ZfsBuilderCmdline.SELF_BUILDING_IMAGE;
-    }
-
     @Override
     public String toString() {
         return id;

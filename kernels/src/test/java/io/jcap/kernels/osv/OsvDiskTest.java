@@ -175,21 +175,6 @@ class OsvDiskTest {
         assertEquals(file + " is not an OSv disk: no boot signature 55 AA at byte 510", e.getMessage());
     }
 
-    @Test
-    void zfsBuilderCmdline_isTheKernelsFormUnlessOverridden() {
-        assertEquals("--console=serial --norandom --nomount --noinit --preload-zfs-library /tools/mkfs.so;"
-                        + " /tools/cpiod.so --prefix /zfs/zfs; /zfs.so set compression=off osv",
-                OsvDisk.zfsBuilderCmdline(OsvKernelKind.ZFS_BUILDER, null));
-        assertEquals("--console=serial --norandom --nomount --noinit /tools/mkfs.so;"
-                        + " /tools/cpiod.so --prefix /zfs/zfs; /zfs.so set compression=off osv",
-                OsvDisk.zfsBuilderCmdline(OsvKernelKind.LOADER_IMAGE, " "));
-        assertEquals("/tools/mkfs.so; /tools/cpiod.so --prefix /zfs/",
-                OsvDisk.zfsBuilderCmdline(OsvKernelKind.ZFS_BUILDER, "/tools/mkfs.so; /tools/cpiod.so --prefix /zfs/"));
-        assertEquals("--console=serial --norandom --nomount --noinit --preload-zfs-library /tools/mkfs.so;"
-                + " /tools/cpiod.so --prefix /zfs/; /tools/umount.so /zfs/zfs; /tools/umount.so /zfs;"
-                + " /zpool.so export osv", ZfsBuilderCmdline.BUILDER_KERNEL_EXPORTING.text());
-    }
-
     private Path write(String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
     }

@@ -5,56 +5,84 @@ import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.hypervisor.VmException;
+import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * An OSv guest's console. OSv powers the VM off when the application exits but does not report
- * its exit status, so a guest that powers off by itself counts as success, exit code 0; a console
- * line showing that OSv could not start or lost the application ({@link CpiodBuilderVm#osvFailure})
- * is an error. Every line is the application's: OSv prints little of its own.
+ * An OSv guest's console. OSv prints its banner and a few boot lines, then
+ * {@code Cmdline: <command>} right before it starts the application: everything before that line
+ * is boot output (shown only when asked), everything after it the application's. With
+ * {@link OsvKernelElf#EXIT_TRACE_OPTIONS} OSv also prints one trace line when the application
+ * starts and one with its return code; jcap hides both and exits with that code. A kernel without
+ * them (or a disk boot of an image whose kernel jcap could not take out) reports no code: a VM
+ * that powers off by itself then counts as success, 0. A line showing that OSv could not start or
+ * lost the application ({@link CpiodBuilderVm#osvFailure}) is an error.
+ *
+ * <pre>{@code
+ * RunConsole console = new OsvConsole(System.out::println, false);
+ * console.accept("/hello 0 0.15 app_main_ret(return_code=3)");
+ * console.exitStatus(0, List.of());   // 3
+ * }</pre>
  */
 final class OsvConsole implements RunConsole {
+    /** The line OSv prints right before it runs the command line's programs. */
+    static final String APPLICATION_START = "Cmdline: ";
+    /** OSv's trace of an application's return: {@code /hello  0 0.150 app_main_ret(return_code=3)}. */
+    private static final Pattern RETURN = Pattern.compile("\\sapp_main_ret\\(return_code=(-?\\d+)\\)\\s*$");
+    private static final Pattern TRACE = Pattern.compile("\\sapp_main(_ret)?\\(.*\\)\\s*$");
+    private static final int TAIL_BYTES = 64 * 1024;
+
     /** The console of detached OSv instances. */
     static final InstanceConsole INSTANCES = new InstanceConsole() {
-        /** OSv has no status line, so an instance that powered off by itself reads as exited (0). */
         @Override
         public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap) {
             if (stoppedByJcap) {
                 return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
             }
-            boolean failed = ConsoleFollower.tail(consoleLog, TAIL_BYTES).lines().anyMatch(CpiodBuilderVm::osvFailure);
-            return failed ? InstanceStatus.ended(InstanceStatus.Ending.ERROR) : InstanceStatus.exited(0);
+            List<String> tail = ConsoleFollower.tail(consoleLog, TAIL_BYTES).lines().toList();
+            if (tail.stream().anyMatch(CpiodBuilderVm::osvFailure)) {
+                return InstanceStatus.ended(InstanceStatus.Ending.ERROR);
+            }
+            return InstanceStatus.exited(lastReturnCode(tail).orElse(0));
         }
 
-        /** OSv prints no line when the application starts; it takes the power button once it booted. */
+        /** OSv prints {@code Cmdline: ...} right before it starts the application. */
         @Override
         public boolean applicationStarted(Path consoleLog) {
-            return true;
+            return ConsoleFollower.tail(consoleLog, TAIL_BYTES).lines().anyMatch(l -> l.startsWith(APPLICATION_START));
         }
 
         @Override
         public Consumer<String> applicationOutput(Consumer<String> lines) {
-            return lines;
+            return new ApplicationLines(lines, false);
         }
     };
-    private static final int TAIL_BYTES = 64 * 1024;
 
-    private final Consumer<String> output;
+    private final ApplicationLines output;
     private final AtomicReference<String> failure = new AtomicReference<>();
+    private volatile Integer returnCode;
 
-    OsvConsole(Consumer<String> output) {
-        this.output = output;
+    /** @param showBoot whether OSv's boot lines are passed on too */
+    OsvConsole(Consumer<String> output, boolean showBoot) {
+        this.output = new ApplicationLines(output, showBoot);
     }
 
     @Override
     public void accept(String line) {
         if (CpiodBuilderVm.osvFailure(line)) {
             failure.compareAndSet(null, line);
+        }
+        Matcher m = RETURN.matcher(line);
+        if (m.find()) {
+            returnCode = exitCode(m.group(1));
         }
         output.accept(line);
     }
@@ -68,6 +96,54 @@ final class OsvConsole implements RunConsole {
         if (vmStatus != 0) {
             throw new VmException("QEMU exited with status " + vmStatus, OptionalInt.of(vmStatus), consoleTail);
         }
-        return 0;
+        Integer code = returnCode;
+        return code == null ? 0 : code;
+    }
+
+    /** The return code of the last application that returned, from the console's trace lines. */
+    static Optional<Integer> lastReturnCode(List<String> lines) {
+        Integer code = null;
+        for (String line : lines) {
+            Matcher m = RETURN.matcher(line);
+            if (m.find()) {
+                code = exitCode(m.group(1));
+            }
+        }
+        return Optional.ofNullable(code);
+    }
+
+    /** A return value as a process exit status: its low eight bits, as on Linux. */
+    private static int exitCode(String value) {
+        try {
+            return Integer.parseInt(value) & 0xFF;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** Passes the application's lines on: none of OSv's boot lines (unless asked), none of its trace lines. */
+    static final class ApplicationLines implements Consumer<String> {
+        private final Consumer<String> lines;
+        private final boolean showBoot;
+        private boolean started;
+
+        ApplicationLines(Consumer<String> lines, boolean showBoot) {
+            this.lines = lines;
+            this.showBoot = showBoot;
+        }
+
+        @Override
+        public void accept(String line) {
+            if (TRACE.matcher(line).find()) {
+                return;
+            }
+            if (!started) {
+                started = line.startsWith(APPLICATION_START);
+                if (!showBoot) {
+                    return;
+                }
+            }
+            lines.accept(line);
+        }
     }
 }

@@ -62,7 +62,7 @@ public final class OsvFamily implements KernelFamily {
 
     @Override
     public RunConsole console(Consumer<String> output, boolean showBoot) {
-        return new OsvConsole(output);
+        return new OsvConsole(output, showBoot);
     }
 
     @Override

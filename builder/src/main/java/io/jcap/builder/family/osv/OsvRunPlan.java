@@ -16,6 +16,7 @@ import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.osv.OsvDisk;
+import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -25,18 +26,27 @@ import java.util.Optional;
 
 /**
  * How an OSv image runs, the way OSv expects: QEMU's default machine, the disk as a virtio-blk
- * boot device, virtio-net on QEMU's user network with the published ports, virtio-rng, the serial
- * console, no reboot. No fw_cfg settings (OSv has no jcap init to read them): a run's {@code -e}
- * and {@code --cmd} change the command line OSv reads from byte 512 of the disk, so such a run
- * boots a private raw copy of the image with its own command line instead of an overlay.
+ * device, virtio-net on QEMU's user network with the published ports, virtio-rng, the serial
+ * console, no reboot. The run's own disk is always a fresh overlay over the stored image.
  *
- * @param cmdline the run's command line when it differs from the image's; empty to boot the image's
+ * <p>Direct boot (the default when the image keeps OSv's kernel beside its disk,
+ * {@link OsvDirectBoot}): QEMU loads the kernel and hands it the run's command line. Disk boot
+ * ({@code --boot disk}, or an image without the kernel): OSv reads its command line from byte 512
+ * of the disk, so a run whose line differs from the stored one gets an overlay carrying its own
+ * first cluster with that line ({@link QemuImg#createOverlay(Path, DiskFormat, Path, int, byte[])}).
+ *
+ * <p>The run's line is the stored one with the run's {@code -e} variables and {@code --cmd}
+ * ({@link OsvCommandLine#forRun}), and, when the kernel supports them, the options that make OSv
+ * print the application's return code ({@link OsvKernelElf#EXIT_TRACE_OPTIONS}), which
+ * {@link OsvConsole} turns into {@code jcap run}'s exit status.
+ *
+ * @param cmdline the run's command line
+ * @param direct the kernel to boot directly; empty for a disk boot
  */
 record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Accelerator accelerator, int memoryMiB,
-        int cpus, List<PortForward> forwards, Optional<String> cmdline) implements RunPlan.Machine {
+        int cpus, List<PortForward> forwards, String cmdline, Optional<OsvDirectBoot> direct)
+        implements RunPlan.Machine {
     static final String OVERLAY = "overlay.qcow2";
-    /** The private copy of a run whose command line differs from the image's. */
-    static final String COPY = "disk.raw";
 
     OsvRunPlan {
         forwards = List.copyOf(forwards);
@@ -46,58 +56,78 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
     static RunPlan prepare(JcapHome home, ImageRepository.StoredImage image, RunRequest request, EventSink events)
             throws JcapException {
         ImageMetadata m = image.metadata();
-        if (request.boot().equals(Optional.of(BootMode.DIRECT))) {
-            throw new JcapException("--boot direct applies to Linux images: OSv image '" + m.name()
-                    + "' boots its disk (OSv's loader is on it)");
-        }
         if (request.libvirt().isPresent()) {
             throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
                     + m.name() + "' with the qemu driver (no --driver libvirt)");
         }
-        Optional<String> cmdline = Optional.empty();
-        if (request.hasRunSettings()) {
-            String line = OsvCommandLine.forRun(m.cmdline() == null ? "" : m.cmdline(), request.env(), request.cmd());
-            OsvDisk.cmdlineArea(line);
-            cmdline = Optional.of(line);
+        Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
+        Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
+        String stored = m.cmdline() == null ? "" : m.cmdline();
+        String line = request.hasRunSettings() ? OsvCommandLine.forRun(stored, request.env(), request.cmd()) : stored;
+        // The kernel kept beside the disk is the one on the disk, so it tells for a disk boot too.
+        if (kept.isPresent() && kept.get().tracesExit()) {
+            line = OsvKernelElf.EXIT_TRACE_OPTIONS + " " + line;
         }
+        OsvDisk.cmdlineArea(line);
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), home, request, events);
         Accelerator accelerator = host.accelerator();
         OsvRunPlan plan = new OsvRunPlan(image, host.qemu(), accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, cmdline);
+                request.cpus().orElse(m.cpus()), forwards, line, direct);
         return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
-                "OSv, " + accelerator.qemuName(), plan);
+                "OSv, " + accelerator.qemuName() + ", " + (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label()
+                        + " boot", plan);
     }
 
-    /** An overlay over the stored image, or a raw copy of it with the run's command line. */
+    /** Direct boot unless the request says disk or the image keeps no kernel beside its disk. */
+    private static Optional<OsvDirectBoot> directBoot(ImageRepository.StoredImage image, Optional<OsvDirectBoot> files,
+            RunRequest request) throws JcapException {
+        Optional<BootMode> asked = request.boot();
+        if (asked.equals(Optional.of(BootMode.DISK))) {
+            return Optional.empty();
+        }
+        if (asked.isPresent() && files.isEmpty()) {
+            throw new JcapException("OSv image '" + image.metadata().name() + "' keeps no kernel beside its disk for a"
+                    + " direct boot (its loader holds none jcap can take out, or an older jcap built it): build it"
+                    + " again, or run it with --boot disk");
+        }
+        return files.isPresent() ? Optional.of(files.get().verified(image.metadata().name())) : files;
+    }
+
+    /** An overlay over the stored image: with the run's command line at byte 512 when a disk boot needs it. */
     @Override
     public VmSpec in(Path dir) throws JcapException, InterruptedException {
-        if (cmdline.isPresent()) {
-            Path copy = dir.resolve(COPY);
-            new QemuImg(qemu.qemuImg()).convert(image.file(), DiskFormat.QCOW2, copy, DiskFormat.RAW, false);
-            OsvDisk.writeCmdline(copy, cmdline.get());
-            return spec(Drive.virtio(copy, DiskFormat.RAW));
-        }
         Path overlay = dir.resolve(OVERLAY);
-        Qcow2Overlay.create(image.file(), overlay);
+        if (direct.isEmpty() && !cmdline.equals(image.metadata().cmdline())) {
+            new QemuImg(qemu.qemuImg()).createOverlay(image.file(), DiskFormat.QCOW2, overlay, OsvDisk.CMDLINE_OFFSET,
+                    OsvDisk.cmdlineArea(cmdline));
+        } else {
+            Qcow2Overlay.create(image.file(), overlay);
+        }
         return spec(Drive.virtio(overlay, DiskFormat.QCOW2));
     }
 
-    /** The stored image as a snapshot drive; a run with its own command line needs its copy all the same. */
+    /** The stored image as a snapshot drive; a disk boot with its own command line needs its overlay all the same. */
     @Override
     public VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException {
-        return cmdline.isPresent() ? in(dir) : spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot());
+        if (direct.isEmpty() && !cmdline.equals(image.metadata().cmdline())) {
+            return in(dir);
+        }
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot());
     }
 
     VmSpec spec(Drive disk) {
-        return VmSpec.builder()
+        VmSpec.Builder spec = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(memoryMiB)
                 .cpus(cpus)
-                .drive(disk.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
                 .rng(true)
-                .noReboot(true)
-                .build();
+                .noReboot(true);
+        if (direct.isPresent()) {
+            // A kernel QEMU loads itself boots first; the disk holds the file system only.
+            return spec.kernel(direct.get().kernel()).append(cmdline).drive(disk).build();
+        }
+        return spec.drive(disk.withBootIndex(0)).build();
     }
 }

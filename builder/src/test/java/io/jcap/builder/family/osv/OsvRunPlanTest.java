@@ -46,7 +46,7 @@ class OsvRunPlanTest {
     void spec_bootsTheDiskWithVirtioNetRngAndLoopbackForwards() {
         OsvRunPlan plan = new OsvRunPlan(image(), null, Accelerator.TCG, 256, 2,
                 List.of(PortForward.tcp(8080, 80), new PortForward("127.0.0.1", 53, 53, PortForward.Protocol.UDP)),
-                Optional.empty());
+                "--rootfs=rofs /hello", Optional.empty());
 
         VmSpec spec = plan.spec(Drive.virtio(Path.of("/tmp/overlay.qcow2"), DiskFormat.QCOW2));
 
@@ -62,12 +62,58 @@ class OsvRunPlanTest {
     }
 
     @Test
-    void prepare_directBoot_isRefusedForAnOsvImage() {
+    void spec_directBoot_handsQemuTheKernelAndTheRunsLineAndTheDiskNoBootIndex() {
+        Path kernel = Path.of("/tmp/app/boot/loader.elf");
+        OsvRunPlan plan = new OsvRunPlan(image(), null, Accelerator.TCG, 256, 1, List.of(),
+                "--trace=app_main,app_main_ret --strace --rootfs=rofs /hello",
+                Optional.of(new OsvDirectBoot(kernel, Sha256.of(new byte[0]), true)));
+
+        VmSpec spec = plan.spec(Drive.virtio(Path.of("/tmp/overlay.qcow2"), DiskFormat.QCOW2));
+
+        assertEquals(Optional.of(kernel), spec.kernel());
+        assertEquals(Optional.of("--trace=app_main,app_main_ret --strace --rootfs=rofs /hello"), spec.append());
+        assertEquals(false, spec.drives().get(0).bootIndex().isPresent());
+    }
+
+    @Test
+    void prepare_directBootOfAnImageWithoutItsKernel_saysHowToRunIt() {
         JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
                 RunRequest.of("app").withBoot(Optional.of(BootMode.DIRECT)), EventSink.NONE));
 
-        assertEquals("--boot direct applies to Linux images: OSv image 'app' boots its disk (OSv's loader is on it)",
-                e.getMessage());
+        assertEquals("OSv image 'app' keeps no kernel beside its disk for a direct boot (its loader holds none jcap can"
+                + " take out, or an older jcap built it): build it again, or run it with --boot disk", e.getMessage());
+    }
+
+    @Test
+    void in_diskBootWithItsOwnLine_writesItIntoTheOverlayAndLeavesTheImageAlone() throws Exception {
+        Path stored = temp.resolve("image.raw");
+        byte[] disk = new byte[2 << 20];
+        byte[] line = "--rootfs=rofs /hello\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(line, 0, disk, 512, line.length);
+        disk[510] = 0x55;
+        disk[511] = (byte) 0xAA;
+        Files.write(stored, disk);
+        io.jcap.hypervisor.qemu.QemuInstallation qemu = io.jcap.hypervisor.qemu.QemuInstallation.detect();
+        Path qcow2 = temp.resolve("image.qcow2");
+        new io.jcap.hypervisor.qemu.QemuImg(qemu.qemuImg()).convert(stored, DiskFormat.RAW, qcow2, DiskFormat.QCOW2, true);
+        byte[] before = Files.readAllBytes(qcow2);
+        ImageRepository.StoredImage image = new ImageRepository.StoredImage(image().metadata(), qcow2);
+        OsvRunPlan plan = new OsvRunPlan(image, qemu, Accelerator.TCG, 256, 1, List.of(),
+                "--env=A=1 --rootfs=rofs /bye", Optional.empty());
+        Path run = Files.createDirectories(temp.resolve("run"));
+
+        VmSpec spec = plan.in(run);
+
+        Path raw = temp.resolve("read.raw");
+        Process p = new ProcessBuilder(qemu.qemuImg().toString(),
+                "convert", "-O", "raw", spec.drives().get(0).file().toString(), raw.toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        byte[] seen = Files.readAllBytes(raw);
+        assertEquals("--env=A=1 --rootfs=rofs /bye", new String(seen, 512, 28, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(0, seen[512 + 28]);
+        assertEquals(0x55, seen[510]);
+        assertEquals(java.util.Arrays.hashCode(before), java.util.Arrays.hashCode(Files.readAllBytes(qcow2)));
+        assertEquals(0, spec.drives().get(0).bootIndex().getAsInt());
     }
 
     @Test
@@ -76,6 +122,50 @@ class OsvRunPlanTest {
                 RunRequest.of("app").withLibvirt(Optional.of(LibvirtUri.SYSTEM)), EventSink.NONE));
 
         assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+    }
+
+    @Test
+    void console_hidesBootAndTraceLines_andExitsWithTheApplicationsReturnCode() throws Exception {
+        List<String> shown = new java.util.ArrayList<>();
+        OsvConsole console = new OsvConsole(shown::add, false);
+        for (String line : List.of("OSv v0.57.0-398-g0e34e4dc", "eth0: 10.0.2.15", "Booted up in 0.00 ms",
+                "Cmdline: /fail", "/fail             0  0.213262439 app_main(app=0x60000fe57e10, cmd=/fail)",
+                "about to fail", "/fail             0  0.150536448 app_main_ret(return_code=3)")) {
+            console.accept(line);
+        }
+        assertEquals(List.of("about to fail"), shown);
+        assertEquals(3, console.exitStatus(0, List.of()));
+
+        List<String> all = new java.util.ArrayList<>();
+        OsvConsole verbose = new OsvConsole(all::add, true);
+        verbose.accept("OSv v0.57.0-398-g0e34e4dc");
+        verbose.accept("Cmdline: /hello");
+        verbose.accept("hi");
+        assertEquals(List.of("OSv v0.57.0-398-g0e34e4dc", "Cmdline: /hello", "hi"), all);
+        assertEquals(0, verbose.exitStatus(0, List.of()), "no trace: a clean power-off is success");
+    }
+
+    @Test
+    void console_failureLine_failsTheRunWhateverTheVmStatus() {
+        OsvConsole console = new OsvConsole(line -> { }, false);
+        console.accept("Cmdline: /hello");
+        console.accept("Failed to load object: /hello. Powering off.");
+        JcapException e = assertThrows(JcapException.class, () -> console.exitStatus(0, List.of("x")));
+        assertEquals("the OSv guest failed: Failed to load object: /hello. Powering off.", e.getMessage().split(";")[0]);
+    }
+
+    @Test
+    void instanceConsole_returnCodeStartAndOutput() throws Exception {
+        Path log = Files.writeString(temp.resolve("ret.log"), "OSv v0.57\nCmdline: /fail\n"
+                + "/fail  0  0.21 app_main(app=0x6, cmd=/fail)\nabout to fail\n/fail  0  0.22 app_main_ret(return_code=3)\n");
+        Path booting = Files.writeString(temp.resolve("booting.log"), "OSv v0.57\neth0: 10.0.2.15\n");
+        assertEquals(InstanceStatus.exited(3), OsvConsole.INSTANCES.ended(log, false));
+        assertEquals(true, OsvConsole.INSTANCES.applicationStarted(log));
+        assertEquals(false, OsvConsole.INSTANCES.applicationStarted(booting));
+        List<String> out = new java.util.ArrayList<>();
+        java.util.function.Consumer<String> filter = OsvConsole.INSTANCES.applicationOutput(out::add);
+        Files.readAllLines(log).forEach(filter);
+        assertEquals(List.of("about to fail"), out);
     }
 
     @Test
