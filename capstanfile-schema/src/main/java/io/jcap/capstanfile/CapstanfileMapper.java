@@ -2,6 +2,9 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.model.ByteSize;
 import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;

@@ -1,5 +1,8 @@
 package io.jcap.capstanfile;
 
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -91,7 +94,7 @@ public final class CapstanfileParser {
         }
         LocatedYaml yaml;
         try {
-            yaml = LocatedYaml.read(text);
+            yaml = LocatedYaml.read(text, "a Capstanfile");
         } catch (YamlSyntaxException e) {
             throw new CapstanfileException(absolute, List.of(new Problem(shown, e.position().line(),
                     e.position().column(), "", e.getMessage())));

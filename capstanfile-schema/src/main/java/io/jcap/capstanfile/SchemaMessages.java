@@ -2,6 +2,9 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
