@@ -64,7 +64,7 @@ final class CapstanfileMapper {
                 build, files, rootfs,
                 rpmBase(root.path("rpm-base")),
                 text("fs").map(FsType::of),
-                size, memory, cpus(), ports, env(), runtime));
+                size, memory, cpus(), ports, env(), runtime, Optional.empty()));
     }
 
     List<Finding> findings() {
