@@ -55,8 +55,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
                     + m.name() + "' with the qemu driver (no --driver libvirt)");
         }
         Optional<String> cmdline = Optional.empty();
-        if (request.hasRunSettings()) {
-            String line = OsvCommandLine.forRun(m.cmdline() == null ? "" : m.cmdline(), request.env(), request.cmd());
+        if (request.hasRunSettings() || request.configSet().isPresent()) {
+            String line = OsvCommandLine.forRun(m.cmdline(request.configSet()), request.env(), request.cmd());
             OsvDisk.cmdlineArea(line);
             cmdline = Optional.of(line);
         }
