@@ -50,7 +50,7 @@ public final class ImageBuilder {
         if (!Files.isDirectory(projectDir)) {
             throw new JcapException("project folder " + projectDir + " does not exist");
         }
-        Capstanfile before = CapstanfileParser.beforeBuild().parse(projectDir);
+        Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
             if (request.configSet().isPresent()) {
                 throw new JcapException("--config-set " + request.configSet().get() + " picks a named configuration of"

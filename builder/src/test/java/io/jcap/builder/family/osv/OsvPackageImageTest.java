@@ -102,6 +102,20 @@ class OsvPackageImageTest {
     }
 
     @Test
+    void build_severalConfigurationsWithoutDefault_needsConfigSet() throws Exception {
+        Files.writeString(project.resolve("meta/run.yaml"), CapstanPackageSamples.RUN_YAML.replace(
+                "config_set_default: hello\n", ""));
+
+        CapstanfileException e = assertThrows(CapstanfileException.class, () -> build(BuildRequest.of(project)));
+        assertEquals("meta/run.yaml:2:1: config_set has 2 configurations (hello, shout) and no config_set_default: say"
+                + " which one the image boots (config_set_default: hello), or build with --config-set NAME",
+                e.getMessage());
+
+        BuildResult result = build(BuildRequest.of(project).withConfigSet(Optional.of("shout")));
+        assertEquals(SHOUT_CMDLINE, result.image().metadata().cmdline());
+    }
+
+    @Test
     void build_again_reusesTheImageUntilAnotherConfigurationChanges() throws Exception {
         build(BuildRequest.of(project));
         assertTrue(build(BuildRequest.of(project)).reused());
