@@ -132,6 +132,12 @@ class CapstanPackageProblemsTest {
         assertEquals("meta/run.yaml:2:1: config_set has no configuration 'c' to boot by default: use a or b",
                 e.getMessage());
 
+        project.file("meta/run.yaml", "runtime: native\nbootcmd: /x\n");
+        e = assertThrows(CapstanfileException.class,
+                () -> new CapstanfileParser().withConfigSet(Optional.of("c")).parse(project.dir));
+        assertEquals("meta/run.yaml:1:1: no configuration 'c' to boot by default: the one configuration of this file"
+                + " (its top-level keys) is called 'default'", e.getMessage());
+
         project.file("meta/run.yaml", "runtime: native\nbootcmd: /x\nconfig_set_default: x\n");
         assertEquals("meta/run.yaml:3:1: config_set_default names a configuration of config_set, which this file lacks:"
                 + " remove it, or name the configurations in config_set", project.problems());
