@@ -11,7 +11,8 @@ import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.family.RunPlan;
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
-import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -49,11 +50,19 @@ class CapstanPackageRunPlansTest {
         return RunRequest.of(image).withAccelerator(Optional.of(Accelerator.TCG));
     }
 
-    /** The command line the run's disk holds at byte 512. */
+    /**
+     * The command line at byte 512 of the disk the run's guest sees, whatever the plan made of it
+     * (a private raw copy, or an overlay over the stored image).
+     */
     private String cmdlineOfTheRunsDisk(RunPlan plan) throws Exception {
-        VmSpec spec = plan.materialize(Files.createTempDirectory(temp, "run"));
-        assertEquals(DiskFormat.RAW, spec.drives().get(0).format());
-        return OsvDisk.readCmdline(spec.drives().get(0).file());
+        Path dir = Files.createTempDirectory(temp, "run");
+        Drive disk = plan.materialize(dir).drives().get(0);
+        Path raw = disk.file();
+        if (disk.format() != DiskFormat.RAW) {
+            raw = dir.resolve("seen.raw");
+            new QemuImg(TestMachine.qemu().qemuImg()).convert(disk.file(), disk.format(), raw, DiskFormat.RAW, false);
+        }
+        return OsvDisk.readCmdline(raw);
     }
 
     @Test
