@@ -40,17 +40,32 @@ public final class ImageBuilder {
         this.events = events;
     }
 
-    /** Runs the build command, then lets the Capstanfile's kernel family build the image. */
+    /**
+     * Runs the build command, then lets the Capstanfile's kernel family build the image. A folder
+     * with Capstan's package files ({@code meta/}) and no Capstanfile is built as a Capstan package:
+     * an OSv image of the folder that keeps every named configuration.
+     */
     public BuildResult build(BuildRequest request) throws JcapException, InterruptedException {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         if (!Files.isDirectory(projectDir)) {
             throw new JcapException("project folder " + projectDir + " does not exist");
         }
-        Capstanfile before = CapstanfileParser.beforeBuild().parse(projectDir);
+        Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
+        if (before.capstanPackage().isEmpty()) {
+            if (request.configSet().isPresent()) {
+                throw new JcapException("--config-set " + request.configSet().get() + " picks a named configuration of"
+                        + " a Capstan package (meta/run.yaml), and " + projectDir + " is built from its Capstanfile,"
+                        + " which has none");
+            }
+            if (CapstanfileParser.isCapstanPackage(projectDir)) {
+                events.warn("meta/ in " + projectDir + " is ignored: the project's Capstanfile says how the image is"
+                        + " built (remove the Capstanfile to build the folder as a Capstan package)");
+            }
+        }
         if (!before.build().isEmpty()) {
             HostBuildCommand.run(before.build(), projectDir, events);
         }
-        Capstanfile capstanfile = new CapstanfileParser().parse(projectDir);
+        Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).parse(projectDir);
         return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
                 .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
     }

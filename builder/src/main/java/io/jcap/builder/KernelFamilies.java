@@ -61,10 +61,12 @@ final class KernelFamilies {
 
     /**
      * What a run of the request boots, foreground or detached alike: the stored image's family
-     * plans it.
+     * plans it. A named configuration the image lacks is refused here for every family (only
+     * images of Capstan packages, OSv's, have them).
      */
     static RunPlan plan(JcapHome home, EventSink events, RunRequest request) throws JcapException {
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get(request.image());
+        image.metadata().cmdline(request.configSet());
         return forImage(image.metadata()).plan(home, events, image, request);
     }
 }

@@ -59,7 +59,8 @@ class OsvRunPlansTest {
     private void assertOsvMachineWithSettings(RunPlan plan) throws Exception {
         VmSpec spec = plan.materialize(Files.createDirectories(temp.resolve("run")));
 
-        assertEquals("OSv, tcg", plan.description());
+        // The synthetic loader holds no kernel jcap can take out, so the image boots from its disk.
+        assertEquals("OSv, tcg, disk boot", plan.description());
         assertEquals("pc", spec.machine());
         assertEquals(256, spec.memoryMiB());
         assertEquals(2, spec.cpus());
@@ -68,18 +69,22 @@ class OsvRunPlansTest {
         assertEquals(Optional.empty(), spec.kernel());
         assertEquals(Optional.empty(), spec.append());
         assertEquals(1, spec.drives().size());
-        assertEquals(DiskFormat.RAW, spec.drives().get(0).format());
+        // An overlay carrying its own first cluster with the run's line; no copy of the disk.
+        assertEquals(DiskFormat.QCOW2, spec.drives().get(0).format());
         assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
         assertEquals(IMAGE_CMDLINE.replace("/app", "--env=GREETING=hi /app"),
-                OsvDisk.readCmdline(spec.drives().get(0).file()));
+                OsvDisk.readCmdline(raw(spec.drives().get(0).file(), "run.raw")));
         // The stored image keeps its own command line: the run changed only its copy.
         assertEquals(IMAGE_CMDLINE, OsvDisk.readCmdline(rawOfStoredImage(plan)));
     }
 
     private Path rawOfStoredImage(RunPlan plan) throws Exception {
-        Path raw = temp.resolve("stored.raw");
-        new QemuImg(TestMachine.qemu().qemuImg()).convert(plan.image().file(),
-                DiskFormat.QCOW2, raw, DiskFormat.RAW, false);
+        return raw(plan.image().file(), "stored.raw");
+    }
+
+    private Path raw(Path qcow2, String name) throws Exception {
+        Path raw = temp.resolve(name);
+        new QemuImg(TestMachine.qemu().qemuImg()).convert(qcow2, DiskFormat.QCOW2, raw, DiskFormat.RAW, false);
         return raw;
     }
 

@@ -16,14 +16,17 @@ import java.util.TreeMap;
 /**
  * A parsed and checked Capstanfile: what to put in an image and how to run it. Paths are
  * absolute; {@code &} in {@code files} is already replaced. Read one with
- * {@link CapstanfileParser}:
+ * {@link CapstanfileParser}, which also reads a Capstan package ({@code meta/package.yaml},
+ * {@code meta/run.yaml}) as one: an OSv image ({@code kernel: osv}) of the package folder
+ * ({@code rootfs}) running its default configuration ({@code cmdline}, {@code env}), with every
+ * configuration in {@link #capstanPackage()}:
  *
  * <pre>{@code
  * Capstanfile capstanfile = new CapstanfileParser().parse(Path.of("."));
  * capstanfile.files().forEach((guest, host) -> ...);
  * }</pre>
  *
- * @param file the Capstanfile itself
+ * @param file the Capstanfile itself; for a Capstan package, its {@code meta/run.yaml}
  * @param projectDir the project folder: {@code build} runs there, relative host paths start there
  * @param base the image the application is added to ({@code cloudius/osv-openjdk})
  * @param kernel the kernel to boot ({@code linux}, {@code osv}, a catalogue name)
@@ -39,6 +42,8 @@ import java.util.TreeMap;
  * @param ports ports forwarded from 127.0.0.1 on the host, in file order
  * @param env environment variables of the application, sorted by name
  * @param runtime how the application runs
+ * @param capstanPackage for a Capstan package (a {@code meta/} folder instead of a Capstanfile):
+ *     its configurations and what of its folder stays out of the image; empty for a Capstanfile
  */
 public record Capstanfile(
         Path file,
@@ -56,12 +61,14 @@ public record Capstanfile(
         OptionalInt cpus,
         List<PortMapping> ports,
         SortedMap<String, String> env,
-        Optional<Runtime> runtime) {
+        Optional<Runtime> runtime,
+        Optional<CapstanPackage> capstanPackage) {
 
     public Capstanfile {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(projectDir, "projectDir");
-        for (Object optional : List.of(base, kernel, cmdline, rootfs, rpmBase, fs, size, memory, cpus, runtime)) {
+        for (Object optional : List.of(base, kernel, cmdline, rootfs, rpmBase, fs, size, memory, cpus, runtime,
+                capstanPackage)) {
             Objects.requireNonNull(optional);
         }
         build = List.copyOf(build);

@@ -2,6 +2,9 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.model.ByteSize;
 import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
@@ -61,7 +64,7 @@ final class CapstanfileMapper {
                 build, files, rootfs,
                 rpmBase(root.path("rpm-base")),
                 text("fs").map(FsType::of),
-                size, memory, cpus(), ports, env(), runtime));
+                size, memory, cpus(), ports, env(), runtime, Optional.empty()));
     }
 
     List<Finding> findings() {

@@ -1,5 +1,8 @@
 package io.jcap.capstanfile;
 
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -27,24 +30,29 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * Capstan's package format ({@code meta/package.yaml}, {@code meta/run.yaml}) is not read: a
- * project holding only that gets a problem saying so. Instances are stateless and thread-safe.
+ * A folder without a Capstanfile but with Capstan's package files ({@code meta/package.yaml},
+ * {@code meta/run.yaml}) is read as a Capstan package (see {@link CapstanPackage}); when both
+ * are there, the Capstanfile wins. Instances are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Capstanfile pkg = new CapstanfileParser().withConfigSet(Optional.of("worker")).parse(Path.of("hdfs"));
+ * }</pre>
  */
 public final class CapstanfileParser {
     /** The file name looked for in a project folder. */
     public static final String FILE_NAME = "Capstanfile";
 
-    private static final List<String> PACKAGE_FILES = List.of("meta/run.yaml", "meta/package.yaml");
-
     private final boolean checkHostFiles;
+    private final Optional<String> configSet;
 
     /** A parser that also checks that every host file the package file names exists. */
     public CapstanfileParser() {
-        this(true);
+        this(true, Optional.empty());
     }
 
-    private CapstanfileParser(boolean checkHostFiles) {
+    private CapstanfileParser(boolean checkHostFiles, Optional<String> configSet) {
         this.checkHostFiles = checkHostFiles;
+        this.configSet = configSet;
     }
 
     /**
@@ -52,20 +60,28 @@ public final class CapstanfileParser {
      * command that produces them. Everything else is checked as usual.
      */
     public static CapstanfileParser beforeBuild() {
-        return new CapstanfileParser(false);
+        return new CapstanfileParser(false, Optional.empty());
     }
 
-    /** Parses {@code projectDir/Capstanfile}. */
+    /**
+     * A parser that makes a Capstan package's image boot configuration {@code name} by default,
+     * instead of the one its {@code meta/run.yaml} says; no effect on a Capstanfile.
+     */
+    public CapstanfileParser withConfigSet(Optional<String> name) {
+        return new CapstanfileParser(checkHostFiles, name);
+    }
+
+    /** Whether {@code dir} holds Capstan's package files ({@code meta/package.yaml} or {@code meta/run.yaml}). */
+    public static boolean isCapstanPackage(Path dir) {
+        return CapstanPackageParser.isPackage(dir);
+    }
+
+    /** Parses {@code projectDir/Capstanfile}, or, when there is none, the Capstan package in {@code projectDir}. */
     public Capstanfile parse(Path projectDir) throws CapstanfileException {
         Path dir = projectDir.toAbsolutePath().normalize();
         Path file = dir.resolve(FILE_NAME);
-        if (!Files.exists(file)) {
-            for (String packageFile : PACKAGE_FILES) {
-                if (Files.exists(dir.resolve(packageFile))) {
-                    throw whole(file, Path.of(packageFile), "Capstan's package format (meta/package.yaml, "
-                            + "meta/run.yaml) is not supported yet; write a Capstanfile (see docs/capstanfile.md)");
-                }
-            }
+        if (!Files.exists(file) && CapstanPackageParser.isPackage(dir)) {
+            return CapstanPackageParser.parse(dir, configSet);
         }
         return parse(file, dir);
     }
@@ -79,19 +95,10 @@ public final class CapstanfileParser {
         Path dir = projectDir.toAbsolutePath().normalize();
         Path absolute = file.toAbsolutePath().normalize();
         Path shown = absolute.startsWith(dir) ? dir.relativize(absolute) : absolute;
-        String text;
-        try {
-            text = Files.readString(absolute);
-        } catch (NoSuchFileException e) {
-            throw whole(absolute, shown, "not found: write one in " + dir + " (see docs/capstanfile.md)");
-        } catch (CharacterCodingException e) {
-            throw whole(absolute, shown, "is not UTF-8 text");
-        } catch (IOException e) {
-            throw whole(absolute, shown, "cannot be read: " + e);
-        }
+        String text = read(absolute, shown, "not found: write one in " + dir + " (see docs/capstanfile.md)");
         LocatedYaml yaml;
         try {
-            yaml = LocatedYaml.read(text);
+            yaml = LocatedYaml.read(text, "a Capstanfile");
         } catch (YamlSyntaxException e) {
             throw new CapstanfileException(absolute, List.of(new Problem(shown, e.position().line(),
                     e.position().column(), "", e.getMessage())));
@@ -106,11 +113,24 @@ public final class CapstanfileParser {
         throw new CapstanfileException(absolute, problems(shown, schemaFindings, mapper.findings()));
     }
 
+    /** The text of {@code file} ({@code shown} as the user names it); {@code notFound} says what to do when it is missing. */
+    static String read(Path file, Path shown, String notFound) throws CapstanfileException {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw whole(file, shown, notFound);
+        } catch (CharacterCodingException e) {
+            throw whole(file, shown, "is not UTF-8 text");
+        } catch (IOException e) {
+            throw whole(file, shown, "cannot be read: " + e);
+        }
+    }
+
     /**
      * Joins both kinds of findings, sorted by place. A mapping finding at the same node and place
      * as a schema finding says the same thing again and is left out.
      */
-    private static List<Problem> problems(Path shown, List<Finding> schema, List<Finding> mapping) {
+    static List<Problem> problems(Path shown, List<Finding> schema, List<Finding> mapping) {
         Set<List<Object>> reported = new HashSet<>();
         schema.forEach(f -> reported.add(List.of(f.path(), f.position())));
         List<Finding> all = new ArrayList<>(schema);
@@ -124,7 +144,7 @@ public final class CapstanfileParser {
         return List.copyOf(problems);
     }
 
-    private static CapstanfileException whole(Path file, Path shown, String message) {
+    static CapstanfileException whole(Path file, Path shown, String message) {
         return new CapstanfileException(file, List.of(new Problem(shown, 0, 0, "", message)));
     }
 

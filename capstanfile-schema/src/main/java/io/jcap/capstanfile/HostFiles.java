@@ -1,6 +1,9 @@
 package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.model.GuestPath;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

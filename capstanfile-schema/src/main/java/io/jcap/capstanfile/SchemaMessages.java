@@ -2,6 +2,9 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
+import io.jcap.capstanfile.yaml.Finding;
+import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +51,11 @@ final class SchemaMessages {
     private static String unknownKey(String name, JsonNode owner) {
         List<String> known = new ArrayList<>();
         owner.path("properties").fieldNames().forEachRemaining(known::add);
+        return unknownKey(name, known);
+    }
+
+    /** An unknown key, with the known key it probably is, or else every known key. */
+    static String unknownKey(String name, List<String> known) {
         String text = "unknown key " + quote(name);
         if (known.isEmpty()) {
             return text + ": this map takes no keys";

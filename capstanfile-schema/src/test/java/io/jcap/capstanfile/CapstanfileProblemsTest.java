@@ -312,14 +312,6 @@ class CapstanfileProblemsTest {
     }
 
     @Test
-    void parse_capstanPackageLayout_isRefusedAsNotSupportedYet() throws Exception {
-        project.file("meta/run.yaml", "runtime: native\nconfig_set:\n  default:\n    bootcmd: /hello\n");
-
-        assertEquals("meta/run.yaml: Capstan's package format (meta/package.yaml, meta/run.yaml) is not supported yet; "
-                + "write a Capstanfile (see docs/capstanfile.md)", project.problems());
-    }
-
-    @Test
     void parseBeforeBuild_missingHostFiles_areAllowedButOtherProblemsAreNot() throws Exception {
         project.capstanfile("build: make\ncmdline: /app/hello\nfiles:\n  /app/hello: out/&\n  /../x: y\nrootfs: gen\n");
 

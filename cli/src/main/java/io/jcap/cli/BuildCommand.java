@@ -7,9 +7,11 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.cli.options.AcceleratorOption;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +25,8 @@ final class BuildCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "DIR",
-            description = "Project folder holding the Capstanfile (default: the current folder).")
+            description = "Project folder holding the Capstanfile, or a Capstan package's meta/ folder (default: the"
+                    + " current folder).")
     Path dir;
 
     @Option(names = "--name", description = "Image name (default: the project folder's name).")
@@ -36,19 +39,35 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Build even when an image with the same inputs exists.")
     boolean force;
 
+    @Option(names = "--config-set", paramLabel = "NAME",
+            description = "For a Capstan package (meta/run.yaml, no Capstanfile): the named configuration the image"
+                    + " boots by default, instead of its config_set_default. Every configuration stays in the image.")
+    String configSet;
+
     /** Shows the builder VM's console and debug messages. */
     @Mixin
     Verbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
+        BuildRequest request;
+        try {
+            request = new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force)
+                    .withConfigSet(RunOptions.configSet(configSet));
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
-        BuildResult result = new ImageBuilder(JcapHome.fromEnvironment(), events)
-                .build(new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force));
+        BuildResult result = new ImageBuilder(JcapHome.fromEnvironment(), events).build(request);
         var m = result.image().metadata();
-        spec.commandLine().getOut().printf("%s %s: %s on disk, %s virtual, kernel %s%n",
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s %s: %s on disk, %s virtual, kernel %s%n",
                 result.reused() ? "Unchanged image" : "Built image", m.name(), ConsoleEvents.human(m.diskSize()),
                 ConsoleEvents.human(m.virtualSize()), m.kernel());
+        if (m.configSets().size() > 1) {
+            out.printf("Configurations: %s (run one with jcap run %s --config-set NAME)%n",
+                    ValidateCommand.configurations(m.configSets().keySet(), m.defaultConfigSet()), m.name());
+        }
         return 0;
     }
 }

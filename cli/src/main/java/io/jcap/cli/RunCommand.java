@@ -64,6 +64,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Run this command line instead of the image's, for this run only (\"/app/x --flag\").")
     String cmd;
 
+    @Option(names = "--config-set", paramLabel = "NAME",
+            description = "For an image built from a Capstan package: boot its named configuration NAME (one of the"
+                    + " config_set of its meta/run.yaml) instead of the default one; -e and --cmd apply on top of it.")
+    String configSet;
+
     @Option(names = {"-d", "--detach"}, description = "Run in the background as an instance; prints its name.")
     boolean detach;
 
@@ -101,7 +106,8 @@ final class RunCommand implements Callable<Integer> {
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }
-            request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot));
+            request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot))
+                    .withConfigSet(RunOptions.configSet(configSet));
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }

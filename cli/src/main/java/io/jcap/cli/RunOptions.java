@@ -59,6 +59,15 @@ final class RunOptions {
         }
     }
 
+    /** {@code --config-set NAME} of run and build: empty when not given; a blank name is refused. */
+    static Optional<String> configSet(String name) {
+        if (name != null && name.isBlank()) {
+            throw usage("--config-set: name one of the image's configurations (jcap images --json lists them as"
+                    + " configSets)");
+        }
+        return Optional.ofNullable(name);
+    }
+
     /** Builds the request; checks that only the library knows (a bad --cmd, an env name) read as usage errors too. */
     static RunRequest request(String image, Optional<Accelerator> accel, boolean verbose, ByteSize memory, Integer cpus,
                               List<PortMapping> ports, String address, List<String> env, String cmd, String name) {

@@ -11,15 +11,18 @@ import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", description = {"Check a project's Capstanfile and print every problem (exit 1 if any).",
-        "Host files that the package file's build command produces may be missing until it runs."})
+        "Host files that the package file's build command produces may be missing until it runs.",
+        "A folder with a Capstan package's meta/package.yaml and meta/run.yaml and no Capstanfile is checked as that."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,7 +34,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Path file = dir.resolve(CapstanfileParser.FILE_NAME).normalize();
+        boolean capstanPackage = !Files.exists(dir.resolve(CapstanfileParser.FILE_NAME))
+                && CapstanfileParser.isCapstanPackage(dir);
+        Path file = dir.resolve(capstanPackage ? "meta" : CapstanfileParser.FILE_NAME).normalize();
+        if (!capstanPackage && CapstanfileParser.isCapstanPackage(dir)) {
+            out.println(file + ": note: meta/ is ignored: the Capstanfile says how the image is built");
+        }
         try {
             Capstanfile capstanfile = CapstanfileParser.beforeBuild().parse(dir);
             if (capstanfile.build().isEmpty()) {
@@ -44,7 +52,11 @@ final class ValidateCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.println(file + ": valid (runs " + command(capstanfile) + ")");
+            Path checked = capstanPackage ? dir.resolve("meta/run.yaml").normalize() : file;
+            out.println(checked + ": valid (runs " + command(capstanfile) + capstanfile.capstanPackage()
+                    .filter(p -> p.named())
+                    .map(p -> "; configurations " + configurations(p.configSets().keySet(), p.defaultConfigSet()))
+                    .orElse("") + ")");
             return 0;
         } catch (CapstanfileException e) {
             for (Problem p : e.problems()) {
@@ -61,6 +73,11 @@ final class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("jcap: 1 problem in " + file);
             return 1;
         }
+    }
+
+    /** A Capstan package's configuration names, the default one marked: {@code hello (default), shout}. */
+    static String configurations(Collection<String> names, String defaultName) {
+        return names.stream().map(n -> n.equals(defaultName) ? n + " (default)" : n).collect(Collectors.joining(", "));
     }
 
     /** The command the image will run: the package file's, or the one its Java runtime derives. */

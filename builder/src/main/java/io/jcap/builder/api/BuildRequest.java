@@ -9,19 +9,36 @@ import java.util.Optional;
 /**
  * What to build.
  *
- * @param projectDir the folder holding the Capstanfile
+ * <pre>{@code
+ * BuildRequest hdfs = BuildRequest.of(Path.of("hdfs")).withConfigSet(Optional.of("namenode"));
+ * }</pre>
+ *
+ * @param projectDir the folder holding the Capstanfile (or a Capstan package's {@code meta/})
  * @param name the image name; empty for the project folder's name
  * @param accelerator the builder VM's accelerator; empty to probe (KVM only when it really works)
  * @param force build even when an image with the same inputs exists
+ * @param configSet for a Capstan package: the named configuration the image boots by default,
+ *     instead of its {@code config_set_default}; empty for the package's choice
  */
-public record BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force) {
+public record BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force,
+                           Optional<String> configSet) {
     public BuildRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         name.ifPresent(ImageName::check);
+        Objects.requireNonNull(configSet, "configSet");
+    }
+
+    /** A build that boots the package's own default configuration (or a Capstanfile project's command). */
+    public BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force) {
+        this(projectDir, name, accelerator, force, Optional.empty());
     }
 
     /** A plain build of a folder with every default. */
     public static BuildRequest of(Path projectDir) {
         return new BuildRequest(projectDir, Optional.empty(), Optional.empty(), false);
+    }
+
+    public BuildRequest withConfigSet(Optional<String> value) {
+        return new BuildRequest(projectDir, name, accelerator, force, value);
     }
 }

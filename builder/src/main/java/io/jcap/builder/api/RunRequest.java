@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  *         .withEnv(Map.of("GREETING", "hi"))
  *         .withName("web");
  * RunRequest viaLibvirt = RunRequest.of("hello").withLibvirt(Optional.of(LibvirtUri.SYSTEM));
+ * RunRequest shout = RunRequest.of("hello-package").withConfigSet(Optional.of("shout"));
  * }</pre>
  *
  * @param image the image name
@@ -42,10 +43,13 @@ import java.util.regex.Pattern;
  *     directly; empty for QEMU
  * @param boot how a Linux image boots (an OSv image boots its disk); empty: {@link BootMode#DIRECT} when the image has its boot
  *     files and QEMU runs it, else {@link BootMode#DISK}
+ * @param configSet for an image built from a Capstan package: the named configuration this run
+ *     boots instead of the image's default one; {@code env} and {@code cmd} apply on top of it
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
-        Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot) {
+        Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot,
+        Optional<String> configSet) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = 32;
     public static final int MAX_CPUS = 64;
@@ -77,68 +81,75 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         name.ifPresent(InstanceName::check);
         Objects.requireNonNull(libvirt, "libvirt");
         Objects.requireNonNull(boot, "boot");
+        Objects.requireNonNull(configSet, "configSet");
     }
 
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
                 PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
         return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt,
-                boot);
+                boot, configSet);
     }
 
     public RunRequest withShowBoot(boolean value) {
         return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot);
+                libvirt, boot, configSet);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot);
+                libvirt, boot, configSet);
     }
 
     public RunRequest withCpus(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
-                libvirt, boot);
+                libvirt, boot, configSet);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
-                libvirt, boot);
+                libvirt, boot, configSet);
     }
 
     public RunRequest withPublishAddress(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt,
-                boot);
+                boot, configSet);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
-                new TreeMap<>(value), cmd, name, libvirt, boot);
+                new TreeMap<>(value), cmd, name, libvirt, boot, configSet);
     }
 
     public RunRequest withCmd(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
-                libvirt, boot);
+                libvirt, boot, configSet);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value), libvirt, boot);
+                Optional.of(value), libvirt, boot, configSet);
     }
 
     /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
     public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                uri, boot);
+                uri, boot, configSet);
     }
 
     public RunRequest withBoot(Optional<BootMode> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, value);
+                libvirt, value, configSet);
+    }
+
+    /** Runs the image's named configuration {@code value} (a Capstan package's) instead of its default one. */
+    public RunRequest withConfigSet(Optional<String> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt, boot, value);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads host files into image entries. Symbolic links inside a host folder are copied as links
@@ -27,6 +28,14 @@ public final class HostTree {
 
     /** The entries of a host folder merged at the image root (the folder itself becomes "/"). */
     public static List<ImageEntry> folder(Path hostDir, GuestPath at) throws JcapException {
+        return folder(hostDir, at, guest -> false);
+    }
+
+    /**
+     * The entries of a host folder at {@code at}, less those {@code leftOut} names: a folder
+     * left out is not read at all (a Capstan package's {@code .git}, say).
+     */
+    public static List<ImageEntry> folder(Path hostDir, GuestPath at, Predicate<GuestPath> leftOut) throws JcapException {
         List<ImageEntry> entries = new ArrayList<>();
         try {
             Files.walkFileTree(hostDir, new SimpleFileVisitor<>() {
@@ -34,6 +43,9 @@ public final class HostTree {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     GuestPath guest = guestPath(hostDir, dir, at);
                     if (!guest.isRoot()) {
+                        if (leftOut.test(guest)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
                         entries.add(new ImageEntry.Directory(guest, mode(dir)));
                     }
                     return FileVisitResult.CONTINUE;
@@ -41,7 +53,10 @@ public final class HostTree {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    entries.add(entry(file, guestPath(hostDir, file, at)));
+                    GuestPath guest = guestPath(hostDir, file, at);
+                    if (!leftOut.test(guest)) {
+                        entries.add(entry(file, guest));
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });

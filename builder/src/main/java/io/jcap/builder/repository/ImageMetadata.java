@@ -1,10 +1,16 @@
 package io.jcap.builder.repository;
 
+import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What the image repository records beside an image file. Builds make one with {@link #builder};
@@ -28,6 +34,10 @@ import java.util.Objects;
  * @param ports ports the image publishes unless told otherwise (the Capstanfile's {@code ports})
  * @param guestProtocol the version of the guest protocol its init speaks (1 for images recorded
  *     before the version was; 2 takes run-time settings)
+ * @param configSets for an image built from a Capstan package: the command line of each of its
+ *     named configurations, by name, as {@code cmdline} is for the default one; empty otherwise
+ * @param defaultConfigSet the configuration whose command line is {@code cmdline}; null when
+ *     {@code configSets} is empty
  */
 public record ImageMetadata(
         String name,
@@ -45,7 +55,9 @@ public record ImageMetadata(
         int memoryMiB,
         int cpus,
         List<PortMapping> ports,
-        int guestProtocol) {
+        int guestProtocol,
+        SortedMap<String, String> configSets,
+        String defaultConfigSet) {
 
     public ImageMetadata {
         Objects.requireNonNull(name, "name");
@@ -54,6 +66,43 @@ public record ImageMetadata(
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(imageSha256, "imageSha256");
         ports = List.copyOf(ports);
+        configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
+        if (configSets.isEmpty() != (defaultConfigSet == null)
+                || defaultConfigSet != null && !configSets.containsKey(defaultConfigSet)) {
+            throw new IllegalArgumentException("the default configuration " + defaultConfigSet + " is not one of "
+                    + configSets.keySet());
+        }
+    }
+
+    /** The metadata of an image without named configurations (one not built from a Capstan package). */
+    public ImageMetadata(String name, Instant created, Sha256 inputsDigest, Sha256 streamDigest, String kernel,
+                         Sha256 kernelSha256, String cmdline, String fs, long virtualSize, long diskSize,
+                         Sha256 imageSha256, String accelerator, int memoryMiB, int cpus, List<PortMapping> ports,
+                         int guestProtocol) {
+        this(name, created, inputsDigest, streamDigest, kernel, kernelSha256, cmdline, fs, virtualSize, diskSize,
+                imageSha256, accelerator, memoryMiB, cpus, ports, guestProtocol, new TreeMap<>(), null);
+    }
+
+    /**
+     * The command line a run boots: the image's own, or that of its named configuration
+     * {@code configSet}.
+     *
+     * @throws JcapException when the image has no configuration of that name
+     */
+    public String cmdline(Optional<String> configSet) throws JcapException {
+        if (configSet.isEmpty()) {
+            return cmdline == null ? "" : cmdline;
+        }
+        String line = configSets.get(configSet.get());
+        if (line != null) {
+            return line;
+        }
+        if (configSets.isEmpty()) {
+            throw new JcapException("image '" + name + "' has no named configurations, so it cannot run configuration '"
+                    + configSet.get() + "': only images built from a Capstan package (meta/run.yaml) have them");
+        }
+        throw new JcapException("image '" + name + "' has no configuration '" + configSet.get() + "': use "
+                + String.join(", ", configSets.keySet()) + " (the default is " + defaultConfigSet + ")");
     }
 
     /** A builder for the metadata of image {@code name}; every field the record requires must be set. */
@@ -65,7 +114,8 @@ public record ImageMetadata(
     public Builder toBuilder() {
         return new Builder().name(name).created(created).inputsDigest(inputsDigest).streamDigest(streamDigest)
                 .kernel(kernel, kernelSha256).cmdline(cmdline).fs(fs).disk(virtualSize, diskSize, imageSha256)
-                .accelerator(accelerator).runDefaults(memoryMiB, cpus, ports).guestProtocol(guestProtocol);
+                .accelerator(accelerator).runDefaults(memoryMiB, cpus, ports).guestProtocol(guestProtocol)
+                .configSets(defaultConfigSet, configSets);
     }
 
     /** The same metadata under another name (an image stored again under a new name). */
@@ -94,6 +144,8 @@ public record ImageMetadata(
         private int cpus;
         private List<PortMapping> ports = List.of();
         private int guestProtocol;
+        private SortedMap<String, String> configSets = new TreeMap<>();
+        private String defaultConfigSet;
 
         private Builder() {
         }
@@ -163,9 +215,20 @@ public record ImageMetadata(
             return this;
         }
 
+        /**
+         * A Capstan package's named configurations: the command line of each, and the one
+         * {@link #cmdline} is (null with an empty map: the image has none).
+         */
+        public Builder configSets(String defaultName, Map<String, String> cmdlines) {
+            defaultConfigSet = defaultName;
+            configSets = new TreeMap<>(cmdlines);
+            return this;
+        }
+
         public ImageMetadata build() {
             return new ImageMetadata(name, created, inputsDigest, streamDigest, kernel, kernelSha256, cmdline, fs,
-                    virtualSize, diskSize, imageSha256, accelerator, memoryMiB, cpus, ports, guestProtocol);
+                    virtualSize, diskSize, imageSha256, accelerator, memoryMiB, cpus, ports, guestProtocol, configSets,
+                    defaultConfigSet);
         }
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one JSON form of {@link ImageMetadata}: the {@code image.json} beside each stored image and
@@ -86,6 +88,12 @@ public final class ImageMetadataJson {
         ArrayNode ports = node.putArray("ports");
         m.ports().forEach(p -> ports.add(p.toString()));
         node.put("guestProtocol", m.guestProtocol());
+        if (!m.configSets().isEmpty()) {
+            // Only images of Capstan packages have these, so every other image.json stays as it was.
+            ObjectNode sets = node.putObject("configSets");
+            m.configSets().forEach(sets::put);
+            node.put("defaultConfigSet", m.defaultConfigSet());
+        }
         return node;
     }
 
@@ -103,6 +111,7 @@ public final class ImageMetadataJson {
                 .runDefaults(n.path("memoryMiB").asInt(MEMORY_MIB_BEFORE_RECORDED),
                         n.path("cpus").asInt(CPUS_BEFORE_RECORDED), ports(n.path("ports")))
                 .guestProtocol(n.path("guestProtocol").asInt(GUEST_PROTOCOL_BEFORE_RECORDED))
+                .configSets(text(n.get("defaultConfigSet")), configSets(n.path("configSets")))
                 .build();
     }
 
@@ -110,6 +119,12 @@ public final class ImageMetadataJson {
         List<PortMapping> ports = new ArrayList<>();
         array.forEach(p -> ports.add(PortMapping.parse(p.asText())));
         return ports;
+    }
+
+    private static Map<String, String> configSets(JsonNode object) {
+        Map<String, String> sets = new TreeMap<>();
+        object.fields().forEachRemaining(e -> sets.put(e.getKey(), e.getValue().asText()));
+        return sets;
     }
 
     private static Sha256 sha(JsonNode n) {

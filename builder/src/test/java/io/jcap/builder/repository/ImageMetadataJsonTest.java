@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,29 @@ class ImageMetadataJsonTest {
     }
 
     @Test
+    void readThenWrite_ofACapstanPackagesImage_keepsItsNamedConfigurations() throws Exception {
+        String stored = STORED.replace("\"kernel\" : \"linux\"", "\"kernel\" : \"osv\"")
+                .replace("\"/app/hello\"", "\"--rootfs=rofs /hello\"").replace("\"ext4\"", "\"rofs\"")
+                .replace("  \"guestProtocol\" : 2\n}", """
+                          "guestProtocol" : 0,
+                          "configSets" : {
+                            "hello" : "--rootfs=rofs /hello",
+                            "shout" : "--rootfs=rofs --env=LOUD=1 /hello --shout"
+                          },
+                          "defaultConfigSet" : "hello"
+                        }""");
+        Path file = Files.writeString(dir.resolve("image.json"), stored);
+
+        ImageMetadata m = ImageMetadataJson.read(file);
+
+        assertEquals(Map.of("hello", "--rootfs=rofs /hello", "shout", "--rootfs=rofs --env=LOUD=1 /hello --shout"),
+                m.configSets());
+        assertEquals("hello", m.defaultConfigSet());
+        assertEquals("--rootfs=rofs --env=LOUD=1 /hello --shout", m.cmdline(Optional.of("shout")));
+        assertEquals(stored, new String(ImageMetadataJson.toBytes(m), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void read_imageRecordedBeforeRunDefaults_getsTheDefaultsOfThatTime() throws Exception {
         Path file = Files.writeString(dir.resolve("image.json"), """
                 {"name": "old", "created": "2025-01-01T00:00:00Z", "inputsDigest": "%1$s", "kernel": "linux",
@@ -60,5 +85,7 @@ class ImageMetadataJsonTest {
         assertEquals(List.of(), m.ports());
         assertEquals(1, m.guestProtocol());
         assertEquals(null, m.streamDigest());
+        assertEquals(Map.of(), m.configSets());
+        assertEquals(null, m.defaultConfigSet());
     }
 }

@@ -26,6 +26,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds an OSv image into the repository: ROFS written on the host (no VM, same inputs same
@@ -65,8 +68,10 @@ final class OsvImageBuild {
         } else if (inputs.size().isPresent()) {
             events.warn("size " + inputs.size().get() + " is ignored: a rofs image is as big as its files");
         }
+        SortedMap<String, String> configSets = inputs.configSets().isEmpty() ? new TreeMap<>()
+                : inputs.configSets().get().stored(zfs ? UnaryOperator.identity() : OsvRofsImage::cmdline);
         Sha256 streamDigest = ImageComposer.streamDigest(inputs.tree());
-        Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine);
+        Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine, configSets);
 
         ImageRepository repository = new ImageRepository(home.images());
         Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
@@ -99,7 +104,8 @@ final class OsvImageBuild {
                     .fs(inputs.fs().id())
                     .accelerator(accelerator)
                     .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
-                    .guestProtocol(OSV_GUEST_PROTOCOL);
+                    .guestProtocol(OSV_GUEST_PROTOCOL)
+                    .configSets(inputs.configSets().map(OsvConfigSets::defaultName).orElse(null), configSets);
             ImageRepository.StoredImage stored = DiskCommit.commit(repository, qemu, disk, events, directBoot, metadata);
             return new BuildResult(stored, false);
         } finally {
@@ -134,12 +140,15 @@ final class OsvImageBuild {
 
     /** Everything that decides an OSv image's content; equal digests mean a rebuild can reuse the image. */
     static Sha256 inputsDigest(Sha256 streamDigest, OsvInputs inputs, String cmdline, long diskBytes,
-                               String builderCmdline) {
+                               String builderCmdline, SortedMap<String, String> configSets) {
         MessageDigest digest = Sha256.newDigest();
         String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs().id() + "\nloader "
                 + inputs.loader().imageSha256() + "\nbuilder " + inputs.zfsBuilder().map(k -> k.imageSha256().hex())
                 .orElse("-") + "\nbuilder-cmdline " + builderCmdline + "\ncmdline " + cmdline + "\ndisk " + diskBytes
-                + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus() + "\nports " + inputs.ports() + "\n";
+                + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus() + "\nports " + inputs.ports() + "\n"
+                // Only a Capstan package's image has these, so every other image keeps its digest.
+                + (configSets.isEmpty() ? "" : "config-sets " + configSets + "\ndefault-config-set "
+                + inputs.configSets().map(OsvConfigSets::defaultName).orElse("-") + "\n");
         digest.update(text.getBytes(StandardCharsets.UTF_8));
         return Sha256.of(digest);
     }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What a Capstanfile asks of an OSv image: the loader it starts from, ROFS or ZFS, the
@@ -32,11 +33,16 @@ import java.util.Optional;
  * last {@code /}), falling back to the plain loader {@code osv} with a warning that the base's own
  * files are not added; without {@code base} either, it is {@code osv}.
  *
+ * <p>A Capstan package's image holds its folder (less what {@code .capstanignore} and Capstan
+ * leave out) and boots its default configuration; {@code configSets} has every configuration.
+ *
  * @param zfsBuilder OSv's ZFS builder kernel, present exactly for {@code fs: zfs}
  * @param cmdline the application's command line as OSv reads it: {@code --env=} options first
+ * @param configSets a Capstan package's named configurations; empty for a Capstanfile
  */
 record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTree tree, String cmdline,
-                 Optional<ByteSize> size, int memoryMiB, int cpus, List<PortMapping> ports) {
+                 Optional<ByteSize> size, int memoryMiB, int cpus, List<PortMapping> ports,
+                 Optional<OsvConfigSets> configSets) {
     OsvInputs {
         ports = List.copyOf(ports);
     }
@@ -61,7 +67,9 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         ImageTree tree = new ImageTree();
         try {
             if (c.rootfs().isPresent()) {
-                for (ImageEntry e : HostTree.folder(c.rootfs().get(), GuestPath.ROOT)) {
+                Predicate<GuestPath> leftOut = c.capstanPackage().map(p -> (Predicate<GuestPath>) p.ignore()::ignores)
+                        .orElse(path -> false);
+                for (ImageEntry e : HostTree.folder(c.rootfs().get(), GuestPath.ROOT, leftOut)) {
                     tree.add(e);
                 }
             }
@@ -73,9 +81,14 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         }
         String application = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         warnIfCommandMissing(application, tree, events);
+        // A package's configurations first: their problems name the configuration, the default's included.
+        Optional<OsvConfigSets> configSets = Optional.empty();
+        if (c.capstanPackage().isPresent()) {
+            configSets = Optional.of(OsvConfigSets.of(c.capstanPackage().get(), c, loader.name(), tree, events));
+        }
         return new OsvInputs(loader, builder, fs, tree, envOptions(c) + application, c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
-                c.cpus().orElse(ImageDefaults.CPUS), c.ports());
+                c.cpus().orElse(ImageDefaults.CPUS), c.ports(), configSets);
     }
 
     /** The store name of the loader the Capstanfile means (see the class comment). */
@@ -140,7 +153,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
     }
 
     /** The first word that is not an option names the program; say so when the image lacks it. */
-    private static void warnIfCommandMissing(String cmdline, ImageTree tree, EventSink events) {
+    static void warnIfCommandMissing(String cmdline, ImageTree tree, EventSink events) {
         for (String word : cmdline.trim().split("\\s+")) {
             if (word.startsWith("--")) {
                 continue;

@@ -62,7 +62,7 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
-        String stored = m.cmdline() == null ? "" : m.cmdline();
+        String stored = m.cmdline(request.configSet());
         String line = request.hasRunSettings() ? OsvCommandLine.forRun(stored, request.env(), request.cmd()) : stored;
         // The kernel kept beside the disk is the one on the disk, so it tells for a disk boot too.
         if (kept.isPresent() && kept.get().tracesExit()) {

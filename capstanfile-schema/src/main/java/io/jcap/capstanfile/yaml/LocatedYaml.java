@@ -1,4 +1,4 @@
-package io.jcap.capstanfile;
+package io.jcap.capstanfile.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,8 +19,13 @@ import java.util.Optional;
 /**
  * A YAML document read into a Jackson tree, remembering where every key and value starts, so
  * that problems found in the tree can be reported at their line and column.
+ *
+ * <pre>{@code
+ * LocatedYaml yaml = LocatedYaml.read("cmdline: /hello\n", "a Capstanfile");
+ * Position at = yaml.valuePosition(YamlPath.ROOT.key("cmdline"));   // line 1, column 10
+ * }</pre>
  */
-final class LocatedYaml {
+public final class LocatedYaml {
     private static final YAMLFactory FACTORY = new YAMLFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -36,9 +41,11 @@ final class LocatedYaml {
     /**
      * Reads {@code text}. An empty document (nothing but comments) reads as an empty map.
      *
+     * @param what names the file in a problem: {@code a Capstanfile}, {@code meta/run.yaml}
+     *
      * @throws YamlSyntaxException when the text is not YAML
      */
-    static LocatedYaml read(String text) throws YamlSyntaxException {
+    public static LocatedYaml read(String text, String what) throws YamlSyntaxException {
         LocatedYaml yaml = new LocatedYaml();
         try (YAMLParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
@@ -50,7 +57,7 @@ final class LocatedYaml {
             yaml.root = yaml.readValue(parser, YamlPath.ROOT);
             if (parser.nextToken() != null) {
                 yaml.findings.add(new Finding(YamlPath.ROOT, position(parser.currentTokenLocation()),
-                        "a Capstanfile holds one YAML document; remove the second one (after ---)"));
+                        what + " holds one YAML document; remove the second one (after ---)"));
             }
         } catch (JsonProcessingException e) {
             throw YamlSyntaxException.of(e);
@@ -127,22 +134,22 @@ final class LocatedYaml {
         return new Position(Math.max(1, location.getLineNr()), Math.max(1, location.getColumnNr()));
     }
 
-    JsonNode root() {
+    public JsonNode root() {
         return root;
     }
 
     /** Things wrong with the YAML itself that still leave a usable tree (duplicate keys, aliases). */
-    List<Finding> findings() {
+    public List<Finding> findings() {
         return List.copyOf(findings);
     }
 
     /** A scalar as written in the file ({@code 5.10} stays "5.10", not the number 5.1). */
-    Optional<String> scalarText(YamlPath path) {
+    public Optional<String> scalarText(YamlPath path) {
         return Optional.ofNullable(scalarTexts.get(path));
     }
 
     /** Where the value at {@code path} starts; for a missing node, the nearest ancestor's value. */
-    Position valuePosition(YamlPath path) {
+    public Position valuePosition(YamlPath path) {
         for (YamlPath p = path; ; p = p.parent()) {
             Position found = values.get(p);
             if (found != null) {
@@ -155,7 +162,7 @@ final class LocatedYaml {
     }
 
     /** Where the key of the map entry at {@code path} starts; for the top, where the file starts. */
-    Position keyPosition(YamlPath path) {
+    public Position keyPosition(YamlPath path) {
         return Optional.ofNullable(keys.get(path)).orElseGet(() -> valuePosition(path));
     }
 }

@@ -1,17 +1,17 @@
-package io.jcap.capstanfile;
+package io.jcap.capstanfile.yaml;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a node sits in a Capstanfile, as map keys and list indexes from the top. Shown to users
+ * Where a node sits in a YAML file, as map keys and list indexes from the top. Shown to users
  * as {@code files./app/hello}, {@code ports[1]} or {@code runtime.java.main}; the top itself
  * shows as the empty string.
  */
-record YamlPath(List<Object> segments) {
-    static final YamlPath ROOT = new YamlPath(List.of());
+public record YamlPath(List<Object> segments) {
+    public static final YamlPath ROOT = new YamlPath(List.of());
 
-    YamlPath {
+    public YamlPath {
         segments = List.copyOf(segments);
         for (Object segment : segments) {
             if (!(segment instanceof String) && !(segment instanceof Integer)) {
@@ -20,11 +20,11 @@ record YamlPath(List<Object> segments) {
         }
     }
 
-    YamlPath key(String name) {
+    public YamlPath key(String name) {
         return append(name);
     }
 
-    YamlPath index(int index) {
+    public YamlPath index(int index) {
         return append(index);
     }
 
@@ -34,11 +34,11 @@ record YamlPath(List<Object> segments) {
         return new YamlPath(longer);
     }
 
-    boolean isRoot() {
+    public boolean isRoot() {
         return segments.isEmpty();
     }
 
-    YamlPath parent() {
+    public YamlPath parent() {
         return isRoot() ? this : new YamlPath(segments.subList(0, segments.size() - 1));
     }
 

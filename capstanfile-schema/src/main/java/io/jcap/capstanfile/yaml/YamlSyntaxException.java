@@ -1,4 +1,4 @@
-package io.jcap.capstanfile;
+package io.jcap.capstanfile.yaml;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,7 +6,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** The text is not YAML; carries where and why in words a user can act on. */
-final class YamlSyntaxException extends Exception {
+public final class YamlSyntaxException extends Exception {
     private final Position position;
 
     private YamlSyntaxException(Position position, String message) {
@@ -14,7 +14,7 @@ final class YamlSyntaxException extends Exception {
         this.position = position;
     }
 
-    Position position() {
+    public Position position() {
         return position;
     }
 

@@ -1,0 +1,73 @@
+package io.jcap.capstanfile;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * A Capstan package (a folder with {@code meta/package.yaml} and {@code meta/run.yaml}) read as a
+ * {@link Capstanfile}: its {@link Capstanfile#capstanPackage()}. The Capstanfile's {@code cmdline}
+ * and {@code env} are those of the default configuration; this record keeps every named
+ * configuration, so that a run can pick another.
+ *
+ * <pre>{@code
+ * Capstanfile c = new CapstanfileParser().parse(Path.of("my-package"));   // no Capstanfile, a meta/ folder
+ * CapstanPackage p = c.capstanPackage().orElseThrow();
+ * p.configSets().get("worker").bootcmd();   // "/worker.so --threads 4"
+ * }</pre>
+ *
+ * @param name the package's name ({@code meta/package.yaml})
+ * @param require the packages it requires, in file order; only those jcap can satisfy are left
+ *     ({@code osv.bootstrap}), the parser refuses the others
+ * @param configSets every configuration of {@code meta/run.yaml}, by name; a file without
+ *     {@code config_set} has one, called {@value #UNNAMED}
+ * @param defaultConfigSet the configuration the image boots unless a run picks another
+ * @param named whether {@code meta/run.yaml} names its configurations under {@code config_set}
+ *     (false: its top-level keys are the one configuration)
+ * @param ignore what of the package folder stays out of the image
+ */
+public record CapstanPackage(String name, List<String> require, SortedMap<String, ConfigSet> configSets,
+                             String defaultConfigSet, boolean named, PackageIgnore ignore) {
+    /** The name of the one configuration of a {@code meta/run.yaml} without {@code config_set}, as in Capstan. */
+    public static final String UNNAMED = "default";
+
+    public CapstanPackage {
+        Objects.requireNonNull(name, "name");
+        require = List.copyOf(require);
+        configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
+        Objects.requireNonNull(ignore, "ignore");
+        if (!configSets.containsKey(defaultConfigSet)) {
+            throw new IllegalArgumentException("the default configuration '" + defaultConfigSet
+                    + "' is not one of " + configSets.keySet());
+        }
+    }
+
+    /** The default configuration. */
+    public ConfigSet defaultSet() {
+        return configSets.get(defaultConfigSet);
+    }
+
+    /**
+     * Where configuration {@code name} sits in {@code meta/run.yaml}, for messages:
+     * {@code config_set.worker}, or the empty string for the top-level form.
+     */
+    public String keyOf(String name) {
+        return named ? "config_set." + name : "";
+    }
+
+    /**
+     * One configuration of {@code meta/run.yaml} (runtime native).
+     *
+     * @param bootcmd the command OSv runs, as Capstan's {@code bootcmd}
+     * @param env environment variables (kept sorted by name); values as written in the file
+     */
+    public record ConfigSet(String bootcmd, Map<String, String> env) {
+        public ConfigSet {
+            Objects.requireNonNull(bootcmd, "bootcmd");
+            env = Collections.unmodifiableSortedMap(new TreeMap<>(env));
+        }
+    }
+}

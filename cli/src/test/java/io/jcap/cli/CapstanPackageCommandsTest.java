@@ -1,0 +1,103 @@
+package io.jcap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The commands with a Capstan package (meta/package.yaml, meta/run.yaml): validate, build and run --config-set. */
+class CapstanPackageCommandsTest {
+    private static final String RUN_YAML = """
+            runtime: native
+            config_set:
+              hello:
+                bootcmd: /hello
+              shout:
+                bootcmd: /hello --shout
+            config_set_default: hello
+            """;
+
+    @TempDir
+    Path temp;
+
+    private Path pkg(String runYaml) throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("hello-pkg/meta"));
+        Files.writeString(dir.resolve("package.yaml"), "name: com.example.hello\nrequire: [osv.bootstrap]\n");
+        Files.writeString(dir.resolve("run.yaml"), runYaml);
+        return dir.getParent();
+    }
+
+    @Test
+    void validate_package_namesItsRunYamlCommandAndConfigurations() throws Exception {
+        Path pkg = pkg(RUN_YAML);
+
+        JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
+
+        assertEquals(0, r.code(), r.err());
+        assertEquals(pkg.resolve("meta/run.yaml") + ": valid (runs /hello; configurations hello (default), shout)\n",
+                r.out());
+    }
+
+    @Test
+    void validate_badPackage_printsEveryProblemAtItsFileAndExits1() throws Exception {
+        Path pkg = pkg("runtime: native\nconfig_set:\n  hello:\n    bootcmnd: /hello\n");
+        Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire: [openjdk8-zulu-full]\n");
+
+        JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
+
+        assertEquals(1, r.code());
+        String packageYaml = pkg.resolve("meta/package.yaml").toString();
+        String runYaml = pkg.resolve("meta/run.yaml").toString();
+        assertEquals(packageYaml + ":2:11: require[0]: 'openjdk8-zulu-full' is a Java runtime packaged for OSv, which"
+                + " jcap cannot add (it has no package repository): copy that package's files into this folder, where"
+                + " they go to the image root as Capstan would put them, and remove it from require\n"
+                + runYaml + ":4:5: config_set.hello: bootcmd is required (the command OSv runs, e.g. bootcmd: /hello)\n"
+                + runYaml + ":4:5: config_set.hello: unknown key 'bootcmnd': did you mean 'bootcmd'?\n", r.out());
+        assertEquals("jcap: 3 problems in " + pkg.resolve("meta") + "\n", r.err());
+    }
+
+    @Test
+    void runAndBuild_configSet_isAnOptionWithHelp() {
+        assertEquals("shout", parsed(new RunCommand(), "--config-set", "shout", "hello-pkg").configSet);
+        assertEquals("shout", parsed(new BuildCommand(), "--config-set", "shout", "dir").configSet);
+
+        JcapTest.Result run = JcapTest.jcap("help", "run");
+        assertTrue(run.out().contains("[--config-set=NAME]"), run.out());
+        assertTrue(run.out().contains("--config-set=NAME   For an image built from a Capstan package"), run.out());
+        JcapTest.Result build = JcapTest.jcap("help", "build");
+        assertTrue(build.out().contains("--config-set=NAME   For a Capstan package (meta/run.yaml"), build.out());
+    }
+
+    @Test
+    void runAndBuild_blankConfigSet_isAUsageError() {
+        JcapTest.Result run = JcapTest.jcap("run", "--config-set", " ", "hello-pkg");
+        JcapTest.Result build = JcapTest.jcap("build", "--config-set", "", temp.toString());
+
+        for (JcapTest.Result r : new JcapTest.Result[] {run, build}) {
+            assertEquals(2, r.code(), r.err());
+            assertEquals("--config-set: name one of the image's configurations (jcap images --json lists them as"
+                    + " configSets)", r.err().lines().findFirst().orElse(""));
+        }
+    }
+
+    @Test
+    void build_configSetForACapstanfileProject_isRefusedBeforeAnythingIsBuilt() throws Exception {
+        Path project = Files.createDirectories(temp.resolve("plain"));
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /hello\n");
+
+        JcapTest.Result r = JcapTest.jcap("build", "--config-set", "shout", project.toString());
+
+        assertEquals(1, r.code());
+        assertEquals("jcap: --config-set shout picks a named configuration of a Capstan package (meta/run.yaml), and "
+                + project + " is built from its Capstanfile, which has none\n", r.err());
+    }
+
+    private static <T> T parsed(T command, String... args) {
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+}
