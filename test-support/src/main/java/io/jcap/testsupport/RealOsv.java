@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * The files of a real OSv build, for the tests that need one ({@code *RealOsvIT}, run only when
  * {@value #VARIABLE} is set: see the Maven profile {@code real-osv}). No OSv can be downloaded
- * where jcap is tested, so the folder holds what OSv's own build made (docs/osv.md says how):
+ * where jcap is tested, so the folder holds what OSv's own build made (see docs/osv.md):
  * {@code loader.img}, {@code loader-stripped.elf}, {@code zfs_builder-stripped.elf} and a PIE
  * {@code hello} that prints one line.
  *

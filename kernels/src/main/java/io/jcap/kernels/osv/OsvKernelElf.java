@@ -60,12 +60,13 @@ public record OsvKernelElf(byte[] bytes, String version) {
     }
 
     /**
-     * The loader options that make OSv print the application's start and return code, one line
-     * each ({@code app_main(...)}, {@code app_main_ret(return_code=N)}): its tracepoints, shown on
-     * the console as they fire. OSv has no other way to report an exit status without its verbose
-     * debug output.
+     * The loader options that make OSv print the application's return code, one line
+     * ({@code app_main_ret(return_code=N)}) once its main function returned: the tracepoint, shown
+     * on the console as it fires. OSv has no other way to report an exit status without its
+     * verbose debug output. (The matching start tracepoint is left out: it fires while the
+     * application starts writing, and its line lands in the middle of the application's.)
      */
-    public static final String EXIT_TRACE_OPTIONS = "--trace=app_main,app_main_ret --strace";
+    public static final String EXIT_TRACE_OPTIONS = "--trace=app_main_ret --strace";
     private static final List<String> EXIT_TRACE_NAMES = List.of("app_main_ret", "--strace");
 
     /**

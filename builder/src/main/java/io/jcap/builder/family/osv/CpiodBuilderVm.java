@@ -156,6 +156,7 @@ final class CpiodBuilderVm {
                 || line.startsWith("[backtrace]") || line.startsWith("Failed to open runscript file")
                 || line.startsWith("Failed to create the main thread") || line.startsWith("Failed to parse command line")
                 || line.startsWith("Failed to preload ZFS library")
+                || line.startsWith("This image has an empty command line")
                 || line.contains("Assertion failed") || line.contains("page fault outside application");
     }
 }

@@ -37,7 +37,13 @@ final class OsvConsole implements RunConsole {
     static final String APPLICATION_START = "Cmdline: ";
     /** OSv's trace of an application's return: {@code /hello  0 0.150 app_main_ret(return_code=3)}. */
     private static final Pattern RETURN = Pattern.compile("\\sapp_main_ret\\(return_code=(-?\\d+)\\)\\s*$");
-    private static final Pattern TRACE = Pattern.compile("\\sapp_main(_ret)?\\(.*\\)\\s*$");
+    /**
+     * A trace line, from its thread name on (the application's thread is named after its command,
+     * {@code /hello}): OSv's trace thread writes it when the tracepoint fires, which may be in the
+     * middle of a line another thread of the application is writing.
+     */
+    private static final Pattern TRACE = Pattern.compile(
+            "(?:^\\S+|[/>]\\S*)\\s+\\d+\\s+\\d+\\.\\d+ app_main(_ret)?\\(.*\\)\\s*$");
     private static final int TAIL_BYTES = 64 * 1024;
 
     /** The console of detached OSv instances. */
@@ -121,11 +127,16 @@ final class OsvConsole implements RunConsole {
         }
     }
 
-    /** Passes the application's lines on: none of OSv's boot lines (unless asked), none of its trace lines. */
+    /**
+     * Passes the application's lines on: none of OSv's boot lines (unless asked), none of its
+     * trace lines. A trace written into the middle of an application's line is cut out and the two
+     * halves of that line are joined again.
+     */
     static final class ApplicationLines implements Consumer<String> {
         private final Consumer<String> lines;
         private final boolean showBoot;
         private boolean started;
+        private String pending = "";
 
         ApplicationLines(Consumer<String> lines, boolean showBoot) {
             this.lines = lines;
@@ -133,10 +144,14 @@ final class OsvConsole implements RunConsole {
         }
 
         @Override
-        public void accept(String line) {
-            if (TRACE.matcher(line).find()) {
+        public void accept(String text) {
+            Matcher trace = TRACE.matcher(text);
+            if (trace.find()) {
+                pending += text.substring(0, trace.start());
                 return;
             }
+            String line = pending + text;
+            pending = "";
             if (!started) {
                 started = line.startsWith(APPLICATION_START);
                 if (!showBoot) {

@@ -136,6 +136,14 @@ class OsvRunPlanTest {
         assertEquals(List.of("about to fail"), shown);
         assertEquals(3, console.exitStatus(0, List.of()));
 
+        // A trace written into the middle of a line another thread was writing: cut out, halves joined.
+        List<String> joined = new java.util.ArrayList<>();
+        OsvConsole split = new OsvConsole(joined::add, false);
+        split.accept("Cmdline: /server");
+        split.accept("listening on (port/server          0  0.2 app_main_ret(return_code=0)");
+        split.accept(" 8080)");
+        assertEquals(List.of("listening on (port 8080)"), joined);
+
         List<String> all = new java.util.ArrayList<>();
         OsvConsole verbose = new OsvConsole(all::add, true);
         verbose.accept("OSv v0.57.0-398-g0e34e4dc");
