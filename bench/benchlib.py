@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,3 +74,25 @@ def floor_command(home, cpio):
     return ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
             "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
             "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def first_line_time(cmd, needle, env=None, timeout=120):
+    """Seconds from starting cmd until a stdout line containing needle appears; the process is then waited for."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                            env=env, cwd=ROOT)
+    seen = None
+    for raw in proc.stdout:
+        if seen is None and needle in raw.decode(errors="replace"):
+            seen = time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            break
+    proc.kill() if proc.poll() is None and seen is None else None
+    proc.wait(timeout=timeout)
+    if seen is None:
+        sys.exit(f"{needle!r} never appeared from {' '.join(cmd)}")
+    return seen

@@ -8,31 +8,10 @@ import subprocess
 import sys
 import time
 
-from benchlib import FLOOR_LINE, JCAP, ROOT, env_for, floor_command, floor_initramfs, jcap, kernel_record, private_home
+from benchlib import (FLOOR_LINE, JCAP, ROOT, env_for, first_line_time, floor_command, floor_initramfs, jcap,
+                      kernel_record, median, private_home)
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-
-
-def median(values):
-    return statistics.median(values)
-
-
-def first_line_time(cmd, needle, env=None, timeout=120):
-    """Seconds from starting cmd until a stdout line containing needle appears; the process is then waited for."""
-    started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                            env=env, cwd=ROOT)
-    seen = None
-    for raw in proc.stdout:
-        if seen is None and needle in raw.decode(errors="replace"):
-            seen = time.monotonic() - started
-        if time.monotonic() - started > timeout:
-            break
-    proc.kill() if proc.poll() is None and seen is None else None
-    proc.wait(timeout=timeout)
-    if seen is None:
-        sys.exit(f"{needle!r} never appeared from {' '.join(cmd)}")
-    return seen
 
 
 def main():

@@ -43,7 +43,12 @@ public final class GuestStreamer {
 
     static final String BANNER = "JCAP1";
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
-    private static final Duration OSV_SILENCE = Duration.ofMillis(500);
+    /**
+     * How long OSv's silent cpiod must keep a connection open for it to count as accepted. The host
+     * connects only once the console said cpiod listens, so a drop would come from QEMU at once;
+     * every wait here is a wait in every ZFS build.
+     */
+    private static final Duration OSV_SILENCE = Duration.ofMillis(150);
 
     private final Protocol protocol;
     private final Duration connectTimeout;

@@ -2,7 +2,6 @@ package io.jcap.builder.repository;
 
 import io.jcap.formats.DiskFormat;
 import io.jcap.host.TempFiles;
-import io.jcap.hypervisor.qemu.ImageInfo;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
@@ -27,6 +26,8 @@ public final class DiskCommit {
         void write(Path staging) throws IOException;
     }
 
+    private static final long SECTOR = 512;
+
     private DiskCommit() {
     }
 
@@ -47,12 +48,12 @@ public final class DiskCommit {
             staging = TempFiles.register(repository.newStaging());
             Path image = staging.resolve(ImageRepository.IMAGE_FILE);
             events.info("Compressing the disk into a qcow2 image");
-            QemuImg qemuImg = new QemuImg(qemu.qemuImg());
-            qemuImg.convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
-            ImageInfo info = qemuImg.info(image);
+            new QemuImg(qemu.qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            // The virtual size is the raw disk's, in whole sectors as QEMU sees it: no qemu-img info needed.
+            long virtualSize = (Files.size(disk) + SECTOR - 1) / SECTOR * SECTOR;
             extras.write(staging);
             ImageRepository.StoredImage stored = repository.commit(staging,
-                    metadata.disk(info.virtualSize(), Files.size(image), Sha256.of(image)).build());
+                    metadata.disk(virtualSize, Files.size(image), Sha256.of(image)).build());
             TempFiles.forget(staging);
             staging = null;
             return stored;

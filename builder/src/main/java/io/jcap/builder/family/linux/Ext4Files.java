@@ -50,7 +50,8 @@ final class Ext4Files {
         Path work = TempFiles.register(home.newWorkDir("ls-"));
         try {
             Path raw = work.resolve("disk.raw");
-            new QemuImg(QemuInstallation.detect().qemuImg()).convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
+            new QemuImg(QemuInstallation.detect(home.cache()).qemuImg())
+                    .convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
                     false);
             Ext4Files files = new Ext4Files(debugfs, raw + "?offset=" + firstPartitionOffset(raw), work);
             return files.list(path, image.metadata().name());

@@ -60,7 +60,7 @@ final class LinuxImageBuild {
             return new BuildResult(existing.get(), true);
         }
 
-        QemuInstallation qemu = QemuInstallation.detect();
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {

@@ -2,12 +2,15 @@ package io.jcap.builder.family.osv;
 
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.kernels.osv.OsvKernelElf;
+import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -26,6 +29,8 @@ record OsvDirectBoot(Path kernel, Sha256 sha256, boolean tracesExit) {
     static final String FOLDER = "boot";
     static final String KERNEL = "loader.elf";
     static final String SUMS = "SHA256SUMS";
+    /** The cache folder of kernels taken out of loaders. */
+    static final String CACHE = "osv-kernels";
 
     /** The image's boot files, when it has them (its loader held no kernel jcap can take out, or an older jcap built it). */
     static Optional<OsvDirectBoot> of(Path imageFolder) throws JcapException {
@@ -48,14 +53,63 @@ record OsvDirectBoot(Path kernel, Sha256 sha256, boolean tracesExit) {
         }
     }
 
-    /** Writes {@code boot/loader.elf} and its sum into an image's staging folder. */
-    static DiskCommit.Extras stage(OsvKernelElf elf) {
-        return staging -> {
-            Path boot = Files.createDirectories(staging.resolve(FOLDER));
-            Files.write(boot.resolve(KERNEL), elf.bytes());
-            Files.writeString(boot.resolve(SUMS), Sha256.of(elf.bytes()).hex() + "  " + KERNEL + "\n",
-                    StandardCharsets.UTF_8);
-        };
+    /**
+     * The kernel inside {@code loader}, from the cache in {@code cacheDir} (one file per loader
+     * SHA-256, written once, atomically) or taken out of the loader and cached; empty when the
+     * loader holds none jcap can take out.
+     *
+     * @return the cached kernel and its SHA-256
+     */
+    static Optional<Cached> cached(Path cacheDir, Path loader, Sha256 loaderSha256, EventSink events)
+            throws JcapException {
+        Path dir = cacheDir.resolve(CACHE);
+        Path kernel = dir.resolve(loaderSha256.hex() + ".elf");
+        Path sum = dir.resolve(loaderSha256.hex() + ".sha256");
+        try {
+            if (Files.isRegularFile(kernel) && Files.isRegularFile(sum)) {
+                return Optional.of(new Cached(kernel, Sha256.parse(Files.readString(sum).strip())));
+            }
+            Optional<OsvKernelElf> elf = OsvKernelElf.extract(loader);
+            if (elf.isEmpty()) {
+                return Optional.empty();
+            }
+            events.debug("Took OSv " + elf.get().version() + "'s kernel out of " + loader);
+            Files.createDirectories(dir);
+            Sha256 sha256 = Sha256.of(elf.get().bytes());
+            Path temp = Files.createTempFile(dir, "kernel-", ".tmp");
+            try {
+                Files.write(temp, elf.get().bytes());
+                Files.move(temp, kernel, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(temp, sha256.hex() + "\n", StandardCharsets.UTF_8);
+                Files.move(temp, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return Optional.of(new Cached(kernel, sha256));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JcapException("cannot take OSv's kernel out of " + loader + " into " + dir + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** A kernel in the cache, and its SHA-256. */
+    record Cached(Path kernel, Sha256 sha256) {
+        /**
+         * Writes {@code boot/loader.elf} (hard-linked from the cache where one file system holds
+         * both, else copied) and its sum into an image's staging folder.
+         */
+        DiskCommit.Extras stage() {
+            return staging -> {
+                Path boot = Files.createDirectories(staging.resolve(FOLDER));
+                Path target = boot.resolve(KERNEL);
+                try {
+                    Files.createLink(target, kernel);
+                } catch (FileSystemException | UnsupportedOperationException e) {
+                    Files.copy(kernel, target);
+                }
+                Files.writeString(boot.resolve(SUMS), sha256.hex() + "  " + KERNEL + "\n", StandardCharsets.UTF_8);
+            };
+        }
     }
 
     /** This kernel, once its bytes match the sum recorded at build time. */

@@ -80,7 +80,8 @@ public final class OsvFamily implements KernelFamily {
         Path work = TempFiles.register(home.newWorkDir("ls-"));
         try {
             Path raw = work.resolve("disk.raw");
-            new QemuImg(QemuInstallation.detect().qemuImg()).convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
+            new QemuImg(QemuInstallation.detect(home.cache()).qemuImg())
+                    .convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
                     false);
             try (RofsReader rofs = RofsReader.openDisk(raw)) {
                 RofsEntry top = rofs.entry(path).orElseThrow(() -> new JcapException(path + " is not in image '"

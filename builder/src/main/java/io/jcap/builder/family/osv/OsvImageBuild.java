@@ -13,7 +13,6 @@ import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.osv.OsvDisk;
-import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.kernels.osv.ZfsBuilderCmdline;
 import io.jcap.model.EventSink;
 import io.jcap.model.FsType;
@@ -80,7 +79,7 @@ final class OsvImageBuild {
             return new BuildResult(existing.get(), true);
         }
 
-        QemuInstallation qemu = QemuInstallation.detect();
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {
             Path disk = work.resolve("disk.raw");
@@ -115,19 +114,14 @@ final class OsvImageBuild {
 
     /** OSv's kernel taken out of the loader, to keep beside the disk for direct boots, when it can be. */
     private DiskCommit.Extras directBoot(Kernel loader) throws JcapException {
-        Optional<OsvKernelElf> elf;
-        try {
-            elf = OsvKernelElf.extract(loader.image());
-        } catch (IOException e) {
-            throw new JcapException("cannot read the OSv loader " + loader.image() + ": " + e.getMessage(), e);
-        }
-        if (elf.isEmpty()) {
+        Optional<OsvDirectBoot.Cached> kernel = OsvDirectBoot.cached(home.cache(), loader.image(), loader.imageSha256(),
+                events);
+        if (kernel.isEmpty()) {
             events.warn("OSv loader '" + loader.name() + "' holds no kernel jcap can take out (not the compressed form"
                     + " of OSv's own build): the image boots from its disk, about 4 s slower under emulation");
             return DiskCommit.Extras.NONE;
         }
-        events.debug("Keeping OSv " + elf.get().version() + "'s kernel beside the disk for direct boots");
-        return OsvDirectBoot.stage(elf.get());
+        return kernel.get().stage();
     }
 
     private static long size(Path file) throws JcapException {
