@@ -57,7 +57,8 @@ final class ElfKernelProbe {
         List<String> missing = FileScan.missing(ch, size, BUILDER_TOOLS);
         if (!missing.isEmpty()) {
             return "it is an OSv kernel ELF without the ZFS tools " + String.join(" and ", BUILDER_TOOLS)
-                    + " a builder kernel carries";
+                    + " a builder kernel carries (OSv's plain kernel, loader-stripped.elf: jcap takes that one out of"
+                    + " loader.img itself, so import loader.img)";
         }
         return null;
     }

@@ -95,7 +95,8 @@ class OsvKernelsTest {
     void recognise_plainOsvKernelWithoutZfsTools_isRefused() throws Exception {
         Path file = write("loader.elf", TestKernels.elf(2, 0x3E, List.of(".text", ".tracepoint_patch_sites"), "bootfs"));
         assertRefused(file, "it is an OSv kernel ELF without the ZFS tools /tools/mkfs.so and /tools/cpiod.so"
-                + " a builder kernel carries");
+                + " a builder kernel carries (OSv's plain kernel, loader-stripped.elf: jcap takes that one out of"
+                + " loader.img itself, so import loader.img)");
     }
 
     @Test
