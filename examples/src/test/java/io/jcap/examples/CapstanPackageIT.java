@@ -35,7 +35,7 @@ class CapstanPackageIT {
         JcapProcess.requireMachine();
         jcap = JcapProcess.empty(temp.resolve("home"));
         Path loader = Files.write(temp.resolve("osv-loader.qemu.x86_64"),
-                OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application"));
+                OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from the application"));
         JcapProcess.Result imported = jcap.run("kernels", "import", loader.toString());
         assertEquals(0, imported.exitCode(), imported.toString());
         Path pkg = copy(JcapProcess.ROOT.resolve("examples").resolve(IMAGE), temp.resolve(IMAGE));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sector that prints two lines and powers off, as OSv does when its application exits.
  */
 class OsvCliIT {
-    private static final byte[] LOADER = OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application");
+    private static final byte[] LOADER = OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from the application");
 
     @TempDir
     static Path temp;

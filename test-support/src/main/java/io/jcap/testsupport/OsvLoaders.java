@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>{@code
  * Files.write(dir.resolve("osv-loader.qemu"), OsvLoaders.loader());
- * byte[] runs = OsvLoaders.bootable("OSv v0.0-synthetic", "Hello from the application");
+ * byte[] runs = OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from the application");
  * }</pre>
  */
 public final class OsvLoaders {

@@ -83,7 +83,8 @@ class CpiodBuilderVmIT {
         StreamStats sent = new CpiodBuilderVm(qemu, events, BOUNDS)
                 .fill(linuxBuilder(kernel, disk), LinuxBoot.BUILDER_PORT, JCAP_INIT, tree.entries());
 
-        assertEquals(tree.entries().size(), sent.entries());
+        // Every entry but the root folder, which OSv's cpiod cannot take.
+        assertEquals(tree.entries().size() - 1, sent.entries());
         // fill returned: the guest closed the connection and QEMU exited 0 with no error line.
         assertTrue(console.contains("builder: JCAP-BUILD-DONE"), String.join("\n", console));
         String device = disk + "?offset=" + (BootLoader.PARTITION_START * 512);
