@@ -13,6 +13,7 @@ import io.jcap.hypervisor.VmException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.OsvLoaders;
+import io.jcap.testsupport.PvhKernel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,31 @@ class OsvRunIT {
         try (var left = Files.list(home.tmp())) {
             assertEquals(List.of(), left.toList());
         }
+    }
+
+    @Test
+    void run_loaderHoldingAKernel_bootsItDirectly_withTheApplicationsExitStatus_andTheDiskStillBoots()
+            throws Exception {
+        TestMachine.qemu();
+        // A kernel QEMU boots the way it boots OSv's loader.elf, that names the exit tracepoint and prints
+        // the trace line of a program returning 3; the loader holds it as OSv's holds its kernel.
+        byte[] kernel = PvhKernel.elf(List.of("OSv v0.0-synthetic", "--strace", "app_main_ret"), "OSv v0.0-synthetic",
+                "Cmdline: /hello", "Hello from the kernel", "/hello  0  0.1 app_main_ret(return_code=3)");
+        JcapHome home = buildImage(OsvLoaders.withKernel(kernel, "OSv v0.0-synthetic", "Cmdline: /hello",
+                "Hello from the disk"));
+        ImageRunner runner = new ImageRunner(home, EventSink.NONE);
+        RunRequest request = RunRequest.of("app").withAccelerator(Optional.of(Accelerator.TCG));
+        assertEquals("OSv, tcg, direct boot", runner.plan(request).description());
+        assertTrue(runner.plan(request).materialize(Files.createDirectories(temp.resolve("plan"))).append().get()
+                .startsWith("--trace=app_main_ret --strace "), "the kernel names the tracepoint");
+
+        List<String> direct = new CopyOnWriteArrayList<>();
+        assertEquals(3, runner.run(request, direct::add));
+        assertEquals(List.of("Hello from the kernel"), direct);
+
+        List<String> disk = new CopyOnWriteArrayList<>();
+        assertEquals(0, runner.run(request.withBoot(Optional.of(BootMode.DISK)), disk::add));
+        assertEquals(List.of("Hello from the disk"), disk);
     }
 
     @Test

@@ -64,6 +64,14 @@ class OsvRealOsvIT {
     }
 
     @Test
+    void kernelsList_showsTheVersionOsvPrints() throws Exception {
+        JcapProcess.Result list = jcap.run("kernels", "list");
+        assertTrue(list.out().matches("(?s).*\\nosv +osv +loader +v\\d+\\.\\d+\\.\\d+\\S* .*"), list.toString());
+        assertTrue(list.out().matches("(?s).*\\nosv-zfs-builder +osv +zfs-builder +v\\d+\\.\\d+\\.\\d+\\S* .*"),
+                list.toString());
+    }
+
+    @Test
     void rofs_buildsAndBootsDirectly_printingOnlyTheApplicationsLine() throws Exception {
         build("hello-rofs", "rofs");
         JcapProcess.Result run = jcap.run("run", "hello-rofs");

@@ -1,5 +1,7 @@
 package io.jcap.testsupport;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,6 +22,8 @@ public final class OsvLoaders {
     public static final String DEFAULT_CMDLINE = "--norandom /tools/hello.so";
     /** Where the boot code of {@link #bootable} starts, after the boot sector's data fields. */
     static final int BOOT_CODE = 0x20;
+    private static final int KERNEL_OFFSET = 65536;
+    private static final int ELF32_HEADER = 52;
 
     private OsvLoaders() {
     }
@@ -68,6 +72,27 @@ public final class OsvLoaders {
         image[0] = (byte) 0xEB; // jmp 0x20, over the data fields (the kernel-size field is at 0x10)
         image[1] = BOOT_CODE - 2;
         PowerOffBootSector.writeAt(image, BOOT_CODE, lines);
+        return image;
+    }
+
+    /**
+     * A bootable loader (its boot sector prints {@code diskLines}, as {@link #bootable}) that also
+     * holds {@code kernel} the way OSv's loader holds its kernel: after the 32-bit
+     * {@code lzloader.elf} header at 64 KiB, a segment table offset, the kernel as one stored
+     * (uncompressed) segment, and the table: count 1, the segment's size twice. jcap takes the
+     * kernel out of it to boot directly, as from a real loader.
+     */
+    public static byte[] withKernel(byte[] kernel, String... diskLines) {
+        byte[] image = bootable(diskLines);
+        int blob = KERNEL_OFFSET + ELF32_HEADER;
+        if (blob + 4 + kernel.length + 12 > image.length) {
+            throw new IllegalArgumentException("the kernel does not fit in the loader: " + kernel.length + " bytes");
+        }
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(blob, 4 + kernel.length);
+        System.arraycopy(kernel, 0, image, blob + 4, kernel.length);
+        b.putInt(blob + 4 + kernel.length, 1).putInt(blob + 8 + kernel.length, kernel.length)
+                .putInt(blob + 12 + kernel.length, kernel.length);
         return image;
     }
 }

@@ -30,11 +30,26 @@ import java.util.Optional;
  * }</pre>
  */
 public final class OsvKernelImporter {
+    /**
+     * OSv's version as its kernel prints it ({@code v0.57.0-398-g0e34e4dc}): read from the
+     * builder kernel, or from the kernel inside a loader; {@value #VERSION} when it cannot be read.
+     */
+    static String version(Path file, OsvKernelKind kind) {
+        try {
+            if (kind == OsvKernelKind.LOADER_IMAGE) {
+                return OsvKernelElf.extract(file).map(OsvKernelElf::version).orElse(VERSION);
+            }
+            return OsvKernelElf.version(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return VERSION; // the file was just read whole: only the version is missing
+        }
+    }
+
     /** The store name of a loader image unless told otherwise: what {@code kernel: osv} boots. */
     public static final String LOADER_NAME = "osv";
     /** The store name of a ZFS builder kernel unless told otherwise: what {@code fs: zfs} builds with. */
     public static final String ZFS_BUILDER_NAME = "osv-zfs-builder";
-    /** OSv's files carry no version jcap can read. */
+    /** The version of an OSv file whose kernel jcap cannot read (a loader of another build). */
     static final String VERSION = "unknown";
     static final String FLAVOUR = "custom";
 
@@ -110,8 +125,8 @@ public final class OsvKernelImporter {
                 raw = work.resolve("kernel.raw");
                 OsvKernels.copyUncompressed(file, raw);
             }
-            Kernel kernel = store.add(new KernelDraft(storeName, storeKind(recognised.kind()), VERSION, FLAVOUR, origin,
-                    raw, List.of()));
+            Kernel kernel = store.add(new KernelDraft(storeName, storeKind(recognised.kind()),
+                    version(raw, recognised.kind()), FLAVOUR, origin, raw, List.of()));
             events.info("Stored kernel " + storeName + ": " + recognised.kind().description()
                     + (recognised.gzipped() ? " (decompressed)" : "") + ", "
                     + String.format(Locale.ROOT, "%.1f MB", recognised.size() / 1e6) + ", SHA-256 " + kernel.imageSha256());
