@@ -1,6 +1,6 @@
 package io.jcap.kernels.osv;
 
-import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelDownload;
 import io.jcap.kernels.KernelDraft;
@@ -95,7 +95,7 @@ public final class OsvKernelImporter {
                         + " ZFS builder kernel (" + e.reason() + "); nothing was stored: check the URL", e);
             }
         } finally {
-            FileTrees.deleteQuietly(work);
+            TempFiles.delete(work);
         }
     }
 
@@ -117,7 +117,7 @@ public final class OsvKernelImporter {
                     + String.format(Locale.ROOT, "%.1f MB", recognised.size() / 1e6) + ", SHA-256 " + kernel.imageSha256());
             return kernel;
         } finally {
-            FileTrees.deleteQuietly(work);
+            TempFiles.delete(work);
         }
     }
 
@@ -131,10 +131,9 @@ public final class OsvKernelImporter {
     private static Path createWorkFolder(Path parent) throws JcapException {
         try {
             if (parent == null) {
-                return Files.createTempDirectory("jcap-osv-kernel-");
+                return TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-osv-kernel-");
             }
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "kernel-download-");
+            return TempFiles.create(parent, "kernel-download-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder" + (parent == null ? "" : " in " + parent) + ": "
                     + e.getMessage(), e);
