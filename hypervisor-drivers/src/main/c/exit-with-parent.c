@@ -1,5 +1,5 @@
 /*
- * jcap-exit-with-parent PARENT_PID PROGRAM [ARG...]
+ * jcap-exit-with-parent PARENT_PID PROGRAM [ARG...]   (PROGRAM found on the PATH like execvp)
  *
  * Runs PROGRAM (QEMU) so that it dies with the jcap JVM, however the JVM ends (SIGKILL too):
  * the parent-death signal is set to SIGKILL, then PROGRAM replaces this process. QEMU 7.2 has
@@ -38,7 +38,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "jcap-exit-with-parent: process %ld ended before %s started\n", parent, argv[2]);
         return 125;
     }
-    execv(argv[2], argv + 2);
+    execvp(argv[2], argv + 2);
     fprintf(stderr, "jcap-exit-with-parent: cannot run %s: %s\n", argv[2], strerror(errno));
     return 127;
 }
