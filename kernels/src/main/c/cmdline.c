@@ -34,6 +34,12 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
         if (*v == '\0' || *end != '\0' || p < 1 || p > 65535)
             goto bad;
         c->port = (int)p;
+    } else if (strcmp(key, "accept") == 0) {
+        char *end;
+        long t = strtol(v, &end, 10);
+        if (*v == '\0' || *end != '\0' || t < 1 || t > 86400)
+            goto bad;
+        c->accept_s = (int)t;
     } else if (strcmp(key, "disk") == 0) {
         if (strncmp(v, "/dev/", 5) != 0)
             goto bad;
@@ -70,6 +76,7 @@ int read_cmdline(struct cmdline *c, char *err)
 {
     memset(c, 0, sizeof *c);
     c->port = 10000;
+    c->accept_s = 600;
     strcpy(c->disk, "/dev/vda");
     strcpy(c->fs, "ext4");
     strcpy(c->root, "/dev/vda1");
