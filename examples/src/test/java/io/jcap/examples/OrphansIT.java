@@ -31,7 +31,7 @@ class OrphansIT {
     @Test
     void build_killedWhileTheBuilderBoots_leavesNoQemuAndTheNextBuildSweepsItsFolders() throws Exception {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = sleeper(temp);
+        Path project = JcapProcess.sleeperProject(temp);
 
         JcapProcess.Started build = jcap.start("build", project.toString());
         ProcessHandle qemu = awaitQemu(jcap.home, build);
@@ -56,7 +56,7 @@ class OrphansIT {
     @Test
     void foregroundRun_killed_leavesNoQemuAndTheNextCommandSweepsItsFolder() throws Exception {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = sleeper(temp);
+        Path project = JcapProcess.sleeperProject(temp);
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
 
@@ -75,17 +75,6 @@ class OrphansIT {
         assertEquals(0, listing.exitCode(), listing.toString());
         assertFalse(Files.exists(work.get(0)), "the next command using the temporary area removed " + work.get(0));
         assertEquals(List.of(), folders(jcap.home.resolve("tmp")));
-    }
-
-    /** A project whose program prints a line and sleeps for ten minutes. */
-    private static Path sleeper(Path dir) throws Exception {
-        Path project = dir.resolve("sleeper");
-        Files.createDirectories(project);
-        Files.writeString(project.resolve("sleeper.c"), "#include <stdio.h>\n#include <unistd.h>\n"
-                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n");
-        Files.writeString(project.resolve("Capstanfile"),
-                "build: musl-gcc -static -Os -o sleeper sleeper.c\ncmdline: /sleeper\nfiles:\n  /sleeper: \"&\"\n");
-        return project;
     }
 
     /** The QEMU that uses files of {@code home}, once it is there. */

@@ -2,7 +2,6 @@ package io.jcap.builder.api;
 
 import io.jcap.host.TempFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
