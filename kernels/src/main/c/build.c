@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #define DEVICE_WAIT_MS 5000
-#define ACCEPT_TIMEOUT_MS (600 * 1000)
 #define IDLE_TIMEOUT_MS (120 * 1000)
 #define TOOL_TIMEOUT_S 600
 
@@ -93,12 +92,12 @@ static int listen_on(int port)
     return fd;
 }
 
-static int accept_one(int lfd, long long end)
+static int accept_one(int lfd, long long end, int accept_s)
 {
     for (;;) {
         long long left = end - now_ms();
         if (left <= 0)
-            fatal("no connection within %d s", ACCEPT_TIMEOUT_MS / 1000);
+            fatal("no connection within %d s", accept_s);
         struct pollfd p = { lfd, POLLIN, 0 };
         int r = poll(&p, 1, (int)left);
         if (r <= 0)
@@ -113,11 +112,11 @@ static int accept_one(int lfd, long long end)
 
 /* Accepts until a connection brings data: a connection that closes before its
  * first byte is one the host abandoned (QEMU accepts on the host side early). */
-static int receive(int lfd, int root_fd, struct rx_summary *s)
+static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
 {
-    long long end = now_ms() + ACCEPT_TIMEOUT_MS;
+    long long end = now_ms() + (long long)accept_s * 1000;
     for (;;) {
-        int fd = accept_one(lfd, end);
+        int fd = accept_one(lfd, end, accept_s);
         set_conn(fd);
         debug("connection accepted");
         if (send(fd, "JCAP1\n", 6, MSG_NOSIGNAL) != 6) {
@@ -169,7 +168,7 @@ _Noreturn void build_mode(const struct cmdline *c)
     say("JCAP-READY port=%d", c->port);
 
     struct rx_summary s;
-    int fd = receive(lfd, root_fd, &s);
+    int fd = receive(lfd, root_fd, c->accept_s, &s);
     close(lfd);
     if (syncfs(root_fd) < 0)
         fatal("syncfs /mnt: %s", strerror(errno));

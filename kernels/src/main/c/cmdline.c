@@ -19,6 +19,17 @@ static int set_value(char *dst, size_t cap, const char *key, const char *v, char
     return 0;
 }
 
+/* A decimal number from min to max, the whole of v. */
+static int parse_int(const char *v, long min, long max, int *out)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || n < min || n > max)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
 static int parse_param(struct cmdline *c, const char *key, const char *v, char *err)
 {
     if (strcmp(key, "mode") == 0) {
@@ -29,11 +40,11 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
         else
             goto bad;
     } else if (strcmp(key, "port") == 0) {
-        char *end;
-        long p = strtol(v, &end, 10);
-        if (*v == '\0' || *end != '\0' || p < 1 || p > 65535)
+        if (parse_int(v, 1, 65535, &c->port) < 0)
             goto bad;
-        c->port = (int)p;
+    } else if (strcmp(key, "accept") == 0) {
+        if (parse_int(v, 1, 86400, &c->accept_s) < 0)
+            goto bad;
     } else if (strcmp(key, "disk") == 0) {
         if (strncmp(v, "/dev/", 5) != 0)
             goto bad;
@@ -70,6 +81,7 @@ int read_cmdline(struct cmdline *c, char *err)
 {
     memset(c, 0, sizeof *c);
     c->port = 10000;
+    c->accept_s = 600;
     strcpy(c->disk, "/dev/vda");
     strcpy(c->fs, "ext4");
     strcpy(c->root, "/dev/vda1");

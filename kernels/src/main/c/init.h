@@ -14,6 +14,7 @@ enum net_mode { NET_DHCP, NET_NONE, NET_STATIC };
 struct cmdline {
     int build;
     int port;
+    int accept_s; /* build mode: seconds to wait for the stream's connection */
     char disk[64];
     char fs[16];
     char root[64];

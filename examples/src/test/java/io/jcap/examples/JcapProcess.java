@@ -127,6 +127,17 @@ final class JcapProcess {
         return Files.readString(home.resolve("kernels/linux/kernel.json")).contains("\"evdev.ko\"");
     }
 
+    /** A project "sleeper" in {@code dir} whose program prints "ready" and sleeps for ten minutes. */
+    static Path sleeperProject(Path dir) throws IOException {
+        Path project = dir.resolve("sleeper");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("sleeper.c"), "#include <stdio.h>\n#include <unistd.h>\n"
+                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n");
+        Files.writeString(project.resolve("Capstanfile"),
+                "build: musl-gcc -static -Os -o sleeper sleeper.c\ncmdline: /sleeper\nfiles:\n  /sleeper: \"&\"\n");
+        return project;
+    }
+
     /** Copies an example project into {@code dir} (so a test can change it). */
     static Path copyExample(String name, Path dir) throws IOException {
         Path source = ROOT.resolve("examples").resolve(name);

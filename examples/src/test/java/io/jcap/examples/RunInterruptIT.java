@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +20,7 @@ class RunInterruptIT {
     @Test
     void run_interrupted_stopsTheVmAndLeavesNothingBehind() throws Exception {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = temp.resolve("sleeper");
-        Files.createDirectories(project);
-        Files.writeString(project.resolve("sleeper.c"), "#include <stdio.h>\n#include <unistd.h>\n"
-                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n");
-        Files.writeString(project.resolve("Capstanfile"),
-                "build: musl-gcc -static -Os -o sleeper sleeper.c\ncmdline: /sleeper\nfiles:\n  /sleeper: \"&\"\n");
+        Path project = JcapProcess.sleeperProject(temp);
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
 

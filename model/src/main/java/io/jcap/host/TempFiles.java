@@ -1,28 +1,65 @@
 package io.jcap.host;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Temporary folders of work in progress (builds, runs, listings), registered with jcap's one
- * shutdown hook ({@link Cleanup}) so that a JVM stopped (Ctrl-C) before the work's own clean-up
- * leaves none.
+ * Temporary folders of work in progress (builds, runs, listings, a QEMU's control socket),
+ * registered with jcap's one shutdown hook ({@link Cleanup}) so that a JVM stopped (Ctrl-C)
+ * before the work's own clean-up leaves none.
+ *
+ * <p>A JVM killed outright (SIGKILL, the OOM killer) runs no hook, so a folder made by
+ * {@link #create} also has a lock file beside it ({@code NAME.jcap-lock}) that this JVM holds
+ * while the folder is in use; the kernel releases it when the process dies, however it dies.
+ * The first {@code create} in an area sweeps it: folders whose lock nobody holds are removed,
+ * never one whose owner is alive.
  *
  * <pre>{@code
- * Path work = TempFiles.register(home.newWorkDir("build-"));
+ * Path work = TempFiles.create(home.tmp(), "build-");   // owner-only (0700), locked, registered
  * try { ... } finally { TempFiles.delete(work); }
  * }</pre>
  */
 public final class TempFiles {
     private static final Map<Path, Cleanup.Registration> LIVE = new ConcurrentHashMap<>();
+    private static final Map<Path, TempFolderLock> LOCKS = new ConcurrentHashMap<>();
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     private TempFiles() {
     }
 
+    /**
+     * A new owner-only folder in {@code area} (created if missing) whose name starts with
+     * {@code prefix}, locked by this JVM and registered for deletion at shutdown. The first call
+     * for an area in this JVM sweeps the area first ({@link #sweep}).
+     */
+    public static Path create(Path area, String prefix) throws IOException {
+        Path key = area.toAbsolutePath().normalize();
+        TempFolderLock.createArea(key);
+        if (SWEPT.add(key)) {
+            sweep(key);
+        }
+        TempFolderLock lock = TempFolderLock.create(key, prefix);
+        LOCKS.put(lock.folder(), lock);
+        return register(lock.folder());
+    }
+
+    /**
+     * Removes the folders of {@code area} made by {@link #create} in processes that have ended
+     * (their lock is free), with their lock files; returns the folders removed. Folders of this
+     * JVM and of live processes stay.
+     */
+    public static List<Path> sweep(Path area) {
+        Path key = area.toAbsolutePath().normalize();
+        return TempFolderLock.sweep(key, LOCKS.keySet());
+    }
+
     /** Registers {@code folder} for deletion at shutdown; returns it. */
     public static Path register(Path folder) {
-        LIVE.put(folder, Cleanup.register("delete " + folder, () -> FileTrees.deleteQuietly(folder)));
+        LIVE.computeIfAbsent(folder, f -> Cleanup.register("delete " + f, () -> deleteFolder(f)));
         return folder;
     }
 
@@ -32,13 +69,25 @@ public final class TempFiles {
         if (r != null) {
             r.close();
         }
+        TempFolderLock lock = LOCKS.remove(folder);
+        if (lock != null) {
+            lock.release();
+        }
     }
 
-    /** Deletes the folder now and forgets it. */
+    /** Deletes the folder now (and its lock file) and forgets it. */
     public static void delete(Path folder) {
         if (folder != null) {
-            FileTrees.deleteQuietly(folder);
+            deleteFolder(folder);
             forget(folder);
+        }
+    }
+
+    private static void deleteFolder(Path folder) {
+        FileTrees.deleteQuietly(folder);
+        TempFolderLock lock = LOCKS.remove(folder);
+        if (lock != null) {
+            lock.release();
         }
     }
 }

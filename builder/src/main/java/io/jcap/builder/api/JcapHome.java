@@ -1,7 +1,7 @@
 package io.jcap.builder.api;
 
+import io.jcap.host.TempFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -59,9 +59,12 @@ public record JcapHome(Path root) {
         }
     }
 
-    /** A new private temporary folder under {@link #tmp()}. */
+    /**
+     * A new owner-only temporary folder under {@link #tmp()}, locked by this process while it
+     * lives; the first one of a process sweeps the folders of jcap processes that died
+     * ({@link TempFiles#create}).
+     */
     public Path newTempDir(String prefix) throws IOException {
-        Files.createDirectories(tmp());
-        return Files.createTempDirectory(tmp(), prefix);
+        return TempFiles.create(tmp(), prefix);
     }
 }

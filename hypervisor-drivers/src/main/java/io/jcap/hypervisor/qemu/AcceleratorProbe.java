@@ -9,6 +9,7 @@ import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -93,7 +94,7 @@ public final class AcceleratorProbe {
     public ProbeResult boot(Accelerator accelerator) throws JcapException {
         Path dir;
         try {
-            dir = Files.createTempDirectory("jcap-probe-");
+            dir = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-probe-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder for the accelerator probe: " + e.getMessage(), e);
         }
@@ -104,12 +105,7 @@ public final class AcceleratorProbe {
         } catch (IOException e) {
             throw new JcapException("cannot write the accelerator probe disk in " + dir + ": " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(dir.resolve("probe.img"));
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                // A leftover 1 MiB file in the temp folder is not worth failing the probe over.
-            }
+            TempFiles.delete(dir);
         }
     }
 

@@ -29,11 +29,14 @@ final class QemuProcess {
         this.readers = readers;
     }
 
-    /** Starts {@code command} in {@code workDir} with stdin at /dev/null: nothing ever types into the console. */
+    /**
+     * Starts {@code command} in {@code workDir} (this user's alone) with stdin at /dev/null:
+     * nothing ever types into the console. The process dies with this JVM ({@link ExitWithParent}).
+     */
     static QemuProcess launch(List<String> command, Path workDir, int consoleLines, Consumer<String> listener)
             throws IOException {
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process process = ExitWithParent.start(new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))), workDir);
         ConsoleLog console = new ConsoleLog(consoleLines);
         ConsoleLog errors = new ConsoleLog(consoleLines);
         long pid = process.pid();

@@ -1,6 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
-import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.GuestLifecycle;
@@ -18,7 +18,9 @@ import java.util.OptionalInt;
 
 /**
  * A QEMU guest: one qemu-system-x86_64 process with its serial console on stdout, a QMP socket
- * in a private temporary folder, and nothing else to talk to.
+ * in a private temporary folder, and nothing else to talk to. QEMU dies with the JVM, however the
+ * JVM ends ({@link ExitWithParent}); the folder of a JVM that was killed is swept by the next
+ * ({@link TempFiles}).
  *
  * <pre>{@code
  * VmSpec spec = VmSpec.builder().drive(Drive.virtio(disk, DiskFormat.RAW).withBootIndex(0))
@@ -63,7 +65,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
     @Override
     protected void launch() throws VmException {
         try {
-            workDir = Files.createTempDirectory("jcap-qemu-");
+            workDir = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-qemu-");
         } catch (IOException e) {
             throw new VmException("cannot create a temporary folder for QEMU: " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);
@@ -263,12 +265,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
     }
 
     private void deleteWorkDir() {
-        Path dir = workDir;
-        try {
-            FileTrees.delete(dir);
-        } catch (IOException e) {
-            events().warn("cannot remove QEMU's temporary folder " + dir + ": " + e.getMessage());
-        }
+        TempFiles.delete(workDir);
     }
 
     private QemuProcess requireProcess() {

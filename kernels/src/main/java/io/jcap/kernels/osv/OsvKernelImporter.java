@@ -1,6 +1,6 @@
 package io.jcap.kernels.osv;
 
-import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelDownload;
 import io.jcap.kernels.KernelDraft;
@@ -11,7 +11,6 @@ import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -110,7 +109,7 @@ public final class OsvKernelImporter {
                         + " ZFS builder kernel (" + e.reason() + "); nothing was stored: check the URL", e);
             }
         } finally {
-            FileTrees.deleteQuietly(work);
+            TempFiles.delete(work);
         }
     }
 
@@ -132,7 +131,7 @@ public final class OsvKernelImporter {
                     + String.format(Locale.ROOT, "%.1f MB", recognised.size() / 1e6) + ", SHA-256 " + kernel.imageSha256());
             return kernel;
         } finally {
-            FileTrees.deleteQuietly(work);
+            TempFiles.delete(work);
         }
     }
 
@@ -146,10 +145,9 @@ public final class OsvKernelImporter {
     private static Path createWorkFolder(Path parent) throws JcapException {
         try {
             if (parent == null) {
-                return Files.createTempDirectory("jcap-osv-kernel-");
+                return TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-osv-kernel-");
             }
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "kernel-download-");
+            return TempFiles.create(parent, "kernel-download-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder" + (parent == null ? "" : " in " + parent) + ": "
                     + e.getMessage(), e);

@@ -55,8 +55,19 @@ class BuilderGuestIT {
                 "ERR ");
     }
 
-    private void assertRefused(byte[] stream, String replyPrefix) throws Exception {
-        QemuInstallation qemu = TestMachine.qemu();
+    @Test
+    void builder_nobodyConnects_failsAndPowersOffAfterTheBound() throws Exception {
+        // What a builder guest does when its host went away before streaming: it gives up.
+        try (QemuVm vm = new QemuVm(TestMachine.qemu(), builderSpec(" jcap.accept=3"))) {
+            vm.start();
+            vm.awaitLine("readiness", l -> l.startsWith("JCAP-READY"), Duration.ofSeconds(120));
+            String error = vm.awaitLine("the guest's error line", l -> l.startsWith("JCAP-ERROR"), Duration.ofSeconds(60));
+            assertEquals("JCAP-ERROR no connection within 3 s", error);
+            assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
+        }
+    }
+
+    private VmSpec builderSpec(String extraAppend) throws Exception {
         Kernel kernel = TestMachine.linuxKernel();
         Path disk = temp.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -65,9 +76,15 @@ class BuilderGuestIT {
         new BootLoader().writeMbr(disk);
         Path initrd = temp.resolve("initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
-        VmSpec spec = VmSpec.builder().accelerator(Accelerator.TCG).memoryMiB(256).kernel(kernel.vmlinuz())
-                .initrd(initrd).append(LinuxBoot.builderAppend("ext4")).drive(Drive.virtio(disk, DiskFormat.RAW))
+        return VmSpec.builder().accelerator(Accelerator.TCG).memoryMiB(256).kernel(kernel.vmlinuz())
+                .initrd(initrd).append(LinuxBoot.builderAppend("ext4") + extraAppend)
+                .drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT)).noReboot(true).build();
+    }
+
+    private void assertRefused(byte[] stream, String replyPrefix) throws Exception {
+        QemuInstallation qemu = TestMachine.qemu();
+        VmSpec spec = builderSpec("");
         try (QemuVm vm = new QemuVm(qemu, spec)) {
             vm.start();
             vm.awaitLine("readiness", l -> l.startsWith("JCAP-READY"), Duration.ofSeconds(120));

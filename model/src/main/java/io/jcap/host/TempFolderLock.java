@@ -1,0 +1,156 @@
+package io.jcap.host;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A temporary folder {@code NAME} and its lock file {@code NAME.jcap-lock} beside it, locked
+ * ({@code fcntl}) by the process that uses the folder. The kernel drops the lock when that
+ * process ends, SIGKILL included, so a lock that can be taken marks a folder nobody uses.
+ *
+ * <p>The lock file is made and locked before the folder exists, so a folder with a lock file
+ * is never unprotected. A sweeper that takes a fresh lock file in the instant before its maker
+ * does finds no folder beside it and leaves it (a lone lock file is removed only once it is a
+ * minute old); its maker then fails to lock it and picks another name.
+ */
+final class TempFolderLock {
+    static final String SUFFIX = ".jcap-lock";
+    /** How old a lock file without its folder must be before a sweep removes it. */
+    static final Duration LONE_LOCK_AGE = Duration.ofMinutes(1);
+    private static final int ATTEMPTS = 16;
+
+    private final Path folder;
+    private final Path lockFile;
+    private final FileChannel channel;
+
+    private TempFolderLock(Path folder, Path lockFile, FileChannel channel) {
+        this.folder = folder;
+        this.lockFile = lockFile;
+        this.channel = channel;
+    }
+
+    Path folder() {
+        return folder;
+    }
+
+    /** The area itself, made owner-only when it is new. */
+    static void createArea(Path area) throws IOException {
+        if (!Files.isDirectory(area)) {
+            Files.createDirectories(area, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+    }
+
+    static TempFolderLock create(Path area, String prefix) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path lockFile = Files.createTempFile(area, prefix, SUFFIX,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            boolean keep = false;
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    String name = lockFile.getFileName().toString();
+                    Path folder = area.resolve(name.substring(0, name.length() - SUFFIX.length()));
+                    Files.createDirectory(folder,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    keep = true;
+                    return new TempFolderLock(folder, lockFile, channel);
+                }
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            } finally {
+                if (!keep) {
+                    channel.close();
+                    Files.deleteIfExists(lockFile);
+                }
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IOException("cannot lock a new temporary folder in " + area);
+            }
+        }
+    }
+
+    /** Deletes the lock file and lets the lock go (the folder is gone or moved away). */
+    void release() {
+        try {
+            Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+            // a lone lock file is swept later
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing releases the lock even when it reports a failure
+        }
+    }
+
+    /** Removes the folders of {@code area} whose lock is free, skipping {@code ours} (held by this JVM). */
+    static List<Path> sweep(Path area, Collection<Path> ours) {
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> locks = Files.newDirectoryStream(area, "*" + SUFFIX)) {
+            for (Path lockFile : locks) {
+                String name = lockFile.getFileName().toString();
+                Path folder = area.resolve(name.substring(0, name.length() - SUFFIX.length()));
+                // Opening and closing a file this JVM has locked would drop its lock (POSIX locks
+                // belong to the process), so this JVM's own folders are never touched.
+                if (ours.contains(folder) || !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (sweepOne(folder, lockFile)) {
+                    removed.add(folder);
+                }
+            }
+        } catch (IOException e) {
+            // An area that cannot be listed is left alone: sweeping is a courtesy, not the work.
+        }
+        return removed;
+    }
+
+    private static boolean sweepOne(Path folder, Path lockFile) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                return false;
+            }
+            if (lock == null) {
+                return false;
+            }
+            boolean hasFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+            if (!hasFolder && !olderThan(lockFile, LONE_LOCK_AGE)) {
+                return false;
+            }
+            FileTrees.delete(folder);
+            Files.deleteIfExists(lockFile);
+            return hasFolder;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean olderThan(Path file, Duration age) throws IOException {
+        FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+        return modified.toInstant().isBefore(Instant.now().minus(age));
+    }
+}

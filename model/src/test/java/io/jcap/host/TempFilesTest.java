@@ -1,0 +1,127 @@
+package io.jcap.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TempFilesTest {
+    @TempDir
+    Path area;
+
+    @Test
+    void create_makesAnOwnerOnlyFolderWithItsLockBesideIt() throws Exception {
+        Path folder = TempFiles.create(area, "build-");
+        try {
+            assertTrue(folder.getFileName().toString().startsWith("build-"), folder.toString());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+            Path lock = lockOf(folder);
+            assertTrue(Files.isRegularFile(lock));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lock)));
+        } finally {
+            TempFiles.delete(folder);
+        }
+        assertFalse(Files.exists(folder));
+        assertFalse(Files.exists(lockOf(folder)), "delete removes the lock file too");
+    }
+
+    @Test
+    void sweep_keepsAFolderLockedByAnotherLiveProcess_andRemovesItOnceThatProcessIsKilled() throws Exception {
+        Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), area.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            Path folder = Path.of(out.readLine());
+            Files.writeString(folder.resolve("disk.img"), "work in progress");
+
+            assertEquals(List.of(), TempFiles.sweep(area));
+            assertTrue(Files.isRegularFile(folder.resolve("disk.img")), "a live process's folder stays");
+
+            holder.destroyForcibly();   // SIGKILL: no shutdown hook runs
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(Files.isDirectory(folder), "nothing removed the folder of the killed process yet");
+
+            assertEquals(List.of(folder), TempFiles.sweep(area));
+            assertFalse(Files.exists(folder));
+            assertFalse(Files.exists(lockOf(folder)));
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sweep_keepsThisProcessesOwnFolderAndItsLock() throws Exception {
+        Path folder = TempFiles.create(area, "run-");
+        try {
+            assertEquals(List.of(), TempFiles.sweep(area));
+            assertEquals(List.of(), TempFiles.sweep(area), "a second sweep neither drops the lock nor the folder");
+            assertTrue(Files.isDirectory(folder));
+        } finally {
+            TempFiles.delete(folder);
+        }
+    }
+
+    @Test
+    void create_sweepsTheAreaBeforeItsFirstFolder() throws Exception {
+        Path dead = Files.createDirectory(area.resolve("build-1"));
+        Files.writeString(area.resolve("build-1.jcap-lock"), "");
+        Path folder = TempFiles.create(area, "build-");
+        try {
+            assertFalse(Files.exists(dead), "a folder whose lock nobody holds is a dead process's");
+            assertFalse(Files.exists(area.resolve("build-1.jcap-lock")));
+        } finally {
+            TempFiles.delete(folder);
+        }
+    }
+
+    @Test
+    void sweep_leavesFoldersWithoutALockFileAndOtherFilesAlone() throws Exception {
+        Path other = Files.createDirectory(area.resolve("someone-elses"));
+        Path lone = Files.writeString(area.resolve("fresh.jcap-lock"), "");
+        assertEquals(List.of(), TempFiles.sweep(area));
+        assertTrue(Files.isDirectory(other));
+        assertTrue(Files.exists(lone), "a fresh lock file without its folder may be one being made");
+
+        Files.setLastModifiedTime(lone, FileTime.from(Instant.now().minus(TempFolderLock.LONE_LOCK_AGE.multipliedBy(2))));
+        assertEquals(List.of(), TempFiles.sweep(area));
+        assertFalse(Files.exists(lone), "an old free lock file without its folder is a leftover");
+    }
+
+    @Test
+    void sweep_removesALinkInPlaceOfAFolder_notWhatItPointsTo() throws Exception {
+        Path target = Files.createDirectory(area.resolve("precious"));
+        Files.writeString(target.resolve("keep.txt"), "keep");
+        Path link = Files.createSymbolicLink(area.resolve("build-2"), target);
+        Files.writeString(area.resolve("build-2.jcap-lock"), "");
+        assertEquals(List.of(link), TempFiles.sweep(area));
+        assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("keep", Files.readString(target.resolve("keep.txt")));
+    }
+
+    private static Path lockOf(Path folder) {
+        return folder.resolveSibling(folder.getFileName() + ".jcap-lock");
+    }
+
+    /** Another process holding a folder: makes one in the area given, prints it, and waits to be killed. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            Path folder = TempFiles.create(Path.of(args[0]), "build-");
+            System.out.println(folder);
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+}
