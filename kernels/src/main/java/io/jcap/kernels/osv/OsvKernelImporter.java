@@ -11,6 +11,7 @@ import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
