@@ -2,6 +2,7 @@ package io.jcap.host;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +20,18 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class FileTrees {
     private FileTrees() {
+    }
+
+    /**
+     * Makes {@code target} a hard link to {@code source} where one file system holds both (no
+     * bytes copied), else a copy. For files that are replaced by renaming, never written in place.
+     */
+    public static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            Files.copy(source, target);
+        }
     }
 
     /** Deletes a file, a link or a folder with everything in it; nothing when it does not exist. */

@@ -1,12 +1,12 @@
 package io.jcap.builder.family.linux;
 
+import io.jcap.host.FileTrees;
 import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,11 +76,7 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
             throws IOException {
         Path boot = Files.createDirectories(staging.resolve(FOLDER));
         Path kernel = boot.resolve(KERNEL);
-        try {
-            Files.createLink(kernel, vmlinuz);
-        } catch (FileSystemException | UnsupportedOperationException e) {
-            Files.copy(vmlinuz, kernel);
-        }
+        FileTrees.linkOrCopy(vmlinuz, kernel);
         Files.write(boot.resolve(INITRD), initrd);
         Files.writeString(boot.resolve(APPEND), append + "\n", StandardCharsets.UTF_8);
         Files.writeString(boot.resolve(SUMS), vmlinuzSha256.hex() + "  " + KERNEL + "\n" + Sha256.of(initrd).hex()

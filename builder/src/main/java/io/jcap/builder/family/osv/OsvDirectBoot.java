@@ -1,13 +1,13 @@
 package io.jcap.builder.family.osv;
 
 import io.jcap.builder.repository.DiskCommit;
+import io.jcap.host.FileTrees;
 import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -102,11 +102,7 @@ record OsvDirectBoot(Path kernel, Sha256 sha256, boolean tracesExit) {
             return staging -> {
                 Path boot = Files.createDirectories(staging.resolve(FOLDER));
                 Path target = boot.resolve(KERNEL);
-                try {
-                    Files.createLink(target, kernel);
-                } catch (FileSystemException | UnsupportedOperationException e) {
-                    Files.copy(kernel, target);
-                }
+                FileTrees.linkOrCopy(kernel, target);
                 Files.writeString(boot.resolve(SUMS), sha256.hex() + "  " + KERNEL + "\n", StandardCharsets.UTF_8);
             };
         }
