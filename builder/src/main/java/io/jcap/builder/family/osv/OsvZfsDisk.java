@@ -30,8 +30,14 @@ final class OsvZfsDisk {
     /** OSv's mkfs fails on a smaller ZFS partition. */
     static final long MIN_PARTITION = 64L << 20;
     static final long DEFAULT_PARTITION = 256L << 20;
-    /** ZFS, its ARC and the tools run in the builder's memory. */
+    /**
+     * ZFS, its ARC and the tools run in the builder's memory: 512 MiB as OSv's own build gives it,
+     * 256 MiB for a small tree, where it boots and formats about 0.2 s sooner under emulation.
+     */
     static final int BUILDER_MEMORY_MIB = 512;
+    static final int SMALL_BUILDER_MEMORY_MIB = 256;
+    /** A tree up to this many bytes of content is small. */
+    static final long SMALL_TREE = 32L << 20;
 
     private final QemuInstallation qemu;
     private final EventSink events;
@@ -67,6 +73,16 @@ final class OsvZfsDisk {
         return disk;
     }
 
+    static int builderMemoryMiB(List<ImageEntry> entries) {
+        long content = 0;
+        for (ImageEntry e : entries) {
+            if (e instanceof ImageEntry.RegularFile f) {
+                content += f.content().size();
+            }
+        }
+        return content <= SMALL_TREE ? SMALL_BUILDER_MEMORY_MIB : BUILDER_MEMORY_MIB;
+    }
+
     /**
      * Writes {@code disk} (raw) of {@code diskBytes}, fills its ZFS partition with {@code entries}
      * and writes {@code cmdline} at byte 512.
@@ -77,7 +93,7 @@ final class OsvZfsDisk {
         OsvDisk.create(loader.image(), disk, diskBytes);
         VmSpec spec = VmSpec.builder()
                 .accelerator(accelerator)
-                .memoryMiB(BUILDER_MEMORY_MIB)
+                .memoryMiB(builderMemoryMiB(entries))
                 .kernel(builder.image())
                 .append(builderCmdline)
                 .drive(Drive.virtio(disk, DiskFormat.RAW))
