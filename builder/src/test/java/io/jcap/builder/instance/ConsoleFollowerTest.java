@@ -52,13 +52,13 @@ class ConsoleFollowerTest {
     }
 
     @Test
-    void read_lineWithoutNewlines_isCutIntoPieces() throws Exception {
-        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleLineSplitter.MAX_LINE + 3));
+    void read_lineWithoutNewlines_isCutAndMarked() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleLineSplitter.MAX_LINE + 3) + "\nnext");
         List<String> lines = new ArrayList<>();
 
         ConsoleFollower.read(log, null, lines::add);
 
-        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "xxx"), lines);
+        assertEquals(List.of("x".repeat(8192) + " \u2026 [line cut at 8192 bytes]", "next"), lines);
     }
 
     @Test
