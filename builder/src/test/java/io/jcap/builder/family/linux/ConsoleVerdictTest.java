@@ -59,4 +59,21 @@ class ConsoleVerdictTest {
         assertTrue(ConsoleVerdict.applicationStarted(started));
         assertFalse(ConsoleVerdict.applicationStarted(dir.resolve("missing.log")));
     }
+
+    @Test
+    void applicationStarted_rotatedLog_countsAsStarted() throws Exception {
+        // JCAP-START rotated away with the first 8 MiB; the boot messages before it are far fewer.
+        Files.writeString(dir.resolve("console.log.1"), "application output\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "more application output\n");
+
+        assertTrue(ConsoleVerdict.applicationStarted(log));
+    }
+
+    @Test
+    void read_exitLineJustRotatedAway_isStillFound() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "output\r\nJCAP-EXIT 3\r\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "");
+
+        assertEquals(java.util.OptionalInt.of(3), ConsoleVerdict.read(log).exitStatus());
+    }
 }
