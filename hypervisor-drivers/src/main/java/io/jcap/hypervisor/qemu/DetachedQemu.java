@@ -99,12 +99,8 @@ public final class DetachedQemu {
     /** {@link #start(QemuInstallation, VmSpec, GuestFiles, Duration)} with the console log rotating at {@code logLimit} bytes. */
     public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit)
             throws VmException {
-        for (Path socket : List.of(files.qmpSocket(), files.consoleSocket())) {
-            if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-                throw new VmException("the socket path " + socket + " is longer than " + MAX_SOCKET_PATH
-                        + " bytes: use a shorter jcap home (JCAP_HOME) or instance name", OptionalInt.empty(), List.of());
-            }
-        }
+        checkSocketPath("QMP", files.qmpSocket());
+        checkSocketPath("console", files.consoleSocket());
         List<PortForward> forwards = choosePorts(spec.portForwards());
         List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
                 files.consoleSocket(), files.pidFile());
@@ -146,6 +142,13 @@ public final class DetachedQemu {
                 // No QEMU will connect: the keeper would end by itself after a while, but need not wait.
                 keeper.destroy();
             }
+        }
+    }
+
+    private static void checkSocketPath(String what, Path socket) throws VmException {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new VmException("the " + what + " socket path " + socket + " is longer than " + MAX_SOCKET_PATH
+                    + " bytes: use a shorter jcap home (JCAP_HOME) or instance name", OptionalInt.empty(), List.of());
         }
     }
 
