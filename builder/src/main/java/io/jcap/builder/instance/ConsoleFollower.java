@@ -156,6 +156,25 @@ public final class ConsoleFollower {
         return new String(both, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether the line that starts the application, {@code marker}, has rotated out of the log:
+     * the log rotated and what is kept does not begin with the boot (no {@code marker} in the
+     * first {@code headBytes} of {@code console.log.1}).
+     */
+    public static boolean startRotatedAway(Path log, String marker, int headBytes) {
+        Path previous = ConsoleLogKeeper.rotatedLog(log);
+        if (!Files.exists(previous)) {
+            return false;
+        }
+        byte[] head = new byte[headBytes];
+        try (InputStream in = Files.newInputStream(previous)) {
+            int n = in.readNBytes(head, 0, head.length);
+            return !new String(head, 0, n, StandardCharsets.ISO_8859_1).contains(marker);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Whether the log has rotated at least once ({@code console.log.1} exists). */
     public static boolean rotated(Path log) {
         return Files.exists(ConsoleLogKeeper.rotatedLog(log));

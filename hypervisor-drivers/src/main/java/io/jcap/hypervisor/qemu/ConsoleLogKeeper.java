@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.ConsoleLineSplitter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -17,9 +18,10 @@ import java.time.Duration;
 
 /**
  * Writes a detached guest's serial console into its log and keeps the log bounded: when
- * {@code console.log} reaches the limit it becomes {@code console.log.1} (replacing the one
- * before) and a new {@code console.log} starts, so the last {@code limit} bytes at least, and
- * {@code 2 × limit} at most, are kept.
+ * {@code console.log} reaches the limit and its line ends, it becomes {@code console.log.1}
+ * (replacing the one before) and a new {@code console.log} starts, so the last {@code limit}
+ * bytes at least, and about {@code 2 × limit} at most, are kept, each file starting with a whole
+ * line (a line longer than {@link #MAX_LINE} may be split between the two).
  *
  * <p>It runs as a small process of its own beside QEMU, since no jcap process lives as long as a
  * detached guest: {@link DetachedQemu} starts it first ({@code java -cp JAR
@@ -28,13 +30,15 @@ import java.time.Duration;
  * to that socket. It ends when QEMU closes the socket (the guest ended, whatever ended it), or
  * when no QEMU connected within {@link #CONNECT_WAIT}. Should it die, QEMU drops the console's
  * output instead of blocking the guest (a socket chardev that lost its peer discards writes).
- * It uses the JDK alone, so the process loads nothing else.
+ * It uses the JDK alone (MAX_LINE is a compile-time constant), so the process loads nothing else.
  */
 public final class ConsoleLogKeeper {
     /** The largest {@code console.log}; with {@code console.log.1}, at most twice this is on disk. */
     public static final long DEFAULT_LIMIT = 8L << 20;
     /** What the keeper prints once it listens. */
     static final String READY = "JCAP-CONSOLE-KEEPER-READY";
+    /** How far past the limit a file grows to end its last line (the console's longest line). */
+    static final int MAX_LINE = ConsoleLineSplitter.MAX_LINE;
     /** How long the keeper waits for QEMU to connect before it gives up. */
     static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
 
@@ -76,16 +80,40 @@ public final class ConsoleLogKeeper {
 
     void write(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
-            if (size >= limit) {
+            if (size < limit) {
+                put(bytes, (int) Math.min(bytes.remaining(), limit - size));
+                continue;
+            }
+            // At the limit: finish the line first, so that each file starts with a whole line; a
+            // line that does not end within MAX_LINE more bytes is rotated in the middle.
+            long slack = limit + MAX_LINE - size;
+            int newline = indexOfNewline(bytes);
+            if (newline >= 0 && newline < slack) {
+                put(bytes, newline + 1);
+                rotate();
+            } else if (slack > 0) {
+                put(bytes, (int) Math.min(bytes.remaining(), slack));
+            } else {
                 rotate();
             }
-            int room = (int) Math.min(bytes.remaining(), limit - size);
-            ByteBuffer part = bytes.slice(bytes.position(), room);
-            while (part.hasRemaining()) {
-                size += out.write(part);
-            }
-            bytes.position(bytes.position() + room);
         }
+    }
+
+    private void put(ByteBuffer bytes, int length) throws IOException {
+        ByteBuffer part = bytes.slice(bytes.position(), length);
+        while (part.hasRemaining()) {
+            size += out.write(part);
+        }
+        bytes.position(bytes.position() + length);
+    }
+
+    private static int indexOfNewline(ByteBuffer bytes) {
+        for (int i = bytes.position(); i < bytes.limit(); i++) {
+            if (bytes.get(i) == '\n') {
+                return i - bytes.position();
+            }
+        }
+        return -1;
     }
 
     private void rotate() throws IOException {

@@ -51,31 +51,43 @@ class ConsoleLogKeeperTest {
     }
 
     @Test
-    void keep_pastTheLimit_keepsTheLastPartsInLogAndLogDot1() throws Exception {
+    void keep_pastTheLimit_rotatesAtTheEndOfTheLine_keepingTheLastWholeLines() throws Exception {
         Path log = dir.resolve("console.log");
-        byte[] bytes = numberedLines(1000); // 11 000 bytes
+        byte[] bytes = numberedLines(1000); // 11 000 bytes, lines of 11
 
         new ConsoleLogKeeper(log, 4096).keep(Channels.newChannel(new java.io.ByteArrayInputStream(bytes)));
 
-        // 11 000 = 4096 + 4096 + 2808: the first part rotated away, the second is .1, the last is the log.
+        // The first file ends with the line that crossed 4096 (373 lines: 4103 bytes), so does the
+        // second (8206); the log holds the rest.
         byte[] previous = Files.readAllBytes(dir.resolve("console.log.1"));
         byte[] current = Files.readAllBytes(log);
-        assertEquals(4096, previous.length);
-        assertEquals(2808, current.length);
-        assertArrayEquals(Arrays.copyOfRange(bytes, 4096, bytes.length), concat(previous, current));
+        assertEquals(4103, previous.length);
+        assertEquals(11_000 - 8206, current.length);
+        assertArrayEquals(Arrays.copyOfRange(bytes, 4103, bytes.length), concat(previous, current));
+        assertTrue(new String(previous, StandardCharsets.US_ASCII).startsWith("line 00373\n"));
     }
 
     @Test
-    void write_exactlyTheLimit_rotatesOnlyWhenMoreComes() throws Exception {
+    void write_atTheLimit_finishesTheLineThenRotates() throws Exception {
         Path log = dir.resolve("console.log");
         ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, 10);
 
         keeper.write(ByteBuffer.wrap("0123456789".getBytes(StandardCharsets.US_ASCII)));
-        assertFalse(Files.exists(dir.resolve("console.log.1")));
-        keeper.write(ByteBuffer.wrap("a".getBytes(StandardCharsets.US_ASCII)));
+        keeper.write(ByteBuffer.wrap("ab\ncd".getBytes(StandardCharsets.US_ASCII)));
 
-        assertEquals("0123456789", Files.readString(dir.resolve("console.log.1")));
-        assertEquals("a", Files.readString(log));
+        assertEquals("0123456789ab\n", Files.readString(dir.resolve("console.log.1")));
+        assertEquals("cd", Files.readString(log));
+    }
+
+    @Test
+    void write_aLineWithoutEnd_rotatesMaxLineBytesPastTheLimit() throws Exception {
+        Path log = dir.resolve("console.log");
+        ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, 100);
+
+        keeper.write(ByteBuffer.wrap(new byte[100 + ConsoleLogKeeper.MAX_LINE + 5]));
+
+        assertEquals(100 + ConsoleLogKeeper.MAX_LINE, Files.size(dir.resolve("console.log.1")));
+        assertEquals(5, Files.size(log));
     }
 
     @Test
@@ -92,7 +104,7 @@ class ConsoleLogKeeperTest {
         assertTrue(keeper.waitFor(30, TimeUnit.SECONDS), "the keeper ends when QEMU closes the console");
         assertEquals(0, keeper.exitValue());
         assertFalse(Files.exists(files.consoleSocket()));
-        assertArrayEquals(Arrays.copyOfRange(bytes, 4096, bytes.length),
+        assertArrayEquals(Arrays.copyOfRange(bytes, 4103, bytes.length),
                 concat(Files.readAllBytes(dir.resolve("console.log.1")), Files.readAllBytes(files.consoleLog())));
     }
 
