@@ -216,7 +216,7 @@ public final class Instances {
     public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
             throws JcapException, InterruptedException {
         Instance instance = get(name);
-        Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(lines);
+        Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
         ConsoleFollower.read(instance.files().consoleLog(), follow ? instance.process()::isRunning : null, sink);
     }
 

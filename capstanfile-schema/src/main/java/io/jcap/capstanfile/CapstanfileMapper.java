@@ -7,6 +7,7 @@ import io.jcap.capstanfile.yaml.LocatedYaml;
 import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.model.ByteSize;
 import io.jcap.model.FsType;
+import io.jcap.model.GuestMemory;
 import io.jcap.model.GuestPath;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class CapstanfileMapper {
         SortedMap<GuestPath, Path> files = hostFiles.files(root.path("files"));
         Optional<Path> rootfs = hostFiles.rootfs(root.path("rootfs"));
         Optional<ByteSize> size = size(root.path("size"), at("size"));
-        Optional<ByteSize> memory = size(root.path("memory"), at("memory"));
+        Optional<ByteSize> memory = memory(root.path("memory"), at("memory"));
         List<PortMapping> ports = ports();
         Optional<Runtime> runtime = runtime(root.path("runtime"));
         if (!schemaValid || !findings.isEmpty()) {
@@ -115,6 +116,10 @@ final class CapstanfileMapper {
 
     private Optional<ByteSize> size(JsonNode node, YamlPath at) {
         return node.isTextual() ? parse(node, at, n -> ByteSize.parse(n.textValue())) : Optional.empty();
+    }
+
+    private Optional<ByteSize> memory(JsonNode node, YamlPath at) {
+        return node.isTextual() ? parse(node, at, n -> GuestMemory.parse(n.textValue()).size()) : Optional.empty();
     }
 
     private OptionalInt cpus() {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * the top of the file. {@link #toString()} gives the line printed to users:
  *
  * <pre>{@code
- * Capstanfile:7:7: size: '12Q' is not a size: use a number with K, M or G (512M, 1G)
+ * Capstanfile:7:7: size: '12x' is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), ...
  * Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)
  * }</pre>
  */

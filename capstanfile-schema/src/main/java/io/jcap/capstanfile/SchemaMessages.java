@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Turns the validator's messages into sentences for users. The phrases come from the schema:
- * {@code x-expected} says what a valid value is ("a size: use a number with K, M or G (512M,
- * 1G)"), {@code x-required} says what a required key is for. Unknown keys get a "did you mean"
+ * {@code x-expected} says what a valid value is ("a size: use a whole number and a unit K, M, G
+ * or T ..."), {@code x-required} says what a required key is for. Unknown keys get a "did you mean"
  * from the schema's {@code properties}.
  */
 final class SchemaMessages {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Capstanfiles with mistakes: every problem is reported, in one run, at its line and column. */
 class CapstanfileProblemsTest {
+    private static final String NOT_A_SIZE = "is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)";
+
     @TempDir
     Path temp;
     ProjectDir project;
@@ -63,7 +65,7 @@ class CapstanfileProblemsTest {
         assertEquals("""
                 Capstanfile:1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)
                 Capstanfile:1:1: unknown key 'cmdlin': did you mean 'cmdline'?
-                Capstanfile:2:7: size: '12Q' is not a size: use a number with K, M or G (512M, 1G)
+                Capstanfile:2:7: size: '12Q' is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)
                 Capstanfile:3:5: fs: 'xfs' is not a file system type: use ext4, ext2, zfs or rofs
                 Capstanfile:4:7: cpus: 0 is not a number of CPUs from 1 to 64
                 Capstanfile:7:5: ports[1]: host port 70000 is outside 1..65535
@@ -112,11 +114,11 @@ class CapstanfileProblemsTest {
 
     @Test
     void parse_badSizes_nameTheSyntax() throws Exception {
-        project.capstanfile("cmdline: /hello\nsize: 1T\nmemory: 512\n");
+        project.capstanfile("cmdline: /hello\nsize: 1P\nmemory: 512\n");
 
         assertEquals("""
-                Capstanfile:2:7: size: '1T' is not a size: use a number with K, M or G (512M, 1G)
-                Capstanfile:3:9: memory: 512 is not a size: use a number with K, M or G (512M, 1G)""", project.problems());
+                Capstanfile:2:7: size: '1P' %s
+                Capstanfile:3:9: memory: 512 %s""".formatted(NOT_A_SIZE, NOT_A_SIZE), project.problems());
     }
 
     @Test

@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
     String publishAddress;
 
     @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", converter = MemoryConverter.class,
-            description = "Memory (256M, 1G); default: the image's.")
+            description = "Memory, binary units in either case (256M, 512m, 1GiB); default: the image's.")
     ByteSize memory;
 
     @Option(names = {"-c", "--cpus"}, paramLabel = "N", description = "Virtual CPUs; default: the image's.")

@@ -65,7 +65,8 @@ class JcapTest {
         String file = project.resolve("Capstanfile").toString();
         assertEquals(file + ":1:1: cmdline is required (the command the image runs, e.g. cmdline: /hello)\n"
                 + file + ":1:1: unknown key 'cmdlin': did you mean 'cmdline'?\n"
-                + file + ":2:7: size: '12Q' is not a size: use a number with K, M or G (512M, 1G)\n", r.out());
+                + file + ":2:7: size: '12Q' is not a size: use a whole number and a unit K, M, G or T"
+                + " (1K = 1024 bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)\n", r.out());
         assertEquals("jcap: 3 problems in " + file + "\n", r.err());
     }
 

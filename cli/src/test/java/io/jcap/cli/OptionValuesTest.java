@@ -63,13 +63,30 @@ class OptionValuesTest {
     }
 
     @Test
+    void run_memory_takesUsersSpellings_eitherName() {
+        for (String[] spelling : new String[][] {{"128m", "128"}, {"128M", "128"}, {"512mb", "512"},
+                {"512MiB", "512"}, {"512 MiB", "512"}, {"1GiB", "1024"}, {"1 G", "1024"}, {"2gb", "2048"},
+                {"65536k", "64"}}) {
+            ByteSize expected = ByteSize.ofMebibytes(Long.parseLong(spelling[1]));
+            assertEquals(expected, parsed(new RunCommand(), "-m", spelling[0], "hello").memory, spelling[0]);
+            assertEquals(expected, parsed(new RunCommand(), "--memory", spelling[0], "hello").memory, spelling[0]);
+            assertEquals(expected, parsed(new RunCommand(), "--memory=" + spelling[0], "hello").memory, spelling[0]);
+        }
+    }
+
+    @Test
     void run_badMemory_namesTheOptionAndTheRule() {
-        assertEquals("-m: '256' is not a size: use a number with K, M or G (512M, 1G)",
-                firstErrorLine(2, "run", "-m", "256", "hello"));
-        assertEquals("-m: 16M is too little memory: give at least 32M", firstErrorLine(2, "run", "-m", "16M", "hello"));
-        assertEquals("-m: 1500K is not a whole number of MiB (use M or G: 256M, 1G)",
+        assertEquals("-m: '12x' is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), in either"
+                + " case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)", firstErrorLine(2, "run", "-m", "12x", "hello"));
+        assertEquals("-m: '12x' is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), in either"
+                + " case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)",
+                firstErrorLine(2, "run", "--memory", "12x", "hello"));
+        assertEquals("-m: '256' is not a size: use a whole number and a unit K, M, G or T (1K = 1024 bytes), in either"
+                + " case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)", firstErrorLine(2, "run", "-m", "256", "hello"));
+        assertEquals("-m: '16M' is too little memory: give at least 32M", firstErrorLine(2, "run", "-m", "16M", "hello"));
+        assertEquals("-m: '1500K' is not a whole number of MiB (use M or G: 256M, 1G)",
                 firstErrorLine(2, "run", "--memory", "1500K", "hello"));
-        assertEquals("-m: 99999999G is too much memory", firstErrorLine(2, "run", "-m", "99999999G", "hello"));
+        assertEquals("-m: '99999999G' is too much memory", firstErrorLine(2, "run", "-m", "99999999G", "hello"));
     }
 
     @Test

@@ -105,7 +105,8 @@ final class JcapProcess {
         return start(Map.of(), args);
     }
 
-    private Started start(Map<String, String> env, String... args) throws IOException {
+    /** Starts jcap without waiting for it, with {@code env} added to its environment. */
+    Started start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(List.of(args));

@@ -44,11 +44,37 @@ class ConsoleLineSplitterTest {
     }
 
     @Test
-    void accept_outputWithoutNewlines_isCutAtMaxLine() {
+    void accept_outputWithoutNewlines_isCutOnceAndMarked() {
         feed("x".repeat(ConsoleLineSplitter.MAX_LINE * 2 + 1));
         splitter.finish();
-        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "x".repeat(ConsoleLineSplitter.MAX_LINE), "x"),
-                lines);
+        assertEquals(List.of("x".repeat(8192) + " \u2026 [line cut at 8192 bytes]"), lines);
+    }
+
+    @Test
+    void accept_longLine_isCutAndMarked_andTheNextLineIsWhole() {
+        feed("y".repeat(100_000) + "\nJCAP-EXIT 0\n");
+        assertEquals(List.of("y".repeat(8192) + " \u2026 [line cut at 8192 bytes]", "JCAP-EXIT 0"), lines);
+    }
+
+    @Test
+    void accept_longLineOverManyReads_isCutOnce() {
+        for (int i = 0; i < 100; i++) {
+            feed("z".repeat(1000));
+        }
+        feed("\r\nnext\n");
+        assertEquals(List.of("z".repeat(8192) + ConsoleLineSplitter.CUT_MARK, "next"), lines);
+    }
+
+    @Test
+    void accept_lineOfExactlyMaxLine_isWhole() {
+        feed("a".repeat(ConsoleLineSplitter.MAX_LINE) + "\n" + "b".repeat(ConsoleLineSplitter.MAX_LINE) + "\r\n");
+        assertEquals(List.of("a".repeat(8192), "b".repeat(8192)), lines);
+    }
+
+    @Test
+    void accept_cutInsideACharacter_keepsWholeCharacters() {
+        feed("a" + "\u00e9".repeat(5000) + "\n");
+        assertEquals(List.of("a" + "\u00e9".repeat(4095) + ConsoleLineSplitter.CUT_MARK), lines);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.jcap.builder.instance.InstanceName;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.model.GuestMemory;
 import io.jcap.model.PortMapping;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot,
         Optional<String> configSet) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
-    public static final int MIN_MEMORY_MIB = 32;
+    public static final int MIN_MEMORY_MIB = GuestMemory.MIN_MIB;
     public static final int MAX_CPUS = 64;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

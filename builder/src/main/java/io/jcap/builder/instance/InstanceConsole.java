@@ -18,6 +18,10 @@ public interface InstanceConsole {
      */
     boolean applicationStarted(Path consoleLog);
 
-    /** The application's output among the console's lines, as a foreground run shows it. */
-    Consumer<String> applicationOutput(Consumer<String> lines);
+    /**
+     * The application's output among the console's lines, as a foreground run shows it. When the
+     * line that starts the application has rotated out of the log
+     * ({@link ConsoleFollower#startRotatedAway}), every line is the application's.
+     */
+    Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines);
 }

@@ -30,8 +30,8 @@ public final class JavaCommandLine {
     static List<String> argv(Runtime.Java java, GuestPath javaHome) throws JcapException {
         List<String> argv = new ArrayList<>();
         argv.add(javaHome.resolve("bin/java").value());
-        java.xms().ifPresent(size -> argv.add("-Xms" + size));
-        java.xmx().ifPresent(size -> argv.add("-Xmx" + size));
+        java.xms().ifPresent(size -> argv.add("-Xms" + size.jvmValue()));
+        java.xmx().ifPresent(size -> argv.add("-Xmx" + size.jvmValue()));
         argv.addAll(java.jvmArgs());
         if (java.main().isPresent()) {
             List<String> classpath = classpath(java);

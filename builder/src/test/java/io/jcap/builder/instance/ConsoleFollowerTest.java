@@ -52,13 +52,13 @@ class ConsoleFollowerTest {
     }
 
     @Test
-    void read_lineWithoutNewlines_isCutIntoPieces() throws Exception {
-        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleLineSplitter.MAX_LINE + 3));
+    void read_lineWithoutNewlines_isCutAndMarked() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "x".repeat(ConsoleLineSplitter.MAX_LINE + 3) + "\nnext");
         List<String> lines = new ArrayList<>();
 
         ConsoleFollower.read(log, null, lines::add);
 
-        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "xxx"), lines);
+        assertEquals(List.of("x".repeat(8192) + " \u2026 [line cut at 8192 bytes]", "next"), lines);
     }
 
     @Test
@@ -68,5 +68,99 @@ class ConsoleFollowerTest {
         ConsoleFollower.read(dir.resolve("none.log"), null, lines::add);
 
         assertEquals(List.of(), lines);
+    }
+
+    /** What the console keeper does at its limit: console.log becomes console.log.1, a new console.log starts. */
+    private static void rotate(Path log, String newContent) throws java.io.IOException {
+        Files.move(log, log.resolveSibling("console.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(log, newContent);
+    }
+
+    private static BooleanSupplier runningWhile(List<java.util.concurrent.Callable<Void>> steps) {
+        AtomicInteger asked = new AtomicInteger();
+        return () -> {
+            int step = asked.getAndIncrement();
+            if (step < steps.size()) {
+                try {
+                    steps.get(step).call();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return true;
+            }
+            return false;
+        };
+    }
+
+    @Test
+    void read_rotatedLog_givesTheOlderPartFirst_andJoinsALineCutByTheRotation() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "one\ntw");
+        Path log = Files.writeString(dir.resolve("console.log"), "o\nthree\n");
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, null, lines::add);
+
+        assertEquals(List.of("one", "two", "three"), lines);
+    }
+
+    @Test
+    void read_follow_goesOnAcrossARotation() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "booted\n");
+        BooleanSupplier running = runningWhile(List.of(() -> {
+            // The keeper finishes the file it writes, then rotates.
+            Files.writeString(log, "end of part one\n", StandardOpenOption.APPEND);
+            rotate(log, "part two\n");
+            return null;
+        }, () -> {
+            Files.writeString(log, "last words", StandardOpenOption.APPEND);
+            return null;
+        }));
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, running, lines::add);
+
+        assertEquals(List.of("booted", "end of part one", "part two", "last words"), lines);
+    }
+
+    @Test
+    void read_follow_twoRotationsBetweenLooks_readsWhatIsKeptAndSaysOutputMayBeMissing() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "part one\n");
+        BooleanSupplier running = runningWhile(List.of(() -> {
+            rotate(log, "part two\n");
+            rotate(log, "part three\n");
+            return null;
+        }));
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, running, lines::add);
+
+        assertEquals(List.of("part one", ConsoleFollower.SKIPPED, "part two", "part three"), lines);
+    }
+
+    @Test
+    void read_follow_threeRotationsBetweenLooks_losesOnlyTheMiddle() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "part one\n");
+        BooleanSupplier running = runningWhile(List.of(() -> {
+            rotate(log, "part two\n");
+            rotate(log, "part three\n");
+            rotate(log, "part four\n");
+            return null;
+        }));
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, running, lines::add);
+
+        assertEquals(List.of("part one", ConsoleFollower.SKIPPED, "part three", "part four"), lines);
+    }
+
+    @Test
+    void tail_spansTheRotation() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "0123456789");
+        Path log = Files.writeString(dir.resolve("console.log"), "abc");
+
+        assertEquals("789abc", ConsoleFollower.tail(log, 6));
+        assertEquals("bc", ConsoleFollower.tail(log, 2));
+        assertEquals("0123456789abc", ConsoleFollower.tail(log, 100));
     }
 }

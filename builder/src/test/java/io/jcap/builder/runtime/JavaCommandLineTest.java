@@ -29,6 +29,17 @@ class JavaCommandLineTest {
     }
 
     @Test
+    void argv_heapSizesInUsersSpellings_areWrittenAsTheJvmReadsThem() throws JcapException {
+        String[][] cases = {{"128m", "128M"}, {"512mb", "512M"}, {"512MiB", "512M"}, {"1GiB", "1G"}, {"1 G", "1G"},
+            {"2gb", "2G"}, {"1536 kB", "1536K"}, {"1t", "1024G"}};
+        for (String[] c : cases) {
+            assertEquals(List.of("/opt/java/bin/java", "-Xms" + c[1], "-Xmx" + c[1], "-jar", "/app/app.jar"),
+                    JavaCommandLine.argv(java(null, "/app/app.jar", List.of(), List.of(), c[0], c[0], List.of()),
+                            JavaRuntime.HOME), c[0]);
+        }
+    }
+
+    @Test
     void argv_mainWithJarAndClasspath_putsTheJarFirstOnTheClassPath() throws JcapException {
         assertEquals(List.of("/opt/java/bin/java", "-cp", "/app/app.jar:/app/classes:/app/lib/*", "com.example.Main"),
                 JavaCommandLine.argv(java("com.example.Main", "/app/app.jar",

@@ -6,6 +6,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.model.ByteSize;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.File;
@@ -24,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * QEMU guests that outlive the program that started them. QEMU daemonizes ({@code -daemonize}:
  * its own session, so a Ctrl-C in the starting terminal does not reach it, and no pipe to us):
  * its first process exits once the machine is set up (disks open, forwarded ports bound), with
- * a non-zero status and the reason on stderr when that failed. The serial console is appended
- * to a file, QMP listens on a unix socket; {@link #stop} ends the guest through them.
+ * a non-zero status and the reason on stderr when that failed. The serial console goes to a
+ * {@link ConsoleLogKeeper}, a small process started before QEMU that writes {@code console.log}
+ * and rotates it to {@code console.log.1} at {@link #consoleLogLimit()} bytes; QMP listens on a
+ * unix socket; {@link #stop} ends the guest through it.
  *
  * <pre>{@code
  * DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(instanceDir);
@@ -49,6 +52,11 @@ public final class DetachedQemu {
             consoleLog = consoleLog.toAbsolutePath();
             pidFile = pidFile.toAbsolutePath();
             qemuLog = qemuLog.toAbsolutePath();
+        }
+
+        /** The unix socket between QEMU's serial console and the {@link ConsoleLogKeeper}, beside the log. */
+        public Path consoleSocket() {
+            return consoleLog.resolveSibling("console.sock");
         }
 
         /** {@code qmp}, {@code console.log}, {@code qemu.pid} and {@code qemu.log} in {@code dir}. */
@@ -85,13 +93,19 @@ public final class DetachedQemu {
      */
     public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout)
             throws VmException {
-        if (files.qmpSocket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            throw new VmException("the QMP socket path " + files.qmpSocket() + " is longer than " + MAX_SOCKET_PATH
-                    + " bytes: use a shorter jcap home (JCAP_HOME) or instance name", OptionalInt.empty(), List.of());
-        }
+        return start(qemu, spec, files, timeout, consoleLogLimit());
+    }
+
+    /** {@link #start(QemuInstallation, VmSpec, GuestFiles, Duration)} with the console log rotating at {@code logLimit} bytes. */
+    public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit)
+            throws VmException {
+        checkSocketPath("QMP", files.qmpSocket());
+        checkSocketPath("console", files.consoleSocket());
         List<PortForward> forwards = choosePorts(spec.portForwards());
         List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
-                files.consoleLog(), files.pidFile());
+                files.consoleSocket(), files.pidFile());
+        Process keeper = ConsoleKeeperProcess.start(files, logLimit, timeout);
+        boolean started = false;
         try {
             Files.deleteIfExists(files.qmpSocket());
             Files.deleteIfExists(files.pidFile());
@@ -114,6 +128,7 @@ public final class DetachedQemu {
             HostProcess process = readPid(files).orElseThrow(() -> new VmException("QEMU daemonized but its guest "
                     + "is gone already; see " + files.qemuLog() + " and " + files.consoleLog(), OptionalInt.empty(),
                     List.of()));
+            started = true;
             return new Started(process, forwards);
         } catch (IOException e) {
             throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
@@ -122,6 +137,34 @@ public final class DetachedQemu {
             readPid(files).ifPresent(p -> p.signal(true));
             Thread.currentThread().interrupt();
             throw new VmException("interrupted while starting QEMU; it was stopped", OptionalInt.empty(), List.of(), e);
+        } finally {
+            if (!started) {
+                // No QEMU will connect: the keeper would end by itself after a while, but need not wait.
+                keeper.destroy();
+            }
+        }
+    }
+
+    private static void checkSocketPath(String what, Path socket) throws VmException {
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new VmException("the " + what + " socket path " + socket + " is longer than " + MAX_SOCKET_PATH
+                    + " bytes: use a shorter jcap home (JCAP_HOME) or instance name", OptionalInt.empty(), List.of());
+        }
+    }
+
+    /**
+     * The size at which a detached guest's {@code console.log} rotates: {@link ConsoleLogKeeper#DEFAULT_LIMIT}
+     * (8 MiB), or {@code JCAP_CONSOLE_LOG_LIMIT} when set (a size: {@code 64K}, {@code 1M}; meant for tests).
+     */
+    public static long consoleLogLimit() throws VmException {
+        String text = System.getenv("JCAP_CONSOLE_LOG_LIMIT");
+        if (text == null || text.isEmpty()) {
+            return ConsoleLogKeeper.DEFAULT_LIMIT;
+        }
+        try {
+            return ByteSize.parse(text).bytes();
+        } catch (IllegalArgumentException e) {
+            throw new VmException("JCAP_CONSOLE_LOG_LIMIT: " + e.getMessage(), OptionalInt.empty(), List.of());
         }
     }
 

@@ -24,12 +24,13 @@ final class QemuCommandLine {
     /**
      * The command of a guest that outlives jcap: QEMU daemonizes once its setup worked (its first
      * process exits 0, or non-zero with the reason on stderr), writes the guest's pid to
-     * {@code pidFile} and appends the serial console to {@code consoleLog}.
+     * {@code pidFile} and connects the serial console to the unix socket {@code consoleSocket}, where a
+     * {@link ConsoleLogKeeper} listens (QEMU fails to start when nothing does).
      */
-    static List<String> detached(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards, Path consoleLog,
-                                 Path pidFile) {
+    static List<String> detached(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
+                                 Path consoleSocket, Path pidFile) {
         return build(binary, spec, qmpSocket, forwards,
-                List.of("-chardev", "file,id=console,append=on,path=" + escape(consoleLog.toString()),
+                List.of("-chardev", "socket,id=console,path=" + escape(consoleSocket.toString()),
                         "-serial", "chardev:console"),
                 List.of("-daemonize", "-pidfile", pidFile.toString()));
     }

@@ -44,9 +44,9 @@ class ConsoleFollowerTest {
     }
 
     @Test
-    void follow_lineWithoutNewline_isCutAtMaxLine() throws Exception {
+    void follow_lineWithoutNewline_isCutAndMarked() throws Exception {
         Path file = Files.createFile(dir.resolve("console.log"));
-        append(file, "x".repeat(ConsoleLineSplitter.MAX_LINE + 3));
+        append(file, "x".repeat(ConsoleLineSplitter.MAX_LINE + 3) + "\nnext");
         ConsoleLog log = new ConsoleLog(10);
         ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir), file.toString(), log, l -> { },
                 () -> { }, "test-console");
@@ -55,7 +55,7 @@ class ConsoleFollowerTest {
         follower.finish();
         follower.join(WAIT);
 
-        assertEquals(List.of("x".repeat(ConsoleLineSplitter.MAX_LINE), "xxx"), log.tail());
+        assertEquals(List.of("x".repeat(8192) + " \u2026 [line cut at 8192 bytes]", "next"), log.tail());
     }
 
     private static void append(Path file, String text) throws Exception {

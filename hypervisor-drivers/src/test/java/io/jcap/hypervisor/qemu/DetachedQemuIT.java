@@ -118,4 +118,18 @@ class DetachedQemuIT {
         assertEquals("the QMP socket path " + deep.resolve("qmp") + " is longer than 107 bytes: use a shorter jcap home"
                 + " (JCAP_HOME) or instance name", e.summary());
     }
+
+    @Test
+    void start_consoleSocketPathTooLong_isRefusedBeforeAnythingStarts() throws Exception {
+        // 99 bytes: qmp fits (103), console.sock does not (112).
+        Path deep = Files.createDirectories(dir.resolve("y".repeat(99 - dir.toString().length() - 1)));
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+
+        VmException e = assertThrows(VmException.class,
+                () -> DetachedQemu.start(qemu, spec, DetachedQemu.GuestFiles.in(deep), START));
+
+        assertEquals("the console socket path " + deep.resolve("console.sock") + " is longer than 107 bytes: use a"
+                + " shorter jcap home (JCAP_HOME) or instance name", e.summary());
+        assertFalse(Files.exists(deep.resolve("console.log")));
+    }
 }

@@ -22,8 +22,14 @@ final class ApplicationConsole implements RunConsole {
     private volatile String error;
 
     ApplicationConsole(Consumer<String> output, boolean showBoot) {
+        this(output, showBoot, false);
+    }
+
+    /** @param startRotatedAway whether the log begins after {@code JCAP-START}: every line is the application's */
+    ApplicationConsole(Consumer<String> output, boolean showBoot, boolean startRotatedAway) {
         this.output = output;
         this.showBoot = showBoot;
+        this.started = startRotatedAway;
     }
 
     @Override

@@ -69,8 +69,15 @@ final class ConsoleVerdict {
         return InstanceStatus.ended(error ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
     }
 
-    /** Whether the init started the application: {@link #START} in the log's first {@value #HEAD_BYTES} bytes. */
+    /**
+     * Whether the init started the application: {@link #START} in the log's first {@value #HEAD_BYTES}
+     * bytes, or a log that has rotated. A rotated log has more than its limit (8 MiB) behind it,
+     * far more than the boot messages before {@link #START}.
+     */
     static boolean applicationStarted(Path log) {
+        if (ConsoleFollower.rotated(log)) {
+            return true;
+        }
         byte[] head = new byte[HEAD_BYTES];
         try (InputStream in = Files.newInputStream(log)) {
             int n = in.readNBytes(head, 0, head.length);

@@ -7,6 +7,7 @@ import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.family.KernelFamily;
 import io.jcap.builder.family.RunConsole;
 import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.repository.ImageRepository;
@@ -36,8 +37,9 @@ public final class LinuxFamily implements KernelFamily {
         }
 
         @Override
-        public Consumer<String> applicationOutput(Consumer<String> lines) {
-            return new ApplicationConsole(lines, false);
+        public Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines) {
+            return new ApplicationConsole(lines, false, ConsoleFollower.startRotatedAway(consoleLog, ConsoleVerdict.START,
+                    ConsoleVerdict.HEAD_BYTES));
         }
     };
 

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
 final class OsvConsole implements RunConsole {
     /** The line OSv prints right before it runs the command line's programs. */
     static final String APPLICATION_START = "Cmdline: ";
+    /** OSv's boot messages before {@link #APPLICATION_START} lie in the log's first MiB. */
+    static final int HEAD_BYTES = 1 << 20;
     /** OSv's trace of an application's return: {@code /hello  0 0.150 app_main_ret(return_code=3)}. */
     private static final Pattern RETURN = Pattern.compile("\\sapp_main_ret\\(return_code=(-?\\d+)\\)\\s*$");
     /**
@@ -63,12 +65,15 @@ final class OsvConsole implements RunConsole {
         /** OSv prints {@code Cmdline: ...} right before it starts the application. */
         @Override
         public boolean applicationStarted(Path consoleLog) {
-            return ConsoleFollower.tail(consoleLog, TAIL_BYTES).lines().anyMatch(l -> l.startsWith(APPLICATION_START));
+            // A rotated log has 8 MiB behind it, far more than OSv's boot.
+            return ConsoleFollower.rotated(consoleLog) || ConsoleFollower.tail(consoleLog, TAIL_BYTES).lines().anyMatch(l -> l.startsWith(APPLICATION_START));
         }
 
         @Override
-        public Consumer<String> applicationOutput(Consumer<String> lines) {
-            return new ApplicationLines(lines, false);
+        public Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines) {
+            ApplicationLines output = new ApplicationLines(lines, false);
+            output.started = ConsoleFollower.startRotatedAway(consoleLog, APPLICATION_START, HEAD_BYTES);
+            return output;
         }
     };
 

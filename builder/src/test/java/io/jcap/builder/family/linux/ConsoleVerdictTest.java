@@ -59,4 +59,51 @@ class ConsoleVerdictTest {
         assertTrue(ConsoleVerdict.applicationStarted(started));
         assertFalse(ConsoleVerdict.applicationStarted(dir.resolve("missing.log")));
     }
+
+    @Test
+    void applicationStarted_rotatedLog_countsAsStarted() throws Exception {
+        // JCAP-START rotated away with the first 8 MiB; the boot messages before it are far fewer.
+        Files.writeString(dir.resolve("console.log.1"), "application output\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "more application output\n");
+
+        assertTrue(ConsoleVerdict.applicationStarted(log));
+    }
+
+    @Test
+    void read_exitLineJustRotatedAway_isStillFound() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "output\r\nJCAP-EXIT 3\r\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "");
+
+        assertEquals(java.util.OptionalInt.of(3), ConsoleVerdict.read(log).exitStatus());
+    }
+
+    private java.util.List<String> applicationOutput(Path log) throws Exception {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        io.jcap.builder.instance.ConsoleFollower.read(log, null,
+                new LinuxFamily().instanceConsole().applicationOutput(log, lines::add));
+        return lines;
+    }
+
+    @Test
+    void applicationOutput_startRotatedAway_passesEveryLine() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "output 1\r\noutput 2\r\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "output 3\r\nJCAP-EXIT 0\r\n");
+
+        assertEquals(java.util.List.of("output 1", "output 2", "output 3"), applicationOutput(log));
+    }
+
+    @Test
+    void applicationOutput_startInTheRotatedPart_leavesTheBootOut() throws Exception {
+        Files.writeString(dir.resolve("console.log.1"), "[    1.2] boot\r\nJCAP-START\r\noutput 1\r\n");
+        Path log = Files.writeString(dir.resolve("console.log"), "output 2\r\nJCAP-EXIT 0\r\n");
+
+        assertEquals(java.util.List.of("output 1", "output 2"), applicationOutput(log));
+    }
+
+    @Test
+    void applicationOutput_notRotated_leavesTheBootOut() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "[    1.2] boot\r\nJCAP-START\r\nhi\r\nJCAP-EXIT 0\r\n");
+
+        assertEquals(java.util.List.of("hi"), applicationOutput(log));
+    }
 }

@@ -171,7 +171,7 @@ class OsvRunPlanTest {
         assertEquals(true, OsvConsole.INSTANCES.applicationStarted(log));
         assertEquals(false, OsvConsole.INSTANCES.applicationStarted(booting));
         List<String> out = new java.util.ArrayList<>();
-        java.util.function.Consumer<String> filter = OsvConsole.INSTANCES.applicationOutput(out::add);
+        java.util.function.Consumer<String> filter = OsvConsole.INSTANCES.applicationOutput(java.nio.file.Path.of("/nonexistent/console.log"), out::add);
         Files.readAllLines(log).forEach(filter);
         assertEquals(List.of("about to fail"), out);
     }

@@ -1,0 +1,168 @@
+package io.jcap.hypervisor.qemu;
+
+import io.jcap.hypervisor.ConsoleLineSplitter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/**
+ * Writes a detached guest's serial console into its log and keeps the log bounded: when
+ * {@code console.log} reaches the limit and its line ends, it becomes {@code console.log.1}
+ * (replacing the one before) and a new {@code console.log} starts, so the last {@code limit}
+ * bytes at least, and about {@code 2 × limit} at most, are kept, each file starting with a whole
+ * line (a line longer than {@link #MAX_LINE} may be split between the two).
+ *
+ * <p>It runs as a small process of its own beside QEMU, since no jcap process lives as long as a
+ * detached guest: {@link DetachedQemu} starts it first ({@code java -cp JAR
+ * io.jcap.hypervisor.qemu.ConsoleLogKeeper SOCKET LOG LIMIT}), it listens on a unix socket and
+ * says {@value #READY} on its standard output, then QEMU starts with its serial console connected
+ * to that socket. It ends when QEMU closes the socket (the guest ended, whatever ended it), or
+ * when no QEMU connected within {@link #CONNECT_WAIT}. Should it die, QEMU drops the console's
+ * output instead of blocking the guest (a socket chardev that lost its peer discards writes).
+ * It uses the JDK alone (MAX_LINE is a compile-time constant), so the process loads nothing else.
+ */
+public final class ConsoleLogKeeper {
+    /** The largest {@code console.log}; with {@code console.log.1}, at most twice this is on disk. */
+    public static final long DEFAULT_LIMIT = 8L << 20;
+    /** What the keeper prints once it listens. */
+    static final String READY = "JCAP-CONSOLE-KEEPER-READY";
+    /** How far past the limit a file grows to end its last line (the console's longest line). */
+    static final int MAX_LINE = ConsoleLineSplitter.MAX_LINE;
+    /** How long the keeper waits for QEMU to connect before it gives up. */
+    static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+
+    private final Path log;
+    private final Path rotated;
+    private final long limit;
+    private FileChannel out;
+    private long size;
+
+    /** Appends to {@code log}, rotating it to {@code log.1} at {@code limit} bytes. */
+    ConsoleLogKeeper(Path log, long limit) throws IOException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a console log limit must be at least 1 byte, got " + limit);
+        }
+        this.log = log;
+        this.rotated = rotatedLog(log);
+        this.limit = limit;
+        open();
+    }
+
+    /** Where the log's previous part is kept: {@code console.log.1} beside {@code console.log}. */
+    public static Path rotatedLog(Path log) {
+        return log.resolveSibling(log.getFileName() + ".1");
+    }
+
+    /** Copies {@code in} into the log until it ends. */
+    void keep(ReadableByteChannel in) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (in.read(buffer) >= 0) {
+                buffer.flip();
+                write(buffer);
+                buffer.clear();
+            }
+        } finally {
+            out.close();
+        }
+    }
+
+    void write(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            if (size < limit) {
+                put(bytes, (int) Math.min(bytes.remaining(), limit - size));
+                continue;
+            }
+            // At the limit: finish the line first, so that each file starts with a whole line; a
+            // line that does not end within MAX_LINE more bytes is rotated in the middle.
+            long slack = limit + MAX_LINE - size;
+            int newline = indexOfNewline(bytes);
+            if (newline >= 0 && newline < slack) {
+                put(bytes, newline + 1);
+                rotate();
+            } else if (slack > 0) {
+                put(bytes, (int) Math.min(bytes.remaining(), slack));
+            } else {
+                rotate();
+            }
+        }
+    }
+
+    private void put(ByteBuffer bytes, int length) throws IOException {
+        ByteBuffer part = bytes.slice(bytes.position(), length);
+        while (part.hasRemaining()) {
+            size += out.write(part);
+        }
+        bytes.position(bytes.position() + length);
+    }
+
+    private static int indexOfNewline(ByteBuffer bytes) {
+        for (int i = bytes.position(); i < bytes.limit(); i++) {
+            if (bytes.get(i) == '\n') {
+                return i - bytes.position();
+            }
+        }
+        return -1;
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        // A reader that has console.log open keeps reading the same file under its new name.
+        Files.move(log, rotated, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        open();
+    }
+
+    private void open() throws IOException {
+        out = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        size = out.size();
+    }
+
+    /** {@code SOCKET LOG LIMIT}: see the class comment. Exit status 2 for bad arguments, 1 for a failure. */
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: ConsoleLogKeeper SOCKET LOG LIMIT-BYTES");
+            System.exit(2);
+        }
+        Path socket = Path.of(args[0]);
+        Path log = Path.of(args[1]);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
+            Files.deleteIfExists(socket);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            PrintStream stdout = System.out;
+            stdout.println(READY);
+            stdout.close();
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(CONNECT_WAIT.toMillis());
+                    System.err.println("console keeper for " + log + ": no QEMU connected within " + CONNECT_WAIT);
+                    System.exit(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "console-keeper-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try (SocketChannel qemu = server.accept()) {
+                watchdog.interrupt();
+                server.close();
+                Files.deleteIfExists(socket);
+                keeper.keep(qemu);
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("console keeper for " + log + ": " + e);
+            System.exit(1);
+        }
+    }
+}
