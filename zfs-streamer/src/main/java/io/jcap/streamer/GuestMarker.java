@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public sealed interface GuestMarker {
     String READY = "JCAP-READY";
     String BUILD_DONE = "JCAP-BUILD-DONE";
+    String SUMMARY = "JCAP-SUMMARY";
     String START = "JCAP-START";
     String ERROR = "JCAP-ERROR";
     String EXIT = "JCAP-EXIT";
@@ -29,6 +30,13 @@ public sealed interface GuestMarker {
 
     /** Build mode: the target file system is mounted and the guest listens for the stream. */
     record Ready() implements GuestMarker {
+    }
+
+    /**
+     * Build mode: the summary the guest is about to send over the connection ({@code OK entries=...}),
+     * printed on the console too in case the connection loses it.
+     */
+    record Summary(String reply) implements GuestMarker {
     }
 
     /** Build mode: the disk is synced, bootable and unmounted; power-off follows. */
@@ -54,6 +62,9 @@ public sealed interface GuestMarker {
         }
         if (line.startsWith(READY)) {
             return Optional.of(new Ready());
+        }
+        if (line.startsWith(SUMMARY + " ")) {
+            return Optional.of(new Summary(line.substring(SUMMARY.length() + 1).trim()));
         }
         if (line.startsWith(BUILD_DONE)) {
             return Optional.of(new BuildDone());

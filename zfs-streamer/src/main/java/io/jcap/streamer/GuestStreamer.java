@@ -85,6 +85,24 @@ public final class GuestStreamer {
         }
     }
 
+    /**
+     * jcap's guest closed the connection without its summary line. The guest prints the same
+     * summary on its console ({@link GuestMarker.Summary}), where the caller can take it instead.
+     */
+    public static final class NoSummaryException extends StreamException {
+        private final transient StreamStats sent;
+
+        NoSummaryException(StreamStats sent) {
+            super("the builder guest closed the connection without a summary");
+            this.sent = sent;
+        }
+
+        /** What was sent, to check against the summary on the console. */
+        public StreamStats sent() {
+            return sent;
+        }
+    }
+
     /** What was streamed and, for jcap's guest, what it confirmed. */
     public record StreamResult(StreamStats sent, GuestSummary confirmed) {
     }
@@ -125,7 +143,11 @@ public final class GuestStreamer {
                 }
                 return new StreamResult(sent, null);
             }
-            GuestSummary summary = GuestSummary.parse(readLine(socket.getInputStream()));
+            String reply = readLine(socket.getInputStream());
+            if (reply == null || reply.isEmpty()) {
+                throw new NoSummaryException(sent);
+            }
+            GuestSummary summary = GuestSummary.parse(reply);
             summary.verify(sent);
             return new StreamResult(sent, summary);
         } catch (SocketTimeoutException e) {
