@@ -189,7 +189,9 @@ _Noreturn void build_mode(const struct cmdline *c)
     /* The same summary on the console first: QEMU's user network has been seen to close the
      * host's side without the last bytes when the guest powers off right after them. */
     say("JCAP-SUMMARY %.*s", n - 1, line);
-    if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
+    if (c->drop_summary)
+        debug("jcap.drop_summary=1: the summary is not sent");
+    else if (send(fd, line, (size_t)n, MSG_NOSIGNAL) != n)
         fatal("send summary: %s", strerror(errno));
     set_conn(-1);
     finish_conn(fd, 10000);

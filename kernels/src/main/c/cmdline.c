@@ -70,6 +70,8 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
             goto bad;
     } else if (strcmp(key, "debug") == 0) {
         c->debug = strcmp(v, "1") == 0;
+    } else if (strcmp(key, "drop_summary") == 0) {
+        c->drop_summary = strcmp(v, "1") == 0;
     }
     return 0;
 bad:

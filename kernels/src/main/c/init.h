@@ -21,6 +21,7 @@ struct cmdline {
     int rw;
     enum net_mode net;
     int debug;
+    int drop_summary; /* build mode, fault injection: print the summary, never send it */
 };
 
 /* util.c */

@@ -40,10 +40,17 @@ final class BuilderVm {
 
     private final QemuInstallation qemu;
     private final EventSink events;
+    private final String extraAppend;
 
     BuilderVm(QemuInstallation qemu, EventSink events) {
+        this(qemu, events, "");
+    }
+
+    /** @param extraAppend more kernel parameters for the builder guest (tests inject faults with them) */
+    BuilderVm(QemuInstallation qemu, EventSink events, String extraAppend) {
         this.qemu = qemu;
         this.events = events;
+        this.extraAppend = extraAppend;
     }
 
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
@@ -57,7 +64,7 @@ final class BuilderVm {
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
                 .kernel(kernel.vmlinuz())
                 .initrd(initrd)
-                .append(LinuxBoot.builderAppend(fs))
+                .append(LinuxBoot.builderAppend(fs) + extraAppend)
                 .drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
                 .noReboot(true)
