@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
@@ -87,9 +86,10 @@ public final class OwnerOnly {
      */
     public static void restrict(Path file) throws IOException {
         refuseLink(file);
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        view.setPermissions(FILE);
+        // chmod follows a link, but there is none (just checked), and a socket cannot be opened to
+        // fchmod it; a link that appears in between needs a writable folder, which these files' folders
+        // (owner-only, jcap's) are to nobody else.
+        Files.setPosixFilePermissions(file, FILE);
     }
 
     /** Refuses a symbolic link at {@code path}, naming where it points; anything else passes. */

@@ -187,7 +187,7 @@ public final class InstanceStore {
         Path folder = folder(instance.name());
         Path temp = folder.resolve(RECORD + ".tmp");
         try {
-            Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            writeOwnerOnly(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
             Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new JcapException("cannot record instance '" + instance.name() + "' in " + folder + ": "
@@ -198,9 +198,9 @@ public final class InstanceStore {
     /** Notes that jcap ended the instance's QEMU itself, for a status of {@code exited (stopped)}. */
     public void markStopped(String name) {
         try {
-            Files.writeString(folder(name).resolve(STOPPED), "jcap stop ended QEMU\n");
+            OwnerOnly.write(folder(name).resolve(STOPPED), "jcap stop ended QEMU\n".getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            // Without the note the instance reads as killed, which is also true.
+            // Noted already; or without the note the instance reads as killed, which is also true.
         }
     }
 
@@ -220,12 +220,18 @@ public final class InstanceStore {
                 Files.exists(folder.resolve(STOPPED)));
         try {
             Path temp = folder.resolve(STATUS + ".tmp");
-            Files.writeString(temp, status.toRecord() + "\n", StandardCharsets.UTF_8);
+            writeOwnerOnly(temp, (status.toRecord() + "\n").getBytes(StandardCharsets.UTF_8));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // The status is worked out from the log again next time (the folder may be being removed).
         }
         return status;
+    }
+
+    /** Writes {@code file} anew, owner-only; what a crash left there is replaced, a link never followed. */
+    private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+        Files.deleteIfExists(file);
+        OwnerOnly.write(file, bytes);
     }
 
     private ObjectNode toJson(Instance i) {

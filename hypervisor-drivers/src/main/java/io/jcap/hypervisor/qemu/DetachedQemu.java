@@ -130,9 +130,15 @@ public final class DetachedQemu {
             HostProcess process = readPid(files).orElseThrow(() -> new VmException("QEMU daemonized but its guest "
                     + "is gone already; see " + files.qemuLog() + " and " + files.consoleLog(), OptionalInt.empty(),
                     List.of()));
-            // QEMU makes its socket and pid file as its umask says; they are the owner's alone.
-            OwnerOnly.restrict(files.qmpSocket());
-            OwnerOnly.restrict(files.pidFile());
+            try {
+                // QEMU makes its socket and pid file as its umask says; they are the owner's alone.
+                OwnerOnly.restrict(files.qmpSocket());
+                OwnerOnly.restrict(files.pidFile());
+            } catch (IOException e) {
+                process.signal(true);
+                throw new VmException("cannot make QEMU's files owner-only: " + e.getMessage() + "; the guest was"
+                        + " stopped", OptionalInt.empty(), List.of(), e);
+            }
             started = true;
             return new Started(process, forwards);
         } catch (IOException e) {
