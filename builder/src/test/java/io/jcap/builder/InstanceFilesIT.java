@@ -116,6 +116,13 @@ class InstanceFilesIT {
         assertTrue(Files.isSymbolicLink(link), "the link is left for its owner to look at");
         JcapException ps = assertThrows(JcapException.class, () -> instances.get("web"));
         assertEquals(e.getMessage(), ps.getMessage());
+        assertEquals(e.getMessage(), assertThrows(JcapException.class, () -> instances.remove("web", false))
+                .getMessage());
+
+        // jcap rm -f removes the link, never what it points to.
+        instances.remove("web", true);
+        assertFalse(Files.exists(link, LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isDirectory(victim));
     }
 
     private static String mode(Path p) throws Exception {
