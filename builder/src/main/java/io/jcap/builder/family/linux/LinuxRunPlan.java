@@ -19,6 +19,7 @@ import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -137,6 +138,9 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             try {
                 // The settings may hold secrets (-e): owner-only, and never written through a link.
                 OwnerOnly.write(file, settings.get());
+            } catch (FileSystemException e) {
+                throw new JcapException("cannot write the run's settings to " + file + ": "
+                        + (e.getReason() != null ? e.getReason() : "something is already there"), e);
             } catch (IOException e) {
                 throw new JcapException("cannot write the run's settings to " + file + ": " + e.getMessage(), e);
             }
