@@ -16,6 +16,7 @@ import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -213,11 +215,32 @@ public final class Instances {
      * run shows it), or with {@code wholeConsole} every line, boot messages included. With
      * {@code follow} it keeps passing new lines until the instance ends.
      */
+    /** How long a follower waits, after the guest ended, for the console keeper to write its last lines. */
+    private static final Duration KEEPER_DRAIN = Duration.ofSeconds(10);
+
     public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
             throws JcapException, InterruptedException {
         Instance instance = get(name);
         Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
-        ConsoleFollower.read(instance.files().consoleLog(), follow ? instance.process()::isRunning : null, sink);
+        ConsoleFollower.read(instance.files().consoleLog(), follow ? writing(instance) : null, sink);
+    }
+
+    /**
+     * Whether an instance's console log may still grow: while QEMU runs, and after it ended until
+     * the console keeper says it wrote everything (at most {@link #KEEPER_DRAIN} more).
+     */
+    private static BooleanSupplier writing(Instance instance) {
+        Path done = ConsoleLogKeeper.doneMarker(instance.files().consoleLog());
+        long[] endedAt = {0};
+        return () -> {
+            if (instance.process().isRunning()) {
+                return true;
+            }
+            if (endedAt[0] == 0) {
+                endedAt[0] = System.nanoTime();
+            }
+            return !Files.exists(done) && System.nanoTime() - endedAt[0] < KEEPER_DRAIN.toNanos();
+        };
     }
 
     private String freeName(String image) throws JcapException {

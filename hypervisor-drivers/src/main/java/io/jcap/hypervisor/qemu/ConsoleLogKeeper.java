@@ -70,6 +70,15 @@ public final class ConsoleLogKeeper {
         return log.resolveSibling(log.getFileName() + ".1");
     }
 
+    /**
+     * The file the keeper creates once it has written everything QEMU sent and closed the log
+     * ({@code console.log.done}): a reader following the log of an ended guest reads on until it
+     * exists, so the last lines are not missed while the keeper is still writing them.
+     */
+    public static Path doneMarker(Path log) {
+        return log.resolveSibling(log.getFileName() + ".done");
+    }
+
     /** Copies {@code in} into the log until it ends. */
     void keep(ReadableByteChannel in) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
@@ -173,6 +182,8 @@ public final class ConsoleLogKeeper {
                 Files.deleteIfExists(socket);
                 keeper.keep(qemu);
             }
+            Files.deleteIfExists(doneMarker(log));
+            Files.createFile(doneMarker(log));
         } catch (IOException | RuntimeException e) {
             System.err.println("console keeper for " + log + ": " + e);
             System.exit(1);
