@@ -49,9 +49,13 @@ done
 echo "fuzz: Capstanfile parser (Jazzer) for ${seconds}s" >&2
 log="$out/capstanfile.log"
 rc=0
-JAZZER_FUZZ=1 mvn -o -B -q -pl capstanfile-schema -am test -Dtest=CapstanfileFuzzTest \
-  -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${seconds}s" >"$log" 2>&1 || rc=$?
-execs=$(grep -o '#[0-9]*' "$log" | tr -d '#' | sort -n | tail -1)
+# The libFuzzer arguments Jazzer's JUnit runner takes (argument 0 stands for argv[0]) come after
+# the test's maxDuration, so they set the time; -timeout makes a hang a finding.
+JAZZER_FUZZ=1 mvn -o -B -pl capstanfile-schema -am test -Dtest=CapstanfileFuzzTest \
+  -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.internal.arg.0=jazzer \
+  -Djazzer.internal.arg.1=-max_total_time="$seconds" -Djazzer.internal.arg.2=-timeout=10 \
+  -Djazzer.internal.arg.3=-print_final_stats=1 >"$log" 2>&1 || rc=$?
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 if [ "$rc" -ne 0 ]; then
   failed=1
   echo "fuzz: Capstanfile parser FAILED; see $log" >&2
