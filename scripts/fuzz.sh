@@ -13,7 +13,6 @@ case "$seconds" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS_PER_TARG
 
 command -v clang >/dev/null || bash scripts/setup.sh
 
-src=kernels/src/main/c
 fuzz=kernels/src/fuzz
 out=kernels/target/fuzz
 mkdir -p "$out/bin" "$out/findings"
@@ -22,12 +21,7 @@ failed=0
 
 for harness in "$fuzz"/*_fuzz.c; do
   target=$(basename "$harness" _fuzz.c)
-  sources=()
-  for f in "$src"/*.c; do
-    [ "$(basename "$f")" = main.c ] || sources+=("$f")
-  done
-  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -Wall -Wextra -Werror -I"$src" -o "$out/bin/$target" "$harness" "${sources[@]}"
+  bash "$fuzz/build.sh" "$target" "$out/bin/$target"
   # New inputs go to a scratch corpus; the committed seeds are only read.
   mkdir -p "$out/corpus/$target"
   log="$out/$target.log"

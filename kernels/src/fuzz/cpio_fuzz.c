@@ -95,6 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct rx_summary s;
     char err[ERR_LEN] = "";
     int rc = cpio_receive(in, root_fd, 1000, 1, &s, err);
+    if (getenv("JCAP_FUZZ_VERBOSE"))
+        fprintf(stderr, "cpio_fuzz: rc %d, %llu entries, %s\n", rc,
+                rc == RX_OK ? (unsigned long long)s.entries : 0ULL, err);
     if (rc == RX_ERROR && err[0] == '\0')
         abort(); /* a failure always says why */
     if (rc == RX_OK && s.bytes != size)

@@ -56,6 +56,7 @@ def dhcp(msg_type, options=b""):
 def main():
     put("cmdline", "build", "console=ttyS0 quiet jcap.mode=build jcap.port=10000 jcap.accept=600 "
         "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp\n")
+    put("cmdline", "bad-values", "jcap.port=0 jcap.disk=/dev/" + "x" * 70 + " jcap.fs=xfs jcap.accept=-1\n")
     put("cmdline", "run", "root=/dev/vda1 jcap.mode=run jcap.root=/dev/vda1 jcap.rw=1 jcap.net=static "
         "jcap.debug=1 jcap.drop_summary=0 -- app --flag\n")
     put("cpio", "tree", newc([
@@ -67,6 +68,15 @@ def main():
         ("/.jcap/config", 0o100644, b"arg /app/run.sh\nenv A=1\ncwd /app\n"),
     ]))
     put("cpio", "empty-archive", newc([]))
+    # Refused or kept inside the root: the target checks that nothing lands beside it.
+    put("cpio", "dot-dot", newc([("/a", 0o40755, b""), ("/a/../../escaped", 0o100644, b"x")]))
+    put("cpio", "through-link", newc([("/up", 0o120777, b".."), ("/up/escaped", 0o100644, b"x")]))
+    put("cpio", "through-absolute-link", newc([("/abs", 0o120777, b"/tmp"), ("/abs/escaped", 0o100644, b"x")]))
+    put("cpio", "replace", newc([
+        ("/f", 0o100644, b"one"), ("/f", 0o100600, b"two"), ("/f", 0o120777, b"target"),
+        ("/d", 0o40755, b""), ("/d", 0o100644, b"x"),
+    ]))
+    put("cpio", "relative-name", newc([("relative", 0o100644, b"x")]))
     put("fwcfg", "settings", fwcfg([
         ("etc/boot-fail-wait", b"\0\0\0\0"),
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),
