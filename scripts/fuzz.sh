@@ -4,8 +4,8 @@
 #     (kernels/src/fuzz/*_fuzz.c, seeds in kernels/src/fuzz/corpus/TARGET/);
 #   - the Capstanfile parser through Jazzer (CapstanfileFuzzTest, JAZZER_FUZZ=1).
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
-# Findings are written to kernels/target/fuzz/findings/ (C) and capstanfile-schema's
-# src/test/resources/.../CapstanfileFuzzTestInputs/ (Jazzer); the script exits 1 when there is one.
+# C findings are written to kernels/target/fuzz/findings/, Jazzer's where Jazzer puts them (see
+# kernels/target/fuzz/capstanfile.log); the script exits 1 when there is one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
