@@ -20,8 +20,8 @@ import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +73,7 @@ public final class Instances {
             throw new EnvironmentException(DETACHED_LIBVIRT);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
-        if (request.name().isPresent() && Files.exists(store.folder(request.name().get()))) {
+        if (request.name().isPresent() && store.exists(request.name().get())) {
             throw nameTaken(request.name().get());
         }
         RunPlan plan = plan(request);
@@ -81,11 +81,11 @@ public final class Instances {
         try (InstanceStore.Lock lock = store.lock()) {
             String name = request.name().isPresent() ? request.name().get() : freeName(request.image());
             Path folder = store.folder(name);
-            if (Files.exists(folder)) {
+            if (store.exists(name)) {
                 throw nameTaken(name);
             }
             PublishedPorts.check(plan.forwards(), store.list(events));
-            createFolder(folder);
+            createFolder(name);
             HostProcess process = null;
             try {
                 VmSpec spec = plan.materialize(folder);
@@ -224,19 +224,17 @@ public final class Instances {
         String base = image.length() > NAME_BASE_LENGTH ? image.substring(0, NAME_BASE_LENGTH) : image;
         for (int n = 1; ; n++) {
             String candidate = base + "-" + n;
-            if (!Files.exists(store.folder(candidate))) {
+            // A link at a candidate's name counts as taken: it is never followed, nor replaced.
+            if (!Files.exists(store.folder(candidate), LinkOption.NOFOLLOW_LINKS)) {
                 return candidate;
             }
         }
     }
 
-    private void createFolder(Path folder) throws JcapException {
-        try {
-            Files.createDirectory(TempFiles.register(folder));
-        } catch (IOException e) {
-            TempFiles.forget(folder);
-            throw new JcapException("cannot create the instance folder " + folder + ": " + e.getMessage(), e);
-        }
+    private void createFolder(String name) throws JcapException {
+        store.create(name);
+        // Registered once made: a folder that was not made is not jcap's to delete on the way out.
+        TempFiles.register(store.folder(name));
     }
 
     private JcapException nameTaken(String name) {

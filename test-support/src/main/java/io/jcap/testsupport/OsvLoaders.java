@@ -76,6 +76,16 @@ public final class OsvLoaders {
     }
 
     /**
+     * A {@link #bootable} loader whose boot sector halts instead of powering off: QEMU keeps running
+     * until it is stopped, as a long-running OSv application does.
+     */
+    public static byte[] halting(String... lines) {
+        byte[] image = bootable(lines);
+        image[BOOT_CODE + PowerOffBootSector.POWER_OFF_OUT] = PowerOffBootSector.NOP;
+        return image;
+    }
+
+    /**
      * A bootable loader (its boot sector prints {@code diskLines}, as {@link #bootable}) that also
      * holds {@code kernel} the way OSv's loader holds its kernel: after the 32-bit
      * {@code lzloader.elf} header at 64 KiB, a segment table offset, the kernel as one stored

@@ -19,8 +19,8 @@ public final class PowerOffBootSector {
     static final int TEXT_END = 0x1B8;
     private static final int LOAD_ADDRESS = 0x7C00;
     /** The {@code out dx, ax} that powers off. */
-    private static final int POWER_OFF_OUT = 0x1A;
-    private static final byte NOP = (byte) 0x90;
+    static final int POWER_OFF_OUT = 0x1A;
+    static final byte NOP = (byte) 0x90;
 
     private PowerOffBootSector() {
     }

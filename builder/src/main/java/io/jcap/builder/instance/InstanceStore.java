@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.DetachedQemu;
@@ -14,10 +15,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,48 @@ public final class InstanceStore {
         return dir.resolve(name);
     }
 
+    /**
+     * Whether something is at instance {@code name}'s folder; a symbolic link there is refused,
+     * not followed: a link would make jcap read and write another folder as the instance's.
+     */
+    public boolean exists(String name) throws JcapException {
+        Path folder = folder(name);
+        refuseLink(folder);
+        return Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Makes instance {@code name}'s new folder, owner-only ({@code 0700}): QEMU's QMP socket, the
+     * console and its log, the disk and the run's settings are in it, out of other users' reach.
+     * Anything already there, a link included, is refused.
+     */
+    public Path create(String name) throws JcapException {
+        Path folder = folder(name);
+        try {
+            createStore();
+            return OwnerOnly.createFolder(folder);
+        } catch (FileSystemException e) {
+            throw new JcapException("cannot create the instance folder " + folder + ": "
+                    + (e.getReason() != null ? e.getReason() : "something is already there"), e);
+        } catch (IOException e) {
+            throw new JcapException("cannot create the instance folder " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createStore() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OwnerOnly.FOLDER));
+        }
+    }
+
+    private static void refuseLink(Path folder) throws JcapException {
+        try {
+            OwnerOnly.refuseLink(folder);
+        } catch (IOException e) {
+            throw new JcapException("instance folder " + e.getMessage(), e);
+        }
+    }
+
     /** The lock held while instances are created or removed, so names and ports are checked once. */
     public record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
@@ -75,9 +121,9 @@ public final class InstanceStore {
 
     public Lock lock() throws JcapException {
         try {
-            Files.createDirectories(dir);
+            createStore();
             FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             return new Lock(channel, channel.lock());
         } catch (IOException e) {
             throw new JcapException("cannot lock " + dir + ": " + e.getMessage(), e);
@@ -120,7 +166,11 @@ public final class InstanceStore {
     /** The instance, its status as of now; empty when there is no folder of that name. */
     public Optional<Instance> read(String name) throws JcapException {
         Path folder = folder(name);
-        if (!InstanceName.isValid(name) || !Files.isDirectory(folder)) {
+        if (!InstanceName.isValid(name)) {
+            return Optional.empty();
+        }
+        refuseLink(folder);
+        if (!Files.isDirectory(folder)) {
             return Optional.empty();
         }
         Instance instance;
@@ -137,7 +187,7 @@ public final class InstanceStore {
         Path folder = folder(instance.name());
         Path temp = folder.resolve(RECORD + ".tmp");
         try {
-            Files.write(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            writeOwnerOnly(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
             Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new JcapException("cannot record instance '" + instance.name() + "' in " + folder + ": "
@@ -148,9 +198,9 @@ public final class InstanceStore {
     /** Notes that jcap ended the instance's QEMU itself, for a status of {@code exited (stopped)}. */
     public void markStopped(String name) {
         try {
-            Files.writeString(folder(name).resolve(STOPPED), "jcap stop ended QEMU\n");
+            OwnerOnly.write(folder(name).resolve(STOPPED), "jcap stop ended QEMU\n".getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            // Without the note the instance reads as killed, which is also true.
+            // Noted already; or without the note the instance reads as killed, which is also true.
         }
     }
 
@@ -170,12 +220,18 @@ public final class InstanceStore {
                 Files.exists(folder.resolve(STOPPED)));
         try {
             Path temp = folder.resolve(STATUS + ".tmp");
-            Files.writeString(temp, status.toRecord() + "\n", StandardCharsets.UTF_8);
+            writeOwnerOnly(temp, (status.toRecord() + "\n").getBytes(StandardCharsets.UTF_8));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // The status is worked out from the log again next time (the folder may be being removed).
         }
         return status;
+    }
+
+    /** Writes {@code file} anew, owner-only; what a crash left there is replaced, a link never followed. */
+    private static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+        Files.deleteIfExists(file);
+        OwnerOnly.write(file, bytes);
     }
 
     private ObjectNode toJson(Instance i) {

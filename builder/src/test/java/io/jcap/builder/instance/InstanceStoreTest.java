@@ -1,6 +1,7 @@
 package io.jcap.builder.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,10 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +38,58 @@ class InstanceStoreTest {
                 InstanceStatus.RUNNING);
         store.write(instance);
         return instance;
+    }
+
+    @Test
+    void create_makesAnOwnerOnlyFolder_inAnOwnerOnlyStore() throws Exception {
+        InstanceStore store = new InstanceStore(dir.resolve("instances"), LINUX);
+
+        Path folder = store.create("web");
+
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("instances"))));
+    }
+
+    @Test
+    void aLinkInPlaceOfAnInstanceFolder_isRefusedEverywhere_andNothingIsWrittenThroughIt() throws Exception {
+        InstanceStore store = new InstanceStore(dir.resolve("instances"), LINUX);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path link = Files.createSymbolicLink(store.create("placeholder").resolveSibling("web"), elsewhere);
+        String refused = "instance folder " + link + ": a symbolic link (to " + elsewhere + ") is in its place; jcap"
+                + " does not follow links there: remove the link";
+
+        assertEquals(refused, assertThrows(JcapException.class, () -> store.exists("web")).getMessage());
+        assertEquals("cannot create the instance folder " + link + ": a symbolic link (to " + elsewhere + ") is in"
+                + " its place; jcap does not follow links there: remove the link",
+                assertThrows(JcapException.class, () -> store.create("web")).getMessage());
+        assertEquals(refused, assertThrows(JcapException.class, () -> store.read("web")).getMessage());
+        // A dangling link is refused alike: mkdir would not follow it, and neither does jcap.
+        Files.delete(elsewhere);
+        assertEquals(refused, assertThrows(JcapException.class, () -> store.create("web")).getMessage()
+                .replace("cannot create the instance folder " + link + ": ", "instance folder " + link + ": "));
+        assertFalse(Files.exists(elsewhere), "nothing was made through the link");
+    }
+
+    @Test
+    void list_reportsALinkedInstanceAndListsTheRest() throws Exception {
+        InstanceStore store = new InstanceStore(dir.resolve("instances"), LINUX);
+        save(store, "web", THIS_JVM);
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.copy(store.folder("web").resolve(InstanceStore.RECORD), elsewhere.resolve(InstanceStore.RECORD));
+        Files.createSymbolicLink(store.folder("web2"), elsewhere);
+        RecordedEvents events = new RecordedEvents();
+
+        assertEquals(List.of("web"), store.list(events).stream().map(Instance::name).toList());
+
+        assertEquals(List.of("WARN instance folder " + store.folder("web2") + ": a symbolic link (to " + elsewhere + ") is in"
+                + " its place; jcap does not follow links there: remove the link"), events.lines());
+        assertEquals(List.of(InstanceStore.RECORD), fileNames(elsewhere));
+    }
+
+    private static List<String> fileNames(Path folder) throws Exception {
+        try (var files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

@@ -10,9 +10,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes an empty qcow2 (version 3) overlay on a backing image, without running {@code qemu-img}:
@@ -82,7 +85,9 @@ public final class Qcow2Overlay {
         ByteBuffer image = layout(name, found, firstCluster);
         FileChannel out;
         try {
-            out = FileChannel.open(overlay, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // The guest's writes land here: owner-only, and never through a link in the overlay's place.
+            out = FileChannel.open(overlay, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException e) {
             throw new JcapException("cannot create overlay " + overlay + ": the file already exists; remove it first", e);
         } catch (IOException e) {
@@ -111,6 +116,9 @@ public final class Qcow2Overlay {
                     throw new JcapException("backing image " + backing + " starts like qcow2 but its header is cut"
                             + " short: the file is damaged; build or pull the image again");
                 }
+                // The overlay names the backing file's format, so QEMU opens it as qcow2 and follows
+                // whatever other file its header names: only a self-contained one is taken.
+                Qcow2Header.requireSelfContained(backing, "backing image");
                 return new Backing(DiskFormat.QCOW2, header.getLong(24));
             }
             // QEMU sees disks in 512-byte sectors and rounds a raw file's size up to one.

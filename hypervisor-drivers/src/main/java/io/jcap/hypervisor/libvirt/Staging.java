@@ -1,17 +1,15 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Puts a spec's files where QEMU on the libvirt host can read them: a private copy of the
@@ -23,7 +21,6 @@ import java.nio.file.Path;
  * which only a local daemon can reach.
  */
 final class Staging {
-    private static final int QCOW2_MAGIC = 0x514649FB;
 
     private Staging() {
     }
@@ -73,16 +70,12 @@ final class Staging {
         return new Drive(staged, drive.format(), drive.readOnly(), false, drive.bootIndex());
     }
 
-    /** Whether a qcow2 header names a backing file (a non-zero offset at byte 8). */
+    /** Whether a qcow2 header names a backing file. */
     static boolean hasBackingFile(Path qcow2) throws JcapException {
-        try (InputStream in = Files.newInputStream(qcow2)) {
-            ByteBuffer header = ByteBuffer.wrap(in.readNBytes(16));
-            if (header.limit() < 16 || header.getInt(0) != QCOW2_MAGIC) {
-                throw new JcapException("disk " + qcow2 + " is not a qcow2 image (no qcow2 header)");
-            }
-            return header.getLong(8) != 0;
-        } catch (IOException e) {
-            throw new JcapException("cannot read disk " + qcow2 + ": " + e.getMessage(), e);
+        Optional<Qcow2Header> header = Qcow2Header.read(qcow2);
+        if (header.isEmpty()) {
+            throw new JcapException("disk " + qcow2 + " is not a qcow2 image (no qcow2 header)");
         }
+        return header.get().backingFile().isPresent();
     }
 }

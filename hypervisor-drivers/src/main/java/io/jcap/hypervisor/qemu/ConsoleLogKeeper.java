@@ -11,10 +11,14 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Writes a detached guest's serial console into its log and keeps the log bounded: when
@@ -41,6 +45,8 @@ public final class ConsoleLogKeeper {
     static final int MAX_LINE = ConsoleLineSplitter.MAX_LINE;
     /** How long the keeper waits for QEMU to connect before it gives up. */
     static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+    /** The log and the socket: {@code rw-------}. */
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path log;
     private final Path rotated;
@@ -124,7 +130,9 @@ public final class ConsoleLogKeeper {
     }
 
     private void open() throws IOException {
-        out = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        // Owner-only, and never through a link put in the log's place.
+        out = FileChannel.open(log, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         size = out.size();
     }
 
@@ -138,8 +146,13 @@ public final class ConsoleLogKeeper {
         Path log = Path.of(args[1]);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
+            if (Files.isSymbolicLink(socket)) {
+                throw new IOException(socket + " is a symbolic link; the keeper does not bind through one");
+            }
             Files.deleteIfExists(socket);
             server.bind(UnixDomainSocketAddress.of(socket));
+            // Only the owner's QEMU may connect (and write into the log); the socket is gone once it has.
+            Files.setPosixFilePermissions(socket, OWNER_ONLY);
             PrintStream stdout = System.out;
             stdout.println(READY);
             stdout.close();

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
@@ -101,6 +102,7 @@ public final class DetachedQemu {
             throws VmException {
         checkSocketPath("QMP", files.qmpSocket());
         checkSocketPath("console", files.consoleSocket());
+        prepareFiles(files);
         List<PortForward> forwards = choosePorts(spec.portForwards());
         List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
                 files.consoleSocket(), files.pidFile());
@@ -128,6 +130,15 @@ public final class DetachedQemu {
             HostProcess process = readPid(files).orElseThrow(() -> new VmException("QEMU daemonized but its guest "
                     + "is gone already; see " + files.qemuLog() + " and " + files.consoleLog(), OptionalInt.empty(),
                     List.of()));
+            try {
+                // QEMU makes its socket and pid file as its umask says; they are the owner's alone.
+                OwnerOnly.restrict(files.qmpSocket());
+                OwnerOnly.restrict(files.pidFile());
+            } catch (IOException e) {
+                process.signal(true);
+                throw new VmException("cannot make QEMU's files owner-only: " + e.getMessage() + "; the guest was"
+                        + " stopped", OptionalInt.empty(), List.of(), e);
+            }
             started = true;
             return new Started(process, forwards);
         } catch (IOException e) {
@@ -142,6 +153,21 @@ public final class DetachedQemu {
                 // No QEMU will connect: the keeper would end by itself after a while, but need not wait.
                 keeper.destroy();
             }
+        }
+    }
+
+    /**
+     * Refuses a symbolic link at any of the guest's paths (QEMU, the keeper and jcap would write
+     * through it) and makes QEMU's log owner-only before QEMU appends to it.
+     */
+    private static void prepareFiles(GuestFiles files) throws VmException {
+        try {
+            for (Path path : List.of(files.qmpSocket(), files.consoleSocket(), files.consoleLog(), files.pidFile())) {
+                OwnerOnly.refuseLink(path);
+            }
+            OwnerOnly.createFile(files.qemuLog());
+        } catch (IOException e) {
+            throw new VmException("cannot start the guest: " + e.getMessage(), OptionalInt.empty(), List.of(), e);
         }
     }
 

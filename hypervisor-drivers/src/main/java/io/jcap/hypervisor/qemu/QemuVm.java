@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.OwnerOnly;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.Durations;
@@ -10,6 +11,7 @@ import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,11 +250,17 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
                     throw new VmException("QEMU did not answer on QMP within " + Durations.human(startTimeout) + " ("
                             + lastProblem + "); it was stopped", OptionalInt.empty(), p.console().tail());
                 }
-                if (Files.exists(socket)) {
+                if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
                     try {
+                        // In a folder only jcap's user can enter, and owner-only itself as QEMU's umask may not make it.
+                        OwnerOnly.restrict(socket);
                         return QmpClient.connect(socket, left);
                     } catch (QmpException e) {
                         lastProblem = e.getMessage();
+                    } catch (IOException e) {
+                        p.kill();
+                        throw new VmException("cannot use QEMU's QMP socket: " + e.getMessage() + "; QEMU was stopped",
+                                OptionalInt.empty(), p.console().tail(), e);
                     }
                 }
                 p.waitFor(Duration.ofMillis(20));

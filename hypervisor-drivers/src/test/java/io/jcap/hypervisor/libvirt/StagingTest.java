@@ -112,6 +112,13 @@ class StagingTest {
     }
 
     private static byte[] qcow2Header(long backingOffset) {
-        return ByteBuffer.allocate(512).putInt(0x514649FB).putInt(3).putLong(backingOffset).array();
+        // A version 3 header of 104 bytes, no extensions, and a backing file name when there is an offset.
+        ByteBuffer header = ByteBuffer.allocate(1024).putInt(0x514649FB).putInt(3).putLong(backingOffset);
+        header.putInt(100, 104);
+        if (backingOffset != 0) {
+            byte[] name = "base.qcow2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            header.putInt(16, name.length).put((int) backingOffset, name);
+        }
+        return header.array();
     }
 }

@@ -3,6 +3,7 @@ package io.jcap.hypervisor.qemu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.VmException;
@@ -14,7 +15,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -106,6 +109,45 @@ class ConsoleLogKeeperTest {
         assertFalse(Files.exists(files.consoleSocket()));
         assertArrayEquals(Arrays.copyOfRange(bytes, 4103, bytes.length),
                 concat(Files.readAllBytes(dir.resolve("console.log.1")), Files.readAllBytes(files.consoleLog())));
+    }
+
+    @Test
+    void process_socketAndLogAreOwnerOnly() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        Process keeper = ConsoleKeeperProcess.start(files, 4096, Duration.ofSeconds(30));
+
+        // The keeper said it listens: the socket is there, and only its owner may connect.
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.consoleSocket(),
+                LinkOption.NOFOLLOW_LINKS)));
+        try (SocketChannel qemu = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            qemu.connect(UnixDomainSocketAddress.of(files.consoleSocket()));
+            qemu.write(ByteBuffer.wrap("hello\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+
+        assertTrue(keeper.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.consoleLog())));
+    }
+
+    @Test
+    void process_aLinkInTheSocketsPlace_isRefusedAndItsTargetUntouched() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        Path target = Files.writeString(dir.resolve("precious"), "keep me\n");
+        Files.createSymbolicLink(files.consoleSocket(), target);
+
+        assertThrows(VmException.class, () -> ConsoleKeeperProcess.start(files, 4096, Duration.ofSeconds(30)));
+
+        assertTrue(Files.isSymbolicLink(files.consoleSocket()));
+        assertEquals("keep me\n", Files.readString(target));
+    }
+
+    @Test
+    void new_aLinkInTheLogsPlace_isNotWrittenThrough() throws Exception {
+        Path target = Files.writeString(dir.resolve("precious"), "keep me\n");
+        Path log = Files.createSymbolicLink(dir.resolve("console.log"), target);
+
+        assertThrows(java.io.IOException.class, () -> new ConsoleLogKeeper(log, 4096));
+
+        assertEquals("keep me\n", Files.readString(target));
     }
 
     @Test

@@ -16,9 +16,12 @@ import io.jcap.model.EventSink;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,5 +134,43 @@ class DetachedQemuIT {
         assertEquals("the console socket path " + deep.resolve("console.sock") + " is longer than 107 bytes: use a"
                 + " shorter jcap home (JCAP_HOME) or instance name", e.summary());
         assertFalse(Files.exists(deep.resolve("console.log")));
+    }
+
+    @Test
+    void start_aLinkPlantedAtEachSocketOrFile_isRefusedBeforeAnythingStarts_andItsTargetUntouched() throws Exception {
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+        for (String name : List.of("qmp", "console.sock", "console.log", "qemu.pid", "qemu.log")) {
+            Path folder = Files.createDirectories(dir.resolve("planted-" + name.replace('.', '-')));
+            Path victim = Files.writeString(dir.resolve("victim-" + name), "keep me\n");
+            Path link = Files.createSymbolicLink(folder.resolve(name), victim);
+
+            VmException e = assertThrows(VmException.class,
+                    () -> DetachedQemu.start(qemu, spec, DetachedQemu.GuestFiles.in(folder), START));
+
+            assertEquals("cannot start the guest: " + link + ": a symbolic link (to " + victim + ") is in its place;"
+                    + " jcap does not follow links there: remove the link", e.summary());
+            assertEquals("keep me\n", Files.readString(victim));
+            assertTrue(Files.isSymbolicLink(link));
+            try (var entries = Files.list(folder)) {
+                assertEquals(List.of(link), entries.toList(), "nothing else was made: no keeper, no QEMU");
+            }
+        }
+    }
+
+    @Test
+    void start_qmpSocketPidFileAndLogs_areOwnerOnly() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+
+        DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START);
+        try {
+            for (Path p : List.of(files.qmpSocket(), files.pidFile(), files.qemuLog(), files.consoleLog())) {
+                assertEquals("rw-------", PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)), p.toString());
+            }
+        } finally {
+            DetachedQemu.stop(guest.process(), files.qmpSocket(), Duration.ZERO, EventSink.NONE);
+        }
+        assertFalse(guest.process().isRunning());
     }
 }

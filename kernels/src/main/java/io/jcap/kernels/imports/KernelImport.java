@@ -1,5 +1,6 @@
 package io.jcap.kernels.imports;
 
+import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.kernels.AptClient;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
@@ -35,6 +36,8 @@ public final class KernelImport {
         if (!Files.isRegularFile(file)) {
             throw new JcapException("kernel file " + file + " does not exist or is not a regular file");
         }
+        // No family takes a disk that names other files, but one that does is refused for that.
+        Qcow2Header.requireSelfContained(file, "kernel file");
         if (LinuxKernels.recognises(file)) {
             if (name.isEmpty()) {
                 throw new JcapException(file + " is a Linux kernel: give the name to store it under with --name NAME",

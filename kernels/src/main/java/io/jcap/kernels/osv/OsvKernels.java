@@ -1,6 +1,7 @@
 package io.jcap.kernels.osv;
 
 import io.jcap.formats.mbr.BootRecord;
+import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +96,7 @@ public final class OsvKernels {
     }
 
     private static OsvKernelKind classify(Path named, Path content, String prefix) throws IOException, JcapException {
+        Qcow2Header.requireSelfContained(content, "kernel file", named);
         try (FileChannel ch = FileChannel.open(content, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) {

@@ -1,5 +1,6 @@
 package io.jcap.kernels.imports;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,13 +10,18 @@ import io.jcap.kernels.KernelStore;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.ForeignDisks;
 import io.jcap.testsupport.OsvLoaders;
+import io.jcap.testsupport.Requires;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +67,36 @@ class KernelImportTest {
                 + " (entry 2), so it is a complete OSv disk image, not a bare loader); import a linux-image .deb, a"
                 + " bzImage (vmlinuz), OSv's loader.img (osv-loader.qemu) or zfs_builder.elf (osv-zfs-builder.elf)",
                 e.getMessage());
+    }
+
+    @Test
+    @Requires(Component.QEMU)
+    void importFile_qcow2WithABackingFile_isRefusedNamingWhatItPointsAt() throws Exception {
+        Path file = ForeignDisks.withBackingFile(dir);
+        JcapException e = assertThrows(JcapException.class,
+                () -> KernelImport.importFile(file, Optional.of("k"), store(), EventSink.NONE));
+        assertEquals("kernel file " + file + " is a qcow2 image with a backing file, '" + dir.resolve("base.qcow2")
+                + "': jcap takes only self-contained disks, since QEMU would open that file on this host; convert it"
+                + " first (qemu-img convert -O qcow2 " + file + " self-contained.qcow2)", e.getMessage());
+        assertEquals(List.of(), store().names());
+    }
+
+    @Test
+    @Requires(Component.QEMU)
+    void importFile_gzippedQcow2WithAnExternalDataFile_isRefusedOnceDecompressed() throws Exception {
+        Path qcow2 = ForeignDisks.withExternalDataFile(dir);
+        Path file = dir.resolve("osv-loader.qemu.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            Files.copy(qcow2, out);
+        }
+        byte[] data = Files.readAllBytes(dir.resolve("ext.raw"));
+        JcapException e = assertThrows(JcapException.class,
+                () -> KernelImport.importFile(file, Optional.empty(), store(), EventSink.NONE));
+        assertEquals("kernel file " + file + " is a qcow2 image with an external data file, 'ext.raw': jcap takes"
+                + " only self-contained disks, since QEMU would open that file on this host; convert it first"
+                + " (qemu-img convert -O qcow2 " + file + " self-contained.qcow2)", e.getMessage());
+        assertEquals(List.of(), store().names());
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("ext.raw")));
     }
 
     @Test

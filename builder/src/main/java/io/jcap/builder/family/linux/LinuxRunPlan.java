@@ -9,6 +9,7 @@ import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
+import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.Driver;
@@ -18,7 +19,7 @@ import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -135,7 +136,11 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         if (settings.isPresent()) {
             Path file = dir.resolve(SETTINGS);
             try {
-                Files.write(file, settings.get());
+                // The settings may hold secrets (-e): owner-only, and never written through a link.
+                OwnerOnly.write(file, settings.get());
+            } catch (FileSystemException e) {
+                throw new JcapException("cannot write the run's settings to " + file + ": "
+                        + (e.getReason() != null ? e.getReason() : "something is already there"), e);
             } catch (IOException e) {
                 throw new JcapException("cannot write the run's settings to " + file + ": " + e.getMessage(), e);
             }

@@ -20,6 +20,7 @@ import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,35 @@ class LinuxRunPlanTest {
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
         assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void materialize_runSettings_areWrittenOwnerOnlyWithTheOverlay() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withEnv(Map.of("TOKEN", "secret")));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        Path settings = spec.firmwareFiles().get(0).file();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spec.drives().get(0).file())));
+    }
+
+    @Test
+    void materialize_aLinkPlantedAtTheSettingsFile_isRefusedAndNothingIsWrittenThroughIt() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withEnv(Map.of("TOKEN", "secret")));
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path victim = Files.writeString(dir.resolve("victim"), "keep me\n");
+        Path link = Files.createSymbolicLink(run.resolve("settings"), victim);
+
+        JcapException e = assertThrows(JcapException.class, () -> plan.materialize(run));
+
+        assertEquals("cannot write the run's settings to " + link + ": a symbolic link (to " + victim
+                + ") is in its place; jcap does not follow links there: remove the link", e.getMessage());
+        assertEquals("keep me\n", Files.readString(victim));
     }
 
     @Test
