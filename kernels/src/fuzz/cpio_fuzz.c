@@ -64,6 +64,11 @@ static void check_cage(const char *cage)
     closedir(d);
 }
 
+static void remove_base(void)
+{
+    rmdir(g_base);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -74,6 +79,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         perror("cpio_fuzz: mkdtemp");
         abort();
     }
+    atexit(remove_base);
     return 0;
 }
 
