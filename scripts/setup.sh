@@ -7,6 +7,7 @@ packages=(
   openjdk-17-jdk-headless maven          # build jcap
   qemu-system-x86 qemu-utils             # boot builder and application VMs, qemu-img
   musl-tools                             # compile the static guest init and the C examples
+  clang libclang-rt-14-dev               # scripts/fuzz.sh: libFuzzer, ASan and UBSan for the init's parsers
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
   busybox-static cpio                    # debugging guests by hand
   python3 curl                           # test clients

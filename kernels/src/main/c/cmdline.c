@@ -79,7 +79,8 @@ bad:
     return -1;
 }
 
-int read_cmdline(struct cmdline *c, char *err)
+/* Parses a kernel command line (NUL-terminated, cut into tokens in place) into c. */
+int parse_cmdline(char *buf, struct cmdline *c, char *err)
 {
     memset(c, 0, sizeof *c);
     c->port = 10000;
@@ -89,19 +90,6 @@ int read_cmdline(struct cmdline *c, char *err)
     strcpy(c->root, "/dev/vda1");
     c->net = NET_DHCP;
 
-    char buf[4096];
-    int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        set_err(err, "open /proc/cmdline: %s", strerror(errno));
-        return -1;
-    }
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n < 0) {
-        set_err(err, "read /proc/cmdline: %s", strerror(errno));
-        return -1;
-    }
-    buf[n] = '\0';
     char *save = NULL;
     for (char *tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
         if (strcmp(tok, "--") == 0)
@@ -116,4 +104,22 @@ int read_cmdline(struct cmdline *c, char *err)
             return -1;
     }
     return 0;
+}
+
+int read_cmdline(struct cmdline *c, char *err)
+{
+    char buf[4096];
+    int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(err, "open /proc/cmdline: %s", strerror(errno));
+        return -1;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0) {
+        set_err(err, "read /proc/cmdline: %s", strerror(errno));
+        return -1;
+    }
+    buf[n] = '\0';
+    return parse_cmdline(buf, c, err);
 }

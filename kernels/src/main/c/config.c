@@ -14,13 +14,6 @@
 #define IMAGE_CONFIG "/.jcap/config"
 #define RUN_SETTINGS "run-time settings (fw_cfg " FWCFG_SETTINGS ")"
 
-/* One parsed file: the lines still point into its buffer. */
-struct settings {
-    char **argv, **envp;
-    int argc, envc;
-    const char *cwd;
-};
-
 static char **grow(char **v, int n)
 {
     char **g = realloc(v, (size_t)(n + 2) * sizeof *v);
@@ -29,11 +22,13 @@ static char **grow(char **v, int n)
     return g;
 }
 
-static void parse(char *buf, size_t len, const char *source, struct settings *s)
+int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err)
 {
     memset(s, 0, sizeof *s);
-    if (strlen(buf) != len)
-        fatal("%s holds a NUL byte", source);
+    if (strlen(buf) != len) {
+        set_err(err, "%s holds a NUL byte", source);
+        return -1;
+    }
     int lineno = 0;
     for (char *line = buf; line && *line;) {
         char *next = strchr(line, '\n');
@@ -50,19 +45,24 @@ static void parse(char *buf, size_t len, const char *source, struct settings *s)
                 s->argv = grow(s->argv, s->argc);
                 s->argv[s->argc++] = value;
             } else if (strcmp(line, "env") == 0) {
-                if (!strchr(value, '=') || value[0] == '=')
-                    fatal("%s line %d: env needs NAME=value, got \"%s\"", source, lineno, value);
+                if (!strchr(value, '=') || value[0] == '=') {
+                    set_err(err, "%s line %d: env needs NAME=value, got \"%s\"", source, lineno,
+                            value);
+                    return -1;
+                }
                 s->envp = grow(s->envp, s->envc);
                 s->envp[s->envc++] = value;
             } else if (strcmp(line, "cwd") == 0) {
                 s->cwd = value;
             } else {
-                fatal("%s line %d: unknown key \"%s\" (expected arg, env or cwd)", source, lineno,
-                      line);
+                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env or cwd)", source,
+                        lineno, line);
+                return -1;
             }
         }
         line = next;
     }
+    return 0;
 }
 
 static char *read_image_config(size_t *len)
@@ -122,8 +122,10 @@ void read_config(struct app *a)
     memset(a, 0, sizeof *a);
     size_t len;
     char *buf = read_image_config(&len);
+    char err[ERR_LEN] = "";
     struct settings image;
-    parse(buf, len, IMAGE_CONFIG, &image);
+    if (parse_settings(buf, len, IMAGE_CONFIG, &image, err) < 0)
+        fatal("%s", err);
     if (image.argc == 0)
         fatal("%s has no arg line: nothing to run", IMAGE_CONFIG);
     a->argv = image.argv;
@@ -132,7 +134,6 @@ void read_config(struct app *a)
     for (int i = 0; i < image.envc; i++)
         set_env(a, image.envp[i]);
 
-    char err[ERR_LEN] = "";
     char *run = NULL;
     size_t run_len = 0;
     int found = fwcfg_read(FWCFG_SETTINGS, CONFIG_MAX, &run, &run_len, err);
@@ -140,7 +141,8 @@ void read_config(struct app *a)
         fatal("read %s: %s", RUN_SETTINGS, err);
     if (found > 0) {
         struct settings over;
-        parse(run, run_len, RUN_SETTINGS, &over);
+        if (parse_settings(run, run_len, RUN_SETTINGS, &over, err) < 0)
+            fatal("%s", err);
         if (over.argc > 0) {
             a->argv = over.argv;
             a->argc = over.argc;

@@ -56,10 +56,10 @@ static size_t build(struct dhcp_msg *m, int type, uint32_t xid, const uint8_t ma
     return sizeof *m; /* at least the 300 bytes old BOOTP relays expect */
 }
 
-/* Returns the message type, or -1 when the reply is not a DHCP answer for us. */
-static int parse(const struct dhcp_msg *m, size_t len, uint32_t xid, const uint8_t mac[6],
-                 struct lease *l)
+int dhcp_parse_reply(const void *reply, size_t len, uint32_t xid, const uint8_t mac[6],
+                     struct lease *l)
 {
+    const struct dhcp_msg *m = reply;
     if (len < offsetof(struct dhcp_msg, options) || m->op != 2 || m->xid != xid ||
         memcmp(m->chaddr, mac, 6) != 0 || memcmp(m->cookie, COOKIE, 4) != 0)
         return -1;
@@ -162,7 +162,7 @@ int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err)
             if (got <= 0)
                 continue;
             struct lease reply;
-            int type = parse(&in, (size_t)got, xid, mac, &reply);
+            int type = dhcp_parse_reply(&in, (size_t)got, xid, mac, &reply);
             if (state == DISCOVER && type == OFFER && reply.addr && reply.server) {
                 offer = reply;
                 state = REQUEST;

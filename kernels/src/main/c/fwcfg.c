@@ -22,29 +22,32 @@
 /* More would mean a corrupt directory; QEMU has a few dozen at most. */
 #define MAX_FILES 4096
 
-static void select_key(uint16_t key)
+/* The device's two operations; fwcfg_lookup walks the directory through them. */
+static void port_select(void *ctx, uint16_t key)
 {
+    (void)ctx;
     outw(key, PORT_SELECTOR);
 }
 
-static void read_bytes(void *buf, size_t n)
+static void port_read(void *ctx, void *buf, size_t n)
 {
+    (void)ctx;
     unsigned char *p = buf;
     for (size_t i = 0; i < n; i++)
         p[i] = inb(PORT_DATA);
 }
 
-static uint32_t read_be32(void)
+static uint32_t read_be32(const struct fwcfg_io *io)
 {
     unsigned char b[4];
-    read_bytes(b, 4);
+    io->read(io->ctx, b, 4);
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-static uint16_t read_be16(void)
+static uint16_t read_be16(const struct fwcfg_io *io)
 {
     unsigned char b[2];
-    read_bytes(b, 2);
+    io->read(io->ctx, b, 2);
     return (uint16_t)(b[0] << 8 | b[1]);
 }
 
@@ -54,50 +57,53 @@ int fwcfg_read(const char *name, size_t max, char **out, size_t *len, char *err)
         set_err(err, "ioperm 0x%x: %s", PORT_SELECTOR, strerror(errno));
         return -1;
     }
-    int found = 0, rc = 0;
+    struct fwcfg_io io = { port_select, port_read, NULL };
+    int rc = fwcfg_lookup(&io, name, max, out, len, err);
+    ioperm(PORT_SELECTOR, 2, 0);
+    return rc;
+}
+
+int fwcfg_lookup(const struct fwcfg_io *io, const char *name, size_t max, char **out,
+                 size_t *len, char *err)
+{
+    int found = 0;
     char signature[4];
-    select_key(KEY_SIGNATURE);
-    read_bytes(signature, sizeof signature);
+    io->select(io->ctx, KEY_SIGNATURE);
+    io->read(io->ctx, signature, sizeof signature);
     if (memcmp(signature, "QEMU", 4) != 0)
-        goto done;
-    select_key(KEY_FILE_DIR);
-    uint32_t count = read_be32();
+        return 0;
+    io->select(io->ctx, KEY_FILE_DIR);
+    uint32_t count = read_be32(io);
     if (count > MAX_FILES) {
         set_err(err, "the fw_cfg directory claims %u files", count);
-        rc = -1;
-        goto done;
+        return -1;
     }
     uint32_t size = 0;
     uint16_t key = 0;
     for (uint32_t i = 0; i < count && !found; i++) {
         char entry[NAME_LEN + 1];
-        size = read_be32();
-        key = read_be16();
-        read_be16();
-        read_bytes(entry, NAME_LEN);
+        size = read_be32(io);
+        key = read_be16(io);
+        read_be16(io);
+        io->read(io->ctx, entry, NAME_LEN);
         entry[NAME_LEN] = '\0';
         found = strcmp(entry, name) == 0;
     }
     if (!found)
-        goto done;
+        return 0;
     if (size > max) {
         set_err(err, "%s has %u bytes, more than the %zu allowed", name, size, max);
-        rc = -1;
-        goto done;
+        return -1;
     }
     char *buf = malloc((size_t)size + 1);
     if (!buf) {
         set_err(err, "out of memory for %u bytes", size);
-        rc = -1;
-        goto done;
+        return -1;
     }
-    select_key(key);
-    read_bytes(buf, size);
+    io->select(io->ctx, key);
+    io->read(io->ctx, buf, size);
     buf[size] = '\0';
     *out = buf;
     *len = size;
-    rc = 1;
-done:
-    ioperm(PORT_SELECTOR, 2, 0);
-    return rc;
+    return 1;
 }

@@ -24,6 +24,10 @@ struct cmdline {
     int drop_summary; /* build mode, fault injection: print the summary, never send it */
 };
 
+/* cmdline.c: parse_cmdline takes the text of /proc/cmdline (cut in place);
+ * read_cmdline reads it. -1 with err set on a bad jcap.* value. */
+int parse_cmdline(char *buf, struct cmdline *c, char *err);
+
 /* util.c */
 extern int g_debug;
 void console_open(void);
@@ -60,6 +64,10 @@ struct lease {
 };
 int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err);
 int dhcp_apply(const char *ifname, const struct lease *l, char *err);
+/* The DHCP message type of a reply of len bytes (at most 548), with its lease in l;
+ * -1 when it is not a DHCP answer to transaction xid of mac. */
+int dhcp_parse_reply(const void *reply, size_t len, uint32_t xid, const uint8_t mac[6],
+                     struct lease *l);
 
 /* cpio.c */
 struct rx_summary {
@@ -84,11 +92,27 @@ struct app {
     const char *cwd;
 };
 void read_config(struct app *a);
+/* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
+ * -1 with err set on a bad line; argv and envp are malloc'ed either way (free them). */
+struct settings {
+    char **argv, **envp;
+    int argc, envc;
+    const char *cwd;
+};
+int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
  * 0 when there is no such file (or no device), -1 with err set. */
 #define FWCFG_SETTINGS "opt/io.jcap/config"
 int fwcfg_read(const char *name, size_t max, char **out, size_t *len, char *err);
+/* The same over any device: select a key, then read its bytes in order. */
+struct fwcfg_io {
+    void (*select)(void *ctx, uint16_t key);
+    void (*read)(void *ctx, void *buf, size_t n);
+    void *ctx;
+};
+int fwcfg_lookup(const struct fwcfg_io *io, const char *name, size_t max, char **out,
+                 size_t *len, char *err);
 
 /* power.c: input devices that report the power button, and their events */
 int power_buttons_open(int *fds, int max);

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz targets (corpus/<target>/): a few small valid inputs each.
+Run again after a change of format; scripts/fuzz.sh only reads the files."""
+import os
+import struct
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def put(target, name, data):
+    folder = os.path.join(here, "corpus", target)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def newc(entries):
+    """entries: (name, mode, data) in order; the trailer is added."""
+    out = bytearray()
+
+    def entry(name, mode, data, ino):
+        name_b = name.encode() + b"\0"
+        fields = [ino, mode, 0, 0, 1, 1700000000, len(data), 0, 0, 0, 0, len(name_b), 0]
+        out.extend(b"070701" + b"".join(b"%08X" % f for f in fields) + name_b)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for i, (name, mode, data) in enumerate(entries, 1):
+        entry(name, mode, data, i)
+    entry("TRAILER!!!", 0, b"", 0)
+    return bytes(out)
+
+
+def fwcfg(files):
+    """The device's bytes as the guest reads them: signature, directory, then the settings."""
+    out = bytearray(b"QEMU" + struct.pack(">I", len(files)))
+    for i, (name, data) in enumerate(files):
+        out += struct.pack(">IHH", len(data), 0x20 + i, 0) + name.encode().ljust(56, b"\0")
+    for name, data in files:
+        if name == "opt/io.jcap/config":
+            out += data
+    return bytes(out)
+
+
+def dhcp(msg_type, options=b""):
+    mac = bytes.fromhex("525400123456")
+    msg = struct.pack(">BBBBIHH", 2, 1, 6, 0, 0x1234ABCD, 0, 0x8000)
+    msg += bytes([0, 0, 0, 0, 10, 0, 2, 15, 10, 0, 2, 2, 0, 0, 0, 0])
+    msg += mac.ljust(16, b"\0") + b"\0" * 64 + b"\0" * 128 + bytes([99, 130, 83, 99])
+    msg += bytes([53, 1, msg_type]) + options + bytes([255])
+    return msg.ljust(300, b"\0")
+
+
+def main():
+    put("cmdline", "build", "console=ttyS0 quiet jcap.mode=build jcap.port=10000 jcap.accept=600 "
+        "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp\n")
+    put("cmdline", "bad-values", "jcap.port=0 jcap.disk=/dev/" + "x" * 70 + " jcap.fs=xfs jcap.accept=-1\n")
+    put("cmdline", "run", "root=/dev/vda1 jcap.mode=run jcap.root=/dev/vda1 jcap.rw=1 jcap.net=static "
+        "jcap.debug=1 jcap.drop_summary=0 -- app --flag\n")
+    put("cpio", "tree", newc([
+        ("/", 0o40755, b""),
+        ("/app", 0o40755, b""),
+        ("/app/hello.txt", 0o100644, b"hello, jcap\n"),
+        ("/app/run.sh", 0o100755, b"#!/bin/sh\necho hi\n"),
+        ("/app/latest", 0o120777, b"hello.txt"),
+        ("/.jcap/config", 0o100644, b"arg /app/run.sh\nenv A=1\ncwd /app\n"),
+    ]))
+    put("cpio", "empty-archive", newc([]))
+    # Refused or kept inside the root: the target checks that nothing lands beside it.
+    put("cpio", "dot-dot", newc([("/a", 0o40755, b""), ("/a/../../escaped", 0o100644, b"x")]))
+    put("cpio", "through-link", newc([("/up", 0o120777, b".."), ("/up/escaped", 0o100644, b"x")]))
+    put("cpio", "through-absolute-link", newc([("/abs", 0o120777, b"/tmp"), ("/abs/escaped", 0o100644, b"x")]))
+    put("cpio", "replace", newc([
+        ("/f", 0o100644, b"one"), ("/f", 0o100600, b"two"), ("/f", 0o120777, b"target"),
+        ("/d", 0o40755, b""), ("/d", 0o100644, b"x"),
+    ]))
+    put("cpio", "relative-name", newc([("relative", 0o100644, b"x")]))
+    put("fwcfg", "settings", fwcfg([
+        ("etc/boot-fail-wait", b"\0\0\0\0"),
+        ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),
+    ]))
+    put("fwcfg", "env-only", fwcfg([("opt/io.jcap/config", b"env PORT=8080\n")]))
+    options = bytes([1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 2, 6, 8, 10, 0, 2, 3, 1, 1, 1, 1,
+                     54, 4, 10, 0, 2, 2, 51, 4, 0, 0, 0x0e, 0x10, 0])
+    put("dhcp", "offer", dhcp(2, options))
+    put("dhcp", "ack", dhcp(5, options))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
