@@ -1,17 +1,13 @@
 package io.jcap.builder.family.linux;
 
+import io.jcap.builder.family.BootFileCheck;
 import io.jcap.host.FileTrees;
-import io.jcap.host.HostTool;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,9 +29,6 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
     static final String INITRD = "initrd.img";
     static final String APPEND = "append";
     static final String SUMS = "SHA256SUMS";
-    /** sha256sum reads ~350 MB/s here (SHA extensions); a Java digest under the client compiler ~100 MB/s. */
-    private static final List<String> SHA256SUM = List.of("sha256sum", "--", KERNEL, INITRD);
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(60);
 
     public DirectBoot {
         sums = Map.copyOf(sums);
@@ -94,17 +87,12 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
      */
     static final class Check {
         private final DirectBoot boot;
-        private final HostTool.Running process;
+        private final BootFileCheck files;
 
         private Check(DirectBoot boot) {
             this.boot = boot;
-            HostTool.Running started;
-            try {
-                started = HostTool.start(SHA256SUM, boot.kernel().getParent());
-            } catch (EnvironmentException e) {
-                started = null;
-            }
-            this.process = started;
+            this.files = BootFileCheck.start(boot.kernel().getParent(),
+                    Map.of(KERNEL, boot.sums().get(KERNEL), INITRD, boot.sums().get(INITRD)));
         }
 
         DirectBoot boot() {
@@ -113,48 +101,13 @@ public record DirectBoot(Path kernel, Path initrd, String append, Map<String, Sh
 
         /** Returns the boot files once both match their sums; a mismatch is an error naming the file. */
         DirectBoot await(String image) throws JcapException {
-            Map<String, Sha256> actual = process == null ? javaSums() : processSums();
-            for (String file : List.of(KERNEL, INITRD)) {
-                if (!boot.sums().get(file).equals(actual.get(file))) {
-                    throw new JcapException("image '" + image + "': " + boot.kernel().resolveSibling(file)
-                            + " does not match the SHA-256 recorded when the image was built: build it again with"
-                            + " jcap build --force, or run it with --boot disk");
-                }
-            }
+            files.await(image);
             return boot;
-        }
-
-        private Map<String, Sha256> processSums() throws JcapException {
-            HostTool.Result result = process.await(CHECK_TIMEOUT);
-            try {
-                return result.exitCode() == 0 ? parseSums(result.stdout()) : javaSums();
-            } catch (IllegalArgumentException e) {
-                return javaSums();
-            }
-        }
-
-        private Map<String, Sha256> javaSums() throws JcapException {
-            try {
-                return Map.of(KERNEL, Sha256.of(boot.kernel()), INITRD, Sha256.of(boot.initrd()));
-            } catch (IOException e) {
-                throw new JcapException("cannot read the direct-boot files in " + boot.kernel().getParent() + ": "
-                        + e.getMessage(), e);
-            }
         }
     }
 
-    /** Lines of {@code sha256sum}: 64 hex digits, two spaces (or a space and '*'), the file name. */
+    /** Lines of {@code sha256sum}: see {@link BootFileCheck#parseSums}. */
     static Map<String, Sha256> parseSums(String text) {
-        Map<String, Sha256> sums = new HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            if (line.length() < 67 || line.charAt(64) != ' ') {
-                throw new IllegalArgumentException("not a sha256sum line: '" + line + "'");
-            }
-            sums.put(line.substring(66).strip(), new Sha256(line.substring(0, 64)));
-        }
-        return sums;
+        return BootFileCheck.parseSums(text);
     }
 }

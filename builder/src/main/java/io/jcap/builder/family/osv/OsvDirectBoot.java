@@ -1,5 +1,6 @@
 package io.jcap.builder.family.osv;
 
+import io.jcap.builder.family.BootFileCheck;
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.host.FileTrees;
 import io.jcap.kernels.osv.OsvKernelElf;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -108,18 +110,8 @@ record OsvDirectBoot(Path kernel, Sha256 sha256, boolean tracesExit) {
         }
     }
 
-    /** This kernel, once its bytes match the sum recorded at build time. */
-    OsvDirectBoot verified(String image) throws JcapException {
-        Sha256 actual;
-        try {
-            actual = Sha256.of(kernel);
-        } catch (IOException e) {
-            throw new JcapException("cannot read " + kernel + ": " + e.getMessage(), e);
-        }
-        if (!actual.equals(sha256)) {
-            throw new JcapException("image '" + image + "': " + kernel + " does not match the SHA-256 recorded when the"
-                    + " image was built: build it again with jcap build --force, or run it with --boot disk");
-        }
-        return this;
+    /** Starts checking this kernel against its recorded sum; {@link BootFileCheck#await} gives the verdict. */
+    BootFileCheck check() {
+        return BootFileCheck.start(kernel.getParent(), Map.of(KERNEL, sha256));
     }
 }

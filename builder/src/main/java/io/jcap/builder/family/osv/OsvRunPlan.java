@@ -3,6 +3,7 @@ package io.jcap.builder.family.osv;
 import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.family.BootFileCheck;
 import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
@@ -69,8 +70,13 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             line = OsvKernelElf.EXIT_TRACE_OPTIONS + " " + line;
         }
         OsvDisk.cmdlineArea(line);
+        // sha256sum checks the kernel in its own process while the host is looked at.
+        Optional<BootFileCheck> check = direct.map(OsvDirectBoot::check);
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), home, request, events);
+        if (check.isPresent()) {
+            check.get().await(m.name());
+        }
         Accelerator accelerator = host.accelerator();
         OsvRunPlan plan = new OsvRunPlan(image, host.qemu(), accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, line, direct);
@@ -91,7 +97,7 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
                     + " direct boot (its loader holds none jcap can take out, or an older jcap built it): build it"
                     + " again, or run it with --boot disk");
         }
-        return files.isPresent() ? Optional.of(files.get().verified(image.metadata().name())) : files;
+        return files;
     }
 
     /** An overlay over the stored image: with the run's command line at byte 512 when a disk boot needs it. */
