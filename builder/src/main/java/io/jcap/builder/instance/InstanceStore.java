@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.Durable;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
@@ -188,6 +189,7 @@ public final class InstanceStore {
         Path temp = folder.resolve(RECORD + ".tmp");
         try {
             writeOwnerOnly(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            Durable.syncFile(temp);
             Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new JcapException("cannot record instance '" + instance.name() + "' in " + folder + ": "

@@ -2,6 +2,7 @@ package io.jcap.builder.family.osv;
 
 import io.jcap.builder.family.BootFileCheck;
 import io.jcap.builder.repository.DiskCommit;
+import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
 import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.EventSink;
@@ -81,8 +82,10 @@ record OsvDirectBoot(Path kernel, Sha256 sha256, boolean tracesExit) {
             Path temp = Files.createTempFile(dir, "kernel-", ".tmp");
             try {
                 Files.write(temp, elf.get().bytes());
+                Durable.syncFile(temp);
                 Files.move(temp, kernel, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 Files.writeString(temp, sha256.hex() + "\n", StandardCharsets.UTF_8);
+                Durable.syncFile(temp);
                 Files.move(temp, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(temp);
