@@ -18,6 +18,7 @@ import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -94,7 +95,8 @@ public final class Instances {
                 DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
                 DetachedQemu.Started started;
                 try {
-                    started = DetachedQemu.start(plan.qemu(), spec, files, START_TIMEOUT);
+                    started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
+                            START_TIMEOUT);
                 } catch (VmException e) {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
                 }
