@@ -11,8 +11,12 @@ import org.libvirt.jna.Libvirt;
  * once, libvirt's habit of printing errors to stderr switched off (library code never prints),
  * and an event loop running so lifecycle events arrive and remote connections get keep-alives.
  * The loop must exist before the first connection opens, so every connection goes through here.
+ *
+ * <pre>{@code
+ * Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+ * }</pre>
  */
-final class LibvirtConnections {
+public final class LibvirtConnections {
     /** Held for the life of the process: JNA must not collect a callback libvirt still calls. */
     private static final Libvirt.VirErrorCallback SILENT = (userData, error) -> { };
     private static boolean initialised;
@@ -21,7 +25,7 @@ final class LibvirtConnections {
     }
 
     /** Opens {@code uri}; failures say why and what to do. */
-    static Connect open(LibvirtUri uri) throws EnvironmentException {
+    public static Connect open(LibvirtUri uri) throws EnvironmentException {
         init();
         try {
             return new Connect(uri.toString());
@@ -32,7 +36,7 @@ final class LibvirtConnections {
     }
 
     /** libvirt's own text of an error, without the error-domain prefix it adds for stderr. */
-    static String message(LibvirtException e) {
+    public static String message(LibvirtException e) {
         String text = e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage()
                 : String.valueOf(e.getMessage());
         return text.strip();
