@@ -86,6 +86,7 @@ class LibvirtInstancesIT {
         assertEquals(0, rm.exitCode(), rm.toString());
         assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+        assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", domain + ".log")));
         assertEquals(0, ps().size());
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
     }

@@ -37,6 +37,8 @@ import org.libvirt.LibvirtException;
  */
 public final class DetachedDomain {
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Where the system daemon writes each domain's QEMU log. */
+    private static final Path QEMU_LOGS = Path.of("/var/log/libvirt/qemu");
 
     private DetachedDomain() {
     }
@@ -91,7 +93,7 @@ public final class DetachedDomain {
             undo(connect, name, defined, files, folder);
             throw new JcapException("libvirt could not start domain " + name + ": " + LibvirtConnections.message(e), e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -99,13 +101,13 @@ public final class DetachedDomain {
     public static boolean isRunning(LibvirtUri uri, String name) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
         try {
-            Optional<Domain> domain = lookup(connect, name);
+            Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
             return domain.isPresent() && domain.get().isActive() == 1;
         } catch (LibvirtException e) {
             throw new JcapException("libvirt could not tell whether domain " + name + " runs: "
                     + LibvirtConnections.message(e), e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -117,7 +119,7 @@ public final class DetachedDomain {
             throws JcapException, InterruptedException {
         Connect connect = LibvirtConnections.open(uri);
         try {
-            Optional<Domain> domain = lookup(connect, name);
+            Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
             if (domain.isEmpty() || domain.get().isActive() != 1) {
                 return true;
             }
@@ -137,45 +139,32 @@ public final class DetachedDomain {
         } catch (LibvirtException e) {
             throw new JcapException("libvirt could not stop domain " + name + ": " + LibvirtConnections.message(e), e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
-    /** Destroys domain {@code name} if it runs, undefines it and deletes {@code folder}; what is gone already is fine. */
+    /**
+     * Destroys domain {@code name} if it runs, undefines it and deletes {@code folder} and, when
+     * allowed, libvirt's QEMU log of it; what is gone already is fine.
+     */
     public static void remove(LibvirtUri uri, String name, Path folder) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
         try {
-            Optional<Domain> domain = lookup(connect, name);
-            if (domain.isPresent()) {
-                if (domain.get().isActive() == 1) {
-                    domain.get().destroy();
-                }
-                domain.get().undefine();
-                domain.get().free();
-            }
+            LibvirtConnections.destroyAndUndefine(connect, name);
         } catch (LibvirtException e) {
             throw new JcapException("libvirt could not remove domain " + name + ": " + LibvirtConnections.message(e)
                     + "; remove it with 'virsh -c " + uri + " undefine " + name + "'", e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
         new LocalHostFiles(folder.getParent()).deleteFolder(folder.toString());
-    }
-
-    private static Optional<Domain> lookup(Connect connect, String name) throws LibvirtException {
-        if (List.of(connect.listDefinedDomains()).contains(name)) {
-            return Optional.of(connect.domainLookupByName(name));
+        try {
+            // libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it.
+            Files.deleteIfExists(QEMU_LOGS.resolve(name + ".log"));
+        } catch (IOException e) {
+            // Left for libvirt's log rotation.
         }
-        for (int id : connect.listDomains()) {
-            Domain d = connect.domainLookupByID(id);
-            if (d.getName().equals(name)) {
-                return Optional.of(d);
-            }
-            d.free();
-        }
-        return Optional.empty();
     }
-
     /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
     private static Optional<HostProcess> qemuOf(String name) {
         try {
@@ -190,11 +179,7 @@ public final class DetachedDomain {
     private static void undo(Connect connect, String name, boolean defined, HostFiles files, String folder) {
         if (defined) {
             try {
-                Domain d = connect.domainLookupByName(name);
-                if (d.isActive() == 1) {
-                    d.destroy();
-                }
-                d.undefine();
+                LibvirtConnections.destroyAndUndefine(connect, name);
             } catch (LibvirtException e) {
                 // Reported by the caller's exception; a leftover is named by virsh list --all.
             }
@@ -203,14 +188,6 @@ public final class DetachedDomain {
             files.deleteFolder(folder);
         } catch (JcapException e) {
             // As above.
-        }
-    }
-
-    private static void close(Connect connect) {
-        try {
-            connect.close();
-        } catch (LibvirtException e) {
-            // Nothing was left open on it.
         }
     }
 }

@@ -70,11 +70,7 @@ public final class PersistentDomains {
             throw new JcapException("libvirt at " + uri + " could not define domain '" + name + "': "
                     + LibvirtConnections.message(e), e);
         } finally {
-            try {
-                connect.close();
-            } catch (LibvirtException e) {
-                // Nothing was left open on it.
-            }
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -82,23 +78,12 @@ public final class PersistentDomains {
     public static void undefine(LibvirtUri uri, String name) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
         try {
-            Optional<Domain> domain = lookup(connect, name);
-            if (domain.isPresent()) {
-                if (domain.get().isActive() == 1) {
-                    domain.get().destroy();
-                }
-                domain.get().undefine();
-                domain.get().free();
-            }
+            LibvirtConnections.destroyAndUndefine(connect, name);
         } catch (LibvirtException e) {
             throw new JcapException("libvirt at " + uri + " could not undefine domain '" + name + "': "
                     + LibvirtConnections.message(e), e);
         } finally {
-            try {
-                connect.close();
-            } catch (LibvirtException e) {
-                // Nothing was left open on it.
-            }
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -130,7 +115,7 @@ public final class PersistentDomains {
 
     private static void replaceOrRefuse(Connect connect, LibvirtUri uri, String name, boolean replace)
             throws JcapException, LibvirtException {
-        Optional<Domain> existing = lookup(connect, name);
+        Optional<Domain> existing = LibvirtConnections.findDomain(connect, name);
         if (existing.isEmpty()) {
             return;
         }
@@ -148,20 +133,5 @@ public final class PersistentDomains {
         } finally {
             domain.free();
         }
-    }
-
-    private static Optional<Domain> lookup(Connect connect, String name) throws LibvirtException {
-        List<String> defined = List.of(connect.listDefinedDomains());
-        if (defined.contains(name)) {
-            return Optional.of(connect.domainLookupByName(name));
-        }
-        for (int id : connect.listDomains()) {
-            Domain d = connect.domainLookupByID(id);
-            if (d.getName().equals(name)) {
-                return Optional.of(d);
-            }
-            d.free();
-        }
-        return Optional.empty();
     }
 }

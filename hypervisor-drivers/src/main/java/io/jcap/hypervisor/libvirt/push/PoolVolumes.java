@@ -64,7 +64,7 @@ public final class PoolVolumes {
             throw new JcapException("libvirt at " + uri + " failed while preparing volume " + target + ": "
                     + LibvirtConnections.message(e), e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -81,7 +81,7 @@ public final class PoolVolumes {
             throw new JcapException("libvirt at " + uri + " could not delete volume " + pool + "/" + volume + ": "
                     + LibvirtConnections.message(e), e);
         } finally {
-            close(connect);
+            LibvirtConnections.closeQuietly(connect);
         }
     }
 
@@ -196,14 +196,6 @@ public final class PoolVolumes {
             volume.delete(0);
         } catch (LibvirtException e) {
             // The upload's own failure is the one to report.
-        }
-    }
-
-    private static void close(Connect connect) {
-        try {
-            connect.close();
-        } catch (LibvirtException e) {
-            // Nothing was left open on it.
         }
     }
 }
