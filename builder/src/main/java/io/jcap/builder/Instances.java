@@ -151,7 +151,11 @@ public final class Instances {
             return instance;
         } catch (JcapException | RuntimeException e) {
             if (started != null) {
-                DetachedDomain.remove(uri, domain, started.folder());
+                try {
+                    DetachedDomain.remove(uri, domain, started.folder());
+                } catch (JcapException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
             TempFiles.delete(folder);
             throw e;
