@@ -2,6 +2,7 @@
  * off when it exits. */
 #define _GNU_SOURCE
 #include "init.h"
+#include "cloud.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -253,6 +254,7 @@ _Noreturn void run_mode(const struct cmdline *c)
     network(c);
     struct app a;
     read_config(&a);
+    cloud_init(c, &a);
     /* SIGCHLD is read from a descriptor so that one poll waits for it and the
      * power button; the application gets the mask cleared before exec. */
     sigset_t chld;

@@ -1,0 +1,140 @@
+/* Run mode's one hook for cloud-init data (docs/guest-protocol.md, "Cloud-init data"): looks
+ * for a source in cloud-init's order, gathers what it asks for, then applies it: hostname,
+ * write_files, and jcap's own env and cmdline on top of the application's configuration. */
+#define _GNU_SOURCE
+#include "cloud.h"
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The metadata services: all of them within this, and this for the first connection. */
+#define IMDS_BUDGET_MS 4000
+#define IMDS_FIRST_MS 1000
+
+static void mkdirs(char *path)
+{
+    for (char *p = path + 1; (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        mkdir(path, 0755);
+        *p = '/';
+    }
+}
+
+/* owner: "root", "uid", "uid:gid" or "root:root"; -1 when it names someone else. */
+static int parse_owner(const char *s, uid_t *uid, gid_t *gid)
+{
+    char user[64] = "", group[64] = "";
+    if (sscanf(s, "%63[^:]:%63s", user, group) < 1)
+        return -1;
+    char *end;
+    long u = strcmp(user, "root") == 0 ? 0 : strtol(user, &end, 10);
+    if (strcmp(user, "root") != 0 && (*end || user[0] == '\0' || u < 0))
+        return -1;
+    long g = u;
+    if (group[0]) {
+        g = strcmp(group, "root") == 0 ? 0 : strtol(group, &end, 10);
+        if (strcmp(group, "root") != 0 && (*end || g < 0))
+            return -1;
+    }
+    *uid = (uid_t)u;
+    *gid = (gid_t)g;
+    return 0;
+}
+
+static int write_one(const struct cloud_file *f, char *err)
+{
+    uid_t uid = 0;
+    gid_t gid = 0;
+    if (f->owner && parse_owner(f->owner, &uid, &gid) < 0) {
+        set_err(err, "owner \"%s\" is not root or numeric uid:gid (the init has no user database)",
+                f->owner);
+        return -1;
+    }
+    mkdirs(f->path);
+    int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC | (f->append ? O_APPEND : O_TRUNC),
+                  0644);
+    if (fd < 0) {
+        set_err(err, "%s", strerror(errno));
+        return -1;
+    }
+    int r = write_all(fd, f->content, f->len);
+    if (r == 0 && f->mode >= 0)
+        r = fchmod(fd, (mode_t)f->mode);
+    if (r == 0 && (uid || gid))
+        r = fchown(fd, uid, gid);
+    if (r < 0)
+        set_err(err, "%s", strerror(errno));
+    close(fd);
+    return r;
+}
+
+static void set_env(struct app *a, const char *entry)
+{
+    size_t key = (size_t)(strchr(entry, '=') - entry) + 1;
+    for (int i = 0; i < a->envc; i++)
+        if (strncmp(a->envp[i], entry, key) == 0) {
+            a->envp[i] = (char *)entry;
+            return;
+        }
+    char **g = realloc(a->envp, (size_t)(a->envc + 2) * sizeof *g);
+    if (!g)
+        fatal("out of memory applying cloud-init data");
+    a->envp = g;
+    a->envp[a->envc++] = (char *)entry;
+    a->envp[a->envc] = NULL;
+}
+
+static void apply(struct cloud_config *c, struct app *a)
+{
+    char err[ERR_LEN];
+    if (c->hostname[0]) {
+        char *dot = strchr(c->hostname, '.');
+        size_t n = dot ? (size_t)(dot - c->hostname) : strlen(c->hostname);
+        if (n == 0 || n > 64 || sethostname(c->hostname, n) < 0)
+            say("jcap-init: cloud-init: hostname \"%s\" not set: %s", c->hostname,
+                n == 0 || n > 64 ? "1 to 64 characters before the first dot" : strerror(errno));
+        else if (dot && setdomainname(dot + 1, strlen(dot + 1)) < 0)
+            say("jcap-init: cloud-init: domain name \"%s\" not set: %s", dot + 1, strerror(errno));
+    }
+    for (int i = 0; i < c->nfiles; i++)
+        if (write_one(&c->files[i], err) < 0)
+            say("jcap-init: cloud-init: write_files %s: %s", c->files[i].path, err);
+    for (int i = 0; i < c->envc; i++)
+        set_env(a, c->env[i]);
+    if (c->argv) {
+        a->argv = c->argv;
+        a->argc = c->argc;
+    }
+}
+
+void cloud_init(const struct cmdline *cmd, struct app *a)
+{
+    static struct cloud_config c; /* applied strings live as long as the init */
+    char source[160] = "";
+    long long start = now_ms();
+    int found = seed_drives(&c, source, sizeof source);
+    /* The services are for clouds, whose network comes from DHCP; jcap's local runs
+     * (jcap.net=static, none) pass their data on a seed drive. */
+    if (!found && cmd->net == NET_DHCP && access("/sys/class/net/eth0", F_OK) == 0)
+        found = metadata_services(&c, IMDS_BUDGET_MS, IMDS_FIRST_MS, source, sizeof source);
+    long long took = now_ms() - start;
+    if (!found) {
+        debug("cloud-init: no data source (%lld ms)", took);
+        return;
+    }
+    say("jcap-init: cloud-init data from %s in %lld ms: hostname %s, instance-id %s, %d files, "
+        "%d env, %s", source, took, c.hostname[0] ? c.hostname : "unchanged",
+        c.instance_id[0] ? c.instance_id : "none", c.nfiles, c.envc,
+        c.argv ? "cmdline replaced" : "cmdline kept");
+    if (c.ignored[0] || c.network_config)
+        say("jcap-init: cloud-init ignored: %s%s%s (a single-application VM has no shell, sshd "
+            "or package manager)", c.ignored, c.ignored[0] && c.network_config ? ", " : "",
+            c.network_config ? "network-config" : "");
+    apply(&c, a);
+}
