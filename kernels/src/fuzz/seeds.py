@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of the fuzz targets (corpus/<target>/): a few small valid inputs each.
 Run again after a change of format; scripts/fuzz.sh only reads the files."""
+import base64
+import gzip
 import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,6 +58,67 @@ def dhcp(msg_type, options=b""):
     return msg.ljust(300, b"\0")
 
 
+CLOUD_CONFIG = """#cloud-config
+hostname: web1
+fqdn: web1.example.com
+write_files:
+  - path: /tmp/plain.txt
+    content: |
+      line 1
+      line 2
+    permissions: '0600'
+  - path: /tmp/b64.txt
+    encoding: b64
+    content: %s
+  - path: /tmp/gz.txt
+    encoding: gz+b64
+    content: %s
+    owner: root:root
+    append: true
+jcap:
+  env:
+    GREETING: "hello\\tfrom cloud-init"
+  cmdline: [/app/hello, --name, 'cloud user']
+ssh_authorized_keys:
+  - ssh-ed25519 AAAA test
+runcmd:
+  - [ls, -l, /]
+folded: >-
+  one
+  two
+""" % (base64.b64encode(b"b64 hello\n").decode(), base64.b64encode(gzip.compress(b"gz hello\n", mtime=0)).decode())
+
+MIME = ("Content-Type: multipart/mixed; boundary=\"==B==\"\nMIME-Version: 1.0\n\n"
+        "--==B==\nContent-Type: text/cloud-config\nContent-Transfer-Encoding: base64\n\n"
+        + base64.b64encode(b"#cloud-config\nhostname: mime\n").decode() + "\n"
+        "--==B==\nContent-Type: text/x-shellscript\n\n#!/bin/sh\necho hi\n--==B==--\n")
+
+
+def volume(tool_args, files, cut):
+    """A seed volume made by the real tools (cloud-localds, genisoimage), cut after `cut` bytes
+    when its tail is padding. Skipped when the tool is missing."""
+    if not shutil.which(tool_args[0]):
+        print("seeds: %s missing, its volume is not rewritten" % tool_args[0], file=sys.stderr)
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        names = []
+        for name, data in files:
+            path = os.path.join(d, "tree", name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(data)
+            names.append(path)
+        out = os.path.join(d, "out")
+        args = [a.replace("OUT", out).replace("TREE", os.path.join(d, "tree")) for a in tool_args]
+        if "FILES" in args:
+            i = args.index("FILES")
+            args[i:i + 1] = names
+        subprocess.run(args, check=True, capture_output=True)
+        with open(out, "rb") as f:
+            data = f.read()
+        return data[:cut] if cut else data
+
+
 def main():
     put("cmdline", "build", "console=ttyS0 quiet jcap.mode=build jcap.port=10000 jcap.accept=600 "
         "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp\n")
@@ -86,6 +152,32 @@ def main():
                      54, 4, 10, 0, 2, 2, 51, 4, 0, 0, 0x0e, 0x10, 0])
     put("dhcp", "offer", dhcp(2, options))
     put("dhcp", "ack", dhcp(5, options))
+    put("cloudconfig", "cloud-config", CLOUD_CONFIG)
+    put("cloudconfig", "mime", MIME)
+    put("cloudconfig", "gzip", gzip.compress(b"#cloud-config\nhostname: gz\n", mtime=0))
+    put("cloudconfig", "meta-json", '{"uuid": "abc", "hostname": "os-host", "meta": {"k": "\\u0041"}}')
+    put("yaml", "cloud-config", CLOUD_CONFIG)
+    put("yaml", "refused", "a: &x 1\nb: *x\nc: {d: 1}\n")
+    put("yaml", "nested", "a:\n- b: 1\n  c:\n    - \"q\\x41\\u00e9\"\n    - 'it''s'\n  d: |+\n    keep\n\n")
+    put("gzip", "gzip", gzip.compress(b"hello hello hello hello\n" * 20, mtime=0))
+    put("gzip", "stored", gzip.compress(os.urandom(0) + bytes(range(256)), compresslevel=0, mtime=0))
+    put("gzip", "base64", base64.b64encode(b"some bytes"))
+    put("mime", "mime", MIME)
+    put("http", "gce", "HTTP/1.0 200 OK\r\nMetadata-Flavor: Google\r\nContent-Length: 5\r\n\r\nweb-1")
+    put("http", "openstack", 'HTTP/1.1 200 OK\r\n\r\n{"uuid": "83679162-1378-4288-a2d4-70e13ec132aa", "name": "x"}')
+    iso = volume(["cloud-localds", "OUT", "FILES"], [("user-data", CLOUD_CONFIG), ("meta-data", "instance-id: i-1\n")],
+                 33 * 2048)
+    if iso:
+        put("seedfs", "nocloud-iso", iso)
+    fat = volume(["cloud-localds", "-f", "vfat", "OUT", "FILES"], [("user-data", "#cloud-config\nhostname: v\n"),
+                 ("meta-data", "instance-id: i-1\n")], None)
+    if fat:
+        put("seedfs", "nocloud-vfat", fat)
+    c2 = volume(["genisoimage", "-quiet", "-o", "OUT", "-V", "config-2", "-J", "-R", "TREE"],
+                [("openstack/latest/meta_data.json", '{"uuid": "u-1", "hostname": "h"}'),
+                 ("openstack/latest/user_data", "#cloud-config\nhostname: c2\n")], 37 * 2048)
+    if c2:
+        put("seedfs", "config-drive", c2)
     return 0
 
 

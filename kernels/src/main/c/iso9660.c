@@ -108,6 +108,14 @@ static void record_name(const struct iso *iso, const unsigned char *r, size_t rl
             o--;
         out[o] = '\0';
     }
+    /* A version suffix (";1") is not part of the name, in any of the three forms. */
+    char *semi = strrchr(out, ';');
+    if (semi && semi[1] && strspn(semi + 1, "0123456789") == strlen(semi + 1)) {
+        *semi = '\0';
+        o = (size_t)(semi - out);
+        if (o > 0 && out[o - 1] == '.')
+            out[--o] = '\0';
+    }
     for (size_t i = 0; i < o; i++)
         if (out[i] == 0)
             out[i] = '?';

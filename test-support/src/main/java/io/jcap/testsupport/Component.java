@@ -49,6 +49,19 @@ public enum Component {
                     : Optional.of("the Linux kernel (bin/jcap kernels pull linux): no kernel 'linux' in " + kernels);
         }
     },
+    /** The tools that make cloud-init seeds: {@code cloud-localds}, {@code genisoimage}, {@code isoinfo}. */
+    SEED_TOOLS {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            for (String tool : new String[] {"cloud-localds", "genisoimage", "isoinfo", "mkfs.vfat", "mcopy"}) {
+                if (env.onPath(tool).isEmpty()) {
+                    return Optional.of("cloud-init seed tools (apt-get install cloud-image-utils genisoimage"
+                            + " dosfstools mtools): " + tool + " is not on the PATH");
+                }
+            }
+            return Optional.empty();
+        }
+    },
     /** An OpenSSH server to start and {@code ssh-keygen} to make its keys. */
     SSHD {
         @Override
