@@ -18,6 +18,7 @@ import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,19 @@ final class RunCommand implements Callable<Integer> {
                     + " config_set of its meta/run.yaml) instead of the default one; -e and --cmd apply on top of it.")
     String configSet;
 
+    @Option(names = "--user-data", paramLabel = "FILE",
+            description = {"Cloud-init user-data for this run (a #cloud-config document, multipart MIME, ...): jcap",
+                    "attaches a NoCloud seed drive with it that a Linux image's init reads (docs/cloud.md)."})
+    Path userData;
+
+    @Option(names = "--meta-data", paramLabel = "FILE",
+            description = "The seed's meta-data (with --user-data); default: instance-id: the image's name.")
+    Path metaData;
+
+    @Option(names = "--network-config", paramLabel = "FILE",
+            description = "The seed's network-config (with --user-data).")
+    Path networkConfig;
+
     @Option(names = {"-d", "--detach"}, description = "Run in the background as an instance; prints its name.")
     boolean detach;
 
@@ -107,7 +121,8 @@ final class RunCommand implements Callable<Integer> {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }
             request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot))
-                    .withConfigSet(RunOptions.configSet(configSet));
+                    .withConfigSet(RunOptions.configSet(configSet))
+                    .withCloudInit(RunOptions.cloudInit(userData, metaData, networkConfig));
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }

@@ -1,12 +1,14 @@
 package io.jcap.cli;
 
 import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.InstanceName;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +68,18 @@ final class RunOptions {
                     + " configSets)");
         }
         return Optional.ofNullable(name);
+    }
+
+    /** {@code --user-data} and the seed files that go with it; the others alone are refused. */
+    static Optional<CloudInitData> cloudInit(Path userData, Path metaData, Path networkConfig) {
+        if (userData == null) {
+            if (metaData != null || networkConfig != null) {
+                throw usage((metaData != null ? "--meta-data" : "--network-config") + " goes with --user-data FILE");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(CloudInitData.of(userData).withMetaData(Optional.ofNullable(metaData))
+                .withNetworkConfig(Optional.ofNullable(networkConfig)));
     }
 
     /** Builds the request; checks that only the library knows (a bad --cmd, an env name) read as usage errors too. */

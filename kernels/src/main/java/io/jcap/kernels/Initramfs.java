@@ -34,9 +34,10 @@ public final class Initramfs {
     public static final String INIT_RESOURCE = "/io/jcap/kernels/init/jcap-init";
     /**
      * The version of docs/guest-protocol.md this init speaks; images record it. 2: run-time
-     * settings from fw_cfg and the power button (1: images whose metadata does not say).
+     * settings from fw_cfg and the power button (1: images whose metadata does not say); 3:
+     * cloud-init data from seed drives and metadata services.
      */
-    public static final int GUEST_PROTOCOL = 2;
+    public static final int GUEST_PROTOCOL = 3;
 
     /**
      * A host program the builder image carries.

@@ -8,6 +8,7 @@ import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.iso9660.IsoVolume;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
@@ -32,10 +33,13 @@ import java.util.Optional;
  * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
+ * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
-        List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct)
-        implements RunPlan.Machine {
+        List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
+        Optional<IsoVolume> seed) implements RunPlan.Machine {
+    /** The guest protocol whose init reads cloud-init data (docs/guest-protocol.md). */
+    static final int CLOUD_INIT_PROTOCOL = 3;
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
     /** The init's parameter for QEMU's user network addresses, set without DHCP. */
@@ -59,11 +63,17 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
+        if (request.cloudInit().isPresent() && m.guestProtocol() < CLOUD_INIT_PROTOCOL) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"
+                    + " cloud-init data (--user-data): build it again with jcap build");
+        }
+        Optional<IsoVolume> seed = request.cloudInit().isPresent()
+                ? Optional.of(NoCloudSeed.of(request.cloudInit().get(), m.name())) : Optional.empty();
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, settings, direct);
+                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed);
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
@@ -132,6 +142,9 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         if (direct.isPresent()) {
             DirectBoot boot = direct.get().await(image.metadata().name());
             spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK);
+        }
+        if (seed.isPresent()) {
+            spec.drive(Drive.virtio(NoCloudSeed.write(seed.get(), dir), DiskFormat.RAW).asReadOnly());
         }
         if (settings.isPresent()) {
             Path file = dir.resolve(SETTINGS);

@@ -61,6 +61,10 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
                     + m.name() + "' with the qemu driver (no --driver libvirt)");
         }
+        if (request.cloudInit().isPresent()) {
+            throw new JcapException("--user-data applies to Linux images: OSv image '" + m.name() + "' takes its"
+                    + " settings from -e and --cmd");
+        }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
         String stored = m.cmdline(request.configSet());

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.DiskFormat;
+import io.jcap.formats.iso9660.IsoReader;
+import io.jcap.formats.iso9660.IsoVolume;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.kernels.Initramfs;
@@ -18,6 +23,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,6 +79,49 @@ class LinuxRunPlanTest {
                 + " (-e, --cmd): build it again with jcap build";
         assertEquals(expected, env.getMessage());
         assertEquals(expected, cmd.getMessage());
+    }
+
+    @Test
+    void materialize_userData_attachesAReadOnlyOwnerOnlyNoCloudSeed() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\nhostname: web1\n");
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withCloudInit(Optional.of(CloudInitData.of(userData))));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        Drive seed = spec.drives().get(1);
+        assertTrue(seed.readOnly());
+        assertEquals(DiskFormat.RAW, seed.format());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seed.file())));
+        IsoVolume volume = IsoReader.read(Files.readAllBytes(seed.file()));
+        assertEquals("cidata", volume.label());
+        assertEquals("#cloud-config\nhostname: web1\n", new String(volume.files().get("user-data"),
+                StandardCharsets.UTF_8));
+        assertEquals("instance-id: old\n", new String(volume.files().get("meta-data"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void prepare_missingUserDataFile_isRefusedNamingTheOption() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        Path missing = dir.resolve("nope");
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withAccelerator(Optional.of(Accelerator.TCG)).withCloudInit(Optional.of(CloudInitData.of(missing)))));
+
+        assertEquals("--user-data " + missing + ": no such file", e.getMessage());
+    }
+
+    @Test
+    void prepare_userDataForAnImageWhoseInitCannotReadIt_isRefused() throws Exception {
+        JcapHome home = homeWithImage(2);
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\n");
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withCloudInit(Optional.of(CloudInitData.of(userData)))));
+
+        assertEquals("image 'old' was built by an older jcap whose guest init does not read cloud-init data"
+                + " (--user-data): build it again with jcap build", e.getMessage());
     }
 
     @Test
