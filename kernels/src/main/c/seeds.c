@@ -57,7 +57,7 @@ static int find_seed(const char *label, struct seed *s, char *dev, size_t devlen
         if (s->fd < 0)
             continue;
         off_t size = lseek(s->fd, 0, SEEK_END); /* a block device's size */
-        if (size < 64 * 1024) {
+        if (size < 8 * 1024) {
             close(s->fd);
             continue;
         }
