@@ -14,6 +14,7 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli
+  cloud-image-utils genisoimage xorriso dosfstools mtools socat  # cloud-init seeds by other tools; guestfwd to a metadata stand-in
 )
 
 sudo=""

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 /* The metadata services: all of them within this, and this for the first connection. */
-#define IMDS_BUDGET_MS 4000
+#define IMDS_BUDGET_MS 10000
 #define IMDS_FIRST_MS 1000
 
 static void mkdirs(char *path)
