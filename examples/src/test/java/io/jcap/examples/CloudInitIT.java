@@ -1,0 +1,195 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.examples.MetadataStandIn.Cloud;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requirements;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cloud-init data reaching a real guest from every source the init reads: jcap's own NoCloud seed
+ * ({@code jcap run --user-data}), seeds made by {@code cloud-localds} (iso9660 and vfat), an
+ * OpenStack config drive made by {@code genisoimage}, and each cloud's metadata service stood in
+ * for on the host. Each time the application sees the hostname, the environment, the command
+ * line and the files the data asked for.
+ */
+class CloudInitIT {
+    @TempDir
+    static Path temp;
+
+    static JcapProcess jcap;
+
+    @BeforeAll
+    static void buildProbe() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        JcapProcess.Result build = jcap.run("build", CloudGuest.probeProject(temp).toString());
+        assertEquals(0, build.exitCode(), build.toString());
+    }
+
+    /** The #cloud-config every source carries: all the keys the init honours, and two it ignores. */
+    static String cloudConfig(String hostname) throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write("gzipped hello\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return "#cloud-config\n"
+                + "hostname: " + hostname + "\n"
+                + "write_files:\n"
+                + "  - path: /tmp/plain.txt\n"
+                + "    content: |\n"
+                + "      plain line 1\n"
+                + "    permissions: '0600'\n"
+                + "  - path: /tmp/b64.txt\n"
+                + "    encoding: b64\n"
+                + "    content: " + Base64.getEncoder().encodeToString("b64 hello\n".getBytes(StandardCharsets.UTF_8))
+                + "\n"
+                + "  - path: /tmp/gz.txt\n"
+                + "    encoding: gz+b64\n"
+                + "    content: " + Base64.getEncoder().encodeToString(gz.toByteArray()) + "\n"
+                + "    owner: root:root\n"
+                + "  - path: /tmp/plain.txt\n"
+                + "    content: \"appended\\n\"\n"
+                + "    append: true\n"
+                + "jcap:\n"
+                + "  env:\n"
+                + "    GREETING: hello from cloud-init\n"
+                + "  cmdline: /app/probe --name 'cloud user'\n"
+                + "ssh_authorized_keys:\n"
+                + "  - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB test@example\n"
+                + "runcmd:\n"
+                + "  - [ls, -l, /]\n";
+    }
+
+    /** What the probe prints when the cloud-config above was applied with this hostname. */
+    static void assertApplied(String console, String hostname) {
+        for (String line : List.of("probe hostname=" + hostname, "probe GREETING=hello from cloud-init",
+                "probe arg0=/app/probe", "probe arg1=--name", "probe arg2=cloud user",
+                "probe /tmp/plain.txt: plain line 1", "probe /tmp/plain.txt: appended", "probe /tmp/b64.txt: b64 hello",
+                "probe /tmp/gz.txt: gzipped hello",
+                "jcap-init: cloud-init ignored: ssh_authorized_keys, runcmd (a single-application VM has no shell,"
+                        + " sshd or package manager)")) {
+            assertTrue(console.lines().anyMatch(l -> l.strip().equals(line)), "no line \"" + line + "\" in:\n" + console);
+        }
+    }
+
+    static void assertSource(String console, String source) {
+        assertTrue(console.contains("jcap-init: cloud-init data from " + source + " in "), source + ":\n" + console);
+    }
+
+    @Test
+    void run_userData_theApplicationSeesWhatItAskedFor() throws Exception {
+        Path userData = Files.writeString(temp.resolve("user-data"), cloudConfig("web1"));
+        Path metaData = Files.writeString(temp.resolve("meta-data"), "instance-id: i-42\nlocal-hostname: meta\n");
+
+        JcapProcess.Result run = jcap.run("run", "-v", "--user-data", userData.toString(), "--meta-data",
+                metaData.toString(), "probe");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String console = run.out() + run.err();
+        assertSource(console, "NoCloud /dev/vdb (iso9660)");
+        assertTrue(console.contains("hostname web1, instance-id i-42, 4 files, 1 env, cmdline replaced"), console);
+        assertApplied(console, "web1");
+    }
+
+    @Test
+    void run_metaDataWithoutUserData_isAUsageError() throws Exception {
+        JcapProcess.Result run = jcap.run("run", "--meta-data", "/dev/null", "probe");
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--meta-data goes with --user-data FILE"), run.toString());
+    }
+
+    @Test
+    void boot_cloudLocaldsIsoSeed_isApplied() throws Exception {
+        assertApplied(bootWithSeed("seed-iso", List.of()), "web1");
+    }
+
+    @Test
+    void boot_cloudLocaldsVfatSeed_isApplied() throws Exception {
+        String console = bootWithSeed("seed-vfat", List.of("-f", "vfat"));
+        assertSource(console, "NoCloud /dev/vdb (vfat)");
+        assertApplied(console, "web1");
+    }
+
+    private static String bootWithSeed(String name, List<String> format) throws Exception {
+        Requirements.require(Component.SEED_TOOLS);
+        Path dir = Files.createDirectories(temp.resolve(name));
+        Files.writeString(dir.resolve("user-data"), cloudConfig("web1"));
+        Files.writeString(dir.resolve("meta-data"), "instance-id: i-7\n");
+        List<String> command = new java.util.ArrayList<>(List.of("cloud-localds"));
+        command.addAll(format);
+        command.addAll(List.of("seed.img", "user-data", "meta-data"));
+        CloudGuest.tool(dir, command.toArray(String[]::new));
+        return CloudGuest.boot(jcap.home, "probe", dir, List.of("-drive", "file=" + dir.resolve("seed.img")
+                + ",if=virtio,format=raw,readonly=on", "-nic", "none"));
+    }
+
+    @Test
+    void boot_openStackConfigDriveMadeByGenisoimage_isApplied() throws Exception {
+        Requirements.require(Component.SEED_TOOLS);
+        Path dir = Files.createDirectories(temp.resolve("config-2"));
+        Path latest = Files.createDirectories(dir.resolve("tree/openstack/latest"));
+        Files.writeString(latest.resolve("meta_data.json"), "{\"uuid\": \"d8e02d56-2648-49a3-bf97-6be8f1204f38\","
+                + " \"hostname\": \"os-meta\", \"name\": \"vm\", \"launch_index\": 0}");
+        Files.writeString(latest.resolve("user_data"), cloudConfig("os-user"));
+        CloudGuest.tool(dir, "genisoimage", "-quiet", "-o", "config-2.iso", "-V", "config-2", "-J", "-r", "tree");
+
+        String console = CloudGuest.boot(jcap.home, "probe", dir, List.of("-drive", "file=" + dir.resolve("config-2.iso")
+                + ",if=virtio,format=raw,readonly=on", "-nic", "none"));
+
+        assertSource(console, "OpenStack config drive /dev/vdb (iso9660)");
+        assertTrue(console.contains("instance-id d8e02d56-2648-49a3-bf97-6be8f1204f38"), console);
+        assertApplied(console, "os-user");
+    }
+
+    @Test
+    void boot_ec2Imds_isAskedForATokenFirstAndApplied() throws Exception {
+        List<String> requests = bootWithService(Cloud.EC2, "ip-10-0-0-5.ec2.internal", "ip-10-0-0-5",
+                "EC2 IMDS at http://169.254.169.254");
+        assertEquals(List.of("PUT /latest/api/token 200", "GET /latest/meta-data/instance-id 200",
+                "GET /latest/meta-data/local-hostname 200", "GET /latest/user-data 200"),
+                requests.subList(requests.size() - 4, requests.size()));
+    }
+
+    @Test
+    void boot_gceMetadataServer_isApplied() throws Exception {
+        bootWithService(Cloud.GCE, "vm-1.c.project.internal", "vm-1", "GCE metadata server at http://169.254.169.254");
+    }
+
+    @Test
+    void boot_openStackMetadataService_isApplied() throws Exception {
+        bootWithService(Cloud.OPENSTACK, "os-vm", "os-vm", "OpenStack metadata service at http://169.254.169.254");
+    }
+
+    @Test
+    void boot_azureImds_isApplied() throws Exception {
+        List<String> requests = bootWithService(Cloud.AZURE, "az-vm", "az-vm", "Azure IMDS at http://169.254.169.254");
+        assertEquals(List.of("GET /metadata/instance?api-version=2021-02-01 200",
+                "GET /metadata/instance/compute/userData?api-version=2021-01-01&format=text 200"), requests);
+    }
+
+    /** Boots with the stand-in of {@code cloud} whose user-data sets no hostname; the requests it got. */
+    private static List<String> bootWithService(Cloud cloud, String metaHostname, String shortName, String source)
+            throws Exception {
+        Requirements.requireProgram("socat", "socat");
+        String userData = cloudConfig("x").replace("hostname: x\n", "");
+        try (MetadataStandIn service = new MetadataStandIn(cloud, metaHostname, userData)) {
+            String console = CloudGuest.boot(jcap.home, "probe", Files.createDirectories(temp.resolve(cloud.name())),
+                    service.qemuNetwork());
+            assertSource(console, source);
+            assertApplied(console, shortName);
+            return List.copyOf(service.requests);
+        }
+    }
+}
