@@ -61,7 +61,7 @@ class Ec2(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def boot(cmd, timeout=120):
+def boot_time(cmd, timeout=120):
     """Seconds from QEMU's start to JCAP-START, and the milliseconds the init reports for cloud-init
     (jcap.debug=1: "no data source (N ms)" or "data from ... in N ms"; None for an init without it)."""
     started = time.monotonic()
@@ -142,7 +142,7 @@ def main():
                        "-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", str(boot / "vmlinuz"),
                        "-initrd", str(initrds[which]), "-append", append + extra + " jcap.debug=1",
                        "-drive", f"file={overlay},if=virtio,format=qcow2", *args]
-                took, ms = boot(cmd)
+                took, ms = boot_time(cmd)
                 times.append(took)
                 if ms is not None:
                     reported.append(ms)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.api.BootMode;
+import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.InstanceStatus;
@@ -114,6 +115,16 @@ class OsvRunPlanTest {
         assertEquals(0x55, seen[510]);
         assertEquals(java.util.Arrays.hashCode(before), java.util.Arrays.hashCode(Files.readAllBytes(qcow2)));
         assertEquals(0, spec.drives().get(0).bootIndex().getAsInt());
+    }
+
+    @Test
+    void prepare_userData_isRefusedForOsvImages() {
+        JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
+                RunRequest.of("app").withCloudInit(Optional.of(CloudInitData.of(temp.resolve("user-data")))),
+                EventSink.NONE));
+
+        assertEquals("--user-data applies to Linux images: OSv image 'app' takes its settings from -e and --cmd",
+                e.getMessage());
     }
 
     @Test
