@@ -103,6 +103,44 @@ class CloudInitIT {
     }
 
     @Test
+    void runDetached_userData_isAppliedAndItsSeedGoesWithTheInstance() throws Exception {
+        jcap.requireDetachedRun();
+        Path userData = Files.writeString(temp.resolve("user-data-detached"), cloudConfig("detached1"));
+
+        JcapProcess.Result start = jcap.run("run", "-d", "--user-data", userData.toString(), "--name", "ci-1", "probe");
+        assertEquals(0, start.exitCode(), start.toString());
+        assertTrue(Files.isRegularFile(jcap.home.resolve("instances/ci-1/seed.iso")), "the seed lives in the instance");
+        String logs = "";
+        for (long end = System.nanoTime() + 180_000_000_000L; System.nanoTime() < end; Thread.sleep(1000)) {
+            logs = jcap.run("logs", "ci-1").out();
+            if (logs.contains("probe /tmp/gz.txt: gzipped hello")) {
+                break;
+            }
+        }
+        for (String line : List.of("probe hostname=detached1", "probe GREETING=hello from cloud-init",
+                "probe arg2=cloud user", "probe /tmp/plain.txt: appended", "probe /tmp/gz.txt: gzipped hello")) {
+            assertTrue(logs.lines().anyMatch(l -> l.strip().equals(line)), "no line \"" + line + "\" in:\n" + logs);
+        }
+        JcapProcess.Result rm = jcap.run("rm", "-f", "ci-1");
+        assertEquals(0, rm.exitCode(), rm.toString());
+        assertTrue(Files.notExists(jcap.home.resolve("instances/ci-1")), "jcap rm removes the seed with the instance");
+    }
+
+    @Test
+    void runThroughLibvirt_userData_isApplied() throws Exception {
+        Requirements.require(Component.LIBVIRT);
+        Path userData = Files.writeString(temp.resolve("user-data-libvirt"), cloudConfig("libvirt1"));
+
+        JcapProcess.Result run = jcap.run("run", "-v", "--driver", "libvirt", "--user-data", userData.toString(),
+                "probe");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String console = run.out() + run.err();
+        assertSource(console, "NoCloud /dev/vdb (iso9660)");
+        assertApplied(console, "libvirt1");
+    }
+
+    @Test
     void run_metaDataWithoutUserData_isAUsageError() throws Exception {
         JcapProcess.Result run = jcap.run("run", "--meta-data", "/dev/null", "probe");
 
