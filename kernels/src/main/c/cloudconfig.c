@@ -244,7 +244,62 @@ static int jcap_keys(struct cloud_config *c, const struct ynode *j, char *err)
     return 0;
 }
 
+/* Moves what one document asked for (t) into c: the document applies whole or not at all. */
+static int merge(struct cloud_config *c, struct cloud_config *t)
+{
+    struct cloud_file *f = realloc(c->files, (size_t)(c->nfiles + t->nfiles + 1) * sizeof *f);
+    if (f)
+        c->files = f;
+    char **e = f ? realloc(c->env, (size_t)(c->envc + t->envc + 1) * sizeof *e) : NULL;
+    if (e)
+        c->env = e;
+    if (!f || !e)
+        return -1;
+    if (t->nfiles)
+        memcpy(c->files + c->nfiles, t->files, (size_t)t->nfiles * sizeof *f);
+    c->nfiles += t->nfiles;
+    if (t->envc)
+        memcpy(c->env + c->envc, t->env, (size_t)t->envc * sizeof *e);
+    c->envc += t->envc;
+    if (t->argv) {
+        for (int i = 0; i < c->argc; i++)
+            free(c->argv[i]);
+        free(c->argv);
+        c->argv = t->argv;
+        c->argc = t->argc;
+    }
+    if (t->hostname[0])
+        memcpy(c->hostname, t->hostname, sizeof c->hostname);
+    for (char *k = t->ignored; *k;) {
+        size_t len = strcspn(k, ",");
+        char what[256];
+        snprintf(what, sizeof what, "%.*s", (int)len, k);
+        note_ignored(c, what);
+        k += len;
+        k += strspn(k, ", ");
+    }
+    free(t->files);
+    free(t->env);
+    memset(t, 0, sizeof *t);
+    return 0;
+}
+
+static int config_doc(struct cloud_config *c, const char *text, size_t n, char *err);
+
 static int cloud_config_doc(struct cloud_config *c, const char *text, size_t n, char *err)
+{
+    struct cloud_config t;
+    memset(&t, 0, sizeof t);
+    int r = config_doc(&t, text, n, err);
+    if (r == 0 && merge(c, &t) < 0) {
+        set_err(err, "out of memory");
+        r = -1;
+    }
+    cloud_config_free(&t);
+    return r;
+}
+
+static int config_doc(struct cloud_config *c, const char *text, size_t n, char *err)
 {
     char sub[ERR_LEN];
     struct ynode *root = yaml_parse(text, n, sub);

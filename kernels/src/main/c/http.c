@@ -49,6 +49,23 @@ int http_parse_response(char *buf, size_t n, const char *want_header, char **bod
     return status;
 }
 
+/* Whether buf holds a whole answer by its Content-Length (a server that keeps the connection
+ * open after it is not waited for). */
+static int complete(const char *buf, size_t n)
+{
+    const char *end = memmem(buf, n, "\r\n\r\n", 4);
+    if (!end)
+        return 0;
+    for (const char *h = buf; h && h < end; h = memchr(h, '\n', (size_t)(end - h))) {
+        h += *h == '\n';
+        if ((size_t)(end - h) > 15 && strncasecmp(h, "Content-Length:", 15) == 0) {
+            unsigned long long want = strtoull(h + 15, NULL, 10);
+            return (unsigned long long)(n - (size_t)(end + 4 - buf)) >= want;
+        }
+    }
+    return 0;
+}
+
 static int connect_within(int fd, const struct sockaddr_in *sa, long long deadline, char *err)
 {
     if (connect(fd, (const struct sockaddr *)sa, sizeof *sa) == 0)
@@ -89,7 +106,7 @@ int http_request(const char *method, const char *host, const char *path, const c
         return -1;
     }
     char *req = NULL;
-    int rl = asprintf(&req, "%s %s HTTP/1.0\r\nHost: %s\r\n%s%s\r\n", method, path, host,
+    int rl = asprintf(&req, "%s %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n%s%s\r\n", method, path, host,
                       headers ? headers : "", strcmp(method, "PUT") == 0 ? "Content-Length: 0\r\n" : "");
     char *buf = malloc(max + 4096 + 1);
     size_t n = 0;
@@ -131,6 +148,8 @@ int http_request(const char *method, const char *host, const char *path, const c
         if (r == 0)
             break;
         n += (size_t)r;
+        if (complete(buf, n))
+            break;
         if (n == max + 4096) {
             set_err(err, "%s %s: the answer is larger than %zu bytes", method, path, max);
             goto out;
