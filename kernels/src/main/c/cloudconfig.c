@@ -12,6 +12,8 @@
 
 static void note_ignored(struct cloud_config *c, const char *what)
 {
+    if (!what[0])
+        what = "\"\"";
     size_t n = strlen(what), have = strlen(c->ignored);
     for (const char *p = c->ignored; (p = strstr(p, what)); p += n)
         if ((p == c->ignored || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
