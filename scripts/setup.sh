@@ -14,6 +14,7 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli
+  keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
 )
 
 sudo=""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts what the libvirt driver and its tests need on a machine without systemd: virtlogd and
-# libvirtd. Idempotent: a service that runs is left alone. Run as root (or with sudo available).
+# libvirtd; and Keystone with Glance for jcap push's tests (scripts/openstack-services.sh). Idempotent: a service that runs is left alone. Run as root (or with sudo available).
 # Tests that need sshd start their own (on a free port, with their own keys), so none is started.
 set -euo pipefail
 
@@ -37,3 +37,6 @@ until $sudo timeout 60 virsh -q -c qemu:///system version >/dev/null 2>&1; do
   fi
   sleep 1
 done
+
+# Keystone and Glance on 127.0.0.1 for jcap push to OpenStack (seconds once set up).
+$sudo bash "$(dirname "$0")/openstack-services.sh"
