@@ -67,8 +67,7 @@ final class OpenStackHttp {
         try {
             return client.send(request, body);
         } catch (IOException e) {
-            String reason = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-            throw new EnvironmentException("cannot reach " + service + " at " + origin(request) + ": " + hidden(reason));
+            throw new EnvironmentException("cannot reach " + service + " at " + origin(request) + ": " + hidden(reason(e)));
         }
     }
 
@@ -123,6 +122,16 @@ final class OpenStackHttp {
             }
         }
         return result;
+    }
+
+    /** The first message in {@code e}'s causes: the JDK's client wraps "Connection refused" in a bare ConnectException. */
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     private static String origin(HttpRequest request) {
