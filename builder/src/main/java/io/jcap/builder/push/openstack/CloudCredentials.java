@@ -99,7 +99,7 @@ record CloudCredentials(Map<String, String> env, List<Path> searchPath) {
         if (values.containsKey("auth.application_credential_secret")) {
             values.putIfAbsent("auth_type", "v3applicationcredential");
         }
-        return CloudConfig.of(values, "the OS_* variables", key -> VARIABLES.entrySet().stream()
+        return CloudConfig.of(values, "the environment (OS_* variables)", key -> VARIABLES.entrySet().stream()
                 .filter(e -> e.getValue().equals(key)).map(Map.Entry::getKey).findFirst().orElse(key));
     }
 
