@@ -120,7 +120,10 @@ record CloudCredentials(Map<String, String> env, List<Path> searchPath) {
         try {
             root = new YAMLMapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            throw new JcapException("cannot read " + file + ": " + e.getOriginalMessage()
+            // SnakeYAML's message spans lines (context, a caret); keep its unindented lines, in one.
+            String reason = e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .collect(java.util.stream.Collectors.joining(": "));
+            throw new JcapException("cannot read " + file + ": " + reason
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()));
         } catch (IOException e) {
             throw new JcapException("cannot read " + file + ": " + e.getMessage(), e);
