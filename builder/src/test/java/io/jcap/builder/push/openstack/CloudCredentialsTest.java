@@ -104,7 +104,7 @@ class CloudCredentialsTest {
         Files.writeString(cwd.resolve("clouds.yaml"), "clouds:\n  demo: [\n");
         JcapException e = assertThrows(JcapException.class, () -> credentials(Map.of()).resolve(Optional.of("demo")));
         assertEquals("cannot read " + cwd.resolve("clouds.yaml") + ": while parsing a flow node: expected the node"
-                + " content, but found '<stream end>' at line 3", e.getMessage());
+                + " content, but found '<stream end>' at line 2", e.getMessage());
     }
 
     @Test
