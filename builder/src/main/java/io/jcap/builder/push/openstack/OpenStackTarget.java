@@ -139,7 +139,7 @@ public final class OpenStackTarget implements PushTarget {
             }
             done = true;
             return new Uploaded(data.sent(), data.sha256());
-        } catch (FileNotFoundException e) {
+        } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
             throw new JcapException("image file " + request.image().file() + " is gone: build the image again", e);
         } catch (java.io.IOException e) {
             throw new JcapException("cannot read " + request.image().file() + ": " + e.getMessage(), e);
