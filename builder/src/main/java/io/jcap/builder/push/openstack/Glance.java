@@ -3,12 +3,15 @@ package io.jcap.builder.push.openstack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.builder.push.Secret;
+import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,15 +74,10 @@ final class Glance {
         return RemoteImage.of(http.json("Glance", response));
     }
 
-    /** Uploads the image's data: {@code PUT /v2/images/ID/file}, streamed from {@code data}. */
-    void upload(String id, SentBytes data) throws JcapException, InterruptedException {
-        HttpRequest put = HttpRequest.newBuilder(URI.create(endpoint + "/v2/images/" + id + "/file"))
-                .header("X-Auth-Token", token.reveal()).header("Content-Type", "application/octet-stream")
-                .PUT(data).build();
-        HttpResponse<String> response = http.send("Glance", put);
-        if (response.statusCode() != 204 && response.statusCode() != 200) {
-            throw http.refused("Glance at " + endpoint, "the data of image " + id, response);
-        }
+    /** Uploads the image's data: {@code PUT /v2/images/ID/file}, streamed from {@code file}. */
+    long upload(String id, Path file, EventSink events, String task)
+            throws JcapException, InterruptedException, IOException {
+        return StreamedUpload.put(http, URI.create(endpoint + "/v2/images/" + id), token.reveal(), file, events, task);
     }
 
     RemoteImage get(String id) throws JcapException, InterruptedException {

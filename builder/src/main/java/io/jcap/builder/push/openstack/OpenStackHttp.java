@@ -8,6 +8,8 @@ import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -36,19 +39,27 @@ final class OpenStackHttp {
     private static final int REASON_LIMIT = 300;
 
     private final HttpClient client;
+    private final SSLContext ssl;
+    private final boolean insecure;
     private final List<Secret> secrets = new ArrayList<>();
 
     OpenStackHttp(CloudConfig cloud) throws JcapException {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (cloud.insecure()) {
+        insecure = cloud.insecure();
+        if (insecure) {
             // The JDK's client reads this once; a push is the only HTTPS user in a jcap process.
             System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-            builder.sslContext(trustingAll());
+            ssl = trustingAll();
         } else if (cloud.cacert().isPresent()) {
-            builder.sslContext(trusting(cloud));
+            ssl = trusting(cloud);
+        } else {
+            ssl = null;
         }
-        client = builder.build();
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        client = builder.version(HttpClient.Version.HTTP_1_1).build();
         if (cloud.auth() instanceof CloudConfig.PasswordAuth p) {
             secrets.add(p.password());
         } else if (cloud.auth() instanceof CloudConfig.ApplicationCredentialAuth a) {
@@ -67,8 +78,27 @@ final class OpenStackHttp {
         try {
             return client.send(request, body);
         } catch (IOException e) {
-            throw new EnvironmentException("cannot reach " + service + " at " + origin(request) + ": " + hidden(reason(e)));
+            throw unreachable(service, request.uri(), e);
         }
+    }
+
+    /** The error for {@code service} at {@code uri} failing to answer: exit code 3 with the reason. */
+    EnvironmentException unreachable(String service, URI uri, IOException e) {
+        return new EnvironmentException("cannot reach " + service + " at " + uri.getScheme() + "://" + uri.getAuthority()
+                + ": " + hidden(reason(e)));
+    }
+
+    /** A blocking connection to {@code uri} with this cloud's TLS settings, for a streamed upload. */
+    HttpURLConnection open(URI uri) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        if (connection instanceof HttpsURLConnection https && ssl != null) {
+            https.setSSLSocketFactory(ssl.getSocketFactory());
+            if (insecure) {
+                https.setHostnameVerifier((host, session) -> true);
+            }
+        }
+        return connection;
     }
 
     /** {@link #send} of a request whose answer is small text (JSON, an error page). */
@@ -91,8 +121,12 @@ final class OpenStackHttp {
      * reason in one line; exit code 3 when the service is down behind a proxy (502, 503, 504), 1 otherwise.
      */
     JcapException refused(String service, String what, HttpResponse<String> response) {
-        int status = response.statusCode();
-        String message = service + " refused " + what + " (HTTP " + status + "): " + reason(response.body());
+        return refused(service, what, response.statusCode(), response.body());
+    }
+
+    /** {@link #refused(String, String, HttpResponse)} of an answer read another way. */
+    JcapException refused(String service, String what, int status, String body) {
+        String message = service + " refused " + what + " (HTTP " + status + "): " + reason(body);
         return status == 502 || status == 503 || status == 504
                 ? new EnvironmentException(message) : new JcapException(message, ExitCode.FAILURE, null);
     }
@@ -132,11 +166,6 @@ final class OpenStackHttp {
             }
         }
         return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-    }
-
-    private static String origin(HttpRequest request) {
-        var uri = request.uri();
-        return uri.getScheme() + "://" + uri.getAuthority();
     }
 
     private static SSLContext trusting(CloudConfig cloud) throws JcapException {

@@ -1,5 +1,6 @@
 package io.jcap.builder.push.openstack;
 
+import io.jcap.builder.push.FileSums;
 import io.jcap.builder.push.PushRequest;
 import io.jcap.builder.push.PushResult;
 import io.jcap.builder.push.PushTarget;
@@ -7,10 +8,11 @@ import io.jcap.builder.push.TargetOption;
 import io.jcap.host.Cleanup;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -125,26 +127,38 @@ public final class OpenStackTarget implements PushTarget {
         boolean done = false;
         try {
             var file = request.image().file();
-            long size = java.nio.file.Files.size(file);
-            SentBytes data = new SentBytes(file, size, events, "Uploading " + request.image().metadata().name());
-            glance.upload(created.id(), data);
-            Glance.RemoteImage active = awaitActive(glance, created.id());
-            if (active.size() != data.sent() || active.size() != size) {
-                throw new JcapException("Glance stored " + active.size() + " bytes of image " + created.id() + ", but "
-                        + data.sent() + " were sent from " + file + " (" + size + " bytes)");
+            FileSums sums = FileSums.start(file);
+            long sent;
+            long started = System.nanoTime();
+            try {
+                sent = glance.upload(created.id(), file, events, "Uploading " + request.image().metadata().name());
+            } catch (JcapException | IOException | RuntimeException e) {
+                sums.stop();
+                throw e;
             }
-            if (!active.hash().equalsIgnoreCase(data.sha512())) {
+            long nanos = Math.max(1, System.nanoTime() - started);
+            events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %.2f s (%.1f MB/s)", sent, nanos / 1e9,
+                    sent * 1000.0 / nanos));
+            FileSums.Sums local = sums.await();
+            if (!local.sha256().equals(request.image().metadata().imageSha256())) {
+                throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + local.sha256()
+                        + ", the repository recorded " + request.image().metadata().imageSha256() + "): build it again");
+            }
+            Glance.RemoteImage active = awaitActive(glance, created.id());
+            if (active.size() != sent) {
+                throw new JcapException("Glance stored " + active.size() + " bytes of image " + created.id() + ", but "
+                        + sent + " were sent from " + file);
+            }
+            if (!active.hash().equalsIgnoreCase(local.sha512())) {
                 throw new JcapException("Glance's SHA-512 of image " + created.id() + " is " + active.hash()
-                        + ", but that of the bytes sent is " + data.sha512());
+                        + ", but that of " + file + " is " + local.sha512());
             }
             done = true;
-            return new Uploaded(data.sent(), data.sha256());
-        } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
+            return new Uploaded(sent, local.sha256());
+        } catch (java.nio.file.NoSuchFileException e) {
             throw new JcapException("image file " + request.image().file() + " is gone: build the image again", e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new JcapException("cannot read " + request.image().file() + ": " + e.getMessage(), e);
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-2 digests can be cloned", e);
         } finally {
             if (!done) {
                 events.info("Deleting the half-pushed image " + created.id());
