@@ -11,9 +11,11 @@ import io.jcap.model.Sha256;
 import io.jcap.testsupport.OpenStackCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,8 @@ class PushOpenStackIT {
     }
 
     private static List<String> names() {
-        return List.of("it-yaml", "it-openrc", "it-appcred", "it-badpass", "it-replace", "it-leftover", "it-dry", "it-closed");
+        return List.of("it-yaml", "it-openrc", "it-appcred", "it-badpass", "it-replace", "it-leftover", "it-dry", "it-closed",
+                "it-killed");
     }
 
     private JcapProcess.Result push(Map<String, String> env, String... args) throws Exception {
@@ -183,6 +186,55 @@ class PushOpenStackIT {
         List<JsonNode> images = glance.named("it-leftover");
         assertEquals(1, images.size());
         assertEquals("active", images.get(0).path("status").asText());
+    }
+
+    @Test
+    void push_killedHalfWay_leavesNoActiveImageAndTheNextPushDeletesItsLeftover() throws Exception {
+        List<JsonNode> left = List.of();
+        for (int attempt = 0; attempt < 3 && left.isEmpty(); attempt++) {
+            JcapProcess.Started started = jcap.start(Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString()),
+                    "push", "hello", "openstack", "--name", "it-killed");
+            awaitLine(started, "Uploading hello: ");
+            signal("STOP", cloud.glancePid()); // the upload stalls with part of the file sent
+            try {
+                started.process().destroyForcibly(); // SIGKILL: no clean-up runs
+                started.process().waitFor();
+            } finally {
+                signal("CONT", cloud.glancePid());
+            }
+            Poll.until("Glance noticing the broken upload", Duration.ofSeconds(60), () -> glance.named("it-killed").stream()
+                    .noneMatch(i -> i.path("status").asText().equals("saving")) ? Optional.of(true) : Optional.empty());
+            left = glance.named("it-killed");
+            if (left.stream().anyMatch(i -> i.path("status").asText().equals("active"))) {
+                glance.deleteNamed("it-killed"); // the upload ended before Glance paused: try again
+                left = List.of();
+            }
+        }
+        assertEquals(1, left.size(), left.toString());
+        assertEquals("queued", left.get(0).path("status").asText());
+        String leftover = left.get(0).path("id").asText();
+
+        JcapProcess.Result again = push(Map.of(), "hello", "openstack", "--name", "it-killed");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("Deleting " + leftover + ", an image named 'it-killed' an earlier push left"
+                + " without data\n"), again.toString());
+        List<JsonNode> images = glance.named("it-killed");
+        assertEquals(1, images.size());
+        assertEquals("active", images.get(0).path("status").asText());
+    }
+
+    /** Waits (bounded) for {@code text} on the standard error of {@code started}, looking every 10 ms. */
+    private static void awaitLine(JcapProcess.Started started, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(started.err()).contains(text)) {
+            assertTrue(System.nanoTime() < deadline && started.process().isAlive(),
+                    started.command() + " printed no '" + text + "': " + Files.readString(started.err()));
+            Thread.sleep(10);
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
     }
 
     @Test

@@ -57,6 +57,12 @@ public record OpenStackCloud(String authUrl, String imageUrl, String region, Str
         return env;
     }
 
+    /** The process ID of the Glance the script started (to pause it: a test of an upload killed half-way). */
+    public long glancePid() throws IOException {
+        Path pid = fixture(HostEnvironment.current()).resolveSibling("glance.pid");
+        return Long.parseLong(Files.readString(pid).strip());
+    }
+
     static Path fixture(HostEnvironment env) {
         return Path.of(env.variable("JCAP_SERVICES_DIR").orElse("/var/lib/jcap-services"), "openstack", "cloud.properties");
     }
