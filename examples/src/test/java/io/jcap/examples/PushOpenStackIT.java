@@ -60,7 +60,7 @@ class PushOpenStackIT {
 
     private static List<String> names() {
         return List.of("it-yaml", "it-openrc", "it-appcred", "it-badpass", "it-replace", "it-leftover", "it-dry", "it-closed",
-                "it-killed");
+                "it-killed", "it-stopped");
     }
 
     private JcapProcess.Result push(Map<String, String> env, String... args) throws Exception {
@@ -221,6 +221,29 @@ class PushOpenStackIT {
         List<JsonNode> images = glance.named("it-killed");
         assertEquals(1, images.size());
         assertEquals("active", images.get(0).path("status").asText());
+    }
+
+    @Test
+    void push_stoppedHalfWay_deletesItsImageBeforeExiting() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            JcapProcess.Started started = jcap.start(Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString()),
+                    "push", "hello", "openstack", "--name", "it-stopped");
+            awaitLine(started, "Uploading hello: ");
+            signal("STOP", cloud.glancePid()); // the upload stalls with part of the file sent
+            try {
+                started.process().destroy(); // SIGTERM: jcap's shutdown hook deletes the image
+            } finally {
+                signal("CONT", cloud.glancePid());
+            }
+            JcapProcess.Result r = started.await(Duration.ofSeconds(60));
+            if (r.exitCode() == 0) {
+                glance.deleteNamed("it-stopped"); // the push ended before Glance paused: try again
+                continue;
+            }
+            assertEquals(List.of(), glance.named("it-stopped"), r.toString());
+            return;
+        }
+        throw new AssertionError("three pushes ended before Glance could be paused");
     }
 
     /** Waits (bounded) for {@code text} on the standard error of {@code started}, looking every 10 ms. */
