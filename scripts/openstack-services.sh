@@ -68,6 +68,39 @@ admin_password=$(secret)
 glance_password=$(secret)
 test_password=$(secret)
 
+mkdir -p "$state/images" "$state/staging" "$state/tasks"
+cp /etc/glance/glance-api-paste.ini "$state/glance-api-paste.ini" 2>/dev/null \
+  || cp /usr/share/glance-common/glance-api-paste.ini "$state/glance-api-paste.ini"
+cat >"$state/glance-api.conf" <<EOF
+[DEFAULT]
+bind_host = 127.0.0.1
+bind_port = $gl_port
+workers = 0
+enabled_backends = fs:file
+log_file = $state/glance-server.log
+[database]
+connection = sqlite:///$state/glance.db
+[glance_store]
+default_backend = fs
+[fs]
+filesystem_store_datadir = $state/images
+[os_glance_staging_store]
+filesystem_store_datadir = $state/staging
+[os_glance_tasks_store]
+filesystem_store_datadir = $state/tasks
+[paste_deploy]
+flavor = keystone
+config_file = $state/glance-api-paste.ini
+[keystone_authtoken]
+www_authenticate_uri = $ks_url
+auth_url = $ks_url
+auth_type = password
+project_domain_name = Default
+user_domain_name = Default
+project_name = service
+username = glance
+password = $glance_password
+EOF
 cat >"$state/keystone.conf" <<EOF
 [DEFAULT]
 log_file = $state/keystone-server.log
@@ -83,13 +116,27 @@ key_repository = $state/fernet-receipts
 key_repository = $state/credential-keys
 EOF
 km() { keystone-manage --config-file "$state/keystone.conf" "$@" >>"$state/setup.log" 2>&1; }
+# Each step is a Python start of a few seconds; the independent ones run side by side.
+km fernet_setup --keystone-user root --keystone-group root &
+steps=($!)
+km credential_setup --keystone-user root --keystone-group root &
+steps+=($!)
+glance_db() {
+  glance-manage --config-file "$state/glance-api.conf" db_sync >>"$state/setup-glance.log" 2>&1
+  wal "$state/glance.db"
+}
+glance_db &
+steps+=($!)
 km db_sync
 wal "$state/keystone.db"
-km fernet_setup --keystone-user root --keystone-group root
-km credential_setup --keystone-user root --keystone-group root
+for step in "${steps[@]}"; do
+  wait "$step" || { echo "openstack-services: a setup step failed; see $state/setup*.log" >&2; exit 1; }
+done
 km bootstrap --bootstrap-password "$admin_password" --bootstrap-region-id RegionOne \
   --bootstrap-admin-url "$ks_url/v3" --bootstrap-internal-url "$ks_url/v3" --bootstrap-public-url "$ks_url/v3"
 start_keystone
+start_glance &
+glance_started=$!
 
 # POSTs JSON $2 to Keystone's $1 with token $TOKEN; prints the answer.
 ks() {
@@ -128,43 +175,9 @@ ks endpoints "{\"endpoint\": {\"service_id\": \"$service\", \"interface\": \"pub
 TOKEN=$(token_for jcap-test "$test_password" jcap-test)
 app_credential=$(ks "users/$test_user/application_credentials" '{"application_credential": {"name": "jcap-test"}}')
 
-mkdir -p "$state/images" "$state/staging" "$state/tasks"
-cp /etc/glance/glance-api-paste.ini "$state/glance-api-paste.ini" 2>/dev/null \
-  || cp /usr/share/glance-common/glance-api-paste.ini "$state/glance-api-paste.ini"
-cat >"$state/glance-api.conf" <<EOF
-[DEFAULT]
-bind_host = 127.0.0.1
-bind_port = $gl_port
-workers = 0
-enabled_backends = fs:file
-log_file = $state/glance-server.log
-[database]
-connection = sqlite:///$state/glance.db
-[glance_store]
-default_backend = fs
-[fs]
-filesystem_store_datadir = $state/images
-[os_glance_staging_store]
-filesystem_store_datadir = $state/staging
-[os_glance_tasks_store]
-filesystem_store_datadir = $state/tasks
-[paste_deploy]
-flavor = keystone
-config_file = $state/glance-api-paste.ini
-[keystone_authtoken]
-www_authenticate_uri = $ks_url
-auth_url = $ks_url
-auth_type = password
-project_domain_name = Default
-user_domain_name = Default
-project_name = service
-username = glance
-password = $glance_password
-EOF
-glance-manage --config-file "$state/glance-api.conf" db_sync >>"$state/setup.log" 2>&1
-wal "$state/glance.db"
 start_glance
 
+wait "$glance_started"
 umask 077
 cat >"$fixture.new" <<EOF
 # Written by scripts/openstack-services.sh: the test cloud on this machine.

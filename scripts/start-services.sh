@@ -38,5 +38,10 @@ until $sudo timeout 60 virsh -q -c qemu:///system version >/dev/null 2>&1; do
   sleep 1
 done
 
-# Keystone and Glance on 127.0.0.1 for jcap push to OpenStack (seconds once set up).
-$sudo bash "$(dirname "$0")/openstack-services.sh"
+# Keystone and Glance on 127.0.0.1 for jcap push's tests (~20 s the first time, then ~0.1 s).
+# Without their packages the push tests skip (fail under CI=true, whose scripts/setup.sh installs them).
+if command -v keystone-manage >/dev/null && command -v glance-api >/dev/null; then
+  $sudo bash "$(dirname "$0")/openstack-services.sh"
+else
+  echo "start-services: keystone and glance-api are not installed (bash scripts/setup.sh); push tests will skip" >&2
+fi
