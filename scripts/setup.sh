@@ -15,6 +15,7 @@ packages=(
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli
   keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
+  socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone
 )
 
 sudo=""

@@ -34,6 +34,8 @@ class PushOpenStackIT {
     static PlainGlance glance;
     static Path cloudsYaml;
     static Path hello;
+    /** A TLS front of Keystone, once a TLS test needs it. */
+    static TlsFront tls;
 
     @BeforeAll
     static void buildHelloAndLogIn() throws Exception {
@@ -50,7 +52,10 @@ class PushOpenStackIT {
     }
 
     @AfterAll
-    static void deletePushedImages() throws Exception {
+    static void deletePushedImagesAndStopTls() throws Exception {
+        if (tls != null) {
+            tls.close();
+        }
         if (glance != null) {
             for (String name : names()) {
                 glance.deleteNamed(name);
@@ -60,7 +65,8 @@ class PushOpenStackIT {
 
     private static List<String> names() {
         return List.of("it-yaml", "it-openrc", "it-appcred", "it-badpass", "it-replace", "it-leftover", "it-dry", "it-closed",
-                "it-killed", "it-stopped");
+                "it-killed", "it-stopped",
+                "it-tls");
     }
 
     private JcapProcess.Result push(Map<String, String> env, String... args) throws Exception {
@@ -244,6 +250,48 @@ class PushOpenStackIT {
             return;
         }
         throw new AssertionError("three pushes ended before Glance could be paused");
+    }
+
+    @Test
+    void push_tlsKeystoneWithItsCacert_pushes() throws Exception {
+        JcapProcess.Result r = push(Map.of("OS_CLIENT_CONFIG_FILE", tlsClouds("    cacert: " + startTls().certificate()).toString()),
+                "hello", "openstack", "--name", "it-tls", "--replace");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertFalse(r.err().contains("warning"), r.toString());
+    }
+
+    @Test
+    void push_tlsKeystoneUnknownCertificate_exitsThreeNamingTheCheck() throws Exception {
+        startTls();
+        JcapProcess.Result r = push(Map.of("OS_CLIENT_CONFIG_FILE", tlsClouds("").toString()), "hello", "openstack",
+                "--name", "it-tls");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("jcap: cannot reach Keystone at " + tls.url() + ": PKIX path"
+                + " building failed"), r.toString());
+    }
+
+    @Test
+    void push_tlsKeystoneInsecure_pushesWithAWarning() throws Exception {
+        startTls();
+        Path file = tlsClouds("    insecure: true");
+        JcapProcess.Result r = push(Map.of("OS_CLIENT_CONFIG_FILE", file.toString()), "hello", "openstack",
+                "--name", "it-tls", "--replace");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("warning: TLS certificates of " + tls.url() + "/v3 and its services"
+                + " are not verified (insecure in cloud 'local' of " + file + ")\n"), r.toString());
+    }
+
+    /** A clouds.yaml for the TLS front of Keystone, with {@code extra} (a line of the cloud) added. */
+    private static Path tlsClouds(String extra) throws Exception {
+        String yaml = cloud.cloudsYaml("local", cloud.password()).replace(cloud.authUrl(), tls.url() + "/v3");
+        return Files.writeString(Files.createTempFile(temp, "tls", ".yaml"), yaml + (extra.isEmpty() ? "" : extra + "\n"));
+    }
+
+    private static synchronized TlsFront startTls() throws Exception {
+        if (tls == null) {
+            tls = TlsFront.start(java.net.URI.create(cloud.authUrl()), temp.resolve("tls"));
+        }
+        return tls;
     }
 
     /** Waits (bounded) for {@code text} on the standard error of {@code started}, looking every 10 ms. */
