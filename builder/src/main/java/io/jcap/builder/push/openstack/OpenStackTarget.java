@@ -110,9 +110,14 @@ public final class OpenStackTarget implements PushTarget {
         }
         List<String> replaced = new ArrayList<>();
         for (Glance.RemoteImage old : older) {
-            glance.delete(old.id());
-            replaced.add(old.id());
-            events.info("Deleted the older image " + old.id() + " named '" + name + "'");
+            try {
+                glance.delete(old.id());
+                replaced.add(old.id());
+                events.info("Deleted the older image " + old.id() + " named '" + name + "'");
+            } catch (JcapException e) {
+                // The new image is there and active: the push succeeded, the clean-up is the user's.
+                events.warn("the older image " + old.id() + " named '" + name + "' stays: " + e.getMessage());
+            }
         }
         return new PushResult(name(), created.id(), name, uploaded.bytes(), uploaded.sha256(),
                 Duration.ofNanos(System.nanoTime() - start), replaced);
