@@ -59,7 +59,7 @@ static void new_uuid(char out[37])
 
 static void format_disk(const struct cmdline *c, const char *part)
 {
-    char uuid[37], seed[37], ext[80];
+    char uuid[37], seed[37], ext[80], inodes[16];
     new_uuid(uuid);
     new_uuid(seed);
     int ext4 = strcmp(c->fs, "ext4") == 0;
@@ -67,14 +67,19 @@ static void format_disk(const struct cmdline *c, const char *part)
     char *argv[20] = { "/sbin/mke2fs", "-q", "-F", "-t", (char *)c->fs, "-b", "4096",
                        "-L", "jcaproot", "-U", uuid, "-E", ext };
     int n = 13;
+    if (c->inodes > 0) {
+        snprintf(inodes, sizeof inodes, "%d", c->inodes);
+        argv[n++] = "-N";
+        argv[n++] = inodes;
+    }
     if (ext4) {
         argv[n++] = "-O";
         argv[n++] = "^64bit,^metadata_csum";
     }
     argv[n++] = (char *)part;
     argv[n] = NULL;
-    debug("mke2fs -t %s -U %s -E %s%s %s", c->fs, uuid, ext, ext4 ? " -O ^64bit,^metadata_csum" : "",
-          part);
+    debug("mke2fs -t %s -U %s -E %s%s%s%s %s", c->fs, uuid, ext, c->inodes > 0 ? " -N " : "",
+          c->inodes > 0 ? inodes : "", ext4 ? " -O ^64bit,^metadata_csum" : "", part);
     run_tool("mke2fs", argv);
 }
 

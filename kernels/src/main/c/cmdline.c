@@ -45,6 +45,9 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
     } else if (strcmp(key, "accept") == 0) {
         if (parse_int(v, 1, 86400, &c->accept_s) < 0)
             goto bad;
+    } else if (strcmp(key, "inodes") == 0) {
+        if (parse_int(v, 1, 1 << 30, &c->inodes) < 0)
+            goto bad;
     } else if (strcmp(key, "disk") == 0) {
         if (strncmp(v, "/dev/", 5) != 0)
             goto bad;

@@ -15,6 +15,7 @@ struct cmdline {
     int build;
     int port;
     int accept_s; /* build mode: seconds to wait for the stream's connection */
+    int inodes;   /* build mode: the inodes mke2fs makes at least (0: its default) */
     char disk[64];
     char fs[16];
     char root[64];

@@ -5,6 +5,9 @@ import io.jcap.builder.api.BuildResult;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.compose.HostBuildCommand;
 import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.repository.BuildLock;
+import io.jcap.builder.repository.ImageName;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.hypervisor.Accelerator;
@@ -50,6 +53,15 @@ public final class ImageBuilder {
         if (!Files.isDirectory(projectDir)) {
             throw new JcapException("project folder " + projectDir + " does not exist");
         }
+        // The lock is taken before the project's build command runs: two builds of one image
+        // at once would also run that command twice in the same folder.
+        String name = request.name().orElse(ImageName.forFolder(projectDir));
+        try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
+            return buildLocked(projectDir, request);
+        }
+    }
+
+    private BuildResult buildLocked(Path projectDir, BuildRequest request) throws JcapException, InterruptedException {
         Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
             if (request.configSet().isPresent()) {

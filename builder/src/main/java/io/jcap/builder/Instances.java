@@ -16,16 +16,21 @@ import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.libvirt.DetachedDomain;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -49,10 +54,8 @@ public final class Instances {
     private static final Duration START_POLL = Duration.ofMillis(50);
     /** How long QEMU may take to set the machine up and daemonize. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    /** Instances are QEMU processes of their own that outlive jcap; a libvirt domain dies with jcap's connection. */
-    static final String DETACHED_LIBVIRT = "detached instances run with the qemu driver only for now:"
-            + " run in the foreground (no -d) with --driver libvirt, or detached without it";
     private static final int NAME_BASE_LENGTH = 36;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EventSink events;
     private final JcapHome home;
@@ -72,7 +75,7 @@ public final class Instances {
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
         if (!RunPlan.driverFor(home, request).canDetach()) {
-            throw new EnvironmentException(DETACHED_LIBVIRT);
+            throw new EnvironmentException(DetachedDomain.LOCAL_ONLY);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
         if (request.name().isPresent() && store.exists(request.name().get())) {
@@ -88,13 +91,17 @@ public final class Instances {
             }
             PublishedPorts.check(plan.forwards(), store.list(events));
             createFolder(name);
+            if (request.libvirt().isPresent()) {
+                return startDomain(request.libvirt().get(), name, plan, family);
+            }
             HostProcess process = null;
             try {
                 VmSpec spec = plan.materialize(folder);
                 DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
                 DetachedQemu.Started started;
                 try {
-                    started = DetachedQemu.start(plan.qemu(), spec, files, START_TIMEOUT);
+                    started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
+                            START_TIMEOUT);
                 } catch (VmException e) {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
                 }
@@ -114,6 +121,44 @@ public final class Instances {
                 TempFiles.delete(folder);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Starts a detached instance as a persistent libvirt domain: the stored image copied for it,
+     * its settings in the instance's folder, its console in the domain's folder.
+     */
+    private Instance startDomain(LibvirtUri uri, String name, RunPlan plan, KernelFamily family)
+            throws JcapException, InterruptedException {
+        Path folder = store.folder(name);
+        String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        DetachedDomain.Started started = null;
+        try {
+            started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
+            DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"), started.consoleLog(),
+                    Path.of("/run/libvirt/qemu", domain + ".pid"), Path.of("/var/log/libvirt/qemu", domain + ".log"));
+            HostProcess qemu = started.qemu().orElseThrow(() -> new EnvironmentException("libvirt started domain "
+                    + domain + " but its QEMU process is not in /run/libvirt/qemu/" + domain + ".pid"));
+            Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), qemu,
+                    started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
+                    started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
+                            started.folder())));
+            store.write(instance);
+            TempFiles.forget(folder);
+            events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description()
+                    + ", libvirt domain " + domain + " at " + uri + ")"
+                    + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+            return instance;
+        } catch (JcapException | RuntimeException e) {
+            if (started != null) {
+                try {
+                    DetachedDomain.remove(uri, domain, started.folder());
+                } catch (JcapException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            TempFiles.delete(folder);
+            throw e;
         }
     }
 
@@ -152,7 +197,11 @@ public final class Instances {
         }
         // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
         store.markStopped(name);
-        Duration left = awaitApplicationStart(instance, store.console(instance), timeout);
+        Duration left = awaitApplicationStart(instance, timeout);
+        if (instance.domain().isPresent()) {
+            DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left);
+            return get(name);
+        }
         DetachedQemu.Ending ending = DetachedQemu.stop(instance.process(), instance.files().qmpSocket(), left, events);
         if (ending == DetachedQemu.Ending.KILLED && instance.process().isRunning()) {
             throw new JcapException("instance '" + name + "' (QEMU pid " + instance.process().pid()
@@ -167,10 +216,10 @@ public final class Instances {
      * A power button pressed while the guest still boots is lost: the kernel has not loaded its
      * driver yet. Returns what is left of the timeout.
      */
-    private static Duration awaitApplicationStart(Instance instance, InstanceConsole console, Duration timeout)
-            throws InterruptedException {
+    private Duration awaitApplicationStart(Instance instance, Duration timeout) throws InterruptedException {
+        InstanceConsole console = store.console(instance);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (instance.process().isRunning() && !console.applicationStarted(instance.files().consoleLog())) {
+        while (store.running(instance) && !console.applicationStarted(instance.files().consoleLog())) {
             if (System.nanoTime() - deadline >= 0) {
                 return Duration.ZERO;
             }
@@ -201,7 +250,15 @@ public final class Instances {
                             + ") or remove it anyway with jcap rm -f " + name);
                 }
                 store.markStopped(name);
-                DetachedQemu.stop(instance.get().process(), instance.get().files().qmpSocket(), Duration.ZERO, events);
+                if (instance.get().domain().isEmpty()) {
+                    DetachedQemu.stop(instance.get().process(), instance.get().files().qmpSocket(), Duration.ZERO,
+                            events);
+                }
+            }
+            if (instance.isPresent() && instance.get().domain().isPresent()) {
+                Instance.Domain d = instance.get().domain().get();
+                // Destroyed if it still runs, undefined, its disk copy and console deleted.
+                DetachedDomain.remove(d.uri(), d.name(), d.folder());
             }
             FileTrees.deleteQuietly(folder);
             if (Files.exists(folder)) {
@@ -222,7 +279,8 @@ public final class Instances {
             throws JcapException, InterruptedException {
         Instance instance = get(name);
         Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
-        ConsoleFollower.read(instance.files().consoleLog(), follow ? writing(instance) : null, sink);
+        BooleanSupplier writing = instance.domain().isPresent() ? () -> store.running(instance) : writing(instance);
+        ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
     }
 
     /**

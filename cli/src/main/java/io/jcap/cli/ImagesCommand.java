@@ -34,18 +34,27 @@ final class ImagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException {
-        List<ImageRepository.StoredImage> images = new ImageRepository(JcapHome.fromEnvironment().images()).list();
+        ImageRepository.Listing listing = new ImageRepository(JcapHome.fromEnvironment().images()).listing();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (output.json()) {
-            out.println(ImageMetadataJson.listing(images));
-            return 0;
+            out.println(ImageMetadataJson.listing(listing.images()));
+        } else {
+            String format = "%-24s %10s %10s  %-16s  %s%n";
+            out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL");
+            for (ImageRepository.StoredImage image : listing.images()) {
+                ImageMetadata m = image.metadata();
+                out.printf(format, m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
+                        CREATED.format(m.created()), m.kernel());
+            }
+            for (ImageRepository.BrokenImage broken : listing.broken()) {
+                out.printf(format, broken.name(), "-", "-", "-", "(broken)");
+            }
         }
-        String format = "%-24s %10s %10s  %-16s  %s%n";
-        out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL");
-        for (ImageRepository.StoredImage image : images) {
-            ImageMetadata m = image.metadata();
-            out.printf(format, m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
-                    CREATED.format(m.created()), m.kernel());
+        // One line per broken image on stderr, with or without --json: what is wrong and what to do.
+        for (ImageRepository.BrokenImage broken : listing.broken()) {
+            err.println("jcap: image '" + broken.name() + "' is broken: " + broken.problem() + "; remove it with jcap rmi "
+                    + broken.name());
         }
         return 0;
     }

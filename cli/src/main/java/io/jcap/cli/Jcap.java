@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code jcap} command: parses options, renders output, maps errors to exit codes. */
 @Command(name = "jcap", mixinStandardHelpOptions = true, versionProvider = Jcap.Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Turns an application into a small bootable VM image and runs it.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -73,6 +73,10 @@ final class PsCommand implements Callable<Integer> {
             node.put("cpus", i.cpus());
             node.put("accelerator", i.accelerator());
             node.put("consoleLog", i.files().consoleLog().toString());
+            if (i.domain().isPresent()) {
+                node.putObject("libvirt").put("uri", i.domain().get().uri().toString())
+                        .put("domain", i.domain().get().name());
+            }
         }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array);

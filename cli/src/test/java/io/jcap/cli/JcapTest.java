@@ -124,4 +124,16 @@ class JcapTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains("at io.jcap.cli.PushCommand.call"), r.err());
     }
+
+    @Test
+    void everySubcommand_answersHelpWithItsUsageAndExitsZero() {
+        for (String[] args : new String[][] {{"kernels", "pull", "--help"}, {"images", "ls", "-h"}, {"push", "--help"},
+                {"run", "--help"}, {"rmi", "--help"}}) {
+            Result r = jcap(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            String command = String.join(" ", java.util.Arrays.copyOf(args, args.length - 1));
+            assertTrue(r.out().startsWith("Usage: jcap " + command + " ["), r.out());
+            assertTrue(r.out().contains("  -h, --help "), r.out());
+        }
+    }
 }

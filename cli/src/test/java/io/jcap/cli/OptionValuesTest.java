@@ -107,7 +107,7 @@ class OptionValuesTest {
     void build_badAccelerator_showsBuildsUsage() {
         JcapTest.Result r = JcapTest.jcap("build", "--accel", "xyz");
 
-        assertEquals("Usage: jcap build [-v] [--force] [--stacktrace] [--accel=<accel>]",
+        assertEquals("Usage: jcap build [-hvV] [--force] [--stacktrace] [--accel=<accel>]",
                 r.err().lines().skip(1).findFirst().orElse(""));
     }
 

@@ -110,12 +110,13 @@ class RunOptionsTest {
     }
 
     @Test
-    void run_libvirtDriverDetached_isRefusedAsNotBuiltYet() {
-        Outcome run = jcap("run", "-d", "--driver", "libvirt", "--connect", "qemu:///system", "hello");
+    void run_libvirtDriverDetachedOnARemoteHost_isRefusedSayingWhy() {
+        Outcome run = jcap("run", "-d", "--driver", "libvirt", "--connect", "qemu+ssh://jcap@kvm1/system", "hello");
 
         assertEquals(3, run.exitCode());
-        assertEquals("jcap: detached instances run with the qemu driver only for now: run in the foreground (no -d)"
-                + " with --driver libvirt, or detached without it\n", run.err());
+        assertEquals("jcap: detached instances with --driver libvirt run on this machine's libvirt daemon only"
+                + " (qemu:///system): jcap logs and published ports of a remote host would need jcap's SSH session,"
+                + " which ends with jcap; run it in the foreground there, or detached here\n", run.err());
     }
 
     @Test

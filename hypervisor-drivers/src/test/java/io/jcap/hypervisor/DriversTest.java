@@ -51,6 +51,8 @@ class DriversTest {
         LibvirtDriver driver = (LibvirtDriver) Drivers.named("libvirt", new DriverSettings(cache, Optional.empty()));
 
         assertEquals("qemu:///system", driver.uri().toString());
+        // Detached guests are persistent domains of the local daemon.
+        assertTrue(driver.canDetach());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jcap.kernels;
 
 import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.host.Durable;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
@@ -141,6 +142,7 @@ public final class Initramfs {
                 try (OutputStream out = Files.newOutputStream(temp)) {
                     writer().write(tree.entries(), out, EventSink.NONE);
                 }
+                Durable.syncFile(temp);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(temp);

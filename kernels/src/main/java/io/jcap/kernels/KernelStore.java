@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
@@ -115,6 +116,7 @@ public final class KernelStore {
             Path staging = Files.createTempDirectory(dir, STAGING_PREFIX);
             try {
                 KernelManifest manifest = stage(draft, staging);
+                Durable.syncTree(staging);
                 Path target = dir.resolve(draft.name());
                 Path trash = null;
                 if (Files.exists(target)) {
@@ -122,6 +124,7 @@ public final class KernelStore {
                     Files.move(target, trash, StandardCopyOption.ATOMIC_MOVE);
                 }
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                Durable.syncFolder(dir);
                 if (trash != null) {
                     FileTrees.delete(trash.getParent());
                 }
@@ -146,6 +149,7 @@ public final class KernelStore {
             }
             Path trash = Files.createTempDirectory(dir, TRASH_PREFIX);
             Files.move(folder, trash.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncFolder(dir);
             FileTrees.delete(trash);
             return true;
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.jcap.kernels;
 
 import io.jcap.formats.deb.DebPackage;
-import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -47,7 +47,7 @@ public final class LinuxKernels {
             String origin = "apt:" + deb.control().packageName() + "=" + deb.control().version();
             return install(deb, flavour.storeName(), flavour.label(), flavour.modules(), origin, store, events, work);
         } finally {
-            FileTrees.deleteQuietly(work);
+            TempFiles.delete(work);
         }
     }
 
@@ -77,7 +77,7 @@ public final class LinuxKernels {
             try {
                 return install(deb, name, flavour, LinuxFlavour.GENERIC.modules(), origin, store, events, work);
             } finally {
-                FileTrees.deleteQuietly(work);
+                TempFiles.delete(work);
             }
         }
         if (!BzImage.isBzImage(vmlinuzOrDeb)) {
@@ -113,9 +113,13 @@ public final class LinuxKernels {
         return kernel;
     }
 
+    /**
+     * A work folder in the system's temporary folder, locked while this process lives: a pull
+     * killed outright leaves it to the next pull's sweep ({@link TempFiles#create}).
+     */
     private static Path tempFolder() throws JcapException {
         try {
-            return Files.createTempDirectory("jcap-kernel-");
+            return TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-kernel-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder: " + e.getMessage(), e);
         }

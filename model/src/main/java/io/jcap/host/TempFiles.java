@@ -28,6 +28,9 @@ public final class TempFiles {
     private static final Map<Path, TempFolderLock> LOCKS = new ConcurrentHashMap<>();
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
+    /** The suffix of the lock file beside each folder made by {@link #create}: {@code NAME.jcap-lock}. */
+    public static final String LOCK_SUFFIX = TempFolderLock.SUFFIX;
+
     private TempFiles() {
     }
 

@@ -10,7 +10,6 @@ import io.jcap.hypervisor.Drivers;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
@@ -24,10 +23,12 @@ import java.util.Objects;
  * that boots them; {@link #materializeSnapshot} does the same with the stored image as a snapshot
  * drive, for the libvirt driver.
  *
- * @param driver runs the guest: QEMU here, or libvirt when the request names a libvirt URI
+ * @param driver runs the guest: QEMU here, or libvirt when the request names a libvirt URI (a
+ *     remote libvirt host needs no QEMU here: the plan holds none, and what needs QEMU here finds it
+ *     itself)
  * @param description how the guest boots, for messages: {@code tcg, direct boot}, {@code OSv, kvm}
  */
-public record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInstallation qemu, Accelerator accelerator,
+public record RunPlan(ImageRepository.StoredImage image, Driver driver, Accelerator accelerator,
         int memoryMiB, int cpus, List<PortForward> forwards, String description, Machine machine) {
     public RunPlan {
         Objects.requireNonNull(image, "image");
@@ -47,14 +48,16 @@ public record RunPlan(ImageRepository.StoredImage image, Driver driver, QemuInst
         VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException;
     }
 
-    /** Where a run's guest runs: the request's driver (checked usable), QEMU here, the accelerator. */
-    public record Host(Driver driver, QemuInstallation qemu, Accelerator accelerator) {
+    /**
+     * Where a run's guest runs: the request's driver (checked usable) and the accelerator. Only the
+     * driver decides what it needs on this machine: the qemu driver needs QEMU here, a remote
+     * libvirt host needs none.
+     */
+    public record Host(Driver driver, Accelerator accelerator) {
         /** @param driver the request's driver, from {@link #driverFor} */
-        public static Host of(Driver driver, JcapHome home, RunRequest request, EventSink events)
-                throws JcapException {
+        public static Host of(Driver driver, RunRequest request, EventSink events) throws JcapException {
             driver.requireAvailable();
-            QemuInstallation qemu = QemuInstallation.detect(home.cache());
-            return new Host(driver, qemu, Accelerators.choose(driver, request.accelerator(), events));
+            return new Host(driver, Accelerators.choose(driver, request.accelerator(), events));
         }
     }
 

@@ -2,11 +2,13 @@ package io.jcap.builder.instance;
 
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A detached instance: a guest started by {@code jcap run -d} that runs on after jcap exits.
@@ -20,14 +22,39 @@ import java.util.Objects;
  * }</pre>
  *
  * @param family the kernel family of the image ({@code linux}, {@code osv}): it says how the console reads
- * @param process the QEMU process, named by pid and start time so that a reused pid is not it
+ * @param process the QEMU process, named by pid and start time so that a reused pid is not it (for a
+ *     libvirt domain, the QEMU libvirt started for it; libvirt says whether the domain runs)
  * @param files the QMP socket, console log and QEMU's own output
  * @param overlay the instance's disk: a qcow2 overlay over the stored image, or a copy of it when
- *     the run changed what OSv reads from the disk
+ *     the run changed what OSv reads from the disk (or, for a libvirt domain, a copy of the image)
+ * @param domain the persistent libvirt domain that runs the instance; empty when jcap runs QEMU itself
  */
 public record Instance(String name, String image, String family, Instant created, HostProcess process,
         List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files, Path overlay,
-        InstanceStatus status) {
+        InstanceStatus status, Optional<Domain> domain) {
+    /**
+     * The libvirt domain of an instance started with {@code --driver libvirt}.
+     *
+     * @param uri the daemon that keeps it
+     * @param name the domain's name there
+     * @param folder the folder of its disk copy and console log
+     */
+    public record Domain(LibvirtUri uri, String name, Path folder) {
+        public Domain {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(folder, "folder");
+        }
+    }
+
+    /** An instance whose QEMU jcap started itself. */
+    public Instance(String name, String image, String family, Instant created, HostProcess process,
+            List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files,
+            Path overlay, InstanceStatus status) {
+        this(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay, status,
+                Optional.empty());
+    }
+
     public Instance {
         InstanceName.check(name);
         Objects.requireNonNull(image, "image");
@@ -38,10 +65,12 @@ public record Instance(String name, String image, String family, Instant created
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(overlay, "overlay");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(domain, "domain");
     }
 
     public Instance withStatus(InstanceStatus newStatus) {
-        return new Instance(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay, newStatus);
+        return new Instance(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay,
+                newStatus, domain);
     }
 
     /** The published ports as {@code jcap ps} shows them: {@code 127.0.0.1:18080->8080/tcp}. */

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.Durable;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.DetachedDomain;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -188,6 +191,7 @@ public final class InstanceStore {
         Path temp = folder.resolve(RECORD + ".tmp");
         try {
             writeOwnerOnly(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            Durable.syncFile(temp);
             Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new JcapException("cannot record instance '" + instance.name() + "' in " + folder + ": "
@@ -204,8 +208,24 @@ public final class InstanceStore {
         }
     }
 
+    /**
+     * Whether the instance's guest runs: its QEMU process, or for a libvirt domain what libvirt
+     * says (a daemon that does not answer leaves the question to the QEMU process it started).
+     */
+    public boolean running(Instance instance) {
+        if (instance.domain().isPresent()) {
+            Instance.Domain d = instance.domain().get();
+            try {
+                return DetachedDomain.isRunning(d.uri(), d.name());
+            } catch (JcapException e) {
+                return instance.process().isRunning();
+            }
+        }
+        return instance.process().isRunning();
+    }
+
     private InstanceStatus status(Path folder, Instance instance) {
-        if (instance.process().isRunning()) {
+        if (running(instance)) {
             return InstanceStatus.RUNNING;
         }
         Path file = folder.resolve(STATUS);
@@ -255,6 +275,8 @@ public final class InstanceStore {
         node.put("qemuPidFile", i.files().pidFile().toString());
         node.put("qemuLog", i.files().qemuLog().toString());
         node.put("overlay", i.overlay().toString());
+        i.domain().ifPresent(d -> node.putObject("libvirt").put("uri", d.uri().toString()).put("domain", d.name())
+                .put("folder", d.folder().toString()));
         return node;
     }
 
@@ -270,7 +292,15 @@ public final class InstanceStore {
                 n.path("family").asText(FAMILY_BEFORE_RECORDED), Instant.parse(n.get("created").asText()),
                 new HostProcess(n.get("pid").asLong(), n.get("pidStartTicks").asLong()), ports,
                 n.get("memoryMiB").asInt(), n.get("cpus").asInt(), n.path("accelerator").asText(), files,
-                path(n, "overlay"), InstanceStatus.RUNNING);
+                path(n, "overlay"), InstanceStatus.RUNNING, domain(n.get("libvirt")));
+    }
+
+    private static Optional<Instance.Domain> domain(JsonNode libvirt) {
+        if (libvirt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Instance.Domain(LibvirtUri.parse(libvirt.get("uri").asText()),
+                libvirt.get("domain").asText(), path(libvirt, "folder")));
     }
 
     private static Path path(JsonNode n, String field) {

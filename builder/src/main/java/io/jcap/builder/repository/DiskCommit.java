@@ -48,7 +48,11 @@ public final class DiskCommit {
             staging = TempFiles.register(repository.newStaging());
             Path image = staging.resolve(ImageRepository.IMAGE_FILE);
             events.info("Compressing the disk into a qcow2 image");
-            new QemuImg(qemu.qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            try {
+                new QemuImg(qemu.qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
+            } catch (JcapException e) {
+                throw storeFailure(repository, e);
+            }
             // The virtual size is the raw disk's, in whole sectors as QEMU sees it: no qemu-img info needed.
             long virtualSize = (Files.size(disk) + SECTOR - 1) / SECTOR * SECTOR;
             extras.write(staging);
@@ -58,9 +62,15 @@ public final class DiskCommit {
             staging = null;
             return stored;
         } catch (IOException e) {
-            throw new JcapException("could not store the image in " + repository.dir() + ": " + e.getMessage(), e);
+            throw storeFailure(repository, e);
         } finally {
             TempFiles.delete(staging);
         }
+    }
+
+    private static JcapException storeFailure(ImageRepository repository, Exception e) {
+        boolean full = String.valueOf(e.getMessage()).contains("No space left on device");
+        return new JcapException("could not store the image in " + repository.dir() + ": " + e.getMessage()
+                + (full ? " (its disk is full: free some space and build again; the previous image is untouched)" : ""), e);
     }
 }

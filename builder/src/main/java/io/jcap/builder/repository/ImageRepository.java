@@ -1,10 +1,8 @@
 package io.jcap.builder.repository;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
+import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -24,9 +23,12 @@ import java.util.Optional;
 /**
  * The local image repository: one folder per image holding {@code image.qcow2},
  * {@code image.json} and what the image's kernel family keeps beside
- * them (a Linux image's boot files). Writes are atomic: an image is staged beside the others and renamed into
- * place under a lock, so a failed or interrupted build leaves nothing behind and the previous
- * image of that name stays intact until the new one is complete.
+ * them (a Linux image's boot files). Writes are atomic and durable: an image is staged beside the
+ * others, flushed to the disk, and renamed into place under a lock, so a failed, interrupted or
+ * killed build leaves nothing behind (its staging folder is swept once its process is gone) and the
+ * previous image of that name stays intact until the new one is complete. A folder whose record
+ * cannot be read, or whose disk is missing or not the size recorded, is a {@link BrokenImage}:
+ * listed apart, never used, removable like any image.
  *
  * <pre>{@code
  * ImageRepository repo = new ImageRepository(home.images());
@@ -53,45 +55,77 @@ public final class ImageRepository {
         }
     }
 
+    /** An image folder that cannot be used, and why; {@link #remove} removes it. */
+    public record BrokenImage(String name, Path folder, String problem) {
+    }
+
+    /** What the repository holds: the usable images and the broken ones, each sorted by name. */
+    public record Listing(List<StoredImage> images, List<BrokenImage> broken) {
+        public Listing {
+            images = List.copyOf(images);
+            broken = List.copyOf(broken);
+        }
+    }
+
     /** The repository's folder. */
     public Path dir() {
         return dir;
     }
 
     /**
-     * The stored image of that name when it was built from exactly these inputs (and its file is
-     * there), so that a build can reuse it.
+     * The stored image of that name when it was built from exactly these inputs, so that a build
+     * can reuse it. A broken image of that name is not reused: the build replaces it.
      */
-    public Optional<StoredImage> upToDate(String name, Sha256 inputsDigest) throws JcapException {
-        return find(name).filter(i -> i.metadata().inputsDigest().equals(inputsDigest) && Files.isRegularFile(i.file()));
+    public Optional<StoredImage> upToDate(String name, Sha256 inputsDigest) {
+        return inspect(name) instanceof StoredImage image && image.metadata().inputsDigest().equals(inputsDigest)
+                ? Optional.of(image) : Optional.empty();
     }
 
-    /** A folder for staging a new image; pass it to {@link #commit} or it is removed by {@link #discard}. */
+    /**
+     * A folder for staging a new image, locked by this process while it lives (a killed build's
+     * staging folder is swept by the next build); pass it to {@link #commit} or {@link #discard} it.
+     */
     public Path newStaging() throws IOException {
-        Files.createDirectories(dir);
-        return Files.createTempDirectory(dir, STAGING_PREFIX);
+        return TempFiles.create(dir, STAGING_PREFIX);
     }
 
     /** Removes a staging folder and whatever is in it. */
     public void discard(Path staging) {
-        FileTrees.deleteQuietly(staging);
+        TempFiles.delete(staging);
+    }
+
+    /**
+     * Takes the build lock of image {@code name} for this process, or says which process holds it:
+     * two builds of one image at once would each boot a builder VM and race to replace the image.
+     */
+    public BuildLock lockForBuild(String name) throws JcapException {
+        try {
+            ImageName.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(e.getMessage(), e);
+        }
+        return BuildLock.take(dir, name);
     }
 
     /**
      * Moves a staged image ({@code staging/image.qcow2}) into place under {@code metadata.name()},
-     * replacing any previous image of that name.
+     * replacing any previous image of that name. Everything is on the disk before the rename.
      */
     public StoredImage commit(Path staging, ImageMetadata metadata) throws JcapException {
         ImageName.check(metadata.name());
         try (Lock lock = lock()) {
+            removeLeftovers();
             Files.write(staging.resolve(METADATA_FILE), ImageMetadataJson.toBytes(metadata));
+            Durable.syncTree(staging);
             Path target = dir.resolve(metadata.name());
             Path retired = null;
-            if (Files.exists(target)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 retired = dir.resolve(RETIRED_PREFIX + metadata.name() + "-" + System.nanoTime());
                 move(target, retired);
             }
             move(staging, target);
+            Durable.syncFolder(dir);
+            TempFiles.forget(staging);
             if (retired != null) {
                 FileTrees.deleteQuietly(retired);
             }
@@ -101,18 +135,18 @@ public final class ImageRepository {
         }
     }
 
+    /**
+     * The usable image of that name, if any.
+     *
+     * @throws JcapException when the folder of that name is broken (saying why and how to remove it)
+     */
     public Optional<StoredImage> find(String name) throws JcapException {
-        Path folder = dir.resolve(name);
-        Path meta = folder.resolve(METADATA_FILE);
-        if (!isImageName(name) || !Files.isRegularFile(meta)) {
-            return Optional.empty();
+        Object entry = inspect(name);
+        if (entry instanceof BrokenImage broken) {
+            throw new JcapException("image '" + name + "' is broken: " + broken.problem() + "; remove it with jcap rmi "
+                    + name + " and build it again");
         }
-        try {
-            return Optional.of(new StoredImage(ImageMetadataJson.read(meta), folder.resolve(IMAGE_FILE)));
-        } catch (IOException | RuntimeException e) {
-            throw new JcapException("image '" + name + "' is corrupt (" + e.getMessage() + "): delete " + folder
-                    + " and build it again", e);
-        }
+        return Optional.ofNullable((StoredImage) entry);
     }
 
     /** The image of that name, or an error listing what exists. */
@@ -126,11 +160,17 @@ public final class ImageRepository {
         return image.get();
     }
 
-    /** All images, sorted by name. */
+    /** All usable images, sorted by name; broken ones are left out (see {@link #listing}). */
     public List<StoredImage> list() throws JcapException {
-        List<StoredImage> result = new ArrayList<>();
+        return listing().images();
+    }
+
+    /** The usable images and the broken ones, each sorted by name. */
+    public Listing listing() throws JcapException {
+        List<StoredImage> images = new ArrayList<>();
+        List<BrokenImage> broken = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            return result;
+            return new Listing(images, broken);
         }
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -142,19 +182,25 @@ public final class ImageRepository {
         }
         names.sort(null);
         for (String name : names) {
-            find(name).ifPresent(result::add);
+            Object entry = inspect(name);
+            if (entry instanceof StoredImage image) {
+                images.add(image);
+            } else if (entry instanceof BrokenImage b) {
+                broken.add(b);
+            }
         }
-        return result;
+        return new Listing(images, broken);
     }
 
-    /** Removes an image; false when there was none of that name. */
+    /** Removes an image, usable or broken; false when there was none of that name. */
     public boolean remove(String name) throws JcapException {
-        if (find(name).isEmpty()) {
+        if (!isImageName(name) || !Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         try (Lock lock = lock()) {
             Path retired = dir.resolve(RETIRED_PREFIX + name + "-" + System.nanoTime());
             move(dir.resolve(name), retired);
+            Durable.syncFolder(dir);
             FileTrees.deleteQuietly(retired);
             return true;
         } catch (IOException e) {
@@ -162,14 +208,62 @@ public final class ImageRepository {
         }
     }
 
-    /** Deletes staging and retired folders left by processes that were killed. */
-    public void cleanLeftovers() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
+    /**
+     * A {@link StoredImage}, a {@link BrokenImage}, or null when {@code name} is no image's folder.
+     * Cheap enough for every listing: the record is parsed and the disk's size compared with the
+     * size recorded (a truncated copy shows there); the disk's digest is not computed.
+     */
+    private Object inspect(String name) {
+        Path folder = dir.resolve(name);
+        if (!isImageName(name) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
         }
-        try (Lock lock = lock(); DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,retired}-*")) {
+        Path meta = folder.resolve(METADATA_FILE);
+        if (!Files.isRegularFile(meta, LinkOption.NOFOLLOW_LINKS)) {
+            return new BrokenImage(name, folder, meta + " is missing");
+        }
+        ImageMetadata metadata;
+        try {
+            metadata = ImageMetadataJson.read(meta);
+        } catch (IOException | RuntimeException e) {
+            return new BrokenImage(name, folder, meta + " cannot be read (" + firstLine(e.getMessage()) + ")");
+        }
+        Path file = folder.resolve(IMAGE_FILE);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new BrokenImage(name, folder, file + " is missing");
+        }
+        try {
+            long size = Files.size(file);
+            if (size != metadata.diskSize()) {
+                return new BrokenImage(name, folder, file + " is " + size + " bytes, not the " + metadata.diskSize()
+                        + " recorded when it was built (truncated or altered)");
+            }
+        } catch (IOException e) {
+            return new BrokenImage(name, folder, file + " cannot be read (" + e.getMessage() + ")");
+        }
+        return new StoredImage(metadata, file);
+    }
+
+    private static String firstLine(String message) {
+        String text = message == null ? "unreadable" : message.strip();
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /**
+     * Removes, under the lock, what killed processes left: retired folders (a commit or removal
+     * cut short) and staging folders without a lock file (from jcap versions before staging
+     * folders were locked) an hour old. Locked staging folders are swept by {@link TempFiles}.
+     */
+    private void removeLeftovers() throws IOException {
+        Instant hourAgo = Instant.now().minusSeconds(3600);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,retired}-*")) {
             for (Path p : entries) {
-                if (Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minusSeconds(24 * 3600))) {
+                String name = p.getFileName().toString();
+                boolean lockless = name.startsWith(STAGING_PREFIX) && !name.endsWith(TempFiles.LOCK_SUFFIX)
+                        && !Files.exists(p.resolveSibling(name + TempFiles.LOCK_SUFFIX))
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(hourAgo);
+                if (name.startsWith(RETIRED_PREFIX) || lockless) {
                     FileTrees.deleteQuietly(p);
                 }
             }

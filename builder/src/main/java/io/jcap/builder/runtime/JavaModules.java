@@ -1,5 +1,6 @@
 package io.jcap.builder.runtime;
 
+import io.jcap.host.Durable;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -90,6 +91,7 @@ final class JavaModules {
             Path part = Files.createTempFile(answer.getParent(), answer.getFileName().toString(), ".part");
             try {
                 Files.writeString(part, modules, StandardCharsets.UTF_8);
+                Durable.syncFile(part);
                 Files.move(part, answer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(part);

@@ -1,6 +1,7 @@
 package io.jcap.builder.runtime;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.host.Durable;
 import io.jcap.host.TempFiles;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -87,6 +88,7 @@ final class JlinkCache {
             Files.writeString(output.resolve(STAMP), description, StandardCharsets.UTF_8);
             Files.createDirectories(folder());
             try {
+                Durable.syncTree(output);
                 Files.move(output, entry, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 events.debug("Another build cached the same Java runtime first: " + entry);

@@ -78,8 +78,9 @@ class ImageRepositoryTest {
         store(repo, "hello", new byte[1]);
         Files.writeString(dir.resolve("hello/image.json"), "{\"name\": ");
         JcapException e = assertThrows(JcapException.class, () -> repo.find("hello"));
-        assertTrue(e.getMessage().startsWith("image 'hello' is corrupt ("), e.getMessage());
-        assertTrue(e.getMessage().endsWith("): delete " + dir.resolve("hello") + " and build it again"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("image 'hello' is broken: " + dir.resolve("hello/image.json")
+                + " cannot be read ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); remove it with jcap rmi hello and build it again"), e.getMessage());
     }
 
     @Test
@@ -113,5 +114,89 @@ class ImageRepositoryTest {
 
         assertEquals(List.of(), m.ports());
         assertEquals(1, m.guestProtocol());
+    }
+
+    @Test
+    void listing_namesBrokenImagesAndListsTheRest() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        for (String name : List.of("a", "garbage", "no-disk", "no-record", "truncated")) {
+            store(repo, name, new byte[100]);
+        }
+        Files.write(dir.resolve("garbage/image.json"), new byte[] {0, (byte) 0xff, '{'});
+        Files.delete(dir.resolve("no-disk/image.qcow2"));
+        Files.delete(dir.resolve("no-record/image.json"));
+        Files.write(dir.resolve("truncated/image.qcow2"), new byte[40]);
+
+        ImageRepository.Listing listing = repo.listing();
+
+        assertEquals(List.of("a"), listing.images().stream().map(i -> i.metadata().name()).toList());
+        assertEquals(List.of("garbage", "no-disk", "no-record", "truncated"),
+                listing.broken().stream().map(ImageRepository.BrokenImage::name).toList());
+        assertTrue(listing.broken().get(0).problem().startsWith(dir.resolve("garbage/image.json") + " cannot be read ("),
+                listing.broken().get(0).problem());
+        assertEquals(dir.resolve("no-disk/image.qcow2") + " is missing", listing.broken().get(1).problem());
+        assertEquals(dir.resolve("no-record/image.json") + " is missing", listing.broken().get(2).problem());
+        assertEquals(dir.resolve("truncated/image.qcow2") + " is 40 bytes, not the 100 recorded when it was built"
+                + " (truncated or altered)", listing.broken().get(3).problem());
+        assertEquals(List.of("a"), repo.list().stream().map(i -> i.metadata().name()).toList());
+    }
+
+    @Test
+    void remove_brokenImage_removesItsFolder() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "hello", new byte[10]);
+        Files.write(dir.resolve("hello/image.qcow2"), new byte[3]);
+        assertThrows(JcapException.class, () -> repo.get("hello"));
+
+        assertTrue(repo.remove("hello"));
+
+        assertFalse(Files.exists(dir.resolve("hello")));
+        assertEquals(List.of(), repo.listing().broken());
+    }
+
+    @Test
+    void upToDate_brokenImage_isNotReusedAndACommitReplacesIt() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        ImageMetadata stored = store(repo, "hello", new byte[10]).metadata();
+        Files.write(dir.resolve("hello/image.qcow2"), new byte[3]);
+
+        assertTrue(repo.upToDate("hello", stored.inputsDigest()).isEmpty());
+        store(repo, "hello", new byte[10]);
+        assertEquals(10, Files.size(repo.get("hello").file()));
+    }
+
+    @Test
+    void newStaging_sweepsTheStagingFolderOfAKilledBuild_andCommitLeavesNoLockFile() throws Exception {
+        Path dead = dir.resolve(".staging-123456");
+        Files.createDirectories(dead);
+        Files.write(dead.resolve("image.qcow2"), new byte[10]);
+        Files.createFile(dir.resolve(".staging-123456" + io.jcap.host.TempFiles.LOCK_SUFFIX));
+        ImageRepository repo = new ImageRepository(dir);
+
+        store(repo, "hello", new byte[1]);
+
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(".lock", "hello"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void lockForBuild_heldByThisProcess_saysSoAndIsFreeAgainOnceClosed() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        try (BuildLock lock = repo.lockForBuild("hello")) {
+            JcapException e = assertThrows(JcapException.class, () -> repo.lockForBuild("hello"));
+            assertEquals("image 'hello' is being built by another jcap (process " + ProcessHandle.current().pid()
+                    + ", this one): wait for that build to end, or build under another name with --name", e.getMessage());
+            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(dir.resolve(".build-hello.lock")));
+            try (BuildLock other = repo.lockForBuild("other")) {
+                assertTrue(Files.exists(dir.resolve(".build-other.lock")));
+            }
+        }
+        try (BuildLock again = repo.lockForBuild("hello")) {
+            assertTrue(Files.exists(dir.resolve(".build-hello.lock")));
+        }
+        JcapException bad = assertThrows(JcapException.class, () -> repo.lockForBuild("Bad Name"));
+        assertTrue(bad.getMessage().startsWith("image name 'Bad Name' is not allowed"), bad.getMessage());
     }
 }

@@ -108,6 +108,33 @@ public record Qcow2Header(int version, Optional<String> backingFile, Optional<St
         }
     }
 
+    /**
+     * The virtual size of qcow2 image {@code file}: the size of the disk the guest sees (the
+     * header's {@code size} field, bytes 24 to 31), not the file's.
+     *
+     * @throws JcapException when the file cannot be read or is not a qcow2 image
+     */
+    public static long virtualSize(Path file) throws JcapException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(32);
+            while (head.hasRemaining() && in.read(head) >= 0) {
+                // a short read is retried until the 32 bytes are read or the file ends
+            }
+            if (head.position() < 32 || head.getInt(0) != MAGIC) {
+                throw new JcapException(file + " is not a qcow2 image (no qcow2 header)");
+            }
+            long size = head.getLong(24);
+            if (size <= 0) {
+                throw damaged(file, "its virtual size is " + Long.toUnsignedString(size));
+            }
+            return size;
+        } catch (NoSuchFileException e) {
+            throw new JcapException("cannot read " + file + ": no such file", e);
+        } catch (IOException e) {
+            throw new JcapException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static Qcow2Header parse(Path file, ByteBuffer head) throws JcapException {
         if (head.limit() < V2_HEADER_LENGTH) {
             throw damaged(file, "its header is cut short at " + head.limit() + " bytes");

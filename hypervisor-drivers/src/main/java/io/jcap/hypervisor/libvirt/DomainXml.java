@@ -7,6 +7,7 @@ import io.jcap.hypervisor.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns a {@link VmSpec} into libvirt domain XML. A pure function: the spec's files must already
@@ -16,8 +17,17 @@ import java.util.Locale;
  * {@code <interface type='user'>} with the passt backend, and Debian 12's libvirt rejects that
  * backend, while its slirp backend ignores {@code <portForward>} without a word. Every PCI device
  * gets an explicit address so the NIC libvirt does not know about cannot collide with its own.
+ *
+ * <p>Two kinds of domain share it: jcap's transient ones, whose serial console writes to a file
+ * that jcap follows ({@link #of}), and persistent ones a user starts later with {@code virsh
+ * start}, whose console is a pseudo-terminal ({@code virsh console}) logged to a file, and whose
+ * network may be one of the host's libvirt networks ({@link #persistent}).
+ *
+ * <pre>{@code
+ * String xml = DomainXml.persistent("hello", spec, "/var/log/libvirt/qemu/hello-console.log", Optional.of("default"));
+ * }</pre>
  */
-final class DomainXml {
+public final class DomainXml {
     /** The id of the user-mode netdev passed to QEMU directly. */
     static final String NETDEV_ID = "jcapnet0";
     private static final int NIC_SLOT = 3;
@@ -32,6 +42,26 @@ final class DomainXml {
      * {@code consoleLog}; {@code forwards} are the spec's forwards with every host port chosen.
      */
     static String of(String name, VmSpec spec, String consoleLog, List<PortForward> forwards) {
+        return of(name, spec, List.of("<serial type='file'>", "  <source path='" + escape(consoleLog) + "'/>",
+                "  <target port='0'/>", "</serial>"), forwards, Optional.empty());
+    }
+
+    /**
+     * The XML of a persistent domain {@code name} for {@code spec}, whose disks are already on the
+     * libvirt host: its serial console is a pseudo-terminal ({@code virsh console NAME}) that
+     * libvirt also logs to {@code consoleLog} on the host; with {@code network} its NIC is on that
+     * libvirt network (a spec without a user network then gets it all the same), otherwise the
+     * spec's user network, if any, is QEMU's own. Forwards must name their host ports.
+     */
+    public static String persistent(String name, VmSpec spec, String consoleLog, Optional<String> network) {
+        List<String> console = List.of("<serial type='pty'>", "  <log file='" + escape(consoleLog) + "' append='on'/>",
+                "  <target port='0'/>", "</serial>", "<console type='pty'>", "  <target type='serial' port='0'/>",
+                "</console>");
+        return of(name, spec, console, spec.portForwards(), network);
+    }
+
+    private static String of(String name, VmSpec spec, List<String> console, List<PortForward> forwards,
+            Optional<String> network) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException("a domain name must be letters, digits, '_', '.' or '-', got " + name);
         }
@@ -40,7 +70,8 @@ final class DomainXml {
                     + spec.drives().size());
         }
         String bus = rootBus(spec.machine());
-        boolean passThrough = spec.userNetwork() || !spec.extraArgs().isEmpty();
+        boolean userNetwork = spec.userNetwork() && network.isEmpty();
+        boolean passThrough = userNetwork || !spec.extraArgs().isEmpty();
         StringBuilder xml = new StringBuilder();
         xml.append("<domain type='").append(spec.accelerator().qemuName().equals("kvm") ? "kvm" : "qemu").append('\'');
         if (passThrough) {
@@ -77,10 +108,17 @@ final class DomainXml {
         for (int i = 0; i < spec.drives().size(); i++) {
             disk(xml, spec.drives().get(i), i, slot++);
         }
-        line(xml, 2, "<serial type='file'>");
-        line(xml, 3, "<source path='" + escape(consoleLog) + "'/>");
-        line(xml, 3, "<target port='0'/>");
-        line(xml, 2, "</serial>");
+        if (network.isPresent()) {
+            line(xml, 2, "<interface type='network'>");
+            line(xml, 3, "<source network='" + escape(network.get()) + "'/>");
+            line(xml, 3, "<model type='virtio'/>");
+            line(xml, 3, "<rom enabled='no'/>");
+            line(xml, 3, address(NIC_SLOT));
+            line(xml, 2, "</interface>");
+        }
+        for (String consoleLine : console) {
+            line(xml, 2, consoleLine);
+        }
         if (spec.rng()) {
             line(xml, 2, "<rng model='virtio'>");
             line(xml, 3, "<backend model='random'>/dev/urandom</backend>");
@@ -91,7 +129,7 @@ final class DomainXml {
         line(xml, 1, "</devices>");
         if (passThrough) {
             line(xml, 1, "<qemu:commandline>");
-            for (String arg : qemuArgs(spec, forwards, bus)) {
+            for (String arg : qemuArgs(spec, userNetwork, forwards, bus)) {
                 line(xml, 2, "<qemu:arg value='" + escape(arg) + "'/>");
             }
             line(xml, 1, "</qemu:commandline>");
@@ -102,8 +140,12 @@ final class DomainXml {
 
     /** The arguments libvirt passes to QEMU untouched: the user-mode network and the spec's extra arguments. */
     static List<String> qemuArgs(VmSpec spec, List<PortForward> forwards, String bus) {
+        return qemuArgs(spec, spec.userNetwork(), forwards, bus);
+    }
+
+    private static List<String> qemuArgs(VmSpec spec, boolean userNetwork, List<PortForward> forwards, String bus) {
         List<String> args = new ArrayList<>();
-        if (spec.userNetwork()) {
+        if (userNetwork) {
             StringBuilder netdev = new StringBuilder("user,id=" + NETDEV_ID);
             for (PortForward f : forwards) {
                 if (f.picksHostPort()) {

@@ -6,6 +6,7 @@ import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -60,6 +61,10 @@ public final class LibvirtAcceleratorProbe {
             try {
                 vm.start();
             } catch (VmException e) {
+                if (e.getCause() instanceof EnvironmentException unreachable) {
+                    // An unknown host key or a refused login says nothing about KVM: the run would fail the same way.
+                    throw unreachable;
+                }
                 return new AcceleratorVerdict(Accelerator.TCG, "libvirt at " + uri + " could not start a kvm guest: "
                         + e.summary(), false);
             }

@@ -1,7 +1,10 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.model.EnvironmentException;
+import java.util.List;
+import java.util.Optional;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.Library;
 import org.libvirt.jna.Libvirt;
@@ -11,8 +14,12 @@ import org.libvirt.jna.Libvirt;
  * once, libvirt's habit of printing errors to stderr switched off (library code never prints),
  * and an event loop running so lifecycle events arrive and remote connections get keep-alives.
  * The loop must exist before the first connection opens, so every connection goes through here.
+ *
+ * <pre>{@code
+ * Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+ * }</pre>
  */
-final class LibvirtConnections {
+public final class LibvirtConnections {
     /** Held for the life of the process: JNA must not collect a callback libvirt still calls. */
     private static final Libvirt.VirErrorCallback SILENT = (userData, error) -> { };
     private static boolean initialised;
@@ -21,7 +28,7 @@ final class LibvirtConnections {
     }
 
     /** Opens {@code uri}; failures say why and what to do. */
-    static Connect open(LibvirtUri uri) throws EnvironmentException {
+    public static Connect open(LibvirtUri uri) throws EnvironmentException {
         init();
         try {
             return new Connect(uri.toString());
@@ -32,10 +39,48 @@ final class LibvirtConnections {
     }
 
     /** libvirt's own text of an error, without the error-domain prefix it adds for stderr. */
-    static String message(LibvirtException e) {
+    public static String message(LibvirtException e) {
         String text = e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage()
                 : String.valueOf(e.getMessage());
         return text.strip();
+    }
+
+    /** Closes {@code connect}; a failure to close is nobody's concern once nothing is left open on it. */
+    public static void closeQuietly(Connect connect) {
+        try {
+            connect.close();
+        } catch (LibvirtException e) {
+            // Nothing was left open on it.
+        }
+    }
+
+    /** Domain {@code name}, running or defined; empty when there is none (no error for a missing one). */
+    public static Optional<Domain> findDomain(Connect connect, String name) throws LibvirtException {
+        if (List.of(connect.listDefinedDomains()).contains(name)) {
+            return Optional.of(connect.domainLookupByName(name));
+        }
+        for (int id : connect.listDomains()) {
+            Domain d = connect.domainLookupByID(id);
+            if (d.getName().equals(name)) {
+                return Optional.of(d);
+            }
+            d.free();
+        }
+        return Optional.empty();
+    }
+
+    /** Destroys domain {@code name} if it runs and undefines it; a missing domain is fine. */
+    public static void destroyAndUndefine(Connect connect, String name) throws LibvirtException {
+        Optional<Domain> domain = findDomain(connect, name);
+        if (domain.isPresent()) {
+            if (domain.get().isActive() == 1) {
+                domain.get().destroy();
+            }
+            if (domain.get().isPersistent() == 1) {
+                domain.get().undefine();
+            }
+            domain.get().free();
+        }
     }
 
     private static synchronized void init() throws EnvironmentException {

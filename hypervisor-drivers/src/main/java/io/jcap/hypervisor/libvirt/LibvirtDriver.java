@@ -12,8 +12,9 @@ import io.jcap.model.JcapException;
 
 /**
  * The {@code libvirt} driver: transient domains on a libvirt daemon, here or on a host reached
- * over SSH ({@link LibvirtVm}). Its guests end with jcap's connection, so they cannot be detached,
- * and their disks are copied to the libvirt host.
+ * over SSH ({@link LibvirtVm}), which end with jcap's connection, and their disks are copied to the
+ * libvirt host. Detached guests are persistent domains ({@link DetachedDomain}), on this machine's
+ * daemon only.
  *
  * <p>On a local daemon the guests use this machine's KVM, so the accelerator is the one the
  * driver for this machine ({@code here}) judges; a remote host is judged by a probe guest there,
@@ -79,7 +80,7 @@ public final class LibvirtDriver implements Driver {
 
     @Override
     public boolean canDetach() {
-        return false;
+        return uri.isLocal();
     }
 
     @Override

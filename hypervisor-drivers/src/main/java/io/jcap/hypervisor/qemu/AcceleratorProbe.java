@@ -3,6 +3,7 @@ package io.jcap.hypervisor.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.host.Durable;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.BootSector;
@@ -177,8 +178,10 @@ public final class AcceleratorProbe {
             Path temp = Files.createTempFile(parent, "accel", ".tmp");
             Files.writeString(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
             try {
+                Durable.syncFile(temp);
                 Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
+                Durable.syncFile(temp);
                 Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.Durable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ final class QemuVersionCache {
             Files.createDirectories(parent);
             temp = Files.createTempFile(parent, "qemu-version", ".tmp");
             Files.writeString(temp, FORMAT + "\n" + key + "\n" + versionLine + "\n");
+            Durable.syncFile(temp);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             try {

@@ -227,4 +227,71 @@ class DomainXmlTest {
         assertEquals("pcie.0", DomainXml.rootBus("q35"));
         assertEquals("pcie.0", DomainXml.rootBus("pc-q35-7.2"));
     }
+
+    @Test
+    void persistent_onTheDefaultNetwork_hasAPtyConsoleLoggedToAFileAndAVirtioNic() {
+        VmSpec spec = VmSpec.builder().machine("q35").memoryMiB(128).cpus(2).rng(true).noReboot(true).userNetwork()
+                .drive(Drive.virtio(Path.of("/var/lib/libvirt/images/hello.qcow2"), DiskFormat.QCOW2).withBootIndex(0))
+                .build();
+
+        String xml = DomainXml.persistent("hello", spec, "/var/log/libvirt/qemu/hello-console.log",
+                java.util.Optional.of("default"));
+
+        assertEquals("""
+                <domain type='qemu'>
+                  <name>hello</name>
+                  <memory unit='MiB'>128</memory>
+                  <vcpu>2</vcpu>
+                  <os>
+                    <type arch='x86_64' machine='q35'>hvm</type>
+                  </os>
+                  <features>
+                    <acpi/>
+                  </features>
+                  <on_poweroff>destroy</on_poweroff>
+                  <on_reboot>destroy</on_reboot>
+                  <on_crash>destroy</on_crash>
+                  <devices>
+                    <controller type='usb' model='none'/>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='/var/lib/libvirt/images/hello.qcow2'/>
+                      <target dev='vda' bus='virtio'/>
+                      <boot order='1'/>
+                      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
+                    </disk>
+                    <interface type='network'>
+                      <source network='default'/>
+                      <model type='virtio'/>
+                      <rom enabled='no'/>
+                      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>
+                    </interface>
+                    <serial type='pty'>
+                      <log file='/var/log/libvirt/qemu/hello-console.log' append='on'/>
+                      <target port='0'/>
+                    </serial>
+                    <console type='pty'>
+                      <target type='serial' port='0'/>
+                    </console>
+                    <rng model='virtio'>
+                      <backend model='random'>/dev/urandom</backend>
+                      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+                    </rng>
+                    <memballoon model='none'/>
+                  </devices>
+                </domain>
+                """, xml);
+    }
+
+    @Test
+    void persistent_withoutALibvirtNetwork_usesQemusUserNetwork() {
+        VmSpec spec = VmSpec.builder().machine("q35").memoryMiB(128).userNetwork(PortForward.tcp(18080, 8080))
+                .drive(Drive.virtio(Path.of("/pool/hello.qcow2"), DiskFormat.QCOW2).withBootIndex(0)).build();
+
+        String xml = DomainXml.persistent("hello", spec, "/log/hello-console.log", java.util.Optional.empty());
+
+        assertTrue(xml.contains("<qemu:arg value='user,id=jcapnet0,hostfwd=tcp:127.0.0.1:18080-:8080'/>"), xml);
+        assertTrue(xml.contains("<qemu:arg value='virtio-net-pci,netdev=jcapnet0,romfile=,bus=pcie.0,addr=0x3'/>"), xml);
+        assertTrue(!xml.contains("<interface"), xml);
+    }
 }

@@ -18,6 +18,7 @@ import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.Sha256;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requires;
+import io.jcap.testsupport.TestSshd;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -67,18 +68,8 @@ class LibvirtRemoteIT {
                 + sshd.clientKey + "&known_hosts=" + sshd.knownHosts + "&known_hosts_verify=normal&sshauth=privkey");
     }
 
-    /**
-     * The ssh transport runs the system ssh, which reads ~/.ssh/known_hosts and ignores the URI's
-     * known_hosts; libvirt's command parameter points it at a wrapper that reads the test's file,
-     * so the user's own known_hosts is neither needed nor touched.
-     */
     private LibvirtUri sshUri() throws Exception {
-        Path wrapper = sshd.dir.resolve("ssh-with-test-known-hosts");
-        Files.writeString(wrapper, "#!/bin/sh\nexec ssh -o UserKnownHostsFile=" + sshd.knownHosts
-                + " -o GlobalKnownHostsFile=/dev/null \"$@\"\n");
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
-        return LibvirtUri.parse("qemu+ssh://" + sshd.user + "@127.0.0.1:" + sshd.port + "/system?keyfile="
-                + sshd.clientKey + "&known_hosts=" + sshd.knownHosts + "&no_verify=0&no_tty=1&command=" + wrapper);
+        return LibvirtUri.parse(sshd.libvirtSshUri());
     }
 
     @Test

@@ -4,10 +4,12 @@ import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.SpinningGuest;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.testsupport.Requirements;
+import io.jcap.testsupport.TestSshd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
@@ -35,6 +37,11 @@ final class LibvirtTestSupport {
         } finally {
             connect.close();
         }
+    }
+
+    /** The SSH target of a test's sshd, its host key checked against {@code knownHosts}. */
+    static SshTarget target(TestSshd sshd, Path knownHosts) {
+        return new SshTarget(sshd.user, "127.0.0.1", sshd.port, Optional.of(sshd.clientKey), knownHosts);
     }
 
     /** A file that must exist for a test; missing, the test skips, except under CI=true. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.TestSshd;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -66,7 +67,7 @@ class SshSessionIT {
             }
         };
         String root = dir.resolve("remote").toString();
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT), root)) {
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT), root)) {
             String folder = files.createFolder("jcap-0011aabb");
 
             String placed = files.put(image, folder, "disk0.qcow2", events);
@@ -83,7 +84,7 @@ class SshSessionIT {
 
     @Test
     void read_growingFile_returnsBytesFromTheOffset() throws Exception {
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT),
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
                 dir.resolve("remote").toString())) {
             String folder = files.createFolder("jcap-0011aabb");
             String log = files.createEmpty(folder, "console.log");
@@ -101,7 +102,7 @@ class SshSessionIT {
     @Test
     void deleteFolder_withFiles_removesItAndIgnoresAMissingOne() throws Exception {
         Path image = Files.writeString(dir.resolve("kernel"), "not really a kernel");
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT),
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
                 dir.resolve("remote").toString())) {
             String folder = files.createFolder("jcap-0011aabb");
             files.put(image, folder, "kernel", EventSink.NONE);
@@ -116,7 +117,7 @@ class SshSessionIT {
     @Test
     void reach_remotePort_tunnelsALocalPortToIt() throws Exception {
         try (ServerSocket service = new ServerSocket();
-                SshSession ssh = SshSession.open(sshd.target(sshd.knownHosts), TIMEOUT)) {
+                SshSession ssh = SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT)) {
             service.bind(new InetSocketAddress("127.0.0.1", 0));
             RemoteHostFiles files = new RemoteHostFiles(ssh, dir.toString());
 
@@ -137,7 +138,7 @@ class SshSessionIT {
         Path empty = Files.createFile(dir.resolve("empty_known_hosts"));
 
         EnvironmentException e = assertThrows(EnvironmentException.class,
-                () -> SshSession.open(sshd.target(empty), TIMEOUT));
+                () -> SshSession.open(LibvirtTestSupport.target(sshd, empty), TIMEOUT));
 
         assertEquals("SSH host [127.0.0.1]:" + sshd.port + " is not in " + empty + ": connect once with 'ssh -p "
                 + sshd.port + " " + sshd.user + "@127.0.0.1' to check and accept its key (jcap never skips the host key"
@@ -149,7 +150,7 @@ class SshSessionIT {
         Path missing = dir.resolve("no_such_known_hosts");
 
         EnvironmentException e = assertThrows(EnvironmentException.class,
-                () -> SshSession.open(sshd.target(missing), TIMEOUT));
+                () -> SshSession.open(LibvirtTestSupport.target(sshd, missing), TIMEOUT));
 
         assertEquals("SSH host [127.0.0.1]:" + sshd.port + " is not in " + missing + ": connect once with 'ssh -p "
                 + sshd.port + " " + sshd.user + "@127.0.0.1' to check and accept its key (jcap never skips the host key"
@@ -163,7 +164,7 @@ class SshSessionIT {
         Files.writeString(wrong, "[127.0.0.1]:" + sshd.port + " " + TestSshd.publicKey(Path.of(other + ".pub")) + "\n");
 
         EnvironmentException e = assertThrows(EnvironmentException.class,
-                () -> SshSession.open(sshd.target(wrong), TIMEOUT));
+                () -> SshSession.open(LibvirtTestSupport.target(sshd, wrong), TIMEOUT));
 
         assertEquals("SSH host [127.0.0.1]:" + sshd.port + " presented a key that does not match " + wrong
                 + ": someone may be intercepting the connection; if the host was reinstalled, remove the old key with"

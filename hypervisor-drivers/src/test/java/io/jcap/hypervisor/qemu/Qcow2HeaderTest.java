@@ -60,6 +60,16 @@ class Qcow2HeaderTest {
     }
 
     @Test
+    void virtualSize_isTheGuestsDiskSize_notTheFiles() throws Exception {
+        Path plain = ForeignDisks.plain(dir);
+
+        assertEquals(1L << 20, Qcow2Header.virtualSize(plain));
+        JcapException e = assertThrows(JcapException.class,
+                () -> Qcow2Header.virtualSize(Files.write(dir.resolve("disk.raw"), new byte[4096])));
+        assertEquals(dir.resolve("disk.raw") + " is not a qcow2 image (no qcow2 header)", e.getMessage());
+    }
+
+    @Test
     void requireSelfContained_backingFile_isRefusedNamingTheFileAndWhatItPointsAt() throws Exception {
         Path x = ForeignDisks.withBackingFile(dir);
 

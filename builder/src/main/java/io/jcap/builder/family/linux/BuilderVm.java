@@ -64,7 +64,7 @@ final class BuilderVm {
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
                 .kernel(kernel.vmlinuz())
                 .initrd(initrd)
-                .append(LinuxBoot.builderAppend(fs) + extraAppend)
+                .append(LinuxBoot.builderAppend(fs, diskBytes, entries.size()) + extraAppend)
                 .drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
                 .noReboot(true)
@@ -75,7 +75,7 @@ final class BuilderVm {
             vm.start();
             String ready = vm.awaitLine("the builder guest to listen",
                     l -> GuestMarker.isErrorOr(GuestMarker.Ready.class, l), READY_TIMEOUT);
-            failOnGuestError(ready, vm);
+            failOnGuestError(ready, vm, diskBytes);
             int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
             GuestStreamer.StreamResult result;
             long started = System.nanoTime();
@@ -83,8 +83,13 @@ final class BuilderVm {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
                         .stream(port, entries, events, vm::isAlive);
             } catch (GuestStreamer.NoSummaryException e) {
-                result = summaryFromConsole(vm, e);
+                result = summaryFromConsole(vm, e, diskBytes);
             } catch (StreamException e) {
+                // A guest that failed (a full disk, a bad name) closes the connection: its own
+                // error line says more than the broken stream does.
+                for (String line : vm.consoleTail()) {
+                    failOnGuestError(line, vm, diskBytes);
+                }
                 throw new VmException(e.getMessage(), OptionalInt.empty(), vm.consoleTail(), e);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -92,7 +97,7 @@ final class BuilderVm {
                     + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
-            failOnGuestError(done, vm);
+            failOnGuestError(done, vm, diskBytes);
             int status = vm.awaitExit(POWER_OFF_TIMEOUT);
             if (status != 0) {
                 throw new VmException("the builder VM exited with status " + status, OptionalInt.of(status),
@@ -107,11 +112,12 @@ final class BuilderVm {
      * network has been seen to drop the last bytes of a guest that powers off right after sending
      * them. The guest prints the summary before it sends it, so it is checked the same way.
      */
-    private GuestStreamer.StreamResult summaryFromConsole(QemuVm vm, GuestStreamer.NoSummaryException lost)
+    private GuestStreamer.StreamResult summaryFromConsole(QemuVm vm, GuestStreamer.NoSummaryException lost,
+            long diskBytes)
             throws VmException {
         String line = vm.awaitLine("the build summary on the console",
                 l -> GuestMarker.isErrorOr(GuestMarker.Summary.class, l), POWER_OFF_TIMEOUT);
-        failOnGuestError(line, vm);
+        failOnGuestError(line, vm, diskBytes);
         try {
             GuestSummary summary = GuestSummary.parse(((GuestMarker.Summary) GuestMarker.parse(line).orElseThrow())
                     .reply());
@@ -123,11 +129,20 @@ final class BuilderVm {
         }
     }
 
-    private static void failOnGuestError(String line, QemuVm vm) throws VmException {
+    private static void failOnGuestError(String line, QemuVm vm, long diskBytes) throws VmException {
         if (GuestMarker.parse(line).orElse(null) instanceof GuestMarker.Error e) {
-            throw new VmException("the builder guest failed: " + e.message(),
+            throw new VmException("the builder guest failed: " + e.message() + hint(e.message(), diskBytes),
                     OptionalInt.empty(), vm.consoleTail());
         }
+    }
+
+    /** What to do about a guest error the user can fix. */
+    static String hint(String guestMessage, long diskBytes) {
+        if (guestMessage.contains("No space left on device")) {
+            return "; the image's disk (" + (diskBytes >> 20) + " MiB) is too small for these files: raise `size` in the"
+                    + " Capstanfile, or leave it out to let jcap size the disk";
+        }
+        return "";
     }
 
     private static void createDisk(Path disk, long bytes) throws JcapException {

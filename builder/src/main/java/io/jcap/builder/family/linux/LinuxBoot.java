@@ -30,9 +30,23 @@ public final class LinuxBoot {
     }
 
     /** The command line of the builder VM's kernel. */
-    public static String builderAppend(String fs) {
+    public static String builderAppend(String fs, long diskBytes, int entries) {
+        long inodes = inodesFor(diskBytes, entries);
         return "console=ttyS0 quiet loglevel=3 panic=-1 jcap.mode=build jcap.disk=/dev/vda jcap.fs=" + fs
-                + " jcap.port=" + BUILDER_PORT;
+                + " jcap.port=" + BUILDER_PORT + (inodes > 0 ? " jcap.inodes=" + inodes : "");
+    }
+
+    /**
+     * The inodes to ask mke2fs for ({@code jcap.inodes}), or 0 for its default: the image's
+     * entries, a quarter more and 1024 for the application's own files, when that is more than
+     * mke2fs makes for a disk of that size (Debian's mke2fs.conf: one inode per 8 KiB under
+     * 3 MiB, per 4 KiB under 512 MiB, per 16 KiB above). Without it 100 000 small files in a
+     * 1 GiB disk ran out of inodes with the disk half empty.
+     */
+    static long inodesFor(long diskBytes, int entries) {
+        long ratio = diskBytes < (3L << 20) ? 8192 : diskBytes < (512L << 20) ? 4096 : 16384;
+        long wanted = entries + entries / 4L + 1024;
+        return wanted > diskBytes / ratio ? wanted : 0;
     }
 
     /** The boot files inside the disk; {@code initrd} is the run initramfs ({@link Initramfs#runInitramfs}). */

@@ -44,7 +44,7 @@ final class LinuxImageBuild {
         byte[] initrd = new Initramfs().runInitramfs(kernel);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, initrd, inputs.fs()));
-        long diskBytes = inputs.diskBytes(tree.contentBytes());
+        long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         Sha256 streamDigest = ImageComposer.streamDigest(tree);
         Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
                 job.capstanfile().ports());

@@ -60,11 +60,11 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        RunPlan.Host host = RunPlan.Host.of(driver, home, request, events);
+        RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, settings, direct);
-        return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
+        return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
 

@@ -73,14 +73,16 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         // sha256sum checks the kernel in its own process while the host is looked at.
         Optional<BootFileCheck> check = direct.map(OsvDirectBoot::check);
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
-        RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), home, request, events);
+        RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), request, events);
+        // OSv runs with the qemu driver only (refused above otherwise), which found QEMU here already.
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
         if (check.isPresent()) {
             check.get().await(m.name());
         }
         Accelerator accelerator = host.accelerator();
-        OsvRunPlan plan = new OsvRunPlan(image, host.qemu(), accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+        OsvRunPlan plan = new OsvRunPlan(image, qemu, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
                 request.cpus().orElse(m.cpus()), forwards, line, direct);
-        return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
+        return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 "OSv, " + accelerator.qemuName() + ", " + (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label()
                         + " boot", plan);
     }

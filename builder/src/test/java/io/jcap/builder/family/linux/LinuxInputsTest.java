@@ -63,6 +63,17 @@ class LinuxInputsTest {
                 .toList());
     }
 
+    @Test
+    void diskBytes_sizeTooSmallForTheBlocksTheFilesTake_namesSizeAndTheLeastThatFits() throws Exception {
+        LinuxInputs inputs = inputs("cmdline: /usr/sbin/mke2fs\nsize: 40M\nfiles:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n");
+        // 50 MiB allocated (say, 12 800 files of one byte each in 4 KiB blocks)
+        JcapException e = assertThrows(JcapException.class, () -> inputs.diskBytes(50L << 20));
+        assertEquals("size 40M is too small for 50M of files (kernel included): use at least 64M or leave size out",
+                e.getMessage());
+        assertEquals(40L << 20, inputs("cmdline: /usr/sbin/mke2fs\nsize: 40M\nfiles:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n")
+                .diskBytes(20L << 20));
+    }
+
     private LinuxInputs inputs(String capstanfile) throws Exception {
         Path project = Files.createDirectories(temp.resolve("project"));
         Files.writeString(project.resolve("Capstanfile"), capstanfile);

@@ -50,7 +50,7 @@ class LinuxRunPlanTest {
         }
         repo.commit(staging, ImageMetadata.builder("old").created(Instant.parse("2026-01-02T03:04:05Z"))
                 .inputsDigest(Sha256.of(image)).streamDigest(Sha256.of(image)).kernel("linux", Sha256.of(image))
-                .cmdline("/app/x").fs("ext4").disk(64 << 20, 1, Sha256.of(image)).accelerator("tcg")
+                .cmdline("/app/x").fs("ext4").disk(64 << 20, image.length, Sha256.of(image)).accelerator("tcg")
                 .runDefaults(128, 1, List.of()).guestProtocol(guestProtocol).build());
         return home;
     }

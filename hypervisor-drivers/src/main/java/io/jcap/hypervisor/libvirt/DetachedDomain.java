@@ -1,0 +1,193 @@
+package io.jcap.hypervisor.libvirt;
+
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Ports;
+import io.jcap.hypervisor.VmSpec;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * A guest that runs on after jcap exits, as a persistent domain of this machine's libvirt daemon
+ * ({@code jcap run -d --driver libvirt}): defined, not transient, so libvirt keeps it when jcap's
+ * connection closes, and {@code virsh list --all} shows it until it is removed.
+ *
+ * <pre>{@code
+ * DetachedDomain.Started s = DetachedDomain.start(LibvirtUri.SYSTEM, "jcap-web-1a2b3c4d", spec, events);
+ * DetachedDomain.isRunning(LibvirtUri.SYSTEM, s.domain());            // true
+ * DetachedDomain.stop(LibvirtUri.SYSTEM, s.domain(), Duration.ofSeconds(10));
+ * DetachedDomain.remove(LibvirtUri.SYSTEM, s.domain(), s.folder());   // undefined, its files deleted
+ * }</pre>
+ *
+ * <p>The spec's files are copied into a folder of the domain's own under
+ * {@value LibvirtVm#DEFAULT_HOST_FOLDER_PREFIX}USER, as for a foreground run, and its serial
+ * console writes to {@code console.log} there, which jcap reads for {@code jcap logs}. Only a local
+ * daemon: a remote host's console and ports would need jcap's SSH session, which ends with jcap.
+ */
+public final class DetachedDomain {
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** Where the system daemon writes each domain's QEMU log. */
+    private static final Path QEMU_LOGS = Path.of("/var/log/libvirt/qemu");
+
+    private DetachedDomain() {
+    }
+
+    /**
+     * A started detached domain.
+     *
+     * @param domain its name in libvirt
+     * @param folder its files on this machine: the disk copy, settings, the console log
+     * @param consoleLog the serial console's file
+     * @param disk the disk it boots (a private copy of the image)
+     * @param forwards its forwards, every host port chosen
+     * @param qemu the QEMU process libvirt started for it, when libvirt's pid file could be read
+     */
+    public record Started(String domain, Path folder, Path consoleLog, Path disk, List<PortForward> forwards,
+            Optional<HostProcess> qemu) {
+        public Started {
+            Objects.requireNonNull(domain, "domain");
+            forwards = List.copyOf(forwards);
+        }
+    }
+
+    /** Why a remote host cannot keep a detached domain for jcap. */
+    public static final String LOCAL_ONLY = "detached instances with --driver libvirt run on this machine's libvirt"
+            + " daemon only (qemu:///system): jcap logs and published ports of a remote host would need jcap's SSH"
+            + " session, which ends with jcap; run it in the foreground there, or detached here";
+
+    /** Copies the spec's files, defines domain {@code name} and starts it; nothing stays behind on failure. */
+    public static Started start(LibvirtUri uri, String name, VmSpec spec, EventSink events) throws JcapException {
+        if (!uri.isLocal()) {
+            throw new EnvironmentException(LOCAL_ONLY);
+        }
+        LocalHostFiles files = new LocalHostFiles(Path.of(LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX
+                + System.getProperty("user.name")));
+        String folder = files.createFolder(name);
+        Connect connect = LibvirtConnections.open(uri);
+        boolean defined = false;
+        try {
+            VmSpec placed = Staging.stage(spec, files, folder, false, events);
+            String console = files.createEmpty(folder, "console.log");
+            List<PortForward> forwards = Ports.assign(spec.portForwards(), Ports::freeLoopbackPort);
+            Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
+            defined = true;
+            domain.create();
+            Optional<HostProcess> qemu = qemuOf(name);
+            domain.free();
+            return new Started(name, Path.of(folder), Path.of(console), placed.drives().get(0).file(), forwards, qemu);
+        } catch (JcapException | RuntimeException e) {
+            undo(connect, name, defined, files, folder);
+            throw e;
+        } catch (LibvirtException e) {
+            undo(connect, name, defined, files, folder);
+            throw new JcapException("libvirt could not start domain " + name + ": " + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /** Whether domain {@code name} runs; a domain that is gone does not. */
+    public static boolean isRunning(LibvirtUri uri, String name) throws JcapException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
+            return domain.isPresent() && domain.get().isActive() == 1;
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt could not tell whether domain " + name + " runs: "
+                    + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /**
+     * Presses the power button, waits up to {@code timeout} for the guest to power off, then
+     * destroys the domain; it stays defined. Returns whether the guest powered off by itself.
+     */
+    public static boolean stop(LibvirtUri uri, String name, Duration timeout)
+            throws JcapException, InterruptedException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
+            if (domain.isEmpty() || domain.get().isActive() != 1) {
+                return true;
+            }
+            Domain d = domain.get();
+            if (!timeout.isZero()) {
+                d.shutdown();
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (d.isActive() == 1 && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(POLL.toMillis());
+                }
+                if (d.isActive() != 1) {
+                    return true;
+                }
+            }
+            d.destroy();
+            return false;
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt could not stop domain " + name + ": " + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /**
+     * Destroys domain {@code name} if it runs, undefines it and deletes {@code folder} and, when
+     * allowed, libvirt's QEMU log of it; what is gone already is fine.
+     */
+    public static void remove(LibvirtUri uri, String name, Path folder) throws JcapException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            LibvirtConnections.destroyAndUndefine(connect, name);
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt could not remove domain " + name + ": " + LibvirtConnections.message(e)
+                    + "; remove it with 'virsh -c " + uri + " undefine " + name + "'", e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+        new LocalHostFiles(folder.getParent()).deleteFolder(folder.toString());
+        try {
+            // libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it.
+            Files.deleteIfExists(QEMU_LOGS.resolve(name + ".log"));
+        } catch (IOException e) {
+            // Left for libvirt's log rotation.
+        }
+    }
+    /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
+    private static Optional<HostProcess> qemuOf(String name) {
+        try {
+            Path pidFile = Path.of("/run/libvirt/qemu", name + ".pid");
+            return HostProcess.of(Long.parseLong(Files.readString(pidFile).strip()));
+        } catch (IOException | NumberFormatException | SecurityException e) {
+            // Only ps --json shows it; the domain's state comes from libvirt.
+            return Optional.empty();
+        }
+    }
+
+    private static void undo(Connect connect, String name, boolean defined, HostFiles files, String folder) {
+        if (defined) {
+            try {
+                LibvirtConnections.destroyAndUndefine(connect, name);
+            } catch (LibvirtException e) {
+                // Reported by the caller's exception; a leftover is named by virsh list --all.
+            }
+        }
+        try {
+            files.deleteFolder(folder);
+        } catch (JcapException e) {
+            // As above.
+        }
+    }
+}
