@@ -33,7 +33,7 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image name.")
     String image;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt).")
     String target;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The image's name at the target (default: IMAGE).")
@@ -51,6 +51,9 @@ final class PushCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "%nOpenStack options:%n")
     OpenStackOptions openstack = new OpenStackOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nlibvirt options:%n")
+    LibvirtOptions libvirt = new LibvirtOptions();
 
     /** Shows debug messages. */
     @Mixin
@@ -82,6 +85,39 @@ final class PushCommand implements Callable<Integer> {
         }
     }
 
+    /** The options of target {@code libvirt}. */
+    static final class LibvirtOptions {
+        @Option(names = "--connect", paramLabel = "URI",
+                description = "The libvirt host (default: qemu:///system); qemu+ssh://USER@HOST/system for another.")
+        String connect;
+
+        @Option(names = "--pool", paramLabel = "NAME", description = "The storage pool (default: default).")
+        String pool;
+
+        @Option(names = "--volume", paramLabel = "NAME", description = "The volume's name (default: NAME.qcow2).")
+        String volume;
+
+        @Option(names = "--define", paramLabel = "DOMAIN", arity = "0..1", fallbackValue = "",
+                description = "Also define a persistent domain booting the volume (default name: NAME);"
+                        + " virsh start DOMAIN boots it.")
+        String define;
+
+        void addTo(Map<String, List<String>> options) {
+            if (connect != null) {
+                options.put("connect", List.of(connect));
+            }
+            if (pool != null) {
+                options.put("pool", List.of(pool));
+            }
+            if (volume != null) {
+                options.put("volume", List.of(volume));
+            }
+            if (define != null) {
+                options.put("define", List.of(define));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws JcapException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,6 +132,7 @@ final class PushCommand implements Callable<Integer> {
         PushTarget pushTarget = PushTargets.named(target);
         Map<String, List<String>> options = new LinkedHashMap<>();
         openstack.addTo(options);
+        libvirt.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {
