@@ -16,6 +16,7 @@ RUNS = int(ARGS[0]) if ARGS else 5
 WRITE = "--write" in sys.argv[1:]
 FIXTURE = Path(os.environ.get("JCAP_SERVICES_DIR", "/var/lib/jcap-services")) / "openstack" / "cloud.properties"
 IMAGES = ["hello", "hello-java"]
+LIBVIRT = "qemu:///system"
 
 
 def cloud():
@@ -72,7 +73,78 @@ def jcap_push(home, clouds, c, tok, image):
     return wall, result["seconds"], upload
 
 
+def libvirt_push(home, pool, image):
+    """(seconds of the upload, seconds of the whole push) of jcap push IMAGE libvirt, the volume then deleted."""
+    proc = subprocess.run([str(ROOT / "bin" / "jcap"), "push", image, "libvirt", "--pool", pool, "--name", "bench-jcap",
+                           "--json"], env=dict(os.environ, JCAP_HOME=str(home)), capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        sys.exit(f"jcap push {image} libvirt failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    subprocess.run(["virsh", "-q", "-c", LIBVIRT, "vol-delete", "--pool", pool, "bench-jcap.qcow2"], check=True,
+                   capture_output=True)
+    upload = float(re.search(r"Uploaded \d+ bytes in ([\d.]+) s", proc.stderr).group(1))
+    return upload, json.loads(proc.stdout)["seconds"]
+
+
+def virsh_upload(pool, file):
+    """Wall seconds of virsh vol-upload of the same file into a volume made before, the volume then deleted."""
+    subprocess.run(["virsh", "-q", "-c", LIBVIRT, "vol-create-as", pool, "bench-floor.qcow2", str(file.stat().st_size),
+                    "--format", "qcow2"], check=True, capture_output=True)
+    started = time.monotonic()
+    subprocess.run(["virsh", "-q", "-c", LIBVIRT, "vol-upload", "--pool", pool, "bench-floor.qcow2", str(file)],
+                   check=True, capture_output=True)
+    seconds = time.monotonic() - started
+    subprocess.run(["virsh", "-q", "-c", LIBVIRT, "vol-delete", "--pool", pool, "bench-floor.qcow2"], check=True,
+                   capture_output=True)
+    return seconds
+
+
+def libvirt_section():
+    rows = []
+    pool = f"jcap-bench-{os.getpid()}"
+    with private_home("jcap-bench-push-libvirt-") as (work, home):
+        folder = Path("/var/tmp") / pool
+        folder.mkdir(mode=0o755)
+        subprocess.run(["virsh", "-q", "-c", LIBVIRT, "pool-create-as", pool, "dir", "--target", str(folder)],
+                       check=True, capture_output=True)
+        try:
+            for image in IMAGES:
+                jcap(home, "build", "examples/" + image)
+                file = home / "images" / image / "image.qcow2"
+                mb = file.stat().st_size / 1e6
+                pushes = [libvirt_push(home, pool, image) for _ in range(RUNS)]
+                floors = [virsh_upload(pool, file) for _ in range(RUNS)]
+                up, floor = median([p[0] for p in pushes]), median(floors)
+                rows.append(f"| {image} ({mb:.1f} MB) | {mb / up:.0f} MB/s ({up:.2f} s) | {mb / floor:.0f} MB/s"
+                            f" ({floor:.2f} s) | {floor / up:.2f}x | {median([p[1] for p in pushes]):.2f} s |")
+        finally:
+            subprocess.run(["virsh", "-q", "-c", LIBVIRT, "pool-destroy", pool], capture_output=True)
+            subprocess.run(["rm", "-rf", str(folder)])
+    load = os.getloadavg()[0]
+    return "\n".join([
+        "## Push to libvirt",
+        "",
+        "`bash bench/push.sh [RUNS] [--write]` also pushes `examples/hello` and `examples/hello-java` RUNS times",
+        "into a `dir` pool of this machine's libvirtd with `jcap push IMAGE libvirt`, and times its upload (the",
+        "stream, from jcap's \"Uploaded\" line). Floor: `virsh vol-upload` of the same file into a volume made",
+        "before, wall time of the command (its process start and connection included, which favours jcap).",
+        "\"Whole push\" is `--json`'s `seconds`: also the connection through libvirt-java (about 0.2 s, most of",
+        "it loading libvirt through JNA under the client compiler), the volume's creation and the file's digests.",
+        "",
+        f"Measured {datetime.date.today()}, {RUNS} runs each, medians (load average {load:.1f} at the end):",
+        "",
+        "| image | jcap push upload | floor: virsh vol-upload | ratio (jcap / floor MB/s) | whole push in jcap |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+    ]) + "\n"
+
+
 def main():
+    section = libvirt_section()
+    print(section)
+    if WRITE:
+        write_section(ROOT / "docs" / "benchmarks.md", "Push to libvirt", section)
+    if os.environ.get("JCAP_BENCH_LIBVIRT_ONLY"):
+        return
     c = cloud()
     tok = token(c)
     rows = []

@@ -26,6 +26,7 @@ import io.jcap.model.JcapException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -92,6 +93,7 @@ public final class LibvirtTarget implements PushTarget {
         Optional<VmSpec> spec = plan.domain().isPresent() ? Optional.of(spec(plan.uri(), image.metadata(), events))
                 : Optional.empty();
         PoolVolume volume;
+        long uploadStart = System.nanoTime();
         try {
             volume = PoolVolumes.upload(plan.uri(), image.file(), plan.volume(), events);
         } catch (JcapException | InterruptedException | RuntimeException e) {
@@ -111,7 +113,10 @@ public final class LibvirtTarget implements PushTarget {
                     + local.sha256() + ", the repository recorded " + image.metadata().imageSha256()
                     + "): build it again");
         }
-        events.info("Uploaded " + volume.bytes() + " bytes to volume " + volume + " (" + volume.path() + ")");
+        long nanos = Math.max(1, volume.streamed().toNanos());
+        events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %.2f s (%.1f MB/s) to volume %s (%s); with the"
+                        + " connection and the volume's creation %.2f s", volume.bytes(), nanos / 1e9,
+                volume.bytes() * 1000.0 / nanos, volume, volume.path(), (System.nanoTime() - uploadStart) / 1e9));
         String remoteId = volume.pool() + "/" + volume.volume();
         if (spec.isPresent()) {
             DefinedDomain domain = PersistentDomains.define(plan.uri(), plan.domain().get(), spec.get(), volume,
