@@ -52,23 +52,25 @@ class JcapTest {
     void push_withoutTarget_listsTheTargetsAndTheirOptions() {
         Result r = jcap("push");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  openstack  an OpenStack cloud's"
-                + " image service"), r.out());
+        assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  libvirt    a libvirt storage"
+                + " pool"), r.out());
+        assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
         assertTrue(r.out().contains("--cloud: the cloud of clouds.yaml"), r.out());
+        assertTrue(r.out().contains("--define: [DOMAIN]: also define a persistent domain"), r.out());
     }
 
     @Test
     void push_imageWithoutTarget_isAUsageErrorNamingTheTargets() {
         Result r = jcap("push", "hello");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of openstack\n"), r.err());
+        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of libvirt, openstack\n"), r.err());
     }
 
     @Test
     void push_unknownTarget_saysWhichThereAreAndExits1() {
         Result r = jcap("push", "hello", "gce");
         assertEquals(1, r.code());
-        assertEquals("jcap: no push target 'gce': use one of openstack\n", r.err());
+        assertEquals("jcap: no push target 'gce': use one of libvirt, openstack\n", r.err());
     }
 
     @Test

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class PushTargetsTest {
     @Test
-    void all_findsOpenStackThroughTheServiceLoader() {
-        assertEquals(List.of("openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
+    void all_findsTheTargetsThroughTheServiceLoader() {
+        assertEquals(List.of("libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
     }
 
     @Test
     void named_unknown_listsTheTargets() {
         JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("aws"));
-        assertEquals("no push target 'aws': use one of openstack", e.getMessage());
+        assertEquals("no push target 'aws': use one of libvirt, openstack", e.getMessage());
     }
 
     @Test
