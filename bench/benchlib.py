@@ -1,6 +1,7 @@
 """What the benchmark scripts share: running bin/jcap in a private home, and the boot floor."""
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -96,3 +97,14 @@ def first_line_time(cmd, needle, env=None, timeout=120):
     if seen is None:
         sys.exit(f"{needle!r} never appeared from {' '.join(cmd)}")
     return seen
+
+
+def write_section(doc, title, section):
+    """Replaces the '## title' section of doc (up to the next '## ') with section, or appends it; the rest stays."""
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## " + re.escape(title) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    doc.write_text(text)

@@ -10,7 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchlib import FLOOR_LINE, JCAP, ROOT, env_for, floor_command, floor_initramfs, jcap, kernel_record, private_home
+from benchlib import (FLOOR_LINE, JCAP, ROOT, env_for, floor_command, floor_initramfs, jcap, kernel_record, private_home,
+                      write_section)
 
 ARGS = [a for a in sys.argv[1:] if a != "--write"]
 N = int(ARGS[0]) if ARGS else 4
@@ -188,21 +189,10 @@ def main():
             section = "\n".join(lines) + "\n"
             print(section)
             if WRITE:
-                write_section(ROOT / "docs" / "benchmarks.md", section)
+                write_section(ROOT / "docs" / "benchmarks.md", "Instances", section)
         finally:
             for i in instances(home) if (home / "instances").is_dir() else []:
                 subprocess.run([JCAP, "rm", "-f", i["name"]], env=env_for(home), capture_output=True)
-
-
-def write_section(doc, section):
-    """Replaces the '## Instances' section (up to the next '## ') or appends it; the rest stays."""
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## Instances\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip("\n") + "\n"
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text)
 
 
 if __name__ == "__main__":

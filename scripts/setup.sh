@@ -14,7 +14,9 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli
-  cloud-image-utils genisoimage xorriso dosfstools mtools socat  # cloud-init seeds by other tools; guestfwd to a metadata stand-in
+  keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
+  socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone; cloud-init tests: guestfwd to a metadata stand-in
+  cloud-image-utils genisoimage xorriso dosfstools mtools  # cloud-init seeds made by other tools (cloud-localds, genisoimage, isoinfo)
 )
 
 sudo=""

@@ -17,6 +17,7 @@ final class ConsoleEvents implements EventSink {
     private final boolean live;
     private final boolean verbose;
     private String task;
+    private long taskStart;
     private long lastDraw;
     private int lastQuarter = -1;
     private boolean barOnScreen;
@@ -46,6 +47,7 @@ final class ConsoleEvents implements EventSink {
     public synchronized void progress(String name, long done, long total) {
         if (!name.equals(task)) {
             task = name;
+            taskStart = System.nanoTime();
             lastQuarter = -1;
             lastDraw = 0;
         }
@@ -56,7 +58,7 @@ final class ConsoleEvents implements EventSink {
                 return;
             }
             lastDraw = now;
-            err.print("\r" + bar(name, done, total) + "\u001b[K");
+            err.print("\r" + bar(name, done, total) + rate(done) + "\u001b[K");
             barOnScreen = true;
             if (finished) {
                 err.println();
@@ -69,7 +71,7 @@ final class ConsoleEvents implements EventSink {
         int quarter = total > 0 ? (int) Math.min(4, done * 4 / total) : 0;
         if (quarter != lastQuarter) {
             lastQuarter = quarter;
-            err.println(name + ": " + (total > 0 ? quarter * 25 + "% of " + human(total) : human(done)));
+            err.println(name + ": " + (total > 0 ? quarter * 25 + "% of " + human(total) : human(done)) + rate(done));
             err.flush();
         }
         if (finished) {
@@ -82,6 +84,15 @@ final class ConsoleEvents implements EventSink {
             err.print("\r\u001b[K");
             barOnScreen = false;
         }
+    }
+
+    /** The rate of the task so far, once it has moved: {@code " (12.3 MB/s)"}. */
+    private String rate(long done) {
+        long nanos = System.nanoTime() - taskStart;
+        if (done <= 0 || nanos < 1_000_000) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (%.1f MB/s)", done * 1000.0 / nanos);
     }
 
     static String bar(String name, long done, long total) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 "0:success",
                 "1:failure (bad input, a failed build, a guest error)",
                 "2:usage (a wrong command line)",
-                "3:environment (a missing tool or kernel, a capability not built yet)"})
+                "3:environment (a missing tool or kernel, an unreachable service)"})
 public final class Jcap implements Runnable {
     /** The subcommands, in the order the usage text lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ValidateCommand.class,

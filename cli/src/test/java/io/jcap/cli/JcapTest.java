@@ -38,7 +38,7 @@ class JcapTest {
         Result r = jcap("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Exit codes:"), r.out());
-        assertTrue(r.out().contains("3   environment (a missing tool or kernel, a capability not built yet)"), r.out());
+        assertTrue(r.out().contains("3   environment (a missing tool or kernel, an unreachable service)"), r.out());
     }
 
     @Test
@@ -49,10 +49,28 @@ class JcapTest {
     }
 
     @Test
-    void push_notBuiltYet_saysSoInOneLineAndExits3() {
+    void push_withoutTarget_listsTheTargetsAndTheirOptions() {
+        Result r = jcap("push");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  libvirt    a libvirt storage"
+                + " pool"), r.out());
+        assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
+        assertTrue(r.out().contains("--cloud: the cloud of clouds.yaml"), r.out());
+        assertTrue(r.out().contains("--define: [DOMAIN]: also define a persistent domain"), r.out());
+    }
+
+    @Test
+    void push_imageWithoutTarget_isAUsageErrorNamingTheTargets() {
         Result r = jcap("push", "hello");
-        assertEquals(3, r.code());
-        assertEquals("jcap: jcap push (uploading images to a cloud) is not built yet in this version of jcap\n", r.err());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of libvirt, openstack\n"), r.err());
+    }
+
+    @Test
+    void push_unknownTarget_saysWhichThereAreAndExits1() {
+        Result r = jcap("push", "hello", "gce");
+        assertEquals(1, r.code());
+        assertEquals("jcap: no push target 'gce': use one of libvirt, openstack\n", r.err());
     }
 
     @Test
@@ -104,8 +122,8 @@ class JcapTest {
 
     @Test
     void error_withStacktraceFlag_printsTheTrace() {
-        Result r = jcap("push", "hello", "--stacktrace");
-        assertEquals(3, r.code());
+        Result r = jcap("push", "hello", "gce", "--stacktrace");
+        assertEquals(1, r.code());
         assertTrue(r.err().contains("at io.jcap.cli.PushCommand.call"), r.err());
     }
 

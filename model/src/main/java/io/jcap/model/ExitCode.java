@@ -8,7 +8,7 @@ public enum ExitCode {
     FAILURE(1),
     /** The command line itself was wrong. */
     USAGE(2),
-    /** The machine lacks something the command needs: a tool, a kernel, a capability not built yet. */
+    /** The machine lacks something the command needs: a tool, a kernel, a service that does not answer. */
     ENVIRONMENT(3);
 
     private final int code;

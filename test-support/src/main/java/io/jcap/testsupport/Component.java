@@ -69,6 +69,14 @@ public enum Component {
             return Files.isExecutable(SSHD_BINARY) && env.onPath("ssh-keygen").isPresent() ? Optional.empty()
                     : Optional.of("sshd and ssh-keygen (apt-get install openssh-server openssh-client)");
         }
+    },
+    /** Keystone and Glance on 127.0.0.1, as {@code scripts/openstack-services.sh} sets them up ({@link OpenStackCloud}). */
+    OPENSTACK {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            return OpenStackCloud.problem(env).map(problem -> "Keystone and Glance (bash scripts/setup.sh, then bash"
+                    + " scripts/start-services.sh): " + problem);
+        }
     };
 
     static final Path SSHD_BINARY = Path.of("/usr/sbin/sshd");

@@ -38,6 +38,19 @@ public final class LibvirtConnections {
         }
     }
 
+    /**
+     * For a {@code qemu+ssh://} URI, checks the SSH host's key against the URI's known_hosts as
+     * jcap's own SSH connections do (an unknown or changed key is refused, with what to do) before
+     * anything is sent; other URIs pass. libvirt's transport runs the {@code ssh} program, whose
+     * check depends on the user's ssh configuration; this one does not.
+     */
+    public static void checkHostKey(LibvirtUri uri, java.time.Duration timeout) throws EnvironmentException {
+        java.util.Optional<SshTarget> ssh = uri.sshTarget();
+        if (ssh.isPresent()) {
+            SshSession.open(ssh.get(), timeout).close();
+        }
+    }
+
     /** libvirt's own text of an error, without the error-domain prefix it adds for stderr. */
     public static String message(LibvirtException e) {
         String text = e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage()

@@ -47,6 +47,13 @@ class DetachedQemuIT {
             started.signal(true);
             DetachedQemu.awaitEnd(started, Duration.ofSeconds(5));
         }
+        // The console keeper outlives QEMU by a moment (it writes console.log.done as it ends):
+        // JUnit deleting the folder meanwhile would find a file appear in it.
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (Instant.now().isBefore(deadline) && ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info().arguments().map(a -> String.join(" ", a).contains(dir.toString())).orElse(false))) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
     }
 
     /** Polls the console file (QEMU writes it, not us) until it holds {@code text}, within the boot bound. */

@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.libvirt.push;
 
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,13 @@ import java.util.Objects;
  * @param path the volume's path on the libvirt host, as libvirt reports it (what a domain's disk names)
  * @param bytes how many bytes were sent: the qcow2 file's size
  * @param capacity the volume's capacity: the qcow2 image's virtual size
+ * @param streamed how long the stream took, from the upload's start to its finish (the volume's
+ *     creation and the connection not included)
  */
-public record PoolVolume(LibvirtUri uri, String pool, String volume, String path, long bytes, long capacity) {
+public record PoolVolume(LibvirtUri uri, String pool, String volume, String path, long bytes, long capacity,
+                         Duration streamed) {
     public PoolVolume {
+        Objects.requireNonNull(streamed, "streamed");
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(volume, "volume");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class VolumeTargetTest {
     private static final PoolVolume VOLUME = new PoolVolume(LibvirtUri.SYSTEM, "default", "hello.qcow2",
-            "/var/lib/libvirt/images/hello.qcow2", 1000, 64 << 20);
+            "/var/lib/libvirt/images/hello.qcow2", 1000, 64 << 20, java.time.Duration.ZERO);
 
     @Test
     void named_goesToTheDefaultPool_withoutReplacing() {

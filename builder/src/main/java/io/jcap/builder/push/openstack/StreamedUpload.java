@@ -1,0 +1,74 @@
+package io.jcap.builder.push.openstack;
+
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The upload of an image file to Glance ({@code PUT /v2/images/ID/file}): streamed from disk in
+ * 1 MiB writes with a fixed {@code Content-Length} (never whole in memory), counting the bytes for
+ * progress. The file's digests come from {@link io.jcap.builder.push.FileSums}, beside it.
+ *
+ * <p>It uses {@code HttpURLConnection}, not {@code java.net.http}: measured on a 13 MB image to the
+ * local Glance, the blocking stream took half the time of {@code java.net.http}'s 16 KiB-buffer
+ * publisher in a fresh JVM (bench/push.sh; docs/push.md).
+ */
+final class StreamedUpload {
+    private static final int CHUNK = 1 << 20;
+    private static final int READ_TIMEOUT_MILLIS = 10 * 60 * 1000;
+
+    private StreamedUpload() {
+    }
+
+    /**
+     * Sends {@code file} as the data of the image at {@code imageUrl}.
+     *
+     * @throws JcapException 3 when Glance cannot be reached or drops the connection, 1 when it refuses the data
+     */
+    static long put(OpenStackHttp http, URI imageUrl, String token, Path file, EventSink events, String task)
+            throws JcapException, InterruptedException, IOException {
+        long size = Files.size(file);
+        long sent = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            HttpURLConnection connection = http.open(imageUrl.resolve(imageUrl.getPath() + "/file"));
+            connection.setRequestMethod("PUT");
+            connection.setDoOutput(true);
+            connection.setFixedLengthStreamingMode(size);
+            connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+            connection.setRequestProperty("X-Auth-Token", token);
+            connection.setRequestProperty("Content-Type", "application/octet-stream");
+            try {
+                try (OutputStream out = connection.getOutputStream()) {
+                    byte[] buffer = new byte[CHUNK];
+                    for (int n; sent < size && (n = in.read(buffer, 0, (int) Math.min(CHUNK, size - sent))) > 0; ) {
+                        out.write(buffer, 0, n);
+                        sent += n;
+                        events.progress(task, sent, size);
+                    }
+                }
+                int status = connection.getResponseCode();
+                if (status != 204 && status != 200) {
+                    InputStream error = connection.getErrorStream();
+                    String body = error == null ? "" : new String(error.readAllBytes(), StandardCharsets.UTF_8);
+                    throw http.refused("Glance at " + imageUrl.getScheme() + "://" + imageUrl.getAuthority(),
+                            "the data of image " + imageUrl.getPath().replaceAll(".*/", ""), status, body);
+                }
+            } catch (IOException e) {
+                throw http.unreachable("Glance", imageUrl, e);
+            } finally {
+                connection.disconnect();
+            }
+        }
+        if (sent != size) {
+            throw new JcapException(file + " shrank while it was sent: " + sent + " of " + size + " bytes");
+        }
+        return sent;
+    }
+}

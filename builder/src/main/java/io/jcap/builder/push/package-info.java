@@ -1,0 +1,11 @@
+/**
+ * Pushing a stored image to somewhere else (a cloud's image service, a libvirt storage pool):
+ * the {@link io.jcap.builder.push.PushTarget} interface, its request and result, and
+ * {@link io.jcap.builder.push.PushTargets}, which finds the targets by name through
+ * {@link java.util.ServiceLoader}.
+ *
+ * <p>May import {@code repository}, the model module ({@code io.jcap.host} for the digest tools) and
+ * Jackson (for the result's JSON); it never
+ * imports a target's package, and targets ({@code push.openstack}, ...) import nothing of each other.
+ */
+package io.jcap.builder.push;

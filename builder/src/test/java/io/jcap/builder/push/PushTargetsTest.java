@@ -1,0 +1,46 @@
+package io.jcap.builder.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PushTargetsTest {
+    @Test
+    void all_findsTheTargetsThroughTheServiceLoader() {
+        assertEquals(List.of("libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
+    }
+
+    @Test
+    void named_unknown_listsTheTargets() {
+        JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("aws"));
+        assertEquals("no push target 'aws': use one of libvirt, openstack", e.getMessage());
+    }
+
+    @Test
+    void checkOptionsOf_optionOfAnotherTarget_namesTheTargetsOptions() throws Exception {
+        PushRequest request = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), "openstack").withOption("pool", "default");
+        JcapException e = assertThrows(JcapException.class, () -> request.checkOptionsOf(PushTargets.named("openstack")));
+        assertEquals("target openstack takes no --pool: its options are --cloud, --visibility, --property", e.getMessage());
+    }
+
+    @Test
+    void checkOptionsOf_singleOptionTwice_isRefused() throws Exception {
+        PushRequest request = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), "openstack")
+                .withOption("cloud", "a").withOption("cloud", "b").withOption("property", "x=1").withOption("property", "y=2");
+        JcapException e = assertThrows(JcapException.class, () -> request.checkOptionsOf(PushTargets.named("openstack")));
+        assertEquals("--cloud is given 2 times: target openstack takes it once", e.getMessage());
+    }
+
+    @Test
+    void toJson_holdsWhatScriptsRead() {
+        PushResult result = new PushResult("openstack", "id-1", "hello", 42, new Sha256("a".repeat(64)),
+                java.time.Duration.ofMillis(1500), List.of("old-1"));
+        assertEquals("{\"target\":\"openstack\",\"id\":\"id-1\",\"name\":\"hello\",\"bytesSent\":42,\"sha256\":\""
+                + "a".repeat(64) + "\",\"seconds\":1.5,\"replaced\":[\"old-1\"]}", result.toJson());
+    }
+}

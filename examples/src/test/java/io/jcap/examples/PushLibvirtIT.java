@@ -1,0 +1,176 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
+import io.jcap.testsupport.TestSshd;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jcap push IMAGE libvirt} end to end with the real bin/jcap and this machine's libvirtd:
+ * into a {@code dir} pool of the test's own, read back with {@code virsh vol-download}; with
+ * {@code --define}, a domain that {@code virsh start} boots and whose console shows the app's
+ * line; and the same upload through {@code qemu+ssh://} to a test-owned sshd.
+ */
+@Requires({Component.LIBVIRT, Component.SSHD})
+class PushLibvirtIT {
+    private static final String URI = "qemu:///system";
+
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+    static String pool;
+    static final List<String> domains = new ArrayList<>();
+
+    @BeforeAll
+    static void buildHelloAndMakeAPool() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        JcapProcess.Result build = jcap.run("build", "examples/hello");
+        assertEquals(0, build.exitCode(), build.toString());
+        pool = "jcap-push-" + ProcessHandle.current().pid();
+        // libvirt's QEMU runs as its own user, which must reach the pool's files to boot a volume.
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Path dir = Files.createDirectories(temp.resolve("pool"));
+        virsh("pool-create-as", pool, "dir", "--target", dir.toString());
+    }
+
+    @AfterAll
+    static void removeDomainsAndPool() throws Exception {
+        for (String domain : domains) {
+            virshQuietly("destroy", domain);
+            virshQuietly("undefine", domain);
+        }
+        if (pool != null) {
+            for (String line : virshQuietly("vol-list", pool).lines().skip(2).toList()) {
+                if (!line.isBlank()) {
+                    virshQuietly("vol-delete", "--pool", pool, line.trim().split("\\s+")[0]);
+                }
+            }
+            virshQuietly("pool-destroy", pool);
+        }
+    }
+
+    @Test
+    void push_intoAPool_storesTheImageByteForByte_andRefusesAnExistingVolumeUnlessReplaced() throws Exception {
+        JcapProcess.Result push = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "bytes", "--json");
+
+        assertEquals(0, push.exitCode(), push.toString());
+        JsonNode result = new ObjectMapper().readTree(push.out());
+        Path image = jcap.home.resolve("images/hello/image.qcow2");
+        assertEquals("libvirt", result.get("target").asText());
+        assertEquals(pool + "/bytes.qcow2", result.get("id").asText());
+        assertEquals("bytes.qcow2", result.get("name").asText());
+        assertEquals(Files.size(image), result.get("bytesSent").asLong());
+        assertEquals(io.jcap.model.Sha256.of(image).hex(), result.get("sha256").asText());
+        assertTrue(push.err().contains("Uploading image.qcow2 to " + pool + "/bytes.qcow2: 100% of"), push.toString());
+        Path back = temp.resolve("back.qcow2");
+        virsh("vol-download", "--pool", pool, "bytes.qcow2", back.toString());
+        assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(back));
+
+        JcapProcess.Result again = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "bytes");
+        assertEquals(1, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("bytes.qcow2"), again.toString());
+        JcapProcess.Result replaced = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "bytes", "--replace");
+        assertEquals(0, replaced.exitCode(), replaced.toString());
+        assertTrue(replaced.out().startsWith("Pushed hello to libvirt: " + pool + "/bytes.qcow2 (bytes.qcow2), "),
+                replaced.toString());
+    }
+
+    @Test
+    void push_withDefine_definesADomainThatVirshStartBoots() throws Exception {
+        String domain = "jcap-push-hello-" + ProcessHandle.current().pid();
+        domains.add(domain);
+
+        JcapProcess.Result push = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "booted",
+                "--define", domain);
+
+        assertEquals(0, push.exitCode(), push.toString());
+        assertTrue(push.err().contains("Start it with: virsh -c '" + URI + "' start " + domain), push.toString());
+        virsh("start", domain);
+        Path log = Path.of("/var/log/libvirt/qemu/" + domain + "-console.log");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (!(Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
+                .contains("Hello from jcap, world!"))) {
+            assertTrue(Instant.now().isBefore(deadline), "the domain's console shows the app's line: "
+                    + (Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "no " + log));
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void push_dryRunAndBadRequests_sendNothing() throws Exception {
+        JcapProcess.Result dry = jcap.run("push", "--dry-run", "hello", "libvirt", "--pool", pool, "--name", "dry",
+                "--define");
+        assertEquals(0, dry.exitCode(), dry.toString());
+        assertTrue(dry.out().contains("into volume " + pool + "/dry.qcow2 at " + URI), dry.toString());
+        assertTrue(dry.out().contains("and define domain 'dry' (128 MiB, 1 CPU) booting it"), dry.toString());
+        assertFalse(virsh("vol-list", pool).contains("dry.qcow2"), "the dry run sent nothing");
+
+        JcapProcess.Result noPool = jcap.run("push", "hello", "libvirt", "--pool", "no-such-pool-here");
+        assertEquals(1, noPool.exitCode(), noPool.toString());
+        assertTrue(noPool.err().contains("no-such-pool-here") && noPool.err().contains(pool), noPool.toString());
+
+        JcapProcess.Result foreign = jcap.run("push", "hello", "libvirt", "--cloud", "x");
+        assertEquals(1, foreign.exitCode(), foreign.toString());
+        assertTrue(foreign.err().contains("target libvirt takes no --cloud"), foreign.toString());
+    }
+
+    @Test
+    void push_throughSsh_uploadsWithTheHostKeyChecked() throws Exception {
+        try (TestSshd sshd = TestSshd.start(Files.createDirectory(temp.resolve("sshd")))) {
+            JcapProcess.Result push = jcap.run("push", "hello", "libvirt", "--connect", sshd.libvirtSshUri(),
+                    "--pool", pool, "--name", "remote");
+
+            assertEquals(0, push.exitCode(), push.toString());
+            Path back = temp.resolve("remote.qcow2");
+            virsh("vol-download", "--pool", pool, "remote.qcow2", back.toString());
+            assertArrayEquals(Files.readAllBytes(jcap.home.resolve("images/hello/image.qcow2")), Files.readAllBytes(back));
+
+            Path empty = Files.createFile(temp.resolve("empty_known_hosts"));
+            String unknown = sshd.libvirtSshUri().replace("known_hosts=" + sshd.knownHosts, "known_hosts=" + empty);
+            JcapProcess.Result refused = jcap.run("push", "hello", "libvirt", "--connect", unknown, "--pool", pool,
+                    "--name", "refused");
+            assertEquals(3, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("is not in " + empty), refused.toString());
+            assertFalse(virsh("vol-list", pool).contains("refused.qcow2"));
+        }
+    }
+
+    private static String virsh(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("virsh", "-q", "-c", URI));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+        return out;
+    }
+
+    private static String virshQuietly(String... args) {
+        try {
+            List<String> command = new ArrayList<>(List.of("virsh", "-c", URI));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
