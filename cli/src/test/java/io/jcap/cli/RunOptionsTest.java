@@ -3,12 +3,14 @@ package io.jcap.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.model.ByteSize;
 import io.jcap.model.PortMapping;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,21 @@ class RunOptionsTest {
 
     private static String usageMessage(Runnable parse) {
         return assertThrows(CommandLine.ParameterException.class, parse::run).getMessage();
+    }
+
+    @Test
+    void cloudInit_seedFilesWithoutUserData_areRefused() {
+        assertEquals("--meta-data goes with --user-data FILE",
+                usageMessage(() -> RunOptions.cloudInit(null, Path.of("m"), null)));
+        assertEquals("--network-config goes with --user-data FILE",
+                usageMessage(() -> RunOptions.cloudInit(null, null, Path.of("n"))));
+        assertEquals(Optional.empty(), RunOptions.cloudInit(null, null, null));
+    }
+
+    @Test
+    void cloudInit_userDataWithTheOthers_namesEveryFile() {
+        assertEquals(Optional.of(new CloudInitData(Path.of("u"), Optional.of(Path.of("m")), Optional.of(Path.of("n")))),
+                RunOptions.cloudInit(Path.of("u"), Path.of("m"), Path.of("n")));
     }
 
     @Test
