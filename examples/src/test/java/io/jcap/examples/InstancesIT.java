@@ -188,8 +188,16 @@ class InstancesIT {
         JcapProcess.Result stop = jcap.run("stop", "--timeout", "60s", "early");
 
         assertEquals(0, stop.exitCode(), stop.toString());
-        String ended = jcap.kernelHasPowerButton() ? "exited (0)" : "exited (stopped)";
-        assertEquals("stopped early: " + ended + "\n", stop.out(), stop.toString());
+        if (jcap.kernelHasPowerButton()) {
+            // The power button's SIGTERM reached the application: it exits 0 from its handler, or,
+            // when the signal comes within the moment between its start and its sigaction (seen on a
+            // loaded CI machine), the signal's default action ends it (143). Either way it was
+            // started before it was stopped, which is what this test is about.
+            assertTrue(stop.out().equals("stopped early: exited (0)\n")
+                    || stop.out().equals("stopped early: exited (143)\n"), stop.toString());
+        } else {
+            assertEquals("stopped early: exited (stopped)\n", stop.out(), stop.toString());
+        }
     }
 
     @Test
