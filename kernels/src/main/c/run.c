@@ -68,15 +68,36 @@ static void remove_tree(int dfd, dev_t dev)
     closedir(d);
 }
 
+/* The root's device: jcap.root itself, or the block device whose file system has its UUID or
+ * label, waiting for it (and loading the modules of devices that appear meanwhile). */
+static void root_device(const struct cmdline *c, char *dev, size_t devlen)
+{
+    if (strncmp(c->root, "/dev/", 5) == 0) {
+        if (wait_for_path(c->root, DEVICE_WAIT_MS) < 0)
+            fatal("root device %s did not appear within %d s (is its disk driver among the modules?)",
+                  c->root, DEVICE_WAIT_MS / 1000);
+        snprintf(dev, devlen, "%s", c->root);
+        return;
+    }
+    long long started = now_ms(), end = started + DEVICE_WAIT_MS;
+    while (!find_root(c->root, dev, devlen)) {
+        if (now_ms() >= end)
+            fatal("no disk with the root file system %s appeared within %d s (its disk driver may be "
+                  "missing from the image's kernel modules)", c->root, DEVICE_WAIT_MS / 1000);
+        sleep_ms(20);
+        modules_poll();
+    }
+    debug("root %s is %s, found in %lld ms", c->root, dev, now_ms() - started);
+}
+
 static void switch_root(const struct cmdline *c)
 {
-    if (wait_for_path(c->root, DEVICE_WAIT_MS) < 0)
-        fatal("root device %s did not appear within %d s (is virtio_blk in the load order?)",
-              c->root, DEVICE_WAIT_MS / 1000);
+    char dev[64];
+    root_device(c, dev, sizeof dev);
     mkdir("/newroot", 0755);
     unsigned long flags = c->rw ? 0 : MS_RDONLY;
-    if (mount(c->root, "/newroot", c->fs, flags, NULL) < 0)
-        fatal("mount %s (%s, %s) on /newroot: %s", c->root, c->fs, c->rw ? "rw" : "ro",
+    if (mount(dev, "/newroot", c->fs, flags, NULL) < 0)
+        fatal("mount %s (%s, %s) on /newroot: %s", dev, c->fs, c->rw ? "rw" : "ro",
               strerror(errno));
     check_mount_points(c);
     for (int i = 0; i < 3; i++) {

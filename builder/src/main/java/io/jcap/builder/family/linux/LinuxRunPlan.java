@@ -55,7 +55,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         // The boot files' check runs in its own process while the rest of the run is prepared.
         Driver driver = RunPlan.driverFor(home, request);
         Optional<DirectBoot.Check> direct = directBoot(driver, image, request).map(DirectBoot::check);
-        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
+        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL_RUN_SETTINGS) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
