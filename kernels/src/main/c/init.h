@@ -74,19 +74,37 @@ int find_root(const char *spec, char *dev, size_t devlen);
 /* Whether an ext superblock (1024 bytes read at offset 1024) has this UUID= or LABEL= spec. */
 int ext_superblock_matches(const unsigned char *sb, size_t len, const char *spec);
 
+/* nic.c */
+#define IFNAME_LEN 16
+/* Whether a network card is present (its modalias in modalias). */
+int network_card_present(char *modalias, size_t len);
+/* The interface to configure: the first by name whose link is up within wait_ms, else the first;
+ * -1 when there is none (a card without a driver is reported on the console). */
+int nic_choose(char *ifname, int wait_ms);
+
 /* net.c */
 int if_up(const char *ifname, char *err);
 int if_set_ipv4(const char *ifname, uint32_t addr, uint32_t mask, char *err);
 int route_add_default(const char *ifname, uint32_t gateway, char *err);
+/* A route to dst/mask via gateway, or on the link when gateway is 0. */
+int route_add(const char *ifname, uint32_t dst, uint32_t mask, uint32_t gateway, char *err);
+int if_set_mtu(const char *ifname, int mtu, char *err);
 int if_get_mac(const char *ifname, uint8_t mac[6], char *err);
 int net_static(const char *ifname, char *err);
 int net_loopback(char *err);
 
 /* dhcp.c */
+#define LEASE_ROUTES 16
+struct route {
+    uint32_t dst, mask, gateway; /* network byte order; gateway 0: on the link */
+};
 struct lease {
     uint32_t addr, mask, router, server;
     uint32_t dns[3];
     int ndns;
+    int mtu;                 /* option 26; 0: none */
+    struct route routes[LEASE_ROUTES]; /* option 121 (RFC 3442), which overrides the router */
+    int nroutes;
 };
 int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err);
 int dhcp_apply(const char *ifname, const struct lease *l, char *err);

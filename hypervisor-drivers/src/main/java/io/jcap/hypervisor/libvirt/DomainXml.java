@@ -39,6 +39,11 @@ final class DomainXml {
             throw new IllegalArgumentException("the libvirt driver attaches at most " + MAX_DISKS + " disks, got "
                     + spec.drives().size());
         }
+        if (spec.nic() != io.jcap.hypervisor.NicModel.VIRTIO
+                || spec.drives().stream().anyMatch(d -> d.bus() != io.jcap.hypervisor.DiskBus.VIRTIO)) {
+            throw new IllegalArgumentException("the libvirt driver attaches virtio disks and network cards only: "
+                    + "choose another disk bus or card with the qemu driver");
+        }
         String bus = rootBus(spec.machine());
         boolean passThrough = spec.userNetwork() || !spec.extraArgs().isEmpty();
         StringBuilder xml = new StringBuilder();

@@ -13,6 +13,7 @@ import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
@@ -32,9 +33,11 @@ import java.util.Optional;
  * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
+ * @param devices the disk's controller and the network card
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
-        List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct)
+        List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
+        GuestDevices devices)
         implements RunPlan.Machine {
     static final String OVERLAY = "overlay.qcow2";
     static final String SETTINGS = "settings";
@@ -59,11 +62,15 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
+        if (!request.devices().equals(GuestDevices.VIRTIO) && !driver.bootsKernels()) {
+            throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
+                    + " virtio disks and network cards");
+        }
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(driver, home, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, settings, direct);
+                request.cpus().orElse(m.cpus()), forwards, settings, direct, request.devices());
         return new RunPlan(image, host.driver(), host.qemu(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
@@ -104,12 +111,12 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     public VmSpec in(Path dir) throws JcapException, InterruptedException {
         Path overlay = dir.resolve(OVERLAY);
         Qcow2Overlay.create(image.file(), overlay);
-        return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
+        return spec(Drive.virtio(overlay, DiskFormat.QCOW2).withBus(devices.disk()), dir);
     }
 
     @Override
     public VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException {
-        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).withBus(devices.disk()).asSnapshot(), dir);
     }
 
     private VmSpec spec(Drive root, Path dir) throws JcapException, InterruptedException {
@@ -124,6 +131,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                 // A kernel QEMU loads itself takes boot index 0; only a disk boot gives it to the disk.
                 .drive(direct.isPresent() ? root : root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
+                .nic(devices.nic())
                 .rng(true)
                 .noReboot(true);
         // QEMU's user network has fixed addresses (10.0.2.15, router 10.0.2.2, DNS 10.0.2.3): a direct

@@ -12,6 +12,7 @@ import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -60,6 +61,10 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         if (request.libvirt().isPresent()) {
             throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
                     + m.name() + "' with the qemu driver (no --driver libvirt)");
+        }
+        if (!request.devices().equals(GuestDevices.VIRTIO)) {
+            throw new JcapException("--disk-bus and --nic-model are for Linux images: OSv image '" + m.name()
+                    + "' runs on virtio devices");
         }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
