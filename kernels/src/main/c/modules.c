@@ -137,8 +137,8 @@ int modtab_parse(struct modtab *t, char *aliases, char *deps, char *err)
         char name[64];
         for (int i = 0; i < d.ndeps; i++) {
             if (!module_name(d.deps[i], name, sizeof name)) {
-                free(d.deps);
                 set_err(err, "modules.dep line %d: dependency \"%.64s\" is not a NAME.ko", line, d.deps[i]);
+                free(d.deps);
                 return -1;
             }
         }
