@@ -1,6 +1,7 @@
 """Boot time and size of alias-driven module loading against the older fixed load order; see cloud-modules.sh."""
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -30,6 +31,31 @@ def sizes(launcher, home):
             image["diskSize"] / 2**20)
 
 
+def guest_init_ms(home):
+    """The init's own time on the guest's clock, from its start to its network being up (modules, root,
+    network), booting the image's kernel and initramfs directly with jcap.debug=1, as jcap run does."""
+    boot = home / "images" / "hello" / "boot"
+    append = (boot / "append").read_text().strip() + " jcap.debug=1 jcap.net=static"
+    cmd = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(boot / "vmlinuz"),
+           "-initrd", str(boot / "initrd.img"), "-append", append,
+           "-drive", f"file={home / 'images' / 'hello' / 'image.qcow2'},format=qcow2,if=none,id=d0,snapshot=on",
+           "-device", "virtio-blk-pci,drive=d0", "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,romfile=",
+           "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    stamps = {}
+    for line in out.splitlines():
+        m = re.match(r"jcap-init \[(\d+\.\d+)\] (.*)", line)
+        if m:
+            key = "start" if m.group(2).startswith("jcap-init in run mode") else \
+                "net" if m.group(2).endswith("(static)") else None
+            if key:
+                stamps[key] = float(m.group(1))
+    if set(stamps) != {"start", "net"}:
+        sys.exit("no jcap-init debug lines from a direct boot:\n" + out)
+    return (stamps["net"] - stamps["start"]) * 1000
+
+
 def main():
     if not os.access(OLDER_JCAP, os.X_OK):
         sys.exit(f"no jcap launcher at {OLDER_JCAP}")
@@ -52,7 +78,13 @@ def main():
             for key, (cmd, home) in commands.items():
                 for _ in range(2):
                     times[key].append(first_line_time(cmd, "Hello from jcap", env=env_for(home)))
+        inits = {"fixed": [], "aliases": []}
+        for _ in range(2 * RUNS):
+            inits["fixed"].append(guest_init_ms(old_home))
+            inits["aliases"].append(guest_init_ms(new_home))
         print("runs (s): " + "; ".join(k + " " + " ".join(f"{t:.2f}" for t in v) for k, v in times.items()),
+              file=sys.stderr)
+        print("init (ms): " + "; ".join(k + " " + " ".join(f"{t:.0f}" for t in v) for k, v in inits.items()),
               file=sys.stderr)
         old, new = sizes(OLDER_JCAP, old_home), sizes(JCAP, new_home)
         print(f"{RUNS * 2} boots each, taking turns; medians (range).\n")
@@ -65,6 +97,9 @@ def main():
                 cells.append(f"{median(t):.2f} s ({min(t):.2f}-{max(t):.2f})")
             print(f"| `jcap run{' --boot disk' if boot == 'disk' else ''} hello` to first output | "
                   + " | ".join(cells) + " |")
+        print("| the init, start to network up (guest clock: modules, root, network) | "
+              + " | ".join(f"{median(inits[k]):.0f} ms ({min(inits[k]):.0f}-{max(inits[k]):.0f})"
+                           for k in ("fixed", "aliases")) + " |")
         print(f"| modules in the kernel store | {old[0]}, {old[1]:.0f} KB | {new[0]}, {new[1]:.0f} KB |")
         print(f"| the image's initramfs | {old[2]:.0f} KB | {new[2]:.0f} KB |")
         print(f"| the image on disk (qcow2) | {old[3]:.1f} MiB | {new[3]:.1f} MiB |")

@@ -279,27 +279,28 @@ static int load_for(const char *modalias)
     return loaded;
 }
 
-/* Reads every /sys/bus/ * /devices/ * /modalias once; returns the modules loaded. */
-static int scan(void)
+/* Reads the modalias of every device under one kind of folder (fmt names a folder of devices for
+ * each entry of top) once; returns the modules loaded. */
+static int scan_tree(const char *top, const char *fmt)
 {
     int loaded = 0;
-    DIR *buses = opendir("/sys/bus");
-    if (!buses)
+    DIR *kinds = opendir(top);
+    if (!kinds)
         return 0;
-    struct dirent *b;
-    while ((b = readdir(buses))) {
-        if (b->d_name[0] == '.')
+    struct dirent *k;
+    while ((k = readdir(kinds))) {
+        if (k->d_name[0] == '.')
             continue;
-        char path[600];
-        snprintf(path, sizeof path, "/sys/bus/%s/devices", b->d_name);
-        DIR *devices = opendir(path);
+        char folder[600], path[900];
+        snprintf(folder, sizeof folder, fmt, k->d_name);
+        DIR *devices = opendir(folder);
         if (!devices)
             continue;
         struct dirent *d;
         while ((d = readdir(devices))) {
             if (d->d_name[0] == '.')
                 continue;
-            snprintf(path, sizeof path, "/sys/bus/%s/devices/%s/modalias", b->d_name, d->d_name);
+            snprintf(path, sizeof path, "%s/%s/modalias", folder, d->d_name);
             char modalias[1024];
             int fd = open(path, O_RDONLY | O_CLOEXEC);
             if (fd < 0)
@@ -314,8 +315,15 @@ static int scan(void)
         }
         closedir(devices);
     }
-    closedir(buses);
+    closedir(kinds);
     return loaded;
+}
+
+/* Every device's modalias once: bus devices (/sys/bus/ * /devices/ *) and class devices that are on
+ * no bus (/sys/class/ * / *: input devices, for evdev); returns the modules loaded. */
+static int scan(void)
+{
+    return scan_tree("/sys/bus", "/sys/bus/%s/devices") + scan_tree("/sys/class", "/sys/class/%s");
 }
 
 /* The old way, and jcap.modules=all: every file of load-order, in order; a failure is fatal. */

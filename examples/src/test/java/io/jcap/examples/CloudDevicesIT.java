@@ -48,7 +48,10 @@ class CloudDevicesIT {
         assertTrue(run.out().endsWith(HELLO), run.toString());
     }
 
-    /** A disk boot takes its address by DHCP, so an answer through -p proves the card and the lease. */
+    /**
+     * A disk boot takes its address by DHCP, so an answer through -p proves the card and the lease;
+     * jcap stop then presses the power button.
+     */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"virtio", "vmxnet3"})
     void run_withEachNetworkCard_answersHttpThroughAForwardedPort(String model) throws Exception {
@@ -59,8 +62,13 @@ class CloudDevicesIT {
         assertEquals(0, run.exitCode(), run.toString());
         try {
             assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+            // The power button's input device is found too (evdev, loaded for a class device): a graceful stop.
+            JcapProcess.Result stop = jcap.run("stop", name);
+            assertEquals(0, stop.exitCode(), stop.toString());
             JcapProcess.Result logs = jcap.run("logs", name);
             assertFalse(logs.out().contains("no DHCP lease"), logs.toString());
+            assertTrue(logs.out().contains("jcap-init: power button: stopping (SIGTERM) the application\n"),
+                    logs.toString());
         } finally {
             jcap.run("rm", "-f", name);
         }
