@@ -224,10 +224,20 @@ static int add_file(const char **out, int n, int max, const char *file)
     return n;
 }
 
+/* Whether pattern's literal beginning (up to its first wildcard) can begin text: a cheap test
+ * before fnmatch, which most patterns fail at their first characters. */
+static int prefix_fits(const char *pattern, const char *text)
+{
+    for (; *pattern && *pattern != '*' && *pattern != '?' && *pattern != '[' && *pattern != '\\'; pattern++, text++)
+        if (*pattern != *text)
+            return 0;
+    return 1;
+}
+
 int modtab_plan(const struct modtab *t, const char *modalias, const char **out, int n, int max)
 {
     for (int i = 0; i < t->naliases; i++) {
-        if (fnmatch(t->aliases[i].pattern, modalias, 0) != 0)
+        if (!prefix_fits(t->aliases[i].pattern, modalias) || fnmatch(t->aliases[i].pattern, modalias, 0) != 0)
             continue;
         const struct dep *d = dep_by_name(t, t->aliases[i].module);
         if (!d)
@@ -242,6 +252,36 @@ int modtab_plan(const struct modtab *t, const char *modalias, const char **out, 
 /* ---- at boot ---- */
 
 static struct modtab *g_tab;
+/* Devices already matched (hashes of their modalias file's path and content): a later pass or
+ * a poll while waiting reads them again but matches only new ones. */
+static uint64_t *g_seen;
+static size_t g_nseen, g_capseen;
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return (h ^ 0xff) * 0x100000001b3ull;
+}
+
+/* 1 when this device was matched before; else remembers it (when memory allows) and returns 0. */
+static int seen_before(const char *path, const char *modalias)
+{
+    uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325ull, path), modalias);
+    for (size_t i = 0; i < g_nseen; i++)
+        if (g_seen[i] == h)
+            return 1;
+    if (g_nseen == g_capseen) {
+        size_t cap = g_capseen ? 2 * g_capseen : 256;
+        uint64_t *grown = realloc(g_seen, cap * sizeof *grown);
+        if (!grown)
+            return 0;
+        g_seen = grown;
+        g_capseen = cap;
+    }
+    g_seen[g_nseen++] = h;
+    return 0;
+}
 
 /* Loads one module file; 0, or -1 with errno set. A module already there (EEXIST) is fine. */
 static int load_file(const char *file)
@@ -311,7 +351,8 @@ static int scan_tree(const char *top, const char *fmt)
                 continue;
             modalias[n] = '\0';
             modalias[strcspn(modalias, "\n")] = '\0';
-            loaded += load_for(modalias);
+            if (!seen_before(path, modalias))
+                loaded += load_for(modalias);
         }
         closedir(devices);
     }
