@@ -319,52 +319,53 @@ static int load_for(const char *modalias)
     return loaded;
 }
 
-/* Reads the modalias of every device under one kind of folder (fmt names a folder of devices for
- * each entry of top) once; returns the modules loaded. */
-static int scan_tree(const char *top, const char *fmt)
+/* Reads the modalias of every device of one folder once; returns the modules loaded. */
+static int scan_folder(const char *folder)
 {
-    int loaded = 0;
-    DIR *kinds = opendir(top);
-    if (!kinds)
+    DIR *devices = opendir(folder);
+    if (!devices)
         return 0;
-    struct dirent *k;
-    while ((k = readdir(kinds))) {
-        if (k->d_name[0] == '.')
+    int loaded = 0;
+    struct dirent *d;
+    while ((d = readdir(devices))) {
+        if (d->d_name[0] == '.')
             continue;
-        char folder[600], path[900];
-        snprintf(folder, sizeof folder, fmt, k->d_name);
-        DIR *devices = opendir(folder);
-        if (!devices)
+        char path[900], modalias[1024];
+        snprintf(path, sizeof path, "%s/%s/modalias", folder, d->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
             continue;
-        struct dirent *d;
-        while ((d = readdir(devices))) {
-            if (d->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof path, "%s/%s/modalias", folder, d->d_name);
-            char modalias[1024];
-            int fd = open(path, O_RDONLY | O_CLOEXEC);
-            if (fd < 0)
-                continue;
-            ssize_t n = read(fd, modalias, sizeof modalias - 1);
-            close(fd);
-            if (n <= 0)
-                continue;
-            modalias[n] = '\0';
-            modalias[strcspn(modalias, "\n")] = '\0';
-            if (!seen_before(path, modalias))
-                loaded += load_for(modalias);
-        }
-        closedir(devices);
+        ssize_t n = read(fd, modalias, sizeof modalias - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        modalias[n] = '\0';
+        modalias[strcspn(modalias, "\n")] = '\0';
+        if (!seen_before(path, modalias))
+            loaded += load_for(modalias);
     }
-    closedir(kinds);
+    closedir(devices);
     return loaded;
 }
 
-/* Every device's modalias once: bus devices (/sys/bus/ * /devices/ *) and class devices that are on
- * no bus (/sys/class/ * / *: input devices, for evdev); returns the modules loaded. */
+/* Every device's modalias once: bus devices (/sys/bus/ * /devices/ *) and input devices, which are
+ * class devices on no bus (the power button's, for evdev); returns the modules loaded. Other
+ * classes are not read: each costs a failed open a device, and no module of ours needs them. */
 static int scan(void)
 {
-    return scan_tree("/sys/bus", "/sys/bus/%s/devices") + scan_tree("/sys/class", "/sys/class/%s");
+    int loaded = scan_folder("/sys/class/input");
+    DIR *buses = opendir("/sys/bus");
+    if (!buses)
+        return loaded;
+    struct dirent *b;
+    while ((b = readdir(buses))) {
+        char folder[600];
+        snprintf(folder, sizeof folder, "/sys/bus/%s/devices", b->d_name);
+        if (b->d_name[0] != '.')
+            loaded += scan_folder(folder);
+    }
+    closedir(buses);
+    return loaded;
 }
 
 /* The old way, and jcap.modules=all: every file of load-order, in order; a failure is fatal. */
