@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (strnlen(c.disk, sizeof c.disk) == sizeof c.disk || strnlen(c.fs, sizeof c.fs) == sizeof c.fs ||
-        strnlen(c.root, sizeof c.root) == sizeof c.root || c.port < 1 || c.port > 65535 ||
+        strnlen(c.root, sizeof c.root) == sizeof c.root ||
+        strnlen(c.uuid, sizeof c.uuid) == sizeof c.uuid || c.port < 1 || c.port > 65535 ||
         c.accept_s < 1 || c.inodes < 0)
         abort();
     return 0;

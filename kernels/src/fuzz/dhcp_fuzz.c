@@ -29,8 +29,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(reply, data, size);
     struct lease l;
     int type = dhcp_parse_reply(reply, size, xid, mac, &l);
-    if (type >= 0 && (l.ndns < 0 || l.ndns > 3))
+    if (type >= 0 && (l.ndns < 0 || l.ndns > 3 || l.nroutes < 0 || l.nroutes > LEASE_ROUTES ||
+                      (l.mtu != 0 && (l.mtu < 68 || l.mtu > 65535))))
         abort();
+    for (int i = 0; type >= 0 && i < l.nroutes; i++)
+        if ((l.routes[i].dst & ~l.routes[i].mask) != 0)
+            abort(); /* a destination keeps only its significant bits */
     free(reply);
     return 0;
 }

@@ -178,6 +178,24 @@ def main():
                  ("openstack/latest/user_data", "#cloud-config\nhostname: c2\n")], 37 * 2048)
     if c2:
         put("seedfs", "config-drive", c2)
+    # GCE's answer: a /32 address, MTU 1460 (option 26) and classless static routes (option 121):
+    # the gateway on the link, then the default route through it.
+    gce = bytes([1, 4, 255, 255, 255, 255, 3, 4, 10, 128, 0, 1, 26, 2, 0x05, 0xb4,
+                 121, 14, 32, 10, 128, 0, 1, 0, 0, 0, 0, 0, 10, 128, 0, 1,
+                 6, 4, 169, 254, 169, 254, 54, 4, 169, 254, 169, 254])
+    put("dhcp", "ack-gce-mtu-routes", dhcp(5, gce))
+    # Option 121 with a width over 32 and one truncated entry: both invalid, no routes taken.
+    put("dhcp", "ack-bad-routes", dhcp(5, bytes([121, 5, 33, 10, 0, 0, 1, 26, 2, 0, 10,
+                                                 121, 6, 24, 10, 1, 2, 10, 0])))
+    put("cmdline", "root-uuid", "jcap.mode=run jcap.root=UUID=0b5d7a55-1f2c-4c1e-9a37-5e1a8d3c2b10 "
+        "jcap.modules=devices\n")
+    put("cmdline", "root-label", "jcap.mode=build jcap.root=LABEL=jcaproot "
+        "jcap.uuid=0b5d7a55-1f2c-4c1e-9a37-5e1a8d3c2b1 jcap.modules=all\n")
+    put("modules", "cloud", b"alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n"
+        b"alias virtio:d00000008v* virtio_scsi\nalias scsi:t-0x00* sd_mod\nalias xen:vbd xen_blkfront\n"
+        b"\0virtio.ko:\nvirtio_pci.ko: virtio.ko\nscsi_mod.ko:\nvirtio_scsi.ko: virtio.ko scsi_mod.ko\n"
+        b"sd_mod.ko: scsi_mod.ko\nxen-blkfront.ko:\n")
+    put("modules", "broken", b"alias\talone\n# x\n\0a.ko: b.ko\n:\n x.ko\n")
     return 0
 
 

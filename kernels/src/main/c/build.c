@@ -60,7 +60,10 @@ static void new_uuid(char out[37])
 static void format_disk(const struct cmdline *c, const char *part)
 {
     char uuid[37], seed[37], ext[80], inodes[16];
-    new_uuid(uuid);
+    if (c->uuid[0])
+        snprintf(uuid, sizeof uuid, "%.36s", c->uuid);
+    else
+        new_uuid(uuid);
     new_uuid(seed);
     int ext4 = strcmp(c->fs, "ext4") == 0;
     snprintf(ext, sizeof ext, "%shash_seed=%s", ext4 ? "lazy_itable_init=0," : "", seed);

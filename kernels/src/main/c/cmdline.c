@@ -30,6 +30,18 @@ static int parse_int(const char *v, long min, long max, int *out)
     return 0;
 }
 
+/* A file system UUID as mke2fs takes it: 8-4-4-4-12 lower- or upper-case hex digits. */
+int is_uuid(const char *v)
+{
+    for (int i = 0; i < 36; i++) {
+        char ch = v[i];
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? ch != '-' : !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+            return 0;
+    }
+    return v[36] == '\0';
+}
+
 static int parse_param(struct cmdline *c, const char *key, const char *v, char *err)
 {
     if (strcmp(key, "mode") == 0) {
@@ -53,9 +65,21 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
             goto bad;
         return set_value(c->disk, sizeof c->disk - 1, key, v, err);
     } else if (strcmp(key, "root") == 0) {
-        if (strncmp(v, "/dev/", 5) != 0)
+        if (strncmp(v, "/dev/", 5) != 0 && !(strncmp(v, "UUID=", 5) == 0 && is_uuid(v + 5)) &&
+            !(strncmp(v, "LABEL=", 6) == 0 && v[6] != '\0' && strlen(v + 6) <= 16))
             goto bad;
         return set_value(c->root, sizeof c->root, key, v, err);
+    } else if (strcmp(key, "uuid") == 0) {
+        if (!is_uuid(v))
+            goto bad;
+        return set_value(c->uuid, sizeof c->uuid, key, v, err);
+    } else if (strcmp(key, "modules") == 0) {
+        if (strcmp(v, "devices") == 0)
+            c->all_modules = 0;
+        else if (strcmp(v, "all") == 0)
+            c->all_modules = 1;
+        else
+            goto bad;
     } else if (strcmp(key, "fs") == 0) {
         if (strcmp(v, "ext4") != 0 && strcmp(v, "ext2") != 0)
             goto bad;

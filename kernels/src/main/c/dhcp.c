@@ -51,9 +51,36 @@ static size_t build(struct dhcp_msg *m, int type, uint32_t xid, const uint8_t ma
         *o++ = 54, *o++ = 4;
         memcpy(o, &server, 4), o += 4;
     }
-    *o++ = 55, *o++ = 4, *o++ = 1, *o++ = 3, *o++ = 6, *o++ = 54;
+    *o++ = 55, *o++ = 6, *o++ = 1, *o++ = 3, *o++ = 6, *o++ = 54, *o++ = 26, *o++ = 121;
     *o++ = 255;
     return sizeof *m; /* at least the 300 bytes old BOOTP relays expect */
+}
+
+/* Option 121 (RFC 3442): width, the significant octets of the destination, the router; a
+ * width over 32 or a truncated entry makes the whole option invalid (0 routes). */
+static int classless_routes(const uint8_t *v, size_t n, struct route *out, int max)
+{
+    int count = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned width = v[i++];
+        size_t octets = (width + 7) / 8;
+        if (width > 32 || i + octets + 4 > n)
+            return 0;
+        uint8_t dst[4] = { 0 };
+        memcpy(dst, v + i, octets);
+        i += octets;
+        uint32_t mask = width == 0 ? 0 : htonl(0xffffffffu << (32 - width));
+        struct route r;
+        memcpy(&r.dst, dst, 4);
+        r.dst &= mask;
+        r.mask = mask;
+        memcpy(&r.gateway, v + i, 4);
+        i += 4;
+        if (count < max)
+            out[count++] = r;
+    }
+    return count;
 }
 
 int dhcp_parse_reply(const void *reply, size_t len, uint32_t xid, const uint8_t mac[6],
@@ -87,6 +114,10 @@ int dhcp_parse_reply(const void *reply, size_t len, uint32_t xid, const uint8_t 
         else if (code == 6)
             for (int i = 0; i + 4 <= n && l->ndns < 3; i += 4)
                 memcpy(&l->dns[l->ndns++], v + i, 4);
+        else if (code == 26 && n == 2 && ((v[0] << 8) | v[1]) >= 68)
+            l->mtu = (v[0] << 8) | v[1];
+        else if (code == 121)
+            l->nroutes = classless_routes(v, n, l->routes, LEASE_ROUTES);
         o += 2 + n;
     }
     return type;
@@ -188,12 +219,30 @@ int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err)
     return rc;
 }
 
+/* Applies the lease: the MTU, the address, then the routes. With classless static routes
+ * (option 121) the router option is ignored (RFC 3442); routes on the link go first, so that a
+ * gateway outside the subnet (GCE gives a /32 address) is reachable when its route is added;
+ * a router outside the subnet gets a host route on the link for the same reason. */
 int dhcp_apply(const char *ifname, const struct lease *l, char *err)
 {
     uint32_t mask = l->mask ? l->mask : htonl(0xffffff00u);
+    if (l->mtu && if_set_mtu(ifname, l->mtu, err) < 0)
+        return -1;
     if (if_set_ipv4(ifname, l->addr, mask, err) < 0)
         return -1;
-    if (l->router && route_add_default(ifname, l->router, err) < 0)
+    if (l->nroutes > 0) {
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < l->nroutes; i++) {
+                const struct route *r = &l->routes[i];
+                if ((pass == 0) == (r->gateway == 0) &&
+                    route_add(ifname, r->dst, r->mask, r->gateway, err) < 0)
+                    return -1;
+            }
+        return 0;
+    }
+    if (!l->router)
+        return 0;
+    if ((l->router & mask) != (l->addr & mask) && route_add(ifname, l->router, 0xffffffffu, 0, err) < 0)
         return -1;
-    return 0;
+    return route_add_default(ifname, l->router, err);
 }

@@ -18,7 +18,9 @@ struct cmdline {
     int inodes;   /* build mode: the inodes mke2fs makes at least (0: its default) */
     char disk[64];
     char fs[16];
-    char root[64];
+    char root[64]; /* /dev/<name>, UUID=<uuid> or LABEL=<label> */
+    char uuid[40]; /* build mode: the file system UUID to make (empty: a random one) */
+    int all_modules; /* jcap.modules=all: every module of load-order, devices or not */
     int rw;
     enum net_mode net;
     int debug;
@@ -28,6 +30,7 @@ struct cmdline {
 /* cmdline.c: parse_cmdline takes the text of /proc/cmdline (cut in place);
  * read_cmdline reads it. -1 with err set on a bad jcap.* value. */
 int parse_cmdline(char *buf, struct cmdline *c, char *err);
+int is_uuid(const char *v);
 
 /* util.c */
 extern int g_debug;
@@ -44,24 +47,64 @@ long long now_ms(void);
 void sleep_ms(int ms);
 int read_cmdline(struct cmdline *c, char *err);
 void mount_basics(void);
-void load_modules(void);
 int wait_for_path(const char *path, int timeout_ms);
 int run_capture(char *const argv[], char *out, size_t outlen, int timeout_s, char *err);
 void one_line(char *s);
+
+/* modules.c: kernel modules, loaded by the aliases of the devices present
+ * (modules.alias, modules.dep) or all in the order of load-order */
+struct modtab;
+/* Reads dir's modules.alias and modules.dep; NULL when dir has no modules.alias. */
+struct modtab *modtab_load(const char *dir, char *err);
+/* The module files to load for one device's modalias, dependencies first, appended to out
+ * (at most max, no file twice); returns the new count. */
+int modtab_plan(const struct modtab *t, const char *modalias, const char **out, int n, int max);
+/* Parses the two files' text (modified in place, kept by t); -1 with err set on a bad line. */
+int modtab_parse(struct modtab *t, char *aliases, char *deps, char *err);
+struct modtab *modtab_new(void);
+void modtab_free(struct modtab *t);
+/* Boot: loads modules for the devices present until no new one appears (or all, or by load-order). */
+void load_modules(int all);
+/* Loads the modules of devices that appeared since; call it while waiting for a device. */
+void modules_poll(void);
+
+/* rootdev.c: a block device by its ext2/3/4 file system's UUID or label */
+/* 1 with /dev/<name> in dev when spec (UUID=... or LABEL=...) names a device present, 0 when not. */
+int find_root(const char *spec, char *dev, size_t devlen);
+/* Whether an ext superblock (1024 bytes read at offset 1024) has this UUID= or LABEL= spec. */
+int ext_superblock_matches(const unsigned char *sb, size_t len, const char *spec);
+
+/* nic.c */
+#define IFNAME_LEN 16
+/* Whether a network card is present (its modalias in modalias). */
+int network_card_present(char *modalias, size_t len);
+/* The interface to configure: the first by name whose link is up within wait_ms, else the first;
+ * -1 when there is none (a card without a driver is reported on the console). */
+int nic_choose(char *ifname, int wait_ms);
 
 /* net.c */
 int if_up(const char *ifname, char *err);
 int if_set_ipv4(const char *ifname, uint32_t addr, uint32_t mask, char *err);
 int route_add_default(const char *ifname, uint32_t gateway, char *err);
+/* A route to dst/mask via gateway, or on the link when gateway is 0. */
+int route_add(const char *ifname, uint32_t dst, uint32_t mask, uint32_t gateway, char *err);
+int if_set_mtu(const char *ifname, int mtu, char *err);
 int if_get_mac(const char *ifname, uint8_t mac[6], char *err);
 int net_static(const char *ifname, char *err);
 int net_loopback(char *err);
 
 /* dhcp.c */
+#define LEASE_ROUTES 16
+struct route {
+    uint32_t dst, mask, gateway; /* network byte order; gateway 0: on the link */
+};
 struct lease {
     uint32_t addr, mask, router, server;
     uint32_t dns[3];
     int ndns;
+    int mtu;                 /* option 26; 0: none */
+    struct route routes[LEASE_ROUTES]; /* option 121 (RFC 3442), which overrides the router */
+    int nroutes;
 };
 int dhcp_obtain(const char *ifname, int timeout_ms, struct lease *l, char *err);
 int dhcp_apply(const char *ifname, const struct lease *l, char *err);

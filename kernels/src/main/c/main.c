@@ -2,7 +2,9 @@
  *
  * Started as any other process than PID 1 it offers one developer command that
  * needs no VM: `jcap-init --extract DIR < stream.cpio` runs the cpio receiver
- * on stdin and prints the summary line it would send to the host. */
+ * on stdin and prints the summary line it would send to the host; `jcap-init --modules DIR
+ * MODALIAS...` prints the modules (of DIR's modules.alias and modules.dep) it would load for
+ * those devices. */
 #define _GNU_SOURCE
 #include "init.h"
 
@@ -35,13 +37,37 @@ static int extract(const char *dir)
     return 0;
 }
 
+/* Prints, for each modalias, the module files the init would load for that device, in order. */
+static int plan_modules(const char *dir, int count, char **modaliases)
+{
+    char err[ERR_LEN] = "";
+    struct modtab *t = modtab_load(dir, err);
+    if (!t) {
+        fprintf(stderr, "%s\n", err[0] ? err : "no modules.alias in that folder");
+        return 1;
+    }
+    for (int i = 0; i < count; i++) {
+        const char *plan[128];
+        int n = modtab_plan(t, modaliases[i], plan, 0, 128);
+        printf("%s:", modaliases[i]);
+        for (int j = 0; j < n; j++)
+            printf(" %s", plan[j]);
+        printf("\n");
+    }
+    modtab_free(t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (getpid() != 1) {
         if (argc == 3 && strcmp(argv[1], "--extract") == 0)
             return extract(argv[2]);
+        if (argc >= 3 && strcmp(argv[1], "--modules") == 0)
+            return plan_modules(argv[2], argc - 3, argv + 3);
         fprintf(stderr, "jcap-init runs as PID 1 of a jcap guest (see docs/guest-protocol.md);\n"
-                        "for tests: jcap-init --extract DIR < stream.cpio\n");
+                        "for tests: jcap-init --extract DIR < stream.cpio\n"
+                        "           jcap-init --modules MODULES_DIR MODALIAS...\n");
         return 2;
     }
     mount_basics();
@@ -51,7 +77,7 @@ int main(int argc, char **argv)
         fatal("%s", err);
     g_debug = c.debug;
     debug("jcap-init in %s mode", c.build ? "build" : "run");
-    load_modules();
+    load_modules(c.all_modules);
     if (c.build)
         build_mode(&c);
     run_mode(&c);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <stdio.h>
 #include <unistd.h>
 
 static int ctl_socket(char *err)
@@ -84,15 +85,20 @@ int if_set_ipv4(const char *ifname, uint32_t addr, uint32_t mask, char *err)
 
 int route_add_default(const char *ifname, uint32_t gateway, char *err)
 {
+    return route_add(ifname, 0, 0, gateway, err);
+}
+
+int route_add(const char *ifname, uint32_t dst, uint32_t mask, uint32_t gateway, char *err)
+{
     int fd = ctl_socket(err);
     if (fd < 0)
         return -1;
     struct rtentry rt;
     memset(&rt, 0, sizeof rt);
-    put_addr(&rt.rt_dst, 0);
-    put_addr(&rt.rt_genmask, 0);
+    put_addr(&rt.rt_dst, dst & mask);
+    put_addr(&rt.rt_genmask, mask);
     put_addr(&rt.rt_gateway, gateway);
-    rt.rt_flags = RTF_UP | RTF_GATEWAY;
+    rt.rt_flags = RTF_UP | (gateway ? RTF_GATEWAY : 0) | (mask == 0xffffffffu ? RTF_HOST : 0);
     char dev[IFNAMSIZ];
     strncpy(dev, ifname, sizeof dev - 1);
     dev[sizeof dev - 1] = '\0';
@@ -100,9 +106,27 @@ int route_add_default(const char *ifname, uint32_t gateway, char *err)
     int rc = ioctl(fd, SIOCADDRT, &rt);
     if (rc < 0 && errno == EEXIST)
         rc = 0;
+    if (rc < 0) {
+        char d[16];
+        snprintf(d, sizeof d, "%s", inet_ntoa((struct in_addr){ dst & mask }));
+        set_err(err, "add route to %s/%d via %s on %s: %s", d, __builtin_popcount(mask),
+                gateway ? inet_ntoa((struct in_addr){ gateway }) : "the link", ifname, strerror(errno));
+    }
+    close(fd);
+    return rc;
+}
+
+int if_set_mtu(const char *ifname, int mtu, char *err)
+{
+    int fd = ctl_socket(err);
+    if (fd < 0)
+        return -1;
+    struct ifreq ifr;
+    ifr_init(&ifr, ifname);
+    ifr.ifr_mtu = mtu;
+    int rc = ioctl(fd, SIOCSIFMTU, &ifr);
     if (rc < 0)
-        set_err(err, "add default route via %s on %s: %s",
-                inet_ntoa((struct in_addr){ gateway }), ifname, strerror(errno));
+        set_err(err, "set the MTU of %s to %d: %s", ifname, mtu, strerror(errno));
     close(fd);
     return rc;
 }

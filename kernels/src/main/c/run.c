@@ -69,15 +69,36 @@ static void remove_tree(int dfd, dev_t dev)
     closedir(d);
 }
 
+/* The root's device: jcap.root itself, or the block device whose file system has its UUID or
+ * label, waiting for it (and loading the modules of devices that appear meanwhile). */
+static void root_device(const struct cmdline *c, char *dev, size_t devlen)
+{
+    if (strncmp(c->root, "/dev/", 5) == 0) {
+        if (wait_for_path(c->root, DEVICE_WAIT_MS) < 0)
+            fatal("root device %s did not appear within %d s (is its disk driver among the modules?)",
+                  c->root, DEVICE_WAIT_MS / 1000);
+        snprintf(dev, devlen, "%s", c->root);
+        return;
+    }
+    long long started = now_ms(), end = started + DEVICE_WAIT_MS;
+    while (!find_root(c->root, dev, devlen)) {
+        if (now_ms() >= end)
+            fatal("no disk with the root file system %s appeared within %d s (its disk driver may be "
+                  "missing from the image's kernel modules)", c->root, DEVICE_WAIT_MS / 1000);
+        sleep_ms(20);
+        modules_poll();
+    }
+    debug("root %s is %s, found in %lld ms", c->root, dev, now_ms() - started);
+}
+
 static void switch_root(const struct cmdline *c)
 {
-    if (wait_for_path(c->root, DEVICE_WAIT_MS) < 0)
-        fatal("root device %s did not appear within %d s (is virtio_blk in the load order?)",
-              c->root, DEVICE_WAIT_MS / 1000);
+    char dev[64];
+    root_device(c, dev, sizeof dev);
     mkdir("/newroot", 0755);
     unsigned long flags = c->rw ? 0 : MS_RDONLY;
-    if (mount(c->root, "/newroot", c->fs, flags, NULL) < 0)
-        fatal("mount %s (%s, %s) on /newroot: %s", c->root, c->fs, c->rw ? "rw" : "ro",
+    if (mount(dev, "/newroot", c->fs, flags, NULL) < 0)
+        fatal("mount %s (%s, %s) on /newroot: %s", dev, c->fs, c->rw ? "rw" : "ro",
               strerror(errno));
     check_mount_points(c);
     for (int i = 0; i < 3; i++) {
@@ -99,28 +120,6 @@ static void switch_root(const struct cmdline *c)
     debug("root %s mounted %s", c->root, c->rw ? "read-write" : "read-only");
 }
 
-/* Is there a virtio network device, so that eth0 is worth waiting for? */
-static int virtio_net_present(void)
-{
-    DIR *d = opendir("/sys/bus/virtio/devices");
-    if (!d)
-        return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        char path[300], id[16] = "";
-        snprintf(path, sizeof path, "/sys/bus/virtio/devices/%s/device", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        ssize_t n = read(fd, id, sizeof id - 1);
-        close(fd);
-        found = n > 0 && strncmp(id, "0x0001", 6) == 0;
-    }
-    closedir(d);
-    return found;
-}
-
 static void write_resolv(const uint32_t *dns, int ndns)
 {
     int fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -140,28 +139,27 @@ static void network(const struct cmdline *c)
         fatal("%s", err);
     if (c->net == NET_NONE)
         return;
-    if (virtio_net_present())
-        wait_for_path("/sys/class/net/eth0", DEVICE_WAIT_MS);
-    if (access("/sys/class/net/eth0", F_OK) < 0) {
-        debug("no eth0: network off");
+    char nic[IFNAME_LEN];
+    if (nic_choose(nic, DEVICE_WAIT_MS) < 0) {
+        debug("no network interface: network off");
         return;
     }
     if (c->net == NET_STATIC) {
-        if (net_static("eth0", err) < 0)
+        if (net_static(nic, err) < 0)
             fatal("%s", err);
         uint32_t dns = inet_addr("10.0.2.3");
         if (c->rw)
             write_resolv(&dns, 1);
-        debug("eth0 10.0.2.15/24 via 10.0.2.2 (static)");
+        debug("%s 10.0.2.15/24 via 10.0.2.2 (static)", nic);
         return;
     }
     struct lease l;
     long long start = now_ms();
-    if (dhcp_obtain("eth0", DHCP_TIMEOUT_MS, &l, err) < 0) {
+    if (dhcp_obtain(nic, DHCP_TIMEOUT_MS, &l, err) < 0) {
         say("jcap-init: %s; continuing without network", err);
         return;
     }
-    if (dhcp_apply("eth0", &l, err) < 0)
+    if (dhcp_apply(nic, &l, err) < 0)
         fatal("%s", err);
     if (c->rw && l.ndns > 0)
         write_resolv(l.dns, l.ndns);
@@ -171,8 +169,8 @@ static void network(const struct cmdline *c)
         snprintf(m, sizeof m, "%s", inet_ntoa((struct in_addr){ l.mask }));
         snprintf(r, sizeof r, "%s", inet_ntoa((struct in_addr){ l.router }));
         snprintf(d, sizeof d, "%s", l.ndns ? inet_ntoa((struct in_addr){ l.dns[0] }) : "none");
-        debug("dhcp lease in %lld ms: eth0 %s netmask %s router %s dns %s", now_ms() - start, a,
-              m, r, d);
+        debug("dhcp lease in %lld ms: %s %s netmask %s router %s dns %s mtu %d routes %d", now_ms() - start,
+              nic, a, m, r, d, l.mtu, l.nroutes);
     }
 }
 

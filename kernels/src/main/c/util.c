@@ -1,4 +1,4 @@
-/* Console, errors, power-off, mounts, modules, child processes. */
+/* Console, errors, power-off, mounts, waits, child processes. */
 #define _GNU_SOURCE
 #include "init.h"
 
@@ -202,44 +202,6 @@ void mount_basics(void)
     mount_one("sysfs", "/sys", "sysfs");
 }
 
-void load_modules(void)
-{
-    FILE *f = fopen("/lib/modules/load-order", "re");
-    if (!f) {
-        if (errno != ENOENT)
-            fatal("open /lib/modules/load-order: %s", strerror(errno));
-        debug("no /lib/modules/load-order: no modules to load");
-        return;
-    }
-    char line[256];
-    int count = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        size_t len = strlen(s);
-        while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' '))
-            s[--len] = '\0';
-        if (len == 0 || s[0] == '#')
-            continue;
-        if (strchr(s, '/'))
-            fatal("module name %s in /lib/modules/load-order has a slash; list file names only", s);
-        char path[320];
-        snprintf(path, sizeof path, "/lib/modules/%s", s);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            fatal("module %s listed in /lib/modules/load-order: %s", path, strerror(errno));
-        long long started = now_ms();
-        if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST)
-            fatal("load module %s: %s", path, strerror(errno));
-        close(fd);
-        debug("module %s loaded in %lld ms", s, now_ms() - started);
-        count++;
-    }
-    fclose(f);
-    debug("loaded %d modules", count);
-}
-
 int wait_for_path(const char *path, int timeout_ms)
 {
     long long end = now_ms() + timeout_ms;
@@ -248,6 +210,7 @@ int wait_for_path(const char *path, int timeout_ms)
         if (now_ms() >= end)
             return -1;
         sleep_ms(20);
+        modules_poll();
     }
     return 0;
 }

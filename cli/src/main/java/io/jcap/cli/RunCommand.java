@@ -8,10 +8,15 @@ import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.Instance;
 import io.jcap.cli.options.AcceleratorOption;
 import io.jcap.cli.options.BootModeConverter;
+import io.jcap.cli.options.DiskBusConverter;
 import io.jcap.cli.options.LibvirtUriConverter;
 import io.jcap.cli.options.MemoryConverter;
+import io.jcap.cli.options.NicModelConverter;
 import io.jcap.cli.options.PortMappingConverter;
 import io.jcap.cli.options.Verbosity;
+import io.jcap.hypervisor.DiskBus;
+import io.jcap.hypervisor.GuestDevices;
+import io.jcap.hypervisor.NicModel;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.ByteSize;
@@ -108,6 +113,16 @@ final class RunCommand implements Callable<Integer> {
                     "image's disk, as a cloud boots it; always so with libvirt)."})
     BootMode boot;
 
+    @Option(names = "--disk-bus", paramLabel = "BUS", converter = DiskBusConverter.class,
+            description = {"How the image's disk is attached, to try it on a cloud's devices: virtio (the default),",
+                    "scsi (virtio-scsi) or nvme. Linux images, qemu driver."})
+    DiskBus diskBus;
+
+    @Option(names = "--nic-model", paramLabel = "MODEL", converter = NicModelConverter.class,
+            description = {"The network card: virtio (the default), e1000, e1000e or vmxnet3 (the kernel must have",
+                    "its driver: Debian's cloud kernel has no e1000/e1000e). Linux images, qemu driver."})
+    NicModel nicModel;
+
     @Mixin
     Verbosity verbosity;
 
@@ -122,7 +137,9 @@ final class RunCommand implements Callable<Integer> {
             }
             request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot))
                     .withConfigSet(RunOptions.configSet(configSet))
-                    .withCloudInit(RunOptions.cloudInit(userData, metaData, networkConfig));
+                    .withCloudInit(RunOptions.cloudInit(userData, metaData, networkConfig))
+                    .withDevices(new GuestDevices(diskBus == null ? DiskBus.VIRTIO : diskBus,
+                            nicModel == null ? NicModel.VIRTIO : nicModel));
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }

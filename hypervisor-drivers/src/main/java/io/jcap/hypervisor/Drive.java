@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
- * A disk image attached to the guest as a virtio-blk PCI device.
+ * A disk image attached to the guest, as a virtio-blk PCI device unless another {@link DiskBus} is chosen.
  *
  * <pre>{@code
  * Drive root = Drive.virtio(Path.of("app.qcow2"), DiskFormat.QCOW2).withBootIndex(0);
@@ -15,11 +15,13 @@ import java.util.OptionalInt;
  * @param readOnly the guest cannot write
  * @param snapshot the guest writes go to a temporary overlay that QEMU drops on exit
  * @param bootIndex the firmware's boot order, lowest first; empty for a disk it should not boot
+ * @param bus the controller the disk hangs on
  */
-public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex) {
+public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex,
+        DiskBus bus) {
     public Drive {
-        if (file == null || format == null || bootIndex == null) {
-            throw new IllegalArgumentException("a drive needs a file, a format and a boot index (may be empty)");
+        if (file == null || format == null || bootIndex == null || bus == null) {
+            throw new IllegalArgumentException("a drive needs a file, a format, a boot index (may be empty) and a bus");
         }
         if (bootIndex.isPresent() && bootIndex.getAsInt() < 0) {
             throw new IllegalArgumentException("boot index must not be negative, got " + bootIndex.getAsInt());
@@ -29,18 +31,23 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
 
     /** A read-write drive that the firmware does not boot from. */
     public static Drive virtio(Path file, DiskFormat format) {
-        return new Drive(file, format, false, false, OptionalInt.empty());
+        return new Drive(file, format, false, false, OptionalInt.empty(), DiskBus.VIRTIO);
     }
 
     public Drive withBootIndex(int index) {
-        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index));
+        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index), bus);
     }
 
     public Drive asReadOnly() {
-        return new Drive(file, format, true, snapshot, bootIndex);
+        return new Drive(file, format, true, snapshot, bootIndex, bus);
     }
 
     public Drive asSnapshot() {
-        return new Drive(file, format, readOnly, true, bootIndex);
+        return new Drive(file, format, readOnly, true, bootIndex, bus);
+    }
+
+    /** The same drive on another controller. */
+    public Drive withBus(DiskBus value) {
+        return new Drive(file, format, readOnly, snapshot, bootIndex, value);
     }
 }

@@ -19,12 +19,13 @@ import java.util.Optional;
  *         .build();
  * }</pre>
  *
- * @param userNetwork whether the guest gets a virtio-net NIC on QEMU's user-mode network
+ * @param userNetwork whether the guest gets a NIC on QEMU's user-mode network
+ * @param nic the model of that NIC
  * @param noReboot a guest reboot ends QEMU instead of restarting the guest
  * @param firmwareFiles files the guest reads from the fw_cfg device (run-time settings)
  */
 public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int cpus, Optional<Path> kernel,
-        Optional<Path> initrd, Optional<String> append, List<Drive> drives, boolean userNetwork,
+        Optional<Path> initrd, Optional<String> append, List<Drive> drives, boolean userNetwork, NicModel nic,
         List<PortForward> portForwards, boolean rng, boolean noReboot, List<FirmwareFile> firmwareFiles,
         List<String> extraArgs) {
 
@@ -45,6 +46,9 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         initrd = initrd.map(Path::toAbsolutePath);
         if (kernel.isEmpty() && (initrd.isPresent() || append.isPresent())) {
             throw new IllegalArgumentException("an initrd or a kernel command line needs a kernel");
+        }
+        if (nic == null) {
+            throw new IllegalArgumentException("nic is required (NicModel.VIRTIO by default)");
         }
         if (!userNetwork && !portForwards.isEmpty()) {
             throw new IllegalArgumentException("port forwards need the user-mode network");
@@ -73,6 +77,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         private String append;
         private final List<Drive> drives = new ArrayList<>();
         private boolean userNetwork;
+        private NicModel nic = NicModel.VIRTIO;
         private final List<PortForward> portForwards = new ArrayList<>();
         private boolean rng;
         private boolean noReboot = true;
@@ -129,6 +134,12 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             return this;
         }
 
+        /** The network card of the user-mode network; virtio unless set. */
+        public Builder nic(NicModel model) {
+            this.nic = model;
+            return this;
+        }
+
         public Builder rng(boolean rng) {
             this.rng = rng;
             return this;
@@ -151,7 +162,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
 
         public VmSpec build() {
             return new VmSpec(machine, accelerator, memoryMiB, cpus, Optional.ofNullable(kernel),
-                    Optional.ofNullable(initrd), Optional.ofNullable(append), drives, userNetwork, portForwards, rng,
+                    Optional.ofNullable(initrd), Optional.ofNullable(append), drives, userNetwork, nic, portForwards, rng,
                     noReboot, firmwareFiles, extraArgs);
         }
     }

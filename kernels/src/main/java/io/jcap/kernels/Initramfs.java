@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * The two initramfs images of the guest protocol ({@code docs/guest-protocol.md}), as uncompressed
- * newc cpio archives. The run image holds {@code /init} (jcap-init), {@code /lib/modules/*.ko} and
- * {@code /lib/modules/load-order}; the builder image adds {@code /sbin/mke2fs} and
+ * newc cpio archives. The run image holds {@code /init} (jcap-init), {@code /lib/modules/*.ko},
+ * {@code /lib/modules/load-order} and, for the init's loading by device, {@code modules.alias} and
+ * {@code modules.dep}; the builder image adds {@code /sbin/mke2fs} and
  * {@code /sbin/extlinux} from the host, with their shared libraries and the dynamic loader. The same
  * kernel and host tools give the same bytes.
  *
@@ -35,9 +36,12 @@ public final class Initramfs {
     /**
      * The version of docs/guest-protocol.md this init speaks; images record it. 2: run-time
      * settings from fw_cfg and the power button (1: images whose metadata does not say); 3:
-     * cloud-init data from seed drives and metadata services.
+     * cloud-init data from seed drives and metadata services, modules loaded by the devices'
+     * aliases, the root found by its file system UUID or label.
      */
     public static final int GUEST_PROTOCOL = 3;
+    /** The first guest protocol whose init takes run-time settings from fw_cfg. */
+    public static final int GUEST_PROTOCOL_RUN_SETTINGS = 2;
 
     /**
      * A host program the builder image carries.
@@ -90,6 +94,13 @@ public final class Initramfs {
         }
         tree.add(new ImageEntry.RegularFile(MODULES.resolve("load-order"), 0644,
                 FileContent.of(loadOrder.toString().getBytes(StandardCharsets.UTF_8))));
+        if (!kernel.modules().isEmpty()) {
+            ModuleIndex index = ModuleIndex.of(kernel);
+            tree.add(new ImageEntry.RegularFile(MODULES.resolve("modules.alias"), 0644,
+                    FileContent.of(index.aliasFile().getBytes(StandardCharsets.UTF_8))));
+            tree.add(new ImageEntry.RegularFile(MODULES.resolve("modules.dep"), 0644,
+                    FileContent.of(index.depFile().getBytes(StandardCharsets.UTF_8))));
+        }
         return tree;
     }
 

@@ -63,8 +63,7 @@ final class KernelModules {
 
     /** The modules a {@code .ko} file depends on, from the {@code depends=} entry of its modinfo. */
     static List<String> depends(Path module) throws IOException {
-        byte[] modinfo = ElfFile.read(module, elf -> elf.section(".modinfo")).orElse(new byte[0]);
-        for (String entry : new String(modinfo, StandardCharsets.UTF_8).split("\0")) {
+        for (String entry : modinfo(module)) {
             if (entry.startsWith("depends=")) {
                 List<String> names = new ArrayList<>();
                 for (String name : entry.substring("depends=".length()).split(",")) {
@@ -76,6 +75,25 @@ final class KernelModules {
             }
         }
         return List.of();
+    }
+
+    /**
+     * The device patterns a {@code .ko} file drives, from the {@code alias=} entries of its modinfo
+     * ({@code pci:v00001AF4d*sv*sd*bc*sc*i*}), as {@code depmod} puts them into {@code modules.alias}.
+     */
+    static List<String> aliases(Path module) throws IOException {
+        List<String> aliases = new ArrayList<>();
+        for (String entry : modinfo(module)) {
+            if (entry.startsWith("alias=") && entry.length() > "alias=".length()) {
+                aliases.add(entry.substring("alias=".length()));
+            }
+        }
+        return aliases;
+    }
+
+    private static List<String> modinfo(Path module) throws IOException {
+        byte[] modinfo = ElfFile.read(module, elf -> elf.section(".modinfo")).orElse(new byte[0]);
+        return List.of(new String(modinfo, StandardCharsets.UTF_8).split("\0"));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Takes a kernel and the few modules a guest needs out of a Debian {@code linux-image-*} package:
@@ -20,18 +21,25 @@ import java.util.Set;
  */
 final class KernelPackageExtractor {
     /** What was extracted: the kernel release, the image, and the modules in load order. */
-    record Result(String release, Path vmlinuz, List<Path> modules, List<String> builtinSkipped) {
+    record Result(String release, Path vmlinuz, List<Path> modules, List<String> builtinSkipped, List<String> absent) {
         Result {
             modules = List.copyOf(modules);
             builtinSkipped = List.copyOf(builtinSkipped);
+            absent = List.copyOf(absent);
         }
     }
 
     private KernelPackageExtractor() {
     }
 
-    static Result extract(DebPackage deb, List<String> wanted, Path work, EventSink events) throws JcapException {
+    /**
+     * @param wanted modules the guest needs: each must be a module of the package or built in
+     * @param optional modules taken when the package has them as modules, else left out
+     */
+    static Result extract(DebPackage deb, List<String> wanted, List<String> optional, Path work, EventSink events)
+            throws JcapException {
         Set<String> requested = new LinkedHashSet<>(wanted);
+        requested.addAll(optional);
         List<DebPackage.Extracted> first = deb.extract(path -> path.matches("boot/vmlinuz-[^/]+")
                 || KernelModules.isBuiltinList(path) || isModuleIn(path, requested), work, events);
         Path vmlinuz = vmlinuz(deb, first);
@@ -42,6 +50,7 @@ final class KernelPackageExtractor {
 
         Set<String> needed = new LinkedHashSet<>();
         wanted.stream().filter(m -> !builtin.contains(m)).forEach(needed::add);
+        optional.stream().filter(modules::containsKey).forEach(needed::add);
         Map<String, List<String>> dependencies = new HashMap<>();
         Set<String> searched = new HashSet<>(requested);
         while (true) {
@@ -76,8 +85,9 @@ final class KernelPackageExtractor {
         for (String module : KernelModules.loadOrder(List.copyOf(needed), dependencies)) {
             ordered.add(modules.get(module));
         }
-        List<String> skipped = wanted.stream().filter(builtin::contains).toList();
-        return new Result(release, vmlinuz, ordered, skipped);
+        List<String> skipped = Stream.concat(wanted.stream(), optional.stream()).filter(builtin::contains).toList();
+        List<String> absent = optional.stream().filter(m -> !builtin.contains(m) && !modules.containsKey(m)).toList();
+        return new Result(release, vmlinuz, ordered, skipped, absent);
     }
 
     private static boolean isModuleIn(String path, Set<String> names) {

@@ -11,19 +11,23 @@ import java.util.stream.Stream;
  */
 public enum LinuxFlavour {
     /** {@code linux-image-cloud-amd64}: small, boots fast, ext4 built in. Stored as {@code linux}. */
-    CLOUD("linux-image-cloud-amd64", "linux", Stream.concat(Modules.VIRTIO.stream(), Modules.POWER.stream()).toList()),
+    CLOUD("linux-image-cloud-amd64", "linux", Stream.of(Modules.VIRTIO, Modules.POWER, Modules.CLOUD_HARDWARE)
+            .flatMap(List::stream).toList(), Modules.OPTIONAL_HARDWARE),
     /** {@code linux-image-amd64}: every driver, ext4 as a module. Stored as {@code linux-generic}. */
     GENERIC("linux-image-amd64", "linux-generic", Stream.of(Modules.VIRTIO, Modules.POWER, Modules.EXT4)
-            .flatMap(List::stream).toList());
+            .flatMap(List::stream).toList(),
+            Stream.of(Modules.CLOUD_HARDWARE, Modules.OPTIONAL_HARDWARE).flatMap(List::stream).toList());
 
     private final String metapackage;
     private final String storeName;
     private final List<String> modules;
+    private final List<String> optionalModules;
 
-    LinuxFlavour(String metapackage, String storeName, List<String> modules) {
+    LinuxFlavour(String metapackage, String storeName, List<String> modules, List<String> optionalModules) {
         this.metapackage = metapackage;
         this.storeName = storeName;
         this.modules = modules;
+        this.optionalModules = optionalModules;
     }
 
     /** The Debian metapackage that depends on the current versioned kernel package. */
@@ -37,11 +41,22 @@ public enum LinuxFlavour {
     }
 
     /**
-     * The modules guests need: virtio (PCI, network, block, entropy), the ACPI power button and
-     * evdev (so that the init sees a graceful stop request), and for generic the ext4 stack.
+     * The modules guests need: virtio (PCI, network, block, SCSI, entropy), the ACPI power button
+     * and evdev (so that the init sees a graceful stop request), the clouds' disk and network
+     * drivers (for cloud), and for generic the ext4 stack. A pull fails when the package has one
+     * neither as a module nor built in.
      */
     public List<String> modules() {
         return modules;
+    }
+
+    /**
+     * Drivers taken when the package has them as modules, and otherwise left out without an error:
+     * Debian's cloud kernel builds NVMe in and has no e1000/e1000e at all; the generic kernel's
+     * configuration is not checked against the cloud drivers' list.
+     */
+    public List<String> optionalModules() {
+        return optionalModules;
     }
 
     /**
@@ -80,6 +95,16 @@ public enum LinuxFlavour {
                 "virtio_rng");
         /** The ACPI button driver reports the power button as a key; evdev lets the init read it. */
         static final List<String> POWER = List.of("button", "evdev");
+        /**
+         * Disks and network cards of the clouds (docs/cloud.md): virtio-scsi (GCE, OpenStack) with
+         * the SCSI disk driver, Hyper-V's bus, storage and network (Azure), Xen's disk and network
+         * (older AWS), ENA (AWS), gVNIC (GCE), vmxnet3 (VMware-based OpenStack). The init loads
+         * those whose aliases match a device present.
+         */
+        static final List<String> CLOUD_HARDWARE = List.of("virtio_scsi", "sd_mod", "hv_vmbus", "hv_storvsc",
+                "hv_netvsc", "xen_blkfront", "xen_netfront", "ena", "gve", "vmxnet3");
+        /** NVMe (AWS Nitro, GCE) is built into the cloud kernel; e1000/e1000e are not in it at all. */
+        static final List<String> OPTIONAL_HARDWARE = List.of("nvme", "e1000", "e1000e");
         static final List<String> EXT4 = List.of("crc32c_generic", "crc16", "mbcache", "jbd2", "ext4");
 
         private Modules() {

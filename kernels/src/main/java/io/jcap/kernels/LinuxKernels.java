@@ -45,7 +45,8 @@ public final class LinuxKernels {
             DebPackage deb = DebPackage.open(file);
             events.info("Downloaded " + file.getFileName() + " (" + megabytes(size(file)) + ")");
             String origin = "apt:" + deb.control().packageName() + "=" + deb.control().version();
-            return install(deb, flavour.storeName(), flavour.label(), flavour.modules(), origin, store, events, work);
+            return install(deb, flavour.storeName(), flavour.label(), flavour.modules(),
+                    flavour.optionalModules(), origin, store, events, work);
         } finally {
             TempFiles.delete(work);
         }
@@ -75,7 +76,8 @@ public final class LinuxKernels {
                     + deb.control().version() + ")";
             Path work = tempFolder();
             try {
-                return install(deb, name, flavour, LinuxFlavour.GENERIC.modules(), origin, store, events, work);
+                return install(deb, name, flavour, LinuxFlavour.GENERIC.modules(),
+                        LinuxFlavour.GENERIC.optionalModules(), origin, store, events, work);
             } finally {
                 TempFiles.delete(work);
             }
@@ -93,12 +95,15 @@ public final class LinuxKernels {
         return kernel;
     }
 
-    private Kernel install(DebPackage deb, String name, String flavour, List<String> wanted, String origin,
-                           KernelStore store, EventSink events, Path work) throws JcapException {
+    private Kernel install(DebPackage deb, String name, String flavour, List<String> wanted, List<String> optional,
+                           String origin, KernelStore store, EventSink events, Path work) throws JcapException {
         KernelPackageExtractor.Result extracted =
-                KernelPackageExtractor.extract(deb, wanted, work.resolve("extract"), events);
+                KernelPackageExtractor.extract(deb, wanted, optional, work.resolve("extract"), events);
         if (!extracted.builtinSkipped().isEmpty()) {
             events.debug("Built into " + extracted.release() + ": " + String.join(" ", extracted.builtinSkipped()));
+        }
+        if (!extracted.absent().isEmpty()) {
+            events.debug("Not in " + extracted.release() + ": " + String.join(" ", extracted.absent()));
         }
         Kernel kernel = store.add(new KernelDraft(name, extracted.release(), flavour, origin, extracted.vmlinuz(),
                 extracted.modules()));

@@ -25,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InitramfsTest {
     private static final String TEST_INIT = "/io/jcap/kernels/test-init";
-    private static final List<String> CLOUD_LOAD_ORDER = List.of("virtio_ring.ko", "virtio.ko",
-            "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko", "virtio_pci.ko", "failover.ko", "net_failover.ko",
-            "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko", "button.ko", "evdev.ko");
 
     @TempDir
     Path temp;
@@ -47,14 +44,15 @@ class InitramfsTest {
     @Test
     void runInitramfs_cloudKernel_holdsInitModulesAndLoadOrder() throws Exception {
         Map<String, Entry> entries = read(initramfs.runInitramfs(kernel));
-        List<String> expected = new ArrayList<>(List.of("init", "lib", "lib/modules", "lib/modules/load-order"));
-        CLOUD_LOAD_ORDER.forEach(m -> expected.add("lib/modules/" + m));
+        List<String> expected = new ArrayList<>(List.of("init", "lib", "lib/modules", "lib/modules/load-order",
+                "lib/modules/modules.alias", "lib/modules/modules.dep"));
+        TestKernels.CLOUD_LOAD_ORDER.forEach(m -> expected.add("lib/modules/" + m));
         expected.sort(null);
         assertEquals(expected, List.copyOf(entries.keySet()));
         assertEquals(0100755, entries.get("init").mode());
         assertArrayEquals(getClass().getResourceAsStream(TEST_INIT).readAllBytes(), entries.get("init").data());
         assertEquals(040755, entries.get("lib/modules").mode());
-        assertEquals(String.join("\n", CLOUD_LOAD_ORDER) + "\n",
+        assertEquals(String.join("\n", TestKernels.CLOUD_LOAD_ORDER) + "\n",
                 new String(entries.get("lib/modules/load-order").data(), StandardCharsets.UTF_8));
         assertEquals(0100644, entries.get("lib/modules/virtio_net.ko").mode());
         assertArrayEquals(Files.readAllBytes(kernel.folder().resolve("modules/virtio_net.ko")),

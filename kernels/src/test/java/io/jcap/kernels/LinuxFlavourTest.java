@@ -19,7 +19,9 @@ class LinuxFlavourTest {
     void missingFrom_kernelWithEveryModule_isEmpty_dashOrUnderscoreAlike() {
         Kernel k = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
                 "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko",
-                "button.ko", "evdev.ko");
+                "button.ko", "evdev.ko", "scsi_common.ko", "scsi_mod.ko", "virtio_scsi.ko", "sd_mod.ko", "hv_vmbus.ko",
+                "scsi_transport_fc.ko", "hv_storvsc.ko", "hv_netvsc.ko", "xen-blkfront.ko", "xen-netfront.ko", "ena.ko",
+                "gve.ko", "vmxnet3.ko");
         assertEquals(List.of(), LinuxFlavour.CLOUD.missingFrom(k));
     }
 
@@ -27,6 +29,17 @@ class LinuxFlavourTest {
     void missingFrom_kernelPulledByAnOlderVersion_namesWhatItLacks() {
         Kernel k = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
                 "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko");
-        assertEquals(List.of("virtio_rng", "button", "evdev"), LinuxFlavour.CLOUD.missingFrom(k));
+        assertEquals(List.of("virtio_rng", "button", "evdev", "virtio_scsi", "sd_mod", "hv_vmbus", "hv_storvsc",
+                "hv_netvsc", "xen_blkfront", "xen_netfront", "ena", "gve", "vmxnet3"), LinuxFlavour.CLOUD.missingFrom(k));
+    }
+
+    @Test
+    void missingFrom_kernelPulledBeforeTheCloudDrivers_namesThem_butNeverTheOptionalOnes() {
+        Kernel k = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
+                "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko",
+                "button.ko", "evdev.ko");
+        assertEquals(List.of("virtio_scsi", "sd_mod", "hv_vmbus", "hv_storvsc", "hv_netvsc", "xen_blkfront",
+                "xen_netfront", "ena", "gve", "vmxnet3"), LinuxFlavour.CLOUD.missingFrom(k));
+        assertEquals(List.of("nvme", "e1000", "e1000e"), LinuxFlavour.CLOUD.optionalModules());
     }
 }

@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LinuxKernelsTest {
-    private static final List<String> CLOUD_LOAD_ORDER = List.of("virtio_ring.ko", "virtio.ko",
-            "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko", "virtio_pci.ko", "failover.ko", "net_failover.ko",
-            "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko", "button.ko", "evdev.ko");
 
     @TempDir
     Path temp;
@@ -33,7 +30,7 @@ class LinuxKernelsTest {
         assertEquals("cloud", kernel.flavour());
         assertTrue(kernel.version().matches("6\\.\\d+\\.\\d+-\\d+-cloud-amd64"), kernel.version());
         assertTrue(kernel.origin().startsWith("apt:linux-image-" + kernel.version() + "="), kernel.origin());
-        assertEquals(CLOUD_LOAD_ORDER, kernel.loadOrder());
+        assertEquals(TestKernels.CLOUD_LOAD_ORDER, kernel.loadOrder());
         assertTrue(BzImage.isBzImage(kernel.vmlinuz()));
         assertEquals(kernel, store.get("linux"));
         String stored = events.lines().get(events.lines().size() - 1);
@@ -59,7 +56,7 @@ class LinuxKernelsTest {
     @Test
     void importKernel_debianPackage_extractsTheSameModulesAsPull() throws Exception {
         Kernel kernel = TestKernels.cloudStore().get("linux");
-        assertEquals(CLOUD_LOAD_ORDER, kernel.loadOrder());
+        assertEquals(TestKernels.CLOUD_LOAD_ORDER, kernel.loadOrder());
         assertEquals("cloud", kernel.flavour());
         assertTrue(kernel.origin().startsWith("deb:" + TestKernels.cloudDeb() + " (linux-image-"), kernel.origin());
         assertEquals(BzImage.release(kernel.vmlinuz()).orElseThrow(), kernel.version());

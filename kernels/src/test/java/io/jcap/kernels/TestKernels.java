@@ -16,6 +16,12 @@ import java.util.List;
  * and stored once in a kernel store there, shared by the tests of a run and reused by later runs.
  */
 final class TestKernels {
+    /** The modules jcap stores from Debian 12's cloud kernel, in load order. */
+    static final List<String> CLOUD_LOAD_ORDER = List.of("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko",
+            "virtio_pci_legacy_dev.ko", "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko",
+            "virtio_blk.ko", "virtio-rng.ko", "button.ko", "evdev.ko", "scsi_common.ko", "scsi_mod.ko",
+            "virtio_scsi.ko", "sd_mod.ko", "hv_vmbus.ko", "scsi_transport_fc.ko", "hv_storvsc.ko", "hv_netvsc.ko",
+            "xen-blkfront.ko", "xen-netfront.ko", "ena.ko", "gve.ko", "vmxnet3.ko");
     static final Path CACHE = Path.of("target", "test-kernel-cache").toAbsolutePath();
     private static Path deb;
     private static KernelStore store;
@@ -60,7 +66,8 @@ final class TestKernels {
         }
         // Named after the module list an import extracts, so a changed list stores the kernel again.
         KernelStore candidate = new KernelStore(CACHE.resolve("store-"
-                + Integer.toHexString(LinuxFlavour.GENERIC.modules().hashCode())));
+                + Integer.toHexString(java.util.Objects.hash(LinuxFlavour.GENERIC.modules(),
+                        LinuxFlavour.GENERIC.optionalModules()))));
         try {
             if (candidate.get("linux").origin().contains(cloudDeb().toString())) {
                 store = candidate;

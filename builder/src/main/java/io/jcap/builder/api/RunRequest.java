@@ -2,6 +2,7 @@ package io.jcap.builder.api;
 
 import io.jcap.builder.instance.InstanceName;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.GuestMemory;
@@ -48,11 +49,13 @@ import java.util.regex.Pattern;
  *     boots instead of the image's default one; {@code env} and {@code cmd} apply on top of it
  * @param cloudInit cloud-init data a Linux image's init reads from a NoCloud seed drive attached for
  *     this run only; empty: no seed
+ * @param devices the disk controller and network card of a Linux image's guest (QEMU driver);
+ *     {@link GuestDevices#VIRTIO} unless chosen, to try the image on a cloud's devices
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
         Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot,
-        Optional<String> configSet, Optional<CloudInitData> cloudInit) {
+        Optional<String> configSet, Optional<CloudInitData> cloudInit, GuestDevices devices) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = GuestMemory.MIN_MIB;
     public static final int MAX_CPUS = 64;
@@ -86,80 +89,87 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(configSet, "configSet");
         Objects.requireNonNull(cloudInit, "cloudInit");
+        Objects.requireNonNull(devices, "devices");
     }
 
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
                 PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), GuestDevices.VIRTIO);
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
         return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt,
-                boot, configSet, cloudInit);
+                boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withShowBoot(boolean value) {
         return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit);
+                libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit);
+                libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withCpus(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit);
+                libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit);
+                libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withPublishAddress(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt,
-                boot, configSet, cloudInit);
+                boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
-                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit);
+                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withCmd(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
-                libvirt, boot, configSet, cloudInit);
+                libvirt, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value), libvirt, boot, configSet, cloudInit);
+                Optional.of(value), libvirt, boot, configSet, cloudInit, devices);
     }
 
     /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
     public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                uri, boot, configSet, cloudInit);
+                uri, boot, configSet, cloudInit, devices);
     }
 
     public RunRequest withBoot(Optional<BootMode> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, value, configSet, cloudInit);
+                libvirt, value, configSet, cloudInit, devices);
     }
 
     /** Runs the image's named configuration {@code value} (a Capstan package's) instead of its default one. */
     public RunRequest withConfigSet(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, value, cloudInit);
+                libvirt, boot, value, cloudInit, devices);
     }
 
     /** Attaches a NoCloud seed with this cloud-init data to the run (Linux images). */
     public RunRequest withCloudInit(Optional<CloudInitData> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, value);
+                libvirt, boot, configSet, value, devices);
+    }
+
+    /** Attaches the disk and the network card as {@code value} says (a Linux image, the QEMU driver). */
+    public RunRequest withDevices(GuestDevices value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt, boot, configSet, cloudInit, value);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

@@ -69,6 +69,11 @@ public final class DomainXml {
             throw new IllegalArgumentException("the libvirt driver attaches at most " + MAX_DISKS + " disks, got "
                     + spec.drives().size());
         }
+        if (spec.nic() != io.jcap.hypervisor.NicModel.VIRTIO
+                || spec.drives().stream().anyMatch(d -> d.bus() != io.jcap.hypervisor.DiskBus.VIRTIO)) {
+            throw new IllegalArgumentException("the libvirt driver attaches virtio disks and network cards only: "
+                    + "choose another disk bus or card with the qemu driver");
+        }
         String bus = rootBus(spec.machine());
         boolean userNetwork = spec.userNetwork() && network.isEmpty();
         boolean passThrough = userNetwork || !spec.extraArgs().isEmpty();

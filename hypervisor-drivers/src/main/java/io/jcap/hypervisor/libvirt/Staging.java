@@ -32,7 +32,7 @@ final class Staging {
                 .memoryMiB(spec.memoryMiB()).cpus(spec.cpus()).rng(spec.rng()).noReboot(spec.noReboot())
                 .extraArgs(spec.extraArgs().toArray(String[]::new));
         if (spec.userNetwork()) {
-            placed.userNetwork(spec.portForwards().toArray(PortForward[]::new));
+            placed.userNetwork(spec.portForwards().toArray(PortForward[]::new)).nic(spec.nic());
         }
         if (spec.kernel().isPresent()) {
             placed.kernel(Path.of(files.put(spec.kernel().get(), folder, "kernel", events)));
@@ -67,7 +67,7 @@ final class Staging {
         }
         String name = "disk" + index + "." + drive.format().qemuName();
         Path staged = Path.of(files.put(drive.file(), folder, name, events));
-        return new Drive(staged, drive.format(), drive.readOnly(), false, drive.bootIndex());
+        return new Drive(staged, drive.format(), drive.readOnly(), false, drive.bootIndex(), drive.bus());
     }
 
     /** Whether a qcow2 header names a backing file. */

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
@@ -10,6 +11,8 @@ import java.util.List;
 
 /** Turns a {@link VmSpec} into the qemu-system-x86_64 command line. */
 final class QemuCommandLine {
+    /** The id of the virtio-scsi controller SCSI drives share. */
+    private static final String SCSI_CONTROLLER = "scsi0";
     private QemuCommandLine() {
     }
 
@@ -58,6 +61,9 @@ final class QemuCommandLine {
         spec.kernel().ifPresent(k -> args.addAll(List.of("-kernel", k.toString())));
         spec.initrd().ifPresent(i -> args.addAll(List.of("-initrd", i.toString())));
         spec.append().ifPresent(a -> args.addAll(List.of("-append", a)));
+        if (spec.drives().stream().anyMatch(d -> d.bus() == DiskBus.SCSI)) {
+            args.addAll(List.of("-device", "virtio-scsi-pci,id=" + SCSI_CONTROLLER));
+        }
         for (int i = 0; i < spec.drives().size(); i++) {
             Drive drive = spec.drives().get(i);
             String id = "drive" + i;
@@ -65,7 +71,11 @@ final class QemuCommandLine {
                     + drive.format().qemuName() + ",if=none,id=" + id + (drive.readOnly() ? ",readonly=on" : "")
                     + (drive.snapshot() ? ",snapshot=on" : "")));
             String bootIndex = drive.bootIndex().isPresent() ? ",bootindex=" + drive.bootIndex().getAsInt() : "";
-            args.addAll(List.of("-device", "virtio-blk-pci,drive=" + id + bootIndex));
+            args.addAll(List.of("-device", switch (drive.bus()) {
+                case VIRTIO -> "virtio-blk-pci,drive=" + id + bootIndex;
+                case SCSI -> "scsi-hd,bus=" + SCSI_CONTROLLER + ".0,drive=" + id + bootIndex;
+                case NVME -> "nvme,serial=jcap" + i + ",drive=" + id + bootIndex;
+            }));
         }
         if (spec.userNetwork()) {
             StringBuilder netdev = new StringBuilder("user,id=net0");
@@ -74,7 +84,7 @@ final class QemuCommandLine {
                         .append(':').append(f.hostPort()).append("-:").append(f.guestPort());
             }
             // No option ROM: the guest boots from disk or -kernel, never over the network.
-            args.addAll(List.of("-netdev", netdev.toString(), "-device", "virtio-net-pci,netdev=net0,romfile="));
+            args.addAll(List.of("-netdev", netdev.toString(), "-device", spec.nic().qemuDevice() + ",netdev=net0,romfile="));
         }
         if (spec.rng()) {
             args.addAll(List.of("-object", "rng-random,id=rng0,filename=/dev/urandom",

@@ -193,6 +193,19 @@ class DomainXmlTest {
     }
 
     @Test
+    void of_nvmeDiskOrOtherCard_isRejectedNamingTheQemuDriver() {
+        VmSpec nvme = VmSpec.builder().drive(Drive.virtio(DIR.resolve("disk.qcow2"), DiskFormat.QCOW2)
+                .withBus(io.jcap.hypervisor.DiskBus.NVME)).build();
+        VmSpec e1000 = VmSpec.builder().userNetwork().nic(io.jcap.hypervisor.NicModel.E1000).build();
+        for (VmSpec spec : List.of(nvme, e1000)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DomainXml.of("app-1", spec, "/var/log/x.log", List.of()));
+            assertEquals("the libvirt driver attaches virtio disks and network cards only: choose another disk bus"
+                    + " or card with the qemu driver", e.getMessage());
+        }
+    }
+
+    @Test
     void of_microvmMachine_isRejected() {
         VmSpec spec = VmSpec.builder().machine("microvm").build();
 

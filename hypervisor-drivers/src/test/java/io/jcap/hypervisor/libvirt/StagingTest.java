@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
@@ -43,7 +44,8 @@ class StagingTest {
         assertEquals(staged.resolve("kernel"), placed.kernel().orElseThrow());
         assertEquals(staged.resolve("initrd"), placed.initrd().orElseThrow());
         assertEquals("console=ttyS0", placed.append().orElseThrow());
-        assertEquals(List.of(new Drive(staged.resolve("disk0.raw"), DiskFormat.RAW, false, false, OptionalInt.of(0)),
+        assertEquals(List.of(new Drive(staged.resolve("disk0.raw"), DiskFormat.RAW, false, false, OptionalInt.of(0),
+                DiskBus.VIRTIO),
                 Drive.virtio(data, DiskFormat.RAW)), placed.drives());
         assertEquals("image", Files.readString(staged.resolve("disk0.raw")));
         assertEquals(spec.portForwards(), placed.portForwards());

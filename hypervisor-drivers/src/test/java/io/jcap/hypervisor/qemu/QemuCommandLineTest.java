@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
+import io.jcap.hypervisor.NicModel;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import java.nio.file.Path;
@@ -45,6 +47,37 @@ class QemuCommandLineTest {
                 "-object", "rng-random,id=rng0,filename=/dev/urandom",
                 "-device", "virtio-rng-pci,rng=rng0",
                 "-device", "isa-debug-exit"), args);
+    }
+
+    @Test
+    void of_cloudDevices_givesNvmeAndScsiDisksOnOneControllerAndTheChosenCard() {
+        VmSpec spec = VmSpec.builder()
+                .drive(Drive.virtio(Path.of("/img/root.qcow2"), DiskFormat.QCOW2).withBus(DiskBus.NVME).withBootIndex(0))
+                .drive(Drive.virtio(Path.of("/img/a.raw"), DiskFormat.RAW).withBus(DiskBus.SCSI))
+                .drive(Drive.virtio(Path.of("/img/b.raw"), DiskFormat.RAW).withBus(DiskBus.SCSI))
+                .userNetwork().nic(NicModel.VMXNET3).build();
+
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+
+        assertEquals(List.of("-device", "virtio-scsi-pci,id=scsi0",
+                "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0",
+                "-device", "nvme,serial=jcap0,drive=drive0,bootindex=0",
+                "-drive", "file=/img/a.raw,format=raw,if=none,id=drive1",
+                "-device", "scsi-hd,bus=scsi0.0,drive=drive1",
+                "-drive", "file=/img/b.raw,format=raw,if=none,id=drive2",
+                "-device", "scsi-hd,bus=scsi0.0,drive=drive2",
+                "-netdev", "user,id=net0", "-device", "vmxnet3,netdev=net0,romfile="),
+                args.subList(args.indexOf("-no-reboot") + 1, args.size()));
+    }
+
+    @Test
+    void nicModelAndDiskBus_parseWhatUsersWrite_andNameTheChoicesOtherwise() {
+        assertEquals(NicModel.E1000E, NicModel.parse("e1000e"));
+        assertEquals(DiskBus.NVME, DiskBus.parse("nvme"));
+        assertEquals("unknown network card 'rtl8139': use virtio, e1000, e1000e or vmxnet3",
+                assertThrows(IllegalArgumentException.class, () -> NicModel.parse("rtl8139")).getMessage());
+        assertEquals("unknown disk bus 'ide': use virtio, scsi or nvme",
+                assertThrows(IllegalArgumentException.class, () -> DiskBus.parse("ide")).getMessage());
     }
 
     @Test
@@ -103,7 +136,7 @@ class QemuCommandLineTest {
     void vmSpec_forwardsWithoutNetwork_areRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new VmSpec("pc", Accelerator.TCG, 64, 1, java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), List.of(), false, List.of(PortForward.tcp(0, 22)), false, true,
+                        java.util.Optional.empty(), List.of(), false, NicModel.VIRTIO, List.of(PortForward.tcp(0, 22)), false, true,
                         List.of(), List.of()));
 
         assertEquals("port forwards need the user-mode network", e.getMessage());

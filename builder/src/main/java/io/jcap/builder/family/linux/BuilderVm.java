@@ -24,6 +24,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.OptionalInt;
 
 /**
@@ -54,7 +55,7 @@ final class BuilderVm {
     }
 
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
-    GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, List<ImageEntry> entries,
+    GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, List<ImageEntry> entries,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
         createDisk(disk, diskBytes);
         Path initrd = workDir.resolve("builder-initrd.cpio");
@@ -64,7 +65,7 @@ final class BuilderVm {
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
                 .kernel(kernel.vmlinuz())
                 .initrd(initrd)
-                .append(LinuxBoot.builderAppend(fs, diskBytes, entries.size()) + extraAppend)
+                .append(LinuxBoot.builderAppend(fs, root, diskBytes, entries.size()) + extraAppend)
                 .drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
                 .noReboot(true)

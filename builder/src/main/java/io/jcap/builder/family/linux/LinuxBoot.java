@@ -11,6 +11,7 @@ import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The boot side of a Linux image: the kernel, the run initramfs (jcap's init and the modules)
@@ -24,16 +25,30 @@ public final class LinuxBoot {
     private LinuxBoot() {
     }
 
-    /** The command line extlinux passes to the image's kernel. */
-    static String runAppend(String fs) {
-        return "console=ttyS0 quiet loglevel=3 panic=-1 jcap.mode=run jcap.root=/dev/vda1 jcap.fs=" + fs;
+    /**
+     * The UUID of an image's root file system: the builder makes it, the image's kernel command
+     * line names it ({@code jcap.root=UUID=...}), so the init finds the root on whatever disk
+     * device the machine has ({@code /dev/vda1}, {@code /dev/nvme0n1p1}, {@code /dev/sda1},
+     * {@code /dev/xvda1}). Derived from the image's name, so a rebuild keeps its boot files' bytes.
+     */
+    public static UUID rootUuid(String imageName) {
+        return UUID.nameUUIDFromBytes(("jcap root file system of image " + imageName).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The command line extlinux passes to the image's kernel: the serial console every cloud logs
+     * (ttyS0 at 115200) and the screen, the last {@code console=} being /dev/console.
+     */
+    static String runAppend(String fs, UUID root) {
+        return "console=tty0 console=ttyS0,115200 quiet loglevel=3 panic=-1 jcap.mode=run jcap.root=UUID=" + root
+                + " jcap.fs=" + fs;
     }
 
     /** The command line of the builder VM's kernel. */
-    public static String builderAppend(String fs, long diskBytes, int entries) {
+    public static String builderAppend(String fs, UUID root, long diskBytes, int entries) {
         long inodes = inodesFor(diskBytes, entries);
         return "console=ttyS0 quiet loglevel=3 panic=-1 jcap.mode=build jcap.disk=/dev/vda jcap.fs=" + fs
-                + " jcap.port=" + BUILDER_PORT + (inodes > 0 ? " jcap.inodes=" + inodes : "");
+                + " jcap.uuid=" + root + " jcap.port=" + BUILDER_PORT + (inodes > 0 ? " jcap.inodes=" + inodes : "");
     }
 
     /**
@@ -50,13 +65,13 @@ public final class LinuxBoot {
     }
 
     /** The boot files inside the disk; {@code initrd} is the run initramfs ({@link Initramfs#runInitramfs}). */
-    public static BootFiles bootFiles(Kernel kernel, byte[] initrd, String fs) throws JcapException {
+    public static BootFiles bootFiles(Kernel kernel, byte[] initrd, String fs, UUID root) throws JcapException {
         try {
             List<ImageEntry> entries = List.of(
                     new ImageEntry.RegularFile(BOOT.resolve("vmlinuz"), 0644, FileContent.of(kernel.vmlinuz())),
                     new ImageEntry.RegularFile(BOOT.resolve("initrd.img"), 0644, FileContent.of(initrd)),
                     new ImageEntry.RegularFile(BOOT.resolve("extlinux/extlinux.conf"), 0644, FileContent.of(
-                            BootLoader.extlinuxConfig(runAppend(fs)).getBytes(StandardCharsets.UTF_8))));
+                            BootLoader.extlinuxConfig(runAppend(fs, root)).getBytes(StandardCharsets.UTF_8))));
             return new BootFiles(entries, List.of(BOOT));
         } catch (IOException e) {
             throw new JcapException("could not read kernel '" + kernel.name() + "': " + e.getMessage(), e);

@@ -22,6 +22,7 @@ import io.jcap.streamer.GuestStreamer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Builds a Linux image: jcap's init in a builder VM fills an ext4 (or ext2) disk with the
@@ -42,8 +43,9 @@ final class LinuxImageBuild {
         LinuxInputs inputs = LinuxInputs.of(job.capstanfile(), home, events);
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
         byte[] initrd = new Initramfs().runInitramfs(kernel);
+        UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
-                LinuxBoot.bootFiles(kernel, initrd, inputs.fs()));
+                LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         Sha256 streamDigest = ImageComposer.streamDigest(tree);
         Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
@@ -66,12 +68,12 @@ final class LinuxImageBuild {
         try {
             Path disk = work.resolve("disk.raw");
             GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
-                    .fill(disk, diskBytes, kernel, inputs.fs(), tree.entries(), accelerator, work);
+                    .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
             DiskCommit.Extras directBoot = staging ->
                     DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
-                            LinuxBoot.runAppend(inputs.fs()));
+                            LinuxBoot.runAppend(inputs.fs(), root));
             ImageMetadata.Builder metadata = ImageMetadata.builder(name)
                     .created(Instant.now())
                     .inputsDigest(inputsDigest)

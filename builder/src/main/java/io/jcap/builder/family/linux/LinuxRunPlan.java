@@ -14,6 +14,7 @@ import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
@@ -34,10 +35,11 @@ import java.util.Optional;
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
  * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
+ * @param devices the disk's controller and the network card
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
         List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
-        Optional<IsoVolume> seed) implements RunPlan.Machine {
+        Optional<IsoVolume> seed, GuestDevices devices) implements RunPlan.Machine {
     /** The guest protocol whose init reads cloud-init data (docs/guest-protocol.md). */
     static final int CLOUD_INIT_PROTOCOL = 3;
     static final String OVERLAY = "overlay.qcow2";
@@ -59,7 +61,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         // The boot files' check runs in its own process while the rest of the run is prepared.
         Driver driver = RunPlan.driverFor(home, request);
         Optional<DirectBoot.Check> direct = directBoot(driver, image, request).map(DirectBoot::check);
-        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL) {
+        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL_RUN_SETTINGS) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
@@ -67,13 +69,17 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"
                     + " cloud-init data (--user-data): build it again with jcap build");
         }
+        if (!request.devices().equals(GuestDevices.VIRTIO) && !driver.bootsKernels()) {
+            throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
+                    + " virtio disks and network cards");
+        }
         Optional<IsoVolume> seed = request.cloudInit().isPresent()
                 ? Optional.of(NoCloudSeed.of(request.cloudInit().get(), m.name())) : Optional.empty();
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed);
+                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices());
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
@@ -114,12 +120,12 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     public VmSpec in(Path dir) throws JcapException, InterruptedException {
         Path overlay = dir.resolve(OVERLAY);
         Qcow2Overlay.create(image.file(), overlay);
-        return spec(Drive.virtio(overlay, DiskFormat.QCOW2), dir);
+        return spec(Drive.virtio(overlay, DiskFormat.QCOW2).withBus(devices.disk()), dir);
     }
 
     @Override
     public VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException {
-        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot(), dir);
+        return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).withBus(devices.disk()).asSnapshot(), dir);
     }
 
     private VmSpec spec(Drive root, Path dir) throws JcapException, InterruptedException {
@@ -134,6 +140,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                 // A kernel QEMU loads itself takes boot index 0; only a disk boot gives it to the disk.
                 .drive(direct.isPresent() ? root : root.withBootIndex(0))
                 .userNetwork(forwards.toArray(PortForward[]::new))
+                .nic(devices.nic())
                 .rng(true)
                 .noReboot(true);
         // QEMU's user network has fixed addresses (10.0.2.15, router 10.0.2.2, DNS 10.0.2.3): a direct

@@ -12,6 +12,7 @@ import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -64,6 +65,10 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         if (request.cloudInit().isPresent()) {
             throw new JcapException("--user-data applies to Linux images: OSv image '" + m.name() + "' takes its"
                     + " settings from -e and --cmd");
+        }
+        if (!request.devices().equals(GuestDevices.VIRTIO)) {
+            throw new JcapException("--disk-bus and --nic-model are for Linux images: OSv image '" + m.name()
+                    + "' runs on virtio devices");
         }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);

@@ -44,7 +44,8 @@ class BuilderVmDiskIT {
                 FileContent.of(data))));
 
         VmException e = assertThrows(VmException.class, () -> new BuilderVm(TestMachine.qemu(), EventSink.NONE)
-                .fill(temp.resolve("disk.raw"), 32L << 20, kernel, "ext4", tree.entries(), Accelerator.TCG, temp));
+                .fill(temp.resolve("disk.raw"), 32L << 20, kernel, "ext4", LinuxBoot.rootUuid("test"),
+                        tree.entries(), Accelerator.TCG, temp));
 
         assertTrue(e.getMessage().startsWith("the builder guest failed: "), e.getMessage());
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
@@ -65,13 +66,15 @@ class BuilderVmDiskIT {
         assertTrue(LinuxBoot.inodesFor(64L << 20, tree.entries().size()) > 16_384, "jcap.inodes is set");
 
         GuestStreamer.StreamResult result = new BuilderVm(TestMachine.qemu(), EventSink.NONE)
-                .fill(temp.resolve("disk.raw"), 64L << 20, kernel, "ext4", tree.entries(), Accelerator.TCG, temp);
+                .fill(temp.resolve("disk.raw"), 64L << 20, kernel, "ext4", LinuxBoot.rootUuid("test"),
+                        tree.entries(), Accelerator.TCG, temp);
 
         assertEquals(tree.entries().size(), result.confirmed().entries());
     }
 
     private static ImageTree tree(Kernel kernel, List<ImageEntry> files) throws Exception {
         return ImageComposer.compose(files, new GuestConfig(List.of("/data"), new TreeMap<>(Map.of()), GuestPath.ROOT),
-                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4"));
+                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4",
+                        LinuxBoot.rootUuid("test")));
     }
 }

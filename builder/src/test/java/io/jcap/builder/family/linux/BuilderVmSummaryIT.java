@@ -39,7 +39,8 @@ class BuilderVmSummaryIT {
         ImageTree tree = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/greeting"), 0755,
                         FileContent.of("hello\n".getBytes(StandardCharsets.UTF_8)))),
                 new GuestConfig(List.of("/app/greeting"), new TreeMap<>(Map.of()), GuestPath.ROOT),
-                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4"));
+                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4",
+                        LinuxBoot.rootUuid("test")));
         List<String> log = new CopyOnWriteArrayList<>();
         EventSink events = new EventSink() {
             @Override
@@ -53,7 +54,8 @@ class BuilderVmSummaryIT {
         };
 
         GuestStreamer.StreamResult result = new BuilderVm(TestMachine.qemu(), events, " jcap.drop_summary=1")
-                .fill(temp.resolve("disk.raw"), 64L << 20, kernel, "ext4", tree.entries(), Accelerator.TCG, temp);
+                .fill(temp.resolve("disk.raw"), 64L << 20, kernel, "ext4", LinuxBoot.rootUuid("test"),
+                        tree.entries(), Accelerator.TCG, temp);
 
         assertEquals(result.sent().entries(), result.confirmed().entries());
         assertEquals(result.sent().crc32(), result.confirmed().crc32());

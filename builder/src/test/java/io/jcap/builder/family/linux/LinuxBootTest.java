@@ -1,8 +1,10 @@
 package io.jcap.builder.family.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LinuxBootTest {
@@ -27,8 +29,24 @@ class LinuxBootTest {
 
     @Test
     void builderAppend_setsInodesOnlyWhenNeeded() {
-        assertTrue(LinuxBoot.builderAppend("ext4", 64 * MIB, 10).endsWith("jcap.fs=ext4 jcap.port=10000"));
-        assertTrue(LinuxBoot.builderAppend("ext2", 64 * MIB, 20_000).endsWith("jcap.fs=ext2 jcap.port=10000"
+        UUID root = UUID.fromString("0b5d7a55-1f2c-4c1e-9a37-5e1a8d3c2b10");
+        assertTrue(LinuxBoot.builderAppend("ext4", root, 64 * MIB, 10).endsWith("jcap.fs=ext4 jcap.uuid=" + root
+                + " jcap.port=10000"));
+        assertTrue(LinuxBoot.builderAppend("ext2", root, 64 * MIB, 20_000).endsWith("jcap.fs=ext2 jcap.uuid=" + root
+                + " jcap.port=10000"
                 + " jcap.inodes=26024"));
+    }
+
+    @Test
+    void runAppend_namesTheRootByUuid_andLogsOnTheSerialConsoleAt115200() {
+        UUID root = LinuxBoot.rootUuid("hello");
+        assertEquals("console=tty0 console=ttyS0,115200 quiet loglevel=3 panic=-1 jcap.mode=run jcap.root=UUID=" + root
+                + " jcap.fs=ext4", LinuxBoot.runAppend("ext4", root));
+    }
+
+    @Test
+    void rootUuid_sameNameSameUuid_otherNameOther() {
+        assertEquals(LinuxBoot.rootUuid("hello"), LinuxBoot.rootUuid("hello"));
+        assertNotEquals(LinuxBoot.rootUuid("hello"), LinuxBoot.rootUuid("hello2"));
     }
 }

@@ -78,7 +78,8 @@ class CpiodBuilderVmIT {
                         new ImageEntry.RegularFile(GuestPath.of("/app/tool"), 0755, FileContent.of(tool)),
                         new ImageEntry.Symlink(GuestPath.of("/app/run"), "tool")),
                 new GuestConfig(List.of("/app/tool"), new TreeMap<>(Map.of()), GuestPath.ROOT),
-                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4"));
+                LinuxBoot.bootFiles(kernel, new Initramfs().runInitramfs(kernel), "ext4",
+                        LinuxBoot.rootUuid("test")));
 
         StreamStats sent = new CpiodBuilderVm(qemu, events, BOUNDS)
                 .fill(linuxBuilder(kernel, disk), LinuxBoot.BUILDER_PORT, JCAP_INIT, tree.entries());
@@ -162,7 +163,7 @@ class CpiodBuilderVmIT {
         Path initrd = temp.resolve("initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         return VmSpec.builder().accelerator(Accelerator.TCG).memoryMiB(256).kernel(kernel.vmlinuz()).initrd(initrd)
-                .append(LinuxBoot.builderAppend("ext4", 64L << 20, 0)).drive(Drive.virtio(disk, DiskFormat.RAW))
+                .append(LinuxBoot.builderAppend("ext4", LinuxBoot.rootUuid("test"), 64L << 20, 0)).drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT)).noReboot(true).build();
     }
 

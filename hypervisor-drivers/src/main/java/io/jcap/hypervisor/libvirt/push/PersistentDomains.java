@@ -102,7 +102,7 @@ public final class PersistentDomains {
         VmSpec.Builder b = VmSpec.builder().machine(spec.machine()).accelerator(spec.accelerator())
                 .memoryMiB(spec.memoryMiB()).cpus(spec.cpus()).rng(spec.rng()).noReboot(spec.noReboot())
                 .extraArgs(spec.extraArgs().toArray(String[]::new))
-                .drive(new Drive(Path.of(volume.path()), DiskFormat.QCOW2, false, false, java.util.OptionalInt.of(0)));
+                .drive(Drive.virtio(Path.of(volume.path()), DiskFormat.QCOW2).withBootIndex(0));
         // A domain without any network would surprise more than a user network it does not use.
         b.userNetwork(spec.portForwards().toArray(PortForward[]::new));
         return b.build();

@@ -11,7 +11,6 @@ import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class VolumeTargetTest {
@@ -44,8 +43,8 @@ class VolumeTargetTest {
 
         VmSpec defined = PersistentDomains.onVolume(run, VOLUME);
 
-        assertEquals(List.of(new Drive(Path.of("/var/lib/libvirt/images/hello.qcow2"), DiskFormat.QCOW2, false, false,
-                OptionalInt.of(0))), defined.drives());
+        assertEquals(List.of(Drive.virtio(Path.of("/var/lib/libvirt/images/hello.qcow2"), DiskFormat.QCOW2)
+                .withBootIndex(0)), defined.drives());
         assertEquals("q35", defined.machine());
         assertEquals(256, defined.memoryMiB());
         assertEquals(2, defined.cpus());
