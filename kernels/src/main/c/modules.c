@@ -368,7 +368,11 @@ static int scan(void)
     return loaded;
 }
 
-/* The old way, and jcap.modules=all: every file of load-order, in order; a failure is fatal. */
+/* The old way, and jcap.modules=all: every file of load-order, in order. The store keeps every
+ * cloud's drivers, so a driver whose device this machine lacks (ENODEV, ENXIO: hv_vmbus off
+ * Hyper-V) is noted and skipped, and so is a module that needs one skipped before (the kernel
+ * answers ENOENT for its unknown symbols: hv_storvsc after hv_vmbus). A listed file that is
+ * missing, or any other failure, is fatal. */
 static void load_in_order(void)
 {
     FILE *f = fopen(MODULES_DIR "/load-order", "re");
@@ -387,9 +391,18 @@ static void load_in_order(void)
         w[0][strcspn(w[0], "\n")] = '\0';
         if (strchr(w[0], '/'))
             fatal("module name %s in " MODULES_DIR "/load-order has a slash; list file names only", w[0]);
+        char path[320];
+        snprintf(path, sizeof path, MODULES_DIR "/%s", w[0]);
+        if (access(path, R_OK) != 0)
+            fatal("load module %s: %s", path, strerror(errno));
         long long started = now_ms();
-        if (load_file(w[0]) < 0)
+        if (load_file(w[0]) < 0) {
+            if (errno == ENODEV || errno == ENXIO || errno == ENOENT) {
+                debug("module %s: %s (not this machine's device)", w[0], strerror(errno));
+                continue;
+            }
             fatal("load module " MODULES_DIR "/%s: %s", w[0], strerror(errno));
+        }
         debug("module %s loaded in %lld ms", w[0], now_ms() - started);
         count++;
     }
