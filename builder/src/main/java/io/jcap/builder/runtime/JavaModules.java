@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,14 +87,7 @@ final class JavaModules {
     private static void store(Path answer, String modules) {
         try {
             Files.createDirectories(answer.getParent());
-            Path part = Files.createTempFile(answer.getParent(), answer.getFileName().toString(), ".part");
-            try {
-                Files.writeString(part, modules, StandardCharsets.UTF_8);
-                Durable.syncFile(part);
-                Files.move(part, answer, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(part);
-            }
+            Durable.writeAtomically(answer, modules.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // The next build asks jdeps again.
         }

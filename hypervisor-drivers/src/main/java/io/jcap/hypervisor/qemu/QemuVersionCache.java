@@ -2,9 +2,9 @@ package io.jcap.hypervisor.qemu;
 
 import io.jcap.host.Durable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
@@ -66,22 +66,12 @@ final class QemuVersionCache {
         if (key.contains("\n") || versionLine.contains("\n")) {
             return;
         }
-        Path temp = null;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            temp = Files.createTempFile(parent, "qemu-version", ".tmp");
-            Files.writeString(temp, FORMAT + "\n" + key + "\n" + versionLine + "\n");
-            Durable.syncFile(temp);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Durable.writeAtomically(file, (FORMAT + "\n" + key + "\n" + versionLine + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            try {
-                if (temp != null) {
-                    Files.deleteIfExists(temp);
-                }
-            } catch (IOException ignored) {
-                // a stray temp file in the cache folder harms nothing
-            }
+            // Left at that: the next run asks QEMU again.
         }
     }
 }
