@@ -88,10 +88,11 @@ public final class LibvirtTarget implements PushTarget {
         Plan plan = plan(request);
         var image = request.image();
         LibvirtConnections.checkHostKey(plan.uri(), SSH_TIMEOUT);
-        FileSums sums = FileSums.start(image.file());
-        // The domain's spec is worked out (and its accelerator probed) before anything is sent.
+        // The domain's spec is worked out (and its accelerator probed) before anything is sent, and
+        // before the digests start: a refusal here leaves no sha256sum running.
         Optional<VmSpec> spec = plan.domain().isPresent() ? Optional.of(spec(plan.uri(), image.metadata(), events))
                 : Optional.empty();
+        FileSums sums = FileSums.start(image.file());
         PoolVolume volume;
         long uploadStart = System.nanoTime();
         try {
