@@ -117,8 +117,14 @@ class StoreFaultsIT {
             assertTrue(images.out().lines().anyMatch(l -> l.startsWith("hello ")), images.toString());
             assertEquals("", images.err(), "no broken image after a kill at '" + phase + "'");
         }
-        // qemu-img of the last kill may still be writing its (doomed) staging folder: a moment.
-        Thread.sleep(3000);
+        // qemu-img of the last kill may still be writing its (doomed) staging folder: wait for it to end.
+        Instant bound = Instant.now().plus(Duration.ofSeconds(60));
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
+                .map(a -> String.join(" ", a).contains(jcap.home.toString())).orElse(false)
+                && p.info().command().orElse("").endsWith("qemu-img"))) {
+            assertTrue(Instant.now().isBefore(bound), "qemu-img of the killed build ended within 60 s");
+            Thread.sleep(20);
+        }
 
         JcapProcess.Result again = jcap.run("build", "--force", project.toString());
         assertEquals(0, again.exitCode(), again.toString());
