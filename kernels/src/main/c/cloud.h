@@ -73,6 +73,9 @@ struct cloud_config {
     char ignored[256]; /* keys seen but not honoured, comma-separated */
     int network_config; /* a network-config was given (not applied) */
 };
+/* cloudjcap.c: the jcap: mapping of a #cloud-config document into c; -1 with err on bad data. */
+int cloud_jcap_keys(struct cloud_config *c, const struct ynode *j, char *err);
+
 /* Adds user-data (#cloud-config, multipart MIME, gzip) to c; -1 with err set on bad data. */
 int cloud_user_data(struct cloud_config *c, const char *data, size_t n, char *err);
 /* Adds meta-data (YAML, or JSON with "json" set) to c. */
