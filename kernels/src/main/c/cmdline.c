@@ -99,6 +99,8 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
         c->debug = strcmp(v, "1") == 0;
     } else if (strcmp(key, "drop_summary") == 0) {
         c->drop_summary = strcmp(v, "1") == 0;
+    } else if (strcmp(key, "stall_power_off") == 0) {
+        c->stall_power_off = strcmp(v, "1") == 0;
     }
     return 0;
 bad:

@@ -25,6 +25,7 @@ struct cmdline {
     enum net_mode net;
     int debug;
     int drop_summary; /* build mode, fault injection: print the summary, never send it */
+    int stall_power_off; /* fault injection: never power off, as a kernel locked up in its shutdown */
 };
 
 /* cmdline.c: parse_cmdline takes the text of /proc/cmdline (cut in place);
@@ -34,6 +35,7 @@ int is_uuid(const char *v);
 
 /* util.c */
 extern int g_debug;
+extern int g_stall_power_off;
 void console_open(void);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
     if (read_cmdline(&c, err) < 0)
         fatal("%s", err);
     g_debug = c.debug;
+    g_stall_power_off = c.stall_power_off;
     debug("jcap-init in %s mode", c.build ? "build" : "run");
     load_modules(c.all_modules);
     if (c.build)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 int g_debug;
+int g_stall_power_off;
 static int g_console = 2;
 static int g_conn = -1;
 
@@ -157,6 +158,11 @@ _Noreturn void power_off(void)
     tcdrain(g_console);
     if (getpid() != 1)
         _exit(2);
+    if (g_stall_power_off) {
+        debug("jcap.stall_power_off=1: not powering off");
+        for (;;)
+            pause();
+    }
     reboot(RB_POWER_OFF);
     reboot(RB_AUTOBOOT);
     for (;;)

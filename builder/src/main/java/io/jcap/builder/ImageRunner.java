@@ -31,6 +31,11 @@ import java.util.function.Consumer;
 public final class ImageRunner {
     /** How long an application may run in the foreground: practically forever; Ctrl-C stops it. */
     private static final Duration FOREVER = Duration.ofDays(3650);
+    /**
+     * How long the guest may take to power off once its application reported its status: the
+     * init's kill, sync and remount take a second or two; a guest stuck longer is stopped.
+     */
+    private static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
 
     private final JcapHome home;
     private final EventSink events;
@@ -51,8 +56,8 @@ public final class ImageRunner {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
-                int vmStatus = vm.awaitExit(FOREVER);
-                return console.exitStatus(vmStatus, vm.consoleTail());
+                OptionalInt vmStatus = vm.awaitExitOnceFinished(console::applicationEnded, POWER_OFF_GRACE, FOREVER);
+                return console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
             }
         } finally {
             TempFiles.delete(work);

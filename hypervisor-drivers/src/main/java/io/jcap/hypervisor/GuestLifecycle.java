@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -34,6 +35,8 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
     public static final String HOSTFWD_FAILURE = "Could not set up host forwarding rule";
     /** How often a start is tried when a picked host port turns out to be taken. */
     public static final int START_ATTEMPTS = 5;
+    /** How often {@link #awaitExitOnceFinished} asks whether the guest finished. */
+    private static final Duration FINISHED_POLL = Duration.ofMillis(200);
 
     /**
      * How messages name the guest: {@code guest} "QEMU" {@code ends} "exit", it was
@@ -139,6 +142,48 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
         forceStop();
         throw new VmException(names.guest() + " did not " + names.ends() + " within " + Durations.human(timeout)
                 + "; it was " + names.stopped(), OptionalInt.empty(), log.tail());
+    }
+
+    @Override
+    public final OptionalInt awaitExitOnceFinished(BooleanSupplier finished, Duration grace, Duration timeout)
+            throws VmException {
+        ConsoleLog log = requireStarted();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long finishedAt = 0;
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (finishedAt == 0 && finished.getAsBoolean()) {
+                    finishedAt = now;
+                }
+                long until = finishedAt == 0 ? deadline : Math.min(deadline, finishedAt + grace.toNanos());
+                if (now - until >= 0) {
+                    break;
+                }
+                if (waitEnded(Duration.ofNanos(Math.min(until - now, FINISHED_POLL.toNanos())))) {
+                    return OptionalInt.of(endStatus());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmException("interrupted while waiting for " + names.guest() + " to " + names.ends(),
+                    OptionalInt.empty(), log.tail(), e);
+        }
+        if (finishedAt == 0) {
+            forceStop();
+            throw new VmException(names.guest() + " did not " + names.ends() + " within " + Durations.human(timeout)
+                    + "; it was " + names.stopped(), OptionalInt.empty(), log.tail());
+        }
+        events.warn("The guest finished but did not power off within " + Durations.human(grace) + "; "
+                + names.stopping() + " " + names.guest());
+        try {
+            // Not the power button: the guest is already on its way to power off and stuck there.
+            stopHarder();
+        } catch (InterruptedException e) {
+            forceStop();
+            Thread.currentThread().interrupt();
+        }
+        return OptionalInt.empty();
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.jcap.hypervisor;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -42,6 +44,16 @@ public interface VirtualMachine extends AutoCloseable {
 
     /** Waits until the hypervisor process exits and returns its exit code. */
     int awaitExit(Duration timeout) throws VmException;
+
+    /**
+     * Waits for the guest to end, for as long as {@code timeout}; but once {@code finished} says
+     * the guest's work is done (its data synced, its application's status reported), for at most
+     * {@code grace} more: a guest stuck on its way to power off (a kernel that locks up in its
+     * shutdown has been seen under TCG) is then stopped, as its results are already in. Empty
+     * when it had to be stopped that way.
+     */
+    OptionalInt awaitExitOnceFinished(BooleanSupplier finished, Duration grace, Duration timeout)
+            throws VmException;
 
     /** The last console lines, oldest first. */
     List<String> consoleTail();

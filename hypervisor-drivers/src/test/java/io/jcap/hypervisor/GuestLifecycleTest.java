@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +204,47 @@ class GuestLifecycleTest {
             VmException e = assertThrows(VmException.class, () -> guest.awaitExit(Duration.ofMillis(20)));
 
             assertEquals("toy guest did not exit within 20 ms; it was stopped", e.summary());
+            assertFalse(guest.isAlive());
+        }
+    }
+
+    @Test
+    void awaitExitOnceFinished_guestPowersOffAfterFinishing_returnsItsStatus() throws Exception {
+        try (ToyGuest guest = new ToyGuest(forwarding(PortForward.tcp(0, 80)), true).withEvents(sink)) {
+            guest.start();
+            guest.end(0);
+
+            assertEquals(OptionalInt.of(0), guest.awaitExitOnceFinished(() -> true, Duration.ofSeconds(5),
+                    Duration.ofSeconds(5)));
+            assertEquals(List.of(), events);
+        }
+    }
+
+    @Test
+    void awaitExitOnceFinished_finishedGuestStuckInPowerOff_isStoppedAfterTheGrace() throws Exception {
+        try (ToyGuest guest = new ToyGuest(forwarding(PortForward.tcp(0, 80)), true).withEvents(sink)) {
+            guest.start();
+
+            OptionalInt status = guest.awaitExitOnceFinished(() -> true, Duration.ofMillis(50), Duration.ofDays(1));
+
+            assertEquals(OptionalInt.empty(), status);
+            assertFalse(guest.isAlive());
+            assertEquals(0, guest.powerButtonPresses.get());
+            assertEquals(1, guest.hardStops.get());
+            assertEquals(List.of("WARN The guest finished but did not power off within 50 ms; stopping toy guest"),
+                    events);
+        }
+    }
+
+    @Test
+    void awaitExitOnceFinished_guestNeverFinishes_isStoppedAtTheTimeoutWithAnError() throws Exception {
+        try (ToyGuest guest = new ToyGuest(forwarding(PortForward.tcp(0, 80)), true)) {
+            guest.start();
+
+            VmException e = assertThrows(VmException.class,
+                    () -> guest.awaitExitOnceFinished(() -> false, Duration.ofMillis(1), Duration.ofMillis(50)));
+
+            assertEquals("toy guest did not exit within 50 ms; it was stopped", e.summary());
             assertFalse(guest.isAlive());
         }
     }

@@ -18,4 +18,12 @@ public interface RunConsole extends Consumer<String> {
      * @throws JcapException when the guest failed or ended without a status
      */
     int exitStatus(int vmStatus, List<String> consoleTail) throws JcapException;
+
+    /**
+     * Whether the guest reported that its application ended, so that only its power off is left
+     * (then a run stops a guest that does not get there). False where the family reports nothing.
+     */
+    default boolean applicationEnded() {
+        return false;
+    }
 }

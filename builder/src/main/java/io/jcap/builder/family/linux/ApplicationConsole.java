@@ -58,6 +58,11 @@ final class ApplicationConsole implements RunConsole {
         output.accept(line);
     }
 
+    @Override
+    public boolean applicationEnded() {
+        return status != null;
+    }
+
     boolean started() {
         return started;
     }

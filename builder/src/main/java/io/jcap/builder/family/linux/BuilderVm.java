@@ -24,8 +24,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.OptionalInt;
+import java.util.UUID;
 
 /**
  * Fills a raw disk through a builder VM: jcap's init formats the disk's partition, receives the
@@ -38,6 +38,8 @@ final class BuilderVm {
     /** After the stream: syncing and installing the boot loader. */
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(300);
     static final Duration POWER_OFF_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a guest that reported its build done may take to power off before QEMU is stopped. */
+    static final Duration AFTER_DONE_GRACE = Duration.ofSeconds(15);
 
     private final QemuInstallation qemu;
     private final EventSink events;
@@ -99,7 +101,10 @@ final class BuilderVm {
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm, diskBytes);
-            int status = vm.awaitExit(POWER_OFF_TIMEOUT);
+            // JCAP-BUILD-DONE comes after the file system was unmounted and the disk synced: what
+            // is left is the guest's power off, which has been seen to lock up under TCG.
+            OptionalInt ended = vm.awaitExitOnceFinished(() -> true, AFTER_DONE_GRACE, POWER_OFF_TIMEOUT);
+            int status = ended.orElse(0);
             if (status != 0) {
                 throw new VmException("the builder VM exited with status " + status, OptionalInt.of(status),
                         vm.consoleTail());
