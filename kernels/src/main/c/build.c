@@ -154,7 +154,7 @@ static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
 _Noreturn void build_mode(const struct cmdline *c)
 {
     char part[80];
-    snprintf(part, sizeof part, "%s1", c->disk);
+    snprintf(part, sizeof part, "%s%d", c->disk, c->part);
     if (wait_for_path(part, DEVICE_WAIT_MS) < 0)
         fatal("partition %s did not appear within %d s (is the disk attached, partitioned, "
               "and virtio_blk in the load order?)", part, DEVICE_WAIT_MS / 1000);

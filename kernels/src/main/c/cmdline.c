@@ -57,6 +57,9 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
     } else if (strcmp(key, "accept") == 0) {
         if (parse_int(v, 1, 86400, &c->accept_s) < 0)
             goto bad;
+    } else if (strcmp(key, "part") == 0) {
+        if (parse_int(v, 1, 128, &c->part) < 0)
+            goto bad;
     } else if (strcmp(key, "inodes") == 0) {
         if (parse_int(v, 1, 1 << 30, &c->inodes) < 0)
             goto bad;
@@ -114,6 +117,7 @@ int parse_cmdline(char *buf, struct cmdline *c, char *err)
     memset(c, 0, sizeof *c);
     c->port = 10000;
     c->accept_s = 600;
+    c->part = 1;
     strcpy(c->disk, "/dev/vda");
     strcpy(c->fs, "ext4");
     strcpy(c->root, "/dev/vda1");

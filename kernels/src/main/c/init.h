@@ -16,6 +16,7 @@ struct cmdline {
     int port;
     int accept_s; /* build mode: seconds to wait for the stream's connection */
     int inodes;   /* build mode: the inodes mke2fs makes at least (0: its default) */
+    int part;     /* build mode: the number of the root partition on the disk (jcap.part) */
     char disk[64];
     char fs[16];
     char root[64]; /* /dev/<name>, UUID=<uuid> or LABEL=<label> */

@@ -109,8 +109,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--boot", paramLabel = "MODE", converter = BootModeConverter.class,
             description = {"How a Linux image boots: direct (QEMU loads the kernel and initramfs stored with the image,",
-                    "as microVMs boot; the default with the qemu driver) or disk (the BIOS and the boot loader on the",
-                    "image's disk, as a cloud boots it; always so with libvirt)."})
+                    "as microVMs boot; the default with the qemu driver), disk or bios (the BIOS and the boot loader",
+                    "on the image's disk, as a cloud boots it; the default with libvirt) or uefi (the disk through",
+                    "UEFI firmware, OVMF, as AWS, GCE and Azure Gen2 machines boot it)."})
     BootMode boot;
 
     @Option(names = "--disk-bus", paramLabel = "BUS", converter = DiskBusConverter.class,

@@ -150,7 +150,7 @@ class RunOptionsTest {
         Outcome libvirt = jcap("run", "--driver", "libvirt", "--boot", "direct", "hello");
 
         assertEquals(2, floppy.exitCode());
-        assertEquals("--boot: 'floppy' is not a boot mode: use direct or disk", floppy.firstErrorLine());
+        assertEquals("--boot: 'floppy' is not a boot mode: use direct, disk (or bios) or uefi", floppy.firstErrorLine());
         assertEquals(2, libvirt.exitCode());
         assertEquals("--boot direct needs --driver qemu: libvirt domains boot the image's disk",
                 libvirt.firstErrorLine());

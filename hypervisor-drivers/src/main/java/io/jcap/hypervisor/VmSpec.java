@@ -23,11 +23,13 @@ import java.util.Optional;
  * @param nic the model of that NIC
  * @param noReboot a guest reboot ends QEMU instead of restarting the guest
  * @param firmwareFiles files the guest reads from the fw_cfg device (run-time settings)
+ * @param firmware the firmware the machine starts instead of QEMU's own SeaBIOS: OVMF for a UEFI
+ *     boot ({@link Ovmf}); the file on the host that runs QEMU
  */
 public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int cpus, Optional<Path> kernel,
         Optional<Path> initrd, Optional<String> append, List<Drive> drives, boolean userNetwork, NicModel nic,
         List<PortForward> portForwards, boolean rng, boolean noReboot, List<FirmwareFile> firmwareFiles,
-        List<String> extraArgs) {
+        List<String> extraArgs, Optional<Path> firmware) {
 
     public VmSpec {
         if (machine == null || !machine.matches("[a-z0-9][a-z0-9.-]*")) {
@@ -60,6 +62,10 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             throw new IllegalArgumentException("two fw_cfg files have the same name: " + firmwareFiles);
         }
         extraArgs = List.copyOf(extraArgs);
+        if (firmware.isPresent() && kernel.isPresent()) {
+            throw new IllegalArgumentException("a firmware boots the disk: it cannot be combined with a kernel that QEMU"
+                    + " loads itself");
+        }
     }
 
     public static Builder builder() {
@@ -83,6 +89,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         private boolean noReboot = true;
         private final List<FirmwareFile> firmwareFiles = new ArrayList<>();
         private final List<String> extraArgs = new ArrayList<>();
+        private Path firmware;
 
         private Builder() {
         }
@@ -155,6 +162,12 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             return this;
         }
 
+        /** The firmware image the machine starts instead of SeaBIOS (OVMF for UEFI). */
+        public Builder firmware(Path file) {
+            this.firmware = file;
+            return this;
+        }
+
         public Builder extraArgs(String... args) {
             extraArgs.addAll(List.of(args));
             return this;
@@ -163,7 +176,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
         public VmSpec build() {
             return new VmSpec(machine, accelerator, memoryMiB, cpus, Optional.ofNullable(kernel),
                     Optional.ofNullable(initrd), Optional.ofNullable(append), drives, userNetwork, nic, portForwards, rng,
-                    noReboot, firmwareFiles, extraArgs);
+                    noReboot, firmwareFiles, extraArgs, Optional.ofNullable(firmware));
         }
     }
 }

@@ -27,6 +27,9 @@ public final class BootLoader {
     /** Syslinux's MBR boot code, from the Debian package syslinux-common. */
     public static final Path SYSLINUX_MBR = Path.of("/usr/lib/syslinux/mbr/mbr.bin");
     public static final int SECTOR = 512;
+    /** The kernel and the initramfs in the image's root file system, where both boot loaders read them. */
+    public static final String KERNEL = "/boot/vmlinuz";
+    public static final String INITRD = "/boot/initrd.img";
     /** The partition starts at 1 MiB, where partitioning tools align it. */
     public static final long PARTITION_START = 2048;
     private static final int CODE_SIZE = 440;
@@ -100,8 +103,8 @@ public final class BootLoader {
                 + "PROMPT 0\n"
                 + "TIMEOUT 0\n"
                 + "LABEL linux\n"
-                + "  LINUX /boot/vmlinuz\n"
-                + "  INITRD /boot/initrd.img\n"
+                + "  LINUX " + KERNEL + "\n"
+                + "  INITRD " + INITRD + "\n"
                 + "  APPEND " + append + "\n";
     }
 

@@ -37,9 +37,10 @@ public final class Initramfs {
      * The version of docs/guest-protocol.md this init speaks; images record it. 2: run-time
      * settings from fw_cfg and the power button (1: images whose metadata does not say); 3:
      * cloud-init data from seed drives and metadata services, modules loaded by the devices'
-     * aliases, the root found by its file system UUID or label.
+     * aliases, the root found by its file system UUID or label; 4: a GPT disk whose root is
+     * partition 2 ({@code jcap.part}), after an EFI system partition, booting under BIOS and UEFI.
      */
-    public static final int GUEST_PROTOCOL = 3;
+    public static final int GUEST_PROTOCOL = 4;
     /** The first guest protocol whose init takes run-time settings from fw_cfg. */
     public static final int GUEST_PROTOCOL_RUN_SETTINGS = 2;
 

@@ -2,7 +2,7 @@ package io.jcap.cli.options;
 
 import io.jcap.builder.api.BootMode;
 
-/** {@code direct} or {@code disk}, as {@link BootMode#parse} reads it. */
+/** {@code direct}, {@code disk} ({@code bios}) or {@code uefi}, as {@link BootMode#parse} reads it. */
 public final class BootModeConverter extends DomainValueConverter<BootMode> {
     public BootModeConverter() {
         super(BootMode::parse);

@@ -17,7 +17,7 @@ class BootModeConverterTest {
 
     @Test
     void convert_otherNames_areRefusedWithTheChoices() {
-        assertEquals("'floppy' is not a boot mode: use direct or disk",
+        assertEquals("'floppy' is not a boot mode: use direct, disk (or bios) or uefi",
                 assertThrows(OptionValueException.class, () -> converter.convert("floppy")).getMessage());
     }
 }

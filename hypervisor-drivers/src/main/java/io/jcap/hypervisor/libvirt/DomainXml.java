@@ -96,6 +96,9 @@ public final class DomainXml {
         }
         line(xml, 1, "<os>");
         line(xml, 2, "<type arch='x86_64' machine='" + escape(spec.machine()) + "'>hvm</type>");
+        // As QEMU's -bios: the firmware as a ROM, its variables kept in memory for the run.
+        spec.firmware().ifPresent(f -> line(xml, 2, "<loader readonly='yes' type='rom'>" + escape(f.toString())
+                + "</loader>"));
         spec.kernel().ifPresent(k -> line(xml, 2, "<kernel>" + escape(k.toString()) + "</kernel>"));
         spec.initrd().ifPresent(i -> line(xml, 2, "<initrd>" + escape(i.toString()) + "</initrd>"));
         spec.append().ifPresent(a -> line(xml, 2, "<cmdline>" + escape(a) + "</cmdline>"));

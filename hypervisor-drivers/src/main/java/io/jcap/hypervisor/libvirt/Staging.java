@@ -41,6 +41,8 @@ final class Staging {
             placed.initrd(Path.of(files.put(spec.initrd().get(), folder, "initrd", events)));
         }
         spec.append().ifPresent(placed::append);
+        // The firmware is a package of the libvirt host (ovmf), at the same path as here.
+        spec.firmware().ifPresent(placed::firmware);
         for (int i = 0; i < spec.drives().size(); i++) {
             placed.drive(stageDrive(spec.drives().get(i), i, files, folder, remote, events));
         }

@@ -58,6 +58,7 @@ final class QemuCommandLine {
         if (spec.noReboot()) {
             args.add("-no-reboot");
         }
+        spec.firmware().ifPresent(f -> args.addAll(List.of("-bios", f.toString())));
         spec.kernel().ifPresent(k -> args.addAll(List.of("-kernel", k.toString())));
         spec.initrd().ifPresent(i -> args.addAll(List.of("-initrd", i.toString())));
         spec.append().ifPresent(a -> args.addAll(List.of("-append", a)));

@@ -126,6 +126,21 @@ class DomainXmlTest {
     }
 
     @Test
+    void of_firmware_isTheDomainsLoaderAsARom() {
+        VmSpec spec = VmSpec.builder().machine("q35").firmware(Path.of("/usr/share/ovmf/OVMF.fd"))
+                .drive(Drive.virtio(DIR.resolve("disk0.raw"), DiskFormat.RAW).withBootIndex(0)).build();
+
+        String xml = DomainXml.of("jcap-0011aabb", spec, CONSOLE, List.of());
+
+        assertTrue(xml.contains("""
+                  <os>
+                    <type arch='x86_64' machine='q35'>hvm</type>
+                    <loader readonly='yes' type='rom'>/usr/share/ovmf/OVMF.fd</loader>
+                  </os>
+                """), xml);
+    }
+
+    @Test
     void of_firmwareFiles_becomeFwcfgSysinfoEntries() {
         VmSpec spec = VmSpec.builder().memoryMiB(128)
                 .drive(Drive.virtio(DIR.resolve("disk0.qcow2"), DiskFormat.QCOW2).withBootIndex(0))

@@ -71,6 +71,26 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void of_firmware_startsItWithBiosInsteadOfSeaBios() {
+        VmSpec spec = VmSpec.builder().machine("q35").firmware(Path.of("/usr/share/ovmf/OVMF.fd"))
+                .drive(Drive.virtio(Path.of("/img/root.qcow2"), DiskFormat.QCOW2).withBootIndex(0)).build();
+
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+
+        assertEquals(List.of("-bios", "/usr/share/ovmf/OVMF.fd", "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0",
+                "-device", "virtio-blk-pci,drive=drive0,bootindex=0"), args.subList(args.indexOf("-no-reboot") + 1, args.size()));
+    }
+
+    @Test
+    void vmSpec_firmwareWithADirectKernel_isRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmSpec.builder()
+                .firmware(Path.of("/usr/share/ovmf/OVMF.fd")).kernel(Path.of("/k/vmlinuz")).build());
+
+        assertEquals("a firmware boots the disk: it cannot be combined with a kernel that QEMU loads itself",
+                e.getMessage());
+    }
+
+    @Test
     void nicModelAndDiskBus_parseWhatUsersWrite_andNameTheChoicesOtherwise() {
         assertEquals(NicModel.E1000E, NicModel.parse("e1000e"));
         assertEquals(DiskBus.NVME, DiskBus.parse("nvme"));
@@ -137,7 +157,7 @@ class QemuCommandLineTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new VmSpec("pc", Accelerator.TCG, 64, 1, java.util.Optional.empty(), java.util.Optional.empty(),
                         java.util.Optional.empty(), List.of(), false, NicModel.VIRTIO, List.of(PortForward.tcp(0, 22)), false, true,
-                        List.of(), List.of()));
+                        List.of(), List.of(), java.util.Optional.empty()));
 
         assertEquals("port forwards need the user-mode network", e.getMessage());
     }

@@ -15,6 +15,7 @@ import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.GuestDevices;
+import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
@@ -36,10 +37,11 @@ import java.util.Optional;
  *     boots through the BIOS and its boot loader
  * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
  * @param devices the disk's controller and the network card
+ * @param uefi the UEFI firmware the disk boots through ({@link BootMode#UEFI}); empty: the BIOS
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
         List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
-        Optional<IsoVolume> seed, GuestDevices devices) implements RunPlan.Machine {
+        Optional<IsoVolume> seed, GuestDevices devices, Optional<Path> uefi) implements RunPlan.Machine {
     /** The guest protocol whose init reads cloud-init data (docs/guest-protocol.md). */
     static final int CLOUD_INIT_PROTOCOL = 3;
     static final String OVERLAY = "overlay.qcow2";
@@ -48,6 +50,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     static final String STATIC_NETWORK = "jcap.net=static";
     /** The machine type images run on. */
     static final String RUN_MACHINE = "q35";
+    /** The guest protocol of images whose disk boots under UEFI too (GPT, an EFI system partition). */
+    static final int UEFI_PROTOCOL = 4;
 
     LinuxRunPlan {
         forwards = List.copyOf(forwards);
@@ -73,13 +77,21 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
                     + " virtio disks and network cards");
         }
+        Optional<Path> uefi = Optional.empty();
+        if (request.boot().equals(Optional.of(BootMode.UEFI))) {
+            if (m.guestProtocol() < UEFI_PROTOCOL) {
+                throw new JcapException("image '" + m.name() + "' was built by an older jcap whose disks boot by BIOS"
+                        + " only: build it again with jcap build to boot it under UEFI");
+            }
+            uefi = Optional.of(Ovmf.locate());
+        }
         Optional<IsoVolume> seed = request.cloudInit().isPresent()
                 ? Optional.of(NoCloudSeed.of(request.cloudInit().get(), m.name())) : Optional.empty();
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
-                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices());
+                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi);
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
@@ -92,7 +104,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     private static Optional<DirectBoot> directBoot(Driver driver, ImageRepository.StoredImage image,
             RunRequest request) throws JcapException {
         Optional<BootMode> asked = request.boot();
-        if (asked.equals(Optional.of(BootMode.DISK))) {
+        if (asked.isPresent() && asked.get().bootsDisk()) {
             return Optional.empty();
         }
         if (!driver.bootsKernels()) {
@@ -110,9 +122,10 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         return files;
     }
 
-    /** How the guest boots, for messages: {@code direct boot} or {@code disk boot}. */
+    /** How the guest boots, for messages: {@code direct boot}, {@code disk boot} or {@code uefi boot}. */
     String bootLabel() {
-        return (direct.isPresent() ? BootMode.DIRECT : BootMode.DISK).label() + " boot";
+        return (direct.isPresent() ? BootMode.DIRECT : uefi.isPresent() ? BootMode.UEFI : BootMode.DISK).label()
+                + " boot";
     }
 
     /** Creates {@code overlay.qcow2} (and {@code settings}) in {@code dir}; the stored image is only read. */
@@ -143,6 +156,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                 .nic(devices.nic())
                 .rng(true)
                 .noReboot(true);
+        uefi.ifPresent(spec::firmware);
         // QEMU's user network has fixed addresses (10.0.2.15, router 10.0.2.2, DNS 10.0.2.3): a direct
         // boot sets them statically and skips the DHCP exchange (~60 ms under emulation). The disk's own
         // command line keeps DHCP, for clouds.

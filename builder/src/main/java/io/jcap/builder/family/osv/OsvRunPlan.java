@@ -100,6 +100,10 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
     private static Optional<OsvDirectBoot> directBoot(ImageRepository.StoredImage image, Optional<OsvDirectBoot> files,
             RunRequest request) throws JcapException {
         Optional<BootMode> asked = request.boot();
+        if (asked.equals(Optional.of(BootMode.UEFI))) {
+            throw new JcapException("OSv image '" + image.metadata().name() + "' boots by BIOS only: OSv's loader is a"
+                    + " BIOS boot sector (use --boot disk or direct)");
+        }
         if (asked.equals(Optional.of(BootMode.DISK))) {
             return Optional.empty();
         }

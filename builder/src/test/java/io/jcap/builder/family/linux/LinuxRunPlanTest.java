@@ -16,6 +16,7 @@ import io.jcap.formats.iso9660.IsoReader;
 import io.jcap.formats.iso9660.IsoVolume;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.kernels.Initramfs;
@@ -23,6 +24,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,5 +234,31 @@ class LinuxRunPlanTest {
         assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
         assertTrue(e.getMessage().startsWith("cannot connect to libvirt at qemu+tcp://127.0.0.1:1/system: "),
                 e.getMessage());
+    }
+
+    @Test
+    void materialize_uefiBoot_bootsTheDiskThroughOvmfWithoutAKernel() throws Exception {
+        Requirements.require(Ovmf.find().isPresent(), "OVMF (apt-get install ovmf)");
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withBoot(Optional.of(BootMode.UEFI)));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        assertEquals("tcg, uefi boot", plan.description());
+        assertEquals(Ovmf.find(), spec.firmware());
+        assertEquals(Optional.empty(), spec.kernel());
+        assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
+    }
+
+    @Test
+    void prepare_uefiBootOfAnImageWithAnMbrDisk_isRefused() throws Exception {
+        JcapHome home = homeWithImage(3, true);
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withAccelerator(Optional.of(Accelerator.TCG)).withBoot(Optional.of(BootMode.UEFI))));
+
+        assertEquals("image 'old' was built by an older jcap whose disks boot by BIOS only: build it again with jcap"
+                + " build to boot it under UEFI", e.getMessage());
     }
 }

@@ -1,0 +1,114 @@
+package io.jcap.kernels;
+
+import io.jcap.host.HostTool;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * GRUB as the UEFI boot loader of jcap's Linux images: {@code /EFI/BOOT/BOOTX64.EFI} on the
+ * EFI system partition, the path firmware boots on a disk it has no boot entry for, and its
+ * {@code grub.cfg} beside it, which finds the root file system by UUID and boots the same
+ * kernel, initramfs and command line as extlinux does under a BIOS. GRUB reads ext4, so the
+ * kernel is not copied into the FAT partition (docs/guest-protocol.md, "Disk layout").
+ *
+ * <p>The image is made by the host's {@code grub-mkimage} from Debian's {@code grub-efi-amd64-bin}
+ * modules, with only what that configuration needs (about 0.6 MB).
+ *
+ * <pre>{@code
+ * byte[] loader = new GrubEfi().image(workDir);
+ * String cfg = GrubEfi.config("console=ttyS0 jcap.mode=run", rootUuid);
+ * }</pre>
+ */
+public final class GrubEfi {
+    /** Where Debian's grub-efi-amd64-bin keeps GRUB's x86_64 UEFI modules. */
+    public static final Path DEBIAN_MODULES = Path.of("/usr/lib/grub/x86_64-efi");
+    /** Where {@code grub.cfg} is, on the partition GRUB was loaded from (its prefix). */
+    public static final String PREFIX = "/EFI/BOOT";
+    /**
+     * The modules of the image: the partition table and file systems it reads, the commands
+     * {@link #config} uses, the serial console, and the UEFI graphics output that the kernel's
+     * EFI stub is handed (without one GRUB boots "in blind mode" and says so twice).
+     */
+    static final List<String> MODULES = List.of("part_gpt", "fat", "ext2", "normal", "linux", "search",
+            "search_fs_uuid", "serial", "terminal", "efi_gop");
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String mkimage;
+    private final Path modules;
+
+    public GrubEfi() {
+        this("grub-mkimage", DEBIAN_MODULES);
+    }
+
+    /** @param mkimage the {@code grub-mkimage} command; @param modules GRUB's x86_64-efi folder */
+    public GrubEfi(String mkimage, Path modules) {
+        this.mkimage = mkimage;
+        this.modules = modules;
+    }
+
+    /** Whether this host can make the loader: the tool and the modules are there. */
+    public boolean available() {
+        return HostTool.find(mkimage).isPresent() && Files.isRegularFile(modules.resolve("linux.mod"));
+    }
+
+    /**
+     * The loader's bytes, made in {@code workDir} (the file is deleted again).
+     *
+     * @throws EnvironmentException when grub-mkimage or the modules are missing
+     */
+    public byte[] image(Path workDir) throws JcapException {
+        if (HostTool.find(mkimage).isEmpty() || !Files.isRegularFile(modules.resolve("linux.mod"))) {
+            throw new EnvironmentException("GRUB's UEFI modules (" + modules + ") or grub-mkimage are missing: jcap's"
+                    + " Linux images boot under UEFI through GRUB; install the Debian package grub-efi-amd64-bin"
+                    + " (apt-get install --no-install-recommends grub-efi-amd64-bin)");
+        }
+        Path out = workDir.resolve("BOOTX64.EFI");
+        List<String> command = new ArrayList<>(List.of(mkimage, "-O", "x86_64-efi", "-d", modules.toString(),
+                "-p", PREFIX, "-o", out.toString()));
+        command.addAll(MODULES);
+        HostTool.Result result = HostTool.run(command, TIMEOUT);
+        try {
+            if (result.exitCode() != 0) {
+                throw new EnvironmentException("grub-mkimage failed (exit " + result.exitCode() + "): "
+                        + result.lastErrorLine());
+            }
+            return Files.readAllBytes(out);
+        } catch (IOException e) {
+            throw new JcapException("cannot read the UEFI loader grub-mkimage made (" + out + "): " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException e) {
+                // In a work folder that goes as a whole.
+            }
+        }
+    }
+
+    /**
+     * The {@code grub.cfg} that boots at once (no menu) the kernel and initramfs of
+     * {@link BootLoader#extlinuxConfig} with {@code append}, from the file system {@code root},
+     * its messages on the serial port and the screen.
+     */
+    public static String config(String append, UUID root) {
+        if (append.indexOf('\n') >= 0 || append.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a kernel command line cannot contain line breaks: " + append);
+        }
+        // GRUB's script language expands $ and treats quotes and ; specially: the command line is
+        // passed in single quotes, where only a ' itself needs care.
+        String quoted = "'" + append.replace("'", "'\\''") + "'";
+        return "serial --unit=0 --speed=115200\n"
+                + "terminal_input serial console\n"
+                + "terminal_output serial console\n"
+                + "search --no-floppy --fs-uuid --set=root " + root + "\n"
+                + "linux " + BootLoader.KERNEL + " " + quoted + "\n"
+                + "initrd " + BootLoader.INITRD + "\n"
+                + "boot\n";
+    }
+}
