@@ -9,6 +9,7 @@ packages=(
   musl-tools                             # compile the static guest init and the C examples
   clang libclang-rt-14-dev               # scripts/fuzz.sh: libFuzzer, ASan and UBSan for the init's parsers
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
+  grub-efi-amd64-bin ovmf                # UEFI boot of Linux images: GRUB's loader (grub-mkimage), OVMF to run it
   busybox-static cpio                    # debugging guests by hand
   python3 curl                           # test clients
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)

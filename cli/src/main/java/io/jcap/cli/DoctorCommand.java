@@ -2,12 +2,14 @@ package io.jcap.cli;
 
 import io.jcap.builder.api.JcapHome;
 import io.jcap.hypervisor.AcceleratorVerdict;
+import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.libvirt.LibvirtProbe;
 import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.AcceleratorProbe;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.BootLoader;
+import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
@@ -97,6 +99,17 @@ final class DoctorCommand implements Callable<Integer> {
             ok("boot loader MBR code at " + BootLoader.SYSLINUX_MBR);
         } else {
             fail("boot loader MBR code missing (" + BootLoader.SYSLINUX_MBR + "): apt-get install syslinux-common");
+        }
+        if (new GrubEfi().available()) {
+            ok("UEFI boot loader: grub-mkimage and GRUB's modules at " + GrubEfi.DEBIAN_MODULES);
+        } else {
+            fail("UEFI boot loader missing (grub-mkimage, " + GrubEfi.DEBIAN_MODULES + "): apt-get install"
+                    + " --no-install-recommends grub-efi-amd64-bin");
+        }
+        if (Ovmf.find().isPresent()) {
+            ok("UEFI firmware for jcap run --boot uefi at " + Ovmf.find().get());
+        } else {
+            line("note", "UEFI firmware (OVMF) missing, which jcap run --boot uefi needs: apt-get install ovmf");
         }
         if (Initramfs.class.getResource(Initramfs.INIT_RESOURCE) == null) {
             fail("jcap's guest init is not in this build: install musl-tools and rebuild jcap");

@@ -26,6 +26,8 @@ import java.nio.file.StandardOpenOption;
 public final class BootLoader {
     /** Syslinux's MBR boot code, from the Debian package syslinux-common. */
     public static final Path SYSLINUX_MBR = Path.of("/usr/lib/syslinux/mbr/mbr.bin");
+    /** Syslinux's MBR boot code for GPT disks: it boots the partition marked legacy-BIOS-bootable. */
+    public static final Path SYSLINUX_GPT_MBR = Path.of("/usr/lib/syslinux/mbr/gptmbr.bin");
     public static final int SECTOR = 512;
     /** The kernel and the initramfs in the image's root file system, where both boot loaders read them. */
     public static final String KERNEL = "/boot/vmlinuz";
@@ -119,6 +121,11 @@ public final class BootLoader {
             sector = 63;
         }
         return new byte[] {(byte) head, (byte) (sector | ((cylinder >> 2) & 0xC0)), (byte) (cylinder & 0xFF)};
+    }
+
+    /** The boot code of this loader's file: at most 440 bytes, for the start of sector 0. */
+    public byte[] bootCode() throws JcapException {
+        return code();
     }
 
     private byte[] code() throws JcapException {

@@ -10,6 +10,8 @@ import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.hypervisor.qemu.QemuVm;
 import io.jcap.kernels.BootLoader;
+import io.jcap.kernels.DiskLayout;
+import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
@@ -28,8 +30,9 @@ import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
- * Fills a raw disk through a builder VM: jcap's init formats the disk's partition, receives the
- * files as a cpio stream over TCP, installs the boot loader and powers off.
+ * Fills a raw disk through a builder VM: the host writes the partition table and the EFI system
+ * partition ({@link DiskLayout}), jcap's init formats the root partition, receives the files as a
+ * cpio stream over TCP, installs extlinux and powers off.
  */
 final class BuilderVm {
     /** Boot to listening: a kernel under software emulation plus mke2fs. */
@@ -59,7 +62,7 @@ final class BuilderVm {
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
     GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, List<ImageEntry> entries,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
-        createDisk(disk, diskBytes);
+        createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
         Path initrd = workDir.resolve("builder-initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         VmSpec spec = VmSpec.builder()
@@ -151,12 +154,18 @@ final class BuilderVm {
         return "";
     }
 
-    private static void createDisk(Path disk, long bytes) throws JcapException {
+    /**
+     * The sparse disk with its partition table and EFI system partition (docs/guest-protocol.md,
+     * "Disk layout"); the guest formats and fills the root partition.
+     */
+    private static void createDisk(Path disk, long bytes, String runAppend, UUID root, Path workDir)
+            throws JcapException {
         try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
             file.setLength(bytes);
         } catch (IOException e) {
             throw new JcapException("could not create the disk " + disk + ": " + e.getMessage(), e);
         }
-        new BootLoader().writeMbr(disk);
+        DiskLayout.write(disk, new BootLoader(BootLoader.SYSLINUX_GPT_MBR).bootCode(), new GrubEfi().image(workDir),
+                GrubEfi.config(runAppend, root), root);
     }
 }

@@ -4,6 +4,10 @@ import io.jcap.builder.api.ImageFile;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.gpt.GptDisk;
+import io.jcap.formats.gpt.GptPartition;
+import io.jcap.formats.gpt.GptTable;
+import io.jcap.formats.gpt.PartitionScheme;
 import io.jcap.host.HostTool;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -53,7 +57,7 @@ final class Ext4Files {
             new QemuImg(QemuInstallation.detect(home.cache()).qemuImg())
                     .convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
                     false);
-            Ext4Files files = new Ext4Files(debugfs, raw + "?offset=" + firstPartitionOffset(raw), work);
+            Ext4Files files = new Ext4Files(debugfs, raw + "?offset=" + rootPartitionOffset(raw), work);
             return files.list(path, image.metadata().name());
         } finally {
             TempFiles.delete(work);
@@ -185,17 +189,29 @@ final class Ext4Files {
         return "\"" + path.value() + "\"";
     }
 
-    /** The byte offset of MBR partition 1, where jcap's Linux images keep their root file system. */
-    static long firstPartitionOffset(Path raw) throws JcapException {
-        try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "r")) {
-            byte[] entry = new byte[16];
-            file.seek(0x1BE);
-            file.readFully(entry);
-            long lba = (entry[8] & 0xFFL) | (entry[9] & 0xFFL) << 8 | (entry[10] & 0xFFL) << 16 | (entry[11] & 0xFFL) << 24;
-            if (entry[4] == 0 || lba == 0) {
-                throw new JcapException(raw + " has no partition 1: it is not a jcap Linux image");
+    /**
+     * The byte offset of the root file system: the first Linux partition of a GPT disk (partition
+     * 2 since guest protocol 4), or MBR partition 1 on the disks older jcap versions made.
+     */
+    static long rootPartitionOffset(Path raw) throws JcapException {
+        try {
+            if (PartitionScheme.of(raw) == PartitionScheme.GPT) {
+                GptTable table = GptTable.read(raw);
+                int number = table.firstOfType(GptPartition.LINUX_FILESYSTEM).orElseThrow(() -> new JcapException(raw
+                        + " has no Linux partition in its GPT: it is not a jcap Linux image"));
+                return table.partitions().get(number).firstLba() * GptDisk.SECTOR;
             }
-            return lba * 512;
+            try (RandomAccessFile file = new RandomAccessFile(raw.toFile(), "r")) {
+                byte[] entry = new byte[16];
+                file.seek(0x1BE);
+                file.readFully(entry);
+                long lba = (entry[8] & 0xFFL) | (entry[9] & 0xFFL) << 8 | (entry[10] & 0xFFL) << 16
+                        | (entry[11] & 0xFFL) << 24;
+                if (entry[4] == 0 || lba == 0) {
+                    throw new JcapException(raw + " has no partition 1: it is not a jcap Linux image");
+                }
+                return lba * 512;
+            }
         } catch (IOException e) {
             throw new JcapException("cannot read the partition table of " + raw + ": " + e.getMessage(), e);
         }

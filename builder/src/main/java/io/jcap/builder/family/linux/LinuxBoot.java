@@ -2,6 +2,7 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.compose.BootFiles;
 import io.jcap.kernels.BootLoader;
+import io.jcap.kernels.DiskLayout;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.FileContent;
@@ -39,7 +40,7 @@ public final class LinuxBoot {
      * The command line extlinux passes to the image's kernel: the serial console every cloud logs
      * (ttyS0 at 115200) and the screen, the last {@code console=} being /dev/console.
      */
-    static String runAppend(String fs, UUID root) {
+    public static String runAppend(String fs, UUID root) {
         return "console=tty0 console=ttyS0,115200 quiet loglevel=3 panic=-1 jcap.mode=run jcap.root=UUID=" + root
                 + " jcap.fs=" + fs;
     }
@@ -47,8 +48,8 @@ public final class LinuxBoot {
     /** The command line of the builder VM's kernel. */
     public static String builderAppend(String fs, UUID root, long diskBytes, int entries) {
         long inodes = inodesFor(diskBytes, entries);
-        return "console=ttyS0 quiet loglevel=3 panic=-1 jcap.mode=build jcap.disk=/dev/vda jcap.fs=" + fs
-                + " jcap.uuid=" + root + " jcap.port=" + BUILDER_PORT + (inodes > 0 ? " jcap.inodes=" + inodes : "");
+        return "console=ttyS0 quiet loglevel=3 panic=-1 jcap.mode=build jcap.disk=/dev/vda jcap.part="
+                + DiskLayout.ROOT_PARTITION + " jcap.fs=" + fs + " jcap.uuid=" + root + " jcap.port=" + BUILDER_PORT + (inodes > 0 ? " jcap.inodes=" + inodes : "");
     }
 
     /**

@@ -10,6 +10,7 @@ import io.jcap.capstanfile.CommandWords;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.formats.cpio.StreamStats;
+import io.jcap.kernels.DiskLayout;
 import io.jcap.kernels.ElfLibraries;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.ByteSize;
@@ -37,7 +38,7 @@ import java.util.SortedMap;
 record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
         Optional<ByteSize> size, int memoryMiB, int cpus) {
     /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
-    private static final String DIGEST_VERSION = "jcap-linux-image-1";
+    private static final String DIGEST_VERSION = "jcap-linux-image-2";
 
     LinuxInputs {
         application = List.copyOf(application);
@@ -86,12 +87,13 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
 
     /** The disk size: the package file's, checked against the content, or one that fits. */
     long diskBytes(long contentBytes) throws JcapException {
-        long needed = ImageDefaults.diskBytesFor(contentBytes);
+        // The partition table, the EFI system partition and the MiB at the end come on top of the root.
+        long needed = ImageDefaults.diskBytesFor(contentBytes) + DiskLayout.OVERHEAD_BYTES;
         if (size.isEmpty()) {
             return needed;
         }
         long asked = size.get().bytes();
-        long minimum = contentBytes + contentBytes / 10 + (8L << 20);
+        long minimum = contentBytes + contentBytes / 10 + (8L << 20) + DiskLayout.OVERHEAD_BYTES;
         if (asked < minimum) {
             throw new JcapException("size " + size.get() + " is too small for " + ByteSize.ofBytes(contentBytes)
                     + " of files (kernel included): use at least " + ByteSize.ofMebibytes((minimum >> 20) + 1)

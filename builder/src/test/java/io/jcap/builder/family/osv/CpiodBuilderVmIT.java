@@ -163,7 +163,8 @@ class CpiodBuilderVmIT {
         Path initrd = temp.resolve("initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         return VmSpec.builder().accelerator(Accelerator.TCG).memoryMiB(256).kernel(kernel.vmlinuz()).initrd(initrd)
-                .append(LinuxBoot.builderAppend("ext4", LinuxBoot.rootUuid("test"), 64L << 20, 0)).drive(Drive.virtio(disk, DiskFormat.RAW))
+                .append(LinuxBoot.builderAppend("ext4", LinuxBoot.rootUuid("test"), 64L << 20, 0) + " jcap.part=1")
+                .drive(Drive.virtio(disk, DiskFormat.RAW))
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT)).noReboot(true).build();
     }
 
