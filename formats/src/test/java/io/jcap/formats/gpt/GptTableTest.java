@@ -6,7 +6,6 @@ import static io.jcap.formats.gpt.GptDiskTest.ROOT;
 import static io.jcap.formats.gpt.GptDiskTest.SECTORS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -74,24 +73,20 @@ class GptTableTest {
                 + " make the file that size first", e.getMessage());
     }
 
-    @Test
-    void read_damagedHeader_saysWhichCrc() throws IOException {
+    /** The message of reading a written disk with byte {@code position} changed. */
+    private String damaged(long position) throws IOException {
         Path disk = writtenDisk();
-        corrupt(disk, 512 + 40);
-        GptFormatException e = assertThrows(GptFormatException.class, () -> GptTable.read(disk));
-        assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(disk.toString())
-                + ": the GPT header at LBA 1 is damaged: its CRC32 is [0-9a-f]{8} but its bytes give [0-9a-f]{8}"),
-                e.getMessage());
+        corrupt(disk, position);
+        String message = assertThrows(GptFormatException.class, () -> GptTable.read(disk)).getMessage();
+        return message.replace(disk.toString(), "DISK").replaceAll("[0-9a-f]{8}", "CRC");
     }
 
     @Test
-    void read_damagedEntries_saysSo() throws IOException {
-        Path disk = writtenDisk();
-        corrupt(disk, 1024 + 300);
-        GptFormatException e = assertThrows(GptFormatException.class, () -> GptTable.read(disk));
-        assertTrue(e.getMessage().matches(java.util.regex.Pattern.quote(disk.toString())
-                + ": the GPT entries at LBA 2 are damaged: the header gives their CRC32 as [0-9a-f]{8} but they give"
-                + " [0-9a-f]{8}"), e.getMessage());
+    void read_damagedHeaderOrEntries_saysWhichCrcFails() throws IOException {
+        assertEquals("DISK: the GPT header at LBA 1 is damaged: its CRC32 is CRC but its bytes give CRC",
+                damaged(512 + 40));
+        assertEquals("DISK: the GPT entries at LBA 2 are damaged: the header gives their CRC32 as CRC but they give CRC",
+                damaged(1024 + 300));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.jcap.formats.gpt;
 
-import static io.jcap.formats.HostTool.run;
+import static io.jcap.formats.ReferenceTools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
 package io.jcap.formats.iso9660;
 
-import static io.jcap.formats.HostTool.run;
+import static io.jcap.formats.ReferenceTools.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
