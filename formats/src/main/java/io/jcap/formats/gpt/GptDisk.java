@@ -24,7 +24,7 @@ import java.util.UUID;
  *         new GptPartition(GptPartition.EFI_SYSTEM, espGuid, 2048, 18431, 0, "EFI System"),
  *         new GptPartition(GptPartition.LINUX_FILESYSTEM, rootGuid, 18432, 131038,
  *                 GptPartition.LEGACY_BIOS_BOOTABLE, "root")));
- * disk.writeTo(Path.of("disk.raw"), Files.readAllBytes(Path.of("/usr/lib/SYSLINUX/gptmbr.bin")));
+ * disk.writeTo(Path.of("disk.raw"), Files.readAllBytes(Path.of("/usr/lib/syslinux/mbr/gptmbr.bin")));
  * }</pre>
  *
  * @param sectors the disk's size in 512-byte sectors, 68 at least (two tables and one usable sector)

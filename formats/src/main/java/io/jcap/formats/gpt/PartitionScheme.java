@@ -2,6 +2,8 @@ package io.jcap.formats.gpt;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * How a disk is partitioned, judged by signatures only: a GPT header signature at LBA 1, else an
@@ -18,6 +20,13 @@ public enum PartitionScheme {
     MBR,
     /** Neither: a bare file system, or not a disk. */
     NONE;
+
+    /** The scheme of the disk image {@code disk}. */
+    public static PartitionScheme of(Path disk) throws IOException {
+        try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.READ)) {
+            return of(channel);
+        }
+    }
 
     /** The scheme of the disk in {@code disk}. */
     public static PartitionScheme of(FileChannel disk) throws IOException {

@@ -105,9 +105,7 @@ class GptTableTest {
         assertEquals(disk + ": no GUID partition table: LBA 1 has no \"EFI PART\" signature; the disk has an MBR"
                 + " partition table only", assertThrows(GptFormatException.class, () -> GptTable.read(disk))
                 .getMessage());
-        try (FileChannel channel = FileChannel.open(writtenDisk(), StandardOpenOption.READ)) {
-            assertEquals(PartitionScheme.GPT, PartitionScheme.of(channel));
-        }
+        assertEquals(PartitionScheme.GPT, PartitionScheme.of(writtenDisk()));
     }
 
     @Test
