@@ -18,6 +18,7 @@ packages=(
   keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
   socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone; cloud-init tests: guestfwd to a metadata stand-in
   cloud-image-utils genisoimage xorriso dosfstools mtools  # cloud-init seeds made by other tools (cloud-localds, genisoimage, isoinfo)
+  gdisk fdisk                            # formats tests: sgdisk and sfdisk check the GPT disks jcap writes
 )
 
 sudo=""

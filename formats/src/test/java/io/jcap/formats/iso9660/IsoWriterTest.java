@@ -1,12 +1,12 @@
 package io.jcap.formats.iso9660;
 
+import static io.jcap.formats.ReferenceTools.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requires;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,13 +116,5 @@ class IsoWriterTest {
         assertEquals("/meta-data\n/network-config\n/user-data\n", listing);
         assertEquals("Volume id: cidata", run(dir, "isoinfo", "-i", "seed.iso", "-d").lines()
                 .filter(l -> l.startsWith("Volume id:")).findFirst().orElseThrow());
-    }
-
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + err);
-        return new String(out, StandardCharsets.UTF_8);
     }
 }
