@@ -48,7 +48,7 @@ public final class FatReader {
         long dataStart = reserved + (long) fats * fatSectors + rootSectors;
         int count = (int) ((total - dataStart) / spc);
         FatType type = count < FatType.FAT12.countLimit ? FatType.FAT12 : FatType.FAT16;
-        if (count >= FatType.FAT16.countLimit || total * FatGeometry.SECTOR > image.length) {
+        if (dataStart >= total || count >= FatType.FAT16.countLimit || total * FatGeometry.SECTOR > image.length) {
             throw new IllegalArgumentException("not a FAT12/16 volume of " + image.length + " bytes: its boot sector"
                     + " gives " + total + " sectors and " + count + " clusters");
         }

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  *         Map.of("/EFI/BOOT/BOOTX64.EFI", grubEfi, "/EFI/BOOT/GRUB.CFG", grubCfg));
  * }</pre>
  *
+ * <p>The files are copied in; as with any record holding arrays, {@code equals} compares them by
+ * identity: compare {@link #files()} entry by entry.
+ *
  * @param sizeBytes a multiple of 512, from {@link #MIN_BYTES} to {@link #MAX_BYTES}
  * @param timestamp between 1980 and 2107, stored in UTC to the even second
  */

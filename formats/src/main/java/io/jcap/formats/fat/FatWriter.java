@@ -25,6 +25,8 @@ public final class FatWriter {
 
     /**
      * The volume's bytes, {@code volume.sizeBytes()} of them (hidden sectors 0: a volume on its own).
+     * For a large volume, prefer {@link #write(FatVolume, FileChannel, long)}, which holds only the
+     * structures and the files in memory.
      *
      * @throws IllegalArgumentException when the files do not fit, with the bytes needed and available
      */
