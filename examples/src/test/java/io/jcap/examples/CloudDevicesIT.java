@@ -41,7 +41,7 @@ class CloudDevicesIT {
     }
 
     @ParameterizedTest(name = "{0} disk, {1} boot")
-    @CsvSource({"virtio, disk", "scsi, disk", "nvme, disk", "scsi, direct", "nvme, direct"})
+    @CsvSource({"virtio, disk", "scsi, disk", "nvme, disk", "scsi, direct", "nvme, direct", "nvme, uefi"})
     void run_onEachDiskBus_findsTheRootAndRunsTheApplication(String bus, String boot) throws Exception {
         JcapProcess.Result run = jcap.run("run", "--boot", boot, "--disk-bus", bus, "hello");
         assertEquals(0, run.exitCode(), run.toString());
@@ -71,6 +71,31 @@ class CloudDevicesIT {
                     logs.toString());
         } finally {
             jcap.run("rm", "-f", name);
+        }
+    }
+
+    /**
+     * The same disk through UEFI firmware (OVMF), as AWS, GCE and Azure Gen2 machines boot it:
+     * GRUB from the EFI system partition, the kernel's EFI stub, DHCP, the power button.
+     */
+    @Test
+    void run_underUefi_answersHttpThroughAForwardedPortAndStopsByThePowerButton() throws Exception {
+        Requirements.require(java.nio.file.Files.isRegularFile(Path.of("/usr/share/ovmf/OVMF.fd")),
+                "OVMF (apt-get install ovmf)");
+        int port = JcapProcess.freePort();
+        JcapProcess.Result run = jcap.run("run", "-d", "--name", "web-uefi", "--boot", "uefi", "-p", port + ":8080",
+                "http-server");
+        assertEquals(0, run.exitCode(), run.toString());
+        try {
+            assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+            JcapProcess.Result stop = jcap.run("stop", "web-uefi");
+            assertEquals(0, stop.exitCode(), stop.toString());
+            JcapProcess.Result logs = jcap.run("logs", "web-uefi");
+            assertTrue(logs.out().contains("Welcome to GRUB!"), logs.toString());
+            assertTrue(logs.out().contains("jcap-init: power button: stopping (SIGTERM) the application\n"),
+                    logs.toString());
+        } finally {
+            jcap.run("rm", "-f", "web-uefi");
         }
     }
 

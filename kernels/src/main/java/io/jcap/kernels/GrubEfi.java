@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * GRUB as the UEFI boot loader of jcap's Linux images: {@code /EFI/BOOT/BOOTX64.EFI} on the
@@ -37,7 +39,7 @@ public final class GrubEfi {
      * EFI stub is handed (without one GRUB boots "in blind mode" and says so twice).
      */
     static final List<String> MODULES = List.of("part_gpt", "fat", "ext2", "normal", "linux", "search",
-            "search_fs_uuid", "serial", "terminal", "efi_gop");
+            "search_fs_uuid", "serial", "terminal", "efi_gop", "echo", "halt");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String mkimage;
@@ -94,21 +96,33 @@ public final class GrubEfi {
     /**
      * The {@code grub.cfg} that boots at once (no menu) the kernel and initramfs of
      * {@link BootLoader#extlinuxConfig} with {@code append}, from the file system {@code root},
-     * its messages on the serial port and the screen.
+     * its messages on the serial port and the screen. When that fails (no such file system, too
+     * little memory) it prints the init's error marker and powers the machine off, instead of
+     * waiting at GRUB's prompt for ever.
      */
     public static String config(String append, UUID root) {
         if (append.indexOf('\n') >= 0 || append.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a kernel command line cannot contain line breaks: " + append);
         }
-        // GRUB's script language expands $ and treats quotes and ; specially: the command line is
-        // passed in single quotes, where only a ' itself needs care.
-        String quoted = "'" + append.replace("'", "'\\''") + "'";
+        // GRUB's script language expands $ and treats quotes and ; specially, so each word is put in
+        // single quotes (where only a ' itself needs care). Not the whole line in one pair: GRUB
+        // hands the kernel an argument holding spaces wrapped in double quotes, and the kernel then
+        // reads the whole line as the value of its first parameter.
+        if (append.indexOf('"') >= 0) {
+            throw new IllegalArgumentException("a kernel command line for GRUB cannot contain a double quote: " + append);
+        }
+        String quoted = Arrays.stream(append.trim().split("\\s+")).map(w -> "'" + w.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
         return "serial --unit=0 --speed=115200\n"
                 + "terminal_input serial console\n"
                 + "terminal_output serial console\n"
-                + "search --no-floppy --fs-uuid --set=root " + root + "\n"
-                + "linux " + BootLoader.KERNEL + " " + quoted + "\n"
-                + "initrd " + BootLoader.INITRD + "\n"
-                + "boot\n";
+                + "if search --no-floppy --fs-uuid --set=root " + root + "; then\n"
+                + "  linux " + BootLoader.KERNEL + " " + quoted + "\n"
+                + "  initrd " + BootLoader.INITRD + "\n"
+                + "  boot\n"
+                + "fi\n"
+                + "echo \"JCAP-ERROR GRUB could not boot " + BootLoader.KERNEL + " from the file system UUID=" + root
+                + " (its error is above)\"\n"
+                + "halt\n";
     }
 }

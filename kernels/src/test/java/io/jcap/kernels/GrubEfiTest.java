@@ -49,20 +49,24 @@ class GrubEfiTest {
     }
 
     @Test
-    void config_bootsTheExtlinuxKernelFromTheRootByUuid_withTheCommandLineQuoted() {
+    void config_bootsTheExtlinuxKernelFromTheRootByUuid_withEachWordQuoted() {
         assertEquals("""
                 serial --unit=0 --speed=115200
                 terminal_input serial console
                 terminal_output serial console
-                search --no-floppy --fs-uuid --set=root 9feca82c-5a59-3c38-a600-1ebb80c00546
-                linux /boot/vmlinuz 'console=ttyS0 jcap.cmd=it'\\''s $HOME'
-                initrd /boot/initrd.img
-                boot
-                """, GrubEfi.config("console=ttyS0 jcap.cmd=it's $HOME", ROOT));
+                if search --no-floppy --fs-uuid --set=root 9feca82c-5a59-3c38-a600-1ebb80c00546; then
+                  linux /boot/vmlinuz 'console=ttyS0' 'jcap.x=it'\\''s' '$HOME'
+                  initrd /boot/initrd.img
+                  boot
+                fi
+                echo "JCAP-ERROR GRUB could not boot /boot/vmlinuz from the file system UUID=9feca82c-5a59-3c38-a600-1ebb80c00546 (its error is above)"
+                halt
+                """, GrubEfi.config("console=ttyS0  jcap.x=it's $HOME", ROOT));
     }
 
     @Test
-    void config_lineBreakInTheCommandLine_isRefused() {
+    void config_lineBreakOrDoubleQuoteInTheCommandLine_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> GrubEfi.config("a\nb", ROOT));
+        assertThrows(IllegalArgumentException.class, () -> GrubEfi.config("jcap.x=\"a b\"", ROOT));
     }
 }

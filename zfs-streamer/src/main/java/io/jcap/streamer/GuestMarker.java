@@ -26,7 +26,7 @@ public sealed interface GuestMarker {
      * {@code JCAP-EXIT} ends the application's output on the same console, so it may follow text
      * that did not end with a newline; a status is 0 to 255.
      */
-    Pattern EXIT_LINE = Pattern.compile("(.*)" + EXIT + " (\\d{1,3})$");
+    Pattern EXIT_LINE = Pattern.compile("(.*)" + EXIT + " (\\d{1,3})$", Pattern.DOTALL);
 
     /** Build mode: the target file system is mounted and the guest listens for the stream. */
     record Ready() implements GuestMarker {
@@ -55,8 +55,13 @@ public sealed interface GuestMarker {
     record Exit(String before, int status) implements GuestMarker {
     }
 
-    /** What {@code line} says, or empty for a line of the kernel's or the application's own. */
-    static Optional<GuestMarker> parse(String line) {
+    /**
+     * What {@code line} says, or empty for a line of the kernel's or the application's own. A
+     * carriage return inside the line ends what came before it, as on a terminal: GRUB leaves its
+     * cursor mid-line and the kernel's first line then reads {@code "    \rJCAP-START"}.
+     */
+    static Optional<GuestMarker> parse(String wholeLine) {
+        String line = wholeLine.substring(wholeLine.lastIndexOf('\r') + 1);
         if (line.startsWith(ERROR)) {
             return Optional.of(new Error(line.substring(ERROR.length()).trim()));
         }
@@ -72,7 +77,8 @@ public sealed interface GuestMarker {
         if (line.startsWith(START)) {
             return Optional.of(new Start());
         }
-        Matcher exit = EXIT_LINE.matcher(line);
+        // The application's output before the marker is kept whole, carriage returns included.
+        Matcher exit = EXIT_LINE.matcher(wholeLine);
         if (exit.matches()) {
             return Optional.of(new Exit(exit.group(1), Integer.parseInt(exit.group(2))));
         }

@@ -40,4 +40,10 @@ class GuestMarkerTest {
         assertFalse(GuestMarker.isErrorOr(GuestMarker.Ready.class, "JCAP-BUILD-DONE"));
         assertFalse(GuestMarker.isErrorOr(GuestMarker.Ready.class, "hello"));
     }
+
+    @Test
+    void parse_markerAfterACarriageReturn_isTheMarker() {
+        assertEquals(Optional.of(new GuestMarker.Start()), GuestMarker.parse("    \rJCAP-START"));
+        assertEquals(Optional.of(new GuestMarker.Exit("progress 10%\r", 0)), GuestMarker.parse("progress 10%\rJCAP-EXIT 0"));
+    }
 }

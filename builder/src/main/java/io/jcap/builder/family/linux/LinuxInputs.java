@@ -38,7 +38,7 @@ import java.util.SortedMap;
 record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
         Optional<ByteSize> size, int memoryMiB, int cpus) {
     /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
-    private static final String DIGEST_VERSION = "jcap-linux-image-2";
+    private static final String DIGEST_VERSION = "jcap-linux-image-4";
 
     LinuxInputs {
         application = List.copyOf(application);

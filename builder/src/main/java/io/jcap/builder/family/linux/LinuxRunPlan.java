@@ -52,6 +52,11 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     static final String RUN_MACHINE = "q35";
     /** The guest protocol of images whose disk boots under UEFI too (GPT, an EFI system partition). */
     static final int UEFI_PROTOCOL = 4;
+    /**
+     * The least memory a UEFI boot of Debian's kernel gets through: OVMF keeps tens of MiB, and
+     * GRUB loads the 14 MB kernel and reserves its 51 MiB of decompression room (192 MiB ran out).
+     */
+    static final int UEFI_MIN_MEMORY_MIB = 256;
 
     LinuxRunPlan {
         forwards = List.copyOf(forwards);
@@ -90,7 +95,13 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
         RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
-        LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, request.memoryMiB().orElse(m.memoryMiB()),
+        int memoryMiB = request.memoryMiB().orElse(m.memoryMiB());
+        if (uefi.isPresent() && memoryMiB < UEFI_MIN_MEMORY_MIB) {
+            events.info("A UEFI boot needs " + UEFI_MIN_MEMORY_MIB + " MiB of memory (OVMF and GRUB take their share):"
+                    + " the guest gets " + UEFI_MIN_MEMORY_MIB + " MiB instead of " + memoryMiB + " MiB");
+            memoryMiB = UEFI_MIN_MEMORY_MIB;
+        }
+        LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, memoryMiB,
                 request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi);
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
