@@ -12,18 +12,21 @@ import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.qemu.QemuImg;
+import io.jcap.kernels.DiskLayout;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import io.jcap.testsupport.Requirements;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,9 +38,19 @@ class Ext4FilesTest {
     Path temp;
 
     @Test
+    void files_ofAGptImage_listsItsRootPartition() throws Exception {
+        JcapHome home = new JcapHome(temp.resolve("home"));
+        storeImage(home, "linuxapp", true);
+        ImageFiles files = new ImageFiles(home, EventSink.NONE);
+
+        assertEquals(List.of(link("/app/short", "hello")), files.list("linuxapp", GuestPath.of("/app/short")));
+        assertEquals(List.of(file("/with space/empty", 0600, 0)), files.list("linuxapp", GuestPath.of("/with space/empty")));
+    }
+
+    @Test
     void files_ofAnExt4Image_listsEverythingWithModesSizesAndLinkTargets() throws Exception {
         JcapHome home = new JcapHome(temp.resolve("home"));
-        storeImage(home, "linuxapp");
+        storeImage(home, "linuxapp", false);
         ImageFiles files = new ImageFiles(home, EventSink.NONE);
         assertEquals(List.of(
                 dir("/", 0755),
@@ -68,8 +81,11 @@ class Ext4FilesTest {
         return new ImageFile(GuestPath.of(path), ImageFile.Type.SYMLINK, 0777, target.length(), Optional.of(target));
     }
 
-    /** A disk like jcap's Linux images (MBR partition 1 from LBA 2048, ext4) stored as a qcow2 image. */
-    private void storeImage(JcapHome home, String name) throws Exception {
+    /**
+     * A disk like jcap's Linux images stored as a qcow2 image: GPT with the root in partition 2
+     * ({@link DiskLayout}, since guest protocol 4), or MBR partition 1 from LBA 2048 (before).
+     */
+    private void storeImage(JcapHome home, String name, boolean gpt) throws Exception {
         Path root = Files.createDirectories(temp.resolve("root/app"));
         Files.writeString(root.resolve("hello"), "hello\n");
         Files.setPosixFilePermissions(root.resolve("hello"), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -85,7 +101,17 @@ class Ext4FilesTest {
         // mke2fs -d keeps the host's setuid bit only where the host file has one; set it in the image directly.
         run("debugfs", "-w", "-R", "set_inode_field /app/hello mode 0104755", fs.toString());
         Path disk = temp.resolve("disk.raw");
-        try (RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
+        if (gpt) {
+            try (RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
+                out.setLength(DiskLayout.OVERHEAD_BYTES + Files.size(fs));
+            }
+            UUID fsUuid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+            DiskLayout.write(disk, new byte[0], new byte[] {'M', 'Z'}, "boot\n", fsUuid);
+            try (RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
+                out.seek(DiskLayout.OVERHEAD_BYTES - (1 << 20));
+                out.write(Files.readAllBytes(fs));
+            }
+        } else try (RandomAccessFile out = new RandomAccessFile(disk.toFile(), "rw")) {
             out.setLength((1 << 20) + Files.size(fs));
             out.seek(0x1BE);
             out.write(new byte[] {(byte) 0x80, 0, 0, 0, (byte) 0x83, 0, 0, 0, 0, 8, 0, 0, 0, 0x40, 0, 0});
