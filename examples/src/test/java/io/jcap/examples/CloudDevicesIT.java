@@ -90,7 +90,8 @@ class CloudDevicesIT {
             assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
             JcapProcess.Result stop = jcap.run("stop", "web-uefi");
             assertEquals(0, stop.exitCode(), stop.toString());
-            JcapProcess.Result logs = jcap.run("logs", "web-uefi");
+            // -v: the whole console, the firmware's and GRUB's lines included
+            JcapProcess.Result logs = jcap.run("logs", "-v", "web-uefi");
             assertTrue(logs.out().contains("Welcome to GRUB!"), logs.toString());
             assertTrue(logs.out().contains("jcap-init: power button: stopping (SIGTERM) the application\n"),
                     logs.toString());
