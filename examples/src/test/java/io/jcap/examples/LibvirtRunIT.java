@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requirements;
 import io.jcap.testsupport.Requires;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,27 @@ class LibvirtRunIT {
         assertTrue(Http.within(END, () -> !virsh("list", "--all", "--name").contains(domain)), domain);
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    /** The domain boots its disk through OVMF, given to libvirt as the domain's ROM loader. */
+    @Test
+    void foreground_libvirtDriverUnderUefi_servesHttpAndEndsWithExit0() throws Exception {
+        Requirements.require(Files.isRegularFile(Path.of("/usr/share/ovmf/OVMF.fd")), "OVMF (apt-get install ovmf)");
+        int port = JcapProcess.freePort();
+        JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "--boot", "uefi", "-p", port + ":8080",
+                "http-server");
+        assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+        String domain = domainForwarding(port);
+        assertTrue(virsh("dumpxml", domain).contains("<loader readonly='yes' type='rom'>/usr/share/ovmf/OVMF.fd</loader>"),
+                domain);
+        assertEquals(new Http.Answer(200, "bye\n"), Http.get("127.0.0.1", port, "/quit"));
+
+        JcapProcess.Result result = run.await(END);
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("Booting http-server (tcg, uefi boot, libvirt at qemu:///system)\n"),
+                result.toString());
+        assertFalse(virsh("list", "--all", "--name").contains(domain));
     }
 
     /**
