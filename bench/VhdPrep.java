@@ -22,7 +22,7 @@ public class VhdPrep {
             FixedVhd vhd = FixedVhd.of(disk.virtualSize(), new byte[16], 0);
             byte[] buffer = new byte[4 << 20];
             for (Extent chunk : vhd.chunks(disk, buffer.length)) {
-                if (FixedVhd.read(disk, chunk, buffer)) {
+                if (disk.readPadded(chunk, buffer)) {
                     data += chunk.length();
                 }
             }

@@ -33,7 +33,7 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image name.")
     String image;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt, azure).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt, azure, aws).")
     String target;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The image's name at the target (default: IMAGE).")
@@ -57,6 +57,9 @@ final class PushCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "%nAzure options:%n")
     AzurePushOptions azure = new AzurePushOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nAWS options:%n")
+    AwsPushOptions aws = new AwsPushOptions();
 
     /** Shows debug messages. */
     @Mixin
@@ -137,6 +140,7 @@ final class PushCommand implements Callable<Integer> {
         openstack.addTo(options);
         libvirt.addTo(options);
         azure.addTo(options);
+        aws.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {

@@ -204,6 +204,25 @@ public final class Qcow2Image implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code chunk} into the start of {@code buffer}, with zeros for its part past the disk's
+     * end (a block or page that runs over the last sector).
+     *
+     * @return whether it holds any byte other than zero: a chunk of zeros need not be sent
+     */
+    public boolean readPadded(Extent chunk, byte[] buffer) throws JcapException {
+        int length = Math.toIntExact(chunk.length());
+        int readable = (int) Math.max(0, Math.min(chunk.end(), virtualSize) - chunk.offset());
+        read(chunk.offset(), buffer, 0, readable);
+        Arrays.fill(buffer, readable, length, (byte) 0);
+        for (int i = 0; i < readable; i++) {
+            if (buffer[i] != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private byte[] decompressed(long entry, int index) throws IOException, JcapException {
         int shift = 62 - (clusterBits - 8);
         long hostOffset = entry & ((1L << shift) - 1);

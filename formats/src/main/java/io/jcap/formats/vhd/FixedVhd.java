@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * A disk as a fixed VHD: its bytes rounded up to a whole MiB (Azure takes no other size), then the
  * 512-byte {@link VhdFooter}. {@link #chunks} cuts the disk's data into the aligned ranges an
- * upload reads and sends (skipping those that read as zeros); {@link #write} writes the VHD as a
- * sparse local file.
+ * upload reads ({@link Qcow2Image#readPadded}) and sends, skipping those that read as zeros;
+ * {@link #write} writes the VHD as a sparse local file.
  *
  * <pre>{@code
  * FixedVhd vhd = FixedVhd.of(disk.virtualSize(), uniqueId, timestamp);
@@ -55,7 +55,7 @@ public record FixedVhd(long diskSize, VhdFooter footer) {
      * The pieces of {@code disk}'s data extents an upload reads and sends, in order: the extents
      * cut at multiples of {@code unit} (a power of two, at least 512), each widened to 512-byte
      * boundaries (the disk's last partial sector is padded with zeros on reading). The disk is not
-     * read here: a piece that reads as zeros ({@link #zeros}) is the sender's to skip.
+     * read here: a piece that reads as zeros is the sender's to skip.
      */
     public List<Extent> chunks(Qcow2Image disk, int unit) {
         if (unit < VhdFooter.SIZE || Integer.bitCount(unit) != 1) {
@@ -76,35 +76,12 @@ public record FixedVhd(long diskSize, VhdFooter footer) {
         return List.copyOf(chunks);
     }
 
-    /**
-     * Reads {@code chunk} of {@code disk} into the start of {@code buffer}, zeros past the disk's end.
-     *
-     * @return whether the chunk holds any byte that is not zero
-     */
-    public static boolean read(Qcow2Image disk, Extent chunk, byte[] buffer) throws JcapException {
-        int length = (int) chunk.length();
-        int readable = (int) (Math.min(chunk.end(), disk.virtualSize()) - chunk.offset());
-        disk.read(chunk.offset(), buffer, 0, readable);
-        java.util.Arrays.fill(buffer, readable, length, (byte) 0);
-        return !zeros(buffer, length);
-    }
-
-    /** Whether the first {@code length} bytes of {@code bytes} are all zero. */
-    public static boolean zeros(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Writes the VHD of {@code disk} to {@code out} (a new file, sparse where the disk has no data). */
     public void write(Qcow2Image disk, Path out) throws JcapException {
         try (FileChannel channel = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[(int) MIB];
             for (Extent chunk : chunks(disk, buffer.length)) {
-                if (read(disk, chunk, buffer)) {
+                if (disk.readPadded(chunk, buffer)) {
                     writeAt(channel, ByteBuffer.wrap(buffer, 0, (int) chunk.length()), chunk.offset());
                 }
             }

@@ -80,7 +80,7 @@ final class PageBlobUpload {
                     byte[] buffer = new byte[PAGE_WRITE];
                     for (int c; (c = next.getAndIncrement()) < chunks.size() && !Thread.currentThread().isInterrupted(); ) {
                         Extent chunk = chunks.get(c);
-                        if (FixedVhd.read(disk, chunk, buffer)) {
+                        if (disk.readPadded(chunk, buffer)) {
                             write(chunk.offset(), buffer, (int) chunk.length());
                             sent.addAndGet(chunk.length());
                             writes.incrementAndGet();

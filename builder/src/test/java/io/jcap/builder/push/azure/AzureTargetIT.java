@@ -13,6 +13,7 @@ import com.azure.storage.blob.specialized.PageBlobClient;
 import io.jcap.builder.push.PushRequest;
 import io.jcap.builder.push.PushResult;
 import io.jcap.builder.push.SampleImages;
+import io.jcap.builder.push.SampleQcow2;
 import io.jcap.builder.repository.ImageRepository.StoredImage;
 import io.jcap.formats.qcow2.Extent;
 import io.jcap.formats.qcow2.Qcow2Image;
@@ -87,7 +88,7 @@ class AzureTargetIT {
             FixedVhd vhd = FixedVhd.of(disk.virtualSize(), new byte[16], 0);
             byte[] buffer = new byte[PageBlobUpload.PAGE_WRITE];
             for (Extent chunk : vhd.chunks(disk, PageBlobUpload.PAGE_WRITE)) {
-                if (FixedVhd.read(disk, chunk, buffer)) {
+                if (disk.readPadded(chunk, buffer)) {
                     dataChunks.add(chunk);
                 }
             }

@@ -1,4 +1,4 @@
-package io.jcap.builder.push.azure;
+package io.jcap.builder.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Random;
 
 /** A zstd-compressed qcow2 of a 64 MiB disk with data in a few places, written by the real qemu-img. */
-final class SampleQcow2 {
-    static final long SIZE = 64L << 20;
+public final class SampleQcow2 {
+    public static final long SIZE = 64L << 20;
 
     private SampleQcow2() {
     }
 
     /** Writes {@code image.qcow2} under {@code dir}; data at 0 (300 000 bytes), 9 MiB (5 MiB) and the last sector. */
-    static Path write(Path dir) throws Exception {
+    public static Path write(Path dir) throws Exception {
         io.jcap.testsupport.Requirements.require(io.jcap.testsupport.Component.QEMU);
         Path raw = dir.resolve("disk.raw");
         Random random = new Random(7);
