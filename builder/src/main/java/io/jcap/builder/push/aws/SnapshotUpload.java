@@ -1,21 +1,15 @@
 package io.jcap.builder.push.aws;
 
+import io.jcap.builder.push.ParallelPieces;
 import io.jcap.formats.qcow2.Extent;
 import io.jcap.formats.qcow2.Qcow2Image;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a disk into a started EBS snapshot: each 512 KiB block that holds data in the qcow2 is
@@ -50,53 +44,17 @@ final class SnapshotUpload {
     }
 
     Written run(String snapshot, EventSink events, String task) throws JcapException, InterruptedException {
-        List<Long> blocks = blocksWithData(disk);
-        long total = (long) blocks.size() * EbsDirect.BLOCK;
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
+        List<Extent> blocks = blocksWithData(disk).stream()
+                .map(index -> new Extent(index * EbsDirect.BLOCK, EbsDirect.BLOCK)).toList();
         ConcurrentSkipListMap<Long, byte[]> sums = new ConcurrentSkipListMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
-            Thread t = new Thread(r, "ebs-block-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Void>> workers = new ArrayList<>();
-            for (int i = 0; i < parallel; i++) {
-                workers.add(pool.submit(() -> {
-                    byte[] block = new byte[EbsDirect.BLOCK];
-                    for (int n; (n = next.getAndIncrement()) < blocks.size(); ) {
-                        long index = blocks.get(n);
-                        if (disk.readPadded(new Extent(index * EbsDirect.BLOCK, EbsDirect.BLOCK), block)) {
-                            byte[] sha = sha256(block);
-                            ebs.put(snapshot, index, block, sha);
-                            sums.put(index, sha);
-                        }
-                        long now = done.addAndGet(EbsDirect.BLOCK);
-                        synchronized (events) {
-                            events.progress(task, now, total);
-                        }
-                    }
-                    return null;
-                }));
+        ParallelPieces.send(blocks, parallel, EbsDirect.BLOCK, (block, buffer) -> {
+            if (disk.readPadded(block, buffer)) {
+                byte[] sha = sha256(buffer);
+                long index = block.offset() / EbsDirect.BLOCK;
+                ebs.put(snapshot, index, buffer, sha);
+                sums.put(index, sha);
             }
-            for (Future<Void> worker : workers) {
-                try {
-                    worker.get();
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    if (e.getCause() instanceof JcapException j) {
-                        throw j;
-                    }
-                    if (e.getCause() instanceof InterruptedException i) {
-                        throw i;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        }, events, task);
         MessageDigest linear = digest();
         sums.values().forEach(linear::update);
         return new Written(sums.size(), (long) sums.size() * EbsDirect.BLOCK, linear.digest());

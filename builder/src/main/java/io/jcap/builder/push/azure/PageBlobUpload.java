@@ -3,7 +3,7 @@ package io.jcap.builder.push.azure;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.specialized.PageBlobClient;
-import io.jcap.formats.qcow2.Extent;
+import io.jcap.builder.push.ParallelPieces;
 import io.jcap.formats.qcow2.Qcow2Image;
 import io.jcap.formats.vhd.FixedVhd;
 import io.jcap.model.EventSink;
@@ -12,12 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -62,43 +56,15 @@ final class PageBlobUpload {
      * @throws JcapException what the first failed write failed with (the SDK retried it first)
      */
     Sent run(EventSink events, String task) throws JcapException, InterruptedException {
-        List<Extent> chunks = vhd.chunks(disk, PAGE_WRITE);
-        long total = chunks.stream().mapToLong(Extent::length).sum();
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         AtomicInteger writes = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
-            Thread t = new Thread(r, "azure-page-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Void>> workers = new ArrayList<>();
-            for (int i = 0; i < parallel; i++) {
-                workers.add(pool.submit(() -> {
-                    byte[] buffer = new byte[PAGE_WRITE];
-                    for (int c; (c = next.getAndIncrement()) < chunks.size() && !Thread.currentThread().isInterrupted(); ) {
-                        Extent chunk = chunks.get(c);
-                        if (disk.readPadded(chunk, buffer)) {
-                            write(chunk.offset(), buffer, (int) chunk.length());
-                            sent.addAndGet(chunk.length());
-                            writes.incrementAndGet();
-                        }
-                        long now = done.addAndGet(chunk.length());
-                        synchronized (events) {
-                            events.progress(task, now, total);
-                        }
-                    }
-                    return null;
-                }));
+        ParallelPieces.send(vhd.chunks(disk, PAGE_WRITE), parallel, PAGE_WRITE, (chunk, buffer) -> {
+            if (disk.readPadded(chunk, buffer)) {
+                write(chunk.offset(), buffer, (int) chunk.length());
+                sent.addAndGet(chunk.length());
+                writes.incrementAndGet();
             }
-            for (Future<Void> worker : workers) {
-                await(worker, pool);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        }, events, task);
         byte[] footer = vhd.footer().bytes();
         write(vhd.diskSize(), footer, footer.length);
         return new Sent(sent.get() + footer.length, writes.get() + 1);
@@ -108,25 +74,6 @@ final class PageBlobUpload {
         PageRange range = new PageRange().setStart(offset).setEnd(offset + length - 1);
         blob.uploadPagesWithResponse(range, new ByteArrayInputStream(data, 0, length), md5(data, length), null,
                 WRITE_TIMEOUT, Context.NONE);
-    }
-
-    private static void await(Future<Void> worker, ExecutorService pool) throws JcapException, InterruptedException {
-        try {
-            worker.get();
-        } catch (ExecutionException e) {
-            pool.shutdownNow();
-            Throwable cause = e.getCause();
-            if (cause instanceof JcapException j) {
-                throw j;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            pool.shutdownNow();
-            throw e;
-        }
     }
 
     private static byte[] md5(byte[] data, int length) {
