@@ -56,6 +56,7 @@ class JcapTest {
                 + " snapshot"), r.out());
         assertTrue(r.out().contains("\n  azure      an Azure storage account"), r.out());
         assertTrue(r.out().contains("--boot-mode: legacy-bios (default) or uefi"), r.out());
+        assertTrue(r.out().contains("\n  gce        a Google Compute Engine image"), r.out());
         assertTrue(r.out().contains("\n  libvirt    a libvirt storage pool"), r.out());
         assertTrue(r.out().contains("--container: NAME: the blob container the VHD goes into"), r.out());
         assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
@@ -67,14 +68,14 @@ class JcapTest {
     void push_imageWithoutTarget_isAUsageErrorNamingTheTargets() {
         Result r = jcap("push", "hello");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of aws, azure, libvirt, openstack\n"), r.err());
+        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of aws, azure, gce, libvirt, openstack\n"), r.err());
     }
 
     @Test
     void push_unknownTarget_saysWhichThereAreAndExits1() {
         Result r = jcap("push", "hello", "nowhere");
         assertEquals(1, r.code());
-        assertEquals("jcap: no push target 'nowhere': use one of aws, azure, libvirt, openstack\n", r.err());
+        assertEquals("jcap: no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack\n", r.err());
     }
 
     @Test
