@@ -143,12 +143,7 @@ public final class AwsTarget implements PushTarget {
                 events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %d blocks in %.2f s (%.1f MB/s)",
                         written.bytes(), written.blocks(), nanos / 1e9, written.bytes() * 1000.0 / nanos));
                 ebs.complete(snapshot, written.blocks(), written.linear());
-                FileSums.Sums local = sums.await();
-                if (!local.sha256().equals(image.metadata().imageSha256())) {
-                    throw new JcapException("image file " + image.file() + " changed since it was built (its SHA-256 is "
-                            + local.sha256() + ", the repository recorded " + image.metadata().imageSha256()
-                            + "): build it again");
-                }
+                FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
                 awaitCompleted(ec2, snapshot);
                 String ami = ec2.register(registration(name, plan, snapshot));
                 events.info("Registered " + ami + " (" + name + ") from snapshot " + snapshot);

@@ -146,12 +146,7 @@ public final class AzureTarget implements PushTarget {
                 events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %d page writes in %.2f s (%.1f MB/s); the"
                         + " VHD is %d bytes", sent.bytes(), sent.writes(), nanos / 1e9, sent.bytes() * 1000.0 / nanos,
                         vhd.fileSize()));
-                FileSums.Sums local = sums.await();
-                if (!local.sha256().equals(image.metadata().imageSha256())) {
-                    throw new JcapException("image file " + image.file() + " changed since it was built (its SHA-256 is "
-                            + local.sha256() + ", the repository recorded " + image.metadata().imageSha256()
-                            + "): build it again");
-                }
+                FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
                 try {
                     blob.setMetadata(Map.of("jcap_image", image.metadata().name(), "jcap_digest",
                             image.metadata().imageSha256().hex()));

@@ -165,12 +165,7 @@ public final class GceTarget implements PushTarget {
                 long nanos = Math.max(1, System.nanoTime() - started);
                 events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %.2f s (%.1f MB/s)", size, nanos / 1e9,
                         size * 1000.0 / nanos));
-                FileSums.Sums local = sums.await();
-                if (!local.sha256().equals(image.metadata().imageSha256())) {
-                    throw new JcapException("image file " + image.file() + " changed since it was built (its SHA-256 is "
-                            + local.sha256() + ", the repository recorded " + image.metadata().imageSha256()
-                            + "): build it again");
-                }
+                FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
                 List<String> replaced = new ArrayList<>();
                 if (exists) {
                     apis.deleteImage(plan.project(), name);
