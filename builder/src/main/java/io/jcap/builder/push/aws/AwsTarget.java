@@ -24,7 +24,8 @@ import java.util.UUID;
  * the EBS direct APIs with only the 512 KiB blocks that hold data, then {@code RegisterImage}
  * (HVM, root {@code /dev/xvda}, ENA, the boot mode, IMDSv2 only), tagged {@code jcap:image} and
  * {@code jcap:digest}. A failure deletes the snapshot; {@code --replace} deregisters the older AMIs
- * of the name and deletes their snapshots once the new one is registered.
+ * of the name just before the new one is registered (AMI names are unique in a region) and
+ * deletes their snapshots once it is.
  *
  * <pre>{@code
  * PushResult r = new AwsTarget().push(PushRequest.of(image, "aws").withOption("region", "eu-west-1"), events);
@@ -110,8 +111,8 @@ public final class AwsTarget implements PushTarget {
                 "registered as AMI '" + request.remoteName() + "' (hvm, /dev/xvda, ENA, " + plan.bootMode()
                         + ", IMDSv2) at " + plan.access().ec2() + " in " + plan.access().region() + ", tags " + plan.tags(),
                 "with the AWS SDK's default credentials",
-                request.replace() ? "deregistering older AMIs named '" + request.remoteName() + "' and deleting their"
-                        + " snapshots once it is registered"
+                request.replace() ? "deregistering older AMIs named '" + request.remoteName() + "' just before it is"
+                        + " registered, and deleting their snapshots once it is"
                         : "refusing if the account has an AMI named '" + request.remoteName() + "' (--replace replaces it)");
     }
 
@@ -145,10 +146,16 @@ public final class AwsTarget implements PushTarget {
                 ebs.complete(snapshot, written.blocks(), written.linear());
                 FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
                 awaitCompleted(ec2, snapshot);
+                // AMI names are unique in an account's region: the older ones are deregistered just
+                // before the new one is registered, their snapshots deleted once it is.
+                for (Ec2Api.Ami old : older) {
+                    ec2.deregister(old.imageId());
+                    events.info("Deregistered the older AMI " + old.imageId() + " named '" + name + "'");
+                }
                 String ami = ec2.register(registration(name, plan, snapshot));
                 events.info("Registered " + ami + " (" + name + ") from snapshot " + snapshot);
                 done = true;
-                List<String> replaced = replace(ec2, older, events);
+                List<String> replaced = deleteSnapshots(ec2, older, events);
                 return new PushResult(name(), ami + " (snapshot " + snapshot + ")", name, written.bytes(), local.sha256(),
                         Duration.ofNanos(System.nanoTime() - start), replaced);
             } finally {
@@ -185,19 +192,19 @@ public final class AwsTarget implements PushTarget {
         return fields;
     }
 
-    private static List<String> replace(Ec2Api ec2, List<Ec2Api.Ami> older, EventSink events) throws InterruptedException {
+    private static List<String> deleteSnapshots(Ec2Api ec2, List<Ec2Api.Ami> older, EventSink events)
+            throws InterruptedException {
         List<String> replaced = new ArrayList<>();
         for (Ec2Api.Ami old : older) {
-            try {
-                ec2.deregister(old.imageId());
-                for (String snapshot : old.snapshotIds()) {
+            replaced.add(old.imageId());
+            for (String snapshot : old.snapshotIds()) {
+                try {
                     ec2.deleteSnapshot(snapshot);
+                    events.info("Deleted snapshot " + snapshot + " of the older AMI " + old.imageId());
+                } catch (JcapException e) {
+                    // The new AMI is registered: the push succeeded, the clean-up is the user's.
+                    events.warn("snapshot " + snapshot + " of the older AMI " + old.imageId() + " stays: " + e.getMessage());
                 }
-                replaced.add(old.imageId());
-                events.info("Deregistered the older AMI " + old.imageId() + " and deleted its snapshots " + old.snapshotIds());
-            } catch (JcapException e) {
-                // The new AMI is registered: the push succeeded, the clean-up is the user's.
-                events.warn("the older AMI " + old.imageId() + " stays: " + e.getMessage());
             }
         }
         return replaced;

@@ -178,6 +178,10 @@ final class AwsStandIn implements AutoCloseable {
                     .append("</snapshotId><status>").append(calls.stream().filter(c -> c.equals(action)).count() > 1
                             ? "completed" : "pending").append("</status></item></snapshotSet>");
             case "RegisterImage" -> {
+                if (amiNames.containsValue(form.get("Name"))) {
+                    error(x, 400, true, "InvalidAMIName.Duplicate", "AMI name " + form.get("Name") + " is already in use");
+                    return;
+                }
                 String ami;
                 synchronized (this) {
                     ami = "ami-" + (++amis);

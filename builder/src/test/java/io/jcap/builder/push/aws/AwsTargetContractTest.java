@@ -144,6 +144,9 @@ class AwsTargetContractTest {
         assertEquals(List.of("ami-1"), aws.deregistered);
         assertEquals(List.of("snap-1"), aws.deletedSnapshots);
         assertEquals("ami-2 (snapshot snap-2)", replaced.remoteId());
+        // The name is free again just before the new AMI takes it (the stand-in refuses a duplicate name, as EC2 does).
+        assertEquals(List.of("DeregisterImage", "RegisterImage", "DeleteSnapshot"),
+                aws.calls.subList(aws.calls.size() - 3, aws.calls.size()));
     }
 
     @Test
