@@ -62,3 +62,10 @@ if ! id libvirt-qemu >/dev/null 2>&1; then
 elif ! id -nG libvirt-qemu | grep -qw kvm; then
   $sudo usermod -aG kvm libvirt-qemu
 fi
+
+# Azurite, Microsoft's Azure Storage emulator, for jcap push's Azure tests (they start their own
+# azurite-blob on 127.0.0.1; io.jcap.testsupport.Azurite). From the npm registry, pinned.
+if ! command -v azurite-blob >/dev/null; then
+  echo "setup: installing azurite (npm)" >&2
+  $sudo npm install -g --no-fund --no-audit azurite@3.35.0 >/dev/null
+fi

@@ -33,7 +33,7 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image name.")
     String image;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt, azure, aws, gce).")
     String target;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The image's name at the target (default: IMAGE).")
@@ -54,6 +54,15 @@ final class PushCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "%nlibvirt options:%n")
     LibvirtOptions libvirt = new LibvirtOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nAzure options:%n")
+    AzurePushOptions azure = new AzurePushOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nAWS options:%n")
+    AwsPushOptions aws = new AwsPushOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nGCE options:%n")
+    GcePushOptions gce = new GcePushOptions();
 
     /** Shows debug messages. */
     @Mixin
@@ -133,6 +142,9 @@ final class PushCommand implements Callable<Integer> {
         Map<String, List<String>> options = new LinkedHashMap<>();
         openstack.addTo(options);
         libvirt.addTo(options);
+        azure.addTo(options);
+        aws.addTo(options);
+        gce.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {

@@ -52,8 +52,13 @@ class JcapTest {
     void push_withoutTarget_listsTheTargetsAndTheirOptions() {
         Result r = jcap("push");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  libvirt    a libvirt storage"
-                + " pool"), r.out());
+        assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  aws        an AWS AMI from an EBS"
+                + " snapshot"), r.out());
+        assertTrue(r.out().contains("\n  azure      an Azure storage account"), r.out());
+        assertTrue(r.out().contains("--boot-mode: legacy-bios (default) or uefi"), r.out());
+        assertTrue(r.out().contains("\n  gce        a Google Compute Engine image"), r.out());
+        assertTrue(r.out().contains("\n  libvirt    a libvirt storage pool"), r.out());
+        assertTrue(r.out().contains("--container: NAME: the blob container the VHD goes into"), r.out());
         assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
         assertTrue(r.out().contains("--cloud: the cloud of clouds.yaml"), r.out());
         assertTrue(r.out().contains("--define: [DOMAIN]: also define a persistent domain"), r.out());
@@ -63,14 +68,14 @@ class JcapTest {
     void push_imageWithoutTarget_isAUsageErrorNamingTheTargets() {
         Result r = jcap("push", "hello");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of libvirt, openstack\n"), r.err());
+        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of aws, azure, gce, libvirt, openstack\n"), r.err());
     }
 
     @Test
     void push_unknownTarget_saysWhichThereAreAndExits1() {
-        Result r = jcap("push", "hello", "gce");
+        Result r = jcap("push", "hello", "nowhere");
         assertEquals(1, r.code());
-        assertEquals("jcap: no push target 'gce': use one of libvirt, openstack\n", r.err());
+        assertEquals("jcap: no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack\n", r.err());
     }
 
     @Test
@@ -122,7 +127,7 @@ class JcapTest {
 
     @Test
     void error_withStacktraceFlag_printsTheTrace() {
-        Result r = jcap("push", "hello", "gce", "--stacktrace");
+        Result r = jcap("push", "hello", "nowhere", "--stacktrace");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("at io.jcap.cli.PushCommand.call"), r.err());
     }

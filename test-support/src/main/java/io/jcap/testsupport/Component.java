@@ -77,6 +77,14 @@ public enum Component {
             return OpenStackCloud.problem(env).map(problem -> "Keystone and Glance (bash scripts/setup.sh, then bash"
                     + " scripts/start-services.sh): " + problem);
         }
+    },
+    /** Azurite's Blob service, {@code azurite-blob}, which {@link Azurite} starts for a test. */
+    AZURITE {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            return env.onPath("azurite-blob").isPresent() ? Optional.empty()
+                    : Optional.of("Azurite (bash scripts/setup.sh, or npm install -g azurite@3): azurite-blob is not on the PATH");
+        }
     };
 
     static final Path SSHD_BINARY = Path.of("/usr/sbin/sshd");

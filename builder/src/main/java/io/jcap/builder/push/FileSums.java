@@ -59,6 +59,21 @@ public final class FileSums {
         return new Sums(new Sha256(hex256), hex512);
     }
 
+    /**
+     * Waits for the digests and checks the SHA-256 against {@code recorded}, the repository's record
+     * of the file at build time.
+     *
+     * @throws JcapException naming both digests when the file changed since its build
+     */
+    public Sums awaitUnchanged(Sha256 recorded) throws JcapException {
+        Sums sums = await();
+        if (!sums.sha256().equals(recorded)) {
+            throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + sums.sha256()
+                    + ", the repository recorded " + recorded + "): build it again");
+        }
+        return sums;
+    }
+
     /** Stops the digests of a push that failed. */
     public void stop() {
         for (HostTool.Running running : new HostTool.Running[] {sha256, sha512}) {

@@ -4,7 +4,8 @@
  * {@link io.jcap.builder.push.PushTargets}, which finds the targets by name through
  * {@link java.util.ServiceLoader}.
  *
- * <p>May import {@code repository}, the model module ({@code io.jcap.host} for the digest tools) and
+ * <p>May import {@code repository}, the model module ({@code io.jcap.host} for the digest tools),
+ * {@code io.jcap.formats.qcow2} (the pieces of a disk {@link io.jcap.builder.push.ParallelPieces} sends) and
  * Jackson (for the result's JSON); it never
  * imports a target's package, and targets ({@code push.openstack}, ...) import nothing of each other.
  */

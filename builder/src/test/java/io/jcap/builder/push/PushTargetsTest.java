@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 class PushTargetsTest {
     @Test
     void all_findsTheTargetsThroughTheServiceLoader() {
-        assertEquals(List.of("libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
+        assertEquals(List.of("aws", "azure", "gce", "libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
     }
 
     @Test
     void named_unknown_listsTheTargets() {
-        JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("aws"));
-        assertEquals("no push target 'aws': use one of libvirt, openstack", e.getMessage());
+        JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("nowhere"));
+        assertEquals("no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack", e.getMessage());
     }
 
     @Test

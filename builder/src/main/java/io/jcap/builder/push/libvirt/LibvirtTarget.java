@@ -103,16 +103,10 @@ public final class LibvirtTarget implements PushTarget {
         }
         FileSums.Sums local;
         try {
-            local = sums.await();
+            local = sums.awaitUnchanged(image.metadata().imageSha256());
         } catch (JcapException e) {
             PoolVolumes.delete(plan.uri(), plan.volume().pool(), plan.volume().volume());
             throw e;
-        }
-        if (!local.sha256().equals(image.metadata().imageSha256())) {
-            PoolVolumes.delete(plan.uri(), plan.volume().pool(), plan.volume().volume());
-            throw new JcapException("image file " + image.file() + " changed since it was built (its SHA-256 is "
-                    + local.sha256() + ", the repository recorded " + image.metadata().imageSha256()
-                    + "): build it again");
         }
         long nanos = Math.max(1, volume.streamed().toNanos());
         events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %.2f s (%.1f MB/s) to volume %s (%s); with the"

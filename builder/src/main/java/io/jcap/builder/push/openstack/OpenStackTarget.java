@@ -144,11 +144,7 @@ public final class OpenStackTarget implements PushTarget {
             long nanos = Math.max(1, System.nanoTime() - started);
             events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %.2f s (%.1f MB/s)", sent, nanos / 1e9,
                     sent * 1000.0 / nanos));
-            FileSums.Sums local = sums.await();
-            if (!local.sha256().equals(request.image().metadata().imageSha256())) {
-                throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + local.sha256()
-                        + ", the repository recorded " + request.image().metadata().imageSha256() + "): build it again");
-            }
+            FileSums.Sums local = sums.awaitUnchanged(request.image().metadata().imageSha256());
             Glance.RemoteImage active = awaitActive(glance, created.id());
             if (active.size() != sent) {
                 throw new JcapException("Glance stored " + active.size() + " bytes of image " + created.id() + ", but "

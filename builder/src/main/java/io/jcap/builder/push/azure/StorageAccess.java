@@ -1,0 +1,139 @@
+package io.jcap.builder.push.azure;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.jcap.builder.push.Secret;
+import io.jcap.model.JcapException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How jcap reaches a storage account, found the way Azure's own tools find it: the connection
+ * string of {@code AZURE_STORAGE_CONNECTION_STRING}; else the account ({@code --storage-account}
+ * or {@code AZURE_STORAGE_ACCOUNT}) with the key of {@code AZURE_STORAGE_KEY}; else that account
+ * with the Azure SDK's {@code DefaultAzureCredential} (environment, workload identity, managed
+ * identity, Azure CLI, ...). The key or connection string is a {@link Secret}.
+ *
+ * <pre>{@code
+ * StorageAccess access = StorageAccess.resolve(Optional.of("myaccount"), System.getenv());
+ * access.blobEndpoint();   // https://myaccount.blob.core.windows.net
+ * }</pre>
+ *
+ * @param account the storage account's name
+ * @param blobEndpoint the Blob service's URL, without a trailing slash
+ * @param secret the connection string or account key; empty with {@code DefaultAzureCredential}
+ * @param kind which of the three ways it is
+ */
+record StorageAccess(String account, String blobEndpoint, Optional<Secret> secret, Kind kind) {
+    /** The ways to a storage account, in the order they are tried. */
+    enum Kind {
+        CONNECTION_STRING("the connection string of AZURE_STORAGE_CONNECTION_STRING"),
+        ACCOUNT_KEY("the account key of AZURE_STORAGE_KEY"),
+        DEFAULT_CREDENTIAL("DefaultAzureCredential (environment, workload or managed identity, Azure CLI, ...)");
+
+        private final String description;
+
+        Kind(String description) {
+            this.description = description;
+        }
+    }
+
+    /**
+     * The access the environment {@code env} gives to {@code account} ({@code --storage-account}).
+     *
+     * @throws JcapException when no account is named anywhere, or a connection string is malformed or names another
+     */
+    static StorageAccess resolve(Optional<String> account, Map<String, String> env) throws JcapException {
+        Optional<String> connection = variable(env, "AZURE_STORAGE_CONNECTION_STRING");
+        if (connection.isPresent()) {
+            Map<String, String> fields = fields(connection.get());
+            String named = fields.get("accountname");
+            String endpoint = Optional.ofNullable(fields.get("blobendpoint")).map(StorageAccess::trimmed)
+                    .orElse(named == null ? null : fields.getOrDefault("defaultendpointsprotocol", "https") + "://" + named
+                            + ".blob." + fields.getOrDefault("endpointsuffix", "core.windows.net"));
+            if (named == null || endpoint == null) {
+                throw new JcapException("AZURE_STORAGE_CONNECTION_STRING has no AccountName"
+                        + (endpoint == null ? " nor BlobEndpoint" : "") + ": give the connection string the portal or"
+                        + " 'az storage account show-connection-string' prints");
+            }
+            if (account.isPresent() && !account.get().equals(named)) {
+                throw new JcapException("--storage-account is '" + account.get() + "' but AZURE_STORAGE_CONNECTION_STRING is"
+                        + " for account '" + named + "': drop one of them");
+            }
+            return new StorageAccess(named, endpoint, Optional.of(new Secret(connection.get())), Kind.CONNECTION_STRING);
+        }
+        String name = account.or(() -> variable(env, "AZURE_STORAGE_ACCOUNT")).orElseThrow(() -> new JcapException(
+                "no storage account: give --storage-account NAME (or AZURE_STORAGE_ACCOUNT, or"
+                        + " AZURE_STORAGE_CONNECTION_STRING)"));
+        if (!name.matches("[a-z0-9]{3,24}")) {
+            throw new JcapException("storage account '" + name + "' is not an Azure storage account name: 3 to 24"
+                    + " lower-case letters and digits");
+        }
+        String endpoint = "https://" + name + ".blob.core.windows.net";
+        Optional<String> key = variable(env, "AZURE_STORAGE_KEY");
+        return key.isPresent() ? new StorageAccess(name, endpoint, Optional.of(new Secret(key.get())), Kind.ACCOUNT_KEY)
+                : new StorageAccess(name, endpoint, Optional.empty(), Kind.DEFAULT_CREDENTIAL);
+    }
+
+    /** What the access is, for messages: never the secret. */
+    String source() {
+        return kind.description;
+    }
+
+    /** A client builder for the account with these credentials. */
+    BlobServiceClientBuilder clientBuilder() {
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        return switch (kind) {
+            case CONNECTION_STRING -> builder.connectionString(secret.orElseThrow().reveal());
+            case ACCOUNT_KEY -> builder.endpoint(blobEndpoint)
+                    .credential(new StorageSharedKeyCredential(account, secret.orElseThrow().reveal()));
+            case DEFAULT_CREDENTIAL -> builder.endpoint(blobEndpoint).credential(new DefaultAzureCredentialBuilder().build());
+        };
+    }
+
+    /** {@code text} with the secret replaced by {@code (secret)}, and a connection string's key and SAS token too. */
+    String hidden(String text) {
+        if (text == null || secret.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        String value = secret.get().reveal();
+        out = out.replace(value, "(secret)");
+        if (kind == Kind.CONNECTION_STRING) {
+            for (String field : new String[] {"accountkey", "sharedaccesssignature"}) {
+                String part = fields(value).get(field);
+                if (part != null && !part.isEmpty()) {
+                    out = out.replace(part, "(secret)");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> fields(String connection) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String part : connection.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                fields.put(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
+            }
+        }
+        return fields;
+    }
+
+    private static String trimmed(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static Optional<String> variable(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).filter(v -> !v.isBlank());
+    }
+
+    @Override
+    public String toString() {
+        return "StorageAccess[" + account + " at " + blobEndpoint + ", " + kind + "]";
+    }
+}

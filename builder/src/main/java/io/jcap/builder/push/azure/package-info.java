@@ -1,0 +1,10 @@
+/**
+ * Pushing an image to Azure Blob Storage as a fixed VHD in a page blob, the form Azure makes disks
+ * and images from: only the pages that hold data are written, in parallel, read straight from the
+ * stored qcow2 ({@code io.jcap.formats.vhd}, {@code io.jcap.formats.qcow2}). Through the Azure SDK
+ * for Java ({@code azure-storage-blob}, {@code azure-identity}), confined to this package.
+ *
+ * <p>May import {@code push}, {@code repository}, the formats and model modules, and the Azure SDK;
+ * nothing of another target.
+ */
+package io.jcap.builder.push.azure;
