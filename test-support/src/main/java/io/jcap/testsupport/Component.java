@@ -77,6 +77,14 @@ public enum Component {
             return OpenStackCloud.problem(env).map(problem -> "Keystone and Glance (bash scripts/setup.sh, then bash"
                     + " scripts/start-services.sh): " + problem);
         }
+    },
+    /** The OCI registries {@code scripts/registry-services.sh} runs on 127.0.0.1, and skopeo ({@link LocalRegistry}). */
+    REGISTRY {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            return LocalRegistry.problem(env).map(problem -> "the test registries (bash scripts/setup.sh, then bash"
+                    + " scripts/start-services.sh): " + problem);
+        }
     };
 
     static final Path SSHD_BINARY = Path.of("/usr/sbin/sshd");

@@ -51,6 +51,11 @@ public final class ImageMetadataJson {
         return fromJson(JSON.readTree(file.toFile()));
     }
 
+    /** Reads an {@code image.json} from bytes (one that travelled with a pulled image); a missing or malformed field throws. */
+    public static ImageMetadata parse(byte[] json) throws IOException {
+        return fromJson(JSON.readTree(json));
+    }
+
     /**
      * {@code jcap images --json}: an array with each image's metadata and {@code path}, the image
      * file, after its name.
