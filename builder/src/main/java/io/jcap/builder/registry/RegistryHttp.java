@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The one HTTP client of a session with one repository of a registry: the scheme (HTTPS; plain
@@ -70,7 +71,9 @@ final class RegistryHttp {
         try {
             send(ping, HttpResponse.BodyHandlers.ofString(), 200);
         } catch (EnvironmentException e) {
-            if (!insecure || !(e.getCause() instanceof SSLException)) {
+            // A server that speaks no TLS fails before any certificate is seen; a certificate that is
+            // not trusted (SSLHandshakeException) is a TLS registry, never retried in plain text.
+            if (!insecure || !(e.getCause() instanceof SSLException) || e.getCause() instanceof SSLHandshakeException) {
                 throw e;
             }
             base = URI.create("http://" + ref.apiHost());
