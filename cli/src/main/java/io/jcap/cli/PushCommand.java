@@ -33,7 +33,7 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image name.")
     String image;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it: openstack, libvirt, or REGISTRY/REPOSITORY[:TAG] (an OCI registry).")
     String target;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The image's name at the target (default: IMAGE).")
@@ -54,6 +54,9 @@ final class PushCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "%nlibvirt options:%n")
     LibvirtOptions libvirt = new LibvirtOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nRegistry options (TARGET is REGISTRY/REPOSITORY[:TAG]):%n")
+    RegistryOptions registry = new RegistryOptions();
 
     /** Shows debug messages. */
     @Mixin
@@ -118,6 +121,32 @@ final class PushCommand implements Callable<Integer> {
         }
     }
 
+    /** The options of a registry target. */
+    static final class RegistryOptions {
+        @Option(names = "--cert-dir", paramLabel = "DIR",
+                description = "Also trust the CA certificates (*.crt) in DIR, as skopeo's --cert-dir.")
+        String certDir;
+
+        @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on this machine.")
+        boolean insecure;
+
+        @Option(names = "--kubevirt-manifest", paramLabel = "FILE",
+                description = "Also write a KubeVirt VirtualMachine booting the pushed image to FILE.")
+        String kubevirtManifest;
+
+        void addTo(Map<String, List<String>> options) {
+            if (certDir != null) {
+                options.put("cert-dir", List.of(certDir));
+            }
+            if (insecure) {
+                options.put("insecure", List.of("true"));
+            }
+            if (kubevirtManifest != null) {
+                options.put("kubevirt-manifest", List.of(kubevirtManifest));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws JcapException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -133,6 +162,7 @@ final class PushCommand implements Callable<Integer> {
         Map<String, List<String>> options = new LinkedHashMap<>();
         openstack.addTo(options);
         libvirt.addTo(options);
+        registry.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {

@@ -22,6 +22,14 @@ public interface PushTarget {
     /** The name users pick it by ({@code jcap push IMAGE NAME}). */
     String name();
 
+    /**
+     * Whether {@code destination}, as the user gave it after the image, means this target: its name,
+     * or for a target reached by address (a registry reference) an address of its kind.
+     */
+    default boolean accepts(String destination) {
+        return name().equals(destination);
+    }
+
     /** One line on what it pushes to, for the list of targets. */
     String summary();
 

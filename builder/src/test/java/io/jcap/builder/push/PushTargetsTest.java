@@ -12,13 +12,18 @@ import org.junit.jupiter.api.Test;
 class PushTargetsTest {
     @Test
     void all_findsTheTargetsThroughTheServiceLoader() {
-        assertEquals(List.of("libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
+        assertEquals(List.of("libvirt", "openstack", "registry"), PushTargets.all().stream().map(PushTarget::name).toList());
     }
 
     @Test
     void named_unknown_listsTheTargets() {
         JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("aws"));
-        assertEquals("no push target 'aws': use one of libvirt, openstack", e.getMessage());
+        assertEquals("no push target 'aws': use one of libvirt, openstack, registry", e.getMessage());
+    }
+
+    @Test
+    void named_registryReference_isTheRegistryTarget() throws Exception {
+        assertEquals("registry", PushTargets.named("127.0.0.1:5000/team/hello:1").name());
     }
 
     @Test
