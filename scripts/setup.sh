@@ -17,6 +17,7 @@ packages=(
   keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
   socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone; cloud-init tests: guestfwd to a metadata stand-in
   cloud-image-utils genisoimage xorriso dosfstools mtools  # cloud-init seeds made by other tools (cloud-localds, genisoimage, isoinfo)
+  docker-registry skopeo umoci apache2-utils openssl  # registry tests: distribution on 127.0.0.1 (scripts/registry-services.sh), readers of what jcap pushes, htpasswd
 )
 
 sudo=""

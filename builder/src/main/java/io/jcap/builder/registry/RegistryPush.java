@@ -68,7 +68,7 @@ public final class RegistryPush {
         int layersSent = 0;
         for (ContainerDisk.Layer layer : disk.layers()) {
             if (remote.hasBlob(layer.digest())) {
-                events.info("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
+                events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
                 skipped += layer.size();
                 done[0] += layer.size();
                 events.progress(task, done[0], total);
