@@ -188,7 +188,7 @@ final class PushCommand implements Callable<Integer> {
     }
 
     private static List<String> targetNames() {
-        return PushTargets.all().stream().map(PushTarget::name).toList();
+        return PushTargets.all().stream().map(PushTarget::destination).toList();
     }
 
     private static void listTargets(PrintWriter out) {

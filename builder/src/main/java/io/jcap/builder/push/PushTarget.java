@@ -30,6 +30,11 @@ public interface PushTarget {
         return name().equals(destination);
     }
 
+    /** How a user names it after the image, for messages listing the targets: its name, or the form of its addresses. */
+    default String destination() {
+        return name();
+    }
+
     /** One line on what it pushes to, for the list of targets. */
     String summary();
 

@@ -38,6 +38,6 @@ public final class PushTargets {
             }
         }
         throw new JcapException("no push target '" + name + "': use one of "
-                + targets.stream().map(PushTarget::name).collect(Collectors.joining(", ")));
+                + targets.stream().map(PushTarget::destination).collect(Collectors.joining(", ")));
     }
 }

@@ -18,7 +18,7 @@ class PushTargetsTest {
     @Test
     void named_unknown_listsTheTargets() {
         JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("aws"));
-        assertEquals("no push target 'aws': use one of libvirt, openstack, registry", e.getMessage());
+        assertEquals("no push target 'aws': use one of libvirt, openstack, REGISTRY/REPOSITORY[:TAG]", e.getMessage());
     }
 
     @Test

@@ -45,6 +45,11 @@ public final class RegistryTarget implements PushTarget {
     }
 
     @Override
+    public String destination() {
+        return "REGISTRY/REPOSITORY[:TAG]";
+    }
+
+    @Override
     public String summary() {
         return "an OCI registry as a KubeVirt containerDisk: give REGISTRY/REPOSITORY[:TAG] as TARGET";
     }
