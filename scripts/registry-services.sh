@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Two OCI registries from Debian's docker-registry (distribution 2.8) on 127.0.0.1, for jcap's
+# Three OCI registries from Debian's docker-registry (distribution 2.8) on 127.0.0.1, for jcap's
 # registry tests (docs/registries.md; ../shared/reference/local-services.md): one plain HTTP
 # without auth, one TLS (a self-signed certificate for 127.0.0.1 and localhost) with htpasswd
-# basic auth. The first run sets up the state folder; later runs only start what does not answer.
+# basic auth, and one plain HTTP with Bearer token auth whose tokens (JWT, RS256, signed by the key
+# in $state/token) the test's own token service issues: Debian packages no token service.
+# The first run sets up the state folder; later runs only start what does not answer.
 # What the tests need (URLs, the user and its password, the certificate) goes to
 # $state/registry.properties, which test-support's LocalRegistry reads.
 #
 #   JCAP_SERVICES_DIR        the state folder's parent (default /var/lib/jcap-services)
 #   JCAP_REGISTRY_PORT       the plain registry's port (default 5100)
 #   JCAP_REGISTRY_TLS_PORT   the TLS registry's port (default 5143)
+#   JCAP_REGISTRY_TOKEN_PORT the token registry's port (default 5180); its token service's is the next
 set -euo pipefail
 
 state="${JCAP_SERVICES_DIR:-/var/lib/jcap-services}/registry"
 port="${JCAP_REGISTRY_PORT:-5100}"
 tls_port="${JCAP_REGISTRY_TLS_PORT:-5143}"
+token_port="${JCAP_REGISTRY_TOKEN_PORT:-5180}"
+realm_port=$((token_port + 1))
 fixture="$state/registry.properties"
 
 for tool in docker-registry htpasswd openssl curl python3; do
@@ -38,6 +43,10 @@ configure() {
       echo "  tls: {certificate: $state/certs/ca.crt, key: $state/certs/server.key}"
       echo "auth:"
       echo "  htpasswd: {realm: jcap-test, path: $state/htpasswd}"
+    elif [ "$name" = token ]; then
+      echo "auth:"
+      echo "  token: {realm: \"http://127.0.0.1:$realm_port/token\", service: jcap-test-registry, issuer: jcap-test-tokens,"
+      echo "          rootcertbundle: $state/token/token.crt}"
     fi
   } >"$state/$name/config.yml"
 }
@@ -59,18 +68,23 @@ start() {
   done
 }
 
-if [ ! -f "$fixture" ]; then
+# A fixture from before the token registry existed is set up again.
+if [ ! -f "$fixture" ] || ! grep -q '^token=' "$fixture"; then
   # A half-done earlier setup is started over.
   find "$state" -mindepth 1 -delete
   mkdir -p "$state/certs"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=jcap test registry" \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
     -keyout "$state/certs/server.key" -out "$state/certs/ca.crt" 2>/dev/null
+  mkdir -p "$state/token"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=jcap-test-tokens" \
+    -keyout "$state/token/token.key" -out "$state/token/token.crt" 2>/dev/null
   password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(18))')
   # distribution accepts bcrypt entries only.
   htpasswd -Bbn jcap-test "$password" >"$state/htpasswd"
   configure plain "$port"
   configure tls "$tls_port"
+  configure token "$token_port"
   umask 077
   cat >"$fixture.new" <<EOT
 # Written by scripts/registry-services.sh: the test registries on this machine.
@@ -81,10 +95,18 @@ password=$password
 cert_dir=$state/certs
 storage_plain=$state/plain/storage
 storage_tls=$state/tls/storage
+token=127.0.0.1:$token_port
+token_realm_port=$realm_port
+token_service=jcap-test-registry
+token_issuer=jcap-test-tokens
+token_key=$state/token/token.key
+token_cert=$state/token/token.crt
 EOT
   mv "$fixture.new" "$fixture"
 fi
 
 start plain "http://127.0.0.1:$port"
 start tls "https://127.0.0.1:$tls_port"
-echo "registry-services: http://127.0.0.1:$port (no auth), https://127.0.0.1:$tls_port (htpasswd); fixture $fixture" >&2
+start token "http://127.0.0.1:$token_port"
+echo "registry-services: http://127.0.0.1:$port (no auth), https://127.0.0.1:$tls_port (htpasswd)," \
+  "http://127.0.0.1:$token_port (tokens from 127.0.0.1:$realm_port); fixture $fixture" >&2
