@@ -7,6 +7,7 @@ import io.jcap.builder.push.PushTarget;
 import io.jcap.builder.push.PushTargets;
 import io.jcap.builder.push.TargetOption;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.cli.options.RegistryTlsOptions;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
@@ -121,26 +122,17 @@ final class PushCommand implements Callable<Integer> {
         }
     }
 
-    /** The options of a registry target. */
+    /** TLS to a registry: --cert-dir, --insecure (a registry target's options, shared with pull and login). */
+    @Mixin
+    RegistryTlsOptions registryTls;
+
+    /** The options of a registry target besides TLS. */
     static final class RegistryOptions {
-        @Option(names = "--cert-dir", paramLabel = "DIR",
-                description = "Also trust the CA certificates (*.crt) in DIR, as skopeo's --cert-dir.")
-        String certDir;
-
-        @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on this machine.")
-        boolean insecure;
-
         @Option(names = "--kubevirt-manifest", paramLabel = "FILE",
                 description = "Also write a KubeVirt VirtualMachine booting the pushed image to FILE.")
         String kubevirtManifest;
 
         void addTo(Map<String, List<String>> options) {
-            if (certDir != null) {
-                options.put("cert-dir", List.of(certDir));
-            }
-            if (insecure) {
-                options.put("insecure", List.of("true"));
-            }
             if (kubevirtManifest != null) {
                 options.put("kubevirt-manifest", List.of(kubevirtManifest));
             }
@@ -163,6 +155,7 @@ final class PushCommand implements Callable<Integer> {
         openstack.addTo(options);
         libvirt.addTo(options);
         registry.addTo(options);
+        registryTls.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {

@@ -29,7 +29,6 @@ final class BlobFetch {
     private static final Set<String> TAR = Set.of(ContainerDisk.LAYER_TAR, "application/vnd.docker.image.rootfs.diff.tar");
     private static final Set<String> GZIP = Set.of("application/vnd.oci.image.layer.v1.tar+gzip",
             "application/vnd.docker.image.rootfs.diff.tar.gzip");
-    private static final long PROGRESS_STEP = 1 << 20;
 
     private final RemoteRepository remote;
     private final ImageReference ref;
@@ -48,7 +47,8 @@ final class BlobFetch {
         if (size < 0 || size > CONFIG_LIMIT) {
             throw new JcapException("the configuration of " + ref + " is " + size + " bytes: jcap takes at most " + CONFIG_LIMIT);
         }
-        try (InputStream in = checked(remote.openBlob(digest), digest, size, "the configuration of " + ref, null, 0)) {
+        try (InputStream in = new Checked(remote.openBlob(digest), digest, size, "the configuration of " + ref,
+                new ProgressMeter(EventSink.NONE, "", size))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (Mismatch e) {
             throw new JcapException(e.getMessage(), e);
@@ -63,8 +63,7 @@ final class BlobFetch {
         }
         Path unpacked = Files.createDirectory(staging.resolve(".layers"));
         List<LayerReader.Unpacked> files = new ArrayList<>();
-        long[] done = {0};
-        String task = "Pulling " + ref;
+        ProgressMeter meter = new ProgressMeter(events, "Pulling " + ref, total);
         for (JsonNode d : descriptors) {
             Sha256 digest = digestOf(d);
             long size = d.path("size").asLong(-1);
@@ -74,7 +73,7 @@ final class BlobFetch {
                         + "': jcap takes tar layers, plain or gzip");
             }
             String what = "layer sha256:" + digest.hex() + " of " + ref;
-            try (InputStream blob = checked(remote.openBlob(digest), digest, size, what, task, total, done)) {
+            try (InputStream blob = new Checked(remote.openBlob(digest), digest, size, what, meter)) {
                 InputStream tar = GZIP.contains(type) ? new GZIPInputStream(blob, 1 << 16) : blob;
                 files.addAll(LayerReader.unpack(tar, unpacked, what));
                 blob.transferTo(java.io.OutputStream.nullOutputStream());
@@ -84,7 +83,7 @@ final class BlobFetch {
         }
         arrange(files, staging);
         io.jcap.host.FileTrees.deleteQuietly(unpacked);
-        events.progress(task, total, total);
+        meter.finish();
     }
 
     private void arrange(List<LayerReader.Unpacked> files, Path staging) throws JcapException, IOException {
@@ -122,11 +121,6 @@ final class BlobFetch {
         }
     }
 
-    private InputStream checked(InputStream in, Sha256 digest, long size, String what, String task, long total,
-                                long... done) {
-        return new Checked(in, digest, size, what, task, total, done.length == 0 ? new long[1] : done);
-    }
-
     /** A blob that is not what its descriptor says. */
     private static final class Mismatch extends IOException {
         Mismatch(String message) {
@@ -135,26 +129,21 @@ final class BlobFetch {
     }
 
     /** A blob's bytes, refused at the first byte past its size and, at its end, on a wrong size or digest. */
-    private final class Checked extends FilterInputStream {
+    private static final class Checked extends FilterInputStream {
         private final MessageDigest sha = Sha256.newDigest();
         private final Sha256 expected;
         private final long size;
         private final String what;
-        private final String task;
-        private final long total;
-        private final long[] done;
+        private final ProgressMeter meter;
         private long read;
-        private long reported;
         private boolean verified;
 
-        Checked(InputStream in, Sha256 expected, long size, String what, String task, long total, long[] done) {
+        Checked(InputStream in, Sha256 expected, long size, String what, ProgressMeter meter) {
             super(in);
             this.expected = expected;
             this.size = size;
             this.what = what;
-            this.task = task;
-            this.total = total;
-            this.done = done;
+            this.meter = meter;
         }
 
         @Override
@@ -172,13 +161,9 @@ final class BlobFetch {
             }
             sha.update(b, off, n);
             read += n;
-            done[0] += n;
+            meter.add(n);
             if (read > size) {
                 throw new Mismatch(what + " is longer than the " + size + " bytes its manifest says: refused");
-            }
-            if (task != null && done[0] - reported >= PROGRESS_STEP) {
-                reported = done[0];
-                events.progress(task, done[0], total);
             }
             return n;
         }

@@ -21,8 +21,6 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RegistryPush {
-    private static final long PROGRESS_STEP = 1 << 20;
-
     private final RegistryAccess access;
     private final String jcapVersion;
 
@@ -58,11 +56,13 @@ public final class RegistryPush {
             throw new JcapException("cannot push to '" + ref + "': a push names a tag (" + ref.registry() + "/" + ref.repository()
                     + ":TAG); the registry gives the digest");
         }
+        long started = System.nanoTime();
         ContainerDisk disk = ContainerDisk.of(image, jcapVersion);
+        events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
+                (System.nanoTime() - started) / 1e9));
         RemoteRepository remote = access.open(ref, "pull,push", events);
         long total = disk.layers().stream().mapToLong(ContainerDisk.Layer::size).sum();
-        String task = "Pushing " + image.metadata().name() + " to " + ref;
-        long[] done = {0};
+        ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref, total);
         long sent = 0;
         long skipped = 0;
         int layersSent = 0;
@@ -70,14 +70,13 @@ public final class RegistryPush {
             if (remote.hasBlob(layer.digest())) {
                 events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
                 skipped += layer.size();
-                done[0] += layer.size();
-                events.progress(task, done[0], total);
+                meter.add(layer.size());
                 continue;
             }
-            long before = done[0];
-            remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Progress(out, events, task, done, total)));
-            if (done[0] - before != layer.size()) {
-                throw new JcapException("layer " + layer.title() + " changed while it was sent (" + (done[0] - before)
+            long before = meter.done();
+            remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
+            if (meter.done() - before != layer.size()) {
+                throw new JcapException("layer " + layer.title() + " changed while it was sent (" + (meter.done() - before)
                         + " bytes, not " + layer.size() + "): is image '" + image.metadata().name() + "' being rebuilt?");
             }
             sent += layer.size();
@@ -88,46 +87,30 @@ public final class RegistryPush {
             sent += disk.config().bytes().length;
         }
         remote.putManifest(ref.tag().orElseThrow(), disk.manifest().bytes(), RemoteRepository.OCI_MANIFEST);
-        events.progress(task, total, total);
+        meter.finish();
         return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, disk.layers().size() - layersSent,
                 skipped);
     }
 
-    /** Reports the bytes written through it, every MiB. */
-    private static final class Progress extends OutputStream {
-        private final OutputStream out;
-        private final EventSink events;
-        private final String task;
-        private final long[] done;
-        private final long total;
-        private long reported;
+    /** Counts the bytes written through it. */
+    private static final class Counted extends java.io.FilterOutputStream {
+        private final ProgressMeter meter;
 
-        Progress(OutputStream out, EventSink events, String task, long[] done, long total) {
-            this.out = out;
-            this.events = events;
-            this.task = task;
-            this.done = done;
-            this.total = total;
+        Counted(OutputStream out, ProgressMeter meter) {
+            super(out);
+            this.meter = meter;
         }
 
         @Override
         public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
+            out.write(b);
+            meter.add(1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            done[0] += len;
-            if (done[0] - reported >= PROGRESS_STEP) {
-                reported = done[0];
-                events.progress(task, done[0], total);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
+            meter.add(len);
         }
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --cert-dir DIR} and {@code --insecure}, shared by the commands that talk to a registry
- * (pull, login).
+ * (push to a registry reference, pull, login).
  *
  * <pre>{@code
  * @Mixin
@@ -22,6 +22,16 @@ public final class RegistryTlsOptions {
 
     @Option(names = "--insecure", description = "Allow plain HTTP to a registry that is not on this machine.")
     boolean insecure;
+
+    /** The options given, by name without dashes, as a push target takes them. */
+    public void addTo(java.util.Map<String, java.util.List<String>> options) {
+        if (certDir != null) {
+            options.put("cert-dir", java.util.List.of(certDir.toString()));
+        }
+        if (insecure) {
+            options.put("insecure", java.util.List.of("true"));
+        }
+    }
 
     /** The TLS settings given. */
     public RegistryTls tls() {
