@@ -11,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -130,7 +128,7 @@ final class BlobFetch {
 
     /** A blob's bytes, refused at the first byte past its size and, at its end, on a wrong size or digest. */
     private static final class Checked extends FilterInputStream {
-        private final MessageDigest sha = Sha256.newDigest();
+        private final StreamDigest sha = StreamDigest.start();
         private final Sha256 expected;
         private final long size;
         private final String what;
@@ -159,7 +157,7 @@ final class BlobFetch {
                 verify();
                 return -1;
             }
-            sha.update(b, off, n);
+            sha.write(b, off, n);
             read += n;
             meter.add(n);
             if (read > size) {
@@ -168,12 +166,23 @@ final class BlobFetch {
             return n;
         }
 
+        @Override
+        public void close() throws IOException {
+            sha.abandon();
+            super.close();
+        }
+
         private void verify() throws IOException {
             if (verified) {
                 return;
             }
             verified = true;
-            Sha256 actual = Sha256.of(sha);
+            Sha256 actual;
+            try {
+                actual = sha.finish();
+            } catch (JcapException e) {
+                throw new IOException(e.getMessage(), e);
+            }
             if (read != size || !actual.equals(expected)) {
                 throw new Mismatch(what + " is not what its manifest names (" + read + " bytes, sha256:" + actual.hex()
                         + "; the manifest says " + size + " bytes, sha256:" + expected.hex() + "): refused");

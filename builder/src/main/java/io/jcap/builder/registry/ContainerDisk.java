@@ -9,16 +9,10 @@ import io.jcap.formats.oci.LayerEntry;
 import io.jcap.formats.oci.LayerTar;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
-import io.jcap.host.HostTool;
-import io.jcap.model.EnvironmentException;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,37 +94,16 @@ record ContainerDisk(List<Layer> layers, Blob config, Blob manifest) {
         return name.equals(ImageRepository.IMAGE_FILE) || name.equals("image.json") || name.equals("origin.json");
     }
 
-    /**
-     * The layer of {@code entries}, its digest computed by {@code openssl dgst} from the tar written
-     * into its input: under jcap's client compiler a Java SHA-256 reads about 70 MB/s, openssl
-     * (SHA extensions) several hundred. A Java digest when openssl cannot be started.
-     */
+    /** The layer of {@code entries}: its tar written once into a {@link StreamDigest}, for its digest and size. */
     private static Layer layer(String title, List<LayerEntry> entries) throws IOException, JcapException {
-        HostTool.Running openssl;
+        StreamDigest digest = StreamDigest.start();
+        CountingOutput counter = new CountingOutput(digest);
         try {
-            openssl = HostTool.startWithInput(List.of("openssl", "dgst", "-sha256", "-r"), null);
-        } catch (EnvironmentException e) {
-            MessageDigest digest = Sha256.newDigest();
-            CountingOutput counter = new CountingOutput(OutputStream.nullOutputStream());
-            try (DigestOutputStream out = new DigestOutputStream(counter, digest)) {
-                LayerTar.write(entries, out);
-            }
-            return new Layer(title, entries, Sha256.of(digest), counter.count());
-        }
-        CountingOutput counter = new CountingOutput(new BufferedOutputStream(openssl.input(), 1 << 20));
-        try (counter) {
             LayerTar.write(entries, counter);
-        } catch (IOException e) {
-            openssl.stop();
-            throw e;
+            return new Layer(title, entries, digest.finish(), counter.count());
+        } finally {
+            digest.abandon();
         }
-        HostTool.Result r = openssl.await(Duration.ofMinutes(10));
-        String out = r.stdout();
-        if (r.exitCode() != 0 || out.length() < 64 || !out.substring(0, 64).matches("[0-9a-f]{64}")) {
-            throw new JcapException("openssl dgst -sha256 failed on layer " + title + " (exit " + r.exitCode() + "): "
-                    + r.lastErrorLine());
-        }
-        return new Layer(title, entries, new Sha256(out.substring(0, 64)), counter.count());
     }
 
     private static Map<String, String> annotations(ImageMetadata m, String jcapVersion) throws IOException, JcapException {

@@ -57,7 +57,7 @@ final class RegistryHttp {
         credential.ifPresent(c -> secrets.add(c.password()));
         this.ssl = tls.context();
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(ssl)
-                .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
+                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
         this.base = URI.create("https://" + ref.apiHost());
         this.insecure = tls.insecure() || ref.isLoopback();
     }
@@ -130,6 +130,25 @@ final class RegistryHttp {
         } catch (IOException e) {
             throw unreachable(built.uri(), e);
         }
+    }
+
+    /**
+     * {@code GET uri} where the registry redirected a blob (a storage service such as S3), without the
+     * registry's Authorization header: the redirect's URL carries its own, and another one is refused
+     * there (and would hand the registry's token to a third party).
+     */
+    HttpResponse<java.io.InputStream> getRedirected(URI uri) throws JcapException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(30)).build();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(uri, e);
+        }
+        if (response.statusCode() != 200) {
+            throw failure(request, response.statusCode(), bodyText(response));
+        }
+        return response;
     }
 
     /** A failure to reach the registry: exit code 3. */

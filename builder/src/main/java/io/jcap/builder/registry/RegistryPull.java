@@ -61,7 +61,7 @@ public final class RegistryPull {
             fetch.layers(manifest.path("layers"), staging);
             Path disk = staging.resolve(ImageRepository.IMAGE_FILE);
             Qcow2Header.requireSelfContained(disk, "disk of " + ref);
-            Sha256 diskSha = Sha256.of(disk);
+            Sha256 diskSha = StreamDigest.of(disk);
             if (!diskSha.equals(record.imageSha256()) || Files.size(disk) != record.diskSize()) {
                 throw new JcapException("the disk of " + ref + " is not the one its record names (sha256 " + diskSha + ", "
                         + Files.size(disk) + " bytes; the record says " + record.imageSha256() + ", " + record.diskSize()

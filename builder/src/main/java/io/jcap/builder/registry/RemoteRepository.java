@@ -41,8 +41,10 @@ final class RemoteRepository {
     /** Whether the repository has the blob (then a push sends nothing for it). */
     boolean hasBlob(Sha256 digest) throws JcapException, InterruptedException {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(http.repositoryUri("blobs/sha256:" + digest.hex()))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(), 200, 404);
-        return r.statusCode() == 200;
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding(),
+                200, 307, 302, 404);
+        // A registry on object storage answers a blob it has with a redirect to it.
+        return r.statusCode() != 404;
     }
 
     /**
@@ -87,10 +89,20 @@ final class RemoteRepository {
         }
     }
 
-    /** The blob's bytes as the registry streams them; the caller checks its digest. */
+    /** The blob's bytes as the registry (or the storage it redirects to) streams them; the caller checks its digest. */
     InputStream openBlob(Sha256 digest) throws JcapException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(http.repositoryUri("blobs/sha256:" + digest.hex())).GET(),
-                HttpResponse.BodyHandlers.ofInputStream(), 200).body();
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(http.repositoryUri("blobs/sha256:" + digest.hex()))
+                .GET(), HttpResponse.BodyHandlers.ofInputStream(), 200, 301, 302, 303, 307, 308);
+        if (r.statusCode() == 200) {
+            return r.body();
+        }
+        try (InputStream ignored = r.body()) {
+            String location = r.headers().firstValue("Location").orElseThrow(() -> new JcapException("registry "
+                    + http.base() + " redirected blob sha256:" + digest.hex() + " without a Location"));
+            return http.getRedirected(r.uri().resolve(location)).body();
+        } catch (java.io.IOException e) {
+            throw http.unreachable(r.uri(), e);
+        }
     }
 
     /** The manifest of a tag or digest ({@code sha256:...}). */
