@@ -23,7 +23,9 @@ import java.util.Optional;
  * {@code REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json} and Docker's
  * {@code config.json} ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}) that
  * has an {@code auths} entry for the registry. An entry is found by the registry's host (with its
- * port) or by a URL with that host ({@code https://index.docker.io/v1/} for Docker Hub).
+ * port) or by a URL with that host ({@code https://index.docker.io/v1/} for Docker Hub). A file's
+ * credential helper ({@code credHelpers} for the registry, else {@code credsStore}) is asked
+ * first, as Docker does ({@link CredentialHelper}).
  *
  * <pre>{@code
  * Optional<RegistryCredential> c = DockerConfig.fromEnvironment().credentialFor("ghcr.io");
@@ -74,7 +76,12 @@ public record DockerConfig(Map<String, String> env, Path home) {
             if (!Files.isRegularFile(file)) {
                 continue;
             }
-            JsonNode auths = read(file).path("auths");
+            JsonNode root = read(file);
+            Optional<RegistryCredential> helped = helped(root, file, registry);
+            if (helped.isPresent()) {
+                return helped;
+            }
+            JsonNode auths = root.path("auths");
             for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String host = hostOf(entry.getKey());
@@ -82,6 +89,23 @@ public record DockerConfig(Map<String, String> env, Path home) {
                     return Optional.of(decode(file, entry.getKey(), entry.getValue()));
                 }
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What the file's credential helper has for {@code registry}: {@code credHelpers.REGISTRY}, else
+     * {@code credsStore} (Docker's order); empty when the file names none or the helper has none.
+     */
+    private Optional<RegistryCredential> helped(JsonNode root, Path file, String registry) throws JcapException {
+        String key = registry.equals(DOCKER_HUB) ? "https://index.docker.io/v1/" : registry;
+        JsonNode perRegistry = root.path("credHelpers").path(key);
+        if (perRegistry.isTextual() && !perRegistry.asText().isBlank()) {
+            return CredentialHelper.get(perRegistry.asText(), key, env, "credHelpers." + key + " of " + file);
+        }
+        JsonNode store = root.path("credsStore");
+        if (store.isTextual() && !store.asText().isBlank()) {
+            return CredentialHelper.get(store.asText(), key, env, "credsStore of " + file);
         }
         return Optional.empty();
     }
