@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts what the libvirt driver and its tests need on a machine without systemd: virtlogd and
-# libvirtd; and Keystone with Glance for jcap push's tests (scripts/openstack-services.sh). Idempotent: a service that runs is left alone. Run as root (or with sudo available).
+# libvirtd; Keystone with Glance for jcap push's tests (scripts/openstack-services.sh); OCI registries (scripts/registry-services.sh). Idempotent: a service that runs is left alone. Run as root (or with sudo available).
 # Tests that need sshd start their own (on a free port, with their own keys), so none is started.
 set -euo pipefail
 
@@ -44,4 +44,11 @@ if command -v keystone-manage >/dev/null && command -v glance-api >/dev/null; th
   $sudo bash "$(dirname "$0")/openstack-services.sh"
 else
   echo "start-services: keystone and glance-api are not installed (bash scripts/setup.sh); push tests will skip" >&2
+fi
+
+# OCI registries on 127.0.0.1 for jcap push/pull's tests (scripts/registry-services.sh, ~1 s the first time).
+if command -v docker-registry >/dev/null && command -v htpasswd >/dev/null; then
+  $sudo bash "$(dirname "$0")/registry-services.sh"
+else
+  echo "start-services: docker-registry is not installed (bash scripts/setup.sh); registry tests will skip" >&2
 fi

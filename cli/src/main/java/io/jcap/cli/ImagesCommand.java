@@ -5,6 +5,7 @@ import io.jcap.builder.api.ImageFile;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageMetadataJson;
+import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.GuestPathConverter;
 import io.jcap.cli.options.JsonOutput;
@@ -40,15 +41,17 @@ final class ImagesCommand implements Callable<Integer> {
         if (output.json()) {
             out.println(ImageMetadataJson.listing(listing.images()));
         } else {
-            String format = "%-24s %10s %10s  %-16s  %s%n";
-            out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL");
+            String format = "%-24s %10s %10s  %-16s  %-8s %s%n";
+            out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL", "FROM");
             for (ImageRepository.StoredImage image : listing.images()) {
                 ImageMetadata m = image.metadata();
+                // A pulled image shows the reference and manifest digest it was pulled by; a built one, "built".
+                String from = ImageOrigin.of(image).map(o -> o.reference() + "@" + o.digest()).orElse("built");
                 out.printf(format, m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
-                        CREATED.format(m.created()), m.kernel());
+                        CREATED.format(m.created()), m.kernel(), from);
             }
             for (ImageRepository.BrokenImage broken : listing.broken()) {
-                out.printf(format, broken.name(), "-", "-", "-", "(broken)");
+                out.printf(format, broken.name(), "-", "-", "-", "(broken)", "-");
             }
         }
         // One line per broken image on stderr, with or without --json: what is wrong and what to do.

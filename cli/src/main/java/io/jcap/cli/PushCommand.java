@@ -7,6 +7,7 @@ import io.jcap.builder.push.PushTarget;
 import io.jcap.builder.push.PushTargets;
 import io.jcap.builder.push.TargetOption;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.cli.options.RegistryTlsOptions;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ final class PushCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE", description = "Image name.")
     String image;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it (openstack, libvirt, azure, aws, gce).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "TARGET", description = "Where to upload it: openstack,"
+            + " libvirt, azure, aws, gce, or REGISTRY/REPOSITORY[:TAG] (an OCI registry).")
     String target;
 
     @Option(names = "--name", paramLabel = "NAME", description = "The image's name at the target (default: IMAGE).")
@@ -63,6 +65,9 @@ final class PushCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = false, heading = "%nGCE options:%n")
     GcePushOptions gce = new GcePushOptions();
+
+    @ArgGroup(exclusive = false, heading = "%nRegistry options (TARGET is REGISTRY/REPOSITORY[:TAG]):%n")
+    RegistryOptions registry = new RegistryOptions();
 
     /** Shows debug messages. */
     @Mixin
@@ -127,6 +132,23 @@ final class PushCommand implements Callable<Integer> {
         }
     }
 
+    /** TLS to a registry: --cert-dir, --insecure (a registry target's options, shared with pull and login). */
+    @Mixin
+    RegistryTlsOptions registryTls;
+
+    /** The options of a registry target besides TLS. */
+    static final class RegistryOptions {
+        @Option(names = "--kubevirt-manifest", paramLabel = "FILE",
+                description = "Also write a KubeVirt VirtualMachine booting the pushed image to FILE.")
+        String kubevirtManifest;
+
+        void addTo(Map<String, List<String>> options) {
+            if (kubevirtManifest != null) {
+                options.put("kubevirt-manifest", List.of(kubevirtManifest));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws JcapException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
@@ -145,6 +167,8 @@ final class PushCommand implements Callable<Integer> {
         azure.addTo(options);
         aws.addTo(options);
         gce.addTo(options);
+        registry.addTo(options);
+        registryTls.addTo(options);
         var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
         PushRequest request;
         try {
@@ -170,7 +194,7 @@ final class PushCommand implements Callable<Integer> {
     }
 
     private static List<String> targetNames() {
-        return PushTargets.all().stream().map(PushTarget::name).toList();
+        return PushTargets.all().stream().map(PushTarget::destination).toList();
     }
 
     private static void listTargets(PrintWriter out) {

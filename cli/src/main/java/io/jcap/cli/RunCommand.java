@@ -4,6 +4,10 @@ import io.jcap.builder.ImageRunner;
 import io.jcap.builder.Instances;
 import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.registry.ImageReference;
+import io.jcap.builder.registry.RegistryAccess;
+import io.jcap.builder.registry.RegistryPull;
+import io.jcap.builder.repository.ImageRepository;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.Instance;
 import io.jcap.cli.options.AcceleratorOption;
@@ -43,7 +47,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name (see jcap images).")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = {"Image name (see jcap images), or REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST]:",
+            "the image pulled from there (pulled now unless the repository has it)."})
     String image;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]", converter = PortMappingConverter.class,
@@ -129,9 +134,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException, InterruptedException {
+        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
+        JcapHome home = JcapHome.fromEnvironment();
+        // A registry reference runs the image pulled from it, pulled now when the repository lacks it.
+        String local = !ImageReference.isReference(image) ? image : new RegistryPull(RegistryAccess.fromEnvironment(),
+                new ImageRepository(home.images())).ensure(PullCommand.reference(spec, image), events).metadata().name();
         RunRequest request;
         try {
-            request = RunOptions.request(image, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
+            request = RunOptions.request(local, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
                     publishAddress, env, cmd, name);
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
@@ -148,8 +158,6 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
-        JcapHome home = JcapHome.fromEnvironment();
         if (detach) {
             Instance instance = new Instances(home, events).start(request);
             out.println(instance.name());

@@ -62,20 +62,24 @@ class JcapTest {
         assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
         assertTrue(r.out().contains("--cloud: the cloud of clouds.yaml"), r.out());
         assertTrue(r.out().contains("--define: [DOMAIN]: also define a persistent domain"), r.out());
+        assertTrue(r.out().contains("\n  registry   an OCI registry as a KubeVirt containerDisk: give REGISTRY/REPOSITORY[:TAG]"
+                + " as TARGET\n"), r.out());
     }
 
     @Test
     void push_imageWithoutTarget_isAUsageErrorNamingTheTargets() {
         Result r = jcap("push", "hello");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of aws, azure, gce, libvirt, openstack\n"), r.err());
+        assertTrue(r.err().startsWith("jcap push hello needs a TARGET: one of aws, azure, gce, libvirt, openstack,"
+                + " REGISTRY/REPOSITORY[:TAG]\n"), r.err());
     }
 
     @Test
     void push_unknownTarget_saysWhichThereAreAndExits1() {
         Result r = jcap("push", "hello", "nowhere");
         assertEquals(1, r.code());
-        assertEquals("jcap: no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack\n", r.err());
+        assertEquals("jcap: no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack,"
+                + " REGISTRY/REPOSITORY[:TAG]\n", r.err());
     }
 
     @Test

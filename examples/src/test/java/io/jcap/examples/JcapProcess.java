@@ -87,6 +87,20 @@ final class JcapProcess {
         return result;
     }
 
+    /** Runs jcap with {@code input} as its standard input (jcap login --password-stdin). */
+    Result runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
+        Path in = Files.writeString(Files.createTempFile(home, "in", ".txt"), input);
+        try {
+            Started started = start(env, ProcessBuilder.Redirect.from(in.toFile()), args);
+            Result result = started.await(java.time.Duration.ofMinutes(10));
+            Files.delete(started.out());
+            Files.delete(started.err());
+            return result;
+        } finally {
+            Files.delete(in);
+        }
+    }
+
     /** A jcap started in the background: its process, where its output goes, and its command line. */
     record Started(Process process, Path out, Path err, String command) {
         /** Waits (bounded) for it to end and returns its result. */
@@ -107,6 +121,10 @@ final class JcapProcess {
 
     /** Starts jcap without waiting for it, with {@code env} added to its environment. */
     Started start(Map<String, String> env, String... args) throws IOException {
+        return start(env, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), args);
+    }
+
+    private Started start(Map<String, String> env, ProcessBuilder.Redirect input, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(List.of(args));
@@ -114,7 +132,7 @@ final class JcapProcess {
         Path err = Files.createTempFile(home, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(input);
         builder.environment().put("JCAP_HOME", home.toString());
         builder.environment().putAll(env);
         return new Started(builder.start(), out, err, "jcap " + String.join(" ", args));

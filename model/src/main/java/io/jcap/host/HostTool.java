@@ -88,7 +88,15 @@ public final class HostTool {
 
     /** Starts {@code command} in {@code folder} (null: jcap's own), capturing its output; {@link Running#await} waits. */
     public static Running start(List<String> command, Path folder) throws EnvironmentException {
-        return new Running(command, folder, null);
+        return new Running(command, folder, null, false);
+    }
+
+    /**
+     * As {@link #start(List, Path)}, with a pipe to the program's standard input ({@link Running#input()}):
+     * for a tool that digests a stream jcap writes, such as {@code openssl dgst}.
+     */
+    public static Running startWithInput(List<String> command, Path folder) throws EnvironmentException {
+        return new Running(command, folder, null, true);
     }
 
     /**
@@ -97,7 +105,7 @@ public final class HostTool {
      * in the user's own locale.
      */
     public static Running start(List<String> command, Path folder, Consumer<String> lines) throws EnvironmentException {
-        return new Running(command, folder, lines);
+        return new Running(command, folder, lines, false);
     }
 
     /** A started program; {@link #await} collects it. */
@@ -106,8 +114,10 @@ public final class HostTool {
         private final String shown;
         private final Drain stdout;
         private final Drain stderr;
+        private final boolean fed;
 
-        private Running(List<String> command, Path folder, Consumer<String> lines) throws EnvironmentException {
+        private Running(List<String> command, Path folder, Consumer<String> lines, boolean fed) throws EnvironmentException {
+            this.fed = fed;
             ProcessBuilder builder = new ProcessBuilder(command);
             if (folder != null) {
                 builder.directory(folder.toFile());
@@ -116,7 +126,9 @@ public final class HostTool {
                 // Captured output is matched by jcap; streamed output is the user's, in the user's locale.
                 builder.environment().put("LC_ALL", "C");
             }
-            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (!fed) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            }
             builder.redirectErrorStream(lines != null);
             shown = String.join(" ", command.subList(0, Math.min(2, command.size())));
             try {
@@ -127,6 +139,14 @@ public final class HostTool {
             String program = Path.of(command.get(0)).getFileName().toString();
             stdout = new Drain(process.getInputStream(), "jcap-" + program + "-stdout", lines);
             stderr = lines != null ? null : new Drain(process.getErrorStream(), "jcap-" + program + "-stderr", null);
+        }
+
+        /** The program's standard input, for one started by {@link #startWithInput}; close it to end the input. */
+        public java.io.OutputStream input() {
+            if (!fed) {
+                throw new IllegalStateException(shown + " was started with no input");
+            }
+            return process.getOutputStream();
         }
 
         /**

@@ -16,6 +16,23 @@ class HostToolTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
 
     @Test
+    void startWithInput_programReadsWhatIsWritten() throws Exception {
+        HostTool.Running sum = HostTool.startWithInput(List.of("sha256sum"), null);
+        try (var in = sum.input()) {
+            in.write("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        HostTool.Result r = sum.await(Duration.ofSeconds(30));
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  -\n", r.stdout());
+    }
+
+    @Test
+    void input_ofAProgramStartedWithoutOne_isRefused() throws Exception {
+        HostTool.Running r = HostTool.start(List.of("true"), null);
+        r.await(Duration.ofSeconds(30));
+        assertThrows(IllegalStateException.class, r::input);
+    }
+
+    @Test
     void run_capturesOutputErrorAndExitCodeInTheFolderGiven(@TempDir Path dir) throws Exception {
         HostTool.Result r = HostTool.run(List.of("sh", "-c", "pwd; echo oops >&2; echo last >&2; exit 3"), dir, BOUND);
         assertEquals(3, r.exitCode());

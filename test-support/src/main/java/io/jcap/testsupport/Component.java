@@ -85,6 +85,14 @@ public enum Component {
             return env.onPath("azurite-blob").isPresent() ? Optional.empty()
                     : Optional.of("Azurite (bash scripts/setup.sh, or npm install -g azurite@3): azurite-blob is not on the PATH");
         }
+    },
+    /** The OCI registries {@code scripts/registry-services.sh} runs on 127.0.0.1, and skopeo ({@link LocalRegistry}). */
+    REGISTRY {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            return LocalRegistry.problem(env).map(problem -> "the test registries (bash scripts/setup.sh, then bash"
+                    + " scripts/start-services.sh): " + problem);
+        }
     };
 
     static final Path SSHD_BINARY = Path.of("/usr/sbin/sshd");

@@ -22,6 +22,19 @@ public interface PushTarget {
     /** The name users pick it by ({@code jcap push IMAGE NAME}). */
     String name();
 
+    /**
+     * Whether {@code destination}, as the user gave it after the image, means this target: its name,
+     * or for a target reached by address (a registry reference) an address of its kind.
+     */
+    default boolean accepts(String destination) {
+        return name().equals(destination);
+    }
+
+    /** How a user names it after the image, for messages listing the targets: its name, or the form of its addresses. */
+    default String destination() {
+        return name();
+    }
+
     /** One line on what it pushes to, for the list of targets. */
     String summary();
 

@@ -25,18 +25,19 @@ public final class PushTargets {
     }
 
     /**
-     * The target called {@code name}.
+     * The target called {@code name}, or the one that takes {@code name} as its address (a registry
+     * reference such as {@code ghcr.io/acme/hello:1}).
      *
      * @throws JcapException when there is none, naming the targets there are
      */
     public static PushTarget named(String name) throws JcapException {
         List<PushTarget> targets = all();
         for (PushTarget target : targets) {
-            if (target.name().equals(name)) {
+            if (target.accepts(name)) {
                 return target;
             }
         }
         throw new JcapException("no push target '" + name + "': use one of "
-                + targets.stream().map(PushTarget::name).collect(Collectors.joining(", ")));
+                + targets.stream().map(PushTarget::destination).collect(Collectors.joining(", ")));
     }
 }

@@ -51,9 +51,15 @@ public final class ImageMetadataJson {
         return fromJson(JSON.readTree(file.toFile()));
     }
 
+    /** Reads an {@code image.json} from bytes (one that travelled with a pulled image); a missing or malformed field throws. */
+    public static ImageMetadata parse(byte[] json) throws IOException {
+        return fromJson(JSON.readTree(json));
+    }
+
     /**
      * {@code jcap images --json}: an array with each image's metadata and {@code path}, the image
-     * file, after its name.
+     * file, after its name; a pulled image also has {@code origin} (its reference) and
+     * {@code originDigest} (the manifest's digest).
      */
     public static String listing(List<ImageRepository.StoredImage> images) throws JcapException {
         ArrayNode array = JSON.createArrayNode();
@@ -62,6 +68,7 @@ public final class ImageMetadataJson {
             node.put("name", image.metadata().name());
             node.put("path", image.file().toString());
             fill(node, image.metadata());
+            ImageOrigin.of(image).ifPresent(o -> node.put("origin", o.reference()).put("originDigest", o.digest()));
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array);

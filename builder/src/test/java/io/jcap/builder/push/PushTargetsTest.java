@@ -12,13 +12,20 @@ import org.junit.jupiter.api.Test;
 class PushTargetsTest {
     @Test
     void all_findsTheTargetsThroughTheServiceLoader() {
-        assertEquals(List.of("aws", "azure", "gce", "libvirt", "openstack"), PushTargets.all().stream().map(PushTarget::name).toList());
+        assertEquals(List.of("aws", "azure", "gce", "libvirt", "openstack", "registry"),
+                PushTargets.all().stream().map(PushTarget::name).toList());
     }
 
     @Test
     void named_unknown_listsTheTargets() {
         JcapException e = assertThrows(JcapException.class, () -> PushTargets.named("nowhere"));
-        assertEquals("no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack", e.getMessage());
+        assertEquals("no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack,"
+                + " REGISTRY/REPOSITORY[:TAG]", e.getMessage());
+    }
+
+    @Test
+    void named_registryReference_isTheRegistryTarget() throws Exception {
+        assertEquals("registry", PushTargets.named("127.0.0.1:5000/team/hello:1").name());
     }
 
     @Test

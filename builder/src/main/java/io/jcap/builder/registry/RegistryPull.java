@@ -1,0 +1,117 @@
+package io.jcap.builder.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.repository.ImageMetadataJson;
+import io.jcap.builder.repository.ImageOrigin;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.qcow2.Qcow2Header;
+import io.jcap.host.TempFiles;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Pulls a jcap image from a registry into the repository. A registry is untrusted input: the
+ * manifest's digest is checked against the reference's (or the registry's own claim), every blob
+ * against the manifest's digest and size as it streams, the disk against the record's SHA-256, and
+ * a qcow2 naming a backing or external data file is refused. Everything lands in a staging folder
+ * that is committed only once all checks passed, so a failed or killed pull leaves no image.
+ *
+ * <pre>{@code
+ * StoredImage hello = new RegistryPull(RegistryAccess.fromEnvironment(), repository)
+ *         .pull(ImageReference.parse("127.0.0.1:5000/hello:1"), Optional.empty(), events);
+ * }</pre>
+ */
+public final class RegistryPull {
+    private final RegistryAccess access;
+    private final ImageRepository repository;
+
+    public RegistryPull(RegistryAccess access, ImageRepository repository) {
+        this.access = Objects.requireNonNull(access, "access");
+        this.repository = Objects.requireNonNull(repository, "repository");
+    }
+
+    /**
+     * Pulls {@code ref} and stores it as {@code name} (default: the repository's last part). An
+     * image of that name that was not pulled from the same repository is left alone: an error.
+     *
+     * @throws JcapException exit code 1 when the registry refuses or what it sent fails a check, 3 when unreachable
+     */
+    public ImageRepository.StoredImage pull(ImageReference ref, Optional<String> name, EventSink events)
+            throws JcapException, InterruptedException {
+        String localName = name.orElse(ref.shortName());
+        checkReplaceable(localName, ref);
+        RemoteRepository remote = access.open(ref, "pull", events);
+        RemoteRepository.Manifest fetched = remote.manifest(ref.manifestKey());
+        Sha256 manifestDigest = ManifestCheck.verify(ref, fetched);
+        JsonNode manifest = ManifestCheck.parse(ref, fetched);
+        ImageMetadata record = ManifestCheck.record(ref, manifest);
+        Path staging = null;
+        try {
+            staging = TempFiles.register(repository.newStaging());
+            BlobFetch fetch = new BlobFetch(remote, ref, events);
+            fetch.config(manifest.path("config"));
+            fetch.layers(manifest.path("layers"), staging);
+            Path disk = staging.resolve(ImageRepository.IMAGE_FILE);
+            Qcow2Header.requireSelfContained(disk, "disk of " + ref);
+            Sha256 diskSha = StreamDigest.of(disk);
+            if (!diskSha.equals(record.imageSha256()) || Files.size(disk) != record.diskSize()) {
+                throw new JcapException("the disk of " + ref + " is not the one its record names (sha256 " + diskSha + ", "
+                        + Files.size(disk) + " bytes; the record says " + record.imageSha256() + ", " + record.diskSize()
+                        + " bytes): refused");
+            }
+            new ImageOrigin(ref.name(), manifestDigest, Instant.now()).writeInto(staging);
+            ImageRepository.StoredImage stored = repository.commit(staging, record.withName(localName));
+            TempFiles.forget(staging);
+            staging = null;
+            events.info("Pulled " + ref.name() + "@sha256:" + manifestDigest.hex() + " as " + localName);
+            return stored;
+        } catch (IOException e) {
+            throw new JcapException("could not store the image pulled from " + ref + " in " + repository.dir() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            TempFiles.delete(staging);
+        }
+    }
+
+    /**
+     * The image of {@code ref} in the repository: one pulled from that repository and tag (and
+     * digest when the reference pins one), pulled now when there is none.
+     */
+    public ImageRepository.StoredImage ensure(ImageReference ref, EventSink events) throws JcapException, InterruptedException {
+        for (ImageRepository.StoredImage image : repository.list()) {
+            Optional<ImageOrigin> origin = ImageOrigin.of(image);
+            if (origin.isPresent() && ImageReference.parse(origin.get().reference()).sameRepository(ref)
+                    && ref.digest().map(d -> d.equals(origin.get().manifestDigest()))
+                            .orElse(origin.get().reference().equals(ref.name()))) {
+                return image;
+            }
+        }
+        return pull(ref, Optional.empty(), events);
+    }
+
+    private void checkReplaceable(String localName, ImageReference ref) throws JcapException {
+        Optional<ImageRepository.StoredImage> existing;
+        try {
+            existing = repository.find(localName);
+        } catch (JcapException broken) {
+            return;
+        }
+        if (existing.isEmpty()) {
+            return;
+        }
+        Optional<ImageOrigin> origin = ImageOrigin.of(existing.get());
+        if (origin.isEmpty() || !ImageReference.parse(origin.get().reference()).sameRepository(ref)) {
+            throw new JcapException("image '" + localName + "' exists and " + origin.map(o -> "was pulled from " + o.reference())
+                    .orElse("was built here") + ": pull " + ref + " with --name NAME, or remove it first with jcap rmi "
+                    + localName);
+        }
+    }
+}

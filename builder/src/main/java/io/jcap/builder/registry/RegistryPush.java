@@ -1,0 +1,116 @@
+package io.jcap.builder.registry;
+
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
+/**
+ * Pushes a stored image to a registry as a KubeVirt containerDisk ({@link ContainerDisk}): each
+ * layer the repository lacks is uploaded (a {@code HEAD} first, so a layer it has, such as a kernel
+ * another image of the same kernel sent, is not sent again), then the configuration, then the
+ * manifest under the reference's tag. The manifest goes last, so a push cut short leaves no tag
+ * pointing at missing layers.
+ *
+ * <pre>{@code
+ * RegistryPush.Outcome out = new RegistryPush(RegistryAccess.fromEnvironment(), "0.1.0")
+ *         .push(image, ImageReference.parse("127.0.0.1:5000/hello:1"), events);
+ * }</pre>
+ */
+public final class RegistryPush {
+    private final RegistryAccess access;
+    private final String jcapVersion;
+
+    public RegistryPush(RegistryAccess access, String jcapVersion) {
+        this.access = Objects.requireNonNull(access, "access");
+        this.jcapVersion = Objects.requireNonNull(jcapVersion, "jcapVersion");
+    }
+
+    /**
+     * What a push did.
+     *
+     * @param pushed the reference pushed, pinned to the manifest's digest
+     * @param bytesSent the bytes of the blobs uploaded (layers and configuration)
+     * @param layersSent the layers uploaded
+     * @param layersSkipped the layers the registry had already
+     * @param bytesSkipped the size of those
+     */
+    public record Outcome(ImageReference pushed, long bytesSent, int layersSent, int layersSkipped, long bytesSkipped) {
+        /** The manifest's digest. */
+        public Sha256 manifestDigest() {
+            return pushed.digest().orElseThrow();
+        }
+    }
+
+    /**
+     * Pushes {@code image} to {@code ref}'s tag.
+     *
+     * @throws JcapException exit code 1 when the registry refuses (credentials, a digest), 3 when it cannot be reached
+     */
+    public Outcome push(ImageRepository.StoredImage image, ImageReference ref, EventSink events)
+            throws JcapException, InterruptedException {
+        if (ref.digest().isPresent()) {
+            throw new JcapException("cannot push to '" + ref + "': a push names a tag (" + ref.registry() + "/" + ref.repository()
+                    + ":TAG); the registry gives the digest");
+        }
+        long started = System.nanoTime();
+        ContainerDisk disk = ContainerDisk.of(image, jcapVersion);
+        events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
+                (System.nanoTime() - started) / 1e9));
+        RemoteRepository remote = access.open(ref, "pull,push", events);
+        long total = disk.layers().stream().mapToLong(ContainerDisk.Layer::size).sum();
+        ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref, total);
+        long sent = 0;
+        long skipped = 0;
+        int layersSent = 0;
+        for (ContainerDisk.Layer layer : disk.layers()) {
+            if (remote.hasBlob(layer.digest())) {
+                events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
+                skipped += layer.size();
+                meter.add(layer.size());
+                continue;
+            }
+            long before = meter.done();
+            remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
+            if (meter.done() - before != layer.size()) {
+                throw new JcapException("layer " + layer.title() + " changed while it was sent (" + (meter.done() - before)
+                        + " bytes, not " + layer.size() + "): is image '" + image.metadata().name() + "' being rebuilt?");
+            }
+            sent += layer.size();
+            layersSent++;
+        }
+        if (!remote.hasBlob(disk.config().digest())) {
+            remote.uploadBlob(disk.config().digest(), disk.config().bytes().length, out -> out.write(disk.config().bytes()));
+            sent += disk.config().bytes().length;
+        }
+        remote.putManifest(ref.tag().orElseThrow(), disk.manifest().bytes(), RemoteRepository.OCI_MANIFEST);
+        meter.finish();
+        return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, disk.layers().size() - layersSent,
+                skipped);
+    }
+
+    /** Counts the bytes written through it. */
+    private static final class Counted extends java.io.FilterOutputStream {
+        private final ProgressMeter meter;
+
+        Counted(OutputStream out, ProgressMeter meter) {
+            super(out);
+            this.meter = meter;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            meter.add(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            meter.add(len);
+        }
+    }
+}

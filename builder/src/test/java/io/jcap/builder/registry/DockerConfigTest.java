@@ -1,0 +1,80 @@
+package io.jcap.builder.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.builder.push.Secret;
+import io.jcap.model.JcapException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerConfigTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void credentialFor_readsAuthsOfDockersFileInTheHome() throws Exception {
+        write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {\"auth\": \"" + b64("alice:s3cret") + "\"}}}");
+        RegistryCredential c = new DockerConfig(Map.of(), home).credentialFor("ghcr.io").orElseThrow();
+        assertEquals("alice", c.user());
+        assertEquals("s3cret", c.password().reveal());
+        assertEquals(home.resolve(".docker/config.json").toString(), c.source());
+        assertEquals(Optional.empty(), new DockerConfig(Map.of(), home).credentialFor("quay.io"));
+    }
+
+    @Test
+    void credentialFor_dockerHubEntryByItsUrl() throws Exception {
+        write(home.resolve(".docker/config.json"), "{\"auths\": {\"https://index.docker.io/v1/\": {\"auth\": \""
+                + b64("bob:pw:with:colons") + "\"}}}");
+        RegistryCredential c = new DockerConfig(Map.of(), home).credentialFor("docker.io").orElseThrow();
+        assertEquals("bob", c.user());
+        assertEquals("pw:with:colons", c.password().reveal());
+    }
+
+    @Test
+    void credentialFor_registryAuthFileComesFirst_thenDockerConfig() throws Exception {
+        Path podman = write(home.resolve("auth.json"), "{\"auths\": {\"localhost:5000\": {\"auth\": \"" + b64("p:1") + "\"}}}");
+        Path docker = write(home.resolve("dc/config.json"), "{\"auths\": {\"localhost:5000\": {\"auth\": \"" + b64("d:2")
+                + "\"}, \"other:1\": {\"username\": \"u\", \"password\": \"3\"}}}");
+        DockerConfig config = new DockerConfig(Map.of("REGISTRY_AUTH_FILE", podman.toString(),
+                "DOCKER_CONFIG", docker.getParent().toString()), home);
+        assertEquals(List.of(podman, docker), config.files());
+        assertEquals("p", config.credentialFor("localhost:5000").orElseThrow().user());
+        assertEquals("u", config.credentialFor("other:1").orElseThrow().user());
+    }
+
+    @Test
+    void credentialFor_authThatIsNotBase64_namesTheFileAndEntry() throws Exception {
+        Path file = write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {\"auth\": \"%%%\"}}}");
+        JcapException e = assertThrows(JcapException.class, () -> new DockerConfig(Map.of(), home).credentialFor("ghcr.io"));
+        assertEquals("auths.ghcr.io of " + file + " has an 'auth' that is not base64: write it again with jcap login ghcr.io",
+                e.getMessage());
+    }
+
+    @Test
+    void store_keepsTheRestOfTheFileAndWritesAuthAsDockerLoginDoes() throws Exception {
+        Path file = write(home.resolve(".docker/config.json"), "{\"credsStore\": \"desktop\", \"auths\": {\"quay.io\": {}}}");
+        new DockerConfig(Map.of(), home).store("ghcr.io", "alice", new Secret("pw"));
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"credsStore\" : \"desktop\""), text);
+        assertTrue(text.contains("\"quay.io\" : { }"), text);
+        assertTrue(text.contains("\"ghcr.io\" : {\n      \"auth\" : \"" + b64("alice:pw") + "\""), text);
+    }
+
+    private static Path write(Path file, String text) throws Exception {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

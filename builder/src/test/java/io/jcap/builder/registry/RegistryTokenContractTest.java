@@ -1,0 +1,103 @@
+package io.jcap.builder.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.testsupport.LocalRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Bearer token flow against the real docker-registry configured for token auth; the token
+ * service is {@link TestTokenService}, a stand-in for Docker Hub's, Harbor's or GitLab's, which no
+ * Debian package provides. The registry verifies every token's signature, issuer, audience and
+ * access itself.
+ */
+class RegistryTokenContractTest {
+    @TempDir
+    Path temp;
+    LocalRegistry registry;
+    TestTokenService tokens;
+    ImageRepository repo;
+
+    @BeforeEach
+    void start() throws Exception {
+        registry = LocalRegistry.local();
+        tokens = new TestTokenService(registry);
+        repo = new ImageRepository(temp.resolve("images"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (tokens != null) {
+            tokens.close();
+        }
+    }
+
+    @Test
+    void pushAndPull_getATokenForTheRepositorysScopeFromTheRealm() throws Exception {
+        RegistryAccess access = access(registry.password());
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/tok-" + UUID.randomUUID().toString()
+                .substring(0, 8) + "/hello:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 41);
+
+        new RegistryPush(access, "test").push(hello, ref, EventSink.NONE);
+        ImageRepository.StoredImage pulled = new RegistryPull(access, repo).pull(ref, Optional.of("copy"), EventSink.NONE);
+
+        assertArrayEquals(Files.readAllBytes(hello.file()), Files.readAllBytes(pulled.file()));
+        assertEquals("repository:" + ref.repository() + ":pull,push", tokens.scopes.get(0));
+        assertEquals("repository:" + ref.repository() + ":pull", tokens.scopes.get(tokens.scopes.size() - 1));
+    }
+
+    @Test
+    void push_tokenServiceRefusesTheCredentials_namesItWithoutThePassword() throws Exception {
+        String wrong = "wrong-" + UUID.randomUUID();
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/tok/refused:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 42);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(access(wrong), "test").push(hello, ref, EventSink.NONE));
+
+        assertEquals("the token service of registry " + registry.token().registry() + " at http://127.0.0.1:"
+                + registry.token().realmPort() + "/token refused user '" + registry.user() + "' from "
+                + temp.resolve("docker/config.json") + " (HTTP 401): incorrect username or password", e.getMessage());
+        assertFalse(e.getMessage().contains(wrong));
+    }
+
+    @Test
+    void push_withoutCredentials_getsNoAccessAndSaysTheRegistryNeedsThem() throws Exception {
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/tok/anonymous:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 43);
+        RegistryAccess anonymous = new RegistryAccess(new DockerConfig(Map.of(), temp), RegistryTls.DEFAULT);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(anonymous, "test").push(hello, ref, EventSink.NONE));
+
+        assertTrue(e.getMessage().startsWith("the token service of registry " + registry.token().registry() + " at http://"
+                + "127.0.0.1:" + registry.token().realmPort() + "/token refused an anonymous request (HTTP 401)"), e.getMessage());
+    }
+
+    private RegistryAccess access(String password) throws Exception {
+        Path config = temp.resolve("docker/config.json");
+        Files.createDirectories(config.getParent());
+        String auth = Base64.getEncoder().encodeToString((registry.user() + ":" + password).getBytes(StandardCharsets.UTF_8));
+        Files.writeString(config, "{\"auths\": {\"" + registry.token().registry() + "\": {\"auth\": \"" + auth + "\"}}}");
+        return new RegistryAccess(new DockerConfig(Map.of("DOCKER_CONFIG", config.getParent().toString()), temp),
+                RegistryTls.DEFAULT);
+    }
+}

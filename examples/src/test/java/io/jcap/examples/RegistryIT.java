@@ -1,0 +1,101 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.testsupport.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jcap push IMAGE REF}, {@code pull}, {@code run REF} and {@code login} with the real bin/jcap
+ * against the registries scripts/start-services.sh runs on 127.0.0.1: the plain one for the round
+ * trip, the TLS one with htpasswd for the credentials. Each test uses a repository of its own.
+ */
+class RegistryIT {
+    private static final Pattern PUSHED = Pattern.compile("Pushed hello to registry: (\\S+)@sha256:([0-9a-f]{64}) ");
+
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+    static LocalRegistry registry;
+    static String run;
+
+    @BeforeAll
+    static void buildHello() throws Exception {
+        registry = LocalRegistry.local();
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        JcapProcess.Result build = jcap.run("build", "examples/hello");
+        assertEquals(0, build.exitCode(), build.toString());
+        run = UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void push_rmi_runByReference_printsHellosLine() throws Exception {
+        String ref = registry.plain() + "/e2e-" + run + "/hello:1";
+        Path vm = temp.resolve("hello-vm.yaml");
+        JcapProcess.Result push = jcap.run("push", "hello", ref, "--kubevirt-manifest", vm.toString());
+        assertEquals(0, push.exitCode(), push.toString());
+        Matcher m = PUSHED.matcher(push.out());
+        assertTrue(m.find(), push.toString());
+        String digest = m.group(2);
+        assertTrue(Files.readString(vm).contains("containerDisk:\n          image: " + ref + "@sha256:" + digest + "\n"),
+                Files.readString(vm));
+        assertEquals(0, jcap.run("rmi", "hello").exitCode());
+
+        JcapProcess.Result hello = jcap.run("run", ref);
+
+        assertEquals(0, hello.exitCode(), hello.toString());
+        assertTrue(hello.out().contains("Hello from jcap, world!"), hello.toString());
+        assertTrue(hello.err().contains("Pulled " + ref + "@sha256:" + digest + " as hello"), hello.toString());
+        JcapProcess.Result images = jcap.run("images");
+        assertTrue(images.out().contains(ref + "@sha256:" + digest), images.toString());
+        JcapProcess.Result again = jcap.run("run", ref + "@sha256:" + digest);
+        assertEquals(0, again.exitCode(), again.toString());
+        assertFalse(again.err().contains("Pulled"), "the image pulled by that digest is there: " + again);
+    }
+
+    @Test
+    void run_byADigestTheRegistryLacks_isRefusedWithExit1() throws Exception {
+        String ref = registry.plain() + "/e2e-" + run + "/absent@sha256:" + "ab".repeat(32);
+        JcapProcess.Result r = jcap.run("run", ref);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().startsWith("jcap: registry " + registry.plain() + " refused GET /v2/e2e-" + run
+                + "/absent/manifests/sha256:" + "ab".repeat(32) + " (HTTP 404): "), r.toString());
+    }
+
+    @Test
+    void login_wrongPasswordThenRight_thenPushAndPullOverTls() throws Exception {
+        Map<String, String> env = Map.of("DOCKER_CONFIG", temp.resolve("docker").toString());
+        String wrong = "wrong-" + UUID.randomUUID();
+        String certDir = registry.certDir().toString();
+
+        JcapProcess.Result refused = jcap.runWithInput(env, wrong + "\n", "login", registry.tls(), "-u", registry.user(),
+                "--password-stdin", "--cert-dir", certDir);
+
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals("jcap: registry " + registry.tls() + " refused the credentials of user '" + registry.user()
+                + "' from the command line (HTTP 401): UNAUTHORIZED: authentication required\n", refused.err());
+        assertFalse(refused.toString().contains(wrong));
+        JcapProcess.Result login = jcap.runWithInput(env, registry.password() + "\n", "login", registry.tls(), "-u",
+                registry.user(), "--password-stdin", "--cert-dir", certDir);
+        assertEquals(0, login.exitCode(), login.toString());
+        assertTrue(Files.readString(temp.resolve("docker/config.json")).contains(registry.tls()));
+
+        String ref = registry.tls() + "/e2e-" + run + "/secure:1";
+        JcapProcess.Result push = jcap.run(env, "push", "hello", ref, "--cert-dir", certDir, "-v");
+        assertEquals(0, push.exitCode(), push.toString());
+        JcapProcess.Result pull = jcap.run(env, "pull", ref, "--name", "secure", "--cert-dir", certDir, "-v");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        assertTrue(pull.out().startsWith("Pulled " + ref + "@sha256:"), pull.toString());
+        assertFalse((push.toString() + pull + login).contains(registry.password()), "the password was shown");
+    }
+}
