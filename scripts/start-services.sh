@@ -38,6 +38,12 @@ until $sudo timeout 60 virsh -q -c qemu:///system version >/dev/null 2>&1; do
   sleep 1
 done
 
+# Debian's docker-registry package serves its own configuration on :5000 when its install may start
+# services (no policy-rc.d refusing it): that is Keystone's port here, and the tests run their own.
+if pgrep -f "docker-registry serve /etc/docker/registry/config.yml" >/dev/null; then
+  $sudo pkill -f "docker-registry serve /etc/docker/registry/config.yml" || true
+fi
+
 # Keystone and Glance on 127.0.0.1 for jcap push's tests (~20 s the first time, then ~0.1 s).
 # Without their packages the push tests skip (fail under CI=true, whose scripts/setup.sh installs them).
 if command -v keystone-manage >/dev/null && command -v glance-api >/dev/null; then
