@@ -55,7 +55,7 @@ class JcapTest {
         assertTrue(r.out().startsWith("Push targets (jcap push IMAGE TARGET [OPTIONS]):\n  aws        an AWS AMI from an EBS"
                 + " snapshot"), r.out());
         assertTrue(r.out().contains("\n  azure      an Azure storage account"), r.out());
-        assertTrue(r.out().contains("--boot-mode: legacy-bios (default) or uefi"), r.out());
+        assertTrue(r.out().contains("--boot-mode: legacy-bios, uefi or uefi-preferred"), r.out());
         assertTrue(r.out().contains("\n  gce        a Google Compute Engine image"), r.out());
         assertTrue(r.out().contains("\n  libvirt    a libvirt storage pool"), r.out());
         assertTrue(r.out().contains("--container: NAME: the blob container the VHD goes into"), r.out());

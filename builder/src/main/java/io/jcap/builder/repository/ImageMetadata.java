@@ -58,6 +58,9 @@ public record ImageMetadata(
         int guestProtocol,
         SortedMap<String, String> configSets,
         String defaultConfigSet) {
+    /** The guest protocol from which Linux disks boot under UEFI too. */
+    public static final int UEFI_GUEST_PROTOCOL = 4;
+
 
     public ImageMetadata {
         Objects.requireNonNull(name, "name");
@@ -103,6 +106,15 @@ public record ImageMetadata(
         }
         throw new JcapException("image '" + name + "' has no configuration '" + configSet.get() + "': use "
                 + String.join(", ", configSets.keySet()) + " (the default is " + defaultConfigSet + ")");
+    }
+
+    /**
+     * Whether the disk boots under UEFI as well as under a BIOS: the Linux images of guest
+     * protocol {@value #UEFI_GUEST_PROTOCOL} or later (GPT, an EFI system partition with GRUB;
+     * docs/guest-protocol.md, "Disk layout"). OSv's and older Linux disks boot by BIOS only.
+     */
+    public boolean bootsUnderUefi() {
+        return (fs.equals("ext4") || fs.equals("ext2")) && guestProtocol >= UEFI_GUEST_PROTOCOL;
     }
 
     /** A builder for the metadata of image {@code name}; every field the record requires must be set. */

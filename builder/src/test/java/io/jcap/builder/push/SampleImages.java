@@ -21,6 +21,6 @@ public final class SampleImages {
                 .kernel("linux", zero).cmdline("/hello").fs("ext4")
                 .disk(64L << 20, 1L << 20, java.nio.file.Files.isRegularFile(file) ? Sha256.ofUnchecked(file) : zero)
                 .accelerator("tcg")
-                .runDefaults(128, 1, List.of()).guestProtocol(2).build(), file);
+                .runDefaults(128, 1, List.of()).guestProtocol(ImageMetadata.UEFI_GUEST_PROTOCOL).build(), file);
     }
 }

@@ -50,8 +50,6 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     static final String STATIC_NETWORK = "jcap.net=static";
     /** The machine type images run on. */
     static final String RUN_MACHINE = "q35";
-    /** The guest protocol of images whose disk boots under UEFI too (GPT, an EFI system partition). */
-    static final int UEFI_PROTOCOL = 4;
     /**
      * The least memory a UEFI boot of Debian's kernel gets through: OVMF keeps tens of MiB, and
      * GRUB loads the 14 MB kernel and reserves its 51 MiB of decompression room (192 MiB ran out).
@@ -84,7 +82,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         }
         Optional<Path> uefi = Optional.empty();
         if (request.boot().equals(Optional.of(BootMode.UEFI))) {
-            if (m.guestProtocol() < UEFI_PROTOCOL) {
+            if (!m.bootsUnderUefi()) {
                 throw new JcapException("image '" + m.name() + "' was built by an older jcap whose disks boot by BIOS"
                         + " only: build it again with jcap build to boot it under UEFI");
             }

@@ -65,7 +65,8 @@ public final class AwsTarget implements PushTarget {
     public List<TargetOption> options() {
         return List.of(new TargetOption("region", false, "REGION: the AWS region (default: the SDK's, AWS_REGION or the profile's)"),
                 new TargetOption("description", false, "TEXT: the AMI's description"),
-                new TargetOption("boot-mode", false, "legacy-bios (default) or uefi"),
+                new TargetOption("boot-mode", false, "legacy-bios, uefi or uefi-preferred (the default for images"
+                        + " whose disk boots under both; legacy-bios for the others)"),
                 new TargetOption("tag", true, "KEY=VALUE: a tag of the AMI and its snapshot, more than once"));
     }
 
@@ -80,9 +81,15 @@ public final class AwsTarget implements PushTarget {
             throw new JcapException("--name '" + name + "' is not an AMI name: 3 to 128 letters, digits and ( ) [ ] . / - ' @ _"
                     + " or spaces");
         }
-        String bootMode = request.option("boot-mode").orElse("legacy-bios");
-        if (!bootMode.equals("legacy-bios") && !bootMode.equals("uefi")) {
-            throw new JcapException("--boot-mode '" + bootMode + "' is not a boot mode: use legacy-bios or uefi");
+        boolean uefi = request.image().metadata().bootsUnderUefi();
+        String bootMode = request.option("boot-mode").orElse(uefi ? "uefi-preferred" : "legacy-bios");
+        if (!List.of("legacy-bios", "uefi", "uefi-preferred").contains(bootMode)) {
+            throw new JcapException("--boot-mode '" + bootMode + "' is not a boot mode: use legacy-bios, uefi or"
+                    + " uefi-preferred");
+        }
+        if (!uefi && !bootMode.equals("legacy-bios")) {
+            throw new JcapException("--boot-mode " + bootMode + ": image '" + request.image().metadata().name()
+                    + "' boots by BIOS only (an OSv image, or one an older jcap built): use legacy-bios");
         }
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("jcap:image", request.image().metadata().name());

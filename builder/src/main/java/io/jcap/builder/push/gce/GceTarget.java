@@ -207,6 +207,10 @@ public final class GceTarget implements PushTarget {
         var features = body.putArray("guestOsFeatures");
         features.addObject().put("type", "VIRTIO_SCSI_MULTIQUEUE");
         features.addObject().put("type", "GVNIC");
+        if (request.image().metadata().bootsUnderUefi()) {
+            // Lets Compute Engine boot it on UEFI machine types (Shielded VMs) as well as by BIOS.
+            features.addObject().put("type", "UEFI_COMPATIBLE");
+        }
         var labels = body.putObject("labels");
         plan.labels().forEach(labels::put);
         return body;

@@ -178,10 +178,18 @@ class AwsTargetContractTest {
     }
 
     @Test
-    void plan_badOptions_areRefusedWithWhatIsAllowed() {
+    void plan_badOptions_areRefusedWithWhatIsAllowed() throws Exception {
         JcapException boot = assertThrows(JcapException.class,
                 () -> target().plan(request().withOption("boot-mode", "bios")));
-        assertEquals("--boot-mode 'bios' is not a boot mode: use legacy-bios or uefi", boot.getMessage());
+        assertEquals("--boot-mode 'bios' is not a boot mode: use legacy-bios, uefi or uefi-preferred", boot.getMessage());
+        StoredImage biosOnly = new StoredImage(image.metadata().toBuilder().guestProtocol(3).build(), image.file());
+        JcapException uefi = assertThrows(JcapException.class,
+                () -> target().plan(PushRequest.of(biosOnly, "aws").withOption("boot-mode", "uefi")));
+        assertEquals("--boot-mode uefi: image 'hello' boots by BIOS only (an OSv image, or one an older jcap built): use"
+                + " legacy-bios", uefi.getMessage());
+        assertEquals("uefi-preferred", target().plan(request()).bootMode());
+        assertEquals("legacy-bios", target().plan(PushRequest.of(biosOnly, "aws").withOption("region", "eu-west-1"))
+                .bootMode());
         JcapException tag = assertThrows(JcapException.class, () -> target().plan(request().withOption("tag", "aws:x=1")));
         assertEquals("--tag 'aws:x=1' is not KEY=VALUE with a key of your own (aws: and jcap: keys are taken)",
                 tag.getMessage());

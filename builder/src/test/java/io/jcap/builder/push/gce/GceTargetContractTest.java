@@ -93,7 +93,8 @@ class GceTargetContractTest {
         JsonNode inserted = google.images.get("hello");
         assertEquals("https://storage.googleapis.com/b/hello.tar.gz", inserted.path("rawDisk").path("source").asText());
         assertEquals("jcap", inserted.path("family").asText());
-        assertEquals("[{\"type\":\"VIRTIO_SCSI_MULTIQUEUE\"},{\"type\":\"GVNIC\"}]", inserted.path("guestOsFeatures").toString());
+        assertEquals("[{\"type\":\"VIRTIO_SCSI_MULTIQUEUE\"},{\"type\":\"GVNIC\"},{\"type\":\"UEFI_COMPATIBLE\"}]",
+                inserted.path("guestOsFeatures").toString());
         assertEquals("{\"jcap-image\":\"hello\",\"team\":\"web\"}", inserted.path("labels").toString());
         assertTrue(google.objects.isEmpty(), google.objects.keySet().toString());
         assertTrue(events.lines().stream().noneMatch(l -> l.contains(GceStandIn.TOKEN)));
