@@ -40,7 +40,8 @@ class StoreFaultsIT {
     }
 
     @Test
-    void build_hostDiskFullWhileCompressing_storesNothingAndKeepsThePreviousImage() throws Exception {
+    void build_hostDiskFullWhileTheGuestWritesOrWhileCompressing_storesNothingAndKeepsThePreviousImage()
+            throws Exception {
         mounted = Tmpfs.mount(temp.resolve("home"), 256);
         JcapProcess jcap = JcapProcess.withKernels(mounted);
         Path project = JcapProcess.copyExample("hello", temp);
@@ -50,12 +51,26 @@ class StoreFaultsIT {
         // 48 MiB that no compression shrinks. With 98 MiB free, the raw disk the guest writes
         // (the blob, the kernel, the EFI system partition and the filesystem's own blocks: about
         // 73 MiB) fits, and the qcow2 made from it (about 63 MiB) does not. (A raw disk that does
-        // not fit pauses the guest: QEMU stops a VM whose disk write meets ENOSPC.)
+        // not fit fails in the guest: see below.)
         byte[] blob = new byte[48 << 20];
         new Random(11).nextBytes(blob);
         Files.write(project.resolve("blob"), blob);
         Files.writeString(project.resolve("Capstanfile"), Files.readString(project.resolve("Capstanfile"))
                 .replace("files:\n", "files:\n  /data/blob: blob\n"));
+        // With 40 MiB free the raw disk does not fit: the guest's writes fail there with an I/O
+        // error (jcap's drives report host errors to the guest rather than pausing it, QEMU's
+        // default), and the build fails at once instead of at the host's reply bound.
+        Tmpfs.fillLeaving(mounted, 40);
+        JcapProcess.Result writing = jcap.run("build", project.toString());
+        Files.delete(mounted.resolve("filler"));
+        assertNotEquals(0, writing.exitCode(), writing.toString());
+        assertTrue(writing.err().contains("I/O error; the host's disk is likely full: the file system "
+                + mounted), writing.toString());
+        assertTrue(writing.err().contains(" MiB image disk: free some space and build again (the previous image is"
+                + " untouched)"), writing.toString());
+        assertEquals(List.of(), entries(mounted.resolve("images"), ".staging-*"), "no staging folder is left");
+        assertEquals(List.of(), entries(mounted.resolve("tmp"), "*"), "no work folder is left");
+
         Tmpfs.fillLeaving(mounted, 98);
         JcapProcess.Result full = jcap.run("build", project.toString());
         Files.delete(mounted.resolve("filler"));

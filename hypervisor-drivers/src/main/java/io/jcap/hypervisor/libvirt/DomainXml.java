@@ -171,7 +171,9 @@ public final class DomainXml {
 
     private static void disk(StringBuilder xml, Drive drive, int index, int slot) {
         line(xml, 2, "<disk type='file' device='disk'>");
-        line(xml, 3, "<driver name='qemu' type='" + drive.format().qemuName() + "'/>");
+        // As with QEMU's own driver: a host I/O error reaches the guest instead of pausing it.
+        line(xml, 3, "<driver name='qemu' type='" + drive.format().qemuName()
+                + "' error_policy='report' rerror_policy='report'/>");
         line(xml, 3, "<source file='" + escape(drive.file().toString()) + "'/>");
         line(xml, 3, "<target dev='vd" + (char) ('a' + index) + "' bus='virtio'/>");
         if (drive.readOnly()) {

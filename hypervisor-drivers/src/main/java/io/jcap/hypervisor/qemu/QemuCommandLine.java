@@ -13,6 +13,12 @@ import java.util.List;
 final class QemuCommandLine {
     /** The id of the virtio-scsi controller SCSI drives share. */
     private static final String SCSI_CONTROLLER = "scsi0";
+    /**
+     * A host I/O error (a full host disk above all) reaches the guest as an I/O error. QEMU's
+     * default for writes, {@code enospc}, pauses the whole VM instead: a builder guest then hangs
+     * until the host's reply bound, and a run hangs silently.
+     */
+    static final String ERROR_POLICY = ",werror=report,rerror=report";
     private QemuCommandLine() {
     }
 
@@ -69,7 +75,7 @@ final class QemuCommandLine {
             Drive drive = spec.drives().get(i);
             String id = "drive" + i;
             args.addAll(List.of("-drive", "file=" + escape(drive.file().toString()) + ",format="
-                    + drive.format().qemuName() + ",if=none,id=" + id + (drive.readOnly() ? ",readonly=on" : "")
+                    + drive.format().qemuName() + ",if=none,id=" + id + ERROR_POLICY + (drive.readOnly() ? ",readonly=on" : "")
                     + (drive.snapshot() ? ",snapshot=on" : "")));
             String bootIndex = drive.bootIndex().isPresent() ? ",bootindex=" + drive.bootIndex().getAsInt() : "";
             args.addAll(List.of("-device", switch (drive.bus()) {

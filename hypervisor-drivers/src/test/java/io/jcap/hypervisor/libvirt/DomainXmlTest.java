@@ -42,7 +42,7 @@ class DomainXmlTest {
                   <devices>
                     <controller type='usb' model='none'/>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='raw'/>
+                      <driver name='qemu' type='raw' error_policy='report' rerror_policy='report'/>
                       <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk0.raw'/>
                       <target dev='vda' bus='virtio'/>
                       <boot order='1'/>
@@ -90,14 +90,14 @@ class DomainXmlTest {
                   <devices>
                     <controller type='usb' model='none'/>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
+                      <driver name='qemu' type='qcow2' error_policy='report' rerror_policy='report'/>
                       <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk0.qcow2'/>
                       <target dev='vda' bus='virtio'/>
                       <boot order='1'/>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
                     </disk>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='raw'/>
+                      <driver name='qemu' type='raw' error_policy='report' rerror_policy='report'/>
                       <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk1.raw'/>
                       <target dev='vdb' bus='virtio'/>
                       <readonly/>
@@ -170,7 +170,7 @@ class DomainXmlTest {
                   <devices>
                     <controller type='usb' model='none'/>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
+                      <driver name='qemu' type='qcow2' error_policy='report' rerror_policy='report'/>
                       <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk0.qcow2'/>
                       <target dev='vda' bus='virtio'/>
                       <boot order='1'/>
@@ -282,7 +282,7 @@ class DomainXmlTest {
                   <devices>
                     <controller type='usb' model='none'/>
                     <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
+                      <driver name='qemu' type='qcow2' error_policy='report' rerror_policy='report'/>
                       <source file='/var/lib/libvirt/images/hello.qcow2'/>
                       <target dev='vda' bus='virtio'/>
                       <boot order='1'/>

@@ -38,9 +38,9 @@ class QemuCommandLineTest {
                 "-qmp", "unix:/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off",
                 "-no-reboot",
                 "-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 jcap.mode=build",
-                "-drive", "file=/img/a,,b.raw,format=raw,if=none,id=drive0",
+                "-drive", "file=/img/a,,b.raw,format=raw,if=none,id=drive0,werror=report,rerror=report",
                 "-device", "virtio-blk-pci,drive=drive0,bootindex=0",
-                "-drive", "file=/img/base.qcow2,format=qcow2,if=none,id=drive1,readonly=on,snapshot=on",
+                "-drive", "file=/img/base.qcow2,format=qcow2,if=none,id=drive1,werror=report,rerror=report,readonly=on,snapshot=on",
                 "-device", "virtio-blk-pci,drive=drive1",
                 "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:40001-:10000,hostfwd=udp:127.0.0.1:5353-:53",
                 "-device", "virtio-net-pci,netdev=net0,romfile=",
@@ -60,11 +60,11 @@ class QemuCommandLineTest {
         List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
 
         assertEquals(List.of("-device", "virtio-scsi-pci,id=scsi0",
-                "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0",
+                "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report",
                 "-device", "nvme,serial=jcap0,drive=drive0,bootindex=0",
-                "-drive", "file=/img/a.raw,format=raw,if=none,id=drive1",
+                "-drive", "file=/img/a.raw,format=raw,if=none,id=drive1,werror=report,rerror=report",
                 "-device", "scsi-hd,bus=scsi0.0,drive=drive1",
-                "-drive", "file=/img/b.raw,format=raw,if=none,id=drive2",
+                "-drive", "file=/img/b.raw,format=raw,if=none,id=drive2,werror=report,rerror=report",
                 "-device", "scsi-hd,bus=scsi0.0,drive=drive2",
                 "-netdev", "user,id=net0", "-device", "vmxnet3,netdev=net0,romfile="),
                 args.subList(args.indexOf("-no-reboot") + 1, args.size()));
@@ -77,7 +77,7 @@ class QemuCommandLineTest {
 
         List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
 
-        assertEquals(List.of("-bios", "/usr/share/ovmf/OVMF.fd", "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0",
+        assertEquals(List.of("-bios", "/usr/share/ovmf/OVMF.fd", "-drive", "file=/img/root.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report",
                 "-device", "virtio-blk-pci,drive=drive0,bootindex=0"), args.subList(args.indexOf("-no-reboot") + 1, args.size()));
     }
 
@@ -136,7 +136,7 @@ class QemuCommandLineTest {
                 "-monitor", "none", "-nodefaults", "-qmp", "unix:/i/web/qmp,server=on,wait=off",
                 "-daemonize", "-pidfile", "/i/web/qemu.pid",
                 "-no-reboot",
-                "-drive", "file=/i/web/overlay.qcow2,format=qcow2,if=none,id=drive0",
+                "-drive", "file=/i/web/overlay.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report",
                 "-device", "virtio-blk-pci,drive=drive0,bootindex=0",
                 "-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:8080-:8080",
                 "-device", "virtio-net-pci,netdev=net0,romfile=",

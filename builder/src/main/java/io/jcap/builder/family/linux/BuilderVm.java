@@ -23,6 +23,7 @@ import io.jcap.streamer.GuestSummary;
 import io.jcap.streamer.StreamException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,7 @@ final class BuilderVm {
     GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, List<ImageEntry> entries,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
         createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
+        GuestDisk target = new GuestDisk(disk, diskBytes);
         Path initrd = workDir.resolve("builder-initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         VmSpec spec = VmSpec.builder()
@@ -81,7 +83,7 @@ final class BuilderVm {
             vm.start();
             String ready = vm.awaitLine("the builder guest to listen",
                     l -> GuestMarker.isErrorOr(GuestMarker.Ready.class, l), READY_TIMEOUT);
-            failOnGuestError(ready, vm, diskBytes);
+            failOnGuestError(ready, vm, target);
             int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
             GuestStreamer.StreamResult result;
             long started = System.nanoTime();
@@ -89,21 +91,22 @@ final class BuilderVm {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
                         .stream(port, entries, events, vm::isAlive);
             } catch (GuestStreamer.NoSummaryException e) {
-                result = summaryFromConsole(vm, e, diskBytes);
+                result = summaryFromConsole(vm, e, target);
             } catch (StreamException e) {
                 // A guest that failed (a full disk, a bad name) closes the connection: its own
                 // error line says more than the broken stream does.
                 for (String line : vm.consoleTail()) {
-                    failOnGuestError(line, vm, diskBytes);
+                    failOnGuestError(line, vm, target);
                 }
-                throw new VmException(e.getMessage(), OptionalInt.empty(), vm.consoleTail(), e);
+                throw new VmException(e.getMessage() + hint(e.getMessage(), target), OptionalInt.empty(),
+                        vm.consoleTail(), e);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
                     + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
-            failOnGuestError(done, vm, diskBytes);
+            failOnGuestError(done, vm, target);
             // JCAP-BUILD-DONE comes after the file system was unmounted and the disk synced: what
             // is left is the guest's power off, which has been seen to lock up under TCG.
             OptionalInt ended = vm.awaitExitOnceFinished(() -> true, AFTER_DONE_GRACE, POWER_OFF_TIMEOUT);
@@ -122,11 +125,10 @@ final class BuilderVm {
      * them. The guest prints the summary before it sends it, so it is checked the same way.
      */
     private GuestStreamer.StreamResult summaryFromConsole(QemuVm vm, GuestStreamer.NoSummaryException lost,
-            long diskBytes)
-            throws VmException {
+            GuestDisk target) throws VmException {
         String line = vm.awaitLine("the build summary on the console",
                 l -> GuestMarker.isErrorOr(GuestMarker.Summary.class, l), POWER_OFF_TIMEOUT);
-        failOnGuestError(line, vm, diskBytes);
+        failOnGuestError(line, vm, target);
         try {
             GuestSummary summary = GuestSummary.parse(((GuestMarker.Summary) GuestMarker.parse(line).orElseThrow())
                     .reply());
@@ -138,20 +140,54 @@ final class BuilderVm {
         }
     }
 
-    private static void failOnGuestError(String line, QemuVm vm, long diskBytes) throws VmException {
+    private static void failOnGuestError(String line, QemuVm vm, GuestDisk target) throws VmException {
         if (GuestMarker.parse(line).orElse(null) instanceof GuestMarker.Error e) {
-            throw new VmException("the builder guest failed: " + e.message() + hint(e.message(), diskBytes),
+            throw new VmException("the builder guest failed: " + e.message() + hint(e.message(), target),
                     OptionalInt.empty(), vm.consoleTail());
         }
     }
 
+    /** The raw disk the guest fills: its file on the host and its size. */
+    record GuestDisk(Path file, long bytes) {
+        /**
+         * Whether the host's file system has less room left than this sparse disk's size, so that
+         * the guest's writes may have run out of it: such a write fails in the guest with an I/O
+         * error (the drive's error policy reports it rather than pausing the guest).
+         */
+        boolean hostMayBeFull() {
+            return spaceLeft(file) < bytes;
+        }
+    }
+
     /** What to do about a guest error the user can fix. */
-    static String hint(String guestMessage, long diskBytes) {
+    static String hint(String guestMessage, GuestDisk target) {
         if (guestMessage.contains("No space left on device")) {
-            return "; the image's disk (" + (diskBytes >> 20) + " MiB) is too small for these files: raise `size` in the"
-                    + " Capstanfile, or leave it out to let jcap size the disk";
+            return "; the image's disk (" + (target.bytes() >> 20) + " MiB) is too small for these files: raise `size`"
+                    + " in the Capstanfile, or leave it out to let jcap size the disk";
+        }
+        if (guestMessage.contains("I/O error") && target.hostMayBeFull()) {
+            return "; the host's disk is likely full: " + fileSystem(target.file()) + " has "
+                    + (spaceLeft(target.file()) >> 20) + " MiB free for a " + (target.bytes() >> 20)
+                    + " MiB image disk: free some space and build again (the previous image is untouched)";
         }
         return "";
+    }
+
+    /** The file system holding {@code file}, as "/home (ext4)". */
+    private static String fileSystem(Path file) {
+        try {
+            return "the file system " + Files.getFileStore(file);
+        } catch (IOException e) {
+            return "the file system of " + file.getParent();
+        }
+    }
+
+    private static long spaceLeft(Path file) {
+        try {
+            return Files.getFileStore(file).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /**
