@@ -45,6 +45,9 @@ class OpenStackTargetIT {
 
     @AfterEach
     void deleteAll() throws Exception {
+        if (glance == null) {
+            return; // the set-up skipped or failed: there is nothing of this test's to delete
+        }
         for (String name : List.of("lib-gone", "lib-progress")) {
             for (Glance.RemoteImage image : glance.named(name, project)) {
                 glance.delete(image.id());
