@@ -69,8 +69,12 @@ final class DoctorCommand implements Callable<Integer> {
     private void checkKernels(JcapHome home) {
         KernelStore store = new KernelStore(home.kernels());
         try {
-            List<Kernel> kernels = store.list();
-            if (kernels.isEmpty()) {
+            KernelStore.Listing listing = store.listing();
+            List<Kernel> kernels = listing.kernels();
+            for (KernelStore.BrokenKernel broken : listing.broken()) {
+                fail(broken.problem());
+            }
+            if (kernels.isEmpty() && listing.broken().isEmpty()) {
                 fail("no kernel in " + home.kernels() + ": run jcap kernels pull linux");
             }
             for (Kernel k : kernels) {

@@ -32,7 +32,7 @@ final class KernelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException {
-        return ListKernels.print(spec.commandLine().getOut());
+        return ListKernels.print(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     static KernelStore store() {
@@ -46,15 +46,23 @@ final class KernelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws JcapException {
-            return print(spec.commandLine().getOut());
+            return print(spec.commandLine().getOut(), spec.commandLine().getErr());
         }
 
-        static int print(PrintWriter out) throws JcapException {
+        static int print(PrintWriter out, PrintWriter err) throws JcapException {
             String format = "%-16s %-8s %-12s %-28s %-8s %s%n";
             out.printf(format, "NAME", "FAMILY", "KIND", "VERSION", "FLAVOUR", "SHA-256 (image)");
-            for (Kernel k : store().list()) {
+            KernelStore.Listing listing = store().listing();
+            for (Kernel k : listing.kernels()) {
                 out.printf(format, k.name(), k.family(), k.kind().id(), k.version(), k.flavour(),
                         k.imageSha256().hex().substring(0, 16));
+            }
+            for (KernelStore.BrokenKernel broken : listing.broken()) {
+                out.printf(format, broken.name(), "-", "-", "(broken)", "-", "-");
+            }
+            // One line per broken kernel on stderr: what is wrong and what to do.
+            for (KernelStore.BrokenKernel broken : listing.broken()) {
+                err.println("jcap: " + broken.problem());
             }
             return 0;
         }

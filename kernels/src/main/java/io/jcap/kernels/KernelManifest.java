@@ -2,6 +2,7 @@ package io.jcap.kernels;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -69,6 +70,10 @@ record KernelManifest(String name, String family, @JsonInclude(JsonInclude.Inclu
     static KernelManifest read(Path file) throws IOException {
         try {
             return JSON.readValue(file.toFile(), KernelManifest.class);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message spans lines and names its source; the user needs the place.
+            throw new IOException(e.getOriginalMessage() + (e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), e);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

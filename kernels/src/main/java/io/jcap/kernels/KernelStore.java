@@ -71,15 +71,44 @@ public final class KernelStore {
      * are not checked here; call {@link #get} before using one.
      */
     public List<Kernel> list() throws JcapException {
+        Listing listing = listing();
+        if (!listing.broken().isEmpty()) {
+            throw new JcapException(listing.broken().get(0).problem());
+        }
+        return listing.kernels();
+    }
+
+    /** A stored kernel whose {@code kernel.json} cannot be read; {@code problem} says what to do. */
+    public record BrokenKernel(String name, String problem) {
+    }
+
+    /** The readable kernels and, apart, the broken ones, each sorted by name. */
+    public record Listing(List<Kernel> kernels, List<BrokenKernel> broken) {
+        public Listing {
+            kernels = List.copyOf(kernels);
+            broken = List.copyOf(broken);
+        }
+    }
+
+    /**
+     * The stored kernels as {@link #list} gives them, with those whose record cannot be read
+     * listed apart instead of failing the whole listing.
+     */
+    public Listing listing() throws JcapException {
         List<Kernel> kernels = new ArrayList<>();
+        List<BrokenKernel> broken = new ArrayList<>();
         try (StoreLock lock = StoreLock.acquire(dir, false)) {
             for (String name : names()) {
-                kernels.add(toKernel(readManifest(name)));
+                try {
+                    kernels.add(toKernel(readManifest(name)));
+                } catch (JcapException e) {
+                    broken.add(new BrokenKernel(name, e.getMessage()));
+                }
             }
         } catch (IOException e) {
             throw new JcapException("cannot lock the kernel store " + dir + ": " + e.getMessage(), e);
         }
-        return kernels;
+        return new Listing(kernels, broken);
     }
 
     /**

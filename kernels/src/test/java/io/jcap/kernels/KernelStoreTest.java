@@ -109,6 +109,24 @@ class KernelStoreTest {
     }
 
     @Test
+    void listing_oneGarbageKernelJson_listsTheOthersAndNamesTheBrokenOne() throws Exception {
+        store.add(draft("linux"));
+        store.add(draft("spare"));
+        Path record = store.dir().resolve("spare/kernel.json");
+        Files.writeString(record, "{ not json");
+
+        KernelStore.Listing listing = store.listing();
+
+        assertEquals(List.of("linux"), listing.kernels().stream().map(Kernel::name).toList());
+        assertEquals(1, listing.broken().size());
+        assertEquals("spare", listing.broken().get(0).name());
+        assertTrue(listing.broken().get(0).problem().startsWith("kernel 'spare' has an unreadable " + record),
+                listing.broken().get(0).problem());
+        JcapException e = assertThrows(JcapException.class, store::list);
+        assertEquals(listing.broken().get(0).problem(), e.getMessage());
+    }
+
+    @Test
     void get_linuxKernelJsonWithoutKind_isABzImage() throws Exception {
         store.add(draft("linux"));
         assertEquals(KernelKind.BZIMAGE, store.get("linux").kind());
