@@ -1,8 +1,6 @@
 package io.jcap.cli;
 
 import io.jcap.builder.push.Secret;
-import io.jcap.builder.registry.DockerConfig;
-import io.jcap.builder.registry.RegistryAccess;
 import io.jcap.cli.options.RegistryTlsOptions;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
@@ -56,7 +54,7 @@ final class LoginCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "jcap login needs a user and a non-empty password");
         }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
-        Path file = new RegistryAccess(DockerConfig.fromEnvironment(), tls.tls()).login(registry, user, password, events);
+        Path file = tls.access().login(registry, user, password, events);
         spec.commandLine().getOut().println("Login Succeeded: " + user + " at " + registry + ", stored in " + file);
         return 0;
     }

@@ -1,9 +1,7 @@
 package io.jcap.cli;
 
 import io.jcap.builder.api.JcapHome;
-import io.jcap.builder.registry.DockerConfig;
 import io.jcap.builder.registry.ImageReference;
-import io.jcap.builder.registry.RegistryAccess;
 import io.jcap.builder.registry.RegistryPull;
 import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
@@ -42,7 +40,7 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() throws JcapException, InterruptedException {
         ImageReference ref = reference(spec, reference);
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
-        ImageRepository.StoredImage image = new RegistryPull(new RegistryAccess(DockerConfig.fromEnvironment(), tls.tls()),
+        ImageRepository.StoredImage image = new RegistryPull(tls.access(),
                 new ImageRepository(JcapHome.fromEnvironment().images())).pull(ref, Optional.ofNullable(name), events);
         ImageOrigin origin = ImageOrigin.of(image).orElseThrow();
         spec.commandLine().getOut().println("Pulled " + origin.reference() + "@" + origin.digest() + " as "

@@ -5,7 +5,6 @@ import io.jcap.builder.Instances;
 import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.registry.ImageReference;
-import io.jcap.builder.registry.RegistryAccess;
 import io.jcap.builder.registry.RegistryPull;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.builder.api.RunRequest;
@@ -17,6 +16,7 @@ import io.jcap.cli.options.LibvirtUriConverter;
 import io.jcap.cli.options.MemoryConverter;
 import io.jcap.cli.options.NicModelConverter;
 import io.jcap.cli.options.PortMappingConverter;
+import io.jcap.cli.options.RegistryTlsOptions;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.GuestDevices;
@@ -129,6 +129,10 @@ final class RunCommand implements Callable<Integer> {
                     "its driver: Debian's cloud kernel has no e1000/e1000e). Linux images, qemu driver."})
     NicModel nicModel;
 
+    /** For an IMAGE that is a registry reference, pulled first. */
+    @Mixin
+    RegistryTlsOptions registryTls;
+
     @Mixin
     Verbosity verbosity;
 
@@ -137,7 +141,7 @@ final class RunCommand implements Callable<Integer> {
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
         JcapHome home = JcapHome.fromEnvironment();
         // A registry reference runs the image pulled from it, pulled now when the repository lacks it.
-        String local = !ImageReference.isReference(image) ? image : new RegistryPull(RegistryAccess.fromEnvironment(),
+        String local = !ImageReference.isReference(image) ? image : new RegistryPull(registryTls.access(),
                 new ImageRepository(home.images())).ensure(PullCommand.reference(spec, image), events).metadata().name();
         RunRequest request;
         try {

@@ -73,7 +73,7 @@ class RegistryIT {
     }
 
     @Test
-    void login_wrongPasswordThenRight_thenPushAndPullOverTls() throws Exception {
+    void login_wrongPasswordThenRight_thenPushPullAndRunOverTls() throws Exception {
         Map<String, String> env = Map.of("DOCKER_CONFIG", temp.resolve("docker").toString());
         String wrong = "wrong-" + UUID.randomUUID();
         String certDir = registry.certDir().toString();
@@ -97,5 +97,14 @@ class RegistryIT {
         assertEquals(0, pull.exitCode(), pull.toString());
         assertTrue(pull.out().startsWith("Pulled " + ref + "@sha256:"), pull.toString());
         assertFalse((push.toString() + pull + login).contains(registry.password()), "the password was shown");
+
+        // jcap run of a reference the repository lacks pulls it first, trusting the same --cert-dir.
+        assertEquals(0, jcap.run("rmi", "secure").exitCode());
+        JcapProcess.Result untrusted = jcap.run(env, "run", ref);
+        assertEquals(3, untrusted.exitCode(), untrusted.toString());
+        assertTrue(untrusted.err().contains("PKIX path building failed"), untrusted.toString());
+        JcapProcess.Result hello = jcap.run(env, "run", "--cert-dir", certDir, ref);
+        assertEquals(0, hello.exitCode(), hello.toString());
+        assertTrue(hello.out().contains("Hello from jcap, world!"), hello.toString());
     }
 }

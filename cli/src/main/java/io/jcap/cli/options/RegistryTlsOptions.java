@@ -1,5 +1,7 @@
 package io.jcap.cli.options;
 
+import io.jcap.builder.registry.DockerConfig;
+import io.jcap.builder.registry.RegistryAccess;
 import io.jcap.builder.registry.RegistryTls;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,12 +9,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --cert-dir DIR} and {@code --insecure}, shared by the commands that talk to a registry
- * (push to a registry reference, pull, login).
+ * (push to a registry reference, pull, login, run of a reference).
  *
  * <pre>{@code
  * @Mixin
  * RegistryTlsOptions tls;
- * ... new RegistryAccess(DockerConfig.fromEnvironment(), tls.tls()) ...
+ * ... tls.access().login(registry, user, password, events) ...
  * }</pre>
  */
 public final class RegistryTlsOptions {
@@ -31,6 +33,11 @@ public final class RegistryTlsOptions {
         if (insecure) {
             options.put("insecure", java.util.List.of("true"));
         }
+    }
+
+    /** The registries as the user's Docker credentials and these TLS settings reach them. */
+    public RegistryAccess access() {
+        return new RegistryAccess(DockerConfig.fromEnvironment(), tls());
     }
 
     /** The TLS settings given. */
