@@ -1,5 +1,7 @@
 package io.jcap.builder.push.azure;
 
+import static io.jcap.builder.push.JsonReplies.send;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -278,15 +280,6 @@ final class ArmStandIn implements AutoCloseable {
         ObjectNode node = JSON.createObjectNode();
         node.putObject("error").put("code", code).put("message", message);
         return node.toString();
-    }
-
-    private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            x.getResponseBody().write(bytes);
-        }
     }
 
     @Override
