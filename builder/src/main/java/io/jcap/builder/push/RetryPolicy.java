@@ -75,10 +75,12 @@ public final class RetryPolicy {
         }
     }
 
+    /** A try that succeeded with {@code value}. */
     public static <T> Outcome<T> done(T value) {
         return new Done<>(value);
     }
 
+    /** A try that failed with {@code failure}, worth another. */
     public static <T> Outcome<T> again(JcapException failure) {
         return new Again<>(failure);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Managed images ({@code Microsoft.Compute/images}) made from a page blob through Azure Resource
@@ -58,8 +59,8 @@ final class ManagedImages {
             }
         }
         TokenCredential credential = builder.build();
-        List<Secret> secrets = Optional.ofNullable(copy.get("AZURE_CLIENT_SECRET")).filter(s -> !s.isEmpty())
-                .map(Secret::new).stream().toList();
+        List<Secret> secrets = Stream.of("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD")
+                .map(copy::get).filter(v -> v != null && !v.isEmpty()).map(Secret::new).toList();
         return new ManagedImages(new ResourceManager(endpoint, credential, http, secrets));
     }
 

@@ -262,6 +262,22 @@ class AzureImageContractTest {
     }
 
     @Test
+    void check_tokenEndpointUnreachable_isExit3() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Map<String, String> env = new java.util.HashMap<>(env(ArmStandIn.CLIENT_SECRET));
+        env.put("AZURE_AUTHORITY_HOST", "https://127.0.0.1:" + closed);
+        JcapException e = assertThrows(JcapException.class, () -> ImageStep.check(plan(request()),
+                ManagedImages.connect(env, azure.url(), http()), false));
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cannot get a token for Azure Resource Manager: "), e.getMessage());
+        assertEquals(List.of(), azure.calls);
+        assertNoSecret(e);
+    }
+
+    @Test
     void dryRun_saysWhatItWouldMake_andContactsNothing() throws Exception {
         AzureTarget target = new AzureTarget(Map.of("AZURE_STORAGE_ACCOUNT", "acct", "AZURE_SUBSCRIPTION_ID", SUBSCRIPTION),
                 azure.url(), http());
