@@ -235,10 +235,7 @@ class AzureImageContractTest {
 
     @Test
     void check_resourceManagerUnreachable_isExit3() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = closedPort();
         JcapException e = assertThrows(JcapException.class, () -> ImageStep.check(plan(request()),
                 images("https://127.0.0.1:" + closed, ArmStandIn.CLIENT_SECRET), false));
         assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
@@ -263,10 +260,7 @@ class AzureImageContractTest {
 
     @Test
     void check_tokenEndpointUnreachable_isExit3() throws Exception {
-        int closed;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = socket.getLocalPort();
-        }
+        int closed = closedPort();
         Map<String, String> env = new java.util.HashMap<>(env(ArmStandIn.CLIENT_SECRET));
         env.put("AZURE_AUTHORITY_HOST", "https://127.0.0.1:" + closed);
         JcapException e = assertThrows(JcapException.class, () -> ImageStep.check(plan(request()),
@@ -287,6 +281,13 @@ class AzureImageContractTest {
                 lines.get(4));
         assertEquals("deleting an image of that name first (a resource group holds one image of a name)", lines.get(5));
         assertEquals(List.of(), azure.calls);
+    }
+
+    /** A port of 127.0.0.1 nothing listens on. */
+    private static int closedPort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private String trace(Throwable e) {
