@@ -59,6 +59,8 @@ class JcapTest {
         assertTrue(r.out().contains("\n  gce        a Google Compute Engine image"), r.out());
         assertTrue(r.out().contains("\n  libvirt    a libvirt storage pool"), r.out());
         assertTrue(r.out().contains("--container: NAME: the blob container the VHD goes into"), r.out());
+        assertTrue(r.out().contains("--resource-group: NAME: also make a managed image from the blob"), r.out());
+        assertTrue(r.out().contains("--hyper-v-generation: V1|V2: V2 (UEFI) for images that boot under UEFI, else V1"), r.out());
         assertTrue(r.out().contains("\n  openstack  an OpenStack cloud's image service"), r.out());
         assertTrue(r.out().contains("--cloud: the cloud of clouds.yaml"), r.out());
         assertTrue(r.out().contains("--define: [DOMAIN]: also define a persistent domain"), r.out());

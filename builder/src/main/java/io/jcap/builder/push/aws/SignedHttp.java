@@ -1,5 +1,6 @@
 package io.jcap.builder.push.aws;
 
+import io.jcap.builder.push.RetryPolicy;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -23,13 +25,12 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * AWS calls signed with the SDK's SigV4 signer and sent with {@code java.net.http}, with the SDK's
- * kind of retries: a connection failure, a 500, 502, 503 or 504 and a throttling answer (429, or
- * an error code such as {@code ThrottlingException} or {@code RequestLimitExceeded}) are tried
- * again after 0.1, 0.2, 0.4, 0.8 s, five tries in all. A refusal is exit 1 with AWS's error code
+ * kind of retries ({@link RetryPolicy#STANDARD}): a connection failure, a 5xx and a throttling
+ * answer (429, or an error code such as {@code ThrottlingException} or {@code RequestLimitExceeded})
+ * are tried again after 0.1, 0.2, 0.4, 0.8 s, five tries in all. A refusal is exit 1 with AWS's error code
  * and message; a service that cannot be reached, or still fails after the retries with a 5xx, is 3.
  */
 final class SignedHttp {
-    static final int TRIES = 5;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
             "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled",
@@ -58,39 +59,30 @@ final class SignedHttp {
      */
     Answer send(String service, String method, URI uri, Map<String, String> headers, byte[] body, String what)
             throws JcapException, InterruptedException {
-        JcapException last = null;
-        for (int attempt = 1; attempt <= TRIES; attempt++) {
-            if (attempt > 1) {
-                Thread.sleep(100L << (attempt - 2));
-            }
+        return RetryPolicy.STANDARD.run(() -> {
             HttpResponse<String> response;
             try {
                 response = client.send(signed(service, method, uri, headers, body), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                last = new EnvironmentException("cannot reach " + service.toUpperCase(java.util.Locale.ROOT) + " at "
-                        + uri.getScheme() + "://" + uri.getAuthority() + ": " + (e.getMessage() == null
-                        ? (e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName())
-                        : e.getMessage()), e);
-                continue;
+                return RetryPolicy.again(RetryPolicy.unreachable(service.toUpperCase(Locale.ROOT), uri, e));
             }
             int status = response.statusCode();
             if (status / 100 == 2) {
-                return new Answer(status, response.headers().map(), response.body());
+                return RetryPolicy.done(new Answer(status, response.headers().map(), response.body()));
             }
             // REST-JSON services (EBS) name the error in a header, Query ones (EC2) in the XML body.
             String code = response.headers().firstValue("x-amzn-ErrorType").map(t -> t.replaceAll(":.*", ""))
                     .orElseGet(() -> first(CODE, response.body()));
-            String message = service.toUpperCase(java.util.Locale.ROOT) + " at " + uri.getScheme() + "://" + uri.getAuthority()
+            String message = service.toUpperCase(Locale.ROOT) + " at " + uri.getScheme() + "://" + uri.getAuthority()
                     + " refused to " + what + " (HTTP " + status + (code.isEmpty() ? "" : ", " + code) + "): "
                     + first(MESSAGE, response.body());
-            boolean retry = status >= 500 || status == 429 || THROTTLING.contains(code);
-            last = status >= 500 || status == 429 ? new EnvironmentException(message)
+            JcapException failure = RetryPolicy.isTransient(status) ? new EnvironmentException(message)
                     : new JcapException(message, ExitCode.FAILURE, null);
-            if (!retry) {
-                break;
+            if (RetryPolicy.isTransient(status) || THROTTLING.contains(code)) {
+                return RetryPolicy.again(failure);
             }
-        }
-        throw last;
+            throw failure;
+        });
     }
 
     private HttpRequest signed(String service, String method, URI uri, Map<String, String> headers, byte[] body) {

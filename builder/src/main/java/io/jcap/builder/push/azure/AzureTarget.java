@@ -1,5 +1,6 @@
 package io.jcap.builder.push.azure;
 
+import com.azure.core.http.HttpClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -18,17 +19,20 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Pushes an image to an Azure storage account as a fixed VHD in a page blob ({@code NAME.vhd} in
  * the container given): the blob is created at the VHD's length, only the pages holding data are
  * written, read straight from the stored qcow2, then the footer. The blob carries the metadata
  * {@code jcap_state=uploading} until it is complete, so that a push killed half-way is known as
- * such and replaced by the next push of the name; any other failure deletes it.
+ * such and replaced by the next push of the name; any other failure deletes it. With
+ * {@code --resource-group}, a managed image is then made from the blob ({@link ImageStep}).
  *
  * <pre>{@code
  * PushResult r = new AzureTarget().push(PushRequest.of(image, "azure")
@@ -45,6 +49,9 @@ public final class AzureTarget implements PushTarget {
     private static final long VHD_EPOCH = 946_684_800L;
 
     private final Map<String, String> env;
+    private final String armEndpoint;
+    /** The HTTP client of Resource Manager calls and their tokens; null: azure-core's default, made when needed. */
+    private final HttpClient armHttp;
 
     /** The target with this process's environment (what {@code ServiceLoader} makes). */
     public AzureTarget() {
@@ -52,7 +59,14 @@ public final class AzureTarget implements PushTarget {
     }
 
     AzureTarget(Map<String, String> env) {
+        this(env, ResourceManager.PUBLIC_CLOUD, null);
+    }
+
+    /** A target whose managed images are made through the Resource Manager at {@code armEndpoint} with {@code armHttp}. */
+    AzureTarget(Map<String, String> env, String armEndpoint, HttpClient armHttp) {
         this.env = Map.copyOf(env);
+        this.armEndpoint = armEndpoint;
+        this.armHttp = armHttp;
     }
 
     @Override
@@ -62,19 +76,26 @@ public final class AzureTarget implements PushTarget {
 
     @Override
     public String summary() {
-        return "an Azure storage account: a fixed VHD in a page blob (data pages only), credentials from"
-                + " AZURE_STORAGE_* or DefaultAzureCredential";
+        return "an Azure storage account: a fixed VHD in a page blob (data pages only), and a managed image"
+                + " from it with --resource-group; credentials from AZURE_STORAGE_* or DefaultAzureCredential";
     }
 
     @Override
     public List<TargetOption> options() {
         return List.of(new TargetOption("storage-account", false, "NAME: the storage account (default: AZURE_STORAGE_ACCOUNT,"
                         + " or the connection string's)"),
-                new TargetOption("container", false, "NAME: the blob container the VHD goes into (required)"));
+                new TargetOption("container", false, "NAME: the blob container the VHD goes into (required)"),
+                new TargetOption("resource-group", false, "NAME: also make a managed image from the blob in this resource"
+                        + " group"),
+                new TargetOption("location", false, "REGION: the managed image's region, the storage account's (westeurope)"),
+                new TargetOption("image-name", false, "NAME: the managed image's name (default: --name, or the image's)"),
+                new TargetOption("hyper-v-generation", false, "V1|V2: V2 (UEFI) for images that boot under UEFI, else V1"),
+                new TargetOption("subscription", false, "ID: the managed image's subscription (default:"
+                        + " AZURE_SUBSCRIPTION_ID)"));
     }
 
     /** What a request asks for, checked before anything is contacted. */
-    record Plan(StorageAccess access, String container, String blob) {
+    record Plan(StorageAccess access, String container, String blob, Optional<ManagedImagePlan> image) {
         String url() {
             return access.blobEndpoint() + "/" + container + "/" + blob;
         }
@@ -93,7 +114,8 @@ public final class AzureTarget implements PushTarget {
             throw new JcapException("--name '" + request.remoteName() + "' makes no blob name: at most 1020 characters,"
                     + " not starting with '/'");
         }
-        return new Plan(StorageAccess.resolve(request.option("storage-account"), env), container, blob);
+        Optional<ManagedImagePlan> managed = ManagedImagePlan.of(request, env);
+        return new Plan(StorageAccess.resolve(request.option("storage-account"), env), container, blob, managed);
     }
 
     @Override
@@ -101,13 +123,15 @@ public final class AzureTarget implements PushTarget {
         Plan plan = plan(request);
         var image = request.image();
         FixedVhd vhd = vhdOf(request, image.metadata().virtualSize());
-        return List.of("would push " + image.file() + " (" + image.metadata().diskSize() + " bytes, sha256 "
-                        + image.metadata().imageSha256() + ")",
+        List<String> lines = new ArrayList<>(List.of("would push " + image.file() + " (" + image.metadata().diskSize()
+                        + " bytes, sha256 " + image.metadata().imageSha256() + ")",
                 "as a fixed VHD of " + vhd.fileSize() + " bytes (the disk rounded up to a whole MiB, and the footer),"
                         + " writing only the pages that hold data, " + PARALLEL_WRITES + " at a time",
                 "to page blob " + plan.url() + " with " + plan.access().source(),
                 request.replace() ? "replacing a blob of that name"
-                        : "refusing if the container has a blob of that name (--replace replaces it)");
+                        : "refusing if the container has a blob of that name (--replace replaces it)"));
+        plan.image().ifPresent(managed -> lines.addAll(ImageStep.dryRun(managed, plan.url(), armEndpoint, request.replace())));
+        return lines;
     }
 
     @Override
@@ -127,6 +151,9 @@ public final class AzureTarget implements PushTarget {
         } catch (RuntimeException e) {
             throw AzureFailures.of(e, access, "connect");
         }
+        Optional<ImageStep> imageStep = plan.image().isEmpty() ? Optional.empty() : Optional.of(ImageStep.check(
+                plan.image().get(), ManagedImages.connect(env, armEndpoint, armHttp == null ? HttpClient.createDefault() : armHttp),
+                request.replace()));
         try (Qcow2Image disk = Qcow2Image.open(image.file())) {
             FixedVhd vhd = vhdOf(request, disk.virtualSize());
             boolean replaced = checkName(plan, container, blob, request.replace(), events);
@@ -153,9 +180,18 @@ public final class AzureTarget implements PushTarget {
                 } catch (RuntimeException e) {
                     throw AzureFailures.of(e, access, "set the metadata of " + plan.blob());
                 }
+                List<String> gone = new ArrayList<>(replaced ? List.of(plan.url()) : List.of());
+                String id = plan.url();
+                String remoteName = plan.blob();
+                if (imageStep.isPresent()) {
+                    id = imageStep.get().make(plan.url(), Map.of("jcap_image", image.metadata().name(), "jcap_digest",
+                            image.metadata().imageSha256().hex()), events);
+                    remoteName = plan.image().get().name();
+                    imageStep.get().replaced().ifPresent(gone::add);
+                }
                 done = true;
-                return new PushResult(name(), plan.url(), plan.blob(), sent.bytes(), local.sha256(),
-                        Duration.ofNanos(System.nanoTime() - start), replaced ? List.of(plan.url()) : List.of());
+                return new PushResult(name(), id, remoteName, sent.bytes(), local.sha256(),
+                        Duration.ofNanos(System.nanoTime() - start), gone);
             } finally {
                 if (!done) {
                     sums.stop();

@@ -2,6 +2,7 @@ package io.jcap.builder.push.gce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.builder.push.RetryPolicy;
 import io.jcap.builder.push.Secret;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
@@ -16,13 +17,13 @@ import java.util.Map;
 
 /**
  * Google Cloud JSON API calls with a bearer token, sent with {@code java.net.http}: a connection
- * failure, a 5xx or a 429 is tried again after 0.1, 0.2, 0.4 and 0.8 s, five tries in all. A
+ * failure, a 5xx or a 429 is tried again after 0.1, 0.2, 0.4 and 0.8 s, five tries in all
+ * ({@link RetryPolicy#STANDARD}). A
  * refusal is exit 1 with Google's {@code error.message}; a service that cannot be reached, or still
  * answers 5xx or 429 after the retries, is 3. The token never appears in a message.
  */
 final class GoogleHttp {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final int TRIES = 5;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -50,11 +51,7 @@ final class GoogleHttp {
      */
     Answer send(String service, String method, URI uri, Map<String, String> headers, byte[] body, String what,
                 int... accepted) throws JcapException, InterruptedException {
-        JcapException last = null;
-        for (int attempt = 1; attempt <= TRIES; attempt++) {
-            if (attempt > 1) {
-                Thread.sleep(100L << (attempt - 2));
-            }
+        return RetryPolicy.STANDARD.run(() -> {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                     .header("Authorization", "Bearer " + token.reveal());
@@ -63,27 +60,22 @@ final class GoogleHttp {
             try {
                 response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                last = new EnvironmentException("cannot reach " + service + " at " + uri.getScheme() + "://" + uri.getAuthority()
-                        + ": " + (e.getMessage() == null ? (e instanceof java.net.ConnectException ? "connection refused"
-                        : e.getClass().getSimpleName()) : e.getMessage()), e);
-                continue;
+                return RetryPolicy.again(RetryPolicy.unreachable(service, uri, e));
             }
             int status = response.statusCode();
             for (int ok : accepted) {
                 if (status == ok) {
-                    return new Answer(status, response.headers(), response.body());
+                    return RetryPolicy.done(new Answer(status, response.headers(), response.body()));
                 }
             }
             String reason = reason(response.body());
             String message = service + " at " + uri.getScheme() + "://" + uri.getAuthority() + " refused to " + what
                     + " (HTTP " + status + "): " + (token.isIn(reason) ? reason.replace(token.reveal(), "(secret)") : reason);
-            boolean retry = status >= 500 || status == 429;
-            last = retry ? new EnvironmentException(message) : new JcapException(message, ExitCode.FAILURE, null);
-            if (!retry) {
-                break;
+            if (RetryPolicy.isTransient(status)) {
+                return RetryPolicy.again(new EnvironmentException(message));
             }
-        }
-        throw last;
+            throw new JcapException(message, ExitCode.FAILURE, null);
+        });
     }
 
     private static String reason(String body) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.PageRange;
@@ -29,21 +30,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Azure target as a library, against a real Azurite Blob service on 127.0.0.1. */
+/**
+ * The Azure target as a library, against a real Azurite Blob service on 127.0.0.1; its managed
+ * images through {@link ArmStandIn}.
+ */
 class AzureTargetIT {
     @TempDir
     static Path shared;
     static Azurite azurite;
     static StoredImage image;
 
+    static final String SUBSCRIPTION = "8f3c2a91-5d4e-4b7a-9c1f-0e2d3b4a5c6d";
+
     @TempDir
     Path temp;
     BlobContainerClient container;
+    ArmStandIn arm;
+    final RecordedEvents armEvents = new RecordedEvents();
+
+    @AfterEach
+    void stopArm() {
+        if (arm != null) {
+            arm.close();
+        }
+    }
 
     @BeforeAll
     static void startAzurite() throws Exception {
@@ -208,5 +224,64 @@ class AzureTargetIT {
         assertTrue(e.getMessage().startsWith("cannot reach Azure Blob Storage at http://127.0.0.1:9/devstoreaccount1: "),
                 e.getMessage());
         assertFalse(e.getMessage().contains(Azurite.KEY));
+    }
+
+    // The managed image: the blob into Azurite, then the image through ArmStandIn (Resource Manager and the
+    // token endpoint, which no test can have for real).
+
+    private AzureTarget targetWithArm() throws Exception {
+        arm = new ArmStandIn(temp);
+        return new AzureTarget(Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
+                "AZURE_CLIENT_ID", ArmStandIn.CLIENT_ID, "AZURE_TENANT_ID", ArmStandIn.TENANT,
+                "AZURE_CLIENT_SECRET", ArmStandIn.CLIENT_SECRET, "AZURE_AUTHORITY_HOST", arm.url(),
+                "AZURE_SUBSCRIPTION_ID", SUBSCRIPTION),
+                arm.url(), new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(arm.clientTls())).build());
+    }
+
+    private static PushRequest imageRequest() {
+        return PushRequest.of(image, "azure").withOption("container", "vhds").withOption("resource-group", "web")
+                .withOption("location", "westeurope");
+    }
+
+    private static String id(String name) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/web/providers/Microsoft.Compute/images/" + name;
+    }
+
+    @Test
+    void push_withResourceGroup_makesTheImageFromTheCompleteBlob() throws Exception {
+        PushResult result = targetWithArm().push(imageRequest(), new RecordedEvents());
+
+        assertEquals(id("hello"), result.remoteId());
+        assertEquals("hello", result.remoteName());
+        String blobUrl = azurite.blobEndpoint() + "/vhds/hello.vhd";
+        assertEquals(blobUrl, arm.putBodies.get(0).path("properties").path("storageProfile").path("osDisk")
+                .path("blobUri").asText());
+        assertEquals(image.metadata().imageSha256().hex(), arm.putBodies.get(0).path("tags").path("jcap_digest").asText());
+        // The image is asked for only once the blob is complete: its metadata no longer says uploading.
+        assertEquals(Map.of("jcap_image", "hello", "jcap_digest", image.metadata().imageSha256().hex()),
+                container.getBlobClient("hello.vhd").getProperties().getMetadata());
+        assertEquals(List.of("token", "GET image", "PUT image", "GET operations", "GET operations", "GET operations",
+                "GET image"), arm.calls);
+    }
+
+    @Test
+    void push_existingImage_isRefusedBeforeTheUpload() throws Exception {
+        AzureTarget target = targetWithArm();
+        arm.addImage(SUBSCRIPTION, "web", "hello");
+        JcapException e = assertThrows(JcapException.class, () -> target.push(imageRequest(), armEvents));
+        assertEquals(ExitCode.FAILURE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("resource group 'web' has an image named 'hello' already"), e.getMessage());
+        assertFalse(container.getBlobClient("hello.vhd").exists(), "nothing was uploaded");
+    }
+
+    @Test
+    void push_imageRefused_deletesTheBlob_exit1() throws Exception {
+        AzureTarget target = targetWithArm();
+        arm.fail("PUT image", 403, "AuthorizationFailed");
+        JcapException e = assertThrows(JcapException.class, () -> target.push(imageRequest(), armEvents));
+        assertEquals(ExitCode.FAILURE, e.exitCode());
+        assertTrue(e.getMessage().contains("(HTTP 403, AuthorizationFailed): The client '"), e.getMessage());
+        assertFalse(container.getBlobClient("hello.vhd").exists(), "the blob of the failed push is deleted");
+        assertFalse(String.join("\n", armEvents.lines()).contains(ArmStandIn.CLIENT_SECRET));
     }
 }

@@ -1,5 +1,7 @@
 package io.jcap.builder.push.gce;
 
+import static io.jcap.builder.push.JsonReplies.send;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -151,15 +153,6 @@ final class GceStandIn implements AutoCloseable {
     private synchronized String operation(String kind) {
         return "{\"kind\":\"compute#operation\",\"name\":\"operation-" + kind + "-" + (++operations)
                 + "\",\"status\":\"RUNNING\"}";
-    }
-
-    private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
-        x.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            x.getResponseBody().write(bytes);
-        }
     }
 
     @Override
