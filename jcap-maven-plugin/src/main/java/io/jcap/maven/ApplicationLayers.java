@@ -1,16 +1,17 @@
 package io.jcap.maven;
 
 import io.jcap.model.GuestPath;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The application as two layers of files in the image: the project's own classes and resources
@@ -18,8 +19,9 @@ import java.util.TreeMap;
  * naming them in Maven's resolution order. A code change touches only the first layer's files.
  *
  * <pre>{@code
- * ApplicationLayers layers = ApplicationLayers.of(Path.of("target/classes"),
- *         List.of(new ApplicationLayers.Dependency("com.fasterxml.jackson.core", Path.of("jackson-core-2.18.2.jar"))));
+ * ApplicationLayers layers = ApplicationLayers.of(Path.of("target/classes"),  // its files under /app/classes
+ *         List.of(new ApplicationLayers.Dependency("com.fasterxml.jackson.core", "jackson-core",
+ *                 Path.of("jackson-core-2.18.2.jar"))));
  * layers.classpath();  // [/app/classes, /app/lib/jackson-core-2.18.2.jar]
  * }</pre>
  *
@@ -36,34 +38,50 @@ record ApplicationLayers(SortedMap<GuestPath, Path> files, List<GuestPath> class
     }
 
     /**
-     * A resolved dependency: its group (to tell apart two jars of the same file name) and its file,
-     * a jar or, for a module of the same reactor built only to {@code compile}, a classes folder.
+     * A resolved dependency: its group (to tell apart two jars of the same file name), its artifactId
+     * and its file, a jar or, for a module of the same reactor built only to {@code compile}, a
+     * classes folder (which goes in the image under the artifactId, since every such folder is
+     * called {@code classes}).
      */
-    record Dependency(String groupId, Path file) {
+    record Dependency(String groupId, String artifactId, Path file) {
+        String name() {
+            return Files.isDirectory(file) ? artifactId : file.getFileName().toString();
+        }
     }
 
-    /** The layers of {@code classes} and {@code dependencies}, which keep their order on the class path. */
-    static ApplicationLayers of(Path classes, List<Dependency> dependencies) {
+    /**
+     * The layers of {@code classes} and {@code dependencies}, which keep their order on the class
+     * path. A folder goes in file by file (the image takes files, not folders, by guest path).
+     */
+    static ApplicationLayers of(Path classes, List<Dependency> dependencies) throws IOException {
         SortedMap<GuestPath, Path> files = new TreeMap<>();
         List<GuestPath> classpath = new ArrayList<>();
-        files.put(CLASSES, classes);
+        addFolder(files, CLASSES, classes);
         classpath.add(CLASSES);
         Map<String, Integer> uses = new HashMap<>();
-        dependencies.forEach(d -> uses.merge(d.file().getFileName().toString(), 1, Integer::sum));
-        Set<String> taken = new HashSet<>();
+        dependencies.forEach(d -> uses.merge(d.name(), 1, Integer::sum));
         for (Dependency dependency : dependencies) {
-            String fileName = dependency.file().getFileName().toString();
             // Two artifacts can share a file name (same artifactId and version in two groups): the
             // group then goes in front of both, as Jib does, so the names stay stable across builds.
-            String name = uses.get(fileName) > 1 ? dependency.groupId() + "-" + fileName : fileName;
-            if (!taken.add(name)) {
-                continue;
-            }
+            String name = uses.get(dependency.name()) > 1 ? dependency.groupId() + "-" + dependency.name()
+                    : dependency.name();
             GuestPath guest = LIB.resolve(name);
-            files.put(guest, dependency.file());
+            if (Files.isDirectory(dependency.file())) {
+                addFolder(files, guest, dependency.file());
+            } else {
+                files.put(guest, dependency.file());
+            }
             classpath.add(guest);
         }
         return new ApplicationLayers(files, classpath);
+    }
+
+    private static void addFolder(SortedMap<GuestPath, Path> files, GuestPath guest, Path folder) throws IOException {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(guest.resolve(folder.relativize(file).toString().replace('\\', '/')), file);
+            }
+        }
     }
 
     /** Whether {@code path} lies in one of the layers, where no other file may go. */

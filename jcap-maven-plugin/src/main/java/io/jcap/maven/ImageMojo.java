@@ -4,6 +4,7 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.model.JcapException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -134,19 +135,29 @@ abstract class ImageMojo extends AbstractMojo {
                 .filter(a -> a.getArtifactHandler().isAddedToClasspath() && a.getFile() != null)
                 .filter(a -> !Artifact.SCOPE_TEST.equals(a.getScope()) && !Artifact.SCOPE_PROVIDED.equals(a.getScope())
                         && !Artifact.SCOPE_SYSTEM.equals(a.getScope()))
-                .map(a -> new ApplicationLayers.Dependency(a.getGroupId(), a.getFile().toPath()))
+                .map(a -> new ApplicationLayers.Dependency(a.getGroupId(), a.getArtifactId(), a.getFile().toPath()))
                 .toList();
-        ApplicationLayers layers = ApplicationLayers.of(classes, dependencies);
-        return ProjectImage.compose(basedir(), projectCapstanfile(), settings, layers, MainClassLookup.of(project));
+        ApplicationLayers layers;
+        try {
+            layers = ApplicationLayers.of(classes, dependencies);
+        } catch (IOException e) {
+            throw new JcapException("cannot list the project's classes in " + classes + ": " + e.getMessage(), e);
+        }
+        Optional<String> foundMain = MainClassLookup.of(project);
+        return ProjectImage.compose(basedir(), projectCapstanfile(settings.mainClass().or(() -> foundMain)), settings,
+                layers, foundMain);
     }
 
-    /** The project's own Capstanfile, when it has one; its {@code build} command is not run, Maven built the project. */
-    Optional<Capstanfile> projectCapstanfile() throws JcapException {
+    /**
+     * The project's own Capstanfile, when it has one; its {@code build} command is not run, Maven
+     * built the project. It need not name a command when the pom or the jar names the main class.
+     */
+    Optional<Capstanfile> projectCapstanfile(Optional<String> mainClass) throws JcapException {
         Path file = basedir().resolve(CapstanfileParser.FILE_NAME);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
-        Capstanfile parsed = new CapstanfileParser().parse(file, basedir());
+        Capstanfile parsed = new CapstanfileParser().withDefaultMain(mainClass).parse(file, basedir());
         if (!parsed.build().isEmpty()) {
             getLog().warn("The Capstanfile's build command (" + String.join(" ", parsed.build())
                     + ") is not run by the Maven plugin: Maven builds the project");

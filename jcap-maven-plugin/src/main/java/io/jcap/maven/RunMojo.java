@@ -47,9 +47,8 @@ public class RunMojo extends ImageMojo {
                 request = request.withName(name);
             }
             Instance instance = new Instances(home(), events).start(request);
-            getLog().info("Started instance " + instance.name() + " of " + instance.image()
-                    + (instance.portDescriptions().isEmpty() ? "" : ", ports " + instance.portDescriptions())
-                    + " (stop it with jcap stop " + instance.name() + ")");
+            getLog().info("Instance " + instance.name() + " runs detached: jcap logs " + instance.name()
+                    + " shows its console, jcap stop " + instance.name() + " stops it");
             return;
         }
         String image = request.image();

@@ -2,6 +2,7 @@ package io.jcap.maven;
 
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.model.JcapException;
+import java.util.Optional;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -18,7 +19,8 @@ public class ValidateMojo extends ImageMojo {
     void run() throws SettingException, JcapException {
         PomSettings settings = settings();
         String name = imageName(settings);
-        projectCapstanfile();
+        Optional<String> foundMain = MainClassLookup.of(project);
+        projectCapstanfile(settings.mainClass().or(() -> foundMain));
         if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of(project.getBuild().getOutputDirectory()))) {
             getLog().info("Settings of image " + name + " are valid (classes not built yet: the class path is"
                     + " checked by jcap:build)");
