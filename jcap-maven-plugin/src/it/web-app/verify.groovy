@@ -16,6 +16,10 @@ def run(List<String> args) {
 
 try {
     def log = new File(basedir, 'build.log').text
+    assert log.contains('Settings of image it-web-app are valid') : 'jcap:validate checked the settings'
+    assert log.contains('Java: main it.web.Server, class path /app/classes, JVM flags [], args [8080]') : 'the pom\'s main class, the Capstanfile\'s args'
+    assert log.contains('would push ') && log.contains('/images/it-web-app/image.qcow2') : 'the push dry run named the image'
+    assert log.contains('into volume images/web-1.qcow2 at ') : 'the push dry run took the pool and the remote name'
     assert log.contains('Started instance it-web of it-web-app') : 'jcap:run started the instance'
     def client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
     def request = HttpRequest.newBuilder(URI.create('http://127.0.0.1:18931/')).timeout(Duration.ofSeconds(10)).build()

@@ -1,8 +1,10 @@
 package io.jcap.maven;
 
 import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.Runtime;
 import io.jcap.model.JcapException;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.ResolutionScope;
@@ -28,7 +30,10 @@ public class ValidateMojo extends ImageMojo {
         }
         Capstanfile composed = composeCapstanfile(settings);
         getLog().info("Settings of image " + name + " are valid");
-        composed.runtime().ifPresent(r -> getLog().info("Runtime: " + r));
+        composed.runtime().filter(r -> r instanceof Runtime.Java).map(Runtime.Java.class::cast).ifPresent(java ->
+                getLog().info("Java: main " + java.main().orElse("(the jar's)") + ", class path "
+                        + java.classpath().stream().map(Object::toString).collect(Collectors.joining(":"))
+                        + ", JVM flags " + java.jvmArgs() + ", args " + java.args()));
         getLog().info("Files: " + composed.files().size() + ", ports: " + composed.ports() + ", memory: "
                 + composed.memory().map(Object::toString).orElse("default") + ", env: " + composed.env().keySet());
     }

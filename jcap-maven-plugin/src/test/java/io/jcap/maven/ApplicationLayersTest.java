@@ -26,13 +26,23 @@ class ApplicationLayersTest {
         Files.writeString(classes.resolve("app.properties"), "x=1");
     }
 
+    /** The class path of the project's classes and jars {@code group:artifact:file, ...}, as guest paths. */
+    private List<String> classpathOf(String... dependencies) throws Exception {
+        List<ApplicationLayers.Dependency> list = new java.util.ArrayList<>();
+        for (String d : dependencies) {
+            String[] parts = d.split(":");
+            list.add(new ApplicationLayers.Dependency(parts[0], parts[1], Path.of(parts[2])));
+        }
+        return ApplicationLayers.of(classes, list).classpath().stream().map(GuestPath::toString).toList();
+    }
+
     @Test
     void of_keepsMavenOrderOnTheClassPath_classesFirst() throws Exception {
+        assertEquals(List.of("/app/classes", "/app/lib/zeta-1.jar", "/app/lib/alpha-2.jar"),
+                classpathOf("z.last:zeta:/m2/zeta-1.jar", "a.first:alpha:/m2/alpha-2.jar"));
         ApplicationLayers layers = ApplicationLayers.of(classes, List.of(
                 new ApplicationLayers.Dependency("z.last", "zeta", Path.of("/m2/zeta-1.jar")),
                 new ApplicationLayers.Dependency("a.first", "alpha", Path.of("/m2/alpha-2.jar"))));
-        assertEquals(List.of(GuestPath.of("/app/classes"), GuestPath.of("/app/lib/zeta-1.jar"),
-                GuestPath.of("/app/lib/alpha-2.jar")), layers.classpath());
         assertEquals(Map.of(GuestPath.of("/app/classes/app.properties"), classes.resolve("app.properties"),
                 GuestPath.of("/app/classes/com/example/Main.class"), classes.resolve("com/example/Main.class"),
                 GuestPath.of("/app/lib/zeta-1.jar"),
@@ -42,11 +52,8 @@ class ApplicationLayersTest {
 
     @Test
     void of_sameFileNameInTwoGroups_prefixesBothWithTheirGroup() throws Exception {
-        ApplicationLayers layers = ApplicationLayers.of(classes, List.of(
-                new ApplicationLayers.Dependency("org.one", "util", Path.of("/m2/one/util-1.0.jar")),
-                new ApplicationLayers.Dependency("org.two", "util", Path.of("/m2/two/util-1.0.jar"))));
-        assertEquals(List.of(GuestPath.of("/app/classes"), GuestPath.of("/app/lib/org.one-util-1.0.jar"),
-                GuestPath.of("/app/lib/org.two-util-1.0.jar")), layers.classpath());
+        assertEquals(List.of("/app/classes", "/app/lib/org.one-util-1.0.jar", "/app/lib/org.two-util-1.0.jar"),
+                classpathOf("org.one:util:/m2/one/util-1.0.jar", "org.two:util:/m2/two/util-1.0.jar"));
     }
 
     @Test
