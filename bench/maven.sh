@@ -8,8 +8,8 @@
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux), QEMU, and
 # the plugin in jcap-maven-plugin/target/local-repo (its tests install it there:
 # mvn -pl cli,jcap-maven-plugin -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
-# -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false). Maven runs offline; a private JCAP_HOME
-# keeps the user's images alone.
+# -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false). Maven takes everything else from ~/.m2 (no
+# network); a private JCAP_HOME keeps the user's images alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
