@@ -1,6 +1,5 @@
 package io.jcap.maven;
 
-import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.push.PushRequest;
 import io.jcap.builder.push.PushResult;
 import io.jcap.builder.push.PushTarget;
@@ -48,7 +47,7 @@ public class PushMojo extends ImageMojo {
         }
         PushTarget pushTarget = PushTargets.named(target.strip());
         String image = imageName(settings());
-        var stored = new ImageRepository(JcapHome.fromEnvironment().images()).get(image);
+        var stored = new ImageRepository(home().images()).get(image);
         PushRequest request;
         try {
             request = PushRequest.of(stored, target.strip()).withReplace(replace);
