@@ -38,11 +38,10 @@ final class ProjectImage {
     static Capstanfile compose(Path basedir, Optional<Capstanfile> capstanfile, PomSettings settings,
                                ApplicationLayers layers, Optional<String> foundMainClass) throws SettingException {
         Optional<Runtime.Java> java = javaRuntime(capstanfile);
-        Optional<String> main = settings.mainClass().or(() -> java.flatMap(Runtime.Java::main));
+        // A main class found anywhere runs the layers' class path; only a Capstanfile jar with no main
+        // class known at all runs as java -jar.
+        Optional<String> main = settings.mainClass().or(() -> java.flatMap(Runtime.Java::main)).or(() -> foundMainClass);
         boolean hasJar = java.flatMap(Runtime.Java::jar).isPresent();
-        if (main.isEmpty() && !hasJar) {
-            main = foundMainClass;
-        }
         if (main.isEmpty() && !hasJar && capstanfile.flatMap(Capstanfile::cmdline).isEmpty()) {
             throw new SettingException("no main class for the image: set " + PomSettings.name("mainClass")
                     + " in the jcap-maven-plugin's <configuration>, or <archive><manifest><mainClass> in the"
@@ -72,7 +71,7 @@ final class ProjectImage {
             // The runtime jcap links holds what jdeps finds plus every --add-modules module.
             jvmArgs.add("--add-modules=" + String.join(",", settings.jlinkModules()));
         }
-        Runtime.Java runtime = new Runtime.Java(hasJar && settings.mainClass().isEmpty() ? Optional.empty() : main,
+        Runtime.Java runtime = new Runtime.Java(main,
                 java.flatMap(Runtime.Java::jar), classpath, jvmArgs, java.flatMap(Runtime.Java::xms),
                 java.flatMap(Runtime.Java::xmx), java.map(Runtime.Java::args).orElse(List.of()));
 

@@ -97,6 +97,19 @@ class ProjectImageTest {
     }
 
     @Test
+    void compose_capstanfileJar_runsOnTheClassPathWithTheFoundMainClass() throws Exception {
+        Files.writeString(basedir.resolve("extra.jar"), "jar");
+        Files.writeString(basedir.resolve("Capstanfile"), "files:\n  /opt/extra.jar: extra.jar\nruntime:\n  java:\n"
+                + "    jar: /opt/extra.jar\n");
+        Capstanfile file = new CapstanfileParser().parse(basedir);
+        Runtime.Java java = (Runtime.Java) ProjectImage.compose(basedir, Optional.of(file), settings("", "", "", ""),
+                layers, Optional.of("com.example.FromJar")).runtime().orElseThrow();
+        assertEquals(Optional.of("com.example.FromJar"), java.main(), "-cp with the layers, not -jar");
+        assertEquals(Optional.of(GuestPath.of("/opt/extra.jar")), java.jar());
+        assertEquals(List.of(GuestPath.of("/app/classes"), GuestPath.of("/app/lib/dep-1.jar")), java.classpath());
+    }
+
+    @Test
     void compose_noMainClassAnywhere_saysWhereToSetOne() {
         SettingException e = assertThrows(SettingException.class, () -> ProjectImage.compose(basedir, Optional.empty(),
                 settings("", "", "", ""), layers, Optional.empty()));
