@@ -61,6 +61,25 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * Builds the image a caller composed itself, without reading a Capstanfile from the project
+     * folder or running a build command: the Maven plugin composes one from the pom after Maven
+     * has built the project. The result is stored and reused like any other build's.
+     *
+     * <pre>{@code
+     * Capstanfile composed = ...;  // files from target/classes and the dependencies
+     * new ImageBuilder(home, events).build(new BuildRequest(projectDir, Optional.of("app"), Optional.empty(), false), composed);
+     * }</pre>
+     */
+    public BuildResult build(BuildRequest request, Capstanfile capstanfile) throws JcapException, InterruptedException {
+        Path projectDir = request.projectDir().toAbsolutePath().normalize();
+        String name = request.name().orElse(ImageName.forFolder(projectDir));
+        try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
+            return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
+                    .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
+        }
+    }
+
     private BuildResult buildLocked(Path projectDir, BuildRequest request) throws JcapException, InterruptedException {
         Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {

@@ -33,9 +33,11 @@ final class CapstanfileMapper {
     private final JsonNode root;
     private final List<Finding> findings = new ArrayList<>();
     private final boolean checkHostFiles;
+    private final Optional<String> defaultMain;
 
-    CapstanfileMapper(Path file, Path projectDir, LocatedYaml yaml, boolean checkHostFiles) {
+    CapstanfileMapper(Path file, Path projectDir, LocatedYaml yaml, boolean checkHostFiles, Optional<String> defaultMain) {
         this.checkHostFiles = checkHostFiles;
+        this.defaultMain = defaultMain;
         this.file = file;
         this.projectDir = projectDir;
         this.yaml = yaml;
@@ -57,6 +59,9 @@ final class CapstanfileMapper {
         Optional<ByteSize> memory = memory(root.path("memory"), at("memory"));
         List<PortMapping> ports = ports();
         Optional<Runtime> runtime = runtime(root.path("runtime"));
+        if (text("cmdline").isEmpty() && defaultMain.isPresent()) {
+            runtime = withMain(runtime, defaultMain.get());
+        }
         if (!schemaValid || !findings.isEmpty()) {
             return Optional.empty();
         }
@@ -66,6 +71,24 @@ final class CapstanfileMapper {
                 rpmBase(root.path("rpm-base")),
                 text("fs").map(FsType::of),
                 size, memory, cpus(), ports, env(), runtime, Optional.empty()));
+    }
+
+    /**
+     * The runtime with the caller's main class when the file names no command (no {@code main}, no
+     * {@code jar}); a native runtime still needs {@code cmdline}, which is reported.
+     */
+    private Optional<Runtime> withMain(Optional<Runtime> runtime, String main) {
+        if (runtime.isEmpty()) {
+            return Optional.of(new Runtime.Java(Optional.of(main), Optional.empty(), List.of(), List.of(),
+                    Optional.empty(), Optional.empty(), List.of()));
+        }
+        if (runtime.get() instanceof Runtime.Java java) {
+            return java.canDeriveCmdline() ? runtime : Optional.of(new Runtime.Java(Optional.of(main), java.jar(),
+                    java.classpath(), java.jvmArgs(), java.xms(), java.xmx(), java.args()));
+        }
+        findings.add(new Finding(YamlPath.ROOT, yaml.valuePosition(YamlPath.ROOT),
+                "cmdline is required (runtime: native runs the program cmdline names, e.g. cmdline: /hello)"));
+        return runtime;
     }
 
     List<Finding> findings() {

@@ -2,6 +2,7 @@ package io.jcap.capstanfile;
 
 import io.jcap.capstanfile.yaml.Finding;
 import io.jcap.capstanfile.yaml.LocatedYaml;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.capstanfile.yaml.YamlSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,15 +45,17 @@ public final class CapstanfileParser {
 
     private final boolean checkHostFiles;
     private final Optional<String> configSet;
+    private final Optional<String> defaultMain;
 
     /** A parser that also checks that every host file the package file names exists. */
     public CapstanfileParser() {
-        this(true, Optional.empty());
+        this(true, Optional.empty(), Optional.empty());
     }
 
-    private CapstanfileParser(boolean checkHostFiles, Optional<String> configSet) {
+    private CapstanfileParser(boolean checkHostFiles, Optional<String> configSet, Optional<String> defaultMain) {
         this.checkHostFiles = checkHostFiles;
         this.configSet = configSet;
+        this.defaultMain = defaultMain;
     }
 
     /**
@@ -60,7 +63,7 @@ public final class CapstanfileParser {
      * command that produces them. Everything else is checked as usual.
      */
     public static CapstanfileParser beforeBuild() {
-        return new CapstanfileParser(false, Optional.empty());
+        return new CapstanfileParser(false, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -68,7 +71,21 @@ public final class CapstanfileParser {
      * instead of the one its {@code meta/run.yaml} says; no effect on a Capstanfile.
      */
     public CapstanfileParser withConfigSet(Optional<String> name) {
-        return new CapstanfileParser(checkHostFiles, name);
+        return new CapstanfileParser(checkHostFiles, name, defaultMain);
+    }
+
+    /**
+     * A parser for a caller that knows the application's main class (the Maven plugin, from the pom
+     * or the jar's manifest): a Capstanfile naming no command ({@code cmdline}, or {@code main} or
+     * {@code jar} under {@code runtime: java}) runs {@code mainClass} on the Java runtime instead of
+     * being refused. Empty: the usual rule.
+     *
+     * <pre>{@code
+     * Capstanfile c = new CapstanfileParser().withDefaultMain(Optional.of("com.example.Main")).parse(dir);
+     * }</pre>
+     */
+    public CapstanfileParser withDefaultMain(Optional<String> mainClass) {
+        return new CapstanfileParser(checkHostFiles, configSet, mainClass);
     }
 
     /** Whether {@code dir} holds Capstan's package files ({@code meta/package.yaml} or {@code meta/run.yaml}). */
@@ -105,7 +122,11 @@ public final class CapstanfileParser {
         }
         List<Finding> schemaFindings = new ArrayList<>(yaml.findings());
         schemaFindings.addAll(SchemaCheck.instance().check(yaml));
-        CapstanfileMapper mapper = new CapstanfileMapper(absolute, dir, yaml, checkHostFiles);
+        if (defaultMain.isPresent()) {
+            // The schema's rule "cmdline, or runtime java with main or jar" is met by the caller's main class.
+            schemaFindings.removeIf(f -> f.path().equals(YamlPath.ROOT) && f.message().startsWith("cmdline is required"));
+        }
+        CapstanfileMapper mapper = new CapstanfileMapper(absolute, dir, yaml, checkHostFiles, defaultMain);
         Optional<Capstanfile> capstanfile = mapper.map(schemaFindings.isEmpty());
         if (capstanfile.isPresent()) {
             return capstanfile.get();

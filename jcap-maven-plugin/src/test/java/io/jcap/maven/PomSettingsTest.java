@@ -1,0 +1,93 @@
+package io.jcap.maven;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.model.ByteSize;
+import io.jcap.model.GuestPath;
+import io.jcap.model.PortMapping;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PomSettingsTest {
+    @TempDir
+    Path basedir;
+
+    private static PomSettings.Raw raw(String memory, String cpus, List<String> ports, Map<String, String> env,
+                                       List<String> extraFiles) {
+        return new PomSettings.Raw("app", null, memory, cpus, ports, env, List.of("-Xss512k"), "com.example.Main",
+                extraFiles, List.of("jdk.crypto.ec"));
+    }
+
+    @Test
+    void read_goodValues_parsesEachSetting() throws Exception {
+        Files.writeString(basedir.resolve("app.conf"), "x");
+        PomSettings s = PomSettings.read(raw("256M", "2", List.of("8080", "18080:80/udp"), Map.of("GREETING", "hi"),
+                List.of("/etc/app.conf=app.conf")), basedir);
+        assertEquals(Optional.of("app"), s.image());
+        assertEquals(Optional.of(ByteSize.ofMebibytes(256)), s.memory());
+        assertEquals(OptionalInt.of(2), s.cpus());
+        assertEquals(List.of(PortMapping.of(8080), new PortMapping(18080, 80, PortMapping.Protocol.UDP)), s.ports());
+        assertEquals(Map.of("GREETING", "hi"), s.env());
+        assertEquals(Map.of(GuestPath.of("/etc/app.conf"), basedir.resolve("app.conf")), s.extraFiles());
+        assertEquals(List.of("jdk.crypto.ec"), s.jlinkModules());
+        assertEquals(List.of("-Xss512k"), s.jvmFlags());
+    }
+
+    @Test
+    void read_blankValues_areNotGiven() throws Exception {
+        PomSettings s = PomSettings.read(new PomSettings.Raw(" ", "", null, " ", null, null, null, "", null, null),
+                basedir);
+        assertEquals(Optional.empty(), s.image());
+        assertEquals(Optional.empty(), s.kernel());
+        assertEquals(Optional.empty(), s.memory());
+        assertEquals(OptionalInt.empty(), s.cpus());
+        assertEquals(Optional.empty(), s.mainClass());
+        assertEquals(List.of(), s.ports());
+    }
+
+    @Test
+    void read_badValues_reportsEverySettingByPomAndPropertyName() {
+        SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(new PomSettings.Raw(
+                "My App", null, "512", "0", List.of("80:x"), Map.of("1BAD", "v"), List.of(), "com.example.",
+                List.of("etc/x=missing", "/etc/y"), List.of("jdk crypto")), basedir));
+        assertEquals(String.join("\n",
+                "<image> (-Djcap.image): image name 'My App' is not allowed: use 1 to 63 lower-case letters, digits,"
+                        + " '.', '_' or '-', starting with a letter or digit",
+                "<memory> (-Djcap.memory): " + sizeMessage("512"),
+                "<cpus> (-Djcap.cpus): '0' is not a number of CPUs: use 1 to 64",
+                "<ports> (-Djcap.ports): '80:x' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp"
+                        + " or /udp (8080:80, 53/udp)",
+                "<env> (-Djcap.env): variable name '1BAD' is not allowed: use letters, digits and '_', not starting"
+                        + " with a digit",
+                "<mainClass> (-Djcap.mainClass): 'com.example.' is not a class name: give the fully qualified name,"
+                        + " such as com.example.Main",
+                "<extraFiles> (-Djcap.extraFiles): guest path 'etc/x' must be absolute (start with /)",
+                "<extraFiles> (-Djcap.extraFiles): '/etc/y' is not GUEST=HOST: write /etc/app.conf=src/main/jcap/app.conf",
+                "<jlinkModules> (-Djcap.jlinkModules): 'jdk crypto' is not a module name: use names such as"
+                        + " jdk.crypto.ec or java.sql"), e.getMessage());
+    }
+
+    @Test
+    void read_missingExtraFile_namesTheFileAndWhereItWasLookedFor() {
+        SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(null, null, List.of(),
+                Map.of(), List.of("/etc/app.conf=conf/app.conf")), basedir));
+        assertEquals("<extraFiles> (-Djcap.extraFiles): host file 'conf/app.conf' of /etc/app.conf does not exist"
+                + " (resolved to " + basedir.resolve("conf/app.conf") + ")", e.getMessage());
+    }
+
+    private static String sizeMessage(String text) {
+        try {
+            ByteSize.parse(text);
+            throw new AssertionError(text + " parsed");
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+}
