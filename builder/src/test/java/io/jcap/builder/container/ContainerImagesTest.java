@@ -1,0 +1,132 @@
+package io.jcap.builder.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.Requires;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Requires(Component.CONTAINER_TOOLS)
+class ContainerImagesTest {
+    @TempDir
+    Path dir;
+    private Path layout;
+
+    @BeforeEach
+    void twoLayers() throws Exception {
+        Path one = dir.resolve("one");
+        Path two = dir.resolve("two");
+        OciImages.write(one.resolve("etc/gone"), "gone\n");
+        OciImages.write(one.resolve("etc/kept"), "kept\n");
+        OciImages.write(one.resolve("var/cache/old"), "old\n");
+        OciImages.write(two.resolve("etc/.wh.gone"), "");
+        OciImages.write(two.resolve("var/cache/.wh..wh..opq"), "");
+        OciImages.write(two.resolve("var/cache/new"), "new\n");
+        layout = OciImages.layout(dir.resolve("layout"), "1", List.of(one, two),
+                "--config.entrypoint", "/bin/sh", "--config.cmd", "-c", "--config.env", "GREETING=hi",
+                "--config.workingdir", "/srv", "--config.user", "app", "--config.exposedports", "6379/tcp",
+                "--config.volume", "/data");
+    }
+
+    @Test
+    void read_ociLayoutOciArchiveAndDockerArchive_giveTheSameTreeAndConfig() throws Exception {
+        OciImages.copy(layout, "1", "oci-archive:" + dir.resolve("image-oci.tar"));
+        OciImages.copy(layout, "1", "docker-archive:" + dir.resolve("image-docker.tar"));
+        List<String> warnings = new ArrayList<>();
+        ContainerImage fromLayout = read("oci:layout:1", warnings);
+        assertEquals(List.of("/", "/etc", "/etc/kept", "/var", "/var/cache", "/var/cache/new"), paths(fromLayout));
+        ContainerConfig c = fromLayout.config();
+        assertEquals(List.of("/bin/sh", "-c"), c.command());
+        assertTrue(c.env().contains("GREETING=hi"), c.env().toString());
+        assertEquals("/srv", c.workingDir().orElseThrow());
+        assertEquals("app", c.user().orElseThrow());
+        assertEquals(List.of("6379/tcp"), c.exposedPorts());
+        assertEquals(List.of("oci:layout:1: the image config's Volumes is not honoured in a jcap VM (docs/containers.md)"),
+                warnings);
+        for (String other : List.of("oci-archive:image-oci.tar", "docker-archive:image-docker.tar")) {
+            ContainerImage image = read(other, new ArrayList<>());
+            assertEquals(paths(fromLayout), paths(image), other);
+            assertEquals(c.command(), image.config().command(), other);
+        }
+    }
+
+    @Test
+    void read_badInputs_refusedWithTheBlobNamed() throws Exception {
+        String layerDigest = firstLayerDigest(layout);
+        Path layerBlob = layout.resolve("blobs/sha256/" + layerDigest);
+        byte[] original = Files.readAllBytes(layerBlob);
+
+        try (RandomAccessFile f = new RandomAccessFile(layerBlob.toFile(), "rw")) {
+            f.setLength(original.length / 2);
+        }
+        String truncated = refusal("oci:layout:1");
+        assertTrue(truncated.startsWith("oci:layout:1 layer 1 is truncated or not a tar layer: ")
+                || truncated.startsWith("oci:layout:1 layer 1 is sha256:"), truncated);
+
+        // A valid layer, but not the one the manifest names: the second layer's bytes in the first's place.
+        byte[] other = Files.readAllBytes(layout.resolve("blobs/sha256/" + layerDigest(layout, 1)));
+        Files.write(layerBlob, other);
+        assertEquals("oci:layout:1 layer 1 is sha256:" + layerDigest(layout, 1) + ", " + other.length + " bytes, not sha256:"
+                + layerDigest + ", " + original.length + " bytes as the manifest says: a changed or truncated blob, refused",
+                refusal("oci:layout:1"));
+
+        Files.delete(layerBlob);
+        assertEquals("oci:layout:1 layer 1: the manifest names blobs/sha256/" + layerDigest + ", which OCI layout "
+                + layout + " does not hold: refused", refusal("oci:layout:1"));
+
+        assertEquals("OCI layout " + layout + " has no image tagged '2' (tags: 1)", refusal("oci:layout:2"));
+    }
+
+    private String refusal(String from) throws IOException {
+        Path content = Files.createTempDirectory(dir, "content");
+        return assertThrows(JcapException.class, () -> ContainerImages.read(ContainerSource.parse(from, dir), content,
+                EventSink.NONE)).getMessage();
+    }
+
+    private ContainerImage read(String from, List<String> warnings) throws Exception {
+        Path content = Files.createTempDirectory(dir, "content");
+        EventSink events = new EventSink() {
+            @Override
+            public void log(Level level, String message) {
+                if (level == Level.WARN) {
+                    warnings.add(message);
+                }
+            }
+
+            @Override
+            public void progress(String task, long done, long total) {
+            }
+        };
+        return ContainerImages.read(ContainerSource.parse(from, dir), content, events);
+    }
+
+    private static List<String> paths(ContainerImage image) {
+        return image.entries().stream().map(e -> e.path().value()).toList();
+    }
+
+    /** A layer's digest, through index.json and the manifest it names. */
+    private static String firstLayerDigest(Path layout) throws IOException {
+        return layerDigest(layout, 0);
+    }
+
+    private static String layerDigest(Path layout, int index) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String manifest = json.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asText();
+        JsonNode body = json.readTree(layout.resolve("blobs/sha256/" + manifest.substring(7)).toFile());
+        return body.path("layers").get(index).path("digest").asText().substring(7);
+    }
+}
