@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,6 +24,8 @@
 #define DEVICE_WAIT_MS 5000
 #define DHCP_TIMEOUT_MS 6000
 #define MAX_BUTTONS 8
+
+static void container_basics(const struct cmdline *c);
 
 static const char *const KEPT[] = { "dev", "proc", "sys", "tmp" };
 
@@ -117,6 +120,7 @@ static void switch_root(const struct cmdline *c)
         fatal("switch root to %s: %s", c->root, strerror(errno));
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
         fatal("mount tmpfs on /tmp: %s", strerror(errno));
+    container_basics(c);
     debug("root %s mounted %s", c->root, c->rw ? "read-write" : "read-only");
 }
 
@@ -174,6 +178,52 @@ static void network(const struct cmdline *c)
     }
 }
 
+/* Groups first, then the group, then the user: after setuid nothing else may change. */
+static void switch_user(const char *user)
+{
+    unsigned uid, gid, groups[USER_MAX_GROUPS];
+    int n;
+    gid_t list[USER_MAX_GROUPS];
+    if (parse_user(user, &uid, &gid, groups, &n) < 0) {
+        say("JCAP-ERROR user \"%s\" is not UID GID[ G1,G2...]", user);
+        _exit(127);
+    }
+    for (int i = 0; i < n; i++)
+        list[i] = groups[i];
+    if (setgroups((size_t)n, list) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+        say("JCAP-ERROR switch to user %u:%u: %s", uid, gid, strerror(errno));
+        _exit(127);
+    }
+}
+
+/* What a container runtime gives every container beyond /proc, /sys and /dev:
+ * /dev/pts, /dev/shm, a hostname and an /etc/hosts naming it. */
+static void container_basics(const struct cmdline *c)
+{
+    mkdir("/dev/pts", 0755);
+    if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
+        debug("mount devpts on /dev/pts: %s", strerror(errno));
+    mkdir("/dev/shm", 01777);
+    if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        debug("mount tmpfs on /dev/shm: %s", strerror(errno));
+    static const char host[] = "jcap";
+    if (sethostname(host, sizeof host - 1) < 0)
+        debug("sethostname: %s", strerror(errno));
+    if (!c->rw)
+        return;
+    struct stat st;
+    /* An image's own /etc/hosts is kept; one without gets what runtimes write. */
+    if (lstat("/etc/hosts", &st) == 0 || stat("/etc", &st) < 0 || !S_ISDIR(st.st_mode))
+        return;
+    int fd = open("/etc/hosts", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        debug("/etc/hosts not written: %s", strerror(errno));
+        return;
+    }
+    dprintf(fd, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n", host);
+    close(fd);
+}
+
 static _Noreturn void exec_app(const struct app *a)
 {
     setsid();
@@ -186,6 +236,8 @@ static _Noreturn void exec_app(const struct app *a)
             close(fd);
         ioctl(0, TIOCSCTTY, 1);
     }
+    if (a->user)
+        switch_user(a->user);
     if (chdir(a->cwd) < 0) {
         say("JCAP-ERROR chdir %s: %s", a->cwd, strerror(errno));
         _exit(127);
