@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.Component;
+import io.jcap.testsupport.OciImages;
 import io.jcap.testsupport.Requires;
 import java.io.IOException;
 import java.io.RandomAccessFile;

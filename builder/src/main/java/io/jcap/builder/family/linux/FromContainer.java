@@ -10,6 +10,7 @@ import io.jcap.builder.container.ContainerSource;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CommandWords;
 import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
 import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -64,6 +65,15 @@ final class FromContainer {
                 continue;
             }
             files.add(e);
+        }
+        // The init binds its /etc/hosts and /etc/resolv.conf over these on the read-only root.
+        for (String etc : List.of("/etc/hosts", "/etc/resolv.conf")) {
+            GuestPath path = GuestPath.of(etc);
+            ImageEntry folder = files.stream().filter(e -> e.path().equals(path.parent())).findFirst().orElse(null);
+            boolean present = files.stream().anyMatch(e -> e.path().equals(path));
+            if (!present && (folder == null || folder instanceof ImageEntry.Directory)) {
+                files.add(new ImageEntry.RegularFile(path, 0644, FileContent.of(new byte[0])));
+            }
         }
         if (c.rootfs().isPresent()) {
             files.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
