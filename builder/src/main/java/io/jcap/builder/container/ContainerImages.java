@@ -1,5 +1,7 @@
 package io.jcap.builder.container;
 
+import io.jcap.builder.registry.RegistryAccess;
+import io.jcap.builder.registry.RegistryImage;
 import io.jcap.formats.oci.LayerStack;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -30,7 +32,7 @@ public final class ContainerImages {
      *     caller deletes it
      */
     public static ContainerImage read(ContainerSource source, Path contentDir, EventSink events) throws JcapException {
-        try (LayoutFiles files = open(source)) {
+        try (LayoutFiles files = open(source, events)) {
             ImageParts parts = source instanceof ContainerSource.DockerArchive
                     ? new DockerManifest(files).read()
                     : new OciIndex(files).read(source instanceof ContainerSource.OciLayout l ? l.tag() : Optional.empty());
@@ -54,9 +56,17 @@ public final class ContainerImages {
         }
     }
 
-    private static LayoutFiles open(ContainerSource source) throws JcapException {
+    private static LayoutFiles open(ContainerSource source, EventSink events) throws JcapException {
         if (source instanceof ContainerSource.OciLayout l) {
             return LayoutFiles.folder(l.dir());
+        }
+        if (source instanceof ContainerSource.Registry r) {
+            try {
+                return new RegistryLayout(RegistryImage.open(RegistryAccess.fromEnvironment(), r.reference(), events), r.text());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JcapException("interrupted while reading " + r.text(), e);
+            }
         }
         return LayoutFiles.archive(source instanceof ContainerSource.OciArchive a ? a.file()
                 : ((ContainerSource.DockerArchive) source).file());

@@ -1,5 +1,6 @@
 package io.jcap.builder.container;
 
+import io.jcap.builder.registry.ImageReference;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -26,6 +27,10 @@ public sealed interface ContainerSource {
 
     /** {@code docker save}'s tar: {@code manifest.json} naming a config and layer tars. */
     record DockerArchive(String text, Path file) implements ContainerSource {
+    }
+
+    /** An image in an OCI registry ({@code REGISTRY/REPO[:TAG|@sha256:...]}), pulled with Docker's credentials. */
+    record Registry(String text, ImageReference reference) implements ContainerSource {
     }
 
     /**
@@ -57,11 +62,15 @@ public sealed interface ContainerSource {
         if (text.startsWith("docker-archive:")) {
             return new DockerArchive(text, path(text.substring("docker-archive:".length()), text, base));
         }
+        String ref = text.startsWith("docker://") ? text.substring("docker://".length()) : text;
+        if (ImageReference.isReference(ref)) {
+            return new Registry(text, ImageReference.parse(ref));
+        }
         throw new IllegalArgumentException("'" + text + "' is not a container image jcap reads: use " + FORMS);
     }
 
     /** The forms {@link #parse} takes, for messages. */
-    String FORMS = "oci:DIR[:TAG], oci-archive:FILE.tar or docker-archive:FILE.tar";
+    String FORMS = "oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar or REGISTRY/REPO[:TAG]";
 
     private static Path path(String value, String text, Path base) {
         if (value.isEmpty()) {

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CapstanfileParser;
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.model.EventSink;
+import io.jcap.model.PortMapping;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.OciImages;
@@ -17,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +95,31 @@ class ContainerImagesTest {
                 + layout + " does not hold: refused", refusal("oci:layout:1"));
 
         assertEquals("OCI layout " + layout + " has no image tagged '2' (tags: 1)", refusal("oci:layout:2"));
+    }
+
+    @Test
+    void describe_image_writesACapstanfileThatReadsBackToTheSameRun() throws Exception {
+        Path app = dir.resolve("app");
+        OciImages.write(app.resolve("etc/passwd"), "root:x:0:0::/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n");
+        OciImages.write(app.resolve("usr/bin/prog"), "#!/bin/sh\n");
+        OciImages.layout(dir.resolve("described"), "1", List.of(app), "--config.entrypoint", "prog", "--config.cmd",
+                "a b", "--config.env", "PATH=/usr/bin", "--config.workingdir", "/srv", "--config.user", "app",
+                "--config.exposedports", "8080/tcp");
+
+        String text = ContainerCapstanfile.describe("oci:described:1", dir, Files.createTempDirectory(dir, "content"),
+                EventSink.NONE);
+
+        assertTrue(text.contains("\nfrom: \"oci:described:1\"\n# Entrypoint [prog], Cmd [a b]\n"
+                + "cmdline: \"/usr/bin/prog \\\"a b\\\"\"\n# WorkingDir /srv, User app (uid 1000, gid 1000): from the image\n"
+                + "env:\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n"), text);
+        Files.writeString(dir.resolve("Capstanfile"), text);
+        Capstanfile parsed = new CapstanfileParser().parse(dir);
+        assertEquals(Optional.of("oci:described:1"), parsed.from());
+        assertEquals(List.of("/usr/bin/prog", "a b"), CommandWords.split(parsed.cmdline().orElseThrow()));
+        assertEquals(List.of(PortMapping.of(8080)), parsed.ports());
+        assertEquals("oci:layout:1: its User 'app' names user 'app', which is not in the image's /etc/passwd (use a name"
+                + " listed there or a numeric uid[:gid])", assertThrows(JcapException.class, () -> ContainerCapstanfile
+                .describe("oci:layout:1", dir, Files.createTempDirectory(dir, "content"), EventSink.NONE)).getMessage());
     }
 
     private String refusal(String from) throws IOException {
