@@ -40,7 +40,8 @@ final class BuildCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--from", paramLabel = "IMAGE",
-            description = "Build from a container image: oci:DIR[:TAG], oci-archive:FILE.tar or docker-archive:FILE.tar"
+            description = "Build from a container image: oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar"
+                    + " or REGISTRY/REPO[:TAG]"
                     + " (its layers are the files, its config how it runs). Replaces the Capstanfile's from:; without a"
                     + " Capstanfile, DIR only names the image (docs/containers.md).")
     String from;

@@ -41,7 +41,8 @@ final class InitCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--from", paramLabel = "IMAGE",
-            description = "A container image (oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar): write from:"
+            description = "A container image (oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar, REGISTRY/REPO[:TAG]):"
+                    + " write from:"
                     + " and what its config says (command, env, ports) for you to edit.")
     String from;
 

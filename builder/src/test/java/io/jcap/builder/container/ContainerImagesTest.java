@@ -14,12 +14,12 @@ import io.jcap.model.PortMapping;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.OciImages;
+import io.jcap.testsupport.RecordedEvents;
 import io.jcap.testsupport.Requires;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +34,13 @@ class ContainerImagesTest {
 
     @BeforeEach
     void twoLayers() throws Exception {
+        layout = twoLayerLayout(dir, "--config.entrypoint", "/bin/sh", "--config.cmd", "-c", "--config.env", "GREETING=hi",
+                "--config.workingdir", "/srv", "--config.user", "app", "--config.exposedports", "6379/tcp",
+                "--config.volume", "/data");
+    }
+
+    /** Layer 1 puts /etc/gone, /etc/kept and /var/cache/old; layer 2 deletes /etc/gone and empties /var/cache. */
+    static Path twoLayerLayout(Path dir, String... config) throws Exception {
         Path one = dir.resolve("one");
         Path two = dir.resolve("two");
         OciImages.write(one.resolve("etc/gone"), "gone\n");
@@ -42,18 +49,15 @@ class ContainerImagesTest {
         OciImages.write(two.resolve("etc/.wh.gone"), "");
         OciImages.write(two.resolve("var/cache/.wh..wh..opq"), "");
         OciImages.write(two.resolve("var/cache/new"), "new\n");
-        layout = OciImages.layout(dir.resolve("layout"), "1", List.of(one, two),
-                "--config.entrypoint", "/bin/sh", "--config.cmd", "-c", "--config.env", "GREETING=hi",
-                "--config.workingdir", "/srv", "--config.user", "app", "--config.exposedports", "6379/tcp",
-                "--config.volume", "/data");
+        return OciImages.layout(dir.resolve("layout"), "1", List.of(one, two), config);
     }
 
     @Test
     void read_ociLayoutOciArchiveAndDockerArchive_giveTheSameTreeAndConfig() throws Exception {
         OciImages.copy(layout, "1", "oci-archive:" + dir.resolve("image-oci.tar"));
         OciImages.copy(layout, "1", "docker-archive:" + dir.resolve("image-docker.tar"));
-        List<String> warnings = new ArrayList<>();
-        ContainerImage fromLayout = read("oci:layout:1", warnings);
+        RecordedEvents events = new RecordedEvents();
+        ContainerImage fromLayout = read("oci:layout:1", events);
         assertEquals(List.of("/", "/etc", "/etc/kept", "/var", "/var/cache", "/var/cache/new"), paths(fromLayout));
         ContainerConfig c = fromLayout.config();
         assertEquals(List.of("/bin/sh", "-c"), c.command());
@@ -61,10 +65,10 @@ class ContainerImagesTest {
         assertEquals("/srv", c.workingDir().orElseThrow());
         assertEquals("app", c.user().orElseThrow());
         assertEquals(List.of("6379/tcp"), c.exposedPorts());
-        assertEquals(List.of("oci:layout:1: the image config's Volumes is not honoured in a jcap VM (docs/containers.md)"),
-                warnings);
+        assertEquals(List.of("WARN oci:layout:1: the image config's Volumes is not honoured in a jcap VM (docs/containers.md)"),
+                events.lines());
         for (String other : List.of("oci-archive:image-oci.tar", "docker-archive:image-docker.tar")) {
-            ContainerImage image = read(other, new ArrayList<>());
+            ContainerImage image = read(other, new RecordedEvents());
             assertEquals(paths(fromLayout), paths(image), other);
             assertEquals(c.command(), image.config().command(), other);
         }
@@ -128,21 +132,8 @@ class ContainerImagesTest {
                 EventSink.NONE)).getMessage();
     }
 
-    private ContainerImage read(String from, List<String> warnings) throws Exception {
-        Path content = Files.createTempDirectory(dir, "content");
-        EventSink events = new EventSink() {
-            @Override
-            public void log(Level level, String message) {
-                if (level == Level.WARN) {
-                    warnings.add(message);
-                }
-            }
-
-            @Override
-            public void progress(String task, long done, long total) {
-            }
-        };
-        return ContainerImages.read(ContainerSource.parse(from, dir), content, events);
+    private ContainerImage read(String from, RecordedEvents events) throws Exception {
+        return ContainerImages.read(ContainerSource.parse(from, dir), Files.createTempDirectory(dir, "content"), events);
     }
 
     private static List<String> paths(ContainerImage image) {

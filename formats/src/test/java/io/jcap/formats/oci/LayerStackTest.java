@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.airlift.compress.zstd.ZstdOutputStream;
-import io.jcap.model.EventSink;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import io.jcap.testsupport.RecordedEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +29,7 @@ class LayerStackTest {
     @TempDir
     Path content;
 
-    private final List<String> notes = new ArrayList<>();
-    private final EventSink events = new EventSink() {
-        @Override
-        public void log(Level level, String message) {
-            notes.add(message);
-        }
-
-        @Override
-        public void progress(String task, long done, long total) {
-        }
-    };
+    private final RecordedEvents events = new RecordedEvents();
 
     @Test
     void apply_twoLayers_whiteoutAndOpaqueFolderRemoveOnlyLowerLayersFiles() throws Exception {
@@ -68,8 +57,8 @@ class LayerStackTest {
         assertEquals(0640, tree.get("/home/app/data").mode());
         assertEquals("/bin/busybox", ((ImageEntry.Symlink) tree.get("/bin/sh")).target());
         assertTrue(!tree.containsKey("/dev/null"), "device nodes are skipped");
-        assertEquals(List.of("layer 2: skipped device node /dev/null (a VM's devtmpfs provides devices; FIFOs and sockets"
-                + " are made at run time)"), notes);
+        assertEquals(List.of("INFO layer 2: skipped device node /dev/null (a VM's devtmpfs provides devices; FIFOs and sockets"
+                + " are made at run time)"), events.lines());
     }
 
     @Test
