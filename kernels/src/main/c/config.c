@@ -54,15 +54,62 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                 s->envp[s->envc++] = value;
             } else if (strcmp(line, "cwd") == 0) {
                 s->cwd = value;
+            } else if (strcmp(line, "user") == 0) {
+                unsigned u, g, groups[USER_MAX_GROUPS];
+                int n;
+                if (parse_user(value, &u, &g, groups, &n) < 0) {
+                    set_err(err, "%s line %d: user needs UID GID[ G1,G2...], got \"%s\"", source,
+                            lineno, value);
+                    return -1;
+                }
+                s->user = value;
             } else {
-                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env or cwd)", source,
-                        lineno, line);
+                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd or user)",
+                        source, lineno, line);
                 return -1;
             }
         }
         line = next;
     }
     return 0;
+}
+
+/* One decimal ID below 2^32 at *p, advancing *p past it. */
+static int parse_id(const char **p, unsigned *out)
+{
+    unsigned long long v = 0;
+    const char *q = *p;
+    if (*q < '0' || *q > '9')
+        return -1;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        v = v * 10 + (unsigned)(*q - '0');
+        if (v > 0xFFFFFFFFull)
+            return -1;
+    }
+    *out = (unsigned)v;
+    *p = q;
+    return 0;
+}
+
+int parse_user(const char *value, unsigned *uid, unsigned *gid, unsigned *groups, int *ngroups)
+{
+    const char *p = value;
+    *ngroups = 0;
+    if (parse_id(&p, uid) < 0 || *p++ != ' ' || parse_id(&p, gid) < 0)
+        return -1;
+    if (*p == '\0')
+        return 0;
+    if (*p++ != ' ')
+        return -1;
+    for (;;) {
+        if (*ngroups == USER_MAX_GROUPS || parse_id(&p, &groups[*ngroups]) < 0)
+            return -1;
+        (*ngroups)++;
+        if (*p == '\0')
+            return 0;
+        if (*p++ != ',')
+            return -1;
+    }
 }
 
 static char *read_image_config(size_t *len)
@@ -131,6 +178,7 @@ void read_config(struct app *a)
     a->argv = image.argv;
     a->argc = image.argc;
     a->cwd = image.cwd ? image.cwd : "/";
+    a->user = image.user;
     for (int i = 0; i < image.envc; i++)
         set_env(a, image.envp[i]);
 
@@ -151,6 +199,8 @@ void read_config(struct app *a)
             set_env(a, over.envp[i]);
         if (over.cwd)
             a->cwd = over.cwd;
+        if (over.user)
+            a->user = over.user;
         debug("%s: %d args, %d env, cwd %s", RUN_SETTINGS, over.argc, over.envc,
               over.cwd ? "set" : "kept");
     }

@@ -137,6 +137,7 @@ struct app {
     char **argv, **envp;
     int argc, envc;
     const char *cwd;
+    const char *user; /* "UID GID[ G1,G2...]" or NULL: stay root */
 };
 void read_config(struct app *a);
 /* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
@@ -145,8 +146,13 @@ struct settings {
     char **argv, **envp;
     int argc, envc;
     const char *cwd;
+    const char *user;
 };
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
+/* A `user` setting "UID GID[ G1,G2,...]" (container images' User, resolved on the host).
+ * 0 with the IDs (at most max groups), -1 when malformed. */
+#define USER_MAX_GROUPS 64
+int parse_user(const char *value, unsigned *uid, unsigned *gid, unsigned *groups, int *ngroups);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
  * 0 when there is no such file (or no device), -1 with err set. */

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,6 +24,9 @@
 #define DEVICE_WAIT_MS 5000
 #define DHCP_TIMEOUT_MS 6000
 #define MAX_BUTTONS 8
+
+static void container_basics(const struct cmdline *c);
+static void put_etc_file(const struct cmdline *c, const char *path, const char *text);
 
 static const char *const KEPT[] = { "dev", "proc", "sys", "tmp" };
 
@@ -117,19 +121,47 @@ static void switch_root(const struct cmdline *c)
         fatal("switch root to %s: %s", c->root, strerror(errno));
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
         fatal("mount tmpfs on /tmp: %s", strerror(errno));
+    container_basics(c);
     debug("root %s mounted %s", c->root, c->rw ? "read-write" : "read-only");
 }
 
-static void write_resolv(const uint32_t *dns, int ndns)
+/* Puts text at an /etc path the way runtimes do: on a writable root the file
+ * itself, on a read-only one a file on /dev's tmpfs bind-mounted over the
+ * image's own (which must exist: nothing can be created on a read-only root;
+ * jcap adds empty ones to container images). Never through a symbolic link. */
+static void put_etc_file(const struct cmdline *c, const char *path, const char *text)
 {
-    int fd = open("/etc/resolv.conf", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    const char *target = path;
+    char spare[64];
+    struct stat st;
+    if (!c->rw) {
+        if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+            debug("%s not written: the read-only root has no such file", path);
+            return;
+        }
+        mkdir("/dev/.jcap", 0755);
+        snprintf(spare, sizeof spare, "/dev/.jcap/%s", strrchr(path, '/') + 1);
+        target = spare;
+    }
+    int fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
-        debug("/etc/resolv.conf not written: %s", strerror(errno));
+        debug("%s not written: %s", path, strerror(errno));
         return;
     }
-    for (int i = 0; i < ndns; i++)
-        dprintf(fd, "nameserver %s\n", inet_ntoa((struct in_addr){ dns[i] }));
+    dprintf(fd, "%s", text);
     close(fd);
+    if (target != path && mount(target, path, NULL, MS_BIND, NULL) < 0)
+        debug("bind %s over %s: %s", target, path, strerror(errno));
+}
+
+static void write_resolv(const struct cmdline *c, const uint32_t *dns, int ndns)
+{
+    char text[512] = "";
+    size_t n = 0;
+    for (int i = 0; i < ndns && n < sizeof text - 40; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "nameserver %s\n",
+                              inet_ntoa((struct in_addr){ dns[i] }));
+    put_etc_file(c, "/etc/resolv.conf", text);
 }
 
 static void network(const struct cmdline *c)
@@ -148,8 +180,7 @@ static void network(const struct cmdline *c)
         if (net_static(nic, err) < 0)
             fatal("%s", err);
         uint32_t dns = inet_addr("10.0.2.3");
-        if (c->rw)
-            write_resolv(&dns, 1);
+        write_resolv(c, &dns, 1);
         debug("%s 10.0.2.15/24 via 10.0.2.2 (static)", nic);
         return;
     }
@@ -161,8 +192,8 @@ static void network(const struct cmdline *c)
     }
     if (dhcp_apply(nic, &l, err) < 0)
         fatal("%s", err);
-    if (c->rw && l.ndns > 0)
-        write_resolv(l.dns, l.ndns);
+    if (l.ndns > 0)
+        write_resolv(c, l.dns, l.ndns);
     if (g_debug) {
         char a[16], m[16], r[16], d[16];
         snprintf(a, sizeof a, "%s", inet_ntoa((struct in_addr){ l.addr }));
@@ -172,6 +203,41 @@ static void network(const struct cmdline *c)
         debug("dhcp lease in %lld ms: %s %s netmask %s router %s dns %s mtu %d routes %d", now_ms() - start,
               nic, a, m, r, d, l.mtu, l.nroutes);
     }
+}
+
+/* Groups first, then the group, then the user: after setuid nothing else may change. */
+static void switch_user(const char *user)
+{
+    unsigned uid, gid, groups[USER_MAX_GROUPS];
+    int n;
+    gid_t list[USER_MAX_GROUPS];
+    if (parse_user(user, &uid, &gid, groups, &n) < 0) {
+        say("JCAP-ERROR user \"%s\" is not UID GID[ G1,G2...]", user);
+        _exit(127);
+    }
+    for (int i = 0; i < n; i++)
+        list[i] = groups[i];
+    if (setgroups((size_t)n, list) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+        say("JCAP-ERROR switch to user %u:%u: %s", uid, gid, strerror(errno));
+        _exit(127);
+    }
+}
+
+/* What a container runtime gives every container beyond /proc, /sys and /dev:
+ * /dev/pts, /dev/shm, a hostname and an /etc/hosts naming it. */
+static void container_basics(const struct cmdline *c)
+{
+    mkdir("/dev/pts", 0755);
+    if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0)
+        debug("mount devpts on /dev/pts: %s", strerror(errno));
+    mkdir("/dev/shm", 01777);
+    if (mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+        debug("mount tmpfs on /dev/shm: %s", strerror(errno));
+    static const char host[] = "jcap";
+    if (sethostname(host, sizeof host - 1) < 0)
+        debug("sethostname: %s", strerror(errno));
+    put_etc_file(c, "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                  "127.0.1.1\tjcap\n");
 }
 
 static _Noreturn void exec_app(const struct app *a)
@@ -186,6 +252,8 @@ static _Noreturn void exec_app(const struct app *a)
             close(fd);
         ioctl(0, TIOCSCTTY, 1);
     }
+    if (a->user)
+        switch_user(a->user);
     if (chdir(a->cwd) < 0) {
         say("JCAP-ERROR chdir %s: %s", a->cwd, strerror(errno));
         _exit(127);

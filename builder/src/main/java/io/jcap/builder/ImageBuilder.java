@@ -81,6 +81,12 @@ public final class ImageBuilder {
     }
 
     private BuildResult buildLocked(Path projectDir, BuildRequest request) throws JcapException, InterruptedException {
+        if (request.from().isPresent() && !Files.exists(projectDir.resolve(CapstanfileParser.FILE_NAME))) {
+            // jcap build --from REF with no Capstanfile: the container image says everything.
+            Capstanfile plain = Capstanfile.fromContainer(projectDir, request.from().get());
+            return KernelFamilies.forBuild(plain, new KernelStore(home.kernels()))
+                    .build(home, events, new KernelFamily.BuildJob(projectDir, plain, request));
+        }
         Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
             if (request.configSet().isPresent()) {
@@ -97,6 +103,9 @@ public final class ImageBuilder {
             HostBuildCommand.run(before.build(), projectDir, events);
         }
         Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).parse(projectDir);
+        if (request.from().isPresent()) {
+            capstanfile = capstanfile.withFrom(request.from().get());
+        }
         return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
                 .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
     }

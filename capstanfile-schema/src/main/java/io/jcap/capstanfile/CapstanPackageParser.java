@@ -69,7 +69,7 @@ final class CapstanPackageParser {
         CapstanPackage pkg = new CapstanPackage(manifest.name(), manifest.require(), run.get().configSets(),
                 run.get().defaultConfigSet(), run.get().named(), PackageIgnore.of(manifest.name(), ignored));
         CapstanPackage.ConfigSet boot = pkg.defaultSet();
-        return new Capstanfile(dir.resolve(RUN_FILE), dir, Optional.empty(), Optional.of(OSV_LOADER),
+        return new Capstanfile(dir.resolve(RUN_FILE), dir, Optional.empty(), Optional.empty(), Optional.of(OSV_LOADER),
                 Optional.of(boot.bootcmd()), List.of(), new TreeMap<>(), Optional.of(dir), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), List.of(), new TreeMap<>(boot.env()),
                 Optional.of(new Runtime.Native()), Optional.of(pkg));

@@ -29,6 +29,8 @@ import java.util.TreeMap;
  * @param file the Capstanfile itself; for a Capstan package, its {@code meta/run.yaml}
  * @param projectDir the project folder: {@code build} runs there, relative host paths start there
  * @param base the image the application is added to ({@code cloudius/osv-openjdk})
+ * @param from a container image whose layers are the image's files and whose config says how it
+ *     runs ({@code oci:DIR[:TAG]}, {@code oci-archive:FILE}, {@code docker-archive:FILE}); Linux only
  * @param kernel the kernel to boot ({@code linux}, {@code osv}, a catalogue name)
  * @param cmdline the command the image runs; absent only when {@code runtime} is java with a main class or a jar
  * @param build the build command as words (no shell); empty when there is none
@@ -49,6 +51,7 @@ public record Capstanfile(
         Path file,
         Path projectDir,
         Optional<String> base,
+        Optional<String> from,
         Optional<String> kernel,
         Optional<String> cmdline,
         List<String> build,
@@ -67,7 +70,7 @@ public record Capstanfile(
     public Capstanfile {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(projectDir, "projectDir");
-        for (Object optional : List.of(base, kernel, cmdline, rootfs, rpmBase, fs, size, memory, cpus, runtime,
+        for (Object optional : List.of(base, from, kernel, cmdline, rootfs, rpmBase, fs, size, memory, cpus, runtime,
                 capstanPackage)) {
             Objects.requireNonNull(optional);
         }
@@ -75,8 +78,27 @@ public record Capstanfile(
         files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
         ports = List.copyOf(ports);
         env = Collections.unmodifiableSortedMap(new TreeMap<>(env));
-        if (cmdline.isEmpty() && !runtime.filter(r -> r instanceof Runtime.Java java && java.canDeriveCmdline()).isPresent()) {
-            throw new IllegalArgumentException("a Capstanfile without cmdline needs runtime java with main or jar");
+        if (cmdline.isEmpty() && from.isEmpty()
+                && !runtime.filter(r -> r instanceof Runtime.Java java && java.canDeriveCmdline()).isPresent()) {
+            throw new IllegalArgumentException("a Capstanfile without cmdline needs from: (a container image's command) or"
+                    + " runtime java with main or jar");
         }
+    }
+
+    /**
+     * What {@code jcap build --from REF} builds in a folder without a Capstanfile: the container
+     * image alone, every other key at its default.
+     */
+    public static Capstanfile fromContainer(Path projectDir, String reference) {
+        return new Capstanfile(projectDir.resolve(CapstanfileParser.FILE_NAME), projectDir, Optional.empty(),
+                Optional.of(reference), Optional.empty(), Optional.empty(), List.of(), new TreeMap<>(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.empty(), List.of(),
+                new TreeMap<>(), Optional.empty(), Optional.empty());
+    }
+
+    /** The same Capstanfile building from container image {@code reference} ({@code jcap build --from}). */
+    public Capstanfile withFrom(String reference) {
+        return new Capstanfile(file, projectDir, base, Optional.of(reference), kernel, cmdline, build, files, rootfs, rpmBase,
+                fs, size, memory, cpus, ports, env, runtime, capstanPackage);
     }
 }

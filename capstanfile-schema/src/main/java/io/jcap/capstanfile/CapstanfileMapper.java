@@ -66,7 +66,7 @@ final class CapstanfileMapper {
             return Optional.empty();
         }
         return Optional.of(new Capstanfile(file, projectDir,
-                text("base"), text("kernel"), text("cmdline"),
+                text("base"), text("from"), text("kernel"), text("cmdline"),
                 build, files, rootfs,
                 rpmBase(root.path("rpm-base")),
                 text("fs").map(FsType::of),

@@ -29,6 +29,25 @@ public final class CommandWords {
     }
 
     /**
+     * Joins words into a command line that {@link #split} reads back as the same words: plain words
+     * as they are, others in double quotes with {@code "} and {@code \\} escaped.
+     */
+    public static String join(List<String> words) {
+        StringBuilder line = new StringBuilder();
+        for (String w : words) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            if (!w.isEmpty() && w.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+                line.append(w);
+            } else {
+                line.append('"').append(w.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return line.toString();
+    }
+
+    /**
      * Splits a {@code build} command. Shell syntax such as {@code &&} or {@code >} is refused, since
      * no shell would run it, and so is an empty command.
      *

@@ -37,7 +37,7 @@ class CapstanfileProblemsTest {
     void parse_unknownKeyWithoutCloseMatch_listsKnownKeys() throws Exception {
         project.capstanfile("cmdline: /hello\nfoo: 1\n");
 
-        assertEquals("Capstanfile:2:1: unknown key 'foo' (known keys: base, cmdline, build, files, rootfs, "
+        assertEquals("Capstanfile:2:1: unknown key 'foo' (known keys: base, from, cmdline, build, files, rootfs, "
                 + "rpm-base, kernel, fs, size, memory, cpus, ports, env, runtime)", project.problems());
     }
 

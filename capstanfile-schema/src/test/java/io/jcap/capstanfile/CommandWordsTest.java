@@ -20,6 +20,14 @@ class CommandWordsTest {
     }
 
     @Test
+    void join_anyWords_splitBackToTheSameWords() {
+        List<String> words = List.of("/usr/bin/redis-server", "--save", "", "a b", "it's", "a\"b\\c", "x=1,y:2");
+        assertEquals("/usr/bin/redis-server --save \"\" \"a b\" \"it's\" \"a\\\"b\\\\c\" x=1,y:2",
+                CommandWords.join(words));
+        assertEquals(words, CommandWords.split(CommandWords.join(words)));
+    }
+
+    @Test
     void split_quotedShellOperator_isAnOrdinaryWord() {
         assertEquals(List.of("echo", "&&"), CommandWords.splitBuild("echo '&&'"));
     }

@@ -39,6 +39,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Build even when an image with the same inputs exists.")
     boolean force;
 
+    @Option(names = "--from", paramLabel = "IMAGE",
+            description = "Build from a container image: oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar"
+                    + " or REGISTRY/REPO[:TAG]"
+                    + " (its layers are the files, its config how it runs). Replaces the Capstanfile's from:; without a"
+                    + " Capstanfile, DIR only names the image (docs/containers.md).")
+    String from;
+
     @Option(names = "--config-set", paramLabel = "NAME",
             description = "For a Capstan package (meta/run.yaml, no Capstanfile): the named configuration the image"
                     + " boots by default, instead of its config_set_default. Every configuration stays in the image.")
@@ -53,7 +60,7 @@ final class BuildCommand implements Callable<Integer> {
         BuildRequest request;
         try {
             request = new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force)
-                    .withConfigSet(RunOptions.configSet(configSet));
+                    .withConfigSet(RunOptions.configSet(configSet)).withFrom(Optional.ofNullable(from));
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

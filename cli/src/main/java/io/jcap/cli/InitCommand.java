@@ -1,5 +1,8 @@
 package io.jcap.cli;
 
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.container.ContainerCapstanfile;
+import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", description = "Write a commented Capstanfile for a native or a Java application.")
+@Command(name = "init", description = "Write a commented Capstanfile for a native or a Java application, or for a"
+        + " container image (--from).")
 final class InitCommand implements Callable<Integer> {
     enum Runtime { native_, java;
 
@@ -36,11 +40,20 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite an existing Capstanfile.")
     boolean force;
 
+    @Option(names = "--from", paramLabel = "IMAGE",
+            description = "A container image (oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar, REGISTRY/REPO[:TAG]):"
+                    + " write from:"
+                    + " and what its config says (command, env, ports) for you to edit.")
+    String from;
+
     @Override
     public Integer call() throws JcapException {
         Path file = dir.resolve("Capstanfile");
         if (Files.exists(file) && !force) {
             throw new JcapException(file + " already exists (use --force to overwrite it)");
+        }
+        if (from != null) {
+            return fromContainer(file);
         }
         String template = "capstanfile-" + runtime + ".yaml";
         try (InputStream in = InitCommand.class.getResourceAsStream(template)) {
@@ -54,6 +67,23 @@ final class InitCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("wrote " + file + " (" + runtime + " application); edit it, then run: jcap build "
                 + dir);
+        return 0;
+    }
+
+    private int fromContainer(Path file) throws JcapException {
+        JcapHome home = JcapHome.fromEnvironment();
+        Path scratch = TempFiles.register(home.newWorkDir("init-"));
+        try {
+            String text = ContainerCapstanfile.describe(from, dir.toAbsolutePath().normalize(), scratch,
+                    new ConsoleEvents(spec.commandLine().getErr(), false));
+            Files.createDirectories(dir);
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
+        } finally {
+            TempFiles.delete(scratch);
+        }
+        spec.commandLine().getOut().println("wrote " + file + " (from " + from + "); edit it, then run: jcap build " + dir);
         return 0;
     }
 

@@ -25,6 +25,17 @@ class InitCommandTest {
     }
 
     @Test
+    void init_fromMissingArchive_failsNamingItAndWritesNothing() {
+        Path dir = temp.resolve("none");
+        Outcome init = jcap("init", "--from", "docker-archive:" + temp.resolve("missing.tar"), dir.toString());
+
+        assertEquals(1, init.exitCode(), init.out());
+        assertTrue(init.err().contains("image archive " + temp.resolve("missing.tar") + " does not exist or is not a file"),
+                init.err());
+        assertTrue(!Files.exists(dir.resolve("Capstanfile")));
+    }
+
+    @Test
     void init_native_scaffoldValidatesBeforeAndAfterItsProgramExists() throws Exception {
         Path dir = temp.resolve("native");
         Outcome init = jcap("init", "--runtime", "native", dir.toString());

@@ -49,7 +49,7 @@ class RedisIT {
     }
 
     /** What {@code redis-cli} prints for one command; an attempt that hangs is ended after 15 s. */
-    private static String redisCli(int port, String... command) throws Exception {
+    static String redisCli(int port, String... command) throws Exception {
         List<String> args = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
         args.addAll(List.of(command));
         Process process = new ProcessBuilder(args).redirectErrorStream(true)

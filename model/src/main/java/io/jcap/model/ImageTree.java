@@ -58,6 +58,56 @@ public final class ImageTree {
         return entries.get(path);
     }
 
+    /**
+     * The entry at {@code path} with symbolic links followed inside the tree, as the guest's kernel
+     * would (relative targets from the link's folder, absolute ones from the image root, at most
+     * 40 links); empty when the path leads nowhere. Merged-/usr images ({@code /bin -> usr/bin})
+     * need it to find {@code /bin/sh}.
+     */
+    public java.util.Optional<ImageEntry> resolve(GuestPath path) {
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(parts(path.value()));
+        GuestPath at = GuestPath.ROOT;
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String name = pending.removeFirst();
+            if (name.equals("..")) {
+                at = at.parent();
+                continue;
+            }
+            GuestPath next = at.resolve(name);
+            ImageEntry e = entries.get(next);
+            if (e instanceof ImageEntry.Symlink link) {
+                if (++links > 40) {
+                    return java.util.Optional.empty();
+                }
+                List<String> target = parts(link.target());
+                for (int i = target.size() - 1; i >= 0; i--) {
+                    pending.addFirst(target.get(i));
+                }
+                if (link.target().startsWith("/")) {
+                    at = GuestPath.ROOT;
+                }
+                continue;
+            }
+            if (e == null || (!pending.isEmpty() && !(e instanceof ImageEntry.Directory))) {
+                return java.util.Optional.empty();
+            }
+            at = next;
+        }
+        return java.util.Optional.of(entries.get(at));
+    }
+
+    /** The components of a path, {@code ..} kept (it goes up from the folder reached so far). */
+    private static List<String> parts(String path) {
+        List<String> out = new ArrayList<>();
+        for (String p : path.split("/")) {
+            if (!p.isEmpty() && !p.equals(".")) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** All entries in guest-path order, the root folder first. */
     public List<ImageEntry> entries() {
         return Collections.unmodifiableList(new ArrayList<>(entries.values()));

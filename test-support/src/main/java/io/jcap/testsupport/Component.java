@@ -93,6 +93,19 @@ public enum Component {
             return LocalRegistry.problem(env).map(problem -> "the test registries (bash scripts/setup.sh, then bash"
                     + " scripts/start-services.sh): " + problem);
         }
+    },
+    /** umoci and skopeo, which tests use to make container images from folders ({@code from:} tests). */
+    CONTAINER_TOOLS {
+        @Override
+        Optional<String> missing(HostEnvironment env) {
+            for (String tool : new String[] {"umoci", "skopeo", "tar"}) {
+                if (env.onPath(tool).isEmpty()) {
+                    return Optional.of("container image tools (apt-get install umoci skopeo, as scripts/setup.sh does): "
+                            + tool + " is not on the PATH");
+                }
+            }
+            return Optional.empty();
+        }
     };
 
     static final Path SSHD_BINARY = Path.of("/usr/sbin/sshd");

@@ -19,18 +19,21 @@ import java.util.Optional;
  * @param force build even when an image with the same inputs exists
  * @param configSet for a Capstan package: the named configuration the image boots by default,
  *     instead of its {@code config_set_default}; empty for the package's choice
+ * @param from a container image to build from ({@code jcap build --from}), replacing the
+ *     Capstanfile's {@code from:}; the folder then needs no Capstanfile
  */
 public record BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force,
-                           Optional<String> configSet) {
+                           Optional<String> configSet, Optional<String> from) {
     public BuildRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         name.ifPresent(ImageName::check);
         Objects.requireNonNull(configSet, "configSet");
+        Objects.requireNonNull(from, "from");
     }
 
     /** A build that boots the package's own default configuration (or a Capstanfile project's command). */
     public BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force) {
-        this(projectDir, name, accelerator, force, Optional.empty());
+        this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty());
     }
 
     /** A plain build of a folder with every default. */
@@ -39,6 +42,10 @@ public record BuildRequest(Path projectDir, Optional<String> name, Optional<Acce
     }
 
     public BuildRequest withConfigSet(Optional<String> value) {
-        return new BuildRequest(projectDir, name, accelerator, force, value);
+        return new BuildRequest(projectDir, name, accelerator, force, value, from);
+    }
+
+    public BuildRequest withFrom(Optional<String> value) {
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, value);
     }
 }

@@ -5,6 +5,7 @@ import io.jcap.model.GuestPath;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -12,10 +13,16 @@ import java.util.TreeMap;
  * What the guest init starts: the file {@code /.jcap/config} of docs/guest-protocol.md, one
  * {@code key value} setting a line.
  */
-public record GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd) {
+public record GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user) {
     public static final GuestPath PATH = GuestPath.of("/.jcap/config");
 
+    /** Runs as root, as every image did before container images. */
+    public GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd) {
+        this(argv, env, cwd, Optional.empty());
+    }
+
     public GuestConfig {
+        java.util.Objects.requireNonNull(user, "user");
         argv = List.copyOf(argv);
         env = new TreeMap<>(env);
         GuestCommandLine.check(argv);
@@ -32,6 +39,7 @@ public record GuestConfig(List<String> argv, SortedMap<String, String> env, Gues
         argv.forEach(a -> text.append("arg ").append(a).append('\n'));
         env.forEach((k, v) -> text.append("env ").append(k).append('=').append(v).append('\n'));
         text.append("cwd ").append(cwd.value()).append('\n');
+        user.ifPresent(u -> text.append("user ").append(u.setting()).append('\n'));
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

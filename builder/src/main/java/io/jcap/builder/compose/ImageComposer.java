@@ -52,7 +52,8 @@ public final class ImageComposer {
             throw new JcapException(e.getMessage(), e);
         }
         GuestPath command = GuestPath.of(config.argv().get(0));
-        ImageEntry program = tree.get(command);
+        // Followed through links inside the image: /bin/sh in a merged-/usr image is /usr/bin/sh.
+        ImageEntry program = tree.resolve(command).orElse(null);
         if (program == null) {
             throw new JcapException("the command " + command + " is not in the image: add it under files"
                     + " (e.g. " + command + ": " + command.fileName() + ")");

@@ -107,8 +107,13 @@ final class RemoteRepository {
 
     /** The manifest of a tag or digest ({@code sha256:...}). */
     Manifest manifest(String key) throws JcapException, InterruptedException {
+        return manifest(key, OCI_MANIFEST + ", " + DOCKER_MANIFEST);
+    }
+
+    /** The same, accepting {@code accept} (a container image may be an index of platforms). */
+    Manifest manifest(String key, String accept) throws JcapException, InterruptedException {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(http.repositoryUri("manifests/" + key))
-                .header("Accept", OCI_MANIFEST + ", " + DOCKER_MANIFEST).GET(), HttpResponse.BodyHandlers.ofByteArray(), 200);
+                .header("Accept", accept).GET(), HttpResponse.BodyHandlers.ofByteArray(), 200);
         return new Manifest(r.body(), r.headers().firstValue("Content-Type").orElse(""),
                 r.headers().firstValue("Docker-Content-Digest"));
     }

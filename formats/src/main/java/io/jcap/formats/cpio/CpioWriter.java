@@ -13,7 +13,8 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
 
 /**
  * Writes image entries as a deterministic SVR4 "newc" cpio archive: entries in the given order,
- * inode numbers counted from 1, uid and gid 0, one fixed mtime, no host metadata. This is the
+ * inode numbers counted from 1, each entry's own owner (root unless a container layer said
+ * otherwise), one fixed mtime, no host metadata. This is the
  * wire format of OSv's cpiod and of jcap's guest init, and the format of a Linux initramfs.
  *
  * <pre>{@code
@@ -83,8 +84,8 @@ public final class CpioWriter {
             }
             CpioArchiveEntry header = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, name);
             header.setInode(inode++);
-            header.setUID(0);
-            header.setGID(0);
+            header.setUID(entry.owner().uid());
+            header.setGID(entry.owner().gid());
             header.setTime(mtimeSeconds);
             entryCount++;
             if (entry instanceof ImageEntry.Directory d) {

@@ -40,7 +40,17 @@ final class LinuxImageBuild {
 
     BuildResult build(KernelFamily.BuildJob job) throws JcapException, InterruptedException {
         String name = job.imageName();
-        LinuxInputs inputs = LinuxInputs.of(job.capstanfile(), home, events);
+        // A container image's file bytes wait here until the builder VM has received them.
+        Path scratch = job.capstanfile().from().isPresent() ? TempFiles.register(home.newWorkDir("from-")) : null;
+        try {
+            return build(job, name, LinuxInputs.of(job.capstanfile(), home, events, Optional.ofNullable(scratch)));
+        } finally {
+            TempFiles.delete(scratch);
+        }
+    }
+
+    private BuildResult build(KernelFamily.BuildJob job, String name, LinuxInputs inputs)
+            throws JcapException, InterruptedException {
         Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
         byte[] initrd = new Initramfs().runInitramfs(kernel);
         UUID root = LinuxBoot.rootUuid(name);
@@ -48,8 +58,7 @@ final class LinuxImageBuild {
                 LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         Sha256 streamDigest = ImageComposer.streamDigest(tree);
-        Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel,
-                job.capstanfile().ports());
+        Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
 
         ImageRepository repository = new ImageRepository(home.images());
         // An image stored before images kept their direct-boot files is built again to get them.
@@ -82,7 +91,7 @@ final class LinuxImageBuild {
                     .cmdline(inputs.cmdline())
                     .fs(inputs.fs())
                     .accelerator(accelerator.qemuName())
-                    .runDefaults(inputs.memoryMiB(), inputs.cpus(), job.capstanfile().ports())
+                    .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
                     .guestProtocol(Initramfs.GUEST_PROTOCOL);
             return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, directBoot, metadata), false);
         } finally {

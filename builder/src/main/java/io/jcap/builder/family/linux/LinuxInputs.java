@@ -22,6 +22,7 @@ import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,18 +37,31 @@ import java.util.SortedMap;
 
 /** What a Capstanfile asks for, in the terms of a Linux image. */
 record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
-        Optional<ByteSize> size, int memoryMiB, int cpus) {
+        Optional<ByteSize> size, int memoryMiB, int cpus, List<PortMapping> ports) {
     /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
     private static final String DIGEST_VERSION = "jcap-linux-image-4";
 
     LinuxInputs {
         application = List.copyOf(application);
+        ports = List.copyOf(ports);
     }
 
     /**
      * Reads what {@code c} asks for; a {@code runtime} adds what {@link ImageRuntime} says.
      */
     static LinuxInputs of(Capstanfile c, JcapHome home, EventSink events) throws JcapException {
+        return of(c, home, events, Optional.empty());
+    }
+
+    /**
+     * The same; a Capstanfile with {@code from:} needs {@code scratch}, an empty jcap temp folder
+     * holding the container image's file bytes until the image is built.
+     */
+    static LinuxInputs of(Capstanfile c, JcapHome home, EventSink events, Optional<Path> scratch) throws JcapException {
+        if (c.from().isPresent()) {
+            return FromContainer.inputs(c, scratch.orElseThrow(() -> new IllegalStateException("from: needs a scratch folder")),
+                    events);
+        }
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
         }
@@ -82,7 +96,7 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         }
         return new LinuxInputs(application.files(), config, cmdline, kernel, fs.id(), c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
-                c.cpus().orElse(ImageDefaults.CPUS));
+                c.cpus().orElse(ImageDefaults.CPUS), c.ports());
     }
 
     /** The disk size: the package file's, checked against the content, or one that fits. */
@@ -103,12 +117,11 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
     }
 
     /** Everything that decides an image's content; equal digests mean a rebuild can reuse the image. */
-    static Sha256 inputsDigest(Sha256 streamDigest, LinuxInputs inputs, long diskBytes, Kernel kernel,
-            java.util.List<io.jcap.model.PortMapping> ports) {
+    static Sha256 inputsDigest(Sha256 streamDigest, LinuxInputs inputs, long diskBytes, Kernel kernel) {
         MessageDigest digest = Sha256.newDigest();
         String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
                 + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus()
-                + "\nports " + ports + "\n";
+                + "\nports " + inputs.ports() + "\n";
         digest.update(text.getBytes(StandardCharsets.UTF_8));
         return Sha256.of(digest);
     }

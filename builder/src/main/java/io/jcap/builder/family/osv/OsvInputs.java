@@ -55,6 +55,10 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
         }
+        if (c.from().isPresent()) {
+            throw new JcapException("from: " + c.from().get() + " needs the Linux kernel (a container image's programs are"
+                    + " Linux programs): remove kernel: " + c.kernel().orElse("osv") + " or set kernel: linux");
+        }
         FsType fs = c.fs().orElse(FsType.ROFS);
         if (fs != FsType.ROFS && fs != FsType.ZFS) {
             throw new JcapException("fs " + fs.id() + " needs the Linux kernel: OSv images use fs: rofs or fs: zfs");

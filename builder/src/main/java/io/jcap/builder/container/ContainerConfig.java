@@ -1,0 +1,92 @@
+package io.jcap.builder.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What of an image config ({@code application/vnd.oci.image.config.v1+json}, Docker's is the
+ * same) jcap uses, and the keys it reads but cannot honour in a VM (reported at build time).
+ *
+ * @param entrypoint {@code config.Entrypoint}
+ * @param cmd {@code config.Cmd}
+ * @param env {@code config.Env}, {@code NAME=value} each
+ * @param workingDir {@code config.WorkingDir}, empty when unset
+ * @param user {@code config.User}, empty when unset
+ * @param exposedPorts {@code config.ExposedPorts}' keys ({@code 6379/tcp})
+ * @param diffIds {@code rootfs.diff_ids}: the digests of the uncompressed layers
+ * @param ignored the keys set in the config that a jcap VM does not honour ({@code Volumes})
+ */
+public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<String> env, Optional<String> workingDir,
+        Optional<String> user, List<String> exposedPorts, List<Sha256> diffIds, List<String> ignored) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> NOT_HONOURED = List.of("Volumes", "Healthcheck", "StopSignal", "OnBuild", "Shell");
+
+    public ContainerConfig {
+        entrypoint = List.copyOf(entrypoint);
+        cmd = List.copyOf(cmd);
+        env = List.copyOf(env);
+        exposedPorts = List.copyOf(exposedPorts);
+        diffIds = List.copyOf(diffIds);
+        ignored = List.copyOf(ignored);
+    }
+
+    /** Entrypoint followed by Cmd: the command a runtime starts. */
+    public List<String> command() {
+        List<String> argv = new ArrayList<>(entrypoint);
+        argv.addAll(cmd);
+        return argv;
+    }
+
+    static ContainerConfig parse(byte[] bytes, String where) throws JcapException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new JcapException(where + ": the image config is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new JcapException(where + ": the image config is not a JSON object");
+        }
+        String os = root.path("os").asText("linux");
+        String arch = root.path("architecture").asText("amd64");
+        if (!os.equals("linux") || !arch.equals("amd64")) {
+            throw new JcapException(where + " is a " + os + "/" + arch + " image: jcap boots linux/amd64 guests");
+        }
+        JsonNode c = root.path("config");
+        List<String> ports = new ArrayList<>();
+        c.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        List<Sha256> diffIds = new ArrayList<>();
+        for (JsonNode d : root.path("rootfs").path("diff_ids")) {
+            String text = d.asText("");
+            if (!text.startsWith("sha256:")) {
+                throw new JcapException(where + ": the image config has diff_id '" + text + "': jcap reads sha256 only");
+            }
+            diffIds.add(Sha256.parse(text.substring(7)));
+        }
+        List<String> ignored = new ArrayList<>();
+        for (String key : NOT_HONOURED) {
+            JsonNode v = c.path(key);
+            if (!v.isMissingNode() && !v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
+                ignored.add(key);
+            }
+        }
+        return new ContainerConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
+                text(c.path("WorkingDir")), text(c.path("User")), ports, diffIds, ignored);
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() && !node.textValue().isEmpty() ? Optional.of(node.textValue()) : Optional.empty();
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

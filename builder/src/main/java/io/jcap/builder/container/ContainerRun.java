@@ -1,0 +1,102 @@
+package io.jcap.builder.container;
+
+import io.jcap.builder.compose.GuestUser;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
+import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * How a container image's application runs in the VM: Entrypoint + Cmd (or the Capstanfile's
+ * {@code cmdline}), Env merged with the Capstanfile's {@code env} (which wins), WorkingDir, User
+ * resolved to IDs, ExposedPorts as forwarded ports. A command without a '/' is looked up in the
+ * image along its PATH now, so that a missing program fails the build rather than the boot.
+ *
+ * @param argv the command, its program an absolute path in the image
+ * @param env the environment
+ * @param cwd the working folder
+ * @param user the user to switch to; empty for root
+ * @param ports the exposed ports, forwarded from the same host ports by default
+ */
+public record ContainerRun(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user,
+        List<PortMapping> ports) {
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public ContainerRun {
+        argv = List.copyOf(argv);
+        env = new TreeMap<>(env);
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * @param command the Capstanfile's command as words, replacing Entrypoint and Cmd when present
+     * @param extraEnv the Capstanfile's {@code env}
+     */
+    public static ContainerRun of(ContainerImage image, Optional<List<String>> command, Map<String, String> extraEnv)
+            throws JcapException {
+        ContainerConfig c = image.config();
+        SortedMap<String, String> env = new TreeMap<>();
+        for (String pair : c.env()) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new JcapException(image.source() + ": its Env entry '" + pair + "' is not NAME=value");
+            }
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        env.putAll(extraEnv);
+        List<String> argv = new ArrayList<>(command.orElse(c.command()));
+        if (argv.isEmpty()) {
+            throw new JcapException(image.source() + " has neither Entrypoint nor Cmd: set cmdline in the Capstanfile");
+        }
+        Map<GuestPath, ImageEntry> tree = new HashMap<>();
+        ImageTree links = new ImageTree();
+        for (ImageEntry e : image.entries()) {
+            tree.put(e.path(), e);
+            links.add(e);
+        }
+        argv.set(0, program(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH), links, image.source()));
+        GuestPath cwd;
+        try {
+            cwd = GuestPath.of(c.workingDir().orElse("/"));
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(image.source() + ": its WorkingDir: " + e.getMessage(), e);
+        }
+        Optional<GuestUser> user = Optional.empty();
+        if (c.user().isPresent() && !c.user().get().equals("root") && !c.user().get().equals("0")) {
+            user = Optional.of(ContainerUser.resolve(c.user().get(), tree, image.source()));
+        }
+        List<PortMapping> ports = new ArrayList<>();
+        for (String exposed : c.exposedPorts()) {
+            try {
+                ports.add(PortMapping.parse(exposed));
+            } catch (IllegalArgumentException e) {
+                throw new JcapException(image.source() + ": its ExposedPorts: " + e.getMessage(), e);
+            }
+        }
+        return new ContainerRun(argv, env, cwd, user, ports);
+    }
+
+    private static String program(String name, String path, ImageTree tree, String image)
+            throws JcapException {
+        if (name.contains("/")) {
+            return name;
+        }
+        for (String dir : path.split(":")) {
+            if (dir.startsWith("/")) {
+                GuestPath candidate = GuestPath.of(dir).resolve(name);
+                if (tree.resolve(candidate).orElse(null) instanceof ImageEntry.RegularFile) {
+                    return candidate.value();
+                }
+            }
+        }
+        throw new JcapException(image + ": its command '" + name + "' is in none of the folders of PATH " + path);
+    }
+}

@@ -1,0 +1,98 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.compose.GuestConfig;
+import io.jcap.builder.compose.HostTree;
+import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.builder.container.ContainerImage;
+import io.jcap.builder.container.ContainerImages;
+import io.jcap.builder.container.ContainerRun;
+import io.jcap.builder.container.ContainerSource;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CommandWords;
+import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
+import io.jcap.model.FsType;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Linux inputs of a Capstanfile with {@code from:}: the container image's tree with
+ * {@code rootfs} and {@code files} on top, its config's command, environment, folder, user and
+ * ports, each replaced or extended by what the Capstanfile says.
+ */
+final class FromContainer {
+    private FromContainer() {
+    }
+
+    static LinuxInputs inputs(Capstanfile c, Path scratch, EventSink events) throws JcapException {
+        if (c.runtime().isPresent()) {
+            throw new JcapException(c.file() + ": from: and runtime: cannot be combined (the container image brings its"
+                    + " own runtime): remove runtime");
+        }
+        FsType fs = c.fs().orElse(FsType.EXT4);
+        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
+            throw new JcapException("fs " + fs.id() + " cannot hold a container image: use ext4 or ext2");
+        }
+        ContainerSource source;
+        try {
+            source = ContainerSource.parse(c.from().orElseThrow(), c.projectDir());
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(c.file() + ": from: " + e.getMessage(), e);
+        }
+        events.info("Reading container image " + source.text());
+        ContainerImage image = ContainerImages.read(source, scratch, events);
+        Optional<List<String>> command;
+        try {
+            command = c.cmdline().map(CommandWords::split);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(c.file() + ": cmdline: " + e.getMessage(), e);
+        }
+        ContainerRun run = ContainerRun.of(image, command, c.env());
+        List<ImageEntry> files = new ArrayList<>();
+        for (ImageEntry e : image.entries()) {
+            // jcap's kernel, initramfs and configuration live there; an image's own (often an empty /boot) give way.
+            if (under(e.path(), LinuxBoot.BOOT) || under(e.path(), GuestConfig.PATH.parent())) {
+                if (!(e instanceof ImageEntry.Directory)) {
+                    events.warn(source.text() + ": " + e.path() + " is left out: jcap's boot files and configuration"
+                            + " live in " + LinuxBoot.BOOT + " and " + GuestConfig.PATH.parent());
+                }
+                continue;
+            }
+            files.add(e);
+        }
+        // The init binds its /etc/hosts and /etc/resolv.conf over these on the read-only root.
+        for (String etc : List.of("/etc/hosts", "/etc/resolv.conf")) {
+            GuestPath path = GuestPath.of(etc);
+            ImageEntry folder = files.stream().filter(e -> e.path().equals(path.parent())).findFirst().orElse(null);
+            boolean present = files.stream().anyMatch(e -> e.path().equals(path));
+            if (!present && (folder == null || folder instanceof ImageEntry.Directory)) {
+                files.add(new ImageEntry.RegularFile(path, 0644, FileContent.of(new byte[0])));
+            }
+        }
+        if (c.rootfs().isPresent()) {
+            files.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
+        }
+        for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
+            files.add(HostTree.file(file.getValue(), file.getKey()));
+        }
+        GuestConfig config;
+        try {
+            config = new GuestConfig(run.argv(), run.env(), run.cwd(), run.user());
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(source.text() + ": " + e.getMessage(), e);
+        }
+        return new LinuxInputs(files, config, CommandWords.join(run.argv()), c.kernel().orElse(ImageDefaults.KERNEL),
+                fs.id(), c.size(), c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
+                c.cpus().orElse(ImageDefaults.CPUS), c.ports().isEmpty() ? run.ports() : c.ports());
+    }
+
+    private static boolean under(GuestPath path, GuestPath folder) {
+        return path.equals(folder) || path.value().startsWith(folder.value() + "/");
+    }
+}

@@ -1,0 +1,154 @@
+package io.jcap.builder.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.CapstanfileParser;
+import io.jcap.capstanfile.CommandWords;
+import io.jcap.model.EventSink;
+import io.jcap.model.PortMapping;
+import io.jcap.model.JcapException;
+import io.jcap.testsupport.Component;
+import io.jcap.testsupport.OciImages;
+import io.jcap.testsupport.RecordedEvents;
+import io.jcap.testsupport.Requires;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Requires(Component.CONTAINER_TOOLS)
+class ContainerImagesTest {
+    @TempDir
+    Path dir;
+    private Path layout;
+
+    @BeforeEach
+    void twoLayers() throws Exception {
+        layout = twoLayerLayout(dir, "--config.entrypoint", "/bin/sh", "--config.cmd", "-c", "--config.env", "GREETING=hi",
+                "--config.workingdir", "/srv", "--config.user", "app", "--config.exposedports", "6379/tcp",
+                "--config.volume", "/data");
+    }
+
+    /** Layer 1 puts /etc/gone, /etc/kept and /var/cache/old; layer 2 deletes /etc/gone and empties /var/cache. */
+    static Path twoLayerLayout(Path dir, String... config) throws Exception {
+        Path one = dir.resolve("one");
+        Path two = dir.resolve("two");
+        OciImages.write(one.resolve("etc/gone"), "gone\n");
+        OciImages.write(one.resolve("etc/kept"), "kept\n");
+        OciImages.write(one.resolve("var/cache/old"), "old\n");
+        OciImages.write(two.resolve("etc/.wh.gone"), "");
+        OciImages.write(two.resolve("var/cache/.wh..wh..opq"), "");
+        OciImages.write(two.resolve("var/cache/new"), "new\n");
+        return OciImages.layout(dir.resolve("layout"), "1", List.of(one, two), config);
+    }
+
+    @Test
+    void read_ociLayoutOciArchiveAndDockerArchive_giveTheSameTreeAndConfig() throws Exception {
+        OciImages.copy(layout, "1", "oci-archive:" + dir.resolve("image-oci.tar"));
+        OciImages.copy(layout, "1", "docker-archive:" + dir.resolve("image-docker.tar"));
+        RecordedEvents events = new RecordedEvents();
+        ContainerImage fromLayout = read("oci:layout:1", events);
+        assertEquals(List.of("/", "/etc", "/etc/kept", "/var", "/var/cache", "/var/cache/new"), paths(fromLayout));
+        ContainerConfig c = fromLayout.config();
+        assertEquals(List.of("/bin/sh", "-c"), c.command());
+        assertTrue(c.env().contains("GREETING=hi"), c.env().toString());
+        assertEquals("/srv", c.workingDir().orElseThrow());
+        assertEquals("app", c.user().orElseThrow());
+        assertEquals(List.of("6379/tcp"), c.exposedPorts());
+        assertEquals(List.of("WARN oci:layout:1: the image config's Volumes is not honoured in a jcap VM (docs/containers.md)"),
+                events.lines());
+        for (String other : List.of("oci-archive:image-oci.tar", "docker-archive:image-docker.tar")) {
+            ContainerImage image = read(other, new RecordedEvents());
+            assertEquals(paths(fromLayout), paths(image), other);
+            assertEquals(c.command(), image.config().command(), other);
+        }
+    }
+
+    @Test
+    void read_badInputs_refusedWithTheBlobNamed() throws Exception {
+        String layerDigest = firstLayerDigest(layout);
+        Path layerBlob = layout.resolve("blobs/sha256/" + layerDigest);
+        byte[] original = Files.readAllBytes(layerBlob);
+
+        try (RandomAccessFile f = new RandomAccessFile(layerBlob.toFile(), "rw")) {
+            f.setLength(original.length / 2);
+        }
+        String truncated = refusal("oci:layout:1");
+        assertTrue(truncated.startsWith("oci:layout:1 layer 1 is truncated or not a tar layer: ")
+                || truncated.startsWith("oci:layout:1 layer 1 is sha256:"), truncated);
+
+        // A valid layer, but not the one the manifest names: the second layer's bytes in the first's place.
+        byte[] other = Files.readAllBytes(layout.resolve("blobs/sha256/" + layerDigest(layout, 1)));
+        Files.write(layerBlob, other);
+        assertEquals("oci:layout:1 layer 1 is sha256:" + layerDigest(layout, 1) + ", " + other.length + " bytes, not sha256:"
+                + layerDigest + ", " + original.length + " bytes as the manifest says: a changed or truncated blob, refused",
+                refusal("oci:layout:1"));
+
+        Files.delete(layerBlob);
+        assertEquals("oci:layout:1 layer 1: the manifest names blobs/sha256/" + layerDigest + ", which OCI layout "
+                + layout + " does not hold: refused", refusal("oci:layout:1"));
+
+        assertEquals("OCI layout " + layout + " has no image tagged '2' (tags: 1)", refusal("oci:layout:2"));
+    }
+
+    @Test
+    void describe_image_writesACapstanfileThatReadsBackToTheSameRun() throws Exception {
+        Path app = dir.resolve("app");
+        OciImages.write(app.resolve("etc/passwd"), "root:x:0:0::/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n");
+        OciImages.write(app.resolve("usr/bin/prog"), "#!/bin/sh\n");
+        OciImages.layout(dir.resolve("described"), "1", List.of(app), "--config.entrypoint", "prog", "--config.cmd",
+                "a b", "--config.env", "PATH=/usr/bin", "--config.workingdir", "/srv", "--config.user", "app",
+                "--config.exposedports", "8080/tcp");
+
+        String text = ContainerCapstanfile.describe("oci:described:1", dir, Files.createTempDirectory(dir, "content"),
+                EventSink.NONE);
+
+        assertTrue(text.contains("\nfrom: \"oci:described:1\"\n# Entrypoint [prog], Cmd [a b]\n"
+                + "cmdline: \"/usr/bin/prog \\\"a b\\\"\"\n# WorkingDir /srv, User app (uid 1000, gid 1000): from the image\n"
+                + "env:\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n"), text);
+        Files.writeString(dir.resolve("Capstanfile"), text);
+        Capstanfile parsed = new CapstanfileParser().parse(dir);
+        assertEquals(Optional.of("oci:described:1"), parsed.from());
+        assertEquals(List.of("/usr/bin/prog", "a b"), CommandWords.split(parsed.cmdline().orElseThrow()));
+        assertEquals(List.of(PortMapping.of(8080)), parsed.ports());
+        assertEquals("oci:layout:1: its User 'app' names user 'app', which is not in the image's /etc/passwd (use a name"
+                + " listed there or a numeric uid[:gid])", assertThrows(JcapException.class, () -> ContainerCapstanfile
+                .describe("oci:layout:1", dir, Files.createTempDirectory(dir, "content"), EventSink.NONE)).getMessage());
+    }
+
+    private String refusal(String from) throws IOException {
+        Path content = Files.createTempDirectory(dir, "content");
+        return assertThrows(JcapException.class, () -> ContainerImages.read(ContainerSource.parse(from, dir), content,
+                EventSink.NONE)).getMessage();
+    }
+
+    private ContainerImage read(String from, RecordedEvents events) throws Exception {
+        return ContainerImages.read(ContainerSource.parse(from, dir), Files.createTempDirectory(dir, "content"), events);
+    }
+
+    private static List<String> paths(ContainerImage image) {
+        return image.entries().stream().map(e -> e.path().value()).toList();
+    }
+
+    /** A layer's digest, through index.json and the manifest it names. */
+    private static String firstLayerDigest(Path layout) throws IOException {
+        return layerDigest(layout, 0);
+    }
+
+    private static String layerDigest(Path layout, int index) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String manifest = json.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asText();
+        JsonNode body = json.readTree(layout.resolve("blobs/sha256/" + manifest.substring(7)).toFile());
+        return body.path("layers").get(index).path("digest").asText().substring(7);
+    }
+}

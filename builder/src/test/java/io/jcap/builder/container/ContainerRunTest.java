@@ -1,0 +1,86 @@
+package io.jcap.builder.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jcap.builder.compose.GuestConfig;
+import io.jcap.builder.compose.GuestUser;
+import io.jcap.model.FileContent;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.JcapException;
+import io.jcap.model.PortMapping;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class ContainerRunTest {
+    private static final List<ImageEntry> TREE = List.of(
+            new ImageEntry.Directory(GuestPath.ROOT, 0755),
+            new ImageEntry.Symlink(GuestPath.of("/bin"), "usr/bin"),
+            new ImageEntry.Directory(GuestPath.of("/etc"), 0755),
+            file("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nredis:x:999:998::/data:/bin/false\n"),
+            file("/etc/group", "root:x:0:\nredis:x:998:\nadm:x:4:redis,syslog\nstaff:x:50:\n"),
+            new ImageEntry.Directory(GuestPath.of("/usr"), 0755),
+            new ImageEntry.Directory(GuestPath.of("/usr/bin"), 0755),
+            new ImageEntry.RegularFile(GuestPath.of("/usr/bin/redis-server"), 0755, FileContent.of(new byte[1])));
+
+    @Test
+    void of_config_givesCommandAlongPathEnvFolderUserAndPorts() throws Exception {
+        ContainerRun run = ContainerRun.of(image(List.of("redis-server"), List.of("--port", "6379"), "redis", "/data"),
+                Optional.empty(), Map.of("EXTRA", "1", "MODE", "capstanfile"));
+
+        assertEquals(List.of("/bin/redis-server", "--port", "6379"), run.argv());
+        assertEquals(new TreeMap<>(Map.of("PATH", "/usr/local/bin:/bin", "MODE", "capstanfile", "EXTRA", "1")), run.env());
+        assertEquals(GuestPath.of("/data"), run.cwd());
+        assertEquals(Optional.of(new GuestUser(999, 998, List.of(998L, 4L))), run.user());
+        assertEquals(List.of(PortMapping.of(6379)), run.ports());
+        assertEquals("arg /bin/redis-server\narg --port\narg 6379\nenv EXTRA=1\nenv MODE=capstanfile\n"
+                + "env PATH=/usr/local/bin:/bin\ncwd /data\nuser 999 998 998,4\n",
+                new String(new GuestConfig(run.argv(), run.env(), run.cwd(), run.user()).toBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void of_userForms_resolvedAsRuntimesDo() throws Exception {
+        assertEquals(new GuestUser(1234, 0, List.of(0L)), user("1234"));
+        assertEquals(new GuestUser(999, 50, List.of(50L, 4L)), user("redis:staff"));
+        assertEquals(new GuestUser(999, 7, List.of(7L, 4L)), user("999:7"));
+        assertEquals(Optional.empty(), ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "root", "/"),
+                Optional.empty(), Map.of()).user());
+        assertEquals("oci:x: its User 'nobody' names user 'nobody', which is not in the image's /etc/passwd (use a name"
+                + " listed there or a numeric uid[:gid])", assertThrows(JcapException.class, () -> user("nobody")).getMessage());
+        assertEquals("oci:x: its User 'redis:wheel' names group 'wheel', which is not in the image's /etc/group",
+                assertThrows(JcapException.class, () -> user("redis:wheel")).getMessage());
+    }
+
+    @Test
+    void of_commandMissingOrReplaced() throws Exception {
+        assertEquals("oci:x: its command 'valkey' is in none of the folders of PATH /usr/local/bin:/bin",
+                assertThrows(JcapException.class, () -> ContainerRun.of(image(List.of("valkey"), List.of(), "", "/"),
+                        Optional.empty(), Map.of())).getMessage());
+        assertEquals("oci:x has neither Entrypoint nor Cmd: set cmdline in the Capstanfile",
+                assertThrows(JcapException.class, () -> ContainerRun.of(image(List.of(), List.of(), "", "/"),
+                        Optional.empty(), Map.of())).getMessage());
+        assertEquals(List.of("/usr/bin/redis-server", "--help"), ContainerRun.of(image(List.of("valkey"), List.of(), "", "/"),
+                Optional.of(List.of("/usr/bin/redis-server", "--help")), Map.of()).argv());
+    }
+
+    private static GuestUser user(String user) throws JcapException {
+        return ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), user, "/"), Optional.empty(), Map.of())
+                .user().orElseThrow();
+    }
+
+    private static ContainerImage image(List<String> entrypoint, List<String> cmd, String user, String dir) {
+        ContainerConfig config = new ContainerConfig(entrypoint, cmd, List.of("PATH=/usr/local/bin:/bin", "MODE=image"),
+                Optional.of(dir), user.isEmpty() ? Optional.empty() : Optional.of(user), List.of("6379/tcp"), List.of(),
+                List.of());
+        return new ContainerImage("oci:x", TREE, config);
+    }
+
+    private static ImageEntry file(String path, String text) {
+        return new ImageEntry.RegularFile(GuestPath.of(path), 0644, FileContent.of(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

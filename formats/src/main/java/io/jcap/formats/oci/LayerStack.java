@@ -1,0 +1,223 @@
+package io.jcap.formats.oci;
+
+import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
+import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry;
+import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * A container image's file system, built by applying its layers in order the way container
+ * runtimes do (the OCI image spec's "applying changesets"): {@code .wh.NAME} deletes NAME of the
+ * layers below, {@code .wh..wh..opq} empties its folder of what the layers below put there, hard
+ * links (within a layer or to a file of a lower one) share the file's bytes, mode and owner,
+ * symbolic links stay links and are never followed, owners and setuid/setgid bits are kept, and
+ * device nodes, FIFOs and sockets are skipped with a note (the guest's devtmpfs provides devices).
+ * Layers may be gzip, zstd or uncompressed tars. A path leaving the tree ({@code ..}, absolute
+ * names), a whiteout naming nothing inside it, or a path under a symbolic link is refused.
+ *
+ * <p>The tree lives in memory; only regular files' bytes are written, one file each, into
+ * {@code contentDir} (a jcap temp folder): a layer is one stream, and the files of several layers
+ * reach the guest sorted by path, so the bytes must be kept somewhere in between. Ownership is
+ * kept in the tree, not on the host, so no privilege is needed.
+ *
+ * <pre>{@code
+ * LayerStack stack = new LayerStack(temp, events);
+ * Sha256 diffId = stack.apply(Files.newInputStream(layerBlob), "layer sha256:4f2...");
+ * List<ImageEntry> files = stack.entries();
+ * }</pre>
+ */
+public final class LayerStack {
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+
+    /** What a path holds and which layer put it there (whiteouts remove only lower layers' entries). */
+    private record Node(ImageEntry entry, int layer) {
+    }
+
+    private final Path contentDir;
+    private final EventSink events;
+    private final TreeMap<String, Node> nodes = new TreeMap<>();
+    private int layer;
+    private long files;
+
+    public LayerStack(Path contentDir, EventSink events) {
+        this.contentDir = contentDir;
+        this.events = events;
+        nodes.put("", new Node(new ImageEntry.Directory(GuestPath.ROOT, 0755), 0));
+    }
+
+    /**
+     * Applies one layer, reading {@code in} to its end so that a digest around it sees every byte.
+     *
+     * @param what names the layer in messages ({@code layer 2 (sha256:4f2...)})
+     * @return the SHA-256 of the uncompressed tar: the layer's DiffID in the image config
+     * @throws JcapException when an entry is refused or the layer is not a readable tar
+     */
+    public Sha256 apply(InputStream in, String what) throws JcapException, IOException {
+        layer++;
+        MessageDigest diffId = Sha256.newDigest();
+        try {
+            InputStream tarBytes = LayerCompression.decompress(in);
+            DigestInputStream digesting = new DigestInputStream(tarBytes, diffId);
+            TarArchiveInputStream tar = new TarArchiveInputStream(digesting);
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                applyEntry(tar, entry, what);
+            }
+            // The end-of-archive blocks and padding count for the DiffID; the rest for the blob's digest.
+            digesting.transferTo(OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JcapException(what + " is truncated or not a tar layer: " + e.getMessage(), e);
+        }
+        return Sha256.of(diffId);
+    }
+
+    /** The tree so far, the root first, sorted by path. */
+    public List<ImageEntry> entries() {
+        List<ImageEntry> result = new ArrayList<>();
+        nodes.values().forEach(n -> result.add(n.entry()));
+        return result;
+    }
+
+    private void applyEntry(TarArchiveInputStream tar, TarArchiveEntry entry, String what) throws JcapException, IOException {
+        String path = checked(entry.getName(), what);
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        String leaf = path.substring(slash + 1);
+        checkParents(parent, path, what);
+        if (leaf.equals(OPAQUE)) {
+            removeLower(parent, false);
+            return;
+        }
+        if (leaf.startsWith(WHITEOUT)) {
+            String name = leaf.substring(WHITEOUT.length());
+            if (name.isEmpty() || name.equals(".") || name.equals("..") || name.startsWith(WHITEOUT)) {
+                throw new JcapException(what + " is refused: its whiteout '" + path
+                        + "' names no file inside the image (a whiteout is .wh.NAME for a NAME in its folder)");
+            }
+            removeLower(parent.isEmpty() ? name : parent + "/" + name, true);
+            return;
+        }
+        GuestPath guest = GuestPath.of("/" + path);
+        ImageEntry.Owner owner = new ImageEntry.Owner(entry.getLongUserId(), entry.getLongGroupId());
+        int mode = entry.getMode() & 07777;
+        ImageEntry made;
+        if (entry.isDirectory()) {
+            made = new ImageEntry.Directory(guest, mode, owner);
+        } else if (entry.isSymbolicLink()) {
+            made = new ImageEntry.Symlink(guest, entry.getLinkName(), owner);
+        } else if (entry.isLink()) {
+            made = hardLink(guest, checked(entry.getLinkName(), what), path, what);
+        } else if (entry.getLinkFlag() == TarArchiveEntry.LF_NORMAL || entry.getLinkFlag() == TarArchiveEntry.LF_OLDNORM
+                || entry.getLinkFlag() == TarArchiveEntry.LF_CONTIG || entry.isGNUSparse()) {
+            made = new ImageEntry.RegularFile(guest, mode, store(tar), owner);
+        } else {
+            events.info(what + ": skipped " + kind(entry) + " /" + path
+                    + " (a VM's devtmpfs provides devices; FIFOs and sockets are made at run time)");
+            return;
+        }
+        put(path, made);
+    }
+
+    private ImageEntry hardLink(GuestPath guest, String target, String path, String what) throws JcapException {
+        Node to = nodes.get(target);
+        if (to == null || to.entry() instanceof ImageEntry.Directory) {
+            throw new JcapException(what + " is refused: its hard link '" + path + "' points to '" + target + "', which is "
+                    + (to == null ? "not in the image (a hard link names a file of this or a lower layer)" : "a folder"));
+        }
+        // A hard link is the same inode: same bytes, mode and owner. The guest gets a copy of the bytes.
+        if (to.entry() instanceof ImageEntry.RegularFile f) {
+            return new ImageEntry.RegularFile(guest, f.mode(), f.content(), f.owner());
+        }
+        ImageEntry.Symlink s = (ImageEntry.Symlink) to.entry();
+        return new ImageEntry.Symlink(guest, s.target(), s.owner());
+    }
+
+    private FileContent store(InputStream tar) throws IOException {
+        Path file = contentDir.resolve(Long.toString(++files));
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            tar.transferTo(out);
+        }
+        return FileContent.of(file);
+    }
+
+    private void put(String path, ImageEntry made) {
+        Node old = nodes.get(path);
+        // A folder over a folder keeps what is inside; anything else replaces the old entry whole.
+        if (old != null && !(old.entry() instanceof ImageEntry.Directory && made instanceof ImageEntry.Directory)) {
+            removeTree(path, Integer.MAX_VALUE, true);
+        }
+        nodes.put(path, new Node(made, layer));
+        // Layers may leave out a folder above a file; runtimes create it, root-owned, 0755.
+        for (int at = path.indexOf('/'); at > 0; at = path.indexOf('/', at + 1)) {
+            String ancestor = path.substring(0, at);
+            nodes.putIfAbsent(ancestor, new Node(new ImageEntry.Directory(GuestPath.of("/" + ancestor), 0755), layer));
+        }
+    }
+
+    /** Removes what lower layers put at {@code path} and below it ({@code self}) or only below it. */
+    private void removeLower(String path, boolean self) {
+        removeTree(path, layer, self);
+    }
+
+    private void removeTree(String path, int belowLayer, boolean self) {
+        if (self && !path.isEmpty()) {
+            Node n = nodes.get(path);
+            if (n != null && n.layer() < belowLayer) {
+                nodes.remove(path);
+            }
+        }
+        String from = path.isEmpty() ? "" : path + "/";
+        String to = path.isEmpty() ? "\uffff" : path + "0"; // '0' follows '/'
+        nodes.subMap(from, false, to, false).entrySet().removeIf(e -> e.getValue().layer() < belowLayer);
+    }
+
+    private void checkParents(String parent, String path, String what) throws JcapException {
+        int at = 0;
+        while (!parent.isEmpty() && at >= 0) {
+            at = parent.indexOf('/', at + 1);
+            String ancestor = at < 0 ? parent : parent.substring(0, at);
+            Node n = nodes.get(ancestor);
+            if (n != null && !(n.entry() instanceof ImageEntry.Directory)) {
+                throw new JcapException(what + " is refused: its entry '" + path + "' is inside /" + ancestor + ", which is "
+                        + (n.entry() instanceof ImageEntry.Symlink ? "a symbolic link (never followed when layers are applied)"
+                                : "a file"));
+            }
+        }
+    }
+
+    /** The layer path as the tree keys it ({@code etc/passwd}, "" for the root), or a refusal naming it. */
+    private static String checked(String name, String what) throws JcapException {
+        if (name.equals("./") || name.equals(".")) {
+            return "";
+        }
+        try {
+            return LayerPaths.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(what + " is refused: " + e.getMessage());
+        }
+    }
+
+    private static String kind(TarArchiveEntry e) {
+        if (e.isCharacterDevice() || e.isBlockDevice()) {
+            return "device node";
+        }
+        return e.isFIFO() ? "FIFO" : "special entry (type '" + (char) e.getLinkFlag() + "')";
+    }
+}
