@@ -83,6 +83,7 @@ final class ProjectImage {
                 capstanfile.map(Capstanfile::file).orElse(basedir.resolve("pom.xml")),
                 basedir,
                 capstanfile.flatMap(Capstanfile::base),
+                capstanfile.flatMap(Capstanfile::from),
                 settings.kernel().or(() -> capstanfile.flatMap(Capstanfile::kernel)),
                 capstanfile.flatMap(Capstanfile::cmdline),
                 List.of(),
