@@ -116,8 +116,8 @@ class QemuVmIT {
         VmException e = assertThrows(VmException.class, vm::start);
 
         assertEquals("QEMU exited with code 1 while starting: qemu-system-x86_64: -drive file=" + missing
-                + ",format=raw,if=none,id=drive0: Could not open '" + missing + "': No such file or directory",
-                e.summary());
+                + ",format=raw,if=none,id=drive0,werror=report,rerror=report: Could not open '" + missing
+                + "': No such file or directory", e.summary());
         assertEquals(OptionalInt.of(1), e.vmExitCode());
         assertFalse(Files.exists(vm.workDirectory()));
         assertFalse(vm.killedOnShutdown());
