@@ -47,6 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < s.envc; i++)
             if (!strchr(s.envp[i], '=') || s.envp[i][0] == '=')
                 abort();
+        if (s.stop_signal < 0 || s.stop_signal > 64)
+            abort();
     } else if (err[0] == '\0') {
         abort();
     }

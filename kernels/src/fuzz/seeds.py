@@ -148,6 +148,9 @@ def main():
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),
     ]))
     put("fwcfg", "env-only", fwcfg([("opt/io.jcap/config", b"env PORT=8080\n")]))
+    put("fwcfg", "container-run", fwcfg([
+        ("opt/io.jcap/config", b"arg /usr/bin/redis-server\nuser 999 999 999,50\nstop_signal 2\n"),
+    ]))
     options = bytes([1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 2, 6, 8, 10, 0, 2, 3, 1, 1, 1, 1,
                      54, 4, 10, 0, 2, 2, 51, 4, 0, 0, 0x0e, 0x10, 0])
     put("dhcp", "offer", dhcp(2, options))

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,8 @@ static char **grow(char **v, int n)
         fatal("out of memory reading the configuration");
     return g;
 }
+
+static int parse_id(const char **p, unsigned *out);
 
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err)
 {
@@ -63,8 +66,17 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                     return -1;
                 }
                 s->user = value;
+            } else if (strcmp(line, "stop_signal") == 0) {
+                unsigned sig;
+                const char *p = value;
+                if (parse_id(&p, &sig) < 0 || *p != '\0' || sig < 1 || sig > 64) {
+                    set_err(err, "%s line %d: stop_signal needs a signal number from 1 to 64, got \"%s\"",
+                            source, lineno, value);
+                    return -1;
+                }
+                s->stop_signal = (int)sig;
             } else {
-                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd or user)",
+                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user or stop_signal)",
                         source, lineno, line);
                 return -1;
             }
@@ -179,6 +191,7 @@ void read_config(struct app *a)
     a->argc = image.argc;
     a->cwd = image.cwd ? image.cwd : "/";
     a->user = image.user;
+    a->stop_signal = image.stop_signal ? image.stop_signal : SIGTERM;
     for (int i = 0; i < image.envc; i++)
         set_env(a, image.envp[i]);
 
@@ -201,6 +214,8 @@ void read_config(struct app *a)
             a->cwd = over.cwd;
         if (over.user)
             a->user = over.user;
+        if (over.stop_signal)
+            a->stop_signal = over.stop_signal;
         debug("%s: %d args, %d env, cwd %s", RUN_SETTINGS, over.argc, over.envc,
               over.cwd ? "set" : "kept");
     }

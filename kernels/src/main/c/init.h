@@ -138,6 +138,7 @@ struct app {
     int argc, envc;
     const char *cwd;
     const char *user; /* "UID GID[ G1,G2...]" or NULL: stay root */
+    int stop_signal;  /* what the first power button press sends (SIGTERM unless set) */
 };
 void read_config(struct app *a);
 /* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
@@ -147,6 +148,7 @@ struct settings {
     int argc, envc;
     const char *cwd;
     const char *user;
+    int stop_signal; /* 0 when not set */
 };
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
 /* A `user` setting "UID GID[ G1,G2,...]" (container images' User, resolved on the host).

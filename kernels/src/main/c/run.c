@@ -271,6 +271,26 @@ static int status_of(int st)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* "SIGTERM" for the signals jcap names; "signal N" for the others. */
+static const char *signal_name(int sig)
+{
+    static char other[16];
+    switch (sig) {
+    case SIGHUP: return "SIGHUP";
+    case SIGINT: return "SIGINT";
+    case SIGQUIT: return "SIGQUIT";
+    case SIGKILL: return "SIGKILL";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGUSR2: return "SIGUSR2";
+    case SIGTERM: return "SIGTERM";
+    case SIGWINCH: return "SIGWINCH";
+    case SIGPWR: return "SIGPWR";
+    default:
+        snprintf(other, sizeof other, "signal %d", sig);
+        return other;
+    }
+}
+
 /* Signals the application's process group (it is a session leader), or the
  * process alone when it has not called setsid yet. */
 static void signal_app(pid_t pid, int sig)
@@ -280,8 +300,9 @@ static void signal_app(pid_t pid, int sig)
 }
 
 /* Reaps every child until the application exits; the power button asks it to
- * stop (SIGTERM), a second press insists (SIGKILL). Returns its status. */
-static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons)
+ * stop (stop_signal: SIGTERM, or a container image's StopSignal), a second press
+ * insists (SIGKILL). Returns its status. */
+static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons, int stop_signal)
 {
     struct pollfd fds[1 + MAX_BUTTONS];
     fds[0] = (struct pollfd){ .fd = sigchld_fd, .events = POLLIN };
@@ -306,9 +327,10 @@ static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons
         for (int i = 0; i < nbuttons; i++) {
             if ((fds[1 + i].revents & POLLIN) && power_button_pressed(buttons[i])) {
                 presses++;
-                say("jcap-init: power button: %s the application",
-                    presses == 1 ? "stopping (SIGTERM)" : "killing (SIGKILL)");
-                signal_app(pid, presses == 1 ? SIGTERM : SIGKILL);
+                int sig = presses == 1 ? stop_signal : SIGKILL;
+                say("jcap-init: power button: %s (%s) the application",
+                    presses == 1 ? "stopping" : "killing", signal_name(sig));
+                signal_app(pid, sig);
             }
         }
     }
@@ -343,7 +365,7 @@ _Noreturn void run_mode(const struct cmdline *c)
         sigprocmask(SIG_UNBLOCK, &chld, NULL);
         exec_app(&a);
     }
-    int status = supervise(pid, sigchld_fd, buttons, nbuttons);
+    int status = supervise(pid, sigchld_fd, buttons, nbuttons, a.stop_signal);
     say("JCAP-EXIT %d", status);
     /* What the application left behind goes now, so the root can be synced cleanly. */
     kill(-1, SIGKILL);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Container images made here from folders with umoci and skopeo (never downloaded), built with
  * {@code jcap build --from} and booted: one guest checks layers (a whiteout, an opaque folder),
  * Entrypoint, Env, WorkingDir, a non-root User and the container basics; a second runs Debian's
- * redis-server from a docker-archive and answers redis-cli through -p.
+ * redis-server from a docker-archive, answers redis-cli through -p and is stopped by its StopSignal.
  */
 class ContainerImageIT {
     @TempDir
@@ -69,7 +69,7 @@ class ContainerImageIT {
     }
 
     @Test
-    void redisFromADockerArchive_answersRedisCliThroughP() throws Exception {
+    void redisFromADockerArchive_answersRedisCliThroughP_andStopsOnItsStopSignal() throws Exception {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
         Requirements.require(Component.CONTAINER_TOOLS);
         Requirements.requireProgram("redis-server", "redis-server");
@@ -79,7 +79,8 @@ class ContainerImageIT {
         copyWithLibraries(Path.of("/usr/bin/redis-server"), root);
         OciImages.layout(temp.resolve("layout"), "7", List.of(root), "--config.entrypoint", "redis-server",
                 "--config.cmd", "--bind", "--config.cmd", "0.0.0.0", "--config.cmd", "--protected-mode",
-                "--config.cmd", "no", "--config.workingdir", "/tmp", "--config.exposedports", "6379/tcp");
+                "--config.cmd", "no", "--config.workingdir", "/tmp", "--config.exposedports", "6379/tcp",
+                "--config.stopsignal", "SIGINT");
         OciImages.copy(temp.resolve("layout"), "7", "docker-archive:" + temp.resolve("redis.tar"));
 
         JcapProcess.Result build = jcap.run("build", "--from", "docker-archive:" + temp.resolve("redis.tar"), "--name",
@@ -89,6 +90,7 @@ class ContainerImageIT {
         JcapProcess.Result started = jcap.run("run", "-d", "-p", port + ":6379", "--name", "redis-oci-it", "redis-oci");
         assertEquals(0, started.exitCode(), started.toString());
         JcapProcess.Result stop;
+        JcapProcess.Result logs;
         JcapProcess.Result rm;
         try {
             assertEquals("PONG\n", Poll.until("redis PING on port " + port, Duration.ofSeconds(180),
@@ -97,9 +99,13 @@ class ContainerImageIT {
             assertEquals("a container image\n", RedisIT.redisCli(port, "GET", "origin"));
         } finally {
             stop = jcap.run("stop", "redis-oci-it");
+            logs = jcap.run("logs", "redis-oci-it");
             rm = jcap.run("rm", "redis-oci-it");
         }
         assertEquals(0, stop.exitCode(), stop.toString());
+        // The image's StopSignal, not SIGTERM, is what jcap stop had the init send.
+        assertTrue(logs.out().contains("jcap-init: power button: stopping (SIGINT) the application\n"), logs.toString());
+        assertTrue(logs.out().contains("Received SIGINT scheduling shutdown"), logs.toString());
         assertEquals(0, rm.exitCode(), rm.toString());
     }
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -13,16 +14,26 @@ import java.util.TreeMap;
  * What the guest init starts: the file {@code /.jcap/config} of docs/guest-protocol.md, one
  * {@code key value} setting a line.
  */
-public record GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user) {
+public record GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user,
+        OptionalInt stopSignal) {
     public static final GuestPath PATH = GuestPath.of("/.jcap/config");
 
     /** Runs as root, as every image did before container images. */
     public GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd) {
-        this(argv, env, cwd, Optional.empty());
+        this(argv, env, cwd, Optional.empty(), OptionalInt.empty());
+    }
+
+    /** Stopped by SIGTERM, as every image was before container images' StopSignal. */
+    public GuestConfig(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user) {
+        this(argv, env, cwd, user, OptionalInt.empty());
     }
 
     public GuestConfig {
         java.util.Objects.requireNonNull(user, "user");
+        java.util.Objects.requireNonNull(stopSignal, "stopSignal");
+        if (stopSignal.isPresent() && (stopSignal.getAsInt() < 1 || stopSignal.getAsInt() > 64)) {
+            throw new IllegalArgumentException("stop signal " + stopSignal.getAsInt() + " is not from 1 to 64");
+        }
         argv = List.copyOf(argv);
         env = new TreeMap<>(env);
         GuestCommandLine.check(argv);
@@ -40,6 +51,7 @@ public record GuestConfig(List<String> argv, SortedMap<String, String> env, Gues
         env.forEach((k, v) -> text.append("env ").append(k).append('=').append(v).append('\n'));
         text.append("cwd ").append(cwd.value()).append('\n');
         user.ifPresent(u -> text.append("user ").append(u.setting()).append('\n'));
+        stopSignal.ifPresent(n -> text.append("stop_signal ").append(n).append('\n'));
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -18,14 +18,15 @@ import java.util.Optional;
  * @param env {@code config.Env}, {@code NAME=value} each
  * @param workingDir {@code config.WorkingDir}, empty when unset
  * @param user {@code config.User}, empty when unset
+ * @param stopSignal {@code config.StopSignal}, empty when unset
  * @param exposedPorts {@code config.ExposedPorts}' keys ({@code 6379/tcp})
  * @param diffIds {@code rootfs.diff_ids}: the digests of the uncompressed layers
  * @param ignored the keys set in the config that a jcap VM does not honour ({@code Volumes})
  */
 public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<String> env, Optional<String> workingDir,
-        Optional<String> user, List<String> exposedPorts, List<Sha256> diffIds, List<String> ignored) {
+        Optional<String> user, Optional<String> stopSignal, List<String> exposedPorts, List<Sha256> diffIds, List<String> ignored) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> NOT_HONOURED = List.of("Volumes", "Healthcheck", "StopSignal", "OnBuild", "Shell");
+    private static final List<String> NOT_HONOURED = List.of("Volumes", "Healthcheck", "OnBuild", "Shell");
 
     public ContainerConfig {
         entrypoint = List.copyOf(entrypoint);
@@ -77,7 +78,7 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
             }
         }
         return new ContainerConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
-                text(c.path("WorkingDir")), text(c.path("User")), ports, diffIds, ignored);
+                text(c.path("WorkingDir")), text(c.path("User")), text(c.path("StopSignal")), ports, diffIds, ignored);
     }
 
     private static Optional<String> text(JsonNode node) {

@@ -11,23 +11,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * How a container image's application runs in the VM: Entrypoint + Cmd (or the Capstanfile's
  * {@code cmdline}), Env merged with the Capstanfile's {@code env} (which wins), WorkingDir, User
- * resolved to IDs, ExposedPorts as forwarded ports. A command without a '/' is looked up in the
+ * resolved to IDs, StopSignal as what {@code jcap stop} sends, ExposedPorts as forwarded ports. A command without a '/' is looked up in the
  * image along its PATH now, so that a missing program fails the build rather than the boot.
  *
  * @param argv the command, its program an absolute path in the image
  * @param env the environment
  * @param cwd the working folder
  * @param user the user to switch to; empty for root
+ * @param stopSignal the signal {@code jcap stop} sends (StopSignal); empty for SIGTERM
  * @param ports the exposed ports, forwarded from the same host ports by default
  */
 public record ContainerRun(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user,
-        List<PortMapping> ports) {
+        OptionalInt stopSignal, List<PortMapping> ports) {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public ContainerRun {
@@ -81,7 +83,9 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
                 throw new JcapException(image.source() + ": its ExposedPorts: " + e.getMessage(), e);
             }
         }
-        return new ContainerRun(argv, env, cwd, user, ports);
+        OptionalInt stopSignal = c.stopSignal().isPresent()
+                ? OptionalInt.of(StopSignal.number(c.stopSignal().get(), image.source())) : OptionalInt.empty();
+        return new ContainerRun(argv, env, cwd, user, stopSignal, ports);
     }
 
     private static String program(String name, String path, ImageTree tree, String image)

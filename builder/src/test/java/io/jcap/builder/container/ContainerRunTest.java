@@ -2,6 +2,7 @@ package io.jcap.builder.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.compose.GuestConfig;
 import io.jcap.builder.compose.GuestUser;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,22 @@ class ContainerRunTest {
         assertEquals("arg /bin/redis-server\narg --port\narg 6379\nenv EXTRA=1\nenv MODE=capstanfile\n"
                 + "env PATH=/usr/local/bin:/bin\ncwd /data\nuser 999 998 998,4\n",
                 new String(new GuestConfig(run.argv(), run.env(), run.cwd(), run.user()).toBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void of_stopSignal_isTheNumberTheGuestConfigGives_andABadOneIsRefusedNamingTheImage() throws Exception {
+        ContainerRun run = ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "", "/", Optional.of("SIGINT")),
+                Optional.empty(), Map.of());
+
+        assertEquals(OptionalInt.of(2), run.stopSignal());
+        assertTrue(new String(new GuestConfig(run.argv(), run.env(), run.cwd(), run.user(), run.stopSignal()).toBytes(),
+                StandardCharsets.UTF_8).endsWith("cwd /\nstop_signal 2\n"));
+        assertEquals(OptionalInt.empty(), ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "", "/"),
+                Optional.empty(), Map.of()).stopSignal());
+        JcapException e = assertThrows(JcapException.class, () -> ContainerRun.of(image(List.of("/bin/redis-server"),
+                List.of(), "", "/", Optional.of("SIGNOPE")), Optional.empty(), Map.of()));
+        assertEquals("oci:x: its StopSignal 'SIGNOPE' is not a signal: use a name such as SIGTERM, SIGINT or SIGQUIT,"
+                + " SIGRTMIN+N, or a number from 1 to 64", e.getMessage());
     }
 
     @Test
@@ -74,8 +92,14 @@ class ContainerRunTest {
     }
 
     private static ContainerImage image(List<String> entrypoint, List<String> cmd, String user, String dir) {
+        return image(entrypoint, cmd, user, dir, Optional.empty());
+    }
+
+    private static ContainerImage image(List<String> entrypoint, List<String> cmd, String user, String dir,
+            Optional<String> stopSignal) {
         ContainerConfig config = new ContainerConfig(entrypoint, cmd, List.of("PATH=/usr/local/bin:/bin", "MODE=image"),
-                Optional.of(dir), user.isEmpty() ? Optional.empty() : Optional.of(user), List.of("6379/tcp"), List.of(),
+                Optional.of(dir), user.isEmpty() ? Optional.empty() : Optional.of(user), stopSignal, List.of("6379/tcp"),
+                List.of(),
                 List.of());
         return new ContainerImage("oci:x", TREE, config);
     }

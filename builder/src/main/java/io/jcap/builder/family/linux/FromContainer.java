@@ -83,7 +83,7 @@ final class FromContainer {
         }
         GuestConfig config;
         try {
-            config = new GuestConfig(run.argv(), run.env(), run.cwd(), run.user());
+            config = new GuestConfig(run.argv(), run.env(), run.cwd(), run.user(), run.stopSignal());
         } catch (IllegalArgumentException e) {
             throw new JcapException(source.text() + ": " + e.getMessage(), e);
         }
