@@ -23,10 +23,12 @@ import io.jcap.streamer.GuestSummary;
 import io.jcap.streamer.StreamException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -150,12 +152,17 @@ final class BuilderVm {
     /** The raw disk the guest fills: its file on the host and its size. */
     record GuestDisk(Path file, long bytes) {
         /**
-         * Whether the host's file system has less room left than this sparse disk's size, so that
-         * the guest's writes may have run out of it: such a write fails in the guest with an I/O
-         * error (the drive's error policy reports it rather than pausing the guest).
+         * The host's file system holding the disk, looked up once: when it has less room left than
+         * this sparse disk's size, the guest's writes may have run out of it, and such a write fails
+         * in the guest with an I/O error (the drive's error policy reports it rather than pausing
+         * the guest). Empty when it cannot be read.
          */
-        boolean hostMayBeFull() {
-            return spaceLeft(file) < bytes;
+        Optional<FileStore> store() {
+            try {
+                return Optional.of(Files.getFileStore(file));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -165,29 +172,25 @@ final class BuilderVm {
             return "; the image's disk (" + (target.bytes() >> 20) + " MiB) is too small for these files: raise `size`"
                     + " in the Capstanfile, or leave it out to let jcap size the disk";
         }
-        if (guestMessage.contains("I/O error") && target.hostMayBeFull()) {
-            return "; the host's disk is likely full: " + fileSystem(target.file()) + " has "
-                    + (spaceLeft(target.file()) >> 20) + " MiB free for a " + (target.bytes() >> 20)
-                    + " MiB image disk: free some space and build again (the previous image is untouched)";
+        if (guestMessage.contains("I/O error")) {
+            return target.store().map(store -> hostFullHint(store, target.bytes())).orElse("");
         }
         return "";
     }
 
-    /** The file system holding {@code file}, as "/home (ext4)". */
-    private static String fileSystem(Path file) {
+    private static String hostFullHint(FileStore store, long diskBytes) {
+        long free;
         try {
-            return "the file system " + Files.getFileStore(file);
+            free = store.getUsableSpace();
         } catch (IOException e) {
-            return "the file system of " + file.getParent();
+            return "";
         }
-    }
-
-    private static long spaceLeft(Path file) {
-        try {
-            return Files.getFileStore(file).getUsableSpace();
-        } catch (IOException e) {
-            return Long.MAX_VALUE;
+        if (free >= diskBytes) {
+            return "";
         }
+        return "; the host's disk is likely full: the file system " + store + " has " + (free >> 20)
+                + " MiB free for a " + (diskBytes >> 20)
+                + " MiB image disk: free some space and build again (the previous image is untouched)";
     }
 
     /**
