@@ -20,14 +20,19 @@ def env_for(home):
     return dict(os.environ, JCAP_HOME=str(home))
 
 
-def jcap(home, *args, check=True):
-    """Runs bin/jcap in home; seconds it took and the completed process. A failure ends the benchmark."""
+def timed(cmd, env=None, check=True):
+    """Wall seconds of cmd and its completed process; a failure ends the benchmark unless check is off."""
     started = time.monotonic()
-    proc = subprocess.run([JCAP, *args], env=env_for(home), capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
     took = time.monotonic() - started
     if check and proc.returncode != 0:
-        sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return took, proc
+
+
+def jcap(home, *args, check=True):
+    """Runs bin/jcap in home; seconds it took and the completed process. A failure ends the benchmark."""
+    return timed([JCAP, *args], env=env_for(home), check=check)
 
 
 @contextmanager

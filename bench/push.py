@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchlib import ROOT, jcap, median, private_home, write_section
+from benchlib import ROOT, env_for, jcap, median, private_home, timed, write_section
 
 ARGS = [a for a in sys.argv[1:] if a != "--write"]
 RUNS = int(ARGS[0]) if ARGS else 5
@@ -60,13 +60,8 @@ def curl_put(c, tok, file):
 
 def jcap_push(home, clouds, c, tok, image):
     """(wall seconds of jcap push, seconds it reports, seconds of its upload), the pushed image then deleted."""
-    env = {"OS_CLIENT_CONFIG_FILE": str(clouds)}
-    started = time.monotonic()
-    proc = subprocess.run([str(ROOT / "bin" / "jcap"), "push", image, "openstack", "--name", "bench-jcap", "--json"],
-                          env=dict(os.environ, JCAP_HOME=str(home), **env), capture_output=True, text=True, cwd=ROOT)
-    wall = time.monotonic() - started
-    if proc.returncode != 0:
-        sys.exit(f"jcap push {image} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    wall, proc = timed([str(ROOT / "bin" / "jcap"), "push", image, "openstack", "--name", "bench-jcap", "--json"],
+                       env=dict(env_for(home), OS_CLIENT_CONFIG_FILE=str(clouds)))
     result = json.loads(proc.stdout)
     upload = float(re.search(r"Uploaded \d+ bytes in ([\d.]+) s", proc.stderr).group(1))
     glance(c, tok, "DELETE", "/v2/images/" + result["id"])
@@ -75,10 +70,7 @@ def jcap_push(home, clouds, c, tok, image):
 
 def libvirt_push(home, pool, image):
     """(seconds of the upload, seconds of the whole push) of jcap push IMAGE libvirt, the volume then deleted."""
-    proc = subprocess.run([str(ROOT / "bin" / "jcap"), "push", image, "libvirt", "--pool", pool, "--name", "bench-jcap",
-                           "--json"], env=dict(os.environ, JCAP_HOME=str(home)), capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode != 0:
-        sys.exit(f"jcap push {image} libvirt failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    _, proc = jcap(home, "push", image, "libvirt", "--pool", pool, "--name", "bench-jcap", "--json")
     subprocess.run(["virsh", "-q", "-c", LIBVIRT, "vol-delete", "--pool", pool, "bench-jcap.qcow2"], check=True,
                    capture_output=True)
     upload = float(re.search(r"Uploaded \d+ bytes in ([\d.]+) s", proc.stderr).group(1))

@@ -4,13 +4,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
-from benchlib import ROOT, env_for, jcap, median, private_home, write_section
+from benchlib import ROOT, env_for, jcap, median, private_home, timed, write_section
 
 ARGS = [a for a in sys.argv[1:] if a != "--write"]
 RUNS = int(ARGS[0]) if ARGS else 3
@@ -25,16 +23,6 @@ def registry():
         sys.exit(f"no {FIXTURE}: start the registries first (bash scripts/start-services.sh)")
     pairs = (line.split("=", 1) for line in FIXTURE.read_text().splitlines() if "=" in line and not line.startswith("#"))
     return dict(pairs)["plain"]
-
-
-def timed(cmd, env=None):
-    """Wall seconds of cmd and its completed process; a failure ends the benchmark."""
-    started = time.monotonic()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
-    took = time.monotonic() - started
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return took, proc
 
 
 def fresh(reg, image):
