@@ -53,13 +53,8 @@ public enum Component {
     SEED_TOOLS {
         @Override
         Optional<String> missing(HostEnvironment env) {
-            for (String tool : new String[] {"cloud-localds", "genisoimage", "isoinfo", "mkfs.vfat", "mcopy"}) {
-                if (env.onPath(tool).isEmpty()) {
-                    return Optional.of("cloud-init seed tools (apt-get install cloud-image-utils genisoimage"
-                            + " dosfstools mtools): " + tool + " is not on the PATH");
-                }
-            }
-            return Optional.empty();
+            return firstMissing(env, "cloud-init seed tools (apt-get install cloud-image-utils genisoimage"
+                    + " dosfstools mtools)", "cloud-localds", "genisoimage", "isoinfo", "mkfs.vfat", "mcopy");
         }
     },
     /** An OpenSSH server to start and {@code ssh-keygen} to make its keys. */
@@ -98,13 +93,8 @@ public enum Component {
     CONTAINER_TOOLS {
         @Override
         Optional<String> missing(HostEnvironment env) {
-            for (String tool : new String[] {"umoci", "skopeo", "tar"}) {
-                if (env.onPath(tool).isEmpty()) {
-                    return Optional.of("container image tools (apt-get install umoci skopeo, as scripts/setup.sh does): "
-                            + tool + " is not on the PATH");
-                }
-            }
-            return Optional.empty();
+            return firstMissing(env, "container image tools (apt-get install umoci skopeo, as scripts/setup.sh does)",
+                    "umoci", "skopeo", "tar");
         }
     };
 
@@ -114,6 +104,16 @@ public enum Component {
 
     /** What is missing and how to install it; empty when the component is there. */
     abstract Optional<String> missing(HostEnvironment env);
+
+    /** The first of {@code tools} not on the PATH, named after {@code what} (which says how to install them). */
+    private static Optional<String> firstMissing(HostEnvironment env, String what, String... tools) {
+        for (String tool : tools) {
+            if (env.onPath(tool).isEmpty()) {
+                return Optional.of(what + ": " + tool + " is not on the PATH");
+            }
+        }
+        return Optional.empty();
+    }
 
     private static Optional<String> virshVersion(Path virsh) {
         String command = "virsh -c qemu:///system version";

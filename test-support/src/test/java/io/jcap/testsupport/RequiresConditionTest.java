@@ -101,6 +101,16 @@ class RequiresConditionTest {
         assertTrue(Files.isExecutable(Component.SSHD_BINARY) || missing.isPresent());
     }
 
+    @Test
+    void containerTools_namesTheFirstToolMissing_andAllOnThePathAreThere() throws Exception {
+        Path bin = executable("umoci", "#!/bin/sh\n").getParent();
+        assertEquals(Optional.of("container image tools (apt-get install umoci skopeo, as scripts/setup.sh does):"
+                + " skopeo is not on the PATH"), Component.CONTAINER_TOOLS.missing(env(Map.of("PATH", bin.toString()))));
+        executable("skopeo", "#!/bin/sh\n");
+        executable("tar", "#!/bin/sh\n");
+        assertEquals(Optional.empty(), Component.CONTAINER_TOOLS.missing(env(Map.of("PATH", bin.toString()))));
+    }
+
     private HostEnvironment env(Map<String, String> variables) {
         return new HostEnvironment(variables, dir);
     }
