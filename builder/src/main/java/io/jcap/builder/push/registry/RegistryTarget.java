@@ -91,7 +91,18 @@ public final class RegistryTarget implements PushTarget {
                 Duration.ofNanos(System.nanoTime() - start), List.of());
     }
 
+    /**
+     * The reference, which names the image at the registry: a {@code --name} other than the image's
+     * own would be ignored, so it is refused. {@code --replace} needs no check: a registry moves a
+     * tag to the new manifest, as {@code docker push} does, and the older manifest stays reachable
+     * by its digest.
+     */
     private static ImageReference reference(PushRequest request) throws JcapException {
+        if (!request.remoteName().equals(request.image().metadata().name())) {
+            throw new JcapException("--name does not apply to a registry push: the reference " + request.target()
+                    + " names the image there; put '" + request.remoteName() + "' in the reference instead, as in "
+                    + "REGISTRY/" + request.remoteName() + ":TAG");
+        }
         try {
             return ImageReference.parse(request.target());
         } catch (IllegalArgumentException e) {
