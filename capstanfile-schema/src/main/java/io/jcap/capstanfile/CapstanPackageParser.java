@@ -60,7 +60,7 @@ final class CapstanPackageParser {
         } else {
             problems.add(new Problem(Path.of(RUN_FILE), 0, 0, "", "not found: it says what the package runs, and jcap"
                     + " needs that to build it: write one (runtime: native, then bootcmd: /hello, or named"
-                    + " configurations in config_set; see docs/osv.md)"));
+                    + " configurations in config_set; see docs/capstan-packages.md)"));
         }
         List<String> ignored = ignoreFile(dir, problems);
         if (!problems.isEmpty() || run.isEmpty()) {

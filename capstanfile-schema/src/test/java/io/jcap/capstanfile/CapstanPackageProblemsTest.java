@@ -154,7 +154,7 @@ class CapstanPackageProblemsTest {
 
         assertEquals("""
                 meta/package.yaml:3:1: YAML syntax error: expected ',' or ']', but got <stream end> (while parsing a flow sequence)
-                meta/run.yaml: not found: it says what the package runs, and jcap needs that to build it: write one (runtime: native, then bootcmd: /hello, or named configurations in config_set; see docs/osv.md)
+                meta/run.yaml: not found: it says what the package runs, and jcap needs that to build it: write one (runtime: native, then bootcmd: /hello, or named configurations in config_set; see docs/capstan-packages.md)
                 .capstanignore:2:1: 'build' does not start with '/': patterns are paths from the package folder (/build, or /**/build at any depth)
                 .capstanignore:3:3: '!keep' negates a pattern, which Capstan does not support either: list what to leave out instead""",
                 project.problems());
