@@ -19,6 +19,13 @@ import java.util.Set;
  * }</pre>
  */
 public final class JavaCommandLine {
+    /**
+     * Added when the options name no collector: only G1 maps the class data archive's heap objects
+     * in JDK 17, and a one-CPU guest would otherwise get the serial collector, whose JVM takes
+     * about 0.7 s longer to start under emulation (docs/benchmarks.md).
+     */
+    static final String G1 = "-XX:+UseG1GC";
+
     private JavaCommandLine() {
     }
 
@@ -32,6 +39,9 @@ public final class JavaCommandLine {
         argv.add(javaHome.resolve("bin/java").value());
         java.xms().ifPresent(size -> argv.add("-Xms" + size.jvmValue()));
         java.xmx().ifPresent(size -> argv.add("-Xmx" + size.jvmValue()));
+        if (sharesClassData(java.jvmArgs()) && java.jvmArgs().stream().noneMatch(JavaCommandLine::choosesCollector)) {
+            argv.add(G1);
+        }
         argv.addAll(java.jvmArgs());
         if (java.main().isPresent()) {
             List<String> classpath = classpath(java);
@@ -50,6 +60,19 @@ public final class JavaCommandLine {
         }
         argv.addAll(java.args());
         return argv;
+    }
+
+    /**
+     * Whether the runtime gets a class data sharing archive: unless the JVM options turn sharing
+     * off ({@code -Xshare:off}), which also leaves the archive out of the image.
+     */
+    static boolean sharesClassData(List<String> jvmArgs) {
+        return !jvmArgs.contains("-Xshare:off");
+    }
+
+    /** An option naming the garbage collector ({@code -XX:+UseSerialGC}, {@code -XX:+UseZGC}...). */
+    private static boolean choosesCollector(String arg) {
+        return arg.matches("-XX:[+-]Use\\w*GC");
     }
 
     /** The class path as the JVM gets it: the jar first, then the classpath entries, each once. */

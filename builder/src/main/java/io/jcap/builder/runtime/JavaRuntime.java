@@ -55,7 +55,7 @@ final class JavaRuntime {
         }
         List<Path> inputs = applicationFiles(java, files);
         SortedSet<String> modules = JavaModules.required(inputs, java.jvmArgs(), cache.jdepsFolder());
-        Path runtime = cache.runtime(modules);
+        Path runtime = cache.runtime(modules, JavaCommandLine.sharesClassData(java.jvmArgs()));
         List<ImageEntry> entries = new ArrayList<>();
         for (ImageEntry e : HostTree.folder(runtime, HOME)) {
             if (!e.path().equals(HOME.resolve(JlinkCache.STAMP))) {
