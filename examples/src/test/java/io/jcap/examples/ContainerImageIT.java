@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Container images made here from folders with umoci and skopeo (never downloaded), built with
- * {@code jcap build --from} and booted: one guest checks layers (a whiteout, an opaque folder),
- * Entrypoint, Env, WorkingDir, a non-root User and the container basics; a second runs Debian's
+ * {@code jcap build --from} and booted: one guest checks layers (a whiteout, an opaque folder, a
+ * hard link: one inode in the guest), Entrypoint, Env, WorkingDir, a non-root User and the
+ * container basics; a second runs Debian's
  * redis-server from a docker-archive, answers redis-cli through -p and is stopped by its StopSignal.
  */
 class ContainerImageIT {
@@ -38,6 +39,8 @@ class ContainerImageIT {
         for (String applet : List.of("sh", "id", "ls", "grep", "hostname")) {
             Files.createSymbolicLink(base.resolve("bin").resolve(applet), Path.of("busybox"));
         }
+        // As in Docker's busybox image: applets as hard links, which the layer's tar records as links.
+        Files.createLink(base.resolve("bin/stat"), busybox);
         OciImages.write(base.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
         OciImages.write(base.resolve("etc/group"), "root:x:0:\napp:x:1000:\nstaff:x:50:app\n");
         OciImages.write(base.resolve("etc/gone"), "deleted by the second layer\n");
@@ -48,7 +51,9 @@ class ContainerImageIT {
                 + "[ -e /etc/gone ] && echo gone-present || echo gone-absent\n"
                 + "ls /var/cache\n"
                 + "grep -q ' /dev/shm tmpfs' /proc/mounts && grep -q ' /dev/pts devpts' /proc/mounts && echo basics-mounted\n"
-                + "echo \"host=$(hostname)\"\n");
+                + "echo \"host=$(hostname)\"\n"
+                + "[ \"$(stat -c %i /bin/stat)\" = \"$(stat -c %i /bin/busybox)\" ] && echo \"hard-link nlink=$(stat -c %h"
+                + " /bin/stat)\"\n");
         Files.setPosixFilePermissions(base.resolve("app/start.sh"), java.nio.file.attribute.PosixFilePermissions
                 .fromString("rwxr-xr-x"));
         Path top = temp.resolve("top");
@@ -65,7 +70,7 @@ class ContainerImageIT {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("greeting=hello cwd=/srv uid=1000 gid=1000 groups=1000 50\ngone-absent\nnew\nbasics-mounted\n"
-                + "host=jcap\n", run.out(), run.toString());
+                + "host=jcap\nhard-link nlink=2\n", run.out(), run.toString());
     }
 
     @Test

@@ -96,7 +96,8 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         for (String dir : path.split(":")) {
             if (dir.startsWith("/")) {
                 GuestPath candidate = GuestPath.of(dir).resolve(name);
-                if (tree.resolve(candidate).orElse(null) instanceof ImageEntry.RegularFile) {
+                // Hard links count: Debian's perl is /usr/bin/perl and /usr/bin/perl5.36.0, one inode.
+                if (tree.resolve(candidate).flatMap(ImageEntry::inode).isPresent()) {
                     return candidate.value();
                 }
             }
