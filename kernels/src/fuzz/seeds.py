@@ -161,6 +161,8 @@ def main():
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),
     ]))
     put("fwcfg", "env-only", fwcfg([("opt/io.jcap/config", b"env PORT=8080\n")]))
+    put("fwcfg", "volumes", fwcfg([("opt/io.jcap/config", b"volume /data\nvolume /var/lib/app\nvolume /..x\n"
+                                    b"volume /a/../b\n")]))
     put("fwcfg", "container-run", fwcfg([
         ("opt/io.jcap/config", b"arg /usr/bin/redis-server\nuser 999 999 999,50\nstop_signal 2\n"),
     ]))
