@@ -1,8 +1,9 @@
 /* libFuzzer target: the newc cpio receiver (cpio_receive in cpio.c) writing into
  * a real folder. Each input is streamed from a memfd into CAGE/root under a
  * private temp folder; afterwards CAGE must hold nothing but root (an entry that
- * escaped its root is a finding: abort), and the cage is removed without
- * following links. */
+ * escaped its root is a finding: abort), every file's link count must equal its
+ * names inside root (a hard link to a file outside is a finding), and the cage is
+ * removed without following links. */
 #define _GNU_SOURCE
 #include "init.h"
 
@@ -64,6 +65,46 @@ static void check_cage(const char *cage)
     closedir(d);
 }
 
+/* Each regular file's names inside root, against its link count. */
+static struct {
+    ino_t ino;
+    nlink_t nlink, seen;
+} g_files[4096];
+static size_t g_nfiles;
+
+static int count_name(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)path;
+    (void)flag;
+    (void)ftw;
+    if (!S_ISREG(st->st_mode) || st->st_nlink < 2)
+        return 0;
+    for (size_t i = 0; i < g_nfiles; i++)
+        if (g_files[i].ino == st->st_ino) {
+            g_files[i].seen++;
+            return 0;
+        }
+    if (g_nfiles == sizeof g_files / sizeof g_files[0])
+        return 0;
+    g_files[g_nfiles].ino = st->st_ino;
+    g_files[g_nfiles].nlink = st->st_nlink;
+    g_files[g_nfiles++].seen = 1;
+    return 0;
+}
+
+static void check_links(const char *root)
+{
+    g_nfiles = 0;
+    nftw(root, open_up, 16, FTW_PHYS);
+    nftw(root, count_name, 16, FTW_PHYS);
+    for (size_t i = 0; i < g_nfiles; i++)
+        if (g_files[i].seen != g_files[i].nlink) {
+            fprintf(stderr, "cpio_fuzz: a file has %lu links but %lu names inside root\n",
+                    (unsigned long)g_files[i].nlink, (unsigned long)g_files[i].seen);
+            abort();
+        }
+}
+
 static void remove_base(void)
 {
     rmdir(g_base);
@@ -111,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     close(in);
     close(root_fd);
     check_cage(cage);
+    check_links(root);
     remove_tree(cage);
     return 0;
 }

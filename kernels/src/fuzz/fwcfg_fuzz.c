@@ -29,6 +29,21 @@ static void dev_read(void *ctx, void *buf, size_t n)
     d->pos += take;
 }
 
+/* Written apart from the init's own check (volume_path_ok), component by component. */
+static int plain_folder(const char *path)
+{
+    char copy[65536];
+    if (path[0] != '/' || strlen(path) < 2 || strlen(path) >= sizeof copy || path[strlen(path) - 1] == '/'
+        || strstr(path, "//"))
+        return 0;
+    strcpy(copy, path);
+    char *save = NULL;
+    for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save))
+        if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+            return 0;
+    return 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct device d = { data, size, 0 };
@@ -49,11 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         if (s.stop_signal < 0 || s.stop_signal > 64)
             abort();
+        for (int i = 0; i < s.volumec; i++)
+            if (!plain_folder(s.volumes[i]))
+                abort(); /* a volume is an absolute folder other than / without empty, . or .. parts */
     } else if (err[0] == '\0') {
         abort();
     }
     free(s.argv);
     free(s.envp);
+    free(s.volumes);
     free(buf);
     return 0;
 }

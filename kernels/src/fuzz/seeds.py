@@ -21,19 +21,19 @@ def put(target, name, data):
 
 
 def newc(entries):
-    """entries: (name, mode, data) in order; the trailer is added."""
+    """entries: (name, mode, data) or (name, mode, data, ino, nlink) in order; the trailer is added."""
     out = bytearray()
 
-    def entry(name, mode, data, ino):
+    def entry(name, mode, data, ino, nlink=1):
         name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, 1, 1700000000, len(data), 0, 0, 0, 0, len(name_b), 0]
+        fields = [ino, mode, 0, 0, nlink, 1700000000, len(data), 0, 0, 0, 0, len(name_b), 0]
         out.extend(b"070701" + b"".join(b"%08X" % f for f in fields) + name_b)
         out.extend(b"\0" * (-len(out) % 4))
         out.extend(data)
         out.extend(b"\0" * (-len(out) % 4))
 
-    for i, (name, mode, data) in enumerate(entries, 1):
-        entry(name, mode, data, i)
+    for i, e in enumerate(entries, 1):
+        entry(*e) if len(e) == 5 else entry(e[0], e[1], e[2], i)
     entry("TRAILER!!!", 0, b"", 0)
     return bytes(out)
 
@@ -143,11 +143,26 @@ def main():
         ("/d", 0o40755, b""), ("/d", 0o100644, b"x"),
     ]))
     put("cpio", "relative-name", newc([("relative", 0o100644, b"x")]))
+    # Hard links: one inode number, the data with the first name; links never reach a file
+    # that is not the one received, nor leave the root.
+    put("cpio", "hard-links", newc([
+        ("/", 0o40755, b"", 1, 2), ("/a", 0o100755, b"hello", 100, 3), ("/d/b", 0o100755, b"", 100, 3),
+        ("/c", 0o100755, b"", 100, 3), ("/c", 0o100755, b"", 100, 3),
+    ]))
+    put("cpio", "hard-link-with-data", newc([("/a", 0o100644, b"x", 7, 2), ("/b", 0o100644, b"y", 7, 2)]))
+    put("cpio", "hard-link-replaced", newc([
+        ("/a", 0o100644, b"x", 7, 2), ("/a", 0o100644, b"new", 8, 1), ("/b", 0o100644, b"", 7, 2),
+    ]))
+    put("cpio", "hard-link-via-symlink", newc([
+        ("/a", 0o100644, b"x", 7, 2), ("/a", 0o120777, b"../../../etc/passwd", 9, 1), ("/b", 0o100644, b"", 7, 2),
+    ]))
     put("fwcfg", "settings", fwcfg([
         ("etc/boot-fail-wait", b"\0\0\0\0"),
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),
     ]))
     put("fwcfg", "env-only", fwcfg([("opt/io.jcap/config", b"env PORT=8080\n")]))
+    put("fwcfg", "volumes", fwcfg([("opt/io.jcap/config", b"volume /data\nvolume /var/lib/app\nvolume /..x\n"
+                                    b"volume /a/../b\n")]))
     put("fwcfg", "container-run", fwcfg([
         ("opt/io.jcap/config", b"arg /usr/bin/redis-server\nuser 999 999 999,50\nstop_signal 2\n"),
     ]))

@@ -75,8 +75,17 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                     return -1;
                 }
                 s->stop_signal = (int)sig;
+            } else if (strcmp(line, "volume") == 0) {
+                if (!volume_path_ok(value)) {
+                    set_err(err, "%s line %d: volume needs an absolute folder other than /, without empty, . or"
+                            " .. parts, got \"%s\"", source, lineno, value);
+                    return -1;
+                }
+                s->volumes = grow(s->volumes, s->volumec);
+                s->volumes[s->volumec++] = value;
             } else {
-                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user or stop_signal)",
+                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user, stop_signal or"
+                        " volume)",
                         source, lineno, line);
                 return -1;
             }
@@ -192,6 +201,8 @@ void read_config(struct app *a)
     a->cwd = image.cwd ? image.cwd : "/";
     a->user = image.user;
     a->stop_signal = image.stop_signal ? image.stop_signal : SIGTERM;
+    a->volumes = image.volumes;
+    a->volumec = image.volumec;
     for (int i = 0; i < image.envc; i++)
         set_env(a, image.envp[i]);
 
@@ -216,6 +227,11 @@ void read_config(struct app *a)
             a->user = over.user;
         if (over.stop_signal)
             a->stop_signal = over.stop_signal;
+        /* A run's volumes come on top of the image's. */
+        for (int i = 0; i < over.volumec; i++) {
+            a->volumes = grow(a->volumes, a->volumec);
+            a->volumes[a->volumec++] = over.volumes[i];
+        }
         debug("%s: %d args, %d env, cwd %s", RUN_SETTINGS, over.argc, over.envc,
               over.cwd ? "set" : "kept");
     }

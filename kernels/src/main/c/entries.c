@@ -120,7 +120,7 @@ static int open_parent(int root_fd, const char *rel, const char *name, char *err
 }
 
 /* Makes room for a file or symbolic link: an old file or link goes, a folder stays. */
-static int clear_leaf(int dir, const char *leaf, const char *name, char *err)
+int leaf_clear(int dir, const char *leaf, const char *name, char *err)
 {
     struct stat st;
     if (fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -129,6 +129,9 @@ static int clear_leaf(int dir, const char *leaf, const char *name, char *err)
         set_err(err, "refused entry \"%s\": a folder already exists there", shown(name));
         return -1;
     }
+    /* Its inode number may be given to the next file: a hard link must not take that one for it. */
+    if (S_ISREG(st.st_mode) && st.st_nlink == 1)
+        link_forget(st.st_dev, st.st_ino);
     if (unlinkat(dir, leaf, 0) < 0) {
         set_err(err, "replace \"%s\": %s", shown(name), strerror(errno));
         return -1;
@@ -233,7 +236,7 @@ static int make_dir(struct rx *r, int root_fd, const char *rel, int dir, const c
 
 static int make_file(struct rx *r, int dir, const char *leaf, const struct entry *e, char *err)
 {
-    if (clear_leaf(dir, leaf, e->name, err) < 0)
+    if (leaf_clear(dir, leaf, e->name, err) < 0)
         return -1;
     int fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -261,7 +264,7 @@ static int make_link(struct rx *r, int dir, const char *leaf, const struct entry
         set_err(err, "refused symbolic link \"%s\": target holds a NUL byte", shown(e->name));
         return -1;
     }
-    if (clear_leaf(dir, leaf, e->name, err) < 0)
+    if (leaf_clear(dir, leaf, e->name, err) < 0)
         return -1;
     if (symlinkat(target, dir, leaf) < 0) {
         set_err(err, "create symbolic link \"%s\": %s", shown(e->name), strerror(errno));
@@ -302,6 +305,10 @@ int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err)
         return -1;
     if (type == 0040000)
         return make_dir(r, root_fd, rel, dir, leaf, e, err);
+    if (type == 0100000 && link_known(e))
+        return link_create(root_fd, dir, leaf, e, err);
+    if (type == 0100000 && e->nlink > 1)
+        return make_file(r, dir, leaf, e, err) < 0 ? -1 : link_remember(dir, leaf, rel, e, err);
     if (type == 0100000)
         return make_file(r, dir, leaf, e, err);
     return make_link(r, dir, leaf, e, err);
@@ -317,5 +324,6 @@ void entries_begin(int lenient_owner)
 void entries_end(int root_fd)
 {
     parent_reset();
+    links_reset();
     apply_dir_times(root_fd);
 }

@@ -139,6 +139,8 @@ struct app {
     const char *cwd;
     const char *user; /* "UID GID[ G1,G2...]" or NULL: stay root */
     int stop_signal;  /* what the first power button press sends (SIGTERM unless set) */
+    char **volumes;   /* folders that get a writable tmpfs (container images' Volumes) */
+    int volumec;
 };
 void read_config(struct app *a);
 /* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
@@ -149,12 +151,19 @@ struct settings {
     const char *cwd;
     const char *user;
     int stop_signal; /* 0 when not set */
+    char **volumes;  /* malloc'ed like argv */
+    int volumec;
 };
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
 /* A `user` setting "UID GID[ G1,G2,...]" (container images' User, resolved on the host).
  * 0 with the IDs (at most max groups), -1 when malformed. */
 #define USER_MAX_GROUPS 64
 int parse_user(const char *value, unsigned *uid, unsigned *gid, unsigned *groups, int *ngroups);
+
+/* volumes.c: a `volume` setting is an absolute folder other than /, without empty, . or ..
+ * parts (1) or not (0); mount_volumes gives each a tmpfs with the folder's mode and owner. */
+int volume_path_ok(const char *path);
+void mount_volumes(const struct app *a);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
  * 0 when there is no such file (or no device), -1 with err set. */

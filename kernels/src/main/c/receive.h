@@ -28,11 +28,20 @@ int rx_pad(struct rx *r, uint64_t len, char *err);
 struct entry {
     const char *name; /* as in the archive, for messages */
     uint32_t mode, uid, gid, mtime, size;
+    uint32_t ino, nlink; /* names of one file share ino; nlink > 1 (links.c) */
 };
 
 const char *shown(const char *name);
 void entries_begin(int lenient_owner);
 int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err);
 void entries_end(int root_fd);
+int leaf_clear(int dir, const char *leaf, const char *name, char *err);
+
+/* links.c: the further names of a hard-linked file. */
+int link_known(const struct entry *e);
+int link_remember(int dir, const char *leaf, const char *rel, const struct entry *e, char *err);
+int link_create(int root_fd, int dir, const char *leaf, const struct entry *e, char *err);
+void link_forget(dev_t dev, ino_t ino);
+void links_reset(void);
 
 #endif

@@ -343,6 +343,7 @@ _Noreturn void run_mode(const struct cmdline *c)
     struct app a;
     read_config(&a);
     cloud_init(c, &a);
+    mount_volumes(&a);
     /* SIGCHLD is read from a descriptor so that one poll waits for it and the
      * power button; the application gets the mask cleared before exec. */
     sigset_t chld;

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Container images made here from folders with umoci and skopeo (never downloaded), built with
- * {@code jcap build --from} and booted: one guest checks layers (a whiteout, an opaque folder),
- * Entrypoint, Env, WorkingDir, a non-root User and the container basics; a second runs Debian's
+ * {@code jcap build --from} and booted: one guest checks layers (a whiteout, an opaque folder, a
+ * hard link: one inode in the guest), Entrypoint, Env, WorkingDir, a non-root User, a Volume
+ * written on the read-only root and the container basics; a second runs Debian's
  * redis-server from a docker-archive, answers redis-cli through -p and is stopped by its StopSignal.
  */
 class ContainerImageIT {
@@ -38,17 +39,26 @@ class ContainerImageIT {
         for (String applet : List.of("sh", "id", "ls", "grep", "hostname")) {
             Files.createSymbolicLink(base.resolve("bin").resolve(applet), Path.of("busybox"));
         }
+        // As in Docker's busybox image: applets as hard links, which the layer's tar records as links.
+        Files.createLink(base.resolve("bin/stat"), busybox);
         OciImages.write(base.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
         OciImages.write(base.resolve("etc/group"), "root:x:0:\napp:x:1000:\nstaff:x:50:app\n");
         OciImages.write(base.resolve("etc/gone"), "deleted by the second layer\n");
         OciImages.write(base.resolve("var/cache/old"), "hidden by the second layer's opaque folder\n");
         Files.createDirectories(base.resolve("srv"));
+        // The volume's folder: its mode becomes the tmpfs's, so the non-root app may write there.
+        Files.setPosixFilePermissions(Files.createDirectories(base.resolve("data")),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         OciImages.write(base.resolve("app/start.sh"), "#!/bin/sh\n"
                 + "echo \"greeting=$GREETING cwd=$(pwd) uid=$(id -u) gid=$(id -g) groups=$(id -G)\"\n"
                 + "[ -e /etc/gone ] && echo gone-present || echo gone-absent\n"
                 + "ls /var/cache\n"
                 + "grep -q ' /dev/shm tmpfs' /proc/mounts && grep -q ' /dev/pts devpts' /proc/mounts && echo basics-mounted\n"
-                + "echo \"host=$(hostname)\"\n");
+                + "echo \"host=$(hostname)\"\n"
+                + "[ \"$(stat -c %i /bin/stat)\" = \"$(stat -c %i /bin/busybox)\" ] && echo \"hard-link nlink=$(stat -c %h"
+                + " /bin/stat)\"\n"
+                + "echo kept > /data/file && echo \"volume $(cat /data/file) $(stat -c %a /data)\"\n"
+                + "grep -q ' /data tmpfs rw' /proc/mounts && grep -q ' / ext4 ro' /proc/mounts && echo data-tmpfs-on-ro-root\n");
         Files.setPosixFilePermissions(base.resolve("app/start.sh"), java.nio.file.attribute.PosixFilePermissions
                 .fromString("rwxr-xr-x"));
         Path top = temp.resolve("top");
@@ -56,7 +66,8 @@ class ContainerImageIT {
         OciImages.write(top.resolve("var/cache/.wh..wh..opq"), "");
         OciImages.write(top.resolve("var/cache/new"), "from layer 2\n");
         OciImages.layout(temp.resolve("layout"), "1", List.of(base, top), "--config.entrypoint", "/app/start.sh",
-                "--config.env", "GREETING=hello", "--config.workingdir", "/srv", "--config.user", "app");
+                "--config.env", "GREETING=hello", "--config.workingdir", "/srv", "--config.user", "app",
+                "--config.volume", "/data");
 
         JcapProcess.Result build = jcap.run("build", "--from", "oci:" + temp.resolve("layout") + ":1", "--name", "boxed",
                 temp.toString());
@@ -65,7 +76,7 @@ class ContainerImageIT {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("greeting=hello cwd=/srv uid=1000 gid=1000 groups=1000 50\ngone-absent\nnew\nbasics-mounted\n"
-                + "host=jcap\n", run.out(), run.toString());
+                + "host=jcap\nhard-link nlink=2\nvolume kept 777\ndata-tmpfs-on-ro-root\n", run.out(), run.toString());
     }
 
     @Test

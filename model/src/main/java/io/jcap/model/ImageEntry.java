@@ -3,8 +3,9 @@ package io.jcap.model;
 import io.jcap.model.GuestPath;
 
 /**
- * One entry of an image's file tree: a folder, a regular file or a symbolic link, owned by root
- * unless it says otherwise (a container image's layers keep their owners).
+ * One entry of an image's file tree: a folder, a regular file, a symbolic link or a hard link to
+ * a regular file, owned by root unless it says otherwise (a container image's layers keep their
+ * owners).
  */
 public sealed interface ImageEntry {
     GuestPath path();
@@ -72,6 +73,65 @@ public sealed interface ImageEntry {
         public int mode() {
             return 0777;
         }
+    }
+
+    /**
+     * A second name of a regular file: one inode in the guest, its bytes on the disk once. It
+     * carries the file it names as it was when the link was made, so the link keeps those bytes,
+     * mode and owner when the tree's entry at {@code file.path()} is later replaced or removed (as a
+     * hard link on a real file system keeps its inode). Writers group the entries naming one file
+     * (the file's own entry, if still in the tree, and its links) into one inode.
+     *
+     * <pre>{@code
+     * ImageEntry.RegularFile perl = new ImageEntry.RegularFile(GuestPath.of("/usr/bin/perl"), 0755, content);
+     * ImageEntry.HardLink versioned = new ImageEntry.HardLink(GuestPath.of("/usr/bin/perl5.36.0"), perl);
+     * }</pre>
+     *
+     * @param path the link's own path
+     * @param file the file whose inode it shares
+     */
+    record HardLink(GuestPath path, RegularFile file) implements ImageEntry {
+        public HardLink {
+            java.util.Objects.requireNonNull(file, "file");
+            if (path.isRoot() || path.equals(file.path())) {
+                throw new IllegalArgumentException("hard link " + path + " cannot name " + file.path()
+                        + ": a link needs a path of its own, other than the root");
+            }
+        }
+
+        @Override
+        public int mode() {
+            return file.mode();
+        }
+
+        @Override
+        public Owner owner() {
+            return file.owner();
+        }
+
+        /** The same bytes, mode and owner as a file of its own at the link's path (for writers without links). */
+        public RegularFile asCopy() {
+            return new RegularFile(path, file.mode(), file.content(), file.owner());
+        }
+
+        /**
+         * {@code entries} with every hard link turned into a copy: for file systems that cannot hold
+         * links (OSv's ROFS and ZFS through cpiod).
+         */
+        public static java.util.List<ImageEntry> asCopies(java.util.List<ImageEntry> entries) {
+            return entries.stream().map(e -> e instanceof HardLink h ? (ImageEntry) h.asCopy() : e).toList();
+        }
+    }
+
+    /**
+     * The file whose bytes an entry holds: a regular file itself, a hard link's file; empty for
+     * folders and symbolic links. Two entries share an inode exactly when this gives equal files.
+     */
+    static java.util.Optional<RegularFile> inode(ImageEntry entry) {
+        if (entry instanceof RegularFile f) {
+            return java.util.Optional.of(f);
+        }
+        return entry instanceof HardLink h ? java.util.Optional.of(h.file()) : java.util.Optional.empty();
     }
 
     private static void checkMode(int mode) {

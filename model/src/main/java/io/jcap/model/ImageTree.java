@@ -1,6 +1,7 @@
 package io.jcap.model;
 
 import io.jcap.model.GuestPath;
+import io.jcap.model.ImageEntry.RegularFile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -113,32 +114,39 @@ public final class ImageTree {
         return Collections.unmodifiableList(new ArrayList<>(entries.values()));
     }
 
-    /** The sum of the sizes of the regular files. */
+    /** The sum of the sizes of the regular files, each file once however many hard links name it. */
     public long contentBytes() {
         long total = 0;
-        for (ImageEntry e : entries.values()) {
-            if (e instanceof ImageEntry.RegularFile f) {
-                total += f.content().size();
-            }
+        for (RegularFile f : inodes()) {
+            total += f.content().size();
         }
         return total;
     }
 
     /**
      * The bytes the tree takes in a filesystem of {@code blockSize} blocks: each file's content
-     * rounded up to whole blocks, one block per folder, nothing for links. 100 000 one-byte files
-     * hold 100 KB and take 400 MB of 4 KiB blocks; a disk sized by {@link #contentBytes} ran out.
+     * rounded up to whole blocks (once for all its hard links), one block per folder, nothing for
+     * links. 100 000 one-byte files hold 100 KB and take 400 MB of 4 KiB blocks; a disk sized by
+     * {@link #contentBytes} ran out.
      */
     public long allocatedBytes(int blockSize) {
         long total = 0;
+        for (RegularFile f : inodes()) {
+            total += (f.content().size() + blockSize - 1) / blockSize * blockSize;
+        }
         for (ImageEntry e : entries.values()) {
-            if (e instanceof ImageEntry.RegularFile f) {
-                total += (f.content().size() + blockSize - 1) / blockSize * blockSize;
-            } else if (e instanceof ImageEntry.Directory) {
+            if (e instanceof ImageEntry.Directory) {
                 total += blockSize;
             }
         }
         return total;
+    }
+
+    /** The distinct files whose bytes the tree holds: regular files and the files hard links name. */
+    private java.util.Set<RegularFile> inodes() {
+        java.util.Set<RegularFile> files = new java.util.LinkedHashSet<>();
+        entries.values().forEach(e -> ImageEntry.inode(e).ifPresent(files::add));
+        return files;
     }
 
     private boolean hasChildren(GuestPath dir) {
@@ -149,6 +157,9 @@ public final class ImageTree {
     private static String kind(ImageEntry e) {
         if (e instanceof ImageEntry.Directory) {
             return "a folder";
+        }
+        if (e instanceof ImageEntry.HardLink) {
+            return "a hard link";
         }
         return e instanceof ImageEntry.Symlink ? "a symbolic link" : "a file";
     }

@@ -58,9 +58,10 @@ public final class ImageComposer {
             throw new JcapException("the command " + command + " is not in the image: add it under files"
                     + " (e.g. " + command + ": " + command.fileName() + ")");
         }
-        if (program instanceof ImageEntry.RegularFile f && (f.mode() & 0111) == 0) {
+        int mode = ImageEntry.inode(program).map(ImageEntry.RegularFile::mode).orElse(0111);
+        if ((mode & 0111) == 0) {
             throw new JcapException("the command " + command + " is not executable (mode "
-                    + Integer.toOctalString(f.mode()) + "): chmod +x its host file");
+                    + Integer.toOctalString(mode) + "): chmod +x its host file");
         }
         return tree;
     }

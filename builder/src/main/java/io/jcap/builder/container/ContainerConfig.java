@@ -21,12 +21,14 @@ import java.util.Optional;
  * @param stopSignal {@code config.StopSignal}, empty when unset
  * @param exposedPorts {@code config.ExposedPorts}' keys ({@code 6379/tcp})
  * @param diffIds {@code rootfs.diff_ids}: the digests of the uncompressed layers
- * @param ignored the keys set in the config that a jcap VM does not honour ({@code Volumes})
+ * @param ignored the keys set in the config that a jcap VM does not honour ({@code Healthcheck})
+ * @param volumes {@code config.Volumes}' keys ({@code /data}), as the config writes them
  */
 public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<String> env, Optional<String> workingDir,
-        Optional<String> user, Optional<String> stopSignal, List<String> exposedPorts, List<Sha256> diffIds, List<String> ignored) {
+        Optional<String> user, Optional<String> stopSignal, List<String> exposedPorts, List<Sha256> diffIds, List<String> ignored,
+        List<String> volumes) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> NOT_HONOURED = List.of("Volumes", "Healthcheck", "OnBuild", "Shell");
+    private static final List<String> NOT_HONOURED = List.of("Healthcheck", "OnBuild", "Shell");
 
     public ContainerConfig {
         entrypoint = List.copyOf(entrypoint);
@@ -35,6 +37,7 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
         exposedPorts = List.copyOf(exposedPorts);
         diffIds = List.copyOf(diffIds);
         ignored = List.copyOf(ignored);
+        volumes = List.copyOf(volumes);
     }
 
     /** Entrypoint followed by Cmd: the command a runtime starts. */
@@ -62,6 +65,8 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
         JsonNode c = root.path("config");
         List<String> ports = new ArrayList<>();
         c.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        List<String> volumes = new ArrayList<>();
+        c.path("Volumes").fieldNames().forEachRemaining(volumes::add);
         List<Sha256> diffIds = new ArrayList<>();
         for (JsonNode d : root.path("rootfs").path("diff_ids")) {
             String text = d.asText("");
@@ -78,7 +83,8 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
             }
         }
         return new ContainerConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
-                text(c.path("WorkingDir")), text(c.path("User")), text(c.path("StopSignal")), ports, diffIds, ignored);
+                text(c.path("WorkingDir")), text(c.path("User")), text(c.path("StopSignal")), ports, diffIds, ignored,
+                volumes);
     }
 
     private static Optional<String> text(JsonNode node) {

@@ -27,15 +27,17 @@ import java.util.TreeMap;
  * @param user the user to switch to; empty for root
  * @param stopSignal the signal {@code jcap stop} sends (StopSignal); empty for SIGTERM
  * @param ports the exposed ports, forwarded from the same host ports by default
+ * @param volumes the folders that get a writable tmpfs at boot (Volumes)
  */
 public record ContainerRun(List<String> argv, SortedMap<String, String> env, GuestPath cwd, Optional<GuestUser> user,
-        OptionalInt stopSignal, List<PortMapping> ports) {
+        OptionalInt stopSignal, List<PortMapping> ports, List<GuestPath> volumes) {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public ContainerRun {
         argv = List.copyOf(argv);
         env = new TreeMap<>(env);
         ports = List.copyOf(ports);
+        volumes = List.copyOf(volumes);
     }
 
     /**
@@ -85,7 +87,18 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         }
         OptionalInt stopSignal = c.stopSignal().isPresent()
                 ? OptionalInt.of(StopSignal.number(c.stopSignal().get(), image.source())) : OptionalInt.empty();
-        return new ContainerRun(argv, env, cwd, user, stopSignal, ports);
+        List<GuestPath> volumes = new ArrayList<>();
+        for (String volume : c.volumes()) {
+            try {
+                volumes.add(GuestPath.of(volume));
+            } catch (IllegalArgumentException e) {
+                throw new JcapException(image.source() + ": its Volumes: " + e.getMessage(), e);
+            }
+            if (volumes.get(volumes.size() - 1).isRoot()) {
+                throw new JcapException(image.source() + ": its Volumes name the root '/': a volume is a folder inside it");
+            }
+        }
+        return new ContainerRun(argv, env, cwd, user, stopSignal, ports, volumes);
     }
 
     private static String program(String name, String path, ImageTree tree, String image)
@@ -96,7 +109,8 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         for (String dir : path.split(":")) {
             if (dir.startsWith("/")) {
                 GuestPath candidate = GuestPath.of(dir).resolve(name);
-                if (tree.resolve(candidate).orElse(null) instanceof ImageEntry.RegularFile) {
+                // Hard links count: Debian's perl is /usr/bin/perl and /usr/bin/perl5.36.0, one inode.
+                if (tree.resolve(candidate).flatMap(ImageEntry::inode).isPresent()) {
                     return candidate.value();
                 }
             }

@@ -83,7 +83,9 @@ final class ContainerUser {
     private static List<String[]> table(Map<GuestPath, ImageEntry> tree, String path, int fields) throws JcapException {
         ImageEntry entry = tree.get(GuestPath.of(path));
         List<String[]> rows = new ArrayList<>();
-        if (!(entry instanceof ImageEntry.RegularFile file)) {
+        // A hard link is the file under another name: read the file it shares.
+        ImageEntry.RegularFile file = entry == null ? null : ImageEntry.inode(entry).orElse(null);
+        if (file == null) {
             return rows;
         }
         String text;

@@ -65,8 +65,8 @@ class ContainerImagesTest {
         assertEquals("/srv", c.workingDir().orElseThrow());
         assertEquals("app", c.user().orElseThrow());
         assertEquals(List.of("6379/tcp"), c.exposedPorts());
-        assertEquals(List.of("WARN oci:layout:1: the image config's Volumes is not honoured in a jcap VM (docs/containers.md)"),
-                events.lines());
+        assertEquals(List.of("/data"), c.volumes());
+        assertEquals(List.of(), events.lines());
         for (String other : List.of("oci-archive:image-oci.tar", "docker-archive:image-docker.tar")) {
             ContainerImage image = read(other, new RecordedEvents());
             assertEquals(paths(fromLayout), paths(image), other);

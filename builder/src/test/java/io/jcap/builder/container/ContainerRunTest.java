@@ -62,6 +62,20 @@ class ContainerRunTest {
     }
 
     @Test
+    void of_volumes_becomeVolumeLinesOfTheGuestConfig_andTheRootIsRefused() throws Exception {
+        ContainerRun run = ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "", "/"), Optional.empty(), Map.of());
+
+        assertEquals(List.of(GuestPath.of("/data"), GuestPath.of("/var/lib/x")), run.volumes());
+        assertTrue(new String(new GuestConfig(run.argv(), run.env(), run.cwd(), run.user(), run.stopSignal(),
+                run.volumes()).toBytes(), StandardCharsets.UTF_8).endsWith("cwd /\nvolume /data\nvolume /var/lib/x\n"));
+        ContainerConfig root = new ContainerConfig(List.of("/bin/redis-server"), List.of(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), List.of(), List.of(), List.of(), List.of("/"));
+        assertEquals("oci:x: its Volumes name the root '/': a volume is a folder inside it", assertThrows(
+                JcapException.class, () -> ContainerRun.of(new ContainerImage("oci:x", TREE, root), Optional.empty(),
+                        Map.of())).getMessage());
+    }
+
+    @Test
     void of_userForms_resolvedAsRuntimesDo() throws Exception {
         assertEquals(new GuestUser(1234, 0, List.of(0L)), user("1234"));
         assertEquals(new GuestUser(999, 50, List.of(50L, 4L)), user("redis:staff"));
@@ -100,7 +114,7 @@ class ContainerRunTest {
         ContainerConfig config = new ContainerConfig(entrypoint, cmd, List.of("PATH=/usr/local/bin:/bin", "MODE=image"),
                 Optional.of(dir), user.isEmpty() ? Optional.empty() : Optional.of(user), stopSignal, List.of("6379/tcp"),
                 List.of(),
-                List.of());
+                List.of(), List.of("/data", "/var/lib/x/"));
         return new ContainerImage("oci:x", TREE, config);
     }
 

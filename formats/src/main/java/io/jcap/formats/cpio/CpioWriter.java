@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
@@ -16,6 +18,13 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
  * inode numbers counted from 1, each entry's own owner (root unless a container layer said
  * otherwise), one fixed mtime, no host metadata. This is the
  * wire format of OSv's cpiod and of jcap's guest init, and the format of a Linux initramfs.
+ *
+ * <p>Entries naming one file ({@link ImageEntry#inode}: a regular file and its
+ * {@link ImageEntry.HardLink}s) are one inode, as newc says: one inode number, the number of
+ * names in the archive as the link count on each, the bytes with the first of them in archive
+ * order and none with the others (GNU cpio puts them on the last; jcap's receiver writes data as it
+ * arrives and links later names to the first, and the kernel's initramfs unpacker takes either).
+ * Callers whose receiver cannot link (OSv's cpiod) pass {@link ImageEntry.HardLink#asCopies}.
  *
  * <pre>{@code
  * StreamStats stats = new CpioWriter(NameStyle.ABSOLUTE, 0).write(tree.entries(), out, EventSink.NONE);
@@ -63,12 +72,18 @@ public final class CpioWriter {
      * output stream is flushed, not closed.
      */
     public StreamStats write(List<ImageEntry> entries, OutputStream out, EventSink events) throws IOException {
-        long totalContent = 0;
+        // How many names each file has among the written entries: its link count.
+        Map<ImageEntry.RegularFile, Integer> names = new HashMap<>();
         for (ImageEntry e : entries) {
-            if (e instanceof ImageEntry.RegularFile f) {
-                totalContent += f.content().size();
+            if (name(e) != null) {
+                ImageEntry.inode(e).ifPresent(f -> names.merge(f, 1, Integer::sum));
             }
         }
+        long totalContent = 0;
+        for (ImageEntry.RegularFile f : names.keySet()) {
+            totalContent += f.content().size();
+        }
+        Map<ImageEntry.RegularFile, Long> written = new HashMap<>();
         StreamStats.Counter counter = new StreamStats.Counter(out);
         // The archive is not closed: closing would close the caller's stream (a socket).
         CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
@@ -83,11 +98,22 @@ public final class CpioWriter {
                 continue;
             }
             CpioArchiveEntry header = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, name);
-            header.setInode(inode++);
             header.setUID(entry.owner().uid());
             header.setGID(entry.owner().gid());
             header.setTime(mtimeSeconds);
             entryCount++;
+            ImageEntry.RegularFile file = ImageEntry.inode(entry).orElse(null);
+            Long first = file == null ? null : written.get(file);
+            header.setInode(first != null ? first : inode++);
+            if (first != null) {
+                // A further name of a file already sent: same inode, no bytes.
+                header.setMode(CpioConstants.C_ISREG | file.mode());
+                header.setNumberOfLinks(names.get(file));
+                header.setSize(0);
+                cpio.putArchiveEntry(header);
+                cpio.closeArchiveEntry();
+                continue;
+            }
             if (entry instanceof ImageEntry.Directory d) {
                 header.setMode(CpioConstants.C_ISDIR | d.mode());
                 header.setNumberOfLinks(2);
@@ -100,14 +126,15 @@ public final class CpioWriter {
                 header.setSize(target.length);
                 cpio.putArchiveEntry(header);
                 cpio.write(target);
-            } else if (entry instanceof ImageEntry.RegularFile f) {
-                long size = f.content().size();
-                header.setMode(CpioConstants.C_ISREG | f.mode());
-                header.setNumberOfLinks(1);
+            } else if (file != null) {
+                written.put(file, header.getInode());
+                long size = file.content().size();
+                header.setMode(CpioConstants.C_ISREG | file.mode());
+                header.setNumberOfLinks(names.get(file));
                 header.setSize(size);
                 cpio.putArchiveEntry(header);
                 long copied = 0;
-                try (InputStream in = f.content().open()) {
+                try (InputStream in = file.content().open()) {
                     for (int n; copied < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) > 0; ) {
                         cpio.write(buffer, 0, n);
                         copied += n;
@@ -116,7 +143,7 @@ public final class CpioWriter {
                     }
                 }
                 if (copied != size) {
-                    throw new IOException("file for " + f.path() + " changed size while it was being read (expected "
+                    throw new IOException("file for " + entry.path() + " changed size while it was being read (expected "
                             + size + " bytes, read " + copied + ")");
                 }
             }

@@ -24,7 +24,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * A container image's file system, built by applying its layers in order the way container
  * runtimes do (the OCI image spec's "applying changesets"): {@code .wh.NAME} deletes NAME of the
  * layers below, {@code .wh..wh..opq} empties its folder of what the layers below put there, hard
- * links (within a layer or to a file of a lower one) share the file's bytes, mode and owner,
+ * links (within a layer or to a file of a lower one) become {@link ImageEntry.HardLink}s sharing
+ * the file's inode (bytes, mode and owner) as it is when the link is applied,
  * symbolic links stay links and are never followed, owners and setuid/setgid bits are kept, and
  * device nodes, FIFOs and sockets are skipped with a note (the guest's devtmpfs provides devices).
  * Layers may be gzip, zstd or uncompressed tars. A path leaving the tree ({@code ..}, absolute
@@ -123,7 +124,7 @@ public final class LayerStack {
         } else if (entry.isSymbolicLink()) {
             made = new ImageEntry.Symlink(guest, entry.getLinkName(), owner);
         } else if (entry.isLink()) {
-            made = hardLink(guest, checked(entry.getLinkName(), what), path, what);
+            made = hardLink(guest, linkTarget(entry.getLinkName(), path, what), path, what);
         } else if (entry.getLinkFlag() == TarArchiveEntry.LF_NORMAL || entry.getLinkFlag() == TarArchiveEntry.LF_OLDNORM
                 || entry.getLinkFlag() == TarArchiveEntry.LF_CONTIG || entry.isGNUSparse()) {
             made = new ImageEntry.RegularFile(guest, mode, store(tar), owner);
@@ -137,14 +138,18 @@ public final class LayerStack {
 
     private ImageEntry hardLink(GuestPath guest, String target, String path, String what) throws JcapException {
         Node to = nodes.get(target);
-        if (to == null || to.entry() instanceof ImageEntry.Directory) {
+        if (to == null || to.entry() instanceof ImageEntry.Directory || target.equals(path)) {
             throw new JcapException(what + " is refused: its hard link '" + path + "' points to '" + target + "', which is "
-                    + (to == null ? "not in the image (a hard link names a file of this or a lower layer)" : "a folder"));
+                    + (to == null ? "not in the image (a hard link names a file of this or a lower layer)"
+                    : target.equals(path) ? "itself" : "a folder"));
         }
-        // A hard link is the same inode: same bytes, mode and owner. The guest gets a copy of the bytes.
-        if (to.entry() instanceof ImageEntry.RegularFile f) {
-            return new ImageEntry.RegularFile(guest, f.mode(), f.content(), f.owner());
+        // The link shares the inode the target holds now, as link(2) does when runtimes apply the layer:
+        // a later layer replacing or whiting out the target leaves the link with these bytes, mode and owner.
+        java.util.Optional<ImageEntry.RegularFile> file = ImageEntry.inode(to.entry());
+        if (file.isPresent()) {
+            return new ImageEntry.HardLink(guest, file.get());
         }
+        // A link to a symbolic link: a second symbolic link with the same target says the same thing.
         ImageEntry.Symlink s = (ImageEntry.Symlink) to.entry();
         return new ImageEntry.Symlink(guest, s.target(), s.owner());
     }
@@ -211,6 +216,16 @@ public final class LayerStack {
             return LayerPaths.check(name);
         } catch (IllegalArgumentException e) {
             throw new JcapException(what + " is refused: " + e.getMessage());
+        }
+    }
+
+    /** A hard link's target as the tree keys it: a path inside the layers, as runtimes resolve it from the root. */
+    private static String linkTarget(String name, String path, String what) throws JcapException {
+        try {
+            return LayerPaths.check(name);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(what + " is refused: its hard link '" + path + "' points to '" + name
+                    + "', which is outside the layer: " + e.getMessage());
         }
     }
 

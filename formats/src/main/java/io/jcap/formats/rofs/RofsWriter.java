@@ -138,7 +138,8 @@ public final class RofsWriter {
      *     or an entry sits inside a file
      */
     public static RofsWriter of(List<ImageEntry> entries) throws RofsException {
-        List<ImageEntry> sorted = new ArrayList<>(entries);
+        // OSv's ROFS reader has no link counts: a hard link is written as a copy of its file.
+        List<ImageEntry> sorted = new ArrayList<>(ImageEntry.HardLink.asCopies(entries));
         sorted.sort(Comparator.comparing(ImageEntry::path));
         Set<GuestPath> seen = new HashSet<>();
         ImageTree tree = new ImageTree();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.airlift.compress.zstd.ZstdOutputStream;
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
@@ -50,15 +53,58 @@ class LayerStackTest {
                 .symlink("bin/sh", "/bin/busybox").bytes()), "layer 1");
         stack.apply(in(layer().hardlink("bin/su2", "bin/su").device("dev/null").bytes()), "layer 2");
         Map<String, ImageEntry> tree = tree(stack);
-        ImageEntry.RegularFile su2 = (ImageEntry.RegularFile) tree.get("/bin/su2");
+        ImageEntry.HardLink su2 = (ImageEntry.HardLink) tree.get("/bin/su2");
         assertEquals(04755, su2.mode());
-        assertEquals("su", text(su2));
+        assertEquals(tree.get("/bin/su"), su2.file());
+        assertEquals("su", text(su2.file()));
         assertEquals(new ImageEntry.Owner(1000, 1001), tree.get("/home/app/data").owner());
         assertEquals(0640, tree.get("/home/app/data").mode());
         assertEquals("/bin/busybox", ((ImageEntry.Symlink) tree.get("/bin/sh")).target());
         assertTrue(!tree.containsKey("/dev/null"), "device nodes are skipped");
         assertEquals(List.of("INFO layer 2: skipped device node /dev/null (a VM's devtmpfs provides devices; FIFOs and sockets"
                 + " are made at run time)"), events.lines());
+    }
+
+    @Test
+    void apply_hardLinksWithinAndAcrossLayers_shareTheFileOfTheirTarget() throws Exception {
+        LayerStack stack = new LayerStack(content, events);
+        stack.apply(in(layer().file("usr/bin/perl", "perl", 0755, 0, 0).hardlink("usr/bin/perl5.36", "usr/bin/perl")
+                .bytes()), "layer 1");
+        // A link to a link names the same file; across layers too.
+        stack.apply(in(layer().hardlink("usr/local/bin/perl", "usr/bin/perl5.36").bytes()), "layer 2");
+        Map<String, ImageEntry> tree = tree(stack);
+        ImageEntry perl = tree.get("/usr/bin/perl");
+        assertEquals(perl, ((ImageEntry.HardLink) tree.get("/usr/bin/perl5.36")).file());
+        assertEquals(perl, ((ImageEntry.HardLink) tree.get("/usr/local/bin/perl")).file());
+
+        // In the stream to the builder guest: one inode, three names, the bytes once.
+        Map<String, String> streamed = new TreeMap<>();
+        byte[] archive = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).toBytes(stack.entries());
+        try (CpioArchiveInputStream cpio = new CpioArchiveInputStream(new ByteArrayInputStream(archive))) {
+            for (CpioArchiveEntry e; (e = cpio.getNextCPIOEntry()) != null; ) {
+                if (e.isRegularFile()) {
+                    streamed.put(e.getName(), "ino " + e.getInode() + " nlink " + e.getNumberOfLinks() + " size " + e.getSize());
+                }
+            }
+        }
+        assertEquals(Map.of("/usr/bin/perl", "ino 4 nlink 3 size 4", "/usr/bin/perl5.36", "ino 4 nlink 3 size 0",
+                "/usr/local/bin/perl", "ino 4 nlink 3 size 0"), streamed);
+    }
+
+    @Test
+    void apply_targetWhitedOutOrReplacedLater_linkKeepsTheFileAsLinked() throws Exception {
+        LayerStack stack = new LayerStack(content, events);
+        stack.apply(in(layer().file("a", "old a", 0640, 7, 8).hardlink("a-link", "a").file("b", "old b")
+                .hardlink("b-link", "b").bytes()), "layer 1");
+        stack.apply(in(layer().file(".wh.a", "").file("b", "new b").bytes()), "layer 2");
+        Map<String, ImageEntry> tree = tree(stack);
+        assertEquals(List.of("/", "/a-link", "/b", "/b-link"), List.copyOf(tree.keySet()));
+        ImageEntry.HardLink aLink = (ImageEntry.HardLink) tree.get("/a-link");
+        assertEquals("old a", text(aLink.file()));
+        assertEquals(new ImageEntry.Owner(7, 8), aLink.owner());
+        assertEquals(0640, aLink.mode());
+        assertEquals("old b", text(((ImageEntry.HardLink) tree.get("/b-link")).file()));
+        assertEquals("new b", text(tree.get("/b")));
     }
 
     @Test
@@ -91,6 +137,13 @@ class LayerStackTest {
                 .bytes()));
         assertEquals("layer 1 is refused: its hard link 'b' points to 'nothing', which is not in the image (a hard link"
                 + " names a file of this or a lower layer)", refusal(layer().hardlink("b", "nothing").bytes()));
+        assertEquals("layer 1 is refused: its hard link 'b' points to 'b', which is itself",
+                refusal(layer().file("b", "x").hardlink("b", "b").bytes()));
+        assertEquals("layer 1 is refused: its hard link 'b' points to 'd', which is a folder",
+                refusal(layer().dir("d", 0755).hardlink("b", "d").bytes()));
+        assertEquals("layer 1 is refused: its hard link 'b' points to '../etc/passwd', which is outside the layer: layer"
+                + " path '../etc/passwd' has a component '..': paths name files inside the layer, without empty, . or .."
+                + " parts", refusal(layer().hardlink("b", "../etc/passwd").bytes()));
         byte[] whole = layer().file("big", "x".repeat(5000)).bytes();
         String truncated = refusal(Arrays.copyOf(whole, 2048));
         assertTrue(truncated.startsWith("layer 1 is truncated or not a tar layer: "), truncated);

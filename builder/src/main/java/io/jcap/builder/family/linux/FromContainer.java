@@ -75,6 +75,7 @@ final class FromContainer {
                 files.add(new ImageEntry.RegularFile(path, 0644, FileContent.of(new byte[0])));
             }
         }
+        volumeFolders(run.volumes(), files, source.text(), events);
         if (c.rootfs().isPresent()) {
             files.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
         }
@@ -83,13 +84,36 @@ final class FromContainer {
         }
         GuestConfig config;
         try {
-            config = new GuestConfig(run.argv(), run.env(), run.cwd(), run.user(), run.stopSignal());
+            config = new GuestConfig(run.argv(), run.env(), run.cwd(), run.user(), run.stopSignal(), run.volumes());
         } catch (IllegalArgumentException e) {
             throw new JcapException(source.text() + ": " + e.getMessage(), e);
         }
         return new LinuxInputs(files, config, CommandWords.join(run.argv()), c.kernel().orElse(ImageDefaults.KERNEL),
                 fs.id(), c.size(), c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports().isEmpty() ? run.ports() : c.ports());
+    }
+
+    /**
+     * Each volume needs its folder on the read-only root for the init's tmpfs: added (root, 0755, as
+     * Docker creates a missing one) when the image lacks it. What the image holds inside is hidden at
+     * run time (Docker would copy it into a new volume), so that is reported.
+     */
+    private static void volumeFolders(List<GuestPath> volumes, List<ImageEntry> files, String image, EventSink events)
+            throws JcapException {
+        for (GuestPath volume : volumes) {
+            ImageEntry there = files.stream().filter(e -> e.path().equals(volume)).findFirst().orElse(null);
+            if (there == null) {
+                files.add(new ImageEntry.Directory(volume, 0755));
+            } else if (!(there instanceof ImageEntry.Directory)) {
+                throw new JcapException(image + ": its volume " + volume + " is not a folder in the image: a volume"
+                        + " gets a tmpfs at boot, which needs a folder there");
+            }
+            long hidden = files.stream().filter(e -> !e.path().equals(volume) && under(e.path(), volume)).count();
+            if (hidden > 0) {
+                events.warn(image + ": the " + hidden + " entries the image has in its volume " + volume + " are hidden"
+                        + " at run time by the volume's empty tmpfs (jcap does not copy them in as Docker does)");
+            }
+        }
     }
 
     private static boolean under(GuestPath path, GuestPath folder) {

@@ -102,7 +102,9 @@ final class OsvZfsDisk {
                 .build();
         events.info("Booting OSv's ZFS builder (" + accelerator.qemuName() + "): " + builderCmdline);
         StreamStats sent = new CpiodBuilderVm(qemu, events, timeouts)
-                .fill(spec, CPIOD_PORT, CpiodBuilderVm.GuestSignals.OSV, entries);
+                .fill(spec, CPIOD_PORT, CpiodBuilderVm.GuestSignals.OSV,
+                        // OSv's cpiod ignores newc link counts: hard links go as copies of their files.
+                        ImageEntry.HardLink.asCopies(entries));
         OsvDisk.writeCmdline(disk, cmdline);
         return sent;
     }
