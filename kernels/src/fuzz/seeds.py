@@ -21,19 +21,19 @@ def put(target, name, data):
 
 
 def newc(entries):
-    """entries: (name, mode, data) in order; the trailer is added."""
+    """entries: (name, mode, data[, (rdev major, minor)]) in order; the trailer is added."""
     out = bytearray()
 
-    def entry(name, mode, data, ino):
+    def entry(name, mode, data, ino, rdev=(0, 0)):
         name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, 1, 1700000000, len(data), 0, 0, 0, 0, len(name_b), 0]
+        fields = [ino, mode, 0, 0, 1, 1700000000, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
         out.extend(b"070701" + b"".join(b"%08X" % f for f in fields) + name_b)
         out.extend(b"\0" * (-len(out) % 4))
         out.extend(data)
         out.extend(b"\0" * (-len(out) % 4))
 
-    for i, (name, mode, data) in enumerate(entries, 1):
-        entry(name, mode, data, i)
+    for i, (name, mode, data, *rdev) in enumerate(entries, 1):
+        entry(name, mode, data, i, *rdev)
     entry("TRAILER!!!", 0, b"", 0)
     return bytes(out)
 
@@ -121,7 +121,7 @@ def volume(tool_args, files, cut):
 
 def main():
     put("cmdline", "build", "console=ttyS0 quiet jcap.mode=build jcap.port=10000 jcap.accept=600 "
-        "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp\n")
+        "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp jcap.incremental=1\n")
     put("cmdline", "bad-values", "jcap.port=0 jcap.disk=/dev/" + "x" * 70 + " jcap.fs=xfs jcap.accept=-1\n")
     put("cmdline", "run", "root=/dev/vda1 jcap.mode=run jcap.root=/dev/vda1 jcap.rw=1 jcap.net=static "
         "jcap.debug=1 jcap.drop_summary=0 -- app --flag\n")
@@ -143,6 +143,16 @@ def main():
         ("/d", 0o40755, b""), ("/d", 0o100644, b"x"),
     ]))
     put("cpio", "relative-name", newc([("relative", 0o100644, b"x")]))
+    # Removals (character devices 0:0, an incremental build's): deepest first, then a type change;
+    # the root, a path through a link, a missing path and a device other than 0:0 are refused.
+    put("cpio", "removals", newc([
+        ("/d", 0o40755, b""), ("/d/x", 0o100644, b"x"), ("/l", 0o120777, b".."),
+        ("/d/x", 0o20000, b""), ("/d", 0o20000, b""), ("/l", 0o20000, b""), ("/d", 0o100644, b"now a file"),
+    ]))
+    put("cpio", "removal-refused", newc([
+        ("/up", 0o120777, b".."), ("/up/keep", 0o20000, b""), ("/", 0o20000, b""), ("/none", 0o20000, b""),
+        ("/f", 0o100644, b"x"), ("/f", 0o20000, b"", (1, 3)),
+    ]))
     put("fwcfg", "settings", fwcfg([
         ("etc/boot-fail-wait", b"\0\0\0\0"),
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),

@@ -28,11 +28,17 @@ int rx_pad(struct rx *r, uint64_t len, char *err);
 struct entry {
     const char *name; /* as in the archive, for messages */
     uint32_t mode, uid, gid, mtime, size;
+    uint32_t rdev_major, rdev_minor; /* a removal is the character device 0:0 */
 };
 
 const char *shown(const char *name);
 void entries_begin(int lenient_owner);
 int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err);
 void entries_end(int root_fd);
+/* removals.c */
+int entries_removals_allowed(void);
+int entry_remove(int dir, const char *leaf, const struct entry *e, char *err);
+int open_parent(int root_fd, const char *rel, const char *name, char *err);
+void parent_reset(void);
 
 #endif
