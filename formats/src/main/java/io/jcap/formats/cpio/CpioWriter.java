@@ -1,6 +1,7 @@
 package io.jcap.formats.cpio;
 
 import io.jcap.model.EventSink;
+import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +64,17 @@ public final class CpioWriter {
      * output stream is flushed, not closed.
      */
     public StreamStats write(List<ImageEntry> entries, OutputStream out, EventSink events) throws IOException {
+        return write(List.of(), entries, out, events);
+    }
+
+    /**
+     * Writes an incremental build's archive: first a removal for each of {@code removed}, in the
+     * order given (deepest first, so a folder is empty when its turn comes), then {@code entries}.
+     * A removal is a character device 0:0 without data, the whiteout overlayfs uses; only jcap's
+     * init in incremental build mode honours it (docs/guest-protocol.md).
+     */
+    public StreamStats write(List<GuestPath> removed, List<ImageEntry> entries, OutputStream out, EventSink events)
+            throws IOException {
         long totalContent = 0;
         for (ImageEntry e : entries) {
             if (e instanceof ImageEntry.RegularFile f) {
@@ -77,6 +89,20 @@ public final class CpioWriter {
         long entryCount = 0;
         long doneContent = 0;
         byte[] buffer = new byte[COPY_BUFFER];
+        for (GuestPath path : removed) {
+            if (path.isRoot()) {
+                throw new IllegalArgumentException("the image root cannot be removed");
+            }
+            CpioArchiveEntry header = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, path.value());
+            header.setInode(inode++);
+            header.setMode(CpioConstants.C_ISCHR);
+            header.setNumberOfLinks(1);
+            header.setTime(mtimeSeconds);
+            header.setSize(0);
+            cpio.putArchiveEntry(header);
+            cpio.closeArchiveEntry();
+            entryCount++;
+        }
         for (ImageEntry entry : entries) {
             String name = name(entry);
             if (name == null) {
