@@ -2,7 +2,8 @@
  *
  * Started as any other process than PID 1 it offers one developer command that
  * needs no VM: `jcap-init --extract DIR < stream.cpio` runs the cpio receiver
- * on stdin and prints the summary line it would send to the host; `jcap-init --modules DIR
+ * on stdin and prints the summary line it would send to the host (`--update DIR`: with
+ * removals honoured, as in an incremental build); `jcap-init --modules DIR
  * MODALIAS...` prints the modules (of DIR's modules.alias and modules.dep) it would load for
  * those devices. */
 #define _GNU_SOURCE
