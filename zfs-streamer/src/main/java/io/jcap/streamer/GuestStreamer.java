@@ -55,6 +55,7 @@ public final class GuestStreamer {
     private final Duration connectTimeout;
     private final Duration replyTimeout;
     private final String host;
+    private long fileTime = CpioWriter.defaultMtime();
     private volatile String abortReason;
     private volatile Socket current;
 
@@ -71,6 +72,12 @@ public final class GuestStreamer {
         this.connectTimeout = connectTimeout;
         this.replyTimeout = replyTimeout;
         this.host = host;
+    }
+
+    /** Stamps {@code seconds} (since 1970) on every entry instead of {@link CpioWriter#defaultMtime()}. */
+    public GuestStreamer withFileTime(long seconds) {
+        this.fileTime = seconds;
+        return this;
     }
 
     /**
@@ -136,7 +143,7 @@ public final class GuestStreamer {
             StreamStats sent;
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                sent = new CpioWriter(nameStyle(), CpioWriter.defaultMtime()).write(removed, entries, out, events);
+                sent = new CpioWriter(nameStyle(), fileTime).write(removed, entries, out, events);
                 socket.shutdownOutput();
             } catch (IOException e) {
                 abortedCheck(e);

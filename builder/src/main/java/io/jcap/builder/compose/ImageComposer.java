@@ -67,8 +67,13 @@ public final class ImageComposer {
 
     /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */
     public static Sha256 streamDigest(ImageTree tree) throws JcapException {
+        return streamDigest(tree, CpioWriter.defaultMtime());
+    }
+
+    /** The same with every entry stamped {@code fileTime} (seconds since 1970). */
+    public static Sha256 streamDigest(ImageTree tree, long fileTime) throws JcapException {
         try {
-            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, CpioWriter.defaultMtime())
+            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, fileTime)
                     .write(tree.entries(), OutputStream.nullOutputStream(), EventSink.NONE);
             return stats.sha256();
         } catch (IOException e) {

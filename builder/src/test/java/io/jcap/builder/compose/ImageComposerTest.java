@@ -65,4 +65,14 @@ class ImageComposerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("hello"));
         assertEquals("the command 'hello' must be an absolute path inside the image (e.g. /app/hello)", e.getMessage());
     }
+
+    @Test
+    void streamDigest_sameFileTime_isTheSameAndAnotherTimeChangesIt() throws JcapException {
+        // A Maven project's project.build.outputTimestamp reaches the stream as the file time.
+        ImageTree first = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        ImageTree second = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        assertEquals(ImageComposer.streamDigest(first, 1767225600), ImageComposer.streamDigest(second, 1767225600));
+        org.junit.jupiter.api.Assertions.assertNotEquals(ImageComposer.streamDigest(first, 1767225600),
+                ImageComposer.streamDigest(second, 1767225601));
+    }
 }

@@ -3,6 +3,7 @@ package io.jcap.builder.family.linux;
 import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.builder.compose.TreeDelta;
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
@@ -50,6 +51,7 @@ final class BuilderVm {
     private final QemuInstallation qemu;
     private final EventSink events;
     private final String extraAppend;
+    private long fileTime = CpioWriter.defaultMtime();
 
     BuilderVm(QemuInstallation qemu, EventSink events) {
         this(qemu, events, "");
@@ -60,6 +62,12 @@ final class BuilderVm {
         this.qemu = qemu;
         this.events = events;
         this.extraAppend = extraAppend;
+    }
+
+    /** Stamps {@code seconds} (since 1970) on every streamed entry instead of {@link CpioWriter#defaultMtime()}. */
+    BuilderVm withFileTime(long seconds) {
+        this.fileTime = seconds;
+        return this;
     }
 
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
@@ -111,7 +119,7 @@ final class BuilderVm {
             long started = System.nanoTime();
             try {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
-                        .stream(port, removed, entries, events, vm::isAlive);
+                        .withFileTime(fileTime).stream(port, removed, entries, events, vm::isAlive);
             } catch (GuestStreamer.NoSummaryException e) {
                 result = summaryFromConsole(vm, e, target);
             } catch (StreamException e) {

@@ -61,7 +61,7 @@ final class IncrementalBuild {
 
     /** What is needed to build {@code tree}, whose manifest is {@code now}, from a previous disk. */
     record Target(String name, TreeManifest now, ImageTree tree, long diskBytes, Kernel kernel, String fs, UUID root,
-            Accelerator accelerator) {
+            Accelerator accelerator, long fileTime) {
     }
 
     /**
@@ -90,7 +90,7 @@ final class IncrementalBuild {
         QemuImg img = new QemuImg(qemu.qemuImg());
         try {
             img.createOverlay(base, overlay);
-            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).update(overlay, target.diskBytes(),
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(target.fileTime()).update(overlay, target.diskBytes(),
                     target.kernel(), target.fs(), target.root(), delta, target.tree().entries().size(),
                     target.accelerator(), work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()

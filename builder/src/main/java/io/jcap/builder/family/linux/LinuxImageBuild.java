@@ -60,7 +60,8 @@ final class LinuxImageBuild {
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
-        Sha256 streamDigest = ImageComposer.streamDigest(tree);
+        long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
+        Sha256 streamDigest = ImageComposer.streamDigest(tree, fileTime);
         Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
 
         ImageRepository repository = new ImageRepository(home.images());
@@ -77,7 +78,7 @@ final class LinuxImageBuild {
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
         TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
-                tree.entries().size(), CpioWriter.defaultMtime()));
+                tree.entries().size(), fileTime));
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {
             DiskCommit.Extras extras = staging -> {
@@ -100,14 +101,14 @@ final class LinuxImageBuild {
                 events.info("Building " + name + " from scratch (forced)");
             } else {
                 updated = new IncrementalBuild(qemu, events).update(repository, new IncrementalBuild.Target(name,
-                        manifest, tree, diskBytes, kernel, inputs.fs(), root, accelerator), work);
+                        manifest, tree, diskBytes, kernel, inputs.fs(), root, accelerator, fileTime), work);
             }
             if (updated.isPresent()) {
                 return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras, metadata),
                         false);
             }
             Path disk = work.resolve("disk.raw");
-            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(fileTime)
                     .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
