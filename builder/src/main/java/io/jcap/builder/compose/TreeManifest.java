@@ -64,10 +64,12 @@ public record TreeManifest(SortedMap<String, String> disk, SortedMap<GuestPath, 
             }
         }
 
-        static Fingerprint of(ImageEntry entry) throws IOException {
+        static Fingerprint of(ImageEntry entry, Map<GuestPath, Sha256> known) throws IOException {
             ImageEntry.Owner owner = entry.owner();
             if (entry instanceof ImageEntry.RegularFile f) {
-                return new Fingerprint('f', f.mode(), owner.uid(), owner.gid(), f.content().size(), digest(f.content()));
+                Sha256 sum = known.get(f.path());
+                return new Fingerprint('f', f.mode(), owner.uid(), owner.gid(), f.content().size(),
+                        sum != null ? sum.hex() : digest(f.content()));
             }
             if (entry instanceof ImageEntry.Symlink l) {
                 byte[] target = l.target().getBytes(StandardCharsets.UTF_8);
@@ -93,10 +95,19 @@ public record TreeManifest(SortedMap<String, String> disk, SortedMap<GuestPath, 
 
     /** The manifest of {@code tree} on a disk made for {@code disk}; reads every file's bytes. */
     public static TreeManifest of(ImageTree tree, Map<String, String> disk) throws JcapException {
+        return of(tree, disk, Map.of());
+    }
+
+    /**
+     * The same, with the files' SHA-256 already known by path ({@link ImageComposer#digests}); a
+     * file missing from {@code fileDigests} is read.
+     */
+    public static TreeManifest of(ImageTree tree, Map<String, String> disk, Map<GuestPath, Sha256> fileDigests)
+            throws JcapException {
         SortedMap<GuestPath, Fingerprint> entries = new TreeMap<>();
         for (ImageEntry e : tree.entries()) {
             try {
-                entries.put(e.path(), Fingerprint.of(e));
+                entries.put(e.path(), Fingerprint.of(e, fileDigests));
             } catch (IOException ex) {
                 throw new JcapException("could not read " + e.path() + " of the image: " + ex.getMessage(), ex);
             }

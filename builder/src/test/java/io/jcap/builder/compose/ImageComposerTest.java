@@ -75,4 +75,16 @@ class ImageComposerTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(ImageComposer.streamDigest(first, 1767225600),
                 ImageComposer.streamDigest(second, 1767225601));
     }
+
+    @Test
+    void digests_oneRead_giveTheStreamDigestAndEachFilesSha256() throws JcapException {
+        ImageTree tree = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, 7);
+        assertEquals(ImageComposer.streamDigest(tree, 7), digests.stream());
+        assertEquals(java.util.Set.of(GuestPath.of("/app/hello"), GuestPath.of("/boot/vmlinuz"), GuestConfig.PATH),
+                digests.files().keySet());
+        assertEquals(io.jcap.model.Sha256.of(new byte[8]), digests.files().get(GuestPath.of("/app/hello")));
+        // The manifest takes them instead of reading the files again: the same fingerprints either way.
+        assertEquals(TreeManifest.of(tree, java.util.Map.of()), TreeManifest.of(tree, java.util.Map.of(), digests.files()));
+    }
 }

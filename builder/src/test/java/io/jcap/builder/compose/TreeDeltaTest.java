@@ -123,17 +123,19 @@ class TreeDeltaTest {
 
     @Test
     void manifest_badLine_isRefusedNamingTheLine() throws Exception {
-        Path file = Files.writeString(temp.resolve(TreeManifest.FILE), "jcap-image-tree 1\ndisk fs ext4\nf 644 0 0\n");
-        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> TreeManifest.read(file));
-        assertEquals(file + " line 3: expected TYPE MODE UID GID SIZE DIGEST PATH", e.getMessage());
+        assertUnreadable("jcap-image-tree 1\ndisk fs ext4\nf 644 0 0\n",
+                " line 3: expected TYPE MODE UID GID SIZE DIGEST PATH");
     }
 
     @Test
     void manifest_otherFile_isRefused() throws Exception {
-        Path file = Files.writeString(temp.resolve(TreeManifest.FILE), "something else\n");
+        assertUnreadable("something else\n", " does not start with 'jcap-image-tree 1'");
+    }
+
+    private void assertUnreadable(String content, String problem) throws Exception {
+        Path file = Files.writeString(temp.resolve(TreeManifest.FILE), content);
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> TreeManifest.read(file));
-        assertEquals(file + " does not start with 'jcap-image-tree 1'", e.getMessage());
+        assertEquals(file + problem, e.getMessage());
     }
 }

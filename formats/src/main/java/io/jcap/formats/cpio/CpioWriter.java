@@ -3,10 +3,12 @@ package io.jcap.formats.cpio;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
+import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
@@ -38,8 +40,15 @@ public final class CpioWriter {
 
     private static final int COPY_BUFFER = 1 << 16;
 
+    /** Receives each regular file's SHA-256, taken from the bytes as they are written. */
+    @FunctionalInterface
+    public interface FileDigests {
+        void accept(GuestPath path, Sha256 digest);
+    }
+
     private final NameStyle nameStyle;
     private final long mtimeSeconds;
+    private FileDigests fileDigests;
 
     /**
      * @param mtimeSeconds the modification time stamped on every entry (use
@@ -48,6 +57,15 @@ public final class CpioWriter {
     public CpioWriter(NameStyle nameStyle, long mtimeSeconds) {
         this.nameStyle = nameStyle;
         this.mtimeSeconds = mtimeSeconds;
+    }
+
+    /**
+     * Hands each regular file's SHA-256 to {@code sink} while writing: one read of the files gives
+     * both the stream and a manifest of the tree.
+     */
+    public CpioWriter withFileDigests(FileDigests sink) {
+        this.fileDigests = sink;
+        return this;
     }
 
     /** {@code SOURCE_DATE_EPOCH} when set to a number, else 0. */
@@ -133,9 +151,13 @@ public final class CpioWriter {
                 header.setSize(size);
                 cpio.putArchiveEntry(header);
                 long copied = 0;
+                MessageDigest digest = fileDigests == null ? null : Sha256.newDigest();
                 try (InputStream in = f.content().open()) {
                     for (int n; copied < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) > 0; ) {
                         cpio.write(buffer, 0, n);
+                        if (digest != null) {
+                            digest.update(buffer, 0, n);
+                        }
                         copied += n;
                         doneContent += n;
                         events.progress("Streaming files", doneContent, totalContent);
@@ -144,6 +166,9 @@ public final class CpioWriter {
                 if (copied != size) {
                     throw new IOException("file for " + f.path() + " changed size while it was being read (expected "
                             + size + " bytes, read " + copied + ")");
+                }
+                if (digest != null) {
+                    fileDigests.accept(f.path(), Sha256.of(digest));
                 }
             }
             cpio.closeArchiveEntry();

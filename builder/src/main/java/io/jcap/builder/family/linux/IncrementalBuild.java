@@ -35,14 +35,7 @@ import java.util.UUID;
  * Optional<Path> disk = new IncrementalBuild(qemu, events).update(repository, job, manifest, tree, work);
  * }</pre>
  */
-final class IncrementalBuild {
-    private final QemuInstallation qemu;
-    private final EventSink events;
-
-    IncrementalBuild(QemuInstallation qemu, EventSink events) {
-        this.qemu = qemu;
-        this.events = events;
-    }
+record IncrementalBuild(QemuInstallation qemu, EventSink events) {
 
     /** What a disk was made for: a previous disk serves only when all of it is the same. */
     static SortedMap<String, String> diskFacts(long diskBytes, String fs, UUID root, Kernel kernel, int entries,

@@ -61,7 +61,9 @@ final class LinuxImageBuild {
                 LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
-        Sha256 streamDigest = ImageComposer.streamDigest(tree, fileTime);
+        // One read of the files gives the stream digest and the manifest's file digests.
+        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, fileTime);
+        Sha256 streamDigest = digests.stream();
         Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
 
         ImageRepository repository = new ImageRepository(home.images());
@@ -78,7 +80,7 @@ final class LinuxImageBuild {
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
         TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
-                tree.entries().size(), fileTime));
+                tree.entries().size(), fileTime), digests.files());
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {
             DiskCommit.Extras extras = staging -> {
