@@ -105,9 +105,16 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
     private record Previous(ImageRepository.StoredImage image, TreeManifest manifest) {
     }
 
-    private Optional<Previous> previous(ImageRepository repository, Target target) throws JcapException {
+    private Optional<Previous> previous(ImageRepository repository, Target target) {
         String name = target.name();
-        Optional<ImageRepository.StoredImage> stored = repository.find(name);
+        Optional<ImageRepository.StoredImage> stored;
+        try {
+            stored = repository.find(name);
+        } catch (JcapException broken) {
+            // A broken image of that name is replaced by the build, as before incremental builds.
+            events.info("Building " + name + " from scratch: " + broken.getMessage());
+            return Optional.empty();
+        }
         if (stored.isEmpty()) {
             return Optional.empty();
         }
