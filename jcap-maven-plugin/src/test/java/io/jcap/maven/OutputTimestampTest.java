@@ -27,15 +27,17 @@ class OutputTimestampTest {
 
     @Test
     void seconds_notATime_isRefusedNamingTheProperty() {
-        SettingException e = assertThrows(SettingException.class, () -> OutputTimestamp.seconds("yesterday"));
-        assertEquals("project.build.outputTimestamp: 'yesterday' is not a time: use seconds since 1970 or an ISO 8601"
-                + " date and time with an offset (1767225600, 2026-01-01T00:00:00Z)", e.getMessage());
+        assertRefused("yesterday", "project.build.outputTimestamp: 'yesterday' is not a time: use seconds since 1970"
+                + " or an ISO 8601 date and time with an offset (1767225600, 2026-01-01T00:00:00Z)");
     }
 
     @Test
     void seconds_before1980_isRefused() {
-        SettingException e = assertThrows(SettingException.class, () -> OutputTimestamp.seconds("10"));
-        assertEquals("project.build.outputTimestamp: '10' is outside the times Maven allows: use one from"
-                + " 1980-01-01T00:00:02Z to 2099-12-31T23:59:59Z", e.getMessage());
+        assertRefused("10", "project.build.outputTimestamp: '10' is outside the times Maven allows: use one from"
+                + " 1980-01-01T00:00:02Z to 2099-12-31T23:59:59Z");
+    }
+
+    private static void assertRefused(String value, String message) {
+        assertEquals(message, assertThrows(SettingException.class, () -> OutputTimestamp.seconds(value)).getMessage());
     }
 }
