@@ -1,9 +1,10 @@
 /* libFuzzer target: the newc cpio receiver (cpio_receive in cpio.c) writing into
- * a real folder. Each input is streamed from a memfd into CAGE/root under a
- * private temp folder; afterwards CAGE must hold nothing but root (an entry that
- * escaped its root is a finding: abort), every file's link count must equal its
- * names inside root (a hard link to a file outside is a finding), and the cage is
- * removed without following links. */
+ * a real folder, removals honoured (as in an incremental build). Each input is
+ * streamed from a memfd into CAGE/root under a private temp folder, beside the file
+ * CAGE/keep; afterwards CAGE must hold root and keep and nothing else (an entry that
+ * escaped its root, or a removal that reached beside it, is a finding: abort), every
+ * file's link count must equal its names inside root (a hard link to a file outside is
+ * a finding), and the cage is removed without following links. */
 #define _GNU_SOURCE
 #include "init.h"
 
@@ -49,7 +50,7 @@ static void remove_tree(const char *path)
     nftw(path, remove_one, 16, FTW_PHYS | FTW_DEPTH);
 }
 
-/* CAGE must hold exactly one entry, root. */
+/* CAGE must hold root and keep, nothing else. */
 static void check_cage(const char *cage)
 {
     DIR *d = opendir(cage);
@@ -57,12 +58,25 @@ static void check_cage(const char *cage)
         abort();
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "root")) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "root") &&
+            strcmp(e->d_name, "keep")) {
             fprintf(stderr, "cpio_fuzz: %s escaped its root\n", e->d_name);
             abort();
         }
     }
     closedir(d);
+    char path[sizeof g_base + 32];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/keep", cage);
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "cpio_fuzz: %s was removed\n", path);
+        abort();
+    }
+    snprintf(path, sizeof path, "%s/root", cage);
+    if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "cpio_fuzz: %s was removed\n", path);
+        abort();
+    }
 }
 
 /* Each regular file's names inside root, against its link count. */
@@ -126,13 +140,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char cage[sizeof g_base + 16], root[sizeof g_base + 32];
+    char cage[sizeof g_base + 16], root[sizeof g_base + 32], keep[sizeof g_base + 32];
     snprintf(cage, sizeof cage, "%s/cage", g_base);
     snprintf(root, sizeof root, "%s/root", cage);
-    if (mkdir(cage, 0700) < 0 || mkdir(root, 0700) < 0) {
+    snprintf(keep, sizeof keep, "%s/keep", cage);
+    int kept = -1;
+    if (mkdir(cage, 0700) < 0 || mkdir(root, 0700) < 0 ||
+        (kept = open(keep, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
         perror("cpio_fuzz: mkdir");
         abort();
     }
+    close(kept);
     int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int in = memfd_create("cpio", MFD_CLOEXEC);
     if (root_fd < 0 || in < 0 || write_all(in, data, size) < 0 || lseek(in, 0, SEEK_SET) < 0) {
@@ -141,6 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct rx_summary s;
     char err[ERR_LEN] = "";
+    entries_allow_removals(1);
     int rc = cpio_receive(in, root_fd, 1000, 1, &s, err);
     if (getenv("JCAP_FUZZ_VERBOSE"))
         fprintf(stderr, "cpio_fuzz: rc %d, %llu entries, %s\n", rc,

@@ -21,19 +21,25 @@ def put(target, name, data):
 
 
 def newc(entries):
-    """entries: (name, mode, data) or (name, mode, data, ino, nlink) in order; the trailer is added."""
+    """entries: (name, mode, data), (name, mode, data, ino, nlink) or (name, mode, data, (rdev major,
+    minor)) in order; the trailer is added."""
     out = bytearray()
 
-    def entry(name, mode, data, ino, nlink=1):
+    def entry(name, mode, data, ino, nlink=1, rdev=(0, 0)):
         name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, nlink, 1700000000, len(data), 0, 0, 0, 0, len(name_b), 0]
+        fields = [ino, mode, 0, 0, nlink, 1700000000, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
         out.extend(b"070701" + b"".join(b"%08X" % f for f in fields) + name_b)
         out.extend(b"\0" * (-len(out) % 4))
         out.extend(data)
         out.extend(b"\0" * (-len(out) % 4))
 
     for i, e in enumerate(entries, 1):
-        entry(*e) if len(e) == 5 else entry(e[0], e[1], e[2], i)
+        if len(e) == 5:
+            entry(*e)
+        elif len(e) == 4:
+            entry(e[0], e[1], e[2], i, rdev=e[3])
+        else:
+            entry(e[0], e[1], e[2], i)
     entry("TRAILER!!!", 0, b"", 0)
     return bytes(out)
 
@@ -121,7 +127,7 @@ def volume(tool_args, files, cut):
 
 def main():
     put("cmdline", "build", "console=ttyS0 quiet jcap.mode=build jcap.port=10000 jcap.accept=600 "
-        "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp\n")
+        "jcap.disk=/dev/vdb jcap.fs=ext4 jcap.net=dhcp jcap.incremental=1\n")
     put("cmdline", "bad-values", "jcap.port=0 jcap.disk=/dev/" + "x" * 70 + " jcap.fs=xfs jcap.accept=-1\n")
     put("cmdline", "run", "root=/dev/vda1 jcap.mode=run jcap.root=/dev/vda1 jcap.rw=1 jcap.net=static "
         "jcap.debug=1 jcap.drop_summary=0 -- app --flag\n")
@@ -155,6 +161,16 @@ def main():
     ]))
     put("cpio", "hard-link-via-symlink", newc([
         ("/a", 0o100644, b"x", 7, 2), ("/a", 0o120777, b"../../../etc/passwd", 9, 1), ("/b", 0o100644, b"", 7, 2),
+    ]))
+    # Removals (character devices 0:0, an incremental build's): deepest first, then a type change;
+    # the root, a path through a link, a missing path and a device other than 0:0 are refused.
+    put("cpio", "removals", newc([
+        ("/d", 0o40755, b""), ("/d/x", 0o100644, b"x"), ("/l", 0o120777, b".."),
+        ("/d/x", 0o20000, b""), ("/d", 0o20000, b""), ("/l", 0o20000, b""), ("/d", 0o100644, b"now a file"),
+    ]))
+    put("cpio", "removal-refused", newc([
+        ("/up", 0o120777, b".."), ("/up/keep", 0o20000, b""), ("/", 0o20000, b""), ("/none", 0o20000, b""),
+        ("/f", 0o100644, b"x"), ("/f", 0o20000, b"", (1, 3)),
     ]))
     put("fwcfg", "settings", fwcfg([
         ("etc/boot-fail-wait", b"\0\0\0\0"),

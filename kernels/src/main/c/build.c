@@ -165,7 +165,11 @@ _Noreturn void build_mode(const struct cmdline *c)
     if (net_loopback(err) < 0 || net_static("eth0", err) < 0)
         fatal("%s", err);
     debug("network up: eth0 10.0.2.15/24 via 10.0.2.2");
-    format_disk(c, part);
+    if (c->incremental)
+        debug("jcap.incremental=1: keeping the file system on %s", part);
+    else
+        format_disk(c, part);
+    entries_allow_removals(c->incremental);
     mkdir("/mnt", 0755);
     if (mount(part, "/mnt", c->fs, 0, NULL) < 0)
         fatal("mount %s (%s) on /mnt: %s", part, c->fs, strerror(errno));

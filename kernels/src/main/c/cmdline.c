@@ -100,6 +100,10 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
             goto bad;
     } else if (strcmp(key, "debug") == 0) {
         c->debug = strcmp(v, "1") == 0;
+    } else if (strcmp(key, "incremental") == 0) {
+        if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            goto bad;
+        c->incremental = v[0] == '1';
     } else if (strcmp(key, "drop_summary") == 0) {
         c->drop_summary = strcmp(v, "1") == 0;
     } else if (strcmp(key, "stall_power_off") == 0) {

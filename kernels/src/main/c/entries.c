@@ -61,7 +61,7 @@ static int normalise(const char *name, char *out, char *err)
 static char g_parent[NAME_MAX_LEN + 1];
 static int g_parent_fd = -1;
 
-static void parent_reset(void)
+void parent_reset(void)
 {
     if (g_parent_fd >= 0)
         close(g_parent_fd);
@@ -71,7 +71,7 @@ static void parent_reset(void)
 
 /* Opens folder rel (normalised, "" for the root) under root_fd one component at a
  * time with O_NOFOLLOW, creating missing components with mode 0755. */
-static int open_parent(int root_fd, const char *rel, const char *name, char *err)
+int open_parent(int root_fd, const char *rel, const char *name, char *err)
 {
     if (g_parent_fd >= 0 && strcmp(rel, g_parent) == 0)
         return g_parent_fd;
@@ -283,7 +283,8 @@ int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err)
     if (normalise(e->name, rel, err) < 0)
         return -1;
     uint32_t type = e->mode & 0170000;
-    if (type != 0040000 && type != 0100000 && type != 0120000) {
+    int removal = type == 0020000 && entries_removals_allowed();
+    if (!removal && type != 0040000 && type != 0100000 && type != 0120000) {
         set_err(err, "refused entry \"%s\": type %06o is not a folder, file or symbolic link",
                 shown(e->name), type);
         return -1;
@@ -297,12 +298,15 @@ int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err)
         leaf = slash + 1;
     }
     if (!leaf && type != 0040000) {
-        set_err(err, "refused entry \"%s\": the root can only be a folder", shown(e->name));
+        set_err(err, "refused entry \"%s\": the root can only be %s", shown(e->name),
+                removal ? "a folder, never removed" : "a folder");
         return -1;
     }
     int dir = open_parent(root_fd, parent, e->name, err);
     if (dir < 0)
         return -1;
+    if (removal)
+        return entry_remove(dir, leaf, e, err);
     if (type == 0040000)
         return make_dir(r, root_fd, rel, dir, leaf, e, err);
     if (type == 0100000 && link_known(e))

@@ -25,6 +25,7 @@ struct cmdline {
     int rw;
     enum net_mode net;
     int debug;
+    int incremental; /* build mode: mount the disk's file system instead of making one (jcap.incremental=1) */
     int drop_summary; /* build mode, fault injection: print the summary, never send it */
     int stall_power_off; /* fault injection: never power off, as a kernel locked up in its shutdown */
 };
@@ -128,6 +129,9 @@ struct rx_summary {
 /* Receives a newc stream from in_fd into the folder root_fd until EOF. */
 int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
                  struct rx_summary *s, char *err);
+/* removals.c: whether cpio_receive honours removals (character devices 0:0): an
+ * incremental build's stream onto the previous build's file system. Off unless set. */
+void entries_allow_removals(int allow);
 
 /* crc32.c */
 uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n);

@@ -2,7 +2,8 @@
  *
  * Started as any other process than PID 1 it offers one developer command that
  * needs no VM: `jcap-init --extract DIR < stream.cpio` runs the cpio receiver
- * on stdin and prints the summary line it would send to the host; `jcap-init --modules DIR
+ * on stdin and prints the summary line it would send to the host (`--update DIR`: with
+ * removals honoured, as in an incremental build); `jcap-init --modules DIR
  * MODALIAS...` prints the modules (of DIR's modules.alias and modules.dep) it would load for
  * those devices. */
 #define _GNU_SOURCE
@@ -14,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int extract(const char *dir)
+/* update: 1 honours removals, as an incremental build does on the previous build's files. */
+static int extract(const char *dir, int update)
 {
     int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root < 0) {
@@ -23,6 +25,7 @@ static int extract(const char *dir)
     }
     struct rx_summary s;
     char err[ERR_LEN] = "";
+    entries_allow_removals(update);
     int rc = cpio_receive(0, root, -1, getuid() != 0, &s, err);
     if (rc == RX_EMPTY) {
         printf("ERR empty stream\n");
@@ -62,11 +65,14 @@ int main(int argc, char **argv)
 {
     if (getpid() != 1) {
         if (argc == 3 && strcmp(argv[1], "--extract") == 0)
-            return extract(argv[2]);
+            return extract(argv[2], 0);
+        if (argc == 3 && strcmp(argv[1], "--update") == 0)
+            return extract(argv[2], 1);
         if (argc >= 3 && strcmp(argv[1], "--modules") == 0)
             return plan_modules(argv[2], argc - 3, argv + 3);
         fprintf(stderr, "jcap-init runs as PID 1 of a jcap guest (see docs/guest-protocol.md);\n"
                         "for tests: jcap-init --extract DIR < stream.cpio\n"
+                        "           jcap-init --update DIR < stream.cpio   (removals honoured)\n"
                         "           jcap-init --modules MODULES_DIR MODALIAS...\n");
         return 2;
     }

@@ -29,6 +29,7 @@ struct entry {
     const char *name; /* as in the archive, for messages */
     uint32_t mode, uid, gid, mtime, size;
     uint32_t ino, nlink; /* names of one file share ino; nlink > 1 (links.c) */
+    uint32_t rdev_major, rdev_minor; /* a removal is the character device 0:0 */
 };
 
 const char *shown(const char *name);
@@ -43,5 +44,10 @@ int link_remember(int dir, const char *leaf, const char *rel, const struct entry
 int link_create(int root_fd, int dir, const char *leaf, const struct entry *e, char *err);
 void link_forget(dev_t dev, ino_t ino);
 void links_reset(void);
+/* removals.c */
+int entries_removals_allowed(void);
+int entry_remove(int dir, const char *leaf, const struct entry *e, char *err);
+int open_parent(int root_fd, const char *rel, const char *name, char *err);
+void parent_reset(void);
 
 #endif

@@ -26,7 +26,9 @@ public class BuildMojo extends ImageMojo {
     void run() throws SettingException, JcapException, InterruptedException {
         PomSettings settings = settings();
         String name = imageName(settings);
-        BuildRequest request = new BuildRequest(basedir(), Optional.of(name), Optional.empty(), force);
+        // Files get the project's reproducible-build time, as its jars do.
+        BuildRequest request = new BuildRequest(basedir(), Optional.of(name), Optional.empty(), force)
+                .withFileTime(OutputTimestamp.seconds(project.getProperties().getProperty(OutputTimestamp.PROPERTY)));
         BuildResult result = new ImageBuilder(home(), new MavenEvents(getLog()))
                 .build(request, composeCapstanfile(settings));
         getLog().info((result.reused() ? "Image " + name + " is up to date: " : "Built image " + name + ": ")

@@ -3,6 +3,7 @@ package io.jcap.streamer;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.formats.cpio.StreamStats;
 import io.jcap.model.EventSink;
+import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -54,6 +55,7 @@ public final class GuestStreamer {
     private final Duration connectTimeout;
     private final Duration replyTimeout;
     private final String host;
+    private long fileTime = CpioWriter.defaultMtime();
     private volatile String abortReason;
     private volatile Socket current;
 
@@ -70,6 +72,12 @@ public final class GuestStreamer {
         this.connectTimeout = connectTimeout;
         this.replyTimeout = replyTimeout;
         this.host = host;
+    }
+
+    /** Stamps {@code seconds} (since 1970) on every entry instead of {@link CpioWriter#defaultMtime()}. */
+    public GuestStreamer withFileTime(long seconds) {
+        this.fileTime = seconds;
+        return this;
     }
 
     /**
@@ -114,6 +122,18 @@ public final class GuestStreamer {
      */
     public StreamResult stream(int port, List<ImageEntry> entries, EventSink events, BooleanSupplier guestAlive)
             throws StreamException, InterruptedException {
+        return stream(port, List.of(), entries, events, guestAlive);
+    }
+
+    /**
+     * The same for an incremental build: removals of {@code removed} (deepest first) before the
+     * entries; only jcap's init in incremental build mode takes them.
+     */
+    public StreamResult stream(int port, List<GuestPath> removed, List<ImageEntry> entries, EventSink events,
+            BooleanSupplier guestAlive) throws StreamException, InterruptedException {
+        if (!removed.isEmpty() && protocol != Protocol.JCAP) {
+            throw new IllegalArgumentException("only jcap's init takes removals");
+        }
         try (Socket socket = connect(port, guestAlive)) {
             current = socket;
             if (abortReason != null) {
@@ -123,7 +143,7 @@ public final class GuestStreamer {
             StreamStats sent;
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                sent = new CpioWriter(nameStyle(), CpioWriter.defaultMtime()).write(entries, out, events);
+                sent = new CpioWriter(nameStyle(), fileTime).write(removed, entries, out, events);
                 socket.shutdownOutput();
             } catch (IOException e) {
                 abortedCheck(e);

@@ -5,6 +5,7 @@ import io.jcap.hypervisor.Accelerator;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What to build.
@@ -21,19 +22,26 @@ import java.util.Optional;
  *     instead of its {@code config_set_default}; empty for the package's choice
  * @param from a container image to build from ({@code jcap build --from}), replacing the
  *     Capstanfile's {@code from:}; the folder then needs no Capstanfile
+ * @param fileTime the time, in seconds since 1970, every file of a Linux image gets (a Maven
+ *     project's {@code project.build.outputTimestamp}); empty for {@code SOURCE_DATE_EPOCH}, else 0
  */
 public record BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force,
-                           Optional<String> configSet, Optional<String> from) {
+                           Optional<String> configSet, Optional<String> from, OptionalLong fileTime) {
     public BuildRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         name.ifPresent(ImageName::check);
         Objects.requireNonNull(configSet, "configSet");
         Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(fileTime, "fileTime");
+        // newc headers hold the time in 32 bits.
+        if (fileTime.isPresent() && (fileTime.getAsLong() < 0 || fileTime.getAsLong() > 0xFFFFFFFFL)) {
+            throw new IllegalArgumentException("file time " + fileTime.getAsLong() + " is not within 0..4294967295 s");
+        }
     }
 
     /** A build that boots the package's own default configuration (or a Capstanfile project's command). */
     public BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force) {
-        this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty());
+        this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty(), OptionalLong.empty());
     }
 
     /** A plain build of a folder with every default. */
@@ -42,10 +50,14 @@ public record BuildRequest(Path projectDir, Optional<String> name, Optional<Acce
     }
 
     public BuildRequest withConfigSet(Optional<String> value) {
-        return new BuildRequest(projectDir, name, accelerator, force, value, from);
+        return new BuildRequest(projectDir, name, accelerator, force, value, from, fileTime);
     }
 
     public BuildRequest withFrom(Optional<String> value) {
-        return new BuildRequest(projectDir, name, accelerator, force, configSet, value);
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, value, fileTime);
+    }
+
+    public BuildRequest withFileTime(OptionalLong value) {
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, from, value);
     }
 }

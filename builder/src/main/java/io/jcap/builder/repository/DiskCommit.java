@@ -43,18 +43,51 @@ public final class DiskCommit {
      */
     public static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
             EventSink events, Extras extras, ImageMetadata.Builder metadata) throws JcapException {
-        Path staging = null;
+        // The virtual size is the raw disk's, in whole sectors as QEMU sees it: no qemu-img info needed.
+        long virtualSize;
         try {
-            staging = TempFiles.register(repository.newStaging());
-            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
+            virtualSize = (Files.size(disk) + SECTOR - 1) / SECTOR * SECTOR;
+        } catch (IOException e) {
+            throw storeFailure(repository, e);
+        }
+        return store(repository, virtualSize, extras, metadata, image -> {
             events.info("Compressing the disk into a qcow2 image");
             try {
                 new QemuImg(qemu.qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
             } catch (JcapException e) {
                 throw storeFailure(repository, e);
             }
-            // The virtual size is the raw disk's, in whole sectors as QEMU sees it: no qemu-img info needed.
-            long virtualSize = (Files.size(disk) + SECTOR - 1) / SECTOR * SECTOR;
+        });
+    }
+
+    /**
+     * Stores {@code qcow2}, a finished qcow2 disk of {@code virtualSize} bytes without a backing
+     * file (an incremental build's: the previous image with the changes committed into it), by
+     * moving it into the repository; it must be on the repository's file system to move cheaply.
+     */
+    public static ImageRepository.StoredImage commitQcow2(ImageRepository repository, Path qcow2, long virtualSize,
+            Extras extras, ImageMetadata.Builder metadata) throws JcapException {
+        return store(repository, virtualSize, extras, metadata, image -> {
+            try {
+                Files.move(qcow2, image);
+            } catch (IOException e) {
+                throw storeFailure(repository, e);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface DiskWriter {
+        void write(Path image) throws JcapException;
+    }
+
+    private static ImageRepository.StoredImage store(ImageRepository repository, long virtualSize, Extras extras,
+            ImageMetadata.Builder metadata, DiskWriter writer) throws JcapException {
+        Path staging = null;
+        try {
+            staging = TempFiles.register(repository.newStaging());
+            Path image = staging.resolve(ImageRepository.IMAGE_FILE);
+            writer.write(image);
             extras.write(staging);
             ImageRepository.StoredImage stored = repository.commit(staging,
                     metadata.disk(virtualSize, Files.size(image), Sha256.of(image)).build());

@@ -65,4 +65,26 @@ class ImageComposerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config("hello"));
         assertEquals("the command 'hello' must be an absolute path inside the image (e.g. /app/hello)", e.getMessage());
     }
+
+    @Test
+    void streamDigest_sameFileTime_isTheSameAndAnotherTimeChangesIt() throws JcapException {
+        // A Maven project's project.build.outputTimestamp reaches the stream as the file time.
+        ImageTree first = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        ImageTree second = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        assertEquals(ImageComposer.streamDigest(first, 1767225600), ImageComposer.streamDigest(second, 1767225600));
+        org.junit.jupiter.api.Assertions.assertNotEquals(ImageComposer.streamDigest(first, 1767225600),
+                ImageComposer.streamDigest(second, 1767225601));
+    }
+
+    @Test
+    void digests_oneRead_giveTheStreamDigestAndEachFilesSha256() throws JcapException {
+        ImageTree tree = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, 7);
+        assertEquals(ImageComposer.streamDigest(tree, 7), digests.stream());
+        assertEquals(java.util.Set.of(GuestPath.of("/app/hello"), GuestPath.of("/boot/vmlinuz"), GuestConfig.PATH),
+                digests.files().keySet());
+        assertEquals(io.jcap.model.Sha256.of(new byte[8]), digests.files().get(GuestPath.of("/app/hello")));
+        // The manifest takes them instead of reading the files again: the same fingerprints either way.
+        assertEquals(TreeManifest.of(tree, java.util.Map.of()), TreeManifest.of(tree, java.util.Map.of(), digests.files()));
+    }
 }

@@ -1,11 +1,14 @@
 package io.jcap.formats.cpio;
 
 import io.jcap.model.EventSink;
+import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
+import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +49,15 @@ public final class CpioWriter {
 
     private static final int COPY_BUFFER = 1 << 16;
 
+    /** Receives each regular file's SHA-256, taken from the bytes as they are written. */
+    @FunctionalInterface
+    public interface FileDigests {
+        void accept(GuestPath path, Sha256 digest);
+    }
+
     private final NameStyle nameStyle;
     private final long mtimeSeconds;
+    private FileDigests fileDigests;
 
     /**
      * @param mtimeSeconds the modification time stamped on every entry (use
@@ -56,6 +66,15 @@ public final class CpioWriter {
     public CpioWriter(NameStyle nameStyle, long mtimeSeconds) {
         this.nameStyle = nameStyle;
         this.mtimeSeconds = mtimeSeconds;
+    }
+
+    /**
+     * Hands each regular file's SHA-256 to {@code sink} while writing: one read of the files gives
+     * both the stream and a manifest of the tree.
+     */
+    public CpioWriter withFileDigests(FileDigests sink) {
+        this.fileDigests = sink;
+        return this;
     }
 
     /** {@code SOURCE_DATE_EPOCH} when set to a number, else 0. */
@@ -72,6 +91,17 @@ public final class CpioWriter {
      * output stream is flushed, not closed.
      */
     public StreamStats write(List<ImageEntry> entries, OutputStream out, EventSink events) throws IOException {
+        return write(List.of(), entries, out, events);
+    }
+
+    /**
+     * Writes an incremental build's archive: first a removal for each of {@code removed}, in the
+     * order given (deepest first, so a folder is empty when its turn comes), then {@code entries}.
+     * A removal is a character device 0:0 without data, the whiteout overlayfs uses; only jcap's
+     * init in incremental build mode honours it (docs/guest-protocol.md).
+     */
+    public StreamStats write(List<GuestPath> removed, List<ImageEntry> entries, OutputStream out, EventSink events)
+            throws IOException {
         // How many names each file has among the written entries: its link count.
         Map<ImageEntry.RegularFile, Integer> names = new HashMap<>();
         for (ImageEntry e : entries) {
@@ -84,6 +114,7 @@ public final class CpioWriter {
             totalContent += f.content().size();
         }
         Map<ImageEntry.RegularFile, Long> written = new HashMap<>();
+        Map<ImageEntry.RegularFile, Sha256> digests = new HashMap<>();
         StreamStats.Counter counter = new StreamStats.Counter(out);
         // The archive is not closed: closing would close the caller's stream (a socket).
         CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
@@ -92,6 +123,20 @@ public final class CpioWriter {
         long entryCount = 0;
         long doneContent = 0;
         byte[] buffer = new byte[COPY_BUFFER];
+        for (GuestPath path : removed) {
+            if (path.isRoot()) {
+                throw new IllegalArgumentException("the image root cannot be removed");
+            }
+            CpioArchiveEntry header = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, path.value());
+            header.setInode(inode++);
+            header.setMode(CpioConstants.C_ISCHR);
+            header.setNumberOfLinks(1);
+            header.setTime(mtimeSeconds);
+            header.setSize(0);
+            cpio.putArchiveEntry(header);
+            cpio.closeArchiveEntry();
+            entryCount++;
+        }
         for (ImageEntry entry : entries) {
             String name = name(entry);
             if (name == null) {
@@ -112,6 +157,9 @@ public final class CpioWriter {
                 header.setSize(0);
                 cpio.putArchiveEntry(header);
                 cpio.closeArchiveEntry();
+                if (fileDigests != null) {
+                    fileDigests.accept(entry.path(), digests.get(file));
+                }
                 continue;
             }
             if (entry instanceof ImageEntry.Directory d) {
@@ -134,9 +182,13 @@ public final class CpioWriter {
                 header.setSize(size);
                 cpio.putArchiveEntry(header);
                 long copied = 0;
+                MessageDigest digest = fileDigests == null ? null : Sha256.newDigest();
                 try (InputStream in = file.content().open()) {
                     for (int n; copied < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) > 0; ) {
                         cpio.write(buffer, 0, n);
+                        if (digest != null) {
+                            digest.update(buffer, 0, n);
+                        }
                         copied += n;
                         doneContent += n;
                         events.progress("Streaming files", doneContent, totalContent);
@@ -145,6 +197,10 @@ public final class CpioWriter {
                 if (copied != size) {
                     throw new IOException("file for " + entry.path() + " changed size while it was being read (expected "
                             + size + " bytes, read " + copied + ")");
+                }
+                if (digest != null) {
+                    digests.put(file, Sha256.of(digest));
+                    fileDigests.accept(entry.path(), digests.get(file));
                 }
             }
             cpio.closeArchiveEntry();

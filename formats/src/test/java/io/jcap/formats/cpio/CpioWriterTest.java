@@ -149,4 +149,29 @@ class CpioWriterTest {
                 new ImageEntry.RegularFile(GuestPath.of("/a/b"), 0644, FileContent.of(new byte[1]))));
         assertEquals("cannot place /a/b inside /a, which is a file, not a folder", e.getMessage());
     }
+
+    @Test
+    void write_removals_comeFirstAsCharacterDevicesZeroZeroWithoutData() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).write(
+                List.of(GuestPath.of("/app/old/x"), GuestPath.of("/app/old")), sample(), out, io.jcap.model.EventSink.NONE);
+        List<String> seen = new ArrayList<>();
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+                seen.add(e.getName() + " " + Long.toOctalString(e.getMode()) + " " + e.getRemoteDeviceMaj() + ":"
+                        + e.getRemoteDeviceMin() + " " + e.getSize());
+            }
+        }
+        assertEquals(List.of("/app/old/x 20000 0:0 0", "/app/old 20000 0:0 0", "/app/hello 100755 0:0 3",
+                "/bin/hello 120777 0:0 10", "/tmp 41777 0:0 0", "/etc/empty 100644 0:0 0"), seen);
+        assertEquals(6, stats.entries());
+    }
+
+    @Test
+    void write_removalOfTheRoot_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpioWriter(
+                CpioWriter.NameStyle.ABSOLUTE, 0).write(List.of(GuestPath.ROOT), List.of(),
+                java.io.OutputStream.nullOutputStream(), io.jcap.model.EventSink.NONE));
+        assertEquals("the image root cannot be removed", e.getMessage());
+    }
 }

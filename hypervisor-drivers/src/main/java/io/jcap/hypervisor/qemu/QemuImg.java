@@ -104,6 +104,14 @@ public final class QemuImg {
         run("convert", in, args.toArray(String[]::new));
     }
 
+    /**
+     * Writes what the qcow2 {@code overlay} holds into its backing file, leaving the overlay as it
+     * is ({@code -d}: emptying it would only cost time; the caller deletes it).
+     */
+    public void commit(Path overlay) throws JcapException {
+        run("commit", overlay, "-q", "-f", DiskFormat.QCOW2.qemuName(), "-d", overlay.toString());
+    }
+
     /** Format, virtual and actual size, backing file; works on an image a running VM holds open. */
     public ImageInfo info(Path file) throws JcapException {
         String json = run("info", file, "-U", "--output=json", file.toString());

@@ -1,7 +1,9 @@
 package io.jcap.builder.family.linux;
 
 import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.builder.compose.TreeDelta;
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
@@ -15,6 +17,7 @@ import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
+import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.GuestMarker;
@@ -50,6 +53,7 @@ final class BuilderVm {
     private final QemuInstallation qemu;
     private final EventSink events;
     private final String extraAppend;
+    private long fileTime = CpioWriter.defaultMtime();
 
     BuilderVm(QemuInstallation qemu, EventSink events) {
         this(qemu, events, "");
@@ -62,11 +66,37 @@ final class BuilderVm {
         this.extraAppend = extraAppend;
     }
 
+    /** Stamps {@code seconds} (since 1970) on every streamed entry instead of {@link CpioWriter#defaultMtime()}. */
+    BuilderVm withFileTime(long seconds) {
+        this.fileTime = seconds;
+        return this;
+    }
+
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
     GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, List<ImageEntry> entries,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
         createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
-        GuestDisk target = new GuestDisk(disk, diskBytes);
+        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
+                LinuxBoot.builderAppend(fs, root, diskBytes, entries.size()), kernel, List.of(), entries, accelerator,
+                workDir);
+    }
+
+    /**
+     * Brings {@code disk}, a qcow2 overlay on the previous build's disk of the same layout, up to
+     * date: the guest mounts its file system without making one ({@code jcap.incremental=1}) and
+     * takes the removals, then the entries, of {@code delta}.
+     */
+    GuestStreamer.StreamResult update(Path disk, long diskBytes, Kernel kernel, String fs, UUID root,
+            TreeDelta delta, int treeEntries, Accelerator accelerator, Path workDir)
+            throws JcapException, InterruptedException {
+        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2),
+                LinuxBoot.builderAppend(fs, root, diskBytes, treeEntries) + " jcap.incremental=1", kernel,
+                delta.removed(), delta.entries(), accelerator, workDir);
+    }
+
+    private GuestStreamer.StreamResult run(GuestDisk target, Drive drive, String append, Kernel kernel,
+            List<GuestPath> removed, List<ImageEntry> entries, Accelerator accelerator, Path workDir)
+            throws JcapException, InterruptedException {
         Path initrd = workDir.resolve("builder-initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         VmSpec spec = VmSpec.builder()
@@ -74,8 +104,8 @@ final class BuilderVm {
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
                 .kernel(kernel.vmlinuz())
                 .initrd(initrd)
-                .append(LinuxBoot.builderAppend(fs, root, diskBytes, entries.size()) + extraAppend)
-                .drive(Drive.virtio(disk, DiskFormat.RAW))
+                .append(append + extraAppend)
+                .drive(drive)
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
                 .noReboot(true)
                 .build();
@@ -91,7 +121,7 @@ final class BuilderVm {
             long started = System.nanoTime();
             try {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
-                        .stream(port, entries, events, vm::isAlive);
+                        .withFileTime(fileTime).stream(port, removed, entries, events, vm::isAlive);
             } catch (GuestStreamer.NoSummaryException e) {
                 result = summaryFromConsole(vm, e, target);
             } catch (StreamException e) {

@@ -3,11 +3,13 @@ package io.jcap.builder.family.linux;
 import io.jcap.builder.api.BuildResult;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.compose.ImageComposer;
+import io.jcap.builder.compose.TreeManifest;
 import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.family.KernelFamily;
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -27,7 +29,8 @@ import java.util.UUID;
 /**
  * Builds a Linux image: jcap's init in a builder VM fills an ext4 (or ext2) disk with the
  * composed tree, which is stored with the kernel, initramfs and command line beside it for a
- * direct boot. Unchanged inputs reuse the stored image.
+ * direct boot, and the tree's manifest. Unchanged inputs reuse the stored image; changed ones
+ * start from the previous build's disk when it can serve ({@link IncrementalBuild}).
  */
 final class LinuxImageBuild {
     private final JcapHome home;
@@ -57,7 +60,10 @@ final class LinuxImageBuild {
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
-        Sha256 streamDigest = ImageComposer.streamDigest(tree);
+        long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
+        // One read of the files gives the stream digest and the manifest's file digests.
+        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, fileTime);
+        Sha256 streamDigest = digests.stream();
         Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
 
         ImageRepository repository = new ImageRepository(home.images());
@@ -73,27 +79,42 @@ final class LinuxImageBuild {
 
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
+        TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
+                tree.entries().size(), fileTime), digests.files());
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {
-            Path disk = work.resolve("disk.raw");
-            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
-                    .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
-            events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
-                    + " bytes (crc32 verified)");
-            DiskCommit.Extras directBoot = staging ->
-                    DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
-                            LinuxBoot.runAppend(inputs.fs(), root));
+            DiskCommit.Extras extras = staging -> {
+                DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
+                        LinuxBoot.runAppend(inputs.fs(), root));
+                manifest.write(staging.resolve(TreeManifest.FILE));
+            };
             ImageMetadata.Builder metadata = ImageMetadata.builder(name)
                     .created(Instant.now())
                     .inputsDigest(inputsDigest)
-                    .streamDigest(streamed.sent().sha256())
+                    .streamDigest(streamDigest)
                     .kernel(kernel.name(), kernel.vmlinuzSha256())
                     .cmdline(inputs.cmdline())
                     .fs(inputs.fs())
                     .accelerator(accelerator.qemuName())
                     .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
                     .guestProtocol(Initramfs.GUEST_PROTOCOL);
-            return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, directBoot, metadata), false);
+            Optional<Path> updated = Optional.empty();
+            if (job.request().force()) {
+                events.info("Building " + name + " from scratch (forced)");
+            } else {
+                updated = new IncrementalBuild(qemu, events).update(repository, new IncrementalBuild.Target(name,
+                        manifest, tree, diskBytes, kernel, inputs.fs(), root, accelerator, fileTime), work);
+            }
+            if (updated.isPresent()) {
+                return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras, metadata),
+                        false);
+            }
+            Path disk = work.resolve("disk.raw");
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(fileTime)
+                    .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
+            events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
+                    + " bytes (crc32 verified)");
+            return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, extras, metadata), false);
         } finally {
             TempFiles.delete(work);
         }
