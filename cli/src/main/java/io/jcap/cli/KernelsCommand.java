@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "kernels", description = "List, pull and import kernels (each verified by SHA-256 on every use).",
-        subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsCommand.Import.class})
+@Command(name = "kernels", description = "List, pull, build and import kernels (each verified by SHA-256 on every use).",
+        subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsBuildCommand.class,
+                KernelsCommand.Import.class})
 final class KernelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

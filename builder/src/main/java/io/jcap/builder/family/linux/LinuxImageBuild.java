@@ -11,6 +11,7 @@ import io.jcap.builder.repository.ImageRepository;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
@@ -51,7 +52,12 @@ final class LinuxImageBuild {
 
     private BuildResult build(KernelFamily.BuildJob job, String name, LinuxInputs inputs)
             throws JcapException, InterruptedException {
-        Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
+        KernelStore store = new KernelStore(home.kernels());
+        Kernel kernel = store.get(inputs.kernelName());
+        if (!kernel.family().equals(Kernel.LINUX)) {
+            throw new JcapException("kernel '" + kernel.name() + "' is an " + kernel.family() + " kernel, not a Linux one:"
+                    + " name a Linux kernel (kernel: in the Capstanfile, or " + ImageDefaults.KERNEL_VARIABLE + ")");
+        }
         byte[] initrd = new Initramfs().runInitramfs(kernel);
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
@@ -77,7 +83,7 @@ final class LinuxImageBuild {
         try {
             Path disk = work.resolve("disk.raw");
             GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events)
-                    .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
+                    .fill(disk, diskBytes, BuilderKernel.choose(store, kernel, events), inputs.fs(), root, tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
             DiskCommit.Extras directBoot = staging ->
