@@ -20,10 +20,12 @@ def env_for(home):
     return dict(os.environ, JCAP_HOME=str(home))
 
 
-def jcap(home, *args, check=True):
-    """Runs bin/jcap in home; seconds it took and the completed process. A failure ends the benchmark."""
+def jcap(home, *args, check=True, extra_env=None):
+    """Runs bin/jcap in home (with extra_env's variables); seconds it took and the completed process. A failure
+    ends the benchmark."""
     started = time.monotonic()
-    proc = subprocess.run([JCAP, *args], env=env_for(home), capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([JCAP, *args], env=dict(env_for(home), **(extra_env or {})), capture_output=True, text=True,
+                          cwd=ROOT)
     took = time.monotonic() - started
     if check and proc.returncode != 0:
         sys.exit(f"jcap {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
@@ -47,9 +49,9 @@ def private_home(prefix):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def kernel_record(home):
-    """The stored Linux kernel's kernel.json (version, files, module load order)."""
-    return json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
+def kernel_record(home, name="linux"):
+    """A stored Linux kernel's kernel.json (version, files, module load order)."""
+    return json.loads((home / "kernels" / name / "kernel.json").read_text())
 
 
 def floor_initramfs(work, pause=False):
@@ -68,10 +70,10 @@ def floor_initramfs(work, pause=False):
     return cpio
 
 
-def floor_command(home, cpio):
+def floor_command(home, cpio, kernel="linux"):
     """The boot floor: the same kernel on the machine type jcap runs images on (q35), booted directly by QEMU
     (-kernel, the floor initramfs, no devices)."""
-    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
+    vmlinuz = home / "kernels" / kernel / "vmlinuz"
     return ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
             "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
             "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]
