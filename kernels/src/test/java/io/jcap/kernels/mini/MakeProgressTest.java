@@ -4,28 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.model.EventSink;
-import java.util.ArrayList;
+import io.jcap.testsupport.RecordedEvents;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MakeProgressTest {
-    /** Keeps the info lines. */
-    private static final class Lines implements EventSink {
-        final List<String> info = new ArrayList<>();
-
-        @Override
-        public void log(Level level, String message) {
-            info.add(message);
-        }
-
-        @Override
-        public void progress(String task, long done, long total) {
-        }
-    }
-
     @Test
     void stepLines_giveALineEveryTenth_otherLinesOnlyTheTail() {
-        Lines events = new Lines();
+        RecordedEvents events = new RecordedEvents();
         MakeProgress progress = new MakeProgress("Compiling", 20, events);
         progress.accept("make[1]: Entering directory '/x'");
         progress.accept("  CC      kernel/fork.o");
@@ -33,19 +19,19 @@ class MakeProgressTest {
         progress.accept("  HOSTCC  scripts/basic/fixdep");
         progress.accept("In file included from x.c:1:");
         assertEquals(3, progress.steps());
-        assertEquals(List.of("Compiling: 10% (2 steps, CC      kernel/exit.o)"), events.info);
+        assertEquals(List.of("INFO Compiling: 10% (2 steps, CC      kernel/exit.o)"), events.lines());
         assertEquals("In file included from x.c:1:", progress.tail().get(progress.tail().size() - 1));
     }
 
     @Test
     void moreStepsThanExpected_neverSayAHundredPercent() {
-        Lines events = new Lines();
+        RecordedEvents events = new RecordedEvents();
         MakeProgress progress = new MakeProgress("Compiling", 10, events);
         for (int i = 0; i < 30; i++) {
             progress.accept("  CC      f" + i + ".o");
         }
-        assertEquals("Compiling: 90% (9 steps, CC      f8.o)", events.info.get(events.info.size() - 1));
-        assertEquals(9, events.info.size());
+        assertEquals("INFO Compiling: 90% (9 steps, CC      f8.o)", events.lines().get(events.lines().size() - 1));
+        assertEquals(9, events.lines().size());
     }
 
     @Test
