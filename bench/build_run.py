@@ -41,14 +41,15 @@ def main():
         # here, either way (docs/benchmarks.md), so each figure is the median of both kinds.
         os.sync()
         time.sleep(5)
-        floor_cmd, version = floor_command(home, floor_initramfs(work)), kernel_record(home).get("version", "?")
+        floor_cpio = floor_initramfs(work)
+        floor_cmd, version = floor_command(home, floor_cpio), kernel_record(home).get("version", "?")
         commands = {"run": [JCAP, "run", "--accel", "tcg", "hello"],
                     "disk": [JCAP, "run", "--accel", "tcg", "--boot", "disk", "hello"],
                     "uefi": [JCAP, "run", "--accel", "tcg", "--boot", "uefi", "hello"], "floor": floor_cmd}
         needles = {"run": "Hello from jcap", "disk": "Hello from jcap", "uefi": "Hello from jcap", "floor": FLOOR_LINE}
         if mini:
             commands["mini run"] = [JCAP, "run", "--accel", "tcg", "hello-mini"]
-            commands["mini floor"] = floor_command(home, floor_initramfs(work), "linux-mini")
+            commands["mini floor"] = floor_command(home, floor_cpio, "linux-mini")
             needles["mini run"], needles["mini floor"] = "Hello from jcap", FLOOR_LINE
         times = {k: [] for k in commands}
         for _ in range(RUNS):
