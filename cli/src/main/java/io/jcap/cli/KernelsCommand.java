@@ -7,6 +7,7 @@ import io.jcap.kernels.KernelStore;
 import io.jcap.kernels.LinuxFlavour;
 import io.jcap.kernels.LinuxKernels;
 import io.jcap.kernels.imports.KernelImport;
+import io.jcap.kernels.mini.MiniKernelBuild;
 import io.jcap.kernels.osv.OsvKernelImporter;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -102,7 +103,9 @@ final class KernelsCommand implements Callable<Integer> {
                 case "linux" -> LinuxFlavour.CLOUD;
                 case "linux-generic" -> LinuxFlavour.GENERIC;
                 default -> throw new JcapException("no kernel named '" + name
-                        + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE)");
+                        + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE"
+                        + (name.equals(MiniKernelBuild.NAME)
+                                ? "; linux-mini is built: jcap kernels build linux-mini)" : ")"));
             };
             if (url != null || sha256 != null || storeName != null) {
                 throw usage("--url, --sha256 and --name are for 'jcap kernels pull osv'; " + name
