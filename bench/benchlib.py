@@ -30,9 +30,10 @@ def timed(cmd, env=None, check=True):
     return took, proc
 
 
-def jcap(home, *args, check=True):
-    """Runs bin/jcap in home; seconds it took and the completed process. A failure ends the benchmark."""
-    return timed([JCAP, *args], env=env_for(home), check=check)
+def jcap(home, *args, check=True, extra_env=None):
+    """Runs bin/jcap in home (with extra_env's variables); seconds it took and the completed process. A failure
+    ends the benchmark."""
+    return timed([JCAP, *args], env=dict(env_for(home), **(extra_env or {})), check=check)
 
 
 @contextmanager
@@ -52,9 +53,9 @@ def private_home(prefix):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def kernel_record(home):
-    """The stored Linux kernel's kernel.json (version, files, module load order)."""
-    return json.loads((home / "kernels" / "linux" / "kernel.json").read_text())
+def kernel_record(home, name="linux"):
+    """A stored Linux kernel's kernel.json (version, files, module load order)."""
+    return json.loads((home / "kernels" / name / "kernel.json").read_text())
 
 
 def floor_initramfs(work, pause=False):
@@ -73,10 +74,10 @@ def floor_initramfs(work, pause=False):
     return cpio
 
 
-def floor_command(home, cpio):
+def floor_command(home, cpio, kernel="linux"):
     """The boot floor: the same kernel on the machine type jcap runs images on (q35), booted directly by QEMU
     (-kernel, the floor initramfs, no devices)."""
-    vmlinuz = home / "kernels" / "linux" / "vmlinuz"
+    vmlinuz = home / "kernels" / kernel / "vmlinuz"
     return ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
             "-monitor", "none", "-nodefaults", "-no-reboot", "-kernel", str(vmlinuz), "-initrd", str(cpio),
             "-append", "console=ttyS0 quiet loglevel=3 panic=-1"]

@@ -5,7 +5,8 @@
 #   bash bench/build-run.sh [RUNS]      (default 3 runs of each measurement; prints a Markdown table)
 #
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux), QEMU,
-# musl-gcc. Uses a private JCAP_HOME so the user's images are left alone.
+# musl-gcc. Uses a private JCAP_HOME so the user's images are left alone. With linux-mini stored
+# (bin/jcap kernels build linux-mini) it also measures both kernels with their floors, the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}

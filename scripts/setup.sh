@@ -19,6 +19,7 @@ packages=(
   socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone; cloud-init tests: guestfwd to a metadata stand-in
   cloud-image-utils genisoimage xorriso dosfstools mtools  # cloud-init seeds made by other tools (cloud-localds, genisoimage, isoinfo)
   gdisk fdisk                            # formats tests: sgdisk and sfdisk check the GPT disks jcap writes
+  gcc make flex bison bc libelf-dev linux-source-6.1  # jcap kernels build linux-mini: Debian's kernel source and its build tools
   docker-registry skopeo umoci apache2-utils openssl  # registry tests: distribution on 127.0.0.1 (scripts/registry-services.sh), readers of what jcap pushes, htpasswd
 )
 

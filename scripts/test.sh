@@ -6,5 +6,13 @@ bash scripts/setup.sh
 bash scripts/build.sh
 # Pulls the kernel when it is missing, or when it lacks modules this version of jcap needs.
 bin/jcap kernels pull linux
+# jcap's tailored kernel, built once per run (kept when one of the same source and config is
+# stored): every builder VM boots it, and a few example tests run on it below.
+bin/jcap kernels build linux-mini
 bash scripts/start-services.sh
 mvn -B -ntp verify
+# The examples again with linux-mini as their images' kernel: hello, exit-code, disk boot,
+# http-server (detached, stopped by the power button, -e/--cmd through fw_cfg) and hello-java.
+JCAP_KERNEL=linux-mini mvn -B -ntp -pl examples -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Dit.test='ExamplesIT,JavaRuntimeIT#run_helloJava*,InstancesIT#detached_server*+stop_rightAfterStart*+run_cmd*'

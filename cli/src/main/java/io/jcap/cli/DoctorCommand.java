@@ -13,6 +13,8 @@ import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
+import io.jcap.kernels.mini.KernelBuildTools;
+import io.jcap.kernels.mini.LinuxSource;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -61,6 +63,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         checkKernels(home);
         checkBuilderTools();
+        checkKernelBuild();
         checkDisk(home);
         checkLibvirt();
         return missing ? ExitCode.ENVIRONMENT.code() : 0;
@@ -119,6 +122,24 @@ final class DoctorCommand implements Callable<Integer> {
             fail("jcap's guest init is not in this build: install musl-tools and rebuild jcap");
         } else {
             ok("guest init present");
+        }
+    }
+
+    /** Only jcap kernels build linux-mini needs these, so what is missing is a note. */
+    private void checkKernelBuild() {
+        List<String> missingTools = KernelBuildTools.missing();
+        String source;
+        try {
+            source = LinuxSource.find(LinuxSource.DEBIAN_FOLDER).label();
+        } catch (JcapException e) {
+            source = null;
+            missingTools = new java.util.ArrayList<>(missingTools);
+            missingTools.add(e.getMessage());
+        }
+        if (missingTools.isEmpty()) {
+            ok("tools to build linux-mini (" + KernelBuildTools.checked() + ") and its source " + source);
+        } else {
+            line("note", "jcap kernels build linux-mini needs what is missing here: " + String.join("; ", missingTools));
         }
     }
 

@@ -7,6 +7,7 @@ import io.jcap.kernels.KernelStore;
 import io.jcap.kernels.LinuxFlavour;
 import io.jcap.kernels.LinuxKernels;
 import io.jcap.kernels.imports.KernelImport;
+import io.jcap.kernels.mini.MiniKernelBuild;
 import io.jcap.kernels.osv.OsvKernelImporter;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "kernels", description = "List, pull and import kernels (each verified by SHA-256 on every use).",
-        subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsCommand.Import.class})
+@Command(name = "kernels", description = "List, pull, build and import kernels (each verified by SHA-256 on every use).",
+        subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsBuildCommand.class,
+                KernelsCommand.Import.class})
 final class KernelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -101,7 +103,9 @@ final class KernelsCommand implements Callable<Integer> {
                 case "linux" -> LinuxFlavour.CLOUD;
                 case "linux-generic" -> LinuxFlavour.GENERIC;
                 default -> throw new JcapException("no kernel named '" + name
-                        + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE)");
+                        + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE"
+                        + (name.equals(MiniKernelBuild.NAME)
+                                ? "; linux-mini is built: jcap kernels build linux-mini)" : ")"));
             };
             if (url != null || sha256 != null || storeName != null) {
                 throw usage("--url, --sha256 and --name are for 'jcap kernels pull osv'; " + name

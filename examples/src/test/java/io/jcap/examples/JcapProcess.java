@@ -38,6 +38,16 @@ final class JcapProcess {
         return new JcapProcess(dir);
     }
 
+    /**
+     * The kernel images get when their Capstanfile names none: {@code JCAP_KERNEL} (inherited by
+     * every jcap these tests start; {@code JCAP_KERNEL=linux-mini} runs the examples on jcap's
+     * tailored kernel), else {@code linux}.
+     */
+    static String defaultKernel() {
+        String named = System.getenv("JCAP_KERNEL");
+        return named == null || named.isBlank() ? "linux" : named.strip();
+    }
+
     /** A fresh, empty home (no kernels). */
     static JcapProcess empty(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -143,7 +153,9 @@ final class JcapProcess {
      * gracefully; a kernel pulled before they were added is ended by QEMU quitting.
      */
     boolean kernelHasPowerButton() throws IOException {
-        return Files.readString(home.resolve("kernels/linux/kernel.json")).contains("\"evdev.ko\"");
+        String record = Files.readString(home.resolve("kernels/" + defaultKernel() + "/kernel.json"));
+        // linux-mini has the button and evdev built in (kernels/.../mini/linux-mini.config).
+        return record.contains("\"evdev.ko\"") || record.matches("(?s).*\"flavour\"\\s*:\\s*\"mini\".*");
     }
 
     /** A project "sleeper" in {@code dir} whose program prints "ready" and sleeps for ten minutes. */

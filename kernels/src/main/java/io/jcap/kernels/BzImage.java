@@ -13,7 +13,7 @@ import java.util.Optional;
  * Recognises a Linux x86 boot image by its setup header (the {@code HdrS} signature at offset
  * 0x202) and reads the kernel release from the header's version string.
  */
-final class BzImage {
+public final class BzImage {
     private static final int HEADER_MAGIC_OFFSET = 0x202;
     private static final int HEADER_MAGIC = 0x53726448; // "HdrS", little-endian
     private static final int VERSION_POINTER_OFFSET = 0x20e;
@@ -24,7 +24,7 @@ final class BzImage {
     }
 
     /** True when {@code file} carries the Linux boot protocol header. */
-    static boolean isBzImage(Path file) {
+    public static boolean isBzImage(Path file) {
         return header(file).map(h -> h.limit() >= HEADER_MAGIC_OFFSET + 4
                 && h.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC).orElse(false);
     }
@@ -33,7 +33,7 @@ final class BzImage {
      * The kernel release in the header's version string ({@code 6.1.0-56-cloud-amd64} out of
      * {@code "6.1.0-56-cloud-amd64 (debian-kernel@...) #1 SMP ..."}), when there is one.
      */
-    static Optional<String> release(Path file) {
+    public static Optional<String> release(Path file) {
         Optional<ByteBuffer> header = header(file);
         if (header.isEmpty() || !isBzImage(file) || header.get().limit() < VERSION_POINTER_OFFSET + 2) {
             return Optional.empty();

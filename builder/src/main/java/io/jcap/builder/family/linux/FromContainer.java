@@ -88,7 +88,7 @@ final class FromContainer {
         } catch (IllegalArgumentException e) {
             throw new JcapException(source.text() + ": " + e.getMessage(), e);
         }
-        return new LinuxInputs(files, config, CommandWords.join(run.argv()), c.kernel().orElse(ImageDefaults.KERNEL),
+        return new LinuxInputs(files, config, CommandWords.join(run.argv()), c.kernel().orElse(ImageDefaults.kernel()),
                 fs.id(), c.size(), c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports().isEmpty() ? run.ports() : c.ports());
     }

@@ -53,8 +53,8 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
     }
 
     /** What is needed to build {@code tree}, whose manifest is {@code now}, from a previous disk. */
-    record Target(String name, TreeManifest now, ImageTree tree, long diskBytes, Kernel kernel, String fs, UUID root,
-            Accelerator accelerator, long fileTime) {
+    record Target(String name, TreeManifest now, ImageTree tree, long diskBytes, Kernel kernel, Kernel builderKernel,
+            String fs, UUID root, Accelerator accelerator, long fileTime) {
     }
 
     /**
@@ -84,7 +84,7 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
         try {
             img.createOverlay(base, overlay);
             GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(target.fileTime()).update(overlay, target.diskBytes(),
-                    target.kernel(), target.fs(), target.root(), delta, target.tree().entries().size(),
+                    target.builderKernel(), target.fs(), target.root(), delta, target.tree().entries().size(),
                     target.accelerator(), work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");

@@ -13,6 +13,7 @@ import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
+import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
@@ -54,7 +55,12 @@ final class LinuxImageBuild {
 
     private BuildResult build(KernelFamily.BuildJob job, String name, LinuxInputs inputs)
             throws JcapException, InterruptedException {
-        Kernel kernel = new KernelStore(home.kernels()).get(inputs.kernelName());
+        KernelStore store = new KernelStore(home.kernels());
+        Kernel kernel = store.get(inputs.kernelName());
+        if (!kernel.family().equals(Kernel.LINUX)) {
+            throw new JcapException("kernel '" + kernel.name() + "' is an " + kernel.family() + " kernel, not a Linux one:"
+                    + " name a Linux kernel (kernel: in the Capstanfile, or " + ImageDefaults.KERNEL_VARIABLE + ")");
+        }
         byte[] initrd = new Initramfs().runInitramfs(kernel);
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
@@ -79,6 +85,8 @@ final class LinuxImageBuild {
 
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
+        // The builder guest boots jcap's tailored kernel when it is stored (faster builds).
+        Kernel builderKernel = BuilderKernel.choose(store, kernel, events);
         TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
                 tree.entries().size(), fileTime), digests.files());
         Path work = TempFiles.register(home.newWorkDir("build-"));
@@ -103,7 +111,7 @@ final class LinuxImageBuild {
                 events.info("Building " + name + " from scratch (forced)");
             } else {
                 updated = new IncrementalBuild(qemu, events).update(repository, new IncrementalBuild.Target(name,
-                        manifest, tree, diskBytes, kernel, inputs.fs(), root, accelerator, fileTime), work);
+                        manifest, tree, diskBytes, kernel, builderKernel, inputs.fs(), root, accelerator, fileTime), work);
             }
             if (updated.isPresent()) {
                 return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras, metadata),
@@ -111,7 +119,7 @@ final class LinuxImageBuild {
             }
             Path disk = work.resolve("disk.raw");
             GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(fileTime)
-                    .fill(disk, diskBytes, kernel, inputs.fs(), root, tree.entries(), accelerator, work);
+                    .fill(disk, diskBytes, builderKernel, inputs.fs(), root, tree.entries(), accelerator, work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
             return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, extras, metadata), false);

@@ -65,7 +65,7 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
         }
-        String kernel = c.kernel().orElse(ImageDefaults.KERNEL);
+        String kernel = c.kernel().orElse(ImageDefaults.kernel());
         FsType fs = c.fs().orElse(FsType.EXT4);
         if (fs != FsType.EXT4 && fs != FsType.EXT2) {
             throw new JcapException("fs " + fs.id() + " needs an OSv kernel, not kernel '" + kernel + "': set kernel: osv"
