@@ -6,7 +6,7 @@
 # the floor, measured in the same run. These machines are noisy: compare ratios, not seconds.
 #
 #   bash bench/push-clouds.sh [RUNS] [--write]   (RUNS defaults to 5; --write puts the section into
-#                                                 docs/benchmarks.md as "## Push to the clouds")
+#                                                 docs/benchmarks-cloud.md as "## Push to the clouds")
 #
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled, QEMU, Azurite (scripts/setup.sh).
 set -euo pipefail

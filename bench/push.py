@@ -134,7 +134,7 @@ def main():
     section = libvirt_section()
     print(section)
     if WRITE:
-        write_section(ROOT / "docs" / "benchmarks.md", "Push to libvirt", section)
+        write_section(ROOT / "docs" / "benchmarks-cloud.md", "Push to libvirt", section)
     if os.environ.get("JCAP_BENCH_LIBVIRT_ONLY"):
         return
     c = cloud()
@@ -183,7 +183,7 @@ def main():
     section = "\n".join(lines) + "\n"
     print(section)
     if WRITE:
-        write_section(ROOT / "docs" / "benchmarks.md", "Push", section)
+        write_section(ROOT / "docs" / "benchmarks-cloud.md", "Push", section)
 
 
 if __name__ == "__main__":

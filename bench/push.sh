@@ -5,7 +5,7 @@
 # ratios, not seconds.
 #
 #   bash bench/push.sh [RUNS] [--write]   (RUNS defaults to 5; prints a Markdown section, and with
-#                                          --write puts it into docs/benchmarks.md as "## Push")
+#                                          --write puts it into docs/benchmarks-cloud.md as "## Push")
 #
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux), QEMU,
 # curl, and Keystone + Glance running (bash scripts/start-services.sh). Uses a private JCAP_HOME.

@@ -126,7 +126,7 @@ def main():
     ]) + "\n"
     print(section)
     if WRITE:
-        write_section(ROOT / "docs" / "benchmarks.md", "Push to the clouds", section)
+        write_section(ROOT / "docs" / "benchmarks-cloud.md", "Push to the clouds", section)
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def main():
     section = "\n".join(lines) + "\n"
     print(section)
     if WRITE:
-        write_section(ROOT / "docs" / "benchmarks.md", "Registry", section)
+        write_section(ROOT / "docs" / "benchmarks-cloud.md", "Registry", section)
 
 
 if __name__ == "__main__":

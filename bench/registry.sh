@@ -6,7 +6,7 @@
 # noisy: compare ratios, not seconds.
 #
 #   bash bench/registry.sh [RUNS] [--write]   (RUNS defaults to 3; prints a Markdown section, and with
-#                                              --write puts it into docs/benchmarks.md as "## Registry")
+#                                              --write puts it into docs/benchmarks-cloud.md as "## Registry")
 #
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux), QEMU,
 # skopeo, and the registries running (bash scripts/start-services.sh). Uses a private JCAP_HOME.
