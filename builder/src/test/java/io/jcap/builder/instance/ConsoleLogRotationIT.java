@@ -9,6 +9,7 @@ import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.testsupport.ChattyBootSector;
@@ -62,9 +63,13 @@ class ConsoleLogRotationIT {
 
         guest = DetachedQemu.start(qemu, spec, files, Duration.ofSeconds(30), LIMIT);
         List<String> followed = Collections.synchronizedList(new ArrayList<>());
+        // As jcap logs -f does: the keeper, a process of its own, may still write the last lines
+        // after QEMU has ended, until it leaves its done marker.
+        Path done = ConsoleLogKeeper.doneMarker(files.consoleLog());
         CompletableFuture<Void> follow = CompletableFuture.runAsync(() -> {
             try {
-                ConsoleFollower.read(files.consoleLog(), guest.process()::isRunning, followed::add);
+                ConsoleFollower.read(files.consoleLog(), () -> guest.process().isRunning() || !Files.exists(done),
+                        followed::add);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
