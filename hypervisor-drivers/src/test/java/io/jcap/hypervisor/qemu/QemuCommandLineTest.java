@@ -2,6 +2,7 @@ package io.jcap.hypervisor.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
@@ -160,5 +161,21 @@ class QemuCommandLineTest {
                         List.of(), List.of(), java.util.Optional.empty()));
 
         assertEquals("port forwards need the user-mode network", e.getMessage());
+    }
+
+    @Test
+    void drive_withDiscard_passesTheGuestsDiscardsToTheImage_andOnlyThen() {
+        VmSpec spec = VmSpec.builder()
+                .drive(Drive.virtio(Path.of("/w/overlay.qcow2"), DiskFormat.QCOW2).withDiscard())
+                .drive(Drive.virtio(Path.of("/w/other.raw"), DiskFormat.RAW).withBootIndex(1).withDiscard().asReadOnly())
+                .drive(Drive.virtio(Path.of("/w/plain.raw"), DiskFormat.RAW))
+                .build();
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+        assertTrue(args.contains("file=/w/overlay.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report"
+                + ",discard=unmap"), args.toString());
+        assertTrue(args.contains("file=/w/other.raw,format=raw,if=none,id=drive1,werror=report,rerror=report"
+                + ",readonly=on,discard=unmap"), args.toString());
+        assertTrue(args.contains("file=/w/plain.raw,format=raw,if=none,id=drive2,werror=report,rerror=report"),
+                args.toString());
     }
 }
