@@ -17,6 +17,7 @@ import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
@@ -180,6 +181,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             DirectBoot boot = direct.get().await(image.metadata().name());
             spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK
                     + (accelerator == Accelerator.TCG ? " " + TCG_TIMER : ""));
+            // qboot loads the kernel without SeaBIOS's device scan (~0.1 s under TCG); without it, SeaBIOS does.
+            Qboot.find().ifPresent(spec::firmware);
         }
         if (seed.isPresent()) {
             spec.drive(Drive.virtio(NoCloudSeed.write(seed.get(), dir), DiskFormat.RAW).asReadOnly());

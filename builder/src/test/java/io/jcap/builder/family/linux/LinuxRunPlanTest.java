@@ -18,6 +18,7 @@ import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.Ovmf;
+import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.kernels.Initramfs;
@@ -140,6 +141,7 @@ class LinuxRunPlanTest {
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
         assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static nolapic_timer"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+        assertEquals(Qboot.find(), spec.firmware());
     }
 
     @Test
@@ -210,6 +212,7 @@ class LinuxRunPlanTest {
         assertEquals(Optional.empty(), spec.kernel());
         assertEquals(Optional.empty(), spec.append());
         assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
+        assertEquals(Optional.empty(), spec.firmware(), "SeaBIOS boots the disk: qboot cannot");
     }
 
     @Test

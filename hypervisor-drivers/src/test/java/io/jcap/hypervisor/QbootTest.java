@@ -1,0 +1,29 @@
+package io.jcap.hypervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QbootTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void find_takesTheFirstPlaceThatHoldsAFile() throws Exception {
+        Path missing = dir.resolve("missing.rom");
+        Path folder = Files.createDirectories(dir.resolve("folder.rom"));
+        Path rom = Files.write(dir.resolve("qboot.rom"), new byte[] {1});
+
+        assertEquals(Optional.of(rom), Qboot.find(List.of(missing, folder, rom)));
+    }
+
+    @Test
+    void find_nothingInstalled_isEmpty() {
+        assertEquals(Optional.empty(), Qboot.find(List.of(dir.resolve("qboot.rom"))));
+    }
+}
