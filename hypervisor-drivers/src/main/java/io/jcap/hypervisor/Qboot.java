@@ -1,6 +1,5 @@
 package io.jcap.hypervisor;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,10 +26,6 @@ public final class Qboot {
 
     /** The firmware file of this host; empty when none is installed (QEMU's SeaBIOS then loads the kernel). */
     public static Optional<Path> find() {
-        return find(PLACES);
-    }
-
-    static Optional<Path> find(List<Path> places) {
-        return places.stream().filter(Files::isRegularFile).findFirst();
+        return Ovmf.find(PLACES);
     }
 }

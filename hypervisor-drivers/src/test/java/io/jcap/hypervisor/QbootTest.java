@@ -14,16 +14,21 @@ class QbootTest {
     Path dir;
 
     @Test
-    void find_takesTheFirstPlaceThatHoldsAFile() throws Exception {
+    void firmwareLookup_takesTheFirstPlaceThatHoldsAFile() throws Exception {
         Path missing = dir.resolve("missing.rom");
         Path folder = Files.createDirectories(dir.resolve("folder.rom"));
         Path rom = Files.write(dir.resolve("qboot.rom"), new byte[] {1});
 
-        assertEquals(Optional.of(rom), Qboot.find(List.of(missing, folder, rom)));
+        assertEquals(Optional.of(rom), Ovmf.find(List.of(missing, folder, rom)));
     }
 
     @Test
-    void find_nothingInstalled_isEmpty() {
-        assertEquals(Optional.empty(), Qboot.find(List.of(dir.resolve("qboot.rom"))));
+    void firmwareLookup_nothingInstalled_isEmpty() {
+        assertEquals(Optional.empty(), Ovmf.find(List.of(dir.resolve("qboot.rom"))));
+    }
+
+    @Test
+    void places_beginWithDebiansQemuSystemData() {
+        assertEquals(Path.of("/usr/share/qemu/qboot.rom"), Qboot.PLACES.get(0));
     }
 }
