@@ -83,12 +83,15 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void vmSpec_firmwareWithADirectKernel_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmSpec.builder()
-                .firmware(Path.of("/usr/share/ovmf/OVMF.fd")).kernel(Path.of("/k/vmlinuz")).build());
+    void firmwareWithADirectKernel_loadsTheKernelThroughIt() {
+        VmSpec spec = VmSpec.builder().machine("q35").firmware(Path.of("/usr/share/qemu/qboot.rom"))
+                .kernel(Path.of("/k/vmlinuz")).initrd(Path.of("/k/initrd.img")).append("console=ttyS0").build();
 
-        assertEquals("a firmware boots the disk: it cannot be combined with a kernel that QEMU loads itself",
-                e.getMessage());
+        List<String> args = QemuCommandLine.of(Path.of("/usr/bin/qemu-system-x86_64"), spec, Path.of("/run/qmp.sock"),
+                List.of());
+
+        assertEquals(List.of("-bios", "/usr/share/qemu/qboot.rom", "-kernel", "/k/vmlinuz", "-initrd", "/k/initrd.img",
+                "-append", "console=ttyS0"), args.subList(args.indexOf("-no-reboot") + 1, args.size()));
     }
 
     @Test
