@@ -39,7 +39,7 @@ import java.util.UUID;
  * }</pre>
  */
 record IncrementalBuild(QemuInstallation qemu, EventSink events) {
-    /** How much an image may grow over the previous build's before it is compacted: a tenth. */
+    /** How much a delta (or the image's growth) may be of the previous image before it is compacted: a tenth. */
     static final double COMPACT_GROWTH = 0.10;
 
     /** What a disk was made for: a previous disk serves only when all of it is the same. */
@@ -97,7 +97,8 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
                     + streamed.sent().bytes() + " bytes streamed");
             img.commit(overlay);
             Files.delete(overlay);
-            return Optional.of(compacted(img, base, Files.size(previous.get().image().file()), work));
+            return Optional.of(compacted(img, base, Files.size(previous.get().image().file()), streamed.sent().bytes(),
+                    work));
         } catch (JcapException | IOException e) {
             events.info("The incremental build failed (" + e.getMessage() + "): building " + target.name()
                     + " from scratch");
@@ -108,15 +109,17 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
     }
 
     /**
-     * {@code disk}, or a compacted copy of it once it grew more than {@link #COMPACT_GROWTH} over
-     * the previous image: what the commit writes is not compressed, and the blocks of replaced
-     * files (trimmed by the guest, zeros now) still take their clusters. Compacting costs a
-     * conversion of the whole disk (about 0.6 s for 36 MB), so small deltas skip it; the growth
-     * stays bounded by the threshold and one rebuild's change.
+     * {@code disk}, or a compacted copy of it when the delta streamed, or the disk's growth, is
+     * more than {@link #COMPACT_GROWTH} of the previous image: what the commit writes is not
+     * compressed (it may even fill the clusters the guest's trim freed, so the file need not
+     * grow), and freed blocks may still take clusters. Compacting costs a conversion of the whole
+     * disk (about 0.6 s for 36 MB), so small deltas skip it.
      */
-    private Path compacted(QemuImg img, Path disk, long previousBytes, Path work) throws JcapException, IOException {
+    private Path compacted(QemuImg img, Path disk, long previousBytes, long streamedBytes, Path work)
+            throws JcapException, IOException {
         long now = Files.size(disk);
-        if (now <= previousBytes + (long) (previousBytes * COMPACT_GROWTH)) {
+        long threshold = (long) (previousBytes * COMPACT_GROWTH);
+        if (streamedBytes <= threshold && now <= previousBytes + threshold) {
             return disk;
         }
         Path compact = work.resolve("incremental-compact.qcow2");
