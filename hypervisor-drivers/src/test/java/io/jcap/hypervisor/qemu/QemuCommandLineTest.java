@@ -161,4 +161,13 @@ class QemuCommandLineTest {
 
         assertEquals("port forwards need the user-mode network", e.getMessage());
     }
+
+    @Test
+    void shellLine_quotesArgumentsWithSpacesOrQuotes_soThatAShellSplitsThemBack() {
+        String line = QemuCommandLine.shellLine(List.of("/usr/bin/qemu-system-x86_64", "-append",
+                "console=ttyS0 jcap.mode=build", "-drive", "file=/img/a,,b.raw,format=raw", "it's"));
+
+        assertEquals("/usr/bin/qemu-system-x86_64 -append 'console=ttyS0 jcap.mode=build'"
+                + " -drive file=/img/a,,b.raw,format=raw 'it'\\''s'", line);
+    }
 }
