@@ -130,7 +130,7 @@ def main():
                        " guest's answer (jcap: its summary, after `syncfs`, extlinux and the unmount; the floor:"
                        " its line after `sync`). The cold build's floor is the floor guest's boot to readiness,"
                        " its stream and `qemu-img convert -c` (zstd) of its disk.\n\n" + table + "\n" + detail)
-            write_section(ROOT / "docs" / "benchmarks.md", "Stream and cold build", section)
+            write_section(ROOT / "docs" / "benchmarks-stream.md", "Stream and cold build", section)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 # kernel, written by cat onto the same ext4 and synced; and that guest's boot to readiness plus
 # that stream plus qemu-img convert -c of its disk. Runs take turns; medians.
 #
-#   bash bench/stream.sh [RUNS] [--write]   (default 3 runs; --write puts the section in docs/benchmarks.md)
+#   bash bench/stream.sh [RUNS] [--write]   (default 3 runs; --write puts the section in docs/benchmarks-stream.md)
 #
 # Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux; the
 # builder boots linux-mini when it is stored), QEMU, musl-gcc, cpio, busybox-static, sfdisk (fdisk),

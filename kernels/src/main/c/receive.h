@@ -5,7 +5,7 @@
 #include "init.h"
 
 /* 64 KiB: 1 MiB made the checksum slower under TCG (~0.38 s against ~0.25 s for 118 MB), and
- * the stream no faster (docs/benchmarks.md, "Stream and cold build"). */
+ * the stream no faster (docs/benchmarks-stream.md). */
 #define BUF_SIZE 65536
 #define NAME_MAX_LEN 4096
 
@@ -18,7 +18,7 @@ struct rx {
     uint32_t crc;
     int eof;
     int not_socket; /* the input is a pipe or file (--extract): poll before each read */
-    /* Where the receive's time went, for the debug line (docs/benchmarks.md, "Stream and cold build"):
+    /* Where the receive's time went, for the debug line (docs/benchmarks-stream.md):
      * waiting for data, reading it, checksumming it, writing files. */
     uint64_t ns_wait, ns_read, ns_crc, ns_write;
     unsigned char buf[BUF_SIZE];

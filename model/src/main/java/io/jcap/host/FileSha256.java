@@ -12,7 +12,7 @@ import java.util.List;
  * The SHA-256 of a large file, by {@code sha256sum} in its own process, or a Java digest when the
  * tool cannot run or answers something else. bin/jcap's JVM runs the client compiler only (start-up
  * first), which has no SHA intrinsic: a Java digest read a 114 MB image in 0.92 s here, sha256sum
- * in 0.37 s (docs/benchmarks.md, "Stream and cold build").
+ * in 0.37 s (docs/benchmarks-stream.md).
  *
  * <pre>{@code
  * Sha256 digest = FileSha256.of(image);

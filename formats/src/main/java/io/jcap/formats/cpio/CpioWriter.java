@@ -83,7 +83,7 @@ public final class CpioWriter {
      * to a builder guest needs no digest of its own: the image's stream digest was taken before the
      * build, and under the launcher's client compiler (no SHA intrinsic) digesting every byte again
      * costs about as much host CPU as the guest's QEMU gets, on the stream's critical path
-     * (docs/benchmarks.md, "Stream and cold build").
+     * (docs/benchmarks-stream.md).
      */
     public CpioWriter withoutStreamDigest() {
         this.streamDigest = false;
