@@ -8,7 +8,7 @@ import sys
 import time
 
 import stream_floor
-from benchlib import JCAP, ROOT, env_for, kernel_record, median, private_home, write_section
+from benchlib import JCAP, ROOT, env_for, median, private_home, write_section
 
 ARGS = [a for a in sys.argv[1:] if a != "--write"]
 RUNS = int(ARGS[0]) if ARGS else 3
@@ -73,9 +73,11 @@ def main():
         project = make_project(work)
         # bin/jcap's first run after a build makes its class-data archive: not part of any build's time.
         subprocess.run([JCAP, "version"], env=env_for(home), capture_output=True, check=True)
-        mini = (home / "kernels" / "linux-mini" / "kernel.json").is_file()
-        builder = "linux-mini" if mini else "linux"
-        floor_initrd = stream_floor.initramfs(work, home / "kernels" / builder, kernel_record(home, builder))
+        if not (home / "kernels" / "linux-mini" / "kernel.json").is_file():
+            sys.exit("bench/stream.sh needs linux-mini stored (bin/jcap kernels build linux-mini): the builder VM boots"
+                     " it then, and the floor guest boots the same kernel, whose drivers are built in")
+        builder = "linux-mini"
+        floor_initrd = stream_floor.initramfs(work)
         jcap_runs, floor_runs = [], []
         qemu_line = payload = None
         for _ in range(RUNS):

@@ -6,9 +6,10 @@
 #
 #   bash bench/stream.sh [RUNS] [--write]   (default 3 runs; --write puts the section in docs/benchmarks-stream.md)
 #
-# Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux; the
-# builder boots linux-mini when it is stored), QEMU, musl-gcc, cpio, busybox-static, sfdisk (fdisk),
-# e2fsprogs: all installed by scripts/setup.sh. Uses a private JCAP_HOME.
+# Needs: bin/jcap built (scripts/build.sh), the kernel pulled (bin/jcap kernels pull linux) and
+# linux-mini built (bin/jcap kernels build linux-mini: the builder and the floor guest boot it),
+# QEMU, musl-gcc, cpio, busybox-static, sfdisk (fdisk), e2fsprogs: all installed by
+# scripts/setup.sh. Uses a private JCAP_HOME.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec python3 bench/stream.py "$@"

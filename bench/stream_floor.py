@@ -21,7 +21,6 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}";; esac; done; }
-for m in $(cat /lib/modules/load-order 2>/dev/null); do insmod /lib/modules/$m 2>/dev/null; done
 part=$(arg jcap.disk)$(arg jcap.part)
 while [ ! -e "$part" ] || [ ! -e /sys/class/net/eth0 ]; do usleep 10000; done
 ifconfig lo 127.0.0.1 up
@@ -45,9 +44,9 @@ poweroff -f
 """
 
 
-def initramfs(work, kernel_dir, kernel_record):
+def initramfs(work):
     """The floor guest's initramfs: busybox (busybox-static), the host's mke2fs with its libraries and loader (as
-    jcap's builder initramfs carries them), the builder kernel's modules with their load order, and INIT."""
+    jcap's builder initramfs carries them) and INIT. For linux-mini, which has its drivers built in."""
     root = work / "floor-root"
     shutil.rmtree(root, ignore_errors=True)
     (root / "bin").mkdir(parents=True)
@@ -60,12 +59,6 @@ def initramfs(work, kernel_dir, kernel_record):
         target = root / lib.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(Path(lib).resolve(), target)
-    order = kernel_record.get("moduleLoadOrder", [])
-    if order:
-        (root / "lib" / "modules").mkdir(parents=True, exist_ok=True)
-        for module in order:
-            shutil.copy(kernel_dir / "modules" / module, root / "lib" / "modules" / module)
-        (root / "lib" / "modules" / "load-order").write_text("\n".join(order) + "\n")
     (root / "init").write_text(INIT)
     (root / "init").chmod(0o755)
     names = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
@@ -151,7 +144,8 @@ class Console:
                         return t, line
                 left = end - time.monotonic()
                 if left <= 0:
-                    raise SystemExit(f"no {needle!r} from the floor guest within {timeout} s")
+                    raise SystemExit(f"no {needle!r} from the floor guest within {timeout} s:\n"
+                                     + "\n".join(l for _, l in self.lines if l))
                 self._cond.wait(left)
 
 
