@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   openjdk-17-jdk-headless maven          # build jcap
   qemu-system-x86 qemu-utils             # boot builder and application VMs, qemu-img
+  qemu-system-data                       # qboot (qboot.rom), the firmware direct boots start through
   musl-tools                             # compile the static guest init and the C examples
   clang libclang-rt-14-dev               # scripts/fuzz.sh: libFuzzer, ASan and UBSan for the init's parsers
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code

@@ -170,6 +170,9 @@ int parse_user(const char *value, unsigned *uid, unsigned *gid, unsigned *groups
  * parts (1) or not (0); mount_volumes gives each a tmpfs with the folder's mode and owner. */
 int volume_path_ok(const char *path);
 void mount_volumes(const struct app *a);
+/* Called before /tmp gets its tmpfs: keeps a handle on the image's own /tmp, whose folders a
+ * volume under /tmp takes its mode and owner from. */
+void volumes_keep_image_tmp(void);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
  * 0 when there is no such file (or no device), -1 with err set. */

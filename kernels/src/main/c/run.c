@@ -119,6 +119,7 @@ static void switch_root(const struct cmdline *c)
     if (chdir("/newroot") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 ||
         chdir("/") < 0)
         fatal("switch root to %s: %s", c->root, strerror(errno));
+    volumes_keep_image_tmp();
     if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
         fatal("mount tmpfs on /tmp: %s", strerror(errno));
     container_basics(c);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/socket.h>
@@ -23,6 +24,8 @@
 int g_debug;
 int g_stall_power_off;
 static int g_console = 2;
+/* How long power-off waits for the serial port to send the console's last bytes. */
+#define CONSOLE_DRAIN_MS 2000
 static int g_conn = -1;
 
 int write_all(int fd, const void *buf, size_t len)
@@ -152,10 +155,26 @@ void finish_conn(int fd, int timeout_ms)
     close(fd);
 }
 
+/*
+ * Waits until the serial port has sent everything written to the console. tcdrain() waits for
+ * the driver's buffer, but the UART's own FIFO only about 40 ms: when the host reads the console
+ * slowly (a busy machine, a console keeper behind), bytes still sat in the FIFO as the guest
+ * powered off, and the last lines were lost. The line status register says when the transmitter
+ * is empty; bounded, since a host that stopped reading must not keep the guest from ending.
+ */
+static void console_drain(void)
+{
+    tcdrain(g_console);
+    long long end = now_ms() + CONSOLE_DRAIN_MS;
+    unsigned int lsr = 0;
+    while (ioctl(g_console, TIOCSERGETLSR, &lsr) == 0 && !(lsr & TIOCSER_TEMT) && now_ms() < end)
+        sleep_ms(2);
+}
+
 _Noreturn void power_off(void)
 {
     sync();
-    tcdrain(g_console);
+    console_drain();
     if (getpid() != 1)
         _exit(2);
     if (g_stall_power_off) {

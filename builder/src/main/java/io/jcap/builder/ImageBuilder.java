@@ -10,6 +10,7 @@ import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
+import io.jcap.capstanfile.SchemaPasses;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Initramfs;
@@ -35,6 +36,9 @@ import java.nio.file.Path;
  * }</pre>
  */
 public final class ImageBuilder {
+    /** The {@link ValidCapstanfiles} file in jcap's cache folder. */
+    static final String VALID_CAPSTANFILES = "valid-capstanfiles";
+
     private final JcapHome home;
     private final EventSink events;
 
@@ -87,7 +91,9 @@ public final class ImageBuilder {
             return KernelFamilies.forBuild(plain, new KernelStore(home.kernels()))
                     .build(home, events, new KernelFamily.BuildJob(projectDir, plain, request));
         }
-        Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).parse(projectDir);
+        SchemaPasses valid = new ValidCapstanfiles(home.cache().resolve(VALID_CAPSTANFILES));
+        Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).withSchemaPasses(valid)
+                .parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
             if (request.configSet().isPresent()) {
                 throw new JcapException("--config-set " + request.configSet().get() + " picks a named configuration of"
@@ -102,7 +108,8 @@ public final class ImageBuilder {
         if (!before.build().isEmpty()) {
             HostBuildCommand.run(before.build(), projectDir, events);
         }
-        Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).parse(projectDir);
+        Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).withSchemaPasses(valid)
+                .parse(projectDir);
         if (request.from().isPresent()) {
             capstanfile = capstanfile.withFrom(request.from().get());
         }

@@ -267,14 +267,14 @@ public final class Instances {
         }
     }
 
+    /** How long a follower waits, after the guest ended, for the console keeper to write its last lines. */
+    private static final Duration KEEPER_DRAIN = Duration.ofSeconds(10);
+
     /**
      * Passes an instance's console on, line by line: the application's output (as a foreground
      * run shows it), or with {@code wholeConsole} every line, boot messages included. With
      * {@code follow} it keeps passing new lines until the instance ends.
      */
-    /** How long a follower waits, after the guest ended, for the console keeper to write its last lines. */
-    private static final Duration KEEPER_DRAIN = Duration.ofSeconds(10);
-
     public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
             throws JcapException, InterruptedException {
         Instance instance = get(name);

@@ -4,6 +4,7 @@ import io.jcap.capstanfile.yaml.Finding;
 import io.jcap.capstanfile.yaml.LocatedYaml;
 import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.capstanfile.yaml.YamlSyntaxException;
+import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -46,16 +47,19 @@ public final class CapstanfileParser {
     private final boolean checkHostFiles;
     private final Optional<String> configSet;
     private final Optional<String> defaultMain;
+    private final SchemaPasses passes;
 
     /** A parser that also checks that every host file the package file names exists. */
     public CapstanfileParser() {
-        this(true, Optional.empty(), Optional.empty());
+        this(true, Optional.empty(), Optional.empty(), SchemaPasses.NONE);
     }
 
-    private CapstanfileParser(boolean checkHostFiles, Optional<String> configSet, Optional<String> defaultMain) {
+    private CapstanfileParser(boolean checkHostFiles, Optional<String> configSet, Optional<String> defaultMain,
+            SchemaPasses passes) {
         this.checkHostFiles = checkHostFiles;
         this.configSet = configSet;
         this.defaultMain = defaultMain;
+        this.passes = passes;
     }
 
     /**
@@ -63,7 +67,7 @@ public final class CapstanfileParser {
      * command that produces them. Everything else is checked as usual.
      */
     public static CapstanfileParser beforeBuild() {
-        return new CapstanfileParser(false, Optional.empty(), Optional.empty());
+        return new CapstanfileParser(false, Optional.empty(), Optional.empty(), SchemaPasses.NONE);
     }
 
     /**
@@ -71,7 +75,7 @@ public final class CapstanfileParser {
      * instead of the one its {@code meta/run.yaml} says; no effect on a Capstanfile.
      */
     public CapstanfileParser withConfigSet(Optional<String> name) {
-        return new CapstanfileParser(checkHostFiles, name, defaultMain);
+        return new CapstanfileParser(checkHostFiles, name, defaultMain, passes);
     }
 
     /**
@@ -85,7 +89,15 @@ public final class CapstanfileParser {
      * }</pre>
      */
     public CapstanfileParser withDefaultMain(Optional<String> mainClass) {
-        return new CapstanfileParser(checkHostFiles, configSet, mainClass);
+        return new CapstanfileParser(checkHostFiles, configSet, mainClass, passes);
+    }
+
+    /**
+     * A parser that skips the schema check of a text {@code known} says passed it before, and
+     * tells it of every text that passes now (everything else is checked as usual).
+     */
+    public CapstanfileParser withSchemaPasses(SchemaPasses known) {
+        return new CapstanfileParser(checkHostFiles, configSet, defaultMain, known);
     }
 
     /** Whether {@code dir} holds Capstan's package files ({@code meta/package.yaml} or {@code meta/run.yaml}). */
@@ -121,7 +133,14 @@ public final class CapstanfileParser {
                     e.position().column(), "", e.getMessage())));
         }
         List<Finding> schemaFindings = new ArrayList<>(yaml.findings());
-        schemaFindings.addAll(SchemaCheck.instance().check(yaml));
+        Sha256 key = passes == SchemaPasses.NONE ? null : SchemaPasses.key(text);
+        if (key == null || !passes.contains(key)) {
+            List<Finding> found = SchemaCheck.instance().check(yaml);
+            if (found.isEmpty() && key != null) {
+                passes.add(key);
+            }
+            schemaFindings.addAll(found);
+        }
         if (defaultMain.isPresent()) {
             // The schema's rule "cmdline, or runtime java with main or jar" is met by the caller's main class.
             schemaFindings.removeIf(f -> f.path().equals(YamlPath.ROOT) && f.message().startsWith("cmdline is required"));

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "kernels", description = "List, pull, build and import kernels (each verified by SHA-256 on every use).",
+@Command(name = "kernels", description = "List, pull, build and import kernels (each verified by SHA-256 on use).",
         subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsBuildCommand.class,
                 KernelsCommand.Import.class})
 final class KernelsCommand implements Callable<Integer> {

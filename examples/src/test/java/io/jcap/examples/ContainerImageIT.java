@@ -49,6 +49,11 @@ class ContainerImageIT {
         // The volume's folder: its mode becomes the tmpfs's, so the non-root app may write there.
         Files.setPosixFilePermissions(Files.createDirectories(base.resolve("data")),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        // A volume under /tmp, whose folder the init's own /tmp tmpfs hides: made again there.
+        Files.setPosixFilePermissions(Files.createDirectories(base.resolve("tmp/cache/app")),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(base.resolve("tmp/cache"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x--x"));
         OciImages.write(base.resolve("app/start.sh"), "#!/bin/sh\n"
                 + "echo \"greeting=$GREETING cwd=$(pwd) uid=$(id -u) gid=$(id -g) groups=$(id -G)\"\n"
                 + "[ -e /etc/gone ] && echo gone-present || echo gone-absent\n"
@@ -58,7 +63,8 @@ class ContainerImageIT {
                 + "[ \"$(stat -c %i /bin/stat)\" = \"$(stat -c %i /bin/busybox)\" ] && echo \"hard-link nlink=$(stat -c %h"
                 + " /bin/stat)\"\n"
                 + "echo kept > /data/file && echo \"volume $(cat /data/file) $(stat -c %a /data)\"\n"
-                + "grep -q ' /data tmpfs rw' /proc/mounts && grep -q ' / ext4 ro' /proc/mounts && echo data-tmpfs-on-ro-root\n");
+                + "grep -q ' /data tmpfs rw' /proc/mounts && grep -q ' / ext4 ro' /proc/mounts && echo data-tmpfs-on-ro-root\n"
+                + "echo t > /tmp/cache/app/f && echo \"tmp-volume $(cat /tmp/cache/app/f) $(stat -c %a /tmp/cache/app) $(stat -c %a /tmp/cache)\"\n");
         Files.setPosixFilePermissions(base.resolve("app/start.sh"), java.nio.file.attribute.PosixFilePermissions
                 .fromString("rwxr-xr-x"));
         Path top = temp.resolve("top");
@@ -67,7 +73,7 @@ class ContainerImageIT {
         OciImages.write(top.resolve("var/cache/new"), "from layer 2\n");
         OciImages.layout(temp.resolve("layout"), "1", List.of(base, top), "--config.entrypoint", "/app/start.sh",
                 "--config.env", "GREETING=hello", "--config.workingdir", "/srv", "--config.user", "app",
-                "--config.volume", "/data");
+                "--config.volume", "/data", "--config.volume", "/tmp/cache/app");
 
         JcapProcess.Result build = jcap.run("build", "--from", "oci:" + temp.resolve("layout") + ":1", "--name", "boxed",
                 temp.toString());
@@ -76,7 +82,8 @@ class ContainerImageIT {
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("greeting=hello cwd=/srv uid=1000 gid=1000 groups=1000 50\ngone-absent\nnew\nbasics-mounted\n"
-                + "host=jcap\nhard-link nlink=2\nvolume kept 777\ndata-tmpfs-on-ro-root\n", run.out(), run.toString());
+                + "host=jcap\nhard-link nlink=2\nvolume kept 777\ndata-tmpfs-on-ro-root\ntmp-volume t 777 751\n", run.out(),
+                run.toString());
     }
 
     @Test

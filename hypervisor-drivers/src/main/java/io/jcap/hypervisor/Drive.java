@@ -16,9 +16,10 @@ import java.util.OptionalInt;
  * @param snapshot the guest writes go to a temporary overlay that QEMU drops on exit
  * @param bootIndex the firmware's boot order, lowest first; empty for a disk it should not boot
  * @param bus the controller the disk hangs on
+ * @param discard the guest's discards free the image's space ({@code discard=unmap}; QEMU driver)
  */
 public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex,
-        DiskBus bus) {
+        DiskBus bus, boolean discard) {
     public Drive {
         if (file == null || format == null || bootIndex == null || bus == null) {
             throw new IllegalArgumentException("a drive needs a file, a format, a boot index (may be empty) and a bus");
@@ -29,25 +30,38 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
         file = file.toAbsolutePath();
     }
 
+    /** A drive whose guest discards are ignored. */
+    public Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex, DiskBus bus) {
+        this(file, format, readOnly, snapshot, bootIndex, bus, false);
+    }
+
     /** A read-write drive that the firmware does not boot from. */
     public static Drive virtio(Path file, DiskFormat format) {
         return new Drive(file, format, false, false, OptionalInt.empty(), DiskBus.VIRTIO);
     }
 
     public Drive withBootIndex(int index) {
-        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index), bus);
+        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index), bus, discard);
     }
 
     public Drive asReadOnly() {
-        return new Drive(file, format, true, snapshot, bootIndex, bus);
+        return new Drive(file, format, true, snapshot, bootIndex, bus, discard);
     }
 
     public Drive asSnapshot() {
-        return new Drive(file, format, readOnly, true, bootIndex, bus);
+        return new Drive(file, format, readOnly, true, bootIndex, bus, discard);
     }
 
     /** The same drive on another controller. */
     public Drive withBus(DiskBus value) {
-        return new Drive(file, format, readOnly, snapshot, bootIndex, value);
+        return new Drive(file, format, readOnly, snapshot, bootIndex, value, discard);
+    }
+
+    /**
+     * The same drive with the guest's discards passed to the image: a block the guest's file
+     * system trims (FITRIM) stops taking space in it (in a qcow2 overlay it reads as zeros).
+     */
+    public Drive withDiscard() {
+        return new Drive(file, format, readOnly, snapshot, bootIndex, bus, true);
     }
 }

@@ -31,6 +31,7 @@ public final class Ovmf {
         return find(PLACES);
     }
 
+    /** The first of {@code places} that holds a file: OVMF's lookup, and {@link Qboot}'s. */
     static Optional<Path> find(List<Path> places) {
         return places.stream().filter(Files::isRegularFile).findFirst();
     }

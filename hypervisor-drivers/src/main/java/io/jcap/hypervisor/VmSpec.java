@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param noReboot a guest reboot ends QEMU instead of restarting the guest
  * @param firmwareFiles files the guest reads from the fw_cfg device (run-time settings)
  * @param firmware the firmware the machine starts instead of QEMU's own SeaBIOS: OVMF for a UEFI
- *     boot ({@link Ovmf}); the file on the host that runs QEMU
+ *     boot ({@link Ovmf}), or {@link Qboot}, which loads the {@code kernel} QEMU is given and boots
+ *     nothing else; the file on the host that runs QEMU
  */
 public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int cpus, Optional<Path> kernel,
         Optional<Path> initrd, Optional<String> append, List<Drive> drives, boolean userNetwork, NicModel nic,
@@ -62,10 +63,6 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             throw new IllegalArgumentException("two fw_cfg files have the same name: " + firmwareFiles);
         }
         extraArgs = List.copyOf(extraArgs);
-        if (firmware.isPresent() && kernel.isPresent()) {
-            throw new IllegalArgumentException("a firmware boots the disk: it cannot be combined with a kernel that QEMU"
-                    + " loads itself");
-        }
     }
 
     public static Builder builder() {
@@ -162,7 +159,7 @@ public record VmSpec(String machine, Accelerator accelerator, int memoryMiB, int
             return this;
         }
 
-        /** The firmware image the machine starts instead of SeaBIOS (OVMF for UEFI). */
+        /** The firmware image the machine starts instead of SeaBIOS (OVMF for UEFI, qboot for a direct boot). */
         public Builder firmware(Path file) {
             this.firmware = file;
             return this;

@@ -9,6 +9,7 @@ import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -163,6 +164,11 @@ public final class Initramfs {
         } catch (IOException e) {
             throw new JcapException("cannot write initramfs " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The SHA-256 of the guest init this initramfs carries. */
+    public Sha256 initSha256() throws JcapException {
+        return Sha256.of(init());
     }
 
     private byte[] init() throws JcapException {

@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.host.DigestCache;
 import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
 import io.jcap.model.EnvironmentException;
@@ -19,7 +20,10 @@ import java.util.regex.Pattern;
  * ({@code <name>/vmlinuz} for Linux, {@code loader.img} or {@code zfs-builder.elf} for OSv), a
  * Linux kernel's {@code <name>/modules/*.ko}, and {@code <name>/kernel.json}. A kernel is
  * written in a staging folder inside the store and moved into place atomically, under a lock; every
- * {@link #get} checks every file against the SHA-256 recorded for it.
+ * {@link #get} checks every file against the SHA-256 recorded for it. A file is read for that
+ * once, and again whenever its identity changes (size, times, inode: {@link DigestCache}, kept
+ * in {@code .digests}): a kernel is 3 to 14 MB and its modules more, read on every build and
+ * run otherwise, while anything that alters a file changes its ctime.
  *
  * <pre>{@code
  * KernelStore store = new KernelStore(jcapHome.resolve("kernels"));
@@ -31,10 +35,20 @@ public final class KernelStore {
     private static final String STAGING_PREFIX = ".staging-";
     private static final String TRASH_PREFIX = ".trash-";
 
+    /** The store's {@link DigestCache}, beside the kernels' folders. */
+    static final String DIGESTS = ".digests";
+
     private final Path dir;
+    private final DigestCache digests;
 
     public KernelStore(Path dir) {
+        this(dir, DigestCache.at(dir.toAbsolutePath().normalize().resolve(DIGESTS)));
+    }
+
+    /** A store that remembers its files' digests in {@code digests}. */
+    KernelStore(Path dir, DigestCache digests) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.digests = digests;
     }
 
     public Path dir() {
@@ -129,6 +143,7 @@ public final class KernelStore {
             for (KernelManifest.FileEntry entry : manifest.files()) {
                 verify(name, folder, entry);
             }
+            digests.save();
             return toKernel(manifest);
         } catch (IOException e) {
             throw new JcapException("cannot read kernel '" + name + "' in " + dir + ": " + e.getMessage(), e);
@@ -219,7 +234,7 @@ public final class KernelStore {
             throw new JcapException("kernel '" + name + "' is incomplete: " + file + " is missing; delete " + folder
                     + " and pull or import the kernel again");
         }
-        if (!Sha256.of(file).hex().equals(entry.sha256())) {
+        if (!digests.sha256(file).hex().equals(entry.sha256())) {
             throw new JcapException("kernel '" + name + "' is corrupt: " + file
                     + " does not match the SHA-256 recorded in kernel.json; delete " + folder
                     + " and pull or import the kernel again");

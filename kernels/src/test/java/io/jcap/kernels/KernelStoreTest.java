@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.host.DigestCache;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +152,24 @@ class KernelStoreTest {
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
         assertEquals("kernel 'linux' is corrupt: " + module + " does not match the SHA-256 recorded in kernel.json; "
                 + "delete " + store.dir().resolve("linux") + " and pull or import the kernel again", e.getMessage());
+    }
+
+    @Test
+    void get_afterAModuleRewrittenOnceItsDigestWasRemembered_stillFindsItCorrupt() throws Exception {
+        store.add(draft("linux"));
+        KernelStore remembering = new KernelStore(store.dir(),
+                DigestCache.at(store.dir().resolve(KernelStore.DIGESTS), Duration.ofSeconds(-60)));
+        remembering.get("linux");
+        assertTrue(Files.readString(store.dir().resolve(KernelStore.DIGESTS)).contains("a_second.ko"));
+        Path module = store.dir().resolve("linux/modules/a_second.ko");
+        byte[] bytes = Files.readAllBytes(module);
+        bytes[3] ^= 1;
+        // File times come from a clock that ticks every few milliseconds: a rewrite in the tick of
+        // the copy is the racy case the real cache declines to remember, which this one trusts.
+        Thread.sleep(20);
+        Files.write(module, bytes);
+        JcapException e = assertThrows(JcapException.class, () -> remembering.get("linux"));
+        assertTrue(e.getMessage().startsWith("kernel 'linux' is corrupt: " + module), e.getMessage());
     }
 
     @Test

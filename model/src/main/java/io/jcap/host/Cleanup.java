@@ -1,9 +1,13 @@
 package io.jcap.host;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The one JVM shutdown hook of jcap: what must not outlive a stopped jcap (Ctrl-C, a signal) is
@@ -18,21 +22,56 @@ import java.util.List;
  * }</pre>
  */
 public final class Cleanup {
+    /** How long the hook waits for a {@link #making} step under way to register what it made. */
+    static final Duration MAKING_WAIT = Duration.ofSeconds(2);
     private static final Deque<Registration> LIVE = new ArrayDeque<>();
+    /** Held shared by {@link #making} steps, taken whole by the hook before it runs. */
+    private static final ReentrantReadWriteLock MAKING = new ReentrantReadWriteLock();
     private static boolean hooked;
+    private static boolean running;
 
     private Cleanup() {
     }
 
-    /** Registers {@code action} to run at shutdown until the returned registration is closed. */
-    public static synchronized Registration register(String what, Runnable action) {
-        if (!hooked) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::runAll, "jcap-cleanup"));
-            hooked = true;
-        }
+    /**
+     * Registers {@code action} to run at shutdown until the returned registration is closed. Once
+     * the hook has run, an action registered after it runs at once (nothing else would run it).
+     */
+    public static Registration register(String what, Runnable action) {
         Registration r = new Registration(what, action);
-        LIVE.push(r);
+        synchronized (Cleanup.class) {
+            if (!hooked) {
+                Runtime.getRuntime().addShutdownHook(new Thread(Cleanup::runAll, "jcap-cleanup"));
+                hooked = true;
+            }
+            if (!running) {
+                LIVE.push(r);
+                return r;
+            }
+        }
+        runQuietly(r);
         return r;
+    }
+
+    /** Something made on disk and registered, in one step: {@link #making}. */
+    @FunctionalInterface
+    public interface Making<T> {
+        T make() throws IOException;
+    }
+
+    /**
+     * Runs {@code step}, which makes something and registers its clean-up, as one step for the
+     * hook: a Ctrl-C in the middle of it (a lock file made, its folder not registered yet) waits
+     * until it is registered, at most {@link #MAKING_WAIT}, so that the hook removes it too.
+     * Once the hook has started, a new step waits for the JVM to end instead.
+     */
+    public static <T> T making(Making<T> step) throws IOException {
+        MAKING.readLock().lock();
+        try {
+            return step.make();
+        } finally {
+            MAKING.readLock().unlock();
+        }
     }
 
     /**
@@ -51,17 +90,26 @@ public final class Cleanup {
     }
 
     private static void runAll() {
+        try {
+            // Kept: steps started after this point wait for the JVM's end rather than make anything.
+            MAKING.writeLock().tryLock(MAKING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         List<Registration> due;
         synchronized (Cleanup.class) {
+            running = true;
             due = new ArrayList<>(LIVE);
             LIVE.clear();
         }
-        for (Registration r : due) {
-            try {
-                r.action.run();
-            } catch (RuntimeException e) {
-                // One failed clean-up must not keep the others from running; there is no one left to tell.
-            }
+        due.forEach(Cleanup::runQuietly);
+    }
+
+    private static void runQuietly(Registration r) {
+        try {
+            r.action.run();
+        } catch (RuntimeException e) {
+            // One failed clean-up must not keep the others from running; there is no one left to tell.
         }
     }
 

@@ -45,9 +45,13 @@ public final class TempFiles {
         if (SWEPT.add(key)) {
             sweep(key);
         }
-        TempFolderLock lock = TempFolderLock.create(key, prefix);
-        LOCKS.put(lock.folder(), lock);
-        return register(lock.folder());
+        // One step for the shutdown hook: a Ctrl-C between the lock file and the registration
+        // would otherwise leave both behind (seen under load).
+        return Cleanup.making(() -> {
+            TempFolderLock lock = TempFolderLock.create(key, prefix);
+            LOCKS.put(lock.folder(), lock);
+            return register(lock.folder());
+        });
     }
 
     /**

@@ -11,9 +11,7 @@ import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Puts an image's file tree together: the application's entries (rootfs first, then files, so
@@ -66,30 +64,6 @@ public final class ImageComposer {
                     + Integer.toOctalString(mode) + "): chmod +x its host file");
         }
         return tree;
-    }
-
-    /**
-     * The SHA-256 of the cpio stream the tree makes and of each regular file, from one read of the
-     * files.
-     *
-     * @param files each regular file's SHA-256 by path (for {@link TreeManifest})
-     */
-    public record TreeDigests(Sha256 stream, Map<GuestPath, Sha256> files) {
-        public TreeDigests {
-            files = Map.copyOf(files);
-        }
-    }
-
-    /** The tree's {@link TreeDigests}, every entry stamped {@code fileTime} (seconds since 1970). */
-    public static TreeDigests digests(ImageTree tree, long fileTime) throws JcapException {
-        Map<GuestPath, Sha256> files = new HashMap<>();
-        try {
-            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, fileTime).withFileDigests(files::put)
-                    .write(tree.entries(), OutputStream.nullOutputStream(), EventSink.NONE);
-            return new TreeDigests(stats.sha256(), files);
-        } catch (IOException e) {
-            throw new JcapException("could not read the image's files: " + e.getMessage(), e);
-        }
     }
 
     /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */

@@ -2,6 +2,7 @@ package io.jcap.builder.container;
 
 import io.jcap.capstanfile.CommandWords;
 import io.jcap.model.EventSink;
+import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /**
  * The Capstanfile {@code jcap init --from IMAGE} writes: {@code from:} and, spelled out so that a
  * user can edit them, what jcap derived from the image config (the command with its program found,
- * the environment, the ports), with the folder and user as comments.
+ * the environment, the ports), with the folder, the user and the Volumes as comments.
  *
  * <pre>{@code
  * String text = ContainerCapstanfile.describe("docker-archive:redis.tar", projectDir, scratch, events);
@@ -50,6 +51,12 @@ public final class ContainerCapstanfile {
             for (PortMapping p : run.ports()) {
                 text.append("  - ").append(quoted(p.toString())).append('\n');
             }
+        }
+        if (!run.volumes().isEmpty()) {
+            // Not a key: the image's Volumes always apply. Said, since they behave unlike Docker's.
+            text.append("# Volumes ").append(String.join(" ", run.volumes().stream().map(GuestPath::value).toList()))
+                    .append(": a writable tmpfs each, in memory and empty at every boot; what the image\n")
+                    .append("# holds there is hidden (docs/containers.md)\n");
         }
         return text.toString();
     }

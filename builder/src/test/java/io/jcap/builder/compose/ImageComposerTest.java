@@ -3,11 +3,13 @@ package io.jcap.builder.compose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.jcap.host.DigestCache;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.TreeMap;
@@ -77,14 +79,35 @@ class ImageComposerTest {
     }
 
     @Test
-    void digests_oneRead_giveTheStreamDigestAndEachFilesSha256() throws JcapException {
+    void treeDigests_giveEachFilesSha256_andChangeWithAnyFileOrTheFileTime() throws Exception {
         ImageTree tree = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
-        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, 7);
-        assertEquals(ImageComposer.streamDigest(tree, 7), digests.stream());
+        TreeDigests digests = TreeDigests.of(tree, 7, DigestCache.none());
         assertEquals(java.util.Set.of(GuestPath.of("/app/hello"), GuestPath.of("/boot/vmlinuz"), GuestConfig.PATH),
                 digests.files().keySet());
         assertEquals(io.jcap.model.Sha256.of(new byte[8]), digests.files().get(GuestPath.of("/app/hello")));
         // The manifest takes them instead of reading the files again: the same fingerprints either way.
         assertEquals(TreeManifest.of(tree, java.util.Map.of()), TreeManifest.of(tree, java.util.Map.of(), digests.files()));
+
+        ImageTree same = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
+        assertEquals(digests.tree(), TreeDigests.of(same, 7, DigestCache.none()).tree());
+        org.junit.jupiter.api.Assertions.assertNotEquals(digests.tree(), TreeDigests.of(same, 8, DigestCache.none()).tree());
+        ImageTree otherMode = ImageComposer.compose(List.of(program("/app/hello", 0700)), config("/app/hello"), BOOT);
+        org.junit.jupiter.api.Assertions.assertNotEquals(digests.tree(), TreeDigests.of(otherMode, 7, DigestCache.none()).tree());
+    }
+
+    @Test
+    void treeDigests_aHostFileWithOtherBytes_changesTheTreeDigest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path host = java.nio.file.Files.writeString(dir.resolve("app"), "one");
+        ImageTree before = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755,
+                FileContent.of(host))), config("/app/hello"), BOOT);
+        DigestCache cache = DigestCache.at(dir.resolve("digests"), java.time.Duration.ofSeconds(-60));
+        Sha256 first = TreeDigests.of(before, 7, cache).tree();
+        Thread.sleep(20); // past the file clock's tick, as a real edit is
+        java.nio.file.Files.writeString(host, "two");
+        ImageTree after = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755,
+                FileContent.of(host))), config("/app/hello"), BOOT);
+        org.junit.jupiter.api.Assertions.assertNotEquals(first, TreeDigests.of(after, 7, cache).tree());
+        assertEquals(TreeDigests.of(after, 7, DigestCache.none()), TreeDigests.of(after, 7, cache));
     }
 }

@@ -108,14 +108,15 @@ class ContainerImagesTest {
         OciImages.write(app.resolve("usr/bin/prog"), "#!/bin/sh\n");
         OciImages.layout(dir.resolve("described"), "1", List.of(app), "--config.entrypoint", "prog", "--config.cmd",
                 "a b", "--config.env", "PATH=/usr/bin", "--config.workingdir", "/srv", "--config.user", "app",
-                "--config.exposedports", "8080/tcp");
+                "--config.exposedports", "8080/tcp", "--config.volume", "/srv/data");
 
         String text = ContainerCapstanfile.describe("oci:described:1", dir, Files.createTempDirectory(dir, "content"),
                 EventSink.NONE);
 
         assertTrue(text.contains("\nfrom: \"oci:described:1\"\n# Entrypoint [prog], Cmd [a b]\n"
                 + "cmdline: \"/usr/bin/prog \\\"a b\\\"\"\n# WorkingDir /srv, User app (uid 1000, gid 1000): from the image\n"
-                + "env:\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n"), text);
+                + "env:\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n# Volumes /srv/data: a writable tmpfs each, in"
+                + " memory and empty at every boot; what the image\n# holds there is hidden (docs/containers.md)\n"), text);
         Files.writeString(dir.resolve("Capstanfile"), text);
         Capstanfile parsed = new CapstanfileParser().parse(dir);
         assertEquals(Optional.of("oci:described:1"), parsed.from());

@@ -2,6 +2,7 @@ package io.jcap.hypervisor.qemu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
@@ -82,12 +83,15 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void vmSpec_firmwareWithADirectKernel_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmSpec.builder()
-                .firmware(Path.of("/usr/share/ovmf/OVMF.fd")).kernel(Path.of("/k/vmlinuz")).build());
+    void firmwareWithADirectKernel_loadsTheKernelThroughIt() {
+        VmSpec spec = VmSpec.builder().machine("q35").firmware(Path.of("/usr/share/qemu/qboot.rom"))
+                .kernel(Path.of("/k/vmlinuz")).initrd(Path.of("/k/initrd.img")).append("console=ttyS0").build();
 
-        assertEquals("a firmware boots the disk: it cannot be combined with a kernel that QEMU loads itself",
-                e.getMessage());
+        List<String> args = QemuCommandLine.of(Path.of("/usr/bin/qemu-system-x86_64"), spec, Path.of("/run/qmp.sock"),
+                List.of());
+
+        assertEquals(List.of("-bios", "/usr/share/qemu/qboot.rom", "-kernel", "/k/vmlinuz", "-initrd", "/k/initrd.img",
+                "-append", "console=ttyS0"), args.subList(args.indexOf("-no-reboot") + 1, args.size()));
     }
 
     @Test
@@ -160,6 +164,22 @@ class QemuCommandLineTest {
                         List.of(), List.of(), java.util.Optional.empty()));
 
         assertEquals("port forwards need the user-mode network", e.getMessage());
+    }
+
+    @Test
+    void drive_withDiscard_passesTheGuestsDiscardsToTheImage_andOnlyThen() {
+        VmSpec spec = VmSpec.builder()
+                .drive(Drive.virtio(Path.of("/w/overlay.qcow2"), DiskFormat.QCOW2).withDiscard())
+                .drive(Drive.virtio(Path.of("/w/other.raw"), DiskFormat.RAW).withBootIndex(1).withDiscard().asReadOnly())
+                .drive(Drive.virtio(Path.of("/w/plain.raw"), DiskFormat.RAW))
+                .build();
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+        assertTrue(args.contains("file=/w/overlay.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report"
+                + ",discard=unmap"), args.toString());
+        assertTrue(args.contains("file=/w/other.raw,format=raw,if=none,id=drive1,werror=report,rerror=report"
+                + ",readonly=on,discard=unmap"), args.toString());
+        assertTrue(args.contains("file=/w/plain.raw,format=raw,if=none,id=drive2,werror=report,rerror=report"),
+                args.toString());
     }
 
     @Test

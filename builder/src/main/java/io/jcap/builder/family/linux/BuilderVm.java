@@ -89,7 +89,9 @@ final class BuilderVm {
     GuestStreamer.StreamResult update(Path disk, long diskBytes, Kernel kernel, String fs, UUID root,
             TreeDelta delta, int treeEntries, Accelerator accelerator, Path workDir)
             throws JcapException, InterruptedException {
-        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2),
+        // Discards reach the overlay: the guest trims the blocks the delta freed, so that the old
+        // bytes of replaced files read as zeros and leave the image when it is compacted.
+        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2).withDiscard(),
                 LinuxBoot.builderAppend(fs, root, diskBytes, treeEntries) + " jcap.incremental=1", kernel,
                 delta.removed(), delta.entries(), accelerator, workDir);
     }

@@ -67,10 +67,15 @@ public final class LinuxBoot {
 
     /** The boot files inside the disk; {@code initrd} is the run initramfs ({@link Initramfs#runInitramfs}). */
     public static BootFiles bootFiles(Kernel kernel, byte[] initrd, String fs, UUID root) throws JcapException {
+        return bootFiles(kernel, FileContent.of(initrd), fs, root);
+    }
+
+    /** The same with the initramfs in a file (or in memory). */
+    public static BootFiles bootFiles(Kernel kernel, FileContent initrd, String fs, UUID root) throws JcapException {
         try {
             List<ImageEntry> entries = List.of(
                     new ImageEntry.RegularFile(BOOT.resolve("vmlinuz"), 0644, FileContent.of(kernel.vmlinuz())),
-                    new ImageEntry.RegularFile(BOOT.resolve("initrd.img"), 0644, FileContent.of(initrd)),
+                    new ImageEntry.RegularFile(BOOT.resolve("initrd.img"), 0644, initrd),
                     new ImageEntry.RegularFile(BOOT.resolve("extlinux/extlinux.conf"), 0644, FileContent.of(
                             BootLoader.extlinuxConfig(runAppend(fs, root)).getBytes(StandardCharsets.UTF_8))));
             return new BootFiles(entries, List.of(BOOT));

@@ -3,6 +3,7 @@ package io.jcap.builder.family.linux;
 import io.jcap.builder.api.BuildResult;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.compose.ImageComposer;
+import io.jcap.builder.compose.TreeDigests;
 import io.jcap.builder.compose.TreeManifest;
 import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.family.KernelFamily;
@@ -10,18 +11,23 @@ import io.jcap.builder.repository.DiskCommit;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.host.DigestCache;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.InitramfsCache;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
 import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import io.jcap.streamer.GuestStreamer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,6 +40,11 @@ import java.util.UUID;
  * start from the previous build's disk when it can serve ({@link IncrementalBuild}).
  */
 final class LinuxImageBuild {
+    /** The {@link DigestCache} of the files images are built from, in jcap's cache folder. */
+    static final String FILE_DIGESTS = "file-digests";
+    /** The {@link InitramfsCache}'s folder, in jcap's cache folder. */
+    static final String INITRAMFS = "initramfs";
+
     private final JcapHome home;
     private final EventSink events;
 
@@ -61,16 +72,19 @@ final class LinuxImageBuild {
             throw new JcapException("kernel '" + kernel.name() + "' is an " + kernel.family() + " kernel, not a Linux one:"
                     + " name a Linux kernel (kernel: in the Capstanfile, or " + ImageDefaults.KERNEL_VARIABLE + ")");
         }
-        byte[] initrd = new Initramfs().runInitramfs(kernel);
+        // Made once per kernel and init: composing it reads every module.
+        Path initrd = new InitramfsCache(home.cache().resolve(INITRAMFS)).run(kernel);
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
-                LinuxBoot.bootFiles(kernel, initrd, inputs.fs(), root));
+                LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
-        // One read of the files gives the stream digest and the manifest's file digests.
-        ImageComposer.TreeDigests digests = ImageComposer.digests(tree, fileTime);
-        Sha256 streamDigest = digests.stream();
-        Sha256 inputsDigest = LinuxInputs.inputsDigest(streamDigest, inputs, diskBytes, kernel);
+        // The files' digests, read only where a file's identity changed since it was last read.
+        DigestCache fileDigests = DigestCache.at(home.cache().resolve(FILE_DIGESTS));
+        TreeDigests digests = TreeDigests.of(tree, fileTime, fileDigests);
+        fileDigests.save();
+        Sha256 treeDigest = digests.tree();
+        Sha256 inputsDigest = LinuxInputs.inputsDigest(treeDigest, inputs, diskBytes, kernel);
 
         ImageRepository repository = new ImageRepository(home.images());
         // An image stored before images kept their direct-boot files is built again to get them.
@@ -92,14 +106,14 @@ final class LinuxImageBuild {
         Path work = TempFiles.register(home.newWorkDir("build-"));
         try {
             DiskCommit.Extras extras = staging -> {
-                DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), initrd,
+                DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), Files.readAllBytes(initrd),
                         LinuxBoot.runAppend(inputs.fs(), root));
                 manifest.write(staging.resolve(TreeManifest.FILE));
             };
             ImageMetadata.Builder metadata = ImageMetadata.builder(name)
                     .created(Instant.now())
                     .inputsDigest(inputsDigest)
-                    .streamDigest(streamDigest)
+                    .streamDigest(treeDigest)
                     .kernel(kernel.name(), kernel.vmlinuzSha256())
                     .cmdline(inputs.cmdline())
                     .fs(inputs.fs())
@@ -125,6 +139,14 @@ final class LinuxImageBuild {
             return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, extras, metadata), false);
         } finally {
             TempFiles.delete(work);
+        }
+    }
+
+    private static FileContent hostFile(Path file) throws JcapException {
+        try {
+            return FileContent.of(file);
+        } catch (IOException e) {
+            throw new JcapException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

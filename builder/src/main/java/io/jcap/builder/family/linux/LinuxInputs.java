@@ -39,7 +39,7 @@ import java.util.SortedMap;
 record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdline, String kernelName, String fs,
         Optional<ByteSize> size, int memoryMiB, int cpus, List<PortMapping> ports) {
     /** Changes whenever the meaning of the inputs digest changes, so old images are rebuilt. */
-    private static final String DIGEST_VERSION = "jcap-linux-image-4";
+    private static final String DIGEST_VERSION = "jcap-linux-image-5";
 
     LinuxInputs {
         application = List.copyOf(application);
@@ -117,9 +117,9 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
     }
 
     /** Everything that decides an image's content; equal digests mean a rebuild can reuse the image. */
-    static Sha256 inputsDigest(Sha256 streamDigest, LinuxInputs inputs, long diskBytes, Kernel kernel) {
+    static Sha256 inputsDigest(Sha256 treeDigest, LinuxInputs inputs, long diskBytes, Kernel kernel) {
         MessageDigest digest = Sha256.newDigest();
-        String text = DIGEST_VERSION + "\nstream " + streamDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
+        String text = DIGEST_VERSION + "\ntree " + treeDigest + "\nfs " + inputs.fs() + "\ndisk " + diskBytes
                 + "\nkernel " + kernel.vmlinuzSha256() + "\nmemory " + inputs.memoryMiB() + "\ncpus " + inputs.cpus()
                 + "\nports " + inputs.ports() + "\n";
         digest.update(text.getBytes(StandardCharsets.UTF_8));

@@ -17,6 +17,7 @@ import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
@@ -48,6 +49,13 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     static final String SETTINGS = "settings";
     /** The init's parameter for QEMU's user network addresses, set without DHCP. */
     static final String STATIC_NETWORK = "jcap.net=static";
+    /**
+     * The kernel's tick from the HPET rather than the local APIC timer, under TCG only: Linux
+     * calibrates the APIC timer by counting it for 100 ms of emulated time against the PIT, which
+     * took ~0.2 s of a linux-mini boot (docs/benchmarks.md). Under KVM the APIC timer needs no
+     * calibration (TSC deadline) and an emulated HPET would cost an exit per access, so it stays.
+     */
+    static final String TCG_TIMER = "nolapic_timer";
     /** The machine type images run on. */
     static final String RUN_MACHINE = "q35";
     /**
@@ -171,7 +179,10 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         // command line keeps DHCP, for clouds.
         if (direct.isPresent()) {
             DirectBoot boot = direct.get().await(image.metadata().name());
-            spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK);
+            spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK
+                    + (accelerator == Accelerator.TCG ? " " + TCG_TIMER : ""));
+            // qboot loads the kernel without SeaBIOS's device scan (~0.1 s under TCG); without it, SeaBIOS does.
+            Qboot.find().ifPresent(spec::firmware);
         }
         if (seed.isPresent()) {
             spec.drive(Drive.virtio(NoCloudSeed.write(seed.get(), dir), DiskFormat.RAW).asReadOnly());

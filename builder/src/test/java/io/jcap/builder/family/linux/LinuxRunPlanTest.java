@@ -16,7 +16,9 @@ import io.jcap.formats.iso9660.IsoReader;
 import io.jcap.formats.iso9660.IsoVolume;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.Ovmf;
+import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.kernels.Initramfs;
@@ -137,8 +139,22 @@ class LinuxRunPlanTest {
         assertEquals("tcg, direct boot", plan.description());
         assertEquals(Optional.of(boot.resolve("vmlinuz")), spec.kernel());
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
-        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static nolapic_timer"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
+        assertEquals(Qboot.find(), spec.firmware());
+    }
+
+    @Test
+    void materialize_directBootUnderKvm_keepsTheApicTimer() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get("old");
+        DirectBoot.Check check = DirectBoot.of(image.folder()).orElseThrow().check();
+        LinuxRunPlan kvm = new LinuxRunPlan(image, Accelerator.KVM, 128, 1, List.of(), Optional.empty(),
+                Optional.of(check), Optional.empty(), GuestDevices.VIRTIO, Optional.empty());
+
+        VmSpec spec = kvm.in(Files.createDirectories(dir.resolve("run")));
+
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static"), spec.append());
     }
 
     @Test
@@ -196,6 +212,7 @@ class LinuxRunPlanTest {
         assertEquals(Optional.empty(), spec.kernel());
         assertEquals(Optional.empty(), spec.append());
         assertEquals(OptionalInt.of(0), spec.drives().get(0).bootIndex());
+        assertEquals(Optional.empty(), spec.firmware(), "SeaBIOS boots the disk: qboot cannot");
     }
 
     @Test

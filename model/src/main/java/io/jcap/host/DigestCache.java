@@ -1,0 +1,161 @@
+package io.jcap.host;
+
+import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The SHA-256 of host files, remembered by each file's identity: its path, device and inode,
+ * size, modification time and status-change time (nanoseconds), as git's index remembers what
+ * it hashed. A file whose identity is unchanged is not read again; any write, rename over it,
+ * {@code touch} or {@code chmod} changes its ctime, which no unprivileged process can set back.
+ *
+ * <p>A file changed within {@link #RACY} before it was hashed is not remembered: timestamps
+ * come from a coarse clock, so a second write in the same tick could leave the identity as it
+ * was (git's "racily clean" entries). The cache is a plain text file, rewritten whole (a new
+ * file renamed into place) by {@link #save()}; a damaged or foreign line is ignored, and a
+ * lost update only costs a read. It keeps the {@link #MAX_ENTRIES} most recently used files.
+ */
+public final class DigestCache {
+    /** How recent a change makes a file's identity untrustworthy. */
+    static final Duration RACY = Duration.ofSeconds(2);
+    /** How many files the cache remembers. */
+    static final int MAX_ENTRIES = 4096;
+    private static final String HEADER = "jcap-digests-1";
+
+    private final Path file;
+    private final Duration racy;
+    private final Map<Path, Remembered> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private boolean changed;
+
+    private DigestCache(Path file, Duration racy) {
+        this.file = file;
+        this.racy = racy;
+    }
+
+    /** The cache kept in {@code file} (read now; a missing or unreadable file is an empty cache). */
+    public static DigestCache at(Path file) {
+        return at(file, RACY);
+    }
+
+    /**
+     * The same, remembering files whose last change lies at least {@code racy} before they were
+     * hashed ({@link #RACY} for {@link #at(Path)}; tests trust every file with a negative one).
+     */
+    public static DigestCache at(Path file, Duration racy) {
+        DigestCache cache = new DigestCache(file, racy);
+        cache.load();
+        return cache;
+    }
+
+    /** A cache that remembers nothing: every file is read every time. */
+    public static DigestCache none() {
+        return new DigestCache(null, RACY);
+    }
+
+    /** The file's SHA-256: remembered when its identity is unchanged, else read (and remembered). */
+    public synchronized Sha256 sha256(Path path) throws IOException {
+        Path key = path.toAbsolutePath().normalize();
+        Identity before = Identity.of(key);
+        Remembered known = entries.get(key);
+        if (known != null && known.identity().equals(before)) {
+            return known.sha256();
+        }
+        Instant start = Instant.now();
+        Sha256 sha256 = Sha256.of(key);
+        if (file != null && Identity.of(key).equals(before) && before.settledAt(start, racy)) {
+            entries.put(key, new Remembered(before, sha256));
+            changed = true;
+        }
+        return sha256;
+    }
+
+    /** Writes what was learnt, if anything, to the cache's file; a failure leaves the old file. */
+    public synchronized void save() {
+        if (file == null || !changed) {
+            return;
+        }
+        List<Map.Entry<Path, Remembered>> kept = new ArrayList<>(entries.entrySet());
+        int from = Math.max(0, kept.size() - MAX_ENTRIES);
+        StringBuilder text = new StringBuilder(HEADER).append('\n');
+        for (Map.Entry<Path, Remembered> e : kept.subList(from, kept.size())) {
+            Identity id = e.getValue().identity();
+            text.append(e.getValue().sha256().hex()).append(' ').append(id.size()).append(' ')
+                    .append(id.mtimeNanos()).append(' ').append(id.ctimeNanos()).append(' ').append(id.device())
+                    .append(' ').append(id.inode()).append(' ').append(e.getKey()).append('\n');
+        }
+        Path temp = null;
+        try {
+            Files.createDirectories(file.getParent());
+            temp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            changed = false;
+        } catch (IOException e) {
+            // Only a cache: the next use reads the files again.
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // Nothing more to do.
+                }
+            }
+        }
+    }
+
+    private void load() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            // None yet, or unreadable: every file is read, and save() writes a new one.
+            return;
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            return;
+        }
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(" ", 7);
+            try {
+                Identity id = new Identity(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                        Long.parseLong(f[4]), Long.parseLong(f[5]));
+                entries.put(Path.of(f[6]), new Remembered(id, Sha256.parse(f[0])));
+            } catch (RuntimeException e) {
+                // A damaged line: that file is read again.
+            }
+        }
+    }
+
+    private record Remembered(Identity identity, Sha256 sha256) {
+    }
+
+    /** What says a file is the one hashed before. */
+    record Identity(long size, long mtimeNanos, long ctimeNanos, long device, long inode) {
+        static Identity of(Path path) throws IOException {
+            Map<String, Object> a = Files.readAttributes(path, "unix:size,lastModifiedTime,ctime,dev,ino");
+            return new Identity((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
+                    (Long) a.get("dev"), (Long) a.get("ino"));
+        }
+
+        /** Whether the file's last change lies at least {@code racy} before {@code start}. */
+        boolean settledAt(Instant start, Duration racy) {
+            long limit = TimeUnit.SECONDS.toNanos(start.getEpochSecond()) + start.getNano() - racy.toNanos();
+            return mtimeNanos < limit && ctimeNanos < limit;
+        }
+
+        private static long nanos(Object time) {
+            return ((FileTime) time).to(TimeUnit.NANOSECONDS);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.jcap.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.model.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DigestCacheTest {
+    /** Trusts every file, however recently changed: the tests need not wait out the racy window. */
+    private static final Duration TRUST_ALL = Duration.ofSeconds(-60);
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void sha256_isTheFilesDigest_andIsRememberedByTheFilesIdentity() throws Exception {
+        Path data = Files.writeString(temp.resolve("vmlinuz"), "kernel bytes");
+        Path store = temp.resolve("digests");
+        DigestCache cache = DigestCache.at(store, TRUST_ALL);
+        assertEquals(Sha256.of(data), cache.sha256(data));
+        cache.save();
+
+        // The saved entry is what a new cache answers for the same identity, without reading the
+        // file: a digest planted in the entry comes back.
+        String planted = "ab".repeat(32);
+        List<String> lines = Files.readAllLines(store);
+        assertEquals(2, lines.size(), lines.toString());
+        Files.writeString(store, lines.get(0) + "\n" + planted + lines.get(1).substring(64) + "\n");
+        assertEquals(planted, DigestCache.at(store, TRUST_ALL).sha256(data).hex());
+    }
+
+    @Test
+    void sha256_ofAFileRewrittenWithOtherBytesOfTheSameSize_readsItAgain() throws Exception {
+        Path data = Files.writeString(temp.resolve("app"), "version 1");
+        Path store = temp.resolve("digests");
+        DigestCache cache = DigestCache.at(store, TRUST_ALL);
+        cache.sha256(data);
+        cache.save();
+        // Past the file clock's tick (a few milliseconds): a rewrite within it is the racy case
+        // that TRUST_ALL lets through.
+        Thread.sleep(20);
+        Files.writeString(data, "version 2");
+        assertEquals(Sha256.of(data), DigestCache.at(store, TRUST_ALL).sha256(data));
+        assertEquals(Sha256.of(data), cache.sha256(data));
+    }
+
+    @Test
+    void sha256_ofAFileChangedJustBeforeItWasRead_isNotRemembered() throws Exception {
+        Path data = Files.writeString(temp.resolve("fresh"), "just written");
+        Path store = temp.resolve("digests");
+        DigestCache cache = DigestCache.at(store);
+        assertEquals(Sha256.of(data), cache.sha256(data));
+        cache.save();
+        assertFalse(Files.exists(store), "a racily clean file is not remembered");
+    }
+
+    @Test
+    void at_aDamagedOrForeignFile_isAnEmptyCache() throws Exception {
+        Path data = Files.writeString(temp.resolve("file"), "bytes");
+        Path store = Files.writeString(temp.resolve("digests"), "jcap-digests-1\nnot a line\n"
+                + "zz 1 2 3 4 5 " + data + "\n");
+        assertEquals(Sha256.of(data), DigestCache.at(store, TRUST_ALL).sha256(data));
+        Path foreign = Files.writeString(temp.resolve("other"), "something else entirely\n");
+        assertEquals(Sha256.of(data), DigestCache.at(foreign, TRUST_ALL).sha256(data));
+    }
+
+    @Test
+    void save_keepsTheMostRecentlyUsedFiles_upToTheLimit() throws Exception {
+        Path store = temp.resolve("digests");
+        DigestCache cache = DigestCache.at(store, TRUST_ALL);
+        Path first = Files.writeString(temp.resolve("first"), "first");
+        cache.sha256(first);
+        for (int i = 0; i < DigestCache.MAX_ENTRIES; i++) {
+            cache.sha256(Files.writeString(temp.resolve("f" + i), "file " + i));
+        }
+        cache.save();
+        List<String> lines = Files.readAllLines(store, StandardCharsets.UTF_8);
+        assertEquals(DigestCache.MAX_ENTRIES + 1, lines.size());
+        assertFalse(lines.stream().anyMatch(l -> l.endsWith(" " + first)), "the least recently used file left");
+        assertTrue(lines.get(lines.size() - 1).endsWith(" " + temp.resolve("f" + (DigestCache.MAX_ENTRIES - 1))));
+    }
+
+    @Test
+    void none_remembersNothing() throws Exception {
+        Path data = Files.writeString(temp.resolve("file"), "bytes");
+        DigestCache cache = DigestCache.none();
+        assertEquals(Sha256.of(data), cache.sha256(data));
+        cache.save();
+        try (var files = Files.list(temp)) {
+            assertEquals(1, files.count());
+        }
+    }
+}
