@@ -11,7 +11,7 @@ packages=(
   clang libclang-rt-14-dev               # scripts/fuzz.sh: libFuzzer, ASan and UBSan for the init's parsers
   e2fsprogs extlinux syslinux-common     # builder guest tools: mke2fs, extlinux, MBR code
   grub-efi-amd64-bin ovmf                # UEFI boot of Linux images: GRUB's loader (grub-mkimage), OVMF to run it
-  busybox-static cpio                    # debugging guests by hand
+  busybox-static cpio                    # debugging guests by hand; bench/stream.sh's floor guest (busybox nc, cat)
   python3 curl                           # test clients
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
@@ -19,7 +19,7 @@ packages=(
   keystone glance-api                    # jcap push's tests: a real Keystone and Glance (scripts/openstack-services.sh)
   socat                                  # jcap push's TLS tests: a TLS front (OpenSSL) to Keystone; cloud-init tests: guestfwd to a metadata stand-in
   cloud-image-utils genisoimage xorriso dosfstools mtools  # cloud-init seeds made by other tools (cloud-localds, genisoimage, isoinfo)
-  gdisk fdisk                            # formats tests: sgdisk and sfdisk check the GPT disks jcap writes
+  gdisk fdisk                            # formats tests: sgdisk and sfdisk check the GPT disks jcap writes; bench/stream.sh partitions its floor disk
   gcc make flex bison bc libelf-dev linux-source-6.1  # jcap kernels build linux-mini: Debian's kernel source and its build tools
   docker-registry skopeo umoci apache2-utils openssl  # registry tests: distribution on 127.0.0.1 (scripts/registry-services.sh), readers of what jcap pushes, htpasswd
 )

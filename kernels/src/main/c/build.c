@@ -147,8 +147,11 @@ static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
         if (rc != RX_OK)
             fatal("%s", err);
         long long ms = now_ms() - start;
-        debug("received %llu entries, %llu bytes in %lld ms", (unsigned long long)s->entries,
-              (unsigned long long)s->bytes, ms);
+        debug("received %llu entries, %llu bytes in %lld ms (waiting for data %llu ms, reading %llu ms, "
+              "crc %llu ms, writing files %llu ms, the rest: headers, creating files, owners, modes)",
+              (unsigned long long)s->entries, (unsigned long long)s->bytes, ms,
+              (unsigned long long)s->ms_wait, (unsigned long long)s->ms_read,
+              (unsigned long long)s->ms_crc, (unsigned long long)s->ms_write);
         return fd;
     }
 }

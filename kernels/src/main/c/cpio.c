@@ -39,6 +39,8 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
     r->bytes = 0;
     r->crc = 0;
     r->eof = 0;
+    r->not_socket = 0;
+    r->ns_wait = r->ns_read = r->ns_crc = r->ns_write = 0;
     entries_begin(lenient_owner);
     static char name[NAME_MAX_LEN + 1];
     uint64_t entries = 0;
@@ -100,6 +102,10 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
     s->entries = entries;
     s->bytes = r->bytes;
     s->crc = r->crc;
+    s->ms_wait = r->ns_wait / 1000000;
+    s->ms_read = r->ns_read / 1000000;
+    s->ms_crc = r->ns_crc / 1000000;
+    s->ms_write = r->ns_write / 1000000;
     rc = RX_OK;
 out:
     entries_end(rc == RX_OK ? root_fd : -1);

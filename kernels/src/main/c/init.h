@@ -122,6 +122,8 @@ struct rx_summary {
     uint64_t entries;
     uint64_t bytes;
     uint32_t crc;
+    /* Milliseconds spent waiting for data, reading, checksumming and writing files (debug line). */
+    uint64_t ms_wait, ms_read, ms_crc, ms_write;
 };
 #define RX_OK 0
 #define RX_ERROR (-1)

@@ -143,7 +143,7 @@ public final class GuestStreamer {
             StreamStats sent;
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                sent = new CpioWriter(nameStyle(), fileTime).write(removed, entries, out, events);
+                sent = new CpioWriter(nameStyle(), fileTime).withoutStreamDigest().write(removed, entries, out, events);
                 socket.shutdownOutput();
             } catch (IOException e) {
                 abortedCheck(e);

@@ -7,7 +7,6 @@ import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
-import io.jcap.model.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,8 +46,14 @@ class GuestStreamerJcapTest {
                     () -> new GuestStreamer(GuestStreamer.Protocol.JCAP, Duration.ofSeconds(10), Duration.ofSeconds(10))
                             .stream(server.getLocalPort(), ENTRIES, EventSink.NONE, () -> true));
             assertEquals("the builder guest closed the connection without a summary", e.getMessage());
-            assertEquals(Sha256.of(received.get(10, TimeUnit.SECONDS)), e.sent().sha256());
+            assertEquals(crc32(received.get(10, TimeUnit.SECONDS)), e.sent().crc32());
             assertEquals(1, e.sent().entries());
         }
+    }
+
+    private static long crc32(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 }

@@ -1,12 +1,12 @@
 package io.jcap.builder.repository;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.host.FileSha256;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ public final class DiskCommit {
             writer.write(image);
             extras.write(staging);
             ImageRepository.StoredImage stored = repository.commit(staging,
-                    metadata.disk(virtualSize, Files.size(image), Sha256.of(image)).build());
+                    metadata.disk(virtualSize, Files.size(image), FileSha256.of(image)).build());
             TempFiles.forget(staging);
             staging = null;
             return stored;

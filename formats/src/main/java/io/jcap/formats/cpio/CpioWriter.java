@@ -58,6 +58,7 @@ public final class CpioWriter {
     private final NameStyle nameStyle;
     private final long mtimeSeconds;
     private FileDigests fileDigests;
+    private boolean streamDigest = true;
 
     /**
      * @param mtimeSeconds the modification time stamped on every entry (use
@@ -74,6 +75,18 @@ public final class CpioWriter {
      */
     public CpioWriter withFileDigests(FileDigests sink) {
         this.fileDigests = sink;
+        return this;
+    }
+
+    /**
+     * Leaves the stream's SHA-256 out of its {@link StreamStats} (the CRC-32 stays). A stream sent
+     * to a builder guest needs no digest of its own: the image's stream digest was taken before the
+     * build, and under the launcher's client compiler (no SHA intrinsic) digesting every byte again
+     * costs about as much host CPU as the guest's QEMU gets, on the stream's critical path
+     * (docs/benchmarks-stream.md).
+     */
+    public CpioWriter withoutStreamDigest() {
+        this.streamDigest = false;
         return this;
     }
 
@@ -115,7 +128,7 @@ public final class CpioWriter {
         }
         Map<ImageEntry.RegularFile, Long> written = new HashMap<>();
         Map<ImageEntry.RegularFile, Sha256> digests = new HashMap<>();
-        StreamStats.Counter counter = new StreamStats.Counter(out);
+        StreamStats.Counter counter = new StreamStats.Counter(out, streamDigest);
         // The archive is not closed: closing would close the caller's stream (a socket).
         CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
                 CpioConstants.BLOCK_SIZE, StandardCharsets.UTF_8.name());

@@ -9,25 +9,48 @@ import java.util.zip.CRC32;
 
 /**
  * What a cpio stream held: its entries (the trailer not counted), its bytes, their CRC-32 (what
- * the guest reports back) and their SHA-256 (the stream digest recorded with an image).
+ * the guest reports back) and their SHA-256 (the stream digest recorded with an image), when it
+ * was taken: a stream sent to a builder guest leaves it out ({@link CpioWriter#withoutStreamDigest}).
+ *
+ * <pre>{@code
+ * StreamStats stats = new CpioWriter(NameStyle.ABSOLUTE, 0).write(entries, out, EventSink.NONE);
+ * Sha256 digest = stats.sha256();
+ * }</pre>
  */
 public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
+
+    /**
+     * The stream's SHA-256.
+     *
+     * @throws IllegalStateException when the writer was told not to take it
+     */
+    @Override
+    public Sha256 sha256() {
+        if (sha256 == null) {
+            throw new IllegalStateException("this stream's SHA-256 was not taken (CpioWriter.withoutStreamDigest)");
+        }
+        return sha256;
+    }
 
     /** Counts and digests the bytes passing through to an underlying stream. */
     static final class Counter extends FilterOutputStream {
         private final CRC32 crc = new CRC32();
-        private final MessageDigest sha = Sha256.newDigest();
+        private final MessageDigest sha;
         private long bytes;
 
-        Counter(OutputStream out) {
+        /** @param digest whether to take the SHA-256 too (the CRC-32 is always taken) */
+        Counter(OutputStream out, boolean digest) {
             super(out);
+            this.sha = digest ? Sha256.newDigest() : null;
         }
 
         @Override
         public void write(int b) throws IOException {
             out.write(b);
             crc.update(b);
-            sha.update((byte) b);
+            if (sha != null) {
+                sha.update((byte) b);
+            }
             bytes++;
         }
 
@@ -35,12 +58,14 @@ public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             crc.update(b, off, len);
-            sha.update(b, off, len);
+            if (sha != null) {
+                sha.update(b, off, len);
+            }
             bytes += len;
         }
 
         StreamStats stats(long entries) {
-            return new StreamStats(entries, bytes, crc.getValue(), Sha256.of(sha));
+            return new StreamStats(entries, bytes, crc.getValue(), sha == null ? null : Sha256.of(sha));
         }
     }
 }

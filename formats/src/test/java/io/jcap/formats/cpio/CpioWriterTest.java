@@ -94,6 +94,25 @@ class CpioWriterTest {
     }
 
     @Test
+    void write_withoutStreamDigest_sameBytesAndCrc_andSha256Refused() throws IOException {
+        ImageTree tree = new ImageTree();
+        sample().forEach(tree::add);
+        java.io.ByteArrayOutputStream digested = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        StreamStats full = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).write(tree.entries(), digested,
+                io.jcap.model.EventSink.NONE);
+        StreamStats light = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).withoutStreamDigest()
+                .write(tree.entries(), plain, io.jcap.model.EventSink.NONE);
+
+        assertArrayEquals(digested.toByteArray(), plain.toByteArray());
+        assertEquals(full.crc32(), light.crc32());
+        assertEquals(full.bytes(), light.bytes());
+        assertEquals(full.entries(), light.entries());
+        IllegalStateException e = assertThrows(IllegalStateException.class, light::sha256);
+        assertEquals("this stream's SHA-256 was not taken (CpioWriter.withoutStreamDigest)", e.getMessage());
+    }
+
+    @Test
     void write_hardLinks_oneInodeWithTheBytesOnTheFirstNameInArchiveOrder() throws IOException {
         ImageEntry.RegularFile file = new ImageEntry.RegularFile(GuestPath.of("/m/file"), 0750, FileContent.of(
                 "linked\n".getBytes(StandardCharsets.UTF_8)), new ImageEntry.Owner(5, 6));

@@ -104,6 +104,18 @@ final class QemuCommandLine {
         return List.copyOf(args);
     }
 
+    /** The command as a shell would take it back: arguments with other characters in single quotes. */
+    static String shellLine(List<String> command) {
+        StringBuilder line = new StringBuilder();
+        for (String arg : command) {
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(arg.matches("[A-Za-z0-9_./:=,+@%-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return line.toString();
+    }
+
     /** QEMU's option syntax doubles a comma inside a value. */
     static String escape(String value) {
         return value.replace(",", ",,");

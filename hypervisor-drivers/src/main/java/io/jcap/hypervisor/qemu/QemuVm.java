@@ -213,6 +213,8 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
     private void launch(List<PortForward> chosen) throws VmException {
         Path socket = workDir.resolve("qmp.sock");
         List<String> command = QemuCommandLine.of(qemu.qemuSystem(), spec(), socket, chosen);
+        // The exact command, shell-quoted, for people and for bench/stream.sh (its floor guest boots with it).
+        events().debug("QEMU command: " + QemuCommandLine.shellLine(command));
         try {
             Files.deleteIfExists(socket);
             process = QemuProcess.launch(command, workDir, consoleLines(), consoleListener());

@@ -181,4 +181,13 @@ class QemuCommandLineTest {
         assertTrue(args.contains("file=/w/plain.raw,format=raw,if=none,id=drive2,werror=report,rerror=report"),
                 args.toString());
     }
+
+    @Test
+    void shellLine_quotesArgumentsWithSpacesOrQuotes_soThatAShellSplitsThemBack() {
+        String line = QemuCommandLine.shellLine(List.of("/usr/bin/qemu-system-x86_64", "-append",
+                "console=ttyS0 jcap.mode=build", "-drive", "file=/img/a,,b.raw,format=raw", "it's"));
+
+        assertEquals("/usr/bin/qemu-system-x86_64 -append 'console=ttyS0 jcap.mode=build'"
+                + " -drive file=/img/a,,b.raw,format=raw 'it'\\''s'", line);
+    }
 }
