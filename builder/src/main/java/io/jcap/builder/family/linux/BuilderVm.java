@@ -7,6 +7,7 @@ import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -101,16 +102,18 @@ final class BuilderVm {
             throws JcapException, InterruptedException {
         Path initrd = workDir.resolve("builder-initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
-        VmSpec spec = VmSpec.builder()
+        // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
+        VmSpec.Builder builder = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
                 .kernel(kernel.vmlinuz())
                 .initrd(initrd)
-                .append(append + extraAppend)
+                .append(append + extraAppend + (accelerator == Accelerator.TCG ? " " + LinuxRunPlan.TCG_TIMER : ""))
                 .drive(drive)
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
-                .noReboot(true)
-                .build();
+                .noReboot(true);
+        Qboot.find().ifPresent(builder::firmware);
+        VmSpec spec = builder.build();
         events.info("Booting the builder VM (" + accelerator.qemuName() + ")");
         try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
                 .withConsoleListener(line -> events.debug("builder: " + line))) {
