@@ -1,12 +1,12 @@
 package io.jcap.builder;
 
 import io.jcap.capstanfile.SchemaPasses;
+import io.jcap.host.Durable;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,23 +48,11 @@ final class ValidCapstanfiles implements SchemaPasses {
         keys.add(key.hex());
         List<String> kept = new ArrayList<>(keys);
         kept = kept.subList(Math.max(0, kept.size() - LIMIT), kept.size());
-        Path temp = null;
         try {
             Files.createDirectories(file.getParent());
-            temp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
-            Files.write(temp, kept, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            Durable.writeAtomically(file, (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // Only a cache: the text is checked again next time.
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // Nothing more to do.
-                }
-            }
         }
     }
 }

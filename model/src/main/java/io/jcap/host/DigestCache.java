@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,22 +94,12 @@ public final class DigestCache {
                     .append(id.mtimeNanos()).append(' ').append(id.ctimeNanos()).append(' ').append(id.device())
                     .append(' ').append(id.inode()).append(' ').append(e.getKey()).append('\n');
         }
-        Path temp = null;
         try {
             Files.createDirectories(file.getParent());
-            temp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Durable.writeAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
             changed = false;
         } catch (IOException e) {
             // Only a cache: the next use reads the files again.
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // Nothing more to do.
-                }
-            }
         }
     }
 
