@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <grp.h>
 #include <sys/mount.h>
@@ -241,6 +240,13 @@ static void container_basics(const struct cmdline *c)
                                   "127.0.1.1\tjcap\n");
 }
 
+/*
+ * The application leads a session of its own, on the console, which is not made its controlling
+ * terminal: when a session leader with a controlling terminal exits, the kernel hangs the
+ * terminal up and flushes what it had not sent yet, up to the serial driver's 4 KB. A host
+ * reading the console slowly (a console keeper on a busy machine) then lost the application's
+ * last lines, while the init's JCAP-EXIT after them came through.
+ */
 static _Noreturn void exec_app(const struct app *a)
 {
     setsid();
@@ -251,7 +257,6 @@ static _Noreturn void exec_app(const struct app *a)
         dup2(fd, 2);
         if (fd > 2)
             close(fd);
-        ioctl(0, TIOCSCTTY, 1);
     }
     if (a->user)
         switch_user(a->user);
