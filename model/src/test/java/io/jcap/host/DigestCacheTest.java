@@ -8,6 +8,7 @@ import io.jcap.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,10 +45,11 @@ class DigestCacheTest {
         DigestCache cache = DigestCache.at(store, TRUST_ALL);
         cache.sha256(data);
         cache.save();
-        // Past the file clock's tick (a few milliseconds): a rewrite within it is the racy case
-        // that TRUST_ALL lets through.
-        Thread.sleep(20);
+        // A rewrite within the file clock's tick is the racy case TRUST_ALL lets through: the
+        // edit gets a modification time of its own, as one a moment later would.
+        FileTime hashed = Files.getLastModifiedTime(data);
         Files.writeString(data, "version 2");
+        Files.setLastModifiedTime(data, FileTime.fromMillis(hashed.toMillis() + 1000));
         assertEquals(Sha256.of(data), DigestCache.at(store, TRUST_ALL).sha256(data));
         assertEquals(Sha256.of(data), cache.sha256(data));
     }

@@ -103,8 +103,7 @@ class ImageComposerTest {
                 FileContent.of(host))), config("/app/hello"), BOOT);
         DigestCache cache = DigestCache.at(dir.resolve("digests"), java.time.Duration.ofSeconds(-60));
         Sha256 first = TreeDigests.of(before, 7, cache).tree();
-        Thread.sleep(20); // past the file clock's tick, as a real edit is
-        java.nio.file.Files.writeString(host, "two");
+        io.jcap.testsupport.FileEdits.rewrite(host, "two".getBytes(StandardCharsets.UTF_8));
         ImageTree after = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755,
                 FileContent.of(host))), config("/app/hello"), BOOT);
         org.junit.jupiter.api.Assertions.assertNotEquals(first, TreeDigests.of(after, 7, cache).tree());
