@@ -156,15 +156,28 @@ void finish_conn(int fd, int timeout_ms)
 }
 
 /*
- * Waits until the serial port has sent everything written to the console. tcdrain() waits for
- * the driver's buffer, but the UART's own FIFO only about 40 ms: when the host reads the console
- * slowly (a busy machine, a console keeper behind), bytes still sat in the FIFO as the guest
- * powered off, and the last lines were lost. The line status register says when the transmitter
- * is empty; bounded, since a host that stopped reading must not keep the guest from ending.
+ * Waits until the serial port has sent everything written to the console: first the tty
+ * driver's buffer (TIOCOUTQ), then the UART itself (the line status register's "transmitter
+ * empty"; the driver's buffer being empty left bytes in the FIFO as the guest powered off, and a
+ * host reading the console slowly lost the last lines). Bounded: the buffer wait gives up after
+ * CONSOLE_DRAIN_MS without progress (a host still reading slowly gets everything; one that
+ * stopped reading, or a lost transmit interrupt, cannot keep the guest from ending, which
+ * tcdrain(), unbounded, could), the UART wait after CONSOLE_DRAIN_MS in all.
  */
 static void console_drain(void)
 {
-    tcdrain(g_console);
+    int queued = 0, last = -1;
+    long long stalled_since = now_ms();
+    while (ioctl(g_console, TIOCOUTQ, &queued) == 0 && queued > 0) {
+        long long t = now_ms();
+        if (queued != last) {
+            last = queued;
+            stalled_since = t;
+        } else if (t - stalled_since >= CONSOLE_DRAIN_MS) {
+            break;
+        }
+        sleep_ms(2);
+    }
     long long end = now_ms() + CONSOLE_DRAIN_MS;
     unsigned int lsr = 0;
     while (ioctl(g_console, TIOCSERGETLSR, &lsr) == 0 && !(lsr & TIOCSER_TEMT) && now_ms() < end)

@@ -54,6 +54,12 @@ public final class Instances {
     private static final Duration START_POLL = Duration.ofMillis(50);
     /** How long QEMU may take to set the machine up and daemonize. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a detached guest may take to power off once its console said the application
+     * ended, as in a foreground run: the console keeper stops a guest stuck longer (a kernel
+     * that locked up in its shutdown under TCG on a busy host).
+     */
+    static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
     private static final int NAME_BASE_LENGTH = 36;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -101,7 +107,8 @@ public final class Instances {
                 DetachedQemu.Started started;
                 try {
                     started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
-                            START_TIMEOUT);
+                            START_TIMEOUT, DetachedQemu.consoleLogLimit(), family.instanceConsole().applicationEndLine()
+                                    .map(line -> new ConsoleLogKeeper.EndWatch(line, POWER_OFF_GRACE)));
                 } catch (VmException e) {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
                 }

@@ -1,7 +1,9 @@
 package io.jcap.builder.instance;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * How a detached instance's console log reads, which depends on what runs in the guest: jcap's
@@ -24,4 +26,13 @@ public interface InstanceConsole {
      * ({@link ConsoleFollower#startRotatedAway}), every line is the application's.
      */
     Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines);
+
+    /**
+     * The console line that says the application has ended and the guest is powering off, when
+     * the guest prints one: a detached guest still running {@code io.jcap.builder.Instances.POWER_OFF_GRACE}
+     * after that line is stopped, as a foreground run's is.
+     */
+    default Optional<Pattern> applicationEndLine() {
+        return Optional.empty();
+    }
 }

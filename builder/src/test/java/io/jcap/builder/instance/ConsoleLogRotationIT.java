@@ -61,7 +61,7 @@ class ConsoleLogRotationIT {
                 .extraArgs("-device", BootSector.DEBUG_EXIT_DEVICE).build();
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
 
-        guest = DetachedQemu.start(qemu, spec, files, Duration.ofSeconds(30), LIMIT);
+        guest = DetachedQemu.start(qemu, spec, files, Duration.ofSeconds(30), LIMIT, java.util.Optional.empty());
         List<String> followed = Collections.synchronizedList(new ArrayList<>());
         // As jcap logs -f does: the keeper, a process of its own, may still write the last lines
         // after QEMU has ended, until it leaves its done marker.

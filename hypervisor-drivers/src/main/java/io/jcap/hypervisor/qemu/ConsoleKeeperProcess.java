@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,13 +32,16 @@ final class ConsoleKeeperProcess {
     private ConsoleKeeperProcess() {
     }
 
-    static Process start(DetachedQemu.GuestFiles files, long limit, Duration timeout) throws VmException {
+    static Process start(DetachedQemu.GuestFiles files, long limit, Optional<ConsoleLogKeeper.EndWatch> endWatch,
+            Duration timeout) throws VmException {
         List<String> command = new ArrayList<>();
         SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(s -> command.add(s.toString()));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx16m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", classPath(), ConsoleLogKeeper.class.getName(),
                 files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit)));
+        endWatch.ifPresent(w -> command.addAll(List.of(files.pidFile().toString(), w.endLine().pattern(),
+                Long.toString(w.grace().toMillis()))));
         Process keeper;
         try {
             keeper = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())

@@ -18,7 +18,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Writes a detached guest's serial console into its log and keeps the log bounded: when
@@ -35,6 +37,13 @@ import java.util.Set;
  * when no QEMU connected within {@link #CONNECT_WAIT}. Should it die, QEMU drops the console's
  * output instead of blocking the guest (a socket chardev that lost its peer discards writes).
  * It uses the JDK alone (MAX_LINE is a compile-time constant), so the process loads nothing else.
+ *
+ * <p>It is also the guest's watchdog once the application has ended, given an {@link EndWatch}
+ * (the Linux init's {@code JCAP-EXIT N}): a guest whose kernel locks up while powering off
+ * (seen under TCG on a busy host) would otherwise stay "running" with nobody left to stop it.
+ * When the guest has not powered off {@link EndWatch#grace()} after that line, the keeper ends
+ * the QEMU of its pid file (SIGTERM, then SIGKILL), as a foreground run does; the init synced and
+ * remounted the disk read-only before the line, so nothing is lost.
  */
 public final class ConsoleLogKeeper {
     /** The largest {@code console.log}; with {@code console.log.1}, at most twice this is on disk. */
@@ -53,6 +62,24 @@ public final class ConsoleLogKeeper {
     private final long limit;
     private FileChannel out;
     private long size;
+    /** The end watch's state: the line being read (up to MAX_LINE bytes), and the watch. */
+    private final StringBuilder line = new StringBuilder();
+    private Optional<EndWatch> endWatch = Optional.empty();
+    private Runnable onEnd = () -> { };
+
+    /**
+     * What says that the guest's application has ended, and how long the guest then has to power
+     * off before its QEMU is stopped.
+     *
+     * @param endLine matched against each whole console line, without its line end
+     */
+    public record EndWatch(Pattern endLine, Duration grace) {
+        public EndWatch {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("a power-off grace cannot be negative: " + grace);
+            }
+        }
+    }
 
     /** Appends to {@code log}, rotating it to {@code log.1} at {@code limit} bytes. */
     ConsoleLogKeeper(Path log, long limit) throws IOException {
@@ -93,7 +120,16 @@ public final class ConsoleLogKeeper {
         }
     }
 
+    /** Runs {@code onEnd} once, at the first console line that {@code watch} names the end. */
+    void watchEnd(EndWatch watch, Runnable onEnd) {
+        this.endWatch = Optional.of(watch);
+        this.onEnd = onEnd;
+    }
+
     void write(ByteBuffer bytes) throws IOException {
+        if (endWatch.isPresent()) {
+            scanLines(bytes);
+        }
         while (bytes.hasRemaining()) {
             if (size < limit) {
                 put(bytes, (int) Math.min(bytes.remaining(), limit - size));
@@ -111,6 +147,49 @@ public final class ConsoleLogKeeper {
             } else {
                 rotate();
             }
+        }
+    }
+
+    private void scanLines(ByteBuffer bytes) {
+        for (int i = bytes.position(); i < bytes.limit() && endWatch.isPresent(); i++) {
+            char c = (char) (bytes.get(i) & 0xff);
+            if (c == '\n') {
+                int end = line.length();
+                if (end > 0 && line.charAt(end - 1) == '\r') {
+                    line.setLength(end - 1);
+                }
+                if (endWatch.get().endLine().matcher(line).matches()) {
+                    endWatch = Optional.empty();
+                    onEnd.run();
+                }
+                line.setLength(0);
+            } else if (line.length() < MAX_LINE) {
+                line.append(c);
+            }
+        }
+    }
+
+    /**
+     * Stops the QEMU named by {@code pidFile} if it is still the one this keeper serves (its
+     * command line names {@code consoleSocket}): SIGTERM, and SIGKILL 5 s later.
+     */
+    static void stopQemu(Path pidFile, Path consoleSocket, Duration grace, Path log) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            Optional<ProcessHandle> qemu = ProcessHandle.of(pid);
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            if (qemu.isEmpty() || !cmdline.contains(consoleSocket.toString())) {
+                return;
+            }
+            System.err.println("console keeper for " + log + ": the guest's application ended " + grace.toSeconds()
+                    + " s ago but the guest did not power off; stopping QEMU (pid " + pid + ")");
+            qemu.get().destroy();
+            if (qemu.get().onExit().completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS).join() == null) {
+                qemu.get().destroyForcibly();
+            }
+        } catch (IOException | RuntimeException e) {
+            // QEMU ended meanwhile (no pid file, no /proc entry): nothing to stop.
         }
     }
 
@@ -145,16 +224,36 @@ public final class ConsoleLogKeeper {
         size = out.size();
     }
 
-    /** {@code SOCKET LOG LIMIT}: see the class comment. Exit status 2 for bad arguments, 1 for a failure. */
+    /**
+     * {@code SOCKET LOG LIMIT [PID-FILE END-LINE-REGEX GRACE-MS]}: see the class comment. Exit
+     * status 2 for bad arguments, 1 for a failure.
+     */
     public static void main(String[] args) {
-        if (args.length != 3) {
-            System.err.println("usage: ConsoleLogKeeper SOCKET LOG LIMIT-BYTES");
+        if (args.length != 3 && args.length != 6) {
+            System.err.println("usage: ConsoleLogKeeper SOCKET LOG LIMIT-BYTES [PID-FILE END-LINE-REGEX GRACE-MS]");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
         Path log = Path.of(args[1]);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
+            if (args.length == 6) {
+                Path pidFile = Path.of(args[3]);
+                EndWatch watch = new EndWatch(Pattern.compile(args[4], Pattern.DOTALL),
+                        Duration.ofMillis(Long.parseLong(args[5])));
+                keeper.watchEnd(watch, () -> {
+                    Thread stopper = new Thread(() -> {
+                        try {
+                            Thread.sleep(watch.grace().toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        stopQemu(pidFile, socket, watch.grace(), log);
+                    }, "console-keeper-end-watch");
+                    stopper.setDaemon(true);
+                    stopper.start();
+                });
+            }
             if (Files.isSymbolicLink(socket)) {
                 throw new IOException(socket + " is a symbolic link; the keeper does not bind through one");
             }

@@ -94,19 +94,23 @@ public final class DetachedQemu {
      */
     public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout)
             throws VmException {
-        return start(qemu, spec, files, timeout, consoleLogLimit());
+        return start(qemu, spec, files, timeout, consoleLogLimit(), Optional.empty());
     }
 
-    /** {@link #start(QemuInstallation, VmSpec, GuestFiles, Duration)} with the console log rotating at {@code logLimit} bytes. */
-    public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit)
-            throws VmException {
+    /**
+     * {@link #start(QemuInstallation, VmSpec, GuestFiles, Duration)} with the console log rotating
+     * at {@code logLimit} bytes, and with {@code endWatch} the guest stopped when it does not power
+     * off in time once its console said its application ended (see {@link ConsoleLogKeeper}).
+     */
+    public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit,
+            Optional<ConsoleLogKeeper.EndWatch> endWatch) throws VmException {
         checkSocketPath("QMP", files.qmpSocket());
         checkSocketPath("console", files.consoleSocket());
         prepareFiles(files);
         List<PortForward> forwards = choosePorts(spec.portForwards());
         List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
                 files.consoleSocket(), files.pidFile());
-        Process keeper = ConsoleKeeperProcess.start(files, logLimit, timeout);
+        Process keeper = ConsoleKeeperProcess.start(files, logLimit, endWatch, timeout);
         boolean started = false;
         try {
             Files.deleteIfExists(files.qmpSocket());

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,29 @@ class ConsoleLogKeeperTest {
     }
 
     @Test
+    void watchEnd_firesOnce_atTheFirstWholeEndLine_whereverTheBuffersSplitIt() throws Exception {
+        Path log = dir.resolve("console.log");
+        ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, 1 << 20);
+        java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
+        keeper.watchEnd(new ConsoleLogKeeper.EndWatch(java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"),
+                Duration.ofSeconds(30)), ends::incrementAndGet);
+
+        for (String part : List.of("boot\r\nJCAP-EXIT 3 and more\r\n", "app said JCAP-EX", "IT 7", "\r", "\n",
+                "JCAP-EXIT 0\r\n")) {
+            int before = ends.get();
+            keeper.write(ByteBuffer.wrap(part.getBytes(StandardCharsets.US_ASCII)));
+            if (part.equals("\n")) {
+                assertEquals(before + 1, ends.get(), "the line ended here");
+            }
+            if (!part.equals("\n")) {
+                assertEquals(before, ends.get(), "no end line completed by " + part);
+            }
+        }
+        assertEquals(1, ends.get());
+        assertEquals("boot\r\nJCAP-EXIT 3 and more\r\napp said JCAP-EXIT 7\r\nJCAP-EXIT 0\r\n", Files.readString(log));
+    }
+
+    @Test
     void write_atTheLimit_finishesTheLineThenRotates() throws Exception {
         Path log = dir.resolve("console.log");
         ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, 10);
@@ -96,7 +120,7 @@ class ConsoleLogKeeperTest {
     @Test
     void process_listensWritesRotatesAndEndsWithItsPeer() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
-        Process keeper = ConsoleKeeperProcess.start(files, 4096, Duration.ofSeconds(30));
+        Process keeper = ConsoleKeeperProcess.start(files, 4096, java.util.Optional.empty(), Duration.ofSeconds(30));
         byte[] bytes = numberedLines(1000);
 
         try (SocketChannel qemu = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -114,7 +138,7 @@ class ConsoleLogKeeperTest {
     @Test
     void process_socketAndLogAreOwnerOnly() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
-        Process keeper = ConsoleKeeperProcess.start(files, 4096, Duration.ofSeconds(30));
+        Process keeper = ConsoleKeeperProcess.start(files, 4096, java.util.Optional.empty(), Duration.ofSeconds(30));
 
         // The keeper said it listens: the socket is there, and only its owner may connect.
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.consoleSocket(),
@@ -134,7 +158,7 @@ class ConsoleLogKeeperTest {
         Path target = Files.writeString(dir.resolve("precious"), "keep me\n");
         Files.createSymbolicLink(files.consoleSocket(), target);
 
-        assertThrows(VmException.class, () -> ConsoleKeeperProcess.start(files, 4096, Duration.ofSeconds(30)));
+        assertThrows(VmException.class, () -> ConsoleKeeperProcess.start(files, 4096, java.util.Optional.empty(), Duration.ofSeconds(30)));
 
         assertTrue(Files.isSymbolicLink(files.consoleSocket()));
         assertEquals("keep me\n", Files.readString(target));

@@ -86,6 +86,46 @@ class DetachedQemuIT {
                 Duration.ZERO, EventSink.NONE));
     }
 
+    /**
+     * A guest that says its application ended and then never powers off (as a kernel that locked
+     * up in its shutdown): the console keeper stops its QEMU once the grace has passed, and still
+     * leaves the whole log and its done marker.
+     */
+    @Test
+    void start_endLineButNoPowerOff_keeperStopsQemuAfterTheGrace() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt("JCAP-EXIT 0")).build();
+        ConsoleLogKeeper.EndWatch watch = new ConsoleLogKeeper.EndWatch(
+                java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"), Duration.ofSeconds(2));
+
+        DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START, ConsoleLogKeeper.DEFAULT_LIMIT,
+                java.util.Optional.of(watch));
+        started = guest.process();
+        assertTrue(consoleShows(files.consoleLog(), "JCAP-EXIT 0"));
+
+        assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(30)), "the keeper stopped QEMU");
+        assertTrue(consoleShows(files.qemuLog(), "did not power off; stopping QEMU"), "the keeper said why");
+        assertTrue(consoleShows(ConsoleLogKeeper.doneMarker(files.consoleLog()), ""), "the keeper ended normally");
+        assertTrue(Files.readString(files.consoleLog()).contains("JCAP-EXIT 0"));
+    }
+
+    /** Without the end line, the same guest runs on past the grace. */
+    @Test
+    void start_noEndLine_keeperLeavesTheGuestRunning() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+        ConsoleLogKeeper.EndWatch watch = new ConsoleLogKeeper.EndWatch(
+                java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"), Duration.ofMillis(200));
+
+        DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START, ConsoleLogKeeper.DEFAULT_LIMIT,
+                java.util.Optional.of(watch));
+        started = guest.process();
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+
+        assertFalse(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(3)), "nothing stopped the guest");
+        assertFalse(Files.readString(files.qemuLog()).contains("stopping QEMU"));
+    }
+
     @Test
     void start_killedWithSigkill_isNotRunning() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);

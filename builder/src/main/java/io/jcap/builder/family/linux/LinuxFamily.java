@@ -15,9 +15,12 @@ import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.GuestMarker;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Linux images: Debian's kernel with jcap's init, an ext4 (or ext2) disk filled by a builder VM
@@ -40,6 +43,11 @@ public final class LinuxFamily implements KernelFamily {
         public Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines) {
             return new ApplicationConsole(lines, false, ConsoleFollower.startRotatedAway(consoleLog, ConsoleVerdict.START,
                     ConsoleVerdict.HEAD_BYTES));
+        }
+
+        @Override
+        public Optional<Pattern> applicationEndLine() {
+            return Optional.of(GuestMarker.EXIT_LINE);
         }
     };
 
