@@ -173,7 +173,7 @@ def run(cmd, payload, disk_file, qcow2):
         raise SystemExit(f"the floor guest wrote {written} bytes of {payload.stat().st_size}")
     qcow2.unlink(missing_ok=True)
     convert_started = time.monotonic()
-    subprocess.run(["qemu-img", "convert", "-q", "-c", "-f", "raw", "-O", "qcow2", "-o", "compression_type=zstd",
+    subprocess.run(["qemu-img", "convert", "-q", "-c", "-W", "-f", "raw", "-O", "qcow2", "-o", "compression_type=zstd",
                     str(disk_file), str(qcow2)], check=True)
     convert = time.monotonic() - convert_started
     return ready - started, done - sent, convert, written

@@ -1,7 +1,7 @@
 package io.jcap.builder.repository;
 
 import io.jcap.formats.DiskFormat;
-import io.jcap.host.FileSha256;
+import io.jcap.host.FileDigests;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -90,7 +90,7 @@ public final class DiskCommit {
             writer.write(image);
             extras.write(staging);
             ImageRepository.StoredImage stored = repository.commit(staging,
-                    metadata.disk(virtualSize, Files.size(image), FileSha256.of(image)).build());
+                    metadata.disk(virtualSize, Files.size(image), FileDigests.sha256(image)).build());
             TempFiles.forget(staging);
             staging = null;
             return stored;

@@ -76,10 +76,21 @@ final class BuilderVm {
     /** Creates {@code disk} (raw, sparse, {@code diskBytes} long) and fills it with {@code entries}. */
     GuestStreamer.StreamResult fill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, List<ImageEntry> entries,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
+        try (Started vm = startFill(disk, diskBytes, kernel, fs, root, entries.size(), accelerator, workDir)) {
+            return vm.stream(List.of(), entries);
+        }
+    }
+
+    /**
+     * Creates {@code disk} as {@link #fill} does and boots the builder guest on it, without
+     * waiting for it: the host reads and digests the build's files meanwhile, then streams
+     * {@code entryCount} entries with {@link Started#stream}.
+     */
+    Started startFill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, int entryCount,
+            Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
         createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
-        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
-                LinuxBoot.builderAppend(fs, root, diskBytes, entries.size()), kernel, List.of(), entries, accelerator,
-                workDir);
+        return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
+                LinuxBoot.builderAppend(fs, root, diskBytes, entryCount), kernel, accelerator, workDir);
     }
 
     /**
@@ -92,14 +103,15 @@ final class BuilderVm {
             throws JcapException, InterruptedException {
         // Discards reach the overlay: the guest trims the blocks the delta freed, so that the old
         // bytes of replaced files read as zeros and leave the image when it is compacted.
-        return run(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2).withDiscard(),
+        try (Started vm = start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2).withDiscard(),
                 LinuxBoot.builderAppend(fs, root, diskBytes, treeEntries) + " jcap.incremental=1", kernel,
-                delta.removed(), delta.entries(), accelerator, workDir);
+                accelerator, workDir)) {
+            return vm.stream(delta.removed(), delta.entries());
+        }
     }
 
-    private GuestStreamer.StreamResult run(GuestDisk target, Drive drive, String append, Kernel kernel,
-            List<GuestPath> removed, List<ImageEntry> entries, Accelerator accelerator, Path workDir)
-            throws JcapException, InterruptedException {
+    private Started start(GuestDisk target, Drive drive, String append, Kernel kernel, Accelerator accelerator,
+            Path workDir) throws JcapException, InterruptedException {
         Path initrd = workDir.resolve("builder-initrd.cpio");
         new Initramfs().writeBuilderInitramfs(kernel, initrd);
         // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
@@ -115,9 +127,44 @@ final class BuilderVm {
         Qboot.find().ifPresent(builder::firmware);
         VmSpec spec = builder.build();
         events.info("Booting the builder VM (" + accelerator.qemuName() + ")");
-        try (QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
-                .withConsoleListener(line -> events.debug("builder: " + line))) {
+        QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
+                .withConsoleListener(line -> events.debug("builder: " + line));
+        try {
             vm.start();
+        } catch (JcapException | RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        return new Started(vm, target, accelerator);
+    }
+
+    /** A builder guest booting on its disk; closing it stops it if it still runs. */
+    final class Started implements AutoCloseable {
+        private final QemuVm vm;
+        private final GuestDisk target;
+        private final Accelerator accelerator;
+
+        private Started(QemuVm vm, GuestDisk target, Accelerator accelerator) {
+            this.vm = vm;
+            this.target = target;
+            this.accelerator = accelerator;
+        }
+
+        /** The QEMU installation it runs on. */
+        QemuInstallation qemu() {
+            return qemu;
+        }
+
+        Accelerator accelerator() {
+            return accelerator;
+        }
+
+        /**
+         * Waits until the guest listens, streams the removals and entries into it, and waits until
+         * it has synced, unmounted and powered off.
+         */
+        GuestStreamer.StreamResult stream(List<GuestPath> removed, List<ImageEntry> entries)
+                throws JcapException, InterruptedException {
             String ready = vm.awaitLine("the builder guest to listen",
                     l -> GuestMarker.isErrorOr(GuestMarker.Ready.class, l), READY_TIMEOUT);
             failOnGuestError(ready, vm, target);
@@ -153,6 +200,11 @@ final class BuilderVm {
                         vm.consoleTail());
             }
             return result;
+        }
+
+        @Override
+        public void close() {
+            vm.close();
         }
     }
 

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -79,32 +80,40 @@ final class LinuxImageBuild {
                 LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
-        // The files' digests, read only where a file's identity changed since it was last read.
-        DigestCache fileDigests = DigestCache.at(home.cache().resolve(FILE_DIGESTS));
-        TreeDigests digests = TreeDigests.of(tree, fileTime, fileDigests);
-        fileDigests.save();
-        Sha256 treeDigest = digests.tree();
-        Sha256 inputsDigest = LinuxInputs.inputsDigest(treeDigest, inputs, diskBytes, kernel);
-
         ImageRepository repository = new ImageRepository(home.images());
-        // An image stored before images kept their direct-boot files is built again to get them.
-        Optional<ImageRepository.StoredImage> existing = repository.upToDate(name, inputsDigest);
-        if (existing.isPresent() && DirectBoot.of(existing.get().folder()).isEmpty()) {
-            existing = Optional.empty();
-        }
-        if (!job.request().force() && existing.isPresent()) {
-            events.info("Image " + name + " is up to date (inputs unchanged)");
-            return new BuildResult(existing.get(), true);
-        }
-
-        QemuInstallation qemu = QemuInstallation.detect(home.cache());
-        Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
-        // The builder guest boots jcap's tailored kernel when it is stored (faster builds).
-        Kernel builderKernel = BuilderKernel.choose(store, kernel, events);
-        TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
-                tree.entries().size(), fileTime), digests.files());
         Path work = TempFiles.register(home.newWorkDir("build-"));
+        Path disk = work.resolve("disk.raw");
+        BuilderVm.Started early = null;
         try {
+            // A forced build, or the first of this name, fills a new disk whatever the files'
+            // digests say: the builder guest boots while they are read (about a second of boot
+            // beside the host's part, several seconds when the files are new to the digest cache).
+            if (job.request().force() || repository.find(name).isEmpty()) {
+                Builder builder = builder(store, kernel, job);
+                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
+                        tree.entries().size(), builder.accelerator(), work);
+            }
+            // The files' digests, read only where a file's identity changed since it was last read.
+            DigestCache fileDigests = DigestCache.at(home.cache().resolve(FILE_DIGESTS));
+            TreeDigests digests = TreeDigests.of(tree, fileTime, fileDigests);
+            fileDigests.save();
+            Sha256 treeDigest = digests.tree();
+            Sha256 inputsDigest = LinuxInputs.inputsDigest(treeDigest, inputs, diskBytes, kernel);
+
+            // An image stored before images kept their direct-boot files is built again to get them.
+            Optional<ImageRepository.StoredImage> existing = early != null ? Optional.empty()
+                    : repository.upToDate(name, inputsDigest);
+            if (existing.isPresent() && DirectBoot.of(existing.get().folder()).isEmpty()) {
+                existing = Optional.empty();
+            }
+            if (!job.request().force() && existing.isPresent()) {
+                events.info("Image " + name + " is up to date (inputs unchanged)");
+                return new BuildResult(existing.get(), true);
+            }
+
+            Builder builder = early != null ? null : builder(store, kernel, job);
+            TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
+                    tree.entries().size(), fileTime), digests.files());
             DiskCommit.Extras extras = staging -> {
                 DirectBoot.stage(staging, kernel.vmlinuz(), kernel.vmlinuzSha256(), Files.readAllBytes(initrd),
                         LinuxBoot.runAppend(inputs.fs(), root));
@@ -117,29 +126,46 @@ final class LinuxImageBuild {
                     .kernel(kernel.name(), kernel.vmlinuzSha256())
                     .cmdline(inputs.cmdline())
                     .fs(inputs.fs())
-                    .accelerator(accelerator.qemuName())
+                    .accelerator((early != null ? early.accelerator() : builder.accelerator()).qemuName())
                     .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
                     .guestProtocol(Initramfs.GUEST_PROTOCOL);
-            Optional<Path> updated = Optional.empty();
-            if (job.request().force()) {
+            if (early == null) {
+                Optional<Path> updated = new IncrementalBuild(builder.qemu(), events).update(repository,
+                        new IncrementalBuild.Target(name, manifest, tree, diskBytes, kernel, builder.kernel(),
+                                inputs.fs(), root, builder.accelerator(), fileTime), work);
+                if (updated.isPresent()) {
+                    return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras,
+                            metadata), false);
+                }
+                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
+                        tree.entries().size(), builder.accelerator(), work);
+            } else if (job.request().force()) {
                 events.info("Building " + name + " from scratch (forced)");
-            } else {
-                updated = new IncrementalBuild(qemu, events).update(repository, new IncrementalBuild.Target(name,
-                        manifest, tree, diskBytes, kernel, builderKernel, inputs.fs(), root, accelerator, fileTime), work);
             }
-            if (updated.isPresent()) {
-                return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras, metadata),
-                        false);
-            }
-            Path disk = work.resolve("disk.raw");
-            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(fileTime)
-                    .fill(disk, diskBytes, builderKernel, inputs.fs(), root, tree.entries(), accelerator, work);
+            GuestStreamer.StreamResult streamed = early.stream(List.of(), tree.entries());
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
-            return new BuildResult(DiskCommit.commit(repository, qemu, disk, events, extras, metadata), false);
+            return new BuildResult(DiskCommit.commit(repository, early.qemu(), disk, events, extras, metadata), false);
         } finally {
+            if (early != null) {
+                early.close();
+            }
             TempFiles.delete(work);
         }
+    }
+
+    /** What boots the builder guest: QEMU, the accelerator, and the builder's kernel. */
+    private record Builder(QemuInstallation qemu, Accelerator accelerator, Kernel kernel, EventSink events) {
+        BuilderVm vm(long fileTime) {
+            return new BuilderVm(qemu, events).withFileTime(fileTime);
+        }
+    }
+
+    private Builder builder(KernelStore store, Kernel kernel, KernelFamily.BuildJob job) throws JcapException {
+        QemuInstallation qemu = QemuInstallation.detect(home.cache());
+        Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
+        // The builder guest boots jcap's tailored kernel when it is stored (faster builds).
+        return new Builder(qemu, accelerator, BuilderKernel.choose(store, kernel, events), events);
     }
 
     private static FileContent hostFile(Path file) throws JcapException {
