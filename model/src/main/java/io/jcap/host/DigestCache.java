@@ -32,6 +32,8 @@ public final class DigestCache {
     /** How many files the cache remembers. */
     static final int MAX_ENTRIES = 4096;
     private static final String HEADER = "jcap-digests-1";
+    /** From this size on, a file missing from the cache is read by a host tool. */
+    static final long TOOL_BYTES = 1 << 20;
 
     private final Path file;
     private final Duration racy;
@@ -72,12 +74,29 @@ public final class DigestCache {
             return known.sha256();
         }
         Instant start = Instant.now();
-        Sha256 sha256 = Sha256.of(key);
+        Sha256 sha256 = read(key, before.size());
         if (file != null && Identity.of(key).equals(before) && before.settledAt(start, racy)) {
             entries.put(key, new Remembered(before, sha256));
             changed = true;
         }
         return sha256;
+    }
+
+    /**
+     * A file's digest read now: a large one by a host tool ({@link FileDigests}: openssl reads a
+     * 14 MB kernel in about 10 ms here, a Java digest under bin/jcap's client compiler in about
+     * 140 ms), a small one in this process, where starting a tool would cost more. A kernel's
+     * ctime changes whenever an image build hard-links it, so this is not rare.
+     */
+    private static Sha256 read(Path file, long size) throws IOException {
+        if (size >= TOOL_BYTES) {
+            try {
+                return FileDigests.sha256(file);
+            } catch (io.jcap.model.JcapException e) {
+                // The tool took too long or failed otherwise: Java reads it.
+            }
+        }
+        return Sha256.of(file);
     }
 
     /** Writes what was learnt, if anything, to the cache's file; a failure leaves the old file. */

@@ -2,6 +2,7 @@ package io.jcap.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.Sha256;
@@ -36,6 +37,17 @@ class DigestCacheTest {
         assertEquals(2, lines.size(), lines.toString());
         Files.writeString(store, lines.get(0) + "\n" + planted + lines.get(1).substring(64) + "\n");
         assertEquals(planted, DigestCache.at(store, TRUST_ALL).sha256(data).hex());
+    }
+
+    @Test
+    void sha256_ofALargeFile_readByAHostTool_isTheJavaDigest_andAMissingOneFailsAsJavaDoes() throws Exception {
+        byte[] bytes = new byte[(int) DigestCache.TOOL_BYTES + 12345];
+        new java.util.Random(3).nextBytes(bytes);
+        Path data = Files.write(temp.resolve("big kernel"), bytes);
+        DigestCache cache = DigestCache.at(temp.resolve("digests"), Duration.ofSeconds(-1));
+
+        assertEquals(Sha256.of(bytes), cache.sha256(data));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> cache.sha256(temp.resolve("gone")));
     }
 
     @Test
