@@ -1,15 +1,23 @@
 package io.jcap.builder.repository;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.host.Durable;
 import io.jcap.host.FileDigests;
+import io.jcap.host.FileTrees;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.model.Sha256;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The last step of every build, whatever the kernel family: compress a filled raw disk into a
@@ -27,6 +35,8 @@ public final class DiskCommit {
     }
 
     private static final long SECTOR = 512;
+    /** Minutes for an image of many GB; anything slower is stuck. */
+    private static final Duration DIGEST_TIMEOUT = Duration.ofMinutes(30);
 
     private DiskCommit() {
     }
@@ -39,7 +49,8 @@ public final class DiskCommit {
 
     /**
      * Compresses {@code disk} and stores it with {@code metadata}, completed with the stored file's
-     * sizes and digest.
+     * sizes and digest. {@code disk}, the build's scratch, is deleted once compressed, whether the
+     * commit succeeds or not.
      */
     public static ImageRepository.StoredImage commit(ImageRepository repository, QemuInstallation qemu, Path disk,
             EventSink events, Extras extras, ImageMetadata.Builder metadata) throws JcapException {
@@ -50,7 +61,7 @@ public final class DiskCommit {
         } catch (IOException e) {
             throw storeFailure(repository, e);
         }
-        return store(repository, virtualSize, extras, metadata, image -> {
+        return store(repository, virtualSize, extras, metadata, Optional.of(disk), image -> {
             events.info("Compressing the disk into a qcow2 image");
             try {
                 new QemuImg(qemu.qemuImg()).convert(disk, DiskFormat.RAW, image, DiskFormat.QCOW2, true);
@@ -67,7 +78,7 @@ public final class DiskCommit {
      */
     public static ImageRepository.StoredImage commitQcow2(ImageRepository repository, Path qcow2, long virtualSize,
             Extras extras, ImageMetadata.Builder metadata) throws JcapException {
-        return store(repository, virtualSize, extras, metadata, image -> {
+        return store(repository, virtualSize, extras, metadata, Optional.empty(), image -> {
             try {
                 Files.move(qcow2, image);
             } catch (IOException e) {
@@ -81,16 +92,41 @@ public final class DiskCommit {
         void write(Path image) throws JcapException;
     }
 
+    /** @param consumed the raw disk the writer read, deleted once it has (beside the rest) */
     private static ImageRepository.StoredImage store(ImageRepository repository, long virtualSize, Extras extras,
-            ImageMetadata.Builder metadata, DiskWriter writer) throws JcapException {
+            ImageMetadata.Builder metadata, Optional<Path> consumed, DiskWriter writer) throws JcapException {
         Path staging = null;
+        CompletableFuture<Void> dropped = CompletableFuture.completedFuture(null);
         try {
             staging = TempFiles.register(repository.newStaging());
             Path image = staging.resolve(ImageRepository.IMAGE_FILE);
             writer.write(image);
-            extras.write(staging);
+            // The build's raw disk (hundreds of MB) is no longer needed: it goes on the other core.
+            if (consumed.isPresent()) {
+                dropped = CompletableFuture.runAsync(() -> FileTrees.deleteQuietly(consumed.get()));
+            }
+            // The image's digest (a host tool on the other core), its flush to disk and the extras
+            // run side by side: about 0.1 s less for a 100 MB image than one after the other.
+            FileDigests.Running digest = FileDigests.start(FileDigests.Algorithm.SHA256, staging,
+                    List.of(ImageRepository.IMAGE_FILE));
+            CompletableFuture<Void> flushed = CompletableFuture.runAsync(() -> {
+                try {
+                    Durable.syncFile(image);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try {
+                extras.write(staging);
+                awaitFlush(flushed);
+            } catch (IOException | RuntimeException e) {
+                digest.stop();
+                flushed.exceptionally(x -> null).join();
+                throw e;
+            }
+            Sha256 sha256 = new Sha256(digest.await(DIGEST_TIMEOUT).get(ImageRepository.IMAGE_FILE));
             ImageRepository.StoredImage stored = repository.commit(staging,
-                    metadata.disk(virtualSize, Files.size(image), FileDigests.sha256(image)).build());
+                    metadata.disk(virtualSize, Files.size(image), sha256).build());
             TempFiles.forget(staging);
             staging = null;
             return stored;
@@ -98,6 +134,19 @@ public final class DiskCommit {
             throw storeFailure(repository, e);
         } finally {
             TempFiles.delete(staging);
+            dropped.join();
+        }
+    }
+
+    /** Waits for the image's flush; its failure is the store's. */
+    private static void awaitFlush(CompletableFuture<Void> flushed) throws IOException {
+        try {
+            flushed.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
         }
     }
 
