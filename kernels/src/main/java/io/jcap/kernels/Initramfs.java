@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The two initramfs images of the guest protocol ({@code docs/guest-protocol.md}), as uncompressed
@@ -109,14 +111,23 @@ public final class Initramfs {
     /** The files of the builder image: the run image's plus the host tools and their libraries. */
     public ImageTree builderTree(Kernel kernel) throws JcapException {
         ImageTree tree = runTree(kernel);
-        for (HostTool tool : builderTools) {
-            Path program = locate(tool);
-            tree.add(new ImageEntry.RegularFile(tool.guestPath(), 0755, hostFile(program)));
-            for (ElfLibraries.Library library : libraries.resolve(program)) {
-                tree.add(new ImageEntry.RegularFile(library.guestPath(), 0755, hostFile(library.hostFile())));
-            }
+        for (Map.Entry<GuestPath, Path> file : builderHostFiles().entrySet()) {
+            tree.add(new ImageEntry.RegularFile(file.getKey(), 0755, hostFile(file.getValue())));
         }
         return tree;
+    }
+
+    /** The host files the builder image adds to the run image's: the tools and their libraries, by guest path. */
+    public Map<GuestPath, Path> builderHostFiles() throws JcapException {
+        Map<GuestPath, Path> files = new LinkedHashMap<>();
+        for (HostTool tool : builderTools) {
+            Path program = locate(tool);
+            files.put(tool.guestPath(), program);
+            for (ElfLibraries.Library library : libraries.resolve(program)) {
+                files.put(library.guestPath(), library.hostFile());
+            }
+        }
+        return files;
     }
 
     public byte[] runInitramfs(Kernel kernel) throws JcapException {

@@ -63,4 +63,31 @@ class InitramfsCacheTest {
         assertTrue(Files.exists(recent), "a recent one stays: another build may be reading it");
         assertTrue(Files.exists(other));
     }
+
+    @Test
+    void builder_holdsWhatTheInitramfsComposes_isMadeOnce_andAnotherHostToolIsAnotherFile() throws Exception {
+        Kernel kernel = TestKernels.cloudStore().get("linux");
+        io.jcap.host.DigestCache digests = io.jcap.host.DigestCache.at(temp.resolve("digests"));
+        Path cacheDir = temp.resolve("cache");
+        Path first = new InitramfsCache(cacheDir, initramfs(TEST_INIT)).builder(kernel, digests);
+        assertArrayEquals(initramfs(TEST_INIT).builderInitramfs(kernel), Files.readAllBytes(first));
+        assertTrue(first.getFileName().toString().startsWith("builder-"));
+        Object identity = Files.readAttributes(first, "unix:ino,ctime");
+        assertEquals(first, new InitramfsCache(cacheDir, initramfs(TEST_INIT)).builder(kernel, digests));
+        assertEquals(identity, Files.readAttributes(first, "unix:ino,ctime"), "kept, not written again");
+
+        // Another mke2fs (a copy of the host's with a byte added: an upgrade) names another file.
+        Path host = Initramfs.BUILDER_TOOLS.get(0).hostCandidates().stream().filter(Files::isRegularFile).findFirst()
+                .orElseThrow();
+        Path upgraded = temp.resolve("mke2fs");
+        Files.write(upgraded, java.util.Arrays.copyOf(Files.readAllBytes(host), (int) Files.size(host) + 1));
+        Files.setPosixFilePermissions(upgraded, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.util.List<Initramfs.HostTool> tools = java.util.List.of(new Initramfs.HostTool(
+                Initramfs.BUILDER_TOOLS.get(0).guestPath(), java.util.List.of(upgraded), "e2fsprogs"),
+                Initramfs.BUILDER_TOOLS.get(1));
+        Path other = new InitramfsCache(cacheDir, new Initramfs(TEST_INIT, tools, ElfLibraries.ofHost()))
+                .builder(kernel, digests);
+        assertNotEquals(first, other);
+        assertTrue(Files.isRegularFile(first) && Files.isRegularFile(other));
+    }
 }

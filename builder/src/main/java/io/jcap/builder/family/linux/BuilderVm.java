@@ -4,6 +4,7 @@ import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.builder.compose.TreeDelta;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.host.DigestCache;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
@@ -16,6 +17,7 @@ import io.jcap.kernels.BootLoader;
 import io.jcap.kernels.DiskLayout;
 import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
+import io.jcap.kernels.InitramfsCache;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
@@ -55,6 +57,27 @@ final class BuilderVm {
     private final EventSink events;
     private final String extraAppend;
     private long fileTime = CpioWriter.defaultMtime();
+    private InitrdSource initrds = InitrdSource.IN_WORK_FOLDER;
+
+    /** Where the builder guest's initramfs comes from. */
+    @FunctionalInterface
+    interface InitrdSource {
+        /** Composed anew in the build's work folder. */
+        InitrdSource IN_WORK_FOLDER = (kernel, workDir) -> {
+            Path initrd = workDir.resolve("builder-initrd.cpio");
+            new Initramfs().writeBuilderInitramfs(kernel, initrd);
+            return initrd;
+        };
+
+        /** The builder initramfs of {@code kernel}; it must stay until the guest has booted. */
+        Path initrd(Kernel kernel, Path workDir) throws JcapException;
+
+        /** Kept in jcap's cache ({@link InitramfsCache#builder}) and made once per kernel, init and host tools. */
+        static InitrdSource cached(Path cache) {
+            return (kernel, workDir) -> new InitramfsCache(cache.resolve(LinuxImageBuild.INITRAMFS)).builder(kernel,
+                    DigestCache.at(cache.resolve(LinuxImageBuild.FILE_DIGESTS)));
+        }
+    }
 
     BuilderVm(QemuInstallation qemu, EventSink events) {
         this(qemu, events, "");
@@ -65,6 +88,12 @@ final class BuilderVm {
         this.qemu = qemu;
         this.events = events;
         this.extraAppend = extraAppend;
+    }
+
+    /** Takes the guest's initramfs from {@code source} instead of composing it in the work folder. */
+    BuilderVm withInitrds(InitrdSource source) {
+        this.initrds = source;
+        return this;
     }
 
     /** Stamps {@code seconds} (since 1970) on every streamed entry instead of {@link CpioWriter#defaultMtime()}. */
@@ -88,8 +117,8 @@ final class BuilderVm {
      */
     Started startFill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, int entryCount,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
-        createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
-        return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
+                createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
+                return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
                 LinuxBoot.builderAppend(fs, root, diskBytes, entryCount), kernel, accelerator, workDir);
     }
 
@@ -112,9 +141,8 @@ final class BuilderVm {
 
     private Started start(GuestDisk target, Drive drive, String append, Kernel kernel, Accelerator accelerator,
             Path workDir) throws JcapException, InterruptedException {
-        Path initrd = workDir.resolve("builder-initrd.cpio");
-        new Initramfs().writeBuilderInitramfs(kernel, initrd);
-        // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
+        Path initrd = initrds.initrd(kernel, workDir);
+                // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
         VmSpec.Builder builder = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
@@ -130,12 +158,12 @@ final class BuilderVm {
         QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
                 .withConsoleListener(line -> events.debug("builder: " + line));
         try {
-            vm.start();
+                    vm.start();
         } catch (JcapException | RuntimeException e) {
             vm.close();
             throw e;
         }
-        return new Started(vm, target, accelerator);
+                return new Started(vm, target, accelerator);
     }
 
     /** A builder guest booting on its disk; closing it stops it if it still runs. */

@@ -35,10 +35,10 @@ import java.util.UUID;
  * empty disk, and the reason is said.
  *
  * <pre>{@code
- * Optional<Path> disk = new IncrementalBuild(qemu, events).update(repository, job, manifest, tree, work);
+ * Optional<Path> disk = new IncrementalBuild(qemu, events, initrds).update(repository, job, manifest, tree, work);
  * }</pre>
  */
-record IncrementalBuild(QemuInstallation qemu, EventSink events) {
+record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.InitrdSource initrds) {
     /** How much a delta (or the image's growth) may be of the previous image before it is compacted: a tenth. */
     static final double COMPACT_GROWTH = 0.10;
 
@@ -88,7 +88,7 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events) {
         QemuImg img = new QemuImg(qemu.qemuImg());
         try {
             img.createOverlay(base, overlay);
-            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(target.fileTime()).update(overlay, target.diskBytes(),
+            GuestStreamer.StreamResult streamed = new BuilderVm(qemu, events).withFileTime(target.fileTime()).withInitrds(initrds).update(overlay, target.diskBytes(),
                     target.builderKernel(), target.fs(), target.root(), delta, target.tree().entries().size(),
                     target.accelerator(), work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()

@@ -78,7 +78,7 @@ final class LinuxImageBuild {
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
-        long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
+                long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
         ImageRepository repository = new ImageRepository(home.images());
         Path work = TempFiles.register(home.newWorkDir("build-"));
@@ -90,7 +90,7 @@ final class LinuxImageBuild {
             // beside the host's part, several seconds when the files are new to the digest cache).
             if (job.request().force() || repository.find(name).isEmpty()) {
                 Builder builder = builder(store, kernel, job);
-                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
+                        early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
                         tree.entries().size(), builder.accelerator(), work);
             }
             // The files' digests, read only where a file's identity changed since it was last read.
@@ -130,7 +130,7 @@ final class LinuxImageBuild {
                     .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
                     .guestProtocol(Initramfs.GUEST_PROTOCOL);
             if (early == null) {
-                Optional<Path> updated = new IncrementalBuild(builder.qemu(), events).update(repository,
+                Optional<Path> updated = new IncrementalBuild(builder.qemu(), events, builder.initrds()).update(repository,
                         new IncrementalBuild.Target(name, manifest, tree, diskBytes, kernel, builder.kernel(),
                                 inputs.fs(), root, builder.accelerator(), fileTime), work);
                 if (updated.isPresent()) {
@@ -155,9 +155,10 @@ final class LinuxImageBuild {
     }
 
     /** What boots the builder guest: QEMU, the accelerator, and the builder's kernel. */
-    private record Builder(QemuInstallation qemu, Accelerator accelerator, Kernel kernel, EventSink events) {
+    private record Builder(QemuInstallation qemu, Accelerator accelerator, Kernel kernel, EventSink events,
+            BuilderVm.InitrdSource initrds) {
         BuilderVm vm(long fileTime) {
-            return new BuilderVm(qemu, events).withFileTime(fileTime);
+            return new BuilderVm(qemu, events).withFileTime(fileTime).withInitrds(initrds);
         }
     }
 
@@ -165,7 +166,8 @@ final class LinuxImageBuild {
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
         // The builder guest boots jcap's tailored kernel when it is stored (faster builds).
-        return new Builder(qemu, accelerator, BuilderKernel.choose(store, kernel, events), events);
+        return new Builder(qemu, accelerator, BuilderKernel.choose(store, kernel, events), events,
+                BuilderVm.InitrdSource.cached(home.cache()));
     }
 
     private static FileContent hostFile(Path file) throws JcapException {
