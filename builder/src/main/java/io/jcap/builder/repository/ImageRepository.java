@@ -82,6 +82,14 @@ public final class ImageRepository {
     }
 
     /**
+     * The usable image of that name, if any; a broken one counts as none, as for {@link #upToDate}
+     * (a build replaces it), where {@link #find} refuses it.
+     */
+    public Optional<StoredImage> usable(String name) {
+        return inspect(name) instanceof StoredImage image ? Optional.of(image) : Optional.empty();
+    }
+
+    /**
      * A folder for staging a new image, locked by this process while it lives (a killed build's
      * staging folder is swept by the next build); pass it to {@link #commit} or {@link #discard} it.
      */

@@ -84,6 +84,18 @@ class ImageRepositoryTest {
     }
 
     @Test
+    void usable_isTheStoredImage_andNoneForAMissingOrBrokenOne() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "hello", new byte[1]);
+        store(repo, "broken", new byte[1]);
+        Files.writeString(dir.resolve("broken/image.json"), "{\"name\": ");
+
+        assertEquals("hello", repo.usable("hello").orElseThrow().metadata().name());
+        assertEquals(java.util.Optional.empty(), repo.usable("broken"), "a build replaces it");
+        assertEquals(java.util.Optional.empty(), repo.usable("missing"));
+    }
+
+    @Test
     void remove_deletesTheImage() throws Exception {
         ImageRepository repo = new ImageRepository(dir);
         store(repo, "hello", new byte[1]);

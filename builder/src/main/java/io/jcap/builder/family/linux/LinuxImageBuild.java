@@ -85,10 +85,11 @@ final class LinuxImageBuild {
         Path disk = work.resolve("disk.raw");
         BuilderVm.Started early = null;
         try {
-            // A forced build, or the first of this name, fills a new disk whatever the files'
-            // digests say: the builder guest boots while they are read (about a second of boot
-            // beside the host's part, several seconds when the files are new to the digest cache).
-            if (job.request().force() || repository.find(name).isEmpty()) {
+            // A forced build, or the first of this name (or one replacing a broken image), fills a
+            // new disk whatever the files' digests say: the builder guest boots while they are read
+            // (about a second of boot beside the host's part, seconds when the files are new to the
+            // digest cache).
+            if (job.request().force() || repository.usable(name).isEmpty()) {
                 Builder builder = builder(store, kernel, job);
                         early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
                         tree.entries().size(), builder.accelerator(), work);
