@@ -117,8 +117,8 @@ final class BuilderVm {
      */
     Started startFill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, int entryCount,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
-                createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
-                return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
+        createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
+        return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
                 LinuxBoot.builderAppend(fs, root, diskBytes, entryCount), kernel, accelerator, workDir);
     }
 
@@ -142,7 +142,7 @@ final class BuilderVm {
     private Started start(GuestDisk target, Drive drive, String append, Kernel kernel, Accelerator accelerator,
             Path workDir) throws JcapException, InterruptedException {
         Path initrd = initrds.initrd(kernel, workDir);
-                // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
+        // Booted as direct runs are (LinuxRunPlan): the HPET's tick under TCG, qboot when installed.
         VmSpec.Builder builder = VmSpec.builder()
                 .accelerator(accelerator)
                 .memoryMiB(ImageDefaults.BUILDER_MEMORY_MIB)
@@ -158,12 +158,12 @@ final class BuilderVm {
         QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
                 .withConsoleListener(line -> events.debug("builder: " + line));
         try {
-                    vm.start();
+            vm.start();
         } catch (JcapException | RuntimeException e) {
             vm.close();
             throw e;
         }
-                return new Started(vm, target, accelerator);
+        return new Started(vm, target, accelerator);
     }
 
     /** A builder guest booting on its disk; closing it stops it if it still runs. */

@@ -78,7 +78,7 @@ final class LinuxImageBuild {
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
-                long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
+        long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
         ImageRepository repository = new ImageRepository(home.images());
         Path work = TempFiles.register(home.newWorkDir("build-"));
@@ -91,7 +91,7 @@ final class LinuxImageBuild {
             // digest cache).
             if (job.request().force() || repository.usable(name).isEmpty()) {
                 Builder builder = builder(store, kernel, job);
-                        early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
+                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
                         tree.entries().size(), builder.accelerator(), work);
             }
             // The files' digests, read only where a file's identity changed since it was last read.
