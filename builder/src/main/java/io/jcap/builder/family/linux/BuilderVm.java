@@ -163,28 +163,17 @@ final class BuilderVm {
             vm.close();
             throw e;
         }
-        return new Started(vm, target, accelerator);
+        return new Started(vm, target);
     }
 
     /** A builder guest booting on its disk; closing it stops it if it still runs. */
     final class Started implements AutoCloseable {
         private final QemuVm vm;
         private final GuestDisk target;
-        private final Accelerator accelerator;
 
-        private Started(QemuVm vm, GuestDisk target, Accelerator accelerator) {
+        private Started(QemuVm vm, GuestDisk target) {
             this.vm = vm;
             this.target = target;
-            this.accelerator = accelerator;
-        }
-
-        /** The QEMU installation it runs on. */
-        QemuInstallation qemu() {
-            return qemu;
-        }
-
-        Accelerator accelerator() {
-            return accelerator;
         }
 
         /**

@@ -83,16 +83,16 @@ final class LinuxImageBuild {
         ImageRepository repository = new ImageRepository(home.images());
         Path work = TempFiles.register(home.newWorkDir("build-"));
         Path disk = work.resolve("disk.raw");
-        BuilderVm.Started early = null;
+        Builder builder = null;
+        BuilderVm.Started guest = null;
         try {
             // A forced build, or the first of this name (or one replacing a broken image), fills a
             // new disk whatever the files' digests say: the builder guest boots while they are read
             // (about a second of boot beside the host's part, seconds when the files are new to the
             // digest cache).
             if (job.request().force() || repository.usable(name).isEmpty()) {
-                Builder builder = builder(store, kernel, job);
-                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
-                        tree.entries().size(), builder.accelerator(), work);
+                builder = builder(store, kernel, job);
+                guest = builder.startFill(fileTime, disk, diskBytes, inputs.fs(), root, tree.entries().size(), work);
             }
             // The files' digests, read only where a file's identity changed since it was last read.
             DigestCache fileDigests = DigestCache.at(home.cache().resolve(FILE_DIGESTS));
@@ -102,7 +102,7 @@ final class LinuxImageBuild {
             Sha256 inputsDigest = LinuxInputs.inputsDigest(treeDigest, inputs, diskBytes, kernel);
 
             // An image stored before images kept their direct-boot files is built again to get them.
-            Optional<ImageRepository.StoredImage> existing = early != null ? Optional.empty()
+            Optional<ImageRepository.StoredImage> existing = guest != null ? Optional.empty()
                     : repository.upToDate(name, inputsDigest);
             if (existing.isPresent() && DirectBoot.of(existing.get().folder()).isEmpty()) {
                 existing = Optional.empty();
@@ -112,7 +112,9 @@ final class LinuxImageBuild {
                 return new BuildResult(existing.get(), true);
             }
 
-            Builder builder = early != null ? null : builder(store, kernel, job);
+            if (builder == null) {
+                builder = builder(store, kernel, job);
+            }
             TreeManifest manifest = TreeManifest.of(tree, IncrementalBuild.diskFacts(diskBytes, inputs.fs(), root, kernel,
                     tree.entries().size(), fileTime), digests.files());
             DiskCommit.Extras extras = staging -> {
@@ -127,10 +129,10 @@ final class LinuxImageBuild {
                     .kernel(kernel.name(), kernel.vmlinuzSha256())
                     .cmdline(inputs.cmdline())
                     .fs(inputs.fs())
-                    .accelerator((early != null ? early.accelerator() : builder.accelerator()).qemuName())
+                    .accelerator(builder.accelerator().qemuName())
                     .runDefaults(inputs.memoryMiB(), inputs.cpus(), inputs.ports())
                     .guestProtocol(Initramfs.GUEST_PROTOCOL);
-            if (early == null) {
+            if (guest == null) {
                 Optional<Path> updated = new IncrementalBuild(builder.qemu(), events, builder.initrds()).update(repository,
                         new IncrementalBuild.Target(name, manifest, tree, diskBytes, kernel, builder.kernel(),
                                 inputs.fs(), root, builder.accelerator(), fileTime), work);
@@ -138,18 +140,17 @@ final class LinuxImageBuild {
                     return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras,
                             metadata), false);
                 }
-                early = builder.vm(fileTime).startFill(disk, diskBytes, builder.kernel(), inputs.fs(), root,
-                        tree.entries().size(), builder.accelerator(), work);
+                guest = builder.startFill(fileTime, disk, diskBytes, inputs.fs(), root, tree.entries().size(), work);
             } else if (job.request().force()) {
                 events.info("Building " + name + " from scratch (forced)");
             }
-            GuestStreamer.StreamResult streamed = early.stream(List.of(), tree.entries());
+            GuestStreamer.StreamResult streamed = guest.stream(List.of(), tree.entries());
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (crc32 verified)");
-            return new BuildResult(DiskCommit.commit(repository, early.qemu(), disk, events, extras, metadata), false);
+            return new BuildResult(DiskCommit.commit(repository, builder.qemu(), disk, events, extras, metadata), false);
         } finally {
-            if (early != null) {
-                early.close();
+            if (guest != null) {
+                guest.close();
             }
             TempFiles.delete(work);
         }
@@ -158,8 +159,11 @@ final class LinuxImageBuild {
     /** What boots the builder guest: QEMU, the accelerator, and the builder's kernel. */
     private record Builder(QemuInstallation qemu, Accelerator accelerator, Kernel kernel, EventSink events,
             BuilderVm.InitrdSource initrds) {
-        BuilderVm vm(long fileTime) {
-            return new BuilderVm(qemu, events).withFileTime(fileTime).withInitrds(initrds);
+        /** Creates the raw {@code disk} and starts the builder guest on it ({@link BuilderVm#startFill}). */
+        BuilderVm.Started startFill(long fileTime, Path disk, long diskBytes, String fs, UUID root, int entries,
+                Path work) throws JcapException, InterruptedException {
+            return new BuilderVm(qemu, events).withFileTime(fileTime).withInitrds(initrds)
+                    .startFill(disk, diskBytes, kernel, fs, root, entries, accelerator, work);
         }
     }
 
