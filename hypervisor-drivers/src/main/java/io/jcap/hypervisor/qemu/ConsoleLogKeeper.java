@@ -170,10 +170,11 @@ public final class ConsoleLogKeeper {
     }
 
     /**
-     * Stops the QEMU named by {@code pidFile} if it is still the one this keeper serves (its
-     * command line names {@code consoleSocket}): SIGTERM, and SIGKILL 5 s later.
+     * Waits up to {@code grace} for the QEMU named by {@code pidFile} to end, and stops it when it
+     * has not: SIGTERM, and SIGKILL 5 s later. Only a QEMU this keeper serves (its command line
+     * names {@code consoleSocket}) is waited for or stopped.
      */
-    static void stopQemu(Path pidFile, Path consoleSocket, Duration grace, Path log) {
+    static void stopUnlessEnded(Path pidFile, Path consoleSocket, Duration grace, Path log) {
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
             Optional<ProcessHandle> qemu = ProcessHandle.of(pid);
@@ -182,15 +183,23 @@ public final class ConsoleLogKeeper {
             if (qemu.isEmpty() || !cmdline.contains(consoleSocket.toString())) {
                 return;
             }
+            if (ended(qemu.get(), grace)) {
+                return;
+            }
             System.err.println("console keeper for " + log + ": the guest's application ended " + grace.toSeconds()
                     + " s ago but the guest did not power off; stopping QEMU (pid " + pid + ")");
             qemu.get().destroy();
-            if (qemu.get().onExit().completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS).join() == null) {
+            if (!ended(qemu.get(), Duration.ofSeconds(5))) {
                 qemu.get().destroyForcibly();
             }
         } catch (IOException | RuntimeException e) {
             // QEMU ended meanwhile (no pid file, no /proc entry): nothing to stop.
         }
+    }
+
+    private static boolean ended(ProcessHandle process, Duration within) {
+        return process.onExit().completeOnTimeout(null, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .join() != null;
     }
 
     private void put(ByteBuffer bytes, int length) throws IOException {
@@ -242,14 +251,8 @@ public final class ConsoleLogKeeper {
                 EndWatch watch = new EndWatch(Pattern.compile(args[4], Pattern.DOTALL),
                         Duration.ofMillis(Long.parseLong(args[5])));
                 keeper.watchEnd(watch, () -> {
-                    Thread stopper = new Thread(() -> {
-                        try {
-                            Thread.sleep(watch.grace().toMillis());
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                        stopQemu(pidFile, socket, watch.grace(), log);
-                    }, "console-keeper-end-watch");
+                    Thread stopper = new Thread(() -> stopUnlessEnded(pidFile, socket, watch.grace(), log),
+                            "console-keeper-end-watch");
                     stopper.setDaemon(true);
                     stopper.start();
                 });
