@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -62,10 +63,13 @@ class BuildInterruptIT {
         }
         assertTrue(line != null, "the builder VM started: " + seen);
         // The line comes as QEMU is being started: wait until it runs.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (RunInterruptIT.qemuProcessesOf(jcap.home).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Http.within(Duration.ofSeconds(10), () -> {
+            try {
+                return !RunInterruptIT.qemuProcessesOf(jcap.home).isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         assertEquals(1, RunInterruptIT.qemuProcessesOf(jcap.home).size(), "one QEMU boots the builder");
 
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
@@ -75,17 +79,10 @@ class BuildInterruptIT {
         assertTrue(!rest.contains("Built image"), rest);
         assertEquals(List.of(), RunInterruptIT.qemuProcessesOf(jcap.home));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
-        try (var left = Files.newDirectoryStream(jcap.home.resolve("images"), ".{staging,retired}-*")) {
-            assertEquals(List.of(), List.copyOf(toList(left)), "no staging or retired folder is left");
-        }
+        assertEquals(List.of(), StoreFaultsIT.entries(jcap.home.resolve("images"), ".{staging,retired}-*"),
+                "no staging or retired folder is left");
         assertArrayEquals(before, Files.readAllBytes(image), "the image stored before is untouched");
         JcapProcess.Result images = jcap.run("images");
         assertTrue(images.out().contains("sleeper"), images.toString());
-    }
-
-    private static List<Path> toList(Iterable<Path> paths) {
-        List<Path> list = new ArrayList<>();
-        paths.forEach(list::add);
-        return list;
     }
 }

@@ -287,7 +287,8 @@ class StoreFaultsIT {
                 .map(ProcessHandle::pid).findFirst();
     }
 
-    private static List<Path> entries(Path dir, String glob) throws Exception {
+    /** The entries of {@code dir} matching {@code glob}; none when the folder does not exist. */
+    static List<Path> entries(Path dir, String glob) throws Exception {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
