@@ -124,6 +124,8 @@ public final class Instances {
             } catch (JcapException | RuntimeException e) {
                 if (process != null) {
                     process.signal(true);
+                    DetachedQemu.awaitConsoleKeeper(DetachedQemu.GuestFiles.in(folder).consoleLog(), KEEPER_DRAIN,
+                            true);
                 }
                 TempFiles.delete(folder);
                 throw e;
@@ -214,6 +216,8 @@ public final class Instances {
             throw new JcapException("instance '" + name + "' (QEMU pid " + instance.process().pid()
                     + ") did not end even when killed");
         }
+        // Stopped means its console log is whole too: the keeper writes the last lines after QEMU ends.
+        DetachedQemu.awaitConsoleKeeper(instance.files().consoleLog(), KEEPER_DRAIN, false);
         return get(name);
     }
 
@@ -266,6 +270,11 @@ public final class Instances {
                 Instance.Domain d = instance.get().domain().get();
                 // Destroyed if it still runs, undefined, its disk copy and console deleted.
                 DetachedDomain.remove(d.uri(), d.name(), d.folder());
+            }
+            if (instance.isEmpty() || instance.get().domain().isEmpty()) {
+                // The console keeper writes its last lines and done marker once QEMU ended: the
+                // folder goes after it, or the keeper would write into it while it is deleted.
+                DetachedQemu.awaitConsoleKeeper(DetachedQemu.GuestFiles.in(folder).consoleLog(), KEEPER_DRAIN, true);
             }
             FileTrees.deleteQuietly(folder);
             if (Files.exists(folder)) {

@@ -89,12 +89,17 @@ class InstancesIT {
 
     /** The pids of QEMU processes whose command line names a file in {@code home}. */
     static List<Long> qemuProcessesOf(Path home) throws IOException {
+        return processesNaming("qemu-system", home);
+    }
+
+    /** The pids of processes whose command line holds {@code word} and names a file in {@code dir}. */
+    static List<Long> processesNaming(String word, Path dir) throws IOException {
         List<Long> pids = new ArrayList<>();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
                     String cmd = cmdline(Long.parseLong(p.getFileName().toString()));
-                    if (cmd.contains("qemu-system") && cmd.contains(home.toString())) {
+                    if (cmd.contains(word) && cmd.contains(dir.toString())) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException e) {
@@ -161,6 +166,31 @@ class InstancesIT {
         assertEquals("removed web\n", rm.out());
         assertFalse(Files.exists(jcap.home.resolve("instances/web")));
         assertEquals(0, ps().size());
+    }
+
+    @Test
+    void rm_force_ofARunningInstance_removesItsFolder_afterItsQemuAndConsoleKeeperEnded() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "goner", "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+        Path folder = jcap.home.resolve("instances/goner");
+        List<Long> keepers = processesNaming("ConsoleLogKeeper", folder);
+        assertEquals(1, keepers.size(), "the instance has its console keeper");
+        // A keeper slow to write its last lines once QEMU ended (a loaded machine), made certain:
+        // rm must not delete the folder under it, and ends it when it does not end by itself.
+        assertEquals(0, new ProcessBuilder("kill", "-STOP", keepers.get(0).toString()).start().waitFor());
+
+        try {
+            JcapProcess.Result rm = jcap.run("rm", "-f", "goner");
+
+            assertEquals(0, rm.exitCode(), rm.toString());
+            assertEquals("removed goner\n", rm.out());
+            assertFalse(Files.exists(folder));
+            assertEquals(List.of(), processesNaming("qemu-system", folder));
+            assertEquals(List.of(), processesNaming("ConsoleLogKeeper", folder));
+        } finally {
+            ProcessHandle.of(keepers.get(0)).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test

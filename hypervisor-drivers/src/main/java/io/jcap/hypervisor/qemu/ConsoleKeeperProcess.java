@@ -80,6 +80,39 @@ final class ConsoleKeeperProcess {
         }
     }
 
+    /**
+     * Waits up to {@code within} for the keepers of {@code consoleLog} (found by their command
+     * line) to end, and with {@code kill} kills those still running then. True when none runs.
+     */
+    static boolean awaitEnd(Path consoleLog, Duration within, boolean kill) throws InterruptedException {
+        List<ProcessHandle> keepers = running(consoleLog);
+        long deadline = System.nanoTime() + within.toNanos();
+        for (ProcessHandle keeper : keepers) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                keeper.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                if (kill) {
+                    keeper.destroyForcibly();
+                    try {
+                        keeper.onExit().get(1, TimeUnit.SECONDS);
+                    } catch (TimeoutException | ExecutionException stillThere) {
+                        // Reported below: it still runs.
+                    }
+                }
+            }
+        }
+        return keepers.stream().noneMatch(ProcessHandle::isAlive);
+    }
+
+    /** The keeper processes writing {@code consoleLog}: their arguments name this class and the log. */
+    static List<ProcessHandle> running(Path consoleLog) {
+        String main = ConsoleLogKeeper.class.getName();
+        String log = consoleLog.toString();
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
+                .map(args -> args.contains(main) && args.contains(log)).orElse(false)).toList();
+    }
+
     /** The jar or class folder that holds the keeper: it needs nothing else. */
     private static String classPath() throws VmException {
         try {

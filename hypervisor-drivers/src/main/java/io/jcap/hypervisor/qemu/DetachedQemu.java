@@ -227,6 +227,18 @@ public final class DetachedQemu {
         return Ending.KILLED;
     }
 
+    /**
+     * Waits up to {@code within} for the console keeper of a guest whose QEMU ended: it writes the
+     * console's last lines and {@code console.log.done}, then exits. With {@code kill} a keeper
+     * still running then is killed (its instance is being removed). True when no keeper of
+     * {@code consoleLog} runs any more; a keeper that already ended (or never started) is no wait.
+     * Its folder must not be deleted before: the keeper would write into it on the way out.
+     */
+    public static boolean awaitConsoleKeeper(Path consoleLog, Duration within, boolean kill)
+            throws InterruptedException {
+        return ConsoleKeeperProcess.awaitEnd(consoleLog, within, kill);
+    }
+
     /** Waits (polling /proc) until the process ended; false if it still runs at the deadline. */
     public static boolean awaitEnd(HostProcess process, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
