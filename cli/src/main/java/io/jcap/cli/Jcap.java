@@ -43,6 +43,9 @@ public final class Jcap implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Picocli's default factory looks for Groovy's Closure class unless told not to; a class
+        // that is not there is looked for in every jar of the class path (78), about 30 ms.
+        System.setProperty("picocli.disable.closures", "true");
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -52,7 +55,19 @@ public final class Jcap implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler(new OptionValueErrors(cli.getParameterExceptionHandler()));
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+        cli.setExecutionExceptionHandler(new Errors());
+        return cli.execute(args);
+    }
+
+    /**
+     * A command's exception as a message and exit code. A class, not a lambda: a lambda typed by
+     * a picocli interface, once in the class list of bin/jcap's class data archive, keeps every
+     * picocli class out of it (picocli is compiled for Java 5, and the JDK does not archive such
+     * classes once they were linked while dumping).
+     */
+    private static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             boolean trace = parseResult.originalArgs().contains("--stacktrace");
             PrintWriter errors = commandLine.getErr();
             if (e instanceof JcapException j) {
@@ -69,8 +84,7 @@ public final class Jcap implements Runnable {
             }
             errors.flush();
             return ExitCode.FAILURE.code();
-        });
-        return cli.execute(args);
+        }
     }
 
     /** The whole command tree: what usage errors thrown by a subcommand's own checks refer to. */

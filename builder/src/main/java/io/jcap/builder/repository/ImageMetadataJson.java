@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.formats.json.JsonTrees;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
@@ -32,7 +33,10 @@ public final class ImageMetadataJson {
     static final int CPUS_BEFORE_RECORDED = 1;
     static final int GUEST_PROTOCOL_BEFORE_RECORDED = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first write only: reads go through {@link JsonTrees} (see there why). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private ImageMetadataJson() {
     }
@@ -40,7 +44,7 @@ public final class ImageMetadataJson {
     /** The pretty-printed {@code image.json} of an image. */
     public static byte[] toBytes(ImageMetadata m) throws JcapException {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(fill(JSON.createObjectNode(), m));
+            return Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(fill(Mapper.JSON.createObjectNode(), m));
         } catch (JsonProcessingException e) {
             throw new JcapException("could not render the metadata of image '" + m.name() + "': " + e.getMessage(), e);
         }
@@ -48,12 +52,12 @@ public final class ImageMetadataJson {
 
     /** Reads an {@code image.json}; a missing or malformed field throws. */
     public static ImageMetadata read(Path file) throws IOException {
-        return fromJson(JSON.readTree(file.toFile()));
+        return fromJson(JsonTrees.read(file));
     }
 
     /** Reads an {@code image.json} from bytes (one that travelled with a pulled image); a missing or malformed field throws. */
     public static ImageMetadata parse(byte[] json) throws IOException {
-        return fromJson(JSON.readTree(json));
+        return fromJson(JsonTrees.read(json));
     }
 
     /**
@@ -62,7 +66,7 @@ public final class ImageMetadataJson {
      * {@code originDigest} (the manifest's digest).
      */
     public static String listing(List<ImageRepository.StoredImage> images) throws JcapException {
-        ArrayNode array = JSON.createArrayNode();
+        ArrayNode array = Mapper.JSON.createArrayNode();
         for (ImageRepository.StoredImage image : images) {
             ObjectNode node = array.addObject();
             node.put("name", image.metadata().name());
@@ -71,7 +75,7 @@ public final class ImageMetadataJson {
             ImageOrigin.of(image).ifPresent(o -> node.put("origin", o.reference()).put("originDigest", o.digest()));
         }
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array);
+            return Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array);
         } catch (JsonProcessingException e) {
             throw new JcapException("could not render images as JSON: " + e.getMessage(), e);
         }

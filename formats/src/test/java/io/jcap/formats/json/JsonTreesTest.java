@@ -1,0 +1,72 @@
+package io.jcap.formats.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonTreesTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    /** The same tree as the mapper's, node types included (an int node never equals a long node). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"name\": \"linux\", \"files\": [{\"path\": \"vmlinuz\", \"size\": 14190528}], \"kind\": null}",
+        "[1, 2147483648, 123456789012345678901234567890, -7, 0.5, 1e300, true, false, null, \"\\u00e9t\\u00e9\"]",
+        "{\"a\": {\"b\": {\"c\": []}}, \"d\": {}}",
+        "{\"twice\": 1, \"twice\": \"last wins\"}",
+        "\"a lone string\"",
+        "42",
+        "{\"x\": 1} {\"ignored\": true}",
+    })
+    void read_givesTheMappersTree(String json) throws Exception {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+
+        JsonNode tree = JsonTrees.read(bytes);
+
+        assertEquals(MAPPER.readTree(bytes), tree);
+        assertEquals(MAPPER.readTree(bytes).toString(), tree.toString());
+    }
+
+    @Test
+    void read_ofAFile_isTheTreeOfItsBytes() throws Exception {
+        Path file = Files.writeString(temp.resolve("image.json"), "{\"name\": \"hello\", \"memoryMiB\": 128}\n");
+
+        assertEquals(MAPPER.readTree(file.toFile()), JsonTrees.read(file));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   \n"})
+    void read_ofNoContent_isTheMissingNode(String json) throws Exception {
+        assertEquals(MissingNode.getInstance(), JsonTrees.read(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void read_ofBrokenJson_namesLineAndColumn() {
+        JsonParseException e = assertThrows(JsonParseException.class,
+                () -> JsonTrees.read("{\n  \"name\": \"hello\",\n  oops\n}".getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(3, e.getLocation().getLineNr());
+        assertTrue(e.getOriginalMessage().contains("Unexpected character ('o'"), e.getOriginalMessage());
+    }
+
+    @Test
+    void read_ofATruncatedDocument_fails() {
+        assertThrows(JsonParseException.class,
+                () -> JsonTrees.read("{\"files\": [{\"path\": \"vmlinuz\"".getBytes(StandardCharsets.UTF_8)));
+    }
+}
