@@ -61,7 +61,10 @@ public final class Instances {
      */
     static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
     private static final int NAME_BASE_LENGTH = 36;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Made on first use (a libvirt domain's name): seeding costs every run some milliseconds otherwise. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final EventSink events;
     private final JcapHome home;
@@ -140,7 +143,7 @@ public final class Instances {
     private Instance startDomain(LibvirtUri uri, String name, RunPlan plan, KernelFamily family)
             throws JcapException, InterruptedException {
         Path folder = store.folder(name);
-        String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+        String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
         DetachedDomain.Started started = null;
         try {
             started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);

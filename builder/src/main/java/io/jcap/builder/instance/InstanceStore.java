@@ -3,7 +3,9 @@ package io.jcap.builder.instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.formats.json.JsonTrees;
 import io.jcap.host.Durable;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
@@ -49,7 +51,10 @@ public final class InstanceStore {
 
     private final Path dir;
     private final Function<String, InstanceConsole> consoles;
-    private final ObjectMapper json = new ObjectMapper();
+    /** Made when an instance is written only: reads (every run lists the instances) use {@link JsonTrees}. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /**
      * @param consoles how the console of an instance of each kernel family reads, by family name
@@ -178,7 +183,7 @@ public final class InstanceStore {
         }
         Instance instance;
         try {
-            instance = fromJson(json.readTree(folder.resolve(RECORD).toFile()));
+            instance = fromJson(JsonTrees.read(folder.resolve(RECORD)));
         } catch (IOException | RuntimeException e) {
             throw new JcapException("instance '" + name + "' is damaged (" + folder.resolve(RECORD) + ": "
                     + e.getMessage() + "): remove it with jcap rm -f " + name, e);
@@ -190,7 +195,7 @@ public final class InstanceStore {
         Path folder = folder(instance.name());
         Path temp = folder.resolve(RECORD + ".tmp");
         try {
-            writeOwnerOnly(temp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
+            writeOwnerOnly(temp, Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(instance)));
             Durable.syncFile(temp);
             Files.move(temp, folder.resolve(RECORD), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -255,7 +260,7 @@ public final class InstanceStore {
     }
 
     private ObjectNode toJson(Instance i) {
-        ObjectNode node = json.createObjectNode();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("name", i.name());
         node.put("image", i.image());
         node.put("family", i.family());

@@ -3,6 +3,7 @@ package io.jcap.hypervisor.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jcap.formats.json.JsonTrees;
 import io.jcap.host.Durable;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.AcceleratorVerdict;
@@ -36,7 +37,10 @@ public final class AcceleratorProbe {
     public static final Duration DEFAULT_BOUND = BootSector.PROBE_BOUND;
     static final Path KVM_DEVICE = Path.of("/dev/kvm");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made when a verdict is written only: every run reads the cache, with {@link JsonTrees}. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /** What one probe boot showed: whether the guest answered, and in words what happened. */
     public record ProbeResult(boolean answered, String reason, List<String> consoleTail) {
@@ -156,7 +160,7 @@ public final class AcceleratorProbe {
             return Optional.empty();
         }
         try {
-            JsonNode node = JSON.readTree(cacheFile.toFile());
+            JsonNode node = JsonTrees.read(cacheFile);
             if (!bootId.equals(node.path("bootId").asText()) || !qemu.version().toString().equals(
                     node.path("qemuVersion").asText())) {
                 return Optional.empty();
@@ -170,13 +174,13 @@ public final class AcceleratorProbe {
     }
 
     private void writeCache(String bootId, AcceleratorVerdict verdict) throws JcapException {
-        ObjectNode node = JSON.createObjectNode().put("bootId", bootId).put("qemuVersion", qemu.version().toString())
+        ObjectNode node = Mapper.JSON.createObjectNode().put("bootId", bootId).put("qemuVersion", qemu.version().toString())
                 .put("accelerator", verdict.accelerator().name()).put("reason", verdict.reason());
         try {
             Path parent = cacheFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path temp = Files.createTempFile(parent, "accel", ".tmp");
-            Files.writeString(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+            Files.writeString(temp, Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
             try {
                 Durable.syncFile(temp);
                 Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
