@@ -84,6 +84,24 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * The family's {@link io.jcap.builder.family.KernelFamily#prepare} on a thread of its own while
+     * the build command runs (a process on one core; jcap waits): what the build does first then
+     * finds its caches warm. Joined before the build goes on; its errors are the build's to report.
+     */
+    private Thread prepareBeside(Capstanfile before) {
+        Thread thread = new Thread(() -> {
+            try {
+                KernelFamilies.forBuild(before, new KernelStore(home.kernels())).prepare(home, before);
+            } catch (JcapException | RuntimeException e) {
+                // The build meets the same problem after the build command and reports it then.
+            }
+        }, "jcap-build-prepare");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     private BuildResult buildLocked(Path projectDir, BuildRequest request) throws JcapException, InterruptedException {
         if (request.from().isPresent() && !Files.exists(projectDir.resolve(CapstanfileParser.FILE_NAME))) {
             // jcap build --from REF with no Capstanfile: the container image says everything.
@@ -106,7 +124,12 @@ public final class ImageBuilder {
             }
         }
         if (!before.build().isEmpty()) {
-            HostBuildCommand.run(before.build(), projectDir, events);
+            Thread prepare = prepareBeside(before);
+            try {
+                HostBuildCommand.run(before.build(), projectDir, events);
+            } finally {
+                prepare.join();
+            }
         }
         Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).withSchemaPasses(valid)
                 .parse(projectDir);

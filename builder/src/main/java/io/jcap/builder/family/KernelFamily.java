@@ -28,6 +28,15 @@ public interface KernelFamily {
     /** {@code linux} or {@code osv}, as kernels record their family. */
     String name();
 
+    /**
+     * Reads ahead what a build of {@code capstanfile} will need and keeps nothing but caches warm
+     * (the kernel checked against its digests, an initramfs looked up): it runs beside the
+     * project's build command, a process of its own, and a failure here is the build's to report
+     * later. By default nothing.
+     */
+    default void prepare(JcapHome home, Capstanfile capstanfile) throws JcapException {
+    }
+
     /** Builds the project's image into the repository (or reuses the stored one when nothing changed). */
     BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException;
 

@@ -11,6 +11,7 @@ import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.capstanfile.Capstanfile;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
@@ -54,6 +55,11 @@ public final class LinuxFamily implements KernelFamily {
     @Override
     public String name() {
         return Kernel.LINUX;
+    }
+
+    @Override
+    public void prepare(JcapHome home, Capstanfile capstanfile) throws JcapException {
+        LinuxImageBuild.prepare(home, capstanfile);
     }
 
     @Override

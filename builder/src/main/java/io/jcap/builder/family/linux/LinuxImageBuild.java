@@ -10,6 +10,7 @@ import io.jcap.builder.family.KernelFamily;
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.capstanfile.Capstanfile;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.host.DigestCache;
 import io.jcap.host.TempFiles;
@@ -62,6 +63,21 @@ final class LinuxImageBuild {
             return build(job, name, LinuxInputs.of(job.capstanfile(), home, events, Optional.ofNullable(scratch)));
         } finally {
             TempFiles.delete(scratch);
+        }
+    }
+
+    /**
+     * {@link KernelFamily#prepare}: the kernel a plain package names (no {@code from:}) is checked
+     * and its initramfs looked up, as {@link #build} does first.
+     */
+    static void prepare(JcapHome home, Capstanfile c) throws JcapException {
+        if (c.from().isPresent()) {
+            return;
+        }
+        KernelStore store = new KernelStore(home.kernels());
+        Kernel kernel = store.get(c.kernel().orElse(ImageDefaults.kernel()));
+        if (kernel.family().equals(Kernel.LINUX)) {
+            new InitramfsCache(home.cache().resolve(INITRAMFS)).run(kernel);
         }
     }
 
