@@ -173,6 +173,22 @@ class KernelStoreTest {
     }
 
     @Test
+    void get_throughALinkedFolder_remembersTheFilesUnderTheirRealPaths() throws Exception {
+        store.add(draft("linux"));
+        Path linked = Files.createSymbolicLink(temp.resolve("home-kernels"), store.dir());
+        Path cache = store.dir().resolve(KernelStore.DIGESTS);
+        new KernelStore(store.dir(), DigestCache.at(cache, Duration.ofSeconds(-60))).get("linux");
+        List<String> before = Files.readAllLines(cache);
+
+        new KernelStore(linked, DigestCache.at(cache, Duration.ofSeconds(-60))).get("linux");
+
+        assertEquals(before, Files.readAllLines(cache), "no entries of the linked path were added");
+        String real = store.dir().toRealPath() + "/";
+        assertTrue(before.size() > 1 && before.stream().skip(1).allMatch(l -> l.split(" ", 7)[6].startsWith(real)),
+                before.toString());
+    }
+
+    @Test
     void get_afterVmlinuzDeleted_reportsTheKernelIncomplete() throws Exception {
         store.add(draft("linux"));
         Path image = store.dir().resolve("linux/vmlinuz");

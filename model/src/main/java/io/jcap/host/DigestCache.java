@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The SHA-256 of host files, remembered by each file's identity: its real path, device and inode,
+ * The SHA-256 of host files, remembered by each file's identity: its path, device and inode,
  * size, modification time and status-change time (nanoseconds), as git's index remembers what
  * it hashed. A file whose identity is unchanged is not read again; any write, rename over it,
  * {@code touch} or {@code chmod} changes its ctime, which no unprivileged process can set back.
@@ -67,9 +67,7 @@ public final class DigestCache {
 
     /** The file's SHA-256: remembered when its identity is unchanged, else read (and remembered). */
     public synchronized Sha256 sha256(Path path) throws IOException {
-        // The file's own path: one file reached through linked folders (homes sharing a kernel
-        // store, as the tests' do) is one entry, not one per way in.
-        Path key = path.toRealPath();
+        Path key = path.toAbsolutePath().normalize();
         Identity before = Identity.of(key);
         Remembered known = entries.get(key);
         if (known != null && known.identity().equals(before)) {

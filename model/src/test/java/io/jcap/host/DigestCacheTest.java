@@ -23,25 +23,6 @@ class DigestCacheTest {
     Path temp;
 
     @Test
-    void oneFileReachedThroughALinkedFolder_isOneEntry_underItsRealPath() throws Exception {
-        Path store = Files.createDirectories(temp.resolve("store"));
-        Path file = Files.writeString(store.resolve("vmlinuz"), "kernel bytes");
-        Path linked = Files.createSymbolicLink(temp.resolve("home-kernels"), store);
-        Path cacheFile = temp.resolve("digests");
-        DigestCache cache = DigestCache.at(cacheFile, TRUST_ALL);
-
-        Sha256 direct = cache.sha256(file);
-        Sha256 throughLink = cache.sha256(linked.resolve("vmlinuz"));
-        cache.save();
-
-        assertEquals(Sha256.of(file), direct);
-        assertEquals(direct, throughLink);
-        List<String> lines = Files.readAllLines(cacheFile);
-        assertEquals(2, lines.size(), "the header and one entry: " + lines);
-        assertEquals(file.toRealPath().toString(), lines.get(1).split(" ", 7)[6]);
-    }
-
-    @Test
     void sha256_isTheFilesDigest_andIsRememberedByTheFilesIdentity() throws Exception {
         Path data = Files.writeString(temp.resolve("vmlinuz"), "kernel bytes");
         Path store = temp.resolve("digests");
