@@ -13,6 +13,7 @@ import io.jcap.builder.instance.InstanceStore;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.host.FileTrees;
 import io.jcap.host.TempFiles;
+import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Detached instances: guests that run on after the program that started them exits
@@ -111,7 +113,7 @@ public final class Instances {
                 try {
                     started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
                             START_TIMEOUT, DetachedQemu.consoleLogLimit(), family.instanceConsole().applicationEndLine()
-                                    .map(line -> new ConsoleLogKeeper.EndWatch(line, POWER_OFF_GRACE)));
+                                    .map(line -> new GuestEndWatch(line, POWER_OFF_GRACE)));
                 } catch (VmException e) {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
                 }
@@ -157,6 +159,15 @@ public final class Instances {
                             started.folder())));
             store.write(instance);
             TempFiles.forget(folder);
+            Optional<Pattern> endLine = family.instanceConsole().applicationEndLine();
+            if (endLine.isPresent()) {
+                try {
+                    DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), POWER_OFF_GRACE));
+                } catch (VmException e) {
+                    events.warn(e.getMessage() + ": should the guest not power off once its application ended, stop it"
+                            + " with jcap stop " + name);
+                }
+            }
             events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description()
                     + ", libvirt domain " + domain + " at " + uri + ")"
                     + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));

@@ -1,19 +1,25 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.HelperJvm;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
+import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -78,7 +84,7 @@ public final class DetachedDomain {
         boolean defined = false;
         try {
             VmSpec placed = Staging.stage(spec, files, folder, false, events);
-            String console = files.createEmpty(folder, "console.log");
+            String console = files.createEmpty(folder, CONSOLE_LOG);
             List<PortForward> forwards = Ports.assign(spec.portForwards(), Ports::freeLoopbackPort);
             Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
             defined = true;
@@ -94,6 +100,37 @@ public final class DetachedDomain {
             throw new JcapException("libvirt could not start domain " + name + ": " + LibvirtConnections.message(e), e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /** The serial console's file in a domain's folder. */
+    static final String CONSOLE_LOG = "console.log";
+    /** Where a domain's console watcher says why it stopped QEMU, in the domain's folder. */
+    public static final String WATCH_LOG = "watch.log";
+    /** How long removing a domain waits for its console watcher to end after its QEMU. */
+    private static final Duration WATCHER_END = Duration.ofSeconds(5);
+
+    /**
+     * Starts the {@link ConsoleWatcher} of a started domain: the guest's watchdog once its
+     * application has ended, which stops the domain's QEMU when the guest does not power off
+     * within {@code watch}'s grace after the end line (a detached QEMU guest's console keeper
+     * does the same). Needs the domain's QEMU process (the system daemon's pid file).
+     */
+    public static void watchEnd(Started started, GuestEndWatch watch) throws VmException {
+        HostProcess qemu = started.qemu().orElseThrow(() -> new VmException("no QEMU process known for domain "
+                + started.domain() + " to watch", OptionalInt.empty(), List.of()));
+        List<String> command = new ArrayList<>(HelperJvm.command(ConsoleWatcher.class));
+        command.addAll(List.of(started.consoleLog().toString(), Long.toString(qemu.pid()), started.domain(),
+                watch.endLine().pattern(), Long.toString(watch.grace().toMillis())));
+        try {
+            new ProcessBuilder(command).directory(started.folder().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(started.folder().resolve(WATCH_LOG).toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new VmException("cannot start the console watcher of domain " + started.domain() + ": "
+                    + e.getMessage(), OptionalInt.empty(), List.of(), e);
         }
     }
 
@@ -156,6 +193,12 @@ public final class DetachedDomain {
                     + "; remove it with 'virsh -c " + uri + " undefine " + name + "'", e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
+        }
+        // The domain's console watcher ends with its QEMU; it writes into the folder when it stops one.
+        try {
+            HelperJvm.awaitEnd(ConsoleWatcher.class, folder.resolve(CONSOLE_LOG).toString(), WATCHER_END, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         new LocalHostFiles(folder.getParent()).deleteFolder(folder.toString());
         try {

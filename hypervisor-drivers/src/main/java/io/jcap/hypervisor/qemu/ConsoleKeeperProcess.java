@@ -1,14 +1,14 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.hypervisor.Durations;
+import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.HelperJvm;
 import io.jcap.hypervisor.VmException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,25 +21,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starts a {@link ConsoleLogKeeper} process for a detached guest and waits until it listens. It
- * runs on this JVM's {@code java} from the jar (or folder) this class came from, with a small
- * heap, in a session of its own ({@code setsid}) so that a Ctrl-C in jcap's terminal does not
- * reach it; its complaints go to the guest's {@code qemu.log}.
+ * Starts a {@link ConsoleLogKeeper} process for a detached guest and waits until it listens (a
+ * {@link HelperJvm}); its complaints go to the guest's {@code qemu.log}.
  */
 final class ConsoleKeeperProcess {
-    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
-
     private ConsoleKeeperProcess() {
     }
 
-    static Process start(DetachedQemu.GuestFiles files, long limit, Optional<ConsoleLogKeeper.EndWatch> endWatch,
+    static Process start(DetachedQemu.GuestFiles files, long limit, Optional<GuestEndWatch> endWatch,
             Duration timeout) throws VmException {
-        List<String> command = new ArrayList<>();
-        SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(s -> command.add(s.toString()));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx16m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", classPath(), ConsoleLogKeeper.class.getName(),
-                files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit)));
+        List<String> command = new ArrayList<>(HelperJvm.command(ConsoleLogKeeper.class));
+        command.addAll(List.of(files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit)));
         endWatch.ifPresent(w -> command.addAll(List.of(files.pidFile().toString(), w.endLine().pattern(),
                 Long.toString(w.grace().toMillis()))));
         Process keeper;
@@ -80,46 +72,8 @@ final class ConsoleKeeperProcess {
         }
     }
 
-    /**
-     * Waits up to {@code within} for the keepers of {@code consoleLog} (found by their command
-     * line) to end, and with {@code kill} kills those still running then. True when none runs.
-     */
+    /** Waits for the keepers of {@code consoleLog} to end: {@link HelperJvm#awaitEnd}. */
     static boolean awaitEnd(Path consoleLog, Duration within, boolean kill) throws InterruptedException {
-        List<ProcessHandle> keepers = running(consoleLog);
-        long deadline = System.nanoTime() + within.toNanos();
-        for (ProcessHandle keeper : keepers) {
-            long left = Math.max(0, deadline - System.nanoTime());
-            try {
-                keeper.onExit().get(left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                if (kill) {
-                    keeper.destroyForcibly();
-                    try {
-                        keeper.onExit().get(1, TimeUnit.SECONDS);
-                    } catch (TimeoutException | ExecutionException stillThere) {
-                        // Reported below: it still runs.
-                    }
-                }
-            }
-        }
-        return keepers.stream().noneMatch(ProcessHandle::isAlive);
-    }
-
-    /** The keeper processes writing {@code consoleLog}: their arguments name this class and the log. */
-    static List<ProcessHandle> running(Path consoleLog) {
-        String main = ConsoleLogKeeper.class.getName();
-        String log = consoleLog.toString();
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
-                .map(args -> args.contains(main) && args.contains(log)).orElse(false)).toList();
-    }
-
-    /** The jar or class folder that holds the keeper: it needs nothing else. */
-    private static String classPath() throws VmException {
-        try {
-            return Path.of(ConsoleLogKeeper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            throw new VmException("cannot find the jar of jcap's console log keeper: " + e, OptionalInt.empty(),
-                    List.of(), e);
-        }
+        return HelperJvm.awaitEnd(ConsoleLogKeeper.class, consoleLog.toString(), within, kill);
     }
 }

@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.hypervisor.ConsoleLineSplitter;
+import io.jcap.hypervisor.GuestEndWatch;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -18,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,12 +38,11 @@ import java.util.regex.Pattern;
  * output instead of blocking the guest (a socket chardev that lost its peer discards writes).
  * It uses the JDK alone (MAX_LINE is a compile-time constant), so the process loads nothing else.
  *
- * <p>It is also the guest's watchdog once the application has ended, given an {@link EndWatch}
- * (the Linux init's {@code JCAP-EXIT N}): a guest whose kernel locks up while powering off
- * (seen under TCG on a busy host) would otherwise stay "running" with nobody left to stop it.
- * When the guest has not powered off {@link EndWatch#grace()} after that line, the keeper ends
- * the QEMU of its pid file (SIGTERM, then SIGKILL), as a foreground run does; the init synced and
- * remounted the disk read-only before the line, so nothing is lost.
+ * <p>It is also the guest's watchdog once the application has ended, given a {@link GuestEndWatch}
+ * (the Linux init's {@code JCAP-EXIT N}): when the guest has not powered off
+ * {@link GuestEndWatch#grace()} after that line, the keeper ends the QEMU of its pid file
+ * (SIGTERM, then SIGKILL), as a foreground run does; the init synced and remounted the disk
+ * read-only before the line, so nothing is lost.
  */
 public final class ConsoleLogKeeper {
     /** The largest {@code console.log}; with {@code console.log.1}, at most twice this is on disk. */
@@ -62,24 +61,8 @@ public final class ConsoleLogKeeper {
     private final long limit;
     private FileChannel out;
     private long size;
-    /** The end watch's state: the line being read (up to MAX_LINE bytes), and the watch. */
-    private final StringBuilder line = new StringBuilder();
-    private Optional<EndWatch> endWatch = Optional.empty();
-    private Runnable onEnd = () -> { };
-
-    /**
-     * What says that the guest's application has ended, and how long the guest then has to power
-     * off before its QEMU is stopped.
-     *
-     * @param endLine matched against each whole console line, without its line end
-     */
-    public record EndWatch(Pattern endLine, Duration grace) {
-        public EndWatch {
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("a power-off grace cannot be negative: " + grace);
-            }
-        }
-    }
+    /** The end watch's line scanner, when the keeper watches for the application's end. */
+    private GuestEndWatch.Lines endLines;
 
     /** Appends to {@code log}, rotating it to {@code log.1} at {@code limit} bytes. */
     ConsoleLogKeeper(Path log, long limit) throws IOException {
@@ -121,14 +104,13 @@ public final class ConsoleLogKeeper {
     }
 
     /** Runs {@code onEnd} once, at the first console line that {@code watch} names the end. */
-    void watchEnd(EndWatch watch, Runnable onEnd) {
-        this.endWatch = Optional.of(watch);
-        this.onEnd = onEnd;
+    void watchEnd(GuestEndWatch watch, Runnable onEnd) {
+        this.endLines = watch.lines(onEnd);
     }
 
     void write(ByteBuffer bytes) throws IOException {
-        if (endWatch.isPresent()) {
-            scanLines(bytes);
+        if (endLines != null) {
+            endLines.feed(bytes);
         }
         while (bytes.hasRemaining()) {
             if (size < limit) {
@@ -148,58 +130,6 @@ public final class ConsoleLogKeeper {
                 rotate();
             }
         }
-    }
-
-    private void scanLines(ByteBuffer bytes) {
-        for (int i = bytes.position(); i < bytes.limit() && endWatch.isPresent(); i++) {
-            char c = (char) (bytes.get(i) & 0xff);
-            if (c == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                if (endWatch.get().endLine().matcher(line).matches()) {
-                    endWatch = Optional.empty();
-                    onEnd.run();
-                }
-                line.setLength(0);
-            } else if (line.length() < MAX_LINE) {
-                line.append(c);
-            }
-        }
-    }
-
-    /**
-     * Waits up to {@code grace} for the QEMU named by {@code pidFile} to end, and stops it when it
-     * has not: SIGTERM, and SIGKILL 5 s later. Only a QEMU this keeper serves (its command line
-     * names {@code consoleSocket}) is waited for or stopped.
-     */
-    static void stopUnlessEnded(Path pidFile, Path consoleSocket, Duration grace, Path log) {
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            Optional<ProcessHandle> qemu = ProcessHandle.of(pid);
-            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            if (qemu.isEmpty() || !cmdline.contains(consoleSocket.toString())) {
-                return;
-            }
-            if (ended(qemu.get(), grace)) {
-                return;
-            }
-            System.err.println("console keeper for " + log + ": the guest's application ended " + grace.toSeconds()
-                    + " s ago but the guest did not power off; stopping QEMU (pid " + pid + ")");
-            qemu.get().destroy();
-            if (!ended(qemu.get(), Duration.ofSeconds(5))) {
-                qemu.get().destroyForcibly();
-            }
-        } catch (IOException | RuntimeException e) {
-            // QEMU ended meanwhile (no pid file, no /proc entry): nothing to stop.
-        }
-    }
-
-    private static boolean ended(ProcessHandle process, Duration within) {
-        return process.onExit().completeOnTimeout(null, within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .join() != null;
     }
 
     private void put(ByteBuffer bytes, int length) throws IOException {
@@ -233,6 +163,17 @@ public final class ConsoleLogKeeper {
         size = out.size();
     }
 
+    /** {@link GuestEndWatch#stopUnlessEnded} for the QEMU of {@code pidFile}, if it serves {@code consoleSocket}. */
+    private static void stopUnlessEnded(Path pidFile, Path consoleSocket, Duration grace, Path log) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            GuestEndWatch.stopUnlessEnded(pid, consoleSocket.toString(), grace,
+                    note -> System.err.println("console keeper for " + log + ": " + note));
+        } catch (IOException | RuntimeException e) {
+            // QEMU ended meanwhile and took its pid file: nothing to stop.
+        }
+    }
+
     /**
      * {@code SOCKET LOG LIMIT [PID-FILE END-LINE-REGEX GRACE-MS]}: see the class comment. Exit
      * status 2 for bad arguments, 1 for a failure.
@@ -248,7 +189,7 @@ public final class ConsoleLogKeeper {
             ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
             if (args.length == 6) {
                 Path pidFile = Path.of(args[3]);
-                EndWatch watch = new EndWatch(Pattern.compile(args[4], Pattern.DOTALL),
+                GuestEndWatch watch = new GuestEndWatch(Pattern.compile(args[4], Pattern.DOTALL),
                         Duration.ofMillis(Long.parseLong(args[5])));
                 keeper.watchEnd(watch, () -> {
                     Thread stopper = new Thread(() -> stopUnlessEnded(pidFile, socket, watch.grace(), log),

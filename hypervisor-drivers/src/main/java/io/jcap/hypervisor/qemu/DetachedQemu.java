@@ -2,6 +2,7 @@ package io.jcap.hypervisor.qemu;
 
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Durations;
+import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
@@ -103,7 +104,7 @@ public final class DetachedQemu {
      * off in time once its console said its application ended (see {@link ConsoleLogKeeper}).
      */
     public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit,
-            Optional<ConsoleLogKeeper.EndWatch> endWatch) throws VmException {
+            Optional<GuestEndWatch> endWatch) throws VmException {
         checkSocketPath("QMP", files.qmpSocket());
         checkSocketPath("console", files.consoleSocket());
         prepareFiles(files);

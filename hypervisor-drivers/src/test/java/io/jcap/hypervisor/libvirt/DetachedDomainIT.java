@@ -1,10 +1,13 @@
 package io.jcap.hypervisor.libvirt;
 
 import static io.jcap.hypervisor.libvirt.LibvirtTestSupport.bootSectorSpec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.HelperJvm;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.RecordedEvents;
 import io.jcap.testsupport.Requires;
@@ -12,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +57,39 @@ class DetachedDomainIT {
         assertFalse(LibvirtTestSupport.domainExists(name));
         assertFalse(Files.exists(started.folder()));
         assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", name + ".log")));
+        started = null;
+    }
+
+    @Test
+    void watchEnd_endLineButNoPowerOff_watcherStopsQemuAfterTheGrace() throws Exception {
+        started = DetachedDomain.start(LibvirtUri.SYSTEM, name, bootSectorSpec(dir,
+                BootSector.printThenHalt("JCAP-EXIT 0")).build(), new RecordedEvents());
+
+        DetachedDomain.watchEnd(started, new GuestEndWatch(Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"),
+                Duration.ofSeconds(2)));
+
+        assertTrue(await(() -> !DetachedDomain.isRunning(LibvirtUri.SYSTEM, name)), "the watcher stopped QEMU");
+        assertTrue(Files.readString(started.consoleLog()).contains("JCAP-EXIT 0"));
+        assertTrue(Files.readString(started.folder().resolve(DetachedDomain.WATCH_LOG)).contains("did not power off"));
+        assertTrue(await(() -> HelperJvm.running(ConsoleWatcher.class, started.consoleLog().toString()).isEmpty()),
+                "the watcher ended with its QEMU");
+    }
+
+    @Test
+    void watchEnd_noEndLine_leavesTheGuestRunning_andRemoveEndsTheWatcher() throws Exception {
+        started = DetachedDomain.start(LibvirtUri.SYSTEM, name, bootSectorSpec(dir,
+                BootSector.printThenHalt(LibvirtTestSupport.SPIN_LINE)).build(), new RecordedEvents());
+        DetachedDomain.watchEnd(started, new GuestEndWatch(Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"),
+                Duration.ofMillis(200)));
+        assertTrue(await(() -> Files.readString(started.consoleLog()).contains(LibvirtTestSupport.SPIN_LINE)));
+        assertTrue(await(() -> !HelperJvm.running(ConsoleWatcher.class, started.consoleLog().toString()).isEmpty()));
+
+        Thread.sleep(3000);
+
+        assertTrue(DetachedDomain.isRunning(LibvirtUri.SYSTEM, name), "no end line: the guest runs on");
+        DetachedDomain.remove(LibvirtUri.SYSTEM, name, started.folder());
+        assertEquals(List.of(), HelperJvm.running(ConsoleWatcher.class, started.consoleLog().toString()));
+        assertFalse(Files.exists(started.folder()));
         started = null;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.VmException;
 import java.io.ByteArrayOutputStream;
 import java.net.StandardProtocolFamily;
@@ -76,7 +77,7 @@ class ConsoleLogKeeperTest {
         Path log = dir.resolve("console.log");
         ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, 1 << 20);
         java.util.concurrent.atomic.AtomicInteger ends = new java.util.concurrent.atomic.AtomicInteger();
-        keeper.watchEnd(new ConsoleLogKeeper.EndWatch(java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"),
+        keeper.watchEnd(new GuestEndWatch(java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"),
                 Duration.ofSeconds(30)), ends::incrementAndGet);
 
         for (String part : List.of("boot\r\nJCAP-EXIT 3 and more\r\n", "app said JCAP-EX", "IT 7", "\r", "\n",

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
@@ -95,7 +96,7 @@ class DetachedQemuIT {
     void start_endLineButNoPowerOff_keeperStopsQemuAfterTheGrace() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
         VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt("JCAP-EXIT 0")).build();
-        ConsoleLogKeeper.EndWatch watch = new ConsoleLogKeeper.EndWatch(
+        GuestEndWatch watch = new GuestEndWatch(
                 java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"), Duration.ofSeconds(2));
 
         DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START, ConsoleLogKeeper.DEFAULT_LIMIT,
@@ -114,7 +115,7 @@ class DetachedQemuIT {
     void start_noEndLine_keeperLeavesTheGuestRunning() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
         VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
-        ConsoleLogKeeper.EndWatch watch = new ConsoleLogKeeper.EndWatch(
+        GuestEndWatch watch = new GuestEndWatch(
                 java.util.regex.Pattern.compile("(.*)JCAP-EXIT (\\d{1,3})$"), Duration.ofMillis(200));
 
         DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START, ConsoleLogKeeper.DEFAULT_LIMIT,
