@@ -77,7 +77,7 @@ record KernelManifest(String name, String family, @JsonInclude(JsonInclude.Inclu
     static KernelManifest read(Path file) throws IOException {
         try {
             JsonNode root = JsonTrees.read(file);
-            if (root == null || !root.isObject()) {
+            if (!root.isObject()) {
                 throw new IOException("it is not a JSON object");
             }
             List<FileEntry> files = new ArrayList<>();

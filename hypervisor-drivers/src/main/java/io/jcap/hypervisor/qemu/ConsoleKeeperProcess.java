@@ -9,7 +9,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,10 +69,5 @@ final class ConsoleKeeperProcess {
             Thread.currentThread().interrupt();
             throw new VmException("interrupted while starting the console log keeper", OptionalInt.empty(), List.of(), e);
         }
-    }
-
-    /** Waits for the keepers of {@code consoleLog} to end: {@link HelperJvm#awaitEnd}. */
-    static boolean awaitEnd(Path consoleLog, Duration within, boolean kill) throws InterruptedException {
-        return HelperJvm.awaitEnd(ConsoleLogKeeper.class, consoleLog.toString(), within, kill);
     }
 }

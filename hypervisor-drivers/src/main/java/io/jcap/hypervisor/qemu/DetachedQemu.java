@@ -3,6 +3,7 @@ package io.jcap.hypervisor.qemu;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.HelperJvm;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
@@ -237,7 +238,7 @@ public final class DetachedQemu {
      */
     public static boolean awaitConsoleKeeper(Path consoleLog, Duration within, boolean kill)
             throws InterruptedException {
-        return ConsoleKeeperProcess.awaitEnd(consoleLog, within, kill);
+        return HelperJvm.awaitEnd(ConsoleLogKeeper.class, consoleLog.toString(), within, kill);
     }
 
     /** Waits (polling /proc) until the process ended; false if it still runs at the deadline. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HelperJvm;
+import io.jcap.hypervisor.HostProcess;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.RecordedEvents;
 import io.jcap.testsupport.Requires;
@@ -84,9 +85,13 @@ class DetachedDomainIT {
         assertTrue(await(() -> Files.readString(started.consoleLog()).contains(LibvirtTestSupport.SPIN_LINE)));
         assertTrue(await(() -> !HelperJvm.running(ConsoleWatcher.class, started.consoleLog().toString()).isEmpty()));
 
-        Thread.sleep(3000);
+        HostProcess qemu = started.qemu().orElseThrow();
 
-        assertTrue(DetachedDomain.isRunning(LibvirtUri.SYSTEM, name), "no end line: the guest runs on");
+        assertFalse(await(() -> !qemu.isRunning(), Duration.ofSeconds(3)), "no end line: nothing stopped the guest");
+        assertTrue(DetachedDomain.isRunning(LibvirtUri.SYSTEM, name));
+        Path watchLog = started.folder().resolve(DetachedDomain.WATCH_LOG);
+        assertTrue(!Files.exists(watchLog) || !Files.readString(watchLog).contains("stopping QEMU"),
+                "the watcher stopped nothing");
         DetachedDomain.remove(LibvirtUri.SYSTEM, name, started.folder());
         assertEquals(List.of(), HelperJvm.running(ConsoleWatcher.class, started.consoleLog().toString()));
         assertFalse(Files.exists(started.folder()));
@@ -98,7 +103,12 @@ class DetachedDomainIT {
     }
 
     private static boolean await(Check check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return await(check, WAIT);
+    }
+
+    /** Whether {@code check} holds within {@code within}, looked at every 200 ms. */
+    private static boolean await(Check check, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             if (check.holds()) {
                 return true;
