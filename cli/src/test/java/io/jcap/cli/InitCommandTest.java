@@ -66,7 +66,7 @@ class InitCommandTest {
         Files.writeString(dir.resolve("target/app.jar"), "built");
         Outcome validate = jcap("validate", dir.toString());
         assertEquals(0, validate.exitCode(), validate.out() + validate.err());
-        assertEquals(dir.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -jar /app/app.jar)\n",
+        assertEquals(dir.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -XX:-UsePerfData -jar /app/app.jar)\n",
                 validate.out());
     }
 

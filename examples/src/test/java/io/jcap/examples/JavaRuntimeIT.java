@@ -42,7 +42,7 @@ class JavaRuntimeIT {
         assertTrue(firstBuild.err().contains("Linking a Java runtime with jlink: java.base\n"), firstBuild.toString());
         JsonNode image = image("hello-java");
         assertTrue(image.get("diskSize").asLong() <= 40_000_000L, "image above 40 MB on disk: " + image);
-        assertEquals("/opt/java/bin/java -Xmx64M -XX:+UseG1GC -jar /app/hello.jar world", image.get("cmdline").asText());
+        assertEquals("/opt/java/bin/java -Xmx64M -XX:+UseG1GC -XX:-UsePerfData -jar /app/hello.jar world", image.get("cmdline").asText());
     }
 
     @Test

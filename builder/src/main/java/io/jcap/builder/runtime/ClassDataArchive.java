@@ -19,12 +19,20 @@ import java.util.List;
  * JDK 17 (the module graph among them, which saves the module system's initialisation); other
  * collectors still use the archived classes. The dump runs in a separate process so that its
  * warnings about classes absent from a minimal runtime stay off jcap's output.
+ *
+ * <p>The dump's heap is set ({@link #DUMP_HEAP}) rather than left to the host's memory: the archived
+ * heap objects are laid out for the compressed-pointer encoding of the dump's heap, and a guest
+ * JVM whose heap uses another encoding must patch every archived pointer at each start. Any heap
+ * under about 3 GB has the encoding of the 128 MiB one, so a guest with such a heap maps the
+ * objects as they are, whatever machine made the image.
  */
 final class ClassDataArchive {
     /** Where the JVM looks for its default archive, relative to the runtime's folder. */
     static final String FILE = "lib/server/classes.jsa";
     /** About a second here; generous, since a slow disk or a loaded machine stretches it. */
     static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** The dump's maximum heap: its compressed-pointer encoding is that of every heap under ~3 GB. */
+    static final String DUMP_HEAP = "-Xmx128M";
 
     private ClassDataArchive() {
     }
@@ -37,7 +45,7 @@ final class ClassDataArchive {
      */
     static boolean write(Path runtime, EventSink events) throws JcapException {
         Path archive = runtime.resolve(FILE);
-        List<String> command = List.of(runtime.resolve("bin/java").toString(), "-XX:+UseG1GC", "-Xshare:dump",
+        List<String> command = List.of(runtime.resolve("bin/java").toString(), "-XX:+UseG1GC", DUMP_HEAP, "-Xshare:dump",
                 "-XX:SharedArchiveFile=" + archive);
         HostTool.Result result = HostTool.run(command, TIMEOUT);
         if (result.exitCode() != 0 || !Files.isRegularFile(archive)) {

@@ -24,7 +24,8 @@ class JavaCommandLineTest {
 
     @Test
     void argv_jarWithoutMain_runsTheJarWithHeapAndOptionsFirst() throws JcapException {
-        assertEquals(List.of("/opt/java/bin/java", "-Xms32M", "-Xmx1G", "-XX:+UseG1GC", "-Dgreeting=hi", "-jar", "/app/app.jar",
+        assertEquals(List.of("/opt/java/bin/java", "-Xms32M", "-Xmx1G", "-XX:+UseG1GC", "-XX:-UsePerfData",
+                        "-Dgreeting=hi", "-jar", "/app/app.jar",
                         "--port", "80"),
                 JavaCommandLine.argv(java(null, "/app/app.jar", List.of(), List.of("-Dgreeting=hi"), "32M", "1024M",
                         List.of("--port", "80")), JavaRuntime.HOME));
@@ -35,7 +36,8 @@ class JavaCommandLineTest {
         String[][] cases = {{"128m", "128M"}, {"512mb", "512M"}, {"512MiB", "512M"}, {"1GiB", "1G"}, {"1 G", "1G"},
             {"2gb", "2G"}, {"1536 kB", "1536K"}, {"1t", "1024G"}};
         for (String[] c : cases) {
-            assertEquals(List.of("/opt/java/bin/java", "-Xms" + c[1], "-Xmx" + c[1], "-XX:+UseG1GC", "-jar", "/app/app.jar"),
+            assertEquals(List.of("/opt/java/bin/java", "-Xms" + c[1], "-Xmx" + c[1], "-XX:+UseG1GC", "-XX:-UsePerfData",
+                    "-jar", "/app/app.jar"),
                     JavaCommandLine.argv(java(null, "/app/app.jar", List.of(), List.of(), c[0], c[0], List.of()),
                             JavaRuntime.HOME), c[0]);
         }
@@ -43,7 +45,7 @@ class JavaCommandLineTest {
 
     @Test
     void argv_mainWithJarAndClasspath_putsTheJarFirstOnTheClassPath() throws JcapException {
-        assertEquals(List.of("/opt/java/bin/java", "-XX:+UseG1GC", "-cp", "/app/app.jar:/app/classes:/app/lib/*",
+        assertEquals(List.of("/opt/java/bin/java", "-XX:+UseG1GC", "-XX:-UsePerfData", "-cp", "/app/app.jar:/app/classes:/app/lib/*",
                 "com.example.Main"),
                 JavaCommandLine.argv(java("com.example.Main", "/app/app.jar",
                         List.of("/app/classes", "/app/app.jar", "/app/lib/*"), List.of(), null, null, List.of()),
@@ -53,11 +55,19 @@ class JavaCommandLineTest {
     @Test
     void argv_collectorChosenOrSharingOff_addsNoCollector_andSharingOffLeavesTheArchiveOut() throws JcapException {
         for (String option : List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseZGC", "-Xshare:off")) {
-            assertEquals(List.of("/opt/java/bin/java", option, "-jar", "/app/app.jar"), JavaCommandLine.argv(
+            assertEquals(List.of("/opt/java/bin/java", "-XX:-UsePerfData", option, "-jar", "/app/app.jar"), JavaCommandLine.argv(
                     java(null, "/app/app.jar", List.of(), List.of(option), null, null, List.of()), JavaRuntime.HOME));
         }
         assertTrue(JavaCommandLine.sharesClassData(List.of("-XX:+UseSerialGC", "-Xshare:auto")));
         assertFalse(JavaCommandLine.sharesClassData(List.of("-Xshare:off")));
+    }
+
+    @Test
+    void argv_perfDataNamedInTheOptions_isLeftAsTheyAskIt() throws JcapException {
+        for (String option : List.of("-XX:+UsePerfData", "-XX:-UsePerfData")) {
+            assertEquals(List.of("/opt/java/bin/java", "-XX:+UseG1GC", option, "-jar", "/app/app.jar"), JavaCommandLine.argv(
+                    java(null, "/app/app.jar", List.of(), List.of(option), null, null, List.of()), JavaRuntime.HOME));
+        }
     }
 
     @Test

@@ -49,8 +49,9 @@ class LinuxInputsTest {
         JavaProjects.jar(temp.resolve("project/hi.jar"), classFile, "Hi", null);
         LinuxInputs inputs = inputs("files:\n  /app/hi.jar: hi.jar\nenv:\n  LANG: C.UTF-8\nruntime:\n  java:\n"
                 + "    jar: /app/hi.jar\n    xmx: 64M\n    jvm_args: [-XX:+UseSerialGC]\n    args: [two words]\n");
-        assertEquals("/opt/java/bin/java -Xmx64M -XX:+UseSerialGC -jar /app/hi.jar 'two words'", inputs.cmdline());
-        assertEquals("arg /opt/java/bin/java\narg -Xmx64M\narg -XX:+UseSerialGC\narg -jar\narg /app/hi.jar\n"
+        assertEquals("/opt/java/bin/java -Xmx64M -XX:-UsePerfData -XX:+UseSerialGC -jar /app/hi.jar 'two words'",
+                inputs.cmdline());
+        assertEquals("arg /opt/java/bin/java\narg -Xmx64M\narg -XX:-UsePerfData\narg -XX:+UseSerialGC\narg -jar\narg /app/hi.jar\n"
                 + "arg two words\nenv LANG=C.UTF-8\ncwd /\n", config(inputs));
         List<String> paths = paths(inputs.application());
         for (String wanted : List.of("/opt/java/bin/java", "/opt/java/lib/server/libjvm.so", "/opt/java/lib/modules",
