@@ -148,10 +148,10 @@ static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
             fatal("%s", err);
         long long ms = now_ms() - start;
         debug("received %llu entries, %llu bytes in %lld ms (waiting for data %llu ms, reading %llu ms, "
-              "crc %llu ms, writing files %llu ms, the rest: headers, creating files, owners, modes)",
+              "checksum %llu ms, writing files %llu ms, the rest: headers, creating files, owners, modes)",
               (unsigned long long)s->entries, (unsigned long long)s->bytes, ms,
               (unsigned long long)s->ms_wait, (unsigned long long)s->ms_read,
-              (unsigned long long)s->ms_crc, (unsigned long long)s->ms_write);
+              (unsigned long long)s->ms_sum, (unsigned long long)s->ms_write);
         return fd;
     }
 }
@@ -224,8 +224,9 @@ _Noreturn void build_mode(const struct cmdline *c)
     sync();
 
     char line[128];
-    int n = snprintf(line, sizeof line, "OK entries=%llu bytes=%llu crc32=%08x\n",
-                     (unsigned long long)s.entries, (unsigned long long)s.bytes, s.crc);
+    int n = snprintf(line, sizeof line, "OK entries=%llu bytes=%llu xxh64=%016llx\n",
+                     (unsigned long long)s.entries, (unsigned long long)s.bytes,
+                     (unsigned long long)s.xxh64);
     /* The same summary on the console first: QEMU's user network has been seen to close the
      * host's side without the last bytes when the guest powers off right after them. */
     say("JCAP-SUMMARY %.*s", n - 1, line);

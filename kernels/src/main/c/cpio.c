@@ -37,10 +37,10 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
     r->idle_ms = idle_timeout_ms;
     r->pos = r->len = 0;
     r->bytes = 0;
-    r->crc = 0;
+    xxh64_init(&r->sum);
     r->eof = 0;
     r->not_socket = 0;
-    r->ns_wait = r->ns_read = r->ns_crc = r->ns_write = 0;
+    r->ns_wait = r->ns_read = r->ns_sum = r->ns_write = 0;
     entries_begin(lenient_owner);
     static char name[NAME_MAX_LEN + 1];
     uint64_t entries = 0;
@@ -101,10 +101,10 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
     }
     s->entries = entries;
     s->bytes = r->bytes;
-    s->crc = r->crc;
+    s->xxh64 = xxh64_digest(&r->sum);
     s->ms_wait = r->ns_wait / 1000000;
     s->ms_read = r->ns_read / 1000000;
-    s->ms_crc = r->ns_crc / 1000000;
+    s->ms_sum = r->ns_sum / 1000000;
     s->ms_write = r->ns_write / 1000000;
     rc = RX_OK;
 out:

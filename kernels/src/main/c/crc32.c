@@ -1,5 +1,5 @@
-/* CRC-32 (IEEE 802.3, reflected, as java.util.zip.CRC32), eight bytes a step:
- * the guest checksums every byte it receives, and guest CPU is slow under TCG. */
+/* CRC-32 (IEEE 802.3, reflected, as java.util.zip.CRC32 and gzip), eight bytes a step: gzip
+ * members' trailers are checked with it (decode.c), and guest CPU is slow under TCG. */
 #include "init.h"
 
 #include <string.h>

@@ -121,9 +121,9 @@ int dhcp_parse_reply(const void *reply, size_t len, uint32_t xid, const uint8_t 
 struct rx_summary {
     uint64_t entries;
     uint64_t bytes;
-    uint32_t crc;
+    uint64_t xxh64;
     /* Milliseconds spent waiting for data, reading, checksumming and writing files (debug line). */
-    uint64_t ms_wait, ms_read, ms_crc, ms_write;
+    uint64_t ms_wait, ms_read, ms_sum, ms_write;
 };
 #define RX_OK 0
 #define RX_ERROR (-1)
@@ -137,6 +137,17 @@ void entries_allow_removals(int allow);
 
 /* crc32.c */
 uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n);
+
+/* xxh64.c: the stream's checksum, XXH64 with seed 0, fed in pieces of any size. */
+struct xxh64 {
+    uint64_t v[4];
+    uint64_t total;
+    unsigned char buf[32];
+    size_t held;
+};
+void xxh64_init(struct xxh64 *h);
+void xxh64_update(struct xxh64 *h, const unsigned char *p, size_t n);
+uint64_t xxh64_digest(const struct xxh64 *h);
 
 /* config.c: the application to start (docs/guest-protocol.md, run mode) */
 struct app {

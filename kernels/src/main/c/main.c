@@ -35,8 +35,8 @@ static int extract(const char *dir, int update)
         printf("ERR %s\n", err);
         return 1;
     }
-    printf("OK entries=%llu bytes=%llu crc32=%08x\n", (unsigned long long)s.entries,
-           (unsigned long long)s.bytes, s.crc);
+    printf("OK entries=%llu bytes=%llu xxh64=%016llx\n", (unsigned long long)s.entries,
+           (unsigned long long)s.bytes, (unsigned long long)s.xxh64);
     return 0;
 }
 

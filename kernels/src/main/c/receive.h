@@ -4,8 +4,8 @@
 
 #include "init.h"
 
-/* 64 KiB: 1 MiB made the checksum slower under TCG (~0.38 s against ~0.25 s for 118 MB), and
- * the stream no faster (docs/benchmarks-stream.md). */
+/* 64 KiB: 1 MiB made the checksum (then a CRC-32) slower under TCG (~0.38 s against ~0.25 s for
+ * 118 MB), and the stream no faster (docs/benchmarks-stream.md). */
 #define BUF_SIZE 65536
 #define NAME_MAX_LEN 4096
 
@@ -15,12 +15,12 @@ struct rx {
     int idle_ms;
     size_t pos, len;
     uint64_t bytes;
-    uint32_t crc;
+    struct xxh64 sum;
     int eof;
     int not_socket; /* the input is a pipe or file (--extract): poll before each read */
     /* Where the receive's time went, for the debug line (docs/benchmarks-stream.md):
      * waiting for data, reading it, checksumming it, writing files. */
-    uint64_t ns_wait, ns_read, ns_crc, ns_write;
+    uint64_t ns_wait, ns_read, ns_sum, ns_write;
     unsigned char buf[BUF_SIZE];
 };
 

@@ -72,8 +72,8 @@ int rx_more(struct rx *r, char *err)
             r->eof = 1;
             return 0;
         }
-        r->crc = crc32_update(r->crc, r->buf + r->len, (size_t)n);
-        r->ns_crc += rx_clock_ns() - t2;
+        xxh64_update(&r->sum, r->buf + r->len, (size_t)n);
+        r->ns_sum += rx_clock_ns() - t2;
         r->bytes += (uint64_t)n;
         r->len += (size_t)n;
         return 1;

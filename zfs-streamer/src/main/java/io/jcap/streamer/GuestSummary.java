@@ -5,11 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The reply of jcap's guest init after a stream: {@code OK entries=E bytes=B crc32=xxxxxxxx}, or
+ * The reply of jcap's guest init after a stream: {@code OK entries=E bytes=B xxh64=XXXXXXXXXXXXXXXX} (16 lower-case hex digits), or
  * {@code ERR message}.
  */
-public record GuestSummary(long entries, long bytes, long crc32) {
-    private static final Pattern OK = Pattern.compile("OK entries=(\\d+) bytes=(\\d+) crc32=([0-9a-f]{8})");
+public record GuestSummary(long entries, long bytes, long xxh64) {
+    private static final Pattern OK = Pattern.compile("OK entries=(\\d+) bytes=(\\d+) xxh64=([0-9a-f]{16})");
 
     /** Parses the guest's reply line, throwing the guest's own error for an {@code ERR} line. */
     public static GuestSummary parse(String line) throws StreamException {
@@ -24,16 +24,16 @@ public record GuestSummary(long entries, long bytes, long crc32) {
             throw new StreamException("the builder guest sent an unreadable summary: '" + line + "'");
         }
         return new GuestSummary(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
-                Long.parseLong(m.group(3), 16));
+                Long.parseUnsignedLong(m.group(3), 16));
     }
 
     /** Checks the guest received exactly what was sent. */
     public void verify(StreamStats sent) throws StreamException {
-        if (entries != sent.entries() || bytes != sent.bytes() || crc32 != sent.crc32()) {
+        if (entries != sent.entries() || bytes != sent.bytes() || xxh64 != sent.xxh64()) {
             throw new StreamException(String.format(
-                    "the builder guest received something else than was sent: sent %d entries, %d bytes, crc32 %08x;"
-                            + " guest reports %d entries, %d bytes, crc32 %08x",
-                    sent.entries(), sent.bytes(), sent.crc32(), entries, bytes, crc32));
+                    "the builder guest received something else than was sent: sent %d entries, %d bytes, xxh64 %016x;"
+                            + " guest reports %d entries, %d bytes, xxh64 %016x",
+                    sent.entries(), sent.bytes(), sent.xxh64(), entries, bytes, xxh64));
         }
     }
 }

@@ -12,8 +12,8 @@ class GuestMarkerTest {
     void parse_eachMarker() {
         assertEquals(Optional.of(new GuestMarker.Ready()), GuestMarker.parse("JCAP-READY port=10000"));
         assertEquals(Optional.of(new GuestMarker.BuildDone()), GuestMarker.parse("JCAP-BUILD-DONE"));
-        assertEquals(Optional.of(new GuestMarker.Summary("OK entries=3 bytes=512 crc32=0badc0de")),
-                GuestMarker.parse("JCAP-SUMMARY OK entries=3 bytes=512 crc32=0badc0de"));
+        assertEquals(Optional.of(new GuestMarker.Summary("OK entries=3 bytes=512 xxh64=00000000000badc0")),
+                GuestMarker.parse("JCAP-SUMMARY OK entries=3 bytes=512 xxh64=00000000000badc0"));
         assertEquals(Optional.of(new GuestMarker.Start()), GuestMarker.parse("JCAP-START"));
         assertEquals(Optional.of(new GuestMarker.Error("no connection within 600 s")),
                 GuestMarker.parse("JCAP-ERROR  no connection within 600 s "));

@@ -8,12 +8,12 @@ import io.jcap.model.Sha256;
 import org.junit.jupiter.api.Test;
 
 class GuestSummaryTest {
-    private static final StreamStats SENT = new StreamStats(3, 1024, 0xdeadbeefL, Sha256.of(new byte[0]));
+    private static final StreamStats SENT = new StreamStats(3, 1024, 0xfedcba98deadbeefL, Sha256.of(new byte[0]));
 
     @Test
     void parse_okLine_readsFields() throws StreamException {
-        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1024 crc32=deadbeef");
-        assertEquals(new GuestSummary(3, 1024, 0xdeadbeefL), s);
+        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1024 xxh64=fedcba98deadbeef");
+        assertEquals(new GuestSummary(3, 1024, 0xfedcba98deadbeefL), s);
         s.verify(SENT);
     }
 
@@ -26,10 +26,18 @@ class GuestSummaryTest {
 
     @Test
     void verify_mismatch_namesBothSides() throws StreamException {
-        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1000 crc32=deadbeef");
+        GuestSummary s = GuestSummary.parse("OK entries=3 bytes=1000 xxh64=fedcba98deadbeef");
         StreamException e = assertThrows(StreamException.class, () -> s.verify(SENT));
-        assertEquals("the builder guest received something else than was sent: sent 3 entries, 1024 bytes, crc32 deadbeef;"
-                + " guest reports 3 entries, 1000 bytes, crc32 deadbeef", e.getMessage());
+        assertEquals("the builder guest received something else than was sent: sent 3 entries, 1024 bytes, xxh64 fedcba98deadbeef;"
+                + " guest reports 3 entries, 1000 bytes, xxh64 fedcba98deadbeef", e.getMessage());
+    }
+
+    @Test
+    void parse_theOldCrc32Summary_isRefusedAsUnreadable() {
+        StreamException e = assertThrows(StreamException.class,
+                () -> GuestSummary.parse("OK entries=3 bytes=1024 crc32=deadbeef"));
+        assertEquals("the builder guest sent an unreadable summary: 'OK entries=3 bytes=1024 crc32=deadbeef'",
+                e.getMessage());
     }
 
     @Test

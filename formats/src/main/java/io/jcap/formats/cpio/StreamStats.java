@@ -5,11 +5,10 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.util.zip.CRC32;
 
 /**
- * What a cpio stream held: its entries (the trailer not counted), its bytes, their CRC-32 (what
- * the guest reports back) and their SHA-256 (the stream digest recorded with an image), when it
+ * What a cpio stream held: its entries (the trailer not counted), its bytes, their XXH64 ({@link
+ * Xxh64}, what the guest reports back) and their SHA-256 (the stream digest recorded with an image), when it
  * was taken: a stream sent to a builder guest leaves it out ({@link CpioWriter#withoutStreamDigest}).
  *
  * <pre>{@code
@@ -17,7 +16,7 @@ import java.util.zip.CRC32;
  * Sha256 digest = stats.sha256();
  * }</pre>
  */
-public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
+public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
 
     /**
      * The stream's SHA-256.
@@ -34,11 +33,11 @@ public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
 
     /** Counts and digests the bytes passing through to an underlying stream. */
     static final class Counter extends FilterOutputStream {
-        private final CRC32 crc = new CRC32();
+        private final Xxh64 sum = new Xxh64();
         private final MessageDigest sha;
         private long bytes;
 
-        /** @param digest whether to take the SHA-256 too (the CRC-32 is always taken) */
+        /** @param digest whether to take the SHA-256 too (the XXH64 is always taken) */
         Counter(OutputStream out, boolean digest) {
             super(out);
             this.sha = digest ? Sha256.newDigest() : null;
@@ -47,7 +46,7 @@ public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
         @Override
         public void write(int b) throws IOException {
             out.write(b);
-            crc.update(b);
+            sum.update(b);
             if (sha != null) {
                 sha.update((byte) b);
             }
@@ -57,7 +56,7 @@ public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
-            crc.update(b, off, len);
+            sum.update(b, off, len);
             if (sha != null) {
                 sha.update(b, off, len);
             }
@@ -65,7 +64,7 @@ public record StreamStats(long entries, long bytes, long crc32, Sha256 sha256) {
         }
 
         StreamStats stats(long entries) {
-            return new StreamStats(entries, bytes, crc.getValue(), sha == null ? null : Sha256.of(sha));
+            return new StreamStats(entries, bytes, sum.value(), sha == null ? null : Sha256.of(sha));
         }
     }
 }

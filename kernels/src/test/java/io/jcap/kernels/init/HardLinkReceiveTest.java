@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.formats.cpio.StreamStats;
 import io.jcap.host.HostTool;
 import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
@@ -56,6 +57,26 @@ class HardLinkReceiveTest {
             assertEquals(3, Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS), name);
             assertEquals("#!perl\n", Files.readString(p), name);
         }
+    }
+
+    @Test
+    void extract_summary_namesTheWritersEntriesBytesAndXxh64() throws Exception {
+        ImageTree tree = new ImageTree();
+        for (int size : new int[] {0, 1, 31, 32, 33, 70_001}) {
+            byte[] bytes = new byte[size];
+            for (int i = 0; i < size; i++) {
+                bytes[i] = (byte) (i * 31 + size);
+            }
+            tree.add(new ImageEntry.RegularFile(GuestPath.of("/data/f" + size), 0644, FileContent.of(bytes)));
+        }
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        StreamStats sent = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).write(tree.entries(), stream, EventSink.NONE);
+
+        HostTool.Result r = extract(stream.toByteArray(), Files.createDirectory(temp.resolve("root")));
+
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(String.format("OK entries=%d bytes=%d xxh64=%016x", sent.entries(), sent.bytes(), sent.xxh64()),
+                r.stdout().strip());
     }
 
     @Test

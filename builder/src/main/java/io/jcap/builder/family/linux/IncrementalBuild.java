@@ -92,7 +92,7 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
                     target.builderKernel(), target.fs(), target.root(), delta, target.tree().entries().size(),
                     target.accelerator(), work);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
-                    + " bytes (crc32 verified)");
+                    + " bytes (xxh64 verified)");
             events.info("incremental: " + delta.changed() + " changed, " + delta.removed().size() + " removed, "
                     + streamed.sent().bytes() + " bytes streamed");
             img.commit(overlay);

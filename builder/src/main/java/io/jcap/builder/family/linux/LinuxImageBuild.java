@@ -162,7 +162,7 @@ final class LinuxImageBuild {
             }
             GuestStreamer.StreamResult streamed = guest.stream(List.of(), tree.entries());
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
-                    + " bytes (crc32 verified)");
+                    + " bytes (xxh64 verified)");
             return new BuildResult(DiskCommit.commit(repository, builder.qemu(), disk, events, extras, metadata), false);
         } finally {
             if (guest != null) {
