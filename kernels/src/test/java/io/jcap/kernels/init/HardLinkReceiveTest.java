@@ -12,13 +12,10 @@ import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
@@ -128,15 +125,6 @@ class HardLinkReceiveTest {
     }
 
     private HostTool.Result extract(byte[] stream, Path root) throws Exception {
-        Path init = temp.resolve("jcap-init");
-        try (InputStream in = HardLinkReceiveTest.class.getResourceAsStream("/io/jcap/kernels/init/jcap-init")) {
-            Files.copy(in, init);
-        }
-        init.toFile().setExecutable(true);
-        HostTool.Running running = HostTool.startWithInput(List.of(init.toString(), "--extract", root.toString()), temp);
-        try (OutputStream input = running.input()) {
-            input.write(stream);
-        }
-        return running.await(Duration.ofSeconds(60));
+        return InitReceiver.run("--extract", stream, root, temp);
     }
 }
