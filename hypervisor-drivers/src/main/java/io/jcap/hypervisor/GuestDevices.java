@@ -18,4 +18,13 @@ public record GuestDevices(DiskBus disk, NicModel nic) {
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(nic, "nic");
     }
+
+    /**
+     * Whether these are virtio's disk and network card: what every run asks, answered without the
+     * record's {@code equals}, whose first call is linked through ObjectMethods (about 10 ms of
+     * {@code jcap run}'s start, docs/benchmarks-mini.md).
+     */
+    public boolean isVirtio() {
+        return disk == DiskBus.VIRTIO && nic == NicModel.VIRTIO;
+    }
 }

@@ -27,6 +27,17 @@ public sealed interface FileContent {
         public InputStream open() throws IOException {
             return Files.newInputStream(path);
         }
+
+        // equals and hashCode written out, the same as the record's own: see GuestPath.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HostFile other && java.util.Objects.equals(path, other.path) && size == other.size;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(path) + Long.hashCode(size);
+        }
     }
 
     /** Bytes held in memory (generated files such as configuration). */
@@ -39,6 +50,17 @@ public sealed interface FileContent {
         @Override
         public InputStream open() {
             return new ByteArrayInputStream(bytes);
+        }
+
+        // equals and hashCode written out, the same as the record's own (the array's identity): see GuestPath.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes other && bytes == other.bytes;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(bytes);
         }
     }
 }

@@ -30,6 +30,19 @@ public sealed interface ImageEntry {
                 throw new IllegalArgumentException("owner " + uid + ":" + gid + " is not within 0..4294967295");
             }
         }
+
+        // equals and hashCode are written out (the same as the record's own) because a record's are
+        // linked through ObjectMethods at their first call, 1-10 ms of every command's start
+        // (docs/benchmarks-mini.md).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Owner other && uid == other.uid && gid == other.gid;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(uid) + Long.hashCode(gid);
+        }
     }
 
     record Directory(GuestPath path, int mode, Owner owner) implements ImageEntry {
@@ -54,6 +67,19 @@ public sealed interface ImageEntry {
 
         public RegularFile(GuestPath path, int mode, FileContent content) {
             this(path, mode, content, Owner.ROOT);
+        }
+
+        // equals and hashCode written out, the same as the record's own: see GuestPath.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RegularFile other && path.equals(other.path) && mode == other.mode
+                    && java.util.Objects.equals(content, other.content) && owner.equals(other.owner);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * (31 * path.hashCode() + Integer.hashCode(mode)) + java.util.Objects.hashCode(content))
+                    + owner.hashCode();
         }
     }
 

@@ -20,6 +20,19 @@ public record Sha256(String hex) {
         }
     }
 
+    // equals and hashCode are written out (the same as the record's own) because a record's are
+    // linked through ObjectMethods at their first call, 1-10 ms of every command's start
+    // (docs/benchmarks-mini.md).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Sha256 other && hex.equals(other.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return hex.hashCode();
+    }
+
     /** Parses user input, accepting upper case. */
     public static Sha256 parse(String text) {
         return new Sha256(text.trim().toLowerCase(java.util.Locale.ROOT));

@@ -20,6 +20,19 @@ public record YamlPath(List<Object> segments) {
         }
     }
 
+    // equals and hashCode are written out (the same as the record's own) because a record's are
+    // linked through ObjectMethods at their first call, 1-10 ms of every command's start
+    // (docs/benchmarks-mini.md).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof YamlPath other && segments.equals(other.segments);
+    }
+
+    @Override
+    public int hashCode() {
+        return segments.hashCode();
+    }
+
     public YamlPath key(String name) {
         return append(name);
     }

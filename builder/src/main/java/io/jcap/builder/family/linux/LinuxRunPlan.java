@@ -84,7 +84,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"
                     + " cloud-init data (--user-data): build it again with jcap build");
         }
-        if (!request.devices().equals(GuestDevices.VIRTIO) && !driver.bootsKernels()) {
+        if (!request.devices().isVirtio() && !driver.bootsKernels()) {
             throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
                     + " virtio disks and network cards");
         }

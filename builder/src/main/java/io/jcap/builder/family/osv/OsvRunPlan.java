@@ -12,7 +12,6 @@ import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
-import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
@@ -66,7 +65,7 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             throw new JcapException("--user-data applies to Linux images: OSv image '" + m.name() + "' takes its"
                     + " settings from -e and --cmd");
         }
-        if (!request.devices().equals(GuestDevices.VIRTIO)) {
+        if (!request.devices().isVirtio()) {
             throw new JcapException("--disk-bus and --nic-model are for Linux images: OSv image '" + m.name()
                     + "' runs on virtio devices");
         }
