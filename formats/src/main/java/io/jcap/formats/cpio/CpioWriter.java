@@ -79,7 +79,7 @@ public final class CpioWriter {
     }
 
     /**
-     * Leaves the stream's SHA-256 out of its {@link StreamStats} (the CRC-32 stays). A stream sent
+     * Leaves the stream's SHA-256 out of its {@link StreamStats} (the XXH64 stays). A stream sent
      * to a builder guest needs no digest of its own: the image's stream digest was taken before the
      * build, and under the launcher's client compiler (no SHA intrinsic) digesting every byte again
      * costs about as much host CPU as the guest's QEMU gets, on the stream's critical path
