@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,45 @@ class GrubEfiTest {
         assertEquals(10, pe.getShort(header + 24 + 68));
         assertTrue(image.length < 1 << 20, image.length + " bytes");
         assertEquals(0, Files.list(temp).count());
+    }
+
+    @Test
+    void image_cachedIn_isMadeOnceReadBackAfter_andMadeAgainWhenGrubChanges() throws Exception {
+        Requirements.require(new GrubEfi().available(), "grub-mkimage and GRUB's x86_64-efi modules (apt-get install"
+                + " grub-efi-amd64-bin)");
+        Path modules = Files.createDirectory(temp.resolve("x86_64-efi"));
+        try (var files = Files.list(GrubEfi.DEBIAN_MODULES)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, modules.resolve(f.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Path cache = temp.resolve("cache");
+        Path work = Files.createDirectory(temp.resolve("work"));
+        GrubEfi grub = new GrubEfi("grub-mkimage", modules).cachedIn(cache);
+
+        byte[] made = grub.image(work);
+        List<Path> kept = efiFiles(cache);
+        assertEquals(1, kept.size());
+        assertArrayEquals(made, Files.readAllBytes(kept.get(0)));
+
+        // What the second build gets is what the cache holds: no grub-mkimage run.
+        Files.write(kept.get(0), new byte[] {'k', 'e', 'p', 't'});
+        assertArrayEquals(new byte[] {'k', 'e', 'p', 't'}, grub.image(work));
+
+        // Another GRUB (a module file changed): made anew, and the old one goes.
+        Files.setLastModifiedTime(modules.resolve("linux.mod"), java.nio.file.attribute.FileTime.fromMillis(86_400_000L));
+        byte[] again = grub.image(work);
+        assertEquals('M' | 'Z' << 8, ByteBuffer.wrap(again).order(ByteOrder.LITTLE_ENDIAN).getShort(0));
+        List<Path> now = efiFiles(cache);
+        assertEquals(1, now.size());
+        assertTrue(!now.get(0).equals(kept.get(0)), now + " replaces " + kept);
+        assertEquals(0, Files.list(work).count());
+    }
+
+    private static List<Path> efiFiles(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".efi")).toList();
+        }
     }
 
     @Test

@@ -58,6 +58,7 @@ final class BuilderVm {
     private final String extraAppend;
     private long fileTime = CpioWriter.defaultMtime();
     private InitrdSource initrds = InitrdSource.IN_WORK_FOLDER;
+    private GrubEfi grub = new GrubEfi();
 
     /** Where the builder guest's initramfs comes from. */
     @FunctionalInterface
@@ -96,6 +97,12 @@ final class BuilderVm {
         return this;
     }
 
+    /** Makes the EFI system partition's GRUB with {@code loader} (one that keeps it in a cache). */
+    BuilderVm withGrub(GrubEfi loader) {
+        this.grub = loader;
+        return this;
+    }
+
     /** Stamps {@code seconds} (since 1970) on every streamed entry instead of {@link CpioWriter#defaultMtime()}. */
     BuilderVm withFileTime(long seconds) {
         this.fileTime = seconds;
@@ -117,7 +124,7 @@ final class BuilderVm {
      */
     Started startFill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, int entryCount,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
-        createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, workDir);
+        createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, grub, workDir);
         return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
                 LinuxBoot.builderAppend(fs, root, diskBytes, entryCount), kernel, accelerator, workDir);
     }
@@ -301,14 +308,14 @@ final class BuilderVm {
      * The sparse disk with its partition table and EFI system partition (docs/guest-protocol.md,
      * "Disk layout"); the guest formats and fills the root partition.
      */
-    private static void createDisk(Path disk, long bytes, String runAppend, UUID root, Path workDir)
+    private static void createDisk(Path disk, long bytes, String runAppend, UUID root, GrubEfi grub, Path workDir)
             throws JcapException {
         try (RandomAccessFile file = new RandomAccessFile(disk.toFile(), "rw")) {
             file.setLength(bytes);
         } catch (IOException e) {
             throw new JcapException("could not create the disk " + disk + ": " + e.getMessage(), e);
         }
-        DiskLayout.write(disk, new BootLoader(BootLoader.SYSLINUX_GPT_MBR).bootCode(), new GrubEfi().image(workDir),
+        DiskLayout.write(disk, new BootLoader(BootLoader.SYSLINUX_GPT_MBR).bootCode(), grub.image(workDir),
                 GrubEfi.config(runAppend, root), root);
     }
 }

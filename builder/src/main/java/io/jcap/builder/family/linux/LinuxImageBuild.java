@@ -17,6 +17,7 @@ import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.kernels.GrubEfi;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.InitramfsCache;
 import io.jcap.kernels.Kernel;
@@ -46,6 +47,8 @@ final class LinuxImageBuild {
     static final String FILE_DIGESTS = "file-digests";
     /** The {@link InitramfsCache}'s folder, in jcap's cache folder. */
     static final String INITRAMFS = "initramfs";
+    /** Where the EFI system partition's GRUB is kept, in jcap's cache. */
+    static final String GRUB_EFI = "grub-efi";
 
     private final JcapHome home;
     private final EventSink events;
@@ -174,11 +177,11 @@ final class LinuxImageBuild {
 
     /** What boots the builder guest: QEMU, the accelerator, and the builder's kernel. */
     private record Builder(QemuInstallation qemu, Accelerator accelerator, Kernel kernel, EventSink events,
-            BuilderVm.InitrdSource initrds) {
+            BuilderVm.InitrdSource initrds, GrubEfi grub) {
         /** Creates the raw {@code disk} and starts the builder guest on it ({@link BuilderVm#startFill}). */
         BuilderVm.Started startFill(long fileTime, Path disk, long diskBytes, String fs, UUID root, int entries,
                 Path work) throws JcapException, InterruptedException {
-            return new BuilderVm(qemu, events).withFileTime(fileTime).withInitrds(initrds)
+            return new BuilderVm(qemu, events).withFileTime(fileTime).withInitrds(initrds).withGrub(grub)
                     .startFill(disk, diskBytes, kernel, fs, root, entries, accelerator, work);
         }
     }
@@ -188,7 +191,7 @@ final class LinuxImageBuild {
         Accelerator accelerator = Accelerators.choose(qemu, home, job.request().accelerator(), events);
         // The builder guest boots jcap's tailored kernel when it is stored (faster builds).
         return new Builder(qemu, accelerator, BuilderKernel.choose(store, kernel, events), events,
-                BuilderVm.InitrdSource.cached(home.cache()));
+                BuilderVm.InitrdSource.cached(home.cache()), new GrubEfi().cachedIn(home.cache().resolve(GRUB_EFI)));
     }
 
     private static FileContent hostFile(Path file) throws JcapException {
