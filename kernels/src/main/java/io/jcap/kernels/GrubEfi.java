@@ -11,11 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,7 +117,6 @@ public final class GrubEfi {
 
     /** SHA-256 (hex) of what the image is made from; see {@link #cachedIn}. */
     String cacheKey(Path tool) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
         StringBuilder key = new StringBuilder(CACHE_VERSION).append('\n').append(String.join(" ", MODULES))
                 .append('\n').append(PREFIX).append('\n');
         Path toolFile = tool.toRealPath();
@@ -135,7 +132,7 @@ public final class GrubEfi {
             key.append(file.getFileName()).append(' ').append(a.size()).append(' ')
                     .append(a.lastModifiedTime().toMillis()).append('\n');
         }
-        return HexFormat.of().formatHex(digest.digest(key.toString().getBytes(StandardCharsets.UTF_8)));
+        return Sha256.of(key.toString().getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     /** Stores {@code image} as {@code cached} (whole or not at all) and drops the loaders of other GRUBs. */
