@@ -1,7 +1,6 @@
 package io.jcap.builder.runtime;
 
 import io.jcap.builder.api.JcapHome;
-import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageEntry;
@@ -32,11 +31,6 @@ public interface ImageRuntime {
 
     /** Whether the runtime works out the command line when the Capstanfile gives none. */
     boolean derivesCommand();
-
-    /** The virtual CPUs an image of this runtime gets when its Capstanfile names none. */
-    default int defaultCpus() {
-        return ImageDefaults.CPUS;
-    }
 
     /** The application with what the runtime adds; the application's own files replace the runtime's. */
     Application apply(Application application) throws JcapException;

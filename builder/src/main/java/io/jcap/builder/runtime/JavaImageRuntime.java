@@ -15,14 +15,6 @@ import java.util.Optional;
  * {@code runtime: native} adds them.
  */
 final class JavaImageRuntime implements ImageRuntime {
-    /**
-     * A Java image's CPUs unless its Capstanfile says: the JVM's compiler and collector threads
-     * then run beside the program instead of taking turns with it. On one CPU the JIT compilers'
-     * start alone holds the program back by about 0.35 s under emulation (hello-java's first
-     * output 3.39 s on one, 3.04 s on two; hello's the same on both: docs/benchmarks.md).
-     */
-    static final int CPUS = 2;
-
     private final Runtime.Java java;
     private final JlinkCache cache;
     private final NativeImageRuntime libraries;
@@ -36,11 +28,6 @@ final class JavaImageRuntime implements ImageRuntime {
     @Override
     public boolean derivesCommand() {
         return true;
-    }
-
-    @Override
-    public int defaultCpus() {
-        return CPUS;
     }
 
     @Override

@@ -96,7 +96,7 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         }
         return new LinuxInputs(application.files(), config, cmdline, kernel, fs.id(), c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
-                c.cpus().orElse(runtime.map(ImageRuntime::defaultCpus).orElse(ImageDefaults.CPUS)), c.ports());
+                c.cpus().orElse(ImageDefaults.CPUS), c.ports());
     }
 
     /** The disk size: the package file's, checked against the content, or one that fits. */

@@ -34,14 +34,12 @@ class LinuxInputsTest {
                 "/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2").stream().sorted().toList(),
                 paths(inputs.application()).stream().sorted().toList());
         assertEquals("arg /usr/sbin/mke2fs\narg -V\ncwd /\n", config(inputs));
-        assertEquals(1, inputs.cpus());
     }
 
     @Test
     void of_withoutRuntime_collectsNoLibraries() throws Exception {
         LinuxInputs inputs = inputs("cmdline: /usr/sbin/mke2fs\nfiles:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n");
         assertEquals(List.of("/usr/sbin/mke2fs"), paths(inputs.application()));
-        assertEquals(1, inputs.cpus());
     }
 
     @Test
@@ -64,15 +62,8 @@ class LinuxInputsTest {
         assertFalse(paths.contains("/opt/java/jcap-jlink.txt"), paths.toString());
         assertEquals(List.of(), paths.stream().filter(p -> p.endsWith("/libjvm.so") && !p.startsWith("/opt/java/"))
                 .toList());
-        assertEquals(2, inputs.cpus(), "a Java image's CPUs when the Capstanfile names none");
-    }
-
-    @Test
-    void of_runtimeJava_cpusOfTheCapstanfileWin() throws Exception {
-        Path classFile = JavaProjects.compile(temp.resolve("src"), "Hi",
-                "public class Hi { public static void main(String[] a) { System.out.println(\"hi\"); } }");
-        JavaProjects.jar(temp.resolve("project/hi.jar"), classFile, "Hi", null);
-        LinuxInputs inputs = inputs("cpus: 1\nfiles:\n  /app/hi.jar: hi.jar\nruntime:\n  java:\n    jar: /app/hi.jar\n");
+        // One CPU, as every image: a JVM on two vCPUs under QEMU's multi-threaded TCG crashed in
+        // freshly compiled code (docs/capstanfile.md, runtime java).
         assertEquals(1, inputs.cpus());
     }
 
