@@ -77,6 +77,8 @@ void modules_poll(void);
 int find_root(const char *spec, char *dev, size_t devlen);
 /* Whether an ext superblock (1024 bytes read at offset 1024) has this UUID= or LABEL= spec. */
 int ext_superblock_matches(const unsigned char *sb, size_t len, const char *spec);
+/* Raises the read-ahead of the disk that holds dev (/dev/<name>) to 2 MiB; best effort. */
+void root_read_ahead(const char *dev);
 
 /* nic.c */
 #define IFNAME_LEN 16

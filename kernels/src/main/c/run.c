@@ -94,47 +94,11 @@ static void root_device(const struct cmdline *c, char *dev, size_t devlen)
     debug("root %s is %s, found in %lld ms", c->root, dev, now_ms() - started);
 }
 
-/*
- * The root disk reads ahead READ_AHEAD_KB at a time instead of the kernel's 128 KiB: a program
- * starts by faulting in its libraries and data files, each fault a disk request, and fewer,
- * larger ones pay (hello-java's first line 0.08 s sooner under emulation, docs/benchmarks.md).
- * A partition reads through its disk's queue (/sys/class/block/vda2/../queue). Best effort: a
- * root without such a queue (a device-mapper target) keeps the kernel's setting.
- */
-#define READ_AHEAD_KB 2048
-
-static void read_ahead(const char *dev)
-{
-    const char *name = strrchr(dev, '/');
-    name = name ? name + 1 : dev;
-    char path[128];
-    snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
-    int partition = access(path, F_OK) == 0;
-    snprintf(path, sizeof path, "/sys/class/block/%s/%squeue/read_ahead_kb", name, partition ? "../" : "");
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0) {
-        debug("read-ahead of %s: %s: %s", dev, path, strerror(errno));
-        return;
-    }
-    char now[24] = "";
-    ssize_t n = read(fd, now, sizeof now - 1);
-    long kb = n > 0 ? strtol(now, NULL, 10) : 0;
-    if (kb < READ_AHEAD_KB) {
-        char want[24];
-        int len = snprintf(want, sizeof want, "%d", READ_AHEAD_KB);
-        if (pwrite(fd, want, (size_t)len, 0) != len)
-            debug("read-ahead of %s: write %s: %s", dev, path, strerror(errno));
-        else
-            debug("read-ahead of %s: %ld KiB -> %d KiB", dev, kb, READ_AHEAD_KB);
-    }
-    close(fd);
-}
-
 static void switch_root(const struct cmdline *c)
 {
     char dev[64];
     root_device(c, dev, sizeof dev);
-    read_ahead(dev);
+    root_read_ahead(dev);
     mkdir("/newroot", 0755);
     unsigned long flags = c->rw ? 0 : MS_RDONLY;
     if (mount(dev, "/newroot", c->fs, flags, NULL) < 0)

@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.host.Durable;
 import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,13 +138,9 @@ public final class GrubEfi {
     /** Stores {@code image} as {@code cached} (whole or not at all) and drops the loaders of other GRUBs. */
     private static void keep(Path cached, byte[] image) {
         Path dir = cached.getParent();
-        Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, ".grub-", ".tmp");
-            Files.write(temp, image);
-            Files.move(temp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
+            Durable.writeAtomically(cached, image);
             try (DirectoryStream<Path> others = Files.newDirectoryStream(dir, "*.efi")) {
                 for (Path other : others) {
                     if (!other.equals(cached)) {
@@ -154,14 +150,6 @@ public final class GrubEfi {
             }
         } catch (IOException e) {
             // The cache is a shortcut only: the next build makes the loader again.
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    // a stray temporary file in the cache folder; the next store does not look at it
-                }
-            }
         }
     }
 
