@@ -12,6 +12,7 @@ import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,21 @@ class DriversTest {
     @Test
     void names_listsTheDriversOnTheClassPath() {
         assertEquals(List.of("libvirt", "qemu"), Drivers.names());
+    }
+
+    @Test
+    void own_areTheProvidersServiceLoaderFindsInThisModule() {
+        List<String> own = Drivers.own().stream().map(p -> p.getClass().getName()).toList();
+        List<String> serviceLoader = ServiceLoader.load(DriverProvider.class).stream()
+                .map(p -> p.type().getName()).toList();
+
+        assertEquals(List.of(QemuDriver.Provider.class.getName(), LibvirtDriver.Provider.class.getName()), own);
+        assertEquals(own, serviceLoader);
+    }
+
+    @Test
+    void providerNames_skipCommentsAndBlankLines() {
+        assertEquals(List.of("a.B", "c.D$E"), Drivers.providerNames("# drivers\n a.B  # the first\n\n\tc.D$E\n#x.Y\n"));
     }
 
     @Test

@@ -38,6 +38,24 @@ class TempFilesTest {
     }
 
     @Test
+    void create_passesOverANameThatIsTaken_byAFileOrALink() throws Exception {
+        Path elsewhere = Files.createDirectory(area.resolve("elsewhere"));
+        Files.writeString(area.resolve("run-1" + TempFolderLock.SUFFIX), "someone's");
+        Files.createSymbolicLink(area.resolve("run-2" + TempFolderLock.SUFFIX), elsewhere.resolve("target"));
+        long[] numbers = {1, 2, 3};
+        int[] next = {0};
+
+        TempFolderLock lock = TempFolderLock.create(area, "run-", () -> numbers[next[0]++]);
+        try {
+            assertEquals(area.resolve("run-3"), lock.folder());
+            assertEquals("someone's", Files.readString(area.resolve("run-1" + TempFolderLock.SUFFIX)));
+            assertFalse(Files.exists(elsewhere.resolve("target")), "nothing is made through the link");
+        } finally {
+            lock.release();
+        }
+    }
+
+    @Test
     void sweep_keepsAFolderLockedByAnotherLiveProcess_andRemovesItOnceThatProcessIsKilled() throws Exception {
         Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), area.toString())

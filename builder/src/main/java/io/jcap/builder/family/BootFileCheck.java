@@ -6,7 +6,12 @@ import io.jcap.model.Sha256;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A check of the boot files an image keeps beside its disk (a kernel for direct boots) against the
@@ -25,25 +30,39 @@ public final class BootFileCheck {
 
     private final Path folder;
     private final Map<String, Sha256> recorded;
-    private final FileDigests.Running digests;
+    private final CompletableFuture<FileDigests.Running> digests = new CompletableFuture<>();
 
-    private BootFileCheck(Path folder, Map<String, Sha256> recorded, FileDigests.Running digests) {
+    private BootFileCheck(Path folder, Map<String, Sha256> recorded) {
         this.folder = folder;
         this.recorded = Map.copyOf(recorded);
-        this.digests = digests;
     }
 
-    /** Starts checking the files of {@code folder} named in {@code recorded} against their sums. */
+    /**
+     * Starts checking the files of {@code folder} named in {@code recorded} against their sums. The
+     * tool's process is started on a thread of its own: a JVM's first process start costs it 10-20
+     * ms (the process classes' set-up, the environment copied), which the caller's preparation of
+     * the run would otherwise wait for.
+     */
     public static BootFileCheck start(Path folder, Map<String, Sha256> recorded) {
-        return new BootFileCheck(folder, recorded, FileDigests.start(FileDigests.Algorithm.SHA256, folder,
-                recorded.keySet().stream().sorted().toList()));
+        BootFileCheck check = new BootFileCheck(folder, recorded);
+        List<String> names = recorded.keySet().stream().sorted().toList();
+        Thread starter = new Thread(() -> {
+            try {
+                check.digests.complete(FileDigests.start(FileDigests.Algorithm.SHA256, folder, names));
+            } catch (RuntimeException | Error e) {
+                check.digests.completeExceptionally(e);
+            }
+        }, "jcap-boot-file-check");
+        starter.setDaemon(true);
+        starter.start();
+        return check;
     }
 
     /** Returns once every file matches its sum; a mismatch is an error naming the file. */
     public void await(String image) throws JcapException {
         Map<String, String> actual;
         try {
-            actual = digests.await(TIMEOUT);
+            actual = started().await(TIMEOUT);
         } catch (JcapException e) {
             throw new JcapException("cannot read the direct-boot files in " + folder + ": " + e.getMessage(), e);
         }
@@ -53,6 +72,22 @@ public final class BootFileCheck {
                         + " does not match the SHA-256 recorded when the image was built: build it again with"
                         + " jcap build --force, or run it with --boot disk");
             }
+        }
+    }
+
+    /** The digests once their tool started (at once, on a machine that is not stuck). */
+    private FileDigests.Running started() throws JcapException {
+        try {
+            return digests.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JcapException("interrupted while checking the direct-boot files in " + folder, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the check of the direct-boot files in " + folder + " failed to start",
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new JcapException("the check of the direct-boot files in " + folder + " did not start within "
+                    + TIMEOUT.toSeconds() + " s", e);
         }
     }
 
