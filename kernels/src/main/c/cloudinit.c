@@ -118,14 +118,16 @@ void cloud_init(const struct cmdline *cmd, struct app *a)
     static struct cloud_config c; /* applied strings live as long as the init */
     char source[160] = "";
     long long start = now_ms();
-    int found = seed_drives(&c, source, sizeof source);
+    /* jcap.seed=none: the host that booted the kernel attached no seed drive (a local direct
+     * boot without --user-data), so the block devices are not read for one. */
+    int found = cmd->no_seed ? 0 : seed_drives(&c, source, sizeof source);
     /* The services are for clouds, whose network comes from DHCP; jcap's local runs
      * (jcap.net=static, none) pass their data on a seed drive. */
     if (!found && cmd->net == NET_DHCP && access("/sys/class/net/eth0", F_OK) == 0)
         found = metadata_services(&c, IMDS_BUDGET_MS, IMDS_FIRST_MS, source, sizeof source);
     long long took = now_ms() - start;
     if (!found) {
-        debug("cloud-init: no data source (%lld ms)", took);
+        debug("cloud-init: no data source (%lld ms%s)", took, cmd->no_seed ? ", jcap.seed=none: no drive read" : "");
         return;
     }
     say("jcap-init: cloud-init data from %s in %lld ms: hostname %s, instance-id %s, %d files, "

@@ -108,6 +108,13 @@ static int parse_param(struct cmdline *c, const char *key, const char *v, char *
         c->drop_summary = strcmp(v, "1") == 0;
     } else if (strcmp(key, "stall_power_off") == 0) {
         c->stall_power_off = strcmp(v, "1") == 0;
+    } else if (strcmp(key, "seed") == 0) {
+        if (strcmp(v, "none") == 0)
+            c->no_seed = 1;
+        else if (strcmp(v, "scan") == 0)
+            c->no_seed = 0;
+        else
+            goto bad;
     }
     return 0;
 bad:

@@ -28,6 +28,7 @@ struct cmdline {
     int incremental; /* build mode: mount the disk's file system instead of making one (jcap.incremental=1) */
     int drop_summary; /* build mode, fault injection: print the summary, never send it */
     int stall_power_off; /* fault injection: never power off, as a kernel locked up in its shutdown */
+    int no_seed; /* run mode: jcap.seed=none, the host attached no cloud-init seed: no drive is scanned */
 };
 
 /* cmdline.c: parse_cmdline takes the text of /proc/cmdline (cut in place);

@@ -58,6 +58,12 @@ final class CloudGuest {
      */
     static String boot(Path home, String name, Path work, List<String> qemuArgs)
             throws IOException, InterruptedException {
+        return boot(home, name, work, qemuArgs, "");
+    }
+
+    /** As {@link #boot(Path, String, Path, List)}, with {@code moreParameters} on the kernel's command line. */
+    static String boot(Path home, String name, Path work, List<String> qemuArgs, String moreParameters)
+            throws IOException, InterruptedException {
         Path image = home.resolve("images").resolve(name);
         Path boot = image.resolve("boot");
         Path overlay = work.resolve("overlay-" + System.nanoTime() + ".qcow2");
@@ -67,7 +73,7 @@ final class CloudGuest {
         List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m",
                 "256", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                 "-kernel", boot.resolve("vmlinuz").toString(), "-initrd", boot.resolve("initrd.img").toString(),
-                "-append", Files.readString(boot.resolve("append")).strip() + " jcap.debug=1",
+                "-append", Files.readString(boot.resolve("append")).strip() + " jcap.debug=1" + moreParameters,
                 "-drive", "file=" + overlay + ",if=virtio,format=qcow2"));
         command.addAll(qemuArgs);
         Path console = work.resolve("console-" + System.nanoTime() + ".txt");

@@ -1,6 +1,7 @@
 package io.jcap.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.examples.MetadataStandIn.Cloud;
@@ -160,7 +161,22 @@ class CloudInitIT {
         assertApplied(console, "web1");
     }
 
+    /** jcap.seed=none, which jcap's direct boots without --user-data pass: no drive is read, a seed is not seen. */
+    @Test
+    void boot_seedNone_readsNoDrive() throws Exception {
+        String console = bootWithSeed("seed-none", List.of(), " jcap.seed=none");
+
+        assertTrue(console.contains("cloud-init: no data source (") && console.contains("jcap.seed=none: no drive read"),
+                console);
+        assertTrue(console.contains("probe hostname=jcap"), console);
+        assertFalse(console.contains("web1") || console.contains("cloud-init data from"), console);
+    }
+
     private static String bootWithSeed(String name, List<String> format) throws Exception {
+        return bootWithSeed(name, format, "");
+    }
+
+    private static String bootWithSeed(String name, List<String> format, String moreParameters) throws Exception {
         Requirements.require(Component.SEED_TOOLS);
         Path dir = Files.createDirectories(temp.resolve(name));
         Files.writeString(dir.resolve("user-data"), cloudConfig("web1"));
@@ -170,7 +186,7 @@ class CloudInitIT {
         command.addAll(List.of("seed.img", "user-data", "meta-data"));
         CloudGuest.tool(dir, command.toArray(String[]::new));
         return CloudGuest.boot(jcap.home, "probe", dir, List.of("-drive", "file=" + dir.resolve("seed.img")
-                + ",if=virtio,format=raw,readonly=on", "-nic", "none"));
+                + ",if=virtio,format=raw,readonly=on", "-nic", "none"), moreParameters);
     }
 
     @Test
