@@ -1,6 +1,7 @@
 package io.jcap.formats.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -9,9 +10,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a JSON document into the same tree as {@code ObjectMapper.readTree} (ints as int nodes,
@@ -44,6 +52,115 @@ public final class JsonTrees {
                 return MissingNode.getInstance();
             }
             return value(parser);
+        }
+    }
+
+    /**
+     * The documents of a stream one after another (QMP's messages: JSON objects, one a line), each
+     * read as {@link #read(byte[])} reads one.
+     */
+    public static Sequence sequence(InputStream in) throws IOException {
+        return new Sequence(FACTORY.createParser(in));
+    }
+
+    /** Reads a stream's documents: {@link #next} until it gives null. */
+    public static final class Sequence implements Closeable {
+        private final JsonParser parser;
+
+        private Sequence(JsonParser parser) {
+            this.parser = parser;
+        }
+
+        /** The next document; null once the stream ended. */
+        public JsonNode next() throws IOException {
+            return parser.nextToken() == null ? null : value(parser);
+        }
+
+        @Override
+        public void close() throws IOException {
+            parser.close();
+        }
+    }
+
+    /**
+     * The tree as compact JSON text, as {@code JsonNode.toString()} writes it, without the mapper
+     * that method makes on its first use.
+     */
+    public static String write(JsonNode node) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator generator = FACTORY.createGenerator(text)) {
+            write(generator, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing JSON into a string", e);
+        }
+        return text.toString();
+    }
+
+    /**
+     * A tree of {@code value}: a map with string keys, a list, a string, a number, a boolean, null or
+     * a tree already; anything else is an {@link IllegalArgumentException}.
+     */
+    public static JsonNode valueOf(Object value) {
+        if (value == null) {
+            return NODES.nullNode();
+        } else if (value instanceof JsonNode node) {
+            return node;
+        } else if (value instanceof String text) {
+            return NODES.textNode(text);
+        } else if (value instanceof Boolean bool) {
+            return NODES.booleanNode(bool);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return NODES.numberNode(((Number) value).longValue());
+        } else if (value instanceof Double || value instanceof Float) {
+            return NODES.numberNode(((Number) value).doubleValue());
+        } else if (value instanceof Map<?, ?> map) {
+            ObjectNode object = NODES.objectNode();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("a JSON object's key must be a string, not " + e.getKey());
+                }
+                object.set(key, valueOf(e.getValue()));
+            }
+            return object;
+        } else if (value instanceof List<?> list) {
+            ArrayNode array = NODES.arrayNode();
+            list.forEach(item -> array.add(valueOf(item)));
+            return array;
+        }
+        throw new IllegalArgumentException("no JSON value for a " + value.getClass().getName());
+    }
+
+    private static void write(JsonGenerator out, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                out.writeStartObject();
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    out.writeFieldName(e.getKey());
+                    write(out, e.getValue());
+                }
+                out.writeEndObject();
+            }
+            case ARRAY -> {
+                out.writeStartArray();
+                for (JsonNode item : node) {
+                    write(out, item);
+                }
+                out.writeEndArray();
+            }
+            case STRING -> out.writeString(node.textValue());
+            case NUMBER -> {
+                if (node.isIntegralNumber() && node.canConvertToLong()) {
+                    out.writeNumber(node.longValue());
+                } else if (node.isIntegralNumber()) {
+                    out.writeNumber(node.bigIntegerValue());
+                } else {
+                    out.writeNumber(node.doubleValue());
+                }
+            }
+            case BOOLEAN -> out.writeBoolean(node.booleanValue());
+            case NULL -> out.writeNull();
+            default -> throw new IllegalArgumentException("no JSON text for a " + node.getNodeType() + " node");
         }
     }
 

@@ -8,9 +8,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +25,50 @@ class JsonTreesTest {
 
     @TempDir
     Path temp;
+
+    /** The same text as JsonNode.toString() (whose mapper this leaves out), for the trees read above. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"name\": \"linux\", \"files\": [{\"path\": \"vmlinuz\", \"size\": 14190528}], \"kind\": null}",
+        "[1, 2147483648, 123456789012345678901234567890, -7, 0.5, 1e300, true, false, null, \"\\u00e9t\\u00e9 \\\" \\n\"]",
+        "{\"a\": {\"b\": {\"c\": []}}, \"d\": {}}",
+    })
+    void write_givesTheTextOfToString(String json) throws Exception {
+        JsonNode tree = MAPPER.readTree(json);
+
+        assertEquals(tree.toString(), JsonTrees.write(tree));
+        assertEquals(tree, MAPPER.readTree(JsonTrees.write(tree)));
+    }
+
+    @Test
+    void valueOf_givesTheMappersTreeOfMapsListsAndScalars() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("command-line", "info version");
+        value.put("n", 3);
+        value.put("big", 5_000_000_000L);
+        value.put("half", 0.5);
+        value.put("on", true);
+        value.put("none", null);
+        value.put("list", List.of("a", 1, Map.of("k", "v")));
+
+        assertEquals(MAPPER.valueToTree(value).toString(), JsonTrees.write(JsonTrees.valueOf(value)));
+        assertThrows(IllegalArgumentException.class, () -> JsonTrees.valueOf(Map.of(1, "not a string key")));
+        assertThrows(IllegalArgumentException.class, () -> JsonTrees.valueOf(new Object()));
+    }
+
+    /** QMP's stream: objects one a line, read one at a time as they come; null at its end. */
+    @Test
+    void sequence_readsTheDocumentsOfAStreamInTurn() throws Exception {
+        String stream = "{\"QMP\": {\"version\": {}}}\r\n{\"return\": {}, \"id\": 1}\n"
+                + "{\"event\": \"SHUTDOWN\", \"timestamp\": {\"seconds\": 1733370000}}\n";
+
+        try (JsonTrees.Sequence documents = JsonTrees.sequence(new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)))) {
+            assertEquals(MAPPER.readTree("{\"QMP\": {\"version\": {}}}"), documents.next());
+            assertEquals(1, documents.next().path("id").asInt());
+            assertEquals("SHUTDOWN", documents.next().path("event").asText());
+            assertEquals(null, documents.next());
+        }
+    }
 
     /** The same tree as the mapper's, node types included (an int node never equals a long node). */
     @ParameterizedTest
