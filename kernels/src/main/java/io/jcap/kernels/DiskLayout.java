@@ -40,6 +40,8 @@ public final class DiskLayout {
     private static final long MIB_SECTORS = (1L << 20) / GptDisk.SECTOR;
     /** What the layout takes besides the root: the MiB before the ESP, the ESP, the MiB of the backup table. */
     public static final long OVERHEAD_BYTES = (ROOT_FIRST_LBA + MIB_SECTORS) * GptDisk.SECTOR;
+    /** Where the root partition starts on the disk, in bytes. */
+    public static final long ROOT_OFFSET = ROOT_FIRST_LBA * GptDisk.SECTOR;
     /** The smallest disk: the overhead and a root of 1 MiB. */
     public static final long MIN_BYTES = OVERHEAD_BYTES + (1L << 20);
 

@@ -185,7 +185,7 @@ final class BuilderVm {
 
         /**
          * Waits until the guest listens, streams the removals and entries into it, and waits until
-         * it has synced, unmounted and powered off.
+         * it has synced, remounted read-only (its file system clean) and powered off.
          */
         GuestStreamer.StreamResult stream(List<GuestPath> removed, List<ImageEntry> entries)
                 throws JcapException, InterruptedException {
@@ -215,7 +215,7 @@ final class BuilderVm {
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm, target);
-            // JCAP-BUILD-DONE comes after the file system was unmounted and the disk synced: what
+            // JCAP-BUILD-DONE comes after the file system was remounted read-only (clean) and the disk synced: what
             // is left is the guest's power off, which has been seen to lock up under TCG.
             OptionalInt ended = vm.awaitExitOnceFinished(() -> true, AFTER_DONE_GRACE, POWER_OFF_TIMEOUT);
             int status = ended.orElse(0);

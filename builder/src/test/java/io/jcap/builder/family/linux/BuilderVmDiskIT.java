@@ -1,6 +1,7 @@
 package io.jcap.builder.family.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.jcap.builder.compose.GuestConfig;
 import io.jcap.builder.compose.ImageComposer;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.VmException;
+import io.jcap.kernels.DiskLayout;
 import io.jcap.kernels.Initramfs;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
@@ -17,7 +19,9 @@ import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import io.jcap.streamer.GuestStreamer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +74,34 @@ class BuilderVmDiskIT {
                         tree.entries(), Accelerator.TCG, temp);
 
         assertEquals(tree.entries().size(), result.confirmed().entries());
+        assertCleanRoot(temp.resolve("disk.raw"));
+    }
+
+    /**
+     * The guest leaves its file system clean (remounted read-only, never unmounted): e2fsck finds
+     * nothing, and no journal waits for recovery, which a read-only root could not replay.
+     */
+    static void assertCleanRoot(Path disk) throws Exception {
+        Path root = disk.resolveSibling("root.ext4");
+        try (FileChannel in = FileChannel.open(disk); FileChannel out = FileChannel.open(root,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = in.size() - DiskLayout.ROOT_OFFSET - (1L << 20);
+            for (long done = 0; done < size; ) {
+                done += in.transferTo(DiskLayout.ROOT_OFFSET + done, size - done, out);
+            }
+        }
+        String fsck = tool("e2fsck", "-fn", root.toString());
+        String header = tool("dumpe2fs", "-h", root.toString());
+        assertTrue(header.contains("Filesystem state:         clean\n"), header);
+        assertFalse(header.contains("needs_recovery"), header);
+        assertTrue(fsck.contains("Pass 5"), fsck);
+    }
+
+    private static String tool(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ":\n" + out);
+        return out;
     }
 
     private static ImageTree tree(Kernel kernel, List<ImageEntry> files) throws Exception {
