@@ -17,9 +17,12 @@ import java.util.OptionalInt;
  * @param bootIndex the firmware's boot order, lowest first; empty for a disk it should not boot
  * @param bus the controller the disk hangs on
  * @param discard the guest's discards free the image's space ({@code discard=unmap}; QEMU driver)
+ * @param scratch the guest's flushes are not passed on to the host's file ({@code cache=unsafe}; QEMU
+ *     driver): for a disk whose contents matter only once QEMU has exited, and which jcap then reads
+ *     and syncs itself (the builder VM's disk)
  */
 public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex,
-        DiskBus bus, boolean discard) {
+        DiskBus bus, boolean discard, boolean scratch) {
     public Drive {
         if (file == null || format == null || bootIndex == null || bus == null) {
             throw new IllegalArgumentException("a drive needs a file, a format, a boot index (may be empty) and a bus");
@@ -30,9 +33,9 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
         file = file.toAbsolutePath();
     }
 
-    /** A drive whose guest discards are ignored. */
+    /** A drive whose guest discards are ignored and whose flushes reach the host's file. */
     public Drive(Path file, DiskFormat format, boolean readOnly, boolean snapshot, OptionalInt bootIndex, DiskBus bus) {
-        this(file, format, readOnly, snapshot, bootIndex, bus, false);
+        this(file, format, readOnly, snapshot, bootIndex, bus, false, false);
     }
 
     /** A read-write drive that the firmware does not boot from. */
@@ -41,20 +44,20 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
     }
 
     public Drive withBootIndex(int index) {
-        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index), bus, discard);
+        return new Drive(file, format, readOnly, snapshot, OptionalInt.of(index), bus, discard, scratch);
     }
 
     public Drive asReadOnly() {
-        return new Drive(file, format, true, snapshot, bootIndex, bus, discard);
+        return new Drive(file, format, true, snapshot, bootIndex, bus, discard, scratch);
     }
 
     public Drive asSnapshot() {
-        return new Drive(file, format, readOnly, true, bootIndex, bus, discard);
+        return new Drive(file, format, readOnly, true, bootIndex, bus, discard, scratch);
     }
 
     /** The same drive on another controller. */
     public Drive withBus(DiskBus value) {
-        return new Drive(file, format, readOnly, snapshot, bootIndex, value, discard);
+        return new Drive(file, format, readOnly, snapshot, bootIndex, value, discard, scratch);
     }
 
     /**
@@ -62,6 +65,15 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
      * system trims (FITRIM) stops taking space in it (in a qcow2 overlay it reads as zeros).
      */
     public Drive withDiscard() {
-        return new Drive(file, format, readOnly, snapshot, bootIndex, bus, true);
+        return new Drive(file, format, readOnly, snapshot, bootIndex, bus, true, scratch);
+    }
+
+    /**
+     * The same drive as scratch: the guest's flushes (its file system's commits, sync, fsync) cost
+     * the host an fdatasync each, while the disk is only read once QEMU exited, by jcap, which syncs
+     * what it keeps; a host that crashed meanwhile loses the build either way.
+     */
+    public Drive asScratch() {
+        return new Drive(file, format, readOnly, snapshot, bootIndex, bus, discard, true);
     }
 }

@@ -76,7 +76,8 @@ final class QemuCommandLine {
             String id = "drive" + i;
             args.addAll(List.of("-drive", "file=" + escape(drive.file().toString()) + ",format="
                     + drive.format().qemuName() + ",if=none,id=" + id + ERROR_POLICY + (drive.readOnly() ? ",readonly=on" : "")
-                    + (drive.snapshot() ? ",snapshot=on" : "") + (drive.discard() ? ",discard=unmap" : "")));
+                    + (drive.snapshot() ? ",snapshot=on" : "") + (drive.discard() ? ",discard=unmap" : "")
+                    + (drive.scratch() ? ",cache=unsafe" : "")));
             String bootIndex = drive.bootIndex().isPresent() ? ",bootindex=" + drive.bootIndex().getAsInt() : "";
             args.addAll(List.of("-device", switch (drive.bus()) {
                 case VIRTIO -> "virtio-blk-pci,drive=" + id + bootIndex;

@@ -167,6 +167,21 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void drive_asScratch_dropsTheGuestsFlushes_andOnlyThen() {
+        VmSpec spec = VmSpec.builder()
+                .drive(Drive.virtio(Path.of("/w/disk.qcow2"), DiskFormat.QCOW2).withDiscard().asScratch())
+                .drive(Drive.virtio(Path.of("/w/plain.raw"), DiskFormat.RAW).withBootIndex(0))
+                .build();
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+        assertTrue(args.contains("file=/w/disk.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report"
+                + ",discard=unmap,cache=unsafe"), args.toString());
+        assertTrue(args.contains("file=/w/plain.raw,format=raw,if=none,id=drive1,werror=report,rerror=report"),
+                args.toString());
+        assertTrue(Drive.virtio(Path.of("/w/x.raw"), DiskFormat.RAW).asScratch().withBootIndex(2).asReadOnly()
+                .withBus(io.jcap.hypervisor.DiskBus.NVME).scratch(), "the with-methods keep it");
+    }
+
+    @Test
     void drive_withDiscard_passesTheGuestsDiscardsToTheImage_andOnlyThen() {
         VmSpec spec = VmSpec.builder()
                 .drive(Drive.virtio(Path.of("/w/overlay.qcow2"), DiskFormat.QCOW2).withDiscard())

@@ -125,7 +125,7 @@ final class BuilderVm {
     Started startFill(Path disk, long diskBytes, Kernel kernel, String fs, UUID root, int entryCount,
             Accelerator accelerator, Path workDir) throws JcapException, InterruptedException {
         createDisk(disk, diskBytes, LinuxBoot.runAppend(fs, root), root, grub, workDir);
-        return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW),
+        return start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.RAW).asScratch(),
                 LinuxBoot.builderAppend(fs, root, diskBytes, entryCount), kernel, accelerator, workDir);
     }
 
@@ -139,7 +139,7 @@ final class BuilderVm {
             throws JcapException, InterruptedException {
         // Discards reach the overlay: the guest trims the blocks the delta freed, so that the old
         // bytes of replaced files read as zeros and leave the image when it is compacted.
-        try (Started vm = start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2).withDiscard(),
+        try (Started vm = start(new GuestDisk(disk, diskBytes), Drive.virtio(disk, DiskFormat.QCOW2).withDiscard().asScratch(),
                 LinuxBoot.builderAppend(fs, root, diskBytes, treeEntries) + " jcap.incremental=1", kernel,
                 accelerator, workDir)) {
             return vm.stream(delta.removed(), delta.entries());

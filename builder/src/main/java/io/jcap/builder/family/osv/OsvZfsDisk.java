@@ -96,7 +96,7 @@ final class OsvZfsDisk {
                 .memoryMiB(builderMemoryMiB(entries))
                 .kernel(builder.image())
                 .append(builderCmdline)
-                .drive(Drive.virtio(disk, DiskFormat.RAW))
+                .drive(Drive.virtio(disk, DiskFormat.RAW).asScratch())
                 .userNetwork(PortForward.tcp(0, CPIOD_PORT))
                 .noReboot(true)
                 .build();
