@@ -1,11 +1,8 @@
 package io.jcap.hypervisor;
 
 import io.jcap.model.JcapException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -96,28 +93,34 @@ public final class Drivers {
         return names;
     }
 
-    /** This module's services file, from the jar or folder this class was loaded from. */
+    /**
+     * This module's services file, from the jar or folder this class was loaded from; empty when it
+     * cannot be read there (a class loader that gives no file location), which leaves the drivers
+     * to {@link ServiceLoader}.
+     */
     private static String ownServices() {
-        URL location = Drivers.class.getProtectionDomain().getCodeSource().getLocation();
+        java.security.CodeSource source = Drivers.class.getProtectionDomain().getCodeSource();
+        URL location = source == null ? null : source.getLocation();
+        if (location == null || !"file".equals(location.getProtocol())) {
+            return "";
+        }
         try {
             Path where = Path.of(location.toURI());
             if (Files.isDirectory(where)) {
-                return Files.readString(where.resolve(SERVICES), StandardCharsets.UTF_8);
+                Path file = where.resolve(SERVICES);
+                return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
             }
             try (JarFile jar = new JarFile(where.toFile())) {
                 ZipEntry entry = jar.getEntry(SERVICES);
                 if (entry == null) {
-                    throw new IllegalStateException(where + " has no " + SERVICES);
+                    return "";
                 }
-                try (InputStream in = jar.getInputStream(entry);
-                        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    return String.join("\n", reader.lines().toList());
+                try (InputStream in = jar.getInputStream(entry)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SERVICES + " of " + location + ": " + e.getMessage(), e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException("the location of jcap's drivers is not a path: " + location, e);
+        } catch (IOException | URISyntaxException | IllegalArgumentException e) {
+            return "";
         }
     }
 }
