@@ -129,7 +129,7 @@ def main():
                        " (same options, from the same kernel command line), lets busybox `nc -l -e` hand the"
                        " connection to `cat`, which writes it into one file, then `sync`; the host sends a newc cpio"
                        " of the same files with busybox `nc`. A stream's time runs from the connection to the"
-                       " guest's answer (jcap: its summary, after `syncfs`, extlinux and the unmount; the floor:"
+                       " guest's answer (jcap: its summary, after `syncfs`, extlinux and the read-only remount; the floor:"
                        " its line after `sync`). The cold build's floor is the floor guest's boot to readiness,"
                        " its stream and `qemu-img convert -c -W` (zstd, clusters written as they finish, as jcap does) of its disk.\n\n" + table + "\n" + detail)
             write_section(ROOT / "docs" / "benchmarks-stream.md", "Stream and cold build", section)
