@@ -78,7 +78,7 @@ def main():
                      " it then, and the floor guest boots the same kernel, whose drivers are built in")
         builder = "linux-mini"
         floor_initrd = stream_floor.initramfs(work)
-        jcap_runs, floor_runs = [], []
+        jcap_runs, floor_runs, extract_runs = [], [], []
         qemu_line = payload = None
         for _ in range(RUNS):
             os.sync()
@@ -94,6 +94,11 @@ def main():
             cmd = stream_floor.command(qemu_line, floor_initrd, disk, stream_floor.free_port())
             floor_runs.append(stream_floor.run(cmd, payload, disk, work / "floor-disk.qcow2"))
             disk.unlink()
+            stream_floor.disk(disk, size)
+            os.sync()
+            cmd = stream_floor.command(qemu_line, floor_initrd, disk, stream_floor.free_port(), extract=True)
+            extract_runs.append(stream_floor.run(cmd, payload, disk, work / "floor-disk.qcow2"))
+            disk.unlink()
 
         j_wall = median([r[0] for r in jcap_runs])
         j_bytes = jcap_runs[0][1]
@@ -103,7 +108,9 @@ def main():
         f_convert = median([r[2] for r in floor_runs])
         f_bytes = floor_runs[0][3]
         f_cold = median([r[0] + r[1] + r[2] for r in floor_runs])
-        j_rate, f_rate = j_bytes / j_stream / 1e6, f_bytes / f_stream / 1e6
+        x_stream = median([r[1] for r in extract_runs])
+        x_files = extract_runs[0][3]
+        j_rate, f_rate, x_rate = j_bytes / j_stream / 1e6, f_bytes / f_stream / 1e6, j_bytes / x_stream / 1e6
         steps = {k: median([r[3][k] for r in jcap_runs]) for k in jcap_runs[0][3]}
         table = ("| measurement | jcap | floor (same run) | ratio | target |\n| --- | --- | --- | --- | --- |\n"
                  f"| stream into the builder guest, {j_bytes / 1e6:.0f} MB ({BIG} x {BIG_MB} MB, {SMALL} x {SMALL_KB} kB"
@@ -112,11 +119,15 @@ def main():
                  f" `sync`) | {j_rate / f_rate:.2f}x | at least 0.9x |\n"
                  f"| cold build (`jcap build --force`) | {j_wall:.2f} s | {f_cold:.2f} s (boot to ready {f_ready:.2f} s"
                  f" + stream {f_stream:.2f} s + `qemu-img convert -c -W` {f_convert:.2f} s) | {j_wall / f_cold:.2f}x |"
-                 f" at most 1.3x |\n")
+                 f" at most 1.3x |\n"
+                 f"| the same stream against the same files made by an extractor (busybox `cpio -i -d -m`, then `sync`:"
+                 f" {x_files} files) | {j_rate:.1f} MB/s ({j_stream:.2f} s) | {x_rate:.1f} MB/s ({x_stream:.2f} s) |"
+                 f" {j_rate / x_rate:.2f}x | |\n")
         detail = ("jcap's cold build, medians: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
                   + f", stream {j_stream:.2f} s.\nRuns (jcap wall / stream s; floor ready + stream + convert s): "
                   + "; ".join(f"{j[0]:.2f}/{j[2]:.2f} and {f[0]:.2f}+{f[1]:.2f}+{f[2]:.2f}"
-                              for j, f in zip(jcap_runs, floor_runs)) + "\n")
+                              for j, f in zip(jcap_runs, floor_runs))
+                  + ".\nExtractor floor, stream s: " + ", ".join(f"{x[1]:.2f}" for x in extract_runs) + "\n")
         print(table)
         print(detail)
         if WRITE:

@@ -1,5 +1,6 @@
 """The stream's floor guest for bench/stream.sh: jcap's builder QEMU command with a busybox init that makes the
-same ext4 file system as jcap's init, then lets busybox nc take one connection and cat write it to a file."""
+same ext4 file system as jcap's init, then lets busybox nc take one connection and cat write it to a file (or, with
+floor.mode=extract on the kernel command line, busybox cpio extract it into its files)."""
 import re
 import shlex
 import shutil
@@ -31,14 +32,22 @@ inodes=$(arg jcap.inodes)
   -E "lazy_itable_init=0,hash_seed=$(cat /proc/sys/kernel/random/uuid)" ${inodes:+-N $inodes} \
   -O ^64bit,^metadata_csum "$part"
 mount -t ext4 "$part" /mnt
-nc -l -p 10000 -e sh -c 'cat > /mnt/stream' &
+if [ "$(arg floor.mode)" = extract ]; then
+  nc -l -p 10000 -e sh -c 'cd /mnt && cpio -i -d -m -u 2>/dev/null' &
+else
+  nc -l -p 10000 -e sh -c 'cat > /mnt/stream' &
+fi
 # READY only once nc listens (port 10000 is 2710 in /proc/net/tcp, state 0A): QEMU's user network accepts a
 # connection before anything listens in the guest and drops it.
 until grep -q ':2710 00000000:0000 0A' /proc/net/tcp; do usleep 5000; done
 echo FLOOR-READY
 wait
 sync
-echo "FLOOR-DONE $(stat -c %s /mnt/stream)"
+if [ "$(arg floor.mode)" = extract ]; then
+  echo "FLOOR-DONE $(find /mnt -type f | wc -l) files"
+else
+  echo "FLOOR-DONE $(stat -c %s /mnt/stream)"
+fi
 umount /mnt
 poweroff -f
 """
@@ -86,9 +95,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def command(jcap_command, initrd, disk_file, port):
+def command(jcap_command, initrd, disk_file, port, extract=False):
     """jcap's builder QEMU command (as `jcap build -v` logs it) with the floor's initramfs, disk and host port, and
-    without jcap's QMP socket."""
+    without jcap's QMP socket; extract: the guest extracts the stream into its files (busybox cpio -i) instead of
+    writing it into one."""
     args = shlex.split(jcap_command)
     out, i = [], 0
     while i < len(args):
@@ -98,6 +108,10 @@ def command(jcap_command, initrd, disk_file, port):
             continue
         if a == "-initrd":
             out += [a, str(initrd)]
+            i += 2
+            continue
+        if a == "-append" and extract:
+            out += [a, args[i + 1] + " floor.mode=extract"]
             i += 2
             continue
         if a == "-drive":
@@ -169,7 +183,7 @@ def run(cmd, payload, disk_file, qcow2):
             proc.kill()
             proc.wait()
     written = int(line.split()[1])
-    if written != payload.stat().st_size:
+    if line.split()[-1] != "files" and written != payload.stat().st_size:
         raise SystemExit(f"the floor guest wrote {written} bytes of {payload.stat().st_size}")
     qcow2.unlink(missing_ok=True)
     convert_started = time.monotonic()
