@@ -142,7 +142,9 @@ def main():
                        " of the same files with busybox `nc`. A stream's time runs from the connection to the"
                        " guest's answer (jcap: its summary, after `syncfs`, extlinux and the read-only remount; the floor:"
                        " its line after `sync`). The cold build's floor is the floor guest's boot to readiness,"
-                       " its stream and `qemu-img convert -c -W` (zstd, clusters written as they finish, as jcap does) of its disk.\n\n" + table + "\n" + detail)
+                       " its stream and `qemu-img convert -c -W` (zstd, clusters written as they finish, as jcap does) of its disk."
+                       " The extractor floor is the same guest letting busybox `cpio -i -d -m` make the stream's files"
+                       " instead of `cat` writing one (`floor.mode=extract`), then `sync`.\n\n" + table + "\n" + detail)
             write_section(ROOT / "docs" / "benchmarks-stream.md", "Stream and cold build", section)
 
 
