@@ -71,7 +71,9 @@ public record Drive(Path file, DiskFormat format, boolean readOnly, boolean snap
     /**
      * The same drive as scratch: the guest's flushes (its file system's commits, sync, fsync) cost
      * the host an fdatasync each, while the disk is only read once QEMU exited, by jcap, which syncs
-     * what it keeps; a host that crashed meanwhile loses the build either way.
+     * what it keeps; a host that crashed meanwhile loses the build either way. QEMU still writes its
+     * own caches (a qcow2 overlay's tables) to the file at each guest flush, and only skips the
+     * {@code fdatasync}, so a QEMU stopped after the guest's last sync leaves a complete file.
      */
     public Drive asScratch() {
         return new Drive(file, format, readOnly, snapshot, bootIndex, bus, discard, true);
