@@ -64,7 +64,7 @@ public final class Durable {
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(parent, "." + target.getFileName() + "-", ".tmp");
+        Path temp = TempNames.newFile(parent, "." + target.getFileName() + "-", ".tmp");
         try {
             Files.write(temp, bytes);
             syncFile(temp);

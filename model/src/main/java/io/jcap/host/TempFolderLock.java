@@ -31,11 +31,7 @@ import java.util.function.LongSupplier;
  * does finds no folder beside it and leaves it (a lone lock file is removed only once it is a
  * minute old); its maker then fails to lock it and picks another name.
  *
- * <p>The lock file's name is made as {@code mkstemp(3)} makes one: a random number from a fast
- * generator, the file created only if no file (or link) has that name, another number if one has.
- * {@code Files.createTempFile} would draw the number from a {@code SecureRandom}, whose set-up cost
- * about 10-20 ms of each command's start; a name someone could guess gains them nothing here, since
- * an existing name is never used.
+ * <p>The lock file's name comes from {@link TempNames}, as {@code mkstemp(3)} makes one.
  */
 final class TempFolderLock {
     static final String SUFFIX = ".jcap-lock";
@@ -71,15 +67,7 @@ final class TempFolderLock {
     /** As {@link #create(Path, String)}, the names' numbers drawn from {@code numbers}. */
     static TempFolderLock create(Path area, String prefix, LongSupplier numbers) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Path lockFile = area.resolve(prefix + Long.toUnsignedString(numbers.getAsLong()) + SUFFIX);
-            try {
-                Files.createFile(lockFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-                continue;
-            }
+            Path lockFile = TempNames.newFile(area, prefix, SUFFIX, numbers);
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
             boolean keep = false;
             try {
