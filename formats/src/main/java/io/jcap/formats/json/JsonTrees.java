@@ -154,6 +154,8 @@ public final class JsonTrees {
                     out.writeNumber(node.longValue());
                 } else if (node.isIntegralNumber()) {
                     out.writeNumber(node.bigIntegerValue());
+                } else if (node.isBigDecimal()) {
+                    out.writeNumber(node.decimalValue());
                 } else {
                     out.writeNumber(node.doubleValue());
                 }

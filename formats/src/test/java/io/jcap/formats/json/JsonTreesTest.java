@@ -40,6 +40,16 @@ class JsonTreesTest {
         assertEquals(tree, MAPPER.readTree(JsonTrees.write(tree)));
     }
 
+    /** A decimal node keeps every digit, as toString() writes it. */
+    @Test
+    void write_keepsADecimalsDigits() {
+        JsonNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("d", new java.math.BigDecimal("0.12345678901234567890123"));
+
+        assertEquals("{\"d\":0.12345678901234567890123}", JsonTrees.write(tree));
+        assertEquals(tree.toString(), JsonTrees.write(tree));
+    }
+
     @Test
     void valueOf_givesTheMappersTreeOfMapsListsAndScalars() {
         Map<String, Object> value = new LinkedHashMap<>();
