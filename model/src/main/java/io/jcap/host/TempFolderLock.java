@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -61,7 +60,7 @@ final class TempFolderLock {
     }
 
     static TempFolderLock create(Path area, String prefix) throws IOException {
-        return create(area, prefix, () -> ThreadLocalRandom.current().nextLong());
+        return create(area, prefix, TempNames.NUMBERS);
     }
 
     /** As {@link #create(Path, String)}, the names' numbers drawn from {@code numbers}. */

@@ -22,13 +22,15 @@ import java.util.function.LongSupplier;
 public final class TempNames {
     /** How many taken names are passed over before giving up. */
     static final int ATTEMPTS = 16;
+    /** The names' numbers: a per-thread generator seeded from the clocks, no {@code SecureRandom}. */
+    static final LongSupplier NUMBERS = () -> ThreadLocalRandom.current().nextLong();
 
     private TempNames() {
     }
 
     /** A new empty file {@code PREFIX<number>SUFFIX} in {@code folder}, readable and writable by its owner only. */
     public static Path newFile(Path folder, String prefix, String suffix) throws IOException {
-        return newFile(folder, prefix, suffix, () -> ThreadLocalRandom.current().nextLong());
+        return newFile(folder, prefix, suffix, NUMBERS);
     }
 
     /** As {@link #newFile(Path, String, String)}, the names' numbers drawn from {@code numbers}. */
