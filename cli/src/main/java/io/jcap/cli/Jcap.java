@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import io.jcap.cli.options.OptionValueErrors;
+import io.jcap.host.Cleanup;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -66,10 +67,19 @@ public final class Jcap implements Runnable {
      * classes once they were linked while dumping).
      */
     private static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        /** A shell's status for a command stopped by SIGINT, which is what the JVM exits with then. */
+        private static final int STOPPED = 130;
+
         @Override
         public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             boolean trace = parseResult.originalArgs().contains("--stacktrace");
             PrintWriter errors = commandLine.getErr();
+            if (Cleanup.shuttingDown() && !trace) {
+                // Ctrl-C or a signal stopped jcap, and its shutdown hook the VM: what failed after
+                // that (a connection reset, a guest gone) is the stop's doing, not news. Nothing is
+                // said, as when the hook ends the JVM before this thread gets here.
+                return STOPPED;
+            }
             if (e instanceof JcapException j) {
                 errors.println("jcap: " + j.getMessage());
                 if (trace) {

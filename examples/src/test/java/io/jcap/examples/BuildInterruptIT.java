@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl-C on a forced {@code jcap build} right after its builder VM started, while the host still
- * digests the files beside the guest's boot: the VM stops, nothing is left in jcap's temp folder
- * or the repository, and the image stored before is untouched.
+ * digests the files beside the guest's boot, and in the middle of the stream: the VM stops, no
+ * error is reported (what broke because the VM was stopped is not the build's failure), nothing is
+ * left in jcap's temp folder or the repository, and the image stored before is untouched.
  */
 class BuildInterruptIT {
     @TempDir
@@ -77,6 +78,7 @@ class BuildInterruptIT {
         String rest = String.join("\n", out.lines().toList());
         assertEquals(130, run.exitValue(), rest);
         assertTrue(!rest.contains("Built image"), rest);
+        assertEquals(List.of(), rest.lines().filter(l -> l.startsWith("jcap: ")).toList(), rest);
         assertEquals(List.of(), RunInterruptIT.qemuProcessesOf(jcap.home));
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
         assertEquals(List.of(), StoreFaultsIT.entries(jcap.home.resolve("images"), ".{staging,retired}-*"),
@@ -84,5 +86,46 @@ class BuildInterruptIT {
         assertArrayEquals(before, Files.readAllBytes(image), "the image stored before is untouched");
         JcapProcess.Result images = jcap.run("images");
         assertTrue(images.out().contains("sleeper"), images.toString());
+    }
+
+    @Test
+    void forcedBuild_interruptedWhileStreaming_stopsQuietlyAndLeavesNothing() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.sleeperProject(temp);
+        // About a second of stream under TCG: the signal comes while the files are under way.
+        Path data = Files.createDirectories(project.resolve("root/data"));
+        Random random = new Random(12);
+        for (int i = 0; i < 64; i++) {
+            byte[] bytes = new byte[1 << 20];
+            random.nextBytes(bytes);
+            Files.write(data.resolve("f" + i), bytes);
+        }
+        Files.writeString(project.resolve("Capstanfile"), Files.readString(project.resolve("Capstanfile"))
+                + "rootfs: root\n");
+
+        ProcessBuilder pb = new ProcessBuilder("setsid", JcapProcess.LAUNCHER.toString(), "build", "-v", "--force",
+                project.toString()).redirectErrorStream(true);
+        pb.environment().put("JCAP_HOME", jcap.home.toString());
+        Process run = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("Connected to the builder guest")) {
+            seen.add(line);
+        }
+        assertTrue(line != null, "the stream started: " + seen);
+
+        new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap build ends after Ctrl-C");
+        String rest = String.join("\n", out.lines().toList());
+        assertEquals(130, run.exitValue(), rest);
+        assertTrue(!rest.contains("Built image"), rest);
+        assertEquals(List.of(), rest.lines().filter(l -> l.startsWith("jcap: ")).toList(), rest);
+        assertEquals(List.of(), RunInterruptIT.qemuProcessesOf(jcap.home));
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+        assertEquals(List.of(), StoreFaultsIT.entries(jcap.home.resolve("images"), ".{staging,retired}-*"),
+                "no staging or retired folder is left");
+        JcapProcess.Result images = jcap.run("images");
+        assertTrue(!images.out().contains("sleeper"), images.toString());
     }
 }
