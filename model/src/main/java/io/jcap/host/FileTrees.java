@@ -5,6 +5,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -34,7 +35,10 @@ public final class FileTrees {
         }
     }
 
-    /** Deletes a file, a link or a folder with everything in it; nothing when it does not exist. */
+    /**
+     * Deletes a file, a link or a folder with everything in it; nothing when it does not exist. What
+     * disappears meanwhile (another deleter of the same tree) is taken as deleted.
+     */
     public static void delete(Path root) throws IOException {
         if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -47,8 +51,17 @@ public final class FileTrees {
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                // Gone since its folder was listed (deleted by someone else): what was wanted.
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
+                if (e != null && !(e instanceof NoSuchFileException)) {
                     throw e;
                 }
                 Files.deleteIfExists(dir);
@@ -57,12 +70,17 @@ public final class FileTrees {
         });
     }
 
-    /** {@link #delete} on a clean-up path: what cannot be deleted is left (and found by the next clean-up). */
-    public static void deleteQuietly(Path root) {
+    /**
+     * {@link #delete} on a clean-up path: what cannot be deleted is left (and found by the next
+     * clean-up). True when nothing is left at {@code root}.
+     */
+    public static boolean deleteQuietly(Path root) {
         try {
             delete(root);
+            return true;
         } catch (IOException ignored) {
             // best effort: leftovers are swept by the owner's next clean-up
+            return root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS);
         }
     }
 }

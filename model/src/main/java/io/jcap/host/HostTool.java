@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ import java.util.function.Consumer;
  * Runs a host program (apt-get, qemu-img, debugfs, sha256sum, a package file's build command) to
  * its end within a bound, stdin closed, in the C locale (so that its messages can be matched),
  * capturing what it prints or passing it on line by line. The one way jcap runs host tools;
- * QEMU guests, which outlive a call, belong to the hypervisor drivers.
+ * QEMU guests, which outlive a call, belong to the hypervisor drivers. A program still running when
+ * jcap is stopped (Ctrl-C, a signal) is stopped by jcap's shutdown hook ({@link Cleanup}), with
+ * whatever it started (a build's compilers), before the hook deletes the folders it works in.
  *
  * <pre>{@code
  * HostTool.Result r = HostTool.run(List.of("qemu-img", "info", disk.toString()), Duration.ofSeconds(30));
@@ -30,6 +33,8 @@ import java.util.function.Consumer;
  */
 public final class HostTool {
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+    /** How long a stopped program and what it started get to end after SIGTERM, before SIGKILL. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     /** What a finished program printed and how it exited. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -111,6 +116,8 @@ public final class HostTool {
     /** A started program; {@link #await} collects it. */
     public static final class Running {
         private final Process process;
+        /** The shutdown hook's stop of the program, forgotten once it has ended. */
+        private final Cleanup.Registration stopAtShutdown;
         private final String shown;
         private final Drain stdout;
         private final Drain stderr;
@@ -131,11 +138,19 @@ public final class HostTool {
             }
             builder.redirectErrorStream(lines != null);
             shown = String.join(" ", command.subList(0, Math.min(2, command.size())));
+            Started started;
             try {
-                process = builder.start();
+                // One step for the shutdown hook: a Ctrl-C between the start and the registration
+                // would leave the program running.
+                started = Cleanup.making(() -> {
+                    Process p = builder.start();
+                    return new Started(p, Cleanup.register("stop " + shown, () -> stopTree(p)));
+                });
             } catch (IOException e) {
                 throw new EnvironmentException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
             }
+            process = started.process();
+            stopAtShutdown = started.registration();
             String program = Path.of(command.get(0)).getFileName().toString();
             stdout = new Drain(process.getInputStream(), "jcap-" + program + "-stdout", lines);
             stderr = lines != null ? null : new Drain(process.getErrorStream(), "jcap-" + program + "-stderr", null);
@@ -161,6 +176,7 @@ public final class HostTool {
                     stop();
                     throw new TimedOut(shown + " did not finish within " + seconds(timeout) + " and was stopped");
                 }
+                stopAtShutdown.close();
                 return new Result(process.exitValue(), stdout.text(), stderr == null ? "" : stderr.text());
             } catch (InterruptedException e) {
                 stop();
@@ -169,17 +185,44 @@ public final class HostTool {
             }
         }
 
-        /** Stops the program: SIGTERM, then SIGKILL after 5 s. */
+        /** Stops the program and what it started: SIGTERM, then SIGKILL to what is left after 5 s. */
         public void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+            stopTree(process);
+            stopAtShutdown.close();
+        }
+    }
+
+    private record Started(Process process, Cleanup.Registration registration) {
+    }
+
+    /**
+     * SIGTERM to {@code process} and to every process it started (a shell does not pass the signal
+     * on to its children), then SIGKILL to whatever is still alive after {@link #STOP_GRACE}.
+     * Returns once they have ended, or at once when the thread is interrupted (its flag kept).
+     */
+    static void stopTree(Process process) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(0, process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        if (awaitEnd(all, STOP_GRACE)) {
+            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            awaitEnd(all, Duration.ofSeconds(1));
+        } else {
+            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Waits until none of {@code processes} is alive, at most {@code bound}; false when interrupted (flag kept). */
+    private static boolean awaitEnd(List<ProcessHandle> processes, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        try {
+            while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
             }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

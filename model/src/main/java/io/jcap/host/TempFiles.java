@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #create} also has a lock file beside it ({@code NAME.jcap-lock}) that this JVM holds
  * while the folder is in use; the kernel releases it when the process dies, however it dies.
  * The first {@code create} in an area sweeps it: folders whose lock nobody holds are removed,
- * never one whose owner is alive.
+ * never one whose owner is alive. A folder that cannot be deleted whole (a file in it busy or
+ * protected) keeps its lock file, free, so that a later sweep removes the rest.
  *
  * <pre>{@code
  * Path work = TempFiles.create(home.tmp(), "build-");   // owner-only (0700), locked, registered
@@ -90,11 +91,20 @@ public final class TempFiles {
         }
     }
 
-    private static void deleteFolder(Path folder) {
-        FileTrees.deleteQuietly(folder);
+    /**
+     * Deletes the folder and lets its lock go, keeping the lock file if anything is left. One thread at
+     * a time: a stopped JVM's hook and the owner's own clean-up (its {@code finally}, reached as the
+     * hook stops what it waited for) may both delete the same folder.
+     */
+    private static synchronized void deleteFolder(Path folder) {
+        boolean deleted = FileTrees.deleteQuietly(folder);
         TempFolderLock lock = LOCKS.remove(folder);
         if (lock != null) {
-            lock.release();
+            if (deleted) {
+                lock.release();
+            } else {
+                lock.releaseKeepingFile();
+            }
         }
     }
 }

@@ -102,6 +102,14 @@ final class TempFolderLock {
         } catch (IOException e) {
             // a lone lock file is swept later
         }
+        releaseKeepingFile();
+    }
+
+    /**
+     * Lets the lock go and keeps the lock file: for a folder that could not be deleted whole, which
+     * the next {@link #sweep} of the area then removes (a folder without its lock file is never swept).
+     */
+    void releaseKeepingFile() {
         try {
             channel.close();
         } catch (IOException e) {

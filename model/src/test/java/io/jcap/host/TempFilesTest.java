@@ -37,6 +37,37 @@ class TempFilesTest {
         assertFalse(Files.exists(lockOf(folder)), "delete removes the lock file too");
     }
 
+    /**
+     * A folder that cannot be deleted whole (an immutable file in it, ext4's {@code chattr +i}, which
+     * stops root too) keeps its lock file, free, so that the area's next sweep removes it once it can.
+     */
+    @Test
+    void delete_ofAFolderThatCannotBeDeletedWhole_leavesItToTheNextSweep() throws Exception {
+        Path folder = TempFiles.create(area, "build-");
+        Path stuck = Files.writeString(folder.resolve("stuck"), "x");
+        boolean immutable = chattr("+i", stuck);
+        if (!"true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(immutable, "chattr +i works only as root on ext4 and the like");
+        }
+        assertTrue(immutable, "chattr +i " + stuck + " (CI runs as root on ext4)");
+        try {
+            TempFiles.delete(folder);
+            assertTrue(Files.exists(stuck), "the immutable file stays");
+            assertTrue(Files.isRegularFile(lockOf(folder)), "the lock file stays for the next sweep");
+        } finally {
+            chattr("-i", stuck);
+        }
+        assertEquals(List.of(folder), TempFiles.sweep(area));
+        assertFalse(Files.exists(folder));
+        assertFalse(Files.exists(lockOf(folder)));
+    }
+
+    private static boolean chattr(String change, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
     @Test
     void create_passesOverANameThatIsTaken_byAFileOrALink() throws Exception {
         Path elsewhere = Files.createDirectory(area.resolve("elsewhere"));
