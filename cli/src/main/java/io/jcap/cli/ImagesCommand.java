@@ -41,18 +41,18 @@ final class ImagesCommand implements Callable<Integer> {
         if (output.json()) {
             out.println(ImageMetadataJson.listing(listing.images()));
         } else {
-            String format = "%-24s %10s %10s  %-16s  %-8s %s%n";
-            out.printf(format, "NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL", "FROM");
+            TextTable table = new TextTable("NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL", "FROM").alignRight(1, 2);
             for (ImageRepository.StoredImage image : listing.images()) {
                 ImageMetadata m = image.metadata();
                 // A pulled image shows the reference and manifest digest it was pulled by; a built one, "built".
                 String from = ImageOrigin.of(image).map(o -> o.reference() + "@" + o.digest()).orElse("built");
-                out.printf(format, m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
+                table.add(m.name(), ConsoleEvents.human(m.diskSize()), ConsoleEvents.human(m.virtualSize()),
                         CREATED.format(m.created()), m.kernel(), from);
             }
             for (ImageRepository.BrokenImage broken : listing.broken()) {
-                out.printf(format, broken.name(), "-", "-", "-", "(broken)", "-");
+                table.add(broken.name(), "-", "-", "-", "(broken)", "-");
             }
+            table.print(out);
         }
         // One line per broken image on stderr, with or without --json: what is wrong and what to do.
         for (ImageRepository.BrokenImage broken : listing.broken()) {

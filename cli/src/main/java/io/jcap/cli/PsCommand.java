@@ -41,12 +41,12 @@ final class PsCommand implements Callable<Integer> {
             out.println(toJson(instances));
             return 0;
         }
-        String format = "%-20s %-20s %-16s %-30s %s%n";
-        out.printf(format, "NAME", "IMAGE", "STATUS", "PORTS", "CREATED (UTC)");
+        TextTable table = new TextTable("NAME", "IMAGE", "STATUS", "PORTS", "CREATED (UTC)");
         for (Instance i : instances) {
-            out.printf(format, i.name(), i.image(), i.status(), i.ports().isEmpty() ? "-"
+            table.add(i.name(), i.image(), i.status().toString(), i.ports().isEmpty() ? "-"
                     : String.join(",", i.portDescriptions()), CREATED.format(i.created()));
         }
+        table.print(out);
         return 0;
     }
 
