@@ -1,9 +1,9 @@
 package io.jcap.builder.push;
 
 import io.jcap.model.EnvironmentException;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -110,9 +110,7 @@ public final class RetryPolicy {
      * naming the host but not the path, which may carry a signature.
      */
     public static EnvironmentException unreachable(String service, URI uri, IOException e) {
-        String reason = e.getMessage() != null ? e.getMessage()
-                : e instanceof ConnectException ? "connection refused" : e.getClass().getSimpleName();
         return new EnvironmentException("cannot reach " + service + " at " + uri.getScheme() + "://" + uri.getAuthority()
-                + ": " + reason, e);
+                + ": " + FailureReason.of(e), e);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.builder.push.Secret;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.net.URI;
@@ -153,12 +154,8 @@ final class RegistryHttp {
 
     /** A failure to reach the registry: exit code 3. */
     EnvironmentException unreachable(URI uri, IOException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof java.net.ConnectException && reason.isBlank() || "null".equals(reason)) {
-            reason = "connection refused";
-        }
         return new EnvironmentException("cannot reach registry " + ref.registry() + " at " + uri.getScheme() + "://"
-                + uri.getAuthority() + ": " + hide(reason), e);
+                + uri.getAuthority() + ": " + hide(FailureReason.of(e)), e);
     }
 
     /** The error for an unexpected status: 1 refused, 3 for a gateway that cannot reach the registry. */

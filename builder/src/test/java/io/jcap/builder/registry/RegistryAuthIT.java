@@ -111,6 +111,21 @@ class RegistryAuthIT {
                 && e.getMessage().contains("PKIX path building failed"), e.getMessage());
     }
 
+    @Test
+    void push_toAPortNobodyListensOn_saysTheConnectionWasRefused() throws Exception {
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(3, 100_000), 34);
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        ImageReference nowhere = ImageReference.parse("127.0.0.1:" + closed + "/auth/hello:1");
+        JcapException e = assertThrows(JcapException.class, () -> new RegistryPush(
+                new RegistryAccess(config, RegistryTls.DEFAULT), "test").push(hello, nowhere, EventSink.NONE));
+        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertEquals("cannot reach registry 127.0.0.1:" + closed + " at https://127.0.0.1:" + closed + ": connection refused",
+                e.getMessage());
+    }
+
     private static EventSink recorder(List<String> lines) {
         return new EventSink() {
             @Override

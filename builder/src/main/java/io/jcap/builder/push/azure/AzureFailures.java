@@ -5,6 +5,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 
@@ -39,8 +40,7 @@ final class AzureFailures {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException io) {
-                String reason = io instanceof java.net.ConnectException && io.getMessage() == null ? "connection refused"
-                        : io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage();
+                String reason = FailureReason.of(io);
                 return new EnvironmentException(access.hidden("cannot reach " + where + ": " + reason(reason)), e);
             }
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.builder.push.Secret;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.ExitCode;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -158,14 +159,8 @@ final class OpenStackHttp {
         return result;
     }
 
-    /** The first message in {@code e}'s causes: the JDK's client wraps "Connection refused" in a bare ConnectException. */
     private static String reason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage();
-            }
-        }
-        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
+        return FailureReason.of(e);
     }
 
     private static SSLContext trusting(CloudConfig cloud) throws JcapException {

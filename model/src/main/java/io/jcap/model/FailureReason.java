@@ -1,0 +1,32 @@
+package io.jcap.model;
+
+import java.net.ConnectException;
+
+/**
+ * The words for why a call to a service failed, for an error message: the first message along the
+ * exception's causes, {@code connection refused} for a bare {@link ConnectException} (the JDK's
+ * HTTP client throws one without a message when nothing listens), else the exception's simple name.
+ *
+ * <pre>{@code
+ * throw new EnvironmentException("cannot reach " + what + ": " + FailureReason.of(e), e);
+ * }</pre>
+ */
+public final class FailureReason {
+    private FailureReason() {
+    }
+
+    public static String of(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !message.isBlank() && !message.equals("null")) {
+                return message;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,41 @@
+package io.jcap.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+class FailureReasonTest {
+    /** What the JDK's HTTP client throws when nothing listens on the port: a ConnectException without a message. */
+    @Test
+    void aPortNobodyListensOn_isConnectionRefused() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()));
+        assertEquals("connection refused", FailureReason.of(e));
+    }
+
+    @Test
+    void theFirstMessageAlongTheCauses_isTaken() {
+        assertEquals("handshake timed out",
+                FailureReason.of(new IOException((String) null, new IllegalStateException("handshake timed out"))));
+        assertEquals("outer", FailureReason.of(new IOException("outer", new IllegalStateException("inner"))));
+    }
+
+    @Test
+    void noMessageAnywhere_givesConnectionRefusedForAConnectException_elseTheExceptionsName() {
+        assertEquals("connection refused", FailureReason.of(new ConnectException()));
+        assertEquals("connection refused", FailureReason.of(new IOException((String) null, new ConnectException())));
+        assertEquals("EOFException", FailureReason.of(new java.io.EOFException()));
+    }
+}
