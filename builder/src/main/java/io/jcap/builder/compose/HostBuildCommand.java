@@ -1,5 +1,6 @@
 package io.jcap.builder.compose;
 
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.host.HostTool;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
@@ -20,7 +21,8 @@ public final class HostBuildCommand {
     }
 
     public static void run(List<String> argv, Path projectDir, EventSink events) throws JcapException {
-        String shown = String.join(" ", argv);
+        // Quoted as the Capstanfile may write it, so that a word with spaces shows as one.
+        String shown = CommandWords.join(argv);
         events.info("Running build command: " + shown);
         Deque<String> tail = new ArrayDeque<>();
         HostTool.Running process;

@@ -1,0 +1,25 @@
+package io.jcap.builder.compose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.model.JcapException;
+import io.jcap.testsupport.RecordedEvents;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostBuildCommandTest {
+    /** A word with spaces (a Capstanfile's {@code build: sh -c "..."}) shows as one word, quoted as it can be written. */
+    @Test
+    void failingCommand_showsItsWordsQuoted_andItsLastLines(@TempDir Path project) {
+        RecordedEvents events = new RecordedEvents();
+        JcapException e = assertThrows(JcapException.class, () -> HostBuildCommand.run(
+                List.of("sh", "-c", "echo compiling; exit 7"), project, events));
+        assertEquals("build command 'sh -c \"echo compiling; exit 7\"' failed with exit code 7; its last output lines:\n"
+                + "    compiling", e.getMessage());
+        assertTrue(events.lines().contains("INFO Running build command: sh -c \"echo compiling; exit 7\""), events.lines().toString());
+    }
+}
