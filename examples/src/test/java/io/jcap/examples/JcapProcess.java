@@ -71,6 +71,51 @@ final class JcapProcess {
         }
     }
 
+    /** A jcap started by {@link #startUntil}, its output read up to the line awaited. */
+    record Reading(Process process, java.io.BufferedReader out) {
+        /** The rest of the output, once jcap has ended. */
+        String rest() {
+            return String.join("\n", out.lines().toList());
+        }
+    }
+
+    /**
+     * Starts jcap with {@code args} ({@code ownGroup}: in a process group of its own, as a terminal
+     * gives a foreground job, so that a Ctrl-C can be sent to the group) and reads its output up to
+     * the first line starting with {@code prefix}; fails if it ends before.
+     */
+    Reading startUntil(boolean ownGroup, String prefix, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (ownGroup) {
+            command.add("setsid");
+        }
+        command.add(LAUNCHER.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("JCAP_HOME", home.toString());
+        Process process = pb.start();
+        java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        for (String line; (line = out.readLine()) != null; seen.add(line)) {
+            if (line.startsWith(prefix)) {
+                return new Reading(process, out);
+            }
+        }
+        process.destroyForcibly();
+        return fail("jcap " + String.join(" ", args) + " ended before a line starting with '" + prefix + "': " + seen);
+    }
+
+    /** {@code count} files of {@code size} random bytes, {@code f0} to {@code f<count-1>}, in {@code folder}. */
+    static void randomFiles(Path folder, int count, int size, java.util.Random random) throws IOException {
+        Files.createDirectories(folder);
+        for (int i = 0; i < count; i++) {
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            Files.write(folder.resolve("f" + i), bytes);
+        }
+    }
+
     /** A TCP port that was free on 127.0.0.1 a moment ago. */
     static int freePort() throws IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -7,10 +7,7 @@ import io.jcap.kernels.mini.KernelBuildTools;
 import io.jcap.kernels.mini.LinuxSource;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.Requirements;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,18 +34,9 @@ class KernelBuildInterruptIT {
         Requirements.require(hasSource(), "Debian's kernel source (apt-get install linux-source)");
         JcapProcess jcap = JcapProcess.empty(temp.resolve("home"));
 
-        ProcessBuilder pb = new ProcessBuilder(JcapProcess.LAUNCHER.toString(), "kernels", "build", "linux-mini")
-                .redirectErrorStream(true);
-        pb.environment().put("JCAP_HOME", jcap.home.toString());
-        Process build = pb.start();
+        JcapProcess.Reading started = jcap.startUntil(false, "Compiling ", "kernels", "build", "linux-mini");
+        Process build = started.process();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(build.getInputStream(), StandardCharsets.UTF_8));
-            List<String> seen = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("Compiling ")) {
-                seen.add(line);
-            }
-            assertTrue(line != null, "the compile started: " + seen);
             Path tmp = jcap.home.resolve("tmp");
             // make and its compilers, working in the unpacked tree.
             waitFor(() -> !processesIn(tmp).isEmpty(), "make runs in " + tmp);
@@ -56,7 +44,7 @@ class KernelBuildInterruptIT {
             // By kill, not Process.destroy(), which would also close the output still to be read.
             new ProcessBuilder("kill", "-TERM", Long.toString(build.pid())).start().waitFor();
             assertTrue(build.waitFor(120, TimeUnit.SECONDS), "jcap ends after SIGTERM");
-            String rest = String.join("\n", out.lines().toList());
+            String rest = started.rest();
             assertEquals(143, build.exitValue(), rest);
             assertEquals(List.of(), processesIn(tmp), "no process of the build is left");
             ExamplesIT.assertFolderEmpty(tmp);
