@@ -1,6 +1,7 @@
 package io.jcap.kernels;
 
 import io.jcap.model.EventSink;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -134,8 +135,7 @@ public final class KernelDownload {
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-                throw new JcapException("cannot download " + url + ": " + why, cause);
+                throw new JcapException("cannot download " + url + ": " + FailureReason.of(cause), cause);
             }
         }
     }

@@ -204,11 +204,10 @@ public final class HostTool {
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(0, process.toHandle());
         all.forEach(ProcessHandle::destroy);
-        if (awaitEnd(all, STOP_GRACE)) {
-            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        boolean waited = awaitEnd(all, STOP_GRACE);
+        all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        if (waited) {
             awaitEnd(all, Duration.ofSeconds(1));
-        } else {
-            all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -86,7 +86,7 @@ final class OpenStackHttp {
     /** The error for {@code service} at {@code uri} failing to answer: exit code 3 with the reason. */
     EnvironmentException unreachable(String service, URI uri, IOException e) {
         return new EnvironmentException("cannot reach " + service + " at " + uri.getScheme() + "://" + uri.getAuthority()
-                + ": " + hidden(reason(e)));
+                + ": " + hidden(FailureReason.of(e)));
     }
 
     /** A blocking connection to {@code uri} with this cloud's TLS settings, for a streamed upload. */
@@ -157,10 +157,6 @@ final class OpenStackHttp {
             }
         }
         return result;
-    }
-
-    private static String reason(Throwable e) {
-        return FailureReason.of(e);
     }
 
     private static SSLContext trusting(CloudConfig cloud) throws JcapException {
