@@ -1,6 +1,6 @@
 package io.jcap.cli;
 
-import io.jcap.cli.options.OptionValueErrors;
+import io.jcap.cli.options.UsageErrors;
 import io.jcap.host.Cleanup;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
@@ -55,7 +55,7 @@ public final class Jcap implements Runnable {
         CommandLine cli = commandLine(args);
         cli.setOut(out);
         cli.setErr(err);
-        cli.setParameterExceptionHandler(new OptionValueErrors(cli.getParameterExceptionHandler()));
+        cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler(new Errors());
         return cli.execute(args);
     }

@@ -25,7 +25,7 @@ final class StopCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME", description = "Instances to stop.")
     List<String> names;
 
-    // --timeout first: a bad value is reported as "--timeout: ..." (see OptionValueErrors).
+    // --timeout first: a bad value is reported as "--timeout: ..." (see UsageErrors).
     @Option(names = {"--timeout", "-t"}, paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "How long the application gets to end (10s, 500ms, 2m; 0 quits at once). "

@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.api.BootMode;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
@@ -109,6 +110,8 @@ class OptionValuesTest {
 
         assertEquals("Usage: jcap build [-hvV] [--force] [--stacktrace] [--accel=<accel>]",
                 r.err().lines().skip(1).findFirst().orElse(""));
+        assertEquals("See 'jcap build --help'.", r.err().lines().reduce((a, b) -> b).orElse(""));
+        assertTrue(r.err().lines().count() < 8, "the synopsis, not the whole help:\n" + r.err());
     }
 
     @Test

@@ -6,13 +6,14 @@ import io.jcap.model.PortMapping;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-class OptionValueErrorsTest {
+class UsageErrorsTest {
     @Command(name = "sample")
     static final class Sample implements Runnable {
         @Option(names = {"-p", "--publish"}, converter = PortMappingConverter.class)
@@ -42,7 +43,7 @@ class OptionValueErrorsTest {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Sample());
         cli.setErr(new PrintWriter(err, true));
-        cli.setParameterExceptionHandler(new OptionValueErrors(cli.getParameterExceptionHandler()));
+        cli.setParameterExceptionHandler(new UsageErrors());
         return new Outcome(cli.execute(args), err.toString());
     }
 
@@ -60,12 +61,23 @@ class OptionValueErrorsTest {
     }
 
     @Test
-    void refusedValue_isAUsageErrorFollowedByTheUsage() {
+    void refusedValue_isAUsageError_followedByTheSynopsisAndWhereTheOptionsAre_notTheWholeHelp() {
         Outcome outcome = parse("-p", "80:");
 
         assertEquals(2, outcome.exitCode());
-        assertEquals("Usage: sample [--count=<count>] [-p=<port>] [-t=<timeout>] [WAIT]",
-                outcome.err().lines().skip(1).findFirst().orElse(""));
+        assertEquals(List.of("-p: '80:' is not a port mapping: use HOST:GUEST or GUEST, optionally with /tcp or /udp"
+                        + " (8080:80, 53/udp)",
+                "Usage: sample [--count=<count>] [-p=<port>] [-t=<timeout>] [WAIT]",
+                "See 'sample --help'."), outcome.err().lines().toList());
+    }
+
+    @Test
+    void mistypedOption_getsPicocliSuggestion_insteadOfTheSynopsis() {
+        Outcome outcome = parse("--cont", "3");
+
+        assertEquals(2, outcome.exitCode());
+        assertEquals(List.of("Unknown option: '--cont'", "Possible solutions: --count",
+                "See 'sample --help'."), outcome.err().lines().toList());
     }
 
     @Test
