@@ -32,6 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -48,6 +50,9 @@ public final class InstanceStore {
 
     /** The family of instances recorded before instances recorded it: only Linux images ran detached. */
     static final String FAMILY_BEFORE_RECORDED = "linux";
+
+    /** Per instance folder: the threads of this JVM that take its {@link Lock} in turn. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final Function<String, InstanceConsole> consoles;
@@ -115,25 +120,45 @@ public final class InstanceStore {
         }
     }
 
-    /** The lock held while instances are created or removed, so names and ports are checked once. */
-    public record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    /**
+     * The lock held while instances are created or removed, so names and ports are checked once:
+     * a lock on {@code .lock}, taken by one thread of this JVM at a time. The kernel's record locks
+     * belong to the process, and a second channel on the file, once closed, would drop the first's.
+     */
+    public record Lock(ReentrantLock inProcess, FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() {
             try {
                 channel.close();
             } catch (IOException e) {
                 // Closing the channel releases the lock whether or not close reports a problem.
+            } finally {
+                inProcess.unlock();
             }
         }
     }
 
     public Lock lock() throws JcapException {
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        inProcess.lock();
+        FileChannel channel = null;
         try {
             createStore();
-            FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
+            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            return new Lock(channel, channel.lock());
-        } catch (IOException e) {
+            return new Lock(inProcess, channel, channel.lock());
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            inProcess.unlock();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new JcapException("cannot lock " + dir + ": " + e.getMessage(), e);
         }
     }

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The local image repository: one folder per image holding {@code image.qcow2},
@@ -40,6 +42,9 @@ public final class ImageRepository {
     static final String METADATA_FILE = "image.json";
     private static final String STAGING_PREFIX = ".staging-";
     private static final String RETIRED_PREFIX = ".retired-";
+
+    /** Per repository folder: the threads of this JVM that take its {@link Lock} in turn. */
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -112,7 +117,7 @@ public final class ImageRepository {
         } catch (IllegalArgumentException e) {
             throw new JcapException(e.getMessage(), e);
         }
-        return BuildLock.take(dir, name);
+        return BuildLock.take(this, dir, name);
     }
 
     /**
@@ -210,6 +215,7 @@ public final class ImageRepository {
             move(dir.resolve(name), retired);
             Durable.syncFolder(dir);
             FileTrees.deleteQuietly(retired);
+            BuildLock.removeIfFree(dir, name);
             return true;
         } catch (IOException e) {
             throw new JcapException("could not remove image '" + name + "': " + e.getMessage(), e);
@@ -260,10 +266,17 @@ public final class ImageRepository {
 
     /**
      * Removes, under the lock, what killed processes left: retired folders (a commit or removal
-     * cut short) and staging folders without a lock file (from jcap versions before staging
-     * folders were locked) an hour old. Locked staging folders are swept by {@link TempFiles}.
+     * cut short), staging folders without a lock file (from jcap versions before staging
+     * folders were locked) an hour old, and build lock files no build holds (of a build killed
+     * before it could delete its own, or from jcap versions that kept them). Locked staging
+     * folders are swept by {@link TempFiles}.
      */
     private void removeLeftovers() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, BuildLock.GLOB)) {
+            for (Path p : entries) {
+                BuildLock.nameOf(p).ifPresent(name -> BuildLock.removeIfFree(dir, name));
+            }
+        }
         Instant hourAgo = Instant.now().minusSeconds(3600);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".{staging,retired}-*")) {
             for (Path p : entries) {
@@ -287,19 +300,40 @@ public final class ImageRepository {
         }
     }
 
-    /** The repository's write lock, held by one process at a time. */
-    private record Lock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    /**
+     * The repository's write lock, held by one thread of one process at a time: a lock on
+     * {@code .lock}, taken by one thread of this JVM at a time. The kernel's record locks belong to
+     * the process, and a second channel on the file, once closed, would drop the first's lock.
+     */
+    record Lock(ReentrantLock inProcess, FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            lock.release();
-            channel.close();
+            try {
+                lock.release();
+                channel.close();
+            } finally {
+                inProcess.unlock();
+            }
         }
     }
 
-    private Lock lock() throws IOException {
+    /** Takes the repository's write lock, waiting for other processes and threads. */
+    Lock lock() throws IOException {
         Files.createDirectories(dir);
-        FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new Lock(channel, channel.lock());
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        inProcess.lock();
+        try {
+            FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                return new Lock(inProcess, channel, channel.lock());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            inProcess.unlock();
+            throw e;
+        }
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -161,4 +161,24 @@ class InstanceStoreTest {
         assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("nothing"));
         assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("../etc"));
     }
+
+    @Test
+    void lock_takenByTwoThreads_isTakenInTurn_notRefusedOrDropped() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        java.util.concurrent.CompletableFuture<Void> second;
+        try (InstanceStore.Lock first = store.lock()) {
+            second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (InstanceStore.Lock taken = store.lock()) {
+                    assertTrue(taken.lock().isValid());
+                } catch (JcapException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // Before, the second thread's channel.lock() failed with OverlappingFileLockException.
+            Thread.sleep(300);
+            assertFalse(second.isDone(), "the second thread waits while the first holds the lock");
+            assertTrue(first.lock().isValid());
+        }
+        second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

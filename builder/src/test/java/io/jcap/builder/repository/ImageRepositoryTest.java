@@ -20,7 +20,7 @@ class ImageRepositoryTest {
     @TempDir
     Path dir;
 
-    private static ImageMetadata meta(String name, byte[] image) {
+    static ImageMetadata meta(String name, byte[] image) {
         return new ImageMetadata(name, Instant.parse("2026-01-02T03:04:05Z"), Sha256.of(name.getBytes()),
                 Sha256.of(new byte[1]), "linux", Sha256.of(new byte[2]), "/app/hello", "ext4", 64 << 20,
                 image.length, Sha256.of(image), "tcg", 128, 1, List.of(PortMapping.parse("8080"),
@@ -204,10 +204,12 @@ class ImageRepositoryTest {
             try (BuildLock other = repo.lockForBuild("other")) {
                 assertTrue(Files.exists(dir.resolve(".build-other.lock")));
             }
+            assertFalse(Files.exists(dir.resolve(".build-other.lock")), "the file goes with the lock");
         }
         try (BuildLock again = repo.lockForBuild("hello")) {
             assertTrue(Files.exists(dir.resolve(".build-hello.lock")));
         }
+        assertFalse(Files.exists(dir.resolve(".build-hello.lock")));
         JcapException bad = assertThrows(JcapException.class, () -> repo.lockForBuild("Bad Name"));
         assertTrue(bad.getMessage().startsWith("image name 'Bad Name' is not allowed"), bad.getMessage());
     }
