@@ -62,7 +62,7 @@ public final class TempFiles {
      */
     public static List<Path> sweep(Path area) {
         Path key = area.toAbsolutePath().normalize();
-        return TempFolderLock.sweep(key, LOCKS.keySet());
+        return TempFolderLock.sweep(key);
     }
 
     /** Registers {@code folder} for deletion at shutdown; returns it. */

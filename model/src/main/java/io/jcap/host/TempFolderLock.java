@@ -16,8 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,6 +31,12 @@ import java.util.function.LongSupplier;
  * does finds no folder beside it and leaves it (a lone lock file is removed only once it is a
  * minute old); its maker then fails to lock it and picks another name.
  *
+ * <p>Within one JVM, {@code fcntl} locks belong to the process: a second channel on a locked
+ * file locks nothing more, and closing it drops the first channel's lock. So this JVM's lock
+ * files are kept in a set, and making one (from its creation until it is locked and in the set)
+ * and a sweep's look at one (the set, then the lock) happen one at a time ({@link #IN_PROCESS});
+ * a sweep never opens a lock file of this JVM, even one whose folder a thread is still making.
+ *
  * <p>The lock file's name comes from {@link TempNames}, as {@code mkstemp(3)} makes one.
  */
 final class TempFolderLock {
@@ -37,6 +44,10 @@ final class TempFolderLock {
     /** How old a lock file without its folder must be before a sweep removes it. */
     static final Duration LONE_LOCK_AGE = Duration.ofMinutes(1);
     private static final int ATTEMPTS = 16;
+    /** Makers and sweepers of this JVM, one at a time: held for milliseconds, never while deleting. */
+    private static final Object IN_PROCESS = new Object();
+    /** The lock files this JVM holds. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
     private final Path folder;
     private final Path lockFile;
@@ -65,6 +76,12 @@ final class TempFolderLock {
 
     /** As {@link #create(Path, String)}, the names' numbers drawn from {@code numbers}. */
     static TempFolderLock create(Path area, String prefix, LongSupplier numbers) throws IOException {
+        synchronized (IN_PROCESS) {
+            return createLocked(area, prefix, numbers);
+        }
+    }
+
+    private static TempFolderLock createLocked(Path area, String prefix, LongSupplier numbers) throws IOException {
         for (int attempt = 1; ; attempt++) {
             Path lockFile = TempNames.newFile(area, prefix, SUFFIX, numbers);
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
@@ -77,6 +94,7 @@ final class TempFolderLock {
                     Files.createDirectory(folder,
                             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                     keep = true;
+                    HELD.add(lockFile);
                     return new TempFolderLock(folder, lockFile, channel);
                 }
             } catch (FileAlreadyExistsException e) {
@@ -115,18 +133,17 @@ final class TempFolderLock {
         } catch (IOException e) {
             // closing releases the lock even when it reports a failure
         }
+        HELD.remove(lockFile);
     }
 
-    /** Removes the folders of {@code area} whose lock is free, skipping {@code ours} (held by this JVM). */
-    static List<Path> sweep(Path area, Collection<Path> ours) {
+    /** Removes the folders of {@code area} whose lock is free; this JVM's own are never touched. */
+    static List<Path> sweep(Path area) {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> locks = Files.newDirectoryStream(area, "*" + SUFFIX)) {
             for (Path lockFile : locks) {
                 String name = lockFile.getFileName().toString();
                 Path folder = area.resolve(name.substring(0, name.length() - SUFFIX.length()));
-                // Opening and closing a file this JVM has locked would drop its lock (POSIX locks
-                // belong to the process), so this JVM's own folders are never touched.
-                if (ours.contains(folder) || !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
                 if (sweepOne(folder, lockFile)) {
@@ -139,17 +156,53 @@ final class TempFolderLock {
         return removed;
     }
 
-    private static boolean sweepOne(Path folder, Path lockFile) {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            FileLock lock;
+    /**
+     * The lock of another process's lock file, now free, or null: held by a live process, this
+     * JVM's own, or gone. Opening and closing a file this JVM has locked would drop its lock, so
+     * the set is read and the file opened as one step against this JVM's makers.
+     */
+    private static FileChannel lockIfFree(Path lockFile) throws IOException {
+        synchronized (IN_PROCESS) {
+            if (HELD.contains(lockFile)) {
+                return null;
+            }
+            FileChannel channel;
             try {
-                lock = channel.tryLock();
+                channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            try {
+                if (channel.tryLock() != null) {
+                    FileChannel locked = channel;
+                    channel = null;
+                    return locked;
+                }
+                return null;
             } catch (OverlappingFileLockException e) {
-                return false;
+                // Not in the set yet locked here: cannot happen while makers hold IN_PROCESS. Left
+                // open, as closing it would drop that lock.
+                channel = null;
+                return null;
+            } finally {
+                if (channel != null) {
+                    channel.close();
+                }
             }
-            if (lock == null) {
-                return false;
-            }
+        }
+    }
+
+    private static boolean sweepOne(Path folder, Path lockFile) {
+        FileChannel channel;
+        try {
+            channel = lockIfFree(lockFile);
+        } catch (IOException e) {
+            return false;
+        }
+        if (channel == null) {
+            return false;
+        }
+        try (channel) {
             boolean hasFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
             if (!hasFolder && !olderThan(lockFile, LONE_LOCK_AGE)) {
                 return false;

@@ -165,6 +165,41 @@ class TempFilesTest {
     }
 
     /** Another process holding a folder: makes one in the area given, prints it, and waits to be killed. */
+    @Test
+    void sweep_whileAThreadOfThisJvmHoldsALockFileNotYetRegistered_keepsThatLock() throws Exception {
+        // The window between TempFolderLock.create and TempFiles' own record of the folder: a
+        // sweep from another thread then saw a lock file that was not "ours", opened it, and
+        // its close dropped this JVM's lock for every other process.
+        TempFolderLock lock = TempFolderLock.create(area, "run-");
+        try {
+            assertEquals(List.of(), TempFiles.sweep(area));
+
+            assertTrue(Files.isDirectory(lock.folder()));
+            assertEquals("held", probe(lockOf(lock.folder())), "another process still finds the folder locked");
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Whether another process can take the lock of {@code lockFile}: "held" or "free". */
+    private static String probe(Path lockFile) throws Exception {
+        Process probe = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                "-cp", System.getProperty("java.class.path"), LockProbe.class.getName(), lockFile.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String answer = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+        return answer;
+    }
+
+    public static final class LockProbe {
+        public static void main(String[] args) throws Exception {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(Path.of(args[0]),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                System.out.println(channel.tryLock() == null ? "held" : "free");
+            }
+        }
+    }
+
     public static final class LockHolder {
         public static void main(String[] args) throws Exception {
             Path folder = TempFiles.create(Path.of(args[0]), "build-");
