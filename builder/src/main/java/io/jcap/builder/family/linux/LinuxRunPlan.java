@@ -86,6 +86,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
+        RunCommandCheck.check(image, request.cmd());
         if (request.cloudInit().isPresent() && m.guestProtocol() < CLOUD_INIT_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"
                     + " cloud-init data (--user-data): build it again with jcap build");

@@ -1,0 +1,89 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.GuestCommandLine;
+import io.jcap.builder.compose.TreeManifest;
+import io.jcap.builder.repository.ImageRepository;
+import io.jcap.model.GuestPath;
+import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Refuses a run's {@code --cmd} whose program the image does not hold, before anything boots:
+ * the image's tree manifest ({@code image.tree}, written by every Linux build) lists its files.
+ * Without that check a typo cost a boot and ended in the init's {@code JCAP-ERROR exec ...}.
+ *
+ * <p>Only what the manifest settles is refused: a program named without a folder is looked up
+ * in the guest's {@code PATH}, and a path through a symbolic link is resolved by the guest, so
+ * both go to the guest as before; so does every command of an image without a manifest (one
+ * pulled from a registry, or built by an older jcap).
+ */
+final class RunCommandCheck {
+    private RunCommandCheck() {
+    }
+
+    static void check(ImageRepository.StoredImage image, Optional<String> cmd) throws JcapException {
+        if (cmd.isEmpty()) {
+            return;
+        }
+        String program;
+        GuestPath path;
+        try {
+            program = GuestCommandLine.words(cmd.get()).get(0);
+            if (!program.startsWith("/")) {
+                return;
+            }
+            path = GuestPath.of(program);
+        } catch (IllegalArgumentException e) {
+            return;   // the settings' own check says what is wrong with the command line
+        }
+        Path file = image.folder().resolve(TreeManifest.FILE);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        TreeManifest manifest;
+        try {
+            manifest = TreeManifest.read(file);
+        } catch (IOException e) {
+            return;   // a damaged manifest costs only this check: the guest says what it finds
+        }
+        for (GuestPath folder : path.ancestors()) {
+            if (isLink(manifest, folder)) {
+                return;
+            }
+        }
+        if (isLink(manifest, path)) {
+            return;
+        }
+        String name = image.metadata().name();
+        TreeManifest.Fingerprint entry = manifest.entries().get(path);
+        if (entry == null) {
+            throw new JcapException("--cmd: " + program + " is not in image '" + name + "' (its files: jcap images ls "
+                    + name + " " + nearestFolder(manifest, path) + ")");
+        }
+        if (entry.type() == 'd') {
+            throw new JcapException("--cmd: " + program + " is a folder in image '" + name + "', not a program");
+        }
+        if ((entry.mode() & 0111) == 0) {
+            throw new JcapException("--cmd: " + program + " is not executable in image '" + name + "' (mode "
+                    + Integer.toOctalString(entry.mode()) + ")");
+        }
+    }
+
+    /** The deepest folder above {@code path} that the image has: where to start looking. */
+    private static GuestPath nearestFolder(TreeManifest manifest, GuestPath path) {
+        GuestPath folder = path.parent();
+        while (!folder.isRoot() && !manifest.entries().containsKey(folder)) {
+            folder = folder.parent();
+        }
+        return folder;
+    }
+
+    private static boolean isLink(TreeManifest manifest, GuestPath path) {
+        TreeManifest.Fingerprint entry = manifest.entries().get(path);
+        return entry != null && entry.type() == 'l';
+    }
+}
