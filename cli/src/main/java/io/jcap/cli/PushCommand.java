@@ -76,7 +76,8 @@ final class PushCommand implements Callable<Integer> {
     /** The options of target {@code openstack}; each goes to the target by its name without dashes. */
     static final class OpenStackOptions {
         @Option(names = "--cloud", paramLabel = "NAME",
-                description = "The cloud of clouds.yaml (default: OS_CLOUD, else the OS_* variables).")
+                description = "The cloud of clouds.yaml (default: OS_CLOUD, else the OS_* variables); for target azure,"
+                        + " AzureCloud (the default), AzureUSGovernment or AzureChinaCloud.")
         String cloud;
 
         @Option(names = "--visibility", paramLabel = "VISIBILITY",

@@ -49,6 +49,7 @@ public final class AzureTarget implements PushTarget {
     private static final long VHD_EPOCH = 946_684_800L;
 
     private final Map<String, String> env;
+    /** The Resource Manager of every push (a test's stand-in); null: the one of the push's {@code --cloud}. */
     private final String armEndpoint;
     /** The HTTP client of Resource Manager calls and their tokens; null: azure-core's default, made when needed. */
     private final HttpClient armHttp;
@@ -59,7 +60,7 @@ public final class AzureTarget implements PushTarget {
     }
 
     AzureTarget(Map<String, String> env) {
-        this(env, ResourceManager.PUBLIC_CLOUD, null);
+        this(env, null, null);
     }
 
     /** A target whose managed images are made through the Resource Manager at {@code armEndpoint} with {@code armHttp}. */
@@ -91,11 +92,14 @@ public final class AzureTarget implements PushTarget {
                 new TargetOption("image-name", false, "NAME: the managed image's name (default: --name, or the image's)"),
                 new TargetOption("hyper-v-generation", false, "V1|V2: V2 (UEFI) for images that boot under UEFI, else V1"),
                 new TargetOption("subscription", false, "ID: the managed image's subscription (default:"
-                        + " AZURE_SUBSCRIPTION_ID)"));
+                        + " AZURE_SUBSCRIPTION_ID)"),
+                new TargetOption("cloud", false, "NAME: AzureCloud (the default), AzureUSGovernment or AzureChinaCloud,"
+                        + " as az cloud list names them: their storage, sign-in and Resource Manager endpoints"));
     }
 
     /** What a request asks for, checked before anything is contacted. */
-    record Plan(StorageAccess access, String container, String blob, Optional<ManagedImagePlan> image) {
+    record Plan(AzureCloud cloud, StorageAccess access, String container, String blob, Optional<ManagedImagePlan> image,
+            String armEndpoint) {
         String url() {
             return access.blobEndpoint() + "/" + container + "/" + blob;
         }
@@ -115,7 +119,9 @@ public final class AzureTarget implements PushTarget {
                     + " not starting with '/'");
         }
         Optional<ManagedImagePlan> managed = ManagedImagePlan.of(request, env);
-        return new Plan(StorageAccess.resolve(request.option("storage-account"), env), container, blob, managed);
+        AzureCloud cloud = AzureCloud.of(request.option("cloud"));
+        return new Plan(cloud, StorageAccess.resolve(request.option("storage-account"), env, cloud), container, blob, managed,
+                armEndpoint != null ? armEndpoint : cloud.resourceManager());
     }
 
     @Override
@@ -130,7 +136,8 @@ public final class AzureTarget implements PushTarget {
                 "to page blob " + plan.url() + " with " + plan.access().source(),
                 request.replace() ? "replacing a blob of that name"
                         : "refusing if the container has a blob of that name (--replace replaces it)"));
-        plan.image().ifPresent(managed -> lines.addAll(ImageStep.dryRun(managed, plan.url(), armEndpoint, request.replace())));
+        plan.image().ifPresent(managed -> lines.addAll(ImageStep.dryRun(managed, plan.url(), plan.armEndpoint(),
+                request.replace())));
         return lines;
     }
 
@@ -152,7 +159,8 @@ public final class AzureTarget implements PushTarget {
             throw AzureFailures.of(e, access, "connect");
         }
         Optional<ImageStep> imageStep = plan.image().isEmpty() ? Optional.empty() : Optional.of(ImageStep.check(
-                plan.image().get(), ManagedImages.connect(env, armEndpoint, armHttp == null ? HttpClient.createDefault() : armHttp),
+                plan.image().get(), ManagedImages.connect(env, plan.armEndpoint(),
+                        armHttp == null ? HttpClient.createDefault() : armHttp, plan.cloud()),
                 request.replace()));
         try (Qcow2Image disk = Qcow2Image.open(image.file())) {
             FixedVhd vhd = vhdOf(request, disk.virtualSize());

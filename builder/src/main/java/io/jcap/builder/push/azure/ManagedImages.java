@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * the Hyper-V generation of the plan) and wait until Azure has made it.
  *
  * <pre>{@code
- * ManagedImages images = ManagedImages.connect(System.getenv(), ResourceManager.PUBLIC_CLOUD, HttpClient.createDefault());
+ * ManagedImages images = ManagedImages.connect(System.getenv(), AzureCloud.PUBLIC.resourceManager(), HttpClient.createDefault());
  * String id = images.create(plan, "https://acct.blob.core.windows.net/vhds/hello.vhd", Map.of("jcap_image", "hello"), events);
  * }</pre>
  */
@@ -47,10 +47,15 @@ final class ManagedImages {
      * cloud) is used without MSAL's instance discovery, which only knows Microsoft's.
      */
     static ManagedImages connect(Map<String, String> env, String endpoint, HttpClient http) {
+        return connect(env, endpoint, http, AzureCloud.PUBLIC);
+    }
+
+    /** The same, signing in at {@code cloud}'s authority host unless {@code AZURE_AUTHORITY_HOST} names another. */
+    static ManagedImages connect(Map<String, String> env, String endpoint, HttpClient http, AzureCloud cloud) {
         Map<String, String> copy = Map.copyOf(env);
         Configuration configuration = new ConfigurationBuilder(source -> Map.of(), source -> Map.of(), source -> copy).build();
         DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder().configuration(configuration).httpClient(http);
-        String authority = copy.get("AZURE_AUTHORITY_HOST");
+        String authority = cloud.authorityHost(copy);
         if (authority != null && !authority.isBlank()) {
             builder.authorityHost(authority);
             String slashed = authority.endsWith("/") ? authority : authority + "/";

@@ -35,13 +35,11 @@ import java.util.Set;
  * and {@code error.message}; a service that cannot be reached is exit 3.
  *
  * <pre>{@code
- * ResourceManager arm = new ResourceManager(ResourceManager.PUBLIC_CLOUD, credential, HttpClient.createDefault(), List.of());
+ * ResourceManager arm = new ResourceManager(AzureCloud.PUBLIC.resourceManager(), credential, HttpClient.createDefault(), List.of());
  * ResourceManager.Answer a = arm.call(HttpMethod.GET, id + "?api-version=2024-07-01", null, "look up image hello", 200, 404);
  * }</pre>
  */
 final class ResourceManager {
-    /** Azure's public cloud. */
-    static final String PUBLIC_CLOUD = "https://management.azure.com";
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "canceled");
     private static final Duration DEFAULT_POLL = Duration.ofSeconds(2);

@@ -26,8 +26,9 @@ import java.util.Optional;
  * @param blobEndpoint the Blob service's URL, without a trailing slash
  * @param secret the connection string or account key; empty with {@code DefaultAzureCredential}
  * @param kind which of the three ways it is
+ * @param authorityHost where {@code DefaultAzureCredential} signs in (the cloud's, or {@code AZURE_AUTHORITY_HOST})
  */
-record StorageAccess(String account, String blobEndpoint, Optional<Secret> secret, Kind kind) {
+record StorageAccess(String account, String blobEndpoint, Optional<Secret> secret, Kind kind, String authorityHost) {
     /** The ways to a storage account, in the order they are tried. */
     enum Kind {
         CONNECTION_STRING("the connection string of AZURE_STORAGE_CONNECTION_STRING"),
@@ -47,13 +48,19 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
      * @throws JcapException when no account is named anywhere, or a connection string is malformed or names another
      */
     static StorageAccess resolve(Optional<String> account, Map<String, String> env) throws JcapException {
+        return resolve(account, env, AzureCloud.PUBLIC);
+    }
+
+    /** The same in {@code cloud}: its storage endpoints, unless a connection string names its own. */
+    static StorageAccess resolve(Optional<String> account, Map<String, String> env, AzureCloud cloud) throws JcapException {
+        String authority = cloud.authorityHost(env);
         Optional<String> connection = variable(env, "AZURE_STORAGE_CONNECTION_STRING");
         if (connection.isPresent()) {
             Map<String, String> fields = fields(connection.get());
             String named = fields.get("accountname");
             String endpoint = Optional.ofNullable(fields.get("blobendpoint")).map(StorageAccess::trimmed)
                     .orElse(named == null ? null : fields.getOrDefault("defaultendpointsprotocol", "https") + "://" + named
-                            + ".blob." + fields.getOrDefault("endpointsuffix", "core.windows.net"));
+                            + ".blob." + fields.getOrDefault("endpointsuffix", cloud.storageSuffix()));
             if (named == null || endpoint == null) {
                 throw new JcapException("AZURE_STORAGE_CONNECTION_STRING has no AccountName"
                         + (endpoint == null ? " nor BlobEndpoint" : "") + ": give the connection string the portal or"
@@ -63,7 +70,8 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
                 throw new JcapException("--storage-account is '" + account.get() + "' but AZURE_STORAGE_CONNECTION_STRING is"
                         + " for account '" + named + "': drop one of them");
             }
-            return new StorageAccess(named, endpoint, Optional.of(new Secret(connection.get())), Kind.CONNECTION_STRING);
+            return new StorageAccess(named, endpoint, Optional.of(new Secret(connection.get())), Kind.CONNECTION_STRING,
+                    authority);
         }
         String name = account.or(() -> variable(env, "AZURE_STORAGE_ACCOUNT")).orElseThrow(() -> new JcapException(
                 "no storage account: give --storage-account NAME (or AZURE_STORAGE_ACCOUNT, or"
@@ -72,10 +80,11 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
             throw new JcapException("storage account '" + name + "' is not an Azure storage account name: 3 to 24"
                     + " lower-case letters and digits");
         }
-        String endpoint = "https://" + name + ".blob.core.windows.net";
+        String endpoint = cloud.blobEndpoint(name);
         Optional<String> key = variable(env, "AZURE_STORAGE_KEY");
-        return key.isPresent() ? new StorageAccess(name, endpoint, Optional.of(new Secret(key.get())), Kind.ACCOUNT_KEY)
-                : new StorageAccess(name, endpoint, Optional.empty(), Kind.DEFAULT_CREDENTIAL);
+        return key.isPresent()
+                ? new StorageAccess(name, endpoint, Optional.of(new Secret(key.get())), Kind.ACCOUNT_KEY, authority)
+                : new StorageAccess(name, endpoint, Optional.empty(), Kind.DEFAULT_CREDENTIAL, authority);
     }
 
     /** What the access is, for messages: never the secret. */
@@ -90,7 +99,8 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
             case CONNECTION_STRING -> builder.connectionString(secret.orElseThrow().reveal());
             case ACCOUNT_KEY -> builder.endpoint(blobEndpoint)
                     .credential(new StorageSharedKeyCredential(account, secret.orElseThrow().reveal()));
-            case DEFAULT_CREDENTIAL -> builder.endpoint(blobEndpoint).credential(new DefaultAzureCredentialBuilder().build());
+            case DEFAULT_CREDENTIAL -> builder.endpoint(blobEndpoint)
+                    .credential(new DefaultAzureCredentialBuilder().authorityHost(authorityHost).build());
         };
     }
 
