@@ -77,6 +77,7 @@ public final class DetachedDomain {
         if (!uri.isLocal()) {
             throw new EnvironmentException(LOCAL_ONLY);
         }
+        DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
         LocalHostFiles files = new LocalHostFiles(Path.of(LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX
                 + System.getProperty("user.name")));
         String folder = files.createFolder(name);

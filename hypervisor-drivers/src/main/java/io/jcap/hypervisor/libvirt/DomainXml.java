@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
@@ -35,6 +36,20 @@ public final class DomainXml {
     private static final int MAX_DISKS = 26;
 
     private DomainXml() {
+    }
+
+    /**
+     * What to say of a software-emulated (TCG) domain of several vCPUs: libvirt runs each vCPU in
+     * its own host thread and has no setting for TCG's one thread, which jcap's QEMU driver uses
+     * because a JIT (a JVM) can crash in a multi-threaded TCG guest (docs/reliability.md).
+     */
+    public static Optional<String> tcgThreadsWarning(VmSpec spec) {
+        if (spec.accelerator() != Accelerator.TCG || spec.cpus() < 2) {
+            return Optional.empty();
+        }
+        return Optional.of("this libvirt domain emulates its " + spec.cpus() + " vCPUs in " + spec.cpus() + " host threads"
+                + " (TCG), where a JIT such as the JVM's can crash now and then; jcap's qemu driver (the default) runs"
+                + " them in one thread, or give the guest one vCPU (-c 1)");
     }
 
     /**

@@ -106,6 +106,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     @Override
     protected void launch() throws VmException {
         registerForShutdown();
+        DomainXml.tcgThreadsWarning(spec()).ifPresent(events()::warn);
         try {
             // SSH first: jcap's own host key check gives the clearer message when the host is unknown.
             files = openFiles();

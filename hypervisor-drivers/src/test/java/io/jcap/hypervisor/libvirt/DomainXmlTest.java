@@ -322,4 +322,16 @@ class DomainXmlTest {
         assertTrue(xml.contains("<qemu:arg value='virtio-net-pci,netdev=jcapnet0,romfile=,bus=pcie.0,addr=0x3'/>"), xml);
         assertTrue(!xml.contains("<interface"), xml);
     }
+
+    @Test
+    void tcgThreadsWarning_onlyForAnEmulatedDomainOfSeveralVcpus() {
+        assertEquals(java.util.Optional.of("this libvirt domain emulates its 2 vCPUs in 2 host threads (TCG), where a JIT"
+                        + " such as the JVM's can crash now and then; jcap's qemu driver (the default) runs them in one"
+                        + " thread, or give the guest one vCPU (-c 1)"),
+                DomainXml.tcgThreadsWarning(VmSpec.builder().accelerator(Accelerator.TCG).cpus(2).build()));
+        assertEquals(java.util.Optional.empty(), DomainXml.tcgThreadsWarning(VmSpec.builder().accelerator(Accelerator.TCG)
+                .cpus(1).build()));
+        assertEquals(java.util.Optional.empty(), DomainXml.tcgThreadsWarning(VmSpec.builder().accelerator(Accelerator.KVM)
+                .cpus(2).build()));
+    }
 }

@@ -51,6 +51,16 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void tcgWithSeveralVcpus_runsThemInOneThread_kvmAndOneVcpuAsTheyAre() {
+        assertEquals("tcg,thread=single", QemuCommandLine.accel(VmSpec.builder().accelerator(Accelerator.TCG).cpus(2).build()));
+        assertEquals("tcg", QemuCommandLine.accel(VmSpec.builder().accelerator(Accelerator.TCG).cpus(1).build()));
+        assertEquals("kvm", QemuCommandLine.accel(VmSpec.builder().accelerator(Accelerator.KVM).cpus(4).build()));
+        List<String> args = QemuCommandLine.of(QEMU, VmSpec.builder().accelerator(Accelerator.TCG).cpus(2).build(), QMP,
+                List.of());
+        assertEquals(List.of("-accel", "tcg,thread=single"), args.subList(args.indexOf("-accel"), args.indexOf("-accel") + 2));
+    }
+
+    @Test
     void of_cloudDevices_givesNvmeAndScsiDisksOnOneControllerAndTheChosenCard() {
         VmSpec spec = VmSpec.builder()
                 .drive(Drive.virtio(Path.of("/img/root.qcow2"), DiskFormat.QCOW2).withBus(DiskBus.NVME).withBootIndex(0))
