@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
@@ -85,6 +87,21 @@ class QemuVmIT {
             assertEquals(OptionalInt.empty(), e.vmExitCode());
             assertFalse(vm.isAlive());
             assertTrue(goneWithin(vm.pid(), Duration.ZERO));
+        }
+    }
+
+    @Test
+    void twoVcpusUnderTcg_runInOneHostThread() throws Exception {
+        // QEMU's multi-threaded TCG, one host thread a vCPU, crashed JVMs now and then (docs/reliability.md).
+        try (QemuVm vm = new QemuVm(qemu, bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE))
+                .accelerator(Accelerator.TCG).cpus(2).build())) {
+            vm.start();
+            vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
+
+            JsonNode cpus = vm.qmp().execute("query-cpus-fast");
+
+            assertEquals(2, cpus.size(), cpus.toString());
+            assertEquals(cpus.get(0).path("thread-id").asLong(), cpus.get(1).path("thread-id").asLong(), cpus.toString());
         }
     }
 
