@@ -308,9 +308,8 @@ public final class ImageRepository {
     record Lock(ReentrantLock inProcess, FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            try {
+            try (channel) {
                 lock.release();
-                channel.close();
             } finally {
                 inProcess.unlock();
             }
