@@ -3,7 +3,6 @@ package io.jcap.builder.push.azure;
 import com.azure.identity.AzureAuthorityHosts;
 import io.jcap.model.JcapException;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -54,10 +53,6 @@ enum AzureCloud {
                 + Arrays.stream(values()).map(c -> c.cloudName).collect(Collectors.joining(", ")) + " (az cloud list)");
     }
 
-    String cloudName() {
-        return cloudName;
-    }
-
     /** Resource Manager's URL, without a trailing slash. */
     String resourceManager() {
         return resourceManager;
@@ -77,10 +72,5 @@ enum AzureCloud {
     String authorityHost(Map<String, String> env) {
         String set = env.get("AZURE_AUTHORITY_HOST");
         return set != null && !set.isBlank() ? set : authorityHost;
-    }
-
-    @Override
-    public String toString() {
-        return cloudName.toLowerCase(Locale.ROOT);
     }
 }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * the Hyper-V generation of the plan) and wait until Azure has made it.
  *
  * <pre>{@code
- * ManagedImages images = ManagedImages.connect(System.getenv(), AzureCloud.PUBLIC.resourceManager(), HttpClient.createDefault());
+ * ManagedImages images = ManagedImages.connect(System.getenv(), AzureCloud.PUBLIC.resourceManager(), HttpClient.createDefault(),
+ *         AzureCloud.PUBLIC);
  * String id = images.create(plan, "https://acct.blob.core.windows.net/vhds/hello.vhd", Map.of("jcap_image", "hello"), events);
  * }</pre>
  */
@@ -42,26 +43,20 @@ final class ManagedImages {
 
     /**
      * Images through the Resource Manager at {@code endpoint}, with the Azure SDK's
-     * {@code DefaultAzureCredential} reading {@code env} as its environment. An
+     * {@code DefaultAzureCredential} reading {@code env} as its environment and signing in at
+     * {@code cloud}'s authority host unless {@code AZURE_AUTHORITY_HOST} names another. An
      * {@code AZURE_AUTHORITY_HOST} that is none of Microsoft's clouds' (Azure Stack, a private
      * cloud) is used without MSAL's instance discovery, which only knows Microsoft's.
      */
-    static ManagedImages connect(Map<String, String> env, String endpoint, HttpClient http) {
-        return connect(env, endpoint, http, AzureCloud.PUBLIC);
-    }
-
-    /** The same, signing in at {@code cloud}'s authority host unless {@code AZURE_AUTHORITY_HOST} names another. */
     static ManagedImages connect(Map<String, String> env, String endpoint, HttpClient http, AzureCloud cloud) {
         Map<String, String> copy = Map.copyOf(env);
         Configuration configuration = new ConfigurationBuilder(source -> Map.of(), source -> Map.of(), source -> copy).build();
         DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder().configuration(configuration).httpClient(http);
         String authority = cloud.authorityHost(copy);
-        if (authority != null && !authority.isBlank()) {
-            builder.authorityHost(authority);
-            String slashed = authority.endsWith("/") ? authority : authority + "/";
-            if (!MICROSOFT_AUTHORITIES.contains(slashed)) {
-                builder.disableInstanceDiscovery();
-            }
+        builder.authorityHost(authority);
+        String slashed = authority.endsWith("/") ? authority : authority + "/";
+        if (!MICROSOFT_AUTHORITIES.contains(slashed)) {
+            builder.disableInstanceDiscovery();
         }
         TokenCredential credential = builder.build();
         List<Secret> secrets = Stream.of("AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PASSWORD", "AZURE_PASSWORD")

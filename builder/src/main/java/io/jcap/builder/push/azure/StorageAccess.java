@@ -18,7 +18,7 @@ import java.util.Optional;
  * identity, Azure CLI, ...). The key or connection string is a {@link Secret}.
  *
  * <pre>{@code
- * StorageAccess access = StorageAccess.resolve(Optional.of("myaccount"), System.getenv());
+ * StorageAccess access = StorageAccess.resolve(Optional.of("myaccount"), System.getenv(), AzureCloud.PUBLIC);
  * access.blobEndpoint();   // https://myaccount.blob.core.windows.net
  * }</pre>
  *
@@ -47,11 +47,6 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
      *
      * @throws JcapException when no account is named anywhere, or a connection string is malformed or names another
      */
-    static StorageAccess resolve(Optional<String> account, Map<String, String> env) throws JcapException {
-        return resolve(account, env, AzureCloud.PUBLIC);
-    }
-
-    /** The same in {@code cloud}: its storage endpoints, unless a connection string names its own. */
     static StorageAccess resolve(Optional<String> account, Map<String, String> env, AzureCloud cloud) throws JcapException {
         String authority = cloud.authorityHost(env);
         Optional<String> connection = variable(env, "AZURE_STORAGE_CONNECTION_STRING");

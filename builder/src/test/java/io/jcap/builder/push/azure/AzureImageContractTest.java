@@ -74,7 +74,7 @@ class AzureImageContractTest {
     }
 
     private ManagedImages images(String endpoint, String secret) {
-        return ManagedImages.connect(env(secret), endpoint, http());
+        return ManagedImages.connect(env(secret), endpoint, http(), AzureCloud.PUBLIC);
     }
 
     private static PushRequest request() {
@@ -264,7 +264,7 @@ class AzureImageContractTest {
         Map<String, String> env = new java.util.HashMap<>(env(ArmStandIn.CLIENT_SECRET));
         env.put("AZURE_AUTHORITY_HOST", "https://127.0.0.1:" + closed);
         JcapException e = assertThrows(JcapException.class, () -> ImageStep.check(plan(request()),
-                ManagedImages.connect(env, azure.url(), http()), false));
+                ManagedImages.connect(env, azure.url(), http(), AzureCloud.PUBLIC), false));
         assertEquals(ExitCode.ENVIRONMENT, e.exitCode(), e.getMessage());
         assertTrue(e.getMessage().startsWith("cannot get a token for Azure Resource Manager: "), e.getMessage());
         assertEquals(List.of(), azure.calls);
