@@ -12,6 +12,7 @@ import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.instance.InstanceStore;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.host.FileTrees;
+import io.jcap.host.FolderLock;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HostProcess;
@@ -94,7 +95,7 @@ public final class Instances {
         }
         RunPlan plan = plan(request);
         KernelFamily family = KernelFamilies.forImage(plan.image().metadata());
-        try (InstanceStore.Lock lock = store.lock()) {
+        try (FolderLock lock = store.lock()) {
             String name = request.name().isPresent() ? request.name().get() : freeName(request.image());
             Path folder = store.folder(name);
             if (store.exists(name)) {
@@ -255,7 +256,7 @@ public final class Instances {
 
     /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */
     public void remove(String name, boolean force) throws JcapException, InterruptedException {
-        try (InstanceStore.Lock lock = store.lock()) {
+        try (FolderLock lock = store.lock()) {
             Path folder = store.folder(name);
             if (!InstanceName.isValid(name) || !Files.isDirectory(folder)) {
                 throw noSuchInstance(name);

@@ -3,6 +3,7 @@ package io.jcap.kernels;
 import io.jcap.host.DigestCache;
 import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
+import io.jcap.host.FolderLock;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -111,7 +112,7 @@ public final class KernelStore {
     public Listing listing() throws JcapException {
         List<Kernel> kernels = new ArrayList<>();
         List<BrokenKernel> broken = new ArrayList<>();
-        try (StoreLock lock = StoreLock.acquire(dir, false)) {
+        try (FolderLock lock = FolderLock.acquire(dir, false)) {
             for (String name : names()) {
                 try {
                     kernels.add(toKernel(readManifest(name)));
@@ -133,7 +134,7 @@ public final class KernelStore {
      */
     public Kernel get(String name) throws JcapException {
         requireName(name);
-        try (StoreLock lock = StoreLock.acquire(dir, false)) {
+        try (FolderLock lock = FolderLock.acquire(dir, false)) {
             if (!contains(name)) {
                 throw new EnvironmentException("kernel '" + name + "' is not in " + dir
                         + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'");
@@ -158,7 +159,7 @@ public final class KernelStore {
      * atomically: readers see the old kernel or the new one, never a mix.
      */
     public Kernel add(KernelDraft draft) throws JcapException {
-        try (StoreLock lock = StoreLock.acquire(dir, true)) {
+        try (FolderLock lock = FolderLock.acquire(dir, true)) {
             removeLeftovers();
             Path staging = Files.createTempDirectory(dir, STAGING_PREFIX);
             try {
@@ -189,7 +190,7 @@ public final class KernelStore {
     /** Deletes a stored kernel; false when there was none of that name. */
     public boolean remove(String name) throws JcapException {
         requireName(name);
-        try (StoreLock lock = StoreLock.acquire(dir, true)) {
+        try (FolderLock lock = FolderLock.acquire(dir, true)) {
             Path folder = dir.resolve(name);
             if (!Files.exists(folder)) {
                 return false;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.formats.json.JsonTrees;
 import io.jcap.host.Durable;
+import io.jcap.host.FolderLock;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
@@ -16,8 +17,6 @@ import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -25,15 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -50,9 +46,6 @@ public final class InstanceStore {
 
     /** The family of instances recorded before instances recorded it: only Linux images ran detached. */
     static final String FAMILY_BEFORE_RECORDED = "linux";
-
-    /** Per instance folder: the threads of this JVM that take its {@link Lock} in turn. */
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final Function<String, InstanceConsole> consoles;
@@ -120,45 +113,12 @@ public final class InstanceStore {
         }
     }
 
-    /**
-     * The lock held while instances are created or removed, so names and ports are checked once:
-     * a lock on {@code .lock}, taken by one thread of this JVM at a time. The kernel's record locks
-     * belong to the process, and a second channel on the file, once closed, would drop the first's.
-     */
-    public record Lock(ReentrantLock inProcess, FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // Closing the channel releases the lock whether or not close reports a problem.
-            } finally {
-                inProcess.unlock();
-            }
-        }
-    }
-
-    public Lock lock() throws JcapException {
-        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
-        inProcess.lock();
-        FileChannel channel = null;
+    /** The lock held while instances are created or removed, so names and ports are checked once. */
+    public FolderLock lock() throws JcapException {
         try {
             createStore();
-            channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            return new Lock(inProcess, channel, channel.lock());
-        } catch (IOException | RuntimeException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            inProcess.unlock();
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
+            return FolderLock.acquire(dir, true);
+        } catch (IOException e) {
             throw new JcapException("cannot lock " + dir + ": " + e.getMessage(), e);
         }
     }

@@ -1,17 +1,16 @@
 package io.jcap.builder.repository;
 
+import io.jcap.host.FolderLock;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,19 +46,18 @@ public final class BuildLock implements AutoCloseable {
 
     private final ImageRepository repository;
     private final Path file;
+    /** The channel holding the lock: closing it lets the lock go. */
     private final FileChannel channel;
-    private final FileLock lock;
 
-    private BuildLock(ImageRepository repository, Path file, FileChannel channel, FileLock lock) {
+    private BuildLock(ImageRepository repository, Path file, FileChannel channel) {
         this.repository = repository;
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
     }
 
     static BuildLock take(ImageRepository repository, Path dir, String name) throws JcapException {
         Path file = file(dir, name);
-        try (ImageRepository.Lock guard = repository.lock()) {
+        try (FolderLock guard = repository.lock()) {
             if (!HELD.add(key(file))) {
                 throw busy(name, ProcessHandle.current().pid() + ", this one");
             }
@@ -68,13 +66,12 @@ public final class BuildLock implements AutoCloseable {
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                FileLock lock = channel.tryLock();
-                if (lock == null) {
+                if (channel.tryLock() == null) {
                     throw busy(name, holder(channel));
                 }
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                taken = new BuildLock(repository, file, channel, lock);
+                taken = new BuildLock(repository, file, channel);
                 return taken;
             } finally {
                 if (taken == null) {
@@ -94,7 +91,11 @@ public final class BuildLock implements AutoCloseable {
      * repository's lock. True when there is no such file (any more).
      */
     static boolean removeIfFree(Path dir, String name) {
-        Path file = file(dir, name);
+        return removeIfFree(file(dir, name));
+    }
+
+    /** The same for a lock file ({@link #GLOB}) a listing of the repository found. */
+    static boolean removeIfFree(Path file) {
         if (HELD.contains(key(file))) {
             return false;
         }
@@ -117,15 +118,6 @@ public final class BuildLock implements AutoCloseable {
         } finally {
             closeQuietly(channel);
         }
-    }
-
-    /** The image name of a lock file's path, if it is one. */
-    static Optional<String> nameOf(Path file) {
-        String fileName = file.getFileName().toString();
-        if (!fileName.startsWith(PREFIX) || !fileName.endsWith(SUFFIX) || fileName.length() <= PREFIX.length() + SUFFIX.length()) {
-            return Optional.empty();
-        }
-        return Optional.of(fileName.substring(PREFIX.length(), fileName.length() - SUFFIX.length()));
     }
 
     private static Path file(Path dir, String name) {
@@ -156,19 +148,14 @@ public final class BuildLock implements AutoCloseable {
         }
     }
 
-    /** Deletes the lock file (under the repository's lock), then gives the lock back. */
+    /** Deletes the lock file (under the repository's lock), then gives the lock back by closing its channel. */
     @Override
     public void close() {
-        try (ImageRepository.Lock guard = repository.lock()) {
+        try (FolderLock guard = repository.lock()) {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // the file stays, as lock files did before: the next build of the name takes it over
         } finally {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                // closing the channel below releases it all the same
-            }
             closeQuietly(channel);
             HELD.remove(key(file));
         }

@@ -2,25 +2,21 @@ package io.jcap.builder.repository;
 
 import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
+import io.jcap.host.FolderLock;
 import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The local image repository: one folder per image holding {@code image.qcow2},
@@ -42,9 +38,6 @@ public final class ImageRepository {
     static final String METADATA_FILE = "image.json";
     private static final String STAGING_PREFIX = ".staging-";
     private static final String RETIRED_PREFIX = ".retired-";
-
-    /** Per repository folder: the threads of this JVM that take its {@link Lock} in turn. */
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path dir;
 
@@ -126,7 +119,7 @@ public final class ImageRepository {
      */
     public StoredImage commit(Path staging, ImageMetadata metadata) throws JcapException {
         ImageName.check(metadata.name());
-        try (Lock lock = lock()) {
+        try (FolderLock lock = lock()) {
             removeLeftovers();
             Files.write(staging.resolve(METADATA_FILE), ImageMetadataJson.toBytes(metadata));
             Durable.syncTree(staging);
@@ -210,7 +203,7 @@ public final class ImageRepository {
         if (!isImageName(name) || !Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        try (Lock lock = lock()) {
+        try (FolderLock lock = lock()) {
             Path retired = dir.resolve(RETIRED_PREFIX + name + "-" + System.nanoTime());
             move(dir.resolve(name), retired);
             Durable.syncFolder(dir);
@@ -274,7 +267,7 @@ public final class ImageRepository {
     private void removeLeftovers() throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, BuildLock.GLOB)) {
             for (Path p : entries) {
-                BuildLock.nameOf(p).ifPresent(name -> BuildLock.removeIfFree(dir, name));
+                BuildLock.removeIfFree(p);
             }
         }
         Instant hourAgo = Instant.now().minusSeconds(3600);
@@ -300,39 +293,9 @@ public final class ImageRepository {
         }
     }
 
-    /**
-     * The repository's write lock, held by one thread of one process at a time: a lock on
-     * {@code .lock}, taken by one thread of this JVM at a time. The kernel's record locks belong to
-     * the process, and a second channel on the file, once closed, would drop the first's lock.
-     */
-    record Lock(ReentrantLock inProcess, FileChannel channel, FileLock lock) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try (channel) {
-                lock.release();
-            } finally {
-                inProcess.unlock();
-            }
-        }
-    }
-
-    /** Takes the repository's write lock, waiting for other processes and threads. */
-    Lock lock() throws IOException {
-        Files.createDirectories(dir);
-        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
-        inProcess.lock();
-        try {
-            FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                return new Lock(inProcess, channel, channel.lock());
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-        } catch (IOException | RuntimeException e) {
-            inProcess.unlock();
-            throw e;
-        }
+    /** Takes the repository's write lock ({@code .lock}), waiting for other processes and threads. */
+    FolderLock lock() throws IOException {
+        return FolderLock.acquire(dir, true);
     }
 
     private static void move(Path from, Path to) throws IOException {

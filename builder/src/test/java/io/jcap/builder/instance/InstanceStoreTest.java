@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.family.linux.LinuxFamily;
+import io.jcap.host.FolderLock;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.RecordedEvents;
+import io.jcap.testsupport.ThreadWaits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -165,20 +167,22 @@ class InstanceStoreTest {
     @Test
     void lock_takenByTwoThreads_isTakenInTurn_notRefusedOrDropped() throws Exception {
         InstanceStore store = new InstanceStore(dir, LINUX);
-        java.util.concurrent.CompletableFuture<Void> second;
-        try (InstanceStore.Lock first = store.lock()) {
-            second = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try (InstanceStore.Lock taken = store.lock()) {
-                    assertTrue(taken.lock().isValid());
-                } catch (JcapException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread second = new Thread(() -> {
+            try (FolderLock taken = store.lock()) {
+                outcome.set(taken.isValid());
+            } catch (JcapException | RuntimeException e) {
+                outcome.set(e);
+            }
+        });
+        try (FolderLock first = store.lock()) {
+            second.start();
             // Before, the second thread's channel.lock() failed with OverlappingFileLockException.
-            Thread.sleep(300);
-            assertFalse(second.isDone(), "the second thread waits while the first holds the lock");
-            assertTrue(first.lock().isValid());
+            assertTrue(ThreadWaits.waitsForALock(second, java.time.Duration.ofSeconds(30)),
+                    "the second thread waits while the first holds the lock: " + outcome.get());
+            assertTrue(first.isValid());
         }
-        second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        second.join(30_000);
+        assertEquals(true, outcome.get());
     }
 }

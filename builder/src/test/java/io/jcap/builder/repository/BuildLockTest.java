@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.host.FolderLock;
 import io.jcap.model.JcapException;
+import io.jcap.testsupport.ThreadWaits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -143,20 +145,22 @@ class BuildLockTest {
     @Test
     void theRepositorysLock_takenByTwoThreads_isTakenInTurn() throws Exception {
         ImageRepository repo = new ImageRepository(dir);
-        java.util.concurrent.CompletableFuture<Void> commit;
-        try (ImageRepository.Lock held = repo.lock()) {
-            commit = java.util.concurrent.CompletableFuture.runAsync(() -> {
-                try {
-                    store(repo, "hello");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread commit = new Thread(() -> {
+            try {
+                store(repo, "hello");
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        try (FolderLock held = repo.lock()) {
+            commit.start();
             // Before, the commit's channel.lock() failed with OverlappingFileLockException.
-            Thread.sleep(300);
-            assertFalse(commit.isDone(), "the commit waits while another thread holds the lock");
+            assertTrue(ThreadWaits.waitsForALock(commit, java.time.Duration.ofSeconds(30)),
+                    "the commit waits while another thread holds the lock: " + failure.get());
         }
-        commit.get(30, TimeUnit.SECONDS);
+        commit.join(30_000);
+        assertEquals(null, failure.get());
         assertTrue(repo.find("hello").isPresent());
     }
 }
