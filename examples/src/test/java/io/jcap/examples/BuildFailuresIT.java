@@ -58,6 +58,52 @@ class BuildFailuresIT {
     }
 
     @Test
+    void build_scriptWhoseInterpreterIsMissing_isRefusedBeforeAnyGuestBoots() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = Files.createDirectories(temp.resolve("script"));
+        Files.writeString(project.resolve("run.sh"), "#!/bin/bash\necho hi\n");
+        Files.setPosixFilePermissions(project.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rwxr-xr-x"));
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /app/run.sh\nfiles:\n  /app/run.sh: run.sh\n");
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(1, build.exitCode(), build.toString());
+        assertEquals("jcap: the command /app/run.sh starts with #!/bin/bash, and its interpreter /bin/bash is not in the"
+                + " image: add it under files (or its package's files), or name another interpreter\n",
+                lastLine(build.err()), build.toString());
+        assertFalse(build.err().contains("Booting the builder VM"), build.toString());
+        assertFalse(Files.exists(jcap.home.resolve("images/script")));
+    }
+
+    /**
+     * A run's {@code --cmd} is checked against the image's list of files only, so a script whose
+     * interpreter is missing reaches the guest: its init says what exec needed, not only the
+     * kernel's "No such file or directory" for a file that is there.
+     */
+    @Test
+    void run_cmdWhoseInterpreterOrLoaderIsMissing_theGuestNamesWhatIsMissing() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.copyExample("hello", temp);
+        Files.writeString(project.resolve("run.sh"), "#!/bin/bash\necho hi\n");
+        Files.copy(Path.of("/bin/true"), project.resolve("dynamic"));
+        Files.setPosixFilePermissions(project.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rwxr-xr-x"));
+        Files.writeString(project.resolve("Capstanfile"), Files.readString(project.resolve("Capstanfile"))
+                .replace("files:\n", "files:\n  /app/run.sh: run.sh\n  /app/true: dynamic\n"));
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+
+        JcapProcess.Result script = jcap.run("run", "--cmd", "/app/run.sh", "hello");
+        assertEquals(127, script.exitCode(), script.toString());
+        assertTrue(script.out().contains("JCAP-ERROR exec /app/run.sh: its #! interpreter /bin/bash: No such file or"
+                + " directory\n"), script.toString());
+
+        JcapProcess.Result dynamic = jcap.run("run", "--cmd", "/app/true", "hello");
+        assertEquals(127, dynamic.exitCode(), dynamic.toString());
+        assertTrue(dynamic.out().contains("JCAP-ERROR exec /app/true: its ELF loader /lib64/ld-linux-x86-64.so.2: No"
+                + " such file or directory (a dynamically linked program needs its loader and shared libraries in the"
+                + " image)\n"), dynamic.toString());
+    }
+
+    @Test
     void run_unknownImage_listsTheImages() throws Exception {
         JcapProcess.requireMachine();
         JcapProcess jcap = JcapProcess.empty(temp.resolve("home"));

@@ -63,6 +63,7 @@ public final class ImageComposer {
             throw new JcapException("the command " + command + " is not executable (mode "
                     + Integer.toOctalString(mode) + "): chmod +x its host file");
         }
+        CommandInterpreters.check(tree, command, config.env());
         return tree;
     }
 

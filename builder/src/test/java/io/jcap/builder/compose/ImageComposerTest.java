@@ -20,8 +20,11 @@ class ImageComposerTest {
             List.of(new ImageEntry.RegularFile(GuestPath.of("/boot/vmlinuz"), 0644, FileContent.of(new byte[4]))),
             List.of(GuestPath.of("/boot")));
 
+    /** The start of an x86-64 ELF program: enough for the build's look at how the guest starts it. */
+    private static final byte[] PROGRAM = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+
     private static ImageEntry program(String path, int mode) {
-        return new ImageEntry.RegularFile(GuestPath.of(path), mode, FileContent.of(new byte[8]));
+        return new ImageEntry.RegularFile(GuestPath.of(path), mode, FileContent.of(PROGRAM));
     }
 
     private static GuestConfig config(String... argv) {
@@ -84,7 +87,7 @@ class ImageComposerTest {
         TreeDigests digests = TreeDigests.of(tree, 7, DigestCache.none());
         assertEquals(java.util.Set.of(GuestPath.of("/app/hello"), GuestPath.of("/boot/vmlinuz"), GuestConfig.PATH),
                 digests.files().keySet());
-        assertEquals(io.jcap.model.Sha256.of(new byte[8]), digests.files().get(GuestPath.of("/app/hello")));
+        assertEquals(io.jcap.model.Sha256.of(PROGRAM), digests.files().get(GuestPath.of("/app/hello")));
         // The manifest takes them instead of reading the files again: the same fingerprints either way.
         assertEquals(TreeManifest.of(tree, java.util.Map.of()), TreeManifest.of(tree, java.util.Map.of(), digests.files()));
 
@@ -98,12 +101,12 @@ class ImageComposerTest {
     @Test
     void treeDigests_aHostFileWithOtherBytes_changesTheTreeDigest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path host = java.nio.file.Files.writeString(dir.resolve("app"), "one");
+        java.nio.file.Path host = java.nio.file.Files.write(dir.resolve("app"), PROGRAM);
         ImageTree before = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755,
                 FileContent.of(host))), config("/app/hello"), BOOT);
         DigestCache cache = DigestCache.at(dir.resolve("digests"), java.time.Duration.ofSeconds(-60));
         Sha256 first = TreeDigests.of(before, 7, cache).tree();
-        io.jcap.testsupport.FileEdits.rewrite(host, "two".getBytes(StandardCharsets.UTF_8));
+        io.jcap.testsupport.FileEdits.rewrite(host, java.util.Arrays.copyOf(PROGRAM, 9));
         ImageTree after = ImageComposer.compose(List.of(new ImageEntry.RegularFile(GuestPath.of("/app/hello"), 0755,
                 FileContent.of(host))), config("/app/hello"), BOOT);
         org.junit.jupiter.api.Assertions.assertNotEquals(first, TreeDigests.of(after, 7, cache).tree());

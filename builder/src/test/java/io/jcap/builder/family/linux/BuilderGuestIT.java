@@ -119,7 +119,7 @@ class BuilderGuestIT {
             f.setLength(256L << 20);
         }
         Files.copy(Path.of("/bin/true"), project.resolve("prog"));
-        Files.writeString(project.resolve("Capstanfile"), "cmdline: /prog\nfiles:\n  /prog: prog\n  /blob: blob\n");
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /prog\nruntime: native\nfiles:\n  /prog: prog\n  /blob: blob\n");
         AtomicBoolean killed = new AtomicBoolean();
         EventSink killer = new EventSink() {
             @Override
