@@ -63,7 +63,8 @@ final class HostFiles {
             if (entry.getValue().isTextual()) {
                 // Capstan's placeholder: '&' stands for the file name of the guest path.
                 String host = entry.getValue().textValue().replace("&", guest.fileName());
-                resolve(host, at).filter(path -> exists(path, host, at)).ifPresent(path -> files.put(guest, path));
+                resolve(host, at).filter(path -> exists(path, host, at) && usableFile(path, host, at))
+                        .ifPresent(path -> files.put(guest, path));
             }
         }
         return files;
@@ -91,7 +92,7 @@ final class HostFiles {
                 report(at, SchemaMessages.quote(text) + " is a file, not a folder (resolved to " + path + ")");
                 return false;
             }
-            return true;
+            return staysInside(path, text, at);
         });
     }
 
@@ -121,6 +122,60 @@ final class HostFiles {
         }
         report(at, "host file " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
         return false;
+    }
+
+    /**
+     * A file jcap can copy: a regular file (links followed), reached from a relative path without
+     * leaving the project folder. A device, a FIFO or a socket has no size to stream (reading
+     * {@code /dev/zero} never ends), and {@code /proc} and {@code /sys} files say they are empty.
+     */
+    private boolean usableFile(Path path, String text, YamlPath at) {
+        if (!Files.exists(path)) {
+            return true;   // made by the build command: checked when the Capstanfile is read after it
+        }
+        if (Files.isDirectory(path)) {
+            report(at, "host path " + SchemaMessages.quote(text) + " is a folder (resolved to " + path + "): list its"
+                    + " files, or merge a folder with rootfs");
+            return false;
+        }
+        if (!Files.isRegularFile(path)) {
+            report(at, "host path " + SchemaMessages.quote(text) + " is not a regular file (resolved to " + path
+                    + "): jcap copies files, not devices, FIFOs or sockets");
+            return false;
+        }
+        if (path.startsWith("/proc") || path.startsWith("/sys")) {
+            report(at, "host path " + SchemaMessages.quote(text) + " is a file of the kernel's " + path.subpath(0, 1)
+                    + ", whose size is not its content: copy it to a file first");
+            return false;
+        }
+        return staysInside(path, text, at);
+    }
+
+    /**
+     * A relative host path may not leave the project folder through a symbolic link either: its
+     * real path must be inside the project folder's.
+     */
+    private boolean staysInside(Path path, String text, YamlPath at) {
+        if (Path.of(text).isAbsolute()) {
+            return true;
+        }
+        Path real;
+        Path project;
+        try {
+            real = path.toRealPath();
+            project = projectDir.toRealPath();
+        } catch (java.io.IOException e) {
+            report(at, "host path " + SchemaMessages.quote(text) + " cannot be resolved (" + path + "): "
+                    + e.getMessage());
+            return false;
+        }
+        if (!real.startsWith(project)) {
+            report(at, "host path " + SchemaMessages.quote(text) + " leads out of the project folder " + projectDir
+                    + " through a symbolic link (to " + real + "): name the file by its absolute path if it is"
+                    + " meant");
+            return false;
+        }
+        return true;
     }
 
     private void report(YamlPath at, String message) {

@@ -170,6 +170,52 @@ class CapstanfileProblemsTest {
     }
 
     @Test
+    void parse_relativeHostPathLeavingTheProjectThroughALink_isRefused() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "s");
+        Path dir = Files.createDirectories(temp.resolve("project"));
+        Files.createSymbolicLink(dir.resolve("link"), outside.resolve("secret"));
+        Files.createSymbolicLink(dir.resolve("etc"), outside);
+        Files.createSymbolicLink(dir.resolve("root"), outside);
+        Files.writeString(dir.resolve("inside"), "i");
+        Files.createSymbolicLink(dir.resolve("fine"), Path.of("inside"));
+        ProjectDir inner = new ProjectDir(dir);
+        inner.capstanfile("cmdline: /hello\nrootfs: root\nfiles:\n  /a: link\n  /b: etc/secret\n  /c: fine\n");
+
+        assertEquals("Capstanfile:2:9: rootfs: host path 'root' leads out of the project folder " + dir
+                + " through a symbolic link (to " + outside.toRealPath() + "): name the file by its absolute path if it"
+                + " is meant\n"
+                + "Capstanfile:4:7: files./a: host path 'link' leads out of the project folder " + dir + " through a"
+                + " symbolic link (to " + outside.resolve("secret").toRealPath() + "): name the file by its absolute"
+                + " path if it is meant\n"
+                + "Capstanfile:5:7: files./b: host path 'etc/secret' leads out of the project folder " + dir + " through"
+                + " a symbolic link (to " + outside.resolve("secret").toRealPath() + "): name the file by its absolute"
+                + " path if it is meant", inner.problems());
+
+        inner.capstanfile("cmdline: /hello\nfiles:\n  /a: " + dir.resolve("link") + "\n  /c: fine\n");
+        assertEquals(Map.of(GuestPath.of("/a"), dir.resolve("link"), GuestPath.of("/c"), dir.resolve("fine")),
+                inner.parse().files(), "an absolute path may lead anywhere; a link inside the project is fine");
+    }
+
+    @Test
+    void parse_hostPathThatIsNotARegularFile_isRefused() throws Exception {
+        Files.createDirectories(temp.resolve("folder"));
+        Path fifo = temp.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        project.capstanfile("cmdline: /hello\nfiles:\n  /a: /dev/zero\n  /b: fifo\n  /c: folder\n"
+                + "  /d: /proc/version\n");
+
+        assertEquals("Capstanfile:3:7: files./a: host path '/dev/zero' is not a regular file (resolved to /dev/zero):"
+                + " jcap copies files, not devices, FIFOs or sockets\n"
+                + "Capstanfile:4:7: files./b: host path 'fifo' is not a regular file (resolved to " + fifo + "): jcap"
+                + " copies files, not devices, FIFOs or sockets\n"
+                + "Capstanfile:5:7: files./c: host path 'folder' is a folder (resolved to " + temp.resolve("folder")
+                + "): list its files, or merge a folder with rootfs\n"
+                + "Capstanfile:6:7: files./d: host path '/proc/version' is a file of the kernel's proc, whose size is"
+                + " not its content: copy it to a file first", project.problems());
+    }
+
+    @Test
     void parse_absoluteHostPath_isAllowed() throws Exception {
         Path outside = Files.writeString(Files.createDirectories(temp.resolve("elsewhere")).resolve("tool"), "x");
         ProjectDir inner = new ProjectDir(Files.createDirectories(temp.resolve("project")));

@@ -38,10 +38,13 @@ public final class HostTree {
     public static List<ImageEntry> folder(Path hostDir, GuestPath at, Predicate<GuestPath> leftOut) throws JcapException {
         List<ImageEntry> entries = new ArrayList<>();
         try {
-            Files.walkFileTree(hostDir, new SimpleFileVisitor<>() {
+            // The folder the package file names is followed if it is a link (as a file it names
+            // is); the links inside it are not.
+            Path start = hostDir.toRealPath();
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = guestPath(hostDir, dir, at);
+                    GuestPath guest = guestPath(start, dir, at);
                     if (!guest.isRoot()) {
                         if (leftOut.test(guest)) {
                             return FileVisitResult.SKIP_SUBTREE;
@@ -53,7 +56,7 @@ public final class HostTree {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = guestPath(hostDir, file, at);
+                    GuestPath guest = guestPath(start, file, at);
                     if (!leftOut.test(guest)) {
                         entries.add(entry(file, guest));
                     }
@@ -72,6 +75,11 @@ public final class HostTree {
             if (Files.isDirectory(host)) {
                 throw new JcapException("files: " + guest + " names a folder (" + host
                         + "); list its files or use rootfs to merge a folder");
+            }
+            if (!Files.isRegularFile(host)) {
+                // A device or a FIFO: its bytes never end, or never come.
+                throw new JcapException("files: " + guest + " names " + host + ", which is not a regular file: jcap"
+                        + " copies files, not devices, FIFOs or sockets");
             }
             return new ImageEntry.RegularFile(guest, mode(host), FileContent.of(host));
         } catch (IOException e) {
