@@ -53,6 +53,13 @@ final class HostFiles {
                 findings.add(new Finding(filesPath, yaml.keyPosition(at), e.getMessage()));
                 continue;
             }
+            if (guest.isRoot()) {
+                findings.add(new Finding(filesPath, yaml.keyPosition(at), "guest path '" + entry.getKey()
+                        + "' is the image root, which is a folder: name a file inside it (e.g. /app/"
+                        + (entry.getValue().isTextual() ? entry.getValue().textValue().replaceAll(".*/", "") : "file")
+                        + "), or merge a folder with rootfs"));
+                continue;
+            }
             YamlPath earlier = seen.putIfAbsent(guest, at);
             if (earlier != null) {
                 findings.add(new Finding(filesPath, yaml.keyPosition(at), "guest path '" + entry.getKey()

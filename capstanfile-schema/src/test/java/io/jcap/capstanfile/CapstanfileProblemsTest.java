@@ -216,6 +216,15 @@ class CapstanfileProblemsTest {
     }
 
     @Test
+    void parse_fileAtTheImageRoot_isRefused() throws Exception {
+        Files.writeString(temp.resolve("app.bin"), "x");
+        project.capstanfile("cmdline: /hello\nfiles:\n  /: app.bin\n");
+
+        assertEquals("Capstanfile:3:3: files: guest path '/' is the image root, which is a folder: name a file inside"
+                + " it (e.g. /app/app.bin), or merge a folder with rootfs", project.problems());
+    }
+
+    @Test
     void parse_absoluteHostPath_isAllowed() throws Exception {
         Path outside = Files.writeString(Files.createDirectories(temp.resolve("elsewhere")).resolve("tool"), "x");
         ProjectDir inner = new ProjectDir(Files.createDirectories(temp.resolve("project")));

@@ -61,7 +61,8 @@ final class BuildCommand implements Callable<Integer> {
         try {
             request = new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force)
                     .withConfigSet(RunOptions.configSet(configSet)).withFrom(Optional.ofNullable(from));
-        } catch (CommandLine.ParameterException e) {
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            // A bad --name (ImageName's rule) or configuration set: the command line is wrong.
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());

@@ -140,6 +140,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws JcapException, InterruptedException {
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
         JcapHome home = JcapHome.fromEnvironment();
+        if ((image.startsWith(".") || image.startsWith("/")) && java.nio.file.Files.isDirectory(java.nio.file.Path.of(image))) {
+            // A project folder: jcap run takes what jcap build made of it.
+            throw new CommandLine.ParameterException(spec.commandLine(), "IMAGE '" + image + "' is a folder: jcap run takes an image's name (jcap images lists"
+                    + " them) or a registry reference; build the folder first with jcap build " + image);
+        }
         // A registry reference runs the image pulled from it, pulled now when the repository lacks it.
         String local = !ImageReference.isReference(image) ? image : new RegistryPull(registryTls.access(),
                 new ImageRepository(home.images())).ensure(PullCommand.reference(spec, image), events).metadata().name();

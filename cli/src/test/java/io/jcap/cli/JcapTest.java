@@ -49,6 +49,28 @@ class JcapTest {
     }
 
     @Test
+    void build_badName_isAUsageErrorNamingTheRule() {
+        Result r = jcap("build", "--name", "UPPER", temp.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("image name 'UPPER' is not allowed"), r.err());
+    }
+
+    @Test
+    void run_aFolderOrAPathForAReference_isAUsageError() throws Exception {
+        Path project = Files.createDirectories(temp.resolve("hello"));
+        Result folder = jcap("run", project.toString());
+        assertEquals(2, folder.code(), folder.err());
+        assertTrue(folder.err().startsWith("IMAGE '" + project + "' is a folder: jcap run takes an image's name (jcap"
+                + " images lists them) or a registry reference; build the folder first with jcap build " + project + "\n"),
+                folder.err());
+
+        Result path = jcap("run", "../x/y");
+        assertEquals(2, path.code(), path.err());
+        assertTrue(path.err().startsWith("reference '../x/y' has registry '..': a host name or IP address, with :PORT"
+                + " (1 to 65535) if needed\n"), path.err());
+    }
+
+    @Test
     void push_withoutTarget_listsTheTargetsAndTheirOptions() {
         Result r = jcap("push");
         assertEquals(0, r.code(), r.err());

@@ -26,7 +26,10 @@ public record ImageReference(String registry, String repository, Optional<String
     private static final String DOCKER_HUB = "docker.io";
     private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?");
+    /** A host name of dot-separated labels, or an IPv6 address in brackets, with a port if given. */
+    private static final Pattern REGISTRY = Pattern.compile(
+            "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+                    + "|\\[[0-9a-fA-F:]+\\])(?::([0-9]{1,5}))?");
 
     public ImageReference {
         Objects.requireNonNull(registry, "registry");
@@ -71,8 +74,11 @@ public record ImageReference(String registry, String repository, Optional<String
                 rest = rest.substring(slash + 1);
             }
         }
-        if (!REGISTRY.matcher(registry).matches()) {
-            throw new IllegalArgumentException("reference '" + text + "' has registry '" + registry + "': a host name or IP address, with :PORT if needed");
+        java.util.regex.Matcher host = REGISTRY.matcher(registry);
+        int port = host.matches() && host.group(1) != null ? Integer.parseInt(host.group(1)) : -1;
+        if (!host.matches() || port == 0 || port > 65535) {
+            throw new IllegalArgumentException("reference '" + text + "' has registry '" + registry + "': a host name or IP"
+                    + " address, with :PORT (1 to 65535) if needed");
         }
         Optional<String> tag = Optional.empty();
         int colon = rest.lastIndexOf(':');

@@ -56,6 +56,19 @@ class ImageReferenceTest {
     }
 
     @Test
+    void parse_registryThatIsNoHostOrPortOutOfRange_isRefused() {
+        for (String text : new String[] {"../x/y", "./hello", "a..b:5000/x", "-host.example/x", "127.0.0.1:99999/a/b",
+                "127.0.0.1:0/a/b"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(text));
+            String registry = text.substring(0, text.indexOf('/'));
+            assertEquals("reference '" + text + "' has registry '" + registry + "': a host name or IP address, with :PORT"
+                    + " (1 to 65535) if needed", e.getMessage());
+        }
+        assertEquals("[::1]:5000", ImageReference.parse("[::1]:5000/x").registry());
+        assertEquals("my-registry.example.com:65535", ImageReference.parse("my-registry.example.com:65535/x").registry());
+    }
+
+    @Test
     void parse_otherDigestAlgorithm_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ImageReference.parse("ghcr.io/acme/hello@sha512:abc"));

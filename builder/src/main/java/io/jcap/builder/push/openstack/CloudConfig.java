@@ -98,7 +98,12 @@ record CloudConfig(String source, String authUrl, Auth auth, Optional<String> re
                     + ", which is not a file: give the path of the CA certificates (PEM)");
         }
         boolean insecure = r.bool("insecure", false) || !r.bool("verify", true);
-        return new CloudConfig(source, v3(r.required("auth.auth_url")), auth, r.optional("region_name"),
+        String authUrl = r.required("auth.auth_url");
+        if (!isHttpUrl(authUrl)) {
+            throw r.invalid("auth.auth_url", authUrl, "an http or https URL with a host, such as"
+                    + " https://keystone.example.com:5000/v3");
+        }
+        return new CloudConfig(source, v3(authUrl), auth, r.optional("region_name"),
                 endpointInterface, cacert, insecure);
     }
 
@@ -108,6 +113,19 @@ record CloudConfig(String source, String authUrl, Auth auth, Optional<String> re
         r.requireOneOf("auth.project_id", "auth.project_name");
         return new PasswordAuth(r.optional("auth.user_id"), r.optional("auth.username"), userDomain, password,
                 r.optional("auth.project_id"), r.optional("auth.project_name"), r.domain("project"));
+    }
+
+    /** Whether {@code url} is an absolute http(s) URL with a host and, if given, a port from 1 to 65535. */
+    static boolean isHttpUrl(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                && (uri.getPort() == -1 || (uri.getPort() >= 1 && uri.getPort() <= 65535));
     }
 
     /** Keystone's URL with its version: users write {@code https://host:5000} or {@code .../v3}. */

@@ -145,6 +145,17 @@ class CloudCredentialsTest {
     }
 
     @Test
+    void resolve_authUrlThatIsNoHttpUrl_saysWhatIsAllowed() {
+        for (String url : new String[] {"127.0.0.1:21500", "ftp://127.0.0.1:21500", "http://127.0.0.1:21500 /v3",
+                "http://127.0.0.1:99999", "http://[::1", "https:///v3"}) {
+            JcapException e = assertThrows(JcapException.class, () -> credentials(Map.of("OS_AUTH_URL", url,
+                    "OS_APPLICATION_CREDENTIAL_ID", "a", "OS_APPLICATION_CREDENTIAL_SECRET", "s")).resolve(Optional.empty()));
+            assertEquals("OS_AUTH_URL of the environment (OS_* variables) is '" + url + "': use an http or https URL with"
+                    + " a host, such as https://keystone.example.com:5000/v3", e.getMessage());
+        }
+    }
+
+    @Test
     void resolve_nothingAnywhere_saysWhereItLooked() {
         JcapException e = assertThrows(JcapException.class, () -> credentials(Map.of()).resolve(Optional.empty()));
         assertEquals("no OpenStack credentials: looked for clouds.yaml in " + List.of(cwd, user, temp.resolve("etc"))
