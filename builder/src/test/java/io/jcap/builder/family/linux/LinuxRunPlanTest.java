@@ -280,4 +280,46 @@ class LinuxRunPlanTest {
         assertEquals("image 'old' was built by an older jcap whose disks boot by BIOS only: build it again with jcap"
                 + " build to boot it under UEFI", e.getMessage());
     }
+
+    /** A bzImage setup header of boot protocol 2.15: loaded at 16 MiB, unpacking into {@code initSize} bytes. */
+    private static byte[] bzImageHeader(long initSize) {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(0x400).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x202, 0x53726448);
+        h.putShort(0x206, (short) 0x20f);
+        h.putLong(0x258, 16L << 20);
+        h.putInt(0x260, (int) initSize);
+        return h.array();
+    }
+
+    @Test
+    void bootMemory_isTheKernelsUnpackingRoomItsInitramfsAndHeadroom_inSteps_of8MiB() throws Exception {
+        Path boot = Files.createDirectories(dir.resolve("boot"));
+        Files.write(boot.resolve(DirectBoot.INITRD), new byte[182_784]);
+        // Debian's cloud kernel 6.1: init_size 51.47 MiB; booted in 80 MiB, panicked in 72.
+        Files.write(boot.resolve(DirectBoot.KERNEL), bzImageHeader(53_968_896));
+        assertEquals(OptionalInt.of(80), LinuxRunPlan.bootMemoryMiB(boot));
+        // linux-mini: init_size 15.86 MiB, a 3.1 MiB initramfs; panicked in 32 MiB.
+        Files.write(boot.resolve(DirectBoot.INITRD), new byte[3_236_352]);
+        Files.write(boot.resolve(DirectBoot.KERNEL), bzImageHeader(16_625_664));
+        assertEquals(OptionalInt.of(48), LinuxRunPlan.bootMemoryMiB(boot));
+        // Not a bzImage (an older protocol, or another file): unknown, not checked.
+        Files.write(boot.resolve(DirectBoot.KERNEL), new byte[] {'k'});
+        assertEquals(OptionalInt.empty(), LinuxRunPlan.bootMemoryMiB(boot));
+    }
+
+    @Test
+    void prepare_memoryBelowWhatTheKernelBootsIn_isRefusedSayingHowMuch() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        ImageRepository.StoredImage image = new ImageRepository(home.images()).get("old");
+        Files.write(image.folder().resolve(DirectBoot.FOLDER).resolve(DirectBoot.KERNEL), bzImageHeader(53_968_896));
+
+        JcapException asked = assertThrows(JcapException.class, () -> LinuxRunPlan.checkBootMemory(image, 72, true));
+        assertEquals("72M is too little memory for image 'old': its kernel needs at least 80M to boot (it unpacks"
+                + " itself, with its initramfs, into most of that); give -m 80M or more", asked.getMessage());
+        JcapException stored = assertThrows(JcapException.class, () -> LinuxRunPlan.checkBootMemory(image, 64, false));
+        assertEquals("image 'old' has memory 64M (its Capstanfile's), too little: its kernel needs at least 80M to boot"
+                + " (it unpacks itself, with its initramfs, into most of that); run it with -m 80M or more, or raise"
+                + " memory in its Capstanfile", stored.getMessage());
+        LinuxRunPlan.checkBootMemory(image, 80, true);
+    }
 }
