@@ -72,12 +72,40 @@ class BuildInterruptIT {
         assertTrue(!images.out().contains("sleeper"), images.toString());
     }
 
+    @Test
+    void incrementalBuild_interruptedWhileTheBuilderBoots_neitherReportsAFailureNorBuildsFromScratch() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.sleeperProject(temp);
+        Path data = project.resolve("root/data");
+        JcapProcess.randomFiles(data, 8, 64 * 1024, new Random(13));
+        Files.writeString(project.resolve("Capstanfile"), Files.readString(project.resolve("Capstanfile"))
+                + "rootfs: root\n");
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        Path image = jcap.home.resolve("images/sleeper/image.qcow2");
+        byte[] before = Files.readAllBytes(image);
+        Files.writeString(data.resolve("changed.txt"), "one changed file: an incremental build\n");
+
+        JcapProcess.Reading started = jcap.startUntil(true, "QEMU command: ", "build", "-v", project.toString());
+        Http.within(Duration.ofSeconds(10), () -> {
+            try {
+                return !RunInterruptIT.qemuProcessesOf(jcap.home).isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<String> qemu = RunInterruptIT.qemuProcessesOf(jcap.home);
+        assertTrue(qemu.size() == 1 && qemu.get(0).contains("jcap.incremental=1"), "an incremental build: " + qemu);
+        String rest = pressCtrlC(jcap, started);
+        assertTrue(!rest.contains("The incremental build failed") && !rest.contains("from scratch"), rest);
+        assertArrayEquals(before, Files.readAllBytes(image), "the image stored before is untouched");
+    }
+
     /**
      * Ctrl-C to jcap's process group, then what every interrupted build leaves: exit 130, no image
      * built, no error line (what broke because the VM was stopped is not the build's failure), no
      * QEMU, nothing in the temp folder, no staging or retired folder.
      */
-    private static void pressCtrlC(JcapProcess jcap, JcapProcess.Reading started) throws Exception {
+    private static String pressCtrlC(JcapProcess jcap, JcapProcess.Reading started) throws Exception {
         Process run = started.process();
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap build ends after Ctrl-C");
@@ -89,5 +117,6 @@ class BuildInterruptIT {
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
         assertEquals(List.of(), StoreFaultsIT.entries(jcap.home.resolve("images"), ".{staging,retired}-*"),
                 "no staging or retired folder is left");
+        return rest;
     }
 }

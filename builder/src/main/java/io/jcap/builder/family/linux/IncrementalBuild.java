@@ -100,6 +100,13 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
             return Optional.of(compacted(img, base, Files.size(previous.get().image().file()), streamed.sent().bytes(),
                     work));
         } catch (JcapException | IOException e) {
+            if (io.jcap.host.Cleanup.shuttingDown()) {
+                // Ctrl-C or a signal stopped the builder guest or qemu-img: nothing failed, and
+                // nothing is to be built from scratch.
+                deleteQuietly(overlay);
+                deleteQuietly(base);
+                throw new JcapException("stopped: jcap was interrupted", e);
+            }
             events.info("The incremental build failed (" + e.getMessage() + "): building " + target.name()
                     + " from scratch");
             deleteQuietly(overlay);
