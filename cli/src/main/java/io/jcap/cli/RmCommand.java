@@ -27,10 +27,9 @@ final class RmCommand implements Callable<Integer> {
     public Integer call() throws JcapException, InterruptedException {
         Instances instances = new Instances(JcapHome.fromEnvironment(), new ConsoleEvents(spec.commandLine().getErr(),
                 false));
-        for (String name : names) {
+        return EachName.run(names, spec.commandLine().getErr(), name -> {
             instances.remove(name, force);
             spec.commandLine().getOut().println("removed " + name);
-        }
-        return 0;
+        });
     }
 }

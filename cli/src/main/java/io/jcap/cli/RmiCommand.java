@@ -26,11 +26,11 @@ final class RmiCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() throws JcapException {
+    public Integer call() throws JcapException, InterruptedException {
         JcapHome home = JcapHome.fromEnvironment();
         ImageRepository repository = new ImageRepository(home.images());
         Instances instances = new Instances(home, new ConsoleEvents(spec.commandLine().getErr(), false));
-        for (String name : names) {
+        return EachName.run(names, spec.commandLine().getErr(), name -> {
             List<String> users = instances.runningOf(name);
             if (!force && !users.isEmpty()) {
                 throw new JcapException("image '" + name + "' is used by running instance" + (users.size() == 1 ? " " : "s ")
@@ -41,7 +41,6 @@ final class RmiCommand implements Callable<Integer> {
                 throw new JcapException("no image named '" + name + "'");
             }
             spec.commandLine().getOut().println("removed " + name);
-        }
-        return 0;
+        });
     }
 }

@@ -37,13 +37,12 @@ final class StopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Instances instances = new Instances(JcapHome.fromEnvironment(), new ConsoleEvents(spec.commandLine().getErr(),
                 false));
-        for (String name : names) {
+        return EachName.run(names, spec.commandLine().getErr(), name -> {
             boolean wasRunning = instances.get(name).status().running();
             Instance stopped = instances.stop(name, timeout);
             out.println(wasRunning ? "stopped " + name + ": " + stopped.status()
                     : name + " was not running: " + stopped.status());
             out.flush();
-        }
-        return 0;
+        });
     }
 }

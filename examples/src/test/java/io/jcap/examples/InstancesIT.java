@@ -169,6 +169,24 @@ class InstancesIT {
     }
 
     @Test
+    void stopAndRm_ofSeveralNames_goOnPastAnUnknownOne_andExit1() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "second", "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+
+        JcapProcess.Result stop = jcap.run("stop", "nosuch", "second");
+        assertEquals(1, stop.exitCode(), stop.toString());
+        assertTrue(stop.err().startsWith("jcap: no instance named 'nosuch'"), stop.toString());
+        assertTrue(stop.out().startsWith("stopped second: "), stop.toString());
+
+        JcapProcess.Result rm = jcap.run("rm", "nosuch", "second", "other");
+        assertEquals(1, rm.exitCode(), rm.toString());
+        assertEquals("removed second\n", rm.out(), rm.toString());
+        assertEquals(2, rm.err().lines().filter(l -> l.startsWith("jcap: no instance named")).count(), rm.toString());
+        assertFalse(Files.exists(jcap.home.resolve("instances/second")));
+    }
+
+    @Test
     void rm_force_ofARunningInstance_removesItsFolder_afterItsQemuAndConsoleKeeperEnded() throws Exception {
         int port = freePort();
         assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "goner", "http-server").exitCode());

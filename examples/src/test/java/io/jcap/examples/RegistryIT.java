@@ -96,6 +96,7 @@ class RegistryIT {
         JcapProcess.Result pull = jcap.run(env, "pull", ref, "--name", "secure", "--cert-dir", certDir, "-v");
         assertEquals(0, pull.exitCode(), pull.toString());
         assertTrue(pull.out().startsWith("Pulled " + ref + "@sha256:"), pull.toString());
+        assertFalse(pull.err().contains("Pulled "), "the result is printed once, on the output: " + pull);
         assertFalse((push.toString() + pull + login).contains(registry.password()), "the password was shown");
 
         // jcap run of a reference the repository lacks pulls it first, trusting the same --cert-dir.

@@ -71,7 +71,6 @@ public final class RegistryPull {
             ImageRepository.StoredImage stored = repository.commit(staging, record.withName(localName));
             TempFiles.forget(staging);
             staging = null;
-            events.info("Pulled " + ref.name() + "@sha256:" + manifestDigest.hex() + " as " + localName);
             return stored;
         } catch (IOException e) {
             throw new JcapException("could not store the image pulled from " + ref + " in " + repository.dir() + ": "
@@ -94,7 +93,11 @@ public final class RegistryPull {
                 return image;
             }
         }
-        return pull(ref, Optional.empty(), events);
+        ImageRepository.StoredImage pulled = pull(ref, Optional.empty(), events);
+        // jcap pull prints its result itself; a run that pulls says so beside its boot lines.
+        ImageOrigin origin = ImageOrigin.of(pulled).orElseThrow();
+        events.info("Pulled " + origin.reference() + "@" + origin.digest() + " as " + pulled.metadata().name());
+        return pulled;
     }
 
     private void checkReplaceable(String localName, ImageReference ref) throws JcapException {
