@@ -65,6 +65,25 @@ public final class KubeVirtManifest {
         }
     }
 
+    /**
+     * Refuses a manifest path that cannot be written: its folder missing or not writable, or the
+     * path a folder. Checked before a push sends anything.
+     */
+    public static void checkWritable(Path file) throws JcapException {
+        Path absolute = file.toAbsolutePath();
+        Path folder = absolute.getParent();
+        if (java.nio.file.Files.isDirectory(absolute)) {
+            throw new JcapException("--kubevirt-manifest " + file + " is a folder: name the file to write (e.g. "
+                    + file.resolve("vm.yaml") + ")");
+        }
+        if (folder == null || !java.nio.file.Files.isDirectory(folder)) {
+            throw new JcapException("--kubevirt-manifest " + file + ": the folder " + folder + " does not exist");
+        }
+        if (!java.nio.file.Files.isWritable(folder)) {
+            throw new JcapException("--kubevirt-manifest " + file + ": the folder " + folder + " is not writable");
+        }
+    }
+
     /** Writes {@link #yaml} to {@code file}, replacing it atomically. */
     public static Path write(Path file, ImageReference pushed, ImageMetadata m) throws JcapException {
         String text = yaml(pushed, m);

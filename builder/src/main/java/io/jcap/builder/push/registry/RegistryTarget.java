@@ -70,7 +70,11 @@ public final class RegistryTarget implements PushTarget {
                 + ", a containerDisk (disk/image.qcow2 owned 107:107) with a layer per file beside it");
         lines.add(credentials.credentialFor(ref.registry()).map(c -> "Credentials: user '" + c.user() + "' from " + c.source())
                 .orElse("Credentials: none for " + ref.registry() + " in " + credentials.files() + " (anonymous)"));
-        request.option("kubevirt-manifest").ifPresent(f -> lines.add("Would write a KubeVirt VirtualMachine to " + f));
+        Optional<String> manifest = request.option("kubevirt-manifest");
+        if (manifest.isPresent()) {
+            KubeVirtManifest.checkWritable(Path.of(manifest.get()));
+            lines.add("Would write a KubeVirt VirtualMachine to " + manifest.get());
+        }
         return lines;
     }
 
@@ -78,11 +82,15 @@ public final class RegistryTarget implements PushTarget {
     public PushResult push(PushRequest request, EventSink events) throws JcapException, InterruptedException {
         request.checkOptionsOf(this);
         ImageReference ref = reference(request);
+        Optional<String> manifest = request.option("kubevirt-manifest");
+        if (manifest.isPresent()) {
+            // Before anything is sent: a push that moved the tag and then failed would say it failed.
+            KubeVirtManifest.checkWritable(Path.of(manifest.get()));
+        }
         long start = System.nanoTime();
         RegistryPush.Outcome out = new RegistryPush(access(request), request.jcapVersion()).push(request.image(), ref, events);
         events.info("Sent " + out.layersSent() + " layer(s), " + out.bytesSent() + " bytes; " + out.layersSkipped()
                 + " layer(s) of " + out.bytesSkipped() + " bytes the registry had");
-        Optional<String> manifest = request.option("kubevirt-manifest");
         if (manifest.isPresent()) {
             Path file = KubeVirtManifest.write(Path.of(manifest.get()), out.pushed(), request.image().metadata());
             events.info("Wrote a KubeVirt VirtualMachine to " + file + " (kubectl apply -f " + file + ")");

@@ -35,6 +35,22 @@ class RegistryTargetTest {
         assertTrue(lines.get(0).contains(" to 127.0.0.1:5000 as team/hello:1, a containerDisk"), lines.get(0));
     }
 
+    @Test
+    void dryRunAndPush_kubevirtManifestInAMissingFolder_areRefusedBeforeAnythingIsSent() {
+        Path file = home.resolve("nonexistent/vm.yaml");
+        PushRequest request = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), "127.0.0.1:1/team/hello:1")
+                .withOption("kubevirt-manifest", file.toString());
+        String expected = "--kubevirt-manifest " + file + ": the folder " + file.getParent() + " does not exist";
+        assertEquals(expected, assertThrows(JcapException.class, () -> target().dryRun(request)).getMessage());
+        // Port 1 of this machine answers nothing: a push that got past the check would fail otherwise.
+        assertEquals(expected, assertThrows(JcapException.class,
+                () -> target().push(request, io.jcap.model.EventSink.NONE)).getMessage());
+        PushRequest folder = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), "127.0.0.1:1/team/hello:1")
+                .withOption("kubevirt-manifest", home.toString());
+        assertTrue(assertThrows(JcapException.class, () -> target().dryRun(folder)).getMessage()
+                .startsWith("--kubevirt-manifest " + home + " is a folder"));
+    }
+
     private RegistryTarget target() {
         return new RegistryTarget(new DockerConfig(java.util.Map.of(), home));
     }
