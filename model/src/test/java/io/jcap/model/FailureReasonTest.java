@@ -38,4 +38,15 @@ class FailureReasonTest {
         assertEquals("connection refused", FailureReason.of(new IOException((String) null, new ConnectException())));
         assertEquals("EOFException", FailureReason.of(new java.io.EOFException()));
     }
+
+    @Test
+    void aHostNameThatDoesNotResolve_isSaidSo_notConnectionRefused() {
+        // .invalid never resolves (RFC 2606); the JDK's client throws a bare ConnectException for it.
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://no-such-host.invalid:5000/v2/")).build();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()));
+        assertEquals("its host name does not resolve (unknown host)", FailureReason.of(e));
+        assertEquals("its host name does not resolve (unknown host)",
+                FailureReason.of(new IOException("x", new java.net.UnknownHostException("no-such-host.invalid"))));
+    }
 }
