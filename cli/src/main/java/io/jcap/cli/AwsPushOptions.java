@@ -13,7 +13,8 @@ final class AwsPushOptions {
     @Option(names = "--description", paramLabel = "TEXT", description = "AWS: the AMI's description.")
     String description;
 
-    @Option(names = "--boot-mode", paramLabel = "MODE", description = "AWS: legacy-bios (default) or uefi.")
+    @Option(names = "--boot-mode", paramLabel = "MODE", description = "AWS: legacy-bios, uefi or uefi-preferred (the default for images that boot under both;"
+            + " legacy-bios for others).")
     String bootMode;
 
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "AWS: a tag of the AMI and its snapshot; more than once.")

@@ -20,8 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ps", description = {"List the detached instances, running and ended.",
-        "STATUS is running, exited (N) with the application's exit status, exited (stopped) when jcap stop",
-        "ended QEMU itself, exited (error) when the guest init failed, or exited (killed)."})
+        "STATUS is running, exited (N) with the application's exit status, exited (stopped) when jcap stop"
+                + " ended QEMU itself, exited (error) when the guest init failed, or exited (killed)."})
 final class PsCommand implements Callable<Integer> {
     private static final DateTimeFormatter CREATED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

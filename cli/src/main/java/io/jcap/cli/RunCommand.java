@@ -47,13 +47,14 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = {"Image name (see jcap images), or REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST]:",
-            "the image pulled from there (pulled now unless the repository has it)."})
+    @Parameters(index = "0", paramLabel = "IMAGE",
+            description = "Image name (see jcap images), or REGISTRY/REPOSITORY[:TAG|@sha256:DIGEST]: the image pulled "
+                    + "from there (pulled now unless the repository has it).")
     String image;
 
     @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]", converter = PortMappingConverter.class,
-            description = {"Forward a host port to a guest port (repeatable); GUEST alone uses the same host port.",
-                    "Replaces the image's forward of the same guest port; the image's others stay."})
+            description = "Forward a host port to a guest port (repeatable); GUEST alone uses the same host port. Replaces "
+                    + "the image's forward of the same guest port; the image's others stay.")
     List<PortMapping> publish = new ArrayList<>();
 
     @Option(names = "--publish-address", paramLabel = "ADDR", defaultValue = PortForward.LOOPBACK,
@@ -81,8 +82,8 @@ final class RunCommand implements Callable<Integer> {
     String configSet;
 
     @Option(names = "--user-data", paramLabel = "FILE",
-            description = {"Cloud-init user-data for this run (a #cloud-config document, multipart MIME, ...): jcap",
-                    "attaches a NoCloud seed drive with it that a Linux image's init reads (docs/cloud.md)."})
+            description = "Cloud-init user-data for this run (a #cloud-config document, multipart MIME, ...): jcap "
+                    + "attaches a NoCloud seed drive with it that a Linux image's init reads (docs/cloud.md).")
     Path userData;
 
     @Option(names = "--meta-data", paramLabel = "FILE",
@@ -103,30 +104,30 @@ final class RunCommand implements Callable<Integer> {
     AcceleratorOption accel;
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
-            description = {"Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain; foreground runs",
-                    "of Linux images). Default: ${DEFAULT-VALUE}."})
+            description = "Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain; foreground runs of "
+                    + "Linux images). Default: ${DEFAULT-VALUE}.")
     String driver;
 
     @Option(names = "--connect", paramLabel = "URI", converter = LibvirtUriConverter.class,
-            description = {"libvirt connection URI for --driver libvirt: qemu:///system (the default) or",
-                    "qemu+ssh://user@host/system?keyfile=... for a KVM host reached over SSH."})
+            description = "libvirt connection URI for --driver libvirt: qemu:///system (the default) or "
+                    + "qemu+ssh://user@host/system?keyfile=... for a KVM host reached over SSH.")
     LibvirtUri connect;
 
     @Option(names = "--boot", paramLabel = "MODE", converter = BootModeConverter.class,
-            description = {"How a Linux image boots: direct (QEMU loads the kernel and initramfs stored with the image,",
-                    "as microVMs boot; the default with the qemu driver), disk or bios (the BIOS and the boot loader",
-                    "on the image's disk, as a cloud boots it; the default with libvirt) or uefi (the disk through",
-                    "UEFI firmware, OVMF, as AWS, GCE and Azure Gen2 machines boot it)."})
+            description = "How a Linux image boots: direct (QEMU loads the kernel and initramfs stored with the image, as "
+                    + "microVMs boot; the default with the qemu driver), disk or bios (the BIOS and the boot loader on "
+                    + "the image's disk, as a cloud boots it; the default with libvirt) or uefi (the disk through UEFI "
+                    + "firmware, OVMF, as AWS, GCE and Azure Gen2 machines boot it).")
     BootMode boot;
 
     @Option(names = "--disk-bus", paramLabel = "BUS", converter = DiskBusConverter.class,
-            description = {"How the image's disk is attached, to try it on a cloud's devices: virtio (the default),",
-                    "scsi (virtio-scsi) or nvme. Linux images, qemu driver."})
+            description = "How the image's disk is attached, to try it on a cloud's devices: virtio (the default), scsi "
+                    + "(virtio-scsi) or nvme. Linux images, qemu driver.")
     DiskBus diskBus;
 
     @Option(names = "--nic-model", paramLabel = "MODEL", converter = NicModelConverter.class,
-            description = {"The network card: virtio (the default), e1000, e1000e or vmxnet3 (the kernel must have",
-                    "its driver: Debian's cloud kernel has no e1000/e1000e). Linux images, qemu driver."})
+            description = "The network card: virtio (the default), e1000, e1000e or vmxnet3 (the kernel must have its "
+                    + "driver: Debian's cloud kernel has no e1000/e1000e). Linux images, qemu driver.")
     NicModel nicModel;
 
     /** For an IMAGE that is a registry reference, pulled first. */

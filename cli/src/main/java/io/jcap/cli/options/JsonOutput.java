@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  */
 public final class JsonOutput {
     @Option(names = "--json",
-            description = "Print the list as JSON, with more fields (an image's file path, an instance's console log).")
+            description = "Print the list as JSON, with more fields (such as file paths).")
     boolean json;
 
     /** Whether {@code --json} was given. */

@@ -42,10 +42,13 @@ import java.util.OptionalLong;
  * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
  * @param devices the disk's controller and the network card
  * @param uefi the UEFI firmware the disk boots through ({@link BootMode#UEFI}); empty: the BIOS
+ * @param kernelMessages whether a direct boot's kernel prints all its messages ({@code jcap run -v}):
+ *     images boot it {@code quiet}
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
         List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
-        Optional<IsoVolume> seed, GuestDevices devices, Optional<Path> uefi) implements RunPlan.Machine {
+        Optional<IsoVolume> seed, GuestDevices devices, Optional<Path> uefi, boolean kernelMessages)
+        implements RunPlan.Machine {
     /** The guest protocol whose init reads cloud-init data (docs/guest-protocol.md). */
     static final int CLOUD_INIT_PROTOCOL = 3;
     static final String OVERLAY = "overlay.qcow2";
@@ -65,6 +68,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
      * calibration (TSC deadline) and an emulated HPET would cost an exit per access, so it stays.
      */
     static final String TCG_TIMER = "nolapic_timer";
+    /** Overrides the image's {@code quiet loglevel=3} for a run that shows its boot ({@code -v}). */
+    static final String ALL_KERNEL_MESSAGES = "ignore_loglevel";
     /** The machine type images run on. */
     static final String RUN_MACHINE = "q35";
     /**
@@ -121,7 +126,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         }
         checkBootMemory(image, memoryMiB, request.memoryMiB().isPresent());
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, memoryMiB,
-                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi);
+                request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi,
+                request.showBoot());
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan);
     }
@@ -232,7 +238,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         if (direct.isPresent()) {
             DirectBoot boot = direct.get().await(image.metadata().name());
             spec.kernel(boot.kernel()).initrd(boot.initrd()).append(boot.append() + " " + STATIC_NETWORK
-                    + (seed.isEmpty() ? " " + NO_SEED : "") + (accelerator == Accelerator.TCG ? " " + TCG_TIMER : ""));
+                    + (seed.isEmpty() ? " " + NO_SEED : "") + (accelerator == Accelerator.TCG ? " " + TCG_TIMER : "")
+                    + (kernelMessages ? " " + ALL_KERNEL_MESSAGES : ""));
             // qboot loads the kernel without SeaBIOS's device scan (~0.1 s under TCG); without it, SeaBIOS does.
             Qboot.find().ifPresent(spec::firmware);
         }

@@ -16,10 +16,11 @@ import java.util.Optional;
  * the image's tree manifest ({@code image.tree}, written by every Linux build) lists its files.
  * Without that check a typo cost a boot and ended in the init's {@code JCAP-ERROR exec ...}.
  *
- * <p>Only what the manifest settles is refused: a program named without a folder is looked up
- * in the guest's {@code PATH}, and a path through a symbolic link is resolved by the guest, so
- * both go to the guest as before; so does every command of an image without a manifest (one
- * pulled from a registry, or built by an older jcap).
+ * <p>Only what the manifest settles is refused: a path through a symbolic link is resolved by
+ * the guest, so it goes to the guest as before; so does every command of an image without a
+ * manifest (one pulled from a registry, or built by an older jcap). What the program needs to
+ * start (its #! interpreter, its ELF loader) is not in the manifest: the guest's init names it
+ * when exec fails.
  */
 final class RunCommandCheck {
     private RunCommandCheck() {

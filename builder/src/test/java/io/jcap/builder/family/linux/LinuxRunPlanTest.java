@@ -147,12 +147,23 @@ class LinuxRunPlanTest {
     }
 
     @Test
+    void materialize_directBootShowingItsBoot_letsTheKernelPrintEverything() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
+        RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)).withShowBoot(true));
+
+        VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
+
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static jcap.seed=none nolapic_timer ignore_loglevel"),
+                spec.append());
+    }
+
+    @Test
     void materialize_directBootUnderKvm_keepsTheApicTimer() throws Exception {
         JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get("old");
         DirectBoot.Check check = DirectBoot.of(image.folder()).orElseThrow().check();
         LinuxRunPlan kvm = new LinuxRunPlan(image, Accelerator.KVM, 128, 1, List.of(), Optional.empty(),
-                Optional.of(check), Optional.empty(), GuestDevices.VIRTIO, Optional.empty());
+                Optional.of(check), Optional.empty(), GuestDevices.VIRTIO, Optional.empty(), false);
 
         VmSpec spec = kvm.in(Files.createDirectories(dir.resolve("run")));
 
