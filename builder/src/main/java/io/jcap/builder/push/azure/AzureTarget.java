@@ -31,7 +31,8 @@ import java.util.Optional;
  * the container given): the blob is created at the VHD's length, only the pages holding data are
  * written, read straight from the stored qcow2, then the footer. The blob carries the metadata
  * {@code jcap_state=uploading} until it is complete, so that a push killed half-way is known as
- * such and replaced by the next push of the name; any other failure deletes it. With
+ * such and replaced by the next push of the name; any other failure, Ctrl-C and SIGTERM included,
+ * deletes it ({@link HalfWrittenBlob}). With
  * {@code --resource-group}, a managed image is then made from the blob ({@link ImageStep}).
  *
  * <pre>{@code
@@ -169,42 +170,47 @@ public final class AzureTarget implements PushTarget {
             events.info("Created page blob " + plan.url() + " (" + vhd.fileSize() + " bytes)");
             PageBlobUpload.Sent sent;
             FileSums sums = FileSums.start(image.file());
-            boolean done = false;
-            try (Cleanup.Registration r = Cleanup.register("delete page blob " + plan.url(), () -> deleteQuietly(blob))) {
-                long uploadStart = System.nanoTime();
+            HalfWrittenBlob halfWritten = new HalfWrittenBlob(blob, plan, events);
+            // The registration stays until the failure path's delete has ended: a Ctrl-C during that
+            // delete makes the hook wait for the same one rather than end the JVM under it.
+            try (Cleanup.Registration r = Cleanup.register("delete page blob " + plan.url(), halfWritten::delete)) {
+                boolean done = false;
                 try {
-                    sent = new PageBlobUpload(blob, disk, vhd, PARALLEL_WRITES).run(events, "Uploading " + image.metadata().name());
-                } catch (RuntimeException e) {
-                    throw AzureFailures.of(e, access, "write pages of " + plan.blob());
-                }
-                long nanos = Math.max(1, System.nanoTime() - uploadStart);
-                events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %d page writes in %.2f s (%.1f MB/s); the"
-                        + " VHD is %d bytes", sent.bytes(), sent.writes(), nanos / 1e9, sent.bytes() * 1000.0 / nanos,
-                        vhd.fileSize()));
-                FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
-                try {
-                    blob.setMetadata(Map.of("jcap_image", image.metadata().name(), "jcap_digest",
-                            image.metadata().imageSha256().hex()));
-                } catch (RuntimeException e) {
-                    throw AzureFailures.of(e, access, "set the metadata of " + plan.blob());
-                }
-                List<String> gone = new ArrayList<>(replaced ? List.of(plan.url()) : List.of());
-                String id = plan.url();
-                String remoteName = plan.blob();
-                if (imageStep.isPresent()) {
-                    id = imageStep.get().make(plan.url(), Map.of("jcap_image", image.metadata().name(), "jcap_digest",
-                            image.metadata().imageSha256().hex()), events);
-                    remoteName = plan.image().get().name();
-                    imageStep.get().replaced().ifPresent(gone::add);
-                }
-                done = true;
-                return new PushResult(name(), id, remoteName, sent.bytes(), local.sha256(),
-                        Duration.ofNanos(System.nanoTime() - start), gone);
-            } finally {
-                if (!done) {
-                    sums.stop();
-                    events.info("Deleting the half-written page blob " + plan.url());
-                    deleteQuietly(blob);
+                    long uploadStart = System.nanoTime();
+                    try {
+                        sent = new PageBlobUpload(blob, disk, vhd, PARALLEL_WRITES).run(events, "Uploading "
+                                + image.metadata().name());
+                    } catch (RuntimeException e) {
+                        throw AzureFailures.of(e, access, "write pages of " + plan.blob());
+                    }
+                    long nanos = Math.max(1, System.nanoTime() - uploadStart);
+                    events.info(String.format(Locale.ROOT, "Uploaded %d bytes in %d page writes in %.2f s (%.1f MB/s); the"
+                            + " VHD is %d bytes", sent.bytes(), sent.writes(), nanos / 1e9, sent.bytes() * 1000.0 / nanos,
+                            vhd.fileSize()));
+                    FileSums.Sums local = sums.awaitUnchanged(image.metadata().imageSha256());
+                    try {
+                        blob.setMetadata(Map.of("jcap_image", image.metadata().name(), "jcap_digest",
+                                image.metadata().imageSha256().hex()));
+                    } catch (RuntimeException e) {
+                        throw AzureFailures.of(e, access, "set the metadata of " + plan.blob());
+                    }
+                    List<String> gone = new ArrayList<>(replaced ? List.of(plan.url()) : List.of());
+                    String id = plan.url();
+                    String remoteName = plan.blob();
+                    if (imageStep.isPresent()) {
+                        id = imageStep.get().make(plan.url(), Map.of("jcap_image", image.metadata().name(), "jcap_digest",
+                                image.metadata().imageSha256().hex()), events);
+                        remoteName = plan.image().get().name();
+                        imageStep.get().replaced().ifPresent(gone::add);
+                    }
+                    done = true;
+                    return new PushResult(name(), id, remoteName, sent.bytes(), local.sha256(),
+                            Duration.ofNanos(System.nanoTime() - start), gone);
+                } finally {
+                    if (!done) {
+                        sums.stop();
+                        halfWritten.delete();
+                    }
                 }
             }
         }
@@ -269,14 +275,6 @@ public final class AzureTarget implements PushTarget {
             throws JcapException {
         try (Qcow2Image disk = Qcow2Image.open(image.file())) {
             vhdOf(image.metadata(), disk.virtualSize()).write(disk, out);
-        }
-    }
-
-    private static void deleteQuietly(PageBlobClient blob) {
-        try {
-            blob.deleteIfExists();
-        } catch (RuntimeException e) {
-            // The push fails with its own reason; the blob keeps jcap_state=uploading and the next push removes it.
         }
     }
 }

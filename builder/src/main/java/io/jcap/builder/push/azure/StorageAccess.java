@@ -1,5 +1,6 @@
 package io.jcap.builder.push.azure;
 
+import com.azure.core.http.HttpClient;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -87,15 +88,16 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
         return kind.description;
     }
 
-    /** A client builder for the account with these credentials. */
+    /** A client builder for the account with these credentials, over {@link AzureHttp#client()}. */
     BlobServiceClientBuilder clientBuilder() {
-        BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
+        HttpClient http = AzureHttp.client();
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(http);
         return switch (kind) {
             case CONNECTION_STRING -> builder.connectionString(secret.orElseThrow().reveal());
             case ACCOUNT_KEY -> builder.endpoint(blobEndpoint)
                     .credential(new StorageSharedKeyCredential(account, secret.orElseThrow().reveal()));
             case DEFAULT_CREDENTIAL -> builder.endpoint(blobEndpoint)
-                    .credential(new DefaultAzureCredentialBuilder().authorityHost(authorityHost).build());
+                    .credential(new DefaultAzureCredentialBuilder().authorityHost(authorityHost).httpClient(http).build());
         };
     }
 

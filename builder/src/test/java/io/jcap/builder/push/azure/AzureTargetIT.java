@@ -181,6 +181,54 @@ class AzureTargetIT {
         assertFalse(container.getBlobClient("hello.vhd").exists());
     }
 
+    // The delete of a push that does not complete (HalfWrittenBlob): both the failure path and jcap's shutdown hook
+    // (Ctrl-C, SIGTERM) ask for it; PushAzureIT stops a real bin/jcap half-way.
+
+    @Test
+    void halfWrittenBlob_askedTwiceAndByAnInterruptedThread_isDeletedOnce() throws Exception {
+        PageBlobClient blob = container.getBlobClient("hello.vhd").getPageBlobClient();
+        blob.create(1 << 20);
+        RecordedEvents events = new RecordedEvents();
+        HalfWrittenBlob half = new HalfWrittenBlob(blob, target().plan(request()), events);
+
+        Thread hook = new Thread(half::delete);
+        hook.start();
+        Thread.currentThread().interrupt(); // the push's own thread may have been interrupted: it still waits
+        half.delete();
+        boolean stillInterrupted = Thread.interrupted();
+        hook.join(60_000);
+
+        assertTrue(stillInterrupted, "the interrupt is kept");
+        assertFalse(hook.isAlive());
+        assertFalse(blob.exists());
+        assertEquals(List.of("INFO Deleting the half-written page blob " + azurite.blobEndpoint() + "/vhds/hello.vhd"),
+                events.lines());
+    }
+
+    @Test
+    void halfWrittenBlob_serviceNotAnswering_givesUpAfterItsBound_sayingWhatMayBeLeft() throws Exception {
+        PageBlobClient blob = container.getBlobClient("hello.vhd").getPageBlobClient();
+        blob.create(1 << 20);
+        RecordedEvents events = new RecordedEvents();
+        HalfWrittenBlob half = new HalfWrittenBlob(blob, target().plan(request()), events, java.time.Duration.ofSeconds(1));
+
+        signal("STOP", azurite.pid());
+        try {
+            half.delete();
+        } finally {
+            signal("CONT", azurite.pid());
+        }
+
+        String url = azurite.blobEndpoint() + "/vhds/hello.vhd";
+        assertEquals(List.of("INFO Deleting the half-written page blob " + url, "WARN the delete of " + url + " did not end"
+                + " within 1 s: the half-written blob may be left (metadata jcap_state=uploading); the next push of the"
+                + " name deletes it, or az storage blob delete --container-name vhds --name hello.vhd"), events.lines());
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
     @Test
     void push_missingContainer_namesIt() {
         JcapException e = assertThrows(JcapException.class, () -> target().push(
