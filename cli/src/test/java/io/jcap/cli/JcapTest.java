@@ -99,9 +99,9 @@ class JcapTest {
     }
 
     @Test
-    void push_unknownTarget_saysWhichThereAreAndExits1() {
+    void push_unknownTarget_saysWhichThereAreAndExits2() {
         Result r = jcap("push", "hello", "nowhere");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code(), "a wrong command line");
         assertEquals("jcap: no push target 'nowhere': use one of aws, azure, gce, libvirt, openstack,"
                 + " REGISTRY/REPOSITORY[:TAG]\n", r.err());
     }
@@ -156,7 +156,7 @@ class JcapTest {
     @Test
     void error_withStacktraceFlag_printsTheTrace() {
         Result r = jcap("push", "hello", "nowhere", "--stacktrace");
-        assertEquals(1, r.code());
+        assertEquals(2, r.code());
         assertTrue(r.err().contains("at io.jcap.cli.PushCommand.call"), r.err());
     }
 

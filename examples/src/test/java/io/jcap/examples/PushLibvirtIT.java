@@ -127,7 +127,7 @@ class PushLibvirtIT {
         assertTrue(noPool.err().contains("no-such-pool-here") && noPool.err().contains(pool), noPool.toString());
 
         JcapProcess.Result foreign = jcap.run("push", "hello", "libvirt", "--cloud", "x");
-        assertEquals(1, foreign.exitCode(), foreign.toString());
+        assertEquals(2, foreign.exitCode(), "a wrong command line: " + foreign);
         assertTrue(foreign.err().contains("target libvirt takes no --cloud"), foreign.toString());
     }
 

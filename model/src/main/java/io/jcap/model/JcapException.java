@@ -20,6 +20,16 @@ public class JcapException extends Exception {
         this.exitCode = exitCode;
     }
 
+    /** A wrong command line (an option's value, a missing option): the CLI exits with {@link ExitCode#USAGE}. */
+    public static JcapException usage(String message) {
+        return new JcapException(message, ExitCode.USAGE, null);
+    }
+
+    /** {@link #usage(String)} with the exception that explains it. */
+    public static JcapException usage(String message, Throwable cause) {
+        return new JcapException(message, ExitCode.USAGE, cause);
+    }
+
     public ExitCode exitCode() {
         return exitCode;
     }

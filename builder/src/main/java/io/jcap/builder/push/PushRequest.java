@@ -90,12 +90,12 @@ public record PushRequest(StoredImage image, String target, String remoteName, b
         for (var entry : options.entrySet()) {
             TargetOption option = known.get(entry.getKey());
             if (option == null) {
-                throw new JcapException("target " + pushTarget.name() + " takes no --" + entry.getKey() + ": its options are "
+                throw JcapException.usage("target " + pushTarget.name() + " takes no --" + entry.getKey() + ": its options are "
                         + (known.isEmpty() ? "none" : pushTarget.options().stream().map(o -> "--" + o.name())
                                 .collect(Collectors.joining(", "))));
             }
             if (!option.repeatable() && entry.getValue().size() > 1) {
-                throw new JcapException("--" + entry.getKey() + " is given " + entry.getValue().size()
+                throw JcapException.usage("--" + entry.getKey() + " is given " + entry.getValue().size()
                         + " times: target " + pushTarget.name() + " takes it once");
             }
         }

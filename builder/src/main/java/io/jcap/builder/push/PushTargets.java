@@ -37,7 +37,7 @@ public final class PushTargets {
                 return target;
             }
         }
-        throw new JcapException("no push target '" + name + "': use one of "
+        throw JcapException.usage("no push target '" + name + "': use one of "
                 + targets.stream().map(PushTarget::destination).collect(Collectors.joining(", ")));
     }
 }

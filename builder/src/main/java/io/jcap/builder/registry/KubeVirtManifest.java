@@ -73,14 +73,14 @@ public final class KubeVirtManifest {
         Path absolute = file.toAbsolutePath();
         Path folder = absolute.getParent();
         if (java.nio.file.Files.isDirectory(absolute)) {
-            throw new JcapException("--kubevirt-manifest " + file + " is a folder: name the file to write (e.g. "
+            throw JcapException.usage("--kubevirt-manifest " + file + " is a folder: name the file to write (e.g. "
                     + file.resolve("vm.yaml") + ")");
         }
         if (folder == null || !java.nio.file.Files.isDirectory(folder)) {
-            throw new JcapException("--kubevirt-manifest " + file + ": the folder " + folder + " does not exist");
+            throw JcapException.usage("--kubevirt-manifest " + file + ": the folder " + folder + " does not exist");
         }
         if (!java.nio.file.Files.isWritable(folder)) {
-            throw new JcapException("--kubevirt-manifest " + file + ": the folder " + folder + " is not writable");
+            throw JcapException.usage("--kubevirt-manifest " + file + ": the folder " + folder + " is not writable");
         }
     }
 

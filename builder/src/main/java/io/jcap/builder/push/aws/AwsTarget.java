@@ -78,17 +78,17 @@ public final class AwsTarget implements PushTarget {
         request.checkOptionsOf(this);
         String name = request.remoteName();
         if (!name.matches("[A-Za-z0-9()\\[\\]./\\-'@_ ]{3,128}")) {
-            throw new JcapException("--name '" + name + "' is not an AMI name: 3 to 128 letters, digits and ( ) [ ] . / - ' @ _"
+            throw JcapException.usage("--name '" + name + "' is not an AMI name: 3 to 128 letters, digits and ( ) [ ] . / - ' @ _"
                     + " or spaces");
         }
         boolean uefi = request.image().metadata().bootsUnderUefi();
         String bootMode = request.option("boot-mode").orElse(uefi ? "uefi-preferred" : "legacy-bios");
         if (!List.of("legacy-bios", "uefi", "uefi-preferred").contains(bootMode)) {
-            throw new JcapException("--boot-mode '" + bootMode + "' is not a boot mode: use legacy-bios, uefi or"
+            throw JcapException.usage("--boot-mode '" + bootMode + "' is not a boot mode: use legacy-bios, uefi or"
                     + " uefi-preferred");
         }
         if (!uefi && !bootMode.equals("legacy-bios")) {
-            throw new JcapException("--boot-mode " + bootMode + ": image '" + request.image().metadata().name()
+            throw JcapException.usage("--boot-mode " + bootMode + ": image '" + request.image().metadata().name()
                     + "' boots by BIOS only (an OSv image, or one an older jcap built): use legacy-bios");
         }
         Map<String, String> tags = new LinkedHashMap<>();
@@ -97,7 +97,7 @@ public final class AwsTarget implements PushTarget {
         for (String tag : request.optionValues("tag")) {
             int eq = tag.indexOf('=');
             if (eq <= 0 || tag.substring(0, eq).toLowerCase(Locale.ROOT).startsWith("aws:") || tag.startsWith("jcap:")) {
-                throw new JcapException("--tag '" + tag + "' is not KEY=VALUE with a key of your own (aws: and jcap:"
+                throw JcapException.usage("--tag '" + tag + "' is not KEY=VALUE with a key of your own (aws: and jcap:"
                         + " keys are taken)");
             }
             tags.put(tag.substring(0, eq), tag.substring(eq + 1));

@@ -49,7 +49,7 @@ enum AzureCloud {
                 return cloud;
             }
         }
-        throw new JcapException("--cloud '" + name + "' is not an Azure cloud jcap knows: use "
+        throw JcapException.usage("--cloud '" + name + "' is not an Azure cloud jcap knows: use "
                 + Arrays.stream(values()).map(c -> c.cloudName).collect(Collectors.joining(", ")) + " (az cloud list)");
     }
 

@@ -108,15 +108,15 @@ public final class AzureTarget implements PushTarget {
 
     Plan plan(PushRequest request) throws JcapException {
         request.checkOptionsOf(this);
-        String container = request.option("container").orElseThrow(() -> new JcapException(
+        String container = request.option("container").orElseThrow(() -> JcapException.usage(
                 "target azure needs --container NAME: the blob container the VHD goes into"));
         if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
-            throw new JcapException("--container '" + container + "' is not a blob container name: 3 to 63 lower-case"
+            throw JcapException.usage("--container '" + container + "' is not a blob container name: 3 to 63 lower-case"
                     + " letters, digits and single hyphens, starting and ending with a letter or digit");
         }
         String blob = request.remoteName() + ".vhd";
         if (blob.length() > 1024 || blob.startsWith("/")) {
-            throw new JcapException("--name '" + request.remoteName() + "' makes no blob name: at most 1020 characters,"
+            throw JcapException.usage("--name '" + request.remoteName() + "' makes no blob name: at most 1020 characters,"
                     + " not starting with '/'");
         }
         Optional<ManagedImagePlan> managed = ManagedImagePlan.of(request, env);

@@ -37,25 +37,25 @@ record ManagedImagePlan(String subscription, String resourceGroup, String locati
         if (group.isEmpty()) {
             for (String option : OPTIONS) {
                 if (request.option(option).isPresent()) {
-                    throw new JcapException("--" + option + " is for the managed image, which needs --resource-group"
+                    throw JcapException.usage("--" + option + " is for the managed image, which needs --resource-group"
                             + " NAME too (and --location)");
                 }
             }
             return Optional.empty();
         }
         if (!group.get().matches("[-\\w.()]{0,89}[-\\w()]")) {
-            throw new JcapException("--resource-group '" + group.get() + "' is not a resource group name: 1 to 90 letters,"
+            throw JcapException.usage("--resource-group '" + group.get() + "' is not a resource group name: 1 to 90 letters,"
                     + " digits, '_', '-', '.', '(' and ')', not ending with '.'");
         }
-        String location = request.option("location").orElseThrow(() -> new JcapException(
+        String location = request.option("location").orElseThrow(() -> JcapException.usage(
                 "a managed image needs --location REGION: the Azure region of the storage account (e.g. westeurope)"));
         if (!location.matches("[a-z][a-z0-9]{1,39}")) {
-            throw new JcapException("--location '" + location + "' is not an Azure region name as Resource Manager"
+            throw JcapException.usage("--location '" + location + "' is not an Azure region name as Resource Manager"
                     + " writes it: lower-case letters and digits, e.g. westeurope, eastus2 (az account list-locations)");
         }
         String name = request.option("image-name").orElse(request.remoteName());
         if (!name.matches("[A-Za-z0-9]([-\\w.]{0,78}\\w)?")) {
-            throw new JcapException((request.option("image-name").isPresent() ? "--image-name" : "--name") + " '" + name
+            throw JcapException.usage((request.option("image-name").isPresent() ? "--image-name" : "--name") + " '" + name
                     + "' is not a managed image name: 1 to 80 letters, digits, '_', '-' and '.', starting with a letter or"
                     + " digit and ending with a letter, digit or '_'");
         }
@@ -70,11 +70,11 @@ record ManagedImagePlan(String subscription, String resourceGroup, String locati
         String generation = request.option("hyper-v-generation")
                 .orElse(request.image().metadata().bootsUnderUefi() ? "V2" : "V1");
         if (!generation.equals("V1") && !generation.equals("V2")) {
-            throw new JcapException("--hyper-v-generation '" + generation + "' is not a Hyper-V generation: V1 (BIOS)"
+            throw JcapException.usage("--hyper-v-generation '" + generation + "' is not a Hyper-V generation: V1 (BIOS)"
                     + " or V2 (UEFI)");
         }
         if (generation.equals("V2") && !request.image().metadata().bootsUnderUefi()) {
-            throw new JcapException("--hyper-v-generation V2 boots under UEFI, which image '" + request.image().metadata().name()
+            throw JcapException.usage("--hyper-v-generation V2 boots under UEFI, which image '" + request.image().metadata().name()
                     + "' cannot (only Linux images built with an EFI system partition can): use V1");
         }
         return Optional.of(new ManagedImagePlan(subscription.toLowerCase(java.util.Locale.ROOT), group.get(), location,

@@ -63,7 +63,7 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
                         + " 'az storage account show-connection-string' prints");
             }
             if (account.isPresent() && !account.get().equals(named)) {
-                throw new JcapException("--storage-account is '" + account.get() + "' but AZURE_STORAGE_CONNECTION_STRING is"
+                throw JcapException.usage("--storage-account is '" + account.get() + "' but AZURE_STORAGE_CONNECTION_STRING is"
                         + " for account '" + named + "': drop one of them");
             }
             return new StorageAccess(named, endpoint, Optional.of(new Secret(connection.get())), Kind.CONNECTION_STRING,

@@ -83,18 +83,18 @@ public final class GceTarget implements PushTarget {
 
     Plan plan(PushRequest request) throws JcapException {
         request.checkOptionsOf(this);
-        String project = request.option("project").orElseThrow(() -> new JcapException(
+        String project = request.option("project").orElseThrow(() -> JcapException.usage(
                 "target gce needs --project ID: the Google Cloud project the image goes into"));
-        String bucket = request.option("bucket").orElseThrow(() -> new JcapException(
+        String bucket = request.option("bucket").orElseThrow(() -> JcapException.usage(
                 "target gce needs --bucket NAME: the Cloud Storage bucket the disk goes through"));
         String name = request.remoteName();
         String rule = "[a-z]([-a-z0-9]{0,61}[a-z0-9])?";
         if (!name.matches(rule)) {
-            throw new JcapException("--name '" + name + "' is not a GCE image name: lower-case letters, digits and"
+            throw JcapException.usage("--name '" + name + "' is not a GCE image name: lower-case letters, digits and"
                     + " hyphens, at most 63, starting with a letter");
         }
         if (request.option("family").isPresent() && !request.option("family").get().matches(rule)) {
-            throw new JcapException("--family '" + request.option("family").get() + "' is not a GCE family name:"
+            throw JcapException.usage("--family '" + request.option("family").get() + "' is not a GCE family name:"
                     + " lower-case letters, digits and hyphens, at most 63, starting with a letter");
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ public final class GceTarget implements PushTarget {
             int eq = label.indexOf('=');
             if (eq <= 0 || !label.substring(0, eq).matches("[a-z][a-z0-9_-]{0,62}")
                     || !label.substring(eq + 1).matches("[a-z0-9_-]{0,63}")) {
-                throw new JcapException("--label '" + label + "' is not KEY=VALUE of lower-case letters, digits, '_'"
+                throw JcapException.usage("--label '" + label + "' is not KEY=VALUE of lower-case letters, digits, '_'"
                         + " and '-' (a key starts with a letter)");
             }
             labels.put(label.substring(0, eq), label.substring(eq + 1));

@@ -133,7 +133,7 @@ public final class LibvirtTarget implements PushTarget {
         try {
             uri = request.option("connect").map(LibvirtUri::parse).orElse(LibvirtUri.SYSTEM);
         } catch (IllegalArgumentException e) {
-            throw new JcapException("--connect: " + e.getMessage(), e);
+            throw JcapException.usage("--connect: " + e.getMessage(), e);
         }
         VolumeTarget volume;
         try {
@@ -148,12 +148,12 @@ public final class LibvirtTarget implements PushTarget {
         Optional<String> domain = request.option("define").map(d -> d.isEmpty() ? request.remoteName() : d);
         if (domain.isPresent()) {
             if (!domain.get().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                throw new JcapException("--define: '" + domain.get() + "' is not a domain name jcap gives: use letters,"
+                throw JcapException.usage("--define: '" + domain.get() + "' is not a domain name jcap gives: use letters,"
                         + " digits, '.', '_' or '-', at most 64, starting with a letter or digit");
             }
             String fs = request.image().metadata().fs();
             if (!LINUX_FILESYSTEMS.contains(fs)) {
-                throw new JcapException("--define boots Linux images; '" + request.image().metadata().name()
+                throw JcapException.usage("--define boots Linux images; '" + request.image().metadata().name()
                         + "' is an OSv image (" + fs + "): push the volume alone and define its domain with virsh");
             }
         }

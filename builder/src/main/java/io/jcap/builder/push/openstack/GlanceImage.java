@@ -36,7 +36,7 @@ record GlanceImage(Map<String, Object> fields) {
         ImageMetadata m = request.image().metadata();
         String visibility = request.option("visibility").orElse("private");
         if (!VISIBILITIES.contains(visibility)) {
-            throw new JcapException("--visibility " + visibility + " is not one of private, shared, community, public");
+            throw JcapException.usage("--visibility " + visibility + " is not one of private, shared, community, public");
         }
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("name", request.remoteName());
@@ -55,11 +55,11 @@ record GlanceImage(Map<String, Object> fields) {
         for (String property : request.optionValues("property")) {
             int eq = property.indexOf('=');
             if (eq <= 0) {
-                throw new JcapException("--property " + property + " is not KEY=VALUE");
+                throw JcapException.usage("--property " + property + " is not KEY=VALUE");
             }
             String key = property.substring(0, eq);
             if (RESERVED.contains(key)) {
-                throw new JcapException("--property " + key + " sets Glance's own field '" + key
+                throw JcapException.usage("--property " + key + " sets Glance's own field '" + key
                         + "': use --name or --visibility, or another key");
             }
             f.put(key, property.substring(eq + 1));

@@ -107,14 +107,14 @@ public final class RegistryTarget implements PushTarget {
      */
     private static ImageReference reference(PushRequest request) throws JcapException {
         if (!request.remoteName().equals(request.image().metadata().name())) {
-            throw new JcapException("--name does not apply to a registry push: the reference " + request.target()
+            throw JcapException.usage("--name does not apply to a registry push: the reference " + request.target()
                     + " names the image there; put '" + request.remoteName() + "' in the reference instead, as in "
                     + "REGISTRY/" + request.remoteName() + ":TAG");
         }
         try {
             return ImageReference.parse(request.target());
         } catch (IllegalArgumentException e) {
-            throw new JcapException(e.getMessage(), e);
+            throw JcapException.usage(e.getMessage(), e);
         }
     }
 

@@ -28,6 +28,7 @@ class GlanceImageTest {
         JcapException e = assertThrows(JcapException.class,
                 () -> GlanceImage.of(request().withOption("visibility", "secret")));
         assertEquals("--visibility secret is not one of private, shared, community, public", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode(), "a wrong command line exits with 2");
     }
 
     @Test
