@@ -171,7 +171,7 @@ public final class InstanceStore {
             instance = fromJson(JsonTrees.read(folder.resolve(RECORD)));
         } catch (IOException | RuntimeException e) {
             throw new JcapException("instance '" + name + "' is damaged (" + folder.resolve(RECORD) + ": "
-                    + e.getMessage() + "): remove it with jcap rm -f " + name, e);
+                    + JsonTrees.reason(e) + "): remove it with jcap rm -f " + name, e);
         }
         return Optional.of(instance.withStatus(status(folder, instance)));
     }

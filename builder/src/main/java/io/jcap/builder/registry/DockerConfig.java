@@ -169,8 +169,8 @@ public record DockerConfig(Map<String, String> env, Path home) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new JcapException("cannot read the registry credentials in " + file + ": " + e.getMessage()
-                    .lines().findFirst().orElse("") + " (fix or remove the file)", e);
+            throw new JcapException("cannot read the registry credentials in " + file + ": "
+                    + io.jcap.formats.json.JsonTrees.reason(e) + " (fix or remove the file)", e);
         }
     }
 }

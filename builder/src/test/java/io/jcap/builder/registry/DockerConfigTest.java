@@ -60,6 +60,14 @@ class DockerConfigTest {
     }
 
     @Test
+    void credentialFor_truncatedFile_namesTheFileAndThePlace_inOneLine() throws Exception {
+        Path file = write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {");
+        JcapException e = assertThrows(JcapException.class, () -> new DockerConfig(Map.of(), home).credentialFor("ghcr.io"));
+        assertEquals("cannot read the registry credentials in " + file + ": Unexpected end-of-input: expected close marker"
+                + " for Object at line 1, column 24 (fix or remove the file)", e.getMessage());
+    }
+
+    @Test
     void store_keepsTheRestOfTheFileAndWritesAuthAsDockerLoginDoes() throws Exception {
         Path file = write(home.resolve(".docker/config.json"), "{\"credsStore\": \"desktop\", \"auths\": {\"quay.io\": {}}}");
         new DockerConfig(Map.of(), home).store("ghcr.io", "alice", new Secret("pw"));

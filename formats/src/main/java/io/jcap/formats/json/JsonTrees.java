@@ -40,6 +40,22 @@ public final class JsonTrees {
     private JsonTrees() {
     }
 
+    /**
+     * What went wrong reading a document, for an error message: for Jackson's exceptions their own
+     * first line and the place ({@code Unexpected end-of-input ... at line 1, column 29}) without
+     * the source description and hints Jackson's message adds; else the exception's message.
+     */
+    public static String reason(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            String own = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("")
+                    // "(start marker at [Source: REDACTED (...); line: 1, column: 1])": a place in Jackson's words.
+                    .replaceAll("\\s*\\([^()]*\\[Source:.*\\]\\)", "");
+            return own + (j.getLocation() == null ? ""
+                    : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr());
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     /** The document in {@code file}; a syntax error is a {@link JsonParseException} naming line and column. */
     public static JsonNode read(Path file) throws IOException {
         return read(Files.readAllBytes(file));

@@ -43,6 +43,14 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
         }
     }
 
+    private static boolean isBase64(String text) {
+        try {
+            return java.util.Base64.getDecoder().decode(text).length > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * The access the environment {@code env} gives to {@code account} ({@code --storage-account}).
      *
@@ -62,6 +70,13 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
                         + (endpoint == null ? " nor BlobEndpoint" : "") + ": give the connection string the portal or"
                         + " 'az storage account show-connection-string' prints");
             }
+            String accountKey = fields.get("accountkey");
+            if (accountKey != null && !isBase64(accountKey)) {
+                // The SDK's own words would be "Illegal base64 character 21", at the first request.
+                throw new JcapException("AZURE_STORAGE_CONNECTION_STRING has an AccountKey that is not base64 (an"
+                        + " account key is 88 characters of base64): copy the connection string again from the portal"
+                        + " or 'az storage account show-connection-string'");
+            }
             if (account.isPresent() && !account.get().equals(named)) {
                 throw JcapException.usage("--storage-account is '" + account.get() + "' but AZURE_STORAGE_CONNECTION_STRING is"
                         + " for account '" + named + "': drop one of them");
@@ -78,6 +93,10 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
         }
         String endpoint = cloud.blobEndpoint(name);
         Optional<String> key = variable(env, "AZURE_STORAGE_KEY");
+        if (key.isPresent() && !isBase64(key.get())) {
+            throw new JcapException("AZURE_STORAGE_KEY is not base64 (an account key is 88 characters of base64): copy"
+                    + " it again from the portal or 'az storage account keys list'");
+        }
         return key.isPresent()
                 ? new StorageAccess(name, endpoint, Optional.of(new Secret(key.get())), Kind.ACCOUNT_KEY, authority)
                 : new StorageAccess(name, endpoint, Optional.empty(), Kind.DEFAULT_CREDENTIAL, authority);

@@ -1,6 +1,7 @@
 package io.jcap.builder.push.azure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +62,22 @@ class AzureCloudTest {
         AzureTarget.Plan own = new AzureTarget(Map.of("AZURE_STORAGE_CONNECTION_STRING",
                 "AccountName=acct;" + key + "BlobEndpoint=http://127.0.0.1:10000/acct")).plan(request("AzureChinaCloud"));
         assertEquals("http://127.0.0.1:10000/acct/vhds/hello.vhd", own.url());
+    }
+
+    @Test
+    void anAccountKeyThatIsNotBase64_isNamedBeforeAnythingIsContacted() {
+        JcapException connection = assertThrows(JcapException.class, () -> new AzureTarget(Map.of(
+                "AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=notbase64!!;"))
+                .plan(request()));
+        assertEquals("AZURE_STORAGE_CONNECTION_STRING has an AccountKey that is not base64 (an account key is 88"
+                + " characters of base64): copy the connection string again from the portal or 'az storage account"
+                + " show-connection-string'", connection.getMessage());
+        JcapException key = assertThrows(JcapException.class, () -> new AzureTarget(Map.of("AZURE_STORAGE_ACCOUNT", "acct",
+                "AZURE_STORAGE_KEY", "not base64!")).plan(request()));
+        assertEquals("AZURE_STORAGE_KEY is not base64 (an account key is 88 characters of base64): copy it again from"
+                + " the portal or 'az storage account keys list'", key.getMessage());
+        assertFalse(connection.getMessage().contains("notbase64") || key.getMessage().contains("not base64!"),
+                "the key is never shown");
     }
 
     @Test
