@@ -154,8 +154,15 @@ final class RegistryHttp {
 
     /** A failure to reach the registry: exit code 3. */
     EnvironmentException unreachable(URI uri, IOException e) {
+        boolean untrusted = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            untrusted |= t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException;
+        }
         return new EnvironmentException("cannot reach registry " + ref.registry() + " at " + uri.getScheme() + "://"
-                + uri.getAuthority() + ": " + hide(FailureReason.of(e)), e);
+                + uri.getAuthority() + ": " + hide(FailureReason.of(e))
+                + (untrusted ? " (its certificate is not signed by a CA this machine trusts: give the folder of its CA"
+                        + " certificate with --cert-dir DIR, as ca.crt)" : ""), e);
     }
 
     /** The error for an unexpected status: 1 refused, 3 for a gateway that cannot reach the registry. */

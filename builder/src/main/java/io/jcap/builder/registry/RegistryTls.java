@@ -40,6 +40,10 @@ public record RegistryTls(Optional<Path> certDir, boolean insecure) {
             }
         }
         Path dir = certDir.get();
+        if (!Files.isDirectory(dir)) {
+            throw JcapException.usage("--cert-dir " + dir + " is not a folder: give the folder that holds the registry's"
+                    + " CA certificate as ca.crt (as skopeo's --cert-dir)");
+        }
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

@@ -109,6 +109,8 @@ class RegistryAuthIT {
         assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
         assertTrue(e.getMessage().startsWith("cannot reach registry " + registry.tls() + " at https://" + registry.tls() + ": ")
                 && e.getMessage().contains("PKIX path building failed"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" (its certificate is not signed by a CA this machine trusts: give the folder of"
+                + " its CA certificate with --cert-dir DIR, as ca.crt)"), e.getMessage());
     }
 
     @Test
