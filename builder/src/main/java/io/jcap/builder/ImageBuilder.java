@@ -55,7 +55,8 @@ public final class ImageBuilder {
     public BuildResult build(BuildRequest request) throws JcapException, InterruptedException {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         if (!Files.isDirectory(projectDir)) {
-            throw new JcapException("project folder " + projectDir + " does not exist");
+            throw new JcapException("project folder " + projectDir + (Files.exists(projectDir)
+                    ? " is a file: give the folder that holds the Capstanfile" : " does not exist"));
         }
         // The lock is taken before the project's build command runs: two builds of one image
         // at once would also run that command twice in the same folder.

@@ -48,6 +48,9 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw JcapException.usage(dir + " is a file: jcap init writes a Capstanfile into a folder (a new one is made)");
+        }
         Path file = dir.resolve("Capstanfile");
         if (Files.exists(file) && !force) {
             throw new JcapException(file + " already exists (use --force to overwrite it)");

@@ -32,7 +32,10 @@ final class ValidateCommand implements Callable<Integer> {
     Path dir;
 
     @Override
-    public Integer call() {
+    public Integer call() throws JcapException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw JcapException.usage(dir + " is a file: give the project folder that holds the Capstanfile");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean capstanPackage = !Files.exists(dir.resolve(CapstanfileParser.FILE_NAME))
                 && CapstanfileParser.isCapstanPackage(dir);

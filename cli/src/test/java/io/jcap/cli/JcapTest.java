@@ -71,6 +71,22 @@ class JcapTest {
     }
 
     @Test
+    void initValidateAndBuild_ofAFileForAFolder_sayItIsAFile() throws Exception {
+        Path file = Files.writeString(temp.resolve("afile"), "x");
+        Result init = jcap("init", file.toString());
+        assertEquals(2, init.code(), init.err());
+        assertEquals("jcap: " + file + " is a file: jcap init writes a Capstanfile into a folder (a new one is made)\n",
+                init.err());
+        Result validate = jcap("validate", file.toString());
+        assertEquals(2, validate.code(), validate.err());
+        assertEquals("jcap: " + file + " is a file: give the project folder that holds the Capstanfile\n", validate.err());
+        Result build = jcap("build", file.toString());
+        assertEquals(1, build.code(), build.err());
+        assertEquals("jcap: project folder " + file + " is a file: give the folder that holds the Capstanfile\n",
+                build.err());
+    }
+
+    @Test
     void push_withoutTarget_listsTheTargetsAndTheirOptions() {
         Result r = jcap("push");
         assertEquals(0, r.code(), r.err());
