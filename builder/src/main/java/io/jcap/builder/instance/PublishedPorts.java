@@ -45,7 +45,7 @@ public final class PublishedPorts {
         Set<String> seen = new HashSet<>();
         for (PortForward f : forwards) {
             if (!seen.add(key(f))) {
-                throw new JcapException("host port " + key(f) + " is published twice: give each -p its own host port");
+                throw JcapException.usage("host port " + key(f) + " is published twice: give each -p its own host port");
             }
         }
         for (PortForward f : forwards) {

@@ -55,6 +55,7 @@ class PublishedPortsTest {
         JcapException e = assertThrows(JcapException.class, () -> PublishedPorts.check(twice, List.of()));
 
         assertEquals("host port " + port + "/tcp is published twice: give each -p its own host port", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode(), "a wrong command line");
     }
 
     @Test
