@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <pre>{@code
  * GuestCommandLine.words("/app/hello --greeting hi");   // [/app/hello, --greeting, hi]
- * GuestCommandLine.checkLine("environment variable A", "x\ny");   // IllegalArgumentException
+ * GuestCommandLine.checkEnv("A", "x\ny");   // IllegalArgumentException
  * }</pre>
  */
 public final class GuestCommandLine {
@@ -38,6 +38,17 @@ public final class GuestCommandLine {
         }
         for (String arg : argv) {
             checkLine("argument", arg);
+        }
+    }
+
+    /**
+     * An environment variable's value, which the guest reads as one line of its settings; the
+     * value is not repeated in the error, since variables hold passwords and tokens.
+     */
+    public static void checkEnv(String name, String value) {
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("environment variable " + name + " may not contain a newline or NUL"
+                    + " character (its value is not shown)");
         }
     }
 

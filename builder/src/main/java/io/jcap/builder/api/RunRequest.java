@@ -80,7 +80,7 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
                 throw new IllegalArgumentException("environment variable name '" + e.getKey()
                         + "' is not allowed: use letters, digits and '_', not starting with a digit");
             }
-            GuestCommandLine.checkLine("environment variable " + e.getKey(), e.getValue());
+            GuestCommandLine.checkEnv(e.getKey(), e.getValue());
         }
         cmd.ifPresent(GuestCommandLine::words);
         Objects.requireNonNull(name, "name");

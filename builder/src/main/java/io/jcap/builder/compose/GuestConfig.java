@@ -49,7 +49,7 @@ public record GuestConfig(List<String> argv, SortedMap<String, String> env, Gues
         env = new TreeMap<>(env);
         GuestCommandLine.check(argv);
         for (Map.Entry<String, String> e : env.entrySet()) {
-            GuestCommandLine.checkLine("environment variable " + e.getKey(), e.getValue());
+            GuestCommandLine.checkEnv(e.getKey(), e.getValue());
             if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new IllegalArgumentException("environment variable name '" + e.getKey() + "' is not allowed");
             }

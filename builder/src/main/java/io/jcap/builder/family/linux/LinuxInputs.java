@@ -88,6 +88,13 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         }
         String cmdline = application.cmdline().orElseThrow();
         SortedMap<String, String> env = application.env();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            try {
+                io.jcap.builder.api.GuestCommandLine.checkEnv(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw new JcapException(c.file() + ": env." + e.getKey() + ": " + bad.getMessage(), bad);
+            }
+        }
         GuestConfig config;
         try {
             config = new GuestConfig(CommandWords.split(cmdline), env, GuestPath.ROOT);

@@ -68,6 +68,15 @@ class LinuxInputsTest {
     }
 
     @Test
+    void of_envValueWithANewline_namesTheEnvKey_notCmdline() throws Exception {
+        JcapException e = assertThrows(JcapException.class, () -> inputs("cmdline: /usr/sbin/mke2fs\nenv:\n  X: \"a\\nb\"\n"
+                + "files:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n"));
+        assertEquals(temp.resolve("project/Capstanfile") + ": env.X: environment variable X may not contain a newline or NUL"
+                + " character (its value is not shown)",
+                e.getMessage());
+    }
+
+    @Test
     void diskBytes_sizeTooSmallForTheBlocksTheFilesTake_namesSizeAndTheLeastThatFits() throws Exception {
         LinuxInputs inputs = inputs("cmdline: /usr/sbin/mke2fs\nsize: 40M\nfiles:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n");
         // 50 MiB allocated (say, 12 800 files of one byte each in 4 KiB blocks); 10 MiB of the disk are the
