@@ -11,6 +11,7 @@ import io.jcap.builder.instance.InstanceName;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.instance.InstanceStore;
 import io.jcap.builder.instance.PublishedPorts;
+import io.jcap.host.Cleanup;
 import io.jcap.host.FileTrees;
 import io.jcap.host.FolderLock;
 import io.jcap.host.TempFiles;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -107,9 +109,13 @@ public final class Instances {
                 return startDomain(request.libvirt().get(), name, plan, family);
             }
             HostProcess process = null;
+            DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
+            // Until the record is written, a Ctrl-C stops the guest and its console keeper: this is
+            // registered after the folder, so the hook runs it before it deletes the folder.
+            Cleanup.Registration unrecorded = Cleanup.register("stop the guest of instance " + name
+                    + " (not recorded yet)", () -> DetachedQemu.abandon(files));
             try {
                 VmSpec spec = plan.materialize(folder);
-                DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
                 DetachedQemu.Started started;
                 try {
                     started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
@@ -122,8 +128,7 @@ public final class Instances {
                 Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), process,
                         started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
                         spec.drives().get(0).file(), InstanceStatus.RUNNING);
-                store.write(instance);
-                TempFiles.forget(folder);
+                record(instance, unrecorded);
                 events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description() + ")"
                         + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
                 return instance;
@@ -135,8 +140,25 @@ public final class Instances {
                 }
                 TempFiles.delete(folder);
                 throw e;
+            } finally {
+                unrecorded.close();
             }
         }
+    }
+
+    /**
+     * Writes an instance's record and keeps its folder, as one step for jcap's shutdown hook: a
+     * Ctrl-C before it stops what was started ({@code unrecorded}) and deletes the folder, one
+     * during it waits for the record, and one after it leaves an instance that {@code jcap ps}
+     * lists and {@code jcap rm -f} removes.
+     */
+    private void record(Instance instance, Cleanup.Registration unrecorded) throws JcapException {
+        Cleanup.making(() -> {
+            store.write(instance);
+            TempFiles.forget(store.folder(instance.name()));
+            unrecorded.close();
+            return null;
+        });
     }
 
     /**
@@ -148,8 +170,17 @@ public final class Instances {
         Path folder = store.folder(name);
         String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
         DetachedDomain.Started started = null;
+        // Until the record is written, a Ctrl-C removes the domain (libvirt keeps a persistent one
+        // when jcap ends), once DetachedDomain.start has returned; the hook deletes the folder after.
+        CountDownLatch startReturned = new CountDownLatch(1);
+        Cleanup.Registration unrecorded = Cleanup.register("remove libvirt domain " + domain + " (not recorded yet)",
+                () -> DetachedDomain.abandon(uri, domain, startReturned, START_TIMEOUT));
         try {
-            started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
+            try {
+                started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
+            } finally {
+                startReturned.countDown();
+            }
             DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"), started.consoleLog(),
                     Path.of("/run/libvirt/qemu", domain + ".pid"), Path.of("/var/log/libvirt/qemu", domain + ".log"));
             HostProcess qemu = started.qemu().orElseThrow(() -> new EnvironmentException("libvirt started domain "
@@ -158,8 +189,7 @@ public final class Instances {
                     started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
                     started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
                             started.folder())));
-            store.write(instance);
-            TempFiles.forget(folder);
+            record(instance, unrecorded);
             Optional<Pattern> endLine = family.instanceConsole().applicationEndLine();
             if (endLine.isPresent()) {
                 try {
@@ -183,6 +213,8 @@ public final class Instances {
             }
             TempFiles.delete(folder);
             throw e;
+        } finally {
+            unrecorded.close();
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,11 +26,16 @@ public final class HelperJvm {
     /** {@code setsid java ... -cp JAR MAIN}, to which the caller adds the arguments. */
     public static List<String> command(Class<?> main) throws VmException {
         List<String> command = new ArrayList<>();
-        SETSID.stream().filter(Files::isExecutable).findFirst().ifPresent(s -> command.add(s.toString()));
+        setsid().ifPresent(s -> command.add(s.toString()));
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx16m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", classPath(main), main.getName()));
         return command;
+    }
+
+    /** The {@code setsid} program, when this machine has one (util-linux). */
+    public static Optional<Path> setsid() {
+        return SETSID.stream().filter(Files::isExecutable).findFirst();
     }
 
     /** The helpers running {@code main} whose arguments hold {@code argument} (a guest's console log). */

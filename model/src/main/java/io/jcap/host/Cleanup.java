@@ -1,6 +1,5 @@
 package io.jcap.host;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -53,10 +52,13 @@ public final class Cleanup {
         return r;
     }
 
-    /** Something made on disk and registered, in one step: {@link #making}. */
+    /**
+     * Something made (a file, a process) and registered, or a registration ended because what it
+     * guarded is now recorded, in one step: {@link #making}.
+     */
     @FunctionalInterface
-    public interface Making<T> {
-        T make() throws IOException;
+    public interface Making<T, E extends Exception> {
+        T make() throws E;
     }
 
     /**
@@ -65,7 +67,7 @@ public final class Cleanup {
      * until it is registered, at most {@link #MAKING_WAIT}, so that the hook removes it too.
      * Once the hook has started, a new step waits for the JVM to end instead.
      */
-    public static <T> T making(Making<T> step) throws IOException {
+    public static <T, E extends Exception> T making(Making<T, E> step) throws E {
         MAKING.readLock().lock();
         try {
             return step.make();

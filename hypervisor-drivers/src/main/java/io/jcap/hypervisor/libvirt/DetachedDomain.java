@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -78,8 +80,7 @@ public final class DetachedDomain {
             throw new EnvironmentException(LOCAL_ONLY);
         }
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
-        LocalHostFiles files = new LocalHostFiles(Path.of(LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX
-                + System.getProperty("user.name")));
+        LocalHostFiles files = new LocalHostFiles(folderOf(name).getParent());
         String folder = files.createFolder(name);
         Connect connect = LibvirtConnections.open(uri);
         boolean defined = false;
@@ -101,6 +102,30 @@ public final class DetachedDomain {
             throw new JcapException("libvirt could not start domain " + name + ": " + LibvirtConnections.message(e), e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /** Where {@link #start} puts the files of domain {@code name} on this machine. */
+    public static Path folderOf(String name) {
+        return Path.of(LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX + System.getProperty("user.name")).resolve(name);
+    }
+
+    /**
+     * Removes domain {@code name} and its folder for jcap's shutdown hook, when a Ctrl-C comes
+     * before the domain is recorded as an instance. {@link #start} may be defining or starting it
+     * in another thread as the hook runs, so this waits for {@code startReturned} first (at most
+     * {@code within}): removed before that, the domain could still be defined after. Never throws.
+     */
+    public static void abandon(LibvirtUri uri, String name, CountDownLatch startReturned, Duration within) {
+        try {
+            startReturned.await(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            remove(uri, name, folderOf(name));
+        } catch (JcapException e) {
+            // The hook has no one left to tell; virsh list --all names the domain.
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.Cleanup;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HelperJvm;
@@ -35,10 +36,12 @@ final class ConsoleKeeperProcess {
                 Long.toString(w.grace().toMillis()))));
         Process keeper;
         try {
-            keeper = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
+            // One step for jcap's shutdown hook, which finds the keeper by its command line: a
+            // Ctrl-C while it is forked but not yet exec'd waits until it can be found.
+            ProcessBuilder builder = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(files.qemuLog().toFile()))
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.appendTo(files.qemuLog().toFile()));
+            keeper = Cleanup.making(builder::start);
         } catch (IOException e) {
             throw new VmException("cannot start the console log keeper: " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.qemu;
 
+import io.jcap.host.Cleanup;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Durations;
 import io.jcap.hypervisor.GuestEndWatch;
@@ -26,9 +27,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * QEMU guests that outlive the program that started them. QEMU daemonizes ({@code -daemonize}:
- * its own session, so a Ctrl-C in the starting terminal does not reach it, and no pipe to us):
- * its first process exits once the machine is set up (disks open, forwarded ports bound), with
- * a non-zero status and the reason on stderr when that failed. The serial console goes to a
+ * its own session, and no pipe to us): its first process exits once the machine is set up (disks
+ * open, forwarded ports bound), with a non-zero status and the reason on stderr when that failed.
+ * That first process is started in a session of its own too ({@code setsid}), so that a Ctrl-C
+ * in the starting terminal reaches jcap alone, whose shutdown hook stops what it started
+ * ({@link #abandon}) until the caller has recorded the guest. The serial console goes to a
  * {@link ConsoleLogKeeper}, a small process started before QEMU that writes {@code console.log}
  * and rotates it to {@code console.log.1} at {@link #consoleLogLimit()} bytes; QMP listens on a
  * unix socket; {@link #stop} ends the guest through it.
@@ -44,6 +47,8 @@ public final class DetachedQemu {
     /** {@code sun_path} holds 108 bytes with the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
     private static final Duration STEP_WAIT = Duration.ofSeconds(5);
+    /** Bounds {@link #abandon}'s kills: QEMU forks twice at most while it daemonizes. */
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(5);
 
     private DetachedQemu() {
     }
@@ -110,18 +115,22 @@ public final class DetachedQemu {
         checkSocketPath("console", files.consoleSocket());
         prepareFiles(files);
         List<PortForward> forwards = choosePorts(spec.portForwards());
-        List<String> command = QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
-                files.consoleSocket(), files.pidFile());
+        List<String> command = new ArrayList<>();
+        // --wait: should setsid have to fork, it still gives QEMU's exit status.
+        HelperJvm.setsid().ifPresent(s -> command.addAll(List.of(s.toString(), "--wait")));
+        command.addAll(QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
+                files.consoleSocket(), files.pidFile()));
         Process keeper = ConsoleKeeperProcess.start(files, logLimit, endWatch, timeout);
         boolean started = false;
         try {
             Files.deleteIfExists(files.qmpSocket());
             Files.deleteIfExists(files.pidFile());
-            Process launcher = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
+            ProcessBuilder builder = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(files.qemuLog().toFile()))
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            // One step for jcap's shutdown hook, which finds QEMU by its command line (abandon).
+            Process launcher = Cleanup.making(builder::start);
             if (!launcher.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 launcher.destroyForcibly();
                 readPid(files).ifPresent(p -> p.signal(true));
@@ -160,6 +169,34 @@ public final class DetachedQemu {
                 keeper.destroy();
             }
         }
+    }
+
+    /**
+     * Stops at once what {@link #start} started for {@code files}, for jcap's shutdown hook when a
+     * Ctrl-C comes before the guest is recorded: every process whose command line holds the guest's
+     * QMP socket (QEMU's first process, the child it forks and the daemon, which share one command
+     * line; looked for again until none is left, as one may fork while the others are killed),
+     * then the console keeper. Its folder may be deleted after. Never throws.
+     */
+    public static void abandon(GuestFiles files) {
+        String qmp = QemuCommandLine.qmpArgument(files.qmpSocket());
+        long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
+        try {
+            for (List<ProcessHandle> left = holding(qmp); !left.isEmpty() && System.nanoTime() - deadline < 0;
+                    left = holding(qmp)) {
+                left.forEach(ProcessHandle::destroyForcibly);
+                Thread.sleep(20);
+            }
+            // The keeper of a guest that never connected waits for it; it is killed, not waited for.
+            awaitConsoleKeeper(files.consoleLog(), Duration.ZERO, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static List<ProcessHandle> holding(String argument) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
+                .map(args -> args.contains(argument)).orElse(false)).toList();
     }
 
     /**

@@ -61,6 +61,11 @@ final class QemuCommandLine {
                 List.of("-daemonize", "-pidfile", pidFile.toString()));
     }
 
+    /** QEMU's argument after {@code -qmp} for a QMP socket at {@code qmpSocket}. */
+    static String qmpArgument(Path qmpSocket) {
+        return "unix:" + qmpSocket + ",server=on,wait=off";
+    }
+
     private static List<String> build(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
                                       List<String> console, List<String> lifecycle) {
         String socket = qmpSocket.toString();
@@ -76,7 +81,7 @@ final class QemuCommandLine {
         args.addAll(console);
         args.addAll(List.of("-monitor", "none",
                 "-nodefaults",
-                "-qmp", "unix:" + socket + ",server=on,wait=off"));
+                "-qmp", qmpArgument(qmpSocket)));
         args.addAll(lifecycle);
         if (spec.noReboot()) {
             args.add("-no-reboot");
