@@ -125,6 +125,12 @@ public final class ImageBuilder {
             }
         }
         if (!before.build().isEmpty()) {
+            // A kernel the store lacks fails the build anyway: say so before the build command's work.
+            KernelStore store = new KernelStore(home.kernels());
+            if (before.from().isEmpty() && !store.contains(before.kernel().orElse(
+                    io.jcap.builder.compose.ImageDefaults.kernel()))) {
+                KernelFamilies.forBuild(before, store).prepare(home, before);
+            }
             Thread prepare = prepareBeside(before);
             try {
                 HostBuildCommand.run(before.build(), projectDir, events);
