@@ -12,6 +12,8 @@ import java.util.Locale;
 final class ConsoleEvents implements EventSink {
     private static final int BAR_WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;
+    /** How long a task runs before its rate is shown. */
+    private static final long RATE_AFTER_NANOS = 250_000_000L;
 
     private final PrintWriter err;
     private final boolean live;
@@ -89,7 +91,8 @@ final class ConsoleEvents implements EventSink {
     /** The rate of the task so far, once it has moved: {@code " (12.3 MB/s)"}. */
     private String rate(long done) {
         long nanos = System.nanoTime() - taskStart;
-        if (done <= 0 || nanos < 1_000_000) {
+        // A rate over the first moments measures buffers filling, not the transfer ("0% ... (955.7 MB/s)").
+        if (done <= 0 || nanos < RATE_AFTER_NANOS) {
             return "";
         }
         return String.format(Locale.ROOT, " (%.1f MB/s)", done * 1000.0 / nanos);
