@@ -58,6 +58,11 @@ final class CommandInterpreters {
                     throw new JcapException(chain + " starts with a #! line that names no interpreter: write one,"
                             + " such as #!/bin/sh");
                 }
+                if (line.text().indexOf('\r') >= 0) {
+                    throw new JcapException(chain + " has a #! line that ends with a carriage return (a file saved"
+                            + " with Windows line ends): Linux looks for the interpreter '" + line.interpreter()
+                            .replace("\r", "\\r") + "'; save the file with Unix line ends (dos2unix)");
+                }
                 if (!line.interpreter().startsWith("/")) {
                     return;   // found from the guest's working folder: the guest says what it finds
                 }
@@ -195,13 +200,15 @@ final class CommandInterpreters {
             while (end < head.length && head[end] != '\n') {
                 end++;
             }
-            String text = new String(head, 2, end - 2, StandardCharsets.UTF_8).replaceAll("[\\s&&[^\n]]+$", "");
-            String line = text.strip();
+            String raw = new String(head, 2, end - 2, StandardCharsets.UTF_8);
+            // A carriage return stays: Linux takes it as part of the interpreter's name or argument.
+            String text = raw.replaceAll("[ \t]+$", "");
+            String line = text.replaceAll("^[ \t]+", "");
             int blank = 0;
             while (blank < line.length() && line.charAt(blank) != ' ' && line.charAt(blank) != '\t') {
                 blank++;
             }
-            return new Shebang(text, line.substring(0, blank), line.substring(blank).strip());
+            return new Shebang(text, line.substring(0, blank), line.substring(blank).replaceAll("^[ \t]+|[ \t]+$", ""));
         }
     }
 }

@@ -58,6 +58,9 @@ public final class ImageComposer {
             throw new JcapException("the command " + command + " is not in the image: add it under files"
                     + " (e.g. " + command + ": " + command.fileName() + ")");
         }
+        if (program instanceof ImageEntry.Directory) {
+            throw new JcapException("the command " + command + " is a folder in the image, not a program");
+        }
         int mode = ImageEntry.inode(program).map(ImageEntry.RegularFile::mode).orElse(0111);
         if ((mode & 0111) == 0) {
             throw new JcapException("the command " + command + " is not executable (mode "

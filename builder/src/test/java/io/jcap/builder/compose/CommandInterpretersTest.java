@@ -157,6 +157,16 @@ class CommandInterpretersTest {
     }
 
     @Test
+    void scriptWithWindowsLineEnds_isRefusedSayingSo() {
+        ImageTree tree = new ImageTree()
+                .add(file("/run.sh", 0755, "#!/bin/sh\r\necho hi\r\n"))
+                .add(file("/bin/sh", 0755, STATIC));
+        assertEquals("the command /run.sh has a #! line that ends with a carriage return (a file saved with Windows line"
+                + " ends): Linux looks for the interpreter '/bin/sh\\r'; save the file with Unix line ends (dos2unix)",
+                refused(tree, "/run.sh"));
+    }
+
+    @Test
     void interpretersWithoutEnd_areRefused_andOnesTheGuestResolves_areLeftToIt() {
         ImageTree tree = new ImageTree()
                 .add(file("/loop", 0755, "#!/loop\n"))

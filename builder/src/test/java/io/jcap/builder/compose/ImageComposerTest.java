@@ -72,6 +72,13 @@ class ImageComposerTest {
     }
 
     @Test
+    void compose_commandThatIsAFolder_isRefused() {
+        JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(
+                List.of(new ImageEntry.Directory(GuestPath.of("/etc"), 0755)), config("/etc"), BOOT));
+        assertEquals("the command /etc is a folder in the image, not a program", e.getMessage());
+    }
+
+    @Test
     void streamDigest_sameFileTime_isTheSameAndAnotherTimeChangesIt() throws JcapException {
         // A Maven project's project.build.outputTimestamp reaches the stream as the file time.
         ImageTree first = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
