@@ -9,6 +9,7 @@ import io.jcap.model.Sha256;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -82,18 +83,35 @@ public final class ContainerImages {
         Sha256 actualDiffId;
         Counted counted = new Counted(blob.get());
         try (InputStream in = counted) {
-            actualDiffId = stack.apply(in, what);
+            try {
+                actualDiffId = stack.apply(in, what);
+            } catch (JcapException unreadable) {
+                // A changed blob most often fails to decompress or unpack: its digest says why, so the
+                // rest is read and the digest checked before the unpacking's own error is given.
+                try {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    throw unreadable;
+                }
+                checkBlob(layer, counted, what, unreadable);
+                throw unreadable;
+            }
         }
+        checkBlob(layer, counted, what, null);
+        if (!actualDiffId.equals(diffId)) {
+            throw new JcapException(what + " unpacks to sha256:" + actualDiffId.hex() + ", not the config's diff_id sha256:"
+                    + diffId.hex() + ": a changed or truncated layer, refused");
+        }
+    }
+
+    private static void checkBlob(ImageParts.Layer layer, Counted counted, String what, Exception cause)
+            throws JcapException {
         Sha256 blobDigest = Sha256.of(counted.digest);
         if (layer.digest().isPresent() && !layer.digest().get().equals(blobDigest)
                 || layer.size() >= 0 && layer.size() != counted.count) {
             throw new JcapException(what + " is sha256:" + blobDigest.hex() + ", " + counted.count + " bytes, not sha256:"
                     + layer.digest().map(Sha256::hex).orElse("?") + ", " + layer.size()
-                    + " bytes as the manifest says: a changed or truncated blob, refused");
-        }
-        if (!actualDiffId.equals(diffId)) {
-            throw new JcapException(what + " unpacks to sha256:" + actualDiffId.hex() + ", not the config's diff_id sha256:"
-                    + diffId.hex() + ": a changed or truncated layer, refused");
+                    + " bytes as the manifest says: a changed or truncated blob, refused", cause);
         }
     }
 

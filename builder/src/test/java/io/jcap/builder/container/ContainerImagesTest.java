@@ -83,9 +83,19 @@ class ContainerImagesTest {
         try (RandomAccessFile f = new RandomAccessFile(layerBlob.toFile(), "rw")) {
             f.setLength(original.length / 2);
         }
+        // The unpacking fails first; the blob's digest is what says why.
         String truncated = refusal("oci:layout:1");
-        assertTrue(truncated.startsWith("oci:layout:1 layer 1 is truncated or not a tar layer: ")
-                || truncated.startsWith("oci:layout:1 layer 1 is sha256:"), truncated);
+        assertTrue(truncated.startsWith("oci:layout:1 layer 1 is sha256:") && truncated.endsWith(", "
+                + original.length / 2 + " bytes, not sha256:" + layerDigest + ", " + original.length + " bytes as the"
+                + " manifest says: a changed or truncated blob, refused"), truncated);
+
+        byte[] flipped = original.clone();
+        flipped[flipped.length - 10] ^= 0x55;   // the gzip trailer: decompression fails at the end
+        Files.write(layerBlob, flipped);
+        String changed = refusal("oci:layout:1");
+        assertTrue(changed.startsWith("oci:layout:1 layer 1 is sha256:") && changed.endsWith(", " + original.length
+                + " bytes, not sha256:" + layerDigest + ", " + original.length + " bytes as the manifest says: a changed"
+                + " or truncated blob, refused"), changed);
 
         // A valid layer, but not the one the manifest names: the second layer's bytes in the first's place.
         byte[] other = Files.readAllBytes(layout.resolve("blobs/sha256/" + layerDigest(layout, 1)));

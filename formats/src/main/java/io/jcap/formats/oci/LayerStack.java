@@ -73,8 +73,23 @@ public final class LayerStack {
         layer++;
         MessageDigest diffId = Sha256.newDigest();
         try {
-            InputStream tarBytes = LayerCompression.decompress(in);
-            DigestInputStream digesting = new DigestInputStream(tarBytes, diffId);
+            long[] tarBytes = {0};
+            InputStream counting = new java.io.FilterInputStream(LayerCompression.decompress(in)) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    tarBytes[0] += b >= 0 ? 1 : 0;
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    tarBytes[0] += Math.max(0, n);
+                    return n;
+                }
+            };
+            DigestInputStream digesting = new DigestInputStream(counting, diffId);
             TarArchiveInputStream tar = new TarArchiveInputStream(digesting);
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
@@ -83,8 +98,17 @@ public final class LayerStack {
             // The end-of-archive blocks and padding count for the DiffID; the rest for the blob's digest.
             digesting.transferTo(OutputStream.nullOutputStream());
             in.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new JcapException(what + " is truncated or not a tar layer: " + e.getMessage(), e);
+            // A tar is whole 512-byte blocks. The reader takes a stream shorter than one header for an
+            // empty archive (a layer cut at 300 bytes, or text); Docker's reader calls it a short read.
+            if (tarBytes[0] % 512 != 0) {
+                throw new JcapException(what + " is truncated or not a tar layer: " + tarBytes[0] + " bytes, not whole"
+                        + " 512-byte tar blocks");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(what + " has an entry jcap cannot take: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new JcapException(what + " is truncated or not a tar layer: "
+                    + io.jcap.model.FailureReason.of(e), e);
         }
         return Sha256.of(diffId);
     }

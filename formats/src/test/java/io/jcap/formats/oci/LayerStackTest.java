@@ -1,6 +1,7 @@
 package io.jcap.formats.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,14 @@ class LayerStackTest {
         byte[] whole = layer().file("big", "x".repeat(5000)).bytes();
         String truncated = refusal(Arrays.copyOf(whole, 2048));
         assertTrue(truncated.startsWith("layer 1 is truncated or not a tar layer: "), truncated);
+        assertFalse(truncated.endsWith(": null"), truncated);
+        // Shorter than one header: the tar reader sees an empty archive; Docker's calls it a short read.
+        assertEquals("layer 1 is truncated or not a tar layer: 300 bytes, not whole 512-byte tar blocks",
+                refusal(Arrays.copyOf(whole, 300)));
+        assertEquals("layer 1 is truncated or not a tar layer: 290 bytes, not whole 512-byte tar blocks",
+                refusal("this is not a tar file at all".repeat(10).getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(Sha256.of(new byte[0]), new LayerStack(content, events).apply(in(new byte[0]), "empty layer"),
+                "an empty stream is an empty archive, as Docker reads it");
     }
 
     private String refusal(byte[] tar) {
