@@ -66,15 +66,31 @@ final class FromContainer {
             }
             files.add(e);
         }
-        // The init binds its /etc/hosts and /etc/resolv.conf over these on the read-only root.
+        // The init binds its /etc/hosts and /etc/resolv.conf over these on the read-only root. A link
+        // there (Debian's systemd-resolved stub, say) leads to a file the VM does not have: it gives
+        // way to a file, as container runtimes make one at that path.
         for (String etc : List.of("/etc/hosts", "/etc/resolv.conf")) {
             GuestPath path = GuestPath.of(etc);
             ImageEntry folder = files.stream().filter(e -> e.path().equals(path.parent())).findFirst().orElse(null);
-            boolean present = files.stream().anyMatch(e -> e.path().equals(path));
-            if (!present && (folder == null || folder instanceof ImageEntry.Directory)) {
+            ImageEntry present = files.stream().filter(e -> e.path().equals(path)).findFirst().orElse(null);
+            if (folder != null && !(folder instanceof ImageEntry.Directory)) {
+                events.warn(source.text() + ": " + path.parent() + " is not a folder in the image (a "
+                        + (folder instanceof ImageEntry.Symlink l ? "symbolic link to " + l.target() : "file")
+                        + "): the VM gets no " + path + ", so " + (etc.endsWith("hosts") ? "localhost does not"
+                        : "host names do not") + " resolve");
+                continue;
+            }
+            if (present instanceof ImageEntry.Symlink link) {
+                events.warn(source.text() + ": " + path + " is a symbolic link to " + link.target() + ": replaced by a"
+                        + " file the init fills at boot, as container runtimes do");
+                files.remove(present);
+                present = null;
+            }
+            if (present == null) {
                 files.add(new ImageEntry.RegularFile(path, 0644, FileContent.of(new byte[0])));
             }
         }
+        workingFolder(run.cwd(), files, source.text(), events);
         volumeFolders(run.volumes(), files, source.text(), events);
         if (c.rootfs().isPresent()) {
             files.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
@@ -91,6 +107,36 @@ final class FromContainer {
         return new LinuxInputs(files, config, CommandWords.join(run.argv()), c.kernel().orElse(ImageDefaults.kernel()),
                 fs.id(), c.size(), c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports().isEmpty() ? run.ports() : c.ports());
+    }
+
+    /**
+     * The folder the application starts in: made (root, 0755) when the image lacks it, as Docker
+     * makes a missing WorkingDir; one under {@code /tmp}, which the init mounts a fresh tmpfs over,
+     * is reported, since the application would start in a folder that is not there.
+     */
+    private static void workingFolder(GuestPath cwd, List<ImageEntry> files, String image, EventSink events) {
+        if (cwd.isRoot()) {
+            return;
+        }
+        if (cwd.value().equals("/tmp") || cwd.value().startsWith("/tmp/")) {
+            if (!cwd.value().equals("/tmp")) {
+                events.warn(image + ": its WorkingDir " + cwd + " is inside /tmp, which the init mounts a fresh tmpfs"
+                        + " over at boot: the application cannot start there; give the image a WorkingDir outside /tmp");
+            }
+            return;
+        }
+        Map<GuestPath, ImageEntry> have = new java.util.HashMap<>();
+        files.forEach(e -> have.put(e.path(), e));
+        List<GuestPath> missing = new ArrayList<>();
+        GuestPath folder = cwd;
+        while (!folder.isRoot() && !have.containsKey(folder)) {
+            missing.add(folder);
+            folder = folder.parent();
+        }
+        if (!folder.isRoot() && !(have.get(folder) instanceof ImageEntry.Directory)) {
+            return;   // a link or a file on the way: the guest resolves it, and says what it finds
+        }
+        missing.forEach(f -> files.add(new ImageEntry.Directory(f, 0755)));
     }
 
     /**
