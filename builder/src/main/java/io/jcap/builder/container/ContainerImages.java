@@ -43,9 +43,15 @@ public final class ContainerImages {
                         + " layers and the config's rootfs " + config.diffIds().size() + ": refused");
             }
             LayerStack stack = new LayerStack(contentDir, events);
+            // Progress in the layers' bytes (what the bar shows), when the manifest gives their sizes.
+            long total = parts.layers().stream().mapToLong(l -> Math.max(0, l.size())).sum();
+            long done = 0;
             for (int i = 0; i < parts.layers().size(); i++) {
                 apply(files, stack, parts.layers().get(i), config.diffIds().get(i), source.text() + " layer " + (i + 1));
-                events.progress("Applying layers", i + 1, parts.layers().size());
+                done += Math.max(0, parts.layers().get(i).size());
+                if (total > 0) {
+                    events.progress("Applying layers", done, total);
+                }
             }
             for (String key : config.ignored()) {
                 events.warn(source.text() + ": the image config's " + key + " is not honoured in a jcap VM"

@@ -40,6 +40,11 @@ abstract class LayoutFiles implements Closeable {
     }
 
     static LayoutFiles folder(Path dir) throws JcapException {
+        if (Files.isRegularFile(dir)) {
+            throw new JcapException("OCI layout folder " + dir + " is a file: oci:DIR names a folder holding oci-layout,"
+                    + " index.json and blobs/; a layout in a tar is oci-archive:FILE, docker save's output"
+                    + " docker-archive:FILE");
+        }
         if (!Files.isDirectory(dir)) {
             throw new JcapException("OCI layout folder " + dir + " does not exist (oci:DIR names a folder holding"
                     + " oci-layout, index.json and blobs/)");

@@ -109,6 +109,11 @@ class ContainerImagesTest {
                 + layout + " does not hold: refused", refusal("oci:layout:1"));
 
         assertEquals("OCI layout " + layout + " has no image tagged '2' (tags: 1)", refusal("oci:layout:2"));
+
+        Files.writeString(dir.resolve("image.tar"), "a tar");
+        assertEquals("OCI layout folder " + dir.resolve("image.tar") + " is a file: oci:DIR names a folder holding"
+                + " oci-layout, index.json and blobs/; a layout in a tar is oci-archive:FILE, docker save's output"
+                + " docker-archive:FILE", refusal("oci:image.tar"));
     }
 
     @Test

@@ -43,7 +43,9 @@ final class FromContainer {
         try {
             source = ContainerSource.parse(c.from().orElseThrow(), c.projectDir());
         } catch (IllegalArgumentException e) {
-            throw new JcapException(c.file() + ": from: " + e.getMessage(), e);
+            // jcap build --from REF without a Capstanfile: the command line named it.
+            throw java.nio.file.Files.exists(c.file()) ? new JcapException(c.file() + ": from: " + e.getMessage(), e)
+                    : JcapException.usage("--from: " + e.getMessage(), e);
         }
         events.info("Reading container image " + source.text());
         ContainerImage image = ContainerImages.read(source, scratch, events);
