@@ -32,6 +32,7 @@ public final class ImageComposer {
         ImageTree tree = new ImageTree();
         try {
             for (ImageEntry e : application) {
+                checkNameLength(e.path());
                 if (boot.reserves(e.path()) || e.path().equals(GuestConfig.PATH.parent())
                         || e.path().value().startsWith(GuestConfig.PATH.parent().value() + "/")) {
                     throw new JcapException("guest path " + e.path() + " is reserved by jcap (kernel, boot loader and"
@@ -68,6 +69,25 @@ public final class ImageComposer {
         }
         CommandInterpreters.check(tree, command, config.env());
         return tree;
+    }
+
+    /**
+     * Linux's limits, checked before a guest boots for them: a name of at most 255 bytes, a path
+     * of at most 4095 (ext4's and the VFS's; the builder guest would refuse them one by one).
+     */
+    private static void checkNameLength(GuestPath path) throws JcapException {
+        byte[] whole = path.value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (whole.length > 4095) {
+            throw new JcapException("guest path " + path.value().substring(0, 60) + "... is " + whole.length + " bytes"
+                    + " long: Linux takes paths of at most 4095");
+        }
+        for (String name : path.value().split("/")) {
+            int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > 255) {
+                throw new JcapException("guest path " + path + " has a name of " + bytes + " bytes: Linux file systems"
+                        + " take names of at most 255");
+            }
+        }
     }
 
     /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */

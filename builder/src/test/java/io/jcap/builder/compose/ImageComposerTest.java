@@ -72,6 +72,20 @@ class ImageComposerTest {
     }
 
     @Test
+    void compose_namesOrPathsLongerThanLinuxTakes_areRefusedBeforeAGuestBoots() {
+        String longName = "n".repeat(256);
+        JcapException name = assertThrows(JcapException.class, () -> ImageComposer.compose(
+                List.of(program("/app/hello", 0755), program("/data/" + longName, 0644)), config("/app/hello"), BOOT));
+        assertEquals("guest path /data/" + longName + " has a name of 256 bytes: Linux file systems take names of at"
+                + " most 255", name.getMessage());
+        String deep = ("/" + "d".repeat(200)).repeat(21);
+        JcapException path = assertThrows(JcapException.class, () -> ImageComposer.compose(
+                List.of(program("/app/hello", 0755), program(deep, 0644)), config("/app/hello"), BOOT));
+        assertEquals("guest path " + deep.substring(0, 60) + "... is 4221 bytes long: Linux takes paths of at most 4095",
+                path.getMessage());
+    }
+
+    @Test
     void compose_commandThatIsAFolder_isRefused() {
         JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(
                 List.of(new ImageEntry.Directory(GuestPath.of("/etc"), 0755)), config("/etc"), BOOT));
