@@ -27,10 +27,23 @@ final class JdkTools {
         }
     }
 
+    /**
+     * One tool run at a time in this JVM: jlink and jdeps share the JDK's image reader (lib/modules)
+     * and its zip files, and two runs in threads (the Maven plugin's builds under -T 2) failed with
+     * "zip file closed" and ConcurrentModificationException.
+     */
+    private static final Object ONE_AT_A_TIME = new Object();
+
     private JdkTools() {
     }
 
     static Outcome run(String tool, List<String> args) throws JcapException {
+        synchronized (ONE_AT_A_TIME) {
+            return runAlone(tool, args);
+        }
+    }
+
+    private static Outcome runAlone(String tool, List<String> args) throws JcapException {
         ToolProvider provider = ToolProvider.findFirst(tool).orElseThrow(() -> new EnvironmentException("jcap runs"
                 + " on " + javaHome() + ", which has no " + tool + ": run jcap on a full JDK (apt-get install"
                 + " openjdk-17-jdk-headless)"));
