@@ -59,6 +59,24 @@ public final class BzImage {
     }
 
     /**
+     * How many bytes short of what its header announces {@code file} is: the setup sectors
+     * ({@code setup_sects}, 4 when 0) and the boot sector, then the protected-mode kernel
+     * ({@code syssize} 16-byte paragraphs). 0 for a whole image; a bzImage cut short (a failed
+     * copy) has its header and boots to nothing.
+     */
+    public static long missingBytes(Path file) throws IOException {
+        Optional<ByteBuffer> header = header(file);
+        if (header.isEmpty() || header.get().limit() < 0x1f8) {
+            return 0x1f8;
+        }
+        ByteBuffer h = header.get();
+        int setupSectors = Byte.toUnsignedInt(h.get(0x1f1));
+        long announced = (long) ((setupSectors == 0 ? 4 : setupSectors) + 1) * 512
+                + Integer.toUnsignedLong(h.getInt(0x1f4)) * 16;
+        return Math.max(0, announced - Files.size(file));
+    }
+
+    /**
      * The memory the kernel occupies while it unpacks itself: from the address it is loaded at
      * ({@code pref_address}) to the end of the room it decompresses into ({@code init_size});
      * boot protocol 2.10 and later. Debian's cloud kernel 6.1: 16 MiB + 51.5 MiB. A guest with

@@ -86,6 +86,16 @@ public final class LinuxKernels {
             throw new JcapException(vmlinuzOrDeb + " is neither a Debian package nor a Linux kernel image "
                     + "(no HdrS signature at offset 0x202): import a linux-image .deb or a bzImage (vmlinuz)");
         }
+        long missing;
+        try {
+            missing = BzImage.missingBytes(vmlinuzOrDeb);
+        } catch (IOException e) {
+            throw new JcapException("cannot read " + vmlinuzOrDeb + ": " + e.getMessage(), e);
+        }
+        if (missing > 0) {
+            throw new JcapException(vmlinuzOrDeb + " is a Linux kernel image cut short: its header announces "
+                    + missing + " bytes more than the file has (a truncated copy?): import the whole vmlinuz");
+        }
         String release = BzImage.release(vmlinuzOrDeb).orElse("unknown");
         events.warn("Kernel " + vmlinuzOrDeb + " is imported without modules: it boots only if virtio_pci, "
                 + "virtio_blk, virtio_net and ext4 are built into it");

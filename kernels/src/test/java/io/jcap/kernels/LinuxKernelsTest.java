@@ -72,6 +72,22 @@ class LinuxKernelsTest {
     }
 
     @Test
+    void importKernel_bzImageCutShort_isRefused_andTheWholeOneIsStored() throws Exception {
+        byte[] whole = Files.readAllBytes(TestKernels.cloudStore().get("linux").vmlinuz());
+        KernelStore store = new KernelStore(temp.resolve("kernels"));
+        for (int length : new int[] {100_000, 600}) {
+            Path cut = Files.write(temp.resolve("cut-" + length), java.util.Arrays.copyOf(whole, length));
+            JcapException e = assertThrows(JcapException.class, () -> new LinuxKernels(new AptClient())
+                    .importKernel(cut, "cut", store, EventSink.NONE));
+            assertTrue(e.getMessage().startsWith(cut + " is a Linux kernel image cut short: its header announces "),
+                    e.getMessage());
+        }
+        assertEquals(List.of(), store.list(), "nothing stored");
+        Path full = Files.write(temp.resolve("vmlinuz"), whole);
+        assertEquals("whole", new LinuxKernels(new AptClient()).importKernel(full, "whole", store, EventSink.NONE).name());
+    }
+
+    @Test
     void loadOrder_putsDependenciesFirstAndOtherwiseKeepsTheWantedOrder() throws Exception {
         Map<String, List<String>> depends = Map.of("virtio_net", List.of("virtio_ring", "virtio", "net_failover"),
                 "net_failover", List.of("failover"), "virtio", List.of("virtio_ring"));
