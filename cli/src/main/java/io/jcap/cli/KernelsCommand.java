@@ -176,10 +176,19 @@ final class KernelsCommand implements Callable<Integer> {
         @Option(names = "--name", description = "Name to store the kernel under (required for a Linux kernel).")
         String name;
 
+        @Option(names = "--force", description = "Replace a stored kernel of the --name given.")
+        boolean force;
+
         @Override
         public Integer call() throws JcapException {
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
-            Kernel kernel = KernelImport.importFile(file, Optional.ofNullable(name), store(), events);
+            KernelStore store = store();
+            if (name != null && !force && store.contains(name)) {
+                // jcap kernels import vmlinuz --name linux replaced Debian's kernel and its modules without a word.
+                throw JcapException.usage("kernel '" + name + "' is already stored (jcap kernels lists it): import under"
+                        + " another --name, or replace it with --force");
+            }
+            Kernel kernel = KernelImport.importFile(file, Optional.ofNullable(name), store, events);
             spec.commandLine().getOut().println("imported kernel " + kernel.name() + " (" + kernel.family() + " "
                     + kernel.kind().id() + ", " + kernel.version() + ", SHA-256 " + kernel.imageSha256() + ")");
             return 0;

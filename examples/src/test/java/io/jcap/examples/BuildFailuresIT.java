@@ -104,6 +104,16 @@ class BuildFailuresIT {
     }
 
     @Test
+    void kernelsImport_underTheNameOfAStoredKernel_isRefusedWithoutForce() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path file = Files.write(temp.resolve("vmlinuz"), new byte[1024]);
+        JcapProcess.Result r = jcap.run("kernels", "import", file.toString(), "--name", "linux");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals("jcap: kernel 'linux' is already stored (jcap kernels lists it): import under another --name, or"
+                + " replace it with --force\n", lastLine(r.err()), r.toString());
+    }
+
+    @Test
     void run_unknownImage_listsTheImages() throws Exception {
         JcapProcess.requireMachine();
         JcapProcess jcap = JcapProcess.empty(temp.resolve("home"));
