@@ -64,7 +64,9 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
         List<String> problems = new ArrayList<>();
         Optional<String> image = given(raw.image());
         image.ifPresent(name -> check(problems, "image", () -> ImageName.check(name)));
-        Optional<ByteSize> memory = given(raw.memory()).flatMap(text -> parse(problems, "memory", () -> ByteSize.parse(text)));
+        // The Capstanfile's and jcap run -m's rules: whole MiB, at least 32M, at most what QEMU takes.
+        Optional<ByteSize> memory = given(raw.memory()).flatMap(text -> parse(problems, "memory",
+                () -> io.jcap.model.GuestMemory.parse(text).size()));
         OptionalInt cpus = OptionalInt.empty();
         if (given(raw.cpus()).isPresent()) {
             String text = raw.cpus().strip();
@@ -75,8 +77,15 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
             }
         }
         List<PortMapping> ports = new ArrayList<>();
+        java.util.Set<String> hostPorts = new java.util.HashSet<>();
         for (String port : list(raw.ports())) {
-            parse(problems, "ports", () -> PortMapping.parse(port)).ifPresent(ports::add);
+            Optional<PortMapping> mapping = parse(problems, "ports", () -> PortMapping.parse(port));
+            if (mapping.isPresent() && !hostPorts.add(mapping.get().host() + "/" + mapping.get().protocol().id())) {
+                problems.add(name("ports") + ": host port " + mapping.get().host() + "/" + mapping.get().protocol().id()
+                        + " is given twice: give each port its own host port");
+                continue;
+            }
+            mapping.ifPresent(ports::add);
         }
         SortedMap<String, String> env = new TreeMap<>();
         for (Map.Entry<String, String> e : (raw.env() == null ? Map.<String, String>of() : raw.env()).entrySet()) {

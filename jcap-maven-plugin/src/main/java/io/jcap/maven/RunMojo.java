@@ -44,7 +44,11 @@ public class RunMojo extends ImageMojo {
         MavenEvents events = new MavenEvents(getLog());
         if (detach) {
             if (name != null && !name.isBlank()) {
-                request = request.withName(name);
+                try {
+                    request = request.withName(name);
+                } catch (IllegalArgumentException e) {
+                    throw new SettingException("-Djcap.name: " + e.getMessage());
+                }
             }
             Instance instance = new Instances(home(), events).start(request);
             getLog().info("Instance " + instance.name() + " runs detached: jcap logs " + instance.name()

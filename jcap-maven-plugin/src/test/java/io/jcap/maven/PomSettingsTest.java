@@ -75,6 +75,26 @@ class PomSettingsTest {
     }
 
     @Test
+    void read_memoryAndPorts_followTheCapstanfilesRules() {
+        for (String memory : List.of("1K", "16M", "99999T")) {
+            SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(memory, null, List.of(),
+                    Map.of(), List.of()), basedir));
+            String expected;
+            try {
+                io.jcap.model.GuestMemory.parse(memory);
+                throw new AssertionError(memory + " parsed");
+            } catch (IllegalArgumentException refused) {
+                expected = refused.getMessage();
+            }
+            assertEquals("<memory> (-Djcap.memory): " + expected, e.getMessage());
+        }
+        SettingException ports = assertThrows(SettingException.class, () -> PomSettings.read(raw(null, null,
+                List.of("28931:8080", "28931:9090"), Map.of(), List.of()), basedir));
+        assertEquals("<ports> (-Djcap.ports): host port 28931/tcp is given twice: give each port its own host port",
+                ports.getMessage());
+    }
+
+    @Test
     void read_missingExtraFile_namesTheFileAndWhereItWasLookedFor() {
         SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(null, null, List.of(),
                 Map.of(), List.of("/etc/app.conf=conf/app.conf")), basedir));
