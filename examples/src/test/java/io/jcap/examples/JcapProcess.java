@@ -167,6 +167,17 @@ final class JcapProcess {
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         }
+
+        /** Waits (bounded at 60 s) for {@code text} on its standard error, looking every 10 ms; fails if it ends first. */
+        void awaitErr(String text) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!Files.readString(err).contains(text)) {
+                if (System.nanoTime() >= deadline || !process.isAlive()) {
+                    fail(command + " printed no '" + text + "': " + Files.readString(err));
+                }
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** Starts jcap without waiting for it (a foreground run, logs -f). */

@@ -74,7 +74,7 @@ class PushAzureIT {
         for (int attempt = 0; attempt < 3; attempt++) {
             JcapProcess.Started started = jcap.start(Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString()),
                     "push", "hello", "azure", "--container", "vhds", "--name", name);
-            awaitLine(started, "Uploading hello: ");
+            started.awaitErr("Uploading hello: ");
             assertFalse(ignores(started.process().pid(), signal), "jcap ignores SIG" + signal + ", as every child of"
                     + " this test JVM would (was Maven started in the background of a shell without job control?)");
             signal("STOP", azurite.pid()); // the page writes stall with part of the disk sent
@@ -96,16 +96,6 @@ class PushAzureIT {
             return;
         }
         throw new AssertionError("three pushes ended before Azurite could be paused");
-    }
-
-    /** Waits (bounded) for {@code text} on the standard error of {@code started}, looking every 10 ms. */
-    private static void awaitLine(JcapProcess.Started started, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(started.err()).contains(text)) {
-            assertTrue(System.nanoTime() < deadline && started.process().isAlive(),
-                    started.command() + " printed no '" + text + "': " + Files.readString(started.err()));
-            Thread.sleep(10);
-        }
     }
 
     /** Whether process {@code pid} ignores signal {@code name} (INT or TERM), as /proc says. */

@@ -200,7 +200,7 @@ class PushOpenStackIT {
         for (int attempt = 0; attempt < 3 && left.isEmpty(); attempt++) {
             JcapProcess.Started started = jcap.start(Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString()),
                     "push", "hello", "openstack", "--name", "it-killed");
-            awaitLine(started, "Uploading hello: ");
+            started.awaitErr("Uploading hello: ");
             signal("STOP", cloud.glancePid()); // the upload stalls with part of the file sent
             try {
                 started.process().destroyForcibly(); // SIGKILL: no clean-up runs
@@ -234,7 +234,7 @@ class PushOpenStackIT {
         for (int attempt = 0; attempt < 3; attempt++) {
             JcapProcess.Started started = jcap.start(Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString()),
                     "push", "hello", "openstack", "--name", "it-stopped");
-            awaitLine(started, "Uploading hello: ");
+            started.awaitErr("Uploading hello: ");
             signal("STOP", cloud.glancePid()); // the upload stalls with part of the file sent
             try {
                 started.process().destroy(); // SIGTERM: jcap's shutdown hook deletes the image
@@ -292,16 +292,6 @@ class PushOpenStackIT {
             tls = TlsFront.start(java.net.URI.create(cloud.authUrl()), temp.resolve("tls"));
         }
         return tls;
-    }
-
-    /** Waits (bounded) for {@code text} on the standard error of {@code started}, looking every 10 ms. */
-    private static void awaitLine(JcapProcess.Started started, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(started.err()).contains(text)) {
-            assertTrue(System.nanoTime() < deadline && started.process().isAlive(),
-                    started.command() + " printed no '" + text + "': " + Files.readString(started.err()));
-            Thread.sleep(10);
-        }
     }
 
     private static void signal(String name, long pid) throws Exception {
