@@ -59,16 +59,26 @@ public final class ImageComposer {
             throw new JcapException("the command " + command + " is not in the image: add it under files"
                     + " (e.g. " + command + ": " + command.fileName() + ")");
         }
-        if (program instanceof ImageEntry.Directory) {
-            throw new JcapException("the command " + command + " is a folder in the image, not a program");
-        }
         int mode = ImageEntry.inode(program).map(ImageEntry.RegularFile::mode).orElse(0111);
         if ((mode & 0111) == 0) {
             throw new JcapException("the command " + command + " is not executable (mode "
                     + Integer.toOctalString(mode) + "): chmod +x its host file");
         }
-        CommandInterpreters.check(tree, command, config.env());
         return tree;
+    }
+
+    /**
+     * Checks that a Linux guest can start the image's command, as its kernel would: not a folder,
+     * and its #! interpreter or ELF loader in the image too ({@link CommandInterpreters}). A build
+     * calls it on the composed tree; trees composed for a builder guest alone (tests, tools) need not
+     * hold a runnable command.
+     */
+    public static void checkCommand(ImageTree tree, GuestConfig config) throws JcapException {
+        GuestPath command = GuestPath.of(config.argv().get(0));
+        if (tree.resolve(command).orElse(null) instanceof ImageEntry.Directory) {
+            throw new JcapException("the command " + command + " is a folder in the image, not a program");
+        }
+        CommandInterpreters.check(tree, command, config.env());
     }
 
     /**

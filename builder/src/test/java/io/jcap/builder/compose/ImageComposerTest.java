@@ -86,9 +86,10 @@ class ImageComposerTest {
     }
 
     @Test
-    void compose_commandThatIsAFolder_isRefused() {
-        JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(
-                List.of(new ImageEntry.Directory(GuestPath.of("/etc"), 0755)), config("/etc"), BOOT));
+    void compose_commandThatIsAFolder_isRefused() throws Exception {
+        ImageTree tree = ImageComposer.compose(List.of(new ImageEntry.Directory(GuestPath.of("/etc"), 0755)),
+                config("/etc"), BOOT);
+        JcapException e = assertThrows(JcapException.class, () -> ImageComposer.checkCommand(tree, config("/etc")));
         assertEquals("the command /etc is a folder in the image, not a program", e.getMessage());
     }
 

@@ -97,6 +97,7 @@ final class LinuxImageBuild {
         UUID root = LinuxBoot.rootUuid(name);
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
+        ImageComposer.checkCommand(tree, inputs.config());
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
         ImageRepository repository = new ImageRepository(home.images());
