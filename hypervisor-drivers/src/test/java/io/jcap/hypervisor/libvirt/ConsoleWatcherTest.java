@@ -57,7 +57,9 @@ class ConsoleWatcherTest {
 
         ConsoleWatcher.follow(log, qemu.toHandle(), lines, Duration.ofMillis(50));
 
-        assertFalse(qemu.isAlive());
+        // The handle's view, as follow's: Process.isAlive() stays true until the JVM's reaper thread has
+        // collected the exit status, which a loaded machine delays (seen once in CI).
+        assertFalse(qemu.toHandle().isAlive(), "follow ended with the process");
         assertFalse(lines.ended(), "a line that only mentions the end line is not it");
         assertEquals(0, ends.get());
     }
