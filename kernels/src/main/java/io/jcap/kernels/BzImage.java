@@ -29,8 +29,7 @@ public final class BzImage {
 
     /** True when {@code file} carries the Linux boot protocol header. */
     public static boolean isBzImage(Path file) {
-        return header(file).map(h -> h.limit() >= HEADER_MAGIC_OFFSET + 4
-                && h.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC).orElse(false);
+        return bzHeader(file).isPresent();
     }
 
     /**
@@ -38,8 +37,8 @@ public final class BzImage {
      * {@code "6.1.0-56-cloud-amd64 (debian-kernel@...) #1 SMP ..."}), when there is one.
      */
     public static Optional<String> release(Path file) {
-        Optional<ByteBuffer> header = header(file);
-        if (header.isEmpty() || !isBzImage(file) || header.get().limit() < VERSION_POINTER_OFFSET + 2) {
+        Optional<ByteBuffer> header = bzHeader(file);
+        if (header.isEmpty() || header.get().limit() < VERSION_POINTER_OFFSET + 2) {
             return Optional.empty();
         }
         ByteBuffer h = header.get();
@@ -84,8 +83,8 @@ public final class BzImage {
      * out-of-memory panic before the init).
      */
     public static java.util.OptionalLong unpackedEnd(Path file) {
-        Optional<ByteBuffer> header = header(file);
-        if (header.isEmpty() || !isBzImage(file) || header.get().limit() < INIT_SIZE_OFFSET + 4) {
+        Optional<ByteBuffer> header = bzHeader(file);
+        if (header.isEmpty() || header.get().limit() < INIT_SIZE_OFFSET + 4) {
             return java.util.OptionalLong.empty();
         }
         ByteBuffer h = header.get();
@@ -96,6 +95,12 @@ public final class BzImage {
         long initSize = Integer.toUnsignedLong(h.getInt(INIT_SIZE_OFFSET));
         return preferred < 0 || preferred > (1L << 32) ? java.util.OptionalLong.empty()
                 : java.util.OptionalLong.of(preferred + initSize);
+    }
+
+    /** The setup header of {@code file}, read once, when it carries the boot protocol's signature. */
+    private static Optional<ByteBuffer> bzHeader(Path file) {
+        return header(file).filter(h -> h.limit() >= HEADER_MAGIC_OFFSET + 4
+                && h.getInt(HEADER_MAGIC_OFFSET) == HEADER_MAGIC);
     }
 
     private static Optional<ByteBuffer> header(Path file) {
