@@ -98,6 +98,32 @@ public final class ImageTree {
         return java.util.Optional.of(entries.get(at));
     }
 
+    /**
+     * Where a program named without a folder is found, as {@code execvp} looks: the first folder
+     * of {@code path} (folders separated by ':') holding {@code name} as a file, links followed,
+     * that {@code usable} accepts. Hard links count (Debian's perl is /usr/bin/perl and
+     * /usr/bin/perl5.36.0, one inode). Relative folders, and ones that are no guest path, are
+     * skipped.
+     */
+    public java.util.Optional<GuestPath> onPath(String name, String path,
+            java.util.function.Predicate<ImageEntry.RegularFile> usable) {
+        for (String folder : path.split(":")) {
+            if (!folder.startsWith("/")) {
+                continue;
+            }
+            GuestPath candidate;
+            try {
+                candidate = GuestPath.of(folder).resolve(name);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (resolve(candidate).flatMap(ImageEntry::inode).filter(usable).isPresent()) {
+                return java.util.Optional.of(candidate);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The components of a path, {@code ..} kept (it goes up from the folder reached so far). */
     private static List<String> parts(String path) {
         List<String> out = new ArrayList<>();

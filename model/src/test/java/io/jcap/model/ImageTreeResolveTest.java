@@ -25,4 +25,17 @@ class ImageTreeResolveTest {
         assertEquals(Optional.empty(), tree.resolve(GuestPath.of("/loop")));
         assertEquals(Optional.empty(), tree.resolve(GuestPath.of("/usr/bin/busybox/x")));
     }
+
+    @Test
+    void onPath_findsTheFirstFolderWithAUsableFile_throughLinks_skippingFoldersThatAreNoGuestPath() {
+        ImageTree withTool = new ImageTree()
+                .add(new ImageEntry.RegularFile(GuestPath.of("/opt/bin/tool"), 0644, FileContent.of(new byte[] {1})))
+                .add(new ImageEntry.RegularFile(GuestPath.of("/usr/bin/tool"), 0755, FileContent.of(new byte[] {2})))
+                .add(new ImageEntry.Symlink(GuestPath.of("/bin"), "usr/bin"));
+        assertEquals(Optional.of(GuestPath.of("/opt/bin/tool")),
+                withTool.onPath("tool", "relative:/..:/opt/bin:/bin", f -> true));
+        assertEquals(Optional.of(GuestPath.of("/bin/tool")),
+                withTool.onPath("tool", "relative:/..:/opt/bin:/bin", f -> (f.mode() & 0111) != 0));
+        assertEquals(Optional.empty(), withTool.onPath("other", "/opt/bin:/bin", f -> true));
+    }
 }

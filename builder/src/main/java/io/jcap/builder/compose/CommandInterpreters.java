@@ -70,9 +70,11 @@ final class CommandInterpreters {
                 GuestPath interpreter = usable(tree, GuestPath.of(line.interpreter()), shown, "its interpreter");
                 if (interpreter.fileName().equals("env") && line.argument().matches("[^-=\\s][^=\\s]*")) {
                     String path = env.getOrDefault("PATH", DEFAULT_PATH);
-                    program = onPath(tree, line.argument(), path).orElseThrow(() -> new JcapException(shown + ", and "
-                            + line.argument() + " is in none of the image's PATH folders (" + path + "): add it under"
-                            + " files, or name another program on that line"));
+                    // env execs the first executable file of that name, as execvp does.
+                    program = tree.onPath(line.argument(), path, f -> (f.mode() & 0111) != 0)
+                            .orElseThrow(() -> new JcapException(shown + ", and " + line.argument() + " is in none of"
+                                    + " the image's PATH folders (" + path + "): add it under files, or name another"
+                                    + " program on that line"));
                     chain = shown + ", whose " + line.argument() + " is " + program;
                 } else {
                     program = interpreter;
@@ -139,26 +141,6 @@ final class CommandInterpreters {
                     + Integer.toOctalString(file.mode()) + "): chmod +x its host file");
         }
         return interpreter;
-    }
-
-    /** Where the guest finds a program named without a folder: the first of PATH's folders that has it. */
-    private static Optional<GuestPath> onPath(ImageTree tree, String name, String path) {
-        for (String folder : path.split(":")) {
-            if (!folder.startsWith("/")) {
-                continue;
-            }
-            GuestPath candidate;
-            try {
-                candidate = GuestPath.of(folder).resolve(name);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            Optional<ImageEntry.RegularFile> file = tree.resolve(candidate).flatMap(ImageEntry::inode);
-            if (file.isPresent() && (file.get().mode() & 0111) != 0) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 
     private static byte[] head(FileContent content, GuestPath program) throws JcapException {

@@ -106,15 +106,7 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         if (name.contains("/")) {
             return name;
         }
-        for (String dir : path.split(":")) {
-            if (dir.startsWith("/")) {
-                GuestPath candidate = GuestPath.of(dir).resolve(name);
-                // Hard links count: Debian's perl is /usr/bin/perl and /usr/bin/perl5.36.0, one inode.
-                if (tree.resolve(candidate).flatMap(ImageEntry::inode).isPresent()) {
-                    return candidate.value();
-                }
-            }
-        }
-        throw new JcapException(image + ": its command '" + name + "' is in none of the folders of PATH " + path);
+        return tree.onPath(name, path, file -> true).map(GuestPath::value).orElseThrow(() -> new JcapException(
+                image + ": its command '" + name + "' is in none of the folders of PATH " + path));
     }
 }
