@@ -18,6 +18,7 @@ final class ConsoleEvents implements EventSink {
     private final PrintWriter err;
     private final boolean live;
     private final boolean verbose;
+    private final java.util.function.LongSupplier clock;
     private String task;
     private long taskStart;
     private long lastDraw;
@@ -30,9 +31,15 @@ final class ConsoleEvents implements EventSink {
     }
 
     ConsoleEvents(PrintWriter err, boolean live, boolean verbose) {
+        this(err, live, verbose, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime}: a test's own clock */
+    ConsoleEvents(PrintWriter err, boolean live, boolean verbose, java.util.function.LongSupplier clock) {
         this.err = err;
         this.live = live;
         this.verbose = verbose;
+        this.clock = clock;
     }
 
     @Override
@@ -49,13 +56,13 @@ final class ConsoleEvents implements EventSink {
     public synchronized void progress(String name, long done, long total) {
         if (!name.equals(task)) {
             task = name;
-            taskStart = System.nanoTime();
+            taskStart = clock.getAsLong();
             lastQuarter = -1;
             lastDraw = 0;
         }
         boolean finished = total >= 0 && done >= total;
         if (live) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (!finished && now - lastDraw < REDRAW_NANOS) {
                 return;
             }
@@ -90,7 +97,7 @@ final class ConsoleEvents implements EventSink {
 
     /** The rate of the task so far, once it has moved: {@code " (12.3 MB/s)"}. */
     private String rate(long done) {
-        long nanos = System.nanoTime() - taskStart;
+        long nanos = clock.getAsLong() - taskStart;
         // A rate over the first moments measures buffers filling, not the transfer ("0% ... (955.7 MB/s)").
         if (done <= 0 || nanos < RATE_AFTER_NANOS) {
             return "";
