@@ -56,6 +56,10 @@ int wait_for_path(const char *path, int timeout_ms);
 int run_capture(char *const argv[], char *out, size_t outlen, int timeout_s, char *err);
 void one_line(char *s);
 
+/* exec.c: after a failed exec of NAME (errno err), prints JCAP-ERROR exec ... naming what
+ * exec needed: a #! interpreter or an ELF loader that is missing, for a file that is there. */
+void explain_exec(const char *name, int err);
+
 /* modules.c: kernel modules, loaded by the aliases of the devices present
  * (modules.alias, modules.dep) or all in the order of load-order */
 struct modtab;
