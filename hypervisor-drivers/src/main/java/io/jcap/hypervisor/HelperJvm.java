@@ -40,8 +40,14 @@ public final class HelperJvm {
 
     /** The helpers running {@code main} whose arguments hold {@code argument} (a guest's console log). */
     public static List<ProcessHandle> running(Class<?> main, String argument) {
+        return withArguments(argument, main.getName());
+    }
+
+    /** The processes of this machine whose arguments hold each of {@code arguments} (QEMU's by its QMP socket). */
+    public static List<ProcessHandle> withArguments(String... arguments) {
+        List<String> wanted = List.of(arguments);
         return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
-                .map(args -> args.contains(main.getName()) && args.contains(argument)).orElse(false)).toList();
+                .map(args -> args.containsAll(wanted)).orElse(false)).toList();
     }
 
     /**

@@ -182,10 +182,11 @@ public final class DetachedQemu {
         String qmp = QemuCommandLine.qmpArgument(files.qmpSocket());
         long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
         try {
-            for (List<ProcessHandle> left = holding(qmp); !left.isEmpty() && System.nanoTime() - deadline < 0;
-                    left = holding(qmp)) {
+            List<ProcessHandle> left = HelperJvm.withArguments(qmp);
+            while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
                 left.forEach(ProcessHandle::destroyForcibly);
                 Thread.sleep(20);
+                left = HelperJvm.withArguments(qmp);
             }
             // The keeper of a guest that never connected waits for it; it is killed, not waited for.
             awaitConsoleKeeper(files.consoleLog(), Duration.ZERO, true);
@@ -194,10 +195,6 @@ public final class DetachedQemu {
         }
     }
 
-    private static List<ProcessHandle> holding(String argument) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
-                .map(args -> args.contains(argument)).orElse(false)).toList();
-    }
 
     /**
      * Refuses a symbolic link at any of the guest's paths (QEMU, the keeper and jcap would write
