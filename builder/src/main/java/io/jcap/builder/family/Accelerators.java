@@ -12,7 +12,9 @@ import java.util.Optional;
 
 /**
  * Picks the accelerator: the user's choice, else KVM only when a probe guest shows it works here
- * (or, for a remote libvirt host, there).
+ * (or, for a remote libvirt host, there). KVM asked for where the probe found it unusable is kept
+ * (the user's call), with a warning: on a software virtualiser behind {@code /dev/kvm} a guest
+ * takes minutes to show anything, which looks like a hang.
  */
 public final class Accelerators {
     private Accelerators() {
@@ -31,6 +33,14 @@ public final class Accelerators {
     public static Accelerator choose(Driver driver, Optional<Accelerator> requested, EventSink events) throws JcapException {
         if (requested.isPresent()) {
             events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
+            if (requested.get() == Accelerator.KVM) {
+                AcceleratorVerdict verdict = driver.chooseAccelerator(events);
+                if (verdict.accelerator() != Accelerator.KVM) {
+                    events.warn("--accel kvm: KVM did not work here when probed (" + verdict.reason()
+                            + "); the guest may take minutes to show anything, or fail. "
+                            + "--accel auto picks what works");
+                }
+            }
             return requested.get();
         }
         AcceleratorVerdict verdict = driver.chooseAccelerator(events);
