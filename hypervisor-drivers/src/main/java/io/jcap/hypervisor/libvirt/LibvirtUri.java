@@ -28,11 +28,25 @@ public record LibvirtUri(URI uri) {
     public static final LibvirtUri SYSTEM = parse("qemu:///system");
 
     private static final Set<String> SSH_TRANSPORTS = Set.of("ssh", "libssh", "libssh2");
+    /** libvirt's transports (its remote driver's URI page). */
+    private static final Set<String> TRANSPORTS = Set.of("unix", "ssh", "libssh", "libssh2", "tcp", "tls", "ext");
 
     public LibvirtUri {
         if (uri == null || uri.getScheme() == null || !uri.getScheme().matches("[a-z0-9]+(\\+[a-z0-9]+)?")) {
             throw new IllegalArgumentException("a libvirt URI looks like qemu:///system or qemu+ssh://user@host/system, got "
                     + uri);
+        }
+        String scheme = uri.getScheme();
+        String driver = scheme.contains("+") ? scheme.substring(0, scheme.indexOf('+')) : scheme;
+        if (!driver.equals("qemu")) {
+            // Other hypervisor drivers (xen, lxc, vbox...) cannot run the QEMU domains jcap defines.
+            throw new IllegalArgumentException("jcap's libvirt guests are QEMU domains: the URI must start with qemu"
+                    + " (qemu:///system, qemu:///session, qemu+ssh://user@host/system), got " + uri);
+        }
+        String transport = scheme.substring(driver.length()).replaceFirst("^\\+", "");
+        if (!transport.isEmpty() && !TRANSPORTS.contains(transport)) {
+            throw new IllegalArgumentException("unknown libvirt transport '" + transport + "' in " + uri
+                    + ": use one of " + String.join(", ", new java.util.TreeSet<>(TRANSPORTS)));
         }
         if (uri.getRawUserInfo() != null && uri.getRawUserInfo().contains(":")) {
             throw new IllegalArgumentException("a libvirt URI must not carry a password: use an SSH key (keyfile=...)");

@@ -81,4 +81,29 @@ class LibvirtUriTest {
         assertEquals("a libvirt URI looks like qemu:///system or qemu+ssh://user@host/system, got /system",
                 e.getMessage());
     }
+
+    @Test
+    void parse_otherHypervisorDriver_isRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LibvirtUri.parse("bogus://x"));
+
+        assertEquals("jcap's libvirt guests are QEMU domains: the URI must start with qemu (qemu:///system,"
+                + " qemu:///session, qemu+ssh://user@host/system), got bogus://x", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LibvirtUri.parse("xen:///system"));
+    }
+
+    @Test
+    void parse_unknownTransport_isRejectedWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LibvirtUri.parse("qemu+sssh://kvm1/system"));
+
+        assertEquals("unknown libvirt transport 'sssh' in qemu+sssh://kvm1/system: use one of ext, libssh, libssh2, ssh,"
+                + " tcp, tls, unix", e.getMessage());
+    }
+
+    @Test
+    void parse_everyLibvirtTransport_isAccepted() {
+        for (String t : new String[] {"unix", "ssh", "libssh", "libssh2", "tcp", "tls", "ext"}) {
+            assertEquals(java.util.Optional.of(t), LibvirtUri.parse("qemu+" + t + "://kvm1/system").transport());
+        }
+    }
 }
