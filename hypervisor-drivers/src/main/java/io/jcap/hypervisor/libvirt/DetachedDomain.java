@@ -80,11 +80,12 @@ public final class DetachedDomain {
             throw new EnvironmentException(LOCAL_ONLY);
         }
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
-        LocalHostFiles files = new LocalHostFiles(folderOf(name).getParent());
+        LocalHostFiles files = new LocalHostFiles(folderOf(name).getParent(), uri);
         String folder = files.createFolder(name);
         Connect connect = LibvirtConnections.open(uri);
         boolean defined = false;
         try {
+            files.sweep(connect, LocalHostFiles.SWEEP_QUIET, events);
             VmSpec placed = Staging.stage(spec, files, folder, false, events);
             String console = files.createEmpty(folder, CONSOLE_LOG);
             List<PortForward> forwards = Ports.assign(spec.portForwards(), Ports::freeLoopbackPort);
@@ -226,7 +227,7 @@ public final class DetachedDomain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        new LocalHostFiles(folder.getParent()).deleteFolder(folder.toString());
+        new LocalHostFiles(folder.getParent(), uri).deleteFolder(folder.toString());
         try {
             // libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it.
             Files.deleteIfExists(QEMU_LOGS.resolve(name + ".log"));

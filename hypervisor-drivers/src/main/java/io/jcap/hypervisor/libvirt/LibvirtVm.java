@@ -111,6 +111,9 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             // SSH first: jcap's own host key check gives the clearer message when the host is unknown.
             files = openFiles();
             connect = LibvirtConnections.open(uri);
+            if (files instanceof LocalHostFiles local) {
+                local.sweep(connect, LocalHostFiles.SWEEP_QUIET, events());
+            }
             events().debug("Staging the files of libvirt domain " + name + " on " + files.where());
             folder = files.createFolder(name);
             VmSpec placed = Staging.stage(spec(), files, folder, !uri.isLocal(), events());
@@ -289,7 +292,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
         Optional<SshTarget> ssh = uri.sshTarget();
         if (uri.isLocal()) {
             String root = hostFolder != null ? hostFolder : DEFAULT_HOST_FOLDER_PREFIX + System.getProperty("user.name");
-            return new LocalHostFiles(Path.of(root));
+            return new LocalHostFiles(Path.of(root), uri);
         }
         if (ssh.isEmpty()) {
             throw new JcapException("jcap copies images to a remote libvirt host over SSH, which " + uri

@@ -13,14 +13,67 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
 
-/** {@link HostFiles} for a daemon on this machine: plain file copies under a root folder. */
+/**
+ * {@link HostFiles} for a daemon on this machine: plain file copies under a root folder, one
+ * folder per domain, named as the domain, with the daemon's URI in it ({@value #URI_FILE}).
+ *
+ * <p>A foreground run killed outright (SIGKILL) cannot delete its folder; libvirt destroys its
+ * transient domain when the connection drops. {@link #sweep} removes such folders later.
+ */
 final class LocalHostFiles implements HostFiles {
-    private final Path root;
+    /** The file in each domain folder naming the libvirt URI whose domain uses it. */
+    static final String URI_FILE = ".jcap-libvirt-uri";
+    /** How long a folder whose domain is unknown stays untouched before {@link #sweep} takes it. */
+    static final Duration SWEEP_QUIET = Duration.ofMinutes(10);
 
-    LocalHostFiles(Path root) {
+    private final Path root;
+    private final LibvirtUri uri;
+
+    LocalHostFiles(Path root, LibvirtUri uri) {
         this.root = root.toAbsolutePath();
+        this.uri = uri;
+    }
+
+    /**
+     * Deletes the domain folders of this root made for this URI whose domain libvirt no longer
+     * knows (neither running nor defined) and that were not touched for {@code quiet} (a run
+     * starting now makes its folder before its domain). A folder of another URI's daemon is left:
+     * that daemon's domains are not asked here. Failures only leave a folder for a later sweep.
+     */
+    List<Path> sweep(Connect connect, Duration quiet, EventSink events) {
+        List<Path> removed = new ArrayList<>();
+        List<Path> folders;
+        try (Stream<Path> list = Files.list(root)) {
+            folders = list.filter(p -> p.getFileName().toString().startsWith("jcap-")).toList();
+        } catch (IOException e) {
+            return removed;
+        }
+        Instant before = Instant.now().minus(quiet);
+        for (Path folder : folders) {
+            try {
+                if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                        || !Files.isRegularFile(folder.resolve(URI_FILE), LinkOption.NOFOLLOW_LINKS)
+                        || !Files.readString(folder.resolve(URI_FILE)).strip().equals(uri.toString())
+                        || Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(before)
+                        || LibvirtConnections.findDomain(connect, folder.getFileName().toString()).isPresent()) {
+                    continue;
+                }
+                FileTrees.delete(folder);
+                removed.add(folder);
+                events.debug("Removed " + folder + ": its libvirt domain is gone (a run that was killed)");
+            } catch (IOException | LibvirtException | RuntimeException e) {
+                events.debug("Left " + folder + " for a later sweep: " + e.getMessage());
+            }
+        }
+        return removed;
     }
 
     @Override
@@ -38,6 +91,7 @@ final class LocalHostFiles implements HostFiles {
             }
             Path folder = Files.createDirectory(root.resolve(name));
             Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(folder.resolve(URI_FILE), uri + "\n");
             return folder.toString();
         } catch (IOException e) {
             throw new JcapException("cannot create a folder for libvirt domain files in " + root + ": " + e.getMessage(),

@@ -27,7 +27,7 @@ class ConsoleFollowerTest {
         Path file = Files.createFile(dir.resolve("console.log"));
         ConsoleLog log = new ConsoleLog(10);
         List<String> heard = new CopyOnWriteArrayList<>();
-        ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir), file.toString(), log, heard::add,
+        ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir, LibvirtUri.SYSTEM), file.toString(), log, heard::add,
                 () -> { }, "test-console");
         follower.start();
 
@@ -48,7 +48,7 @@ class ConsoleFollowerTest {
         Path file = Files.createFile(dir.resolve("console.log"));
         append(file, "x".repeat(ConsoleLineSplitter.MAX_LINE + 3) + "\nnext");
         ConsoleLog log = new ConsoleLog(10);
-        ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir), file.toString(), log, l -> { },
+        ConsoleFollower follower = new ConsoleFollower(new LocalHostFiles(dir, LibvirtUri.SYSTEM), file.toString(), log, l -> { },
                 () -> { }, "test-console");
         follower.start();
 

@@ -30,6 +30,6 @@ class ForwardingTest {
         List<PortForward> chosen = List.of(PortForward.tcp(40123, 8080), DNS);
 
         assertEquals(chosen, Forwarding.reach(List.of(PortForward.tcp(0, 8080), DNS), chosen,
-                new LocalHostFiles(dir), true));
+                new LocalHostFiles(dir, LibvirtUri.SYSTEM), true));
     }
 }

@@ -96,7 +96,7 @@ class LibvirtVmIT {
         vm.start();
         vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
         Path folder = Path.of(vm.domainFolder());
-        assertEquals(List.of("console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
+        assertEquals(List.of(LocalHostFiles.URI_FILE, "console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
                 .sorted().toList());
         assertTrue(vm.isAlive());
         assertTrue(vm.killedOnShutdown());
@@ -178,5 +178,47 @@ class LibvirtVmIT {
 
             assertEquals(LibvirtVm.POWERED_OFF, vm.awaitExit(BOOT));
         }
+    }
+
+    @Test
+    void start_sweepsFoldersOfGoneDomainsOfItsUri_leavingFreshRunningForeignAndUnmarkedOnes() throws Exception {
+        // libvirt's QEMU runs as a user of its own, which must reach the disks staged in there.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path host = Files.createDirectories(dir.resolve("host"));
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofHours(1)));
+        Path gone = planted(host, "jcap-0000dead", "qemu:///system", hourAgo);
+        Path fresh = planted(host, "jcap-0000f7e5", "qemu:///system", null);
+        Path foreign = planted(host, "jcap-00000e55", "qemu:///session", hourAgo);
+        Path unmarked = Files.createDirectory(host.resolve("jcap-0000a0a0"));
+        Files.setLastModifiedTime(unmarked, hourAgo);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+        try (LibvirtVm first = new LibvirtVm(spec).withHostFolder(host.toString())) {
+            first.start();
+            first.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
+            Path running = Path.of(first.domainFolder());
+            Files.setLastModifiedTime(running, hourAgo);
+            assertFalse(Files.exists(gone), "the folder of a domain libvirt no longer knows is kept");
+
+            try (LibvirtVm second = new LibvirtVm(spec).withHostFolder(host.toString())) {
+                second.start();
+
+                assertTrue(Files.isDirectory(running), "a running domain's folder was removed");
+            }
+        }
+        assertTrue(Files.isDirectory(fresh), "a folder touched within the quiet time was removed");
+        assertTrue(Files.isDirectory(foreign), "the folder of another daemon's domain was removed");
+        assertTrue(Files.isDirectory(unmarked), "a folder without its URI file was removed");
+    }
+
+    private static Path planted(Path host, String name, String uri, java.nio.file.attribute.FileTime modified)
+            throws Exception {
+        Path folder = Files.createDirectory(host.resolve(name));
+        Files.writeString(folder.resolve(LocalHostFiles.URI_FILE), uri + "\n");
+        Files.writeString(folder.resolve("console.log"), "");
+        if (modified != null) {
+            Files.setLastModifiedTime(folder, modified);
+        }
+        return folder;
     }
 }

@@ -35,7 +35,7 @@ class StagingTest {
         VmSpec spec = VmSpec.builder().kernel(kernel).initrd(initrd).append("console=ttyS0")
                 .drive(Drive.virtio(image, DiskFormat.RAW).asSnapshot().withBootIndex(0))
                 .drive(Drive.virtio(data, DiskFormat.RAW)).userNetwork(PortForward.tcp(0, 80)).rng(true).build();
-        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
         String folder = files.createFolder("jcap-0011aabb");
 
         VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
@@ -56,7 +56,7 @@ class StagingTest {
     void stage_firmwareFile_isCopiedReadableByItsOwnerOnly() throws Exception {
         Path settings = Files.writeString(dir.resolve("settings"), "env SECRET=1\n");
         VmSpec spec = VmSpec.builder().firmwareFile(new FirmwareFile("opt/io.jcap/config", settings)).build();
-        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
         String folder = files.createFolder("jcap-0011aabb");
 
         VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
@@ -71,7 +71,7 @@ class StagingTest {
     void stage_disk_isCopiedReadableByQemusUser() throws Exception {
         Path image = Files.write(dir.resolve("image.qcow2"), qcow2Header(0));
         VmSpec spec = VmSpec.builder().drive(Drive.virtio(image, DiskFormat.QCOW2).asSnapshot()).build();
-        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
         String folder = files.createFolder("jcap-0011aabb");
 
         Staging.stage(spec, files, folder, false, EventSink.NONE);
@@ -86,7 +86,7 @@ class StagingTest {
         Path overlay = dir.resolve("overlay.qcow2");
         Files.write(overlay, qcow2Header(0x200));
         VmSpec spec = VmSpec.builder().drive(Drive.virtio(overlay, DiskFormat.QCOW2).asSnapshot()).build();
-        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"));
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
 
         JcapException e = assertThrows(JcapException.class,
                 () -> Staging.stage(spec, files, files.createFolder("jcap-x"), false, EventSink.NONE));
