@@ -2,6 +2,7 @@ package io.jcap.builder.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jcap.formats.json.JsonTrees;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -64,7 +65,15 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
         }
         JsonNode c = root.path("config");
         List<String> ports = new ArrayList<>();
-        c.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        List<String> ignored = new ArrayList<>();
+        c.path("ExposedPorts").fieldNames().forEachRemaining(port -> {
+            // A VM's forwards are QEMU's user network's, which carries TCP and UDP only.
+            if (port.matches("(?i).*/(tcp|udp)") || !port.contains("/")) {
+                ports.add(port);
+            } else {
+                ignored.add("ExposedPorts " + port);
+            }
+        });
         List<String> volumes = new ArrayList<>();
         c.path("Volumes").fieldNames().forEachRemaining(volumes::add);
         List<Sha256> diffIds = new ArrayList<>();
@@ -75,14 +84,13 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
             }
             diffIds.add(Sha256.parse(text.substring(7)));
         }
-        List<String> ignored = new ArrayList<>();
         for (String key : NOT_HONOURED) {
             JsonNode v = c.path(key);
             if (!v.isMissingNode() && !v.isNull() && !(v.isContainerNode() && v.isEmpty())) {
                 ignored.add(key);
             }
         }
-        return new ContainerConfig(strings(c.path("Entrypoint")), strings(c.path("Cmd")), strings(c.path("Env")),
+        return new ContainerConfig(strings(c, "Entrypoint", where), strings(c, "Cmd", where), strings(c, "Env", where),
                 text(c.path("WorkingDir")), text(c.path("User")), text(c.path("StopSignal")), ports, diffIds, ignored,
                 volumes);
     }
@@ -91,9 +99,24 @@ public record ContainerConfig(List<String> entrypoint, List<String> cmd, List<St
         return node.isTextual() && !node.textValue().isEmpty() ? Optional.of(node.textValue()) : Optional.empty();
     }
 
-    private static List<String> strings(JsonNode node) {
+    /** {@code config.KEY}, a list of strings (or absent, or null); anything else is refused, not skipped. */
+    private static List<String> strings(JsonNode config, String key, String where) throws JcapException {
+        JsonNode node = config.path(key);
         List<String> out = new ArrayList<>();
-        node.forEach(n -> out.add(n.asText()));
+        if (node.isMissingNode() || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new JcapException(where + ": the image config's " + key + " is " + JsonTrees.kind(node)
+                    + ", not a list of strings");
+        }
+        for (JsonNode n : node) {
+            if (!n.isTextual()) {
+                throw new JcapException(where + ": the image config's " + key + " holds " + JsonTrees.kind(n)
+                        + ", not only strings");
+            }
+            out.add(n.textValue());
+        }
         return out;
     }
 }

@@ -56,6 +56,15 @@ abstract class LayoutFiles implements Closeable {
         if (!Files.isRegularFile(file)) {
             throw new JcapException("image archive " + file + " does not exist or is not a file");
         }
+        try (InputStream head = Files.newInputStream(file)) {
+            byte[] magic = head.readNBytes(2);
+            if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                throw new JcapException("image archive " + file + " is gzip-compressed: jcap reads the plain tar (docker"
+                        + " save's own output); unzip it first (gunzip -k " + file + ")");
+            }
+        } catch (IOException e) {
+            throw new JcapException("image archive " + file + " cannot be read: " + e.getMessage(), e);
+        }
         try {
             return new Archive(file, new TarFile(file));
         } catch (IOException e) {

@@ -38,9 +38,11 @@ final class OciIndex {
         JsonNode config = body.path("config");
         byte[] configBytes = blob(config, "config of manifest " + digest(manifest));
         List<ImageParts.Layer> layers = new ArrayList<>();
+        int n = 0;
         for (JsonNode layer : body.path("layers")) {
             Sha256 d = digest(layer);
-            layers.add(new ImageParts.Layer(member(d), Optional.of(d), layer.path("size").asLong(-1)));
+            layers.add(new ImageParts.Layer(member(d), Optional.of(d), size(layer, "layer " + ++n + " of manifest "
+                    + digest(manifest))));
         }
         return new ImageParts(configBytes, layers);
     }
@@ -94,13 +96,22 @@ final class OciIndex {
         Sha256 d = digest(descriptor);
         byte[] bytes = files.read(member(d), what + ", which the layout names");
         Sha256 actual = Sha256.of(bytes);
-        long size = descriptor.path("size").asLong(-1);
-        if (!actual.equals(d) || (size >= 0 && size != bytes.length)) {
+        long size = size(descriptor, what);
+        if (!actual.equals(d) || size != bytes.length) {
             throw new JcapException(files.where() + ": the " + what + " is sha256:" + actual.hex() + ", " + bytes.length
-                    + " bytes, not sha256:" + d.hex() + (size >= 0 ? ", " + size + " bytes" : "")
-                    + " as its descriptor says: refused");
+                    + " bytes, not sha256:" + d.hex() + ", " + size + " bytes as its descriptor says: refused");
         }
         return bytes;
+    }
+
+    /** A descriptor's {@code size}, which the OCI image spec requires: a byte count. */
+    private long size(JsonNode descriptor, String what) throws JcapException {
+        JsonNode size = descriptor.path("size");
+        if (!size.isIntegralNumber() || size.asLong() < 0 || !size.canConvertToLong()) {
+            throw new JcapException(files.where() + ": the descriptor of the " + what + " has "
+                    + (size.isMissingNode() ? "no size" : "size " + size) + ": it must give the blob's size in bytes");
+        }
+        return size.asLong();
     }
 
     static String member(Sha256 digest) {

@@ -142,6 +142,39 @@ class ContainerImagesTest {
                 .describe("oci:layout:1", dir, Files.createTempDirectory(dir, "content"), EventSink.NONE)).getMessage());
     }
 
+    @Test
+    void read_layerDescriptorWithoutAByteCount_isRefused() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path index = layout.resolve("index.json");
+        com.fasterxml.jackson.databind.node.ObjectNode top = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                index.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode entry = (com.fasterxml.jackson.databind.node.ObjectNode) top.path(
+                "manifests").get(0);
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                .readTree(layout.resolve("blobs/sha256/" + entry.path("digest").asText().substring(7)).toFile());
+        for (String size : List.of("-5", "null", "\"12\"")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.path("layers").get(1)).set("size", json.readTree(size));
+            byte[] body = json.writeValueAsBytes(manifest);
+            String digest = io.jcap.model.Sha256.of(body).hex();
+            Files.write(layout.resolve("blobs/sha256/" + digest), body);
+            entry.put("digest", "sha256:" + digest).put("size", body.length);
+            json.writeValue(index.toFile(), top);
+
+            assertEquals("OCI layout " + layout + ": the descriptor of the layer 2 of manifest " + digest + " has size "
+                    + size + ": it must give the blob's size in bytes", refusal("oci:layout:1"), size);
+        }
+    }
+
+    @Test
+    void read_gzippedDockerArchive_saysToUnzipIt() throws Exception {
+        OciImages.copy(layout, "1", "docker-archive:" + dir.resolve("image.tar"));
+        OciImages.run("gzip", "-k", dir.resolve("image.tar").toString());
+
+        assertEquals("image archive " + dir.resolve("image.tar.gz") + " is gzip-compressed: jcap reads the plain tar"
+                + " (docker save's own output); unzip it first (gunzip -k " + dir.resolve("image.tar.gz") + ")",
+                refusal("docker-archive:image.tar.gz"));
+    }
+
     private String refusal(String from) throws IOException {
         Path content = Files.createTempDirectory(dir, "content");
         return assertThrows(JcapException.class, () -> ContainerImages.read(ContainerSource.parse(from, dir), content,

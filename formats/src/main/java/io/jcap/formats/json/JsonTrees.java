@@ -56,6 +56,27 @@ public final class JsonTrees {
         return String.valueOf(e.getMessage());
     }
 
+    /** What {@code node} is, for an error message: {@code a string ("9000")}, {@code an object}, {@code a number (5)}. */
+    public static String kind(JsonNode node) {
+        if (node.isTextual()) {
+            String t = node.textValue();
+            return "a string (\"" + (t.length() > 40 ? t.substring(0, 40) + "..." : t) + "\")";
+        }
+        if (node.isNumber()) {
+            return "a number (" + node.asText() + ")";
+        }
+        if (node.isBoolean()) {
+            return "a boolean (" + node.asText() + ")";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        return node.isNull() ? "null" : "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The document in {@code file}; a syntax error is a {@link JsonParseException} naming line and column. */
     public static JsonNode read(Path file) throws IOException {
         return read(Files.readAllBytes(file));
