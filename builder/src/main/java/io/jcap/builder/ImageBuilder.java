@@ -67,6 +67,14 @@ public final class ImageBuilder {
     }
 
     /**
+     * What the Capstanfile's kernel family refuses in it without reading a host file or running
+     * anything ({@code jcap validate}); every build checks the same.
+     */
+    public void check(Capstanfile capstanfile) throws JcapException {
+        KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels())).check(capstanfile);
+    }
+
+    /**
      * Builds the image a caller composed itself, without reading a Capstanfile from the project
      * folder or running a build command: the Maven plugin composes one from the pom after Maven
      * has built the project. The result is stored and reused like any other build's.
@@ -125,8 +133,12 @@ public final class ImageBuilder {
             }
         }
         if (!before.build().isEmpty()) {
-            // A kernel the store lacks fails the build anyway: say so before the build command's work.
+            // A kernel the store lacks, or a key the family refuses, fails the build anyway: say so
+            // before the build command's work.
             KernelStore store = new KernelStore(home.kernels());
+            if (request.from().isEmpty()) {
+                KernelFamilies.forBuild(before, store).check(before);
+            }
             if (before.from().isEmpty() && !store.contains(before.kernel().orElse(
                     io.jcap.builder.compose.ImageDefaults.kernel()))) {
                 KernelFamilies.forBuild(before, store).prepare(home, before);

@@ -1,11 +1,14 @@
 package io.jcap.cli;
 
+import io.jcap.builder.ImageBuilder;
+import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.runtime.JavaCommandLine;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.capstanfile.Problem;
 import io.jcap.capstanfile.Runtime;
+import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
@@ -55,6 +58,7 @@ final class ValidateCommand implements Callable<Integer> {
                     }
                 }
             }
+            new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE).check(capstanfile);
             Path checked = capstanPackage ? dir.resolve("meta/run.yaml").normalize() : file;
             out.println(checked + ": valid (runs " + command(capstanfile) + capstanfile.capstanPackage()
                     .filter(p -> p.named())

@@ -138,6 +138,38 @@ class JcapTest {
     }
 
     @Test
+    void validate_whatTheKernelFamilyRefuses_isPrintedAtItsLineAsTheBuildWould() throws Exception {
+        Path project = temp.resolve("family");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("hello"), "#!/bin/sh\n");
+        Files.writeString(project.resolve("Capstanfile"), "kernel: linux\ncmdline: hello 'world\nfs: zfs\nfiles:\n"
+                + "  /boot/hello: hello\n  /app/hello: hello\n");
+        Result r = jcap("validate", project.toString());
+        assertEquals(1, r.code(), r.err());
+        String file = project.resolve("Capstanfile").toString();
+        assertEquals(file + ":2:10: cmdline: 'hello 'world' has an unclosed ' quote\n"
+                + file + ":3:5: fs: fs zfs needs an OSv kernel, not kernel 'linux': set kernel: osv (see docs/osv.md) or"
+                + " use ext4 or ext2 with the Linux kernel\n"
+                + file + ":5:16: files./boot/hello: guest path /boot/hello is reserved by jcap (kernel, boot loader and"
+                + " configuration live there): choose another path\n", r.out());
+        assertEquals("jcap: 3 problems in " + file + "\n", r.err());
+
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: hello\n");
+        Result relative = jcap("validate", project.toString());
+        assertEquals(1, relative.code(), relative.err());
+        assertTrue(relative.out().startsWith(file + ":1:10: cmdline: "), relative.out());
+
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /hello\nenv:\n  A: ok\n  B: two words\n"
+                + "  C: x;y\n");
+        Result osv = jcap("validate", project.toString());
+        assertEquals(1, osv.code(), osv.err());
+        String rule = "OSv reads environment variables from its command line (--env=%s=...), which cannot carry spaces,"
+                + " quotes, backslashes, ';' or '&': use a value without them\n";
+        assertEquals(file + ":5:6: env.B: " + String.format(rule, "B") + file + ":6:6: env.C: " + String.format(rule, "C"),
+                osv.out());
+    }
+
+    @Test
     void validate_goodCapstanfile_exits0() throws Exception {
         Path project = temp.resolve("good");
         Files.createDirectories(project);

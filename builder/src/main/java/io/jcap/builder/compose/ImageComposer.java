@@ -32,12 +32,7 @@ public final class ImageComposer {
         ImageTree tree = new ImageTree();
         try {
             for (ImageEntry e : application) {
-                checkNameLength(e.path());
-                if (boot.reserves(e.path()) || e.path().equals(GuestConfig.PATH.parent())
-                        || e.path().value().startsWith(GuestConfig.PATH.parent().value() + "/")) {
-                    throw new JcapException("guest path " + e.path() + " is reserved by jcap (kernel, boot loader and"
-                            + " configuration live there): choose another path");
-                }
+                checkPlace(e.path(), boot.reserved());
                 tree.add(e);
             }
             for (ImageEntry dir : SYSTEM_DIRS) {
@@ -85,6 +80,20 @@ public final class ImageComposer {
      * Linux's limits, checked before a guest boots for them: a name of at most 255 bytes, a path
      * of at most 4095 (ext4's and the VFS's; the builder guest would refuse them one by one).
      */
+    /**
+     * Refuses an application path the image cannot hold: one at or under {@code reserved} (the
+     * family's boot files) or jcap's configuration folder, or a name or path too long for Linux.
+     */
+    public static void checkPlace(GuestPath path, List<GuestPath> reserved) throws JcapException {
+        checkNameLength(path);
+        boolean underReserved = new BootFiles(List.of(), reserved).reserves(path);
+        if (underReserved || path.equals(GuestConfig.PATH.parent())
+                || path.value().startsWith(GuestConfig.PATH.parent().value() + "/")) {
+            throw new JcapException("guest path " + path + " is reserved by jcap (kernel, boot loader and"
+                    + " configuration live there): choose another path");
+        }
+    }
+
     private static void checkNameLength(GuestPath path) throws JcapException {
         byte[] whole = path.value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (whole.length > 4095) {

@@ -37,6 +37,14 @@ public interface KernelFamily {
     default void prepare(JcapHome home, Capstanfile capstanfile) throws JcapException {
     }
 
+    /**
+     * What the family refuses in {@code capstanfile} without reading a host file or running
+     * anything, every problem placed at its key's line ({@code jcap validate}; a build checks the
+     * same). By default nothing.
+     */
+    default void check(Capstanfile capstanfile) throws JcapException {
+    }
+
     /** Builds the project's image into the repository (or reuses the stored one when nothing changed). */
     BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException;
 

@@ -63,6 +63,11 @@ public final class LinuxFamily implements KernelFamily {
     }
 
     @Override
+    public void check(Capstanfile capstanfile) throws JcapException {
+        LinuxInputs.check(capstanfile);
+    }
+
+    @Override
     public BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException {
         return new LinuxImageBuild(home, events).build(job);
     }

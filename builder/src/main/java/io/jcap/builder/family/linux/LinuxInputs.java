@@ -3,10 +3,13 @@ package io.jcap.builder.family.linux;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.compose.GuestConfig;
 import io.jcap.builder.compose.HostTree;
+import io.jcap.builder.compose.ImageComposer;
 import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.builder.runtime.ImageRuntime;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CommandWords;
+import io.jcap.capstanfile.KeyProblems;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.formats.cpio.StreamStats;
@@ -65,12 +68,9 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         if (c.rpmBase().isPresent()) {
             throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
         }
+        check(c);
         String kernel = c.kernel().orElse(ImageDefaults.kernel());
         FsType fs = c.fs().orElse(FsType.EXT4);
-        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
-            throw new JcapException("fs " + fs.id() + " needs an OSv kernel, not kernel '" + kernel + "': set kernel: osv"
-                    + " (see docs/osv.md) or use ext4 or ext2 with the Linux kernel");
-        }
         List<ImageEntry> packaged = new ArrayList<>();
         if (c.rootfs().isPresent()) {
             packaged.addAll(HostTree.folder(c.rootfs().get(), GuestPath.ROOT));
@@ -88,13 +88,6 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         }
         String cmdline = application.cmdline().orElseThrow();
         SortedMap<String, String> env = application.env();
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            try {
-                io.jcap.builder.api.GuestCommandLine.checkEnv(e.getKey(), e.getValue());
-            } catch (IllegalArgumentException bad) {
-                throw new JcapException(c.file() + ": env." + e.getKey() + ": " + bad.getMessage(), bad);
-            }
-        }
         GuestConfig config;
         try {
             config = new GuestConfig(CommandWords.split(cmdline), env, GuestPath.ROOT);
@@ -104,6 +97,44 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         return new LinuxInputs(application.files(), config, cmdline, kernel, fs.id(), c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports());
+    }
+
+    /**
+     * What the Linux family refuses in {@code c} without reading a host file or running anything,
+     * every problem at its key's line: {@code jcap validate} runs it, and so does every build. The
+     * command line is checked as written; a container image's ({@code from:}) is a command to look
+     * up on the image's PATH, checked at the build.
+     */
+    static void check(Capstanfile c) throws JcapException {
+        KeyProblems problems = new KeyProblems(c);
+        FsType fs = c.fs().orElse(FsType.EXT4);
+        if (fs != FsType.EXT4 && fs != FsType.EXT2) {
+            problems.add(YamlPath.ROOT.key("fs"), "fs " + fs.id() + " needs an OSv kernel, not kernel '"
+                    + c.kernel().orElse(ImageDefaults.kernel()) + "': set kernel: osv (see docs/osv.md) or use ext4 or"
+                    + " ext2 with the Linux kernel");
+        }
+        for (Map.Entry<String, String> e : c.env().entrySet()) {
+            try {
+                io.jcap.builder.api.GuestCommandLine.checkEnv(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException bad) {
+                problems.add(YamlPath.ROOT.key("env").key(e.getKey()), bad.getMessage());
+            }
+        }
+        for (GuestPath path : c.files().keySet()) {
+            try {
+                ImageComposer.checkPlace(path, List.of(LinuxBoot.BOOT));
+            } catch (JcapException bad) {
+                problems.add(YamlPath.ROOT.key("files").key(path.value()), bad.getMessage());
+            }
+        }
+        if (c.cmdline().isPresent() && c.from().isEmpty()) {
+            try {
+                io.jcap.builder.api.GuestCommandLine.check(CommandWords.split(c.cmdline().get()));
+            } catch (IllegalArgumentException bad) {
+                problems.add(YamlPath.ROOT.key("cmdline"), bad.getMessage());
+            }
+        }
+        problems.throwIfAny();
     }
 
     /** The disk size: the package file's, checked against the content, or one that fits. */

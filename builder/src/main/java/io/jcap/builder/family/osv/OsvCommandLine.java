@@ -32,12 +32,21 @@ final class OsvCommandLine {
      * @param where names the setting in an error: {@code Capstanfile: env.NAME}, {@code -e NAME}
      */
     static String envOption(String name, String value, String where) throws JcapException {
-        if (UNSAFE_ENV.matcher(value).find()) {
-            throw new JcapException(where + ": OSv reads environment variables from its command line (" + ENV
-                    + name + "=...), which cannot carry spaces, quotes, backslashes, ';' or '&': use a value without"
-                    + " them");
+        if (!envSafe(value)) {
+            throw new JcapException(where + ": " + envRule(name));
         }
         return ENV + name + "=" + value;
+    }
+
+    /** Whether OSv's command line can carry {@code value} in an {@code --env} option. */
+    static boolean envSafe(String value) {
+        return !UNSAFE_ENV.matcher(value).find();
+    }
+
+    /** Why a value {@link #envSafe} refuses cannot be variable {@code name}'s. */
+    static String envRule(String name) {
+        return "OSv reads environment variables from its command line (" + ENV + name + "=...), which cannot carry"
+                + " spaces, quotes, backslashes, ';' or '&': use a value without them";
     }
 
     /** The command line of one run: the stored one with the run's variables and command. */

@@ -17,6 +17,7 @@ import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
+import io.jcap.capstanfile.Capstanfile;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.FsType;
@@ -45,6 +46,11 @@ public final class OsvFamily implements KernelFamily {
     /** Whether an image with this file system is an OSv image. */
     public static boolean isOsvFs(String fs) {
         return FsType.ROFS.id().equals(fs) || FsType.ZFS.id().equals(fs);
+    }
+
+    @Override
+    public void check(Capstanfile capstanfile) throws JcapException {
+        OsvInputs.check(capstanfile);
     }
 
     @Override

@@ -3,10 +3,13 @@ package io.jcap.builder.family.osv;
 import io.jcap.builder.compose.HostTree;
 import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.capstanfile.Capstanfile;
+import io.jcap.capstanfile.KeyProblems;
 import io.jcap.capstanfile.Runtime;
+import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelKind;
 import io.jcap.kernels.KernelStore;
+import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.kernels.osv.OsvKernelImporter;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EnvironmentException;
@@ -47,7 +50,31 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         ports = List.copyOf(ports);
     }
 
+    /**
+     * What the OSv family refuses in {@code c} without reading a host file or running anything,
+     * every problem at its key's line: {@code jcap validate} runs it, and so does every build.
+     */
+    static void check(Capstanfile c) throws JcapException {
+        KeyProblems problems = new KeyProblems(c);
+        for (Map.Entry<String, String> e : c.env().entrySet()) {
+            if (!OsvCommandLine.envSafe(e.getValue())) {
+                problems.add(YamlPath.ROOT.key("env").key(e.getKey()), OsvCommandLine.envRule(e.getKey()));
+            }
+        }
+        problems.throwIfAny();
+        if (c.cmdline().isPresent()) {
+            int bytes = (envOptions(c) + c.cmdline().get()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > OsvDisk.CMDLINE_MAX_BYTES) {
+                problems.add(YamlPath.ROOT.key("cmdline"), "OSv's command line (" + (c.env().isEmpty() ? ""
+                        : "the env options and ") + "cmdline) is " + bytes + " bytes: OSv takes at most "
+                        + OsvDisk.CMDLINE_MAX_BYTES + ": shorten it");
+            }
+        }
+        problems.throwIfAny();
+    }
+
     static OsvInputs of(Capstanfile c, KernelStore store, EventSink events) throws JcapException {
+        check(c);
         if (c.runtime().orElse(null) instanceof Runtime.Java) {
             throw new EnvironmentException("runtime java builds Linux images only: for OSv put the JVM in files or rootfs"
                     + " and write cmdline (e.g. /java.so -jar /app/app.jar), or set kernel: linux");

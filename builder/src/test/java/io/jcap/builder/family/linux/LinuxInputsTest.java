@@ -71,7 +71,7 @@ class LinuxInputsTest {
     void of_envValueWithANewline_namesTheEnvKey_notCmdline() throws Exception {
         JcapException e = assertThrows(JcapException.class, () -> inputs("cmdline: /usr/sbin/mke2fs\nenv:\n  X: \"a\\nb\"\n"
                 + "files:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n"));
-        assertEquals(temp.resolve("project/Capstanfile") + ": env.X: environment variable X may not contain a newline or NUL"
+        assertEquals("Capstanfile:3:6: env.X: environment variable X may not contain a newline or NUL"
                 + " character (its value is not shown)",
                 e.getMessage());
     }
@@ -110,7 +110,7 @@ class LinuxInputsTest {
         Files.writeString(dir.resolve("Capstanfile"), "kernel: linux\ncmdline: /hello\nfs: rofs\nfiles:\n  /hello: hello\n");
         Capstanfile c = new CapstanfileParser().parse(dir);
         JcapException e = assertThrows(JcapException.class, () -> LinuxInputs.of(c, new JcapHome(temp), EventSink.NONE));
-        assertEquals("fs rofs needs an OSv kernel, not kernel 'linux': set kernel: osv (see docs/osv.md) or use ext4"
+        assertEquals("Capstanfile:3:5: fs: fs rofs needs an OSv kernel, not kernel 'linux': set kernel: osv (see docs/osv.md) or use ext4"
                 + " or ext2 with the Linux kernel", e.getMessage());
     }
 }

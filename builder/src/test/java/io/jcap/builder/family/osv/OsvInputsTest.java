@@ -91,7 +91,7 @@ class OsvInputsTest {
     void of_envValueWithASpace_isRefused() throws Exception {
         Capstanfile c = capstanfile("kernel: osv\ncmdline: /hello\nenv:\n  GREETING: hello world\n");
         JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(c, store, events));
-        assertEquals(c.file() + ": env.GREETING: OSv reads environment variables from its command line"
+        assertEquals("Capstanfile:4:13: env.GREETING: OSv reads environment variables from its command line"
                 + " (--env=GREETING=...), which cannot carry spaces, quotes, backslashes, ';' or '&': use a value"
                 + " without them", e.getMessage());
     }
