@@ -38,6 +38,8 @@ public final class DigestCache {
     private final Path file;
     private final Duration racy;
     private final Map<Path, Remembered> entries = new LinkedHashMap<>(64, 0.75f, true);
+    /** What each {@link #sha256} call of this instance answered, and for which identity. */
+    private final Map<Path, Remembered> answered = new LinkedHashMap<>();
     private boolean changed;
 
     private DigestCache(Path file, Duration racy) {
@@ -71,15 +73,46 @@ public final class DigestCache {
         Identity before = Identity.of(key);
         Remembered known = entries.get(key);
         if (known != null && known.identity().equals(before)) {
+            answered.put(key, known);
             return known.sha256();
         }
         Instant start = Instant.now();
         Sha256 sha256 = read(key, before.size());
+        answered.put(key, new Remembered(before, sha256));
         if (file != null && Identity.of(key).equals(before) && before.settledAt(start, racy)) {
             entries.put(key, new Remembered(before, sha256));
             changed = true;
         }
         return sha256;
+    }
+
+    /**
+     * The files this instance gave a digest for that may no longer hold the bytes it answered:
+     * a build asks once it has read them again for the image, so that an image whose inputs
+     * digest does not describe its files is never stored. A file gone, or with another size,
+     * modification time or inode, has changed; one whose status-change time alone moved (a
+     * {@code chmod}, another hard link to it, as every build makes to its kernel) is read again
+     * and compared.
+     */
+    public synchronized List<Path> changedSinceAnswered() {
+        List<Path> changedFiles = new ArrayList<>();
+        for (Map.Entry<Path, Remembered> e : answered.entrySet()) {
+            Identity then = e.getValue().identity();
+            try {
+                Identity now = Identity.of(e.getKey());
+                if (now.equals(then)) {
+                    continue;
+                }
+                if (now.size() == then.size() && now.mtimeNanos() == then.mtimeNanos() && now.device() == then.device()
+                        && now.inode() == then.inode() && read(e.getKey(), now.size()).equals(e.getValue().sha256())) {
+                    continue;
+                }
+            } catch (IOException gone) {
+                // Deleted or unreadable now: not what was read.
+            }
+            changedFiles.add(e.getKey());
+        }
+        return changedFiles;
     }
 
     /**

@@ -40,6 +40,33 @@ class DigestCacheTest {
     }
 
     @Test
+    void changedSinceAnswered_namesFilesRewrittenRemovedOrOtherwiseChanged_notOnesOnlyLinkedOrChmodded() throws Exception {
+        Path same = Files.writeString(temp.resolve("same"), "same");
+        Path rewritten = Files.writeString(temp.resolve("rewritten"), "AAAA");
+        Path backdated = Files.writeString(temp.resolve("backdated"), "AAAA");
+        Path linked = Files.writeString(temp.resolve("linked"), "kernel");
+        Path removed = Files.writeString(temp.resolve("removed"), "x");
+        DigestCache cache = DigestCache.at(temp.resolve("digests"), TRUST_ALL);
+        for (Path p : List.of(same, rewritten, backdated, linked, removed)) {
+            cache.sha256(p);
+        }
+        assertEquals(List.of(), cache.changedSinceAnswered());
+
+        FileTime then = Files.getLastModifiedTime(backdated);
+        Files.writeString(rewritten, "BBBB");
+        Files.setLastModifiedTime(rewritten, FileTime.fromMillis(Files.getLastModifiedTime(rewritten).toMillis() + 5000));
+        // The same size and, once set back, the same modification time: only the bytes and ctime differ.
+        Files.writeString(backdated, "BBBB");
+        Files.setLastModifiedTime(backdated, then);
+        // Another name and other permissions change the ctime alone, as a build's hard link to its kernel does.
+        Files.createLink(temp.resolve("linked-again"), linked);
+        Files.setPosixFilePermissions(linked, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        Files.delete(removed);
+
+        assertEquals(List.of(rewritten, backdated, removed), cache.changedSinceAnswered());
+    }
+
+    @Test
     void sha256_ofALargeFile_readByAHostTool_isTheJavaDigest_andAMissingOneFailsAsJavaDoes() throws Exception {
         byte[] bytes = new byte[(int) DigestCache.TOOL_BYTES + 12345];
         new java.util.Random(3).nextBytes(bytes);

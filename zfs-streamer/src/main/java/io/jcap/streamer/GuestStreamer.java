@@ -145,6 +145,9 @@ public final class GuestStreamer {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                 sent = new CpioWriter(nameStyle(), fileTime).withoutStreamDigest().write(removed, entries, out, events);
                 socket.shutdownOutput();
+            } catch (CpioWriter.SourceException e) {
+                // The host's file, not the connection: the guest only lost its stream.
+                throw new StreamException(e.getMessage(), e);
             } catch (IOException e) {
                 abortedCheck(e);
                 // The guest may have refused an entry and said why before closing.

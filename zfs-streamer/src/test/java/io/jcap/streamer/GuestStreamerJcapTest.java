@@ -51,6 +51,29 @@ class GuestStreamerJcapTest {
         }
     }
 
+    @Test
+    void stream_hostFileGoneBeforeItsTurn_blamesTheFileNotTheConnection() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("jcap-streamer-test");
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("app.txt"), "bytes\n");
+        List<ImageEntry> entries = List.of(new ImageEntry.RegularFile(GuestPath.of("/app.txt"), 0644, FileContent.of(file)));
+        java.nio.file.Files.delete(file);
+        java.nio.file.Files.delete(dir);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture.runAsync(() -> {
+                try (Socket socket = server.accept()) {
+                    socket.getOutputStream().write((GuestStreamer.BANNER + "\n").getBytes(StandardCharsets.US_ASCII));
+                    socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            StreamException e = assertThrows(StreamException.class,
+                    () -> new GuestStreamer(GuestStreamer.Protocol.JCAP, Duration.ofSeconds(10), Duration.ofSeconds(10))
+                            .stream(server.getLocalPort(), entries, EventSink.NONE, () -> true));
+            assertEquals("could not read the file for /app.txt (" + file + "): no such file or directory", e.getMessage());
+        }
+    }
+
     /** The bytes' XXH64 taken in one piece: the streamer took it piece by piece as it wrote. */
     private static long xxh64(byte[] bytes) {
         io.jcap.formats.cpio.Xxh64 sum = new io.jcap.formats.cpio.Xxh64();

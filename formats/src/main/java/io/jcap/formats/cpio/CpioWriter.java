@@ -1,6 +1,8 @@
 package io.jcap.formats.cpio;
 
+import io.jcap.host.IoReasons;
 import io.jcap.model.EventSink;
+import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.Sha256;
@@ -48,6 +50,16 @@ public final class CpioWriter {
     }
 
     private static final int COPY_BUFFER = 1 << 16;
+
+    /**
+     * A file of the tree that could not be read while the archive was written (gone, unreadable,
+     * changed size): the host's problem, not the output's.
+     */
+    public static final class SourceException extends IOException {
+        SourceException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
 
     /** Receives each regular file's SHA-256, taken from the bytes as they are written. */
     @FunctionalInterface
@@ -196,8 +208,9 @@ public final class CpioWriter {
                 cpio.putArchiveEntry(header);
                 long copied = 0;
                 MessageDigest digest = fileDigests == null ? null : Sha256.newDigest();
-                try (InputStream in = file.content().open()) {
-                    for (int n; copied < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) > 0; ) {
+                try (InputStream in = source(file, entry)) {
+                    for (int n; copied < size && (n = read(in, buffer, (int) Math.min(buffer.length, size - copied), file,
+                            entry)) > 0; ) {
                         cpio.write(buffer, 0, n);
                         if (digest != null) {
                             digest.update(buffer, 0, n);
@@ -208,8 +221,8 @@ public final class CpioWriter {
                     }
                 }
                 if (copied != size) {
-                    throw new IOException("file for " + entry.path() + " changed size while it was being read (expected "
-                            + size + " bytes, read " + copied + ")");
+                    throw new SourceException("the file for " + entry.path() + describe(file) + " changed size while it"
+                            + " was being read (expected " + size + " bytes, read " + copied + "): build again", null);
                 }
                 if (digest != null) {
                     digests.put(file, Sha256.of(digest));
@@ -224,6 +237,30 @@ public final class CpioWriter {
             events.progress("Streaming files", 0, 0);
         }
         return counter.stats(entryCount);
+    }
+
+    private static InputStream source(ImageEntry.RegularFile file, ImageEntry entry) throws SourceException {
+        try {
+            return file.content().open();
+        } catch (IOException e) {
+            throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
+                    + IoReasons.of(e), e);
+        }
+    }
+
+    private static int read(InputStream in, byte[] buffer, int length, ImageEntry.RegularFile file, ImageEntry entry)
+            throws SourceException {
+        try {
+            return in.read(buffer, 0, length);
+        } catch (IOException e) {
+            throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
+                    + IoReasons.of(e), e);
+        }
+    }
+
+    /** The host file's path in parentheses, when the bytes come from one. */
+    private static String describe(ImageEntry.RegularFile file) {
+        return file.content() instanceof FileContent.HostFile h ? " (" + h.path() + ")" : "";
     }
 
     /** Writes the archive into memory (an initramfs, a test). */

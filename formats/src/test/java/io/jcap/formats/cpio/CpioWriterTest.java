@@ -36,6 +36,20 @@ class CpioWriterTest {
     }
 
     @Test
+    void write_hostFileShrunkAfterItWasListed_isASourceExceptionNamingBoth(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("log"), "0123456789");
+        List<ImageEntry> entries = List.of(new ImageEntry.RegularFile(GuestPath.of("/data/log"), 0644, FileContent.of(file)));
+        java.nio.file.Files.writeString(file, "0123");
+
+        CpioWriter.SourceException e = assertThrows(CpioWriter.SourceException.class,
+                () -> new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).toBytes(entries));
+
+        assertEquals("the file for /data/log (" + file + ") changed size while it was being read (expected 10 bytes,"
+                + " read 4): build again", e.getMessage());
+    }
+
+    @Test
     void write_shuffledInputs_giveTheSameBytes() throws IOException {
         List<ImageEntry> shuffled = new ArrayList<>(sample());
         Collections.shuffle(shuffled, new Random(42));

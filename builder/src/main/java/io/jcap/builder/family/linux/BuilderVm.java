@@ -201,6 +201,10 @@ final class BuilderVm {
             } catch (GuestStreamer.NoSummaryException e) {
                 result = summaryFromConsole(vm, e, target);
             } catch (StreamException e) {
+                if (e.getCause() instanceof io.jcap.formats.cpio.CpioWriter.SourceException) {
+                    // A host file that could not be read: the guest and its console have no part in it.
+                    throw new JcapException(e.getMessage(), e);
+                }
                 // A guest that failed (a full disk, a bad name) closes the connection: its own
                 // error line says more than the broken stream does.
                 for (String line : vm.consoleTail()) {
