@@ -50,6 +50,10 @@ public final class ImageComposer {
         GuestPath command = GuestPath.of(config.argv().get(0));
         // Followed through links inside the image: /bin/sh in a merged-/usr image is /usr/bin/sh.
         ImageEntry program = tree.resolve(command).orElse(null);
+        if (program == null && tree.contains(command)) {
+            throw new JcapException("the command " + command + " is a symbolic link that leads to nothing in the image"
+                    + " (a loop, or a target the image lacks): link it to the program, or put the program there");
+        }
         if (program == null) {
             throw new JcapException("the command " + command + " is not in the image: add it under files"
                     + " (e.g. " + command + ": " + command.fileName() + ")");
@@ -77,10 +81,6 @@ public final class ImageComposer {
     }
 
     /**
-     * Linux's limits, checked before a guest boots for them: a name of at most 255 bytes, a path
-     * of at most 4095 (ext4's and the VFS's; the builder guest would refuse them one by one).
-     */
-    /**
      * Refuses an application path the image cannot hold: one at or under {@code reserved} (the
      * family's boot files) or jcap's configuration folder, or a name or path too long for Linux.
      */
@@ -94,6 +94,10 @@ public final class ImageComposer {
         }
     }
 
+    /**
+     * Linux's limits, checked before a guest boots for them: a name of at most 255 bytes, a path
+     * of at most 4095 (ext4's and the VFS's; the builder guest would refuse them one by one).
+     */
     private static void checkNameLength(GuestPath path) throws JcapException {
         byte[] whole = path.value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (whole.length > 4095) {

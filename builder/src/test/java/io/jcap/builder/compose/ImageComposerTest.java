@@ -51,6 +51,17 @@ class ImageComposerTest {
     }
 
     @Test
+    void compose_commandALinkLoopOrDangling_saysSoRatherThanMissing() {
+        for (List<ImageEntry> links : List.<List<ImageEntry>>of(
+                List.of(new ImageEntry.Symlink(GuestPath.of("/bin/l1"), "l2"), new ImageEntry.Symlink(GuestPath.of("/bin/l2"), "l1")),
+                List.of(new ImageEntry.Symlink(GuestPath.of("/bin/l1"), "/nowhere")))) {
+            JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(links, config("/bin/l1"), BOOT));
+            assertEquals("the command /bin/l1 is a symbolic link that leads to nothing in the image (a loop, or a target"
+                    + " the image lacks): link it to the program, or put the program there", e.getMessage());
+        }
+    }
+
+    @Test
     void compose_commandNotExecutable_isAnError() {
         JcapException e = assertThrows(JcapException.class,
                 () -> ImageComposer.compose(List.of(program("/app/hello", 0644)), config("/app/hello"), BOOT));
