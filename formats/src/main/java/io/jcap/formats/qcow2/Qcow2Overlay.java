@@ -1,14 +1,13 @@
 package io.jcap.formats.qcow2;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -91,7 +90,7 @@ public final class Qcow2Overlay {
         } catch (FileAlreadyExistsException e) {
             throw new JcapException("cannot create overlay " + overlay + ": the file already exists; remove it first", e);
         } catch (IOException e) {
-            throw new JcapException("cannot create overlay " + overlay + ": " + reason(e), e);
+            throw new JcapException("cannot create overlay " + overlay + ": " + FailureReason.ofFile(e), e);
         }
         try (out) {
             while (image.hasRemaining()) {
@@ -99,7 +98,7 @@ public final class Qcow2Overlay {
             }
         } catch (IOException e) {
             deleteQuietly(overlay);
-            throw new JcapException("cannot write overlay " + overlay + ": " + reason(e), e);
+            throw new JcapException("cannot write overlay " + overlay + ": " + FailureReason.ofFile(e), e);
         }
     }
 
@@ -126,7 +125,7 @@ public final class Qcow2Overlay {
         } catch (NoSuchFileException e) {
             throw new JcapException("cannot create an overlay on " + backing + ": the backing image does not exist", e);
         } catch (IOException e) {
-            throw new JcapException("cannot read backing image " + backing + ": " + reason(e), e);
+            throw new JcapException("cannot read backing image " + backing + ": " + FailureReason.ofFile(e), e);
         }
     }
 
@@ -198,19 +197,5 @@ public final class Qcow2Overlay {
         } catch (IOException ignored) {
             // the write error that brought us here is the one to report
         }
-    }
-
-    /** The operating system's reason alone: the path is already in the message. */
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage();
     }
 }
