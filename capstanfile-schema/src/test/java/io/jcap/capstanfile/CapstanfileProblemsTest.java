@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -195,6 +196,37 @@ class CapstanfileProblemsTest {
         inner.capstanfile("cmdline: /hello\nfiles:\n  /a: " + dir.resolve("link") + "\n  /c: fine\n");
         assertEquals(Map.of(GuestPath.of("/a"), dir.resolve("link"), GuestPath.of("/c"), dir.resolve("fine")),
                 inner.parse().files(), "an absolute path may lead anywhere; a link inside the project is fine");
+    }
+
+    /** The rule of a folder named: the ROOTFS folder Capstan uses by default was accepted as a link out. */
+    @Test
+    void parse_defaultRootfsLeavingTheProjectThroughALink_isRefused() throws Exception {
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Path dir = Files.createDirectories(temp.resolve("project"));
+        Files.createSymbolicLink(dir.resolve("ROOTFS"), outside);
+        ProjectDir inner = new ProjectDir(dir);
+        inner.capstanfile("cmdline: /hello\n");
+
+        assertEquals("Capstanfile:1:1: rootfs: host path 'ROOTFS' leads out of the project folder " + dir
+                + " through a symbolic link (to " + outside.toRealPath() + "): name the file by its absolute path if it"
+                + " is meant", inner.problems());
+
+        Files.delete(dir.resolve("ROOTFS"));
+        Files.createDirectories(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("ROOTFS"), Path.of("real"));
+        assertEquals(Optional.of(dir.resolve("ROOTFS")), inner.parse().rootfs(), "a link inside the project is fine");
+    }
+
+    /** proc files say they are empty: a rootfs there made an image of empty files. */
+    @Test
+    void parse_rootfsInProcOrSys_isRefused() throws Exception {
+        project.capstanfile("cmdline: /hello\nrootfs: /proc/sys/kernel/random\n");
+        assertEquals("Capstanfile:2:9: rootfs: host path '/proc/sys/kernel/random' is a folder of the kernel's proc,"
+                + " whose files' sizes are not their contents: copy them to a folder first", project.problems());
+
+        project.capstanfile("cmdline: /hello\nrootfs: /sys\n");
+        assertEquals("Capstanfile:2:9: rootfs: host path '/sys' is a folder of the kernel's sys, whose files' sizes are"
+                + " not their contents: copy them to a folder first", project.problems());
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.jcap.maven;
 
+import io.jcap.host.HostNames;
 import io.jcap.model.GuestPath;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,10 +79,15 @@ record ApplicationLayers(SortedMap<GuestPath, Path> files, List<GuestPath> class
     }
 
     private static void addFolder(SortedMap<GuestPath, Path> files, GuestPath guest, Path folder) throws IOException {
+        List<Path> found;
         try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                files.put(guest.resolve(folder.relativize(file).toString().replace('\\', '/')), file);
-            }
+            found = walk.filter(Files::isRegularFile).toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        for (Path file : found) {
+            // Name by name: a backslash is part of a Linux name, and names must be UTF-8.
+            files.put(HostNames.guestPath(folder, file, guest), file);
         }
     }
 

@@ -3,6 +3,7 @@ package io.jcap.maven;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ abstract class ImageMojo extends AbstractMojo {
         try {
             layers = ApplicationLayers.of(classes, dependencies);
         } catch (IOException e) {
-            throw new JcapException("cannot list the project's classes in " + classes + ": " + e.getMessage(), e);
+            throw new JcapException("cannot list the project's classes in " + classes + ": " + FailureReason.withFile(e), e);
         }
         Optional<String> foundMain = MainClassLookup.of(project);
         return ProjectImage.compose(basedir(), projectCapstanfile(settings.mainClass().or(() -> foundMain)), settings,

@@ -69,6 +69,18 @@ class ApplicationLayersTest {
         assertEquals(two.resolve("Two.class"), layers.files().get(GuestPath.of("/app/lib/two/Two.class")));
     }
 
+    /** A resource named x\y went to /app/classes/x/y, where x/y, a file of its own, went too. */
+    @Test
+    void of_keepsABackslashInAResourceName() throws Exception {
+        Files.writeString(Files.createDirectories(classes.resolve("x")).resolve("y"), "slash");
+        Files.writeString(classes.resolve("x\\y"), "backslash");
+
+        Map<GuestPath, Path> files = ApplicationLayers.of(classes, List.of()).files();
+
+        assertEquals(classes.resolve("x/y"), files.get(GuestPath.of("/app/classes/x/y")));
+        assertEquals(classes.resolve("x\\y"), files.get(GuestPath.of("/app/classes/x\\y")));
+    }
+
     @Test
     void reserved_coversBothLayersAndNothingElse() {
         assertTrue(ApplicationLayers.reserved(GuestPath.of("/app/classes")));

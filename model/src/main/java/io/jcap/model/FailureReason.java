@@ -1,6 +1,11 @@
 package io.jcap.model;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * The words for why a call to a service failed, for an error message: the first message along the
@@ -10,7 +15,12 @@ import java.net.ConnectException;
  *
  * <pre>{@code
  * throw new EnvironmentException("cannot reach " + what + ": " + FailureReason.of(e), e);
+ * throw new JcapException("cannot write overlay " + overlay + ": " + FailureReason.ofFile(e), e);
  * }</pre>
+ *
+ * <p>For a file, the JDK's {@link AccessDeniedException} and {@link NoSuchFileException} carry
+ * only the path as their message ({@code /p/secret}): {@link #ofFile} and {@link #withFile} say
+ * why.
  */
 public final class FailureReason {
     private FailureReason() {
@@ -35,5 +45,33 @@ public final class FailureReason {
             }
         }
         return e.getClass().getSimpleName();
+    }
+
+    /** The operating system's reason alone ({@code permission denied}), for a message that names the file already. */
+    public static String ofFile(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /**
+     * The file that failed and why ({@code /p/rootfs/data/closed: permission denied}), for a
+     * message about something larger (a folder being walked) that names another path.
+     */
+    public static String withFile(IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + ofFile(e);
+        }
+        return String.valueOf(e.getMessage());
     }
 }

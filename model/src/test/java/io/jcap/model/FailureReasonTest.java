@@ -49,4 +49,19 @@ class FailureReasonTest {
         assertEquals("its host name does not resolve (unknown host)",
                 FailureReason.of(new IOException("x", new java.net.UnknownHostException("no-such-host.invalid"))));
     }
+
+    /** The JDK's AccessDeniedException and NoSuchFileException say only the path. */
+    @Test
+    void aFileThatFailed_saysWhy() {
+        java.nio.file.AccessDeniedException denied = new java.nio.file.AccessDeniedException("/p/rootfs/data/closed");
+        java.nio.file.NoSuchFileException gone = new java.nio.file.NoSuchFileException("/p/secret");
+        java.nio.file.FileSystemException other = new java.nio.file.FileSystemException("/p/x", null, "Is a directory");
+
+        assertEquals("permission denied", FailureReason.ofFile(denied));
+        assertEquals("no such file or directory", FailureReason.ofFile(gone));
+        assertEquals("Is a directory", FailureReason.ofFile(other));
+        assertEquals("/p/rootfs/data/closed: permission denied", FailureReason.withFile(denied));
+        assertEquals("/p/x: Is a directory", FailureReason.withFile(other));
+        assertEquals("disk full", FailureReason.withFile(new IOException("disk full")));
+    }
 }

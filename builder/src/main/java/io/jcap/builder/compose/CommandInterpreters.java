@@ -1,6 +1,7 @@
 package io.jcap.builder.compose;
 
 import io.jcap.formats.elf.ElfFile;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -147,7 +148,7 @@ final class CommandInterpreters {
         try (InputStream in = content.open()) {
             return in.readNBytes(HEAD_BYTES);
         } catch (IOException e) {
-            throw new JcapException("cannot read " + program + " to see how the guest starts it: " + e.getMessage(), e);
+            throw new JcapException("cannot read " + program + " to see how the guest starts it: " + FailureReason.withFile(e), e);
         }
     }
 

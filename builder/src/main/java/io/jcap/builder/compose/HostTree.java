@@ -1,28 +1,40 @@
 package io.jcap.builder.compose;
 
+import io.jcap.host.HostNames;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * Reads host files into image entries. Symbolic links inside a host folder are copied as links
- * (never followed, so nothing outside the folder is read); only permission bits are taken from
- * the host, never owners or times.
+ * (never followed, so nothing outside the folder is read), and the names of one host file within
+ * it become hard links to one file; only permission bits (set-user-ID, set-group-ID and sticky
+ * included) are taken from the host, never owners or times. Names must be UTF-8
+ * ({@link HostNames}).
  */
 public final class HostTree {
+    /**
+     * The largest file an image takes: newc cpio, the stream into the builder guest, has 32-bit
+     * sizes, and a larger file would fail only once the builder VM is up.
+     */
+    public static final long MAX_FILE_BYTES = 0xFFFFFFFFL;
+
     private HostTree() {
     }
 
@@ -37,6 +49,8 @@ public final class HostTree {
      */
     public static List<ImageEntry> folder(Path hostDir, GuestPath at, Predicate<GuestPath> leftOut) throws JcapException {
         List<ImageEntry> entries = new ArrayList<>();
+        // The entries (by index) of each host file (device, inode) with more than one name.
+        Map<List<Object>, List<Integer>> names = new HashMap<>();
         try {
             // The folder the package file names is followed if it is a link (as a file it names
             // is); the links inside it are not.
@@ -44,29 +58,69 @@ public final class HostTree {
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = guestPath(start, dir, at);
+                    GuestPath guest = HostNames.guestPath(start, dir, at);
                     if (!guest.isRoot()) {
                         if (leftOut.test(guest)) {
                             return FileVisitResult.SKIP_SUBTREE;
                         }
-                        entries.add(new ImageEntry.Directory(guest, mode(dir)));
+                        entries.add(new ImageEntry.Directory(guest, mode(dir, LinkOption.NOFOLLOW_LINKS)));
                     }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = guestPath(start, file, at);
-                    if (!leftOut.test(guest)) {
-                        entries.add(entry(file, guest));
+                    GuestPath guest = HostNames.guestPath(start, file, at);
+                    if (leftOut.test(guest)) {
+                        return FileVisitResult.CONTINUE;
                     }
+                    if (attrs.isSymbolicLink()) {
+                        String target = Files.readSymbolicLink(file).toString();
+                        HostNames.checkUtf8(file, target, "its link target " + target);
+                        entries.add(new ImageEntry.Symlink(guest, target));
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!attrs.isRegularFile()) {
+                        throw new FileSystemException(file.toString(), null,
+                                "neither a file, a folder nor a symbolic link");
+                    }
+                    Map<String, Object> unix = Files.readAttributes(file, "unix:mode,nlink,dev,ino",
+                            LinkOption.NOFOLLOW_LINKS);
+                    if ((Integer) unix.get("nlink") > 1) {
+                        names.computeIfAbsent(List.of(unix.get("dev"), unix.get("ino")), k -> new ArrayList<>())
+                                .add(entries.size());
+                    }
+                    entries.add(new ImageEntry.RegularFile(guest, (Integer) unix.get("mode") & 07777,
+                            content(file, guest)));
                     return FileVisitResult.CONTINUE;
                 }
             });
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            throw new JcapException("could not read rootfs folder " + hostDir + ": " + FailureReason.withFile(e), e);
+        } catch (IllegalArgumentException e) {
             throw new JcapException("could not read rootfs folder " + hostDir + ": " + e.getMessage(), e);
         }
+        for (List<Integer> group : names.values()) {
+            linkNames(entries, group);
+        }
         return entries;
+    }
+
+    /**
+     * Makes the names of one host file one file in the image: the first in guest-path order (not
+     * the order the folder lists them in, which differs between hosts) keeps the bytes, the others
+     * become hard links to it, as a container layer's do.
+     */
+    private static void linkNames(List<ImageEntry> entries, List<Integer> group) {
+        if (group.size() < 2) {
+            return;
+        }
+        List<Integer> ordered = new ArrayList<>(group);
+        ordered.sort(Comparator.comparing(i -> entries.get(i).path()));
+        ImageEntry.RegularFile first = (ImageEntry.RegularFile) entries.get(ordered.get(0));
+        for (int i : ordered.subList(1, ordered.size())) {
+            entries.set(i, new ImageEntry.HardLink(entries.get(i).path(), first));
+        }
     }
 
     /** One host file (followed if it is a link: the package file named it) at a guest path. */
@@ -81,43 +135,28 @@ public final class HostTree {
                 throw new JcapException("files: " + guest + " names " + host + ", which is not a regular file: jcap"
                         + " copies files, not devices, FIFOs or sockets");
             }
-            return new ImageEntry.RegularFile(guest, mode(host), FileContent.of(host));
+            return new ImageEntry.RegularFile(guest, mode(host), content(host, guest));
         } catch (IOException e) {
-            throw new JcapException("could not read " + host + " for " + guest + ": " + e.getMessage(), e);
+            throw new JcapException("could not read " + host + " for " + guest + ": " + FailureReason.ofFile(e), e);
         }
     }
 
-    private static ImageEntry entry(Path file, GuestPath guest) throws IOException {
-        if (Files.isSymbolicLink(file)) {
-            return new ImageEntry.Symlink(guest, Files.readSymbolicLink(file).toString());
+    private static FileContent content(Path host, GuestPath guest) throws IOException {
+        FileContent content = FileContent.of(host);
+        if (content.size() > MAX_FILE_BYTES) {
+            throw new FileSystemException(host.toString(), null, "the file for " + guest + " is " + content.size()
+                    + " bytes, and an image's files hold at most " + MAX_FILE_BYTES + " bytes (the sizes of newc cpio,"
+                    + " the stream into the builder guest, are 32-bit)");
         }
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(file + " is neither a file, a folder nor a symbolic link");
-        }
-        return new ImageEntry.RegularFile(guest, mode(file), FileContent.of(file));
+        return content;
     }
 
-    private static GuestPath guestPath(Path base, Path p, GuestPath at) {
-        String rel = base.relativize(p).toString().replace('\\', '/');
-        return rel.isEmpty() ? at : at.resolve(rel);
-    }
-
+    /** The permission bits of a host file, links followed: set-user-ID, set-group-ID and sticky included. */
     public static int mode(Path p) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        int mode = 0;
-        for (PosixFilePermission perm : perms) {
-            mode |= switch (perm) {
-                case OWNER_READ -> 0400;
-                case OWNER_WRITE -> 0200;
-                case OWNER_EXECUTE -> 0100;
-                case GROUP_READ -> 040;
-                case GROUP_WRITE -> 020;
-                case GROUP_EXECUTE -> 010;
-                case OTHERS_READ -> 04;
-                case OTHERS_WRITE -> 02;
-                case OTHERS_EXECUTE -> 01;
-            };
-        }
-        return mode;
+        return mode(p, new LinkOption[0]);
+    }
+
+    private static int mode(Path p, LinkOption... options) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", options) & 07777;
     }
 }

@@ -3,6 +3,7 @@ package io.jcap.builder.compose;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.formats.cpio.StreamStats;
 import io.jcap.model.EventSink;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -125,7 +126,7 @@ public final class ImageComposer {
                     .write(tree.entries(), OutputStream.nullOutputStream(), EventSink.NONE);
             return stats.sha256();
         } catch (IOException e) {
-            throw new JcapException("could not read the image's files: " + e.getMessage(), e);
+            throw new JcapException("could not read the image's files: " + FailureReason.withFile(e), e);
         }
     }
 }

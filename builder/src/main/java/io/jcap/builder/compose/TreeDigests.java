@@ -1,6 +1,7 @@
 package io.jcap.builder.compose;
 
 import io.jcap.host.DigestCache;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -56,7 +57,7 @@ public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
             try {
                 f = TreeManifest.Fingerprint.of(entry, files);
             } catch (IOException e) {
-                throw new JcapException("could not read " + entry.path() + " of the image: " + e.getMessage(), e);
+                throw new JcapException("could not read " + entry.path() + " of the image: " + FailureReason.withFile(e), e);
             }
             StringBuilder line = new StringBuilder().append(f.type()).append(' ').append(Integer.toOctalString(f.mode()))
                     .append(' ').append(f.uid()).append(' ').append(f.gid()).append(' ').append(f.size()).append(' ')
@@ -90,7 +91,7 @@ public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
             return sum;
         } catch (IOException e) {
             throw new JcapException("could not read the file for " + file.path() + " (" + host.path() + "): "
-                    + e.getMessage(), e);
+                    + FailureReason.ofFile(e), e);
         }
     }
 }

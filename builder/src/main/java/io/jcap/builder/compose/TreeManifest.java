@@ -1,5 +1,6 @@
 package io.jcap.builder.compose;
 
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -134,7 +135,7 @@ public record TreeManifest(SortedMap<String, String> disk, SortedMap<GuestPath, 
             try {
                 entries.put(e.path(), Fingerprint.of(e, fileDigests));
             } catch (IOException ex) {
-                throw new JcapException("could not read " + e.path() + " of the image: " + ex.getMessage(), ex);
+                throw new JcapException("could not read " + e.path() + " of the image: " + FailureReason.withFile(ex), ex);
             }
         }
         return new TreeManifest(new TreeMap<>(disk), entries);

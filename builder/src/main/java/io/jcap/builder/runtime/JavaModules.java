@@ -1,6 +1,7 @@
 package io.jcap.builder.runtime;
 
 import io.jcap.host.Durable;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class JavaModules {
             try {
                 text.append(Sha256.of(input).hex()).append(' ').append(input.getFileName()).append('\n');
             } catch (IOException e) {
-                throw new JcapException("cannot read " + input + " of the Java application: " + e.getMessage(), e);
+                throw new JcapException("cannot read " + input + " of the Java application: " + FailureReason.ofFile(e), e);
             }
         }
         MessageDigest digest = Sha256.newDigest();

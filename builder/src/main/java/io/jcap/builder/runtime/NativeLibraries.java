@@ -2,6 +2,7 @@ package io.jcap.builder.runtime;
 
 import io.jcap.builder.compose.HostTree;
 import io.jcap.kernels.ElfLibraries;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -114,7 +115,7 @@ final class NativeLibraries {
             return new ImageEntry.RegularFile(guest, HostTree.mode(library.hostFile()),
                     FileContent.of(library.hostFile()));
         } catch (IOException e) {
-            throw new JcapException("cannot read library " + library.hostFile() + ": " + e.getMessage(), e);
+            throw new JcapException("cannot read library " + library.hostFile() + ": " + FailureReason.ofFile(e), e);
         }
     }
 
@@ -154,7 +155,7 @@ final class NativeLibraries {
         try (InputStream in = file.content().open()) {
             return Arrays.equals(in.readNBytes(ELF_MAGIC.length), ELF_MAGIC);
         } catch (IOException e) {
-            throw new JcapException("cannot read " + file.path() + " from the host: " + e.getMessage(), e);
+            throw new JcapException("cannot read " + file.path() + " from the host: " + FailureReason.withFile(e), e);
         }
     }
 
@@ -162,7 +163,7 @@ final class NativeLibraries {
         try {
             return host.toRealPath();
         } catch (IOException e) {
-            throw new JcapException("cannot read " + host + ": " + e.getMessage(), e);
+            throw new JcapException("cannot read " + host + ": " + FailureReason.ofFile(e), e);
         }
     }
 }

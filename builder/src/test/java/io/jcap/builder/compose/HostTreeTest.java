@@ -2,13 +2,19 @@ package io.jcap.builder.compose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jcap.host.DigestCache;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
+import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +50,135 @@ class HostTreeTest {
                 + " FIFOs or sockets", pipe.getMessage());
         ImageEntry file = HostTree.file(Files.writeString(temp.resolve("plain"), "p"), GuestPath.of("/app/plain"));
         assertEquals(GuestPath.of("/app/plain"), file.path());
+    }
+
+    private static void sh(Path dir, String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).inheritIO().start();
+        assertEquals(0, p.waitFor(), script);
+    }
+
+    private static List<String> described(List<ImageEntry> entries) {
+        return entries.stream().map(e -> e.getClass().getSimpleName() + " " + e.path() + " " + Integer.toOctalString(e.mode())
+                + (e instanceof ImageEntry.HardLink h ? " -> " + h.file().path() : "")).sorted().toList();
+    }
+
+    /** A file data/x\y replaced data/x/y, and a file named \ turned its folder into a file. */
+    @Test
+    void folder_keepsABackslashInAName() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root/data/x"));
+        Files.writeString(root.resolve("y"), "slash");
+        Files.writeString(root.resolveSibling("x\\y"), "backslash");
+        Files.writeString(Files.createDirectories(temp.resolve("root/d")).resolve("\\"), "alone");
+        sh(temp, "chmod 644 root/data/x/y 'root/data/x\\y' 'root/d/\\' && chmod 755 root/data root/data/x root/d");
+
+        assertEquals(List.of("Directory /d 755", "Directory /data 755", "Directory /data/x 755",
+                "RegularFile /d/\\ 644", "RegularFile /data/x/y 644", "RegularFile /data/x\\y 644"),
+                described(HostTree.folder(temp.resolve("root"), GuestPath.ROOT)));
+    }
+
+    /** x\xff and x\xfe both read as x\uFFFD: one replaced the other in the image. */
+    @Test
+    void folder_refusesANameThatIsNotUtf8_andALinkTargetThatIsNot() throws Exception {
+        assumeTrue(System.getProperty("sun.jnu.encoding").equals("UTF-8"), "a UTF-8 locale (the messages differ)");
+        Path root = Files.createDirectories(temp.resolve("root/data"));
+        sh(root, "touch \"$(printf 'x\\377')\" \"$(printf 'x\\376')\"");
+
+        JcapException name = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.ROOT));
+
+        assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + root.resolve("x\uFFFD")
+                + ": its name is not valid UTF-8: names must be UTF-8 (the guest's names are); rename it", name.getMessage());
+
+        Path other = Files.createDirectories(temp.resolve("other"));
+        sh(other, "ln -s \"$(printf 'x\\377')\" link");
+        JcapException target = assertThrows(JcapException.class, () -> HostTree.folder(other, GuestPath.ROOT));
+        assertEquals("could not read rootfs folder " + other + ": " + other.resolve("link") + ": its link target x\uFFFD"
+                + " is not valid UTF-8: names must be UTF-8 (the guest's names are); rename it", target.getMessage());
+    }
+
+    @Test
+    void folderAndFile_keepSetUserIdSetGroupIdAndStickyBits() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root/tmp"));
+        Files.writeString(root.resolveSibling("su"), "su");
+        Files.writeString(root.resolveSibling("sg"), "sg");
+        sh(temp, "chmod 1777 root/tmp && chmod 4755 root/su && chmod 2711 root/sg");
+
+        assertEquals(List.of("Directory /tmp 1777", "RegularFile /sg 2711", "RegularFile /su 4755"),
+                described(HostTree.folder(temp.resolve("root"), GuestPath.ROOT)));
+        assertEquals(04755, HostTree.file(temp.resolve("root/su"), GuestPath.of("/bin/su")).mode());
+    }
+
+    /** A file of three names became three copies, three times its bytes in the image. */
+    @Test
+    void folder_makesTheNamesOfOneHostFileHardLinks_toTheFirstInGuestPathOrder() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root/sub"));
+        Path file = Files.writeString(root.resolve("z"), "one file");
+        Files.createLink(root.resolveSibling("b"), file);
+        Files.createLink(root.resolveSibling("c"), file);
+        Files.writeString(root.resolveSibling("alone"), "other");
+        sh(temp, "chmod 640 root/b root/alone && chmod 755 root/sub");
+
+        List<ImageEntry> entries = HostTree.folder(temp.resolve("root"), GuestPath.ROOT);
+
+        assertEquals(List.of("Directory /sub 755", "HardLink /c 640 -> /b", "HardLink /sub/z 640 -> /b",
+                "RegularFile /alone 640", "RegularFile /b 640"), described(entries));
+        ImageTree tree = new ImageTree();
+        entries.forEach(tree::add);
+        assertEquals("one file".length() + "other".length(), tree.contentBytes(), "the bytes once");
+        TreeDigests digests = TreeDigests.of(tree, 0, DigestCache.none());
+        assertEquals(digests.files().get(GuestPath.of("/b")), digests.files().get(GuestPath.of("/sub/z")));
+        assertEquals(digests.files().get(GuestPath.of("/b")), digests.files().get(GuestPath.of("/c")));
+    }
+
+    /** newc's sizes are 32-bit: CpioWriter refused a 5 GiB file only once the builder VM was up. */
+    @Test
+    void folderAndFile_refuseAFileOf4GiBOrMore() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root/data"));
+        try (RandomAccessFile sparse = new RandomAccessFile(root.resolve("big").toFile(), "rw")) {
+            sparse.setLength(5L << 30);
+        }
+        try (RandomAccessFile sparse = new RandomAccessFile(root.resolve("fits").toFile(), "rw")) {
+            sparse.setLength(0xFFFFFFFFL);
+        }
+
+        JcapException inFolder = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.ROOT));
+        JcapException named = assertThrows(JcapException.class, () -> HostTree.file(root.resolve("big"), GuestPath.of("/big")));
+
+        assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + root.resolve("big") + ": the file"
+                + " for /data/big is 5368709120 bytes, and an image's files hold at most 4294967295 bytes (the sizes of"
+                + " newc cpio, the stream into the builder guest, are 32-bit)", inFolder.getMessage());
+        assertEquals("could not read " + root.resolve("big") + " for /big: the file for /big is 5368709120 bytes, and an"
+                + " image's files hold at most 4294967295 bytes (the sizes of newc cpio, the stream into the builder"
+                + " guest, are 32-bit)", named.getMessage());
+        assertEquals(0xFFFFFFFFL, ((ImageEntry.RegularFile) HostTree.file(root.resolve("fits"), GuestPath.of("/f")))
+                .content().size());
+    }
+
+    @Test
+    void folderAndDigests_sayWhyAFileCouldNotBeRead() throws Exception {
+        Path missing = temp.resolve("ROOTFS");
+        JcapException folder = assertThrows(JcapException.class, () -> HostTree.folder(missing, GuestPath.ROOT));
+        assertEquals("could not read rootfs folder " + missing + ": " + missing + ": no such file or directory",
+                folder.getMessage());
+
+        Path secret = Files.writeString(temp.resolve("secret"), "s");
+        ImageTree tree = new ImageTree().add(HostTree.file(secret, GuestPath.of("/data/secret")));
+        Files.delete(secret);
+        JcapException digest = assertThrows(JcapException.class, () -> TreeDigests.of(tree, 0, DigestCache.none()));
+        assertEquals("could not read the file for /data/secret (" + secret + "): no such file or directory",
+                digest.getMessage());
+    }
+
+    @Test
+    void folder_thatCannotBeListed_saysPermissionDenied() throws Exception {
+        assumeTrue(!System.getProperty("user.name").equals("root"), "root reads every folder");
+        Path closed = Files.createDirectories(temp.resolve("root/data/closed"));
+        sh(temp, "chmod 000 root/data/closed");
+        try {
+            JcapException e = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.ROOT));
+            assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + closed + ": permission denied",
+                    e.getMessage());
+        } finally {
+            sh(temp, "chmod 755 root/data/closed");
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.jcap.formats.cpio;
 
-import io.jcap.host.IoReasons;
 import io.jcap.model.EventSink;
+import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
@@ -244,7 +244,7 @@ public final class CpioWriter {
             return file.content().open();
         } catch (IOException e) {
             throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
-                    + IoReasons.of(e), e);
+                    + FailureReason.ofFile(e), e);
         }
     }
 
@@ -254,7 +254,7 @@ public final class CpioWriter {
             return in.read(buffer, 0, length);
         } catch (IOException e) {
             throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
-                    + IoReasons.of(e), e);
+                    + FailureReason.ofFile(e), e);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.jcap.formats.qcow2;
 
 import io.jcap.formats.DiskFormat;
-import io.jcap.host.IoReasons;
+import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,7 +90,7 @@ public final class Qcow2Overlay {
         } catch (FileAlreadyExistsException e) {
             throw new JcapException("cannot create overlay " + overlay + ": the file already exists; remove it first", e);
         } catch (IOException e) {
-            throw new JcapException("cannot create overlay " + overlay + ": " + IoReasons.of(e), e);
+            throw new JcapException("cannot create overlay " + overlay + ": " + FailureReason.ofFile(e), e);
         }
         try (out) {
             while (image.hasRemaining()) {
@@ -98,7 +98,7 @@ public final class Qcow2Overlay {
             }
         } catch (IOException e) {
             deleteQuietly(overlay);
-            throw new JcapException("cannot write overlay " + overlay + ": " + IoReasons.of(e), e);
+            throw new JcapException("cannot write overlay " + overlay + ": " + FailureReason.ofFile(e), e);
         }
     }
 
@@ -125,7 +125,7 @@ public final class Qcow2Overlay {
         } catch (NoSuchFileException e) {
             throw new JcapException("cannot create an overlay on " + backing + ": the backing image does not exist", e);
         } catch (IOException e) {
-            throw new JcapException("cannot read backing image " + backing + ": " + IoReasons.of(e), e);
+            throw new JcapException("cannot read backing image " + backing + ": " + FailureReason.ofFile(e), e);
         }
     }
 
