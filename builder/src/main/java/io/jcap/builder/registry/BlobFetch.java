@@ -45,7 +45,8 @@ final class BlobFetch {
         if (size < 0 || size > CONFIG_LIMIT) {
             throw new JcapException("the configuration of " + ref + " is " + size + " bytes: jcap takes at most " + CONFIG_LIMIT);
         }
-        try (InputStream in = new Checked(remote.openBlob(digest), digest, size, "the configuration of " + ref,
+        try (InputStream in = new Checked(new StallBound(remote.openBlob(digest), StallBound.DEFAULT,
+                "the configuration of " + ref), digest, size, "the configuration of " + ref,
                 new ProgressMeter(EventSink.NONE, "", size))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (Mismatch e) {
@@ -71,7 +72,8 @@ final class BlobFetch {
                         + "': jcap takes tar layers, plain or gzip");
             }
             String what = "layer sha256:" + digest.hex() + " of " + ref;
-            try (InputStream blob = new Checked(remote.openBlob(digest), digest, size, what, meter)) {
+            try (InputStream blob = new Checked(new StallBound(remote.openBlob(digest), StallBound.DEFAULT, what), digest,
+                    size, what, meter)) {
                 InputStream tar = GZIP.contains(type) ? new GZIPInputStream(blob, 1 << 16) : blob;
                 files.addAll(LayerReader.unpack(tar, unpacked, what));
                 blob.transferTo(java.io.OutputStream.nullOutputStream());

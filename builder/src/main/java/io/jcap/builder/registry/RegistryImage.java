@@ -54,9 +54,9 @@ public final class RegistryImage {
         return digest;
     }
 
-    /** A blob's bytes, unchecked. */
+    /** A blob's bytes, unchecked; a read that waits {@link StallBound#DEFAULT} for a byte fails. */
     public InputStream blob(Sha256 blob) throws JcapException, InterruptedException {
-        return remote.openBlob(blob);
+        return new StallBound(remote.openBlob(blob), StallBound.DEFAULT, "blob sha256:" + blob.hex());
     }
 
     /** A manifest named by digest in an index, unchecked. */

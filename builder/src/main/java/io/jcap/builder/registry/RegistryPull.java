@@ -73,6 +73,12 @@ public final class RegistryPull {
             staging = null;
             return stored;
         } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StallBound.Failed download) {
+                    // The registry's side, not the repository's: exit 3, as when it cannot be reached.
+                    throw new io.jcap.model.EnvironmentException(download.getMessage(), e);
+                }
+            }
             throw new JcapException("could not store the image pulled from " + ref + " in " + repository.dir() + ": "
                     + e.getMessage(), e);
         } finally {
