@@ -1,5 +1,6 @@
 package io.jcap.cli;
 
+import io.jcap.builder.api.JcapHome;
 import io.jcap.cli.options.UsageErrors;
 import io.jcap.host.Cleanup;
 import io.jcap.model.ExitCode;
@@ -57,7 +58,35 @@ public final class Jcap implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler(new UsageErrors());
         cli.setExecutionExceptionHandler(new Errors());
+        cli.setExecutionStrategy(new HomeChecked());
         return cli.execute(args);
+    }
+
+    /**
+     * Runs the command once jcap's home is known to be usable: a {@code JCAP_HOME} that is a file
+     * is said once, here, before any command (doctor included) reads through it. Usage and
+     * version texts need no home.
+     */
+    private static final class HomeChecked implements CommandLine.IExecutionStrategy {
+        private static final List<String> WITHOUT_HOME = List.of("help", "version");
+
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
+            CommandLine.ParseResult last = parseResult;
+            while (last.hasSubcommand()) {
+                last = last.subcommand();
+            }
+            boolean helpOnly = last == parseResult || WITHOUT_HOME.contains(last.commandSpec().name())
+                    || last.isUsageHelpRequested() || last.isVersionHelpRequested();
+            if (!helpOnly) {
+                try {
+                    JcapHome.fromEnvironment().check();
+                } catch (JcapException e) {
+                    throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        }
     }
 
     /**

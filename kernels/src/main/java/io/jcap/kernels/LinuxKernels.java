@@ -1,6 +1,7 @@
 package io.jcap.kernels;
 
 import io.jcap.formats.deb.DebPackage;
+import io.jcap.host.SystemTemp;
 import io.jcap.host.TempFiles;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
@@ -134,7 +135,7 @@ public final class LinuxKernels {
      */
     private static Path tempFolder() throws JcapException {
         try {
-            return TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-kernel-");
+            return TempFiles.create(SystemTemp.folder(), "jcap-kernel-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder: " + e.getMessage(), e);
         }

@@ -91,6 +91,22 @@ public final class Cleanup {
         }
     }
 
+    /**
+     * {@link #shuttingDown()}, waiting up to {@code timeout} for it: a child process that died of
+     * SIGINT or SIGTERM is usually seen before the JVM, which got the same signal (Ctrl-C reaches
+     * the whole process group), has begun to stop.
+     */
+    public static boolean shuttingDownWithin(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!shuttingDown()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     private static void runAll() {
         try {
             // Kept: steps started after this point wait for the JVM's end rather than make anything.

@@ -1,7 +1,9 @@
 package io.jcap.builder.api;
 
 import io.jcap.host.TempFiles;
+import io.jcap.model.EnvironmentException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,6 +28,19 @@ public record JcapHome(Path root) {
             return new JcapHome(Path.of(env));
         }
         return new JcapHome(Path.of(System.getProperty("user.home"), ".jcap"));
+    }
+
+    /**
+     * Refuses a home that exists and is not a folder (a regular file, a device): every path in it
+     * would then be missing, and commands would report empty lists or missing images and kernels
+     * instead. A missing home is fine: it is made on first use.
+     */
+    public JcapHome check() throws EnvironmentException {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new EnvironmentException("JCAP_HOME (" + root + ") is not a folder: set JCAP_HOME to a folder"
+                    + " (a missing one is made on first use), or move what is there away");
+        }
+        return this;
     }
 
     public Path kernels() {

@@ -10,6 +10,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +24,9 @@ import java.util.Set;
  * anything starts.
  */
 public final class PublishedPorts {
+    /** The kernel's first port an ordinary user may bind. */
+    private static final Path UNPRIVILEGED_PORT_START = Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start");
+
     private PublishedPorts() {
     }
 
@@ -107,11 +112,31 @@ public final class PublishedPorts {
             return Optional.empty();
         } catch (BindException e) {
             return Optional.of(String.valueOf(e.getMessage()).contains("in use") ? inUse(f)
-                    : new JcapException("cannot publish host port " + key(f) + " on " + f.hostAddress() + ": "
-                    + e.getMessage() + " (is it an address of this machine?)"));
+                    : new JcapException(cannotBind(f, String.valueOf(e.getMessage()), unprivilegedPortStart())));
         } catch (IOException e) {
             return Optional.of(new JcapException("cannot publish host port " + key(f) + " on " + f.hostAddress() + ": "
                     + e.getMessage()));
+        }
+    }
+
+    /**
+     * Why a bind other than "in use" failed: a port below the kernel's unprivileged start refused
+     * for want of privilege, else most likely an address that is not the machine's.
+     */
+    static String cannotBind(PortForward f, String reason, int unprivilegedStart) {
+        String hint = reason.contains("Permission denied") && f.hostPort() < unprivilegedStart
+                ? "ports below " + unprivilegedStart + " (" + UNPRIVILEGED_PORT_START + ") need root or"
+                        + " CAP_NET_BIND_SERVICE: pick a host port from " + unprivilegedStart + " up with -p HOST:GUEST"
+                : "is it an address of this machine?";
+        return "cannot publish host port " + key(f) + " on " + f.hostAddress() + ": " + reason + " (" + hint + ")";
+    }
+
+    /** The first port an ordinary user may bind; 1024 when the kernel does not say (before Linux 4.11). */
+    private static int unprivilegedPortStart() {
+        try {
+            return Integer.parseInt(Files.readString(UNPRIVILEGED_PORT_START).strip());
+        } catch (IOException | NumberFormatException e) {
+            return 1024;
         }
     }
 }

@@ -22,4 +22,12 @@ class HostBuildCommandTest {
                 + "    compiling", e.getMessage());
         assertTrue(events.lines().contains("INFO Running build command: sh -c \"echo compiling; exit 7\""), events.lines().toString());
     }
+
+    /** A command killed by a signal while jcap itself runs on (someone else's kill) says so, not "exit code 143". */
+    @Test
+    void commandKilledBySigterm_whileJcapRunsOn_isReportedAsStoppedBySignal(@TempDir Path project) {
+        JcapException e = assertThrows(JcapException.class, () -> HostBuildCommand.run(
+                List.of("sh", "-c", "kill -TERM $$"), project, new RecordedEvents()));
+        assertEquals("build command 'sh -c \"kill -TERM $$\"' was stopped by signal 15 (SIGTERM)", e.getMessage());
+    }
 }

@@ -99,4 +99,25 @@ class PublishedPortsTest {
         assertEquals("127.0.0.1:5353->53/udp",
                 PublishedPorts.describe(new PortForward("127.0.0.1", 5353, 53, PortForward.Protocol.UDP)));
     }
+
+    /** A non-root user's -p 80:8080: the kernel's privileged ports, not the address, are the cause. */
+    @Test
+    void cannotBind_permissionDeniedBelowTheUnprivilegedStart_namesRootOrCapNetBindService() {
+        PortForward http = new PortForward("127.0.0.1", 80, 8080, PortForward.Protocol.TCP);
+
+        assertEquals("cannot publish host port 80/tcp on 127.0.0.1: Permission denied (ports below 1024"
+                + " (/proc/sys/net/ipv4/ip_unprivileged_port_start) need root or CAP_NET_BIND_SERVICE: pick a host"
+                + " port from 1024 up with -p HOST:GUEST)", PublishedPorts.cannotBind(http, "Permission denied", 1024));
+    }
+
+    @Test
+    void cannotBind_otherErrors_keepTheAddressHint() {
+        PortForward high = new PortForward("10.9.9.9", 8080, 8080, PortForward.Protocol.TCP);
+        PortForward low = new PortForward("10.9.9.9", 80, 8080, PortForward.Protocol.TCP);
+
+        assertEquals("cannot publish host port 8080/tcp on 10.9.9.9: Permission denied (is it an address of this"
+                + " machine?)", PublishedPorts.cannotBind(high, "Permission denied", 1024));
+        assertEquals("cannot publish host port 80/tcp on 10.9.9.9: Cannot assign requested address (is it an"
+                + " address of this machine?)", PublishedPorts.cannotBind(low, "Cannot assign requested address", 1024));
+    }
 }

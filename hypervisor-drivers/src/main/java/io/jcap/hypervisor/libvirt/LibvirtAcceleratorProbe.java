@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.host.SystemTemp;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.BootSector;
@@ -34,7 +35,7 @@ public final class LibvirtAcceleratorProbe {
         }
         Path dir;
         try {
-            dir = Files.createTempDirectory("jcap-probe-");
+            dir = Files.createTempDirectory(SystemTemp.folder(), "jcap-probe-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder for the accelerator probe: " + e.getMessage(), e);
         }

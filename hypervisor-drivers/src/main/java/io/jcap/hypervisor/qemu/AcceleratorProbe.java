@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.formats.json.JsonTrees;
 import io.jcap.host.Durable;
+import io.jcap.host.SystemTemp;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.BootSector;
@@ -99,7 +100,7 @@ public final class AcceleratorProbe {
     public ProbeResult boot(Accelerator accelerator) throws JcapException {
         Path dir;
         try {
-            dir = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-probe-");
+            dir = TempFiles.create(SystemTemp.folder(), "jcap-probe-");
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder for the accelerator probe: " + e.getMessage(), e);
         }

@@ -56,7 +56,18 @@ final class ExitWithParent {
                 .redirectError(builder.redirectError()).redirectErrorStream(builder.redirectErrorStream());
         guarded.environment().clear();
         guarded.environment().putAll(builder.environment());
-        return fork(guarded);
+        try {
+            return fork(guarded);
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("error=13")) {
+                // EACCES on a program jcap just wrote owner-only: its temp folder's file system
+                // forbids programs (a /tmp mounted noexec is common on hardened machines).
+                throw new IOException("cannot run " + launcher + " (" + e.getMessage() + "): the file system of "
+                        + privateFolder + " may be mounted noexec; set TMPDIR to a folder on a file system that"
+                        + " allows programs", e);
+            }
+            throw e;
+        }
     }
 
     /** The launcher in {@code folder}, written there on first use; the folder must be this user's alone. */

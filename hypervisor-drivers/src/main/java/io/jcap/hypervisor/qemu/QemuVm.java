@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.qemu;
 
 import io.jcap.host.OwnerOnly;
+import io.jcap.host.SystemTemp;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.Durations;
@@ -67,7 +68,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
     @Override
     protected void launch() throws VmException {
         try {
-            workDir = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-qemu-");
+            workDir = TempFiles.create(SystemTemp.folder(), "jcap-qemu-");
         } catch (IOException e) {
             throw new VmException("cannot create a temporary folder for QEMU: " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);

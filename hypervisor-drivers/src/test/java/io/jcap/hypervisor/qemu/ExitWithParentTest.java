@@ -32,6 +32,22 @@ class ExitWithParentTest {
                 Files.getPosixFilePermissions(dir.resolve(ExitWithParent.LAUNCHER))));
     }
 
+    /**
+     * A launcher the kernel refuses to run (EACCES, error=13), as on a /tmp mounted noexec; here
+     * a launcher without execute bits, which even root cannot run, gives the same error.
+     */
+    @Test
+    void start_launcherThatCannotBeRun_pointsAtNoexecAndTmpdir() throws Exception {
+        Path launcher = Files.createFile(dir.resolve(ExitWithParent.LAUNCHER),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ExitWithParent.start(new ProcessBuilder("true"), dir));
+        assertTrue(e.getMessage().startsWith("cannot run " + launcher + " (Cannot run program \"" + launcher + "\""),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("error=13, Permission denied): the file system of " + dir
+                + " may be mounted noexec; set TMPDIR to a folder on a file system that allows programs"), e.getMessage());
+    }
+
     @Test
     void start_fromAThreadThatEnds_keepsTheProcessRunning() throws Exception {
         // The parent-death signal follows the forking thread, not the process: a process forked

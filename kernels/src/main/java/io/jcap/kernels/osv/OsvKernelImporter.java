@@ -1,5 +1,6 @@
 package io.jcap.kernels.osv;
 
+import io.jcap.host.SystemTemp;
 import io.jcap.host.TempFiles;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelDownload;
@@ -146,7 +147,7 @@ public final class OsvKernelImporter {
     private static Path createWorkFolder(Path parent) throws JcapException {
         try {
             if (parent == null) {
-                return TempFiles.create(Path.of(System.getProperty("java.io.tmpdir")), "jcap-osv-kernel-");
+                return TempFiles.create(SystemTemp.folder(), "jcap-osv-kernel-");
             }
             return TempFiles.create(parent, "kernel-download-");
         } catch (IOException e) {

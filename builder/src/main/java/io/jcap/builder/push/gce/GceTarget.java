@@ -10,6 +10,7 @@ import io.jcap.builder.push.TargetOption;
 import io.jcap.formats.gnutar.SparseTar;
 import io.jcap.formats.qcow2.Qcow2Image;
 import io.jcap.host.Cleanup;
+import io.jcap.host.SystemTemp;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -146,7 +147,7 @@ public final class GceTarget implements PushTarget {
         FileSums sums = FileSums.start(image.file());
         boolean uploaded = false;
         try {
-            tar = Files.createTempFile("jcap-gce-", ".tar.gz");
+            tar = Files.createTempFile(SystemTemp.folder(), "jcap-gce-", ".tar.gz");
             long started = System.nanoTime();
             try (Qcow2Image disk = Qcow2Image.open(image.file());
                  OutputStream out = new GZIPOutputStream(Files.newOutputStream(tar), 1 << 16) {

@@ -35,4 +35,34 @@ class ApplicationConsoleTest {
         VmException e = assertThrows(VmException.class, () -> console.exitStatus(0, List.of()));
         assertEquals("the image stopped before its application started", e.summary());
     }
+
+    /** QEMU killed from outside (kill -9, kill -TERM) while the application ran: said, not "powered off". */
+    @Test
+    void exitStatus_qemuKilledBySignal_namesTheSignal() {
+        console.accept("JCAP-START");
+        console.accept("serving");
+
+        VmException killed = assertThrows(VmException.class, () -> console.exitStatus(137, List.of("serving")));
+        assertEquals("QEMU was killed by signal 9 (SIGKILL) before the application reported its exit status",
+                killed.summary());
+        VmException terminated = assertThrows(VmException.class, () -> console.exitStatus(143, List.of("serving")));
+        assertEquals("QEMU was killed by signal 15 (SIGTERM) before the application reported its exit status",
+                terminated.summary());
+    }
+
+    @Test
+    void exitStatus_qemuKilledDuringBoot_namesTheSignal() {
+        console.accept("[    0.1] Linux version 6.1");
+
+        VmException e = assertThrows(VmException.class, () -> console.exitStatus(137, List.of()));
+        assertEquals("QEMU was killed by signal 9 (SIGKILL) before the image's application started", e.summary());
+    }
+
+    @Test
+    void exitStatus_poweredOffWithoutAStatus_stillSaysSo() {
+        console.accept("JCAP-START");
+
+        VmException e = assertThrows(VmException.class, () -> console.exitStatus(0, List.of()));
+        assertEquals("the image powered off without reporting the application's exit status", e.summary());
+    }
 }
