@@ -2,7 +2,6 @@ package io.jcap.builder.compose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jcap.host.DigestCache;
 import io.jcap.model.GuestPath;
@@ -79,20 +78,24 @@ class HostTreeTest {
     /** x\xff and x\xfe both read as x\uFFFD: one replaced the other in the image. */
     @Test
     void folder_refusesANameThatIsNotUtf8_andALinkTargetThatIsNot() throws Exception {
-        assumeTrue(System.getProperty("sun.jnu.encoding").equals("UTF-8"), "a UTF-8 locale (the messages differ)");
+        // Under a locale that is not UTF-8 the reason names the locale (HostNamesTest checks both wordings).
+        String why = System.getProperty("sun.jnu.encoding").equals("UTF-8") ? " is not valid UTF-8: names must be UTF-8"
+                + " (the guest's names are); rename it" : " does not read as UTF-8 here: this JVM decodes names as "
+                + java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding")).name() + " (sun.jnu.encoding,"
+                + " from the locale); names must be UTF-8 and the locale a UTF-8 one (e.g. LANG=C.UTF-8)";
         Path root = Files.createDirectories(temp.resolve("root/data"));
         sh(root, "touch \"$(printf 'x\\377')\" \"$(printf 'x\\376')\"");
 
         JcapException name = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.ROOT));
 
-        assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + root.resolve("x\uFFFD")
-                + ": its name is not valid UTF-8: names must be UTF-8 (the guest's names are); rename it", name.getMessage());
+        assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + root + "/x\uFFFD"
+                + ": its name" + why, name.getMessage());
 
         Path other = Files.createDirectories(temp.resolve("other"));
         sh(other, "ln -s \"$(printf 'x\\377')\" link");
         JcapException target = assertThrows(JcapException.class, () -> HostTree.folder(other, GuestPath.ROOT));
         assertEquals("could not read rootfs folder " + other + ": " + other.resolve("link") + ": its link target x\uFFFD"
-                + " is not valid UTF-8: names must be UTF-8 (the guest's names are); rename it", target.getMessage());
+                + why, target.getMessage());
     }
 
     @Test
@@ -166,19 +169,5 @@ class HostTreeTest {
         JcapException digest = assertThrows(JcapException.class, () -> TreeDigests.of(tree, 0, DigestCache.none()));
         assertEquals("could not read the file for /data/secret (" + secret + "): no such file or directory",
                 digest.getMessage());
-    }
-
-    @Test
-    void folder_thatCannotBeListed_saysPermissionDenied() throws Exception {
-        assumeTrue(!System.getProperty("user.name").equals("root"), "root reads every folder");
-        Path closed = Files.createDirectories(temp.resolve("root/data/closed"));
-        sh(temp, "chmod 000 root/data/closed");
-        try {
-            JcapException e = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.ROOT));
-            assertEquals("could not read rootfs folder " + temp.resolve("root") + ": " + closed + ": permission denied",
-                    e.getMessage());
-        } finally {
-            sh(temp, "chmod 755 root/data/closed");
-        }
     }
 }
