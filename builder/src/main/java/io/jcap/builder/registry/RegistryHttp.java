@@ -33,7 +33,13 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class RegistryHttp {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How long a request waits for its response's headers. Requests through the client carry small
+     * bodies (blobs are uploaded by {@link RemoteRepository#uploadBlob}, whose reads and writes are
+     * bounded by {@link StallBound}); a blob's body is read after its headers, bounded per read.
+     */
+    static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
     private static final int REASON_LIMIT = 300;
 
     private final ImageReference ref;
@@ -125,7 +131,7 @@ final class RegistryHttp {
     private <T> HttpResponse<T> sendOnce(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body)
             throws JcapException, InterruptedException {
         HttpRequest built = (authorization == null ? request : request.copy().setHeader("Authorization", authorization))
-                .timeout(Duration.ofMinutes(30)).build();
+                .timeout(RESPONSE_TIMEOUT).build();
         try {
             return client.send(built, body);
         } catch (IOException e) {
@@ -139,7 +145,7 @@ final class RegistryHttp {
      * there (and would hand the registry's token to a third party).
      */
     HttpResponse<java.io.InputStream> getRedirected(URI uri) throws JcapException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(RESPONSE_TIMEOUT).build();
         HttpResponse<java.io.InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -65,13 +65,19 @@ final class RemoteRepository {
                 https.setSSLSocketFactory(http.ssl().getSocketFactory());
             }
             c.setRequestMethod("PUT");
+            c.setConnectTimeout((int) RegistryHttp.CONNECT_TIMEOUT.toMillis());
+            // The registry checks the digest of what came before it answers: a minute for that.
+            c.setReadTimeout((int) StallBound.DEFAULT.toMillis());
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(size);
             c.setRequestProperty("Content-Type", "application/octet-stream");
             if (http.authorization() != null) {
                 c.setRequestProperty("Authorization", http.authorization());
             }
-            try (OutputStream out = new java.io.BufferedOutputStream(c.getOutputStream(), BUFFER)) {
+            HttpURLConnection connection = c;
+            try (OutputStream out = new java.io.BufferedOutputStream(new StallBound.Output(c.getOutputStream(),
+                    StallBound.DEFAULT, "blob sha256:" + digest.hex() + " for " + http.base(), connection::disconnect),
+                    BUFFER)) {
                 content.writeTo(out);
             }
             int status = c.getResponseCode();
@@ -80,6 +86,8 @@ final class RemoteRepository {
                 String body = err == null ? "" : new String(err.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
                 throw http.failure(HttpRequest.newBuilder(put).PUT(HttpRequest.BodyPublishers.noBody()).build(), status, body);
             }
+        } catch (StallBound.Failed e) {
+            throw new io.jcap.model.EnvironmentException(e.getMessage(), e);
         } catch (IOException e) {
             throw http.unreachable(put, e);
         } finally {

@@ -90,6 +90,53 @@ final class StallBound extends FilterInputStream {
         }
     }
 
+    /**
+     * An upload's body whose every write is bounded the same way: a registry that stops reading
+     * fills the connection's buffers, and a write then blocks for ever. {@code abort} (closing the
+     * connection) ends a write that did not finish within the bound.
+     */
+    static final class Output extends java.io.FilterOutputStream {
+        private final Duration bound;
+        private final String what;
+        private final Runnable abort;
+
+        Output(java.io.OutputStream out, Duration bound, String what, Runnable abort) {
+            super(out);
+            this.bound = bound;
+            this.what = what;
+            this.abort = abort;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            AtomicBoolean armed = new AtomicBoolean(true);
+            ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+                if (armed.compareAndSet(true, false)) {
+                    abort.run();
+                }
+            }, bound.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw armed.compareAndSet(true, false) ? new Failed(what + ": the connection to the registry broke"
+                        + " during the upload: " + io.jcap.model.FailureReason.of(e), e)
+                        : new Failed(what + ": the registry took nothing for " + bound.toSeconds() + " s, so the upload"
+                                + " was given up", e);
+            } finally {
+                alarm.cancel(false);
+            }
+            if (!armed.compareAndSet(true, false)) {
+                throw new Failed(what + ": the registry took nothing for " + bound.toSeconds() + " s, so the upload was"
+                        + " given up", null);
+            }
+        }
+    }
+
     @Override
     public long skip(long n) throws IOException {
         byte[] skipped = new byte[(int) Math.min(n, 1 << 16)];

@@ -60,4 +60,39 @@ class StallBoundTest {
             }
         }
     }
+
+    @Test
+    void write_serverThatStopsReading_failsAfterTheBound() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread deaf = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    done.await();
+                } catch (Exception e) {
+                    // The test's end closes the connection.
+                }
+            });
+            deaf.start();
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + server.getLocalPort()
+                    + "/v2/x/blobs/uploads/1").toURL().openConnection();
+            c.setRequestMethod("PUT");
+            c.setDoOutput(true);
+            long size = 256L << 20;
+            c.setFixedLengthStreamingMode(size);
+            byte[] chunk = new byte[1 << 16];
+            OutputStream out = new StallBound.Output(c.getOutputStream(), Duration.ofMillis(700), "blob sha256:ab",
+                    c::disconnect);
+            try {
+                StallBound.Failed e = assertThrows(StallBound.Failed.class, () -> {
+                    for (long sent = 0; sent < size; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                });
+
+                assertEquals("blob sha256:ab: the registry took nothing for 0 s, so the upload was given up", e.getMessage());
+            } finally {
+                done.countDown();
+            }
+        }
+    }
 }
