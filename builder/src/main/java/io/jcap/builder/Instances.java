@@ -103,6 +103,11 @@ public final class Instances {
             if (store.exists(name)) {
                 throw nameTaken(name);
             }
+            // jcap rmi takes this lock too: past it, the image stays until QEMU has it open.
+            if (!Files.isRegularFile(plan.image().file())) {
+                throw new JcapException("image '" + plan.image().metadata().name() + "' was removed while the instance"
+                        + " was being prepared (jcap rmi): nothing was started");
+            }
             PublishedPorts.check(plan.forwards(), store.list(events));
             createFolder(name);
             if (request.libvirt().isPresent()) {
@@ -229,6 +234,30 @@ public final class Instances {
     }
 
     /** The names of the running instances of {@code image}, sorted. */
+    /**
+     * Removes stored image {@code image} with {@code removal} while no instance starts (a start
+     * holds the instances' lock until its QEMU has the image open and its record is written), so
+     * that an instance being started counts as one that uses it. Refused, unless {@code force},
+     * while a running instance uses the image; false when {@code removal} found no such image.
+     */
+    public boolean removeImage(String image, boolean force, ImageRemoval removal) throws JcapException {
+        try (FolderLock lock = store.lock()) {
+            List<String> users = runningOf(image);
+            if (!force && !users.isEmpty()) {
+                throw new JcapException("image '" + image + "' is used by running instance" + (users.size() == 1 ? " " : "s ")
+                        + String.join(", ", users) + ": stop " + (users.size() == 1 ? "it" : "them") + " first (jcap stop "
+                        + String.join(" ", users) + "), or remove the image anyway with jcap rmi -f");
+            }
+            return removal.remove(image);
+        }
+    }
+
+    /** Removes a stored image by name: false when there is none ({@code ImageRepository::remove}). */
+    @FunctionalInterface
+    public interface ImageRemoval {
+        boolean remove(String image) throws JcapException;
+    }
+
     public List<String> runningOf(String image) throws JcapException {
         return list().stream().filter(i -> i.image().equals(image) && i.status().running()).map(Instance::name)
                 .toList();

@@ -31,13 +31,7 @@ final class RmiCommand implements Callable<Integer> {
         ImageRepository repository = new ImageRepository(home.images());
         Instances instances = new Instances(home, new ConsoleEvents(spec.commandLine().getErr(), false));
         return EachName.run(names, spec.commandLine().getErr(), name -> {
-            List<String> users = instances.runningOf(name);
-            if (!force && !users.isEmpty()) {
-                throw new JcapException("image '" + name + "' is used by running instance" + (users.size() == 1 ? " " : "s ")
-                        + String.join(", ", users) + ": stop " + (users.size() == 1 ? "it" : "them") + " first (jcap stop "
-                        + String.join(" ", users) + "), or remove the image anyway with jcap rmi -f");
-            }
-            if (!repository.remove(name)) {
+            if (!instances.removeImage(name, force, repository::remove)) {
                 throw new JcapException("no image named '" + name + "'");
             }
             spec.commandLine().getOut().println("removed " + name);

@@ -230,6 +230,32 @@ class InstancesIT {
     }
 
     @Test
+    void rmiAndPs_whileAnInstanceOfTheImageStarts_rmiIsRefusedAndPsWarnsOfNothing() throws Exception {
+        assertEquals(0, jcap.run("build", "--name", "racing", "examples/http-server").exitCode());
+        int port = freePort();
+        JcapProcess.Started start = jcap.start("run", "-d", "-p", port + ":8080", "--name", "starter", "racing");
+        // The instance's folder is made under the instances' lock, which the start holds until its record is written.
+        Path folder = jcap.home.resolve("instances/starter");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!Files.isDirectory(folder) && System.nanoTime() < deadline && start.process().isAlive()) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.isDirectory(folder), "the start made no instance folder");
+
+        JcapProcess.Result ps = jcap.run("ps");
+        JcapProcess.Result rmi = jcap.run("rmi", "racing");
+        JcapProcess.Result started = start.await(java.time.Duration.ofMinutes(2));
+
+        assertEquals(0, ps.exitCode(), ps.toString());
+        assertEquals("", ps.err(), "ps while an instance starts");
+        assertEquals(0, started.exitCode(), started.toString());
+        assertEquals(1, rmi.exitCode(), rmi.toString());
+        assertEquals("jcap: image 'racing' is used by running instance starter: stop it first (jcap stop starter), or"
+                + " remove the image anyway with jcap rmi -f\n", rmi.err());
+        Http.awaitAnswer(port, "/");
+    }
+
+    @Test
     void stop_rightAfterStart_waitsForTheApplication_thenStopsItWithThePowerButton() throws Exception {
         assertEquals(0, jcap.run("run", "-d", "--name", "early", "http-server").exitCode());
 

@@ -39,6 +39,11 @@ import java.util.function.Function;
  */
 public final class InstanceStore {
     static final String RECORD = "instance.json";
+    /**
+     * How long a folder without its record counts as an instance being started (its start holds
+     * the store's lock and writes the record once QEMU runs) rather than a damaged one.
+     */
+    static final java.time.Duration STARTING = java.time.Duration.ofMinutes(2);
     /** How an ended instance ended, written the first time it is found ended. */
     static final String STATUS = "status";
     /** Left by {@code jcap stop} when it had to end QEMU itself. */
@@ -166,6 +171,9 @@ public final class InstanceStore {
         if (!Files.isDirectory(folder)) {
             return Optional.empty();
         }
+        if (starting(folder)) {
+            return Optional.empty();
+        }
         Instance instance;
         try {
             instance = fromJson(JsonTrees.read(folder.resolve(RECORD)));
@@ -174,6 +182,19 @@ public final class InstanceStore {
                     + JsonTrees.reason(e) + "): remove it with jcap rm -f " + name, e);
         }
         return Optional.of(instance.withStatus(status(folder, instance)));
+    }
+
+    /** A folder without a record, made within {@link #STARTING}: an instance whose start is under way. */
+    private static boolean starting(Path folder) {
+        if (Files.exists(folder.resolve(RECORD), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            return Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant()
+                    .isAfter(Instant.now().minus(STARTING));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public void write(Instance instance) throws JcapException {

@@ -120,7 +120,7 @@ public final class BuildLock implements AutoCloseable {
         }
     }
 
-    private static Path file(Path dir, String name) {
+    static Path file(Path dir, String name) {
         return dir.resolve(PREFIX + name + SUFFIX);
     }
 

@@ -200,7 +200,18 @@ public final class ImageRepository {
 
     /** Removes an image, usable or broken; false when there was none of that name. */
     public boolean remove(String name) throws JcapException {
-        if (!isImageName(name) || !Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        if (!isImageName(name)) {
+            return false;
+        }
+        if (!Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            // No image, but perhaps the lock file of a build of it that was killed.
+            if (Files.exists(BuildLock.file(dir, name), LinkOption.NOFOLLOW_LINKS)) {
+                try (FolderLock lock = lock()) {
+                    BuildLock.removeIfFree(dir, name);
+                } catch (IOException e) {
+                    // Only a leftover file; the next build of the name works with it all the same.
+                }
+            }
             return false;
         }
         try (FolderLock lock = lock()) {

@@ -158,6 +158,33 @@ class InstanceStoreTest {
     }
 
     @Test
+    void read_folderWithoutRecordYet_isAnInstanceStarting_notDamaged_untilItIsOld() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Path folder = Files.createDirectories(store.folder("starting"));
+        save(store, "web", THIS_JVM);
+        List<String> warnings = new java.util.ArrayList<>();
+        EventSink warned = new EventSink() {
+            @Override
+            public void log(Level level, String message) {
+                warnings.add(message);
+            }
+
+            @Override
+            public void progress(String task, long done, long total) {
+            }
+        };
+
+        assertEquals(Optional.empty(), store.read("starting"));
+        assertEquals(List.of("web"), store.list(warned).stream().map(Instance::name).toList());
+        assertEquals(List.of(), warnings);
+
+        Files.setLastModifiedTime(folder, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(InstanceStore.STARTING).minusSeconds(1)));
+        JcapException e = assertThrows(JcapException.class, () -> store.read("starting"));
+        assertTrue(e.getMessage().startsWith("instance 'starting' is damaged ("), e.getMessage());
+    }
+
+    @Test
     void read_noSuchFolder_isEmpty() throws Exception {
         assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("nothing"));
         assertEquals(Optional.empty(), new InstanceStore(dir, LINUX).read("../etc"));

@@ -213,4 +213,14 @@ class ImageRepositoryTest {
         JcapException bad = assertThrows(JcapException.class, () -> repo.lockForBuild("Bad Name"));
         assertTrue(bad.getMessage().startsWith("image name 'Bad Name' is not allowed"), bad.getMessage());
     }
+
+    @Test
+    void remove_ofNoImage_stillRemovesTheFreeLockFileAKilledBuildOfItLeft() throws Exception {
+        ImageRepository repository = new ImageRepository(dir);
+        Files.createDirectories(dir);
+        Path leftover = Files.writeString(dir.resolve(".build-gone.lock"), "12345\n");
+
+        assertFalse(repository.remove("gone"));
+        assertFalse(Files.exists(leftover), "the free lock file stayed");
+    }
 }
