@@ -235,25 +235,38 @@ public final class DetachedQemu {
     }
 
     /**
-     * Ends a detached guest: the power button first (unless {@code timeout} is zero) and up to
-     * {@code timeout} for the guest to power off, then QMP {@code quit}, then SIGTERM and SIGKILL,
-     * each step only when the previous one did not end QEMU.
+     * Ends a detached guest: the power button first (unless {@code timeout} is zero) and what is
+     * left of {@code timeout} for the guest to power off, then QMP {@code quit}, then SIGTERM and
+     * SIGKILL, each step only when the previous one did not end QEMU. A QEMU that does not answer
+     * on its QMP socket (stopped, hung) got no power button and takes no {@code quit}: it goes
+     * straight to the signals.
      */
     public static Ending stop(HostProcess process, Path qmpSocket, Duration timeout, EventSink events)
             throws InterruptedException {
         if (!process.isRunning()) {
             return Ending.NOT_RUNNING;
         }
+        boolean answers = true;
         if (!timeout.isZero()) {
-            qmp(qmpSocket, QmpClient::systemPowerdown, events);
-            if (awaitEnd(process, timeout)) {
+            long pressed = System.nanoTime();
+            answers = qmp(qmpSocket, QmpClient::systemPowerdown, events);
+            if (answers) {
+                Duration left = timeout.minusNanos(System.nanoTime() - pressed);
+                if (awaitEnd(process, left.isNegative() ? Duration.ZERO : left)) {
+                    return Ending.POWERED_OFF;
+                }
+                events.info("The guest did not power off within " + Durations.human(timeout) + "; stopping QEMU");
+            } else if (!process.isRunning()) {
                 return Ending.POWERED_OFF;
+            } else {
+                events.info("QEMU did not answer on its control socket (stopped or hung?); stopping it with signals");
             }
-            events.info("The guest did not power off within " + Durations.human(timeout) + "; stopping QEMU");
         }
-        qmp(qmpSocket, QmpClient::quit, events);
-        if (awaitEnd(process, STEP_WAIT)) {
-            return Ending.QUIT;
+        if (answers) {
+            answers = qmp(qmpSocket, QmpClient::quit, events);
+            if (awaitEnd(process, answers ? STEP_WAIT : Duration.ZERO)) {
+                return Ending.QUIT;
+            }
         }
         process.signal(false);
         if (!awaitEnd(process, STEP_WAIT)) {
@@ -291,12 +304,14 @@ public final class DetachedQemu {
         void run(QmpClient client) throws QmpException;
     }
 
-    private static void qmp(Path socket, QmpAction action, EventSink events) {
+    /** Runs {@code action} on QEMU's QMP socket; false when QEMU did not answer (the next, harder step deals with it). */
+    private static boolean qmp(Path socket, QmpAction action, EventSink events) {
         try (QmpClient client = QmpClient.connect(socket, STEP_WAIT)) {
             action.run(client);
+            return true;
         } catch (QmpException e) {
-            // QEMU is on its way out or does not answer; the next, harder step deals with either.
             events.debug("QMP while stopping: " + e.getMessage());
+            return false;
         }
     }
 

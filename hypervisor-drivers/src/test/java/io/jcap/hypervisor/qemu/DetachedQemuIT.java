@@ -128,6 +128,24 @@ class DetachedQemuIT {
     }
 
     @Test
+    void stop_qemuThatDoesNotAnswer_getsNoPowerButtonWaitAndNoQuit_butTheSignals() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        DetachedQemu.Started guest = DetachedQemu.start(qemu,
+                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
+        started = guest.process();
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        new ProcessBuilder("kill", "-STOP", Long.toString(guest.process().pid())).start().waitFor();
+        io.jcap.testsupport.RecordedEvents events = new io.jcap.testsupport.RecordedEvents();
+
+        DetachedQemu.Ending ending = DetachedQemu.stop(guest.process(), files.qmpSocket(), Duration.ofMinutes(10), events);
+
+        assertEquals(DetachedQemu.Ending.KILLED, ending);
+        assertFalse(guest.process().isRunning());
+        assertEquals(java.util.List.of("INFO QEMU did not answer on its control socket (stopped or hung?); stopping it with"
+                + " signals"), events.lines().stream().filter(l -> l.startsWith("INFO")).toList());
+    }
+
+    @Test
     void start_killedWithSigkill_isNotRunning() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
         DetachedQemu.Started guest = DetachedQemu.start(qemu,
