@@ -4,6 +4,7 @@ import io.jcap.model.JcapException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ abstract class LayoutFiles implements Closeable {
             throw new JcapException("image archive " + file + " cannot be read: " + e.getMessage(), e);
         }
         try {
-            return new Archive(file, new TarFile(file));
+            return new Archive(file, new TarFile(file, StandardCharsets.UTF_8.name()));
         } catch (IOException e) {
             throw new JcapException("image archive " + file + " is not a readable tar: " + e.getMessage(), e);
         }

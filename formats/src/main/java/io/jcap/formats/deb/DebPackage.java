@@ -107,7 +107,7 @@ public final class DebPackage {
     private List<Extracted> extractTar(InputStream data, Predicate<String> select, Path root)
             throws IOException, JcapException {
         List<Extracted> result = new ArrayList<>();
-        TarArchiveInputStream tar = new TarArchiveInputStream(data);
+        TarArchiveInputStream tar = new TarArchiveInputStream(data, StandardCharsets.UTF_8.name());
         for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
             String path = entryPath(entry.getName());
             if (path.isEmpty() || !entry.isFile() || entry.isLink() || entry.isSymbolicLink() || !select.test(path)) {
@@ -152,7 +152,7 @@ public final class DebPackage {
     }
 
     private static String controlText(Path file, String member, InputStream in) throws IOException, JcapException {
-        TarArchiveInputStream tar = new TarArchiveInputStream(decompress(file, member, in));
+        TarArchiveInputStream tar = new TarArchiveInputStream(decompress(file, member, in), StandardCharsets.UTF_8.name());
         for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
             if (entry.getName().equals("./control") || entry.getName().equals("control")) {
                 return new String(tar.readAllBytes(), StandardCharsets.UTF_8);

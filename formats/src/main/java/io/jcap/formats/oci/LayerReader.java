@@ -3,6 +3,7 @@ package io.jcap.formats.oci;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class LayerReader {
      */
     public static List<Unpacked> unpack(InputStream in, Path folder, String what) throws JcapException, IOException {
         List<Unpacked> files = new ArrayList<>();
-        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
         TarArchiveEntry entry;
         while ((entry = tar.getNextTarEntry()) != null) {
             String path;

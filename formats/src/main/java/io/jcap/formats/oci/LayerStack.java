@@ -9,6 +9,7 @@ import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -90,7 +91,7 @@ public final class LayerStack {
                 }
             };
             DigestInputStream digesting = new DigestInputStream(counting, diffId);
-            TarArchiveInputStream tar = new TarArchiveInputStream(digesting);
+            TarArchiveInputStream tar = new TarArchiveInputStream(digesting, StandardCharsets.UTF_8.name());
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 applyEntry(tar, entry, what);

@@ -2,6 +2,7 @@ package io.jcap.formats.oci;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,7 +35,7 @@ public final class LayerTar {
         List<LayerEntry> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparing(LayerEntry::path));
         Set<String> folders = new LinkedHashSet<>();
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new Unclosed(out));
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(new Unclosed(out), StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         for (LayerEntry entry : sorted) {

@@ -48,6 +48,14 @@ class LayerStackTest {
     }
 
     @Test
+    void apply_utf8NamesAreReadAsUtf8WhateverTheLocale() throws Exception {
+        LayerStack stack = new LayerStack(content, events);
+        stack.apply(in(layer().file("etc/ssl/NetLock_Arany_F\u0151tan\u00fas\u00edtv\u00e1ny.crt", "c").bytes()), "layer 1");
+        assertEquals(List.of("/", "/etc", "/etc/ssl", "/etc/ssl/NetLock_Arany_F\u0151tan\u00fas\u00edtv\u00e1ny.crt"),
+                List.copyOf(tree(stack).keySet()));
+    }
+
+    @Test
     void apply_linksOwnersAndModes_keptAsInTheLayers() throws Exception {
         LayerStack stack = new LayerStack(content, events);
         stack.apply(in(layer().file("bin/su", "su", 04755, 0, 0).file("home/app/data", "d", 0640, 1000, 1001)
@@ -186,9 +194,15 @@ class LayerStackTest {
     /** A layer tar as container tools write them, built entry by entry. */
     static final class Layer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
+        private final TarArchiveOutputStream tar;
 
         Layer() {
+            this(StandardCharsets.UTF_8.name());
+        }
+
+        /** Names written in {@code encoding}: UTF-8, as container tools write them, or another for a broken layer. */
+        Layer(String encoding) {
+            tar = new TarArchiveOutputStream(bytes, encoding);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
