@@ -29,11 +29,36 @@ public final class ImageComposer {
     private ImageComposer() {
     }
 
+    /**
+     * The application's files (not folders) under {@code /dev}, {@code /proc}, {@code /sys} and
+     * {@code /tmp}, which a run never sees: the guest init mounts devtmpfs, proc, sysfs and a fresh
+     * tmpfs there (docs/guest-protocol.md), hiding what the image holds.
+     */
+    public static List<GuestPath> hiddenWhenRunning(List<ImageEntry> application) {
+        List<GuestPath> hidden = new java.util.ArrayList<>();
+        for (ImageEntry e : application) {
+            if (e instanceof ImageEntry.Directory) {
+                continue;
+            }
+            for (ImageEntry mount : SYSTEM_DIRS) {
+                if (e.path().value().startsWith(mount.path().value() + "/")) {
+                    hidden.add(e.path());
+                }
+            }
+        }
+        return hidden;
+    }
+
     public static ImageTree compose(List<ImageEntry> application, GuestConfig config, BootFiles boot) throws JcapException {
         ImageTree tree = new ImageTree();
         try {
             for (ImageEntry e : application) {
                 checkPlace(e.path(), boot.reserved());
+                if (e instanceof ImageEntry.RegularFile f && f.content().size() > HostTree.MAX_FILE_BYTES) {
+                    throw new JcapException("the file " + e.path() + " is " + f.content().size() + " bytes, and an image's"
+                            + " files hold at most " + HostTree.MAX_FILE_BYTES + " bytes (the sizes of newc cpio, the"
+                            + " stream into the builder guest, are 32-bit)");
+                }
                 tree.add(e);
             }
             for (ImageEntry dir : SYSTEM_DIRS) {

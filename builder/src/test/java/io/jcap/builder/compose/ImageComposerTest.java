@@ -34,6 +34,32 @@ class ImageComposerTest {
     }
 
     @Test
+    void hiddenWhenRunning_namesFilesUnderTheGuestsOwnMounts_notFoldersOrOtherFiles() {
+        List<ImageEntry> application = List.of(program("/app/hello", 0755), program("/tmp/seed", 0644),
+                new ImageEntry.Directory(GuestPath.of("/tmp/cache"), 0755), new ImageEntry.Symlink(GuestPath.of("/dev/log"),
+                        "/run/log"), program("/tmpfile", 0644), program("/proc/x", 0644));
+
+        assertEquals(List.of(GuestPath.of("/tmp/seed"), GuestPath.of("/dev/log"), GuestPath.of("/proc/x")),
+                ImageComposer.hiddenWhenRunning(application));
+    }
+
+    @Test
+    void compose_aFileOver4GiB_isRefusedBeforeAnyGuest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path big = dir.resolve("big");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(HostTree.MAX_FILE_BYTES + 1);
+        }
+        ImageEntry layerFile = new ImageEntry.RegularFile(GuestPath.of("/data/big"), 0644, FileContent.of(big));
+
+        JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(List.of(program("/app/hello", 0755),
+                layerFile), config("/app/hello"), BOOT));
+
+        assertEquals("the file /data/big is 4294967296 bytes, and an image's files hold at most 4294967295 bytes (the sizes"
+                + " of newc cpio, the stream into the builder guest, are 32-bit)", e.getMessage());
+    }
+
+    @Test
     void compose_addsSystemFoldersConfigAndBootFiles() throws JcapException {
         ImageTree tree = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello", "a b"), BOOT);
         assertEquals(List.of("/", "/.jcap", "/.jcap/config", "/app", "/app/hello", "/boot", "/boot/vmlinuz", "/dev",

@@ -24,6 +24,7 @@ import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelStore;
 import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
+import io.jcap.model.GuestPath;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
@@ -98,6 +99,12 @@ final class LinuxImageBuild {
         ImageTree tree = ImageComposer.compose(inputs.application(), inputs.config(),
                 LinuxBoot.bootFiles(kernel, hostFile(initrd), inputs.fs(), root));
         ImageComposer.checkCommand(tree, inputs.config());
+        List<GuestPath> hidden = ImageComposer.hiddenWhenRunning(inputs.application());
+        if (!hidden.isEmpty()) {
+            events.warn(hidden.size() + (hidden.size() == 1 ? " file" : " files") + " of the image (" + hidden.get(0)
+                    + (hidden.size() > 1 ? ", ..." : "") + ") will not be seen when it runs: the guest mounts devtmpfs,"
+                    + " proc, sysfs and a fresh tmpfs on /dev, /proc, /sys and /tmp; put them elsewhere");
+        }
         long diskBytes = inputs.diskBytes(tree.allocatedBytes(4096));
         long fileTime = job.request().fileTime().orElse(CpioWriter.defaultMtime());
         ImageRepository repository = new ImageRepository(home.images());
