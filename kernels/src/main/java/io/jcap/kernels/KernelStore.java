@@ -121,7 +121,7 @@ public final class KernelStore {
                 }
             }
         } catch (IOException e) {
-            throw new JcapException("cannot lock the kernel store " + dir + ": " + e.getMessage(), e);
+            throw new JcapException("cannot lock the kernel store " + dir + ": " + io.jcap.model.FailureReason.withFile(e), e);
         }
         return new Listing(kernels, broken);
     }

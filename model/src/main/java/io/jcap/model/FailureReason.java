@@ -58,6 +58,12 @@ public final class FailureReason {
         if (e instanceof FileAlreadyExistsException) {
             return "file exists";
         }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a folder";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "folder not empty";
+        }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }

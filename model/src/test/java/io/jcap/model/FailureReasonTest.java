@@ -63,5 +63,7 @@ class FailureReasonTest {
         assertEquals("/p/rootfs/data/closed: permission denied", FailureReason.withFile(denied));
         assertEquals("/p/x: Is a directory", FailureReason.withFile(other));
         assertEquals("disk full", FailureReason.withFile(new IOException("disk full")));
+        assertEquals("/p/file: not a folder", FailureReason.withFile(new java.nio.file.NotDirectoryException("/p/file")));
+        assertEquals("/p/d: folder not empty", FailureReason.withFile(new java.nio.file.DirectoryNotEmptyException("/p/d")));
     }
 }

@@ -70,7 +70,7 @@ public record JcapHome(Path root) {
             return newTempDir(prefix);
         } catch (IOException e) {
             throw new io.jcap.model.JcapException("could not create a temporary folder in " + tmp() + ": "
-                    + e.getMessage(), e);
+                    + io.jcap.model.FailureReason.withFile(e), e);
         }
     }
 

@@ -124,7 +124,7 @@ public final class InstanceStore {
             createStore();
             return FolderLock.acquire(dir, true);
         } catch (IOException e) {
-            throw new JcapException("cannot lock " + dir + ": " + e.getMessage(), e);
+            throw new JcapException("cannot lock " + dir + ": " + io.jcap.model.FailureReason.withFile(e), e);
         }
     }
 

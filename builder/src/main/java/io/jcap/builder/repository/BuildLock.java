@@ -82,7 +82,7 @@ public final class BuildLock implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new JcapException("cannot lock " + file + " for the build of image '" + name + "': " + e.getMessage(), e);
+            throw new JcapException("cannot lock " + file + " for the build of image '" + name + "': " + io.jcap.model.FailureReason.withFile(e), e);
         }
     }
 

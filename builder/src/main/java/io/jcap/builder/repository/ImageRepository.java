@@ -222,7 +222,7 @@ public final class ImageRepository {
             BuildLock.removeIfFree(dir, name);
             return true;
         } catch (IOException e) {
-            throw new JcapException("could not remove image '" + name + "': " + e.getMessage(), e);
+            throw new JcapException("could not remove image '" + name + "': " + io.jcap.model.FailureReason.withFile(e), e);
         }
     }
 
