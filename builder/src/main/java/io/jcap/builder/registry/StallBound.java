@@ -55,31 +55,9 @@ final class StallBound extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        AtomicBoolean armed = new AtomicBoolean(true);
-        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
-            if (armed.compareAndSet(true, false)) {
-                closeQuietly();
-            }
-        }, bound.toMillis(), TimeUnit.MILLISECONDS);
-        int n;
-        try {
-            n = in.read(b, off, len);
-        } catch (IOException e) {
-            throw armed.compareAndSet(true, false) ? new Failed(what + ": the connection to the registry broke during"
-                    + " the download: " + io.jcap.model.FailureReason.of(e), e) : stalled(e);
-        } finally {
-            alarm.cancel(false);
-        }
-        if (!armed.compareAndSet(true, false)) {
-            // Closed by the alarm: what the read returned (an end, most likely) is not the blob's.
-            throw stalled(null);
-        }
-        return n;
-    }
-
-    private Failed stalled(Throwable cause) {
-        return new Failed(what + ": the registry sent nothing for " + bound.toSeconds() + " s, so the download was"
-                + " given up", cause);
+        return bounded(bound, this::closeQuietly, () -> in.read(b, off, len), what + ": the registry sent nothing for "
+                + bound.toSeconds() + " s, so the download was given up", what + ": the connection to the registry broke"
+                + " during the download: ");
     }
 
     private void closeQuietly() {
@@ -88,6 +66,41 @@ final class StallBound extends FilterInputStream {
         } catch (IOException | RuntimeException e) {
             // The read it was meant to end reports the stall.
         }
+    }
+
+    /** One read or write of a body. */
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step}, and {@code abort} (which must end it) once it has run for {@code bound}: a
+     * step that was aborted fails with {@code stalled}, whatever it returned; one that failed by
+     * itself with {@code broken} and its reason.
+     */
+    private static <T> T bounded(Duration bound, Runnable abort, Step<T> step, String stalled, String broken)
+            throws Failed {
+        AtomicBoolean armed = new AtomicBoolean(true);
+        ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
+            if (armed.compareAndSet(true, false)) {
+                abort.run();
+            }
+        }, bound.toMillis(), TimeUnit.MILLISECONDS);
+        T result;
+        try {
+            result = step.run();
+        } catch (IOException e) {
+            throw armed.compareAndSet(true, false) ? new Failed(broken + io.jcap.model.FailureReason.of(e), e)
+                    : new Failed(stalled, e);
+        } finally {
+            alarm.cancel(false);
+        }
+        if (!armed.compareAndSet(true, false)) {
+            // Aborted: what the step returned (an end, most likely) is not the body's.
+            throw new Failed(stalled, null);
+        }
+        return result;
     }
 
     /**
@@ -114,26 +127,11 @@ final class StallBound extends FilterInputStream {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            AtomicBoolean armed = new AtomicBoolean(true);
-            ScheduledFuture<?> alarm = ALARMS.schedule(() -> {
-                if (armed.compareAndSet(true, false)) {
-                    abort.run();
-                }
-            }, bound.toMillis(), TimeUnit.MILLISECONDS);
-            try {
+            bounded(bound, abort, () -> {
                 out.write(b, off, len);
-            } catch (IOException e) {
-                throw armed.compareAndSet(true, false) ? new Failed(what + ": the connection to the registry broke"
-                        + " during the upload: " + io.jcap.model.FailureReason.of(e), e)
-                        : new Failed(what + ": the registry took nothing for " + bound.toSeconds() + " s, so the upload"
-                                + " was given up", e);
-            } finally {
-                alarm.cancel(false);
-            }
-            if (!armed.compareAndSet(true, false)) {
-                throw new Failed(what + ": the registry took nothing for " + bound.toSeconds() + " s, so the upload was"
-                        + " given up", null);
-            }
+                return null;
+            }, what + ": the registry took nothing for " + bound.toSeconds() + " s, so the upload was given up",
+                    what + ": the connection to the registry broke during the upload: ");
         }
     }
 
