@@ -3,6 +3,7 @@ package io.jcap.host;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ public final class FolderLock implements AutoCloseable {
     /**
      * Locks {@code folder}, waiting for other threads and processes; an exclusive lock creates the
      * folder first. A shared lock of a folder that does not exist holds off this JVM's writers
-     * only: there is nothing to read yet.
+     * only: there is nothing to read yet; nor does one of a folder this user cannot write and that
+     * has no lock file (a listing of a read-only home works, as {@code jcap images} always did).
      */
     public static FolderLock acquire(Path folder, boolean exclusive) throws IOException {
         ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(folder.toAbsolutePath().normalize(),
@@ -55,8 +57,20 @@ public final class FolderLock implements AutoCloseable {
             } else if (!Files.isDirectory(folder)) {
                 return new FolderLock(threadLock, null, null);
             }
-            channel = FileChannel.open(folder.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            try {
+                channel = FileChannel.open(folder.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileSystemException e) {
+                if (exclusive || !cannotWrite(e)) {
+                    throw e;
+                }
+                // A reader of a folder this user cannot write (a read-only home): the lock file as
+                // it is, or none when there is none, since nobody wrote one there.
+                if (!Files.isRegularFile(folder.resolve(FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+                    return new FolderLock(threadLock, null, null);
+                }
+                channel = FileChannel.open(folder.resolve(FILE_NAME), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            }
             return new FolderLock(threadLock, channel, channel.lock(0, Long.MAX_VALUE, !exclusive));
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
@@ -69,6 +83,12 @@ public final class FolderLock implements AutoCloseable {
             threadLock.unlock();
             throw e;
         }
+    }
+
+    /** A file the user may not make or open for writing there: permissions, a read-only or immutable folder. */
+    private static boolean cannotWrite(FileSystemException e) {
+        return e instanceof java.nio.file.AccessDeniedException || "Read-only file system".equals(e.getReason())
+                || "Operation not permitted".equals(e.getReason());
     }
 
     /** Whether the lock is still held (false once closed, or for a shared lock of a missing folder). */
