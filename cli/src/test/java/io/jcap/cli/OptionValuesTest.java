@@ -92,7 +92,7 @@ class OptionValuesTest {
 
     @Test
     void stop_badTimeout_isNamedByItsLongName_eitherWayTyped() {
-        assertEquals("--timeout: '10x' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+        assertEquals("--timeout: '10x' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)",
                 firstErrorLine(2, "stop", "-t", "10x", "web"));
     }
 

@@ -161,7 +161,7 @@ class RunOptionsTest {
         Outcome stop = jcap("stop", "--timeout", "soon", "web");
 
         assertEquals(2, stop.exitCode());
-        assertEquals("--timeout: 'soon' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+        assertEquals("--timeout: 'soon' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)",
                 stop.firstErrorLine());
     }
 }

@@ -24,7 +24,7 @@ public final class DurationConverter extends DomainValueConverter<Duration> {
         Matcher m = SYNTAX.matcher(text == null ? "" : text);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text
-                    + "' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)");
+                    + "' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

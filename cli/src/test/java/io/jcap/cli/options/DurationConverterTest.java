@@ -21,7 +21,7 @@ class DurationConverterTest {
     @Test
     void convert_otherForms_areNotDurations() {
         for (String text : new String[] {"10x", "soon", "", "-1s", "1.5s", "10 s"}) {
-            assertEquals("'" + text + "' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+            assertEquals("'" + text + "' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)",
                     assertThrows(OptionValueException.class, () -> converter.convert(text)).getMessage());
         }
     }

@@ -50,13 +50,13 @@ class UsageErrorsTest {
     @Test
     void refusedValue_isNamedByTheOptionsFirstName_whicheverNameWasTyped() {
         assertEquals("-p: host port 70000 is outside 1..65535", parse("--publish", "70000:80").firstLine());
-        assertEquals("--timeout: 'soon' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+        assertEquals("--timeout: 'soon' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)",
                 parse("-t", "soon").firstLine());
     }
 
     @Test
     void refusedPositionalValue_isNamedByItsLabel() {
-        assertEquals("WAIT: 'later' is not a duration: use a number with ms, s or m (10s, 500ms, 2m)",
+        assertEquals("WAIT: 'later' is not a duration: use a number of seconds, or one with ms, s or m (10, 10s, 500ms, 2m)",
                 parse("later").firstLine());
     }
 
