@@ -101,7 +101,7 @@ final class HostFiles {
                 report(at, SchemaMessages.quote(text) + " is a file, not a folder (resolved to " + path + ")");
                 return false;
             }
-            Optional<Path> kernel = kernelView(path);
+            Optional<Path> kernel = io.jcap.host.KernelViews.of(path);
             if (kernel.isPresent()) {
                 report(at, "host path " + SchemaMessages.quote(text) + " is a folder of the kernel's " + kernel.get()
                         + ", whose files' sizes are not their contents: copy them to a folder first");
@@ -158,33 +158,13 @@ final class HostFiles {
                     + "): jcap copies files, not devices, FIFOs or sockets");
             return false;
         }
-        Optional<Path> kernel = kernelView(path);
+        Optional<Path> kernel = io.jcap.host.KernelViews.of(path);
         if (kernel.isPresent()) {
             report(at, "host path " + SchemaMessages.quote(text) + " is a file of the kernel's " + kernel.get()
                     + ", whose size is not its content: copy it to a file first");
             return false;
         }
         return staysInside(path, text, at);
-    }
-
-    /**
-     * {@code proc} or {@code sys} when {@code path}, as named or with its links followed, lies in the
-     * kernel's {@code /proc} or {@code /sys}: their files say they are empty ({@code files}), and a
-     * {@code rootfs} there would make an image of empty files.
-     */
-    private static Optional<Path> kernelView(Path path) {
-        Path real = path;
-        try {
-            real = path.toRealPath();
-        } catch (java.io.IOException e) {
-            // what cannot be resolved is reported where it is read
-        }
-        for (Path p : List.of(path, real)) {
-            if (p.startsWith("/proc") || p.startsWith("/sys")) {
-                return Optional.of(p.subpath(0, 1));
-            }
-        }
-        return Optional.empty();
     }
 
     /**

@@ -111,6 +111,14 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
             if (guest.isPresent() && !java.nio.file.Files.exists(host)) {
                 problems.add(name("extraFiles") + ": host file '" + entry.substring(eq + 1).strip()
                         + "' of " + guest.get() + " does not exist (resolved to " + host + ")");
+            } else if (guest.isPresent() && io.jcap.host.KernelViews.of(host).isPresent()) {
+                problems.add(name("extraFiles") + ": host file '" + entry.substring(eq + 1).strip() + "' of " + guest.get()
+                        + " is a file of the kernel's " + io.jcap.host.KernelViews.of(host).get()
+                        + ", whose size is not its content: copy it to a file first");
+            } else if (guest.isPresent() && !java.nio.file.Files.isRegularFile(host)) {
+                problems.add(name("extraFiles") + ": host file '" + entry.substring(eq + 1).strip() + "' of " + guest.get()
+                        + " is not a regular file (resolved to " + host + "): jcap copies files, not folders, devices,"
+                        + " FIFOs or sockets");
             } else if (guest.isPresent() && extraFiles.put(guest.get(), host) != null) {
                 problems.add(name("extraFiles") + ": guest path " + guest.get() + " is given twice");
             }

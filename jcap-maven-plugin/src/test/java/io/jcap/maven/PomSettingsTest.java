@@ -75,6 +75,23 @@ class PomSettingsTest {
     }
 
     @Test
+    void read_extraFilesOfTheKernelsProcOrNotRegular_areRefused() throws Exception {
+        Files.createDirectory(basedir.resolve("conf.d"));
+        SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(null, null, List.of(),
+                Map.of(), List.of("/etc/pool=/proc/sys/kernel/random/poolsize", "/dev/zero=/dev/zero", "/etc/c=conf.d")),
+                basedir));
+
+        assertEquals(String.join("\n",
+                "<extraFiles> (-Djcap.extraFiles): host file '/proc/sys/kernel/random/poolsize' of /etc/pool is a file"
+                        + " of the kernel's proc, whose size is not its content: copy it to a file first",
+                "<extraFiles> (-Djcap.extraFiles): host file '/dev/zero' of /dev/zero is not a regular file (resolved to"
+                        + " /dev/zero): jcap copies files, not folders, devices, FIFOs or sockets",
+                "<extraFiles> (-Djcap.extraFiles): host file 'conf.d' of /etc/c is not a regular file (resolved to "
+                        + basedir.resolve("conf.d") + "): jcap copies files, not folders, devices, FIFOs or sockets"),
+                e.getMessage());
+    }
+
+    @Test
     void read_memoryAndPorts_followTheCapstanfilesRules() {
         for (String memory : List.of("1K", "16M", "99999T")) {
             SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(memory, null, List.of(),
