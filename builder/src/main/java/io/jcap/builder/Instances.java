@@ -20,7 +20,6 @@ import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
-import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -30,16 +29,12 @@ import io.jcap.model.JcapException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Detached instances: guests that run on after the program that started them exits
@@ -66,10 +61,6 @@ public final class Instances {
      */
     static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
     private static final int NAME_BASE_LENGTH = 36;
-    /** Made on first use (a libvirt domain's name): seeding costs every run some milliseconds otherwise. */
-    private static final class Random {
-        static final SecureRandom RANDOM = new SecureRandom();
-    }
 
     private final EventSink events;
     private final JcapHome home;
@@ -111,7 +102,7 @@ public final class Instances {
             PublishedPorts.check(plan.forwards(), store.list(events));
             createFolder(name);
             if (request.libvirt().isPresent()) {
-                return startDomain(request.libvirt().get(), name, plan, family);
+                return DomainInstances.start(request.libvirt().get(), name, plan, family, store, events);
             }
             HostProcess process = null;
             DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
@@ -133,7 +124,7 @@ public final class Instances {
                 Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), process,
                         started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
                         spec.drives().get(0).file(), InstanceStatus.RUNNING);
-                record(instance, unrecorded);
+                record(store, instance, unrecorded);
                 events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description() + ")"
                         + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
                 return instance;
@@ -157,70 +148,13 @@ public final class Instances {
      * during it waits for the record, and one after it leaves an instance that {@code jcap ps}
      * lists and {@code jcap rm -f} removes.
      */
-    private void record(Instance instance, Cleanup.Registration unrecorded) throws JcapException {
+    static void record(InstanceStore store, Instance instance, Cleanup.Registration unrecorded) throws JcapException {
         Cleanup.making(() -> {
             store.write(instance);
             TempFiles.forget(store.folder(instance.name()));
             unrecorded.close();
             return null;
         });
-    }
-
-    /**
-     * Starts a detached instance as a persistent libvirt domain: the stored image copied for it,
-     * its settings in the instance's folder, its console in the domain's folder.
-     */
-    private Instance startDomain(LibvirtUri uri, String name, RunPlan plan, KernelFamily family)
-            throws JcapException, InterruptedException {
-        Path folder = store.folder(name);
-        String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
-        DetachedDomain.Started started = null;
-        // Until the record is written, a Ctrl-C removes the domain (libvirt keeps a persistent one
-        // when jcap ends), once DetachedDomain.start has returned; the hook deletes the folder after.
-        CountDownLatch startReturned = new CountDownLatch(1);
-        Cleanup.Registration unrecorded = Cleanup.register("remove libvirt domain " + domain + " (not recorded yet)",
-                () -> DetachedDomain.abandon(uri, domain, startReturned, START_TIMEOUT));
-        try {
-            try {
-                started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
-            } finally {
-                startReturned.countDown();
-            }
-            DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"), started.consoleLog(),
-                    Path.of("/run/libvirt/qemu", domain + ".pid"), Path.of("/var/log/libvirt/qemu", domain + ".log"));
-            HostProcess qemu = started.qemu().orElseThrow(() -> new EnvironmentException("libvirt started domain "
-                    + domain + " but its QEMU process is not in /run/libvirt/qemu/" + domain + ".pid"));
-            Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), qemu,
-                    started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
-                    started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
-                            started.folder())));
-            record(instance, unrecorded);
-            Optional<Pattern> endLine = family.instanceConsole().applicationEndLine();
-            if (endLine.isPresent()) {
-                try {
-                    DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), POWER_OFF_GRACE));
-                } catch (VmException e) {
-                    events.warn(e.getMessage() + ": should the guest not power off once its application ended, stop it"
-                            + " with jcap stop " + name);
-                }
-            }
-            events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description()
-                    + ", libvirt domain " + domain + " at " + uri + ")"
-                    + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
-            return instance;
-        } catch (JcapException | RuntimeException e) {
-            if (started != null) {
-                try {
-                    DetachedDomain.remove(uri, domain, started.folder());
-                } catch (JcapException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-            }
-            TempFiles.delete(folder);
-            throw e;
-        } finally {
-            unrecorded.close();
-        }
     }
 
     /** What a detached instance of the request boots, as the image's kernel family plans it. */
@@ -233,7 +167,6 @@ public final class Instances {
         return store.list(events);
     }
 
-    /** The names of the running instances of {@code image}, sorted. */
     /**
      * Removes stored image {@code image} with {@code removal} while no instance starts (a start
      * holds the instances' lock until its QEMU has the image open and its record is written), so
@@ -258,6 +191,7 @@ public final class Instances {
         boolean remove(String image) throws JcapException;
     }
 
+    /** The names of the running instances of {@code image}, sorted. */
     public List<String> runningOf(String image) throws JcapException {
         return list().stream().filter(i -> i.image().equals(image) && i.status().running()).map(Instance::name)
                 .toList();

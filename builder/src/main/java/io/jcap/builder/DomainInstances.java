@@ -1,0 +1,96 @@
+package io.jcap.builder;
+
+import io.jcap.builder.family.KernelFamily;
+import io.jcap.builder.family.RunPlan;
+import io.jcap.builder.instance.Instance;
+import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.builder.instance.InstanceStore;
+import io.jcap.host.Cleanup;
+import io.jcap.host.TempFiles;
+import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.libvirt.DetachedDomain;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+
+/**
+ * The libvirt half of {@link Instances#start}: a detached instance as a persistent libvirt domain
+ * ({@code jcap run -d --driver libvirt}), started under the instances' lock {@link Instances} holds.
+ */
+final class DomainInstances {
+    /** Made on first use (a libvirt domain's name): seeding costs every run some milliseconds otherwise. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+
+    private DomainInstances() {
+    }
+
+    /**
+     * Starts a detached instance as a persistent libvirt domain: the stored image copied for it,
+     * its settings in the instance's folder, its console in the domain's folder.
+     */
+    static Instance start(LibvirtUri uri, String name, RunPlan plan, KernelFamily family, InstanceStore store,
+            EventSink events) throws JcapException, InterruptedException {
+        Path folder = store.folder(name);
+        String domain = "jcap-" + name + "-" + HexFormat.of().toHexDigits(Random.RANDOM.nextInt());
+        DetachedDomain.Started started = null;
+        // Until the record is written, a Ctrl-C removes the domain (libvirt keeps a persistent one
+        // when jcap ends), once DetachedDomain.start has returned; the hook deletes the folder after.
+        CountDownLatch startReturned = new CountDownLatch(1);
+        Cleanup.Registration unrecorded = Cleanup.register("remove libvirt domain " + domain + " (not recorded yet)",
+                () -> DetachedDomain.abandon(uri, domain, startReturned, Instances.START_TIMEOUT));
+        try {
+            try {
+                started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
+            } finally {
+                startReturned.countDown();
+            }
+            DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"), started.consoleLog(),
+                    Path.of("/run/libvirt/qemu", domain + ".pid"), Path.of("/var/log/libvirt/qemu", domain + ".log"));
+            HostProcess qemu = started.qemu().orElseThrow(() -> new EnvironmentException("libvirt started domain "
+                    + domain + " but its QEMU process is not in /run/libvirt/qemu/" + domain + ".pid"));
+            Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), qemu,
+                    started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
+                    started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
+                            started.folder())));
+            Instances.record(store, instance, unrecorded);
+            Optional<Pattern> endLine = family.instanceConsole().applicationEndLine();
+            if (endLine.isPresent()) {
+                try {
+                    DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), Instances.POWER_OFF_GRACE));
+                } catch (VmException e) {
+                    events.warn(e.getMessage() + ": should the guest not power off once its application ended, stop it"
+                            + " with jcap stop " + name);
+                }
+            }
+            events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description()
+                    + ", libvirt domain " + domain + " at " + uri + ")"
+                    + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+            return instance;
+        } catch (JcapException | RuntimeException e) {
+            if (started != null) {
+                try {
+                    DetachedDomain.remove(uri, domain, started.folder());
+                } catch (JcapException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            TempFiles.delete(folder);
+            throw e;
+        } finally {
+            unrecorded.close();
+        }
+    }
+}
