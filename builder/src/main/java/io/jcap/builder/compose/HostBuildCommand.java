@@ -3,6 +3,7 @@ package io.jcap.builder.compose;
 import io.jcap.capstanfile.CommandWords;
 import io.jcap.host.Cleanup;
 import io.jcap.host.HostTool;
+import io.jcap.host.Signals;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -57,8 +58,8 @@ public final class HostBuildCommand {
         }
         if (status != 0) {
             StringBuilder message = new StringBuilder("build command '" + shown + "' "
-                    + (signalled ? "was stopped by signal " + (status - 128) + (status == SIGINT_STATUS ? " (SIGINT)"
-                    : " (SIGTERM)") : "failed with exit code " + status));
+                    + (signalled ? "was stopped by signal " + (status - 128) + " ("
+                    + Signals.name(status - 128).orElseThrow() + ")" : "failed with exit code " + status));
             synchronized (tail) {
                 if (!tail.isEmpty()) {
                     message.append("; its last output lines:");

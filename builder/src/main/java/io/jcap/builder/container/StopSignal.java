@@ -1,8 +1,9 @@
 package io.jcap.builder.container;
 
+import io.jcap.host.Signals;
 import io.jcap.model.JcapException;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * A container image's {@code StopSignal} as the number the guest init sends on the first power
@@ -10,15 +11,6 @@ import java.util.Map;
  * as Docker and Podman read them, with Linux's x86-64 numbers.
  */
 final class StopSignal {
-    private static final Map<String, Integer> NUMBERS = Map.ofEntries(Map.entry("HUP", 1), Map.entry("INT", 2),
-            Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("TRAP", 5), Map.entry("ABRT", 6), Map.entry("IOT", 6),
-            Map.entry("BUS", 7), Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10),
-            Map.entry("SEGV", 11), Map.entry("USR2", 12), Map.entry("PIPE", 13), Map.entry("ALRM", 14),
-            Map.entry("TERM", 15), Map.entry("STKFLT", 16), Map.entry("CHLD", 17), Map.entry("CONT", 18),
-            Map.entry("STOP", 19), Map.entry("TSTP", 20), Map.entry("TTIN", 21), Map.entry("TTOU", 22),
-            Map.entry("URG", 23), Map.entry("XCPU", 24), Map.entry("XFSZ", 25), Map.entry("VTALRM", 26),
-            Map.entry("PROF", 27), Map.entry("WINCH", 28), Map.entry("IO", 29), Map.entry("POLL", 29),
-            Map.entry("PWR", 30), Map.entry("SYS", 31));
     private static final int RTMIN = 34;
     private static final int RTMAX = 64;
 
@@ -29,9 +21,9 @@ final class StopSignal {
     static int number(String text, String image) throws JcapException {
         String name = text.strip().toUpperCase(Locale.ROOT);
         name = name.startsWith("SIG") ? name.substring(3) : name;
-        Integer known = NUMBERS.get(name);
-        if (known != null) {
-            return known;
+        Optional<Integer> known = Signals.number(name);
+        if (known.isPresent()) {
+            return known.get();
         }
         try {
             int n;

@@ -2,6 +2,7 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.family.RunConsole;
 import io.jcap.host.Cleanup;
+import io.jcap.host.Signals;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.GuestMarker;
@@ -90,7 +91,8 @@ final class ApplicationConsole implements RunConsole {
         }
         OptionalInt signal = killedBy(vmStatus);
         String why = error != null ? "the guest failed: " + error
-                : signal.isPresent() ? "QEMU was killed by signal " + signal.getAsInt() + signalName(signal.getAsInt())
+                : signal.isPresent() ? "QEMU was killed by signal " + signal.getAsInt()
+                        + Signals.name(signal.getAsInt()).map(n -> " (" + n + ")").orElse("")
                         + (started ? " before the application reported its exit status"
                         : " before the image's application started")
                 : started ? "the image powered off without reporting the application's exit status"
@@ -104,17 +106,5 @@ final class ApplicationConsole implements RunConsole {
      */
     private static OptionalInt killedBy(int vmStatus) {
         return vmStatus > 128 && vmStatus < 128 + 65 ? OptionalInt.of(vmStatus - 128) : OptionalInt.empty();
-    }
-
-    private static String signalName(int signal) {
-        return switch (signal) {
-            case 1 -> " (SIGHUP)";
-            case 2 -> " (SIGINT)";
-            case 6 -> " (SIGABRT)";
-            case 9 -> " (SIGKILL)";
-            case 11 -> " (SIGSEGV)";
-            case 15 -> " (SIGTERM)";
-            default -> "";
-        };
     }
 }
