@@ -61,8 +61,13 @@ class BuildCommandInterruptTest {
             }
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("Running build command")), lines.toString());
-        // The command runs once its line is out; let it start.
-        Thread.sleep(300);
+        // The command runs once its line is out: wait (bounded) until its process is there.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (jcap.toHandle().descendants().noneMatch(p -> p.info().command().filter(c -> c.endsWith("/sleep"))
+                .isPresent())) {
+            assertTrue(System.nanoTime() < deadline && jcap.isAlive(), "the build command started: " + lines);
+            Thread.sleep(10);
+        }
         new ProcessBuilder("kill", "-" + signal, "--", "-" + jcap.pid()).start().waitFor();
         assertTrue(jcap.waitFor(60, TimeUnit.SECONDS), "jcap ends after SIG" + signal);
         out.lines().forEach(lines::add);

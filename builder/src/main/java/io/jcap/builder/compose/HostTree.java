@@ -144,11 +144,15 @@ public final class HostTree {
     private static FileContent content(Path host, GuestPath guest) throws IOException {
         FileContent content = FileContent.of(host);
         if (content.size() > MAX_FILE_BYTES) {
-            throw new FileSystemException(host.toString(), null, "the file for " + guest + " is " + content.size()
-                    + " bytes, and an image's files hold at most " + MAX_FILE_BYTES + " bytes (the sizes of newc cpio,"
-                    + " the stream into the builder guest, are 32-bit)");
+            throw new FileSystemException(host.toString(), null, tooBig("the file for " + guest, content.size()));
         }
         return content;
+    }
+
+    /** Why a file of {@code size} bytes is refused ({@code what}: the file, as the message names it). */
+    static String tooBig(String what, long size) {
+        return what + " is " + size + " bytes, and an image's files hold at most " + MAX_FILE_BYTES + " bytes (the sizes"
+                + " of newc cpio, the stream into the builder guest, are 32-bit)";
     }
 
     /** The permission bits of a host file, links followed: set-user-ID, set-group-ID and sticky included. */

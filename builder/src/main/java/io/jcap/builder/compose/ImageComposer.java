@@ -55,9 +55,7 @@ public final class ImageComposer {
             for (ImageEntry e : application) {
                 checkPlace(e.path(), boot.reserved());
                 if (e instanceof ImageEntry.RegularFile f && f.content().size() > HostTree.MAX_FILE_BYTES) {
-                    throw new JcapException("the file " + e.path() + " is " + f.content().size() + " bytes, and an image's"
-                            + " files hold at most " + HostTree.MAX_FILE_BYTES + " bytes (the sizes of newc cpio, the"
-                            + " stream into the builder guest, are 32-bit)");
+                    throw new JcapException(HostTree.tooBig("the file " + e.path(), f.content().size()));
                 }
                 tree.add(e);
             }

@@ -243,8 +243,7 @@ public final class CpioWriter {
         try {
             return file.content().open();
         } catch (IOException e) {
-            throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
-                    + FailureReason.ofFile(e), e);
+            throw unreadable(file, entry, e);
         }
     }
 
@@ -253,9 +252,13 @@ public final class CpioWriter {
         try {
             return in.read(buffer, 0, length);
         } catch (IOException e) {
-            throw new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
-                    + FailureReason.ofFile(e), e);
+            throw unreadable(file, entry, e);
         }
+    }
+
+    private static SourceException unreadable(ImageEntry.RegularFile file, ImageEntry entry, IOException e) {
+        return new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
+                + FailureReason.ofFile(e), e);
     }
 
     /** The host file's path in parentheses, when the bytes come from one. */
