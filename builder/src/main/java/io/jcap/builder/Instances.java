@@ -339,9 +339,12 @@ public final class Instances {
     }
 
     private void createFolder(String name) throws JcapException {
-        store.create(name);
         // Registered once made: a folder that was not made is not jcap's to delete on the way out.
-        TempFiles.register(store.folder(name));
+        // One step for the shutdown hook: a Ctrl-C between the two left the folder, without its record.
+        Cleanup.making(() -> {
+            store.create(name);
+            return TempFiles.register(store.folder(name));
+        });
     }
 
     private JcapException nameTaken(String name) {
