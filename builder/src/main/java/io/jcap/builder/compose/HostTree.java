@@ -29,12 +29,6 @@ import java.util.function.Predicate;
  * ({@link HostNames}).
  */
 public final class HostTree {
-    /**
-     * The largest file an image takes: newc cpio, the stream into the builder guest, has 32-bit
-     * sizes, and a larger file would fail only once the builder VM is up.
-     */
-    public static final long MAX_FILE_BYTES = 0xFFFFFFFFL;
-
     private HostTree() {
     }
 
@@ -91,7 +85,7 @@ public final class HostTree {
                                 .add(entries.size());
                     }
                     entries.add(new ImageEntry.RegularFile(guest, (Integer) unix.get("mode") & 07777,
-                            content(file, guest)));
+                            FileContent.of(file)));
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -135,24 +129,10 @@ public final class HostTree {
                 throw new JcapException("files: " + guest + " names " + host + ", which is not a regular file: jcap"
                         + " copies files, not devices, FIFOs or sockets");
             }
-            return new ImageEntry.RegularFile(guest, mode(host), content(host, guest));
+            return new ImageEntry.RegularFile(guest, mode(host), FileContent.of(host));
         } catch (IOException e) {
             throw new JcapException("could not read " + host + " for " + guest + ": " + FailureReason.ofFile(e), e);
         }
-    }
-
-    private static FileContent content(Path host, GuestPath guest) throws IOException {
-        FileContent content = FileContent.of(host);
-        if (content.size() > MAX_FILE_BYTES) {
-            throw new FileSystemException(host.toString(), null, tooBig("the file for " + guest, content.size()));
-        }
-        return content;
-    }
-
-    /** Why a file of {@code size} bytes is refused ({@code what}: the file, as the message names it). */
-    static String tooBig(String what, long size) {
-        return what + " is " + size + " bytes, and an image's files hold at most " + MAX_FILE_BYTES + " bytes (the sizes"
-                + " of newc cpio, the stream into the builder guest, are 32-bit)";
     }
 
     /** The permission bits of a host file, links followed: set-user-ID, set-group-ID and sticky included. */

@@ -13,6 +13,7 @@ import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Puts an image's file tree together: the application's entries (rootfs first, then files, so
@@ -50,13 +51,14 @@ public final class ImageComposer {
     }
 
     public static ImageTree compose(List<ImageEntry> application, GuestConfig config, BootFiles boot) throws JcapException {
+        Optional<String> tooBig = CpioWriter.tooBig(application, "the builder guest");
+        if (tooBig.isPresent()) {
+            throw new JcapException(tooBig.get());
+        }
         ImageTree tree = new ImageTree();
         try {
             for (ImageEntry e : application) {
                 checkPlace(e.path(), boot.reserved());
-                if (e instanceof ImageEntry.RegularFile f && f.content().size() > HostTree.MAX_FILE_BYTES) {
-                    throw new JcapException(HostTree.tooBig("the file " + e.path(), f.content().size()));
-                }
                 tree.add(e);
             }
             for (ImageEntry dir : SYSTEM_DIRS) {

@@ -48,15 +48,15 @@ class ImageComposerTest {
             throws Exception {
         java.nio.file.Path big = dir.resolve("big");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(HostTree.MAX_FILE_BYTES + 1);
+            f.setLength(io.jcap.formats.cpio.CpioWriter.MAX_FILE_BYTES + 1);
         }
         ImageEntry layerFile = new ImageEntry.RegularFile(GuestPath.of("/data/big"), 0644, FileContent.of(big));
 
         JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(List.of(program("/app/hello", 0755),
                 layerFile), config("/app/hello"), BOOT));
 
-        assertEquals("the file /data/big is 4294967296 bytes, and an image's files hold at most 4294967295 bytes (the sizes"
-                + " of newc cpio, the stream into the builder guest, are 32-bit)", e.getMessage());
+        assertEquals("the file /data/big is 4294967296 bytes, and a file streamed into the builder guest holds at most"
+                + " 4294967295 bytes (the stream is a newc cpio, whose sizes are 32-bit)", e.getMessage());
     }
 
     @Test

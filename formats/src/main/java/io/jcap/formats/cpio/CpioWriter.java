@@ -49,6 +49,8 @@ public final class CpioWriter {
         RELATIVE
     }
 
+    /** The largest file a newc archive holds: its sizes are 32-bit. */
+    public static final long MAX_FILE_BYTES = 0xFFFFFFFFL;
     private static final int COPY_BUFFER = 1 << 16;
 
     /**
@@ -237,6 +239,22 @@ public final class CpioWriter {
             events.progress("Streaming files", 0, 0);
         }
         return counter.stats(entryCount);
+    }
+
+    /**
+     * Why {@code entries} cannot be streamed to {@code receiver} (as the message names it, e.g. "the
+     * builder guest"), or empty when every file fits: checked before a guest boots, since newc's
+     * 32-bit sizes would otherwise fail the stream only once it is up.
+     */
+    public static java.util.Optional<String> tooBig(Iterable<? extends ImageEntry> entries, String receiver) {
+        for (ImageEntry e : entries) {
+            if (e instanceof ImageEntry.RegularFile f && f.content().size() > MAX_FILE_BYTES) {
+                return java.util.Optional.of("the file " + e.path() + " is " + f.content().size() + " bytes, and a file"
+                        + " streamed into " + receiver + " holds at most " + MAX_FILE_BYTES + " bytes (the stream is"
+                        + " a newc cpio, whose sizes are 32-bit)");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private static InputStream source(ImageEntry.RegularFile file, ImageEntry entry) throws SourceException {

@@ -6,6 +6,7 @@ import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.KeyProblems;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.capstanfile.yaml.YamlPath;
+import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.kernels.Kernel;
 import io.jcap.kernels.KernelKind;
 import io.jcap.kernels.KernelStore;
@@ -109,6 +110,13 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
             }
         } catch (IllegalArgumentException e) {
             throw new JcapException(e.getMessage(), e);
+        }
+        if (fs == FsType.ZFS) {
+            // ROFS is written on the host with 64-bit sizes; ZFS is filled by cpiod from a newc stream.
+            Optional<String> tooBig = CpioWriter.tooBig(tree.entries(), "OSv's ZFS builder (cpiod)");
+            if (tooBig.isPresent()) {
+                throw new JcapException(tooBig.get() + "; fs: rofs has no such limit");
+            }
         }
         String application = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         warnIfCommandMissing(application, tree, events);

@@ -115,6 +115,28 @@ class OsvInputsTest {
                 + " pull osv --url URL --sha256 HEX', or use fs: rofs, which needs no builder", e.getMessage());
     }
 
+    /** ZFS is filled by cpiod from a newc stream (32-bit sizes); ROFS is written on the host. */
+    @Test
+    void of_aFileOver4GiB_zfsRefusesItBeforeAnyGuest_rofsTakesIt() throws Exception {
+        store.add(new io.jcap.kernels.KernelDraft("osv-zfs-builder", KernelKind.OSV_ZFS_BUILDER, "unknown", "custom",
+                "test", Path.of("/bin/true"), List.of()));
+        Path big = Files.createDirectories(temp.resolve("root/data")).resolve("big");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(5L << 30);
+        }
+        String files = "rootfs: " + temp.resolve("root") + "\n";
+
+        JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(capstanfile(
+                "kernel: osv\ncmdline: /hello\nfs: zfs\n" + files), store, events));
+        OsvInputs rofs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n" + files), store, events);
+
+        assertEquals("the file /data/big is 5368709120 bytes, and a file streamed into OSv's ZFS builder (cpiod) holds at"
+                + " most 4294967295 bytes (the stream is a newc cpio, whose sizes are 32-bit); fs: rofs has no such limit",
+                e.getMessage());
+        assertEquals(5L << 30, ((io.jcap.model.ImageEntry.RegularFile) rofs.tree().get(io.jcap.model.GuestPath.of(
+                "/data/big"))).content().size());
+    }
+
     @Test
     void of_ext4WithOsv_isRefused() throws Exception {
         JcapException e = assertThrows(JcapException.class,
