@@ -11,6 +11,7 @@ import io.jcap.cli.options.GuestPathConverter;
 import io.jcap.cli.options.JsonOutput;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.model.Printable;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -90,8 +91,9 @@ final class ImagesCommand implements Callable<Integer> {
                     case FILE -> "file";
                     case SYMLINK -> "link";
                 };
-                out.printf(format, type, f.mode(), f.size(), f.path().value()
-                        + f.target().map(t -> " -> " + t).orElse(""));
+                // A link target may hold a newline, a name an escape sequence: shown, never printed.
+                out.printf(format, type, f.mode(), f.size(), Printable.of(f.path().value())
+                        + f.target().map(t -> " -> " + Printable.of(t)).orElse(""));
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.jcap.formats.qcow2;
 
 import io.jcap.model.JcapException;
+import io.jcap.model.Printable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -190,16 +191,8 @@ public record Qcow2Header(int version, Optional<String> backingFile, Optional<St
     private static String string(ByteBuffer head, int offset, int length) {
         byte[] bytes = new byte[length];
         head.get(offset, bytes);
-        StringBuilder printable = new StringBuilder();
         // The name goes into a one-line message: control characters are shown, not printed.
-        new String(bytes, StandardCharsets.UTF_8).codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                printable.append(String.format("\\x%02x", c));
-            } else {
-                printable.appendCodePoint(c);
-            }
-        });
-        return printable.toString();
+        return Printable.of(new String(bytes, StandardCharsets.UTF_8));
     }
 
     private static JcapException damaged(Path file, String why) {

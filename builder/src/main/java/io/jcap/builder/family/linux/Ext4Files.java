@@ -136,18 +136,33 @@ final class Ext4Files {
                 result.add(f);
                 continue;
             }
-            String target = null;
-            for (String line : sections.getOrDefault("stat " + quote(f.path()), List.of())) {
-                if (line.startsWith(FAST_LINK) && line.endsWith("\"")) {
-                    target = line.substring(FAST_LINK.length(), line.length() - 1);
-                }
-            }
+            String target = fastLinkTarget(sections.getOrDefault("stat " + quote(f.path()), List.of()), f.size());
             if (target == null) {
                 target = output(List.of(debugfs.toString(), "-R", "cat " + quote(f.path()), device));
             }
             result.add(new ImageFile(f.path(), f.type(), f.mode(), f.size(), Optional.of(target)));
         }
         return result;
+    }
+
+    /**
+     * The target of a fast link (one held in its inode) from debugfs' {@code stat} lines, or null for
+     * a link whose target is in a block ({@code cat} reads those). debugfs prints the target's
+     * {@code size} bytes as they are, so a target holding a newline spans lines.
+     */
+    static String fastLinkTarget(List<String> statLines, long size) {
+        for (int i = 0; i < statLines.size(); i++) {
+            int at = statLines.get(i).indexOf(FAST_LINK);
+            if (at < 0) {
+                continue;
+            }
+            String rest = String.join("\n", statLines.subList(i, statLines.size())).substring(at + FAST_LINK.length());
+            byte[] bytes = rest.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > size && bytes[(int) size] == '"') {
+                return new String(bytes, 0, (int) size, StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /** Runs the commands in one debugfs; the output lines of each, keyed by the command. */

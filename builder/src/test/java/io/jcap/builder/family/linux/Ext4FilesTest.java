@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code jcap images ls} on a Linux image: an ext4 partition at 1 MiB, made here with mke2fs, read with debugfs. */
 class Ext4FilesTest {
     private static final String LONG_TARGET = "/" + "x".repeat(80);
+    /** Link targets may hold any byte but NUL: debugfs prints these over two lines. */
+    private static final String NEWLINE_TARGET = "x\n\"y";
+    private static final String LONG_NEWLINE_TARGET = "/" + "y".repeat(70) + "\nz\"";
 
     @TempDir
     Path temp;
@@ -57,6 +60,8 @@ class Ext4FilesTest {
                 dir("/app", 0755),
                 file("/app/hello", 04755, 6),
                 link("/app/long", LONG_TARGET),
+                link("/app/long-newline", LONG_NEWLINE_TARGET),
+                link("/app/newline", NEWLINE_TARGET),
                 link("/app/short", "hello"),
                 dir("/lost+found", 0700),
                 dir("/with space", 0750),
@@ -91,6 +96,8 @@ class Ext4FilesTest {
         Files.setPosixFilePermissions(root.resolve("hello"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createSymbolicLink(root.resolve("short"), Path.of("hello"));
         Files.createSymbolicLink(root.resolve("long"), Path.of(LONG_TARGET));
+        Files.createSymbolicLink(root.resolve("newline"), Path.of(NEWLINE_TARGET));
+        Files.createSymbolicLink(root.resolve("long-newline"), Path.of(LONG_NEWLINE_TARGET));
         Path spaced = Files.createDirectories(temp.resolve("root/with space"));
         Files.setPosixFilePermissions(spaced, PosixFilePermissions.fromString("rwxr-x---"));
         Files.createFile(spaced.resolve("empty"));

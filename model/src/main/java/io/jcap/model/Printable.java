@@ -1,0 +1,36 @@
+package io.jcap.model;
+
+/**
+ * Text from an image or a file shown on one line of a terminal: control characters (C0, DEL and
+ * C1) and backslashes are written as escapes, as {@code ls -b} writes names, so that a newline in a
+ * link target cannot break a listing and an escape sequence in a name cannot drive the terminal.
+ *
+ * <pre>{@code
+ * Printable.of("a\nb\\c\u001b[2J"); // a\nb\\c\x1b[2J
+ * }</pre>
+ */
+public final class Printable {
+    private Printable() {
+    }
+
+    /** {@code text} with its control characters and backslashes escaped. */
+    public static String of(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                        out.append(String.format("\\x%02x", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,13 @@
+package io.jcap.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class PrintableTest {
+    @Test
+    void of_escapesControlCharactersAndBackslashes_keepsTheRest() {
+        assertEquals("a\\nb\\\\c\\x1b[2J\\t\\r\\x7f\\x9b é ✓", Printable.of("a\nb\\c\u001b[2J\t\r\u007f\u009b é ✓"));
+        assertEquals("/usr/bin/env", Printable.of("/usr/bin/env"));
+    }
+}
