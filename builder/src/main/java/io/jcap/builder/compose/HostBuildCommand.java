@@ -18,7 +18,10 @@ public final class HostBuildCommand {
     private static final int TAIL = 20;
     /** A build takes what it takes; Ctrl-C stops it. */
     private static final Duration UNBOUNDED = Duration.ofDays(3650);
-    /** How a process killed by SIGINT or SIGTERM exits, as Java reports it (128 + the signal). */
+    /**
+     * How a process killed by SIGINT or SIGTERM exits, as Java reports it (128 + the signal); a
+     * program may also exit with these codes itself, and Java cannot tell the two apart.
+     */
     private static final int SIGINT_STATUS = 130;
     private static final int SIGTERM_STATUS = 143;
     /** How long the JVM may take to begin its stop after its build command died of the same signal. */
@@ -58,8 +61,8 @@ public final class HostBuildCommand {
         }
         if (status != 0) {
             StringBuilder message = new StringBuilder("build command '" + shown + "' "
-                    + (signalled ? "was stopped by signal " + (status - 128) + " ("
-                    + Signals.name(status - 128).orElseThrow() + ")" : "failed with exit code " + status));
+                    + "failed with exit code " + status + (signalled ? " (stopped by signal " + (status - 128) + ", "
+                    + Signals.name(status - 128).orElseThrow() + ", or a program that exits with that code)" : ""));
             synchronized (tail) {
                 if (!tail.isEmpty()) {
                     message.append("; its last output lines:");

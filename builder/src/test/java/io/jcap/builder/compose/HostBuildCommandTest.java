@@ -23,11 +23,23 @@ class HostBuildCommandTest {
         assertTrue(events.lines().contains("INFO Running build command: sh -c \"echo compiling; exit 7\""), events.lines().toString());
     }
 
-    /** A command killed by a signal while jcap itself runs on (someone else's kill) says so, not "exit code 143". */
+    /**
+     * A command killed by a signal while jcap itself runs on (someone else's kill) names the signal
+     * beside its code; Java reports both as 128 + the signal, so the message says either may be.
+     */
     @Test
     void commandKilledBySigterm_whileJcapRunsOn_isReportedAsStoppedBySignal(@TempDir Path project) {
         JcapException e = assertThrows(JcapException.class, () -> HostBuildCommand.run(
                 List.of("sh", "-c", "kill -TERM $$"), project, new RecordedEvents()));
-        assertEquals("build command 'sh -c \"kill -TERM $$\"' was stopped by signal 15 (SIGTERM)", e.getMessage());
+        assertEquals("build command 'sh -c \"kill -TERM $$\"' failed with exit code 143 (stopped by signal 15,"
+                + " SIGTERM, or a program that exits with that code)", e.getMessage());
+    }
+
+    @Test
+    void commandExiting130Itself_isNotSaidToBeStoppedBySignalOnly(@TempDir Path project) {
+        JcapException e = assertThrows(JcapException.class, () -> HostBuildCommand.run(
+                List.of("sh", "-c", "exit 130"), project, new RecordedEvents()));
+        assertEquals("build command 'sh -c \"exit 130\"' failed with exit code 130 (stopped by signal 2, SIGINT, or a"
+                + " program that exits with that code)", e.getMessage());
     }
 }
