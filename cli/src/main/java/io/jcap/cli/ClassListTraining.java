@@ -68,7 +68,8 @@ final class ClassListTraining {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
             pool.submit(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> 1).join()).get();
             pool.shutdown();
-            Path dir = java.nio.file.Files.createTempDirectory("jcap-training",
+            // Where jcap's own temporary files go ($TMPDIR, as the commands take it).
+            Path dir = java.nio.file.Files.createTempDirectory(io.jcap.host.SystemTemp.folder(), "jcap-training",
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             try {
