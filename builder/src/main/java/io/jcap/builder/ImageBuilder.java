@@ -23,6 +23,8 @@ import io.jcap.model.Sha256;
 import io.jcap.streamer.GuestStreamer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Builds a project's image: reads the Capstanfile, runs its build command, composes the file
@@ -64,6 +66,19 @@ public final class ImageBuilder {
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
             return buildLocked(projectDir, request);
         }
+    }
+
+    /**
+     * What a Capstanfile says that its build will not do, each a sentence: {@code jcap validate}
+     * prints them as notes, a build as warnings. Empty when everything is used.
+     */
+    public static List<String> notes(Capstanfile capstanfile) {
+        List<String> notes = new ArrayList<>();
+        if (capstanfile.base().isPresent() && capstanfile.kernel().isPresent()) {
+            notes.add("base: " + capstanfile.base().get() + " is ignored: kernel: " + capstanfile.kernel().get()
+                    + " says what the image boots (remove base, or kernel to build on the base's OSv loader)");
+        }
+        return List.copyOf(notes);
     }
 
     /**
@@ -152,6 +167,7 @@ public final class ImageBuilder {
         }
         Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).withSchemaPasses(valid)
                 .parse(projectDir);
+        notes(capstanfile).forEach(events::warn);
         if (request.from().isPresent()) {
             capstanfile = capstanfile.withFrom(request.from().get());
         }

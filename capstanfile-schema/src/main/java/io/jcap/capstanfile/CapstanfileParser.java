@@ -124,7 +124,12 @@ public final class CapstanfileParser {
         Path dir = projectDir.toAbsolutePath().normalize();
         Path absolute = file.toAbsolutePath().normalize();
         Path shown = absolute.startsWith(dir) ? dir.relativize(absolute) : absolute;
-        String text = read(absolute, shown, "not found: write one in " + dir + " (see docs/capstanfile.md)");
+        Path parent = dir.getParent();
+        String text = read(absolute, shown, parent != null && dir.getFileName().toString().equals("meta")
+                && CapstanPackageParser.isPackage(parent)
+                ? "not found in " + dir + ", which is a Capstan package's meta/ folder: give the package's folder, "
+                        + parent
+                : "not found: write one in " + dir + " (see docs/capstanfile.md)");
         LocatedYaml yaml;
         try {
             yaml = LocatedYaml.read(text, "a Capstanfile");
@@ -132,6 +137,7 @@ public final class CapstanfileParser {
             throw new CapstanfileException(absolute, List.of(new Problem(shown, e.position().line(),
                     e.position().column(), "", e.getMessage())));
         }
+        CapstanScalars.apply(yaml);
         List<Finding> schemaFindings = new ArrayList<>(yaml.findings());
         Sha256 key = passes == SchemaPasses.NONE ? null : SchemaPasses.key(text);
         if (key == null || !passes.contains(key)) {

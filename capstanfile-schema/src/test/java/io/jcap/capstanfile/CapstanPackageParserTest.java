@@ -33,6 +33,7 @@ class CapstanPackageParserTest {
                 env:
                   GREETING: hi
                   PORT: 8000
+                  RATIO: .nan
               shout:
                 bootcmd: /hello --shout
             config_set_default: hello
@@ -57,7 +58,7 @@ class CapstanPackageParserTest {
         assertEquals(project.dir, c.projectDir());
         assertEquals(Optional.of("osv"), c.kernel());
         assertEquals(Optional.of("/hello"), c.cmdline());
-        assertEquals(Map.of("GREETING", "hi", "PORT", "8000"), c.env());
+        assertEquals(Map.of("GREETING", "hi", "PORT", "8000", "RATIO", ".nan"), c.env());
         assertEquals(Optional.of(project.dir), c.rootfs());
         assertEquals(Map.of(), c.files());
         assertEquals(List.of(), c.build());
@@ -69,7 +70,7 @@ class CapstanPackageParserTest {
         assertEquals("com.example.hello", p.name());
         assertEquals(List.of("osv.bootstrap"), p.require());
         assertEquals(Map.of(
-                "hello", new CapstanPackage.ConfigSet("/hello", Map.of("GREETING", "hi", "PORT", "8000")),
+                "hello", new CapstanPackage.ConfigSet("/hello", Map.of("GREETING", "hi", "PORT", "8000", "RATIO", ".nan")),
                 "shout", new CapstanPackage.ConfigSet("/hello --shout", Map.of())), p.configSets());
         assertEquals("hello", p.defaultConfigSet());
         assertTrue(p.named());

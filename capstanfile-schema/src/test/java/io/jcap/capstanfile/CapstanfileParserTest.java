@@ -55,6 +55,30 @@ class CapstanfileParserTest {
         assertEquals(Map.of(GuestPath.of("/tools/hello.so"), dir.resolve("hello.so")), c.files());
     }
 
+    /** Capstan's yaml.v2 reads these keys into strings: osv-apps' perl-hello has "build: true". */
+    @Test
+    void parse_capstanScalars_takeTheTextWritten_andEmptyValuesMeanNoKey(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("1.0"), "v");
+        java.nio.file.Files.createDirectories(dir.resolve("ROOTFS"));
+        java.nio.file.Files.writeString(dir.resolve("Capstanfile"), "base: cloudius/osv-base\ncmdline: 42\nbuild: true\n"
+                + "files:\n  /version: 1.0\n");
+
+        Capstanfile c = parser.parse(dir);
+
+        assertEquals(List.of("true"), c.build());
+        assertEquals(Optional.of("42"), c.cmdline());
+        assertEquals(Map.of(GuestPath.of("/version"), dir.resolve("1.0")), c.files());
+
+        java.nio.file.Files.writeString(dir.resolve("Capstanfile"), "base:\ncmdline: /hello\nbuild:\nfiles:\nrootfs:\n");
+        Capstanfile empty = parser.parse(dir);
+
+        assertEquals(Optional.empty(), empty.base());
+        assertEquals(List.of(), empty.build());
+        assertEquals(Map.of(), empty.files());
+        assertEquals(Optional.of(dir.resolve("ROOTFS")), empty.rootfs(), "an empty rootfs is the default ROOTFS");
+    }
+
     @Test
     void parse_explicitRootfs_resolvesFolderInProject() throws Exception {
         Path dir = project("rootfs-explicit");

@@ -85,8 +85,8 @@ class CapstanfileProblemsTest {
     @Test
     void parse_wrongTypes_saysWhatIsExpected() throws Exception {
         project.capstanfile("""
-                cmdline: 5
-                base:
+                cmdline: [5]
+                base: {}
                 cpus: two
                 ports: 80
                 env: [A]
@@ -95,8 +95,8 @@ class CapstanfileProblemsTest {
                 """);
 
         assertEquals("""
-                Capstanfile:1:10: cmdline: 5 is not a command line (/tools/hello.so)
-                Capstanfile:2:6: base: an empty value is not an image name (cloudius/osv-openjdk)
+                Capstanfile:1:10: cmdline: [5] is not a command line (/tools/hello.so)
+                Capstanfile:2:7: base: {} is not an image name (cloudius/osv-openjdk)
                 Capstanfile:3:7: cpus: 'two' is not a number of CPUs from 1 to 64
                 Capstanfile:4:8: ports: 80 is not a list of port mappings (- 8080:80)
                 Capstanfile:5:6: env: ["A"] is not a map of variable name to value (DEBUG: "1")
@@ -110,6 +110,17 @@ class CapstanfileProblemsTest {
         project.capstanfile("cmdline: /hello\nenv:\n  VERBOSE: yes\n");
 
         assertEquals("Capstanfile:3:12: env.VERBOSE: yes is not a string: quote numbers and booleans (DEBUG: \"1\")",
+                project.problems());
+    }
+
+    /** YAML 1.1's .nan and .inf are floats: said as written, not as a syntax error. */
+    @Test
+    void parse_yamlNanOrInfWhereStringExpected_quotesValueAsWritten() throws Exception {
+        project.capstanfile("cmdline: /hello\nenv:\n  A: .nan\n  B: -.Inf\n");
+
+        assertEquals("""
+                Capstanfile:3:6: env.A: .nan is not a string: quote numbers and booleans (DEBUG: "1")
+                Capstanfile:4:6: env.B: -.Inf is not a string: quote numbers and booleans (DEBUG: "1")""",
                 project.problems());
     }
 

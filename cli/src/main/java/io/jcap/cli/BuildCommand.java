@@ -25,8 +25,8 @@ final class BuildCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", defaultValue = ".", paramLabel = "DIR",
-            description = "Project folder holding the Capstanfile, or a Capstan package's meta/ folder (default: the"
-                    + " current folder).")
+            description = "Project folder holding the Capstanfile, or a Capstan package's folder (the one holding"
+                    + " meta/) (default: the current folder).")
     Path dir;
 
     @Option(names = "--name", description = "Image name (default: the project folder's name).")

@@ -2,6 +2,7 @@ package io.jcap.cli;
 
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.container.ContainerCapstanfile;
+import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -54,6 +55,11 @@ final class InitCommand implements Callable<Integer> {
         Path file = dir.resolve("Capstanfile");
         if (Files.exists(file) && !force) {
             throw new JcapException(file + " already exists (use --force to overwrite it)");
+        }
+        if (!force && !Files.exists(file) && CapstanfileParser.isCapstanPackage(dir)) {
+            // A Capstanfile there would take the package's place without a word at build time.
+            throw new JcapException(dir + " is a Capstan package (meta/): 'jcap build " + dir + "' builds it as it"
+                    + " is, and a Capstanfile there would take its place (use --force to write one anyway)");
         }
         if (from != null) {
             return fromContainer(file);

@@ -11,6 +11,7 @@ import io.jcap.capstanfile.Runtime;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.model.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +60,11 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             }
             new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE).check(capstanfile);
+            for (String note : ImageBuilder.notes(capstanfile)) {
+                out.println(file + ": note: " + note);
+            }
             Path checked = capstanPackage ? dir.resolve("meta/run.yaml").normalize() : file;
-            out.println(checked + ": valid (runs " + command(capstanfile) + capstanfile.capstanPackage()
+            out.println(checked + ": valid (runs " + Printable.of(command(capstanfile)) + capstanfile.capstanPackage()
                     .filter(p -> p.named())
                     .map(p -> "; configurations " + configurations(p.configSets().keySet(), p.defaultConfigSet()))
                     .orElse("") + ")");

@@ -43,6 +43,48 @@ class CapstanPackageCommandsTest {
     }
 
     @Test
+    void validateAndInit_packageMetaFolderOrPackageFolder_sayWhatToDo() throws Exception {
+        Path pkg = pkg(RUN_YAML);
+
+        JcapTest.Result meta = JcapTest.jcap("validate", pkg.resolve("meta").toString());
+        JcapTest.Result init = JcapTest.jcap("init", pkg.toString());
+
+        assertEquals(1, meta.code());
+        assertEquals(pkg.resolve("meta/Capstanfile") + ": not found in " + pkg.resolve("meta") + ", which is a Capstan"
+                + " package's meta/ folder: give the package's folder, " + pkg + "\n", meta.out());
+        assertEquals(1, init.code());
+        assertEquals("jcap: " + pkg + " is a Capstan package (meta/): 'jcap build " + pkg + "' builds it as it is, and a"
+                + " Capstanfile there would take its place (use --force to write one anyway)\n", init.err());
+        assertTrue(Files.notExists(pkg.resolve("Capstanfile")));
+        assertEquals(0, JcapTest.jcap("init", "--force", pkg.toString()).code());
+    }
+
+    /** Every configuration is stored in the image, so each must fit OSv's command line, as the build writes it. */
+    @Test
+    void validate_aConfigurationTooLongForOsv_isRefusedAtItsBootcmd() throws Exception {
+        String classPath = String.join(":", java.util.Collections.nCopies(80, "/jars/lib.jar"));
+        Path pkg = pkg("runtime: native\nconfig_set:\n  short:\n    bootcmd: /java.so -version\n  long:\n"
+                + "    bootcmd: /java.so -cp " + classPath + " Main\n    env:\n      A: b\nconfig_set_default: short\n");
+
+        JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
+
+        assertEquals(1, r.code(), r.err());
+        int bytes = ("--rootfs=rofs --env=A=b /java.so -cp " + classPath + " Main").length();
+        assertEquals(pkg.resolve("meta/run.yaml") + ":6:14: config_set.long.bootcmd: OSv's command line (--rootfs=rofs,"
+                + " the env options, bootcmd) is " + bytes + " bytes: OSv takes at most 1023: shorten it\n", r.out());
+    }
+
+    @Test
+    void capstanCommand_saysWhatJcapHasInstead() {
+        JcapTest.Result r = JcapTest.jcap("package", "compose", "x");
+
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'package' is a Capstan command; in jcap, 'jcap build DIR' builds a Capstan package"
+                + " folder (meta/) as 'capstan package compose' does.\n"), r.err());
+        assertTrue(!r.err().contains("Did you mean"), r.err());
+    }
+
+    @Test
     void validate_badPackage_printsEveryProblemAtItsFileAndExits1() throws Exception {
         Path pkg = pkg("runtime: native\nconfig_set:\n  hello:\n    bootcmnd: /hello\n");
         Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire: [openjdk8-zulu-full]\n");

@@ -167,6 +167,37 @@ class JcapTest {
                 + " quotes, backslashes, ';' or '&': use a value without them\n";
         assertEquals(file + ":5:6: env.B: " + String.format(rule, "B") + file + ":6:6: env.C: " + String.format(rule, "C"),
                 osv.out());
+
+        // As the image stores it: --rootfs=rofs first (1029 bytes), which a count of cmdline alone missed.
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /hello " + "a".repeat(1008) + "\n");
+        Result longLine = jcap("validate", project.toString());
+        assertEquals(1, longLine.code(), longLine.err());
+        assertEquals(file + ":2:10: cmdline: OSv's command line (--rootfs=rofs, cmdline) is 1029 bytes: OSv takes at most"
+                + " 1023: shorten it\n", longLine.out());
+    }
+
+    @Test
+    void validate_rpmBaseIsRefusedAtItsLine_baseBesideKernelIsANote() throws Exception {
+        Path project = temp.resolve("capstan");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("hello"), "#!/bin/sh\n");
+        String file = project.resolve("Capstanfile").toString();
+        for (String kernel : new String[] {"linux", "osv"}) {
+            Files.writeString(project.resolve("Capstanfile"), "kernel: " + kernel + "\ncmdline: /hello\nfiles:\n"
+                    + "  /hello: hello\nrpm-base:\n  name: ncurses\n  version: 5.9\n  release: 1\n  arch: x86_64\n");
+            Result r = jcap("validate", project.toString());
+            assertEquals(1, r.code(), r.err());
+            assertEquals(file + ":6:3: rpm-base: installing an RPM package into the image is not supported: put the"
+                    + " package's files in rootfs\n", r.out(), kernel);
+        }
+
+        Files.writeString(project.resolve("Capstanfile"), "base: cloudius/osv-openjdk\nkernel: linux\ncmdline: >\n"
+                + "  /hello start\nfiles:\n  /hello: hello\n");
+        Result note = jcap("validate", project.toString());
+        assertEquals(0, note.code(), note.err());
+        assertEquals(file + ": note: base: cloudius/osv-openjdk is ignored: kernel: linux says what the image boots"
+                + " (remove base, or kernel to build on the base's OSv loader)\n" + file + ": valid (runs /hello"
+                + " start\\n)\n", note.out());
     }
 
     @Test

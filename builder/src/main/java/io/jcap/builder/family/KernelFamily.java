@@ -25,6 +25,12 @@ import java.util.function.Consumer;
  * says how the guest's console reads ({@link #console}, {@link #instanceConsole}).
  */
 public interface KernelFamily {
+    /**
+     * Why every family refuses Capstan's {@code rpm-base} in {@link #check}: Capstan fetched the
+     * package and unpacked it into the image; jcap does neither.
+     */
+    String RPM_BASE = "installing an RPM package into the image is not supported: put the package's files in rootfs";
+
     /** {@code linux} or {@code osv}, as kernels record their family. */
     String name();
 

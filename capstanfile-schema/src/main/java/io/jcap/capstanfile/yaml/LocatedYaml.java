@@ -87,7 +87,7 @@ public final class LocatedYaml {
             case VALUE_NUMBER_INT:
                 return NODES.numberNode(parser.getBigIntegerValue());
             case VALUE_NUMBER_FLOAT:
-                return NODES.numberNode(parser.getDoubleValue());
+                return floatValue(parser);
             case VALUE_TRUE:
             case VALUE_FALSE:
                 return NODES.booleanNode(token == JsonToken.VALUE_TRUE);
@@ -96,6 +96,30 @@ public final class LocatedYaml {
             default:
                 // Tagged scalars such as !!binary: keep the text, the schema judges it.
                 return NODES.textNode(parser.getText());
+        }
+    }
+
+    /**
+     * A YAML float. Jackson's YAML parser takes YAML 1.1's {@code .nan} and {@code .inf} for floats
+     * but cannot give their value, so those are read here; a float it cannot read otherwise is kept
+     * as its text for the schema to judge. The text as written stays in {@link #scalarText}.
+     */
+    private static JsonNode floatValue(YAMLParser parser) throws IOException {
+        String text = parser.getText().strip();
+        switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case ".nan":
+                return NODES.numberNode(Double.NaN);
+            case ".inf":
+            case "+.inf":
+                return NODES.numberNode(Double.POSITIVE_INFINITY);
+            case "-.inf":
+                return NODES.numberNode(Double.NEGATIVE_INFINITY);
+            default:
+                try {
+                    return NODES.numberNode(parser.getDoubleValue());
+                } catch (JsonProcessingException | NumberFormatException e) {
+                    return NODES.textNode(parser.getText());
+                }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.jcap.cli.options;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -32,13 +33,40 @@ public final class UsageErrors implements CommandLine.IParameterExceptionHandler
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         err.println(message(e));
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+        String capstan = capstanCommand(e);
+        if (capstan != null) {
+            err.println(capstan);
+        } else if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
             CommandLine.Help help = command.getHelp();
             err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
         }
         err.println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Capstan's commands that jcap has under another name or does another way, and what to use. */
+    private static final Map<String, String> CAPSTAN = Map.of(
+            "package", "'jcap build DIR' builds a Capstan package folder (meta/) as 'capstan package compose' does",
+            "compose", "'jcap build DIR' builds a Capstan package folder (meta/) as 'capstan package compose' does",
+            "instances", "'jcap ps' lists the running instances",
+            "delete", "'jcap rm NAME' removes an instance, 'jcap rmi IMAGE' an image",
+            "import", "'jcap kernels import FILE' imports an OSv loader; 'jcap build' makes images",
+            "runtime", "'jcap init --runtime RUNTIME DIR' writes a commented Capstanfile",
+            "info", "'jcap images' lists the images with their sizes and kernels");
+
+    /**
+     * What to use instead when the first word is one of Capstan's commands that jcap has not
+     * (a Capstan user's habit): picocli's nearest match ("Did you mean: jcap images?") misleads there.
+     */
+    private static String capstanCommand(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || e.getCommandLine().getParent() != null
+                || unmatched.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String word = unmatched.getUnmatched().get(0);
+        String instead = CAPSTAN.get(word);
+        return instead == null ? null : "'" + word + "' is a Capstan command; in jcap, " + instead + ".";
     }
 
     private static String message(CommandLine.ParameterException e) {

@@ -65,9 +65,6 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
             return FromContainer.inputs(c, scratch.orElseThrow(() -> new IllegalStateException("from: needs a scratch folder")),
                     events);
         }
-        if (c.rpmBase().isPresent()) {
-            throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
-        }
         check(c);
         String kernel = c.kernel().orElse(ImageDefaults.kernel());
         FsType fs = c.fs().orElse(FsType.EXT4);
@@ -107,6 +104,9 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
      */
     static void check(Capstanfile c) throws JcapException {
         KeyProblems problems = new KeyProblems(c);
+        if (c.rpmBase().isPresent()) {
+            problems.add(YamlPath.ROOT.key("rpm-base"), io.jcap.builder.family.KernelFamily.RPM_BASE);
+        }
         FsType fs = c.fs().orElse(FsType.EXT4);
         if (fs != FsType.EXT4 && fs != FsType.EXT2) {
             problems.add(YamlPath.ROOT.key("fs"), "fs " + fs.id() + " needs an OSv kernel, not kernel '"

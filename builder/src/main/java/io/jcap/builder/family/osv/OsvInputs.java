@@ -2,6 +2,7 @@ package io.jcap.builder.family.osv;
 
 import io.jcap.builder.compose.HostTree;
 import io.jcap.builder.compose.ImageDefaults;
+import io.jcap.capstanfile.CapstanPackage;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.KeyProblems;
 import io.jcap.capstanfile.Runtime;
@@ -57,40 +58,64 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
      */
     static void check(Capstanfile c) throws JcapException {
         KeyProblems problems = new KeyProblems(c);
-        for (Map.Entry<String, String> e : c.env().entrySet()) {
-            if (!OsvCommandLine.envSafe(e.getValue())) {
-                problems.add(YamlPath.ROOT.key("env").key(e.getKey()), OsvCommandLine.envRule(e.getKey()));
-            }
+        if (c.rpmBase().isPresent()) {
+            problems.add(YamlPath.ROOT.key("rpm-base"), io.jcap.builder.family.KernelFamily.RPM_BASE);
         }
-        problems.throwIfAny();
-        if (c.cmdline().isPresent()) {
-            int bytes = (envOptions(c) + c.cmdline().get()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            if (bytes > OsvDisk.CMDLINE_MAX_BYTES) {
-                problems.add(YamlPath.ROOT.key("cmdline"), "OSv's command line (" + (c.env().isEmpty() ? ""
-                        : "the env options and ") + "cmdline) is " + bytes + " bytes: OSv takes at most "
-                        + OsvDisk.CMDLINE_MAX_BYTES + ": shorten it");
+        if (c.runtime().orElse(null) instanceof Runtime.Java) {
+            problems.add(YamlPath.ROOT.key("runtime"), "runtime java builds Linux images only: for OSv put the JVM in"
+                    + " files or rootfs and write cmdline (e.g. /java.so -jar /app/app.jar), or set kernel: linux");
+        }
+        if (c.from().isPresent()) {
+            problems.add(YamlPath.ROOT.key("from"), "from: " + c.from().get() + " needs the Linux kernel (a container"
+                    + " image's programs are Linux programs): remove kernel: " + c.kernel().orElse("osv")
+                    + " or set kernel: linux");
+        }
+        FsType fs = c.fs().orElse(FsType.ROFS);
+        if (fs != FsType.ROFS && fs != FsType.ZFS) {
+            problems.add(YamlPath.ROOT.key("fs"), "fs " + fs.id() + " needs the Linux kernel: OSv images use fs: rofs or"
+                    + " fs: zfs");
+        }
+        // The command line as the image stores it: the file system's option first for ROFS.
+        boolean rofs = fs == FsType.ROFS;
+        if (c.capstanPackage().isPresent()) {
+            // Every configuration is stored in the image, so each must fit, at its own lines.
+            CapstanPackage p = c.capstanPackage().get();
+            for (Map.Entry<String, CapstanPackage.ConfigSet> set : p.configSets().entrySet()) {
+                YamlPath at = p.named() ? YamlPath.ROOT.key("config_set").key(set.getKey()) : YamlPath.ROOT;
+                checkCommandLine(problems, at, "bootcmd", set.getValue().bootcmd(), set.getValue().env(), rofs);
             }
+        } else if (c.cmdline().isPresent()) {
+            checkCommandLine(problems, YamlPath.ROOT, "cmdline", c.cmdline().get(), c.env(), rofs);
+        } else {
+            checkCommandLine(problems, YamlPath.ROOT, "cmdline", "", c.env(), rofs);
         }
         problems.throwIfAny();
     }
 
+    /** The env values OSv's command line can carry, then the stored line's length, at their keys under {@code at}. */
+    private static void checkCommandLine(KeyProblems problems, YamlPath at, String key, String command,
+            Map<String, String> env, boolean rofs) {
+        StringBuilder line = new StringBuilder(rofs ? OsvRofsImage.ROOTFS_OPTION + " " : "");
+        boolean safe = true;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!OsvCommandLine.envSafe(e.getValue())) {
+                problems.add(at.key("env").key(e.getKey()), OsvCommandLine.envRule(e.getKey()));
+                safe = false;
+            } else {
+                line.append(OsvCommandLine.ENV).append(e.getKey()).append('=').append(e.getValue()).append(' ');
+            }
+        }
+        int bytes = line.append(command).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (safe && bytes > OsvDisk.CMDLINE_MAX_BYTES) {
+            problems.add(at.key(key), "OSv's command line (" + (rofs ? OsvRofsImage.ROOTFS_OPTION + ", " : "")
+                    + (env.isEmpty() ? "" : "the env options, ") + key + ") is " + bytes + " bytes: OSv takes at most "
+                    + OsvDisk.CMDLINE_MAX_BYTES + ": shorten it");
+        }
+    }
+
     static OsvInputs of(Capstanfile c, KernelStore store, EventSink events) throws JcapException {
         check(c);
-        if (c.runtime().orElse(null) instanceof Runtime.Java) {
-            throw new EnvironmentException("runtime java builds Linux images only: for OSv put the JVM in files or rootfs"
-                    + " and write cmdline (e.g. /java.so -jar /app/app.jar), or set kernel: linux");
-        }
-        if (c.rpmBase().isPresent()) {
-            throw new EnvironmentException("rpm-base is not supported yet: put the package's files in rootfs");
-        }
-        if (c.from().isPresent()) {
-            throw new JcapException("from: " + c.from().get() + " needs the Linux kernel (a container image's programs are"
-                    + " Linux programs): remove kernel: " + c.kernel().orElse("osv") + " or set kernel: linux");
-        }
         FsType fs = c.fs().orElse(FsType.ROFS);
-        if (fs != FsType.ROFS && fs != FsType.ZFS) {
-            throw new JcapException("fs " + fs.id() + " needs the Linux kernel: OSv images use fs: rofs or fs: zfs");
-        }
         Kernel loader = kernel(store, loaderName(c, store, events), KernelKind.OSV_LOADER);
         Optional<Kernel> builder = Optional.empty();
         if (fs == FsType.ZFS) {

@@ -141,7 +141,8 @@ class OsvInputsTest {
     void of_ext4WithOsv_isRefused() throws Exception {
         JcapException e = assertThrows(JcapException.class,
                 () -> OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\nfs: ext4\n"), store, events));
-        assertEquals("fs ext4 needs the Linux kernel: OSv images use fs: rofs or fs: zfs", e.getMessage());
+        assertEquals("Capstanfile:3:5: fs: fs ext4 needs the Linux kernel: OSv images use fs: rofs or fs: zfs",
+                e.getMessage());
     }
 
     @Test

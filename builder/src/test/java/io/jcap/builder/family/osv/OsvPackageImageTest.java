@@ -136,7 +136,8 @@ class OsvPackageImageTest {
 
         JcapException e = assertThrows(JcapException.class, () -> build(BuildRequest.of(project)));
 
-        assertEquals(project.resolve("meta/run.yaml") + ": config_set.shout.env.LOUD: OSv reads environment variables"
+        // At its line, before anything is built: the check jcap validate makes.
+        assertEquals("meta/run.yaml:11:13: config_set.shout.env.LOUD: OSv reads environment variables"
                 + " from its command line (--env=LOUD=...), which cannot carry spaces, quotes, backslashes, ';' or '&':"
                 + " use a value without them", e.getMessage());
     }
