@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds a project's image: reads the Capstanfile, runs its build command, composes the file
@@ -64,6 +65,7 @@ public final class ImageBuilder {
         // at once would also run that command twice in the same folder.
         String name = request.name().orElse(ImageName.forFolder(projectDir));
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
+            warnIfPulled(name);
             return buildLocked(projectDir, request);
         }
     }
@@ -103,8 +105,28 @@ public final class ImageBuilder {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         String name = request.name().orElse(ImageName.forFolder(projectDir));
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
+            warnIfPulled(name);
             return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))
                     .build(home, events, new KernelFamily.BuildJob(projectDir, capstanfile, request));
+        }
+    }
+
+    /**
+     * A build replaces a pulled image of its name (pull refuses the other way round): say so, since
+     * the local name of a pulled image is its repository's last part and may be a project's name.
+     */
+    private void warnIfPulled(String name) {
+        Optional<ImageRepository.StoredImage> stored = new ImageRepository(home.images()).usable(name);
+        if (stored.isPresent() && ImageRepository.pulled(stored.get())) {
+            String from;
+            try {
+                from = io.jcap.builder.repository.ImageOrigin.of(stored.get()).map(o -> " from " + o.reference())
+                        .orElse("");
+            } catch (JcapException unreadable) {
+                from = "";
+            }
+            events.warn("Image " + name + " was pulled" + from + ": this build replaces it with one built here,"
+                    + " from scratch (use --name to keep it)");
         }
     }
 

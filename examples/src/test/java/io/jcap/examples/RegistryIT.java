@@ -63,6 +63,44 @@ class RegistryIT {
         assertFalse(again.err().contains("Pulled"), "the image pulled by that digest is there: " + again);
     }
 
+    /**
+     * A pulled image's disk, file list and record are the registry's: a later build of a project
+     * with the same name never starts from them (a file hidden from the pushed file list stayed in
+     * the incremental build's image) and never takes them as up to date.
+     */
+    @Test
+    void build_ofANamePulledBefore_startsFromScratchAndSaysSo() throws Exception {
+        Path project = JcapProcess.copyExample("hello", Files.createDirectories(temp.resolve("planted")));
+        String capstanfile = Files.readString(project.resolve("Capstanfile"));
+        Files.writeString(project.resolve("planted"), "planted\n");
+        Files.writeString(project.resolve("Capstanfile"), capstanfile.replace("files:\n", "files:\n  /zz-planted: planted\n"));
+        assertEquals(0, jcap.run("build", project.toString(), "--name", "app").exitCode());
+        Path tree = jcap.home.resolve("images/app/image.tree");
+        Files.writeString(tree, String.join("\n", Files.readString(tree).lines().filter(l -> !l.contains("zz-planted"))
+                .toList()) + "\n");
+        String ref = registry.plain() + "/e2e-" + run + "/app:1";
+        assertEquals(0, jcap.run("push", "app", ref).exitCode());
+        assertEquals(0, jcap.run("rmi", "app").exitCode());
+        JcapProcess.Result pull = jcap.run("pull", ref);
+        assertEquals(0, pull.exitCode(), pull.toString());
+
+        Files.writeString(project.resolve("Capstanfile"), capstanfile);
+        JcapProcess.Result build = jcap.run("build", project.toString(), "--name", "app");
+
+        assertEquals(0, build.exitCode(), build.toString());
+        assertTrue(build.err().contains("Image app was pulled from " + ref + ": this build replaces it with one built"
+                + " here, from scratch (use --name to keep it)"), build.toString());
+        assertTrue(build.out().contains("Building app from scratch: the image of that name was pulled, not built here")
+                || build.err().contains("Building app from scratch: the image of that name was pulled, not built here"),
+                build.toString());
+        JcapProcess.Result ls = jcap.run("images", "ls", "app", "/");
+        assertEquals(0, ls.exitCode(), ls.toString());
+        assertFalse(ls.out().contains("zz-planted"), ls.out());
+        assertTrue(ls.out().contains("/app/hello"), ls.out());
+        JcapProcess.Result images = jcap.run("images");
+        assertTrue(images.out().lines().anyMatch(l -> l.startsWith("app ") && l.contains(" built")), images.toString());
+    }
+
     @Test
     void run_byADigestTheRegistryLacks_isRefusedWithExit1() throws Exception {
         String ref = registry.plain() + "/e2e-" + run + "/absent@sha256:" + "ab".repeat(32);

@@ -71,12 +71,22 @@ public final class ImageRepository {
     }
 
     /**
-     * The stored image of that name when it was built from exactly these inputs, so that a build
-     * can reuse it. A broken image of that name is not reused: the build replaces it.
+     * The stored image of that name when it was built here from exactly these inputs, so that a
+     * build can reuse it. A broken image of that name is not reused: the build replaces it. Nor is
+     * a pulled one ({@link #pulled}): its record, inputs digest included, is the registry's word.
      */
     public Optional<StoredImage> upToDate(String name, Sha256 inputsDigest) {
-        return inspect(name) instanceof StoredImage image && image.metadata().inputsDigest().equals(inputsDigest)
-                ? Optional.of(image) : Optional.empty();
+        return inspect(name) instanceof StoredImage image && !pulled(image)
+                && image.metadata().inputsDigest().equals(inputsDigest) ? Optional.of(image) : Optional.empty();
+    }
+
+    /**
+     * Whether {@code image} came from a registry ({@code jcap pull}, {@code jcap run REF}): its disk,
+     * file list and record are what the registry sent, so a local build never starts from it
+     * or counts it as its own.
+     */
+    public static boolean pulled(StoredImage image) {
+        return Files.exists(image.folder().resolve(ImageOrigin.FILE), LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

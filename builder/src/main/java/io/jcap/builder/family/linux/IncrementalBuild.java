@@ -153,6 +153,11 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        if (ImageRepository.pulled(stored.get())) {
+            // Its disk and file list are the registry's: a build here never starts from them.
+            events.info("Building " + name + " from scratch: the image of that name was pulled, not built here");
+            return Optional.empty();
+        }
         TreeManifest manifest;
         try {
             manifest = TreeManifest.read(stored.get().folder().resolve(TreeManifest.FILE));
