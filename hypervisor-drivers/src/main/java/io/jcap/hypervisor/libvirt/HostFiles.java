@@ -12,14 +12,17 @@ import java.time.Duration;
  * cannot enter a 0700 home). Paths are strings because they name files on another machine.
  */
 interface HostFiles extends AutoCloseable {
-    /** Folder permissions: QEMU's user must enter and read, nobody else may write. */
-    int FOLDER_MODE = 0755;
-    /** File permissions: QEMU's user reads the disk, the kernel and jcap reads the console log. */
+    /**
+     * A domain folder's permissions: QEMU's user must enter it (it opens the files by name), nobody
+     * else may list or write it.
+     */
+    int FOLDER_MODE = 0711;
+    /** File permissions: QEMU's user reads the kernel and the initramfs, and writes the console log. */
     int FILE_MODE = 0644;
     /**
-     * Permissions of a file that may hold secrets (run-time settings): only its owner reads it.
-     * libvirt's DAC security driver hands such a file to QEMU's user for the run and gives it back
-     * afterwards, as it does with disks.
+     * Permissions of a file that may hold secrets: the disks (the image's files, a cloud-init seed)
+     * and the run-time settings. Only its owner reads it: libvirt's DAC security driver hands such
+     * a file to QEMU's user for the run and gives it back afterwards.
      */
     int PRIVATE_FILE_MODE = 0600;
 

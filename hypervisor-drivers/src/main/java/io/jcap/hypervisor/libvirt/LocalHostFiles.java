@@ -90,7 +90,7 @@ final class LocalHostFiles implements HostFiles {
                         + System.getProperty("user.name") + "; remove it or choose another folder");
             }
             Path folder = Files.createDirectory(root.resolve(name));
-            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(folder, permissions(FOLDER_MODE));
             Files.writeString(folder.resolve(URI_FILE), uri + "\n");
             return folder.toString();
         } catch (IOException e) {

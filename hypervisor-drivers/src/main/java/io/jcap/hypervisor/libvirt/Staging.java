@@ -68,7 +68,7 @@ final class Staging {
                     + " it is copied to the libvirt host: attach the base image as a snapshot drive instead");
         }
         String name = "disk" + index + "." + drive.format().qemuName();
-        Path staged = Path.of(files.put(drive.file(), folder, name, events));
+        Path staged = Path.of(files.put(drive.file(), folder, name, HostFiles.PRIVATE_FILE_MODE, events));
         return new Drive(staged, drive.format(), drive.readOnly(), false, drive.bootIndex(), drive.bus());
     }
 

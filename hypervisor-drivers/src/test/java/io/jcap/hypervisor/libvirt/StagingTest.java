@@ -67,8 +67,12 @@ class StagingTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)));
     }
 
+    /**
+     * A disk holds the image's files and maybe a cloud-init seed's secrets: owner-only, in a folder
+     * others may enter but not list; libvirt hands it to QEMU's user for the run.
+     */
     @Test
-    void stage_disk_isCopiedReadableByQemusUser() throws Exception {
+    void stage_disk_isCopiedOwnerOnly() throws Exception {
         Path image = Files.write(dir.resolve("image.qcow2"), qcow2Header(0));
         VmSpec spec = VmSpec.builder().drive(Drive.virtio(image, DiskFormat.QCOW2).asSnapshot()).build();
         LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
@@ -77,7 +81,8 @@ class StagingTest {
         Staging.stage(spec, files, folder, false, EventSink.NONE);
 
         Path staged = Path.of(folder, "disk0.qcow2");
-        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(staged)));
+        assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(folder))));
         assertEquals(-1, Files.mismatch(image, staged));
     }
 
