@@ -163,8 +163,8 @@ final class KernelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "import", description = {"Import a kernel file, recognised by its content:",
-            "a Debian kernel package (.deb) or a bzImage (give --name), or OSv's loader image or ZFS builder kernel"
+    @Command(name = "import", description = {"Import a kernel file, recognised by its content.",
+            "It is a Debian kernel package (.deb) or a bzImage (give --name), or OSv's loader image or ZFS builder kernel"
                     + " (gzip-compressed or not; stored as osv or osv-zfs-builder unless --name says otherwise)."})
     static final class Import implements Callable<Integer> {
         @Spec
@@ -183,10 +183,12 @@ final class KernelsCommand implements Callable<Integer> {
         public Integer call() throws JcapException {
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
             KernelStore store = store();
-            if (name != null && !force && store.contains(name)) {
-                // jcap kernels import vmlinuz --name linux replaced Debian's kernel and its modules without a word.
-                throw JcapException.usage("kernel '" + name + "' is already stored (jcap kernels lists it): import under"
-                        + " another --name, or replace it with --force");
+            // jcap kernels import vmlinuz --name linux replaced Debian's kernel and its modules without a
+            // word; an OSv file without --name replaced the stored osv the same way.
+            Optional<String> storeName = KernelImport.storeName(file, Optional.ofNullable(name));
+            if (storeName.isPresent() && !force && store.contains(storeName.get())) {
+                throw JcapException.usage("kernel '" + storeName.get() + "' is already stored (jcap kernels lists it):"
+                        + " import under another --name, or replace it with --force");
             }
             Kernel kernel = KernelImport.importFile(file, Optional.ofNullable(name), store, events);
             spec.commandLine().getOut().println("imported kernel " + kernel.name() + " (" + kernel.family() + " "

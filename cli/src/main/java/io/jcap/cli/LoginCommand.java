@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", description = {"Check a user and password with a registry and store them as docker login does",
+@Command(name = "login", description = {"Check a user and password with a registry and store them as docker login does.",
         "(in $DOCKER_CONFIG/config.json, else ~/.docker/config.json), for jcap push, pull and run."})
 final class LoginCommand implements Callable<Integer> {
     @Spec

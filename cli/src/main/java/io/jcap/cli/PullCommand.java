@@ -3,6 +3,7 @@ package io.jcap.cli;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.registry.ImageReference;
 import io.jcap.builder.registry.RegistryPull;
+import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.RegistryTlsOptions;
@@ -39,6 +40,14 @@ final class PullCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JcapException, InterruptedException {
         ImageReference ref = reference(spec, reference);
+        if (name != null) {
+            try {
+                ImageName.check(name);
+            } catch (IllegalArgumentException e) {
+                // Before the registry is asked for anything: the command line is wrong.
+                throw new CommandLine.ParameterException(spec.commandLine(), "--name: " + e.getMessage(), e);
+            }
+        }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
         ImageRepository.StoredImage image = new RegistryPull(tls.access(),
                 new ImageRepository(JcapHome.fromEnvironment().images())).pull(ref, Optional.ofNullable(name), events);

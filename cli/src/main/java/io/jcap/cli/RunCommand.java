@@ -104,8 +104,8 @@ final class RunCommand implements Callable<Integer> {
     AcceleratorOption accel;
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
-            description = "Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain; foreground runs of "
-                    + "Linux images). Default: ${DEFAULT-VALUE}.")
+            description = "Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain, foreground or "
+                    + "detached; Linux images). Default: ${DEFAULT-VALUE}.")
     String driver;
 
     @Option(names = "--connect", paramLabel = "URI", converter = LibvirtUriConverter.class,

@@ -21,8 +21,7 @@ class BuildFailuresIT {
         JcapProcess.Result build = jcap.run("build", "examples/hello");
         assertEquals(3, build.exitCode(), build.toString());
         assertEquals("jcap: kernel 'linux' is not in " + jcap.home.resolve("kernels")
-                + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'\n",
-                lastLine(build.err()), build.toString());
+                + ": pull it with 'jcap kernels pull linux'\n", lastLine(build.err()), build.toString());
         assertFalse(Files.exists(jcap.home.resolve("images/hello")));
     }
 

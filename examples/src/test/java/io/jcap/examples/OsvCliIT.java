@@ -88,6 +88,20 @@ class OsvCliIT {
         assertTrue(run.out().contains("Hello from the application\n"), run.toString());
     }
 
+    /** Without --name an OSv file goes to its default name: a stored kernel there is kept unless --force. */
+    @Test
+    void kernelsImport_anOsvLoaderAgainWithoutName_keepsTheStoredOneUnlessForced() throws Exception {
+        Path other = Files.write(temp.resolve("other-loader.qemu"), LOADER);
+
+        JcapProcess.Result again = jcap.run("kernels", "import", other.toString());
+        JcapProcess.Result forced = jcap.run("kernels", "import", other.toString(), "--force");
+
+        assertEquals(2, again.exitCode(), again.toString());
+        assertTrue(again.err().startsWith("jcap: kernel 'osv' is already stored (jcap kernels lists it): import under"
+                + " another --name, or replace it with --force\n"), again.toString());
+        assertEquals(0, forced.exitCode(), forced.toString());
+    }
+
     @Test
     void kernelsImport_fileThatIsNoKernel_isRefusedInOneLine() throws Exception {
         Path notes = Files.writeString(temp.resolve("notes.txt"), "notes\n".repeat(200));

@@ -107,8 +107,15 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
                 continue;
             }
             Optional<GuestPath> guest = parse(problems, "extraFiles", () -> GuestPath.of(entry.substring(0, eq).strip()));
-            Path host = basedir.resolve(entry.substring(eq + 1).strip()).normalize();
-            if (guest.isPresent() && !java.nio.file.Files.exists(host)) {
+            String text = entry.substring(eq + 1).strip();
+            // As a Capstanfile's files: a relative path stays in the project folder, links included;
+            // an absolute one names what it names.
+            boolean relative = !Path.of(text).isAbsolute();
+            Path host = basedir.resolve(text).normalize();
+            if (guest.isPresent() && relative && !host.startsWith(basedir.normalize())) {
+                problems.add(name("extraFiles") + ": host path '" + text + "' of " + guest.get() + " leaves the project"
+                        + " folder " + basedir + ": use a path inside it, or an absolute path");
+            } else if (guest.isPresent() && !java.nio.file.Files.exists(host)) {
                 problems.add(name("extraFiles") + ": host file '" + entry.substring(eq + 1).strip()
                         + "' of " + guest.get() + " does not exist (resolved to " + host + ")");
             } else if (guest.isPresent() && io.jcap.host.KernelViews.of(host).isPresent()) {
@@ -119,6 +126,10 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
                 problems.add(name("extraFiles") + ": host file '" + entry.substring(eq + 1).strip() + "' of " + guest.get()
                         + " is not a regular file (resolved to " + host + "): jcap copies files, not folders, devices,"
                         + " FIFOs or sockets");
+            } else if (guest.isPresent() && relative && outside(host, basedir).isPresent()) {
+                problems.add(name("extraFiles") + ": host path '" + text + "' of " + guest.get() + " leads out of the"
+                        + " project folder " + basedir + " through a symbolic link (to " + outside(host, basedir).get()
+                        + "): name the file by its absolute path if it is meant");
             } else if (guest.isPresent() && extraFiles.put(guest.get(), host) != null) {
                 problems.add(name("extraFiles") + ": guest path " + guest.get() + " is given twice");
             }
@@ -159,6 +170,16 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
         } catch (IllegalArgumentException e) {
             problems.add(name(key) + ": " + e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** The real path of {@code host} when a symbolic link takes it out of {@code basedir}'s real path. */
+    private static Optional<Path> outside(Path host, Path basedir) {
+        try {
+            Path real = host.toRealPath();
+            return real.startsWith(basedir.toRealPath()) ? Optional.empty() : Optional.of(real);
+        } catch (java.io.IOException e) {
+            return Optional.of(host);
         }
     }
 }

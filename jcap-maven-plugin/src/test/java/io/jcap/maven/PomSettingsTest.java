@@ -91,6 +91,25 @@ class PomSettingsTest {
                 e.getMessage());
     }
 
+    /** As a Capstanfile's files: a relative host path stays in the project folder, through links too. */
+    @Test
+    void read_extraFilesLeavingTheProjectFolder_areRefused_absolutePathsAreTaken() throws Exception {
+        Path project = Files.createDirectories(basedir.resolve("project"));
+        Path outside = Files.writeString(basedir.resolve("secret.txt"), "secret\n");
+        Files.createSymbolicLink(project.resolve("link"), outside);
+        SettingException e = assertThrows(SettingException.class, () -> PomSettings.read(raw(null, null, List.of(),
+                Map.of(), List.of("/a=../secret.txt", "/b=link")), project));
+        PomSettings absolute = PomSettings.read(raw(null, null, List.of(), Map.of(), List.of("/c=" + outside)), project);
+
+        assertEquals(String.join("\n",
+                "<extraFiles> (-Djcap.extraFiles): host path '../secret.txt' of /a leaves the project folder " + project
+                        + ": use a path inside it, or an absolute path",
+                "<extraFiles> (-Djcap.extraFiles): host path 'link' of /b leads out of the project folder " + project
+                        + " through a symbolic link (to " + outside.toRealPath() + "): name the file by its absolute"
+                        + " path if it is meant"), e.getMessage());
+        assertEquals(Map.of(GuestPath.of("/c"), outside), absolute.extraFiles());
+    }
+
     @Test
     void read_memoryAndPorts_followTheCapstanfilesRules() {
         for (String memory : List.of("1K", "16M", "99999T")) {

@@ -126,6 +126,16 @@ public final class KernelStore {
         return new Listing(kernels, broken);
     }
 
+    /** What makes a missing kernel of that name: the command for jcap's own names, else a pull or an import. */
+    static String howToGet(String name) {
+        return switch (name) {
+            case "linux", "linux-generic" -> "pull it with 'jcap kernels pull " + name + "'";
+            // jcap's tailored kernel (io.jcap.kernels.mini.MiniKernelBuild.NAME) is built, not pulled.
+            case "linux-mini" -> "build it with 'jcap kernels build linux-mini' (a few minutes, once)";
+            default -> "pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'";
+        };
+    }
+
     /**
      * The kernel called {@code name}, every file checked against its recorded SHA-256.
      *
@@ -136,8 +146,7 @@ public final class KernelStore {
         requireName(name);
         try (FolderLock lock = FolderLock.acquire(dir, false)) {
             if (!contains(name)) {
-                throw new EnvironmentException("kernel '" + name + "' is not in " + dir
-                        + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'");
+                throw new EnvironmentException("kernel '" + name + "' is not in " + dir + ": " + howToGet(name));
             }
             KernelManifest manifest = readManifest(name);
             Path folder = dir.resolve(name);
@@ -287,6 +296,11 @@ public final class KernelStore {
     }
 
     /** Checks that {@code name} can name a kernel (letters, digits, dot, underscore, dash; at most 64). */
+    /** Whether {@code name} is a kernel name ({@link #requireName} without the exception). */
+    public static boolean isName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     public static void requireName(String name) throws JcapException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new JcapException(nameProblem(name));

@@ -226,8 +226,13 @@ class KernelStoreTest {
     @Test
     void get_unknownKernel_saysHowToGetOne() {
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
-        assertEquals("kernel 'linux' is not in " + store.dir()
-                + ": pull it with 'jcap kernels pull' or import one with 'jcap kernels import FILE'", e.getMessage());
+        JcapException mini = assertThrows(JcapException.class, () -> store.get(io.jcap.kernels.mini.MiniKernelBuild.NAME));
+        JcapException other = assertThrows(JcapException.class, () -> store.get("custom"));
+        assertEquals("kernel 'linux' is not in " + store.dir() + ": pull it with 'jcap kernels pull linux'", e.getMessage());
+        assertEquals("kernel 'linux-mini' is not in " + store.dir() + ": build it with 'jcap kernels build linux-mini' (a"
+                + " few minutes, once)", mini.getMessage());
+        assertEquals("kernel 'custom' is not in " + store.dir() + ": pull it with 'jcap kernels pull' or import one with"
+                + " 'jcap kernels import FILE'", other.getMessage());
     }
 
     @Test

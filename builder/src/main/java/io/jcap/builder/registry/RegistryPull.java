@@ -3,11 +3,13 @@ package io.jcap.builder.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageMetadataJson;
+import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.host.TempFiles;
 import io.jcap.model.EventSink;
+import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
@@ -47,6 +49,11 @@ public final class RegistryPull {
     public ImageRepository.StoredImage pull(ImageReference ref, Optional<String> name, EventSink events)
             throws JcapException, InterruptedException {
         String localName = name.orElse(ref.shortName());
+        try {
+            ImageName.check(localName);
+        } catch (IllegalArgumentException e) {
+            throw new JcapException(e.getMessage() + ": pull " + ref + " with --name NAME", ExitCode.USAGE, e);
+        }
         checkReplaceable(localName, ref);
         RemoteRepository remote = access.open(ref, "pull", events);
         RemoteRepository.Manifest fetched = remote.manifest(ref.manifestKey());

@@ -71,6 +71,10 @@ public record ImageMetadata(
         Objects.requireNonNull(inputsDigest, "inputsDigest");
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(imageSha256, "imageSha256");
+        // A pulled record is the registry's word, and jcap images prints the kernel's name.
+        if (!io.jcap.kernels.KernelStore.isName(kernel)) {
+            throw new IllegalArgumentException("'" + io.jcap.model.Printable.of(kernel) + "' is not a kernel name");
+        }
         ports = List.copyOf(ports);
         configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
         if (configSets.isEmpty() != (defaultConfigSet == null)

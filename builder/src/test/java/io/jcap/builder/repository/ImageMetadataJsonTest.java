@@ -88,4 +88,18 @@ class ImageMetadataJsonTest {
         assertEquals(Map.of(), m.configSets());
         assertEquals(null, m.defaultConfigSet());
     }
+
+    /** A pulled record is the registry's: a kernel name that would drive the terminal in jcap images is refused. */
+    @Test
+    void parse_kernelNameWithControlCharacters_isRefused() {
+        byte[] record = """
+                {"name": "evil", "created": "2025-01-01T00:00:00Z", "inputsDigest": "%1$s",
+                 "kernel": "linux\\u001b]0;PWNED\\u0007", "virtualSize": 1, "diskSize": 1, "imageSha256": "%1$s"}"""
+                .formatted(A).getBytes(StandardCharsets.UTF_8);
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ImageMetadataJson.parse(record));
+
+        assertEquals("'linux\\x1b]0;PWNED\\x07' is not a kernel name", e.getMessage());
+    }
 }

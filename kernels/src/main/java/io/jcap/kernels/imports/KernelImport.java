@@ -28,6 +28,27 @@ public final class KernelImport {
     }
 
     /**
+     * The name {@link #importFile} would store {@code file} under: {@code name} if given, else an
+     * OSv file's default ({@code osv}, {@code osv-zfs-builder}); empty when the file is not one
+     * jcap can name by itself (so that the store's existing kernel can be protected before it
+     * is replaced).
+     */
+    public static Optional<String> storeName(Path file, Optional<String> name) {
+        if (name.isPresent()) {
+            return name;
+        }
+        try {
+            if (!Files.isRegularFile(file) || LinuxKernels.recognises(file)) {
+                return Optional.empty();
+            }
+            return Optional.of(OsvKernelImporter.defaultName(io.jcap.kernels.osv.OsvKernels.inspect(file).kind()));
+        } catch (JcapException notOsvOrUnreadable) {
+            // importFile says what is wrong with the file.
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Stores {@code file} under {@code name}; an OSv file may go without a name (it gets its kind's
      * default), a Linux kernel may not.
      */
