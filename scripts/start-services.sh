@@ -19,7 +19,7 @@ fi
 
 # Runtime folders a systemd unit or the full packages would create: libvirt's logs, and sshd's
 # privilege separation folder for the sshd the tests start.
-$sudo mkdir -p /var/log/libvirt /run/sshd
+$sudo mkdir -p /var/log/libvirt/qemu /run/sshd
 
 if ! pgrep -x virtlogd >/dev/null; then
   $sudo virtlogd -d

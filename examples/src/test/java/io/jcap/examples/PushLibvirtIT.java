@@ -90,6 +90,11 @@ class PushLibvirtIT {
         assertEquals(0, replaced.exitCode(), replaced.toString());
         assertTrue(replaced.out().startsWith("Pushed hello to libvirt: " + pool + "/bytes.qcow2 (bytes.qcow2), "),
                 replaced.toString());
+        JcapProcess.Result json = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "bytes", "--replace",
+                "--json");
+        assertEquals(0, json.exitCode(), json.toString());
+        assertEquals("[\"" + pool + "/bytes.qcow2\"]", new ObjectMapper().readTree(json.out()).get("replaced").toString(),
+                "what the push replaced, as the other targets say");
     }
 
     @Test

@@ -93,6 +93,16 @@ public final class LibvirtTarget implements PushTarget {
         Optional<VmSpec> spec = plan.domain().isPresent() ? Optional.of(spec(plan.uri(), image.metadata(), events))
                 : Optional.empty();
         FileSums sums = FileSums.start(image.file());
+        // What a --replace push replaces, for the result (--json's "replaced"), as other targets say.
+        List<String> replaced = new ArrayList<>();
+        if (request.replace()) {
+            if (PoolVolumes.exists(plan.uri(), plan.volume().pool(), plan.volume().volume())) {
+                replaced.add(plan.volume().pool() + "/" + plan.volume().volume());
+            }
+            if (spec.isPresent() && PersistentDomains.exists(plan.uri(), plan.domain().get())) {
+                replaced.add("domain " + plan.domain().get());
+            }
+        }
         PoolVolume volume;
         long uploadStart = System.nanoTime();
         try {
@@ -120,7 +130,7 @@ public final class LibvirtTarget implements PushTarget {
             remoteId = remoteId + " domain " + domain.name();
         }
         return new PushResult(name(), remoteId, plan.volume().volume(), volume.bytes(), local.sha256(),
-                Duration.ofNanos(System.nanoTime() - start), List.of());
+                Duration.ofNanos(System.nanoTime() - start), replaced);
     }
 
     /** What a request asks for, checked before anything is contacted. */

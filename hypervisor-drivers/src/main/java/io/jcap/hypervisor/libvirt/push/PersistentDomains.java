@@ -65,12 +65,53 @@ public final class PersistentDomains {
             connect.domainDefineXML(xml).free();
             events.info("Defined domain " + name + " at " + uri + " booting volume " + volume + network
                     .map(n -> ", network " + n).orElse(", user network"));
+            if (uri.isLocal()) {
+                logFolder(java.nio.file.Path.of(LOG_FOLDER), events);
+            }
             return new DefinedDomain(uri, name, network, consoleLog);
         } catch (LibvirtException e) {
             throw new JcapException("libvirt at " + uri + " could not define domain '" + name + "': "
                     + LibvirtConnections.message(e), e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /** Whether a domain {@code name} is defined at {@code uri} (what a push with --replace would replace). */
+    public static boolean exists(LibvirtUri uri, String name) throws JcapException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            Optional<Domain> found = LibvirtConnections.findDomain(connect, name);
+            found.ifPresent(d -> {
+                try {
+                    d.free();
+                } catch (LibvirtException ignored) {
+                    // only a handle
+                }
+            });
+            return found.isPresent();
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt at " + uri + " could not look up domain '" + name + "': "
+                    + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+    /**
+     * The daemon's QEMU log folder, made when missing: QEMU opens the console log there when the
+     * domain starts, and a daemon started by hand (not by its package's service) may not have
+     * made it yet, so that 'virsh start' failed with "Unable to open file". Only a local daemon's.
+     */
+    static void logFolder(java.nio.file.Path folder, EventSink events) {
+        if (java.nio.file.Files.isDirectory(folder)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (java.io.IOException e) {
+            events.warn("The domain's console log goes to " + folder + ", which does not exist and could not be"
+                    + " made (" + e.getMessage() + "): the domain will not start until it exists");
         }
     }
 

@@ -71,6 +71,21 @@ public final class PoolVolumes {
         }
     }
 
+    /** Whether pool {@code pool} holds a volume {@code volume} (what a push with --replace would replace). */
+    public static boolean exists(LibvirtUri uri, String pool, String volume) throws JcapException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            StoragePool p = pool(connect, uri, pool);
+            p.refresh(0);
+            return List.of(p.listVolumes()).contains(volume);
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt at " + uri + " could not list the volumes of pool " + pool + ": "
+                    + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
     /** Deletes volume {@code volume} of pool {@code pool}; a missing volume is fine. */
     public static void delete(LibvirtUri uri, String pool, String volume) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
