@@ -1,5 +1,6 @@
 package io.jcap.capstanfile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jcap.capstanfile.yaml.Finding;
 import io.jcap.capstanfile.yaml.LocatedYaml;
 import io.jcap.capstanfile.yaml.YamlPath;
@@ -103,6 +104,22 @@ public final class CapstanfileParser {
     /** Whether {@code dir} holds Capstan's package files ({@code meta/package.yaml} or {@code meta/run.yaml}). */
     public static boolean isCapstanPackage(Path dir) {
         return CapstanPackageParser.isPackage(dir);
+    }
+
+    /** Whether {@code problem} is a host file or folder that does not exist (yet: a build command may make it). */
+    public static boolean isMissingHostPath(Problem problem) {
+        return problem.message().contains(HostFiles.MISSING);
+    }
+
+    /** Whether {@code projectDir}'s Capstanfile names a build command; false when it cannot be read as YAML. */
+    public static boolean hasBuildCommand(Path projectDir) {
+        try {
+            JsonNode build = LocatedYaml.read(Files.readString(projectDir.resolve(FILE_NAME)), "a Capstanfile").root()
+                    .path("build");
+            return !build.isMissingNode() && !build.isNull();
+        } catch (IOException | YamlSyntaxException e) {
+            return false;
+        }
     }
 
     /** Parses {@code projectDir/Capstanfile}, or, when there is none, the Capstan package in {@code projectDir}. */

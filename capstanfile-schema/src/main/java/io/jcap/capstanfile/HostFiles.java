@@ -23,6 +23,8 @@ import java.util.TreeMap;
 final class HostFiles {
     /** The folder Capstan merges into the image root when {@code rootfs} is not given. */
     static final String DEFAULT_ROOTFS = "ROOTFS";
+    /** What a problem about a host file or folder that is not there says (the build command may make it). */
+    static final String MISSING = " does not exist (resolved to ";
 
     private final Path projectDir;
     private final LocatedYaml yaml;
@@ -94,7 +96,7 @@ final class HostFiles {
                 return true;
             }
             if (!Files.exists(path)) {
-                report(at, "folder " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
+                report(at, "folder " + SchemaMessages.quote(text) + MISSING + path + ")");
                 return false;
             }
             if (!Files.isDirectory(path)) {
@@ -135,7 +137,7 @@ final class HostFiles {
         if (!checkExistence || Files.exists(path)) {
             return true;
         }
-        report(at, "host file " + SchemaMessages.quote(text) + " does not exist (resolved to " + path + ")");
+        report(at, "host file " + SchemaMessages.quote(text) + MISSING + path + ")");
         return false;
     }
 

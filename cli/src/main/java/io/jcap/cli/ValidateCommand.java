@@ -15,8 +15,9 @@ import io.jcap.model.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -48,17 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
             out.println(file + ": note: meta/ is ignored: the Capstanfile says how the image is built");
         }
         try {
-            Capstanfile capstanfile = CapstanfileParser.beforeBuild().parse(dir);
-            if (capstanfile.build().isEmpty()) {
-                capstanfile = new CapstanfileParser().parse(dir);
-            } else {
-                for (Map.Entry<GuestPath, Path> f : capstanfile.files().entrySet()) {
-                    if (!Files.exists(f.getValue())) {
-                        out.println(file + ": note: files." + f.getKey() + ": " + f.getValue()
-                                + " does not exist yet; the build command must produce it");
-                    }
-                }
-            }
+            Capstanfile capstanfile = parse(out, file);
             new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE).check(capstanfile);
             for (String note : ImageBuilder.notes(capstanfile)) {
                 out.println(file + ": note: " + note);
@@ -83,6 +74,34 @@ final class ValidateCommand implements Callable<Integer> {
             out.flush();
             spec.commandLine().getErr().println("jcap: 1 problem in " + file);
             return 1;
+        }
+    }
+
+    /**
+     * The Capstanfile, read once with every check: a host file or folder that is missing is a note
+     * when a build command may make it, a problem otherwise, and reported with the file's other
+     * problems in one run (a first read that skipped them hid them until the rest was fixed).
+     */
+    private Capstanfile parse(PrintWriter out, Path file) throws CapstanfileException {
+        try {
+            return new CapstanfileParser().parse(dir);
+        } catch (CapstanfileException e) {
+            if (!CapstanfileParser.hasBuildCommand(dir)) {
+                throw e;
+            }
+            List<Problem> problems = new ArrayList<>();
+            for (Problem p : e.problems()) {
+                if (CapstanfileParser.isMissingHostPath(p)) {
+                    out.println(file + ": note: " + p.key() + ": " + p.message().replace(" does not exist ",
+                            " does not exist yet ") + "; the build command must make it");
+                } else {
+                    problems.add(p);
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new CapstanfileException(e.file(), problems);
+            }
+            return CapstanfileParser.beforeBuild().parse(dir);
         }
     }
 

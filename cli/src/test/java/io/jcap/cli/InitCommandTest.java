@@ -47,8 +47,8 @@ class InitCommandTest {
 
         Outcome before = jcap("validate", dir.toString());
         assertEquals(0, before.exitCode(), before.out() + before.err());
-        assertEquals(dir.resolve("Capstanfile") + ": note: files./app/hello: " + dir.resolve("hello")
-                + " does not exist yet; the build command must produce it\n"
+        assertEquals(dir.resolve("Capstanfile") + ": note: files./app/hello: host file 'hello' does not exist yet"
+                + " (resolved to " + dir.resolve("hello") + "); the build command must make it\n"
                 + dir.resolve("Capstanfile") + ": valid (runs /app/hello)\n", before.out());
 
         Files.writeString(dir.resolve("hello"), "built");

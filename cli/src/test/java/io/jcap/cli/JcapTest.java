@@ -137,6 +137,32 @@ class JcapTest {
         assertEquals("jcap: 3 problems in " + file + "\n", r.err());
     }
 
+    /** Every problem at once: a missing host file beside a schema problem, a note only where a build command may make it. */
+    @Test
+    void validate_missingHostFileAndSchemaProblem_areReportedInOneRun() throws Exception {
+        Path project = temp.resolve("once");
+        Files.createDirectories(project);
+        String file = project.resolve("Capstanfile").toString();
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /x\nsize: 12x\nfiles:\n  /app/x.bin: missing.bin\n");
+
+        Result r = jcap("validate", project.toString());
+
+        assertEquals(1, r.code(), r.err());
+        assertEquals(file + ":2:7: size: '12x' is not a size: use a whole number and a unit K, M, G or T (1K = 1024"
+                + " bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)\n"
+                + file + ":4:15: files./app/x.bin: host file 'missing.bin' does not exist (resolved to "
+                + project.resolve("missing.bin") + ")\n", r.out());
+
+        Files.writeString(project.resolve("Capstanfile"), "build: make\ncmdline: /x\nsize: 12x\nfiles:\n"
+                + "  /app/x.bin: missing.bin\n");
+        Result built = jcap("validate", project.toString());
+        assertEquals(1, built.code(), built.err());
+        assertEquals(file + ": note: files./app/x.bin: host file 'missing.bin' does not exist yet (resolved to "
+                + project.resolve("missing.bin") + "); the build command must make it\n"
+                + file + ":3:7: size: '12x' is not a size: use a whole number and a unit K, M, G or T (1K = 1024"
+                + " bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)\n", built.out());
+    }
+
     @Test
     void validate_whatTheKernelFamilyRefuses_isPrintedAtItsLineAsTheBuildWould() throws Exception {
         Path project = temp.resolve("family");
