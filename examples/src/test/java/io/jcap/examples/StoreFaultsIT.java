@@ -68,6 +68,8 @@ class StoreFaultsIT {
                 + mounted), writing.toString());
         assertTrue(writing.err().contains(" MiB image disk: free some space and build again (the previous image is"
                 + " untouched)"), writing.toString());
+        // The incremental build's failure is final: a build from scratch needs more room still.
+        assertFalse(writing.err().contains("building hello from scratch"), writing.toString());
         assertEquals(List.of(), entries(mounted.resolve("images"), ".staging-*"), "no staging folder is left");
         assertEquals(List.of(), entries(mounted.resolve("tmp"), "*"), "no work folder is left");
 
@@ -80,6 +82,7 @@ class StoreFaultsIT {
         assertTrue(full.err().contains("jcap: could not store the image in " + mounted.resolve("images")
                 + ": qemu-img convert failed for "), full.toString());
         assertTrue(full.err().contains("Guest received "), "the raw disk was written: " + full);
+        assertFalse(full.err().contains("building hello from scratch"), full.toString());
         assertTrue(full.err().contains("No space left on device (its disk is full: free some space and build again;"
                 + " the previous image is untouched)\n"), full.toString());
         assertEquals(List.of(), entries(mounted.resolve("images"), ".staging-*"), "no staging folder is left");
@@ -92,6 +95,41 @@ class StoreFaultsIT {
         JcapProcess.Result again = jcap.run("build", project.toString());
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.out().contains("Built image hello"), again.toString());
+    }
+
+    /**
+     * An incremental build (a file changed, the disk's size the same) on a host disk with almost
+     * no room fails once: a build from scratch after it would need more room still.
+     */
+    @Test
+    void build_incrementalOnAFullHostDisk_failsWithoutRetryingFromScratch() throws Exception {
+        mounted = Tmpfs.mount(temp.resolve("home"), 256);
+        JcapProcess jcap = JcapProcess.withKernels(mounted);
+        Path project = JcapProcess.copyExample("hello", temp);
+        byte[] blob = new byte[2 << 20];
+        new Random(5).nextBytes(blob);
+        Files.write(project.resolve("blob"), blob);
+        Files.writeString(project.resolve("Capstanfile"), Files.readString(project.resolve("Capstanfile"))
+                .replace("files:\n", "files:\n  /data/blob: blob\n"));
+        JcapProcess.Result first = jcap.run("build", project.toString());
+        assertEquals(0, first.exitCode(), first.toString());
+        new Random(6).nextBytes(blob);
+        Files.write(project.resolve("blob"), blob);
+
+        // Room for the copy of the previous disk the delta goes onto, and about a MiB more: the
+        // guest's writes or qemu-img's commit run out of it.
+        long image = Files.size(mounted.resolve("images/hello/image.qcow2"));
+        Tmpfs.fillLeaving(mounted, (int) (image >> 20) + 2);
+        JcapProcess.Result full = jcap.run("build", project.toString());
+        Files.delete(mounted.resolve("filler"));
+
+        assertNotEquals(0, full.exitCode(), full.toString());
+        assertTrue(full.err().contains("jcap: the incremental build of hello failed: "), full.toString());
+        assertTrue(full.err().contains("free some space and build again"), full.toString());
+        assertFalse(full.err().contains("from scratch"), full.toString());
+        assertEquals(List.of(), entries(mounted.resolve("tmp"), "*"), "no work folder is left");
+        JcapProcess.Result run = jcap.run("run", "hello");
+        assertEquals(0, run.exitCode(), "the previous image is intact and runs: " + run);
     }
 
     @Test

@@ -107,12 +107,37 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
                 deleteQuietly(base);
                 throw new JcapException("stopped: jcap was interrupted", e);
             }
+            if (hostFull(e)) {
+                // A build from scratch needs more room than the delta did: it would only fail later.
+                deleteQuietly(overlay);
+                deleteQuietly(base);
+                String message = String.valueOf(e.getMessage());
+                throw new JcapException("the incremental build of " + target.name() + " failed: " + message
+                        + (message.contains("free some space") ? "" : " (the host's disk is full: free some space and"
+                        + " build again; the previous image is untouched)"), e);
+            }
             events.info("The incremental build failed (" + e.getMessage() + "): building " + target.name()
                     + " from scratch");
             deleteQuietly(overlay);
             deleteQuietly(base);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether the host's disk ran out of room: the host's own writes (qemu-img) or the guest's
+     * writes to the overlay failed for it. The guest's own file system filling up (the image's
+     * disk too small for the new files) is not that: a build from scratch sizes a new disk.
+     */
+    static boolean hostFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("the host's disk is likely full")
+                    || m.contains("No space left on device") && !m.contains("the image's disk (")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
