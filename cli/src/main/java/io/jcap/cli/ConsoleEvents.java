@@ -11,6 +11,12 @@ import java.util.Locale;
  */
 final class ConsoleEvents implements EventSink {
     private static final int BAR_WIDTH = 30;
+    /** The narrowest bar drawn before the task's name is shortened instead. */
+    private static final int MIN_BAR_WIDTH = 10;
+    /** The terminal's width when {@code COLUMNS} does not say: a line may not wrap, or {@code \r} leaves it behind. */
+    private static final int DEFAULT_COLUMNS = 80;
+    /** The events whose bar may be on the screen: an error line or an interrupt ends it first. */
+    private static volatile ConsoleEvents drawing;
     private static final long REDRAW_NANOS = 100_000_000L;
     /** How long a task runs before its rate is shown. */
     private static final long RATE_AFTER_NANOS = 250_000_000L;
@@ -24,9 +30,10 @@ final class ConsoleEvents implements EventSink {
     private long lastDraw;
     private int lastQuarter = -1;
     private boolean barOnScreen;
+    private final int columns;
 
     ConsoleEvents(PrintWriter err, boolean verbose) {
-        this(err, System.console() != null && !"dumb".equals(System.getenv("TERM"))
+        this(err, Terminal.isStderr() && !"dumb".equals(System.getenv("TERM"))
                 && !"true".equals(System.getenv("CI")), verbose);
     }
 
@@ -40,6 +47,31 @@ final class ConsoleEvents implements EventSink {
         this.live = live;
         this.verbose = verbose;
         this.clock = clock;
+        this.columns = columns(System.getenv("COLUMNS"));
+    }
+
+    /** The width a bar may take: {@code COLUMNS} when the shell exported it, else 80. */
+    static int columns(String env) {
+        try {
+            int n = env == null ? DEFAULT_COLUMNS : Integer.parseInt(env.strip());
+            return n >= 20 ? n : DEFAULT_COLUMNS;
+        } catch (NumberFormatException e) {
+            return DEFAULT_COLUMNS;
+        }
+    }
+
+    /**
+     * Ends a bar left on the screen (the line cleared) before an error line, or when jcap is
+     * stopped by a signal: the shell's next output would otherwise start on it.
+     */
+    static void endBar() {
+        ConsoleEvents events = drawing;
+        if (events != null) {
+            synchronized (events) {
+                events.clearBar();
+                events.err.flush();
+            }
+        }
     }
 
     @Override
@@ -67,8 +99,9 @@ final class ConsoleEvents implements EventSink {
                 return;
             }
             lastDraw = now;
-            err.print("\r" + bar(name, done, total) + rate(done) + "\u001b[K");
+            err.print("\r" + line(name, done, total, rate(done), columns - 1) + "\u001b[K");
             barOnScreen = true;
+            drawing = this;
             if (finished) {
                 err.println();
                 barOnScreen = false;
@@ -106,12 +139,38 @@ final class ConsoleEvents implements EventSink {
     }
 
     static String bar(String name, long done, long total) {
+        return bar(name, done, total, BAR_WIDTH);
+    }
+
+    private static String bar(String name, long done, long total, int width) {
         if (total <= 0) {
             return name + " " + human(done);
         }
-        int filled = (int) (BAR_WIDTH * Math.min(done, total) / total);
+        int filled = (int) (width * Math.min(done, total) / total);
         return String.format(Locale.ROOT, "%s [%s%s] %3d%% %s/%s", name, "#".repeat(filled),
-                " ".repeat(BAR_WIDTH - filled), done * 100 / total, human(done), human(total));
+                " ".repeat(width - filled), done * 100 / total, human(done), human(total));
+    }
+
+    /**
+     * The bar and rate in at most {@code max} characters: a line that wraps cannot be redrawn
+     * with {@code \r}, so the bar narrows first, then the task's name is shortened.
+     */
+    static String line(String name, long done, long total, String rate, int max) {
+        String full = bar(name, done, total) + rate;
+        if (full.length() <= max || total <= 0 && name.length() < 2) {
+            return full.length() <= max ? full : full.substring(0, max);
+        }
+        int over = full.length() - max;
+        int width = total > 0 ? Math.max(MIN_BAR_WIDTH, BAR_WIDTH - over) : BAR_WIDTH;
+        String narrower = bar(name, done, total, width) + rate;
+        if (narrower.length() <= max) {
+            return narrower;
+        }
+        int keep = name.length() - (narrower.length() - max) - 1;
+        if (keep >= 8) {
+            return bar(name.substring(0, keep) + "\u2026", done, total, width) + rate;
+        }
+        return narrower.substring(0, max);
     }
 
     static String human(long bytes) {

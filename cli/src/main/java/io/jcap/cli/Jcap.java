@@ -48,7 +48,23 @@ public final class Jcap implements Runnable {
         // Picocli's default factory looks for Groovy's Closure class unless told not to; a class
         // that is not there is looked for in every jar of the class path (78), about 30 ms.
         System.setProperty("picocli.disable.closures", "true");
+        Runtime.getRuntime().addShutdownHook(new EndBar());
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Ctrl-C or a signal ends jcap while a progress bar may be on the screen: the line is cleared,
+     * or the shell's prompt would start on it. A class, not a lambda: no bootstrap at every start.
+     */
+    private static final class EndBar extends Thread {
+        EndBar() {
+            super("jcap-end-bar");
+        }
+
+        @Override
+        public void run() {
+            ConsoleEvents.endBar();
+        }
     }
 
     /** Runs jcap with the given streams; returns the exit code (tests call this). */
@@ -103,6 +119,8 @@ public final class Jcap implements Runnable {
         public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
             boolean trace = parseResult.originalArgs().contains("--stacktrace");
             PrintWriter errors = commandLine.getErr();
+            // A progress bar may be on the line: the message starts a line of its own.
+            ConsoleEvents.endBar();
             if (Cleanup.shuttingDown() && !trace) {
                 // Ctrl-C or a signal stopped jcap, and its shutdown hook the VM: what failed after
                 // that (a connection reset, a guest gone) is the stop's doing, not news. Nothing is

@@ -32,10 +32,7 @@ final class LogsCommand implements Callable<Integer> {
     public Integer call() throws JcapException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
-        new Instances(JcapHome.fromEnvironment(), events).logs(name, follow, verbosity.verbose(), line -> {
-            out.println(line);
-            out.flush();
-        });
+        new Instances(JcapHome.fromEnvironment(), events).logs(name, follow, verbosity.verbose(), new StdoutLines(out));
         out.flush();
         return 0;
     }

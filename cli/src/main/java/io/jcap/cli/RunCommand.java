@@ -174,10 +174,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        return new ImageRunner(home, events).run(request, line -> {
-            out.println(line);
-            out.flush();
-        });
+        return new ImageRunner(home, events).run(request, new StdoutLines(out));
     }
 
     /** The libvirt URI to run through, or empty for the qemu driver. */
