@@ -52,16 +52,17 @@ final class KernelsCommand implements Callable<Integer> {
         }
 
         static int print(PrintWriter out, PrintWriter err) throws JcapException {
-            String format = "%-16s %-8s %-12s %-28s %-8s %s%n";
-            out.printf(format, "NAME", "FAMILY", "KIND", "VERSION", "FLAVOUR", "SHA-256 (image)");
+            // Columns as wide as their longest cell: a name of 64 characters keeps its row in line.
+            TextTable table = new TextTable("NAME", "FAMILY", "KIND", "VERSION", "FLAVOUR", "SHA-256 (image)");
             KernelStore.Listing listing = store().listing();
             for (Kernel k : listing.kernels()) {
-                out.printf(format, k.name(), k.family(), k.kind().id(), k.version(), k.flavour(),
+                table.add(k.name(), k.family(), k.kind().id(), k.version(), k.flavour(),
                         k.imageSha256().hex().substring(0, 16));
             }
             for (KernelStore.BrokenKernel broken : listing.broken()) {
-                out.printf(format, broken.name(), "-", "-", "(broken)", "-", "-");
+                table.add(broken.name(), "-", "-", "(broken)", "-", "-");
             }
+            table.print(out);
             // One line per broken kernel on stderr: what is wrong and what to do.
             for (KernelStore.BrokenKernel broken : listing.broken()) {
                 err.println("jcap: " + broken.problem());

@@ -178,7 +178,12 @@ final class PushCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         if (dryRun) {
-            pushTarget.dryRun(request).forEach(out::println);
+            List<String> plan = pushTarget.dryRun(request);
+            if (json) {
+                out.println(PushResult.dryRunJson(pushTarget.name(), plan));
+            } else {
+                plan.forEach(out::println);
+            }
             return 0;
         }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());

@@ -126,6 +126,13 @@ class PushLibvirtIT {
         assertTrue(dry.out().contains("into volume " + pool + "/dry.qcow2 at " + URI), dry.toString());
         assertTrue(dry.out().contains("and define domain 'dry' (128 MiB, 1 CPU) booting it"), dry.toString());
         assertFalse(virsh("vol-list", pool).contains("dry.qcow2"), "the dry run sent nothing");
+        JcapProcess.Result dryJson = jcap.run("push", "--dry-run", "--json", "hello", "libvirt", "--pool", pool,
+                "--name", "dry");
+        assertEquals(0, dryJson.exitCode(), dryJson.toString());
+        JsonNode plan = new ObjectMapper().readTree(dryJson.out());
+        assertEquals("libvirt", plan.get("target").asText());
+        assertTrue(plan.get("dryRun").asBoolean(), dryJson.out());
+        assertTrue(plan.get("plan").toString().contains("into volume " + pool + "/dry.qcow2"), dryJson.out());
 
         JcapProcess.Result noPool = jcap.run("push", "hello", "libvirt", "--pool", "no-such-pool-here");
         assertEquals(1, noPool.exitCode(), noPool.toString());

@@ -41,7 +41,7 @@ final class KernelPackageExtractor {
         Set<String> requested = new LinkedHashSet<>(wanted);
         requested.addAll(optional);
         List<DebPackage.Extracted> first = deb.extract(path -> path.matches("boot/vmlinuz-[^/]+")
-                || KernelModules.isBuiltinList(path) || isModuleIn(path, requested), work, events);
+                || KernelModules.isBuiltinList(path) || isModuleIn(path, requested), work, events, "the kernel and modules");
         Path vmlinuz = vmlinuz(deb, first);
         String release = vmlinuz.getFileName().toString().substring("vmlinuz-".length());
         Set<String> builtin = builtin(first, release);
@@ -65,7 +65,8 @@ final class KernelPackageExtractor {
                             + " (" + deb.file() + "); jcap guests need it");
                 }
                 searched.addAll(unsearched);
-                collect(deb.extract(path -> isModuleIn(path, unsearched), work, events), release, modules);
+                collect(deb.extract(path -> isModuleIn(path, unsearched), work, events, "the modules they depend on"),
+                        release, modules);
                 continue;
             }
             Set<String> more = new LinkedHashSet<>();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Puts Linux kernels into the {@link KernelStore}: Debian's kernel packages pulled with apt, or a
@@ -150,10 +149,10 @@ public final class LinuxKernels {
     }
 
     private static String megabytes(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+        return io.jcap.model.ByteSize.human(bytes);
     }
 
     private static String kilobytes(long bytes) {
-        return String.format(Locale.ROOT, "%.0f KB", bytes / 1e3);
+        return io.jcap.model.ByteSize.human(bytes);
     }
 }

@@ -77,6 +77,24 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     }
 
     /**
+     * {@code bytes} as jcap shows sizes everywhere: binary units with one decimal ({@code 512 B},
+     * {@code 14.2 MiB}); rates stay decimal ({@code MB/s}).
+     */
+    public static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /**
      * The size as a HotSpot option value ({@code -Xmx} + this): the largest of K, M and G that
      * divides it exactly, plain bytes otherwise. The JVM reads binary units in one letter and
      * refuses {@code MB} or {@code MiB}, so {@code xmx: 512MiB} becomes {@code -Xmx512M}.

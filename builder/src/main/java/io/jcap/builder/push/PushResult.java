@@ -33,6 +33,17 @@ public record PushResult(String target, String remoteId, String remoteName, long
     }
 
     /** The result as one JSON object (what {@code jcap push --json} prints). */
+    /**
+     * What {@code --dry-run --json} prints: the target, {@code "dryRun": true} and the plan's lines,
+     * parseable like a push's result though nothing was sent.
+     */
+    public static String dryRunJson(String target, List<String> plan) {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        node.put("target", target).put("dryRun", true);
+        plan.forEach(node.putArray("plan")::add);
+        return node.toString();
+    }
+
     public String toJson() {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         var node = mapper.createObjectNode();

@@ -8,7 +8,6 @@ import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -54,7 +53,7 @@ final class NativeImageRuntime implements ImageRuntime {
             }
         }
         events.info("Added " + libraries.libraries().size() + " shared libraries of the image's programs ("
-                + String.format(Locale.ROOT, "%.1f MB", bytes / 1e6) + ")");
+                + io.jcap.model.ByteSize.human(bytes) + ")");
         if (!libraries.otherFolders().isEmpty()) {
             events.info("Libraries outside the loader's default folders are found through " + LIBRARY_PATH + ": "
                     + libraries.otherFolders());

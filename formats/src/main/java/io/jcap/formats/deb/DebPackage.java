@@ -89,10 +89,20 @@ public final class DebPackage {
      * @return the extracted files in archive order
      */
     public List<Extracted> extract(Predicate<String> select, Path destination, EventSink events) throws JcapException {
+        return extract(select, destination, events, "");
+    }
+
+    /**
+     * The same, its progress named by what is taken ({@code "modules"}: "Extracting modules from
+     * linux-image-..."): a caller that reads the package twice shows two tasks, not one twice.
+     */
+    public List<Extracted> extract(Predicate<String> select, Path destination, EventSink events, String what)
+            throws JcapException {
         try {
             Files.createDirectories(destination);
             Path root = destination.toRealPath();
-            String task = "Extracting " + (control.packageName().isEmpty() ? file.getFileName() : control.packageName());
+            String name = control.packageName().isEmpty() ? file.getFileName().toString() : control.packageName();
+            String task = "Extracting " + (what.isEmpty() ? name : what + " from " + name);
             return readMember(file, "data", (member, in, size) -> {
                 Progress progress = new Progress(in, task, size, events);
                 List<Extracted> result = extractTar(decompress(file, member, progress), select, root);

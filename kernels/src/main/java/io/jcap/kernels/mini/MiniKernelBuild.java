@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -96,8 +95,8 @@ public record MiniKernelBuild(LinuxSource source, MiniConfig config, int jobs) {
             String release = BzImage.release(bzImage).orElseThrow(() ->
                     new JcapException("the kernel build made " + bzImage + ", which has no kernel version string"));
             Kernel kernel = store.add(new KernelDraft(NAME, release, FLAVOUR, origin(), bzImage, List.of()));
-            events.info("Stored kernel " + NAME + " " + release + " (" + String.format(Locale.ROOT, "%.1f MB",
-                    Files.size(kernel.vmlinuz()) / 1e6) + ", SHA-256 " + kernel.imageSha256().hex().substring(0, 16)
+            events.info("Stored kernel " + NAME + " " + release + " (" + io.jcap.model.ByteSize.human(
+                    Files.size(kernel.vmlinuz())) + ", SHA-256 " + kernel.imageSha256().hex().substring(0, 16)
                     + ", no modules)");
             return kernel;
         } catch (IOException e) {
@@ -109,7 +108,7 @@ public record MiniKernelBuild(LinuxSource source, MiniConfig config, int jobs) {
 
     private Path unpack(Path work, EventSink events) throws JcapException, IOException {
         events.info("Unpacking " + source.tarball() + " (" + source.label() + ", "
-                + String.format(Locale.ROOT, "%.0f MB", Files.size(source.tarball()) / 1e6) + ")");
+                + io.jcap.model.ByteSize.human(Files.size(source.tarball())) + ")");
         Path into = Files.createDirectory(work.resolve("src"));
         List<String> tar = new ArrayList<>(List.of("tar", "-xf", source.tarball().toString(), "-C", into.toString(),
                 "--anchored"));

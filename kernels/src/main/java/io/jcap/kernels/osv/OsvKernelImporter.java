@@ -15,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -130,7 +129,7 @@ public final class OsvKernelImporter {
                     version(raw, recognised.kind()), FLAVOUR, origin, raw, List.of()));
             events.info("Stored kernel " + storeName + ": " + recognised.kind().description()
                     + (recognised.gzipped() ? " (decompressed)" : "") + ", "
-                    + String.format(Locale.ROOT, "%.1f MB", recognised.size() / 1e6) + ", SHA-256 " + kernel.imageSha256());
+                    + io.jcap.model.ByteSize.human(recognised.size()) + ", SHA-256 " + kernel.imageSha256());
             return kernel;
         } finally {
             TempFiles.delete(work);
