@@ -36,6 +36,10 @@ final class ApplicationConsole implements RunConsole {
     @Override
     public void accept(String line) {
         if (status != null) {
+            // -v shows the whole console: the init's end and the kernel's power-off too.
+            if (showBoot) {
+                output.accept(line);
+            }
             return;
         }
         GuestMarker marker = GuestMarker.parse(line).orElse(null);
@@ -54,6 +58,9 @@ final class ApplicationConsole implements RunConsole {
                 output.accept(exit.before());
             }
             status = exit.status();
+            if (showBoot) {
+                output.accept(GuestMarker.EXIT + " " + exit.status());
+            }
             return;
         }
         output.accept(line);

@@ -27,6 +27,21 @@ class ApplicationConsoleTest {
         assertEquals(3, console.exitStatus(0, List.of()));
     }
 
+    /** jcap run -v shows the whole console: the boot, the markers, the init's end and the power-off. */
+    @Test
+    void accept_showingTheBoot_alsoShowsTheEndAndWhatFollows() throws Exception {
+        ApplicationConsole verbose = new ApplicationConsole(output::add, true);
+        verbose.accept("[    0.1] Linux version 6.1");
+        verbose.accept("JCAP-START");
+        verbose.accept("hello");
+        verbose.accept("byeJCAP-EXIT 3");
+        verbose.accept("[    1.2] reboot: Power down");
+
+        assertEquals(List.of("[    0.1] Linux version 6.1", "JCAP-START", "hello", "bye", "JCAP-EXIT 3",
+                "[    1.2] reboot: Power down"), output);
+        assertEquals(3, verbose.exitStatus(0, List.of()));
+    }
+
     @Test
     void exitStatus_guestStoppedBeforeItsApplication_saysSo() {
         console.accept("[    0.1] Linux version 6.1");
