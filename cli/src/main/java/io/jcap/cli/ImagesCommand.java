@@ -56,8 +56,9 @@ final class ImagesCommand implements Callable<Integer> {
             table.print(out);
         }
         // One line per broken image on stderr, with or without --json: what is wrong and what to do.
+        // A warning, as jcap ps says of a damaged instance: the listing itself succeeded (exit 0).
         for (ImageRepository.BrokenImage broken : listing.broken()) {
-            err.println("jcap: image '" + broken.name() + "' is broken: " + broken.problem() + "; remove it with jcap rmi "
+            err.println("warning: image '" + broken.name() + "' is broken: " + broken.problem() + "; remove it with jcap rmi "
                     + broken.name());
         }
         return 0;

@@ -65,7 +65,7 @@ final class KernelsCommand implements Callable<Integer> {
             table.print(out);
             // One line per broken kernel on stderr: what is wrong and what to do.
             for (KernelStore.BrokenKernel broken : listing.broken()) {
-                err.println("jcap: " + broken.problem());
+                err.println("warning: " + broken.problem());
             }
             return 0;
         }
