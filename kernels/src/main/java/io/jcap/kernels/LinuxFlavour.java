@@ -72,6 +72,28 @@ public enum LinuxFlavour {
         return modules.stream().filter(m -> !stored.contains(m.replace('-', '_'))).toList();
     }
 
+    /**
+     * What a stored kernel of one of these flavours lacks that this version of jcap puts in images,
+     * as a sentence saying what to do; empty for a complete one and for a kernel of no flavour (an
+     * import). A store kept from an older jcap has such kernels: images built on them boot, but
+     * without what the missing modules give (the power button that jcap stop presses, the
+     * clouds' disk and network drivers).
+     */
+    public static java.util.Optional<String> staleness(Kernel kernel) {
+        if (!Kernel.LINUX.equals(kernel.family())) {
+            return java.util.Optional.empty();
+        }
+        for (LinuxFlavour f : values()) {
+            if (f.label().equals(kernel.flavour()) && f.storeName().equals(kernel.name())) {
+                List<String> missing = f.missingFrom(kernel);
+                return missing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("kernel " + kernel.name()
+                        + " lacks modules this version of jcap puts in images (" + String.join(", ", missing)
+                        + "): run 'jcap kernels pull " + kernel.name() + "' to bring them");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** {@code cloud} or {@code generic}, as users write it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);

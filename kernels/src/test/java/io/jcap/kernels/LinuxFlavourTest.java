@@ -42,4 +42,20 @@ class LinuxFlavourTest {
                 "xen_netfront", "ena", "gve", "vmxnet3"), LinuxFlavour.CLOUD.missingFrom(k));
         assertEquals(List.of("nvme", "e1000", "e1000e"), LinuxFlavour.CLOUD.optionalModules());
     }
+
+    /** What doctor and a build say of a store kept from an older jcap; nothing of a complete or imported kernel. */
+    @Test
+    void staleness_ofAnOlderPull_saysWhatItLacksAndWhatToRun_ofOthersNothing() {
+        Kernel old = withModules("virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko", "virtio_pci_legacy_dev.ko",
+                "virtio_pci.ko", "failover.ko", "net_failover.ko", "virtio_net.ko", "virtio_blk.ko", "virtio-rng.ko",
+                "button.ko", "evdev.ko");
+        Path folder = Path.of("/k");
+        Kernel imported = new Kernel("mine", Kernel.LINUX, KernelKind.BZIMAGE, "6.1", "custom", "test", folder,
+                folder.resolve("vmlinuz"), Sha256.of(new byte[0]), List.of());
+
+        assertEquals(java.util.Optional.of("kernel linux lacks modules this version of jcap puts in images (virtio_scsi,"
+                + " sd_mod, hv_vmbus, hv_storvsc, hv_netvsc, xen_blkfront, xen_netfront, ena, gve, vmxnet3): run 'jcap"
+                + " kernels pull linux' to bring them"), LinuxFlavour.staleness(old));
+        assertEquals(java.util.Optional.empty(), LinuxFlavour.staleness(imported));
+    }
 }

@@ -80,6 +80,20 @@ public record PushRequest(StoredImage image, String target, String remoteName, b
     }
 
     /**
+     * Refuses an image whose guest init loads virtio drivers only (built before guest protocol 3):
+     * {@code cloud}'s virtual disks and network cards need others, and such an image would be
+     * registered there and never boot.
+     */
+    public void requireDeviceDrivers(String cloud) throws JcapException {
+        var m = image.metadata();
+        if (!m.loadsDriversByDevice()) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init loads virtio"
+                    + " drivers only, and " + cloud + "'s virtual disks and network cards need others: build it again"
+                    + " with jcap build");
+        }
+    }
+
+    /**
      * Checks that {@code pushTarget} takes every option given, once unless repeatable.
      *
      * @throws JcapException naming the first option it does not take and those it does

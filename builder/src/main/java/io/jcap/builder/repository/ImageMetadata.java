@@ -63,6 +63,8 @@ public record ImageMetadata(
         String defaultConfigSet) {
     /** The guest protocol from which Linux disks boot under UEFI too. */
     public static final int UEFI_GUEST_PROTOCOL = 4;
+    /** The guest protocol whose init loads modules by device (docs/guest-protocol.md, "Protocol versions"). */
+    public static final int DEVICE_DRIVERS_GUEST_PROTOCOL = 3;
 
 
     public ImageMetadata {
@@ -113,6 +115,16 @@ public record ImageMetadata(
         }
         throw new JcapException("image '" + name + "' has no configuration '" + configSet.get() + "': use "
                 + String.join(", ", configSets.keySet()) + " (the default is " + defaultConfigSet + ")");
+    }
+
+    /**
+     * Whether the image's guest init loads the drivers its machine's devices need (guest protocol 3:
+     * modules by device alias), so that it boots on other disks and network cards than virtio's:
+     * SCSI, NVMe, the clouds' own. OSv images bring their own drivers; Linux images of older
+     * protocols load virtio's only.
+     */
+    public boolean loadsDriversByDevice() {
+        return !("ext4".equals(fs) || "ext2".equals(fs)) || guestProtocol >= DEVICE_DRIVERS_GUEST_PROTOCOL;
     }
 
     /**

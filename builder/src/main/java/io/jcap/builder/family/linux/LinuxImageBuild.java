@@ -93,6 +93,8 @@ final class LinuxImageBuild {
             throw new JcapException("kernel '" + kernel.name() + "' is an " + kernel.family() + " kernel, not a Linux one:"
                     + " name a Linux kernel (kernel: in the Capstanfile, or " + ImageDefaults.KERNEL_VARIABLE + ")");
         }
+        // A store kept from an older jcap: the image builds, without what the missing modules give.
+        io.jcap.kernels.LinuxFlavour.staleness(kernel).ifPresent(events::warn);
         // Made once per kernel and init: composing it reads every module.
         Path initrd = new InitramfsCache(home.cache().resolve(INITRAMFS)).run(kernel);
         UUID root = LinuxBoot.rootUuid(name);

@@ -101,6 +101,10 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"
                     + " cloud-init data (--user-data): build it again with jcap build");
         }
+        if (!request.devices().isVirtio() && !m.loadsDriversByDevice()) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init loads virtio"
+                    + " drivers only (--disk-bus and --nic-model pick others): build it again with jcap build");
+        }
         if (!request.devices().isVirtio() && !driver.bootsKernels()) {
             throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
                     + " virtio disks and network cards");

@@ -76,6 +76,7 @@ public final class AwsTarget implements PushTarget {
 
     Plan plan(PushRequest request) throws JcapException {
         request.checkOptionsOf(this);
+        request.requireDeviceDrivers("AWS");
         String name = request.remoteName();
         if (!name.matches("[A-Za-z0-9()\\[\\]./\\-'@_ ]{3,128}")) {
             throw JcapException.usage("--name '" + name + "' is not an AMI name: 3 to 128 letters, digits and ( ) [ ] . / - ' @ _"

@@ -108,6 +108,7 @@ public final class AzureTarget implements PushTarget {
 
     Plan plan(PushRequest request) throws JcapException {
         request.checkOptionsOf(this);
+        request.requireDeviceDrivers("Azure");
         String container = request.option("container").orElseThrow(() -> JcapException.usage(
                 "target azure needs --container NAME: the blob container the VHD goes into"));
         if (!container.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {

@@ -84,6 +84,7 @@ public final class GceTarget implements PushTarget {
 
     Plan plan(PushRequest request) throws JcapException {
         request.checkOptionsOf(this);
+        request.requireDeviceDrivers("Compute Engine");
         String project = request.option("project").orElseThrow(() -> JcapException.usage(
                 "target gce needs --project ID: the Google Cloud project the image goes into"));
         String bucket = request.option("bucket").orElseThrow(() -> JcapException.usage(

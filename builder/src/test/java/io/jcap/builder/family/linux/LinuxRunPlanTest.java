@@ -130,6 +130,19 @@ class LinuxRunPlanTest {
                 + " (--user-data): build it again with jcap build", e.getMessage());
     }
 
+    /** Before guest protocol 3 the init loaded virtio drivers only: another disk bus failed at boot, another card ran offline. */
+    @Test
+    void prepare_otherDevicesForAnImageWhoseInitLoadsVirtioDriversOnly_isRefused() throws Exception {
+        JcapHome home = homeWithImage(2);
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withDevices(new io.jcap.hypervisor.GuestDevices(io.jcap.hypervisor.DiskBus.NVME,
+                        io.jcap.hypervisor.NicModel.VIRTIO))));
+
+        assertEquals("image 'old' was built by an older jcap whose guest init loads virtio drivers only (--disk-bus and"
+                + " --nic-model pick others): build it again with jcap build", e.getMessage());
+    }
+
     @Test
     void materialize_imageWithBootFiles_bootsItsKernelDirectly() throws Exception {
         JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);

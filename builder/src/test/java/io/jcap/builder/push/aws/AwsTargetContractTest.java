@@ -190,6 +190,10 @@ class AwsTargetContractTest {
         assertEquals("uefi-preferred", target().plan(request()).bootMode());
         assertEquals("legacy-bios", target().plan(PushRequest.of(biosOnly, "aws").withOption("region", "eu-west-1"))
                 .bootMode());
+        StoredImage virtioOnly = new StoredImage(image.metadata().toBuilder().guestProtocol(2).build(), image.file());
+        JcapException drivers = assertThrows(JcapException.class, () -> target().plan(PushRequest.of(virtioOnly, "aws")));
+        assertEquals("image 'hello' was built by an older jcap whose guest init loads virtio drivers only, and AWS's"
+                + " virtual disks and network cards need others: build it again with jcap build", drivers.getMessage());
         JcapException tag = assertThrows(JcapException.class, () -> target().plan(request().withOption("tag", "aws:x=1")));
         assertEquals("--tag 'aws:x=1' is not KEY=VALUE with a key of your own (aws: and jcap: keys are taken)",
                 tag.getMessage());
