@@ -3,10 +3,9 @@ package io.jcap.hypervisor.libvirt.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcap.model.EventSink;
+import io.jcap.testsupport.RecordedEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,19 +17,7 @@ class PersistentDomainsTest {
 
     @Test
     void logFolder_missing_isMade_orAWarningSaysTheDomainWillNotStart() throws Exception {
-        List<String> warnings = new ArrayList<>();
-        EventSink events = new EventSink() {
-            @Override
-            public void log(Level level, String message) {
-                if (level == Level.WARN) {
-                    warnings.add(message);
-                }
-            }
-
-            @Override
-            public void progress(String task, long done, long total) {
-            }
-        };
+        RecordedEvents events = new RecordedEvents();
         Path folder = temp.resolve("log/libvirt/qemu");
         Path blocked = Files.writeString(temp.resolve("file"), "not a folder").resolve("qemu");
 
@@ -38,9 +25,10 @@ class PersistentDomainsTest {
         PersistentDomains.logFolder(blocked, events);
 
         assertTrue(Files.isDirectory(folder));
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("The domain's console log goes to " + blocked + ", which does not exist"
-                + " and could not be made ("), warnings.get(0));
+        List<String> warnings = events.lines().stream().filter(l -> l.startsWith("WARN ")).toList();
+        assertEquals(1, warnings.size(), events.lines().toString());
+        assertTrue(warnings.get(0).startsWith("WARN The domain's console log goes to " + blocked + ", which does not"
+                + " exist and could not be made ("), warnings.get(0));
         assertTrue(warnings.get(0).endsWith("): the domain will not start until it exists"), warnings.get(0));
     }
 }
