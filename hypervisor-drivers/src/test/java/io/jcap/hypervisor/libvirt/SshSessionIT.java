@@ -76,7 +76,7 @@ class SshSessionIT {
             assertEquals(root + "/jcap-0011aabb/disk0.qcow2", placed);
             assertEquals(Sha256.of(image), Sha256.of(arrived));
             assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(arrived)));
-            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(folder))));
+            assertEquals("rwx--x--x", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(folder))));
             assertEquals(0L, progress.get(0));
             assertEquals((long) bytes.length, progress.get(progress.size() - 1));
         }
