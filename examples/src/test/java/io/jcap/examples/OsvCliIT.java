@@ -137,7 +137,7 @@ class OsvCliIT {
         assertEquals(0, good.exitCode(), good.toString());
         assertEquals("pulled kernel pulled (osv loader, SHA-256 " + Sha256.of(LOADER) + ")\n", good.out());
         JcapProcess.Result list = jcap.run("kernels", "list");
-        assertTrue(list.out().contains("\npulled           osv      loader       unknown"), list.toString());
+        assertTrue(list.out().contains("\npulled  osv     loader  unknown  custom   "), list.toString());
         try (var left = Files.list(jcap.home.resolve("tmp"))) {
             assertEquals(java.util.List.of(), left.toList());
         }
