@@ -157,8 +157,8 @@ final class ConsoleEvents implements EventSink {
      */
     static String line(String name, long done, long total, String rate, int max) {
         String full = bar(name, done, total) + rate;
-        if (full.length() <= max || total <= 0 && name.length() < 2) {
-            return full.length() <= max ? full : full.substring(0, max);
+        if (full.length() <= max) {
+            return full;
         }
         int over = full.length() - max;
         int width = total > 0 ? Math.max(MIN_BAR_WIDTH, BAR_WIDTH - over) : BAR_WIDTH;

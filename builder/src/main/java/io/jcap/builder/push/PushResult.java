@@ -32,7 +32,6 @@ public record PushResult(String target, String remoteId, String remoteName, long
         return elapsed.toMillis() / 1000.0;
     }
 
-    /** The result as one JSON object (what {@code jcap push --json} prints). */
     /**
      * What {@code --dry-run --json} prints: the target, {@code "dryRun": true} and the plan's lines,
      * parseable like a push's result though nothing was sent.
@@ -44,6 +43,7 @@ public record PushResult(String target, String remoteId, String remoteName, long
         return node.toString();
     }
 
+    /** The result as one JSON object (what {@code jcap push --json} prints). */
     public String toJson() {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         var node = mapper.createObjectNode();

@@ -17,7 +17,6 @@ import io.jcap.kernels.DiskLayout;
 import io.jcap.kernels.ElfLibraries;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.ByteSize;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
 import io.jcap.model.FsType;

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class OsvCommandLine {
     /** Characters OSv's command-line parser would split or interpret in an {@code --env=} value. */
     private static final Pattern UNSAFE_ENV = Pattern.compile("[\\s\"'\\\\;&]");
-    static final String ENV = "--env=";
+    private static final String ENV = "--env=";
 
     private OsvCommandLine() {
     }

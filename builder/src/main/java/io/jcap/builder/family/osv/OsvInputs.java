@@ -94,7 +94,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
 
     /** The env values OSv's command line can carry, then the stored line's length, at their keys under {@code at}. */
     private static void checkCommandLine(KeyProblems problems, YamlPath at, String key, String command,
-            Map<String, String> env, boolean rofs) {
+            Map<String, String> env, boolean rofs) throws JcapException {
         StringBuilder line = new StringBuilder(rofs ? OsvRofsImage.ROOTFS_OPTION + " " : "");
         boolean safe = true;
         for (Map.Entry<String, String> e : env.entrySet()) {
@@ -102,7 +102,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
                 problems.add(at.key("env").key(e.getKey()), OsvCommandLine.envRule(e.getKey()));
                 safe = false;
             } else {
-                line.append(OsvCommandLine.ENV).append(e.getKey()).append('=').append(e.getValue()).append(' ');
+                line.append(OsvCommandLine.envOption(e.getKey(), e.getValue(), at.toString())).append(' ');
             }
         }
         int bytes = line.append(command).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
