@@ -25,6 +25,18 @@ static char **grow(char **v, int n)
 
 static int parse_id(const char **p, unsigned *out);
 
+/* A run's exit tag: what the host gave, 16 to 64 lowercase hexadecimal digits. */
+static int exit_tag_ok(const char *tag)
+{
+    size_t n = strlen(tag);
+    if (n < 16 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((tag[i] >= '0' && tag[i] <= '9') || (tag[i] >= 'a' && tag[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err)
 {
     memset(s, 0, sizeof *s);
@@ -75,6 +87,13 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                     return -1;
                 }
                 s->stop_signal = (int)sig;
+            } else if (strcmp(line, "exit_tag") == 0) {
+                if (!exit_tag_ok(value)) {
+                    set_err(err, "%s line %d: exit_tag needs 16 to 64 lowercase hexadecimal digits, got \"%s\"",
+                            source, lineno, value);
+                    return -1;
+                }
+                s->exit_tag = value;
             } else if (strcmp(line, "volume") == 0) {
                 if (!volume_path_ok(value)) {
                     set_err(err, "%s line %d: volume needs an absolute folder other than /, without empty, . or"
@@ -84,8 +103,8 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                 s->volumes = grow(s->volumes, s->volumec);
                 s->volumes[s->volumec++] = value;
             } else {
-                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user, stop_signal or"
-                        " volume)",
+                set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user, stop_signal,"
+                        " volume or exit_tag)",
                         source, lineno, line);
                 return -1;
             }
@@ -201,6 +220,7 @@ void read_config(struct app *a)
     a->cwd = image.cwd ? image.cwd : "/";
     a->user = image.user;
     a->stop_signal = image.stop_signal ? image.stop_signal : SIGTERM;
+    a->exit_tag = image.exit_tag;
     a->volumes = image.volumes;
     a->volumec = image.volumec;
     for (int i = 0; i < image.envc; i++)
@@ -227,6 +247,8 @@ void read_config(struct app *a)
             a->user = over.user;
         if (over.stop_signal)
             a->stop_signal = over.stop_signal;
+        if (over.exit_tag)
+            a->exit_tag = over.exit_tag;
         /* A run's volumes come on top of the image's. */
         for (int i = 0; i < over.volumec; i++) {
             a->volumes = grow(a->volumes, a->volumec);

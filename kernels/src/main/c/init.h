@@ -165,6 +165,7 @@ struct app {
     int stop_signal;  /* what the first power button press sends (SIGTERM unless set) */
     char **volumes;   /* folders that get a writable tmpfs (container images' Volumes) */
     int volumec;
+    const char *exit_tag; /* the run's tag, printed after JCAP-EXIT's status; NULL: none */
 };
 void read_config(struct app *a);
 /* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
@@ -177,6 +178,7 @@ struct settings {
     int stop_signal; /* 0 when not set */
     char **volumes;  /* malloc'ed like argv */
     int volumec;
+    const char *exit_tag; /* NULL when not set */
 };
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
 /* A `user` setting "UID GID[ G1,G2,...]" (container images' User, resolved on the host).

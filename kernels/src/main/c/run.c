@@ -374,7 +374,12 @@ _Noreturn void run_mode(const struct cmdline *c)
         exec_app(&a);
     }
     int status = supervise(pid, sigchld_fd, buttons, nbuttons, a.stop_signal);
-    say("JCAP-EXIT %d", status);
+    /* With the run's tag, which the application never sees: a line the application prints
+     * itself cannot end the run (docs/guest-protocol.md, "Console lines the host parses"). */
+    if (a.exit_tag)
+        say("JCAP-EXIT %d %s", status, a.exit_tag);
+    else
+        say("JCAP-EXIT %d", status);
     /* What the application left behind goes now, so the root can be synced cleanly. */
     kill(-1, SIGKILL);
     int st;

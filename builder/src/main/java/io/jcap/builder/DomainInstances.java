@@ -64,9 +64,9 @@ final class DomainInstances {
             Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), qemu,
                     started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
                     started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
-                            started.folder())));
+                            started.folder())), plan.exitLine());
             Instances.record(store, instance, unrecorded);
-            Optional<Pattern> endLine = family.instanceConsole().applicationEndLine();
+            Optional<Pattern> endLine = family.instanceConsole(plan.exitLine()).applicationEndLine();
             if (endLine.isPresent()) {
                 try {
                     DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), Instances.POWER_OFF_GRACE));

@@ -15,7 +15,6 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -51,7 +50,7 @@ public final class ImageRunner {
         PublishedPorts.check(plan.forwards(), Instances.store(home).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
-            RunConsole console = family.console(output, request.showBoot());
+            RunConsole console = family.console(output, request.showBoot(), plan.exitLine());
             try (VirtualMachine vm = machine(plan, work, console)) {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");

@@ -74,7 +74,7 @@ public final class Instances {
 
     /** The instances of {@code home}, each read as its kernel family says. */
     static InstanceStore store(JcapHome home) {
-        return new InstanceStore(home.instances(), family -> KernelFamilies.named(family).instanceConsole());
+        return new InstanceStore(home.instances(), (family, end) -> KernelFamilies.named(family).instanceConsole(end));
     }
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
@@ -115,7 +115,7 @@ public final class Instances {
                 DetachedQemu.Started started;
                 try {
                     started = DetachedQemu.start(QemuInstallation.detect(home.cache()), spec, files,
-                            START_TIMEOUT, DetachedQemu.consoleLogLimit(), family.instanceConsole().applicationEndLine()
+                            START_TIMEOUT, DetachedQemu.consoleLogLimit(), family.instanceConsole(plan.exitLine()).applicationEndLine()
                                     .map(line -> new GuestEndWatch(line, POWER_OFF_GRACE)));
                 } catch (VmException e) {
                     throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
@@ -123,7 +123,7 @@ public final class Instances {
                 process = started.process();
                 Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), process,
                         started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
-                        spec.drives().get(0).file(), InstanceStatus.RUNNING);
+                        spec.drives().get(0).file(), InstanceStatus.RUNNING, plan.exitLine());
                 record(store, instance, unrecorded);
                 events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description() + ")"
                         + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));

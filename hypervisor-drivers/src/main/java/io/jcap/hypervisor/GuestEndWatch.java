@@ -29,11 +29,36 @@ import java.util.regex.Pattern;
 public record GuestEndWatch(Pattern endLine, Duration grace) {
     /** The longest line looked at; longer lines are cut there. */
     static final int MAX_LINE = ConsoleLineSplitter.MAX_LINE;
+    /**
+     * The environment variable that gives a helper process (a console keeper, a console watcher)
+     * the end line's pattern. Not its command line, which every local user reads: the pattern
+     * holds the run's exit tag, and a process's environment is its owner's alone.
+     */
+    public static final String END_LINE_VARIABLE = "JCAP_END_LINE";
 
     public GuestEndWatch {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("a power-off grace cannot be negative: " + grace);
         }
+    }
+
+    /** Puts the end line's pattern into a helper process's environment; its grace goes on the command line. */
+    public void pass(ProcessBuilder helper) {
+        helper.environment().put(END_LINE_VARIABLE, endLine.pattern());
+    }
+
+    /**
+     * The watch a helper process was given ({@link #pass}): the pattern from its environment,
+     * the grace in milliseconds from its command line.
+     *
+     * @throws IllegalArgumentException when the environment has no pattern or the grace is no number
+     */
+    public static GuestEndWatch passed(String graceMillis) {
+        String pattern = System.getenv(END_LINE_VARIABLE);
+        if (pattern == null || pattern.isEmpty()) {
+            throw new IllegalArgumentException("no end line in " + END_LINE_VARIABLE);
+        }
+        return new GuestEndWatch(Pattern.compile(pattern, Pattern.DOTALL), Duration.ofMillis(Long.parseLong(graceMillis)));
     }
 
     /** A scanner of console bytes that runs {@code onEnd} once, at the first end line. */

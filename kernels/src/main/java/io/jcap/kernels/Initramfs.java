@@ -41,11 +41,14 @@ public final class Initramfs {
      * settings from fw_cfg and the power button (1: images whose metadata does not say); 3:
      * cloud-init data from seed drives and metadata services, modules loaded by the devices'
      * aliases, the root found by its file system UUID or label; 4: a GPT disk whose root is
-     * partition 2 ({@code jcap.part}), after an EFI system partition, booting under BIOS and UEFI.
+     * partition 2 ({@code jcap.part}), after an EFI system partition, booting under BIOS and UEFI;
+     * 5: the run's exit tag ({@code exit_tag}) after {@code JCAP-EXIT}'s status.
      */
-    public static final int GUEST_PROTOCOL = 4;
+    public static final int GUEST_PROTOCOL = 5;
     /** The first guest protocol whose init takes run-time settings from fw_cfg. */
     public static final int GUEST_PROTOCOL_RUN_SETTINGS = 2;
+    /** The first guest protocol whose init ends a run with the host's tag ({@code exit_tag}). */
+    public static final int GUEST_PROTOCOL_EXIT_TAG = 5;
 
     /**
      * A host program the builder image carries.

@@ -1,7 +1,6 @@
 package io.jcap.streamer;
 
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +23,8 @@ public sealed interface GuestMarker {
 
     /**
      * {@code JCAP-EXIT} ends the application's output on the same console, so it may follow text
-     * that did not end with a newline; a status is 0 to 255.
+     * that did not end with a newline; a status is 0 to 255. The line without a tag: a run's own
+     * is {@link ExitLine#pattern}.
      */
     Pattern EXIT_LINE = Pattern.compile("(.*)" + EXIT + " (\\d{1,3})$", Pattern.DOTALL);
 
@@ -56,11 +56,21 @@ public sealed interface GuestMarker {
     }
 
     /**
-     * What {@code line} says, or empty for a line of the kernel's or the application's own. A
-     * carriage return inside the line ends what came before it, as on a terminal: GRUB leaves its
-     * cursor mid-line and the kernel's first line then reads {@code "    \rJCAP-START"}.
+     * What {@code line} says, or empty for a line of the kernel's or the application's own, with
+     * an end line {@link ExitLine#UNTAGGED}: a builder guest's console, or a run of an image
+     * whose init takes no exit tag.
      */
     static Optional<GuestMarker> parse(String wholeLine) {
+        return parse(wholeLine, ExitLine.UNTAGGED);
+    }
+
+    /**
+     * What {@code line} says, or empty for a line of the kernel's or the application's own: a
+     * {@code JCAP-EXIT} line counts only as {@code end} says (with the run's tag). A carriage
+     * return inside the line ends what came before it, as on a terminal: GRUB leaves its cursor
+     * mid-line and the kernel's first line then reads {@code "    \rJCAP-START"}.
+     */
+    static Optional<GuestMarker> parse(String wholeLine, ExitLine end) {
         String line = wholeLine.substring(wholeLine.lastIndexOf('\r') + 1);
         if (line.startsWith(ERROR)) {
             return Optional.of(new Error(line.substring(ERROR.length()).trim()));
@@ -78,11 +88,7 @@ public sealed interface GuestMarker {
             return Optional.of(new Start());
         }
         // The application's output before the marker is kept whole, carriage returns included.
-        Matcher exit = EXIT_LINE.matcher(wholeLine);
-        if (exit.matches()) {
-            return Optional.of(new Exit(exit.group(1), Integer.parseInt(exit.group(2))));
-        }
-        return Optional.empty();
+        return end.match(wholeLine).map(GuestMarker.class::cast);
     }
 
     /** Whether {@code line} is an {@link Error} or of the given kind: what a wait for {@code kind} stops at. */

@@ -12,6 +12,7 @@ import io.jcap.capstanfile.Capstanfile;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -61,11 +62,14 @@ public interface KernelFamily {
     RunPlan plan(JcapHome home, EventSink events, ImageRepository.StoredImage image, RunRequest request)
             throws JcapException;
 
-    /** The console of one foreground run: passes the application's output on and gives the exit status. */
-    RunConsole console(Consumer<String> output, boolean showBoot);
+    /**
+     * The console of one foreground run: passes the application's output on and gives the exit
+     * status, which only {@code end} (the plan's {@link RunPlan#exitLine}) reports.
+     */
+    RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end);
 
-    /** How the console log of a detached instance reads. */
-    InstanceConsole instanceConsole();
+    /** How the console log of a detached instance reads, whose run ends with {@code end}. */
+    InstanceConsole instanceConsole(ExitLine end);
 
     /** The files at and under {@code path} inside a stored image, in guest-path order. */
     List<ImageFile> files(JcapHome home, EventSink events, ImageRepository.StoredImage image, GuestPath path)

@@ -12,6 +12,7 @@ import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -27,9 +28,17 @@ import java.util.Objects;
  *     remote libvirt host needs no QEMU here: the plan holds none, and what needs QEMU here finds it
  *     itself)
  * @param description how the guest boots, for messages: {@code tcg, direct boot}, {@code OSv, kvm}
+ * @param exitLine the line that ends this run's application on the console, with the tag the plan
+ *     gives the guest ({@link ExitLine#UNTAGGED} for a guest that takes none)
  */
 public record RunPlan(ImageRepository.StoredImage image, Driver driver, Accelerator accelerator,
-        int memoryMiB, int cpus, List<PortForward> forwards, String description, Machine machine) {
+        int memoryMiB, int cpus, List<PortForward> forwards, String description, Machine machine, ExitLine exitLine) {
+    /** A plan whose guest reports no tagged end line. */
+    public RunPlan(ImageRepository.StoredImage image, Driver driver, Accelerator accelerator, int memoryMiB, int cpus,
+            List<PortForward> forwards, String description, Machine machine) {
+        this(image, driver, accelerator, memoryMiB, cpus, forwards, description, machine, ExitLine.UNTAGGED);
+    }
+
     public RunPlan {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(driver, "driver");
@@ -37,6 +46,7 @@ public record RunPlan(ImageRepository.StoredImage image, Driver driver, Accelera
         forwards = List.copyOf(forwards);
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(machine, "machine");
+        Objects.requireNonNull(exitLine, "exitLine");
     }
 
     /** How a family turns a plan into a machine in a run's folder. */

@@ -4,6 +4,7 @@ import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,10 +29,12 @@ import java.util.Optional;
  * @param overlay the instance's disk: a qcow2 overlay over the stored image, or a copy of it when
  *     the run changed what OSv reads from the disk (or, for a libvirt domain, a copy of the image)
  * @param domain the persistent libvirt domain that runs the instance; empty when jcap runs QEMU itself
+ * @param exitLine the console line that ends the instance's application, with the run's tag (kept
+ *     owner-only in the record: it is what makes the line the init's rather than the application's)
  */
 public record Instance(String name, String image, String family, Instant created, HostProcess process,
         List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files, Path overlay,
-        InstanceStatus status, Optional<Domain> domain) {
+        InstanceStatus status, Optional<Domain> domain, ExitLine exitLine) {
     /**
      * The libvirt domain of an instance started with {@code --driver libvirt}.
      *
@@ -50,9 +53,9 @@ public record Instance(String name, String image, String family, Instant created
     /** An instance whose QEMU jcap started itself. */
     public Instance(String name, String image, String family, Instant created, HostProcess process,
             List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files,
-            Path overlay, InstanceStatus status) {
+            Path overlay, InstanceStatus status, ExitLine exitLine) {
         this(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay, status,
-                Optional.empty());
+                Optional.empty(), exitLine);
     }
 
     public Instance {
@@ -66,11 +69,12 @@ public record Instance(String name, String image, String family, Instant created
         Objects.requireNonNull(overlay, "overlay");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(exitLine, "exitLine");
     }
 
     public Instance withStatus(InstanceStatus newStatus) {
         return new Instance(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay,
-                newStatus, domain);
+                newStatus, domain, exitLine);
     }
 
     /** The published ports as {@code jcap ps} shows them: {@code 127.0.0.1:18080->8080/tcp}. */

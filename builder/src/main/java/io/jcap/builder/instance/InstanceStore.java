@@ -16,6 +16,7 @@ import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -30,7 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The instance folders under {@code <jcap home>/instances}: each {@code instance.json} written
@@ -53,23 +54,24 @@ public final class InstanceStore {
     static final String FAMILY_BEFORE_RECORDED = "linux";
 
     private final Path dir;
-    private final Function<String, InstanceConsole> consoles;
+    private final BiFunction<String, ExitLine, InstanceConsole> consoles;
     /** Made when an instance is written only: reads (every run lists the instances) use {@link JsonTrees}. */
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper();
     }
 
     /**
-     * @param consoles how the console of an instance of each kernel family reads, by family name
+     * @param consoles how the console of an instance of each kernel family reads, by family name and
+     *     the instance's end line
      */
-    public InstanceStore(Path dir, Function<String, InstanceConsole> consoles) {
+    public InstanceStore(Path dir, BiFunction<String, ExitLine, InstanceConsole> consoles) {
         this.dir = dir;
         this.consoles = consoles;
     }
 
     /** How the console of {@code instance} reads. */
     public InstanceConsole console(Instance instance) {
-        return consoles.apply(instance.family());
+        return consoles.apply(instance.family(), instance.exitLine());
     }
 
     public Path folder(String name) {
@@ -286,6 +288,7 @@ public final class InstanceStore {
         node.put("qemuPidFile", i.files().pidFile().toString());
         node.put("qemuLog", i.files().qemuLog().toString());
         node.put("overlay", i.overlay().toString());
+        i.exitLine().tag().ifPresent(tag -> node.put("exitTag", tag));
         i.domain().ifPresent(d -> node.putObject("libvirt").put("uri", d.uri().toString()).put("domain", d.name())
                 .put("folder", d.folder().toString()));
         return node;
@@ -303,7 +306,12 @@ public final class InstanceStore {
                 n.path("family").asText(FAMILY_BEFORE_RECORDED), Instant.parse(n.get("created").asText()),
                 new HostProcess(n.get("pid").asLong(), n.get("pidStartTicks").asLong()), ports,
                 n.get("memoryMiB").asInt(), n.get("cpus").asInt(), n.path("accelerator").asText(), files,
-                path(n, "overlay"), InstanceStatus.RUNNING, domain(n.get("libvirt")));
+                path(n, "overlay"), InstanceStatus.RUNNING, domain(n.get("libvirt")), exitLine(n.get("exitTag")));
+    }
+
+    /** An instance recorded without a tag is one of an older init, or recorded by an older jcap. */
+    private static ExitLine exitLine(JsonNode tag) {
+        return tag == null ? ExitLine.UNTAGGED : new ExitLine(Optional.of(tag.asText()));
     }
 
     private static Optional<Instance.Domain> domain(JsonNode libvirt) {

@@ -10,6 +10,7 @@ import io.jcap.host.FolderLock;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.streamer.ExitLine;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.RecordedEvents;
@@ -20,7 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,15 +30,20 @@ class InstanceStoreTest {
     Path dir;
 
     /** Instances of Linux images: their console carries the init's JCAP-START and JCAP-EXIT lines. */
-    private static final Function<String, InstanceConsole> LINUX = family -> new LinuxFamily().instanceConsole();
+    private static final BiFunction<String, ExitLine, InstanceConsole> LINUX = (family, end) -> new LinuxFamily()
+            .instanceConsole(end);
     private static final HostProcess THIS_JVM = HostProcess.of(ProcessHandle.current().pid()).orElseThrow();
 
     private Instance save(InstanceStore store, String name, HostProcess process) throws Exception {
+        return save(store, name, process, ExitLine.UNTAGGED);
+    }
+
+    private Instance save(InstanceStore store, String name, HostProcess process, ExitLine end) throws Exception {
         Path folder = Files.createDirectories(store.folder(name));
         Instance instance = new Instance(name, "http-server", "linux", Instant.parse("2026-01-02T03:04:05Z"),
                 process, List.of(PortForward.tcp(18080, 8080),
                         new PortForward("0.0.0.0", 5353, 53, PortForward.Protocol.UDP)), 256, 2, "tcg", DetachedQemu.GuestFiles.in(folder), folder.resolve("overlay.qcow2"),
-                InstanceStatus.RUNNING);
+                InstanceStatus.RUNNING, end);
         store.write(instance);
         return instance;
     }
@@ -112,6 +118,21 @@ class InstanceStoreTest {
 
         assertEquals("exited (4)", store.read("web").orElseThrow().status().toString());
         assertEquals("exited 4\n", Files.readString(store.folder("web").resolve(InstanceStore.STATUS)));
+    }
+
+    /** The run's tag is recorded with the instance, and only its end line gives the status. */
+    @Test
+    void read_taggedInstance_keepsItsTag_andItsLogsUntaggedEndLineIsTheApplications() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        ExitLine end = new ExitLine(Optional.of("a1b2c3d4e5f60718a1b2c3d4e5f60718"));
+        Instance saved = save(store, "web", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1), end);
+        Instance forged = save(store, "api", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1), end);
+        Files.writeString(saved.files().consoleLog(), "JCAP-START\nJCAP-EXIT 9\nJCAP-EXIT 4 " + end.tag().get() + "\n");
+        Files.writeString(forged.files().consoleLog(), "JCAP-START\nJCAP-EXIT 9\n");
+
+        assertEquals(end, store.read("web").orElseThrow().exitLine());
+        assertEquals("exited (4)", store.read("web").orElseThrow().status().toString());
+        assertEquals("exited (killed)", store.read("api").orElseThrow().status().toString());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.streamer.ExitLine;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.net.InetSocketAddress;
@@ -19,7 +20,8 @@ class PublishedPortsTest {
     private static Instance instance(String name, HostProcess process, InstanceStatus status, PortForward... ports) {
         Path dir = Path.of("/tmp/instances", name);
         return new Instance(name, "http-server", "linux", Instant.parse("2026-01-02T03:04:05Z"), process,
-                List.of(ports), 128, 1, "tcg", DetachedQemu.GuestFiles.in(dir), dir.resolve("overlay.qcow2"), status);
+                List.of(ports), 128, 1, "tcg", DetachedQemu.GuestFiles.in(dir), dir.resolve("overlay.qcow2"), status,
+                ExitLine.UNTAGGED);
     }
 
     private static int freePort() throws Exception {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The watchdog of a detached libvirt domain once its application has ended, as the console
@@ -55,15 +54,14 @@ public final class ConsoleWatcher {
     }
 
     public static void main(String[] args) {
-        if (args.length != 5) {
-            System.err.println("usage: ConsoleWatcher LOG PID MARK END-LINE-REGEX GRACE-MS");
+        if (args.length != 4) {
+            System.err.println("usage: " + GuestEndWatch.END_LINE_VARIABLE + "=REGEX ConsoleWatcher LOG PID MARK GRACE-MS");
             System.exit(2);
         }
         Path log = Path.of(args[0]);
         long pid = Long.parseLong(args[1]);
         String mark = args[2];
-        GuestEndWatch watch = new GuestEndWatch(Pattern.compile(args[3], Pattern.DOTALL),
-                Duration.ofMillis(Long.parseLong(args[4])));
+        GuestEndWatch watch = GuestEndWatch.passed(args[3]);
         Optional<ProcessHandle> qemu = ProcessHandle.of(pid);
         if (qemu.isEmpty()) {
             return;

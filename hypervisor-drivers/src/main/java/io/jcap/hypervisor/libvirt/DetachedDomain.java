@@ -148,13 +148,14 @@ public final class DetachedDomain {
                 + started.domain() + " to watch", OptionalInt.empty(), List.of()));
         List<String> command = new ArrayList<>(HelperJvm.command(ConsoleWatcher.class));
         command.addAll(List.of(started.consoleLog().toString(), Long.toString(qemu.pid()), started.domain(),
-                watch.endLine().pattern(), Long.toString(watch.grace().toMillis())));
+                Long.toString(watch.grace().toMillis())));
         try {
-            new ProcessBuilder(command).directory(started.folder().toFile())
+            ProcessBuilder builder = new ProcessBuilder(command).directory(started.folder().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(started.folder().resolve(WATCH_LOG).toFile()))
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.appendTo(started.folder().resolve(WATCH_LOG).toFile()));
+            watch.pass(builder);
+            builder.start();
         } catch (IOException e) {
             throw new VmException("cannot start the console watcher of domain " + started.domain() + ": "
                     + e.getMessage(), OptionalInt.empty(), List.of(), e);

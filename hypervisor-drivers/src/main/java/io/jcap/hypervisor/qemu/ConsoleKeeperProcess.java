@@ -32,8 +32,7 @@ final class ConsoleKeeperProcess {
             Duration timeout) throws VmException {
         List<String> command = new ArrayList<>(HelperJvm.command(ConsoleLogKeeper.class));
         command.addAll(List.of(files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit)));
-        endWatch.ifPresent(w -> command.addAll(List.of(files.pidFile().toString(), w.endLine().pattern(),
-                Long.toString(w.grace().toMillis()))));
+        endWatch.ifPresent(w -> command.addAll(List.of(files.pidFile().toString(), Long.toString(w.grace().toMillis()))));
         Process keeper;
         try {
             // One step for jcap's shutdown hook, which finds the keeper by its command line: a
@@ -41,6 +40,7 @@ final class ConsoleKeeperProcess {
             ProcessBuilder builder = new ProcessBuilder(command).directory(files.consoleLog().getParent().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectError(ProcessBuilder.Redirect.appendTo(files.qemuLog().toFile()));
+            endWatch.ifPresent(w -> w.pass(builder));
             keeper = Cleanup.making(builder::start);
         } catch (IOException e) {
             throw new VmException("cannot start the console log keeper: " + e.getMessage(), OptionalInt.empty(),

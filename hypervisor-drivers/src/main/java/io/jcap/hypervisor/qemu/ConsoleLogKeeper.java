@@ -20,7 +20,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Writes a detached guest's serial console into its log and keeps the log bounded: when
@@ -175,22 +174,23 @@ public final class ConsoleLogKeeper {
     }
 
     /**
-     * {@code SOCKET LOG LIMIT [PID-FILE END-LINE-REGEX GRACE-MS]}: see the class comment. Exit
-     * status 2 for bad arguments, 1 for a failure.
+     * {@code SOCKET LOG LIMIT [PID-FILE GRACE-MS]}, the end line's pattern in the environment with
+     * the last two ({@link GuestEndWatch#pass}): see the class comment. Exit status 2 for bad
+     * arguments, 1 for a failure.
      */
     public static void main(String[] args) {
-        if (args.length != 3 && args.length != 6) {
-            System.err.println("usage: ConsoleLogKeeper SOCKET LOG LIMIT-BYTES [PID-FILE END-LINE-REGEX GRACE-MS]");
+        if (args.length != 3 && args.length != 5) {
+            System.err.println("usage: " + GuestEndWatch.END_LINE_VARIABLE + "=REGEX ConsoleLogKeeper SOCKET LOG"
+                    + " LIMIT-BYTES [PID-FILE GRACE-MS]");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
         Path log = Path.of(args[1]);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
-            if (args.length == 6) {
+            if (args.length == 5) {
                 Path pidFile = Path.of(args[3]);
-                GuestEndWatch watch = new GuestEndWatch(Pattern.compile(args[4], Pattern.DOTALL),
-                        Duration.ofMillis(Long.parseLong(args[5])));
+                GuestEndWatch watch = GuestEndWatch.passed(args[4]);
                 keeper.watchEnd(watch, () -> {
                     Thread stopper = new Thread(() -> stopUnlessEnded(pidFile, socket, watch.grace(), log),
                             "console-keeper-end-watch");

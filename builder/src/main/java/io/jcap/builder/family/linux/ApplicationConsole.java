@@ -5,6 +5,7 @@ import io.jcap.host.Cleanup;
 import io.jcap.host.Signals;
 import io.jcap.hypervisor.VmException;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import io.jcap.streamer.GuestMarker;
 import java.util.List;
 import java.util.OptionalInt;
@@ -12,24 +13,26 @@ import java.util.function.Consumer;
 
 /**
  * Reads an image's serial console as the guest init writes it (docs/guest-protocol.md): boot
- * messages until {@code JCAP-START}, then the application's output, then {@code JCAP-EXIT N}.
- * Passes the application's lines on and keeps its exit status, which a run exits with.
+ * messages until {@code JCAP-START}, then the application's output, then {@code JCAP-EXIT N}
+ * with the run's tag ({@link ExitLine}). Passes the application's lines on, an end line without
+ * the tag among them, and keeps the exit status, which a run exits with.
  */
 final class ApplicationConsole implements RunConsole {
     private final Consumer<String> output;
     private final boolean showBoot;
+    private final ExitLine end;
     private volatile boolean started;
     private volatile Integer status;
     private volatile String error;
 
-    ApplicationConsole(Consumer<String> output, boolean showBoot) {
-        this(output, showBoot, false);
-    }
-
-    /** @param startRotatedAway whether the log begins after {@code JCAP-START}: every line is the application's */
-    ApplicationConsole(Consumer<String> output, boolean showBoot, boolean startRotatedAway) {
+    /**
+     * @param end the line that ends the run (the plan's)
+     * @param startRotatedAway whether the log begins after {@code JCAP-START}: every line is the application's
+     */
+    ApplicationConsole(Consumer<String> output, boolean showBoot, ExitLine end, boolean startRotatedAway) {
         this.output = output;
         this.showBoot = showBoot;
+        this.end = end;
         this.started = startRotatedAway;
     }
 
@@ -42,7 +45,7 @@ final class ApplicationConsole implements RunConsole {
             }
             return;
         }
-        GuestMarker marker = GuestMarker.parse(line).orElse(null);
+        GuestMarker marker = GuestMarker.parse(line, end).orElse(null);
         if (marker instanceof GuestMarker.Error e) {
             error = e.message();
         }
@@ -59,6 +62,7 @@ final class ApplicationConsole implements RunConsole {
             }
             status = exit.status();
             if (showBoot) {
+                // Without the tag: it is the run's secret, whatever -v shows.
                 output.accept(GuestMarker.EXIT + " " + exit.status());
             }
             return;

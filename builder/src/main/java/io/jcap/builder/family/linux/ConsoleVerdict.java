@@ -2,6 +2,7 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.streamer.ExitLine;
 import io.jcap.streamer.GuestMarker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,8 @@ import java.util.OptionalInt;
 
 /**
  * What an instance's console log says. Its end, once the guest ended, says how: the init's
- * {@code JCAP-EXIT N} (the last one: an application may print the text itself before), or a
+ * {@code JCAP-EXIT N} with the run's tag ({@link ExitLine}; without one, the last such line: an
+ * application may print the text itself before), or a
  * {@code JCAP-ERROR}; only the tail is read, these lines come last. Its head says whether the
  * application started ({@link #applicationStarted}).
  */
@@ -32,16 +34,16 @@ final class ConsoleVerdict {
         this.error = error;
     }
 
-    static ConsoleVerdict read(Path log) {
+    static ConsoleVerdict read(Path log, ExitLine end) {
         // No log (QEMU never wrote one) says nothing about the guest: it counts as killed.
-        return parse(ConsoleFollower.tail(log, TAIL_BYTES));
+        return parse(ConsoleFollower.tail(log, TAIL_BYTES), end);
     }
 
-    static ConsoleVerdict parse(String text) {
+    static ConsoleVerdict parse(String text, ExitLine end) {
         OptionalInt exit = OptionalInt.empty();
         boolean error = false;
         for (String line : text.split("\r?\n")) {
-            GuestMarker marker = GuestMarker.parse(line).orElse(null);
+            GuestMarker marker = GuestMarker.parse(line, end).orElse(null);
             if (marker instanceof GuestMarker.Exit e) {
                 exit = OptionalInt.of(e.status());
             } else if (marker instanceof GuestMarker.Error) {

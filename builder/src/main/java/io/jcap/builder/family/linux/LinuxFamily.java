@@ -16,7 +16,7 @@ import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
-import io.jcap.streamer.GuestMarker;
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -29,29 +29,6 @@ import java.util.regex.Pattern;
  * the init reports the application's start and exit status on the console.
  */
 public final class LinuxFamily implements KernelFamily {
-    private static final InstanceConsole INSTANCE_CONSOLE = new InstanceConsole() {
-        @Override
-        public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap) {
-            return ConsoleVerdict.read(consoleLog).status(stoppedByJcap);
-        }
-
-        @Override
-        public boolean applicationStarted(Path consoleLog) {
-            return ConsoleVerdict.applicationStarted(consoleLog);
-        }
-
-        @Override
-        public Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines) {
-            return new ApplicationConsole(lines, false, ConsoleFollower.startRotatedAway(consoleLog, ConsoleVerdict.START,
-                    ConsoleVerdict.HEAD_BYTES));
-        }
-
-        @Override
-        public Optional<Pattern> applicationEndLine() {
-            return Optional.of(GuestMarker.EXIT_LINE);
-        }
-    };
-
     @Override
     public String name() {
         return Kernel.LINUX;
@@ -79,13 +56,34 @@ public final class LinuxFamily implements KernelFamily {
     }
 
     @Override
-    public RunConsole console(Consumer<String> output, boolean showBoot) {
-        return new ApplicationConsole(output, showBoot);
+    public RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end) {
+        return new ApplicationConsole(output, showBoot, end, false);
     }
 
     @Override
-    public InstanceConsole instanceConsole() {
-        return INSTANCE_CONSOLE;
+    public InstanceConsole instanceConsole(ExitLine end) {
+        return new InstanceConsole() {
+            @Override
+            public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap) {
+                return ConsoleVerdict.read(consoleLog, end).status(stoppedByJcap);
+            }
+
+            @Override
+            public boolean applicationStarted(Path consoleLog) {
+                return ConsoleVerdict.applicationStarted(consoleLog);
+            }
+
+            @Override
+            public Consumer<String> applicationOutput(Path consoleLog, Consumer<String> lines) {
+                return new ApplicationConsole(lines, false, end, ConsoleFollower.startRotatedAway(consoleLog,
+                        ConsoleVerdict.START, ConsoleVerdict.HEAD_BYTES));
+            }
+
+            @Override
+            public Optional<Pattern> applicationEndLine() {
+                return Optional.of(end.pattern());
+            }
+        };
     }
 
     @Override

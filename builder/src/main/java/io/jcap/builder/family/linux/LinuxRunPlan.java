@@ -23,6 +23,7 @@ import io.jcap.kernels.BzImage;
 import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import java.util.OptionalLong;
  * How a Linux image runs: on q35, its kernel booted directly or its disk through the BIOS, the
  * run's settings handed to jcap's init through fw_cfg.
  *
- * @param settings the run-time settings file's bytes, when the request has any
+ * @param settings the run-time settings file's bytes, when the request has any or the run has an exit tag
  * @param direct the image's kernel, initramfs and command line when QEMU boots them directly
  *     ({@link BootMode#DIRECT}), their check against their SHA-256 under way; empty when the disk
  *     boots through the BIOS and its boot loader
@@ -88,11 +89,13 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
     static RunPlan prepare(JcapHome home, ImageRepository.StoredImage image, RunRequest request, EventSink events)
             throws JcapException {
         ImageMetadata m = image.metadata();
-        Optional<byte[]> settings = RunSettings.of(request);
+        ExitLine exitLine = m.guestProtocol() >= Initramfs.GUEST_PROTOCOL_EXIT_TAG ? ExitLine.random()
+                : ExitLine.UNTAGGED;
+        Optional<byte[]> settings = RunSettings.of(request, exitLine);
         // The boot files' check runs in its own process while the rest of the run is prepared.
         Driver driver = RunPlan.driverFor(home, request);
         Optional<DirectBoot.Check> direct = directBoot(driver, image, request).map(DirectBoot::check);
-        if (settings.isPresent() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL_RUN_SETTINGS) {
+        if (request.hasRunSettings() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL_RUN_SETTINGS) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
@@ -133,7 +136,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                 request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi,
                 request.showBoot());
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
-                accelerator.qemuName() + ", " + plan.bootLabel(), plan);
+                accelerator.qemuName() + ", " + plan.bootLabel(), plan, exitLine);
     }
 
     /**

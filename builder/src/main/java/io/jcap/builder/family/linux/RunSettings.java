@@ -2,9 +2,8 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.api.GuestCommandLine;
 import io.jcap.builder.api.RunRequest;
-import io.jcap.capstanfile.CommandWords;
 import io.jcap.hypervisor.FirmwareFile;
-import io.jcap.model.GuestPath;
+import io.jcap.streamer.ExitLine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Optional;
 /**
  * The settings one run passes to the guest init beside the image's {@code /.jcap/config}
  * (docs/guest-protocol.md, "Run-time settings"): {@code arg} lines that replace the command
- * line, {@code env} lines that add or replace variables.
+ * line, {@code env} lines that add or replace variables, and the run's {@code exit_tag}.
  */
 final class RunSettings {
     /** The fw_cfg name the init reads. */
@@ -22,9 +21,9 @@ final class RunSettings {
     private RunSettings() {
     }
 
-    /** The settings file's bytes, or empty when the request changes nothing. */
-    static Optional<byte[]> of(RunRequest request) {
-        if (!request.hasRunSettings()) {
+    /** The settings file's bytes, or empty when the request changes nothing and the run has no exit tag. */
+    static Optional<byte[]> of(RunRequest request, ExitLine end) {
+        if (!request.hasRunSettings() && end.tag().isEmpty()) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder("# jcap run: settings for this run only\n");
@@ -33,6 +32,7 @@ final class RunSettings {
         for (Map.Entry<String, String> e : request.env().entrySet()) {
             text.append("env ").append(e.getKey()).append('=').append(e.getValue()).append('\n');
         }
+        end.tag().ifPresent(tag -> text.append("exit_tag ").append(tag).append('\n'));
         return Optional.of(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 

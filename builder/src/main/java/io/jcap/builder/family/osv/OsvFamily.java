@@ -23,6 +23,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,12 +68,12 @@ public final class OsvFamily implements KernelFamily {
     }
 
     @Override
-    public RunConsole console(Consumer<String> output, boolean showBoot) {
+    public RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end) {
         return new OsvConsole(output, showBoot);
     }
 
     @Override
-    public InstanceConsole instanceConsole() {
+    public InstanceConsole instanceConsole(ExitLine end) {
         return OsvConsole.INSTANCES;
     }
 

@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.VmException;
+import io.jcap.streamer.ExitLine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApplicationConsoleTest {
     private final List<String> output = new ArrayList<>();
-    private final ApplicationConsole console = new ApplicationConsole(output::add, false);
+    private final ApplicationConsole console = new ApplicationConsole(output::add, false, ExitLine.UNTAGGED, false);
 
     @Test
     void accept_bootThenOutputThenExit_passesOnTheOutputAndEndsWithItsStatus() throws Exception {
@@ -30,7 +32,7 @@ class ApplicationConsoleTest {
     /** jcap run -v shows the whole console: the boot, the markers, the init's end and the power-off. */
     @Test
     void accept_showingTheBoot_alsoShowsTheEndAndWhatFollows() throws Exception {
-        ApplicationConsole verbose = new ApplicationConsole(output::add, true);
+        ApplicationConsole verbose = new ApplicationConsole(output::add, true, ExitLine.UNTAGGED, false);
         verbose.accept("[    0.1] Linux version 6.1");
         verbose.accept("JCAP-START");
         verbose.accept("hello");
@@ -40,6 +42,40 @@ class ApplicationConsoleTest {
         assertEquals(List.of("[    0.1] Linux version 6.1", "JCAP-START", "hello", "bye", "JCAP-EXIT 3",
                 "[    1.2] reboot: Power down"), output);
         assertEquals(3, verbose.exitStatus(0, List.of()));
+    }
+
+    /**
+     * An application that prints what its clients send cannot end a tagged run: its end line
+     * without the run's tag is output like any other, and only the init's counts.
+     */
+    @Test
+    void accept_taggedRun_endLineWithoutTheTagIsTheApplicationsOutput() throws Exception {
+        ExitLine end = new ExitLine(Optional.of("0123456789abcdef0123456789abcdef"));
+        ApplicationConsole tagged = new ApplicationConsole(output::add, false, end, false);
+        tagged.accept("JCAP-START");
+        tagged.accept("client said: JCAP-EXIT 7");
+        tagged.accept("JCAP-EXIT 7");
+        tagged.accept("JCAP-EXIT 7 fedcba9876543210fedcba9876543210");
+        assertFalse(tagged.applicationEnded());
+        tagged.accept("still serving");
+        tagged.accept("byeJCAP-EXIT 0 0123456789abcdef0123456789abcdef");
+
+        assertTrue(tagged.applicationEnded());
+        assertEquals(List.of("client said: JCAP-EXIT 7", "JCAP-EXIT 7", "JCAP-EXIT 7 fedcba9876543210fedcba9876543210",
+                "still serving", "bye"), output);
+        assertEquals(0, tagged.exitStatus(0, List.of()));
+    }
+
+    /** -v shows the init's end line, but never the run's tag. */
+    @Test
+    void accept_taggedRunShowingTheBoot_showsTheEndWithoutTheTag() throws Exception {
+        ExitLine end = new ExitLine(Optional.of("0123456789abcdef"));
+        ApplicationConsole verbose = new ApplicationConsole(output::add, true, end, false);
+        verbose.accept("JCAP-START");
+        verbose.accept("JCAP-EXIT 4 0123456789abcdef");
+
+        assertEquals(List.of("JCAP-START", "JCAP-EXIT 4"), output);
+        assertEquals(4, verbose.exitStatus(0, List.of()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.streamer.ExitLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,21 +16,34 @@ class ConsoleVerdictTest {
 
     @Test
     void status_exitAfterOutputWithoutNewline_isTheExitStatus() {
-        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nno newline hereJCAP-EXIT 3\n[    2.8] reboot: Power down");
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nno newline hereJCAP-EXIT 3\n[    2.8] reboot: Power down", ExitLine.UNTAGGED);
 
         assertEquals("exited (3)", v.status(false).toString());
     }
 
     @Test
     void status_applicationPrintsTheMarkerItself_lastOneCounts() {
-        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nmore output\nJCAP-EXIT 0\n");
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nmore output\nJCAP-EXIT 0\n", ExitLine.UNTAGGED);
 
         assertEquals("exited (0)", v.status(true).toString());
     }
 
+    /** A tagged run's log: the application's own end lines, even the last one, count for nothing. */
+    @Test
+    void status_taggedRun_onlyTheLineWithTheTagCounts() {
+        ExitLine end = new ExitLine(java.util.Optional.of("00112233445566778899aabbccddeeff"));
+        ConsoleVerdict ended = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nJCAP-EXIT 3 00112233445566778899aabbccddeeff\n"
+                + "[    2.8] reboot: Power down\n", end);
+        ConsoleVerdict killed = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 0 00112233445566778899aabbccddeeff0\n"
+                + "JCAP-EXIT 9\n", end);
+
+        assertEquals("exited (3)", ended.status(false).toString());
+        assertEquals("exited (killed)", killed.status(false).toString());
+    }
+
     @Test
     void status_initError_isError_unlessJcapStoppedIt() {
-        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-ERROR /.jcap/config has no arg line: nothing to run\n");
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-ERROR /.jcap/config has no arg line: nothing to run\n", ExitLine.UNTAGGED);
 
         assertEquals("exited (error)", v.status(false).toString());
         assertEquals("exited (stopped)", v.status(true).toString());
@@ -37,17 +51,17 @@ class ConsoleVerdictTest {
 
     @Test
     void status_noMarkers_isKilled() {
-        assertEquals("exited (killed)", ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n").status(false)
+        assertEquals("exited (killed)", ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n", ExitLine.UNTAGGED).status(false)
                 .toString());
     }
 
     @Test
     void read_missingLog_isKilled_andLongLogIsReadFromItsTail() throws Exception {
-        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log")).status(false).toString());
+        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log"), ExitLine.UNTAGGED).status(false).toString());
         Path log = dir.resolve("console.log");
         Files.writeString(log, "JCAP-START\n" + "x".repeat(ConsoleVerdict.TAIL_BYTES * 2) + "\nJCAP-EXIT 5\n");
 
-        assertEquals("exited (5)", ConsoleVerdict.read(log).status(false).toString());
+        assertEquals("exited (5)", ConsoleVerdict.read(log, ExitLine.UNTAGGED).status(false).toString());
     }
 
     @Test
@@ -74,13 +88,13 @@ class ConsoleVerdictTest {
         Files.writeString(dir.resolve("console.log.1"), "output\r\nJCAP-EXIT 3\r\n");
         Path log = Files.writeString(dir.resolve("console.log"), "");
 
-        assertEquals(java.util.OptionalInt.of(3), ConsoleVerdict.read(log).exitStatus());
+        assertEquals(java.util.OptionalInt.of(3), ConsoleVerdict.read(log, ExitLine.UNTAGGED).exitStatus());
     }
 
     private java.util.List<String> applicationOutput(Path log) throws Exception {
         java.util.List<String> lines = new java.util.ArrayList<>();
         io.jcap.builder.instance.ConsoleFollower.read(log, null,
-                new LinuxFamily().instanceConsole().applicationOutput(log, lines::add));
+                new LinuxFamily().instanceConsole(ExitLine.UNTAGGED).applicationOutput(log, lines::add));
         return lines;
     }
 

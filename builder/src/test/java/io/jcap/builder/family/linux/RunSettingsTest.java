@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.api.RunRequest;
+import io.jcap.streamer.ExitLine;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RunSettingsTest {
     @Test
     void of_noEnvNoCmd_isEmpty() {
-        assertEquals(Optional.empty(), RunSettings.of(RunRequest.of("hello")));
+        assertEquals(Optional.empty(), RunSettings.of(RunRequest.of("hello"), ExitLine.UNTAGGED));
     }
 
     @Test
@@ -20,11 +21,23 @@ class RunSettingsTest {
         RunRequest request = RunRequest.of("exit-code").withCmd(Optional.of("/app/exit-code 'seven and' 7"))
                 .withEnv(Map.of("ZED", "last", "GREETING", "hi there=yes"));
 
-        String text = new String(RunSettings.of(request).orElseThrow(), StandardCharsets.UTF_8);
+        String text = new String(RunSettings.of(request, ExitLine.UNTAGGED).orElseThrow(), StandardCharsets.UTF_8);
 
         assertEquals("# jcap run: settings for this run only\n"
                 + "arg /app/exit-code\narg seven and\narg 7\n"
                 + "env GREETING=hi there=yes\nenv ZED=last\n", text);
+    }
+
+    /** A run of an image whose init takes a tag always has settings: the tag, last. */
+    @Test
+    void of_taggedRun_givesTheTagAlone_orAfterTheOtherSettings() {
+        ExitLine end = new ExitLine(Optional.of("0123456789abcdef"));
+        RunRequest request = RunRequest.of("hello").withEnv(Map.of("A", "1"));
+
+        assertEquals("# jcap run: settings for this run only\nexit_tag 0123456789abcdef\n",
+                new String(RunSettings.of(RunRequest.of("hello"), end).orElseThrow(), StandardCharsets.UTF_8));
+        assertEquals("# jcap run: settings for this run only\nenv A=1\nexit_tag 0123456789abcdef\n",
+                new String(RunSettings.of(request, end).orElseThrow(), StandardCharsets.UTF_8));
     }
 
     @Test
