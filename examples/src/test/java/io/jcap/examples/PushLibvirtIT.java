@@ -118,6 +118,79 @@ class PushLibvirtIT {
         }
     }
 
+    /**
+     * A push that would replace what a running domain uses is refused before anything changes:
+     * the volume was once deleted and uploaded anew under the running guest, and only the
+     * domain's definition then refused, leaving the guest on a file no name led to.
+     */
+    @Test
+    void push_replacingARunningDomainOrItsVolume_isRefusedBeforeTheVolumeChanges() throws Exception {
+        String domain = "jcap-push-running-" + ProcessHandle.current().pid();
+        domains.add(domain);
+        // A guest that stays up (hello powers off once it has greeted).
+        JcapProcess.Result sleeper = jcap.run("build", JcapProcess.sleeperProject(temp).toString());
+        assertEquals(0, sleeper.exitCode(), sleeper.toString());
+        JcapProcess.Result first = jcap.run("push", "sleeper", "libvirt", "--pool", pool, "--name", "inuse",
+                "--define", domain);
+        assertEquals(0, first.exitCode(), first.toString());
+        virsh("start", domain);
+        Path volume = temp.resolve("pool/inuse.qcow2");
+        assertTrue(virsh("domstate", domain).contains("running"));
+        Object inode = Files.getAttribute(volume, "unix:ino");
+        try {
+            JcapProcess.Result redefine = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "inuse",
+                    "--define", domain, "--replace");
+            JcapProcess.Result revolume = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "inuse",
+                    "--replace");
+            JcapProcess.Result elsewhere = jcap.run("push", "hello", "libvirt", "--pool", pool, "--name", "other",
+                    "--define", domain);
+
+            assertEquals(1, redefine.exitCode(), redefine.toString());
+            assertTrue(redefine.err().contains("domain '" + domain + "' at " + URI + " is running: stop it first"),
+                    redefine.toString());
+            assertEquals(1, revolume.exitCode(), revolume.toString());
+            assertTrue(revolume.err().contains("volume " + pool + "/inuse.qcow2 at " + URI + " is the disk of running"
+                    + " domain '" + domain + "'"), revolume.toString());
+            assertEquals(1, elsewhere.exitCode(), elsewhere.toString());
+            assertTrue(elsewhere.err().contains("a domain named '" + domain + "' already exists"), elsewhere.toString());
+            for (JcapProcess.Result r : List.of(redefine, revolume, elsewhere)) {
+                assertFalse(r.err().contains("Uploading"), "nothing sent: " + r);
+            }
+            assertEquals(inode, Files.getAttribute(volume, "unix:ino"), "the running domain's volume is the same file");
+            assertFalse(virsh("vol-list", pool).contains("other.qcow2"));
+            assertTrue(virsh("domstate", domain).contains("running"), "the domain ran throughout");
+        } finally {
+            virshQuietly("destroy", domain);
+        }
+    }
+
+    /** SIGTERM (or Ctrl-C) during the upload: jcap's shutdown hook deletes the volume it was filling. */
+    @Test
+    void push_stoppedHalfWay_deletesItsVolumeBeforeExiting() throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            JcapProcess.Started started = jcap.start("push", "hello", "libvirt", "--pool", pool, "--name", "stopped");
+            started.awaitErr("Uploading image.qcow2 to ");
+            long pid = started.process().pid();
+            // Stopped at once, then told to end: the upload is left part way more often than not.
+            signal("STOP", pid);
+            signal("TERM", pid);
+            signal("CONT", pid);
+            JcapProcess.Result r = started.await(Duration.ofSeconds(60));
+            if (r.exitCode() == 0) {
+                virsh("vol-delete", "--pool", pool, "stopped.qcow2"); // the upload ended first: try again
+                continue;
+            }
+            assertEquals(143, r.exitCode(), r.toString());
+            assertFalse(virsh("vol-list", pool).contains("stopped.qcow2"), r.toString());
+            return;
+        }
+        throw new AssertionError("five pushes ended before they could be stopped");
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor());
+    }
+
     @Test
     void push_dryRunAndBadRequests_sendNothing() throws Exception {
         JcapProcess.Result dry = jcap.run("push", "--dry-run", "hello", "libvirt", "--pool", pool, "--name", "dry",

@@ -92,17 +92,20 @@ public final class LibvirtTarget implements PushTarget {
         // before the digests start: a refusal here leaves no sha256sum running.
         Optional<VmSpec> spec = plan.domain().isPresent() ? Optional.of(spec(plan.uri(), image.metadata(), events))
                 : Optional.empty();
-        FileSums sums = FileSums.start(image.file());
-        // What a --replace push replaces, for the result (--json's "replaced"), as other targets say.
+        // What the volume's upload and the domain's definition would refuse is refused before either
+        // changes anything: an existing volume or domain without --replace, a running domain, or a
+        // volume a running domain boots from. What a --replace push replaces goes in the result
+        // (--json's "replaced"), as other targets say.
         List<String> replaced = new ArrayList<>();
-        if (request.replace()) {
-            if (PoolVolumes.exists(plan.uri(), plan.volume().pool(), plan.volume().volume())) {
-                replaced.add(plan.volume().pool() + "/" + plan.volume().volume());
-            }
-            if (spec.isPresent() && PersistentDomains.exists(plan.uri(), plan.domain().get())) {
-                replaced.add("domain " + plan.domain().get());
-            }
+        boolean domainExists = spec.isPresent()
+                && PersistentDomains.checkDefinable(plan.uri(), plan.domain().get(), request.replace());
+        if (PoolVolumes.checkUploadable(plan.uri(), plan.volume())) {
+            replaced.add(plan.volume().pool() + "/" + plan.volume().volume());
         }
+        if (domainExists) {
+            replaced.add("domain " + plan.domain().get());
+        }
+        FileSums sums = FileSums.start(image.file());
         PoolVolume volume;
         long uploadStart = System.nanoTime();
         try {

@@ -77,19 +77,24 @@ public final class PersistentDomains {
         }
     }
 
-    /** Whether a domain {@code name} is defined at {@code uri} (what a push with --replace would replace). */
-    public static boolean exists(LibvirtUri uri, String name) throws JcapException {
+    /**
+     * Whether a domain {@code name} is defined at {@code uri} (what a push with --replace would
+     * replace), refusing what {@link #define} would refuse: an existing domain without
+     * {@code replace}, a running one always. A push asks before it uploads anything.
+     */
+    public static boolean checkDefinable(LibvirtUri uri, String name, boolean replace) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
         try {
             Optional<Domain> found = LibvirtConnections.findDomain(connect, name);
-            found.ifPresent(d -> {
-                try {
-                    d.free();
-                } catch (LibvirtException ignored) {
-                    // only a handle
-                }
-            });
-            return found.isPresent();
+            if (found.isEmpty()) {
+                return false;
+            }
+            try {
+                refuse(found.get(), uri, name, replace);
+                return true;
+            } finally {
+                found.get().free();
+            }
         } catch (LibvirtException e) {
             throw new JcapException("libvirt at " + uri + " could not look up domain '" + name + "': "
                     + LibvirtConnections.message(e), e);
@@ -162,17 +167,23 @@ public final class PersistentDomains {
         }
         Domain domain = existing.get();
         try {
-            if (!replace) {
-                throw new JcapException("a domain named '" + name + "' already exists at " + uri + ": replace it"
-                        + " (--replace) or choose another name (--define NAME)");
-            }
-            if (domain.isActive() == 1) {
-                throw new JcapException("domain '" + name + "' at " + uri + " is running: stop it first ('virsh -c "
-                        + uri + " shutdown " + name + "') to replace it");
-            }
+            refuse(domain, uri, name, replace);
             domain.undefine();
         } finally {
             domain.free();
+        }
+    }
+
+    /** Refuses to replace an existing domain unless asked to, and a running one always. */
+    private static void refuse(Domain domain, LibvirtUri uri, String name, boolean replace)
+            throws JcapException, LibvirtException {
+        if (!replace) {
+            throw new JcapException("a domain named '" + name + "' already exists at " + uri + ": replace it"
+                    + " (--replace) or choose another name (--define NAME)");
+        }
+        if (domain.isActive() == 1) {
+            throw new JcapException("domain '" + name + "' at " + uri + " is running: stop it first ('virsh -c "
+                    + uri + " shutdown " + name + "') to replace it");
         }
     }
 }

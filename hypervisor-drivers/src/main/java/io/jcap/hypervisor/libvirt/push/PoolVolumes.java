@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.libvirt.push;
 
 import io.jcap.formats.qcow2.Qcow2Header;
+import io.jcap.host.Cleanup;
 import io.jcap.hypervisor.libvirt.LibvirtConnections;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.EventSink;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
 import org.libvirt.StorageVol;
@@ -33,7 +35,9 @@ import org.libvirt.Stream;
  *
  * <p>The volume is made with format qcow2 and the image's virtual size as its capacity, then the
  * file is sent as it is. A volume that exists already is an error unless the target replaces it
- * (it is deleted first); an upload that fails deletes the volume it made, so no half image stays.
+ * (it is deleted first), and a volume a running domain has as its disk is never replaced; an
+ * upload that fails, or that jcap's Ctrl-C stops, deletes the volume it made, so no half image
+ * stays.
  */
 public final class PoolVolumes {
     private static final int CHUNK = 1 << 20;
@@ -49,9 +53,11 @@ public final class PoolVolumes {
         Connect connect = LibvirtConnections.open(uri);
         try {
             StoragePool pool = pool(connect, uri, target.pool());
-            replaceOrRefuse(pool, uri, target);
+            replaceOrRefuse(connect, pool, uri, target);
             StorageVol volume = create(pool, uri, target, capacity);
-            try {
+            // On Ctrl-C or SIGTERM the hook deletes it over a connection of its own.
+            try (Cleanup.Registration r = Cleanup.register("delete the half-uploaded volume " + target,
+                    () -> deleteAfterInterrupt(uri, target))) {
                 Duration streamed = send(connect, volume, qcow2, size, "Uploading " + qcow2.getFileName() + " to " + target,
                         events);
                 return new PoolVolume(uri, target.pool(), target.volume(), volume.getPath(), size, capacity, streamed);
@@ -71,15 +77,23 @@ public final class PoolVolumes {
         }
     }
 
-    /** Whether pool {@code pool} holds a volume {@code volume} (what a push with --replace would replace). */
-    public static boolean exists(LibvirtUri uri, String pool, String volume) throws JcapException {
+    /**
+     * Whether {@code target}'s volume exists (what a push with --replace would replace), refusing
+     * what {@link #upload} would refuse: an existing volume the target does not replace, or one a
+     * running domain has as its disk. A push asks before it sends anything.
+     */
+    public static boolean checkUploadable(LibvirtUri uri, VolumeTarget target) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
         try {
-            StoragePool p = pool(connect, uri, pool);
-            p.refresh(0);
-            return List.of(p.listVolumes()).contains(volume);
+            StoragePool pool = pool(connect, uri, target.pool());
+            pool.refresh(0);
+            if (!List.of(pool.listVolumes()).contains(target.volume())) {
+                return false;
+            }
+            refuse(connect, pool, uri, target);
+            return true;
         } catch (LibvirtException e) {
-            throw new JcapException("libvirt at " + uri + " could not list the volumes of pool " + pool + ": "
+            throw new JcapException("libvirt at " + uri + " could not list the volumes of pool " + target.pool() + ": "
                     + LibvirtConnections.message(e), e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
@@ -141,18 +155,51 @@ public final class PoolVolumes {
         return connect.storagePoolLookupByName(name);
     }
 
-    private static void replaceOrRefuse(StoragePool pool, LibvirtUri uri, VolumeTarget target)
+    private static void replaceOrRefuse(Connect connect, StoragePool pool, LibvirtUri uri, VolumeTarget target)
             throws JcapException, LibvirtException {
         // The pool may hold files libvirt has not seen yet (a dir pool's folder changed by hand).
         pool.refresh(0);
         if (!List.of(pool.listVolumes()).contains(target.volume())) {
             return;
         }
+        refuse(connect, pool, uri, target);
+        pool.storageVolLookupByName(target.volume()).delete(0);
+    }
+
+    /**
+     * Refuses an existing volume unless the target replaces it, and one that a running domain has
+     * as a disk always: deleted under it, the domain would go on writing a file no name leads to.
+     */
+    private static void refuse(Connect connect, StoragePool pool, LibvirtUri uri, VolumeTarget target)
+            throws JcapException, LibvirtException {
         if (!target.replace()) {
             throw new JcapException("volume '" + target.volume() + "' already exists in storage pool '" + target.pool()
                     + "' at " + uri + ": replace it (--replace) or choose another volume name (--volume)");
         }
-        pool.storageVolLookupByName(target.volume()).delete(0);
+        String path = pool.storageVolLookupByName(target.volume()).getPath();
+        for (int id : connect.listDomains()) {
+            Domain domain = connect.domainLookupByID(id);
+            try {
+                if (domain.getXMLDesc(0).contains("'" + path + "'")) {
+                    throw new JcapException("volume " + target + " at " + uri + " is the disk of running domain '"
+                            + domain.getName() + "': stop it first ('virsh -c " + uri + " shutdown " + domain.getName()
+                            + "') to replace the volume, or choose another volume name (--volume)");
+                }
+            } finally {
+                domain.free();
+            }
+        }
+    }
+
+    /** The shutdown hook's deletion of a volume whose upload was interrupted; a failure is said. */
+    private static void deleteAfterInterrupt(LibvirtUri uri, VolumeTarget target) {
+        try {
+            delete(uri, target.pool(), target.volume());
+        } catch (JcapException | RuntimeException e) {
+            System.err.println("warning: the half-uploaded volume " + target + " at " + uri + " is left: delete it with"
+                    + " 'virsh -c " + uri + " vol-delete " + target.volume() + " --pool " + target.pool() + "' ("
+                    + e.getMessage() + ")");
+        }
     }
 
     private static StorageVol create(StoragePool pool, LibvirtUri uri, VolumeTarget target, long capacity)
