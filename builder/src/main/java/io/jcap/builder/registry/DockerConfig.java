@@ -169,8 +169,9 @@ public record DockerConfig(Map<String, String> env, Path home) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
+            // The place alone: Jackson's reason quotes the text it stopped at, here a password or its base64.
             throw new JcapException("cannot read the registry credentials in " + file + ": "
-                    + io.jcap.formats.json.JsonTrees.reason(e) + " (fix or remove the file)", e);
+                    + io.jcap.formats.json.JsonTrees.placeOnly(e) + " (fix or remove the file)", e);
         }
     }
 }

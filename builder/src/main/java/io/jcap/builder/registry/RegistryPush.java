@@ -1,11 +1,17 @@
 package io.jcap.builder.registry;
 
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.host.FileDigests;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +27,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RegistryPush {
+    /** The bound on the disk's SHA-256, taken by a host tool beside the layers' digests. */
+    private static final Duration DIGEST_TIMEOUT = Duration.ofMinutes(10);
+
     private final RegistryAccess access;
     private final String jcapVersion;
 
@@ -57,7 +66,25 @@ public final class RegistryPush {
                     + ":TAG); the registry gives the digest");
         }
         long started = System.nanoTime();
-        ContainerDisk disk = ContainerDisk.of(image, jcapVersion);
+        // The disk is checked against its record before anything is sent, as every push target
+        // does: a disk damaged since its build would be pushed, and no pull could store it.
+        Path file = image.file().toAbsolutePath();
+        Object identity = identity(file);
+        FileDigests.Running recorded = FileDigests.start(FileDigests.Algorithm.SHA256, file.getParent(),
+                List.of(file.toString()));
+        ContainerDisk disk;
+        try {
+            disk = ContainerDisk.of(image, jcapVersion);
+        } catch (JcapException | RuntimeException e) {
+            recorded.stop();
+            throw e;
+        }
+        Sha256 actual = new Sha256(recorded.await(DIGEST_TIMEOUT).get(file.toString()));
+        if (!actual.equals(image.metadata().imageSha256())) {
+            requireSame(identity, file, image, null);
+            throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + actual
+                    + ", the repository recorded " + image.metadata().imageSha256() + "): build it again");
+        }
         events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
                 (System.nanoTime() - started) / 1e9));
         RemoteRepository remote = access.open(ref, "pull,push", events);
@@ -66,30 +93,61 @@ public final class RegistryPush {
         long sent = 0;
         long skipped = 0;
         int layersSent = 0;
-        for (ContainerDisk.Layer layer : disk.layers()) {
-            if (remote.hasBlob(layer.digest())) {
-                events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
-                skipped += layer.size();
-                meter.add(layer.size());
-                continue;
+        try {
+            for (ContainerDisk.Layer layer : disk.layers()) {
+                if (remote.hasBlob(layer.digest())) {
+                    events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
+                    skipped += layer.size();
+                    meter.add(layer.size());
+                    continue;
+                }
+                long before = meter.done();
+                remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
+                if (meter.done() - before != layer.size()) {
+                    throw new JcapException("layer " + layer.title() + " changed while it was sent (" + (meter.done()
+                            - before) + " bytes, not " + layer.size() + "): is image '" + image.metadata().name()
+                            + "' being rebuilt?");
+                }
+                sent += layer.size();
+                layersSent++;
             }
-            long before = meter.done();
-            remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
-            if (meter.done() - before != layer.size()) {
-                throw new JcapException("layer " + layer.title() + " changed while it was sent (" + (meter.done() - before)
-                        + " bytes, not " + layer.size() + "): is image '" + image.metadata().name() + "' being rebuilt?");
+            if (!remote.hasBlob(disk.config().digest())) {
+                remote.uploadBlob(disk.config().digest(), disk.config().bytes().length,
+                        out -> out.write(disk.config().bytes()));
+                sent += disk.config().bytes().length;
             }
-            sent += layer.size();
-            layersSent++;
+        } catch (JcapException e) {
+            // A rebuild that stored the image meanwhile changes what the layers read: the registry's
+            // complaint (a length or digest that no longer fits) is not the cause.
+            requireSame(identity, file, image, e);
+            throw e;
         }
-        if (!remote.hasBlob(disk.config().digest())) {
-            remote.uploadBlob(disk.config().digest(), disk.config().bytes().length, out -> out.write(disk.config().bytes()));
-            sent += disk.config().bytes().length;
-        }
+        // Every byte sent came from the disk as it was when its digests were taken, unless a
+        // rebuild replaced it since: then the tag is not moved.
+        requireSame(identity, file, image, null);
         remote.putManifest(ref.tag().orElseThrow(), disk.manifest().bytes(), RemoteRepository.OCI_MANIFEST);
         meter.finish();
         return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, disk.layers().size() - layersSent,
                 skipped);
+    }
+
+    /** What tells one stored disk from the next: a commit puts a new file (another inode) in its place. */
+    private static Object identity(Path file) throws JcapException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return e.getClass().getName();
+        }
+    }
+
+    /** Refuses to go on when the image's disk is no longer the one the push started with. */
+    private static void requireSame(Object identity, Path file, ImageRepository.StoredImage image, Exception cause)
+            throws JcapException {
+        if (!identity.equals(identity(file))) {
+            throw new JcapException("image '" + image.metadata().name() + "' was stored again (rebuilt or pulled) while"
+                    + " it was pushed: nothing was tagged; push it again", cause);
+        }
     }
 
     /** Counts the bytes written through it. */

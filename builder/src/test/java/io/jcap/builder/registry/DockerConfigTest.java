@@ -1,6 +1,7 @@
 package io.jcap.builder.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,8 +64,25 @@ class DockerConfigTest {
     void credentialFor_truncatedFile_namesTheFileAndThePlace_inOneLine() throws Exception {
         Path file = write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {");
         JcapException e = assertThrows(JcapException.class, () -> new DockerConfig(Map.of(), home).credentialFor("ghcr.io"));
-        assertEquals("cannot read the registry credentials in " + file + ": Unexpected end-of-input: expected close marker"
-                + " for Object at line 1, column 24 (fix or remove the file)", e.getMessage());
+        assertEquals("cannot read the registry credentials in " + file + ": not valid JSON at line 1, column 24 (fix or"
+                + " remove the file)", e.getMessage());
+    }
+
+    /** A password or an auth missing its opening quote: the message says where, never what. */
+    @Test
+    void credentialFor_malformedSecret_isPlacedButNotQuoted() throws Exception {
+        Path auth = write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {\"auth\": dXNlcjpzM2NyZXQ=\"}}}");
+        JcapException e = assertThrows(JcapException.class, () -> new DockerConfig(Map.of(), home).credentialFor("ghcr.io"));
+        Path password = write(home.resolve("auth.json"), "{\"auths\": {\"ghcr.io\": {\"username\": \"u\", \"password\":"
+                + " s3cretWord\"}}}");
+        JcapException p = assertThrows(JcapException.class,
+                () -> new DockerConfig(Map.of("REGISTRY_AUTH_FILE", password.toString()), home).credentialFor("ghcr.io"));
+
+        assertEquals("cannot read the registry credentials in " + auth + ": not valid JSON at line 1, column 48 (fix or"
+                + " remove the file)", e.getMessage());
+        assertFalse(p.getMessage().contains("s3cret"), p.getMessage());
+        assertTrue(p.getMessage().startsWith("cannot read the registry credentials in " + password + ": not valid JSON at"
+                + " line 1, column "), p.getMessage());
     }
 
     @Test

@@ -138,6 +138,66 @@ class RegistryRoundTripIT {
         assertArrayEquals(Files.readAllBytes(hello.file()), Files.readAllBytes(pulled.file()));
     }
 
+    /** A disk damaged since its build is refused before anything is sent: no pull could store it. */
+    @Test
+    void push_ofADiskChangedSinceItsBuild_isRefusedAndTheTagIsNotMade() throws Exception {
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(1, 200_000), 17);
+        ImageReference ref = ImageReference.parse(registry.plain() + "/it-" + run + "/changed:1");
+        try (java.nio.channels.FileChannel disk = java.nio.channels.FileChannel.open(hello.file(),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            disk.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xff}), 70_000);
+        }
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(access, "test").push(hello, ref, EventSink.NONE));
+
+        assertTrue(e.getMessage().startsWith("image file " + hello.file().toAbsolutePath() + " changed since it was built"
+                + " (its SHA-256 is "), e.getMessage());
+        JcapException missing = assertThrows(JcapException.class,
+                () -> new RegistryPull(access, repo).pull(ref, Optional.of("changed"), EventSink.NONE));
+        assertTrue(missing.getMessage().contains("MANIFEST_UNKNOWN"), missing.getMessage());
+    }
+
+    /**
+     * A rebuild that stores the image while it is pushed: the push fails saying so, and the tag is
+     * not made. It used to blame the registry (exit 3), or tag a manifest whose disk no pull could
+     * store, and exit 0.
+     */
+    @Test
+    void push_ofAnImageStoredAgainWhileItIsSent_failsSayingSo_andTagsNothing() throws Exception {
+        // Progress is reported every MiB: a kernel of 3 MB is reported on while it is sent.
+        byte[] kernel = TestImages.kernel(3, 3_000_000);
+        ImageRepository.StoredImage first = TestImages.store(repo, "swapped", kernel, 19);
+        ImageReference ref = ImageReference.parse(registry.plain() + "/it-" + run + "/swapped:1");
+        java.util.concurrent.atomic.AtomicBoolean rebuilt = new java.util.concurrent.atomic.AtomicBoolean();
+        EventSink rebuilding = new EventSink() {
+            @Override
+            public void log(Level level, String message) {
+            }
+
+            @Override
+            public void progress(String task, long done, long total) {
+                if (done > 0 && rebuilt.compareAndSet(false, true)) {
+                    try {
+                        TestImages.store(repo, "swapped", kernel, 20);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(access, "test").push(first, ref, rebuilding));
+
+        assertTrue(rebuilt.get());
+        assertEquals("image 'swapped' was stored again (rebuilt or pulled) while it was pushed: nothing was tagged; push"
+                + " it again", e.getMessage());
+        JcapException missing = assertThrows(JcapException.class,
+                () -> new RegistryPull(access, repo).pull(ref, Optional.of("swapped2"), EventSink.NONE));
+        assertTrue(missing.getMessage().contains("MANIFEST_UNKNOWN"), missing.getMessage());
+    }
+
     @Test
     void pull_byAnotherDigest_isRefusedAndStoresNothing() throws Exception {
         ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(1, 200_000), 14);

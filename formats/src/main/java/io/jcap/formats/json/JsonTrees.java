@@ -56,6 +56,19 @@ public final class JsonTrees {
         return String.valueOf(e.getMessage());
     }
 
+    /**
+     * Where a JSON file that may hold secrets is not JSON, without a word of its text: Jackson's
+     * reason quotes the token it stopped at, which in a credentials file is a password or a
+     * token. {@code "not valid JSON at line 1, column 40"}.
+     */
+    public static String placeOnly(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+            return "not valid JSON at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        }
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException ? "not valid JSON"
+                : String.valueOf(e.getMessage());
+    }
+
     /** What {@code node} is, for an error message: {@code a string ("9000")}, {@code an object}, {@code a number (5)}. */
     public static String kind(JsonNode node) {
         if (node.isTextual()) {

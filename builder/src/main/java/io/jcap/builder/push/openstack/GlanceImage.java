@@ -17,6 +17,8 @@ import java.util.Set;
 record GlanceImage(Map<String, Object> fields) {
     static final Set<String> VISIBILITIES = Set.of("private", "shared", "community", "public");
     /** Glance's own fields, which {@code --property} must not set. */
+    /** The prefix of the properties jcap sets itself. */
+    static final String OWN_PREFIX = "jcap_";
     private static final Set<String> RESERVED = Set.of("id", "name", "status", "owner", "visibility", "disk_format",
             "container_format", "size", "virtual_size", "checksum", "os_hash_algo", "os_hash_value", "protected",
             "tags", "locations", "min_ram", "min_disk", "created_at", "updated_at", "file", "schema", "self");
@@ -30,7 +32,7 @@ record GlanceImage(Map<String, Object> fields) {
      * The image record for {@code request}.
      *
      * @throws JcapException for a visibility Glance does not know or a {@code --property} that is
-     *     not {@code KEY=VALUE} or sets one of Glance's own fields
+     *     not {@code KEY=VALUE} or sets one of Glance's own fields or jcap's
      */
     static GlanceImage of(PushRequest request) throws JcapException {
         ImageMetadata m = request.image().metadata();
@@ -61,6 +63,12 @@ record GlanceImage(Map<String, Object> fields) {
             if (RESERVED.contains(key)) {
                 throw JcapException.usage("--property " + key + " sets Glance's own field '" + key
                         + "': use --name or --visibility, or another key");
+            }
+            // What jcap records of the image's provenance, which later pushes rely on (jcap_version
+            // marks the images a push may clean up): not the user's to set.
+            if (key.startsWith(OWN_PREFIX)) {
+                throw JcapException.usage("--property " + key + ": keys starting with " + OWN_PREFIX + " are jcap's own"
+                        + " (jcap_kernel, jcap_source_digest, jcap_image_sha256, jcap_version): use another key");
             }
             f.put(key, property.substring(eq + 1));
         }

@@ -105,7 +105,7 @@ public final class OpenStackTarget implements PushTarget {
         events.info("Created Glance image " + created.id() + " (" + name + ")");
         Uploaded uploaded;
         try (Cleanup.Registration r = Cleanup.register("delete Glance image " + created.id(),
-                () -> deleteQuietly(glance, created.id()))) {
+                () -> deleteOrWarn(glance, created.id(), events))) {
             uploaded = upload(request, glance, created, events);
         }
         List<String> replaced = new ArrayList<>();
@@ -163,7 +163,7 @@ public final class OpenStackTarget implements PushTarget {
         } finally {
             if (!done) {
                 events.info("Deleting the half-pushed image " + created.id());
-                deleteQuietly(glance, created.id());
+                deleteOrWarn(glance, created.id(), events);
             }
         }
     }
@@ -187,11 +187,17 @@ public final class OpenStackTarget implements PushTarget {
         }
     }
 
-    private static void deleteQuietly(Glance glance, String id) {
+    /**
+     * Deletes a half-pushed image; when Glance cannot (it died, the network is gone) the push fails
+     * with its own reason, and the image left is named: only one left queued (without data) is
+     * deleted by the next push of the name, one left saving is not.
+     */
+    private static void deleteOrWarn(Glance glance, String id, EventSink events) {
         try {
             glance.delete(id);
         } catch (JcapException e) {
-            // The push fails with its own reason; a queued leftover is deleted by the next push of the name.
+            events.warn("the half-pushed Glance image " + id + " may be left (" + e.getMessage() + "): delete it with"
+                    + " 'openstack image delete " + id + "'");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -44,4 +44,14 @@ class GlanceImageTest {
         assertEquals("--property disk_format sets Glance's own field 'disk_format': use --name or --visibility, or another key",
                 e.getMessage());
     }
+
+    /** jcap's provenance properties are its own: jcap_version marks what a later push may clean up. */
+    @Test
+    void of_propertySettingJcapsOwn_isRefused() {
+        JcapException e = assertThrows(JcapException.class,
+                () -> GlanceImage.of(request().withOption("property", "jcap_version=evil")));
+        assertEquals("--property jcap_version: keys starting with jcap_ are jcap's own (jcap_kernel, jcap_source_digest,"
+                + " jcap_image_sha256, jcap_version): use another key", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode());
+    }
 }
