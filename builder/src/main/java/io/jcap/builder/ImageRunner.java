@@ -80,11 +80,19 @@ public final class ImageRunner {
         return driver.create(spec).withEvents(events).withConsoleListener(console);
     }
 
-    /** Starts the VM; a forwarded port taken since the check reads as that, not as QEMU's own words. */
+    /**
+     * Starts the VM; a forwarded port taken since the check, or the image removed since the plan
+     * (jcap rmi while the run starts: QEMU then cannot open its disk), reads as that, not as
+     * QEMU's own words.
+     */
     private static void startChecked(VirtualMachine vm, RunPlan plan) throws JcapException {
         try {
             vm.start();
         } catch (VmException e) {
+            if (!java.nio.file.Files.exists(plan.image().file())) {
+                throw new JcapException("image '" + plan.image().metadata().name() + "' was removed (jcap rmi)"
+                        + " while the run was starting: build or pull it, then run it again", e);
+            }
             throw PublishedPorts.takenAtStart(e, plan.forwards()).orElse(e);
         }
     }

@@ -276,6 +276,19 @@ public final class Instances {
                             events);
                 }
             }
+            if (instance.isEmpty()) {
+                // No record: a jcap run -d killed (SIGKILL) after QEMU started but before it recorded
+                // the instance left QEMU and its console keeper running, which nothing else finds.
+                DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(folder);
+                if (DetachedQemu.hasProcesses(files)) {
+                    if (!force) {
+                        throw new JcapException("instance '" + name + "' has no record, but its QEMU runs (the jcap run -d"
+                                + " that started it ended before it recorded the instance): stop and remove it with"
+                                + " jcap rm -f " + name);
+                    }
+                    DetachedQemu.abandon(files);
+                }
+            }
             if (instance.isPresent() && instance.get().domain().isPresent()) {
                 Instance.Domain d = instance.get().domain().get();
                 // Destroyed if it still runs, undefined, its disk copy and console deleted.

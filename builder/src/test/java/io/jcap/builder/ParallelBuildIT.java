@@ -90,8 +90,8 @@ class ParallelBuildIT {
             }
         }
         assertTrue(refused != null, "the second build was not refused while the first ran");
-        assertEquals("image 'same' is being built by another jcap (process " + ProcessHandle.current().pid()
-                + ", this one): wait for that build to end, or build under another name with --name", refused.getMessage());
+        assertEquals("image 'same' is being built or pulled by another jcap (process " + ProcessHandle.current().pid()
+                + ", this one): wait for it to end, or use another name (--name)", refused.getMessage());
         first.get(10, TimeUnit.MINUTES);
         assertEquals(List.of("first"), run(home, "same"));
         assertTrue(Files.notExists(home.images().resolve(".build-same.lock")));

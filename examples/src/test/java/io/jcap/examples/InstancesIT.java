@@ -211,6 +211,29 @@ class InstancesIT {
         }
     }
 
+    /**
+     * A jcap run -d killed (SIGKILL) after QEMU started but before it wrote the record leaves a
+     * folder without one: rm refuses while its QEMU runs, and rm -f stops that QEMU before it
+     * deletes the folder (it used to delete the folder alone, leaving a QEMU nothing could find).
+     */
+    @Test
+    void rm_ofAnInstanceWithoutItsRecord_refusedWhileItsQemuRuns_andRmForceStopsIt() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--name", "unrecorded", "http-server").exitCode());
+        Path folder = jcap.home.resolve("instances/unrecorded");
+        Files.delete(folder.resolve("instance.json"));
+
+        JcapProcess.Result rm = jcap.run("rm", "unrecorded");
+        assertEquals(1, rm.exitCode(), rm.toString());
+        assertTrue(rm.err().contains("instance 'unrecorded' has no record, but its QEMU runs"), rm.toString());
+        assertFalse(processesNaming("qemu-system", folder).isEmpty());
+        JcapProcess.Result forced = jcap.run("rm", "-f", "unrecorded");
+
+        assertEquals(0, forced.exitCode(), forced.toString());
+        assertEquals(List.of(), processesNaming("qemu-system", folder));
+        assertEquals(List.of(), processesNaming("ConsoleLogKeeper", folder));
+        assertFalse(Files.exists(folder));
+    }
+
     @Test
     void rmi_imageOfARunningInstance_isRefusedUnlessForced_andTheInstanceRunsOn() throws Exception {
         assertEquals(0, jcap.run("build", "--name", "doomed", "examples/http-server").exitCode());

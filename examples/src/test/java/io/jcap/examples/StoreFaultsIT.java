@@ -265,8 +265,8 @@ class StoreFaultsIT {
 
         assertEquals(0, won.exitCode(), won.toString());
         assertEquals(1, second.exitCode(), second.toString());
-        assertEquals("jcap: image 'hello' is being built by another jcap (process " + holder
-                + "): wait for that build to end, or build under another name with --name\n", second.err());
+        assertEquals("jcap: image 'hello' is being built or pulled by another jcap (process " + holder
+                + "): wait for it to end, or use another name (--name)\n", second.err());
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageMetadataJson;
 import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageOrigin;
+import io.jcap.builder.repository.BuildLock;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.host.TempFiles;
@@ -75,7 +76,13 @@ public final class RegistryPull {
                         + " bytes): refused");
             }
             new ImageOrigin(ref.name(), manifestDigest, Instant.now()).writeInto(staging);
-            ImageRepository.StoredImage stored = repository.commit(staging, record.withName(localName));
+            ImageRepository.StoredImage stored;
+            // Checked again, under the name's build lock: a build or another pull may have stored an
+            // image of that name since the check before the download.
+            try (BuildLock lock = repository.lockForBuild(localName)) {
+                checkReplaceable(localName, ref);
+                stored = repository.commit(staging, record.withName(localName));
+            }
             TempFiles.forget(staging);
             staging = null;
             return stored;

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One build of an image at a time: a lock on {@code images/.build-NAME.lock}, held by the build's
- * process from before its builder VM starts until its image is stored, with that process's ID in
+ * process from before its builder VM starts until its image is stored (and by a pull while it
+ * stores what it pulled under that name), with that process's ID in
  * the file so that a second build can say who holds it. The kernel drops the lock when the
  * process ends, however it ends.
  *
@@ -129,8 +130,8 @@ public final class BuildLock implements AutoCloseable {
     }
 
     private static JcapException busy(String name, String holder) {
-        return new JcapException("image '" + name + "' is being built by another jcap (process " + holder
-                + "): wait for that build to end, or build under another name with --name");
+        return new JcapException("image '" + name + "' is being built or pulled by another jcap (process " + holder
+                + "): wait for it to end, or use another name (--name)");
     }
 
     private static String holder(FileChannel channel) throws IOException {

@@ -242,6 +242,22 @@ public final class ImageRepository {
      * size recorded (a truncated copy shows there); the disk's digest is not computed.
      */
     private Object inspect(String name) {
+        Object first = inspectOnce(name);
+        if (first instanceof StoredImage || !isImageName(name)) {
+            return first;
+        }
+        // A commit swaps an image's folder in two renames, which a reader could meet half-way:
+        // the new record with the old disk reads as broken, and between the renames there is no
+        // folder. What looks broken or missing is looked at again under the repository's lock,
+        // which every commit holds. (No caller holds that lock while it inspects.)
+        try (FolderLock lock = FolderLock.acquire(dir, false)) {
+            return inspectOnce(name);
+        } catch (IOException e) {
+            return first;
+        }
+    }
+
+    private Object inspectOnce(String name) {
         Path folder = dir.resolve(name);
         if (!isImageName(name) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return null;

@@ -198,6 +198,26 @@ class RegistryRoundTripIT {
         assertTrue(missing.getMessage().contains("MANIFEST_UNKNOWN"), missing.getMessage());
     }
 
+    /**
+     * The name is checked again when the pull stores its image, under the name's build lock: a
+     * build (or another pull) of that name under way refuses it, where the pull once replaced
+     * what the other stored and both said they had succeeded.
+     */
+    @Test
+    void pull_whileABuildOfTheNameIsUnderWay_isRefusedAndStoresNothing() throws Exception {
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(1, 200_000), 18);
+        ImageReference ref = ImageReference.parse(registry.plain() + "/it-" + run + "/held:1");
+        new RegistryPush(access, "test").push(hello, ref, EventSink.NONE);
+
+        try (io.jcap.builder.repository.BuildLock building = repo.lockForBuild("held")) {
+            JcapException e = assertThrows(JcapException.class,
+                    () -> new RegistryPull(access, repo).pull(ref, Optional.empty(), EventSink.NONE));
+            assertTrue(e.getMessage().startsWith("image 'held' is being built or pulled by another jcap (process "),
+                    e.getMessage());
+        }
+        assertEquals(Optional.empty(), repo.find("held"));
+    }
+
     @Test
     void pull_byAnotherDigest_isRefusedAndStoresNothing() throws Exception {
         ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(1, 200_000), 14);

@@ -74,8 +74,8 @@ class BuildLockTest {
         try (Holder holder = Holder.start(dir, "hello", "hold")) {
             assertEquals("locked", holder.line());
             JcapException busy = assertThrows(JcapException.class, () -> repo.lockForBuild("hello"));
-            assertEquals("image 'hello' is being built by another jcap (process " + holder.process().pid()
-                    + "): wait for that build to end, or build under another name with --name", busy.getMessage());
+            assertEquals("image 'hello' is being built or pulled by another jcap (process " + holder.process().pid()
+                    + "): wait for it to end, or use another name (--name)", busy.getMessage());
 
             holder.release();
             assertEquals("released", holder.line());
@@ -92,8 +92,8 @@ class BuildLockTest {
         try (BuildLock lock = repo.lockForBuild("hello")) {
             assertThrows(JcapException.class, () -> repo.lockForBuild("hello"));
 
-            assertEquals("busy: image 'hello' is being built by another jcap (process " + ProcessHandle.current().pid()
-                    + "): wait for that build to end, or build under another name with --name", tryFromAnotherProcess("hello"));
+            assertEquals("busy: image 'hello' is being built or pulled by another jcap (process " + ProcessHandle.current().pid()
+                    + "): wait for it to end, or use another name (--name)", tryFromAnotherProcess("hello"));
         }
         assertEquals("locked", tryFromAnotherProcess("hello"));
     }
@@ -111,8 +111,8 @@ class BuildLockTest {
 
             assertFalse(Files.exists(lockFile("gone")), "the commit removes the file no build holds");
             assertTrue(Files.exists(lockFile("web")), "a running build keeps its file");
-            assertEquals("busy: image 'web' is being built by another jcap (process " + building.process().pid()
-                    + "): wait for that build to end, or build under another name with --name", tryFromAnotherProcess("web"));
+            assertEquals("busy: image 'web' is being built or pulled by another jcap (process " + building.process().pid()
+                    + "): wait for it to end, or use another name (--name)", tryFromAnotherProcess("web"));
             building.release();
             assertEquals("released", building.line());
             assertFalse(Files.exists(lockFile("web")));

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,38 @@ class ImageRepositoryTest {
         assertEquals(meta("hello", new byte[] {1, 2, 3}), found.metadata());
         assertEquals(dir.resolve("hello/image.qcow2"), found.file());
         assertEquals(List.of("hello"), repo.list().stream().map(i -> i.metadata().name()).toList());
+    }
+
+    /**
+     * A reader that meets a commit half-way (the old folder renamed away, the new one not yet in
+     * place; or the new record beside the old disk) looks again under the repository's lock: a run
+     * started while a build replaced its image was told the image was missing or broken.
+     */
+    @Test
+    void find_duringACommitsSwap_waitsForTheCommitAndFindsTheNewImage() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "hello", new byte[] {1});
+        Path staging = repo.newStaging();
+        Files.write(staging.resolve("image.qcow2"), new byte[] {2, 2});
+        Files.write(staging.resolve("image.json"), ImageMetadataJson.toBytes(meta("hello", new byte[] {2, 2})));
+        java.util.concurrent.CountDownLatch halfWay = new java.util.concurrent.CountDownLatch(1);
+        Thread commit = new Thread(() -> {
+            try (io.jcap.host.FolderLock lock = repo.lock()) {
+                Files.move(dir.resolve("hello"), dir.resolve(".retired-hello"));
+                halfWay.countDown();
+                Thread.sleep(300);
+                Files.move(staging, dir.resolve("hello"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        commit.start();
+        halfWay.await();
+
+        Optional<ImageRepository.StoredImage> found = repo.find("hello");
+        commit.join();
+
+        assertEquals(2, found.orElseThrow().metadata().diskSize());
     }
 
     @Test
@@ -198,8 +231,8 @@ class ImageRepositoryTest {
         ImageRepository repo = new ImageRepository(dir);
         try (BuildLock lock = repo.lockForBuild("hello")) {
             JcapException e = assertThrows(JcapException.class, () -> repo.lockForBuild("hello"));
-            assertEquals("image 'hello' is being built by another jcap (process " + ProcessHandle.current().pid()
-                    + ", this one): wait for that build to end, or build under another name with --name", e.getMessage());
+            assertEquals("image 'hello' is being built or pulled by another jcap (process " + ProcessHandle.current().pid()
+                    + ", this one): wait for it to end, or use another name (--name)", e.getMessage());
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(dir.resolve(".build-hello.lock")));
             try (BuildLock other = repo.lockForBuild("other")) {
                 assertTrue(Files.exists(dir.resolve(".build-other.lock")));

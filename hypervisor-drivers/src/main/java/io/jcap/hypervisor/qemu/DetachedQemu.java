@@ -172,6 +172,14 @@ public final class DetachedQemu {
     }
 
     /**
+     * Whether a process still has {@code files}' guest: one whose command line holds its QMP socket
+     * (QEMU), as {@link #abandon} finds them.
+     */
+    public static boolean hasProcesses(GuestFiles files) {
+        return !HelperJvm.withArguments(QemuCommandLine.qmpArgument(files.qmpSocket())).isEmpty();
+    }
+
+    /**
      * Stops at once what {@link #start} started for {@code files}, for jcap's shutdown hook when a
      * Ctrl-C comes before the guest is recorded: every process whose command line holds the guest's
      * QMP socket (QEMU's first process, the child it forks and the daemon, which share one command
