@@ -36,6 +36,9 @@ public final class ImageRunner {
      */
     private static final Duration POWER_OFF_GRACE = Duration.ofSeconds(30);
 
+    /** The status of an application the guest's kernel killed with SIGKILL (128 + 9). */
+    private static final int KILLED = 137;
+
     private final JcapHome home;
     private final EventSink events;
 
@@ -56,7 +59,14 @@ public final class ImageRunner {
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
                 OptionalInt vmStatus = vm.awaitExitOnceFinished(console::applicationEnded, POWER_OFF_GRACE, FOREVER);
-                return console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
+                int status = console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
+                if (status == KILLED && !request.showBoot()) {
+                    // The kernel's own line is hidden by the image's quiet command line.
+                    events.warn("the application was killed by SIGKILL (status " + KILLED + "): in a guest that is"
+                            + " most likely the kernel's out-of-memory killer; give the image more memory (-m, or"
+                            + " memory in its Capstanfile); jcap run -v shows the kernel's messages");
+                }
+                return status;
             }
         } finally {
             TempFiles.delete(work);

@@ -2,9 +2,12 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.DisallowUnknownKeywordFactory;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -39,6 +42,9 @@ final class SchemaCheck {
         this.schema = schema;
     }
 
+    /** The schema's keywords of jcap's own, for its messages: {@code x-expected}, {@code x-required}. */
+    static final List<String> OWN_KEYWORDS = List.of("x-expected", "x-required");
+
     static SchemaCheck instance() {
         return Holder.INSTANCE;
     }
@@ -52,7 +58,15 @@ final class SchemaCheck {
             SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
                     .pathType(PathType.JSON_POINTER)
                     .build();
-            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            // jcap's own keywords carry the wording of its messages (SchemaMessages reads them); the
+            // validator is told they validate nothing, or it logs "Unknown keyword" for each, which
+            // the Maven plugin's log shows (the CLI has no SLF4J provider). Any other unknown
+            // keyword is a mistake in the schema: refused when it loads.
+            JsonMetaSchema meta = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                    .keywords(OWN_KEYWORDS.stream().map(NonValidationKeyword::new).toList())
+                    .unknownKeywordFactory(DisallowUnknownKeywordFactory.getInstance())
+                    .build();
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(meta))
                     .getSchema(SchemaLocation.of("classpath:io/jcap/capstanfile/" + RESOURCE), node, config);
             schema.initializeValidators();
             return new SchemaCheck(node, schema);

@@ -55,7 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
                 out.println(file + ": note: " + note);
             }
             Path checked = capstanPackage ? dir.resolve("meta/run.yaml").normalize() : file;
-            out.println(checked + ": valid (runs " + Printable.of(command(capstanfile)) + capstanfile.capstanPackage()
+            out.println(checked + ": valid (runs " + Printable.controls(command(capstanfile)) + capstanfile.capstanPackage()
                     .filter(p -> p.named())
                     .map(p -> "; configurations " + configurations(p.configSets().keySet(), p.defaultConfigSet()))
                     .orElse("") + ")");

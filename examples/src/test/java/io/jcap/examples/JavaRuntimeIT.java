@@ -52,6 +52,18 @@ class JavaRuntimeIT {
         assertEquals("Hello from Java on jcap, world!\n", run.out(), run.toString());
     }
 
+    /**
+     * Arguments and output beyond ASCII: the image's C.UTF-8 locale gives the JVM UTF-8 for its
+     * arguments and its console (under the POSIX locale both were ASCII: "Gr??e").
+     */
+    @Test
+    void run_helloJava_withNonAsciiArguments_printsThemWhole() throws Exception {
+        JcapProcess.Result run = jcap.run("run", "--cmd",
+                "/opt/java/bin/java -Xmx64M -XX:+UseG1GC -XX:-UsePerfData -jar /app/hello.jar Grüße ✓ 日本", "hello-java");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("Hello from Java on jcap, Grüße ✓ 日本!\n", run.out(), run.toString());
+    }
+
     @Test
     void rebuild_helloJava_takesTheRuntimeFromTheCacheWithoutJlink() throws Exception {
         Path cache = jcap.home.resolve("cache/jlink");

@@ -22,13 +22,20 @@ public class BuildMojo extends ImageMojo {
     @Parameter(property = "jcap.force", defaultValue = "false")
     boolean force;
 
+    /**
+     * The reproducible-build time the project's jars get, read as maven-jar-plugin reads it: a
+     * {@code -Dproject.build.outputTimestamp=...} on the command line wins over the pom's.
+     */
+    @Parameter(defaultValue = "${" + OutputTimestamp.PROPERTY + "}", readonly = true)
+    String outputTimestamp;
+
     @Override
     void run() throws SettingException, JcapException, InterruptedException {
         PomSettings settings = settings();
         String name = imageName(settings);
         // Files get the project's reproducible-build time, as its jars do.
         BuildRequest request = new BuildRequest(basedir(), Optional.of(name), Optional.empty(), force)
-                .withFileTime(OutputTimestamp.seconds(project.getProperties().getProperty(OutputTimestamp.PROPERTY)));
+                .withFileTime(OutputTimestamp.seconds(outputTimestamp));
         BuildResult result = new ImageBuilder(home(), new MavenEvents(getLog()))
                 .build(request, composeCapstanfile(settings));
         getLog().info((result.reused() ? "Image " + name + " is up to date: " : "Built image " + name + ": ")

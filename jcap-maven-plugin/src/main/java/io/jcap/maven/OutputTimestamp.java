@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * means none, and the image's files get jcap's own time ({@code SOURCE_DATE_EPOCH}, else 0).
  *
  * <pre>{@code
- * OptionalLong seconds = OutputTimestamp.seconds(project.getProperties().getProperty(OutputTimestamp.PROPERTY));
+ * OptionalLong seconds = OutputTimestamp.seconds(outputTimestamp);   // ${project.build.outputTimestamp}
  * }</pre>
  */
 final class OutputTimestamp {

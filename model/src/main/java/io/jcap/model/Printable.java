@@ -15,10 +15,23 @@ public final class Printable {
 
     /** {@code text} with its control characters and backslashes escaped. */
     public static String of(String text) {
+        return escaped(text, true);
+    }
+
+    /**
+     * {@code text} with its control characters escaped as {@link #of} does, its backslashes left as
+     * they are: for text that is already quoted for a shell (a command line jcap shows), where a
+     * doubled backslash would change what pasting it gives.
+     */
+    public static String controls(String text) {
+        return escaped(text, false);
+    }
+
+    private static String escaped(String text, boolean backslashes) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             switch (c) {
-                case '\\' -> out.append("\\\\");
+                case '\\' -> out.append(backslashes ? "\\\\" : "\\");
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");

@@ -10,4 +10,10 @@ class PrintableTest {
         assertEquals("a\\nb\\\\c\\x1b[2J\\t\\r\\x7f\\x9b é ✓", Printable.of("a\nb\\c\u001b[2J\t\r\u007f\u009b é ✓"));
         assertEquals("/usr/bin/env", Printable.of("/usr/bin/env"));
     }
+
+    /** A shell-quoted command line keeps its backslashes: pasted, it gives what the guest receives. */
+    @Test
+    void controls_escapesControlCharacters_butLeavesBackslashes() {
+        assertEquals("'-Dx=it'\\''s a\\b' \\x1b", Printable.controls("'-Dx=it'\\''s a\\b' \u001b"));
+    }
 }

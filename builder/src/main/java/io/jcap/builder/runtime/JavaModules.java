@@ -23,8 +23,8 @@ import java.util.TreeSet;
  */
 final class JavaModules {
     static final String BASE = "java.base";
-    /** Changes whenever the meaning of a cached answer changes. */
-    private static final String DIGEST_VERSION = "jcap-jdeps-1";
+    /** Changes whenever the meaning of a cached answer changes (2: its files' class versions were checked). */
+    private static final String DIGEST_VERSION = "jcap-jdeps-2";
 
     private JavaModules() {
     }
@@ -47,6 +47,8 @@ final class JavaModules {
             found = null; // an unreadable answer is asked again
         }
         if (found == null) {
+            // Before jdeps, which reads newer class files without a word; a cached answer's files passed.
+            ClassFileVersions.requireAtMost(inputs, java.lang.Runtime.version().feature());
             List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps",
                     "--multi-release", release));
             inputs.forEach(p -> args.add(p.toString()));

@@ -68,6 +68,45 @@ class JavaModulesTest {
                 JavaModules.required(List.of(classFile), List.of(), cache));
     }
 
+    /**
+     * A class compiled for a newer Java than the runtime (the JDK jcap runs on) is refused when the
+     * image is built, naming the jar and the class: the JVM refused it only when the image ran.
+     * A multi-release jar's versioned classes are the runtime's to pick, and pass.
+     */
+    @Test
+    void required_classNewerThanTheRuntime_isRefusedNamingTheJar_butVersionedClassesPass() throws Exception {
+        int feature = Runtime.version().feature();
+        byte[] plain = Files.readAllBytes(compile("Plain", "public class Plain { public static void main(String[] a) {} }"));
+        byte[] newer = plain.clone();
+        newer[6] = 0;
+        newer[7] = (byte) (feature + 1 + ClassFileVersions.MAJOR_OFFSET);
+        Path jar = temp.resolve("app.jar");
+        Path multi = temp.resolve("multi.jar");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("app/Plain.class"));
+            out.write(plain);
+            out.putNextEntry(new java.util.zip.ZipEntry("app/Newer.class"));
+            out.write(newer);
+        }
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(multi))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("app/Plain.class"));
+            out.write(plain);
+            out.putNextEntry(new java.util.zip.ZipEntry("META-INF/versions/" + (feature + 1) + "/app/Plain.class"));
+            out.write(newer);
+        }
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> JavaModules.required(List.of(jar), List.of(), temp.resolve("jdeps")));
+
+        assertTrue(e.getMessage().startsWith("jar " + jar + " holds app/Newer.class, which is compiled for Java "
+                + (feature + 1) + " (class file version " + (feature + 1 + ClassFileVersions.MAJOR_OFFSET) + "), but the"
+                + " image's Java runtime is Java " + feature + ", linked from the JDK jcap runs on ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): compile it for Java " + feature + " (javac --release " + feature
+                + "), or run jcap on a JDK of Java " + (feature + 1) + " or later (JAVA_HOME)"), e.getMessage());
+        assertEquals(new TreeSet<>(List.of("java.base")), JavaModules.required(List.of(multi), List.of(),
+                temp.resolve("jdeps")));
+    }
+
     @Test
     void added_allModulePath_isRefusedWithTheNamesToUseInstead() {
         JcapException e = assertThrows(JcapException.class,
