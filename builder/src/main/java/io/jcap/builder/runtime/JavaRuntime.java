@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -54,6 +55,9 @@ final class JavaRuntime {
             requireMainClass(java.jar().get(), files);
         }
         List<Path> inputs = applicationFiles(java, files);
+        if (deriveCommand) {
+            requireOnClassPath(java, files);
+        }
         SortedSet<String> modules = JavaModules.required(inputs, java.jvmArgs(), cache.jdepsFolder());
         Path runtime = cache.runtime(modules, JavaCommandLine.sharesClassData(java.jvmArgs()));
         List<ImageEntry> entries = new ArrayList<>();
@@ -142,6 +146,64 @@ final class JavaRuntime {
             throw new JcapException("runtime.java.jar: " + jar + " has no Main-Class in its manifest, so java -jar"
                     + " cannot start it: set runtime.java.main, or build the jar with a main class");
         }
+    }
+
+    /**
+     * Refuses a main class that none of the class path's jars and folders holds: the image was
+     * built, and the JVM said "Could not find or load main class" only when it ran.
+     */
+    private static void requireOnClassPath(Runtime.Java java, Map<GuestPath, ImageEntry> files) throws JcapException {
+        String main;
+        List<GuestPath> jars = new ArrayList<>();
+        List<GuestPath> folders = new ArrayList<>();
+        if (java.main().isPresent()) {
+            main = java.main().get();
+            for (String entry : JavaCommandLine.classpath(java)) {
+                if (entry.endsWith("/*")) {
+                    GuestPath folder = GuestPath.of(entry).parent();
+                    files.keySet().stream().filter(p -> p.parent().equals(folder) && p.fileName().toLowerCase(Locale.ROOT)
+                            .endsWith(".jar")).forEach(jars::add);
+                } else if (hostFile(files.get(GuestPath.of(entry))).isPresent()) {
+                    jars.add(GuestPath.of(entry));
+                } else {
+                    folders.add(GuestPath.of(entry));
+                }
+            }
+        } else if (java.jar().isPresent()) {
+            main = manifest(java.jar().get(), files).getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (main == null) {
+                return;
+            }
+            jars.add(java.jar().get());
+            jars.addAll(manifestClassPath(java.jar().get(), files));
+        } else {
+            return;
+        }
+        String classFile = main.trim().replace('.', '/') + ".class";
+        for (GuestPath folder : folders) {
+            if (files.containsKey(folder.resolve(classFile))) {
+                return;
+            }
+        }
+        for (GuestPath jar : jars) {
+            Optional<Path> host = hostFile(files.get(jar));
+            if (host.isPresent()) {
+                try (JarFile file = new JarFile(host.get().toFile())) {
+                    if (file.getEntry(classFile) != null) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    return; // jdeps, which reads every jar, says what is wrong with it
+                }
+            }
+        }
+        List<String> searched = new ArrayList<>();
+        jars.forEach(j -> searched.add(j.value()));
+        folders.forEach(f -> searched.add(f.value()));
+        throw new JcapException("runtime.java: main class " + main.trim() + " (" + classFile + ") is in none of "
+                + String.join(", ", searched) + ": the JVM would not find it; check runtime.java."
+                + (java.main().isPresent() ? "main and classpath" : "jar's Main-Class") + ", and that files or rootfs"
+                + " put the application's classes in the image");
     }
 
     /** The jars a jar's manifest puts on the class path, relative to the jar's folder, that are in the image. */

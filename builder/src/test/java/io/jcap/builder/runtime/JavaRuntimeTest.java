@@ -79,6 +79,35 @@ class JavaRuntimeTest {
         assertEquals(false, Files.exists(home.cache()));
     }
 
+    /**
+     * A main class that none of the class path's jars and folders holds, or a jar's Main-Class
+     * that is not in it, is refused when the image is built: the JVM said "Could not find or load
+     * main class" only when the image ran.
+     */
+    @Test
+    void prepare_mainClassInNoneOfTheClassPath_isRefusedBeforeAnythingIsLinked() throws Exception {
+        Path classFile = JavaProjects.compile(temp, "Hi", "public class Hi { public static void main(String[] a) {} }");
+        Path app = JavaProjects.jar(temp.resolve("app.jar"), classFile, null, null);
+        Path wrong = JavaProjects.jar(temp.resolve("wrong.jar"), classFile, "x.Nope", null);
+        JcapHome home = new JcapHome(temp.resolve("home"));
+        JcapException main = assertThrows(JcapException.class, () -> JavaRuntime.prepare(JavaCommandLineTest.java(
+                "x.Nope", null, List.of("/app/app.jar", "/app/classes"), List.of(), null, null, List.of()),
+                List.copyOf(image(Map.of("/app/app.jar", app, "/app/classes/Other.class", classFile)).values()), true,
+                new JlinkCache(home, new RecordedEvents())));
+        JcapException manifest = assertThrows(JcapException.class, () -> JavaRuntime.prepare(JavaCommandLineTest.java(
+                null, "/app/wrong.jar", List.of(), List.of(), null, null, List.of()),
+                List.copyOf(image(Map.of("/app/wrong.jar", wrong)).values()), true,
+                new JlinkCache(home, new RecordedEvents())));
+
+        assertEquals("runtime.java: main class x.Nope (x/Nope.class) is in none of /app/app.jar, /app/classes: the JVM"
+                + " would not find it; check runtime.java.main and classpath, and that files or rootfs put the"
+                + " application's classes in the image", main.getMessage());
+        assertEquals("runtime.java: main class x.Nope (x/Nope.class) is in none of /app/wrong.jar: the JVM would not"
+                + " find it; check runtime.java.jar's Main-Class, and that files or rootfs put the application's classes"
+                + " in the image", manifest.getMessage());
+        assertEquals(false, Files.exists(home.cache()));
+    }
+
     @Test
     void prepare_jarNotInTheImage_saysHowToAddIt() {
         JcapException e = assertThrows(JcapException.class, () -> JavaRuntime.prepare(JavaCommandLineTest.java(null,
