@@ -41,10 +41,10 @@ public record RegistryAccess(DockerConfig credentials, RegistryTls tls) {
         try {
             ref = ImageReference.parse(registry + "/login");
         } catch (IllegalArgumentException e) {
-            throw new JcapException("'" + registry + "' is not a registry: give HOST or HOST:PORT (" + e.getMessage() + ")");
+            throw JcapException.usage(notARegistry(registry), e);
         }
         if (!ref.registry().equals(registry) && !registry.equals("docker.io")) {
-            throw new JcapException("'" + registry + "' is not a registry: give HOST or HOST:PORT, as ghcr.io or localhost:5000");
+            throw JcapException.usage(notARegistry(registry));
         }
         RegistryHttp http = new RegistryHttp(ref, null, Optional.of(new RegistryCredential(user, password,
                 "the command line")), tls);
@@ -53,6 +53,10 @@ public record RegistryAccess(DockerConfig credentials, RegistryTls tls) {
             events.warn("Registry " + registry + " asked for no credentials; storing them anyway");
         }
         return credentials.store(ref.registry(), user, password);
+    }
+
+    private static String notARegistry(String registry) {
+        return "'" + registry + "' is not a registry: give HOST or HOST:PORT, as ghcr.io or localhost:5000";
     }
 
     /** A session with {@code ref}'s repository for {@code actions} ({@code pull}, {@code pull,push}), connected. */

@@ -62,7 +62,7 @@ public final class RegistryPush {
     public Outcome push(ImageRepository.StoredImage image, ImageReference ref, EventSink events)
             throws JcapException, InterruptedException {
         if (ref.digest().isPresent()) {
-            throw new JcapException("cannot push to '" + ref + "': a push names a tag (" + ref.registry() + "/" + ref.repository()
+            throw JcapException.usage("cannot push to '" + ref + "': a push names a tag (" + ref.registry() + "/" + ref.repository()
                     + ":TAG); the registry gives the digest");
         }
         long started = System.nanoTime();

@@ -153,7 +153,7 @@ public final class LibvirtTarget implements PushTarget {
             volume = VolumeTarget.named(request.option("volume").orElse(request.remoteName() + ".qcow2"))
                     .inPool(request.option("pool").orElse(VolumeTarget.DEFAULT_POOL));
         } catch (IllegalArgumentException e) {
-            throw new JcapException(e.getMessage(), e);
+            throw JcapException.usage(e.getMessage(), e);
         }
         if (request.replace()) {
             volume = volume.replacing();

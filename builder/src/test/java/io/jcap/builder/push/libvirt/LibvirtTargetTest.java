@@ -44,6 +44,11 @@ class LibvirtTargetTest {
                 refusal(PushRequest.of(HELLO, "libvirt").withOption("cloud", "x")));
         assertEquals(true, refusal(PushRequest.of(HELLO, "libvirt").withOption("pool", "a/b"))
                 .startsWith("'a/b' is not a storage pool name"));
+        // A wrong command line exits 2, as the documented exit codes say.
+        JcapException volume = assertThrows(JcapException.class,
+                () -> LibvirtTarget.plan(PushRequest.of(HELLO, "libvirt").withOption("volume", "a/b.qcow2")));
+        assertEquals(true, volume.getMessage().startsWith("'a/b.qcow2' is not a volume name"), volume.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, volume.exitCode());
     }
 
     @Test
