@@ -252,6 +252,39 @@ class PushOpenStackIT {
         throw new AssertionError("three pushes ended before Glance could be paused");
     }
 
+    /**
+     * A Glance that stops reading mid-upload: the push ends once no data has gone for the stall
+     * bound (3 s here, 60 s by default), exit 3, and deletes its image once Glance answers again.
+     * It used to wait for as long as Glance did.
+     */
+    @Test
+    void push_glanceStopsReading_endsAfterTheStallBound_andDeletesItsImage() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            JcapProcess.Started started = jcap.start(Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString(),
+                    "JCAP_UPLOAD_STALL_SECONDS", "3"), "push", "hello", "openstack", "--name", "it-stalled");
+            started.awaitErr("Uploading hello: ");
+            signal("STOP", cloud.glancePid());
+            JcapProcess.Result r;
+            try {
+                started.awaitErr("Deleting the half-pushed image");
+            } catch (AssertionError ended) {
+                // The push ended before Glance was paused: see below.
+            } finally {
+                signal("CONT", cloud.glancePid());
+            }
+            r = started.await(Duration.ofSeconds(120));
+            if (r.exitCode() == 0) {
+                glance.deleteNamed("it-stalled"); // the upload ended before Glance paused: try again
+                continue;
+            }
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.err().contains(" took no data for 3 s ("), r.toString());
+            assertEquals(List.of(), glance.named("it-stalled"), r.toString());
+            return;
+        }
+        throw new AssertionError("three pushes ended before Glance could be paused");
+    }
+
     @Test
     void push_tlsKeystoneWithItsCacert_pushes() throws Exception {
         JcapProcess.Result r = push(Map.of("OS_CLIENT_CONFIG_FILE", tlsClouds("    cacert: " + startTls().certificate()).toString()),
