@@ -132,7 +132,7 @@ public final class RegistryPush {
     }
 
     /** What tells one stored disk from the next: a commit puts a new file (another inode) in its place. */
-    private static Object identity(Path file) throws JcapException {
+    private static Object identity(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());

@@ -252,8 +252,8 @@ public final class ImageRepository {
         // which every commit holds. (No caller holds that lock while it inspects.)
         try (FolderLock lock = FolderLock.acquire(dir, false)) {
             return inspectOnce(name);
-        } catch (IOException e) {
-            return first;
+        } catch (IOException | RuntimeException e) {
+            return first; // a lock this JVM cannot take here (java.nio's overlapping lock) leaves the first look
         }
     }
 
