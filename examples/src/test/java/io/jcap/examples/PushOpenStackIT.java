@@ -129,6 +129,22 @@ class PushOpenStackIT {
         assertFalse(r.toString().contains(cloud.applicationCredentialSecret()), r.toString());
     }
 
+    /** An auth_url that is Glance's (it answers with its version list): said, not "refused the user". */
+    @Test
+    void push_authUrlThatIsNotKeystone_saysSo() throws Exception {
+        String glanceRoot = cloud.imageUrl().replaceAll("/+$", "");
+        Path file = Files.writeString(temp.resolve("notkeystone.yaml"), cloud.cloudsYaml("local", cloud.password())
+                .replace(cloud.authUrl(), glanceRoot + "/v3"));
+
+        JcapProcess.Result r = push(Map.of("OS_CLIENT_CONFIG_FILE", file.toString()), "hello", "openstack",
+                "--name", "it-notkeystone");
+
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("auth_url " + glanceRoot + "/v3 (cloud 'local' of " + file + ") is not Keystone's v3"
+                + " API (POST /auth/tokens answered HTTP "), r.toString());
+        assertFalse(r.toString().contains(cloud.password()), r.toString());
+    }
+
     @Test
     void push_wrongPassword_exitsOneWithKeystonesReasonAndNeverShowsThePassword() throws Exception {
         String wrong = "Wrong-" + cloud.password();

@@ -70,6 +70,12 @@ final class Keystone {
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(cloud).toString())).build();
         HttpResponse<String> response = http.send("Keystone", request);
+        if (response.statusCode() == 300 || response.statusCode() == 404 || response.statusCode() == 405) {
+            // A version list (Glance's, or Keystone's root), or no such path: not Keystone's v3 API.
+            throw new JcapException("auth_url " + cloud.authUrl() + " (" + cloud.source() + ") is not Keystone's v3 API"
+                    + " (POST /auth/tokens answered HTTP " + response.statusCode() + "): set it to Keystone's URL, as"
+                    + " https://keystone.example.com:5000/v3");
+        }
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw http.refused("Keystone at " + cloud.authUrl(), "the " + cloud.auth().who() + " of " + cloud.source(),
                     response);
