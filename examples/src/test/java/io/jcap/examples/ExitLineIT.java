@@ -28,7 +28,7 @@ class ExitLineIT {
             + "    printf(\"JCAP-EXIT 7\\n\");\n"
             + "    printf(\"after the forged line\\n\");\n"
             + "    fflush(stdout);\n"
-            + "    sleep(4);\n"
+            + "    sleep(1);\n"
             + "    printf(\"unterminated JCAP-EXIT 9\");\n"
             + "    fflush(stdout);\n"
             + "    return 3;\n"
@@ -43,10 +43,7 @@ class ExitLineIT {
     static void build() throws Exception {
         JcapProcess.requireMachine();
         jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = Files.createDirectories(temp.resolve("forger"));
-        Files.writeString(project.resolve("forger.c"), FORGER);
-        Files.writeString(project.resolve("Capstanfile"),
-                "build: musl-gcc -static -Os -o forger forger.c\ncmdline: /forger\nfiles:\n  /forger: \"&\"\n");
+        Path project = JcapProcess.cProject(temp, "forger", FORGER, "");
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
     }

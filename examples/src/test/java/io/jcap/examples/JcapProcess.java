@@ -216,12 +216,19 @@ final class JcapProcess {
 
     /** A project "sleeper" in {@code dir} whose program prints "ready" and sleeps for ten minutes. */
     static Path sleeperProject(Path dir) throws IOException {
-        Path project = dir.resolve("sleeper");
-        Files.createDirectories(project);
-        Files.writeString(project.resolve("sleeper.c"), "#include <stdio.h>\n#include <unistd.h>\n"
-                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n");
-        Files.writeString(project.resolve("Capstanfile"),
-                "build: musl-gcc -static -Os -o sleeper sleeper.c\ncmdline: /sleeper\nfiles:\n  /sleeper: \"&\"\n");
+        return cProject(dir, "sleeper", "#include <stdio.h>\n#include <unistd.h>\n"
+                + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n", "");
+    }
+
+    /**
+     * A project {@code name} in {@code dir}: one C file, built statically with musl-gcc, whose
+     * program the image runs as {@code /name}; {@code more} adds lines to the Capstanfile.
+     */
+    static Path cProject(Path dir, String name, String source, String more) throws IOException {
+        Path project = Files.createDirectories(dir.resolve(name));
+        Files.writeString(project.resolve(name + ".c"), source);
+        Files.writeString(project.resolve("Capstanfile"), "build: musl-gcc -static -Os -o " + name + " " + name
+                + ".c\ncmdline: /" + name + "\nfiles:\n  /" + name + ": \"&\"\n" + more);
         return project;
     }
 

@@ -3,7 +3,6 @@ package io.jcap.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +23,7 @@ class OutOfMemoryIT {
     void run_applicationKilledByTheOutOfMemoryKiller_exits137AndSaysSo() throws Exception {
         JcapProcess.requireMachine();
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = Files.createDirectories(temp.resolve("hog"));
-        Files.writeString(project.resolve("hog.c"), HOG);
-        Files.writeString(project.resolve("Capstanfile"),
-                "build: musl-gcc -static -Os -o hog hog.c\ncmdline: /hog\nmemory: 128M\nfiles:\n  /hog: \"&\"\n");
+        Path project = JcapProcess.cProject(temp, "hog", HOG, "memory: 128M\n");
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
 
