@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A write has no timeout of its own: a Glance that stops reading (overloaded, paused, its
  * disk stuck) held the push for ever once the socket's buffers were full. A watch ends the
- * connection when no MiB has gone for {@link #stallBound} (60 s), and the push fails as one that
- * lost Glance (exit 3), deleting the image.
+ * connection when no MiB has gone for {@link #stallBound} (60 s) while bytes remain to be sent,
+ * and the push fails as one that lost Glance (exit 3), deleting the image.
  */
 final class StreamedUpload {
     private static final int CHUNK = 1 << 20;
@@ -85,6 +85,8 @@ final class StreamedUpload {
                         events.progress(task, sent, size);
                     }
                 }
+                // Every byte is sent: the answer's wait has its own bound (the read timeout).
+                watch.shutdownNow();
                 int status = connection.getResponseCode();
                 if (status != 204 && status != 200) {
                     InputStream error = connection.getErrorStream();
