@@ -62,11 +62,19 @@ public final class FileSums {
      */
     public Sums awaitUnchanged(Sha256 recorded) throws JcapException {
         Sums sums = await();
-        if (!sums.sha256().equals(recorded)) {
-            throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + sums.sha256()
+        requireRecorded(file, sums.sha256(), recorded);
+        return sums;
+    }
+
+    /**
+     * Refuses an image file whose SHA-256 ({@code actual}) is not the one the repository recorded
+     * at build time, for every push target (the registry's takes the digest itself).
+     */
+    public static void requireRecorded(Path file, Sha256 actual, Sha256 recorded) throws JcapException {
+        if (!actual.equals(recorded)) {
+            throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + actual
                     + ", the repository recorded " + recorded + "): build it again");
         }
-        return sums;
     }
 
     /** Stops the digests of a push that failed. */

@@ -1,5 +1,6 @@
 package io.jcap.builder.registry;
 
+import io.jcap.builder.push.FileSums;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.host.FileDigests;
 import io.jcap.model.EventSink;
@@ -82,8 +83,7 @@ public final class RegistryPush {
         Sha256 actual = new Sha256(recorded.await(DIGEST_TIMEOUT).get(file.toString()));
         if (!actual.equals(image.metadata().imageSha256())) {
             requireSame(identity, file, image, null);
-            throw new JcapException("image file " + file + " changed since it was built (its SHA-256 is " + actual
-                    + ", the repository recorded " + image.metadata().imageSha256() + "): build it again");
+            FileSums.requireRecorded(file, actual, image.metadata().imageSha256());
         }
         events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
                 (System.nanoTime() - started) / 1e9));
