@@ -91,11 +91,16 @@ abstract class ImageMojo extends AbstractMojo {
         } catch (SettingException e) {
             throw new MojoFailureException(e.getMessage());
         } catch (JcapException e) {
-            throw new MojoFailureException("jcap: " + e.getMessage());
+            throw new MojoFailureException("jcap: " + words().rewrite(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MojoExecutionException("jcap: interrupted");
         }
+    }
+
+    /** How jcap's messages name this goal's settings: {@code --name} is the image's name here. */
+    PluginWords words() {
+        return PluginWords.of("-Djcap.image");
     }
 
     /** The goal's work, after the skips. */

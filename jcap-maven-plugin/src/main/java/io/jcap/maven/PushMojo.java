@@ -40,6 +40,11 @@ public class PushMojo extends ImageMojo {
     boolean dryRun;
 
     @Override
+    PluginWords words() {
+        return PluginWords.of("-Djcap.remoteName");
+    }
+
+    @Override
     void run() throws SettingException, JcapException, InterruptedException {
         if (target == null || target.isBlank()) {
             throw new SettingException(PomSettings.name("target") + " is not set: give one of "

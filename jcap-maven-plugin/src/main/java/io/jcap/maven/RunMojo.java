@@ -28,6 +28,11 @@ public class RunMojo extends ImageMojo {
     String name;
 
     @Override
+    PluginWords words() {
+        return PluginWords.of("-Djcap.name");
+    }
+
+    @Override
     void run() throws SettingException, JcapException, InterruptedException, MojoFailureException {
         PomSettings settings = settings();
         RunRequest request;
