@@ -16,7 +16,11 @@ import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.model.FailureReason;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -34,8 +38,42 @@ final class DomainInstances {
         static final SecureRandom RANDOM = new SecureRandom();
     }
 
+    /** The file in an instance's folder that names its domain, written before the domain is defined. */
+    static final String INTENT = "libvirt-domain";
+
     private DomainInstances() {
     }
+
+    /** A domain an instance's folder names: its connection and name. */
+    record Intent(LibvirtUri uri, String domain) {
+    }
+
+    private static void writeIntent(Path folder, LibvirtUri uri, String domain) throws JcapException {
+        try {
+            Files.writeString(folder.resolve(INTENT), uri + "\n" + domain + "\n");
+        } catch (IOException e) {
+            throw new JcapException("cannot write " + folder.resolve(INTENT) + ": " + FailureReason.withFile(e), e);
+        }
+    }
+
+    /**
+     * The domain an instance's folder names, when a {@code jcap run -d --driver libvirt} wrote one:
+     * what {@code jcap rm -f} removes of an instance that has no record.
+     */
+    static Optional<Intent> intent(Path folder) {
+        try {
+            List<String> lines = Files.readAllLines(folder.resolve(INTENT));
+            if (lines.size() == 2 && DOMAIN.matcher(lines.get(1)).matches()) {
+                return Optional.of(new Intent(LibvirtUri.parse(lines.get(0)), lines.get(1)));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // No intent (a QEMU instance), or not one jcap wrote: nothing to remove by it.
+        }
+        return Optional.empty();
+    }
+
+    /** The domain names {@link #start} gives: {@code jcap-NAME-} and 8 hex digits. */
+    private static final Pattern DOMAIN = Pattern.compile("jcap-[a-z0-9][a-z0-9_.-]*-[0-9a-f]{8}");
 
     /**
      * Starts a detached instance as a persistent libvirt domain: the stored image copied for it,
@@ -52,6 +90,9 @@ final class DomainInstances {
         Cleanup.Registration unrecorded = Cleanup.register("remove libvirt domain " + domain + " (not recorded yet)",
                 () -> DetachedDomain.abandon(uri, domain, startReturned, Instances.START_TIMEOUT));
         try {
+            // Before the domain exists: a jcap killed (SIGKILL) before the record leaves this for
+            // jcap rm -f to find the domain by (its name has a random part).
+            writeIntent(folder, uri, domain);
             try {
                 started = DetachedDomain.start(uri, domain, plan.materializeSnapshot(folder), events);
             } finally {

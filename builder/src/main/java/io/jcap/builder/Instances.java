@@ -288,6 +288,16 @@ public final class Instances {
                     }
                     DetachedQemu.abandon(files);
                 }
+                Optional<DomainInstances.Intent> intent = DomainInstances.intent(folder);
+                if (intent.isPresent() && DetachedDomain.exists(intent.get().uri(), intent.get().domain())) {
+                    if (!force) {
+                        throw new JcapException("instance '" + name + "' has no record, but its libvirt domain "
+                                + intent.get().domain() + " exists (the jcap run -d that started it ended before it"
+                                + " recorded the instance): remove it with jcap rm -f " + name);
+                    }
+                    DetachedDomain.remove(intent.get().uri(), intent.get().domain(),
+                            DetachedDomain.folderOf(intent.get().domain()));
+                }
             }
             if (instance.isPresent() && instance.get().domain().isPresent()) {
                 Instance.Domain d = instance.get().domain().get();

@@ -111,6 +111,41 @@ class LibvirtInstancesIT {
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
     }
 
+    /**
+     * A jcap run -d killed (SIGKILL) after libvirt defined the domain but before jcap recorded the
+     * instance leaves a folder without a record and a persistent domain whose name has a random
+     * part: rm refuses while the domain exists, and rm -f finds it by the name the folder kept and
+     * removes it (it used to delete the folder alone, leaving the domain nothing could find).
+     */
+    @Test
+    void rm_ofAnInstanceWithoutItsRecord_refusedWhileItsDomainExists_andRmForceRemovesIt() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--driver", "libvirt", "--name", "unrecorded", "http-server").exitCode());
+        String domain = ps().get(0).get("libvirt").get("domain").asText();
+        Path folder = jcap.home.resolve("instances/unrecorded");
+        Files.delete(folder.resolve("instance.json"));
+        try {
+            JcapProcess.Result rm = jcap.run("rm", "unrecorded");
+
+            assertEquals(1, rm.exitCode(), rm.toString());
+            assertTrue(rm.err().contains("instance 'unrecorded' has no record, but its libvirt domain " + domain
+                    + " exists (the jcap run -d that started it ended before it recorded the instance): remove it with"
+                    + " jcap rm -f unrecorded"), rm.toString());
+            assertTrue(virsh("dominfo", domain).matches("(?s).*State:\\s+running.*"));
+
+            JcapProcess.Result forced = jcap.run("rm", "-f", "unrecorded");
+
+            assertEquals(0, forced.exitCode(), forced.toString());
+            assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
+            assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+            assertFalse(Files.exists(folder));
+        } finally {
+            if (virsh("list", "--all", "--name").lines().anyMatch(domain::equals)) {
+                new ProcessBuilder("virsh", "-c", "qemu:///system", "destroy", domain).start().waitFor();
+                new ProcessBuilder("virsh", "-c", "qemu:///system", "undefine", domain).start().waitFor();
+            }
+        }
+    }
+
     private static JsonNode ps() throws Exception {
         JcapProcess.Result ps = jcap.run("ps", "--json");
         assertEquals(0, ps.exitCode(), ps.toString());

@@ -162,6 +162,19 @@ public final class DetachedDomain {
         }
     }
 
+    /** Whether domain {@code name} is defined (running or not). */
+    public static boolean exists(LibvirtUri uri, String name) throws JcapException {
+        Connect connect = LibvirtConnections.open(uri);
+        try {
+            return LibvirtConnections.findDomain(connect, name).isPresent();
+        } catch (LibvirtException e) {
+            throw new JcapException("libvirt could not tell whether domain " + name + " exists: "
+                    + LibvirtConnections.message(e), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
     /** Whether domain {@code name} runs; a domain that is gone does not. */
     public static boolean isRunning(LibvirtUri uri, String name) throws JcapException {
         Connect connect = LibvirtConnections.open(uri);
