@@ -3,6 +3,7 @@ package io.jcap.examples;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.hypervisor.qemu.QemuDriver;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requirements;
 import java.io.IOException;
@@ -35,7 +36,39 @@ final class JcapProcess {
         Path kernels = JcapHome.fromEnvironment().kernels();
         Files.createDirectories(dir);
         Files.createSymbolicLink(dir.resolve("kernels"), kernels);
-        return new JcapProcess(dir);
+        return new JcapProcess(dir).withAcceleratorVerdict();
+    }
+
+    /** The accelerator verdict an earlier home of this test run cached, once one has. */
+    private static volatile byte[] acceleratorVerdict;
+    /** The homes made so far, looked at for a verdict until one is found. */
+    private static final List<Path> HOMES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Gives this fresh home the accelerator verdict another home of this test run cached: the
+     * probe (a guest booted under KVM with a 3 s bound, docs/reliability.md) is valid for the
+     * host's boot and QEMU version, not for one home, and every home probing again cost each
+     * test class about 3.5 s. A home that finds none probes, as a user's first run does; the
+     * probe itself is tested by AcceleratorProbeIT, AcceleratorsIT and DoctorIT.
+     */
+    private JcapProcess withAcceleratorVerdict() throws IOException {
+        Path verdict = home.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE);
+        if (acceleratorVerdict == null) {
+            for (Path other : HOMES) {
+                try {
+                    acceleratorVerdict = Files.readAllBytes(other.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE));
+                    break;
+                } catch (IOException e) {
+                    // Not probed there yet, or that home is gone.
+                }
+            }
+        }
+        if (acceleratorVerdict != null) {
+            Files.createDirectories(verdict.getParent());
+            Files.write(verdict, acceleratorVerdict);
+        }
+        HOMES.add(home);
+        return this;
     }
 
     /**
@@ -51,7 +84,7 @@ final class JcapProcess {
     /** A fresh, empty home (no kernels). */
     static JcapProcess empty(Path dir) throws IOException {
         Files.createDirectories(dir);
-        return new JcapProcess(dir);
+        return new JcapProcess(dir).withAcceleratorVerdict();
     }
 
     static void requireMachine() {
@@ -170,10 +203,19 @@ final class JcapProcess {
 
         /** Waits (bounded at 60 s) for {@code text} on its standard error, looking every 10 ms; fails if it ends first. */
         void awaitErr(String text) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-            while (!Files.readString(err).contains(text)) {
+            await(err, text, java.time.Duration.ofSeconds(60));
+        }
+
+        /** Waits (at most {@code bound}) for {@code text} on its standard output; fails if it ends first. */
+        void awaitOut(String text, java.time.Duration bound) throws IOException, InterruptedException {
+            await(out, text, bound);
+        }
+
+        private void await(Path file, String text, java.time.Duration bound) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (!Files.readString(file).contains(text)) {
                 if (System.nanoTime() >= deadline || !process.isAlive()) {
-                    fail(command + " printed no '" + text + "': " + Files.readString(err));
+                    fail(command + " printed no '" + text + "': " + Files.readString(file));
                 }
                 Thread.sleep(10);
             }
