@@ -207,6 +207,20 @@ struct fwcfg_io {
 int fwcfg_lookup(const struct fwcfg_io *io, const char *name, size_t max, char **out,
                  size_t *len, char *err);
 
+/* memwatch.c: the memory-stall watch (PSI). memwatch_open leaves fd at -1 when the kernel
+ * has no /proc/pressure/memory; memwatch_timeout is poll's timeout until the next sample
+ * (-1: none); memwatch_sample looks at the stall when a sample is due and warns, once. */
+struct memwatch {
+    int fd;
+    unsigned long long last_total, stalled_us;
+    long long last_ms, stalled_since_ms;
+};
+void memwatch_open(struct memwatch *w);
+int memwatch_timeout(const struct memwatch *w);
+void memwatch_sample(struct memwatch *w);
+/* The "full" line's total= (microseconds) of a PSI file's text: 0, or -1 when absent or malformed. */
+int psi_full_total(const char *text, unsigned long long *total);
+
 /* power.c: input devices that report the power button, and their events */
 int power_buttons_open(int *fds, int max);
 int power_button_pressed(int fd);

@@ -316,6 +316,8 @@ static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons
     for (int i = 0; i < nbuttons; i++)
         fds[1 + i] = (struct pollfd){ .fd = buttons[i], .events = POLLIN };
     int presses = 0;
+    struct memwatch mem;
+    memwatch_open(&mem);
     for (;;) {
         int st;
         pid_t p;
@@ -324,8 +326,9 @@ static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons
                 return status_of(st);
         if (p < 0 && errno != EINTR)
             fatal("wait for the application: %s", strerror(errno));
-        if (poll(fds, (nfds_t)(1 + nbuttons), -1) < 0 && errno != EINTR)
+        if (poll(fds, (nfds_t)(1 + nbuttons), memwatch_timeout(&mem)) < 0 && errno != EINTR)
             fatal("poll: %s", strerror(errno));
+        memwatch_sample(&mem);
         if (fds[0].revents & POLLIN) {
             struct signalfd_siginfo info;
             while (read(sigchld_fd, &info, sizeof info) > 0)
