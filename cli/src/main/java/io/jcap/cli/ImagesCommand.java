@@ -40,7 +40,7 @@ final class ImagesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (output.json()) {
-            out.println(ImageMetadataJson.listing(listing.images()));
+            out.println(ImageMetadataJson.listing(listing));
         } else {
             TextTable table = new TextTable("NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL", "FROM").alignRight(1, 2);
             for (ImageRepository.StoredImage image : listing.images()) {

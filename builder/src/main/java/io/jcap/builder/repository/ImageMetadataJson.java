@@ -24,7 +24,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * byte[] stored = ImageMetadataJson.toBytes(metadata);
- * String listing = ImageMetadataJson.listing(repository.list());
+ * String listing = ImageMetadataJson.listing(repository.listing());
  * }</pre>
  */
 public final class ImageMetadataJson {
@@ -63,16 +63,22 @@ public final class ImageMetadataJson {
     /**
      * {@code jcap images --json}: an array with each image's metadata and {@code path}, the image
      * file, after its name; a pulled image also has {@code origin} (its reference) and
-     * {@code originDigest} (the manifest's digest).
+     * {@code originDigest} (the manifest's digest). Broken images follow, each with its
+     * {@code name}, {@code folder} and {@code broken} (what is wrong), and nothing else: a script
+     * sees every name {@code jcap rmi} takes, as the table shows them.
      */
-    public static String listing(List<ImageRepository.StoredImage> images) throws JcapException {
+    public static String listing(ImageRepository.Listing listing) throws JcapException {
         ArrayNode array = Mapper.JSON.createArrayNode();
-        for (ImageRepository.StoredImage image : images) {
+        for (ImageRepository.StoredImage image : listing.images()) {
             ObjectNode node = array.addObject();
             node.put("name", image.metadata().name());
             node.put("path", image.file().toString());
             fill(node, image.metadata());
             ImageOrigin.of(image).ifPresent(o -> node.put("origin", o.reference()).put("originDigest", o.digest()));
+        }
+        for (ImageRepository.BrokenImage broken : listing.broken()) {
+            array.addObject().put("name", broken.name()).put("folder", broken.folder().toString())
+                    .put("broken", broken.problem());
         }
         try {
             return Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array);

@@ -184,6 +184,16 @@ class ImageRepositoryTest {
         assertEquals(dir.resolve("truncated/image.qcow2") + " is 40 bytes, not the 100 recorded when it was built"
                 + " (truncated or altered)", listing.broken().get(3).problem());
         assertEquals(List.of("a"), repo.list().stream().map(i -> i.metadata().name()).toList());
+        // jcap images --json lists them too, after the usable ones, each with what is wrong.
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(ImageMetadataJson.listing(listing));
+        assertEquals(5, json.size());
+        assertEquals("a", json.get(0).get("name").asText());
+        assertTrue(json.get(0).has("diskSize") && !json.get(0).has("broken"));
+        assertEquals("truncated", json.get(4).get("name").asText());
+        assertEquals(dir.resolve("truncated").toString(), json.get(4).get("folder").asText());
+        assertEquals(listing.broken().get(3).problem(), json.get(4).get("broken").asText());
+        assertEquals(3, json.get(4).size());
     }
 
     @Test
