@@ -78,7 +78,7 @@ class PushLibvirtIT {
         assertEquals("bytes.qcow2", result.get("name").asText());
         assertEquals(Files.size(image), result.get("bytesSent").asLong());
         assertEquals(io.jcap.model.Sha256.of(image).hex(), result.get("sha256").asText());
-        assertTrue(push.err().contains("Uploading image.qcow2 to " + pool + "/bytes.qcow2: 100% of"), push.toString());
+        assertTrue(push.err().contains("Uploading hello to " + pool + "/bytes.qcow2: 100% of"), push.toString());
         Path back = temp.resolve("back.qcow2");
         virsh("vol-download", "--pool", pool, "bytes.qcow2", back.toString());
         assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(back));
@@ -169,7 +169,7 @@ class PushLibvirtIT {
     void push_stoppedHalfWay_deletesItsVolumeBeforeExiting() throws Exception {
         for (int attempt = 0; attempt < 5; attempt++) {
             JcapProcess.Started started = jcap.start("push", "hello", "libvirt", "--pool", pool, "--name", "stopped");
-            started.awaitErr("Uploading image.qcow2 to ");
+            started.awaitErr("Uploading hello to ");
             long pid = started.process().pid();
             // Stopped at once, then told to end: the upload is left part way more often than not.
             signal("STOP", pid);

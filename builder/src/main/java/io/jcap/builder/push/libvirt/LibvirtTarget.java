@@ -109,7 +109,7 @@ public final class LibvirtTarget implements PushTarget {
         PoolVolume volume;
         long uploadStart = System.nanoTime();
         try {
-            volume = PoolVolumes.upload(plan.uri(), image.file(), plan.volume(), events);
+            volume = PoolVolumes.upload(plan.uri(), image.file(), image.metadata().name(), plan.volume(), events);
         } catch (JcapException | InterruptedException | RuntimeException e) {
             sums.stop();
             throw e;

@@ -48,6 +48,12 @@ public final class PoolVolumes {
     /** Uploads {@code qcow2} to {@code target} on {@code uri}; progress goes to {@code events} as bytes sent of the file's size. */
     public static PoolVolume upload(LibvirtUri uri, Path qcow2, VolumeTarget target, EventSink events)
             throws JcapException, InterruptedException {
+        return upload(uri, qcow2, qcow2.getFileName().toString(), target, events);
+    }
+
+    /** The same, the progress naming what is sent as {@code label} (the image's name) rather than by its file's name. */
+    public static PoolVolume upload(LibvirtUri uri, Path qcow2, String label, VolumeTarget target, EventSink events)
+            throws JcapException, InterruptedException {
         long capacity = requireQcow2(qcow2);
         long size = size(qcow2);
         Connect connect = LibvirtConnections.open(uri);
@@ -58,7 +64,7 @@ public final class PoolVolumes {
             // On Ctrl-C or SIGTERM the hook deletes it over a connection of its own.
             try (Cleanup.Registration r = Cleanup.register("delete the half-uploaded volume " + target,
                     () -> deleteAfterInterrupt(uri, target))) {
-                Duration streamed = send(connect, volume, qcow2, size, "Uploading " + qcow2.getFileName() + " to " + target,
+                Duration streamed = send(connect, volume, qcow2, size, "Uploading " + label + " to " + target,
                         events);
                 return new PoolVolume(uri, target.pool(), target.volume(), volume.getPath(), size, capacity, streamed);
             } catch (JcapException | InterruptedException | RuntimeException e) {
