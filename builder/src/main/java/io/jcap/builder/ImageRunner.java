@@ -8,6 +8,7 @@ import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Driver;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VirtualMachine;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
@@ -15,6 +16,7 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -58,6 +60,7 @@ public final class ImageRunner {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
+                announcePickedPorts(plan, vm);
                 OptionalInt vmStatus = vm.awaitExitOnceFinished(console::applicationEnded, POWER_OFF_GRACE, FOREVER);
                 int status = console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
                 if (status == KILLED && !request.showBoot()) {
@@ -70,6 +73,22 @@ public final class ImageRunner {
             }
         } finally {
             TempFiles.delete(work);
+        }
+    }
+
+    /**
+     * Says where the ports whose host port the start picked are (a pulled image's own ports):
+     * nobody could reach them otherwise.
+     */
+    private void announcePickedPorts(RunPlan plan, VirtualMachine vm) {
+        List<PortForward> picked = plan.forwards().stream().filter(PortForward::picksHostPort).toList();
+        for (PortForward asked : picked) {
+            vm.forwards().stream()
+                    .filter(f -> f.guestPort() == asked.guestPort() && f.protocol() == asked.protocol())
+                    .findFirst()
+                    .ifPresent(f -> events.info("Published " + PublishedPorts.describe(f) + " (a free host port: a"
+                            + " pulled image's record does not choose this machine's ports; -p HOST:" + f.guestPort()
+                            + " picks one)"));
         }
     }
 

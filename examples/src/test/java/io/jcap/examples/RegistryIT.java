@@ -64,6 +64,47 @@ class RegistryIT {
     }
 
     /**
+     * A pulled image's record names the host ports it wants (http-server: 8080); jcap run of it
+     * publishes its ports on free host ports instead, says which in the foreground and shows them
+     * in jcap ps: the image's author does not choose which ports of this machine a run binds.
+     */
+    @Test
+    void runByReference_ofAnImageWithPorts_publishesThemOnFreeHostPorts() throws Exception {
+        assertEquals(0, jcap.run("build", "examples/http-server").exitCode());
+        String ref = registry.plain() + "/e2e-" + run + "/http-server:1";
+        assertEquals(0, jcap.run("push", "http-server", ref).exitCode());
+        assertEquals(0, jcap.run("rmi", "http-server").exitCode());
+        try {
+            JcapProcess.Result detached = jcap.run("run", "-d", "--name", "pulled-web", ref);
+
+            assertEquals(0, detached.exitCode(), detached.toString());
+            JcapProcess.Result ps = jcap.run("ps", "--json");
+            com.fasterxml.jackson.databind.JsonNode port = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(ps.out()).get(0).get("ports").get(0);
+            assertEquals(8080, port.get("guest").asInt(), ps.toString());
+            assertEquals("127.0.0.1", port.get("address").asText(), ps.toString());
+            int host = port.get("host").asInt();
+            assertTrue(host != 8080 && host > 0, ps.toString());
+            assertEquals(200, Http.awaitAnswer(host, "/").status());
+        } finally {
+            jcap.run("rm", "-f", "pulled-web");
+        }
+
+        JcapProcess.Started foreground = jcap.start("run", ref);
+        try {
+            foreground.awaitErr("picks one)\n");
+            Matcher published = Pattern.compile("Published 127\\.0\\.0\\.1:([0-9]+)->8080/tcp \\(a free host port: a"
+                    + " pulled image's record does not choose this machine's ports; -p HOST:8080 picks one\\)\n")
+                    .matcher(Files.readString(foreground.err()));
+            assertTrue(published.find(), Files.readString(foreground.err()));
+            assertEquals(200, Http.awaitAnswer(Integer.parseInt(published.group(1)), "/").status());
+        } finally {
+            foreground.process().destroy();
+            assertTrue(foreground.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    /**
      * A pulled image's disk, file list and record are the registry's: a later build of a project
      * with the same name never starts from them (a file hidden from the pushed file list stayed in
      * the incremental build's image) and never takes them as up to date.

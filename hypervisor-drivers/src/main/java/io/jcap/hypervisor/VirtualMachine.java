@@ -58,6 +58,9 @@ public interface VirtualMachine extends AutoCloseable {
     /** The last console lines, oldest first. */
     List<String> consoleTail();
 
+    /** The forwards in effect once started, with the host ports chosen for those that asked for any (port 0). */
+    List<PortForward> forwards();
+
     /** Stops the guest if it runs and removes its temporary files; calling it again does nothing. */
     @Override
     void close();

@@ -32,14 +32,28 @@ public final class PublishedPorts {
 
     /** The image's ports with the request's replacing those of the same guest port and protocol, then the rest. */
     public static List<PortForward> merge(List<PortMapping> image, List<PortMapping> requested, String address) {
-        List<PortMapping> merged = new ArrayList<>();
+        return merge(image, requested, address, false);
+    }
+
+    /**
+     * The same; with {@code freeHostPorts}, the image's own ports (those the request does not
+     * name) get a free host port each, chosen when the guest starts, rather than the host port
+     * its record names: a pulled image's record is its author's, who does not choose which ports
+     * of this machine a run binds (one a local service is about to listen on, say), as
+     * {@code docker run} publishes nothing an image asks for by itself.
+     */
+    public static List<PortForward> merge(List<PortMapping> image, List<PortMapping> requested, String address,
+            boolean freeHostPorts) {
+        List<PortForward> merged = new ArrayList<>();
         for (PortMapping p : image) {
             if (requested.stream().noneMatch(r -> r.guest() == p.guest() && r.protocol() == p.protocol())) {
-                merged.add(p);
+                merged.add(new PortForward(address, freeHostPorts ? 0 : p.host(), p.guest(), protocol(p)));
             }
         }
-        merged.addAll(requested);
-        return merged.stream().map(p -> new PortForward(address, p.host(), p.guest(), protocol(p))).toList();
+        for (PortMapping p : requested) {
+            merged.add(new PortForward(address, p.host(), p.guest(), protocol(p)));
+        }
+        return List.copyOf(merged);
     }
 
     /**
@@ -48,6 +62,8 @@ public final class PublishedPorts {
      */
     public static void check(List<PortForward> forwards, List<Instance> instances) throws JcapException {
         Set<String> seen = new HashSet<>();
+        // A forward whose host port the start picks (0) takes a free one: nothing to check yet.
+        forwards = forwards.stream().filter(f -> !f.picksHostPort()).toList();
         for (PortForward f : forwards) {
             if (!seen.add(key(f))) {
                 throw JcapException.usage("host port " + key(f) + " is published twice: give each -p its own host port");

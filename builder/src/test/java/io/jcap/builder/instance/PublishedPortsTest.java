@@ -50,6 +50,20 @@ class PublishedPortsTest {
     }
 
     @Test
+    void merge_pulledImage_getsFreeHostPortsForItsOwnPorts_andTheRequestsStayAsAsked() throws Exception {
+        List<PortForward> merged = PublishedPorts.merge(
+                List.of(PortMapping.parse("5432:8080"), PortMapping.parse("9090"), PortMapping.parse("53/udp")),
+                List.of(PortMapping.parse("18080:9090")), "127.0.0.1", true);
+
+        assertEquals(List.of(new PortForward("127.0.0.1", 0, 8080, PortForward.Protocol.TCP),
+                new PortForward("127.0.0.1", 0, 53, PortForward.Protocol.UDP),
+                new PortForward("127.0.0.1", 18080, 9090, PortForward.Protocol.TCP)), merged);
+        // Ports the start picks are not the check's: two of them are not "published twice".
+        PublishedPorts.check(List.of(new PortForward("127.0.0.1", 0, 8080, PortForward.Protocol.TCP),
+                new PortForward("127.0.0.1", 0, 8081, PortForward.Protocol.TCP)), List.of());
+    }
+
+    @Test
     void check_samePortTwice_isRefused() throws Exception {
         int port = freePort();
         List<PortForward> twice = List.of(PortForward.tcp(port, 80), PortForward.tcp(port, 81));

@@ -7,6 +7,7 @@ import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.iso9660.IsoVolume;
 import io.jcap.formats.qcow2.Qcow2Overlay;
@@ -122,7 +123,8 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         }
         Optional<IsoVolume> seed = request.cloudInit().isPresent()
                 ? Optional.of(NoCloudSeed.of(request.cloudInit().get(), m.name())) : Optional.empty();
-        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress(),
+                ImageOrigin.of(image).isPresent());
         RunPlan.Host host = RunPlan.Host.of(driver, request, events);
         Accelerator accelerator = host.accelerator();
         int memoryMiB = request.memoryMiB().orElse(m.memoryMiB());

@@ -8,6 +8,7 @@ import io.jcap.builder.family.RunPlan;
 import io.jcap.builder.instance.PublishedPorts;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
@@ -80,7 +81,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         OsvDisk.cmdlineArea(line);
         // sha256sum checks the kernel in its own process while the host is looked at.
         Optional<BootFileCheck> check = direct.map(OsvDirectBoot::check);
-        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress());
+        List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress(),
+                ImageOrigin.of(image).isPresent());
         RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), request, events);
         // OSv runs with the qemu driver only (refused above otherwise), which found QEMU here already.
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
