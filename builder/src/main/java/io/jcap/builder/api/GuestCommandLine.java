@@ -56,7 +56,7 @@ public final class GuestCommandLine {
     public static void checkLine(String what, String value) {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(what + " may not contain a newline or NUL character: "
-                    + value.replace("\n", "\\n"));
+                    + io.jcap.model.Printable.of(value));
         }
     }
 }

@@ -73,6 +73,12 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         } catch (IllegalArgumentException e) {
             throw new JcapException(image.source() + ": its WorkingDir: " + e.getMessage(), e);
         }
+        ImageEntry there = tree.get(cwd);
+        if (there instanceof ImageEntry.RegularFile || there instanceof ImageEntry.HardLink) {
+            // The init would fail its chdir at every boot (exit 127); a missing folder it makes.
+            throw new JcapException(image.source() + ": its WorkingDir " + cwd.value() + " is a file in the image, not a"
+                    + " folder, so its command cannot start there: rebuild the container image with a folder as its WorkingDir");
+        }
         Optional<GuestUser> user = Optional.empty();
         if (c.user().isPresent() && !c.user().get().equals("root") && !c.user().get().equals("0")) {
             user = Optional.of(ContainerUser.resolve(c.user().get(), tree, image.source()));

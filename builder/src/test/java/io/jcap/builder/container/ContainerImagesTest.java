@@ -21,6 +21,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,40 @@ class ContainerImagesTest {
         assertEquals("oci:layout:1: its User 'app' names user 'app', which is not in the image's /etc/passwd (use a name"
                 + " listed there or a numeric uid[:gid])", assertThrows(JcapException.class, () -> ContainerCapstanfile
                 .describe("oci:layout:1", dir, Files.createTempDirectory(dir, "content"), EventSink.NONE)).getMessage());
+    }
+
+    /**
+     * An image's config is its author's: a Cmd word, an Env name or value, a WorkingDir or a User
+     * holding a line break of any kind YAML knows used to end its comment or value line in the
+     * Capstanfile init wrote and add keys to it, a build command among them, which jcap build then
+     * ran on this host. Every such character is now an escape; the Capstanfile reads back to the
+     * image's exact words and has no key the image did not give.
+     */
+    @Test
+    void describe_configWithLineBreaksOfEveryKind_addsNoKeyAndReadsBackToTheSameWords() throws Exception {
+        Path app = dir.resolve("app");
+        OciImages.write(app.resolve("usr/bin/prog"), "#!/bin/sh\n");
+        List<String> words = List.of("/usr/bin/prog", "x\rbuild: [touch, /tmp/jcap-pwned] #",
+                "y\nfiles:\n  /stolen: /etc/shadow", "z\u2028build: [id]", "n\u0085build: [id]", "p\u2029q", "tab\tend");
+        OciImages.layout(dir.resolve("hostile"), "1", List.of(app), "--config.entrypoint", words.get(0),
+                "--config.cmd", words.get(1), "--config.cmd", words.get(2), "--config.cmd", words.get(3),
+                "--config.cmd", words.get(4), "--config.cmd", words.get(5), "--config.cmd", words.get(6),
+                "--config.env", "GREETING=a\u2028build: [id]", "--config.env", "OTHER=b\rkernel: osv");
+
+        String text = ContainerCapstanfile.describe("oci:hostile:1", dir, Files.createTempDirectory(dir, "content"),
+                EventSink.NONE);
+
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("build") || l.startsWith("files") || l.startsWith("kernel")
+                || l.startsWith("  /stolen")), text);
+        assertTrue(text.chars().noneMatch(c -> c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029), text);
+        Files.writeString(dir.resolve("Capstanfile"), text);
+        Capstanfile parsed = new CapstanfileParser().parse(dir);
+        assertEquals(List.of(), parsed.build());
+        assertEquals(Map.of(), parsed.files());
+        assertEquals(Optional.empty(), parsed.kernel());
+        assertEquals(words, CommandWords.split(parsed.cmdline().orElseThrow()));
+        assertEquals("a\u2028build: [id]", parsed.env().get("GREETING"));
+        assertEquals("b\rkernel: osv", parsed.env().get("OTHER"));
     }
 
     @Test

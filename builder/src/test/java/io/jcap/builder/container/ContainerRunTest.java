@@ -62,6 +62,15 @@ class ContainerRunTest {
     }
 
     @Test
+    void of_workingDirThatIsAFile_isRefusedAtBuild_notAtEveryBoot() {
+        JcapException e = assertThrows(JcapException.class, () -> ContainerRun.of(image(List.of("/bin/redis-server"),
+                List.of(), "", "/etc/passwd"), Optional.empty(), Map.of()));
+
+        assertEquals("oci:x: its WorkingDir /etc/passwd is a file in the image, not a folder, so its command cannot start"
+                + " there: rebuild the container image with a folder as its WorkingDir", e.getMessage());
+    }
+
+    @Test
     void of_volumes_becomeVolumeLinesOfTheGuestConfig_andTheRootIsRefused() throws Exception {
         ContainerRun run = ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "", "/"), Optional.empty(), Map.of());
 
