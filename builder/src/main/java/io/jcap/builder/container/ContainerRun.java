@@ -83,6 +83,11 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         if (c.user().isPresent() && !c.user().get().equals("root") && !c.user().get().equals("0")) {
             user = Optional.of(ContainerUser.resolve(c.user().get(), tree, image.source()));
         }
+        if (!env.containsKey("HOME")) {
+            // As Docker and Podman do: the user's home from the image's /etc/passwd (the guest's
+            // default is /), unless the image's Env or the Capstanfile's env says.
+            ContainerUser.home(c.user().filter(u -> !u.isEmpty()), tree).ifPresent(h -> env.put("HOME", h));
+        }
         List<PortMapping> ports = new ArrayList<>();
         for (String exposed : c.exposedPorts()) {
             try {

@@ -71,6 +71,22 @@ final class ContainerUser {
         }
     }
 
+    /**
+     * The home folder {@code /etc/passwd} gives the user {@code User} names ({@code root} when
+     * unset), which container runtimes put in {@code HOME} when the image's Env has none; empty
+     * when the user has no line there, or its home is not an absolute path.
+     */
+    static Optional<String> home(Optional<String> user, Map<GuestPath, ImageEntry> tree) throws JcapException {
+        String spec = user.orElse("root");
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        return table(tree, "/etc/passwd", 7).stream()
+                .filter(p -> p[0].equals(name) || p[2].equals(name))
+                .findFirst()
+                .map(p -> p[5])
+                .filter(h -> h.startsWith("/") && h.indexOf('\0') < 0 && h.indexOf('\r') < 0);
+    }
+
     private static long id(String text, String user, String image) throws JcapException {
         try {
             return Long.parseLong(text);

@@ -131,7 +131,7 @@ class ContainerImagesTest {
 
         assertTrue(text.contains("\nfrom: \"oci:described:1\"\n# Entrypoint [prog], Cmd [a b]\n"
                 + "cmdline: \"/usr/bin/prog \\\"a b\\\"\"\n# WorkingDir /srv, User app (uid 1000, gid 1000): from the image\n"
-                + "env:\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n# Volumes /srv/data: a writable tmpfs each, in"
+                + "env:\n  HOME: \"/srv\"\n  PATH: \"/usr/bin\"\nports:\n  - \"8080:8080\"\n# Volumes /srv/data: a writable tmpfs each, in"
                 + " memory and empty at every boot; what the image\n# holds there is hidden (docs/containers.md)\n"), text);
         Files.writeString(dir.resolve("Capstanfile"), text);
         Capstanfile parsed = new CapstanfileParser().parse(dir);

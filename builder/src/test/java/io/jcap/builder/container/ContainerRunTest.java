@@ -36,11 +36,13 @@ class ContainerRunTest {
                 Optional.empty(), Map.of("EXTRA", "1", "MODE", "capstanfile"));
 
         assertEquals(List.of("/bin/redis-server", "--port", "6379"), run.argv());
-        assertEquals(new TreeMap<>(Map.of("PATH", "/usr/local/bin:/bin", "MODE", "capstanfile", "EXTRA", "1")), run.env());
+        // HOME is the user's home in the image's /etc/passwd, as container runtimes set it.
+        assertEquals(new TreeMap<>(Map.of("PATH", "/usr/local/bin:/bin", "MODE", "capstanfile", "EXTRA", "1",
+                "HOME", "/data")), run.env());
         assertEquals(GuestPath.of("/data"), run.cwd());
         assertEquals(Optional.of(new GuestUser(999, 998, List.of(998L, 4L))), run.user());
         assertEquals(List.of(PortMapping.of(6379)), run.ports());
-        assertEquals("arg /bin/redis-server\narg --port\narg 6379\nenv EXTRA=1\nenv MODE=capstanfile\n"
+        assertEquals("arg /bin/redis-server\narg --port\narg 6379\nenv EXTRA=1\nenv HOME=/data\nenv MODE=capstanfile\n"
                 + "env PATH=/usr/local/bin:/bin\ncwd /data\nuser 999 998 998,4\n",
                 new String(new GuestConfig(run.argv(), run.env(), run.cwd(), run.user()).toBytes(), StandardCharsets.UTF_8));
     }
@@ -59,6 +61,19 @@ class ContainerRunTest {
                 List.of(), "", "/", Optional.of("SIGNOPE")), Optional.empty(), Map.of()));
         assertEquals("oci:x: its StopSignal 'SIGNOPE' is not a signal: use a name such as SIGTERM, SIGINT or SIGQUIT,"
                 + " SIGRTMIN+N, or a number from 1 to 64", e.getMessage());
+    }
+
+    @Test
+    void of_home_isTheUsersFromPasswd_rootsWithoutUser_andAnEnvHomeWins() throws Exception {
+        assertEquals("/root", ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "", "/"), Optional.empty(),
+                Map.of()).env().get("HOME"));
+        assertEquals("/data", ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "999:50", "/"),
+                Optional.empty(), Map.of()).env().get("HOME"));
+        assertEquals("/mine", ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "redis", "/"),
+                Optional.empty(), Map.of("HOME", "/mine")).env().get("HOME"));
+        // A numeric user without a passwd line keeps the guest's default (/).
+        assertEquals(null, ContainerRun.of(image(List.of("/bin/redis-server"), List.of(), "4242", "/"),
+                Optional.empty(), Map.of()).env().get("HOME"));
     }
 
     @Test
