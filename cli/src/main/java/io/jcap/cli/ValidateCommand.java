@@ -118,6 +118,11 @@ final class ValidateCommand implements Callable<Integer> {
         if (capstanfile.runtime().orElse(null) instanceof Runtime.Java java) {
             return JavaCommandLine.derived(java);
         }
+        if (capstanfile.from().isPresent()) {
+            // validate reads no image: what it would run is known once the build reads it.
+            return "the command of container image " + capstanfile.from().get() + ", which validate does not read"
+                    + " (jcap init --from writes it out)";
+        }
         return "the command derived from its runtime section";
     }
 }

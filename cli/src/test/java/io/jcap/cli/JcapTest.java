@@ -137,6 +137,20 @@ class JcapTest {
         assertEquals("jcap: 3 problems in " + file + "\n", r.err());
     }
 
+    /** A Capstanfile of a container image: validate reads no image, and says so rather than naming a runtime section. */
+    @Test
+    void validate_fromContainerImage_saysItsCommandIsTheImages() throws Exception {
+        Path project = temp.resolve("from");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("Capstanfile"), "from: oci:../nonexistent\n");
+
+        Result r = jcap("validate", project.toString());
+
+        assertEquals(0, r.code(), r.err());
+        assertEquals(project.resolve("Capstanfile") + ": valid (runs the command of container image oci:../nonexistent,"
+                + " which validate does not read (jcap init --from writes it out))\n", r.out());
+    }
+
     /** Every problem at once: a missing host file beside a schema problem, a note only where a build command may make it. */
     @Test
     void validate_missingHostFileAndSchemaProblem_areReportedInOneRun() throws Exception {

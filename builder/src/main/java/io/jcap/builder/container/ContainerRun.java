@@ -66,13 +66,13 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
             tree.put(e.path(), e);
             links.add(e);
         }
-        argv.set(0, program(argv.get(0), env.getOrDefault("PATH", DEFAULT_PATH), links, image.source()));
         GuestPath cwd;
         try {
             cwd = GuestPath.of(c.workingDir().orElse("/"));
         } catch (IllegalArgumentException e) {
             throw new JcapException(image.source() + ": its WorkingDir: " + e.getMessage(), e);
         }
+        argv.set(0, program(argv.get(0), cwd, env.getOrDefault("PATH", DEFAULT_PATH), links, image.source()));
         ImageEntry there = tree.get(cwd);
         if (there instanceof ImageEntry.RegularFile || there instanceof ImageEntry.HardLink) {
             // The init would fail its chdir at every boot (exit 127); a missing folder it makes.
@@ -112,10 +112,26 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
         return new ContainerRun(argv, env, cwd, user, stopSignal, ports, volumes);
     }
 
-    private static String program(String name, String path, ImageTree tree, String image)
+    /**
+     * The command's program as the guest runs it, an absolute path: a name without '/' is looked
+     * up along PATH; a relative path ({@code ./bin/app}) is taken from the working folder, as
+     * container runtimes exec it there.
+     */
+    private static String program(String name, GuestPath cwd, String path, ImageTree tree, String image)
             throws JcapException {
-        if (name.contains("/")) {
+        if (name.startsWith("/")) {
             return name;
+        }
+        if (name.contains("/")) {
+            java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+            for (String part : (cwd.value() + "/" + name).split("/")) {
+                if (part.equals("..")) {
+                    parts.pollLast();
+                } else if (!part.isEmpty() && !part.equals(".")) {
+                    parts.addLast(part);
+                }
+            }
+            return "/" + String.join("/", parts);
         }
         return tree.onPath(name, path, file -> true).map(GuestPath::value).orElseThrow(() -> new JcapException(
                 image + ": its command '" + name + "' is in none of the folders of PATH " + path));

@@ -77,6 +77,14 @@ class ContainerRunTest {
     }
 
     @Test
+    void of_relativeProgram_isTakenFromTheWorkingFolder() throws Exception {
+        assertEquals("/usr/bin/redis-server", ContainerRun.of(image(List.of("./bin/redis-server"), List.of(), "",
+                "/usr"), Optional.empty(), Map.of()).argv().get(0));
+        assertEquals("/usr/bin/redis-server", ContainerRun.of(image(List.of("../usr/./bin/redis-server"), List.of(), "",
+                "/etc"), Optional.empty(), Map.of()).argv().get(0));
+    }
+
+    @Test
     void of_workingDirThatIsAFile_isRefusedAtBuild_notAtEveryBoot() {
         JcapException e = assertThrows(JcapException.class, () -> ContainerRun.of(image(List.of("/bin/redis-server"),
                 List.of(), "", "/etc/passwd"), Optional.empty(), Map.of()));
