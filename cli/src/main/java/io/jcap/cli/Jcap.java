@@ -114,6 +114,21 @@ public final class Jcap implements Runnable {
     private static final class Errors implements CommandLine.IExecutionExceptionHandler {
         /** A shell's status for a command stopped by SIGINT, which is what the JVM exits with then. */
         private static final int STOPPED = 130;
+        /**
+         * How long a failure waits for the JVM's stop to show: Ctrl-C reaches the whole process
+         * group, and a QEMU that died of it fails the command (a builder guest "stopped before it
+         * accepted the stream") a moment before the JVM, which got the same signal, begins to stop.
+         */
+        private static final java.time.Duration SIGNAL_WAIT = java.time.Duration.ofMillis(200);
+
+        private static boolean stopped() {
+            try {
+                return Cleanup.shuttingDownWithin(SIGNAL_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Cleanup.shuttingDown();
+            }
+        }
 
         @Override
         public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
@@ -121,7 +136,7 @@ public final class Jcap implements Runnable {
             PrintWriter errors = commandLine.getErr();
             // A progress bar may be on the line: the message starts a line of its own.
             ConsoleEvents.endBar();
-            if (Cleanup.shuttingDown() && !trace) {
+            if (!trace && stopped()) {
                 // Ctrl-C or a signal stopped jcap, and its shutdown hook the VM: what failed after
                 // that (a connection reset, a guest gone) is the stop's doing, not news. Nothing is
                 // said, as when the hook ends the JVM before this thread gets here.

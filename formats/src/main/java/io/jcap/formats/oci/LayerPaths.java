@@ -20,7 +20,7 @@ final class LayerPaths {
             p = p.substring(0, p.length() - 1);
         }
         if (p.isEmpty() || p.startsWith("/")) {
-            throw new IllegalArgumentException("layer path '" + path + "' is empty or absolute: paths are relative, as disk/image.qcow2");
+            throw new IllegalArgumentException("layer path '" + path + "' is empty or absolute: a layer's paths are relative to the image's root (etc/passwd, not /etc/passwd)");
         }
         for (String part : p.split("/", -1)) {
             if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {

@@ -137,8 +137,8 @@ class LayerStackTest {
     void apply_escapingOrBadEntries_refusedNamingThem() throws Exception {
         assertEquals("layer 1 is refused: layer path '../etc/passwd' has a component '..': paths name files inside the"
                 + " layer, without empty, . or .. parts", refusal(layer().file("../etc/passwd", "x").bytes()));
-        assertEquals("layer 1 is refused: layer path '/etc/passwd' is empty or absolute: paths are relative, as"
-                + " disk/image.qcow2", refusal(layer().file("/etc/passwd", "x").bytes()));
+        assertEquals("layer 1 is refused: layer path '/etc/passwd' is empty or absolute: a layer's paths are relative to"
+                + " the image's root (etc/passwd, not /etc/passwd)", refusal(layer().file("/etc/passwd", "x").bytes()));
         assertEquals("layer 1 is refused: its whiteout 'etc/.wh..' names no file inside the image (a whiteout is"
                 + " .wh.NAME for a NAME in its folder)", refusal(layer().file("etc/.wh..", "").bytes()));
         assertEquals("layer 1 is refused: its entry 'etc/x/passwd' is inside /etc/x, which is a symbolic link (never"

@@ -97,7 +97,8 @@ class LayerTarTest {
     void entry_absolutePath_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LayerEntry("/disk/x", dir, 0, 0, 0644));
-        assertEquals("layer path '/disk/x' is empty or absolute: paths are relative, as disk/image.qcow2", e.getMessage());
+        assertEquals("layer path '/disk/x' is empty or absolute: a layer's paths are relative to the image's root"
+                + " (etc/passwd, not /etc/passwd)", e.getMessage());
     }
 
     private static byte[] layer(List<LayerEntry> entries) throws IOException {
