@@ -60,7 +60,9 @@ final class ManifestCheck {
         JsonNode record = manifest.path("annotations").path(ContainerDisk.RECORD);
         if (!record.isTextual()) {
             throw new JcapException(ref + " is not a jcap image: its manifest has no " + ContainerDisk.RECORD
-                    + " annotation (jcap runs images jcap push made; a plain containerDisk lacks the kernel and command line)");
+                    + " annotation (jcap runs images jcap push made; a plain containerDisk lacks the kernel and command line);"
+                    + " a container image becomes a VM image with jcap build --from " + ref + " (or jcap init --from "
+                    + ref + " DIR, to edit what it runs first)");
         }
         try {
             return ImageMetadataJson.parse(record.asText().getBytes(StandardCharsets.UTF_8));
