@@ -6,6 +6,7 @@ import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +33,14 @@ public final class ContainerCapstanfile {
             throw new JcapException("--from: " + e.getMessage(), e);
         }
         ContainerImage image = ContainerImages.read(source, scratch, events);
-        ContainerRun run = ContainerRun.of(image, Optional.empty(), Map.of());
         ContainerConfig c = image.config();
+        // An image without a command (a base image) still gets its Capstanfile, with the command
+        // left for the user to write: validate and build name the empty cmdline until then.
+        boolean noCommand = c.command().isEmpty();
+        ContainerRun run = ContainerRun.of(image, noCommand ? Optional.of(List.of("/")) : Optional.empty(), Map.of());
+        if (noCommand) {
+            events.warn(from + " has neither Entrypoint nor Cmd: write what the VM runs as cmdline in the Capstanfile");
+        }
         StringBuilder text = new StringBuilder()
                 .append("# A VM image of the container image below: its layers are the image's files (docs/containers.md).\n")
                 .append("# The keys after from: were derived from its config; edit them, or remove one to keep the\n")
@@ -41,7 +48,8 @@ public final class ContainerCapstanfile {
                 .append("from: ").append(quoted(from)).append('\n')
                 .append("# Entrypoint ").append(comment(c.entrypoint().toString())).append(", Cmd ")
                 .append(comment(c.cmd().toString())).append('\n')
-                .append("cmdline: ").append(quoted(CommandWords.join(run.argv()))).append('\n');
+                .append(noCommand ? "# The image has no command: write what the VM runs (cmdline: /usr/bin/app --flag)\n"
+                        + "cmdline: \"\"\n" : "cmdline: " + quoted(CommandWords.join(run.argv())) + "\n");
         text.append("# WorkingDir ").append(comment(run.cwd().value())).append(", User ").append(comment(c.user().orElse("root")))
                 .append(run.user().map(u -> " (uid " + u.uid() + ", gid " + u.gid() + ")").orElse("")).append(": from the image\n");
         if (!run.env().isEmpty()) {

@@ -178,6 +178,22 @@ class ContainerImagesTest {
     }
 
     @Test
+    void describe_imageWithoutACommand_writesAnEmptyCmdlineToFillIn_andWarns() throws Exception {
+        Path app = dir.resolve("base");
+        OciImages.write(app.resolve("etc/os-release"), "ID=base\n");
+        OciImages.layout(dir.resolve("base-image"), "1", List.of(app));
+        RecordedEvents events = new RecordedEvents();
+
+        String text = ContainerCapstanfile.describe("oci:base-image:1", dir, Files.createTempDirectory(dir, "content"),
+                events);
+
+        assertTrue(text.contains("\n# Entrypoint [], Cmd []\n# The image has no command: write what the VM runs"
+                + " (cmdline: /usr/bin/app --flag)\ncmdline: \"\"\n# WorkingDir /, User root: from the image\n"), text);
+        assertTrue(events.lines().contains("WARN oci:base-image:1 has neither Entrypoint nor Cmd: write what the VM runs"
+                + " as cmdline in the Capstanfile"), events.lines().toString());
+    }
+
+    @Test
     void read_layerDescriptorWithoutAByteCount_isRefused() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Path index = layout.resolve("index.json");
