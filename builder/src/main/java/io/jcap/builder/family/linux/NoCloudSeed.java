@@ -48,13 +48,19 @@ final class NoCloudSeed {
         return file;
     }
 
+    /**
+     * The file's bytes, at most the guest's limit: read with a bound, since a pipe
+     * ({@code --user-data <(...)}) has no size to check first and could be endless.
+     */
     private static byte[] read(Path file, String option) throws JcapException {
-        try {
-            if (Files.size(file) > CloudInitData.MAX_FILE) {
-                throw new JcapException(option + " " + file + " has " + Files.size(file) + " bytes; the guest reads at"
-                        + " most " + CloudInitData.MAX_FILE);
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(CloudInitData.MAX_FILE + 1);
+            if (bytes.length > CloudInitData.MAX_FILE) {
+                long size = Files.isRegularFile(file) ? Files.size(file) : -1;
+                throw new JcapException(option + " " + file + (size >= 0 ? " has " + size + " bytes" : " has more than "
+                        + CloudInitData.MAX_FILE + " bytes") + "; the guest reads at most " + CloudInitData.MAX_FILE);
             }
-            return Files.readAllBytes(file);
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new JcapException(option + " " + file + ": no such file");
         } catch (IOException e) {
