@@ -52,6 +52,7 @@ record AwsAccess(String region, URI ebs, URI ec2) {
             {"AWS_ENDPOINT_URL", env.get("AWS_ENDPOINT_URL")}};
         for (String[] source : sources) {
             if (source[1] != null && !source[1].isBlank()) {
+                io.jcap.builder.push.EndpointUrls.requireNoUserInfo(source[0], source[1]);
                 try {
                     URI uri = URI.create(source[1].strip());
                     if (uri.getHost() != null && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
@@ -60,7 +61,8 @@ record AwsAccess(String region, URI ebs, URI ec2) {
                 } catch (IllegalArgumentException e) {
                     // reported below with the source's name
                 }
-                throw new JcapException(source[0] + " is '" + source[1] + "': give an http:// or https:// URL");
+                throw new JcapException(source[0] + " is '" + io.jcap.builder.push.EndpointUrls.withoutUserInfo(source[1])
+                        + "': give an http:// or https:// URL");
             }
         }
         return URI.create("https://" + service + "." + region + ".amazonaws.com");

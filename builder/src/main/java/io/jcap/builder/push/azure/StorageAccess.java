@@ -62,6 +62,10 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
         if (connection.isPresent()) {
             Map<String, String> fields = fields(connection.get());
             String named = fields.get("accountname");
+            if (fields.containsKey("blobendpoint")) {
+                io.jcap.builder.push.EndpointUrls.requireNoUserInfo("the BlobEndpoint of AZURE_STORAGE_CONNECTION_STRING",
+                        fields.get("blobendpoint"));
+            }
             String endpoint = Optional.ofNullable(fields.get("blobendpoint")).map(StorageAccess::trimmed)
                     .orElse(named == null ? null : fields.getOrDefault("defaultendpointsprotocol", "https") + "://" + named
                             + ".blob." + fields.getOrDefault("endpointsuffix", cloud.storageSuffix()));

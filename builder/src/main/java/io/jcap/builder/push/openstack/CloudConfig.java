@@ -99,6 +99,7 @@ record CloudConfig(String source, String authUrl, Auth auth, Optional<String> re
         }
         boolean insecure = r.bool("insecure", false) || !r.bool("verify", true);
         String authUrl = r.required("auth.auth_url");
+        io.jcap.builder.push.EndpointUrls.requireNoUserInfo(r.key("auth.auth_url") + " of " + source, authUrl);
         if (!isHttpUrl(authUrl)) {
             throw r.invalid("auth.auth_url", authUrl, "an http or https URL with a host, such as"
                     + " https://keystone.example.com:5000/v3");

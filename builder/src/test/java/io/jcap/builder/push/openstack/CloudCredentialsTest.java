@@ -118,6 +118,19 @@ class CloudCredentialsTest {
         assertEquals("user 'bob'", auth.who());
     }
 
+    /** A password in the URL would be in every message naming Keystone: refused without showing it. */
+    @Test
+    void resolve_authUrlWithAUserAndPassword_isRefusedWithoutShowingThem() {
+        JcapException e = assertThrows(JcapException.class, () -> credentials(Map.of("OS_AUTH_URL",
+                "http://bob:URLSECRET@127.0.0.1:5000/v3", "OS_USERNAME", "bob", "OS_PASSWORD", "pw", "OS_PROJECT_ID", "p1"))
+                .resolve(Optional.empty()));
+
+        assertEquals("OS_AUTH_URL of the environment (OS_* variables) has a user name or password in it"
+                + " (http://...@127.0.0.1:5000/v3 with '...@' before the host), which jcap does not send and would show"
+                + " in its messages: give the URL without them, and the credentials as the service takes them",
+                e.getMessage());
+    }
+
     @Test
     void resolve_osVariablesWithoutPassword_namesTheVariable() {
         JcapException e = assertThrows(JcapException.class, () -> credentials(Map.of("OS_AUTH_URL", "http://k/v3",
