@@ -119,6 +119,12 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                 throw new JcapException("image '" + m.name() + "' was built by an older jcap whose disks boot by BIOS"
                         + " only: build it again with jcap build to boot it under UEFI");
             }
+            if (io.jcap.kernels.mini.MiniKernelBuild.NAME.equals(m.kernel())) {
+                // Without CONFIG_EFI it finds no ACPI tables under OVMF: no power-off, no power button.
+                throw new JcapException("image '" + m.name() + "' boots kernel " + m.kernel() + ", which is built without"
+                        + " EFI support: under UEFI it could not power off or see the power button; boot it with --boot"
+                        + " disk (BIOS) or direct, or build it with kernel: linux to boot it under UEFI");
+            }
             uefi = Optional.of(Ovmf.locate());
         }
         Optional<IsoVolume> seed = request.cloudInit().isPresent()

@@ -75,6 +75,7 @@ public final class AwsTarget implements PushTarget {
     }
 
     Plan plan(PushRequest request) throws JcapException {
+        io.jcap.builder.push.CloudKernels.requireCloudDrivers(request, "AWS");
         request.checkOptionsOf(this);
         request.requireDeviceDrivers("AWS");
         String name = request.remoteName();

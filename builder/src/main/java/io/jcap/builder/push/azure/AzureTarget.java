@@ -107,6 +107,7 @@ public final class AzureTarget implements PushTarget {
     }
 
     Plan plan(PushRequest request) throws JcapException {
+        io.jcap.builder.push.CloudKernels.requireCloudDrivers(request, "Azure");
         request.checkOptionsOf(this);
         request.requireDeviceDrivers("Azure");
         String container = request.option("container").orElseThrow(() -> JcapException.usage(

@@ -83,6 +83,7 @@ public final class GceTarget implements PushTarget {
     }
 
     Plan plan(PushRequest request) throws JcapException {
+        io.jcap.builder.push.CloudKernels.requireCloudDrivers(request, "GCE");
         request.checkOptionsOf(this);
         request.requireDeviceDrivers("Compute Engine");
         String project = request.option("project").orElseThrow(() -> JcapException.usage(

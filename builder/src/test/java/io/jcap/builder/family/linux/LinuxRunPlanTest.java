@@ -47,8 +47,12 @@ class LinuxRunPlanTest {
         return homeWithImage(guestProtocol, false);
     }
 
-    /** A home with image 'old': a 1 MiB raw disk (enough for an overlay) and, if asked, direct-boot files. */
     private JcapHome homeWithImage(int guestProtocol, boolean directBoot) throws Exception {
+        return homeWithImage(guestProtocol, directBoot, "linux");
+    }
+
+    /** A home with image 'old' of {@code kernel}: a 1 MiB raw disk (enough for an overlay) and, if asked, direct-boot files. */
+    private JcapHome homeWithImage(int guestProtocol, boolean directBoot, String kernel) throws Exception {
         JcapHome home = new JcapHome(dir);
         ImageRepository repo = new ImageRepository(home.images());
         Path staging = repo.newStaging();
@@ -59,7 +63,7 @@ class LinuxRunPlanTest {
             DirectBoot.stage(staging, vmlinuz, Sha256.of(vmlinuz), new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
         }
         repo.commit(staging, ImageMetadata.builder("old").created(Instant.parse("2026-01-02T03:04:05Z"))
-                .inputsDigest(Sha256.of(image)).streamDigest(Sha256.of(image)).kernel("linux", Sha256.of(image))
+                .inputsDigest(Sha256.of(image)).streamDigest(Sha256.of(image)).kernel(kernel, Sha256.of(image))
                 .cmdline("/app/x").fs("ext4").disk(64 << 20, image.length, Sha256.of(image)).accelerator("tcg")
                 .runDefaults(128, 1, List.of()).guestProtocol(guestProtocol).build());
         return home;
@@ -303,6 +307,18 @@ class LinuxRunPlanTest {
 
         assertEquals("image 'old' was built by an older jcap whose disks boot by BIOS only: build it again with jcap"
                 + " build to boot it under UEFI", e.getMessage());
+    }
+
+    @Test
+    void prepare_uefiBootOfALinuxMiniImage_isRefused() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true, "linux-mini");
+
+        JcapException e = assertThrows(JcapException.class, () -> prepare(home, RunRequest.of("old")
+                .withAccelerator(Optional.of(Accelerator.TCG)).withBoot(Optional.of(BootMode.UEFI))));
+
+        assertEquals("image 'old' boots kernel linux-mini, which is built without EFI support: under UEFI it could not"
+                + " power off or see the power button; boot it with --boot disk (BIOS) or direct, or build it with"
+                + " kernel: linux to boot it under UEFI", e.getMessage());
     }
 
     /** A bzImage setup header of boot protocol 2.15: loaded at 16 MiB, unpacking into {@code initSize} bytes. */

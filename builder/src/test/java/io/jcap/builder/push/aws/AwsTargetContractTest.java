@@ -194,6 +194,12 @@ class AwsTargetContractTest {
         JcapException drivers = assertThrows(JcapException.class, () -> target().plan(PushRequest.of(virtioOnly, "aws")));
         assertEquals("image 'hello' was built by an older jcap whose guest init loads virtio drivers only, and AWS's"
                 + " virtual disks and network cards need others: build it again with jcap build", drivers.getMessage());
+        StoredImage mini = new StoredImage(image.metadata().toBuilder().kernel("linux-mini", image.metadata().kernelSha256()).build(), image.file());
+        JcapException kernel = assertThrows(JcapException.class, () -> target().dryRun(PushRequest.of(mini, "aws")));
+        assertEquals("image 'hello' boots kernel linux-mini, jcap's tailored kernel for QEMU's virtio machines: it has"
+                + " none of AWS's disk and network drivers (NVMe, ENA, virtio-scsi, Hyper-V) nor EFI, and would not find"
+                + " its root disk there; build the image with kernel: linux (Debian's cloud kernel) to push it to AWS",
+                kernel.getMessage());
         JcapException tag = assertThrows(JcapException.class, () -> target().plan(request().withOption("tag", "aws:x=1")));
         assertEquals("--tag 'aws:x=1' is not KEY=VALUE with a key of your own (aws: and jcap: keys are taken)",
                 tag.getMessage());
