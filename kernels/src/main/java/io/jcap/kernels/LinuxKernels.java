@@ -86,16 +86,7 @@ public final class LinuxKernels {
             throw new JcapException(vmlinuzOrDeb + " is neither a Debian package nor a Linux kernel image "
                     + "(no HdrS signature at offset 0x202): import a linux-image .deb or a bzImage (vmlinuz)");
         }
-        long missing;
-        try {
-            missing = BzImage.missingBytes(vmlinuzOrDeb);
-        } catch (IOException e) {
-            throw new JcapException("cannot read " + vmlinuzOrDeb + ": " + e.getMessage(), e);
-        }
-        if (missing > 0) {
-            throw new JcapException(vmlinuzOrDeb + " is a Linux kernel image cut short: its header announces "
-                    + missing + " bytes more than the file has (a truncated copy?): import the whole vmlinuz");
-        }
+        requireWhole(vmlinuzOrDeb, vmlinuzOrDeb.toString(), "import the whole vmlinuz");
         String release = BzImage.release(vmlinuzOrDeb).orElse("unknown");
         events.warn("Kernel " + vmlinuzOrDeb + " is imported without modules: it boots only if virtio_pci, "
                 + "virtio_blk, virtio_net and ext4 are built into it");
@@ -103,6 +94,20 @@ public final class LinuxKernels {
                 "file:" + vmlinuzOrDeb.toAbsolutePath().normalize(), vmlinuzOrDeb, List.of()));
         events.info("Stored kernel " + name + " " + release + " (" + megabytes(size(kernel.vmlinuz())) + ")");
         return kernel;
+    }
+
+    /** Refuses a bzImage whose header announces more bytes than {@code file} has. */
+    private static void requireWhole(Path file, String what, String remedy) throws JcapException {
+        long missing;
+        try {
+            missing = BzImage.missingBytes(file);
+        } catch (IOException e) {
+            throw new JcapException("cannot read " + what + ": " + e.getMessage(), e);
+        }
+        if (missing > 0) {
+            throw new JcapException(what + " is a Linux kernel image cut short: its header announces " + missing
+                    + " bytes more than the file has (a truncated copy?): " + remedy);
+        }
     }
 
     private Kernel install(DebPackage deb, String name, String flavour, List<String> wanted, List<String> optional,
@@ -115,6 +120,13 @@ public final class LinuxKernels {
         if (!extracted.absent().isEmpty()) {
             events.debug("Not in " + extracted.release() + ": " + String.join(" ", extracted.absent()));
         }
+        // A package's vmlinuz is checked as a bare one is: a .deb made by hand can hold anything there.
+        String inPackage = "the vmlinuz of " + deb.file();
+        if (!BzImage.isBzImage(extracted.vmlinuz())) {
+            throw new JcapException(inPackage + " is not a Linux kernel image (no HdrS signature at offset 0x202):"
+                    + " import a linux-image package of Debian's, or a bzImage");
+        }
+        requireWhole(extracted.vmlinuz(), inPackage, "import a whole linux-image package");
         Kernel kernel = store.add(new KernelDraft(name, extracted.release(), flavour, origin, extracted.vmlinuz(),
                 extracted.modules()));
         long moduleBytes = 0;

@@ -1,6 +1,7 @@
 package io.jcap.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,27 @@ class LinuxKernelsTest {
         assertEquals("cloud", kernel.flavour());
         assertTrue(kernel.origin().startsWith("deb:" + TestKernels.cloudDeb() + " (linux-image-"), kernel.origin());
         assertEquals(BzImage.release(kernel.vmlinuz()).orElseThrow(), kernel.version());
+    }
+
+    /** A hand-made package whose vmlinuz is no kernel used to be stored, and doctor then called it verified. */
+    @Test
+    void importKernel_debianPackageWhoseVmlinuzIsNoKernel_isRefused() throws Exception {
+        StringBuilder builtin = new StringBuilder();
+        for (String module : LinuxFlavour.GENERIC.modules()) {
+            builtin.append("kernel/drivers/").append(module).append(".ko\n");
+        }
+        Path deb = TinyDeb.write(temp.resolve("evil.deb"), "Package: linux-image-6.1.0-evil\nVersion: 1\n"
+                + "Architecture: amd64\nDescription: not a kernel\n", java.util.Map.of(
+                "./boot/vmlinuz-6.1.0-evil", "just text".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "./lib/modules/6.1.0-evil/modules.builtin", builtin.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        KernelStore store = new KernelStore(temp.resolve("kernels"));
+
+        JcapException e = assertThrows(JcapException.class, () -> new LinuxKernels(new AptClient())
+                .importKernel(deb, "evil", store, EventSink.NONE));
+
+        assertEquals("the vmlinuz of " + deb + " is not a Linux kernel image (no HdrS signature at offset 0x202): import a"
+                + " linux-image package of Debian's, or a bzImage", e.getMessage());
+        assertFalse(store.contains("evil"));
     }
 
     @Test
