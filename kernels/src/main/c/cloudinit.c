@@ -33,13 +33,17 @@ static int parse_owner(const char *s, uid_t *uid, gid_t *gid)
     if (sscanf(s, "%63[^:]:%63s", user, group) < 1)
         return -1;
     char *end;
-    long u = strcmp(user, "root") == 0 ? 0 : strtol(user, &end, 10);
-    if (strcmp(user, "root") != 0 && (*end || user[0] == '\0' || u < 0))
+    /* IDs are 32 bits and (uid_t)-1 means "unchanged" to fchown: anything else, or a number
+     * past it, would wrap to another ID without a word. */
+    errno = 0;
+    long long u = strcmp(user, "root") == 0 ? 0 : strtoll(user, &end, 10);
+    if (strcmp(user, "root") != 0 && (*end || user[0] == '\0' || u < 0 || u >= 0xffffffffLL || errno))
         return -1;
-    long g = u;
+    long long g = u;
     if (group[0]) {
-        g = strcmp(group, "root") == 0 ? 0 : strtol(group, &end, 10);
-        if (strcmp(group, "root") != 0 && (*end || g < 0))
+        errno = 0;
+        g = strcmp(group, "root") == 0 ? 0 : strtoll(group, &end, 10);
+        if (strcmp(group, "root") != 0 && (*end || g < 0 || g >= 0xffffffffLL || errno))
             return -1;
     }
     *uid = (uid_t)u;
@@ -52,7 +56,7 @@ static int write_one(const struct cloud_file *f, char *err)
     uid_t uid = 0;
     gid_t gid = 0;
     if (f->owner && parse_owner(f->owner, &uid, &gid) < 0) {
-        set_err(err, "owner \"%s\" is not root or numeric uid:gid (the init has no user database)",
+        set_err(err, "owner \"%s\" is not root or a numeric uid:gid below 4294967295 (the init has no user database)",
                 f->owner);
         return -1;
     }

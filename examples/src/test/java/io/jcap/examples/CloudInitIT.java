@@ -62,6 +62,10 @@ class CloudInitIT {
                 + "  - path: /tmp/plain.txt\n"
                 + "    content: \"appended\\n\"\n"
                 + "    append: true\n"
+                // A uid past 32 bits: refused, not wrapped to another user's ID.
+                + "  - path: /tmp/wrapped.txt\n"
+                + "    content: x\n"
+                + "    owner: '99999999999'\n"
                 + "jcap:\n"
                 + "  env:\n"
                 + "    GREETING: hello from cloud-init\n"
@@ -79,7 +83,9 @@ class CloudInitIT {
                 "probe /tmp/plain.txt: plain line 1", "probe /tmp/plain.txt: appended", "probe /tmp/b64.txt: b64 hello",
                 "probe /tmp/gz.txt: gzipped hello",
                 "jcap-init: cloud-init ignored: ssh_authorized_keys, runcmd (a single-application VM has no shell,"
-                        + " sshd or package manager)")) {
+                        + " sshd or package manager)",
+                "jcap-init: cloud-init: write_files /tmp/wrapped.txt: owner \"99999999999\" is not root or a numeric"
+                        + " uid:gid below 4294967295 (the init has no user database)")) {
             assertTrue(console.lines().anyMatch(l -> l.strip().equals(line)), "no line \"" + line + "\" in:\n" + console);
         }
     }
@@ -99,7 +105,7 @@ class CloudInitIT {
         assertEquals(0, run.exitCode(), run.toString());
         String console = run.out() + run.err();
         assertSource(console, "NoCloud /dev/vdb (iso9660)");
-        assertTrue(console.contains("hostname web1, instance-id i-42, 4 files, 1 env, cmdline replaced"), console);
+        assertTrue(console.contains("hostname web1, instance-id i-42, 5 files, 1 env, cmdline replaced"), console);
         assertApplied(console, "web1");
     }
 
