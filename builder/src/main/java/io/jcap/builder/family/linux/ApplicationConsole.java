@@ -51,7 +51,7 @@ final class ApplicationConsole implements RunConsole {
         }
         if (!started) {
             started = marker instanceof GuestMarker.Start;
-            if (showBoot || marker instanceof GuestMarker.Error) {
+            if (showBoot || marker instanceof GuestMarker.Error || initProblem(line)) {
                 output.accept(line);
             }
             return;
@@ -68,6 +68,17 @@ final class ApplicationConsole implements RunConsole {
             return;
         }
         output.accept(line);
+    }
+
+    /**
+     * A line of the init's before the application starts that says something went otherwise than
+     * asked: cloud-init data not applied or ignored, a network card without a driver, no DHCP
+     * lease, a module that did not load (docs/guest-protocol.md). Shown without -v, since the
+     * application then runs without what was asked for; the init's progress lines
+     * ({@code jcap-init [...]}) and the summary of the cloud-init data it applied are -v's.
+     */
+    static boolean initProblem(String line) {
+        return line.startsWith("jcap-init: ") && !line.startsWith("jcap-init: cloud-init data from ");
     }
 
     @Override

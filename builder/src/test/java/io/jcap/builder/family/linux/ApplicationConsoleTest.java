@@ -29,6 +29,26 @@ class ApplicationConsoleTest {
         assertEquals(3, console.exitStatus(0, List.of()));
     }
 
+    /**
+     * What the init says went otherwise than asked before the application starts (cloud-init data
+     * not applied, no network) is shown without -v; its summary of what it applied and its progress are not.
+     */
+    @Test
+    void accept_initProblemsBeforeTheStart_areShown_theSummaryAndProgressAreNot() {
+        console.accept("[    0.1] Linux version 6.1");
+        console.accept("jcap-init [0.52] modules loaded");
+        console.accept("jcap-init: cloud-init data from NoCloud /dev/vdb (iso9660) in 9 ms: hostname web1, instance-id"
+                + " i-42, 5 files, 1 env, cmdline kept");
+        console.accept("jcap-init: cloud-init: /dev/vdb user-data not applied: #cloud-config: line 4: a tab in the"
+                + " indentation");
+        console.accept("jcap-init: no DHCP lease on eth0 within 6 s; continuing without network");
+        console.accept("JCAP-START");
+        console.accept("hello");
+
+        assertEquals(List.of("jcap-init: cloud-init: /dev/vdb user-data not applied: #cloud-config: line 4: a tab in the"
+                + " indentation", "jcap-init: no DHCP lease on eth0 within 6 s; continuing without network", "hello"), output);
+    }
+
     /** jcap run -v shows the whole console: the boot, the markers, the init's end and the power-off. */
     @Test
     void accept_showingTheBoot_alsoShowsTheEndAndWhatFollows() throws Exception {
