@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "cloud.h"
 #include "init.h"
+#include "receive.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +58,7 @@ static int write_one(const struct cloud_file *f, char *err)
     gid_t gid = 0;
     if (f->owner && parse_owner(f->owner, &uid, &gid) < 0) {
         set_err(err, "owner \"%s\" is not root or a numeric uid:gid below 4294967295 (the init has no user database)",
-                f->owner);
+                shown(f->owner));
         return -1;
     }
     mkdirs(f->path);
@@ -94,10 +95,37 @@ static void set_env(struct app *a, const char *entry)
     a->envp[a->envc] = NULL;
 }
 
+/* A host name as resolvers and other hosts read one: labels of letters, digits and '-' between
+ * dots, 1 to 63 bytes each and not starting or ending with '-', at most 253 in all. Anything
+ * else (spaces, control characters, UTF-8) is not set: the kernel would take it as it is. */
+static int host_name_ok(const char *h)
+{
+    size_t total = strlen(h), label = 0;
+    if (total > 253)
+        return 0;
+    for (size_t i = 0; i <= total; i++) {
+        char ch = h[i];
+        if (ch == '.' || ch == '\0') {
+            if (label == 0 || label > 63 || h[i - 1] == '-')
+                return 0;
+            label = 0;
+        } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                   || (ch == '-' && label > 0)) {
+            label++;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void apply(struct cloud_config *c, struct app *a)
 {
     char err[ERR_LEN];
-    if (c->hostname[0]) {
+    if (c->hostname[0] && !host_name_ok(c->hostname)) {
+        say("jcap-init: cloud-init: hostname \"%s\" not set: not a host name (labels of letters, digits and '-'"
+            " between dots)", shown(c->hostname));
+    } else if (c->hostname[0]) {
         char *dot = strchr(c->hostname, '.');
         size_t n = dot ? (size_t)(dot - c->hostname) : strlen(c->hostname);
         if (n == 0 || n > 64 || sethostname(c->hostname, n) < 0)
@@ -108,7 +136,7 @@ static void apply(struct cloud_config *c, struct app *a)
     }
     for (int i = 0; i < c->nfiles; i++)
         if (write_one(&c->files[i], err) < 0)
-            say("jcap-init: cloud-init: write_files %s: %s", c->files[i].path, err);
+            say("jcap-init: cloud-init: write_files %s: %s", shown(c->files[i].path), err);
     for (int i = 0; i < c->envc; i++)
         set_env(a, c->env[i]);
     if (c->argv) {
@@ -134,9 +162,12 @@ void cloud_init(const struct cmdline *cmd, struct app *a)
         debug("cloud-init: no data source (%lld ms%s)", took, cmd->no_seed ? ", jcap.seed=none: no drive read" : "");
         return;
     }
+    /* Both from the data: shown with printable ASCII only (shown() has one buffer, so a copy). */
+    char host[200];
+    snprintf(host, sizeof host, "%s", c.hostname[0] ? shown(c.hostname) : "unchanged");
     say("jcap-init: cloud-init data from %s in %lld ms: hostname %s, instance-id %s, %d files, "
-        "%d env, %s", source, took, c.hostname[0] ? c.hostname : "unchanged",
-        c.instance_id[0] ? c.instance_id : "none", c.nfiles, c.envc,
+        "%d env, %s", source, took, host,
+        c.instance_id[0] ? shown(c.instance_id) : "none", c.nfiles, c.envc,
         c.argv ? "cmdline replaced" : "cmdline kept");
     if (c.ignored[0] || c.network_config)
         say("jcap-init: cloud-init ignored: %s%s%s (a single-application VM has no shell, sshd "

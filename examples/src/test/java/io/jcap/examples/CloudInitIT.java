@@ -94,6 +94,27 @@ class CloudInitIT {
         assertTrue(console.contains("jcap-init: cloud-init data from " + source + " in "), source + ":\n" + console);
     }
 
+    /**
+     * Data the init cannot apply is said without -v (it used to show with -v only), and what came
+     * from the data is shown in printable ASCII: a host name with an escape sequence is not set,
+     * and never reaches the terminal raw.
+     */
+    @Test
+    void run_userDataItCannotApply_isReportedWithoutVerbose_inPrintableText() throws Exception {
+        Path userData = Files.writeString(temp.resolve("user-data-bad"), "#cloud-config\n"
+                + "hostname: \"bad\\x1b[31mhost\"\n"
+                + "runcmd:\n  - [ls]\n");
+
+        JcapProcess.Result run = jcap.run("run", "--user-data", userData.toString(), "probe");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("jcap-init: cloud-init ignored: runcmd (a single-application VM has no shell,"
+                + " sshd or package manager)\njcap-init: cloud-init: hostname \"bad?[31mhost\" not set: not a host name"
+                + " (labels of letters, digits and '-' between dots)\n"), run.toString());
+        assertTrue(run.out().lines().noneMatch(l -> l.startsWith("probe hostname=bad")), run.toString());
+        assertTrue(run.out().chars().noneMatch(c -> c == 0x1b), run.toString());
+    }
+
     @Test
     void run_userData_theApplicationSeesWhatItAskedFor() throws Exception {
         Path userData = Files.writeString(temp.resolve("user-data"), cloudConfig("web1"));
