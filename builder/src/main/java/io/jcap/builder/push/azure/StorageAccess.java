@@ -61,7 +61,11 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
         Optional<String> connection = variable(env, "AZURE_STORAGE_CONNECTION_STRING");
         if (connection.isPresent()) {
             Map<String, String> fields = fields(connection.get());
-            String named = fields.get("accountname");
+            // A SAS connection string (the portal's "Generate SAS") names no AccountName: its
+            // BlobEndpoint's host (acct.blob.core.windows.net) or, for an emulator, its path does.
+            String named = Optional.ofNullable(fields.get("accountname"))
+                    .or(() -> Optional.ofNullable(fields.get("blobendpoint")).flatMap(StorageAccess::accountOf))
+                    .orElse(null);
             if (fields.containsKey("blobendpoint")) {
                 io.jcap.builder.push.EndpointUrls.requireNoUserInfo("the BlobEndpoint of AZURE_STORAGE_CONNECTION_STRING",
                         fields.get("blobendpoint"));
@@ -152,6 +156,21 @@ record StorageAccess(String account, String blobEndpoint, Optional<Secret> secre
             }
         }
         return fields;
+    }
+
+    /** The account a blob endpoint is for: {@code acct} of {@code https://acct.blob.core.windows.net/} or {@code http://127.0.0.1:10000/acct}. */
+    static Optional<String> accountOf(String blobEndpoint) {
+        try {
+            java.net.URI uri = new java.net.URI(blobEndpoint.strip());
+            String host = uri.getHost();
+            if (host != null && host.matches("[a-z0-9]{3,24}\\.blob\\..+")) {
+                return Optional.of(host.substring(0, host.indexOf('.')));
+            }
+            String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+|/+$", "");
+            return path.matches("[a-z0-9]{3,24}") ? Optional.of(path) : Optional.empty();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     private static String trimmed(String url) {

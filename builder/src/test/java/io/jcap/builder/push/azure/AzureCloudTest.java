@@ -64,6 +64,20 @@ class AzureCloudTest {
         assertEquals("http://127.0.0.1:10000/acct/vhds/hello.vhd", own.url());
     }
 
+    /** The portal's SAS connection string has no AccountName: the account is its BlobEndpoint's. */
+    @Test
+    void sasConnectionString_withoutAccountName_takesTheAccountFromItsBlobEndpoint() throws Exception {
+        AzureTarget.Plan plan = new AzureTarget(Map.of("AZURE_STORAGE_CONNECTION_STRING",
+                "BlobEndpoint=https://acct1.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sig=c2ln"))
+                .plan(request());
+        assertEquals("https://acct1.blob.core.windows.net/vhds/hello.vhd", plan.url());
+        AzureTarget.Plan emulator = new AzureTarget(Map.of("AZURE_STORAGE_CONNECTION_STRING",
+                "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;SharedAccessSignature=sv=2022-11-02&sig=c2ln"))
+                .plan(request());
+        assertEquals("http://127.0.0.1:10000/devstoreaccount1/vhds/hello.vhd", emulator.url());
+        assertFalse(plan.access().hidden("x sv=2022-11-02&ss=b&sig=c2ln y").contains("sig=c2ln"));
+    }
+
     @Test
     void anAccountKeyThatIsNotBase64_isNamedBeforeAnythingIsContacted() {
         JcapException connection = assertThrows(JcapException.class, () -> new AzureTarget(Map.of(
