@@ -126,6 +126,15 @@ public final class KernelStore {
         return new Listing(kernels, broken);
     }
 
+    /** What makes a damaged kernel of that name again, after its folder is deleted. */
+    static String again(String name) {
+        return switch (name) {
+            case "linux", "linux-generic" -> "pull it again with 'jcap kernels pull " + name + "'";
+            case "linux-mini" -> "build it again with 'jcap kernels build linux-mini' (a few minutes)";
+            default -> "pull or import the kernel again";
+        };
+    }
+
     /** What makes a missing kernel of that name: the command for jcap's own names, else a pull or an import. */
     static String howToGet(String name) {
         return switch (name) {
@@ -246,12 +255,12 @@ public final class KernelStore {
         Path file = folder.resolve(entry.path());
         if (!Files.isRegularFile(file)) {
             throw new JcapException("kernel '" + name + "' is incomplete: " + file + " is missing; delete " + folder
-                    + " and pull or import the kernel again");
+                    + " and " + again(name));
         }
         if (!digests.sha256(realFolder.resolve(entry.path())).hex().equals(entry.sha256())) {
             throw new JcapException("kernel '" + name + "' is corrupt: " + file
                     + " does not match the SHA-256 recorded in kernel.json; delete " + folder
-                    + " and pull or import the kernel again");
+                    + " and " + again(name));
         }
     }
 
@@ -265,7 +274,7 @@ public final class KernelStore {
             return manifest;
         } catch (IOException e) {
             throw new JcapException("kernel '" + name + "' has an unreadable " + file + " (" + e.getMessage()
-                    + "); delete " + dir.resolve(name) + " and pull or import the kernel again", e);
+                    + "); delete " + dir.resolve(name) + " and " + again(name), e);
         }
     }
 

@@ -152,7 +152,7 @@ class KernelStoreTest {
         Files.write(module, bytes);
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
         assertEquals("kernel 'linux' is corrupt: " + module + " does not match the SHA-256 recorded in kernel.json; "
-                + "delete " + store.dir().resolve("linux") + " and pull or import the kernel again", e.getMessage());
+                + "delete " + store.dir().resolve("linux") + " and pull it again with 'jcap kernels pull linux'", e.getMessage());
     }
 
     @Test
@@ -195,7 +195,7 @@ class KernelStoreTest {
         Files.delete(image);
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
         assertEquals("kernel 'linux' is incomplete: " + image + " is missing; delete " + store.dir().resolve("linux")
-                + " and pull or import the kernel again", e.getMessage());
+                + " and pull it again with 'jcap kernels pull linux'", e.getMessage());
     }
 
     @Test
