@@ -33,7 +33,8 @@ record AwsAccess(String region, URI ebs, URI ec2) {
             try {
                 id = new DefaultAwsRegionProviderChain().getRegion().id();
             } catch (SdkClientException e) {
-                throw new JcapException("no AWS region: give --region (or AWS_REGION, or region in ~/.aws/config)", e);
+                throw new JcapException("no AWS region: give --region (or AWS_REGION, or region in ~/.aws/config)",
+                        io.jcap.model.ExitCode.USAGE, e);
             }
         }
         if (!id.matches("[a-z]{2}(-[a-z0-9]+)+-[0-9]+")) {
