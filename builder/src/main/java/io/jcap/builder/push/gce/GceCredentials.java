@@ -48,10 +48,43 @@ final class GceCredentials {
                 throw new JcapException("no access token from " + source(env));
             }
             return new Secret(token.getTokenValue());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new JcapException("no Google credentials: the credentials file " + file + " that"
+                    + " GOOGLE_APPLICATION_CREDENTIALS names does not exist (give a service account key file, or unset"
+                    + " it to use gcloud auth application-default login's)", e);
         } catch (IOException e) {
-            throw new JcapException("no Google credentials from " + source(env) + ": " + firstLine(e.getMessage())
-                    + " (run gcloud auth application-default login, or set GOOGLE_APPLICATION_CREDENTIALS)", e);
+            boolean named = file != null && !file.isBlank();
+            String advice = named ? " (check the file, or unset GOOGLE_APPLICATION_CREDENTIALS to use gcloud auth"
+                    + " application-default login's)" : " (run gcloud auth application-default login, or set"
+                    + " GOOGLE_APPLICATION_CREDENTIALS)";
+            if (unreachable(e)) {
+                throw new io.jcap.model.EnvironmentException("no Google credentials from " + source(env) + ": cannot"
+                        + " reach its token service: " + firstLine(io.jcap.model.FailureReason.of(e)), e);
+            }
+            // The JSON parser's own words ("Use JsonReader.setStrictness...") say nothing to a user.
+            String reason = malformedJson(e) ? "it is not JSON (a service account key, or gcloud's application default"
+                    + " credentials, is a JSON file)" : firstLine(e.getMessage());
+            throw new JcapException("no Google credentials from " + source(env) + ": " + reason + advice, e);
         }
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean malformedJson(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getName().startsWith("com.google.gson.") || String.valueOf(t.getMessage()).contains("JsonReader")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String text) {

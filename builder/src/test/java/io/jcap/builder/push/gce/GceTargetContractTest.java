@@ -159,6 +159,26 @@ class GceTargetContractTest {
         assertTrue(e.getMessage().startsWith("cannot reach Cloud Storage at http://127.0.0.1:9: "), e.getMessage());
     }
 
+    /** What is wrong with the credentials, in words: a missing file, a file that is not JSON. */
+    @Test
+    void push_badCredentialsFile_saysWhatIsWrong() throws Exception {
+        Path missing = temp.resolve("nonexistent.json");
+        env = Map.of("GOOGLE_APPLICATION_CREDENTIALS", missing.toString(), "STORAGE_EMULATOR_HOST", google.url());
+        JcapException none = assertThrows(JcapException.class, () -> target().push(request(), new RecordedEvents()));
+        assertEquals("no Google credentials: the credentials file " + missing + " that GOOGLE_APPLICATION_CREDENTIALS"
+                + " names does not exist (give a service account key file, or unset it to use gcloud auth"
+                + " application-default login's)", none.getMessage());
+
+        Path garbage = Files.writeString(temp.resolve("garbage.json"), "not json {");
+        env = Map.of("GOOGLE_APPLICATION_CREDENTIALS", garbage.toString(), "STORAGE_EMULATOR_HOST", google.url());
+        JcapException bad = assertThrows(JcapException.class, () -> target().push(request(), new RecordedEvents()));
+        assertEquals("no Google credentials from the credentials file " + garbage + " (GOOGLE_APPLICATION_CREDENTIALS):"
+                + " it is not JSON (a service account key, or gcloud's application default credentials, is a JSON file)"
+                + " (check the file, or unset GOOGLE_APPLICATION_CREDENTIALS to use gcloud auth application-default"
+                + " login's)", bad.getMessage());
+        assertTrue(google.objects.isEmpty());
+    }
+
     @Test
     void plan_badOptions_areRefusedWithWhatIsAllowed() {
         JcapException name = assertThrows(JcapException.class, () -> target().plan(request().withRemoteName("Hello_1")));
