@@ -46,7 +46,7 @@ public record DockerConfig(Map<String, String> env, Path home) {
 
     /** The process's environment and home. */
     public static DockerConfig fromEnvironment() {
-        return new DockerConfig(System.getenv(), Path.of(System.getProperty("user.home")));
+        return new DockerConfig(System.getenv(), io.jcap.host.UserHome.of(System.getenv()));
     }
 
     /** The files searched, in order (those that do not exist included). */

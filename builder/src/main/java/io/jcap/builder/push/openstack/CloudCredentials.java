@@ -39,7 +39,7 @@ record CloudCredentials(Map<String, String> env, List<Path> searchPath) {
     /** This host's search path: the current folder, the user's and the system's OpenStack folders. */
     static CloudCredentials ofHost(Map<String, String> env) {
         return new CloudCredentials(env, List.of(Path.of("").toAbsolutePath(),
-                Path.of(System.getProperty("user.home"), ".config", "openstack"), Path.of("/etc/openstack")));
+                io.jcap.host.UserHome.of(env).resolve(".config").resolve("openstack"), Path.of("/etc/openstack")));
     }
 
     /**
