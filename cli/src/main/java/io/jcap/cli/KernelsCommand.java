@@ -63,6 +63,11 @@ final class KernelsCommand implements Callable<Integer> {
                 table.add(broken.name(), "-", "-", "(broken)", "-", "-");
             }
             table.print(out);
+            if (listing.kernels().isEmpty() && listing.broken().isEmpty()) {
+                // Said on stderr: stdout stays the table a script reads.
+                err.println("No kernels yet: jcap kernels pull linux gets Debian's cloud kernel, which images use"
+                        + " unless their Capstanfile names another");
+            }
             // One line per broken kernel on stderr: what is wrong and what to do.
             for (KernelStore.BrokenKernel broken : listing.broken()) {
                 err.println("warning: " + broken.problem());

@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,15 @@ class JcapHomeCheckTest {
         Path home = temp.resolve("new-home");
         Result r = jcap(home, List.of("images"));
         assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void kernels_ofAnEmptyStore_saysHowToGetOne() throws Exception {
+        Result r = jcap(temp.resolve("empty-home"), List.of("kernels"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("NAME"), r.toString());
+        assertEquals("No kernels yet: jcap kernels pull linux gets Debian's cloud kernel, which images use unless their"
+                + " Capstanfile names another\n", r.err());
     }
 
     @Test
