@@ -169,9 +169,11 @@ void cloud_init(const struct cmdline *cmd, struct app *a)
         "%d env, %s", source, took, host,
         c.instance_id[0] ? shown(c.instance_id) : "none", c.nfiles, c.envc,
         c.argv ? "cmdline replaced" : "cmdline kept");
-    if (c.ignored[0] || c.network_config)
-        say("jcap-init: cloud-init ignored: %s%s%s (a single-application VM has no shell, sshd "
-            "or package manager)", c.ignored, c.ignored[0] && c.network_config ? ", " : "",
-            c.network_config ? "network-config" : "");
+    if (c.ignored[0])
+        say("jcap-init: cloud-init ignored: %s (a single-application VM has no shell, sshd "
+            "or package manager)", c.ignored);
+    if (c.network_config)
+        say("jcap-init: cloud-init ignored: network-config (the guest's network comes from DHCP, or from "
+            "jcap.net on the kernel's command line)");
     apply(&c, a);
 }
