@@ -41,8 +41,6 @@ final class JcapProcess {
 
     /** The accelerator verdict an earlier home of this test run cached, once one has. */
     private static volatile byte[] acceleratorVerdict;
-    /** The homes made so far, looked at for a verdict until one is found. */
-    private static final List<Path> HOMES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Gives this fresh home the accelerator verdict another home of this test run cached: the
@@ -52,23 +50,26 @@ final class JcapProcess {
      * probe itself is tested by AcceleratorProbeIT, AcceleratorsIT and DoctorIT.
      */
     private JcapProcess withAcceleratorVerdict() throws IOException {
-        Path verdict = home.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE);
-        if (acceleratorVerdict == null) {
-            for (Path other : HOMES) {
-                try {
-                    acceleratorVerdict = Files.readAllBytes(other.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE));
-                    break;
-                } catch (IOException e) {
-                    // Not probed there yet, or that home is gone.
-                }
-            }
-        }
         if (acceleratorVerdict != null) {
+            Path verdict = home.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE);
             Files.createDirectories(verdict.getParent());
             Files.write(verdict, acceleratorVerdict);
         }
-        HOMES.add(home);
         return this;
+    }
+
+    /**
+     * Keeps the verdict this home's jcap cached, for the homes made after it: taken after each
+     * command, since a test class's home is deleted when the class ends.
+     */
+    private void keepAcceleratorVerdict() {
+        if (acceleratorVerdict == null) {
+            try {
+                acceleratorVerdict = Files.readAllBytes(home.resolve("cache").resolve(QemuDriver.ACCELERATOR_CACHE));
+            } catch (IOException e) {
+                // Not probed in this home (yet).
+            }
+        }
     }
 
     /**
@@ -172,6 +173,7 @@ final class JcapProcess {
         Result result = started.await(java.time.Duration.ofMinutes(10));
         Files.delete(started.out());
         Files.delete(started.err());
+        keepAcceleratorVerdict();
         return result;
     }
 
