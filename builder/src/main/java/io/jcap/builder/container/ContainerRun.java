@@ -123,15 +123,12 @@ public record ContainerRun(List<String> argv, SortedMap<String, String> env, Gue
             return name;
         }
         if (name.contains("/")) {
-            java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-            for (String part : (cwd.value() + "/" + name).split("/")) {
-                if (part.equals("..")) {
-                    parts.pollLast();
-                } else if (!part.isEmpty() && !part.equals(".")) {
-                    parts.addLast(part);
-                }
+            try {
+                return cwd.resolve(name).value();
+            } catch (IllegalArgumentException e) {
+                throw new JcapException(image + ": its command '" + name + "' from WorkingDir " + cwd.value() + ": "
+                        + e.getMessage(), e);
             }
-            return "/" + String.join("/", parts);
         }
         return tree.onPath(name, path, file -> true).map(GuestPath::value).orElseThrow(() -> new JcapException(
                 image + ": its command '" + name + "' is in none of the folders of PATH " + path));
