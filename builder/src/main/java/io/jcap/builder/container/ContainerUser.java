@@ -26,9 +26,8 @@ final class ContainerUser {
         int colon = user.indexOf(':');
         String name = colon < 0 ? user : user.substring(0, colon);
         Optional<String> group = colon < 0 ? Optional.empty() : Optional.of(user.substring(colon + 1));
-        List<String[]> passwd = table(tree, "/etc/passwd", 7);
         List<String[]> groups = table(tree, "/etc/group", 4);
-        String[] account = passwd.stream().filter(p -> p[0].equals(name) || p[2].equals(name)).findFirst().orElse(null);
+        String[] account = account(name, tree).orElse(null);
         long uid;
         long gid;
         if (account != null) {
@@ -79,12 +78,14 @@ final class ContainerUser {
     static Optional<String> home(Optional<String> user, Map<GuestPath, ImageEntry> tree) throws JcapException {
         String spec = user.orElse("root");
         int colon = spec.indexOf(':');
-        String name = colon < 0 ? spec : spec.substring(0, colon);
-        return table(tree, "/etc/passwd", 7).stream()
-                .filter(p -> p[0].equals(name) || p[2].equals(name))
-                .findFirst()
+        return account(colon < 0 ? spec : spec.substring(0, colon), tree)
                 .map(p -> p[5])
                 .filter(h -> h.startsWith("/") && h.indexOf('\0') < 0 && h.indexOf('\r') < 0);
+    }
+
+    /** The first {@code /etc/passwd} line of the user {@code name} names, by name or by uid. */
+    private static Optional<String[]> account(String name, Map<GuestPath, ImageEntry> tree) throws JcapException {
+        return table(tree, "/etc/passwd", 7).stream().filter(p -> p[0].equals(name) || p[2].equals(name)).findFirst();
     }
 
     private static long id(String text, String user, String image) throws JcapException {
