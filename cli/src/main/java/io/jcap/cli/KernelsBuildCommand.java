@@ -51,7 +51,10 @@ final class KernelsBuildCommand implements Callable<Integer> {
                 jobs == null ? cpus : jobs);
         KernelStore store = KernelsCommand.store();
         PrintWriter out = spec.commandLine().getOut();
-        Optional<Kernel> stored = force ? Optional.empty() : build.stored(store);
+        // A damaged linux-mini is built again, as --force would.
+        Optional<Kernel> stored = force || !store.contains(MiniKernelBuild.NAME) ? Optional.empty()
+                : KernelsCommand.intact(store, MiniKernelBuild.NAME, "building", spec.commandLine().getErr())
+                        .filter(k -> k.origin().equals(build.origin()));
         if (stored.isPresent()) {
             out.println("kernel " + stored.get().name() + " " + stored.get().version() + " of " + build.origin()
                     + " is present and verified");

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "kernels", description = "List, pull, build and import kernels (each verified by SHA-256 on use).",
         subcommands = {KernelsCommand.ListKernels.class, KernelsCommand.Pull.class, KernelsBuildCommand.class,
-                KernelsCommand.Import.class})
+                KernelsCommand.Import.class, KernelsCommand.Remove.class})
 final class KernelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,6 +39,22 @@ final class KernelsCommand implements Callable<Integer> {
 
     static KernelStore store() {
         return new KernelStore(JcapHome.fromEnvironment().kernels());
+    }
+
+    /**
+     * The stored kernel {@code name} when its files are intact; empty, with a line on {@code err}
+     * saying what is damaged and that it is being made again ({@code doing}: "pulling",
+     * "building"), when they are not: the pull or build that follows replaces it.
+     */
+    static Optional<Kernel> intact(KernelStore store, String name, String doing, PrintWriter err)
+            throws JcapException {
+        try {
+            return Optional.of(store.get(name));
+        } catch (KernelStore.DamagedKernelException e) {
+            err.println(e.problem() + ": " + doing + " it again");
+            err.flush();
+            return Optional.empty();
+        }
     }
 
     @Command(name = "list", description = "List the kernels in jcap's home.")
@@ -120,14 +136,17 @@ final class KernelsCommand implements Callable<Integer> {
             KernelStore store = store();
             PrintWriter out = spec.commandLine().getOut();
             if (!force && store.contains(flavour.storeName())) {
-                Kernel kernel = store.get(flavour.storeName());
-                List<String> missing = flavour.missingFrom(kernel);
-                if (missing.isEmpty()) {
-                    out.println("kernel " + kernel.name() + " " + kernel.version() + " is present and verified");
-                    return 0;
+                Optional<Kernel> intact = intact(store, flavour.storeName(), "pulling", spec.commandLine().getErr());
+                if (intact.isPresent()) {
+                    Kernel kernel = intact.get();
+                    List<String> missing = flavour.missingFrom(kernel);
+                    if (missing.isEmpty()) {
+                        out.println("kernel " + kernel.name() + " " + kernel.version() + " is present and verified");
+                        return 0;
+                    }
+                    spec.commandLine().getErr().println("kernel " + kernel.name() + " lacks modules this version of"
+                            + " jcap puts in images (" + String.join(", ", missing) + "): pulling it again");
                 }
-                spec.commandLine().getErr().println("kernel " + kernel.name() + " lacks modules this version of jcap"
-                        + " puts in images (" + String.join(", ", missing) + "): pulling it again");
             }
             ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
             Kernel kernel = new LinuxKernels(new AptClient()).pull(flavour, store, events);
@@ -166,6 +185,28 @@ final class KernelsCommand implements Callable<Integer> {
 
         private CommandLine.ParameterException usage(String message) {
             return new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    @Command(name = "rm", description = {"Remove kernels from jcap's home.",
+            "Images built with one still boot (each keeps its own link or copy of the kernel); building them again"
+                    + " needs it back."})
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Kernels to remove, as jcap kernels lists them.")
+        List<String> names;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            KernelStore store = store();
+            return EachName.run(names, spec.commandLine().getErr(), name -> {
+                if (!store.remove(name)) {
+                    throw new JcapException("no kernel named '" + name + "' (jcap kernels lists them)");
+                }
+                spec.commandLine().getOut().println("removed kernel " + name);
+            });
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,6 +213,68 @@ class StoreFaultsIT {
         assertEquals(List.of(), entries(jcap.home.resolve("kernels"), ".{staging,trash}-*"));
         Path project = JcapProcess.copyExample("hello", temp);
         assertEquals(0, jcap.run("build", project.toString()).exitCode());
+    }
+
+    @Test
+    void kernelDamagedInPlace_theRunSaysItIsShared_thePullReplacesIt_andKernelsRmRemovesIt() throws Exception {
+        JcapProcess.requireMachine();
+        Requirements.require(Component.LINUX_KERNEL);
+        JcapProcess jcap = JcapProcess.empty(temp.resolve("home"));
+        // A copy of the user's kernel (a pull is 13 s; the pull below is the one under test).
+        Path users = io.jcap.builder.api.JcapHome.fromEnvironment().kernels().resolve("linux");
+        Files.createDirectories(jcap.home.resolve("kernels"));
+        try (Stream<Path> files = Files.walk(users)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, jcap.home.resolve("kernels/linux").resolve(users.relativize(file).toString()));
+            }
+        }
+        Path project = JcapProcess.copyExample("hello", temp);
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        // One byte of the image's direct-boot kernel changed in place: the store's kernel is the
+        // same file (a hard link), so it is damaged too.
+        Path linked = jcap.home.resolve("images/hello/boot/vmlinuz");
+        Path stored = jcap.home.resolve("kernels/linux/vmlinuz");
+        assertTrue(Files.isSameFile(linked, stored), "the image links the store's kernel");
+        try (var file = new java.io.RandomAccessFile(linked.toFile(), "rw")) {
+            file.seek(4096);
+            int b = file.read();
+            file.seek(4096);
+            file.write(b ^ 1);
+        }
+
+        JcapProcess.Result run = jcap.run("run", "hello");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("jcap: image 'hello': " + linked + " does not match the SHA-256 recorded when"
+                + " the image was built: build it again with jcap build --force (the file is shared with the kernel"
+                + " store, where that kernel is damaged as well: the build says how to get it again), or run it with"
+                + " --boot disk"), run.toString());
+        JcapProcess.Result build = jcap.run("build", "--force", project.toString());
+        assertEquals(1, build.exitCode(), build.toString());
+        assertTrue(build.err().contains("kernel 'linux' is corrupt: " + stored + " does not match the SHA-256"
+                + " recorded in kernel.json; pull it again with 'jcap kernels pull linux'"), build.toString());
+
+        // The pull the message names replaces the damaged kernel without --force.
+        JcapProcess.Result pull = jcap.run("kernels", "pull", "linux");
+        assertEquals(0, pull.exitCode(), pull.toString());
+        assertTrue(pull.err().contains("kernel 'linux' is corrupt: " + stored + " does not match the SHA-256"
+                + " recorded in kernel.json: pulling it again"), pull.toString());
+        assertEquals(0, jcap.run("build", "--force", project.toString()).exitCode());
+        JcapProcess.Result again = jcap.run("run", "hello");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("Hello from jcap, world!"), again.toString());
+
+        // kernels rm: each name in turn, a missing one named; images built with it still boot.
+        JcapProcess.Result rm = jcap.run("kernels", "rm", "nothere", "linux");
+        assertEquals(1, rm.exitCode(), rm.toString());
+        assertEquals("removed kernel linux\n", rm.out(), rm.toString());
+        assertTrue(rm.err().contains("jcap: no kernel named 'nothere' (jcap kernels lists them)"), rm.toString());
+        assertEquals(List.of(), entries(jcap.home.resolve("kernels"), "{linux,.staging-*,.trash-*}"), "nothing is left of it");
+        JcapProcess.Result list = jcap.run("kernels");
+        assertEquals(0, list.exitCode(), list.toString());
+        assertFalse(list.out().contains("linux"), list.toString());
+        JcapProcess.Result kept = jcap.run("run", "hello");
+        assertEquals(0, kept.exitCode(), kept.toString());
+        assertTrue(kept.out().contains("Hello from jcap, world!"), kept.toString());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -126,13 +127,37 @@ public final class KernelStore {
         return new Listing(kernels, broken);
     }
 
-    /** What makes a damaged kernel of that name again, after its folder is deleted. */
+    /**
+     * What makes a damaged kernel of that name again: a pull or a build replaces a damaged kernel
+     * of jcap's own names without being told to; a kernel the user imported is imported again with
+     * {@code --force}, or removed.
+     */
     static String again(String name) {
         return switch (name) {
             case "linux", "linux-generic" -> "pull it again with 'jcap kernels pull " + name + "'";
             case "linux-mini" -> "build it again with 'jcap kernels build linux-mini' (a few minutes)";
-            default -> "pull or import the kernel again";
+            default -> "pull or import it again (with --force, which replaces it), or remove it with"
+                    + " 'jcap kernels rm " + name + "'";
         };
+    }
+
+    /**
+     * A stored kernel whose record cannot be read, or one of whose files is missing or no longer
+     * has its recorded SHA-256; {@link #problem()} says which, the message adds what to do.
+     */
+    public static final class DamagedKernelException extends JcapException {
+        private static final long serialVersionUID = 1L;
+        private final String problem;
+
+        DamagedKernelException(String name, String problem, Throwable cause) {
+            super(problem + "; " + again(name), cause);
+            this.problem = problem;
+        }
+
+        /** What is wrong, without the remedy. */
+        public String problem() {
+            return problem;
+        }
     }
 
     /** What makes a missing kernel of that name: the command for jcap's own names, else a pull or an import. */
@@ -148,8 +173,8 @@ public final class KernelStore {
     /**
      * The kernel called {@code name}, every file checked against its recorded SHA-256.
      *
-     * @throws JcapException when it is not stored, or a file is missing or altered (naming the
-     *     file and the folder to delete)
+     * @throws JcapException when it is not stored; {@link DamagedKernelException} when a file is
+     *     missing or altered (naming the file and how to make the kernel again)
      */
     public Kernel get(String name) throws JcapException {
         requireName(name);
@@ -208,9 +233,12 @@ public final class KernelStore {
     /** Deletes a stored kernel; false when there was none of that name. */
     public boolean remove(String name) throws JcapException {
         requireName(name);
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
         try (FolderLock lock = FolderLock.acquire(dir, true)) {
             Path folder = dir.resolve(name);
-            if (!Files.exists(folder)) {
+            if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
             Path trash = Files.createTempDirectory(dir, TRASH_PREFIX);
@@ -254,13 +282,12 @@ public final class KernelStore {
             throws IOException, JcapException {
         Path file = folder.resolve(entry.path());
         if (!Files.isRegularFile(file)) {
-            throw new JcapException("kernel '" + name + "' is incomplete: " + file + " is missing; delete " + folder
-                    + " and " + again(name));
+            throw new DamagedKernelException(name, "kernel '" + name + "' is incomplete: " + file + " is missing",
+                    null);
         }
         if (!digests.sha256(realFolder.resolve(entry.path())).hex().equals(entry.sha256())) {
-            throw new JcapException("kernel '" + name + "' is corrupt: " + file
-                    + " does not match the SHA-256 recorded in kernel.json; delete " + folder
-                    + " and " + again(name));
+            throw new DamagedKernelException(name, "kernel '" + name + "' is corrupt: " + file
+                    + " does not match the SHA-256 recorded in kernel.json", null);
         }
     }
 
@@ -273,8 +300,8 @@ public final class KernelStore {
             }
             return manifest;
         } catch (IOException e) {
-            throw new JcapException("kernel '" + name + "' has an unreadable " + file + " (" + e.getMessage()
-                    + "); delete " + dir.resolve(name) + " and " + again(name), e);
+            throw new DamagedKernelException(name, "kernel '" + name + "' has an unreadable " + file + " ("
+                    + e.getMessage() + ")", e);
         }
     }
 
@@ -304,12 +331,12 @@ public final class KernelStore {
         }
     }
 
-    /** Checks that {@code name} can name a kernel (letters, digits, dot, underscore, dash; at most 64). */
     /** Whether {@code name} is a kernel name ({@link #requireName} without the exception). */
     public static boolean isName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /** Checks that {@code name} can name a kernel (letters, digits, dot, underscore, dash; at most 64). */
     public static void requireName(String name) throws JcapException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new JcapException(nameProblem(name));

@@ -2,6 +2,7 @@ package io.jcap.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,7 +153,9 @@ class KernelStoreTest {
         Files.write(module, bytes);
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
         assertEquals("kernel 'linux' is corrupt: " + module + " does not match the SHA-256 recorded in kernel.json; "
-                + "delete " + store.dir().resolve("linux") + " and pull it again with 'jcap kernels pull linux'", e.getMessage());
+                + "pull it again with 'jcap kernels pull linux'", e.getMessage());
+        assertEquals("kernel 'linux' is corrupt: " + module + " does not match the SHA-256 recorded in kernel.json",
+                ((KernelStore.DamagedKernelException) e).problem());
     }
 
     @Test
@@ -194,8 +197,9 @@ class KernelStoreTest {
         Path image = store.dir().resolve("linux/vmlinuz");
         Files.delete(image);
         JcapException e = assertThrows(JcapException.class, () -> store.get("linux"));
-        assertEquals("kernel 'linux' is incomplete: " + image + " is missing; delete " + store.dir().resolve("linux")
-                + " and pull it again with 'jcap kernels pull linux'", e.getMessage());
+        assertEquals("kernel 'linux' is incomplete: " + image + " is missing; pull it again with 'jcap kernels pull"
+                + " linux'", e.getMessage());
+        assertInstanceOf(KernelStore.DamagedKernelException.class, e);
     }
 
     @Test
@@ -221,6 +225,27 @@ class KernelStoreTest {
         assertFalse(store.remove("linux"));
         assertFalse(Files.exists(store.dir().resolve("linux")));
         assertEquals(List.of("linux-generic"), store.names());
+        JcapException e = assertThrows(JcapException.class, () -> store.remove(".."));
+        assertEquals("'..' is not a kernel name (letters, digits, '.', '_', '-', at most 64, starting with a letter"
+                + " or digit)", e.getMessage());
+        assertEquals(List.of("linux-generic"), store.names());
+    }
+
+    @Test
+    void remove_fromAStoreNotYetMade_findsNothingAndMakesNothing() throws Exception {
+        KernelStore none = new KernelStore(temp.resolve("no-store"));
+        assertFalse(none.remove("linux"));
+        assertFalse(Files.exists(temp.resolve("no-store")));
+    }
+
+    @Test
+    void get_ofADamagedImportedKernel_saysToImportItAgainOrRemoveIt() throws Exception {
+        store.add(draft("mykernel"));
+        Files.writeString(store.dir().resolve("mykernel/vmlinuz"), "altered");
+        JcapException e = assertThrows(JcapException.class, () -> store.get("mykernel"));
+        assertTrue(e.getMessage().endsWith("does not match the SHA-256 recorded in kernel.json; pull or import it"
+                + " again (with --force, which replaces it), or remove it with 'jcap kernels rm mykernel'"),
+                e.getMessage());
     }
 
     @Test

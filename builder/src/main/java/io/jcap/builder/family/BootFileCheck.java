@@ -3,6 +3,9 @@ package io.jcap.builder.family;
 import io.jcap.host.FileDigests;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,8 +73,23 @@ public final class BootFileCheck {
             if (!recorded.get(file).hex().equals(actual.get(file))) {
                 throw new JcapException("image '" + image + "': " + folder.resolve(file)
                         + " does not match the SHA-256 recorded when the image was built: build it again with"
-                        + " jcap build --force, or run it with --boot disk");
+                        + " jcap build --force" + (shared(folder.resolve(file))
+                                ? " (the file is shared with the kernel store, where that kernel is damaged as well:"
+                                        + " the build says how to get it again)" : "")
+                        + ", or run it with --boot disk");
             }
+        }
+    }
+
+    /**
+     * Whether {@code file} has other names: a kernel hard-linked from the kernel store (see
+     * {@code DirectBoot.stage}), whose damage is the store's too.
+     */
+    private static boolean shared(Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() > 1;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
         }
     }
 

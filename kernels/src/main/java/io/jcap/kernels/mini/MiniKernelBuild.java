@@ -63,15 +63,6 @@ public record MiniKernelBuild(LinuxSource source, MiniConfig config, int jobs) {
         return "build:" + source.label() + " config:sha256:" + config.digest().hex();
     }
 
-    /** The stored linux-mini when it was built from this source and fragment (and verifies). */
-    public Optional<Kernel> stored(KernelStore store) throws JcapException {
-        if (!store.contains(NAME)) {
-            return Optional.empty();
-        }
-        Kernel kernel = store.get(NAME);
-        return kernel.origin().equals(origin()) ? Optional.of(kernel) : Optional.empty();
-    }
-
     /**
      * Builds the kernel in a folder of {@code tmpArea} and stores it as {@link #NAME}.
      *

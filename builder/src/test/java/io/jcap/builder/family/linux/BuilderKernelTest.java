@@ -46,7 +46,7 @@ class BuilderKernelTest {
         RecordedEvents events = new RecordedEvents();
         assertEquals("linux", BuilderKernel.choose(store, debian, events).name());
         assertTrue(events.lines().stream().anyMatch(l -> l.contains("kernel 'linux-mini' is corrupt")
-                && l.contains("and build it again with 'jcap kernels build linux-mini' (a few minutes)")
+                && l.contains("; build it again with 'jcap kernels build linux-mini' (a few minutes)")
                 && l.endsWith("the builder VM boots kernel linux instead")), events.lines().toString());
     }
 }

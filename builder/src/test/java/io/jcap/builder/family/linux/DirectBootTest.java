@@ -37,11 +37,30 @@ class DirectBootTest {
         Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {1, 2, 3});
         Path image = Files.createDirectories(dir.resolve("image"));
         DirectBoot.stage(image, vmlinuz, Sha256.of(new byte[] {9}), new byte[] {4, 5}, "x");
+        // The image's own copy: the store's kernel was replaced since (the store renames, so the
+        // image's link is then its only name).
+        Files.delete(vmlinuz);
 
         JcapException e = assertThrows(JcapException.class, () -> DirectBoot.of(image).orElseThrow().check().await("img"));
 
         assertEquals("image 'img': " + image.resolve("boot/vmlinuz") + " does not match the SHA-256 recorded when the"
                 + " image was built: build it again with jcap build --force, or run it with --boot disk", e.getMessage());
+    }
+
+    @Test
+    void check_kernelChangedInPlaceWhileLinkedFromTheStore_saysTheStoresKernelIsDamagedToo() throws Exception {
+        Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {1, 2, 3});
+        Path image = Files.createDirectories(dir.resolve("image"));
+        DirectBoot.stage(image, vmlinuz, Sha256.of(vmlinuz), new byte[] {4, 5}, "x");
+        assertTrue(Files.isSameFile(vmlinuz, image.resolve("boot/vmlinuz")), "linked, as on one file system");
+        Files.write(vmlinuz, new byte[] {1, 2, 4});
+
+        JcapException e = assertThrows(JcapException.class, () -> DirectBoot.of(image).orElseThrow().check().await("img"));
+
+        assertEquals("image 'img': " + image.resolve("boot/vmlinuz") + " does not match the SHA-256 recorded when the"
+                + " image was built: build it again with jcap build --force (the file is shared with the kernel store,"
+                + " where that kernel is damaged as well: the build says how to get it again), or run it with --boot"
+                + " disk", e.getMessage());
     }
 
     @Test
