@@ -23,6 +23,7 @@ import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,20 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
      * What the OSv family refuses in {@code c} without reading a host file or running anything,
      * every problem at its key's line: {@code jcap validate} runs it, and so does every build.
      */
+    /**
+     * The keys that made {@code c} an OSv image, as written ({@code kernel: osv}, else {@code base}
+     * and an OSv {@code fs}): what to remove for the Linux kernel.
+     */
+    static String osvChosenBy(Capstanfile c) {
+        if (c.kernel().isPresent()) {
+            return "kernel: " + c.kernel().get();
+        }
+        List<String> keys = new ArrayList<>();
+        c.base().ifPresent(base -> keys.add("base: " + base));
+        c.fs().filter(fs -> fs == FsType.ROFS || fs == FsType.ZFS).ifPresent(fs -> keys.add("fs: " + fs.id()));
+        return keys.isEmpty() ? "kernel: osv" : String.join(" and ", keys);
+    }
+
     static void check(Capstanfile c) throws JcapException {
         KeyProblems problems = new KeyProblems(c);
         if (c.rpmBase().isPresent()) {
@@ -67,8 +82,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         }
         if (c.from().isPresent()) {
             problems.add(YamlPath.ROOT.key("from"), "from: " + c.from().get() + " needs the Linux kernel (a container"
-                    + " image's programs are Linux programs): remove kernel: " + c.kernel().orElse("osv")
-                    + " or set kernel: linux");
+                    + " image's programs are Linux programs): remove " + osvChosenBy(c) + " or set kernel: linux");
         }
         FsType fs = c.fs().orElse(FsType.ROFS);
         if (fs != FsType.ROFS && fs != FsType.ZFS) {

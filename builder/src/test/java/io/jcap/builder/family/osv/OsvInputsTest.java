@@ -2,6 +2,7 @@ package io.jcap.builder.family.osv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.CapstanfileProjects;
 import io.jcap.builder.OsvSamples;
@@ -60,6 +61,21 @@ class OsvInputsTest {
         assertEquals(KernelKind.OSV_LOADER, inputs.loader().kind());
         assertEquals("/hello", inputs.cmdline());
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void check_fromWithAnOsvBaseOrFs_namesTheKeysThatChoseOsv() throws Exception {
+        JcapException base = assertThrows(JcapException.class,
+                () -> OsvInputs.check(capstanfile("base: cloudius/osv-base\nfrom: alpine:3.19\n")));
+        assertTrue(base.getMessage().contains("from: alpine:3.19 needs the Linux kernel (a container image's programs"
+                + " are Linux programs): remove base: cloudius/osv-base or set kernel: linux"), base.getMessage());
+        JcapException both = assertThrows(JcapException.class,
+                () -> OsvInputs.check(capstanfile("base: cloudius/osv-base\nfs: zfs\nfrom: alpine:3.19\n")));
+        assertTrue(both.getMessage().contains("remove base: cloudius/osv-base and fs: zfs or set kernel: linux"),
+                both.getMessage());
+        JcapException kernel = assertThrows(JcapException.class,
+                () -> OsvInputs.check(capstanfile("kernel: osv\nfs: rofs\nfrom: alpine:3.19\n")));
+        assertTrue(kernel.getMessage().contains("remove kernel: osv or set kernel: linux"), kernel.getMessage());
     }
 
     @Test
