@@ -199,13 +199,22 @@ final class CapstanfileMapper {
         for (int i = 0; i < entries.size() && entries.isArray(); i++) {
             guestPath(entries.get(i), at.key("classpath").index(i)).ifPresent(classpath::add);
         }
+        Optional<ByteSize> xms = size(java.path("xms"), at.key("xms"));
+        Optional<ByteSize> xmx = size(java.path("xmx"), at.key("xmx"));
+        if (xms.isPresent() && xmx.isPresent() && xms.get().compareTo(xmx.get()) > 0) {
+            // The JVM would refuse to start at every boot: "Initial heap size set to a larger value
+            // than the maximum heap size".
+            findings.add(new Finding(at.key("xms"), yaml.valuePosition(at.key("xms")), java.path("xms").textValue()
+                    + " is more than xmx " + java.path("xmx").textValue() + ": the JVM refuses to start with an initial"
+                    + " heap larger than its maximum; make xms at most xmx"));
+        }
         return Optional.of(new Runtime.Java(
                 main.isTextual() ? Optional.of(main.textValue()) : Optional.empty(),
                 guestPath(java.path("jar"), at.key("jar")),
                 classpath,
                 strings(java.path("jvm_args")),
-                size(java.path("xms"), at.key("xms")),
-                size(java.path("xmx"), at.key("xmx")),
+                xms,
+                xmx,
                 strings(java.path("args"))));
     }
 

@@ -90,6 +90,16 @@ class CapstanfileSizesTest {
     }
 
     @Test
+    void parse_xmsAboveXmx_isRefusedAtXms() throws Exception {
+        project.capstanfile(withSizes("1G", "256M", "128M", "64M"));
+        assertEquals("Capstanfile:7:10: runtime.java.xms: 128M is more than xmx 64M: the JVM refuses to start with an"
+                + " initial heap larger than its maximum; make xms at most xmx", project.problems());
+
+        project.capstanfile(withSizes("1G", "256M", "64M", "65536K"));
+        assertEquals(Optional.of(ByteSize.ofMebibytes(64)), ((Runtime.Java) project.parse().runtime().orElseThrow()).xms());
+    }
+
+    @Test
     void parse_numbersWithoutUnit_areRefusedAsSizes() throws Exception {
         project.capstanfile(withSizes("1073741824", "512", "64", "1.5"));
 

@@ -50,6 +50,24 @@ public final class ImageComposer {
         return hidden;
     }
 
+    /**
+     * What a run writes over the image's own file at {@code path}, as container runtimes do
+     * (docs/guest-protocol.md): empty when the guest leaves it as it is.
+     */
+    public static Optional<String> replacedWhenRunning(ImageEntry entry) {
+        if (entry instanceof ImageEntry.Directory) {
+            return Optional.empty();
+        }
+        return switch (entry.path().value()) {
+            case "/etc/hosts" -> Optional.of("/etc/hosts of the image is replaced when it runs: the guest writes its own"
+                    + " there (localhost and its host name), as container runtimes do; name other hosts by address or"
+                    + " in the application's own configuration");
+            case "/etc/resolv.conf" -> Optional.of("/etc/resolv.conf of the image is replaced when it runs: the guest"
+                    + " writes the DNS servers its network gives there, as container runtimes do");
+            default -> Optional.empty();
+        };
+    }
+
     public static ImageTree compose(List<ImageEntry> application, GuestConfig config, BootFiles boot) throws JcapException {
         Optional<String> tooBig = CpioWriter.tooBig(application, "the builder guest");
         if (tooBig.isPresent()) {

@@ -1,6 +1,7 @@
 package io.jcap.builder.compose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.host.DigestCache;
@@ -41,6 +42,17 @@ class ImageComposerTest {
 
         assertEquals(List.of(GuestPath.of("/tmp/seed"), GuestPath.of("/dev/log"), GuestPath.of("/proc/x")),
                 ImageComposer.hiddenWhenRunning(application));
+    }
+
+    @Test
+    void replacedWhenRunning_namesTheEtcFilesTheGuestWrites_notFoldersOrOtherFiles() {
+        assertTrue(ImageComposer.replacedWhenRunning(program("/etc/hosts", 0644)).orElseThrow()
+                .startsWith("/etc/hosts of the image is replaced when it runs"));
+        assertTrue(ImageComposer.replacedWhenRunning(new ImageEntry.Symlink(GuestPath.of("/etc/resolv.conf"),
+                "/run/resolv.conf")).orElseThrow().startsWith("/etc/resolv.conf of the image is replaced when it runs"));
+        assertEquals(java.util.Optional.empty(), ImageComposer.replacedWhenRunning(program("/etc/hostname", 0644)));
+        assertEquals(java.util.Optional.empty(), ImageComposer.replacedWhenRunning(
+                new ImageEntry.Directory(GuestPath.of("/etc/hosts"), 0755)));
     }
 
     @Test

@@ -74,6 +74,9 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
         for (Map.Entry<GuestPath, Path> file : c.files().entrySet()) {
             packaged.add(HostTree.file(file.getValue(), file.getKey()));
         }
+        for (ImageEntry entry : packaged) {
+            ImageComposer.replacedWhenRunning(entry).ifPresent(events::warn);
+        }
         Optional<ImageRuntime> runtime = ImageRuntime.of(c.runtime(), home, events);
         if (c.cmdline().isEmpty() && !runtime.map(ImageRuntime::derivesCommand).orElse(false)) {
             throw new JcapException("cmdline is required");

@@ -88,11 +88,28 @@ class LinuxInputsTest {
                 .diskBytes(20L << 20));
     }
 
+    @Test
+    void of_filesAtEtcHostsAndResolvConf_warnsThatARunReplacesThem() throws Exception {
+        Path project = Files.createDirectories(temp.resolve("project"));
+        Files.writeString(project.resolve("hosts"), "10.1.2.3 myservice\n");
+        RecordedEvents events = new RecordedEvents();
+        inputs("cmdline: /usr/sbin/mke2fs\nfiles:\n  /usr/sbin/mke2fs: /sbin/mke2fs\n  /etc/hosts: hosts\n"
+                + "  /etc/resolv.conf: hosts\n  /etc/hostname: hosts\n", events);
+        assertEquals(2, events.lines().size(), events.lines().toString());
+        assertTrue(events.lines().get(0).contains("/etc/hosts of the image is replaced when it runs: the guest writes"
+                + " its own there (localhost and its host name)"), events.lines().toString());
+        assertTrue(events.lines().get(1).contains("/etc/resolv.conf of the image is replaced when it runs"),
+                events.lines().toString());
+    }
+
     private LinuxInputs inputs(String capstanfile) throws Exception {
+        return inputs(capstanfile, new RecordedEvents());
+    }
+
+    private LinuxInputs inputs(String capstanfile, RecordedEvents events) throws Exception {
         Path project = Files.createDirectories(temp.resolve("project"));
         Files.writeString(project.resolve("Capstanfile"), capstanfile);
-        return LinuxInputs.of(new CapstanfileParser().parse(project), new JcapHome(temp.resolve("home")),
-                new RecordedEvents());
+        return LinuxInputs.of(new CapstanfileParser().parse(project), new JcapHome(temp.resolve("home")), events);
     }
 
     private static List<String> paths(List<ImageEntry> entries) {
