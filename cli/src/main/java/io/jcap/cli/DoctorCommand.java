@@ -52,6 +52,10 @@ final class DoctorCommand implements Callable<Integer> {
             ok("qemu-img at " + qemu.qemuImg());
         } catch (JcapException e) {
             fail(e.getMessage());
+            // Both missing on a fresh machine: say both, not one fix at a time.
+            if (!QemuInstallation.qemuImgOnPath(System.getenv())) {
+                fail("qemu-img not found on PATH: install qemu-utils (apt-get install qemu-utils)");
+            }
         }
         if (qemu != null) {
             try {

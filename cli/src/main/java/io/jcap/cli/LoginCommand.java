@@ -2,7 +2,7 @@ package io.jcap.cli;
 
 import io.jcap.builder.push.Secret;
 import io.jcap.cli.options.RegistryTlsOptions;
-import io.jcap.cli.options.Verbosity;
+import io.jcap.cli.options.DebugVerbosity;
 import io.jcap.model.JcapException;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "login", description = {"Check a user and password with a registry and store them as docker login does.",
-        "(in $DOCKER_CONFIG/config.json, else ~/.docker/config.json), for jcap push, pull and run."})
+        "They go in $DOCKER_CONFIG/config.json, else ~/.docker/config.json, where jcap push, pull and run find them."})
 final class LoginCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,7 +38,7 @@ final class LoginCommand implements Callable<Integer> {
     RegistryTlsOptions tls;
 
     @Mixin
-    Verbosity verbosity;
+    DebugVerbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {

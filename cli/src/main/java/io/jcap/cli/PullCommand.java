@@ -7,7 +7,7 @@ import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.RegistryTlsOptions;
-import io.jcap.cli.options.Verbosity;
+import io.jcap.cli.options.DebugVerbosity;
 import io.jcap.model.JcapException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ final class PullCommand implements Callable<Integer> {
     RegistryTlsOptions tls;
 
     @Mixin
-    Verbosity verbosity;
+    DebugVerbosity verbosity;
 
     @Override
     public Integer call() throws JcapException, InterruptedException {

@@ -8,7 +8,7 @@ import io.jcap.builder.push.PushTargets;
 import io.jcap.builder.push.TargetOption;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.RegistryTlsOptions;
-import io.jcap.cli.options.Verbosity;
+import io.jcap.cli.options.DebugVerbosity;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -71,7 +71,7 @@ final class PushCommand implements Callable<Integer> {
 
     /** Shows debug messages. */
     @Mixin
-    Verbosity verbosity;
+    DebugVerbosity verbosity;
 
     /** The options of target {@code openstack}; each goes to the target by its name without dashes. */
     static final class OpenStackOptions {

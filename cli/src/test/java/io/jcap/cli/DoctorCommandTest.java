@@ -1,11 +1,16 @@
 package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DoctorCommandTest {
     @Test
@@ -34,5 +39,24 @@ class DoctorCommandTest {
 
         assertEquals("[note] libvirt not reachable at qemu:///system: cannot load the libvirt client library"
                 + " (libvirt.so.0)", DoctorCommand.libvirtLine(status));
+    }
+
+    @Test
+    void doctor_neitherQemuNorQemuImgOnPath_failsBothAtOnce(@TempDir Path temp)
+            throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                Jcap.class.getName(), "doctor");
+        builder.environment().put("JCAP_HOME", temp.resolve("home").toString());
+        builder.environment().put("PATH", temp.resolve("empty").toString());
+        builder.environment().remove("JCAP_QEMU");
+        builder.redirectErrorStream(true);
+        Process p = builder.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(3, p.exitValue(), out);
+        assertTrue(out.contains("QEMU not found"), out);
+        assertTrue(out.contains("qemu-img not found on PATH: install qemu-utils (apt-get install qemu-utils)"), out);
     }
 }

@@ -96,6 +96,12 @@ class RunOptionsTest {
         assertEquals("--cmd: the command 'server' must be an absolute path inside the image (e.g. /app/server)",
                 usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1", List.of(),
                         "server --port 1", null)));
+        assertEquals("--cmd: the command 'app/hello' must be an absolute path inside the image (e.g. /app/hello)",
+                usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1",
+                        List.of(), "app/hello", null)));
+        assertEquals("--cmd: the command './bin/app' must be an absolute path inside the image (e.g. /bin/app)",
+                usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1",
+                        List.of(), "./bin/app", null)));
         assertEquals("--cmd: '/app/x 'a' has an unclosed ' quote",
                 usageMessage(() -> RunOptions.request("x", Optional.empty(), false, null, null, List.of(), "127.0.0.1", List.of(),
                         "/app/x 'a", null)));

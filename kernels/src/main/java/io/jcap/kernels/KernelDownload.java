@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
@@ -108,7 +109,9 @@ public final class KernelDownload {
             throw new JcapException("cannot download " + url + ": " + writer.failure.getMessage(), writer.failure);
         }
         if (response.statusCode() != 200) {
-            throw new JcapException("cannot download " + url + ": the server answered HTTP " + response.statusCode());
+            // A server failing is the environment's (exit 3), as for an unreachable one; a 404 is the URL's.
+            String message = "cannot download " + url + ": the server answered HTTP " + response.statusCode();
+            throw response.statusCode() >= 500 ? new EnvironmentException(message) : new JcapException(message);
         }
         if (writer.total != writer.done) {
             events.progress(task, writer.done, writer.done); // ends a task whose size was not announced
@@ -130,12 +133,15 @@ public final class KernelDownload {
                 if (System.nanoTime() - writer.lastActivity > stallTimeout.toNanos()) {
                     writer.cancel();
                     future.cancel(true);
-                    throw new JcapException("cannot download " + url + ": nothing arrived for " + stallTimeout.toSeconds()
-                            + " s (after " + writer.done + " bytes); try again later");
+                    throw new EnvironmentException("cannot download " + url + ": nothing arrived for "
+                            + stallTimeout.toSeconds() + " s (after " + writer.done + " bytes); try again later");
                 }
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new JcapException("cannot download " + url + ": " + FailureReason.of(cause), cause);
+                // Refused, reset, unresolvable: the server or the network, not the command (exit 3).
+                String message = "cannot download " + url + ": " + FailureReason.of(cause);
+                throw cause instanceof IOException ? new EnvironmentException(message, cause)
+                        : new JcapException(message, cause);
             }
         }
     }

@@ -33,8 +33,11 @@ public final class GuestCommandLine {
             throw new IllegalArgumentException("the command line is empty: say what the image runs (cmdline: /app/hello)");
         }
         if (!argv.get(0).startsWith("/")) {
+            // app/hello means /app/hello, hello perhaps /app/hello: the example follows what was written.
+            String word = argv.get(0).replaceFirst("^(\\./)+", "");
             throw new IllegalArgumentException("the command '" + argv.get(0)
-                    + "' must be an absolute path inside the image (e.g. /app/" + argv.get(0) + ")");
+                    + "' must be an absolute path inside the image (e.g. " + (word.contains("/") ? "/" : "/app/")
+                    + word + ")");
         }
         for (String arg : argv) {
             checkLine("argument", arg);

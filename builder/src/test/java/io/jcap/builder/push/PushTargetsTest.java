@@ -36,6 +36,19 @@ class PushTargetsTest {
     }
 
     @Test
+    void dryRun_everyTarget_refusesAnotherTargetsOption() throws Exception {
+        // push.md: a target refuses options of another target, in a dry run as in a push.
+        for (PushTarget target : PushTargets.all()) {
+            String foreign = target.options().stream().anyMatch(o -> o.name().equals("pool")) ? "cloud" : "pool";
+            String to = target.name().equals("registry") ? "127.0.0.1:5999/a/b:1" : target.name();
+            PushRequest request = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), to).withOption(foreign, "x");
+            JcapException e = assertThrows(JcapException.class, () -> target.dryRun(request), target.name());
+            assertEquals("target " + target.name() + " takes no --" + foreign, e.getMessage().split(":")[0],
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void checkOptionsOf_singleOptionTwice_isRefused() throws Exception {
         PushRequest request = PushRequest.of(SampleImages.hello(Path.of("/nowhere")), "openstack")
                 .withOption("cloud", "a").withOption("cloud", "b").withOption("property", "x=1").withOption("property", "y=2");

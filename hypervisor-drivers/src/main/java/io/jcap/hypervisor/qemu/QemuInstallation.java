@@ -83,6 +83,14 @@ public final class QemuInstallation {
         return version;
     }
 
+    /**
+     * Whether {@code qemu-img} is on {@code PATH}, for a check that could not find QEMU itself
+     * (its sibling is looked for first once QEMU is found).
+     */
+    public static boolean qemuImgOnPath(Map<String, String> env) {
+        return onPath(env, IMG_BINARY).isPresent();
+    }
+
     static Path locateSystem(Map<String, String> env) throws EnvironmentException {
         String configured = env.get(ENV_VAR);
         if (configured != null && !configured.isBlank()) {

@@ -135,6 +135,22 @@ class OsvKernelPullTest {
         JcapException e = assertThrows(JcapException.class, () -> new OsvKernelImporter()
                 .pull(url, Sha256.of(LOADER), Optional.empty(), store, tmp, events));
         assertEquals("cannot download " + url + ": the server answered HTTP 404", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.FAILURE, e.exitCode(), "the URL's fault");
+        assertEmpty(tmp);
+    }
+
+    @Test
+    void pull_serverNotListening_isTheEnvironmentsFault() throws Exception {
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        URI url = URI.create("http://127.0.0.1:" + port + "/osv-loader.qemu");
+        JcapException e = assertThrows(JcapException.class, () -> new OsvKernelImporter()
+                .pull(url, Sha256.of(LOADER), Optional.empty(), store, tmp, events));
+        assertTrue(e.getMessage().startsWith("cannot download " + url + ": "), e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.ENVIRONMENT, e.exitCode(), "exit 3, as push and pull to a dead server");
+        assertEquals(List.of(), store.names());
         assertEmpty(tmp);
     }
 
@@ -159,6 +175,7 @@ class OsvKernelPullTest {
                 .pull(url, Sha256.of(LOADER), Optional.empty(), store, tmp, events));
         assertTrue(e.getMessage().startsWith("cannot download " + url + ": nothing arrived for 1 s (after "),
                 e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.ENVIRONMENT, e.exitCode());
         assertEquals(List.of(), store.names());
         assertEmpty(tmp);
     }

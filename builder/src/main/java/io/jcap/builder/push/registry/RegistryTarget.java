@@ -63,6 +63,7 @@ public final class RegistryTarget implements PushTarget {
 
     @Override
     public List<String> dryRun(PushRequest request) throws JcapException {
+        request.checkOptionsOf(this);
         ImageReference ref = reference(request);
         List<String> lines = new ArrayList<>();
         lines.add("Would push " + request.image().file() + " (" + request.image().metadata().diskSize() + " bytes) to "
