@@ -39,7 +39,7 @@ final class KernelsBuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JcapException {
         if (!name.equals(MiniKernelBuild.NAME)) {
-            throw new JcapException("no kernel named '" + name + "' can be built: use " + MiniKernelBuild.NAME
+            throw JcapException.usage("no kernel named '" + name + "' can be built: use " + MiniKernelBuild.NAME
                     + " (or jcap kernels pull linux for Debian's cloud kernel)");
         }
         int cpus = Runtime.getRuntime().availableProcessors();

@@ -124,7 +124,7 @@ final class KernelsCommand implements Callable<Integer> {
             LinuxFlavour flavour = switch (name) {
                 case "linux" -> LinuxFlavour.CLOUD;
                 case "linux-generic" -> LinuxFlavour.GENERIC;
-                default -> throw new JcapException("no kernel named '" + name
+                default -> throw JcapException.usage("no kernel named '" + name
                         + "' can be pulled: use linux, linux-generic or osv (or jcap kernels import FILE"
                         + (name.equals(MiniKernelBuild.NAME)
                                 ? "; linux-mini is built: jcap kernels build linux-mini)" : ")"));
@@ -232,6 +232,9 @@ final class KernelsCommand implements Callable<Integer> {
             KernelStore store = store();
             // jcap kernels import vmlinuz --name linux replaced Debian's kernel and its modules without a
             // word; an OSv file without --name replaced the stored osv the same way.
+            if (name != null && !KernelStore.isName(name)) {
+                throw JcapException.usage("--name: " + KernelStore.nameProblem(name));
+            }
             Optional<String> storeName = KernelImport.storeName(file, Optional.ofNullable(name));
             if (storeName.isPresent() && !force && store.contains(storeName.get())) {
                 throw JcapException.usage("kernel '" + storeName.get() + "' is already stored (jcap kernels lists it):"

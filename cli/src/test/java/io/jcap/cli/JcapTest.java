@@ -34,6 +34,19 @@ class JcapTest {
     }
 
     @Test
+    void kernels_wrongNames_areUsageErrors() {
+        // Each refused before the kernel store is read.
+        Result pull = jcap("kernels", "pull", "nosuch");
+        assertEquals(2, pull.code(), pull.err());
+        assertTrue(pull.err().contains("no kernel named 'nosuch' can be pulled"), pull.err());
+        Result build = jcap("kernels", "build", "nosuch");
+        assertEquals(2, build.code(), build.err());
+        Result badName = jcap("kernels", "import", temp.resolve("vmlinuz").toString(), "--name", "Bad Name");
+        assertEquals(2, badName.code(), badName.err());
+        assertTrue(badName.err().contains("--name: 'Bad Name' is not a kernel name"), badName.err());
+    }
+
+    @Test
     void help_documentsTheExitCodes() {
         Result r = jcap("--help");
         assertEquals(0, r.code());

@@ -343,7 +343,8 @@ public final class KernelStore {
         }
     }
 
-    private static String nameProblem(String name) {
+    /** What is wrong with {@code name} as a kernel name. */
+    public static String nameProblem(String name) {
         return "'" + name + "' is not a kernel name (letters, digits, '.', '_', '-', at most 64, "
                 + "starting with a letter or digit)";
     }

@@ -110,7 +110,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                     + " drivers only (--disk-bus and --nic-model pick others): build it again with jcap build");
         }
         if (!request.devices().isVirtio() && !driver.bootsKernels()) {
-            throw new JcapException("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
+            throw JcapException.usage("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
                     + " virtio disks and network cards");
         }
         Optional<Path> uefi = Optional.empty();
@@ -199,7 +199,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         }
         if (!driver.bootsKernels()) {
             if (asked.isPresent()) {
-                throw new JcapException("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
+                throw JcapException.usage("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
                         + " (use --boot disk or leave --boot out)");
             }
             return Optional.empty();

@@ -268,6 +268,7 @@ class LinuxRunPlanTest {
 
         assertEquals("--boot direct needs the qemu driver: libvirt domains boot the image's disk (use --boot disk or"
                 + " leave --boot out)", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode(), "a command line that asks for two things at odds");
     }
 
     @Test
