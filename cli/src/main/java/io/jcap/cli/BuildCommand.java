@@ -60,7 +60,9 @@ final class BuildCommand implements Callable<Integer> {
         BuildRequest request;
         try {
             request = new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force)
-                    .withConfigSet(RunOptions.configSet(configSet)).withFrom(Optional.ofNullable(from));
+                    .withConfigSet(RunOptions.configSet(configSet)).withFrom(Optional.ofNullable(from)
+                            // --from's relative path is the current folder's, not DIR's.
+                            .map(f -> io.jcap.builder.container.ContainerSource.fromCommandLine(f, dir, false)));
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             // A bad --name (ImageName's rule) or configuration set: the command line is wrong.
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);

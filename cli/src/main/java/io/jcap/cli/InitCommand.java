@@ -2,6 +2,7 @@ package io.jcap.cli;
 
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.container.ContainerCapstanfile;
+import io.jcap.builder.container.ContainerSource;
 import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.host.TempFiles;
 import io.jcap.model.JcapException;
@@ -49,6 +50,10 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException {
+        if (from != null && spec.commandLine().getParseResult().hasMatchedOption("--runtime")) {
+            throw JcapException.usage("--runtime and --from do not go together: a container image's Capstanfile runs"
+                    + " the image's own command");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw JcapException.usage(dir + " is a file: jcap init writes a Capstanfile into a folder (a new one is made)");
         }
@@ -83,7 +88,9 @@ final class InitCommand implements Callable<Integer> {
         JcapHome home = JcapHome.fromEnvironment();
         Path scratch = TempFiles.register(home.newWorkDir("init-"));
         try {
-            String text = ContainerCapstanfile.describe(from, dir.toAbsolutePath().normalize(), scratch,
+            // --from's relative path is the current folder's; the Capstanfile's from: is read from DIR.
+            String text = ContainerCapstanfile.describe(ContainerSource.fromCommandLine(from, dir, true),
+                    dir.toAbsolutePath().normalize(), scratch,
                     new ConsoleEvents(spec.commandLine().getErr(), false));
             Files.createDirectories(dir);
             Files.writeString(file, text);

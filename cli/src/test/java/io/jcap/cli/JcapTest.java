@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -44,6 +45,14 @@ class JcapTest {
         Result badName = jcap("kernels", "import", temp.resolve("vmlinuz").toString(), "--name", "Bad Name");
         assertEquals(2, badName.code(), badName.err());
         assertTrue(badName.err().contains("--name: 'Bad Name' is not a kernel name"), badName.err());
+    }
+
+    @Test
+    void init_runtimeWithFrom_isAUsageError() {
+        Result r = jcap("init", "--runtime", "java", "--from", "oci:layout:1", temp.resolve("p").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--runtime and --from do not go together"), r.err());
+        assertFalse(java.nio.file.Files.exists(temp.resolve("p")), "nothing written");
     }
 
     @Test

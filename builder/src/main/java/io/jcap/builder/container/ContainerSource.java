@@ -69,6 +69,38 @@ public sealed interface ContainerSource {
         throw new IllegalArgumentException("'" + text + "' is not a container image jcap reads: use " + FORMS);
     }
 
+    /**
+     * A reference given on the command line ({@code --from}), whose relative path means the
+     * current folder's, written so that it means the same read from {@code projectDir} (a
+     * Capstanfile's {@code from:} is read from its folder): relative to it when
+     * {@code relative}, else absolute. An absolute path, a registry reference or text
+     * {@link #parse} refuses comes back as it is.
+     */
+    static String fromCommandLine(String text, Path projectDir, boolean relative) {
+        ContainerSource source;
+        try {
+            source = parse(text, Path.of("").toAbsolutePath());
+            if (source.equals(parse(text, Path.of("/")))) {
+                return text; // an absolute path, or a registry
+            }
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+        Path base = projectDir.toAbsolutePath().normalize();
+        java.util.function.Function<Path, String> written = path -> {
+            String shown = relative ? base.relativize(path).toString() : path.toString();
+            return shown.isEmpty() ? "." : shown;
+        };
+        if (source instanceof OciLayout oci) {
+            return "oci:" + written.apply(oci.dir()) + oci.tag().map(t -> ":" + t).orElse("");
+        } else if (source instanceof OciArchive archive) {
+            return "oci-archive:" + written.apply(archive.file());
+        } else if (source instanceof DockerArchive archive) {
+            return "docker-archive:" + written.apply(archive.file());
+        }
+        return text;
+    }
+
     /** The forms {@link #parse} takes, for messages. */
     String FORMS = "oci:DIR[:TAG], oci-archive:FILE.tar, docker-archive:FILE.tar or REGISTRY/REPO[:TAG]";
 
