@@ -29,7 +29,8 @@ final class BuildCommand implements Callable<Integer> {
                     + " meta/) (default: the current folder).")
     Path dir;
 
-    @Option(names = "--name", description = "Image name (default: the project folder's name).")
+    @Option(names = "--name", description = "Image name (default: the project folder's name, lower-cased, other characters than letters,"
+            + " digits, '.', '_' and '-' as '-'); a build replaces the image of that name.")
     String name;
 
     /** The builder VM's accelerator. */
