@@ -156,8 +156,12 @@ public final class ImageBuilder {
                     .build(home, events, new KernelFamily.BuildJob(projectDir, plain, request));
         }
         SchemaPasses valid = new ValidCapstanfiles(home.cache().resolve(VALID_CAPSTANFILES));
-        Capstanfile before = CapstanfileParser.beforeBuild().withConfigSet(request.configSet()).withSchemaPasses(valid)
-                .parse(projectDir);
+        // Without a build command no host file is left to make: one read with every check says
+        // every problem at once (a first read without the host files' checks hid them until the
+        // rest was fixed).
+        boolean buildCommand = CapstanfileParser.hasBuildCommand(projectDir);
+        Capstanfile before = (buildCommand ? CapstanfileParser.beforeBuild() : new CapstanfileParser())
+                .withConfigSet(request.configSet()).withSchemaPasses(valid).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
             if (request.configSet().isPresent()) {
                 throw new JcapException("--config-set " + request.configSet().get() + " picks a named configuration of"
@@ -187,8 +191,8 @@ public final class ImageBuilder {
                 prepare.join();
             }
         }
-        Capstanfile capstanfile = new CapstanfileParser().withConfigSet(request.configSet()).withSchemaPasses(valid)
-                .parse(projectDir);
+        Capstanfile capstanfile = !buildCommand ? before : new CapstanfileParser().withConfigSet(request.configSet())
+                .withSchemaPasses(valid).parse(projectDir);
         notes(capstanfile).forEach(events::warn);
         if (request.from().isPresent()) {
             capstanfile = capstanfile.withFrom(request.from().get());

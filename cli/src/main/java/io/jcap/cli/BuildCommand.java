@@ -4,6 +4,7 @@ import io.jcap.builder.ImageBuilder;
 import io.jcap.builder.api.BuildRequest;
 import io.jcap.builder.api.BuildResult;
 import io.jcap.builder.api.JcapHome;
+import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.cli.options.AcceleratorOption;
 import io.jcap.cli.options.Verbosity;
 import io.jcap.model.JcapException;
@@ -69,7 +70,17 @@ final class BuildCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), verbosity.verbose());
-        BuildResult result = new ImageBuilder(JcapHome.fromEnvironment(), events).build(request);
+        BuildResult result;
+        try {
+            result = new ImageBuilder(JcapHome.fromEnvironment(), events).build(request);
+        } catch (CapstanfileException e) {
+            // As validate prints them: a line each, then how many.
+            ValidateCommand.printProblems(e, dir, spec.commandLine().getErr());
+            Path absolute = dir.toAbsolutePath().normalize();
+            Path file = e.file().startsWith(absolute) ? dir.resolve(absolute.relativize(e.file())).normalize() : e.file();
+            int n = e.problems().size();
+            throw new JcapException(n + (n == 1 ? " problem" : " problems") + " in " + file, e);
+        }
         var m = result.image().metadata();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s %s: %s on disk, %s virtual, kernel %s%n",

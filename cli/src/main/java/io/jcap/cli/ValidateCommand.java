@@ -61,10 +61,7 @@ final class ValidateCommand implements Callable<Integer> {
                     .orElse("") + ")");
             return 0;
         } catch (CapstanfileException e) {
-            for (Problem p : e.problems()) {
-                Path shown = p.file().isAbsolute() ? p.file() : dir.resolve(p.file()).normalize();
-                out.println(new Problem(shown, p.line(), p.column(), p.key(), p.message()));
-            }
+            printProblems(e, dir, out);
             out.flush();
             int n = e.problems().size();
             spec.commandLine().getErr().println("jcap: " + n + (n == 1 ? " problem" : " problems") + " in " + file);
@@ -102,6 +99,17 @@ final class ValidateCommand implements Callable<Integer> {
                 throw new CapstanfileException(e.file(), problems);
             }
             return CapstanfileParser.beforeBuild().parse(dir);
+        }
+    }
+
+    /**
+     * Each problem of {@code e} on a line of its own, its file shown from the project folder as
+     * the user named it ({@code myapp/Capstanfile:3:7: ...}), as validate and build print them.
+     */
+    static void printProblems(CapstanfileException e, Path dir, PrintWriter to) {
+        for (Problem p : e.problems()) {
+            Path shown = p.file().isAbsolute() ? p.file() : dir.resolve(p.file()).normalize();
+            to.println(new Problem(shown, p.line(), p.column(), p.key(), p.message()));
         }
     }
 

@@ -30,11 +30,15 @@ class BuildFailuresIT {
         JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
         Path project = temp.resolve("missing");
         Files.createDirectories(project);
-        Files.writeString(project.resolve("Capstanfile"), "cmdline: /app/x\nfiles:\n  /app/x: missing.bin\n");
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /app/x\nsize: 12x\nfiles:\n  /app/x: missing.bin\n");
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(1, build.exitCode(), build.toString());
-        assertEquals("jcap: Capstanfile:3:11: files./app/x: host file 'missing.bin' does not exist (resolved to "
-                + project.resolve("missing.bin") + ")\n", build.err(), build.toString());
+        // Every problem in one run, as validate prints them: the missing host file with the rest.
+        assertEquals(project.resolve("Capstanfile") + ":2:7: size: '12x' is not a size: use a whole number and a unit"
+                + " K, M, G or T (1K = 1024 bytes), in either case, with an optional B or iB (128m, 512MiB, 1 G, 2gb)\n"
+                + project.resolve("Capstanfile") + ":4:11: files./app/x: host file 'missing.bin' does not exist"
+                + " (resolved to " + project.resolve("missing.bin") + ")\n"
+                + "jcap: 2 problems in " + project.resolve("Capstanfile") + "\n", build.err(), build.toString());
         assertFalse(Files.exists(jcap.home.resolve("images/missing")));
     }
 
