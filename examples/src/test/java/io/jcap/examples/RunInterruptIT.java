@@ -50,6 +50,44 @@ class RunInterruptIT {
         assertTrue(images.out().contains("sleeper"), images.toString());
     }
 
+    @Test
+    void run_interruptedDuringTheAcceleratorProbe_cachesNoVerdictAndLeavesNoFile() throws Exception {
+        JcapProcess jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.copyExample("hello", temp);
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        Path cache = jcap.home.resolve("cache");
+        java.nio.file.Files.deleteIfExists(cache.resolve("accelerator.json"));
+
+        ProcessBuilder pb = new ProcessBuilder("setsid", JcapProcess.LAUNCHER.toString(), "run", "hello")
+                .redirectErrorStream(true);
+        pb.environment().put("JCAP_HOME", jcap.home.toString());
+        Process run = pb.start();
+        // The probe's QEMU boots a disk in a jcap-probe- folder; under PVM it waits out its 3 s bound.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        boolean probing = false;
+        while (!probing && run.isAlive() && System.nanoTime() < deadline) {
+            probing = qemuProcessesOf(Path.of("jcap-probe-")).size() > 0;
+            Thread.sleep(20);
+        }
+        io.jcap.testsupport.Requirements.require(probing,
+                "an accelerator probe slow enough to interrupt (KVM answers at once on this machine)");
+        Thread.sleep(300);
+        new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap run ends after Ctrl-C");
+        assertEquals(130, run.exitValue(), output);
+        assertTrue(!output.contains("jcap:"), "a stop says nothing: " + output);
+
+        assertTrue(!java.nio.file.Files.exists(cache.resolve("accelerator.json")),
+                "no verdict of a killed probe is kept for the host's boot");
+        try (var left = java.nio.file.Files.newDirectoryStream(cache, "accel*")) {
+            assertTrue(!left.iterator().hasNext(), "no temporary file of the cache is left");
+        }
+        JcapProcess.Result again = jcap.run("run", "hello");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(!again.err().contains("signal"), again.toString());
+    }
+
     /** Command lines of QEMU processes that use files under {@code home}. */
     static List<String> qemuProcessesOf(Path home) throws Exception {
         Process ps = new ProcessBuilder("ps", "-eo", "args").start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.formats.json.JsonTrees;
+import io.jcap.host.Cleanup;
 import io.jcap.host.Durable;
 import io.jcap.host.SystemTemp;
 import io.jcap.hypervisor.Accelerator;
@@ -38,6 +39,8 @@ public final class AcceleratorProbe {
     public static final Duration DEFAULT_BOUND = BootSector.PROBE_BOUND;
     static final Path KVM_DEVICE = Path.of("/dev/kvm");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    /** How long a QEMU that died of a signal waits for the JVM's own stop to show (Cleanup.shuttingDownWithin). */
+    private static final Duration SIGNAL_WAIT = Duration.ofMillis(200);
     /** Made when a verdict is written only: every run reads the cache, with {@link JsonTrees}. */
     private static final class Mapper {
         static final ObjectMapper JSON = new ObjectMapper();
@@ -74,7 +77,7 @@ public final class AcceleratorProbe {
             }
         }
         AcceleratorVerdict verdict = judge();
-        if (bootId.isPresent()) {
+        if (bootId.isPresent() && !Cleanup.shuttingDown()) {
             writeCache(bootId.get(), verdict);
         }
         return verdict;
@@ -115,7 +118,7 @@ public final class AcceleratorProbe {
         }
     }
 
-    private ProbeResult boot(Accelerator accelerator, Path disk) {
+    private ProbeResult boot(Accelerator accelerator, Path disk) throws JcapException {
         VmSpec spec = BootSector.probeMachine(accelerator, disk);
         Instant deadline = Instant.now().plus(bound);
         String name = accelerator.qemuName();
@@ -132,14 +135,33 @@ public final class AcceleratorProbe {
                         + Durations.human(bound), vm.consoleTail());
             } catch (VmException e) {
                 if (e.vmExitCode().isPresent()) {
+                    // QEMU ended before its answer: KVM refused, or jcap's own Ctrl-C killed it.
+                    stoppedByASignal(SIGNAL_WAIT);
                     List<String> stderr = vm.stderrTail();
                     String tail = stderr.isEmpty() ? "exit code " + e.vmExitCode().getAsInt()
                             : String.join(" / ", stderr.subList(Math.max(0, stderr.size() - 2), stderr.size()));
                     return new ProbeResult(false, "qemu failed: " + tail, e.consoleTail());
                 }
+                stoppedByASignal(Duration.ZERO);
                 return new ProbeResult(false, "probe guest did not answer under " + name + " within "
                         + Durations.human(bound), e.consoleTail());
             }
+        }
+    }
+
+    /**
+     * Throws when jcap is stopping (Ctrl-C reaches QEMU too, as the whole process group): the
+     * probe's QEMU was killed, which says nothing of KVM, and a verdict of it would be cached for
+     * the rest of the host's boot.
+     */
+    private static void stoppedByASignal(Duration wait) throws JcapException {
+        try {
+            if (Cleanup.shuttingDownWithin(wait)) {
+                throw new JcapException("stopped: jcap was interrupted during the accelerator probe");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JcapException("interrupted during the accelerator probe", e);
         }
     }
 
@@ -181,13 +203,17 @@ public final class AcceleratorProbe {
             Path parent = cacheFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path temp = Files.createTempFile(parent, "accel", ".tmp");
-            Files.writeString(temp, Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
             try {
-                Durable.syncFile(temp);
-                Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Durable.syncFile(temp);
-                Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING);
+                Files.writeString(temp, Mapper.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+                try {
+                    Durable.syncFile(temp);
+                    Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Durable.syncFile(temp);
+                    Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
             throw new JcapException("cannot write the accelerator cache " + cacheFile + ": " + e.getMessage()
