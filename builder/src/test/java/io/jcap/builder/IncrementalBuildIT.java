@@ -91,6 +91,41 @@ class IncrementalBuildIT {
     }
 
     @Test
+    void rebuild_entriesThatChangedType_streamsTheDeltaAndEqualsAColdBuild() throws Exception {
+        JcapHome home = TestMachine.homeWithKernels(temp.resolve("home"));
+        Path project = Files.createDirectories(temp.resolve("app"));
+        Files.writeString(project.resolve("greeting.txt"), "a greeting\n");
+        String files = "  /bin/cat: /usr/bin/cat\n  /app/greeting.txt: greeting.txt\n";
+        // /app/kind a file, /app/dir a folder holding one...
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /bin/cat /app/greeting.txt\nruntime: native\n"
+                + "files:\n" + files + "  /app/kind: greeting.txt\n  /app/dir/inner.txt: greeting.txt\n");
+        RecordedEvents events = new RecordedEvents();
+        ImageBuilder builder = new ImageBuilder(home, events);
+        BuildRequest request = new BuildRequest(project, Optional.of("incr"), Optional.of(Accelerator.TCG), false);
+        builder.build(request);
+
+        // ... then /app/kind a folder and /app/dir a file.
+        Files.writeString(project.resolve("Capstanfile"), "cmdline: /bin/cat /app/greeting.txt /app/kind/inner.txt"
+                + " /app/dir\nruntime: native\nfiles:\n" + files + "  /app/kind/inner.txt: greeting.txt\n"
+                + "  /app/dir: greeting.txt\n");
+        events.clear();
+        builder.build(request);
+
+        assertTrue(events.lines().stream().noneMatch(l -> l.contains("from scratch")), events.lines().toString());
+        Matcher delta = match(INCREMENTAL, events.lines());
+        // Removed: /app/kind (a file), /app/dir/inner.txt and /app/dir (a folder).
+        assertEquals("3", delta.group(2), events.lines().toString());
+        assertEquals(List.of("a greeting", "a greeting", "a greeting"), run(home));
+        List<ImageFile> incremental = new ImageFiles(home, events).list("incr", GuestPath.ROOT);
+        Sha256 incrementalDigest = new ImageRepository(home.images()).get("incr").metadata().streamDigest();
+
+        events.clear();
+        builder.build(new BuildRequest(project, Optional.of("incr"), Optional.of(Accelerator.TCG), true));
+        assertEquals(incremental, new ImageFiles(home, events).list("incr", GuestPath.ROOT));
+        assertEquals(incrementalDigest, new ImageRepository(home.images()).get("incr").metadata().streamDigest());
+    }
+
+    @Test
     void rebuilds_replacingABigFile_keepTheImageNearAColdBuildsSize() throws Exception {
         JcapHome home = TestMachine.homeWithKernels(temp.resolve("home"));
         Path project = Files.createDirectories(temp.resolve("app"));

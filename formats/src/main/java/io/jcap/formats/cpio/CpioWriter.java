@@ -143,8 +143,12 @@ public final class CpioWriter {
         Map<ImageEntry.RegularFile, Long> written = new HashMap<>();
         Map<ImageEntry.RegularFile, Sha256> digests = new HashMap<>();
         StreamStats.Counter counter = new StreamStats.Counter(out, streamDigest);
-        // The archive is not closed: closing would close the caller's stream (a socket).
-        CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
+        // The archives are not closed: closing would close the caller's stream (a socket).
+        // Removals go through an archive object of their own, never finished (no trailer): a path
+        // whose type changed is removed and then sent again under the same name, which one
+        // archive object refuses as a duplicate. Each entry ends on a 4-byte boundary, so the
+        // entries' archive goes on where the removals' ended, as one newc stream.
+        CpioArchiveOutputStream removals = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
                 CpioConstants.BLOCK_SIZE, StandardCharsets.UTF_8.name());
         long inode = 1;
         long entryCount = 0;
@@ -160,10 +164,12 @@ public final class CpioWriter {
             header.setNumberOfLinks(1);
             header.setTime(mtimeSeconds);
             header.setSize(0);
-            cpio.putArchiveEntry(header);
-            cpio.closeArchiveEntry();
+            removals.putArchiveEntry(header);
+            removals.closeArchiveEntry();
             entryCount++;
         }
+        CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(counter, CpioConstants.FORMAT_NEW,
+                CpioConstants.BLOCK_SIZE, StandardCharsets.UTF_8.name());
         for (ImageEntry entry : entries) {
             String name = name(entry);
             if (name == null) {
@@ -234,6 +240,11 @@ public final class CpioWriter {
             cpio.closeArchiveEntry();
         }
         cpio.finish();
+        // The entries' archive padded its own bytes to a block; the stream as a whole ends on one.
+        long tail = counter.bytes() % CpioConstants.BLOCK_SIZE;
+        if (tail != 0) {
+            counter.write(new byte[(int) (CpioConstants.BLOCK_SIZE - tail)]);
+        }
         counter.flush();
         if (totalContent == 0) {
             events.progress("Streaming files", 0, 0);

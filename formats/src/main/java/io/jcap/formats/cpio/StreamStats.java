@@ -37,6 +37,11 @@ public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
         private final MessageDigest sha;
         private long bytes;
 
+        /** The bytes written so far. */
+        long bytes() {
+            return bytes;
+        }
+
         /** @param digest whether to take the SHA-256 too (the XXH64 is always taken) */
         Counter(OutputStream out, boolean digest) {
             super(out);

@@ -201,6 +201,25 @@ class CpioWriterTest {
     }
 
     @Test
+    void write_removalOfAPathSentAgain_isOneStreamWithBothEntries() throws IOException {
+        // A file that became a folder: removed, then sent under the same name (TreeDelta).
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        List<ImageEntry> entries = List.of(new ImageEntry.Directory(GuestPath.of("/data/d"), 0755),
+                new ImageEntry.RegularFile(GuestPath.of("/data/d/x"), 0644, FileContent.of(new byte[] {7})));
+        StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).write(List.of(GuestPath.of("/data/d")),
+                entries, out, io.jcap.model.EventSink.NONE);
+        List<String> seen = new ArrayList<>();
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) {
+                seen.add(e.getName() + " " + Long.toOctalString(e.getMode()) + " " + e.getSize());
+            }
+        }
+        assertEquals(List.of("/data/d 20000 0", "/data/d 40755 0", "/data/d/x 100644 1"), seen);
+        assertEquals(3, stats.entries());
+        assertEquals(0, out.size() % 512, "one archive's blocks");
+    }
+
+    @Test
     void write_removalOfTheRoot_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpioWriter(
                 CpioWriter.NameStyle.ABSOLUTE, 0).write(List.of(GuestPath.ROOT), List.of(),
