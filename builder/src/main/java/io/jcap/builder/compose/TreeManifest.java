@@ -147,7 +147,7 @@ public record TreeManifest(SortedMap<String, String> disk, SortedMap<GuestPath, 
         disk.forEach((name, value) -> lines.add("disk " + name + " " + value));
         entries.forEach((path, f) -> lines.add(f.type() + " " + Integer.toOctalString(f.mode()) + " " + f.uid() + " "
                 + f.gid() + " " + f.size() + " " + f.digest() + " " + path.value()));
-        Files.write(file, lines, StandardCharsets.UTF_8);
+        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 
     /**
@@ -157,7 +157,12 @@ public record TreeManifest(SortedMap<String, String> disk, SortedMap<GuestPath, 
      *     which line)
      */
     public static TreeManifest read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // Lines end at '\n' only: a guest path may hold a carriage return (readAllLines would
+        // end a line there too, and the path after it would be lost), never a line feed.
+        List<String> lines = new ArrayList<>(List.of(Files.readString(file, StandardCharsets.UTF_8).split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1);
+        }
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new IOException(file + " does not start with '" + HEADER + "'");
         }

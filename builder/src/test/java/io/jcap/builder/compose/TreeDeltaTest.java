@@ -122,6 +122,18 @@ class TreeDeltaTest {
     }
 
     @Test
+    void manifest_pathsWithCarriageReturnsAndOtherBreaks_roundTrip() throws Exception {
+        // Only a line feed is refused in a guest path; YAML's other line breaks are names' bytes.
+        TreeManifest manifest = TreeManifest.of(tree(file("/d/x", 0644, "a"), file("/d/x\r", 0644, "b"),
+                file("/d/y\u0085\u2028", 0644, "c"), file("/d/cr\r", 0644, "d")), DISK);
+        Path file = temp.resolve(TreeManifest.FILE);
+        manifest.write(file);
+        TreeManifest read = TreeManifest.read(file);
+        assertEquals(manifest, read);
+        assertEquals(4, read.entries().keySet().stream().filter(p -> p.value().startsWith("/d/")).count());
+    }
+
+    @Test
     void manifest_badLine_isRefusedNamingTheLine() throws Exception {
         assertUnreadable("jcap-image-tree 1\ndisk fs ext4\nf 644 0 0\n",
                 " line 3: expected TYPE MODE UID GID SIZE DIGEST PATH");
