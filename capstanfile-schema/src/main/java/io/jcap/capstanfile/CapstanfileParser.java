@@ -114,7 +114,7 @@ public final class CapstanfileParser {
     /** Whether {@code projectDir}'s Capstanfile names a build command; false when it cannot be read as YAML. */
     public static boolean hasBuildCommand(Path projectDir) {
         try {
-            JsonNode build = LocatedYaml.read(Files.readString(projectDir.resolve(FILE_NAME)), "a Capstanfile").root()
+            JsonNode build = LocatedYaml.read(text(projectDir.resolve(FILE_NAME)), "a Capstanfile").root()
                     .path("build");
             return !build.isMissingNode() && !build.isNull();
         } catch (IOException | YamlSyntaxException e) {
@@ -179,13 +179,65 @@ public final class CapstanfileParser {
     /** The text of {@code file} ({@code shown} as the user names it); {@code notFound} says what to do when it is missing. */
     static String read(Path file, Path shown, String notFound) throws CapstanfileException {
         try {
-            return Files.readString(file);
+            return text(file);
         } catch (NoSuchFileException e) {
             throw whole(file, shown, notFound);
         } catch (CharacterCodingException e) {
             throw whole(file, shown, "is not UTF-8 text");
+        } catch (TooLarge | NotAFile e) {
+            throw whole(file, shown, e.getMessage());
         } catch (IOException e) {
             throw whole(file, shown, "cannot be read: " + e);
+        }
+    }
+
+    /** The most a package file may hold: package files are a few hundred bytes. */
+    static final long MAX_BYTES = 4L << 20;
+
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(long size) {
+            super("is " + size + " bytes: a package file holds at most " + MAX_BYTES + " bytes (4 MiB)");
+        }
+    }
+
+    private static final class NotAFile extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotAFile() {
+            super("is not a regular file (a FIFO, a device or a folder): a package file is read whole, and that"
+                    + " would never end or make no sense");
+        }
+    }
+
+    /**
+     * The text of a package file: a regular file (a FIFO or {@code /dev/zero} behind the name
+     * would hang or exhaust jcap) of at most {@link #MAX_BYTES}.
+     */
+    static String text(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new NotAFile();
+        }
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            if (size > MAX_BYTES) {
+                throw new TooLarge(size);
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) size + 1);
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // until the end, or one byte past the size seen (a file that grew)
+            }
+            if (bytes.position() > size) {
+                throw new TooLarge(bytes.position());
+            }
+            bytes.flip();
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(bytes).toString();
         }
     }
 

@@ -57,7 +57,7 @@ public final class KeyProblems {
         if (!read) {
             read = true;
             try {
-                yaml = LocatedYaml.read(Files.readString(capstanfile.file()), "a Capstanfile");
+                yaml = LocatedYaml.read(CapstanfileParser.text(capstanfile.file()), "a Capstanfile");
             } catch (IOException | RuntimeException | io.jcap.capstanfile.yaml.YamlSyntaxException e) {
                 yaml = null;
             }

@@ -24,6 +24,32 @@ class CapstanfileParserTest {
     }
 
     @Test
+    void parse_capstanfileThatIsAFifoADeviceOrHuge_isRefusedWithoutReadingIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path fifo = java.nio.file.Files.createDirectories(dir.resolve("fifo"));
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.resolve("Capstanfile").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        CapstanfileException e = org.junit.jupiter.api.Assertions.assertThrows(CapstanfileException.class,
+                () -> parser.parse(fifo));
+        assertTrue(e.getMessage().endsWith("Capstanfile: is not a regular file (a FIFO, a device or a folder): a package"
+                + " file is read whole, and that would never end or make no sense"), e.getMessage());
+        assertEquals(false, CapstanfileParser.hasBuildCommand(fifo));
+
+        Path zero = java.nio.file.Files.createDirectories(dir.resolve("zero"));
+        java.nio.file.Files.createSymbolicLink(zero.resolve("Capstanfile"), Path.of("/dev/zero"));
+        e = org.junit.jupiter.api.Assertions.assertThrows(CapstanfileException.class, () -> parser.parse(zero));
+        assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+
+        Path huge = java.nio.file.Files.createDirectories(dir.resolve("huge"));
+        try (var file = new java.io.RandomAccessFile(huge.resolve("Capstanfile").toFile(), "rw")) {
+            file.setLength(3L << 30); // sparse: 3 GiB read would have run jcap out of memory
+        }
+        e = org.junit.jupiter.api.Assertions.assertThrows(CapstanfileException.class, () -> parser.parse(huge));
+        assertTrue(e.getMessage().endsWith("Capstanfile: is 3221225472 bytes: a package file holds at most 4194304 bytes"
+                + " (4 MiB)"), e.getMessage());
+    }
+
+    @Test
     void parse_javaAppOnOpenJdkBase_expandsAmpersandInHostPaths() throws Exception {
         Path dir = project("java-app");
 
