@@ -58,7 +58,8 @@ public final class ImageBuilder {
     public BuildResult build(BuildRequest request) throws JcapException, InterruptedException {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
         if (!Files.isDirectory(projectDir)) {
-            throw new JcapException("project folder " + projectDir + (Files.exists(projectDir)
+            // The command line named it: a usage error (exit 2), as validate's.
+            throw JcapException.usage("project folder " + projectDir + (Files.exists(projectDir)
                     ? " is a file: give the folder that holds the Capstanfile" : " does not exist"));
         }
         // The lock is taken before the project's build command runs: two builds of one image

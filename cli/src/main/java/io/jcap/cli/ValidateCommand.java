@@ -41,6 +41,9 @@ final class ValidateCommand implements Callable<Integer> {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw JcapException.usage(dir + " is a file: give the project folder that holds the Capstanfile");
         }
+        if (!Files.exists(dir)) {
+            throw JcapException.usage("project folder " + dir + " does not exist");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean capstanPackage = !Files.exists(dir.resolve(CapstanfileParser.FILE_NAME))
                 && CapstanfileParser.isCapstanPackage(dir);

@@ -103,9 +103,16 @@ class JcapTest {
         assertEquals(2, validate.code(), validate.err());
         assertEquals("jcap: " + file + " is a file: give the project folder that holds the Capstanfile\n", validate.err());
         Result build = jcap("build", file.toString());
-        assertEquals(1, build.code(), build.err());
+        assertEquals(2, build.code(), build.err());
         assertEquals("jcap: project folder " + file + " is a file: give the folder that holds the Capstanfile\n",
                 build.err());
+        Path none = temp.resolve("none");
+        Result validateNone = jcap("validate", none.toString());
+        assertEquals(2, validateNone.code(), validateNone.err());
+        assertEquals("jcap: project folder " + none + " does not exist\n", validateNone.err());
+        Result buildNone = jcap("build", none.toString());
+        assertEquals(2, buildNone.code(), buildNone.err());
+        assertEquals("jcap: project folder " + none + " does not exist\n", buildNone.err());
     }
 
     @Test
