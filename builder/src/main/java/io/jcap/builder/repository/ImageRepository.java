@@ -272,6 +272,11 @@ public final class ImageRepository {
         } catch (IOException | RuntimeException e) {
             return new BrokenImage(name, folder, meta + " cannot be read (" + firstLine(e.getMessage()) + ")");
         }
+        if (!metadata.name().equals(name)) {
+            // Listed under one name and found under another, otherwise.
+            return new BrokenImage(name, folder, meta + " names image '" + metadata.name() + "', not '" + name
+                    + "' (a folder renamed or copied by hand)");
+        }
         Path file = folder.resolve(IMAGE_FILE);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return new BrokenImage(name, folder, file + " is missing");

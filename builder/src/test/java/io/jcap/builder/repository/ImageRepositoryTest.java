@@ -197,6 +197,23 @@ class ImageRepositoryTest {
     }
 
     @Test
+    void listing_folderRenamedByHand_isBrokenUnderTheFoldersName() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "bad", new byte[100]);
+        Files.move(dir.resolve("bad"), dir.resolve("bad2"));
+
+        ImageRepository.Listing listing = repo.listing();
+
+        assertEquals(List.of(), listing.images());
+        assertEquals(List.of("bad2"), listing.broken().stream().map(ImageRepository.BrokenImage::name).toList());
+        assertEquals(dir.resolve("bad2/image.json") + " names image 'bad', not 'bad2' (a folder renamed or copied by"
+                + " hand)", listing.broken().get(0).problem());
+        JcapException e = assertThrows(JcapException.class, () -> repo.find("bad2"));
+        assertTrue(e.getMessage().endsWith("; remove it with jcap rmi bad2 and build it again"), e.getMessage());
+        assertTrue(repo.remove("bad2"));
+    }
+
+    @Test
     void remove_brokenImage_removesItsFolder() throws Exception {
         ImageRepository repo = new ImageRepository(dir);
         store(repo, "hello", new byte[10]);
