@@ -66,7 +66,13 @@ public final class PublishedPorts {
         forwards = forwards.stream().filter(f -> !f.picksHostPort()).toList();
         for (PortForward f : forwards) {
             if (!seen.add(key(f))) {
-                throw JcapException.usage("host port " + key(f) + " is published twice: give each -p its own host port");
+                // One may be the image's own (its ports:, published unless -p maps its guest port).
+                String both = forwards.stream().filter(o -> key(o).equals(key(f)))
+                        .map(o -> o.hostPort() + "->" + o.guestPort()).distinct()
+                        .collect(java.util.stream.Collectors.joining(" and "));
+                throw JcapException.usage("host port " + key(f) + " is published twice (" + both + "): give each its"
+                        + " own host port with -p HOST:GUEST (the image's ports are published too, unless -p maps"
+                        + " their guest port)");
             }
         }
         for (PortForward f : forwards) {

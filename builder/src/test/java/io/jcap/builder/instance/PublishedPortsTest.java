@@ -2,6 +2,7 @@ package io.jcap.builder.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
@@ -64,13 +65,28 @@ class PublishedPortsTest {
     }
 
     @Test
+    void check_aRequestedPortOnTheImagesHostPort_namesBothForwards() throws Exception {
+        int port = freePort();
+        // The image publishes guest port P on host port P; -p P:9 asks for the same host port.
+        List<PortForward> merged = PublishedPorts.merge(List.of(PortMapping.parse(port + "")),
+                List.of(PortMapping.parse(port + ":9")), "127.0.0.1");
+
+        JcapException e = assertThrows(JcapException.class, () -> PublishedPorts.check(merged, List.of()));
+
+        assertTrue(e.getMessage().startsWith("host port " + port + "/tcp is published twice (" + port + "->" + port
+                + " and " + port + "->9)"), e.getMessage());
+    }
+
+    @Test
     void check_samePortTwice_isRefused() throws Exception {
         int port = freePort();
         List<PortForward> twice = List.of(PortForward.tcp(port, 80), PortForward.tcp(port, 81));
 
         JcapException e = assertThrows(JcapException.class, () -> PublishedPorts.check(twice, List.of()));
 
-        assertEquals("host port " + port + "/tcp is published twice: give each -p its own host port", e.getMessage());
+        assertEquals("host port " + port + "/tcp is published twice (" + port + "->80 and " + port + "->81): give each"
+                + " its own host port with -p HOST:GUEST (the image's ports are published too, unless -p maps their guest"
+                + " port)", e.getMessage());
         assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode(), "a wrong command line");
     }
 

@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /** What to do about a failed libvirt connection, judged from libvirt's error text. */
 final class LibvirtHints {
-    static final String START_DAEMON = "libvirtd is not running: start it as root with 'virtlogd -d && libvirtd -d'"
-            + " (jcap's scripts/start-services.sh does) or with 'systemctl start libvirtd'";
+    static final String START_DAEMON = "libvirtd is not running: start it as root with 'mkdir -p /var/log/libvirt/qemu"
+            + " && virtlogd -d && libvirtd -d' (jcap's scripts/start-services.sh does) or with 'systemctl start libvirtd'";
     static final String SOCKET_DENIED = "this user may not use the system daemon: add it to the libvirt group"
             + " (usermod -aG libvirt USER, then log in again) or use qemu:///session";
 
