@@ -260,7 +260,8 @@ public final class Instances {
             try {
                 instance = store.read(name);
             } catch (JcapException damaged) {
-                if (!force) {
+                // Without a record, what may still run is looked for below; an unreadable one needs -f.
+                if (!force && Files.exists(folder.resolve(InstanceStore.RECORD), LinkOption.NOFOLLOW_LINKS)) {
                     throw damaged;
                 }
                 instance = Optional.empty();
@@ -382,7 +383,11 @@ public final class Instances {
     }
 
     private JcapException noSuchInstance(String name) throws JcapException {
-        List<String> names = store.names();
+        if (store.starting(name)) {
+            return new JcapException("instance '" + name + "' is starting: its jcap run -d has not recorded it yet (if"
+                    + " that jcap was killed, remove what it left with jcap rm -f " + name + ")");
+        }
+        List<String> names = store.names().stream().filter(n -> !store.starting(n)).toList();
         return new JcapException("no instance named '" + name + "' (" + (names.isEmpty()
                 ? "there are none: start one with jcap run -d IMAGE" : "instances: " + String.join(", ", names)) + ")");
     }

@@ -131,6 +131,12 @@ class LibvirtInstancesIT {
                     + " exists (the jcap run -d that started it ended before it recorded the instance): remove it with"
                     + " jcap rm -f unrecorded"), rm.toString());
             assertTrue(virsh("dominfo", domain).matches("(?s).*State:\\s+running.*"));
+            // Within its first two minutes a folder without a record is a start under way, for
+            // every command (it was "no instance named 'unrecorded' (instances: unrecorded)").
+            JcapProcess.Result logs = jcap.run("logs", "unrecorded");
+            assertEquals(1, logs.exitCode(), logs.toString());
+            assertTrue(logs.err().contains("instance 'unrecorded' is starting: its jcap run -d has not recorded it yet"),
+                    logs.toString());
 
             JcapProcess.Result forced = jcap.run("rm", "-f", "unrecorded");
 

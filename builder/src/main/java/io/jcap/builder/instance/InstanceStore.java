@@ -39,7 +39,7 @@ import java.util.function.BiFunction;
  * process, its console log and the files jcap leaves when it ends one.
  */
 public final class InstanceStore {
-    static final String RECORD = "instance.json";
+    public static final String RECORD = "instance.json";
     /**
      * How long a folder without its record counts as an instance being started (its start holds
      * the store's lock and writes the record once QEMU runs) rather than a damaged one.
@@ -176,6 +176,11 @@ public final class InstanceStore {
         if (starting(folder)) {
             return Optional.empty();
         }
+        if (!Files.exists(folder.resolve(RECORD), LinkOption.NOFOLLOW_LINKS)) {
+            throw new JcapException("instance '" + name + "' has no record (" + folder.resolve(RECORD) + " is missing: the"
+                    + " jcap run -d that started it ended before it recorded the instance): remove it with jcap rm -f "
+                    + name);
+        }
         Instance instance;
         try {
             instance = fromJson(JsonTrees.read(folder.resolve(RECORD)));
@@ -184,6 +189,12 @@ public final class InstanceStore {
                     + JsonTrees.reason(e) + "): remove it with jcap rm -f " + name, e);
         }
         return Optional.of(instance.withStatus(status(folder, instance)));
+    }
+
+    /** Whether the folder of {@code name} is an instance whose start is under way (no record yet). */
+    public boolean starting(String name) {
+        return InstanceName.isValid(name) && Files.isDirectory(folder(name), LinkOption.NOFOLLOW_LINKS)
+                && starting(folder(name));
     }
 
     /** A folder without a record, made within {@link #STARTING}: an instance whose start is under way. */

@@ -196,13 +196,18 @@ class InstanceStoreTest {
         };
 
         assertEquals(Optional.empty(), store.read("starting"));
+        assertTrue(store.starting("starting"));
+        assertEquals(false, store.starting("web"));
         assertEquals(List.of("web"), store.list(warned).stream().map(Instance::name).toList());
         assertEquals(List.of(), warnings);
 
         Files.setLastModifiedTime(folder, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
                 .minus(InstanceStore.STARTING).minusSeconds(1)));
         JcapException e = assertThrows(JcapException.class, () -> store.read("starting"));
-        assertTrue(e.getMessage().startsWith("instance 'starting' is damaged ("), e.getMessage());
+        assertEquals("instance 'starting' has no record (" + folder.resolve("instance.json") + " is missing: the jcap run"
+                + " -d that started it ended before it recorded the instance): remove it with jcap rm -f starting",
+                e.getMessage());
+        assertEquals(false, store.starting("starting"), "two minutes on, it is not starting any more");
     }
 
     @Test
