@@ -62,7 +62,19 @@ public final class ImageRunner {
                 startChecked(vm, plan);
                 announcePickedPorts(plan, vm);
                 OptionalInt vmStatus = vm.awaitExitOnceFinished(console::applicationEnded, POWER_OFF_GRACE, FOREVER);
-                int status = console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
+                int status;
+                try {
+                    status = console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
+                } catch (VmException e) {
+                    // A domain destroyed from outside reads as a power-off without a status otherwise.
+                    java.util.Optional<String> end = vm.endDescription()
+                            .filter(d -> !d.equals(io.jcap.hypervisor.libvirt.LibvirtVm.POWERED_OFF_DESCRIPTION));
+                    if (end.isEmpty()) {
+                        throw e;
+                    }
+                    throw new VmException(end.get() + " (libvirt) before the application reported its exit status",
+                            e.vmExitCode(), e.consoleTail(), e);
+                }
                 if (status == KILLED && !request.showBoot()) {
                     // The kernel's own line is hidden by the image's quiet command line.
                     events.warn("the application was killed by SIGKILL (status " + KILLED + "): in a guest that is"

@@ -82,6 +82,24 @@ class LibvirtRunIT {
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
     }
 
+    @Test
+    void foreground_libvirtDriver_domainDestroyedFromOutside_saysSo() throws Exception {
+        int port = InstancesIT.freePort();
+        JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080", "http-server");
+        Http.awaitAnswer(port, "/");
+        String domain = domainForwarding(port);
+
+        virsh("destroy", domain);
+        JcapProcess.Result result = run.await(END);
+
+        assertEquals(1, result.exitCode(), result.toString());
+        // It said "the image powered off without reporting the application's exit status".
+        assertTrue(result.err().contains("jcap: the domain was destroyed (libvirt) before the application reported its"
+                + " exit status"), result.toString());
+        assertTrue(Http.within(END, () -> !virsh("list", "--all", "--name").contains(domain)), domain);
+        ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
     /** The domain boots its disk through OVMF, given to libvirt as the domain's ROM loader. */
     @Test
     void foreground_libvirtDriverUnderUefi_servesHttpAndEndsWithExit0() throws Exception {

@@ -61,6 +61,14 @@ public interface VirtualMachine extends AutoCloseable {
     /** The forwards in effect once started, with the host ports chosen for those that asked for any (port 0). */
     List<PortForward> forwards();
 
+    /**
+     * How the guest ended in its hypervisor's words, when it says more than an exit status
+     * (libvirt: "the domain was destroyed"); empty for a QEMU process, whose status is all there is.
+     */
+    default java.util.Optional<String> endDescription() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops the guest if it runs and removes its temporary files; calling it again does nothing. */
     @Override
     void close();
