@@ -18,13 +18,22 @@
 #define IMDS_BUDGET_MS 10000
 #define IMDS_FIRST_MS 1000
 
-static void mkdirs(char *path)
+/* Makes the folders above path; on a failure other than "exists", says which in err and
+ * returns -1 (the open after it would only say ENOENT). */
+static int mkdirs(char *path, char *err)
 {
     for (char *p = path + 1; (p = strchr(p, '/')); p++) {
         *p = '\0';
-        mkdir(path, 0755);
+        if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+            int e = errno;
+            set_err(err, "cannot make folder %s: %s%s", shown(path), strerror(e),
+                    e == EROFS ? " (the image's root is read-only: write under /tmp)" : "");
+            *p = '/';
+            return -1;
+        }
         *p = '/';
     }
+    return 0;
 }
 
 /* owner: "root", "uid", "uid:gid" or "root:root"; -1 when it names someone else. */
@@ -61,11 +70,13 @@ static int write_one(const struct cloud_file *f, char *err)
                 shown(f->owner));
         return -1;
     }
-    mkdirs(f->path);
+    if (mkdirs(f->path, err) < 0)
+        return -1;
     int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC | (f->append ? O_APPEND : O_TRUNC),
                   0644);
     if (fd < 0) {
-        set_err(err, "%s", strerror(errno));
+        int e = errno;
+        set_err(err, "%s%s", strerror(e), e == EROFS ? " (the image's root is read-only: write under /tmp)" : "");
         return -1;
     }
     int r = write_all(fd, f->content, f->len);

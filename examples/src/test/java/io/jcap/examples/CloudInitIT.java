@@ -66,6 +66,9 @@ class CloudInitIT {
                 + "  - path: /tmp/wrapped.txt\n"
                 + "    content: x\n"
                 + "    owner: '99999999999'\n"
+                // A folder the read-only root cannot hold: said as such, not as "No such file".
+                + "  - path: /nowhere/x.txt\n"
+                + "    content: x\n"
                 + "jcap:\n"
                 + "  env:\n"
                 + "    GREETING: hello from cloud-init\n"
@@ -85,7 +88,9 @@ class CloudInitIT {
                 "jcap-init: cloud-init ignored: ssh_authorized_keys, runcmd (a single-application VM has no shell,"
                         + " sshd or package manager)",
                 "jcap-init: cloud-init: write_files /tmp/wrapped.txt: owner \"99999999999\" is not root or a numeric"
-                        + " uid:gid below 4294967295 (the init has no user database)")) {
+                        + " uid:gid below 4294967295 (the init has no user database)",
+                "jcap-init: cloud-init: write_files /nowhere/x.txt: cannot make folder /nowhere: Read-only file system"
+                        + " (the image's root is read-only: write under /tmp)")) {
             assertTrue(console.lines().anyMatch(l -> l.strip().equals(line)), "no line \"" + line + "\" in:\n" + console);
         }
     }
