@@ -41,6 +41,8 @@ final class HostFiles {
     SortedMap<GuestPath, Path> files(JsonNode node) {
         SortedMap<GuestPath, Path> files = new TreeMap<>();
         Map<GuestPath, YamlPath> seen = new HashMap<>();
+        // The folders above the entries seen, each with the first entry it holds.
+        Map<GuestPath, GuestPath> folders = new HashMap<>();
         YamlPath filesPath = YamlPath.ROOT.key("files");
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -69,6 +71,21 @@ final class HostFiles {
                         + yaml.keyPosition(earlier).line() + ")"));
                 continue;
             }
+            // Every files entry is a file: one cannot hold another (the build's tree refused it
+            // later, without a line).
+            List<GuestPath> ancestors = guest.ancestors();
+            GuestPath inside = ancestors.stream().filter(seen::containsKey).findFirst().orElse(null);
+            GuestPath holds = inside == null ? folders.get(guest) : null;
+            if (inside != null || holds != null) {
+                GuestPath other = inside != null ? inside : holds;
+                findings.add(new Finding(filesPath, yaml.keyPosition(at), "guest path '" + entry.getKey() + "' "
+                        + (inside != null ? "is inside '" : "holds '") + other.value() + "' (line "
+                        + yaml.keyPosition(seen.get(other)).line() + "), and each files entry is a file: put them side"
+                        + " by side, or merge a folder with rootfs"));
+                seen.remove(guest);
+                continue;
+            }
+            ancestors.forEach(a -> folders.putIfAbsent(a, guest));
             if (entry.getValue().isTextual()) {
                 // Capstan's placeholder: '&' stands for the file name of the guest path.
                 String host = entry.getValue().textValue().replace("&", guest.fileName());

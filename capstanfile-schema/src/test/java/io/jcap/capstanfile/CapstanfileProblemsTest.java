@@ -172,6 +172,25 @@ class CapstanfileProblemsTest {
     }
 
     @Test
+    void parse_filesEntryInsideOrHoldingAnother_isReportedAtTheLaterKey() throws Exception {
+        project.file("a", "a").capstanfile("""
+                cmdline: /hello
+                files:
+                  /data/./f: a
+                  /data/: a
+                  /app: a
+                  /app/x/y: a
+                  /side/a: a
+                  /side/b: a
+                """);
+
+        assertEquals("""
+                Capstanfile:4:3: files: guest path '/data/' holds '/data/f' (line 3), and each files entry is a file: put them side by side, or merge a folder with rootfs
+                Capstanfile:6:3: files: guest path '/app/x/y' is inside '/app' (line 5), and each files entry is a file: put them side by side, or merge a folder with rootfs""",
+                project.problems());
+    }
+
+    @Test
     void parse_hostPathLeavingProject_isRefused() throws Exception {
         project.capstanfile("cmdline: /hello\nfiles:\n  /secret: ../secret\n  /other: sub/../../x\n");
 
