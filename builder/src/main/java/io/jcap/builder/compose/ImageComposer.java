@@ -74,11 +74,19 @@ public final class ImageComposer {
             throw new JcapException(tooBig.get());
         }
         ImageTree tree = new ImageTree();
-        try {
-            for (ImageEntry e : application) {
-                checkPlace(e.path(), boot.reserved());
+        for (ImageEntry e : application) {
+            checkPlace(e.path(), boot.reserved());
+            try {
                 tree.add(e);
+            } catch (IllegalArgumentException clash) {
+                // rootfs, files and a runtime's files meet in one tree: say which entry did not fit.
+                throw new JcapException("the image's files do not fit together at " + e.path() + ": " + clash.getMessage()
+                        + " (files entries are placed over rootfs and a runtime's files, and cannot replace a folder"
+                        + " that holds files or go through a symbolic link: change the files key, or the rootfs"
+                        + " folder)", clash);
             }
+        }
+        try {
             for (ImageEntry dir : SYSTEM_DIRS) {
                 if (!tree.contains(dir.path())) {
                     tree.add(dir);

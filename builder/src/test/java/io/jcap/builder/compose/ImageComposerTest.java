@@ -100,6 +100,17 @@ class ImageComposerTest {
     }
 
     @Test
+    void compose_aFileThroughALinkOfRootfs_namesTheEntryThatDidNotFit() {
+        // A merged-/usr rootfs (/bin -> usr/bin) and files: /bin/hello.
+        JcapException e = assertThrows(JcapException.class, () -> ImageComposer.compose(List.of(
+                new ImageEntry.Symlink(GuestPath.of("/bin"), "usr/bin"), program("/bin/hello", 0755)),
+                config("/bin/hello"), BOOT));
+        assertTrue(e.getMessage().startsWith("the image's files do not fit together at /bin/hello: cannot place"
+                + " /bin/hello inside /bin, which is a symbolic link"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("change the files key, or the rootfs folder)"), e.getMessage());
+    }
+
+    @Test
     void compose_commandNotExecutable_isAnError() {
         JcapException e = assertThrows(JcapException.class,
                 () -> ImageComposer.compose(List.of(program("/app/hello", 0644)), config("/app/hello"), BOOT));
