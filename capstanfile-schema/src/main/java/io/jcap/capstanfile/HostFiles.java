@@ -154,8 +154,21 @@ final class HostFiles {
         if (!checkExistence || Files.exists(path)) {
             return true;
         }
-        report(at, "host file " + SchemaMessages.quote(text) + MISSING + path + ")");
+        report(at, "host file " + SchemaMessages.quote(text) + MISSING + path + danglingLink(path) + ")");
         return false;
+    }
+
+    /** ", a symbolic link to T that leads nowhere" when {@code path} is one (a loop or a missing target). */
+    private static String danglingLink(Path path) {
+        if (!Files.isSymbolicLink(path)) {
+            return "";
+        }
+        try {
+            String target = io.jcap.model.Printable.controls(Files.readSymbolicLink(path).toString());
+            return ", a symbolic link to " + SchemaMessages.quote(target) + " that leads nowhere";
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return ", a symbolic link that leads nowhere";
+        }
     }
 
     /**

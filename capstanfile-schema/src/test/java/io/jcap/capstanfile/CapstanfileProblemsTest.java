@@ -191,6 +191,16 @@ class CapstanfileProblemsTest {
     }
 
     @Test
+    void parse_hostFileADanglingLink_saysWhereItLeads() throws Exception {
+        project.capstanfile("cmdline: /hello\nfiles:\n  /app/x: dangling\n");
+        java.nio.file.Files.createSymbolicLink(project.dir.resolve("dangling"), Path.of("gone.bin"));
+
+        assertEquals("Capstanfile:3:11: files./app/x: host file 'dangling' does not exist (resolved to "
+                + project.dir.resolve("dangling") + ", a symbolic link to 'gone.bin' that leads nowhere)",
+                project.problems());
+    }
+
+    @Test
     void parse_hostPathLeavingProject_isRefused() throws Exception {
         project.capstanfile("cmdline: /hello\nfiles:\n  /secret: ../secret\n  /other: sub/../../x\n");
 
