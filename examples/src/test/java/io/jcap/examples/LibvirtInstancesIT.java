@@ -111,6 +111,23 @@ class LibvirtInstancesIT {
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
     }
 
+    @Test
+    void runDetached_domainThatCannotStart_leavesNoDomainFolderOrLibvirtLog() throws Exception {
+        // QEMU cannot set up 100000 GiB of guest memory: libvirt's start fails after the domain was defined.
+        JcapProcess.Result run = jcap.run("run", "-d", "--driver", "libvirt", "--name", "toobig", "-m", "100000G",
+                "http-server");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("could not start domain (jcap-toobig-[0-9a-f]+)")
+                .matcher(run.err());
+        assertTrue(named.find(), run.toString());
+        String domain = named.group(1);
+        assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
+        assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+        assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", domain + ".log")), "libvirt's log of its QEMU");
+        assertFalse(Files.exists(jcap.home.resolve("instances/toobig")));
+    }
+
     /**
      * A jcap run -d killed (SIGKILL) after libvirt defined the domain but before jcap recorded the
      * instance leaves a folder without a record and a persistent domain whose name has a random

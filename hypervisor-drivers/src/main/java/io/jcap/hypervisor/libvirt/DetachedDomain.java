@@ -242,12 +242,7 @@ public final class DetachedDomain {
             Thread.currentThread().interrupt();
         }
         new LocalHostFiles(folder.getParent(), uri).deleteFolder(folder.toString());
-        try {
-            // libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it.
-            Files.deleteIfExists(QEMU_LOGS.resolve(name + ".log"));
-        } catch (IOException e) {
-            // Left for libvirt's log rotation.
-        }
+        deleteQemuLog(name);
     }
     /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
     private static Optional<HostProcess> qemuOf(String name) {
@@ -272,6 +267,16 @@ public final class DetachedDomain {
             files.deleteFolder(folder);
         } catch (JcapException e) {
             // As above.
+        }
+        deleteQemuLog(name);
+    }
+
+    /** libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it. */
+    private static void deleteQemuLog(String name) {
+        try {
+            Files.deleteIfExists(QEMU_LOGS.resolve(name + ".log"));
+        } catch (IOException | SecurityException e) {
+            // Left for libvirt's log rotation.
         }
     }
 }
