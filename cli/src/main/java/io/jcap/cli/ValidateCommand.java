@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "validate", description = {"Check a project's Capstanfile and print every problem (exit 1 if any).",
         "Host files that the package file's build command produces may be missing until it runs.",
-        "A folder with a Capstan package's meta/package.yaml and meta/run.yaml and no Capstanfile is checked as that."})
+        "A folder with a Capstan package's meta/package.yaml and meta/run.yaml and no Capstanfile is checked as that.",
+        "What needs the files' contents (interpreters, dynamic loaders, the total size) is checked by jcap build."})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
