@@ -93,8 +93,8 @@ class InitCommandTest {
         Files.writeString(temp.resolve("Capstanfile"), "runtime:\n  java:\n    main: com.example.Main\n");
         Outcome validate = jcap("validate", temp.toString());
         assertEquals(1, validate.exitCode());
-        assertEquals(temp.resolve("Capstanfile") + ": runtime.java: main com.example.Main needs a classpath or a jar"
-                + " to load it from: add classpath: [/app] or jar: /app/app.jar\n", validate.out());
+        assertEquals(temp.resolve("Capstanfile") + ":3:11: runtime.java.main: main com.example.Main needs a classpath or"
+                + " a jar to load it from: add classpath: [/app] or jar: /app/app.jar\n", validate.out());
         assertEquals("jcap: 1 problem in " + temp.resolve("Capstanfile") + "\n", validate.err());
     }
 }
