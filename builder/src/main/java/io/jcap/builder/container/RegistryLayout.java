@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -31,9 +30,13 @@ final class RegistryLayout extends LayoutFiles {
     @Override
     Optional<InputStream> open(String name) throws IOException {
         if (name.equals("index.json")) {
-            String index = "{\"manifests\":[{\"mediaType\":\"" + image.mediaType() + "\",\"digest\":\"sha256:"
-                    + image.digest().hex() + "\",\"size\":" + image.manifest().length + "}]}";
-            return Optional.of(new ByteArrayInputStream(index.getBytes(StandardCharsets.UTF_8)));
+            // Written by Jackson: the media type is the registry's Content-Type, and text pasted
+            // into JSON could add an entry of its own (another manifest than the checked one).
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode index = json.createObjectNode();
+            index.putArray("manifests").addObject().put("mediaType", image.mediaType())
+                    .put("digest", "sha256:" + image.digest().hex()).put("size", image.manifest().length);
+            return Optional.of(new ByteArrayInputStream(json.writeValueAsBytes(index)));
         }
         if (!name.startsWith(BLOBS)) {
             return Optional.empty();

@@ -61,7 +61,12 @@ final class RegistryHttp {
         this.ref = ref;
         this.scope = actions == null ? null : "repository:" + ref.repository() + ":" + actions;
         this.credential = credential;
-        credential.ifPresent(c -> secrets.add(c.password()));
+        credential.ifPresent(c -> {
+            secrets.add(c.password());
+            // The form Basic authorization sends it in, to the registry and to a token service,
+            // either of which may quote what it got in an error.
+            secrets.add(new Secret(basic(c)));
+        });
         this.ssl = tls.context();
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(ssl)
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();

@@ -44,9 +44,22 @@ public final class RegistryImage {
         return manifest.bytes().clone();
     }
 
-    /** Its media type, as the registry labelled it. */
+    /** A media type's grammar (RFC 6838): type/subtype, restricted names. */
+    private static final java.util.regex.Pattern MEDIA_TYPE = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+
+    /**
+     * Its media type, as the registry labelled it, without parameters; a label that is not a
+     * media type (RFC 6838's names) is taken as none, which the layout's reader refuses.
+     */
     public String mediaType() {
-        return manifest.mediaType().split(";")[0].trim();
+        return mediaType(manifest.mediaType());
+    }
+
+    /** {@code contentType}'s media type, without parameters; empty when it is not one. */
+    static String mediaType(String contentType) {
+        String type = contentType.split(";")[0].trim();
+        return MEDIA_TYPE.matcher(type).matches() ? type : "";
     }
 
     /** The SHA-256 of {@link #manifest()}. */

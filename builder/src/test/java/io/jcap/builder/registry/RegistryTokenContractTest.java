@@ -75,8 +75,11 @@ class RegistryTokenContractTest {
 
         assertEquals("the token service of registry " + registry.token().registry() + " at http://127.0.0.1:"
                 + registry.token().realmPort() + "/token refused user '" + registry.user() + "' from "
-                + temp.resolve("docker/config.json") + " (HTTP 401): incorrect username or password", e.getMessage());
+                + temp.resolve("docker/config.json") + " (HTTP 401): incorrect username or password: got Basic (secret)",
+                e.getMessage());
         assertFalse(e.getMessage().contains(wrong));
+        assertFalse(e.getMessage().contains(Base64.getEncoder().encodeToString((registry.user() + ":" + wrong)
+                .getBytes(StandardCharsets.UTF_8))), "nor in the form Basic authorization sends it");
     }
 
     @Test

@@ -57,7 +57,9 @@ final class TestTokenService implements AutoCloseable {
             String expected = "Basic " + Base64.getEncoder().encodeToString((registry.user() + ":" + registry.password())
                     .getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                byte[] body = "{\"details\":\"incorrect username or password\"}".getBytes(StandardCharsets.UTF_8);
+                // Echoes what it got, as a careless token service does: jcap must hide it.
+                byte[] body = JSON.createObjectNode().put("details", "incorrect username or password: got "
+                        + exchange.getRequestHeaders().getFirst("Authorization")).toString().getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(401, body.length);
                 exchange.getResponseBody().write(body);
                 return;
