@@ -63,7 +63,8 @@ final class CredentialHelper {
             }
             return Optional.of(new RegistryCredential(user, new Secret(secret), program + " (" + where + ")"));
         } catch (IOException e) {
-            throw new JcapException(program + " (" + where + ") answered something that is not JSON for " + registry, e);
+            // Without Jackson's exception as the cause: its text quotes the answer, a secret.
+            throw new JcapException(program + " (" + where + ") answered something that is not JSON for " + registry);
         }
     }
 

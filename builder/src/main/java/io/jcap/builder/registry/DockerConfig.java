@@ -170,8 +170,10 @@ public record DockerConfig(Map<String, String> env, Path home) {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
             // The place alone: Jackson's reason quotes the text it stopped at, here a password or its base64.
+            // Nor is Jackson's exception the cause: --stacktrace prints causes.
             throw new JcapException("cannot read the registry credentials in " + file + ": "
-                    + io.jcap.formats.json.JsonTrees.placeOnly(e) + " (fix or remove the file)", e);
+                    + io.jcap.formats.json.JsonTrees.placeOnly(e) + " (fix or remove the file)",
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException ? null : e);
         }
     }
 }

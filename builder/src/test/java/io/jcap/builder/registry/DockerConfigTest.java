@@ -81,6 +81,13 @@ class DockerConfigTest {
         assertEquals("cannot read the registry credentials in " + auth + ": not valid JSON at line 1, column 48 (fix or"
                 + " remove the file)", e.getMessage());
         assertFalse(p.getMessage().contains("s3cret"), p.getMessage());
+        // Nor in what --stacktrace prints: the causes' messages too.
+        for (JcapException thrown : java.util.List.of(e, p)) {
+            java.io.StringWriter trace = new java.io.StringWriter();
+            thrown.printStackTrace(new java.io.PrintWriter(trace));
+            assertFalse(trace.toString().contains("s3cret") || trace.toString().contains("dXNlcjpzM2NyZXQ"),
+                    trace.toString());
+        }
         assertTrue(p.getMessage().startsWith("cannot read the registry credentials in " + password + ": not valid JSON at"
                 + " line 1, column "), p.getMessage());
     }
