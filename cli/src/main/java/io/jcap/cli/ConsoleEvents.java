@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import io.jcap.model.EventSink;
+import io.jcap.model.Printable;
 import java.io.PrintWriter;
 import java.util.Locale;
 
@@ -80,7 +81,7 @@ final class ConsoleEvents implements EventSink {
             return;
         }
         clearBar();
-        err.println((level == Level.WARN ? "warning: " : "") + message);
+        err.println((level == Level.WARN ? "warning: " : "") + Printable.lines(message));
         err.flush();
     }
 

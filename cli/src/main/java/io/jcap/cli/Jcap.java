@@ -5,6 +5,7 @@ import io.jcap.cli.options.UsageErrors;
 import io.jcap.host.Cleanup;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
+import io.jcap.model.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -143,7 +144,8 @@ public final class Jcap implements Runnable {
                 return STOPPED;
             }
             if (e instanceof JcapException j) {
-                errors.println("jcap: " + j.getMessage());
+                // What images, registries and files say is quoted in messages: never raw to the terminal.
+                errors.println("jcap: " + Printable.lines(j.getMessage()));
                 if (trace) {
                     e.printStackTrace(errors);
                 }

@@ -56,7 +56,7 @@ final class ValidateCommand implements Callable<Integer> {
             Capstanfile capstanfile = parse(out, file);
             new ImageBuilder(JcapHome.fromEnvironment(), EventSink.NONE).check(capstanfile);
             for (String note : ImageBuilder.notes(capstanfile)) {
-                out.println(file + ": note: " + note);
+                out.println(file + ": note: " + Printable.lines(note));
             }
             Path checked = capstanPackage ? dir.resolve("meta/run.yaml").normalize() : file;
             out.println(checked + ": valid (runs " + Printable.controls(command(capstanfile)) + capstanfile.capstanPackage()
@@ -71,7 +71,7 @@ final class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("jcap: " + n + (n == 1 ? " problem" : " problems") + " in " + file);
             return 1;
         } catch (JcapException e) {
-            out.println(file + ": " + e.getMessage());
+            out.println(file + ": " + Printable.lines(e.getMessage()));
             out.flush();
             spec.commandLine().getErr().println("jcap: 1 problem in " + file);
             return 1;
@@ -113,7 +113,7 @@ final class ValidateCommand implements Callable<Integer> {
     static void printProblems(CapstanfileException e, Path dir, PrintWriter to) {
         for (Problem p : e.problems()) {
             Path shown = p.file().isAbsolute() ? p.file() : dir.resolve(p.file()).normalize();
-            to.println(new Problem(shown, p.line(), p.column(), p.key(), p.message()));
+            to.println(Printable.lines(new Problem(shown, p.line(), p.column(), p.key(), p.message()).toString()));
         }
     }
 

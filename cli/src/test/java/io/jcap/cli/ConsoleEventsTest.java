@@ -56,6 +56,15 @@ class ConsoleEventsTest {
     }
 
     @Test
+    void log_messageQuotingAnEscapeSequence_reachesTheTerminalEscaped() {
+        StringWriter text = new StringWriter();
+        ConsoleEvents events = new ConsoleEvents(new PrintWriter(text, true), false);
+        events.warn("ExposedPorts 9000\u001b]0;PWN\u0007\u001b[31m/sctp is not honoured\nsecond line");
+        assertEquals("warning: ExposedPorts 9000\\x1b]0;PWN\\x07\\x1b[31m/sctp is not honoured\nsecond line"
+                + System.lineSeparator(), text.toString());
+    }
+
+    @Test
     void terminal_isTheDescriptorsDevice() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fd");
         try {

@@ -27,13 +27,31 @@ public final class Printable {
         return escaped(text, false);
     }
 
+    /**
+     * A message of several lines as a terminal should show it: its line feeds and tabs kept,
+     * every other control character escaped as {@link #controls} does. jcap's messages quote
+     * what images, registries and files say (a layer's entry names, an error body, a link target),
+     * and an escape sequence there would otherwise reach the user's terminal as it is.
+     */
+    public static String lines(String text) {
+        if (text.codePoints().noneMatch(c -> c != '\n' && c != '\t' && (c < 0x20 || (c >= 0x7f && c < 0xa0)))) {
+            return text;
+        }
+        return java.util.Arrays.stream(text.split("\n", -1)).map(line -> escaped(line, false, true))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     private static String escaped(String text, boolean backslashes) {
+        return escaped(text, backslashes, false);
+    }
+
+    private static String escaped(String text, boolean backslashes, boolean keepTabs) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
             switch (c) {
                 case '\\' -> out.append(backslashes ? "\\\\" : "\\");
                 case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
+                case '\t' -> out.append(keepTabs ? "\t" : "\\t");
                 case '\r' -> out.append("\\r");
                 default -> {
                     if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
