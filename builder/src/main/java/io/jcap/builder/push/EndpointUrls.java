@@ -27,17 +27,27 @@ public final class EndpointUrls {
         }
     }
 
-    /** Whether {@code url} has a user-info part before its host. */
+    /**
+     * Whether {@code url} has a user-info part before its host, or may have: any {@code @} after
+     * {@code ://} counts, since a password holding {@code /}, {@code ?} or {@code #} puts its
+     * {@code @} where a URL parser sees a path (and none of these services' URLs has an {@code @}).
+     */
     public static boolean hasUserInfo(String url) {
         try {
-            return new URI(url.strip()).getRawUserInfo() != null;
+            if (new URI(url.strip()).getRawUserInfo() != null) {
+                return true;
+            }
         } catch (URISyntaxException e) {
-            return url.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://[^/]*@.*");
+            // judged by its text below
         }
+        int scheme = url.indexOf("://");
+        return scheme >= 0 && url.indexOf('@', scheme + 3) >= 0;
     }
 
-    /** {@code url} with whatever stands between {@code ://} and an {@code @} before the path replaced by "...". */
+    /** {@code url} with whatever stands between {@code ://} and its last {@code @} replaced by "...". */
     public static String withoutUserInfo(String url) {
-        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/]*@", "$1...@");
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        return scheme < 0 || at < scheme + 3 ? url : url.substring(0, scheme + 3) + "..." + url.substring(at);
     }
 }
