@@ -28,6 +28,11 @@ final class InitCommand implements Callable<Integer> {
         }
     }
 
+    /** A new or truncated Capstanfile, never written through a symbolic link. */
+    private static final java.nio.file.OpenOption[] NOT_THROUGH_A_LINK = {java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS};
+
     @Spec
     CommandSpec spec;
 
@@ -58,6 +63,11 @@ final class InitCommand implements Callable<Integer> {
             throw JcapException.usage(dir + " is a file: jcap init writes a Capstanfile into a folder (a new one is made)");
         }
         Path file = dir.resolve("Capstanfile");
+        if (Files.isSymbolicLink(file)) {
+            // Written through, it would make or overwrite the link's target, wherever that is.
+            throw new JcapException(file + " is a symbolic link: jcap init writes a file of its own there, not through"
+                    + " a link (remove the link first)");
+        }
         if (Files.exists(file) && !force) {
             throw new JcapException(file + " already exists (use --force to overwrite it)");
         }
@@ -75,7 +85,7 @@ final class InitCommand implements Callable<Integer> {
                 throw new IllegalStateException("missing resource " + template);
             }
             Files.createDirectories(dir);
-            Files.write(file, in.readAllBytes());
+            Files.write(file, in.readAllBytes(), NOT_THROUGH_A_LINK);
         } catch (IOException e) {
             throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
         }
@@ -93,7 +103,7 @@ final class InitCommand implements Callable<Integer> {
                     dir.toAbsolutePath().normalize(), scratch,
                     new ConsoleEvents(spec.commandLine().getErr(), false));
             Files.createDirectories(dir);
-            Files.writeString(file, text);
+            Files.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), NOT_THROUGH_A_LINK);
         } catch (IOException e) {
             throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
         } finally {

@@ -48,6 +48,20 @@ class JcapTest {
     }
 
     @Test
+    void init_capstanfileThatIsADanglingLink_isRefusedAndItsTargetNotMade() throws Exception {
+        Path project = java.nio.file.Files.createDirectories(temp.resolve("linked"));
+        Path target = temp.resolve("outside.txt");
+        java.nio.file.Files.createSymbolicLink(project.resolve("Capstanfile"), target);
+        for (String[] args : new String[][] {{"init", project.toString()}, {"init", "--force", project.toString()}}) {
+            Result r = jcap(args);
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains(project.resolve("Capstanfile") + " is a symbolic link: jcap init writes a file"
+                    + " of its own there"), r.err());
+            assertFalse(java.nio.file.Files.exists(target), "nothing written through the link");
+        }
+    }
+
+    @Test
     void init_runtimeWithFrom_isAUsageError() {
         Result r = jcap("init", "--runtime", "java", "--from", "oci:layout:1", temp.resolve("p").toString());
         assertEquals(2, r.code(), r.err());
