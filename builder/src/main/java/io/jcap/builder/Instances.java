@@ -261,7 +261,9 @@ public final class Instances {
                 instance = store.read(name);
             } catch (JcapException damaged) {
                 // Without a record, what may still run is looked for below; an unreadable one needs -f.
-                if (!force && Files.exists(folder.resolve(InstanceStore.RECORD), LinkOption.NOFOLLOW_LINKS)) {
+                boolean noRecord = !Files.isSymbolicLink(folder)
+                        && !Files.exists(folder.resolve(InstanceStore.RECORD), LinkOption.NOFOLLOW_LINKS);
+                if (!force && !noRecord) {
                     throw damaged;
                 }
                 instance = Optional.empty();
