@@ -131,7 +131,7 @@ class CloudInitIT {
         assertEquals(0, run.exitCode(), run.toString());
         String console = run.out() + run.err();
         assertSource(console, "NoCloud /dev/vdb (iso9660)");
-        assertTrue(console.contains("hostname web1, instance-id i-42, 5 files, 1 env, cmdline replaced"), console);
+        assertTrue(console.contains("hostname web1, instance-id i-42, 6 files, 1 env, cmdline replaced"), console);
         assertApplied(console, "web1");
     }
 
