@@ -150,6 +150,12 @@ final class RegistryHttp {
      * there (and would hand the registry's token to a third party).
      */
     HttpResponse<java.io.InputStream> getRedirected(URI uri) throws JcapException, InterruptedException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            // Only the scheme is shown: a storage URL may carry a signature.
+            throw new JcapException("registry " + ref.registry() + " redirected a download to a "
+                    + (scheme.isEmpty() ? "relative" : scheme + ":") + " URL, not an http or https one: refused");
+        }
         HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(RESPONSE_TIMEOUT).build();
         HttpResponse<java.io.InputStream> response;
         try {

@@ -107,7 +107,14 @@ final class RemoteRepository {
         try (InputStream ignored = r.body()) {
             String location = r.headers().firstValue("Location").orElseThrow(() -> new JcapException("registry "
                     + http.base() + " redirected blob sha256:" + digest.hex() + " without a Location"));
-            return http.getRedirected(r.uri().resolve(location)).body();
+            URI target;
+            try {
+                target = r.uri().resolve(location);
+            } catch (IllegalArgumentException e) {
+                throw new JcapException("registry " + http.base() + " redirected blob sha256:" + digest.hex()
+                        + " to a Location that is not a URL");
+            }
+            return http.getRedirected(target).body();
         } catch (java.io.IOException e) {
             throw http.unreachable(r.uri(), e);
         }
