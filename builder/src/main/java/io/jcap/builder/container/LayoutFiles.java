@@ -83,11 +83,18 @@ abstract class LayoutFiles implements Closeable {
         @Override
         Optional<InputStream> open(String name) throws IOException {
             Path file = dir.resolve(checked(name));
-            // A layout is data: a blob that is a symbolic link could read any host file.
+            // A layout is data: a blob that is a symbolic link could read any host file, and so
+            // could one under a linked folder (blobs/sha256 -> elsewhere): no component of the
+            // name below the layout's folder may be a link.
+            for (Path p = file; !p.equals(dir) && p.startsWith(dir); p = p.getParent()) {
+                if (Files.isSymbolicLink(p)) {
+                    return Optional.empty();
+                }
+            }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
-            return Optional.of(Files.newInputStream(file));
+            return Optional.of(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS));
         }
 
         @Override

@@ -118,6 +118,17 @@ class ContainerImagesTest {
     }
 
     @Test
+    void read_layoutWhoseBlobsFolderIsALink_isRefused() throws Exception {
+        // blobs/sha256 moved out and linked back: a layout's members stay inside its folder.
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.move(layout.resolve("blobs/sha256"), outside.resolve("sha256"));
+        Files.createSymbolicLink(layout.resolve("blobs/sha256"), outside.resolve("sha256"));
+
+        String refused = refusal("oci:layout:1");
+        assertTrue(refused.startsWith("OCI layout " + layout + " has no blobs/sha256/"), refused);
+    }
+
+    @Test
     void describe_image_writesACapstanfileThatReadsBackToTheSameRun() throws Exception {
         Path app = dir.resolve("app");
         OciImages.write(app.resolve("etc/passwd"), "root:x:0:0::/:/bin/sh\napp:x:1000:1000::/srv:/bin/sh\n");
