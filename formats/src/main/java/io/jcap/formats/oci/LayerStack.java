@@ -123,6 +123,13 @@ public final class LayerStack {
 
     private void applyEntry(TarArchiveInputStream tar, TarArchiveEntry entry, String what) throws JcapException, IOException {
         String path = checked(entry.getName(), what);
+        if (path.isEmpty() && !entry.isDirectory()) {
+            // A root that is a link would send what follows elsewhere; one that is a file would
+            // replace every entry before it.
+            throw new JcapException(what + " is refused: its entry '" + entry.getName() + "' is the image root, which"
+                    + " can only be a folder, not a " + (entry.isSymbolicLink() ? "symbolic link"
+                            : entry.isLink() ? "hard link" : entry.isFile() ? "file" : kind(entry)));
+        }
         int slash = path.lastIndexOf('/');
         String parent = slash < 0 ? "" : path.substring(0, slash);
         String leaf = path.substring(slash + 1);

@@ -153,6 +153,9 @@ class LayerStackTest {
         assertEquals("layer 1 is refused: its hard link 'b' points to '../etc/passwd', which is outside the layer: layer"
                 + " path '../etc/passwd' has a component '..': paths name files inside the layer, without empty, . or .."
                 + " parts", refusal(layer().hardlink("b", "../etc/passwd").bytes()));
+        // The root can only be a folder: a link there sent what followed elsewhere in the guest.
+        assertEquals("layer 1 is refused: its entry '.' is the image root, which can only be a folder, not a symbolic"
+                + " link", refusal(layer().symlink(".", "/tmp").file("x", "x").bytes()));
         byte[] whole = layer().file("big", "x".repeat(5000)).bytes();
         String truncated = refusal(Arrays.copyOf(whole, 2048));
         assertTrue(truncated.startsWith("layer 1 is truncated or not a tar layer: "), truncated);
