@@ -46,6 +46,8 @@ class KernelBuildInterruptIT {
             assertTrue(build.waitFor(120, TimeUnit.SECONDS), "jcap ends after SIGTERM");
             String rest = started.rest();
             assertEquals(143, build.exitValue(), rest);
+            assertTrue(rest.contains("Stopping: removing the kernel build's work folder "), "the clean-up's seconds"
+                    + " are said: " + rest);
             assertEquals(List.of(), processesIn(tmp), "no process of the build is left");
             ExamplesIT.assertFolderEmpty(tmp);
             assertTrue(!Files.exists(jcap.home.resolve("kernels/linux-mini")), "no kernel is stored");

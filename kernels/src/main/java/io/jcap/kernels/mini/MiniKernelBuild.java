@@ -79,6 +79,12 @@ public record MiniKernelBuild(LinuxSource source, MiniConfig config, int jobs) {
         } catch (IOException e) {
             throw new JcapException("cannot create a temporary folder in " + tmpArea + ": " + e.getMessage(), e);
         }
+        // Removing the unpacked tree after a Ctrl-C takes seconds: said, not a silent hang. (Shutdown
+        // actions run last registered first: this line comes before the folder's deletion.)
+        Path folder = work;
+        io.jcap.host.Cleanup.Registration notice = io.jcap.host.Cleanup.register("kernel build notice",
+                () -> events.info("Stopping: removing the kernel build's work folder " + folder
+                        + " (the unpacked source, about 1 GB; a few seconds)"));
         try {
             Path src = unpack(work, events);
             configure(src, work, events);
@@ -93,6 +99,7 @@ public record MiniKernelBuild(LinuxSource source, MiniConfig config, int jobs) {
         } catch (IOException e) {
             throw new JcapException("cannot build " + NAME + " in " + work + ": " + e.getMessage(), e);
         } finally {
+            notice.close();
             TempFiles.delete(work);
         }
     }
