@@ -199,12 +199,6 @@ final class CapstanfileMapper {
         for (int i = 0; i < entries.size() && entries.isArray(); i++) {
             guestPath(entries.get(i), at.key("classpath").index(i)).ifPresent(classpath::add);
         }
-        if (main.isTextual() && classpath.isEmpty() && !java.path("jar").isTextual() && entries.isMissingNode()
-                && root.path("cmdline").isMissingNode()) {
-            // The JVM would have nothing to load main from (the build said so without a line).
-            findings.add(new Finding(at.key("main"), yaml.valuePosition(at.key("main")), "main " + main.textValue()
-                    + " needs a classpath or a jar to load it from: add classpath: [/app] or jar: /app/app.jar"));
-        }
         Optional<ByteSize> xms = size(java.path("xms"), at.key("xms"));
         Optional<ByteSize> xmx = size(java.path("xmx"), at.key("xmx"));
         if (xms.isPresent() && xmx.isPresent() && xms.get().compareTo(xmx.get()) > 0) {

@@ -349,10 +349,6 @@ class CapstanfileProblemsTest {
     void parse_missingCmdlineWithJavaMainOrJar_isAccepted() throws Exception {
         project.capstanfile("runtime:\n  java:\n    main: com.example.Main\n    classpath: [/app]\n");
         assertEquals(List.of(), project.parse().build());
-        // Without a classpath or a jar the derived command could not load main: said at main's line.
-        project.capstanfile("runtime:\n  java:\n    main: com.example.Main\n");
-        assertEquals("Capstanfile:3:11: runtime.java.main: main com.example.Main needs a classpath or a jar to load it"
-                + " from: add classpath: [/app] or jar: /app/app.jar", project.problems());
 
         project.capstanfile("runtime: {java: {jar: /app/app.jar}}\n");
         assertEquals(java.util.Optional.empty(), project.parse().cmdline());

@@ -129,6 +129,12 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
                 problems.add(YamlPath.ROOT.key("files").key(path.value()), bad.getMessage());
             }
         }
+        if (c.cmdline().isEmpty() && c.runtime().orElse(null) instanceof io.jcap.capstanfile.Runtime.Java java
+                && java.main().isPresent() && java.jar().isEmpty() && java.classpath().isEmpty()) {
+            // The derived command would have nothing to load main from (the build said so without a line).
+            problems.add(YamlPath.ROOT.key("runtime").key("java").key("main"), "main " + java.main().get()
+                    + " needs a classpath or a jar to load it from: add classpath: [/app] or jar: /app/app.jar");
+        }
         if (c.cmdline().isPresent() && c.from().isEmpty()) {
             try {
                 io.jcap.builder.api.GuestCommandLine.check(CommandWords.split(c.cmdline().get()));
