@@ -67,12 +67,11 @@ public final class ImageRunner {
                     status = console.exitStatus(vmStatus.orElse(0), vm.consoleTail());
                 } catch (VmException e) {
                     // A domain destroyed from outside reads as a power-off without a status otherwise.
-                    java.util.Optional<String> end = vm.endDescription()
-                            .filter(d -> !d.equals(io.jcap.hypervisor.libvirt.LibvirtVm.POWERED_OFF_DESCRIPTION));
+                    java.util.Optional<String> end = vm.endedOtherwise();
                     if (end.isEmpty()) {
                         throw e;
                     }
-                    throw new VmException(end.get() + " (libvirt) before the application reported its exit status",
+                    throw new VmException(end.get() + " before the application reported its exit status",
                             e.vmExitCode(), e.consoleTail(), e);
                 }
                 if (status == KILLED && !request.showBoot()) {

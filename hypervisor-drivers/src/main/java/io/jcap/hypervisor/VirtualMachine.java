@@ -62,10 +62,11 @@ public interface VirtualMachine extends AutoCloseable {
     List<PortForward> forwards();
 
     /**
-     * How the guest ended in its hypervisor's words, when it says more than an exit status
-     * (libvirt: "the domain was destroyed"); empty for a QEMU process, whose status is all there is.
+     * How the guest ended, in its hypervisor's words, when that was otherwise than by powering
+     * itself off and the hypervisor says more than an exit status ("the domain was destroyed
+     * (libvirt)"); empty for a QEMU process, whose status is all there is.
      */
-    default java.util.Optional<String> endDescription() {
+    default java.util.Optional<String> endedOtherwise() {
         return java.util.Optional.empty();
     }
 

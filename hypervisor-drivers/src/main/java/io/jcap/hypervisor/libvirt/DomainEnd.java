@@ -14,7 +14,7 @@ record DomainEnd(int status, String description) {
 
     static DomainEnd of(Object detail) {
         if (detail == StoppedDetail.SHUTDOWN) {
-            return new DomainEnd(LibvirtVm.POWERED_OFF, LibvirtVm.POWERED_OFF_DESCRIPTION);
+            return new DomainEnd(LibvirtVm.POWERED_OFF, "the guest powered off");
         }
         if (detail == StoppedDetail.DESTROYED) {
             return new DomainEnd(LibvirtVm.STOPPED_OTHERWISE, "the domain was destroyed");

@@ -44,8 +44,6 @@ import org.libvirt.event.LifecycleListener;
 public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     /** {@link #awaitExit} after the guest powered itself off. */
     public static final int POWERED_OFF = 0;
-    /** {@link #endDescription()} of a guest that powered off. */
-    public static final String POWERED_OFF_DESCRIPTION = "the guest powered off";
     /** {@link #awaitExit} after any other end: QEMU crashed or exited by itself, or the domain was destroyed. */
     public static final int STOPPED_OTHERWISE = 1;
     public static final Duration DEFAULT_SSH_TIMEOUT = Duration.ofSeconds(30);
@@ -155,9 +153,13 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     }
 
     /** How the domain ended, once it did. */
-    @Override
     public Optional<String> endDescription() {
         return watch.ended().map(DomainEnd::description);
+    }
+
+    @Override
+    public Optional<String> endedOtherwise() {
+        return watch.ended().filter(end -> end.status() != POWERED_OFF).map(end -> end.description() + " (libvirt)");
     }
 
     /** The domain's folder on the libvirt host, once started. */
