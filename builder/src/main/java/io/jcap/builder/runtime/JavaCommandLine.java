@@ -6,6 +6,7 @@ import io.jcap.model.JcapException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,9 +57,9 @@ public final class JavaCommandLine {
         argv.addAll(java.jvmArgs());
         if (java.main().isPresent()) {
             List<String> classpath = classpath(java);
-            if (classpath.isEmpty()) {
-                throw new JcapException("runtime.java: main " + java.main().get() + " needs a classpath or a jar"
-                        + " to load it from: add classpath: [/app] or jar: /app/app.jar");
+            Optional<String> unloadable = unloadableMain(java);
+            if (unloadable.isPresent()) {
+                throw new JcapException("runtime.java: " + unloadable.get());
             }
             argv.add("-cp");
             argv.add(String.join(":", classpath));
@@ -87,6 +88,16 @@ public final class JavaCommandLine {
     }
 
     /** The class path as the JVM gets it: the jar first, then the classpath entries, each once. */
+    /**
+     * Why the derived command could not load {@code java}'s main class (none to load it from),
+     * or empty: the Linux family's check says it at {@code main}'s line, the derivation here.
+     */
+    public static Optional<String> unloadableMain(Runtime.Java java) {
+        return java.main().isPresent() && classpath(java).isEmpty() ? Optional.of("main " + java.main().get()
+                + " needs a classpath or a jar to load it from: add classpath: [/app] or jar: /app/app.jar")
+                : Optional.empty();
+    }
+
     static List<String> classpath(Runtime.Java java) {
         Set<String> entries = new LinkedHashSet<>();
         java.jar().ifPresent(jar -> entries.add(jar.value()));

@@ -129,11 +129,10 @@ record LinuxInputs(List<ImageEntry> application, GuestConfig config, String cmdl
                 problems.add(YamlPath.ROOT.key("files").key(path.value()), bad.getMessage());
             }
         }
-        if (c.cmdline().isEmpty() && c.runtime().orElse(null) instanceof io.jcap.capstanfile.Runtime.Java java
-                && java.main().isPresent() && java.jar().isEmpty() && java.classpath().isEmpty()) {
+        if (c.cmdline().isEmpty() && c.runtime().orElse(null) instanceof io.jcap.capstanfile.Runtime.Java java) {
             // The derived command would have nothing to load main from (the build said so without a line).
-            problems.add(YamlPath.ROOT.key("runtime").key("java").key("main"), "main " + java.main().get()
-                    + " needs a classpath or a jar to load it from: add classpath: [/app] or jar: /app/app.jar");
+            io.jcap.builder.runtime.JavaCommandLine.unloadableMain(java).ifPresent(
+                    why -> problems.add(YamlPath.ROOT.key("runtime").key("java").key("main"), why));
         }
         if (c.cmdline().isPresent() && c.from().isEmpty()) {
             try {

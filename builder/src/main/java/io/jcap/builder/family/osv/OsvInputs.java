@@ -54,10 +54,6 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
     }
 
     /**
-     * What the OSv family refuses in {@code c} without reading a host file or running anything,
-     * every problem at its key's line: {@code jcap validate} runs it, and so does every build.
-     */
-    /**
      * The keys that made {@code c} an OSv image, as written ({@code kernel: osv}, else {@code base}
      * and an OSv {@code fs}): what to remove for the Linux kernel.
      */
@@ -71,6 +67,10 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         return keys.isEmpty() ? "kernel: osv" : String.join(" and ", keys);
     }
 
+    /**
+     * What the OSv family refuses in {@code c} without reading a host file or running anything,
+     * every problem at its key's line: {@code jcap validate} runs it, and so does every build.
+     */
     static void check(Capstanfile c) throws JcapException {
         KeyProblems problems = new KeyProblems(c);
         if (c.rpmBase().isPresent()) {
