@@ -18,6 +18,9 @@
 #define IMDS_BUDGET_MS 10000
 #define IMDS_FIRST_MS 1000
 
+/* Where a write on the read-only root should go instead, said after its error. */
+#define READ_ONLY_HINT " (the image's root is read-only: write under /tmp)"
+
 /* Makes the folders above path; on a failure other than "exists", says which in err and
  * returns -1 (the open after it would only say ENOENT). */
 static int mkdirs(char *path, char *err)
@@ -27,7 +30,7 @@ static int mkdirs(char *path, char *err)
         if (mkdir(path, 0755) < 0 && errno != EEXIST) {
             int e = errno;
             set_err(err, "cannot make folder %s: %s%s", shown(path), strerror(e),
-                    e == EROFS ? " (the image's root is read-only: write under /tmp)" : "");
+                    e == EROFS ? READ_ONLY_HINT : "");
             *p = '/';
             return -1;
         }
@@ -76,7 +79,7 @@ static int write_one(const struct cloud_file *f, char *err)
                   0644);
     if (fd < 0) {
         int e = errno;
-        set_err(err, "%s%s", strerror(e), e == EROFS ? " (the image's root is read-only: write under /tmp)" : "");
+        set_err(err, "%s%s", strerror(e), e == EROFS ? READ_ONLY_HINT : "");
         return -1;
     }
     int r = write_all(fd, f->content, f->len);
