@@ -71,7 +71,6 @@ class RunInterruptIT {
         }
         io.jcap.testsupport.Requirements.require(probing,
                 "an accelerator probe slow enough to interrupt (KVM answers at once on this machine)");
-        Thread.sleep(300);
         new ProcessBuilder("kill", "-INT", "--", "-" + run.pid()).start().waitFor();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(run.waitFor(60, TimeUnit.SECONDS), "jcap run ends after Ctrl-C");
