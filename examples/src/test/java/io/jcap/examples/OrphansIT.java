@@ -15,12 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A jcap killed outright (SIGKILL, as the OOM killer or a CI timeout does it) leaves no QEMU
  * running, and the next jcap that needs the temporary area removes what the killed one left.
+ *
+ * <p>Alone, not beside other test classes: QEMU's control folders are in the system's temporary
+ * folder, which every jcap of this user sweeps, so another class's jcap would remove the killed
+ * one's folder before this class's next build could show that it does.
  */
+@Isolated
 class OrphansIT {
     private static final Duration AFTER_KILL = Duration.ofSeconds(10);
     private static final Pattern QMP_FOLDER = Pattern.compile("unix:(\\S*/jcap-qemu-[^/\\s]+)/qmp\\.sock");

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEvent;
 import org.libvirt.event.DomainEventType;
@@ -91,7 +90,7 @@ final class DomainWatch {
                 return;
             }
         } catch (LibvirtException e) {
-            if (e.getError() == null || e.getError().getCode() != Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+            if (!LibvirtConnections.noDomain(e)) {
                 markEnded(DomainEnd.connectionLost(LibvirtConnections.message(e)));
                 return;
             }

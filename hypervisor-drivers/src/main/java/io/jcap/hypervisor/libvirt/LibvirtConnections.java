@@ -1,10 +1,12 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.model.EnvironmentException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.Error;
 import org.libvirt.LibvirtException;
 import org.libvirt.Library;
 import org.libvirt.jna.Libvirt;
@@ -69,17 +71,55 @@ public final class LibvirtConnections {
 
     /** Domain {@code name}, running or defined; empty when there is none (no error for a missing one). */
     public static Optional<Domain> findDomain(Connect connect, String name) throws LibvirtException {
-        if (List.of(connect.listDefinedDomains()).contains(name)) {
+        try {
             return Optional.of(connect.domainLookupByName(name));
-        }
-        for (int id : connect.listDomains()) {
-            Domain d = connect.domainLookupByID(id);
-            if (d.getName().equals(name)) {
-                return Optional.of(d);
+        } catch (LibvirtException e) {
+            if (noDomain(e)) {
+                return Optional.empty();
             }
-            d.free();
+            throw e;
         }
-        return Optional.empty();
+    }
+
+    /** Whether libvirt said there is no such domain: it never was, or it ended and went since it was named. */
+    public static boolean noDomain(LibvirtException e) {
+        return e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN;
+    }
+
+    /** Reads one domain; see {@link #readRunning}. */
+    @FunctionalInterface
+    public interface DomainReader<T> {
+        T read(Domain domain) throws LibvirtException;
+    }
+
+    /**
+     * What {@code reader} reads of each running domain, in libvirt's order. A domain that ends
+     * between the listing and its reading (a transient one of another user, on a busy host) is
+     * left out: it runs no more, which is all a caller asks of the list.
+     */
+    public static <T> List<T> readRunning(Connect connect, DomainReader<T> reader) throws LibvirtException {
+        List<T> read = new ArrayList<>();
+        for (int id : connect.listDomains()) {
+            Domain domain;
+            try {
+                domain = connect.domainLookupByID(id);
+            } catch (LibvirtException e) {
+                if (noDomain(e)) {
+                    continue;
+                }
+                throw e;
+            }
+            try {
+                read.add(reader.read(domain));
+            } catch (LibvirtException e) {
+                if (!noDomain(e)) {
+                    throw e;
+                }
+            } finally {
+                domain.free();
+            }
+        }
+        return read;
     }
 
     /** Destroys domain {@code name} if it runs and undefines it; a missing domain is fine. */

@@ -183,16 +183,14 @@ public final class PoolVolumes {
                     + "' at " + uri + ": replace it (--replace) or choose another volume name (--volume)");
         }
         String path = pool.storageVolLookupByName(target.volume()).getPath();
-        for (int id : connect.listDomains()) {
-            Domain domain = connect.domainLookupByID(id);
-            try {
-                if (domain.getXMLDesc(0).contains("'" + path + "'")) {
-                    throw new JcapException("volume " + target + " at " + uri + " is the disk of running domain '"
-                            + domain.getName() + "': stop it first ('virsh -c " + uri + " shutdown " + domain.getName()
-                            + "') to replace the volume, or choose another volume name (--volume)");
-                }
-            } finally {
-                domain.free();
+        String quoted = "'" + path + "'";
+        List<String> users = LibvirtConnections.readRunning(connect,
+                domain -> domain.getXMLDesc(0).contains(quoted) ? domain.getName() : null);
+        for (String user : users) {
+            if (user != null) {
+                throw new JcapException("volume " + target + " at " + uri + " is the disk of running domain '" + user
+                        + "': stop it first ('virsh -c " + uri + " shutdown " + user + "') to replace the volume, or"
+                        + " choose another volume name (--volume)");
             }
         }
     }
