@@ -19,6 +19,9 @@
 #define DEVICE_WAIT_MS 5000
 #define IDLE_TIMEOUT_MS (120 * 1000)
 #define TOOL_TIMEOUT_S 600
+#define FWCFG_TOKEN "opt/io.jcap/token"
+#define TOKEN_MAX 128
+#define TOKEN_WAIT_MS 10000
 
 /* Runs a tool; on failure the error names it with its status and output. */
 static void run_tool(const char *what, char *const argv[])
@@ -120,8 +123,52 @@ static int accept_one(int lfd, long long end, int accept_s)
     }
 }
 
+/* The build's token: what the host put in fw_cfg (docs/guest-protocol.md, "The stream's token").
+ * Absent (a host that starts the builder itself, without jcap), any connection is taken. */
+static char *token;
+static size_t token_len;
+
+static void read_token(void)
+{
+    char err[ERR_LEN] = "";
+    int found = fwcfg_read(FWCFG_TOKEN, TOKEN_MAX, &token, &token_len, err);
+    if (found < 0)
+        fatal("the stream's token (fw_cfg %s): %s", FWCFG_TOKEN, err);
+    if (found == 0)
+        debug("no stream token in fw_cfg: any connection may send the stream");
+}
+
+/* 1 when the connection's first bytes are the token, read within TOKEN_WAIT_MS; 0 when it closed
+ * before its first byte (one the host abandoned); -1 for other bytes, or too few in time. The
+ * bytes are compared in constant time and never printed. */
+static int token_check(int fd)
+{
+    char got[TOKEN_MAX];
+    size_t have = 0;
+    long long end = now_ms() + TOKEN_WAIT_MS;
+    while (have < token_len) {
+        long long left = end - now_ms();
+        struct pollfd p = { fd, POLLIN, 0 };
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            return -1;
+        ssize_t n = recv(fd, got + have, token_len - have, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 && have == 0)
+            return 0;
+        if (n <= 0)
+            return -1;
+        have += (size_t)n;
+    }
+    unsigned char diff = 0;
+    for (size_t i = 0; i < token_len; i++)
+        diff |= (unsigned char)(got[i] ^ token[i]);
+    return diff == 0 ? 1 : -1;
+}
+
 /* Accepts until a connection brings data: a connection that closes before its
- * first byte is one the host abandoned (QEMU accepts on the host side early). */
+ * first byte is one the host abandoned (QEMU accepts on the host side early),
+ * and one that does not start with the build's token is not the host's. */
 static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
 {
     long long end = now_ms() + (long long)accept_s * 1000;
@@ -131,6 +178,17 @@ static int receive(int lfd, int root_fd, int accept_s, struct rx_summary *s)
         debug("connection accepted");
         if (send(fd, "JCAP1\n", 6, MSG_NOSIGNAL) != 6) {
             debug("banner not sent (%s); waiting for another connection", strerror(errno));
+            set_conn(-1);
+            close(fd);
+            continue;
+        }
+        int checked = token ? token_check(fd) : 1;
+        if (checked <= 0) {
+            if (checked == 0)
+                debug("connection closed before any data; waiting for another");
+            else
+                say("jcap-init: dropped a connection that did not start with the build's token; waiting"
+                    " for the host's");
             set_conn(-1);
             close(fd);
             continue;
@@ -202,6 +260,7 @@ _Noreturn void build_mode(const struct cmdline *c)
     int root_fd = open("/mnt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0)
         fatal("open /mnt: %s", strerror(errno));
+    read_token();
     int lfd = listen_on(c->port);
     say("JCAP-READY port=%d", c->port);
 

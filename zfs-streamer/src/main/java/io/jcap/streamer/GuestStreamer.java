@@ -56,6 +56,7 @@ public final class GuestStreamer {
     private final Duration replyTimeout;
     private final String host;
     private long fileTime = CpioWriter.defaultMtime();
+    private byte[] token = new byte[0];
     private volatile String abortReason;
     private volatile Socket current;
 
@@ -77,6 +78,20 @@ public final class GuestStreamer {
     /** Stamps {@code seconds} (since 1970) on every entry instead of {@link CpioWriter#defaultMtime()}. */
     public GuestStreamer withFileTime(long seconds) {
         this.fileTime = seconds;
+        return this;
+    }
+
+    /**
+     * Sends {@code token} on the connection before the stream: jcap's init takes a stream only
+     * after the token the host gave it through fw_cfg, so another local user who reaches the
+     * forwarded port first cannot write into the image (docs/guest-protocol.md, "The stream's
+     * token").
+     */
+    public GuestStreamer withToken(byte[] token) {
+        if (protocol != Protocol.JCAP) {
+            throw new IllegalArgumentException("only jcap's init takes a token");
+        }
+        this.token = token.clone();
         return this;
     }
 
@@ -143,6 +158,7 @@ public final class GuestStreamer {
             StreamStats sent;
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                out.write(token);
                 sent = new CpioWriter(nameStyle(), fileTime).withoutStreamDigest().write(removed, entries, out, events);
                 socket.shutdownOutput();
             } catch (CpioWriter.SourceException e) {

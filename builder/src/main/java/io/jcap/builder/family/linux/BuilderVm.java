@@ -5,8 +5,10 @@ import io.jcap.builder.compose.TreeDelta;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.cpio.CpioWriter;
 import io.jcap.host.DigestCache;
+import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Qboot;
 import io.jcap.hypervisor.VmException;
@@ -29,10 +31,13 @@ import io.jcap.streamer.GuestSummary;
 import io.jcap.streamer.StreamException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -45,6 +50,11 @@ import java.util.UUID;
  */
 final class BuilderVm {
     /** Boot to listening: a kernel under software emulation plus mke2fs. */
+    /** The fw_cfg name of the stream's token, read by jcap's init in build mode. */
+    static final String STREAM_TOKEN = "opt/io.jcap/token";
+    private static final SecureRandom TOKENS = new SecureRandom();
+    /** The init's line for a connection without the token (jcap's own never lacks it). */
+    static final String FOREIGN_CONNECTION = "jcap-init: dropped a connection that did not start with the build's token";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** After the stream: syncing and installing the boot loader. */
@@ -160,27 +170,64 @@ final class BuilderVm {
                 .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT))
                 .noReboot(true);
         Qboot.find().ifPresent(builder::firmware);
+        StreamToken token = StreamToken.create(workDir);
+        builder.firmwareFile(token.file());
         VmSpec spec = builder.build();
         events.info("Booting the builder VM (" + accelerator.qemuName() + ")");
         QemuVm vm = new QemuVm(qemu, spec).withEvents(events)
-                .withConsoleListener(line -> events.debug("builder: " + line));
+                .withConsoleListener(line -> {
+                    events.debug("builder: " + line);
+                    if (line.startsWith(FOREIGN_CONNECTION)) {
+                        events.warn("the builder guest dropped a connection to its port that did not come from this"
+                                + " jcap (another local program's?); it waits for jcap's");
+                    }
+                });
         try {
             vm.start();
         } catch (JcapException | RuntimeException e) {
             vm.close();
             throw e;
         }
-        return new Started(vm, target);
+        return new Started(vm, target, token);
+    }
+
+    /**
+     * The stream's token: {@code bytes}, 64 random hex digits and a line feed, which the host sends
+     * before the stream; {@code file} hands them to the guest (docs/guest-protocol.md, "The
+     * stream's token"). The builder's port is forwarded on the host's loopback, where another
+     * local user could connect before jcap does; jcap's init drops a connection that does not
+     * start with the token.
+     */
+    record StreamToken(byte[] bytes, FirmwareFile file) {
+        /**
+         * A new token, in the owner-only file {@code stream-token} of {@code workDir}, which QEMU
+         * reads; never on QEMU's command line, which every local user can read.
+         */
+        static StreamToken create(Path workDir) throws JcapException {
+            byte[] random = new byte[32];
+            TOKENS.nextBytes(random);
+            byte[] token = (HexFormat.of().formatHex(random) + "\n").getBytes(StandardCharsets.US_ASCII);
+            Path file = workDir.resolve("stream-token");
+            try {
+                Files.deleteIfExists(file); // a second builder of the same build (after an incremental one failed)
+                OwnerOnly.write(file, token);
+            } catch (IOException e) {
+                throw new JcapException("cannot write the builder's stream token to " + file + ": " + e.getMessage(), e);
+            }
+            return new StreamToken(token, new FirmwareFile(STREAM_TOKEN, file));
+        }
     }
 
     /** A builder guest booting on its disk; closing it stops it if it still runs. */
     final class Started implements AutoCloseable {
         private final QemuVm vm;
         private final GuestDisk target;
+        private final StreamToken token;
 
-        private Started(QemuVm vm, GuestDisk target) {
+        private Started(QemuVm vm, GuestDisk target, StreamToken token) {
             this.vm = vm;
             this.target = target;
+            this.token = token;
         }
 
         /**
@@ -197,7 +244,7 @@ final class BuilderVm {
             long started = System.nanoTime();
             try {
                 result = new GuestStreamer(GuestStreamer.Protocol.JCAP, CONNECT_TIMEOUT, REPLY_TIMEOUT)
-                        .withFileTime(fileTime).stream(port, removed, entries, events, vm::isAlive);
+                        .withFileTime(fileTime).withToken(token.bytes()).stream(port, removed, entries, events, vm::isAlive);
             } catch (GuestStreamer.NoSummaryException e) {
                 result = summaryFromConsole(vm, e, target);
             } catch (StreamException e) {

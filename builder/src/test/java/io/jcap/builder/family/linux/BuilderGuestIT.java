@@ -12,6 +12,7 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.formats.DiskFormat;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -67,7 +68,66 @@ class BuilderGuestIT {
         }
     }
 
+    /**
+     * Another local user reaching the builder's forwarded port before jcap does: a connection that
+     * does not start with the token jcap gave the guest through fw_cfg is dropped unheard (no
+     * reply, a line on the console), and the guest then takes the host's, which is heard (here a
+     * refused entry, so that the guest answers at once).
+     */
+    @Test
+    void stream_connectionWithoutTheBuildsToken_isDroppedAndTheNextWithItIsTaken() throws Exception {
+        byte[] token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        Path tokenFile = Files.write(temp.resolve("token"), token);
+        VmSpec spec = builderSpecOf("").firmwareFile(new FirmwareFile(BuilderVm.STREAM_TOKEN, tokenFile)).build();
+        byte[] intruder = cpio(entry("/boot", 040755, new byte[0]), entry("/boot/x", 0100644, "x".getBytes()));
+        byte[] refused = cpio(entry("/a", 040755, new byte[0]), entry("/a/../../etc/x", 0100644, "x".getBytes()));
+        try (QemuVm vm = new QemuVm(TestMachine.qemu(), spec)) {
+            vm.start();
+            vm.awaitLine("readiness", l -> l.startsWith("JCAP-READY"), Duration.ofSeconds(120));
+            int port = vm.hostPort(LinuxBoot.BUILDER_PORT);
+
+            byte[] wrong = token.clone();
+            wrong[0] = '1';
+            assertEquals(null, exchange(port, wrong, intruder), "the guest says nothing to a connection without the token");
+            vm.awaitLine("the guest's line on the dropped connection", l -> l.equals(BuilderVm.FOREIGN_CONNECTION
+                    + "; waiting for the host's"), Duration.ofSeconds(60));
+            assertEquals(null, exchange(port, new byte[0], intruder), "nor to one that sends the stream alone");
+
+            String reply = exchange(port, token, refused);
+            assertTrue(reply != null && reply.startsWith("ERR refused entry \"/a/../../etc/x\""), "reply: " + reply);
+            assertEquals(0, vm.awaitExit(Duration.ofSeconds(60)));
+            assertFalse(vm.consoleTail().stream().anyMatch(l -> l.contains("0123456789abcdef")), "the token is never printed");
+        }
+    }
+
+    /** Connects, reads the banner, sends {@code prefix} and {@code stream}; the guest's reply line, or null at its end. */
+    private static String exchange(int port, byte[] prefix, byte[] stream) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            InputStream in = socket.getInputStream();
+            assertEquals("JCAP1", readLine(in));
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(prefix);
+                out.write(stream);
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                // the guest may close as soon as it has refused: its reply is still readable
+            }
+            try {
+                return readLine(in);
+            } catch (java.net.SocketException e) {
+                return null; // reset: the guest closed with our bytes unread
+            }
+        }
+    }
+
     private VmSpec builderSpec(String extraAppend) throws Exception {
+        return builderSpecOf(extraAppend).build();
+    }
+
+    private VmSpec.Builder builderSpecOf(String extraAppend) throws Exception {
         Kernel kernel = TestMachine.linuxKernel();
         Path disk = temp.resolve("disk.raw");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
@@ -80,7 +140,7 @@ class BuilderGuestIT {
                 .initrd(initrd).append(LinuxBoot.builderAppend("ext4", LinuxBoot.rootUuid("test"), 64L << 20, 0)
                         + " jcap.part=1" + extraAppend)
                 .drive(Drive.virtio(disk, DiskFormat.RAW))
-                .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT)).noReboot(true).build();
+                .userNetwork(PortForward.tcp(0, LinuxBoot.BUILDER_PORT)).noReboot(true);
     }
 
     private void assertRefused(byte[] stream, String replyPrefix) throws Exception {
