@@ -94,6 +94,12 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                     return -1;
                 }
                 s->exit_tag = value;
+            } else if (strcmp(line, "interactive") == 0) {
+                if (strcmp(value, "1") != 0) {
+                    set_err(err, "%s line %d: interactive needs 1, got \"%s\"", source, lineno, value);
+                    return -1;
+                }
+                s->interactive = 1;
             } else if (strcmp(line, "volume") == 0) {
                 if (!volume_path_ok(value)) {
                     set_err(err, "%s line %d: volume needs an absolute folder other than /, without empty, . or"
@@ -104,7 +110,7 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                 s->volumes[s->volumec++] = value;
             } else {
                 set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user, stop_signal,"
-                        " volume or exit_tag)",
+                        " volume, exit_tag or interactive)",
                         source, lineno, line);
                 return -1;
             }
@@ -249,6 +255,7 @@ void read_config(struct app *a)
             a->stop_signal = over.stop_signal;
         if (over.exit_tag)
             a->exit_tag = over.exit_tag;
+        a->interactive = over.interactive;
         /* A run's volumes come on top of the image's. */
         for (int i = 0; i < over.volumec; i++) {
             a->volumes = grow(a->volumes, a->volumec);

@@ -166,6 +166,7 @@ struct app {
     char **volumes;   /* folders that get a writable tmpfs (container images' Volumes) */
     int volumec;
     const char *exit_tag; /* the run's tag, printed after JCAP-EXIT's status; NULL: none */
+    int interactive;      /* the host passes input to the console (jcap run -i): read it without echo */
 };
 void read_config(struct app *a);
 /* One parsed settings file (`key value` lines); argv, envp and cwd point into buf.
@@ -179,6 +180,7 @@ struct settings {
     char **volumes;  /* malloc'ed like argv */
     int volumec;
     const char *exit_tag; /* NULL when not set */
+    int interactive; /* 0 when not set */
 };
 int parse_settings(char *buf, size_t len, const char *source, struct settings *s, char *err);
 /* A `user` setting "UID GID[ G1,G2,...]" (container images' User, resolved on the host).

@@ -14,9 +14,12 @@ import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -50,17 +53,36 @@ public final class ImageRunner {
     }
 
     public int run(RunRequest request, Consumer<String> output) throws JcapException, InterruptedException {
+        return run(request, output, Optional.empty());
+    }
+
+    /**
+     * The same with {@code input} passed to the application's console once it started, its end
+     * as end of file ({@link ConsoleInput}); {@code input} must be present exactly when the
+     * request is {@linkplain RunRequest#interactive() interactive}.
+     */
+    public int run(RunRequest request, Consumer<String> output, Optional<InputStream> input)
+            throws JcapException, InterruptedException {
+        if (input.isPresent() != request.interactive()) {
+            throw new IllegalArgumentException("input is given exactly for an interactive request");
+        }
         RunPlan plan = plan(request);
         KernelFamily family = KernelFamilies.forImage(plan.image().metadata());
         PublishedPorts.check(plan.forwards(), Instances.store(home).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
             RunConsole console = family.console(output, request.showBoot(), plan.exitLine());
-            try (VirtualMachine vm = machine(plan, work, console)) {
+            try (VirtualMachine vm = machine(plan, work, console, input.isPresent())) {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
                 startChecked(vm, plan);
                 announcePickedPorts(plan, vm);
+                if (input.isPresent()) {
+                    OutputStream consoleInput = vm.consoleInput().orElseThrow(
+                            () -> new IllegalStateException("the VM was made without console input"));
+                    ConsoleInput.start(input.get(), consoleInput, console::applicationStarted,
+                            () -> console.applicationEnded() || !vm.isAlive());
+                }
                 OptionalInt vmStatus = vm.awaitExitOnceFinished(console::applicationEnded, POWER_OFF_GRACE, FOREVER);
                 int status;
                 try {
@@ -113,11 +135,12 @@ public final class ImageRunner {
      * anyway (libvirt runs QEMU as its own user, and on a remote host the image must travel), from
      * a private copy of the stored image.
      */
-    private VirtualMachine machine(RunPlan plan, Path work, RunConsole console)
+    private VirtualMachine machine(RunPlan plan, Path work, RunConsole console, boolean input)
             throws JcapException, InterruptedException {
         Driver driver = plan.driver();
         VmSpec spec = driver.copiesDisks() ? plan.materializeSnapshot(work) : plan.materialize(work);
-        return driver.create(spec).withEvents(events).withConsoleListener(console);
+        var vm = driver.create(spec).withEvents(events).withConsoleListener(console);
+        return input ? vm.withConsoleInput() : vm;
     }
 
     /**

@@ -100,6 +100,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the detached instance (default: IMAGE-N).")
     String name;
 
+    @Option(names = {"-i", "--interactive"}, description = "Pass standard input to the application's console, a line at "
+            + "a time, without echo (as docker run -i); its end reaches the application as end of file. Linux images, "
+            + "qemu driver, in the foreground.")
+    boolean interactive;
+
     @Mixin
     AcceleratorOption accel;
 
@@ -164,6 +169,13 @@ final class RunCommand implements Callable<Integer> {
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }
+            if (interactive && detach) {
+                throw RunOptions.usage("-i passes this terminal's input to a foreground run: drop -d or -i");
+            }
+            if (interactive && request.libvirt().isPresent()) {
+                throw RunOptions.usage("-i needs --driver qemu: jcap does not pass input to a libvirt domain's console");
+            }
+            request = request.withInteractive(interactive);
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -174,7 +186,8 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        return new ImageRunner(home, events).run(request, new StdoutLines(out));
+        return new ImageRunner(home, events).run(request, new StdoutLines(out),
+                interactive ? Optional.of(System.in) : Optional.empty());
     }
 
     /** The libvirt URI to run through, or empty for the qemu driver. */

@@ -229,6 +229,11 @@ final class JcapProcess {
         return start(Map.of(), args);
     }
 
+    /** Starts jcap without waiting for it, its standard input a pipe the test writes to (jcap run -i). */
+    Started startWithInputPipe(String... args) throws IOException {
+        return start(Map.of(), ProcessBuilder.Redirect.PIPE, args);
+    }
+
     /** Starts jcap without waiting for it, with {@code env} added to its environment. */
     Started start(Map<String, String> env, String... args) throws IOException {
         return start(env, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), args);

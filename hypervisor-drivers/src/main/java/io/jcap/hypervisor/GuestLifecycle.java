@@ -58,6 +58,7 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
     private EventSink events = EventSink.NONE;
     private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
     private int consoleLines = DEFAULT_CONSOLE_LINES;
+    private boolean consoleInput;
     private boolean started;
     private boolean closed;
     private volatile List<PortForward> forwards = List.of();
@@ -76,6 +77,17 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
     }
 
     /** Where the VM reports how it starts and stops (a guest that ignores the power button, say). */
+    /**
+     * Gives the guest's serial console an input that {@link #consoleInput()} writes to (a driver
+     * that passes none says so in {@code consoleInput}); without it nothing ever types into the
+     * console.
+     */
+    public S withConsoleInput() {
+        requireNotStarted();
+        this.consoleInput = true;
+        return self();
+    }
+
     public S withEvents(EventSink sink) {
         requireNotStarted();
         this.events = sink;
@@ -346,6 +358,11 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
 
     protected final EventSink events() {
         return events;
+    }
+
+    /** Whether the console takes input ({@link #withConsoleInput()}). */
+    protected final boolean wantsConsoleInput() {
+        return consoleInput;
     }
 
     protected final int consoleLines() {

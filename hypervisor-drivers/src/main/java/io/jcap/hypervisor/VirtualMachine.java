@@ -71,6 +71,14 @@ public interface VirtualMachine extends AutoCloseable {
     }
 
     /** Stops the guest if it runs and removes its temporary files; calling it again does nothing. */
+    /**
+     * Where bytes for the guest's serial console go, once started, when the VM was made with
+     * {@link GuestLifecycle#withConsoleInput()}; empty otherwise or for a driver that passes none.
+     */
+    default java.util.Optional<java.io.OutputStream> consoleInput() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -51,11 +51,13 @@ import java.util.regex.Pattern;
  *     this run only; empty: no seed
  * @param devices the disk controller and network card of a Linux image's guest (QEMU driver);
  *     {@link GuestDevices#VIRTIO} unless chosen, to try the image on a cloud's devices
+ * @param interactive the caller passes input to the application's console (a Linux image, the
+ *     QEMU driver, in the foreground): its init then reads the console without echoing it
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
         Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot,
-        Optional<String> configSet, Optional<CloudInitData> cloudInit, GuestDevices devices) {
+        Optional<String> configSet, Optional<CloudInitData> cloudInit, GuestDevices devices, boolean interactive) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = GuestMemory.MIN_MIB;
     public static final int MAX_CPUS = 64;
@@ -95,81 +97,87 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
                 PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), GuestDevices.VIRTIO);
+                Optional.empty(), Optional.empty(), Optional.empty(), GuestDevices.VIRTIO, false);
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
         return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt,
-                boot, configSet, cloudInit, devices);
+                boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withShowBoot(boolean value) {
         return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices);
+                libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices);
+                libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withCpus(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices);
+                libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices);
+                libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withPublishAddress(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt,
-                boot, configSet, cloudInit, devices);
+                boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
-                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit, devices);
+                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withCmd(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
-                libvirt, boot, configSet, cloudInit, devices);
+                libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value), libvirt, boot, configSet, cloudInit, devices);
+                Optional.of(value), libvirt, boot, configSet, cloudInit, devices, interactive);
     }
 
     /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
     public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                uri, boot, configSet, cloudInit, devices);
+                uri, boot, configSet, cloudInit, devices, interactive);
     }
 
     public RunRequest withBoot(Optional<BootMode> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, value, configSet, cloudInit, devices);
+                libvirt, value, configSet, cloudInit, devices, interactive);
     }
 
     /** Runs the image's named configuration {@code value} (a Capstan package's) instead of its default one. */
     public RunRequest withConfigSet(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, value, cloudInit, devices);
+                libvirt, boot, value, cloudInit, devices, interactive);
     }
 
     /** Attaches a NoCloud seed with this cloud-init data to the run (Linux images). */
     public RunRequest withCloudInit(Optional<CloudInitData> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, value, devices);
+                libvirt, boot, configSet, value, devices, interactive);
     }
 
     /** Attaches the disk and the network card as {@code value} says (a Linux image, the QEMU driver). */
     public RunRequest withDevices(GuestDevices value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, value);
+                libvirt, boot, configSet, cloudInit, value, interactive);
+    }
+
+    /** Passes the caller's input to the application's console ({@code jcap run -i}). */
+    public RunRequest withInteractive(boolean value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt, boot, configSet, cloudInit, devices, value);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

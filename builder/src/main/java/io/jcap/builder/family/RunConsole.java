@@ -26,4 +26,12 @@ public interface RunConsole extends Consumer<String> {
     default boolean applicationEnded() {
         return false;
     }
+
+    /**
+     * Whether the application has started, so that input for it may go to the console (before,
+     * the guest's boot would see it); true where the console does not say.
+     */
+    default boolean applicationStarted() {
+        return true;
+    }
 }

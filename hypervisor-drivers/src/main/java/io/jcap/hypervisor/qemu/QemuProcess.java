@@ -30,13 +30,15 @@ final class QemuProcess {
     }
 
     /**
-     * Starts {@code command} in {@code workDir} (this user's alone) with stdin at /dev/null:
-     * nothing ever types into the console. The process dies with this JVM ({@link ExitWithParent}).
+     * Starts {@code command} in {@code workDir} (this user's alone) with stdin at /dev/null, so
+     * that nothing ever types into the console, or with {@code input} a pipe that {@link #input()}
+     * writes to (the console is QEMU's stdio). The process dies with this JVM ({@link ExitWithParent}).
      */
-    static QemuProcess launch(List<String> command, Path workDir, int consoleLines, Consumer<String> listener)
-            throws IOException {
+    static QemuProcess launch(List<String> command, Path workDir, int consoleLines, Consumer<String> listener,
+            boolean input) throws IOException {
         Process process = ExitWithParent.start(new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))), workDir);
+                .redirectInput(input ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new File("/dev/null"))),
+                workDir);
         ConsoleLog console = new ConsoleLog(consoleLines);
         ConsoleLog errors = new ConsoleLog(consoleLines);
         long pid = process.pid();
@@ -48,6 +50,11 @@ final class QemuProcess {
 
     ConsoleLog console() {
         return console;
+    }
+
+    /** QEMU's standard input, the serial console's input when launched with one. */
+    java.io.OutputStream input() {
+        return process.getOutputStream();
     }
 
     List<String> stderrTail() {

@@ -194,6 +194,12 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
     }
 
     @Override
+    public java.util.Optional<java.io.OutputStream> consoleInput() {
+        QemuProcess p = process;
+        return wantsConsoleInput() && p != null ? java.util.Optional.of(p.input()) : java.util.Optional.empty();
+    }
+
+    @Override
     protected QemuVm self() {
         return this;
     }
@@ -218,7 +224,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
         events().debug("QEMU command: " + QemuCommandLine.shellLine(command));
         try {
             Files.deleteIfExists(socket);
-            process = QemuProcess.launch(command, workDir, consoleLines(), consoleListener());
+            process = QemuProcess.launch(command, workDir, consoleLines(), consoleListener(), wantsConsoleInput());
         } catch (IOException e) {
             throw new VmException("cannot start " + qemu.qemuSystem() + ": " + e.getMessage(), OptionalInt.empty(),
                     List.of(), e);

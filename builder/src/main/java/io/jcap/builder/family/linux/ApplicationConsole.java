@@ -90,6 +90,11 @@ final class ApplicationConsole implements RunConsole {
         return started;
     }
 
+    @Override
+    public boolean applicationStarted() {
+        return started;
+    }
+
     OptionalInt status() {
         Integer s = status;
         return s == null ? OptionalInt.empty() : OptionalInt.of(s);

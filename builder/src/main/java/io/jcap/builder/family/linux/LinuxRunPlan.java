@@ -100,6 +100,14 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " run-time settings (-e, --cmd): build it again with jcap build");
         }
+        if (request.interactive() && m.guestProtocol() < Initramfs.GUEST_PROTOCOL_INTERACTIVE) {
+            throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
+                    + " console input (-i): build it again with jcap build");
+        }
+        if (request.interactive() && !driver.bootsKernels()) {
+            throw JcapException.usage("-i needs the qemu driver: jcap does not pass input to a libvirt domain's"
+                    + " console");
+        }
         RunCommandCheck.check(image, request.cmd());
         if (request.cloudInit().isPresent() && m.guestProtocol() < CLOUD_INIT_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The settings one run passes to the guest init beside the image's {@code /.jcap/config}
  * (docs/guest-protocol.md, "Run-time settings"): {@code arg} lines that replace the command
- * line, {@code env} lines that add or replace variables, and the run's {@code exit_tag}.
+ * line, {@code env} lines that add or replace variables, {@code interactive 1} when the host
+ * passes input to the console ({@code jcap run -i}), and the run's {@code exit_tag}.
  */
 final class RunSettings {
     /** The fw_cfg name the init reads. */
@@ -23,7 +24,7 @@ final class RunSettings {
 
     /** The settings file's bytes, or empty when the request changes nothing and the run has no exit tag. */
     static Optional<byte[]> of(RunRequest request, ExitLine end) {
-        if (!request.hasRunSettings() && end.tag().isEmpty()) {
+        if (!request.hasRunSettings() && !request.interactive() && end.tag().isEmpty()) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder("# jcap run: settings for this run only\n");
@@ -31,6 +32,9 @@ final class RunSettings {
                 .forEach(a -> text.append("arg ").append(a).append('\n')));
         for (Map.Entry<String, String> e : request.env().entrySet()) {
             text.append("env ").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        if (request.interactive()) {
+            text.append("interactive 1\n");
         }
         end.tag().ifPresent(tag -> text.append("exit_tag ").append(tag).append('\n'));
         return Optional.of(text.toString().getBytes(StandardCharsets.UTF_8));

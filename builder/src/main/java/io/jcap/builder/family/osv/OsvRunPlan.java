@@ -70,6 +70,10 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             throw new JcapException("--disk-bus and --nic-model are for Linux images: OSv image '" + m.name()
                     + "' runs on virtio devices");
         }
+        if (request.interactive()) {
+            throw new JcapException("-i is for Linux images: jcap passes no input to OSv image '" + m.name()
+                    + "''s console");
+        }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
         String stored = m.cmdline(request.configSet());

@@ -40,6 +40,19 @@ class RunSettingsTest {
                 new String(RunSettings.of(request, end).orElseThrow(), StandardCharsets.UTF_8));
     }
 
+    /** jcap run -i: the init reads the console without echo. */
+    @Test
+    void of_interactiveRun_saysSoBeforeTheTag() {
+        ExitLine end = new ExitLine(Optional.of("0123456789abcdef"));
+
+        assertEquals("# jcap run: settings for this run only\ninteractive 1\nexit_tag 0123456789abcdef\n",
+                new String(RunSettings.of(RunRequest.of("hello").withInteractive(true), end).orElseThrow(),
+                        StandardCharsets.UTF_8));
+        assertEquals("# jcap run: settings for this run only\ninteractive 1\n",
+                new String(RunSettings.of(RunRequest.of("hello").withInteractive(true), ExitLine.UNTAGGED).orElseThrow(),
+                        StandardCharsets.UTF_8));
+    }
+
     @Test
     void request_envValueWithNewline_isRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

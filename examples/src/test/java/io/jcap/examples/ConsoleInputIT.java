@@ -1,0 +1,95 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jcap run -i}: jcap's standard input reaches the application's console a line at a time,
+ * without echo, and its end is the application's end of file. A real guest reading its stdin.
+ */
+class ConsoleInputIT {
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+
+    private static final String READER = """
+            #include <stdio.h>
+            #include <string.h>
+            int main(void) {
+                char line[256];
+                int n = 0;
+                puts("reader ready");
+                fflush(stdout);
+                while (fgets(line, sizeof line, stdin)) {
+                    line[strcspn(line, "\\n")] = 0;
+                    printf("got [%s]\\n", line);
+                    fflush(stdout);
+                    n++;
+                }
+                printf("reader: end of file after %d lines\\n", n);
+                return n;
+            }
+            """;
+
+    @BeforeAll
+    static void build() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.cProject(temp, "reader", READER, "");
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+    }
+
+    /** Typed as it comes: a line, seen by the application, then a part of a line and the end. */
+    @Test
+    void run_interactive_passesEachLineAsItComes_andTheEndAsEndOfFile() throws Exception {
+        JcapProcess.Started run = jcap.startWithInputPipe("run", "-i", "reader");
+        OutputStream typed = run.process().getOutputStream();
+        run.awaitOut("reader ready", Duration.ofMinutes(2));
+        typed.write("hello there\n".getBytes(StandardCharsets.UTF_8));
+        typed.flush();
+        run.awaitOut("got [hello there]", Duration.ofSeconds(60));
+        typed.write("second, without its line feed".getBytes(StandardCharsets.UTF_8));
+        typed.close();
+
+        JcapProcess.Result result = run.await(Duration.ofMinutes(2));
+        assertEquals(2, result.exitCode(), result.toString());
+        assertEquals(List.of("reader ready", "got [hello there]", "got [second, without its line feed]",
+                "reader: end of file after 2 lines"), result.out().lines().toList(), "no echo of the input: " + result);
+    }
+
+    /** Piped: everything at once, before the application starts; nothing is lost to the boot. */
+    @Test
+    void run_interactive_inputGivenBeforeTheStart_reachesTheApplication() throws Exception {
+        JcapProcess.Result result = jcap.runWithInput(Map.of(), "a\nb\nc\n", "run", "-i", "reader");
+        assertEquals(3, result.exitCode(), result.toString());
+        assertEquals(List.of("reader ready", "got [a]", "got [b]", "got [c]", "reader: end of file after 3 lines"),
+                result.out().lines().toList(), result.toString());
+
+        JcapProcess.Result empty = jcap.runWithInput(Map.of(), "", "run", "-i", "reader");
+        assertEquals(0, empty.exitCode(), empty.toString());
+        assertTrue(empty.out().contains("reader: end of file after 0 lines"), empty.toString());
+    }
+
+    @Test
+    void run_interactive_withDetachOrLibvirt_isAUsageError() throws Exception {
+        JcapProcess.Result detached = jcap.run("run", "-i", "-d", "reader");
+        assertEquals(2, detached.exitCode(), detached.toString());
+        assertTrue(detached.err().contains("-i passes this terminal's input to a foreground run: drop -d or -i"),
+                detached.toString());
+        JcapProcess.Result libvirt = jcap.run("run", "-i", "--driver", "libvirt", "reader");
+        assertEquals(2, libvirt.exitCode(), libvirt.toString());
+        assertTrue(libvirt.err().contains("-i needs --driver qemu"), libvirt.toString());
+        assertFalse(libvirt.err().contains("Booting"), libvirt.toString());
+    }
+}
