@@ -6,6 +6,7 @@ import io.jcap.capstanfile.yaml.LocatedYaml;
 import io.jcap.capstanfile.yaml.YamlPath;
 import io.jcap.model.GuestPath;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -101,8 +102,15 @@ final class HostFiles {
         if (node.isMissingNode()) {
             // Capstan's default folder follows the rule of a folder named: a link may not lead out.
             Path standard = projectDir.resolve(DEFAULT_ROOTFS);
-            return Files.isDirectory(standard) && staysInside(standard, DEFAULT_ROOTFS, at) ? Optional.of(standard)
-                    : Optional.empty();
+            if (Files.isDirectory(standard)) {
+                return staysInside(standard, DEFAULT_ROOTFS, at) ? Optional.of(standard) : Optional.empty();
+            }
+            if (checkExistence && Files.exists(standard, LinkOption.NOFOLLOW_LINKS)) {
+                // Meant as the image's root, surely: said, not left out without a word.
+                report(at, "'" + DEFAULT_ROOTFS + "' in the project folder is " + notAFolder(standard) + ": the folder"
+                        + " of that name is merged into the image's root (as Capstan does); make it a folder, or rename it");
+            }
+            return Optional.empty();
         }
         if (!node.isTextual()) {
             return Optional.empty();
@@ -128,6 +136,19 @@ final class HostFiles {
             }
             return staysInside(path, text, at);
         });
+    }
+
+    /** What {@code path}, which is there and not a folder, is instead. */
+    private static String notAFolder(Path path) {
+        if (Files.isSymbolicLink(path)) {
+            try {
+                return "a symbolic link to " + Files.readSymbolicLink(path) + ", which "
+                        + (Files.exists(path) ? "is not a folder" : "does not exist");
+            } catch (java.io.IOException e) {
+                return "a symbolic link that cannot be read (" + e.getMessage() + ")";
+            }
+        }
+        return "a file, not a folder";
     }
 
     private Optional<Path> resolve(String text, YamlPath at) {

@@ -257,6 +257,25 @@ class CapstanfileProblemsTest {
         assertEquals(Optional.of(dir.resolve("ROOTFS")), inner.parse().rootfs(), "a link inside the project is fine");
     }
 
+    /** A ROOTFS that is a file or a dangling link was left out of the image without a word. */
+    @Test
+    void parse_defaultRootfsThatIsAFileOrADanglingLink_isRefused() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("project"));
+        ProjectDir inner = new ProjectDir(dir);
+        inner.capstanfile("cmdline: /hello\n");
+        Files.createSymbolicLink(dir.resolve("ROOTFS"), Path.of("build/rootfs"));
+
+        assertEquals("Capstanfile:1:1: rootfs: 'ROOTFS' in the project folder is a symbolic link to build/rootfs, which"
+                + " does not exist: the folder of that name is merged into the image's root (as Capstan does); make it a"
+                + " folder, or rename it", inner.problems());
+
+        Files.delete(dir.resolve("ROOTFS"));
+        Files.writeString(dir.resolve("ROOTFS"), "x");
+        assertEquals("Capstanfile:1:1: rootfs: 'ROOTFS' in the project folder is a file, not a folder: the folder of"
+                + " that name is merged into the image's root (as Capstan does); make it a folder, or rename it",
+                inner.problems());
+    }
+
     /** proc files say they are empty: a rootfs there made an image of empty files. */
     @Test
     void parse_rootfsInProcOrSys_isRefused() throws Exception {
