@@ -213,7 +213,7 @@ public final class ImageRepository {
         if (!isImageName(name)) {
             return false;
         }
-        if (!Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(dir.resolve(name), LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir.resolve(name))) {
             // No image, but perhaps the lock file of a build of it that was killed.
             if (Files.exists(BuildLock.file(dir, name), LinkOption.NOFOLLOW_LINKS)) {
                 try (FolderLock lock = lock()) {
@@ -259,7 +259,15 @@ public final class ImageRepository {
 
     private Object inspectOnce(String name) {
         Path folder = dir.resolve(name);
-        if (!isImageName(name) || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+        if (!isImageName(name)) {
+            return null;
+        }
+        if (Files.isSymbolicLink(folder)) {
+            // Never followed (what it leads to is not the repository's), but not hidden either.
+            return new BrokenImage(name, folder, folder + " is a symbolic link" + linkTarget(folder) + ", not a folder:"
+                    + " jcap follows no link in its image store; move the image's folder here instead");
+        }
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         Path meta = folder.resolve(METADATA_FILE);
@@ -291,6 +299,14 @@ public final class ImageRepository {
             return new BrokenImage(name, folder, file + " cannot be read (" + e.getMessage() + ")");
         }
         return new StoredImage(metadata, file);
+    }
+
+    private static String linkTarget(Path link) {
+        try {
+            return " (to " + Files.readSymbolicLink(link) + ")";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String firstLine(String message) {

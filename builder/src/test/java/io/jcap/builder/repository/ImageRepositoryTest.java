@@ -213,6 +213,30 @@ class ImageRepositoryTest {
         assertTrue(repo.remove("bad2"));
     }
 
+    /** A link in the store was neither listed nor removable: the image seemed to have vanished. */
+    @Test
+    void listing_imageFolderThatIsALink_isBrokenNeverFollowed_andRmiRemovesTheLinkOnly() throws Exception {
+        ImageRepository repo = new ImageRepository(dir);
+        store(repo, "real", new byte[100]);
+        Path elsewhere = dir.getParent().resolve("elsewhere");
+        Files.move(dir.resolve("real"), elsewhere);
+        Files.createSymbolicLink(dir.resolve("real"), elsewhere);
+
+        ImageRepository.Listing listing = repo.listing();
+
+        assertEquals(List.of(), listing.images());
+        assertEquals(List.of("real"), listing.broken().stream().map(ImageRepository.BrokenImage::name).toList());
+        assertEquals(dir.resolve("real") + " is a symbolic link (to " + elsewhere + "), not a folder: jcap follows no"
+                + " link in its image store; move the image's folder here instead", listing.broken().get(0).problem());
+        JcapException e = assertThrows(JcapException.class, () -> repo.find("real"));
+        assertTrue(e.getMessage().endsWith("; remove it with jcap rmi real and build it again"), e.getMessage());
+
+        assertTrue(repo.remove("real"));
+        assertFalse(Files.exists(dir.resolve("real"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isRegularFile(elsewhere.resolve("image.qcow2")), "what the link led to is not the store's");
+        assertEquals(List.of(), repo.listing().broken());
+    }
+
     @Test
     void remove_brokenImage_removesItsFolder() throws Exception {
         ImageRepository repo = new ImageRepository(dir);
