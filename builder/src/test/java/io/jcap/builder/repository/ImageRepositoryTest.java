@@ -215,10 +215,11 @@ class ImageRepositoryTest {
 
     /** A link in the store was neither listed nor removable: the image seemed to have vanished. */
     @Test
-    void listing_imageFolderThatIsALink_isBrokenNeverFollowed_andRmiRemovesTheLinkOnly() throws Exception {
+    void listing_imageFolderThatIsALink_isBrokenNeverFollowed_andRmiRemovesTheLinkOnly(@TempDir Path other)
+            throws Exception {
         ImageRepository repo = new ImageRepository(dir);
         store(repo, "real", new byte[100]);
-        Path elsewhere = dir.getParent().resolve("elsewhere");
+        Path elsewhere = other.resolve("elsewhere");
         Files.move(dir.resolve("real"), elsewhere);
         Files.createSymbolicLink(dir.resolve("real"), elsewhere);
 
