@@ -86,10 +86,6 @@ final class ApplicationConsole implements RunConsole {
         return status != null;
     }
 
-    boolean started() {
-        return started;
-    }
-
     @Override
     public boolean applicationStarted() {
         return started;

@@ -49,12 +49,12 @@ import java.util.UUID;
  * cpio stream over TCP, installs extlinux and powers off.
  */
 final class BuilderVm {
-    /** Boot to listening: a kernel under software emulation plus mke2fs. */
     /** The fw_cfg name of the stream's token, read by jcap's init in build mode. */
     static final String STREAM_TOKEN = "opt/io.jcap/token";
     private static final SecureRandom TOKENS = new SecureRandom();
     /** The init's line for a connection without the token (jcap's own never lacks it). */
     static final String FOREIGN_CONNECTION = "jcap-init: dropped a connection that did not start with the build's token";
+    /** Boot to listening: a kernel under software emulation plus mke2fs. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** After the stream: syncing and installing the boot loader. */
