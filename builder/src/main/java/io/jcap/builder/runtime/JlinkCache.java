@@ -2,6 +2,7 @@ package io.jcap.builder.runtime;
 
 import io.jcap.builder.api.JcapHome;
 import io.jcap.host.Durable;
+import io.jcap.host.FileTrees;
 import io.jcap.host.TempFiles;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -11,13 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.stream.Stream;
 
 /**
  * Minimal Java runtimes made by {@code jlink} from the JDK jcap runs on, kept in
@@ -26,12 +33,22 @@ import java.util.SortedSet;
  * running jlink. A runtime is linked into a temporary folder and moved into place in one step, so
  * an entry is complete or absent; two builds linking the same runtime at once both succeed and
  * one of their results is kept.
+ *
+ * <p>Each runtime is some 50 MB, and one is made for every module list and JDK an application
+ * was built with, so the cache is pruned after each new runtime: the {@link #KEEP} used last stay,
+ * and the others go once nobody used them for {@link #UNUSED} (a use touches the entry's stamp).
  */
 final class JlinkCache {
     /** Changes whenever what a cache entry holds changes, so old entries are not used. */
     private static final String DIGEST_VERSION = "jcap-jlink-2";
     /** Written last into a runtime, naming what it was linked from; a complete entry has it. */
     static final String STAMP = "jcap-jlink.txt";
+    /** How many runtimes, the last used, are kept whatever their age. */
+    static final int KEEP = 8;
+    /** How long a runtime beyond the {@link #KEEP} last used stays unused before it is deleted. */
+    static final Duration UNUSED = Duration.ofDays(7);
+    /** The prefix of an entry being deleted (renamed first, so no build finds half of it). */
+    private static final String DELETING = ".deleting-";
 
     private final JcapHome home;
     private final EventSink events;
@@ -75,6 +92,7 @@ final class JlinkCache {
                         + " build again");
             }
             events.info("Java runtime (" + String.join(",", modules) + ") from the cache: " + entry);
+            markUsed(entry);
             return entry;
         }
         Optional<Path> jmods = JdkTools.jmods();
@@ -105,11 +123,64 @@ final class JlinkCache {
                 events.debug("Another build cached the same Java runtime first: " + entry);
             }
             events.info("Cached the Java runtime in " + entry);
+            prune(entry);
             return entry;
         } catch (IOException e) {
             throw new JcapException("could not cache the Java runtime in " + entry + ": " + e.getMessage(), e);
         } finally {
             TempFiles.delete(work);
+        }
+    }
+
+    /** Records a use of {@code entry}: its stamp's time is when it was last used. */
+    private static void markUsed(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry.resolve(STAMP), FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // A read-only cache: entries then age by when they were made.
+        }
+    }
+
+    /**
+     * Deletes the runtimes beyond the {@link #KEEP} last used that nobody used for {@link #UNUSED};
+     * {@code keep} (the one just made) always stays. A failure leaves the entry for the next prune.
+     */
+    void prune(Path keep) {
+        List<Path> entries = new ArrayList<>();
+        try (Stream<Path> list = Files.list(folder())) {
+            for (Path e : list.toList()) {
+                String name = e.getFileName().toString();
+                if (name.startsWith(DELETING)) {
+                    FileTrees.deleteQuietly(e); // a prune that was stopped half-way
+                } else if (!e.equals(keep) && !name.startsWith(".") && Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) {
+                    entries.add(e);
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        entries.sort(Comparator.comparing(JlinkCache::lastUsed).reversed());
+        Instant unused = Instant.now().minus(UNUSED);
+        for (Path entry : entries.subList(Math.min(entries.size(), KEEP - 1), entries.size())) {
+            if (lastUsed(entry).toInstant().isBefore(unused)) {
+                Path doomed = entry.resolveSibling(DELETING + entry.getFileName());
+                try {
+                    Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
+                    FileTrees.delete(doomed);
+                    events.debug("Deleted the cached Java runtime " + entry + ", unused for over " + UNUSED.toDays()
+                            + " days");
+                } catch (IOException e) {
+                    events.debug("Could not delete the cached Java runtime " + entry + " (left for later): " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static FileTime lastUsed(Path entry) {
+        try {
+            return Files.getLastModifiedTime(entry.resolve(STAMP), LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0); // no stamp: an entry that never completed
         }
     }
 
