@@ -73,6 +73,7 @@ class JavaRuntimeIT {
         assertEquals(cache, entry.getParent());
         List<Path> entries = list(cache); // other tests of this class may have cached other runtimes
         FileTime stamped = Files.getLastModifiedTime(entry.resolve("jcap-jlink.txt"));
+        String stamp = Files.readString(entry.resolve("jcap-jlink.txt"));
 
         JcapProcess.Result again = jcap.run("build", "examples/hello-java");
         assertEquals(0, again.exitCode(), again.toString());
@@ -80,7 +81,9 @@ class JavaRuntimeIT {
         assertTrue(again.err().contains("Java runtime (java.base) from the cache: " + entry + "\n"), again.toString());
         assertFalse(again.err().contains("Linking a Java runtime"), again.toString());
         assertEquals(entries, list(cache));
-        assertEquals(stamped, Files.getLastModifiedTime(entry.resolve("jcap-jlink.txt")));
+        assertEquals(stamp, Files.readString(entry.resolve("jcap-jlink.txt")), "the same runtime, not linked again");
+        assertTrue(Files.getLastModifiedTime(entry.resolve("jcap-jlink.txt")).compareTo(stamped) >= 0,
+                "the use is recorded on the stamp (the cache keeps the runtimes used last)");
     }
 
     @Test
