@@ -97,13 +97,17 @@ def free_port():
 
 def command(jcap_command, initrd, disk_file, port, extract=False):
     """jcap's builder QEMU command (as `jcap build -v` logs it) with the floor's initramfs, disk and host port, and
-    without jcap's QMP socket; extract: the guest extracts the stream into its files (busybox cpio -i) instead of
+    without jcap's QMP socket and stream token; extract: the guest extracts the stream into its files (busybox cpio -i) instead of
     writing it into one."""
     args = shlex.split(jcap_command)
     out, i = [], 0
     while i < len(args):
         a = args[i]
         if a == "-qmp":
+            i += 2
+            continue
+        if a == "-fw_cfg" and args[i + 1].startswith("name=opt/io.jcap/token,"):
+            # The stream's token, a file of the build's (deleted) work folder: the floor's nc takes any connection.
             i += 2
             continue
         if a == "-initrd":
