@@ -1,5 +1,6 @@
 package io.jcap.kernels;
 
+import io.jcap.host.CacheRetention;
 import io.jcap.host.DigestCache;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
@@ -12,7 +13,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -114,15 +114,11 @@ public final class InitramfsCache {
         } catch (IOException e) {
             return;
         }
-        files.sort(Comparator.comparing(InitramfsCache::modified).reversed());
-        Instant old = Instant.now().minus(GRACE);
-        for (Path f : files.subList(Math.min(files.size(), KEEP - 1), files.size())) {
-            if (modified(f).toInstant().isBefore(old)) {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    // Tried again after the next new one.
-                }
+        for (Path f : CacheRetention.expired(files, InitramfsCache::modified, KEEP, Instant.now().minus(GRACE))) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // Tried again after the next new one.
             }
         }
     }

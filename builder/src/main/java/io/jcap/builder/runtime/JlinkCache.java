@@ -1,6 +1,7 @@
 package io.jcap.builder.runtime;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.host.CacheRetention;
 import io.jcap.host.Durable;
 import io.jcap.host.FileTrees;
 import io.jcap.host.TempFiles;
@@ -20,7 +21,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -159,19 +159,14 @@ final class JlinkCache {
         } catch (IOException e) {
             return;
         }
-        entries.sort(Comparator.comparing(JlinkCache::lastUsed).reversed());
-        Instant unused = Instant.now().minus(UNUSED);
-        for (Path entry : entries.subList(Math.min(entries.size(), KEEP - 1), entries.size())) {
-            if (lastUsed(entry).toInstant().isBefore(unused)) {
-                Path doomed = entry.resolveSibling(DELETING + entry.getFileName());
-                try {
-                    Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
-                    FileTrees.delete(doomed);
-                    events.debug("Deleted the cached Java runtime " + entry + ", unused for over " + UNUSED.toDays()
-                            + " days");
-                } catch (IOException e) {
-                    events.debug("Could not delete the cached Java runtime " + entry + " (left for later): " + e.getMessage());
-                }
+        for (Path entry : CacheRetention.expired(entries, JlinkCache::lastUsed, KEEP, Instant.now().minus(UNUSED))) {
+            Path doomed = entry.resolveSibling(DELETING + entry.getFileName());
+            try {
+                Files.move(entry, doomed, StandardCopyOption.ATOMIC_MOVE);
+                FileTrees.delete(doomed);
+                events.debug("Deleted the cached Java runtime " + entry + ", unused for over " + UNUSED.toDays() + " days");
+            } catch (IOException e) {
+                events.debug("Could not delete the cached Java runtime " + entry + " (left for later): " + e.getMessage());
             }
         }
     }
