@@ -71,8 +71,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
                     + "' runs on virtio devices");
         }
         if (request.interactive()) {
-            throw new JcapException("-i is for Linux images: jcap passes no input to OSv image '" + m.name()
-                    + "''s console");
+            throw new JcapException("-i is for Linux images: jcap passes no input to the console of OSv image '"
+                    + m.name() + "'");
         }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);

@@ -135,6 +135,18 @@ class LinuxRunPlanTest {
     }
 
     /** Before guest protocol 3 the init loaded virtio drivers only: another disk bus failed at boot, another card ran offline. */
+    /** jcap run -i: an init before protocol 6 would refuse the unknown setting, so the host refuses first. */
+    @Test
+    void prepare_interactiveForAnImageWhoseInitCannotTakeInput_isRefused() throws Exception {
+        JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL_INTERACTIVE - 1);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> prepare(home, RunRequest.of("old").withInteractive(true)));
+
+        assertEquals("image 'old' was built by an older jcap whose guest init cannot take console input (-i): build it"
+                + " again with jcap build", e.getMessage());
+    }
+
     @Test
     void prepare_otherDevicesForAnImageWhoseInitLoadsVirtioDriversOnly_isRefused() throws Exception {
         JcapHome home = homeWithImage(2);

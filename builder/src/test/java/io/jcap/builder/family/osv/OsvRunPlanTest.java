@@ -128,6 +128,14 @@ class OsvRunPlanTest {
     }
 
     @Test
+    void prepare_interactive_isRefusedForOsvImages() {
+        JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
+                RunRequest.of("app").withInteractive(true), EventSink.NONE));
+
+        assertEquals("-i is for Linux images: jcap passes no input to the console of OSv image 'app'", e.getMessage());
+    }
+
+    @Test
     void prepare_libvirt_isAnEnvironmentProblem() {
         JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
                 RunRequest.of("app").withLibvirt(Optional.of(LibvirtUri.SYSTEM)), EventSink.NONE));
