@@ -170,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
             }
             if (interactive && detach) {
-                throw RunOptions.usage("-i passes this terminal's input to a foreground run: drop -d or -i");
+                throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
             }
             if (interactive && request.libvirt().isPresent()) {
                 throw RunOptions.usage("-i needs --driver qemu: jcap does not pass input to a libvirt domain's console");

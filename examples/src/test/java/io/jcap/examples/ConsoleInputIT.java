@@ -85,7 +85,7 @@ class ConsoleInputIT {
     void run_interactive_withDetachOrLibvirt_isAUsageError() throws Exception {
         JcapProcess.Result detached = jcap.run("run", "-i", "-d", "reader");
         assertEquals(2, detached.exitCode(), detached.toString());
-        assertTrue(detached.err().contains("-i passes this terminal's input to a foreground run: drop -d or -i"),
+        assertTrue(detached.err().contains("-i passes jcap's standard input to a foreground run: drop -d or -i"),
                 detached.toString());
         JcapProcess.Result libvirt = jcap.run("run", "-i", "--driver", "libvirt", "reader");
         assertEquals(2, libvirt.exitCode(), libvirt.toString());

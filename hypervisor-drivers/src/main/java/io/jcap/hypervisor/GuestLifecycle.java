@@ -76,7 +76,6 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
         return self();
     }
 
-    /** Where the VM reports how it starts and stops (a guest that ignores the power button, say). */
     /**
      * Gives the guest's serial console an input that {@link #consoleInput()} writes to (a driver
      * that passes none says so in {@code consoleInput}); without it nothing ever types into the
@@ -88,6 +87,7 @@ public abstract class GuestLifecycle<S extends GuestLifecycle<S>> implements Vir
         return self();
     }
 
+    /** Where the VM reports how it starts and stops (a guest that ignores the power button, say). */
     public S withEvents(EventSink sink) {
         requireNotStarted();
         this.events = sink;
