@@ -40,6 +40,8 @@ int is_uuid(const char *v);
 extern int g_debug;
 extern int g_stall_power_off;
 void console_open(void);
+/* jcap run -i: the console's echo off, its line editing and end of file kept (util.c). */
+void console_without_echo(void);
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_err(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

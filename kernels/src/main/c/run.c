@@ -18,7 +18,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define DEVICE_WAIT_MS 5000
@@ -345,27 +344,6 @@ static int supervise(pid_t pid, int sigchld_fd, const int *buttons, int nbuttons
             }
         }
     }
-}
-
-/*
- * jcap run -i: the host passes its user's input to the console. The console's line discipline
- * keeps its line editing and its end of file (^D), and echoes nothing: a terminal on the host
- * echoed the input already, and piped input must not come back in the application's output.
- * Before JCAP-START, after which the host sends its first byte.
- */
-static void console_without_echo(void)
-{
-    int fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    struct termios t;
-    if (fd < 0 || tcgetattr(fd, &t) < 0) {
-        say("jcap-init: console input: %s (the console echoes it)", strerror(errno));
-    } else {
-        t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL | ECHOCTL | ECHOKE);
-        if (tcsetattr(fd, TCSANOW, &t) < 0)
-            say("jcap-init: console input: %s (the console echoes it)", strerror(errno));
-    }
-    if (fd >= 0)
-        close(fd);
 }
 
 _Noreturn void run_mode(const struct cmdline *c)
