@@ -1,7 +1,11 @@
 package io.jcap.host;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +32,8 @@ public final class TempFiles {
     private static final Map<Path, Cleanup.Registration> LIVE = new ConcurrentHashMap<>();
     private static final Map<Path, TempFolderLock> LOCKS = new ConcurrentHashMap<>();
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+    /** How long a deletion goes on against files still being made in the folder. */
+    static final Duration WRITERS_WAIT = Duration.ofSeconds(2);
 
     /** The suffix of the lock file beside each folder made by {@link #create}: {@code NAME.jcap-lock}. */
     public static final String LOCK_SUFFIX = TempFolderLock.SUFFIX;
@@ -92,12 +98,37 @@ public final class TempFiles {
     }
 
     /**
+     * {@link FileTrees#deleteQuietly}, walking the folder again while files made during the walk keep
+     * it from being removed, for at most {@link #WRITERS_WAIT}. After a Ctrl-C, jcap's own threads go on
+     * while the hook deletes their folder: a run's main thread may still be writing its files into it
+     * (found by a detached run interrupted the moment its instance folder appeared, which left the
+     * folder). Such a writer stops once the folder is gone (its next file fails) or at its next
+     * {@link Cleanup#making} step, which waits for the JVM's end.
+     */
+    private static boolean deleteRacingWriters(Path folder) {
+        long deadline = System.nanoTime() + WRITERS_WAIT.toNanos();
+        while (true) {
+            try {
+                FileTrees.delete(folder);
+                return true;
+            } catch (DirectoryNotEmptyException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+            } catch (IOException e) {
+                // best effort: what cannot be deleted is left to the area's next sweep
+                return !Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
+    /**
      * Deletes the folder and lets its lock go, keeping the lock file if anything is left. One thread at
      * a time: a stopped JVM's hook and the owner's own clean-up (its {@code finally}, reached as the
      * hook stops what it waited for) may both delete the same folder.
      */
     private static synchronized void deleteFolder(Path folder) {
-        boolean deleted = FileTrees.deleteQuietly(folder);
+        boolean deleted = deleteRacingWriters(folder);
         TempFolderLock lock = LOCKS.remove(folder);
         if (lock != null) {
             if (deleted) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,9 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,40 @@ class TempFilesTest {
         assertEquals(List.of(folder), TempFiles.sweep(area));
         assertFalse(Files.exists(folder));
         assertFalse(Files.exists(lockOf(folder)));
+    }
+
+    /**
+     * A thread of this JVM still writing into the folder while it is deleted (jcap's main thread
+     * goes on while the shutdown hook deletes its work folder after a Ctrl-C): files made during
+     * the walk are deleted too, and the writer's next file fails, as the folder is gone.
+     */
+    @Test
+    void delete_whileAnotherThreadStillWritesIntoTheFolder_leavesNothing() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Path folder = TempFiles.create(area, "run-");
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicInteger written = new AtomicInteger();
+            Thread writer = new Thread(() -> {
+                // As many files as a run's materialization writes and more, then it stops.
+                for (int i = 0; i < 3000; i++) {
+                    try {
+                        Files.writeString(folder.resolve("f" + i), "x");
+                    } catch (IOException e) {
+                        return;
+                    }
+                    if (written.incrementAndGet() == 50) {
+                        started.countDown();
+                    }
+                }
+            });
+            writer.start();
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the writer started");
+            TempFiles.delete(folder);
+            writer.join(10_000);
+            assertFalse(Files.exists(folder), "round " + round + ": the folder is gone (" + written.get()
+                    + " files written)");
+            assertFalse(Files.exists(lockOf(folder)), "round " + round + ": its lock file too");
+        }
     }
 
     private static boolean chattr(String change, Path file) throws Exception {
