@@ -75,19 +75,31 @@ void parent_reset(void)
 }
 
 /* Opens folder rel (normalised, "" for the root) under root_fd one component at a
- * time with O_NOFOLLOW, creating missing components with mode 0755. */
+ * time with O_NOFOLLOW, creating missing components with mode 0755. A folder below the
+ * previous entry's is opened from that one: a tree listed from the top costs one level
+ * per folder, not its whole depth (a chain of d folders cost d^2 calls). */
 int open_parent(int root_fd, const char *rel, const char *name, char *err)
 {
     if (g_parent_fd >= 0 && strcmp(rel, g_parent) == 0)
         return g_parent_fd;
-    parent_reset();
-    int fd = dup(root_fd);
-    if (fd < 0) {
-        set_err(err, "dup: %s", strerror(errno));
-        return -1;
+    size_t below = strlen(g_parent);
+    int fd;
+    if (g_parent_fd >= 0 && below > 0 && strncmp(rel, g_parent, below) == 0 && rel[below] == '/') {
+        fd = g_parent_fd;
+        g_parent_fd = -1;
+        g_parent[0] = '\0';
+        below++;
+    } else {
+        parent_reset();
+        below = 0;
+        fd = dup(root_fd);
+        if (fd < 0) {
+            set_err(err, "dup: %s", strerror(errno));
+            return -1;
+        }
     }
     char path[NAME_MAX_LEN + 1];
-    strcpy(path, rel);
+    strcpy(path, rel + below);
     char *save = NULL;
     for (char *c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
         int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -104,7 +116,7 @@ int open_parent(int root_fd, const char *rel, const char *name, char *err)
         if (next < 0) {
             int e = errno;
             struct stat st;
-            size_t upto = (size_t)(c - path) + strlen(c);
+            size_t upto = below + (size_t)(c - path) + strlen(c);
             char parent[NAME_MAX_LEN + 2];
             snprintf(parent, sizeof parent, "/%.*s", (int)upto, rel);
             if ((e == ELOOP || e == ENOTDIR) && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0) {

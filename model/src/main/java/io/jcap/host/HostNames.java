@@ -34,15 +34,18 @@ public final class HostNames {
      * @throws FileSystemException naming {@code file} when one of its names does not survive decoding
      */
     public static GuestPath guestPath(Path base, Path file, GuestPath at) throws FileSystemException {
-        GuestPath guest = at;
+        // One resolve for the whole relative path, not one per name: each resolve reads the path
+        // it makes, so name by name a file at depth d cost d^2 and a deep tree's walk d^3. A host's
+        // names are never empty, "." or "..", nor hold a slash, so joining them changes none.
+        StringBuilder relative = new StringBuilder();
         for (Path name : base.relativize(file)) {
             String text = name.toString();
             if (!text.isEmpty()) {
                 checkUtf8(file, text, "its name");
-                guest = guest.resolve(text);
+                relative.append(relative.isEmpty() ? "" : "/").append(text);
             }
         }
-        return guest;
+        return relative.isEmpty() ? at : at.resolve(relative.toString());
     }
 
     /**

@@ -32,15 +32,25 @@ public final class ImageTree {
 
     public ImageTree add(ImageEntry entry) {
         GuestPath path = entry.path();
-        for (GuestPath ancestor : path.ancestors()) {
+        // Up from the parent to the first folder present: every folder above one present is present
+        // too, so an entry whose parent is already there (a tree walked from the top) costs one
+        // look-up, not one per level (a deep tree's walk cost depth^3 that way).
+        List<GuestPath> missing = new ArrayList<>();
+        for (GuestPath ancestor = path.parent(); ; ancestor = ancestor.parent()) {
             ImageEntry existing = entries.get(ancestor);
-            if (existing == null) {
-                entries.put(ancestor, new ImageEntry.Directory(ancestor, DEFAULT_DIR_MODE));
-            } else if (!(existing instanceof ImageEntry.Directory)) {
+            if (existing instanceof ImageEntry.Directory) {
+                break;
+            }
+            if (existing != null) {
                 throw new IllegalArgumentException("cannot place " + path + " inside " + ancestor
                         + ", which is " + kind(existing) + ", not a folder");
             }
+            missing.add(ancestor);
+            if (ancestor.isRoot()) {
+                break;
+            }
         }
+        missing.forEach(folder -> entries.put(folder, new ImageEntry.Directory(folder, DEFAULT_DIR_MODE)));
         ImageEntry existing = entries.get(path);
         if (existing instanceof ImageEntry.Directory && !(entry instanceof ImageEntry.Directory)
                 && hasChildren(path)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.host.DigestCache;
+import io.jcap.host.FileTrees;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
@@ -32,6 +33,28 @@ class HostTreeTest {
                 .map(e -> e.getClass().getSimpleName() + " " + e.path()).sorted().toList();
 
         assertEquals(List.of("Directory /etc", "RegularFile /etc/app.conf", "Symlink /etc/link"), entries);
+    }
+
+    /** A chain of folders as deep as a path may be under PATH_MAX, read whole into a tree. */
+    @Test
+    void folder_aChainOf1000Folders_isReadWhole_intoATreeWithEveryFolder() throws Exception {
+        String chain = "d/".repeat(1000);
+        Path bottom = Files.createDirectories(temp.resolve("rootfs").resolve(chain));
+        Files.writeString(bottom.resolve("f"), "x");
+
+        try {
+            List<ImageEntry> entries = HostTree.folder(temp.resolve("rootfs"), GuestPath.of("/app"));
+            ImageTree tree = new ImageTree();
+            entries.forEach(tree::add);
+
+            assertEquals(1002, entries.size(), "/app, the chain's 1000 folders and its file");
+            assertEquals("/app/" + chain + "f", entries.get(entries.size() - 1).path().value());
+            assertEquals(1003, tree.entries().size(), "the root too");
+        } finally {
+            // JUnit's own clean-up of the temporary folder takes the real path of every folder in it,
+            // which costs depth^2 here (15 s).
+            FileTrees.delete(temp.resolve("rootfs"));
+        }
     }
 
     @Test
