@@ -64,7 +64,7 @@ public final class ImageBuilder {
         }
         // The lock is taken before the project's build command runs: two builds of one image
         // at once would also run that command twice in the same folder.
-        String name = request.name().orElse(ImageName.forFolder(projectDir));
+        String name = request.name().orElse(ImageName.forFolder(request.projectDir()));
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
             warnIfPulled(name);
             return buildLocked(projectDir, request);
@@ -104,7 +104,7 @@ public final class ImageBuilder {
      */
     public BuildResult build(BuildRequest request, Capstanfile capstanfile) throws JcapException, InterruptedException {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
-        String name = request.name().orElse(ImageName.forFolder(projectDir));
+        String name = request.name().orElse(ImageName.forFolder(request.projectDir()));
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
             warnIfPulled(name);
             return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))

@@ -79,7 +79,7 @@ public interface KernelFamily {
     record BuildJob(Path projectDir, Capstanfile capstanfile, BuildRequest request) {
         /** The image name: the request's, else the project folder's. */
         public String imageName() {
-            return request.name().orElse(ImageName.forFolder(projectDir));
+            return request.name().orElse(ImageName.forFolder(request.projectDir()));
         }
     }
 }

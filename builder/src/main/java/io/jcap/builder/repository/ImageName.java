@@ -18,9 +18,15 @@ public final class ImageName {
         return name;
     }
 
-    /** The default image name for a project folder: its name, lower-cased, other characters as '-'. */
+    /**
+     * The default image name for a project folder: its name, lower-cased, other characters as '-'.
+     * A relative folder is named as the shell names it: {@code jcap build} in a symbolic link to a
+     * folder takes the link's name, as the prompt shows it (and as Capstan does). So the folder is
+     * given as the user gave it, not made absolute by the JVM first (which resolves every link of
+     * the current folder).
+     */
     public static String forFolder(java.nio.file.Path projectDir) {
-        java.nio.file.Path fileName = projectDir.toAbsolutePath().normalize().getFileName();
+        java.nio.file.Path fileName = io.jcap.host.WorkingFolder.absolute(projectDir).getFileName();
         String base = fileName == null ? "image" : fileName.toString().toLowerCase(java.util.Locale.ROOT);
         String cleaned = base.replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
         if (cleaned.isEmpty()) {
