@@ -8,6 +8,10 @@ Path userKernels = Path.of(System.getenv('JCAP_HOME') ?: System.getProperty('use
 Files.createDirectories(home)
 Path kernels = home.resolve('kernels')
 if (!Files.exists(kernels, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-    Files.createSymbolicLink(kernels, userKernels)
+    try {
+        Files.createSymbolicLink(kernels, userKernels)
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+        // made meanwhile by the hook of a sample build that runs beside this one (parallelThreads)
+    }
 }
 return true
