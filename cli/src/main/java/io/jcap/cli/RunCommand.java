@@ -102,7 +102,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-i", "--interactive"}, description = "Pass standard input to the application's console, a line at "
             + "a time, without echo (as docker run -i); its end reaches the application as end of file. Linux images, "
-            + "qemu driver, in the foreground.")
+            + "in the foreground.")
     boolean interactive;
 
     @Mixin
@@ -171,9 +171,6 @@ final class RunCommand implements Callable<Integer> {
             }
             if (interactive && detach) {
                 throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
-            }
-            if (interactive && request.libvirt().isPresent()) {
-                throw RunOptions.usage("-i needs --driver qemu: jcap does not pass input to a libvirt domain's console");
             }
             request = request.withInteractive(interactive);
         } catch (CommandLine.ParameterException e) {

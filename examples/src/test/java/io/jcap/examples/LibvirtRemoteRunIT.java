@@ -63,6 +63,20 @@ class LibvirtRemoteRunIT {
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
     }
 
+    /** {@code -i} over SSH: the console's libvirt stream carries the input to the remote domain. */
+    @Test
+    void run_interactiveOnRemoteLibvirt_passesTheInputToTheApplication() throws Exception {
+        Path reader = JcapProcess.cProject(temp, "reader", ConsoleInputIT.READER, "");
+        JcapProcess.Result build = jcap.run("build", reader.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+
+        JcapProcess.Result run = jcap.runWithInput(withoutQemu, "one\ntwo\n", "run", "-i", "--driver", "libvirt",
+                "--connect", sshd.libvirtSshUri(), "reader");
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals("reader ready\ngot [one]\ngot [two]\nreader: end of file after 2 lines\n", run.out(), run.toString());
+    }
+
     @Test
     void run_remoteLibvirtWhoseHostKeyIsUnknown_isRefusedBeforeAnythingIsUploaded() throws Exception {
         Path empty = Files.createFile(temp.resolve("empty_known_hosts"));

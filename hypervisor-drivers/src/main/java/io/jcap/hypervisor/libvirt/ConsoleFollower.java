@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * arrives it runs {@code idleCheck} about once a second, the owner's chance to notice a domain
  * that stopped without an event.
  */
-final class ConsoleFollower {
+final class ConsoleFollower implements ConsoleReader {
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     private final HostFiles files;
@@ -46,16 +46,16 @@ final class ConsoleFollower {
         thread.start();
     }
 
-    /** Reads the rest of the file, then ends the log; returns at once. */
-    void finish() {
+    @Override
+    public void finish() {
         synchronized (wake) {
             finishing = true;
             wake.notifyAll();
         }
     }
 
-    /** Waits (bounded) until the log ended. */
-    void join(Duration bound) {
+    @Override
+    public void join(Duration bound) {
         try {
             thread.join(bound.toMillis());
         } catch (InterruptedException e) {
@@ -63,8 +63,8 @@ final class ConsoleFollower {
         }
     }
 
-    /** Why reading the console failed, if it did. */
-    String readError() {
+    @Override
+    public String readError() {
         return readError;
     }
 

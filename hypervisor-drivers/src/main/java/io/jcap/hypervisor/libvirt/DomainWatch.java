@@ -39,6 +39,11 @@ final class DomainWatch {
         domain = created;
     }
 
+    /** The domain created, or null before. */
+    Domain domain() {
+        return domain;
+    }
+
     /** Whether a domain was created. */
     boolean attached() {
         return domain != null;

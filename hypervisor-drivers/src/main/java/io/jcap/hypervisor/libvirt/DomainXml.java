@@ -62,6 +62,15 @@ public final class DomainXml {
     }
 
     /**
+     * {@link #of}, with a console that also takes input: a pseudo-terminal, which jcap opens as a
+     * libvirt stream ({@link LibvirtConsole}) for both ways.
+     */
+    static String withConsoleInput(String name, VmSpec spec, List<PortForward> forwards) {
+        return of(name, spec, List.of("<serial type='pty'>", "  <target port='0'/>", "</serial>",
+                "<console type='pty'>", "  <target type='serial' port='0'/>", "</console>"), forwards, Optional.empty());
+    }
+
+    /**
      * The XML of a persistent domain {@code name} for {@code spec}, whose disks are already on the
      * libvirt host: its serial console is a pseudo-terminal ({@code virsh console NAME}) that
      * libvirt also logs to {@code consoleLog} on the host; with {@code network} its NIC is on that

@@ -61,7 +61,10 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     private volatile HostFiles files;
     private volatile String folder;
     private volatile ConsoleLog console;
-    private volatile ConsoleFollower follower;
+    /** Reads the console into {@link #console}: its log file, or its stream with {@link #withConsoleInput()}. */
+    private volatile ConsoleReader reader;
+    /** The console as a stream, with {@link #withConsoleInput()}: its input, and its output read. */
+    private volatile LibvirtConsole consoleStream;
     private final DomainWatch watch;
     private volatile LifecycleListener listener;
 
@@ -117,15 +120,26 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             events().debug("Staging the files of libvirt domain " + name + " on " + files.where());
             folder = files.createFolder(name);
             VmSpec placed = Staging.stage(spec(), files, folder, !uri.isLocal(), events());
-            String consoleFile = files.createEmpty(folder, "console.log");
             console = new ConsoleLog(consoleLines());
-            follower = new ConsoleFollower(files, consoleFile, console, consoleListener(), watch::checkGone,
-                    "jcap-libvirt-console-" + name);
-            watch.onEnd(follower::finish);
-            follower.start();
+            String consoleFile = null;
+            if (!wantsConsoleInput()) {
+                consoleFile = files.createEmpty(folder, "console.log");
+                ConsoleFollower follower = new ConsoleFollower(files, consoleFile, console, consoleListener(),
+                        watch::checkGone, "jcap-libvirt-console-" + name);
+                reader = follower;
+                watch.onEnd(follower::finish);
+                follower.start();
+            }
             listener = watch::onLifecycle;
             connect.addLifecycleListener(listener);
             List<PortForward> chosen = createDomain(placed, consoleFile);
+            if (wantsConsoleInput()) {
+                // Created paused: it runs once its console is open, so that no line is lost.
+                LibvirtConsole stream = LibvirtConsole.open(connect, watch.domain(), name, console, consoleListener());
+                consoleStream = stream;
+                reader = stream;
+                watch.domain().resume();
+            }
             forwards(Forwarding.reach(spec().portForwards(), chosen, files, uri.isLocal()));
         } catch (JcapException e) {
             close();
@@ -209,7 +223,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
 
     @Override
     protected int endStatus() {
-        follower.join(KILL_WAIT);
+        reader.join(KILL_WAIT);
         return watch.ended().orElseThrow().status();
     }
 
@@ -221,8 +235,8 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
                     + ") before the console showed " + description, OptionalInt.of(ended.get().status()), log.tail());
         }
         watch.destroy();
-        if (log.ended() && follower.readError() != null) {
-            return new VmException("cannot follow the console of libvirt domain " + name + ": " + follower.readError()
+        if (log.ended() && reader.readError() != null) {
+            return new VmException("cannot follow the console of libvirt domain " + name + ": " + reader.readError()
                     + "; the domain was destroyed", OptionalInt.empty(), log.tail());
         }
         return new VmException("the console did not show " + description + " within " + Durations.human(timeout)
@@ -252,10 +266,14 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     /** Everything after the domain ended: console reader, listener, folder, SSH session, connection. */
     @Override
     protected void release() {
-        ConsoleFollower f = follower;
-        if (f != null) {
-            f.finish();
-            f.join(KILL_WAIT);
+        ConsoleReader r = reader;
+        if (r != null) {
+            r.finish();
+            r.join(KILL_WAIT);
+        }
+        LibvirtConsole stream = consoleStream;
+        if (stream != null) {
+            stream.close();
         }
         Connect c = connect;
         if (c != null && listener != null) {
@@ -289,6 +307,12 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     }
 
     @Override
+    public Optional<java.io.OutputStream> consoleInput() {
+        LibvirtConsole stream = consoleStream;
+        return stream == null ? Optional.empty() : Optional.of(stream.input());
+    }
+
+    @Override
     protected LibvirtVm self() {
         return this;
     }
@@ -312,9 +336,11 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     private List<PortForward> createDomain(VmSpec placed, String consoleFile) throws VmException {
         List<PortForward> onHost = Forwarding.onHost(spec().portForwards(), uri.isLocal());
         return startWithPortRetries(onHost, portSupplier(Forwarding.defaultSupplier(uri.isLocal())), chosen -> {
-            String xml = DomainXml.of(name, placed, consoleFile, chosen);
+            String xml = wantsConsoleInput() ? DomainXml.withConsoleInput(name, placed, chosen)
+                    : DomainXml.of(name, placed, consoleFile, chosen);
+            int flags = Domain.CreateFlags.AUTODESTROY | (wantsConsoleInput() ? Domain.CreateFlags.PAUSED : 0);
             try {
-                watch.attach(connect.domainCreateXML(xml, Domain.CreateFlags.AUTODESTROY));
+                watch.attach(connect.domainCreateXML(xml, flags));
             } catch (LibvirtException e) {
                 throw new VmException("libvirt could not start domain " + name + " on " + files.where() + ": "
                         + LibvirtConnections.message(e), OptionalInt.empty(), consoleTail(), e);

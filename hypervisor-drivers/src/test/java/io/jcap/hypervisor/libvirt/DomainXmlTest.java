@@ -1,6 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,31 @@ class DomainXmlTest {
                   </devices>
                 </domain>
                 """, xml);
+    }
+
+    /** With console input (jcap run -i): a pseudo-terminal, opened as a stream, with no file or log of its own. */
+    @Test
+    void withConsoleInput_isTheSameDomainWithAPseudoTerminalConsole() {
+        VmSpec spec = VmSpec.builder().memoryMiB(32)
+                .drive(Drive.virtio(DIR.resolve("disk0.raw"), DiskFormat.RAW).withBootIndex(0)).build();
+
+        String file = DomainXml.of("jcap-0011aabb", spec, CONSOLE, List.of());
+        String pty = DomainXml.withConsoleInput("jcap-0011aabb", spec, List.of());
+
+        assertEquals(file.replace("""
+                    <serial type='file'>
+                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
+                      <target port='0'/>
+                    </serial>
+                """, """
+                    <serial type='pty'>
+                      <target port='0'/>
+                    </serial>
+                    <console type='pty'>
+                      <target type='serial' port='0'/>
+                    </console>
+                """), pty);
+        assertNotEquals(file, pty);
     }
 
     @Test

@@ -104,10 +104,6 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init cannot take"
                     + " console input (-i): build it again with jcap build");
         }
-        if (request.interactive() && !driver.bootsKernels()) {
-            throw JcapException.usage("-i needs the qemu driver: jcap does not pass input to a libvirt domain's"
-                    + " console");
-        }
         RunCommandCheck.check(image, request.cmd());
         if (request.cloudInit().isPresent() && m.guestProtocol() < CLOUD_INIT_PROTOCOL) {
             throw new JcapException("image '" + m.name() + "' was built by an older jcap whose guest init does not read"

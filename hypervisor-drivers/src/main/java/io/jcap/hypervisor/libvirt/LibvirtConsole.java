@@ -1,0 +1,211 @@
+package io.jcap.hypervisor.libvirt;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.jcap.hypervisor.ConsoleLineSplitter;
+import io.jcap.hypervisor.ConsoleLog;
+import io.jcap.hypervisor.VmException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+import org.libvirt.Stream;
+import org.libvirt.jna.DomainPointer;
+import org.libvirt.jna.StreamPointer;
+
+/**
+ * A domain's serial console opened as a libvirt stream ({@code virsh console}'s way, local or over
+ * {@code qemu+ssh}): what jcap types into it ({@code jcap run -i}) is sent on it, and what the guest
+ * prints is read from it into the console log.
+ *
+ * <p>The domain is created paused and resumed once the stream is open, so the guest's first line
+ * is not lost to a console nobody had open. The console is not logged to a file: libvirt hands a
+ * pseudo-terminal's log to virtlogd, which rotates it (at 2 MiB by default) under a follower.
+ *
+ * <p>libvirt-java binds no {@code virDomainOpenConsole}, so that one function is bound here with
+ * JNA (which libvirt-java itself uses), on the pointers libvirt-java's domain and stream hold.
+ */
+final class LibvirtConsole implements ConsoleReader, AutoCloseable {
+    private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
+
+    /** The calls libvirt-java leaves out. */
+    private interface ConsoleCalls extends Library {
+        int virDomainOpenConsole(DomainPointer domain, String devName, StreamPointer stream, int flags);
+
+        String virGetLastErrorMessage();
+    }
+
+    private static volatile ConsoleCalls calls;
+
+    private final Stream stream;
+    private final Thread reader;
+    private final OutputStream input;
+    private final ConsoleLog log;
+    private final ConsoleLineSplitter lines;
+    private volatile String readError;
+    private volatile boolean closing;
+
+    private LibvirtConsole(Stream stream, String domainName, ConsoleLog log, Consumer<String> listener) {
+        this.stream = stream;
+        this.log = log;
+        this.lines = new ConsoleLineSplitter(text -> {
+            log.append(text);
+            listener.accept(text);
+        });
+        this.reader = new Thread(this::read, "jcap-libvirt-console-" + domainName);
+        this.reader.setDaemon(true);
+        this.input = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                byte[] rest = Arrays.copyOfRange(bytes, offset, offset + length);
+                try {
+                    while (rest.length > 0) {
+                        int sent = stream.send(rest);
+                        if (sent <= 0) {
+                            throw new IOException("the console of libvirt domain " + domainName + " took no input");
+                        }
+                        rest = Arrays.copyOfRange(rest, sent, rest.length);
+                    }
+                } catch (LibvirtException e) {
+                    throw new IOException("the console of libvirt domain " + domainName + ": "
+                            + LibvirtConnections.message(e), e);
+                }
+            }
+        };
+    }
+
+    /**
+     * Opens the first console of {@code domain} (created paused), named {@code domainName}, on
+     * {@code connect}, and starts reading it into {@code log}; the caller resumes the domain.
+     */
+    static LibvirtConsole open(Connect connect, Domain domain, String domainName, ConsoleLog log,
+            Consumer<String> listener) throws VmException {
+        Stream stream = null;
+        try {
+            stream = connect.streamNew(0);
+            ConsoleCalls c = calls();
+            if (c.virDomainOpenConsole(pointer(domain), null, streamPointer(stream), 0) < 0) {
+                throw new VmException("libvirt could not open the console of domain " + domainName + ": "
+                        + c.virGetLastErrorMessage(), OptionalInt.empty(), List.of());
+            }
+            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener);
+            console.reader.start();
+            return console;
+        } catch (LibvirtException e) {
+            throw new VmException("libvirt could not open the console of domain " + domainName + ": "
+                    + LibvirtConnections.message(e), OptionalInt.empty(), List.of(), e);
+        } catch (VmException | RuntimeException e) {
+            if (stream != null) {
+                abortQuietly(stream);
+            }
+            throw e;
+        }
+    }
+
+    /** What {@code jcap run -i} writes: bytes typed into the guest's serial console. */
+    OutputStream input() {
+        return input;
+    }
+
+    /** The stream ends by itself with the domain; {@link #join} ends it if it does not. */
+    @Override
+    public void finish() {
+    }
+
+    @Override
+    public void join(Duration bound) {
+        try {
+            reader.join(bound.toMillis());
+            if (reader.isAlive()) {
+                close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String readError() {
+        return readError;
+    }
+
+    /** Ends the stream (and so the log), waiting a moment for the reader. */
+    @Override
+    public void close() {
+        closing = true;
+        abortQuietly(stream);
+        try {
+            reader.join(CLOSE_JOIN.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void read() {
+        byte[] buffer = new byte[16384];
+        try {
+            int n;
+            while ((n = stream.receive(buffer)) > 0) {
+                lines.accept(buffer, n);
+            }
+        } catch (LibvirtException e) {
+            // The domain's end may come as an I/O error of its console; the watch tells ends apart.
+            if (!closing) {
+                readError = LibvirtConnections.message(e);
+            }
+        } finally {
+            lines.finish();
+            log.end();
+        }
+    }
+
+    private static void abortQuietly(Stream stream) {
+        try {
+            stream.abort();
+        } catch (LibvirtException e) {
+            // ended with its domain already
+        }
+    }
+
+    private static ConsoleCalls calls() {
+        ConsoleCalls c = calls;
+        if (c == null) {
+            c = Native.load("virt", ConsoleCalls.class);
+            calls = c;
+        }
+        return c;
+    }
+
+    private static DomainPointer pointer(Domain domain) {
+        try {
+            Field f = Domain.class.getDeclaredField("vdp");
+            f.setAccessible(true);
+            return (DomainPointer) f.get(domain);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this libvirt-java has no domain pointer where jcap reads it", e);
+        }
+    }
+
+    private static StreamPointer streamPointer(Stream stream) {
+        try {
+            Method m = Stream.class.getDeclaredMethod("getVsp");
+            m.setAccessible(true);
+            return (StreamPointer) m.invoke(stream);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this libvirt-java has no stream pointer where jcap reads it", e);
+        }
+    }
+}
