@@ -266,12 +266,16 @@ class JcapTest {
         Files.writeString(project.resolve("hello"), "#!/bin/sh\n");
         String file = project.resolve("Capstanfile").toString();
         for (String kernel : new String[] {"linux", "osv"}) {
-            Files.writeString(project.resolve("Capstanfile"), "kernel: " + kernel + "\ncmdline: /hello\nfiles:\n"
-                    + "  /hello: hello\nrpm-base:\n  name: ncurses\n  version: 5.9\n  release: 1\n  arch: x86_64\n");
-            Result r = jcap("validate", project.toString());
-            assertEquals(1, r.code(), r.err());
-            assertEquals(file + ":6:3: rpm-base: installing an RPM package into the image is not supported: put the"
-                    + " package's files in rootfs\n", r.out(), kernel);
+            // Complete, and with keys missing or unknown: the same refusal alone, not the keys first.
+            for (String map : new String[] {"  name: ncurses\n  version: 5.9\n  release: 1\n  arch: x86_64\n",
+                    "  name: ncurses\n  downloadurl: http://example.com/ncurses.rpm\n"}) {
+                Files.writeString(project.resolve("Capstanfile"), "kernel: " + kernel + "\ncmdline: /hello\nfiles:\n"
+                        + "  /hello: hello\nrpm-base:\n" + map);
+                Result r = jcap("validate", project.toString());
+                assertEquals(1, r.code(), r.err());
+                assertEquals(file + ":6:3: rpm-base: installing an RPM package into the image is not supported: put the"
+                        + " package's files in rootfs\n", r.out(), kernel + ", " + map);
+            }
         }
 
         Files.writeString(project.resolve("Capstanfile"), "base: cloudius/osv-openjdk\nkernel: linux\ncmdline: >\n"
