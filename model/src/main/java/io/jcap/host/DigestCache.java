@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
  * come from a coarse clock, so a second write in the same tick could leave the identity as it
  * was (git's "racily clean" entries). The cache is a plain text file, rewritten whole (a new
  * file renamed into place) by {@link #save()}; a damaged or foreign line is ignored, and a
- * lost update only costs a read. It keeps the {@link #MAX_ENTRIES} most recently used files.
+ * lost update only costs a read. It keeps every file of its last use, however many they are, and
+ * the {@link #MAX_ENTRIES} most recently used others.
  */
 public final class DigestCache {
     /** How recent a change makes a file's identity untrustworthy. */
     static final Duration RACY = Duration.ofSeconds(2);
-    /** How many files the cache remembers. */
+    /** How many files the cache remembers besides those of its last use. */
     static final int MAX_ENTRIES = 4096;
     private static final String HEADER = "jcap-digests-1";
     /** From this size on, a file missing from the cache is read by a host tool. */
@@ -37,7 +38,11 @@ public final class DigestCache {
 
     private final Path file;
     private final Duration racy;
-    private final Map<Path, Remembered> entries = new LinkedHashMap<>(64, 0.75f, true);
+    /**
+     * By path, least recently used first: a {@link Remembered}, or the file's line as it was read
+     * (parsed at its first use: a cache of 20 000 files parsed whole cost 80 ms of every build).
+     */
+    private final Map<String, Object> entries = new LinkedHashMap<>(64, 0.75f, true);
     /** What each {@link #sha256} call of this instance answered, and for which identity. */
     private final Map<Path, Remembered> answered = new LinkedHashMap<>();
     private boolean changed;
@@ -71,7 +76,7 @@ public final class DigestCache {
     public synchronized Sha256 sha256(Path path) throws IOException {
         Path key = path.toAbsolutePath().normalize();
         Identity before = Identity.of(key);
-        Remembered known = entries.get(key);
+        Remembered known = remembered(key);
         if (known != null && known.identity().equals(before)) {
             answered.put(key, known);
             return known.sha256();
@@ -80,7 +85,7 @@ public final class DigestCache {
         Sha256 sha256 = read(key, before.size());
         answered.put(key, new Remembered(before, sha256));
         if (file != null && Identity.of(key).equals(before) && before.settledAt(start, racy)) {
-            entries.put(key, new Remembered(before, sha256));
+            entries.put(key.toString(), new Remembered(before, sha256));
             changed = true;
         }
         return sha256;
@@ -137,12 +142,21 @@ public final class DigestCache {
         if (file == null || !changed) {
             return;
         }
-        List<Map.Entry<Path, Remembered>> kept = new ArrayList<>(entries.entrySet());
-        int from = Math.max(0, kept.size() - MAX_ENTRIES);
+        List<Map.Entry<String, Object>> kept = new ArrayList<>(entries.entrySet());
+        // Every file asked for by this use stays (they are the last in access order), however many,
+        // with MAX_ENTRIES others: a project of more files than MAX_ENTRIES pushed out its own first
+        // files and had every one read again at each build, and a small project built in between
+        // lost its own.
+        int from = Math.max(0, kept.size() - MAX_ENTRIES - answered.size());
         StringBuilder text = new StringBuilder(HEADER).append('\n');
-        for (Map.Entry<Path, Remembered> e : kept.subList(from, kept.size())) {
-            Identity id = e.getValue().identity();
-            text.append(e.getValue().sha256().hex()).append(' ').append(id.size()).append(' ')
+        for (Map.Entry<String, Object> e : kept.subList(from, kept.size())) {
+            if (e.getValue() instanceof String line) {
+                text.append(line).append('\n');
+                continue;
+            }
+            Remembered r = (Remembered) e.getValue();
+            Identity id = r.identity();
+            text.append(r.sha256().hex()).append(' ').append(id.size()).append(' ')
                     .append(id.mtimeNanos()).append(' ').append(id.ctimeNanos()).append(' ').append(id.device())
                     .append(' ').append(id.inode()).append(' ').append(e.getKey()).append('\n');
         }
@@ -167,14 +181,41 @@ public final class DigestCache {
             return;
         }
         for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(" ", 7);
-            try {
-                Identity id = new Identity(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                        Long.parseLong(f[4]), Long.parseLong(f[5]));
-                entries.put(Path.of(f[6]), new Remembered(id, Sha256.parse(f[0])));
-            } catch (RuntimeException e) {
-                // A damaged line: that file is read again.
+            int path = pathStart(line);
+            if (path > 0 && path < line.length()) {
+                entries.put(line.substring(path), line);
             }
+        }
+    }
+
+    /** Where a line's path starts (SHA256 SIZE MTIME CTIME DEVICE INODE PATH: after the sixth space), or -1. */
+    private static int pathStart(String line) {
+        int at = 0;
+        for (int field = 0; field < 6; field++) {
+            at = line.indexOf(' ', at) + 1;
+            if (at == 0) {
+                return -1;
+            }
+        }
+        return at;
+    }
+
+    /** The entry of {@code key}, parsed at its first use; a damaged line is forgotten (the file is read again). */
+    private Remembered remembered(Path key) {
+        Object value = entries.get(key.toString());
+        if (!(value instanceof String line)) {
+            return (Remembered) value;
+        }
+        String[] f = line.split(" ", 7);
+        try {
+            Identity id = new Identity(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]));
+            Remembered parsed = new Remembered(id, Sha256.parse(f[0]));
+            entries.put(key.toString(), parsed);
+            return parsed;
+        } catch (RuntimeException e) {
+            entries.remove(key.toString());
+            return null;
         }
     }
 

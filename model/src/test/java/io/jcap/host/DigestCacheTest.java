@@ -1,5 +1,6 @@
 package io.jcap.host;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -116,17 +117,50 @@ class DigestCacheTest {
     @Test
     void save_keepsTheMostRecentlyUsedFiles_upToTheLimit() throws Exception {
         Path store = temp.resolve("digests");
-        DigestCache cache = DigestCache.at(store, TRUST_ALL);
         Path first = Files.writeString(temp.resolve("first"), "first");
-        cache.sha256(first);
+        DigestCache earlier = DigestCache.at(store, TRUST_ALL);
+        earlier.sha256(first);
+        earlier.save();
+        DigestCache cache = DigestCache.at(store, TRUST_ALL);
         for (int i = 0; i < DigestCache.MAX_ENTRIES; i++) {
             cache.sha256(Files.writeString(temp.resolve("f" + i), "file " + i));
         }
         cache.save();
+        assertTrue(Files.readString(store).contains(" " + first + "\n"), "the files of this use and MAX_ENTRIES others");
+        DigestCache last = DigestCache.at(store, TRUST_ALL);
+        Path newest = Files.writeString(temp.resolve("newest"), "newest");
+        last.sha256(newest);
+        last.save();
         List<String> lines = Files.readAllLines(store, StandardCharsets.UTF_8);
-        assertEquals(DigestCache.MAX_ENTRIES + 1, lines.size());
+        assertEquals(1 + 1 + DigestCache.MAX_ENTRIES, lines.size(), "the header, this use's file and the others");
         assertFalse(lines.stream().anyMatch(l -> l.endsWith(" " + first)), "the least recently used file left");
-        assertTrue(lines.get(lines.size() - 1).endsWith(" " + temp.resolve("f" + (DigestCache.MAX_ENTRIES - 1))));
+        assertTrue(lines.get(lines.size() - 1).endsWith(" " + newest));
+    }
+
+    /**
+     * A project of more files than the limit: every file of the last use stays (with the limit's
+     * number of others, so that a small project built between two builds of it keeps its files
+     * too), so its next build reads none of them again (before, the first ones were pushed out by the last, and every build
+     * of a tree of 20 000 files read all of them).
+     */
+    @Test
+    void save_keepsEveryFileOfItsUse_evenMoreThanTheLimit() throws Exception {
+        Path store = temp.resolve("digests");
+        int files = DigestCache.MAX_ENTRIES + 100;
+        DigestCache cache = DigestCache.at(store, TRUST_ALL);
+        for (int i = 0; i < files; i++) {
+            cache.sha256(Files.writeString(temp.resolve("f" + i), "file " + i));
+        }
+        cache.save();
+        assertEquals(files + 1, Files.readAllLines(store, StandardCharsets.UTF_8).size());
+
+        DigestCache next = DigestCache.at(store, TRUST_ALL);
+        for (int i = 0; i < files; i++) {
+            next.sha256(temp.resolve("f" + i));
+        }
+        byte[] before = Files.readAllBytes(store);
+        next.save();
+        assertArrayEquals(before, Files.readAllBytes(store), "nothing new learnt: every file was remembered");
     }
 
     @Test

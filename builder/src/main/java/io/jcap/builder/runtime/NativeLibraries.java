@@ -9,7 +9,9 @@ import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -65,11 +67,13 @@ final class NativeLibraries {
         Map<GuestPath, ImageEntry> image = new TreeMap<>();
         files.forEach(e -> image.put(e.path(), e));
         Map<GuestPath, Path> elfFiles = new LinkedHashMap<>();
-        Set<Path> hostFilesInImage = new HashSet<>();
+        // The host files in the image, by device and inode: one stat each (a real path costs one per
+        // folder of the path, for every file of a tree of 20 000).
+        Set<Object> hostFilesInImage = new HashSet<>();
         Set<String> provided = new HashSet<>();
         for (ImageEntry entry : image.values()) {
             if (entry instanceof ImageEntry.RegularFile file && file.content() instanceof FileContent.HostFile host) {
-                hostFilesInImage.add(realPath(host.path()));
+                hostFilesInImage.add(fileKey(host.path()));
                 if (isElf(file)) {
                     elfFiles.put(file.path(), host.path());
                     provided.add(file.path().fileName());
@@ -92,7 +96,7 @@ final class NativeLibraries {
         Map<GuestPath, ImageEntry> added = new TreeMap<>();
         Set<GuestPath> otherFolders = new TreeSet<>();
         for (ElfLibraries.Library library : needed) {
-            if (hostFilesInImage.contains(library.hostFile())) {
+            if (hostFilesInImage.contains(fileKey(library.hostFile()))) {
                 continue; // shipped with the program, such as a Java runtime's own libraries
             }
             if (!library.loader() && loaders.contains(library.hostFile())) {
@@ -159,9 +163,10 @@ final class NativeLibraries {
         }
     }
 
-    private static Path realPath(Path host) throws JcapException {
+    /** What tells one host file from another, links followed: its device and inode. */
+    private static Object fileKey(Path host) throws JcapException {
         try {
-            return host.toRealPath();
+            return Files.readAttributes(host, BasicFileAttributes.class).fileKey();
         } catch (IOException e) {
             throw new JcapException("cannot read " + host + ": " + FailureReason.ofFile(e), e);
         }
