@@ -15,6 +15,25 @@ class GuestPathTest {
         assertEquals("/", GuestPath.of("/a/..").value());
     }
 
+    /** Names that only start or end with dots are names; paths normalised already are taken as they are. */
+    @Test
+    void of_namesWithDots_andPathsNormalisedAlready() {
+        for (String kept : List.of("/", "/.a", "/a.", "/..a", "/a..", "/...", "/a/.b/..c/...d", "/a b/c\\d")) {
+            assertEquals(kept, GuestPath.of(kept).value(), kept);
+            assertEquals(kept, new GuestPath(kept).value(), kept);
+        }
+        assertEquals("/a", GuestPath.of("/a/.").value());
+        assertEquals("/", GuestPath.of("/.").value());
+        assertEquals("/", GuestPath.of("//").value());
+        assertEquals("/a/b", GuestPath.of("/a//b/").value());
+        for (String refused : List.of("/a/.", "/a/..", "/.", "//", "/a//b", "/a/", "/a/./b")) {
+            assertThrows(IllegalArgumentException.class, () -> new GuestPath(refused), refused);
+        }
+        assertEquals("guest path '/a\\nb' may not contain NUL or newline characters",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/a\nb")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/a\0b"));
+    }
+
     @Test
     void of_pathEscapingRoot_isRefused() {
         assertEquals("guest path '/../x' escapes the image root",
