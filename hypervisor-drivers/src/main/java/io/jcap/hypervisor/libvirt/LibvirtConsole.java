@@ -107,11 +107,15 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
         } catch (LibvirtException e) {
             throw new VmException("libvirt could not open the console of domain " + domainName + ": "
                     + LibvirtConnections.message(e), OptionalInt.empty(), List.of(), e);
-        } catch (VmException | RuntimeException e) {
-            if (stream != null) {
-                abortQuietly(stream);
-            }
+        } catch (VmException e) {
+            abortQuietly(stream);
             throw e;
+        } catch (RuntimeException e) {
+            // This libvirt-java keeps its pointers elsewhere (see pointer): said, not a crash that
+            // would skip the clean-up of the domain.
+            abortQuietly(stream);
+            throw new VmException("jcap cannot open the console of libvirt domain " + domainName + ": "
+                    + e.getMessage(), OptionalInt.empty(), List.of(), e);
         }
     }
 
@@ -173,6 +177,9 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
     }
 
     private static void abortQuietly(Stream stream) {
+        if (stream == null) {
+            return;
+        }
         try {
             stream.abort();
         } catch (LibvirtException e) {
