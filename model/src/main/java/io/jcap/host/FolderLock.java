@@ -47,14 +47,17 @@ public final class FolderLock implements AutoCloseable {
      * has no lock file (a listing of a read-only home works, as {@code jcap images} always did).
      */
     public static FolderLock acquire(Path folder, boolean exclusive) throws IOException {
-        ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(folder.toAbsolutePath().normalize(),
-                k -> new ReentrantLock());
+        if (exclusive) {
+            Files.createDirectories(folder);
+        }
+        // By the folder's real path: the JVM allows one lock of a file at a time, whatever path
+        // reached it, and throws (OverlappingFileLockException) rather than wait for a second.
+        // Two homes whose kernels folder links to one store (the test homes) reach one lock file.
+        ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(lockKey(folder), k -> new ReentrantLock());
         threadLock.lock();
         FileChannel channel = null;
         try {
-            if (exclusive) {
-                Files.createDirectories(folder);
-            } else if (!Files.isDirectory(folder)) {
+            if (!exclusive && !Files.isDirectory(folder)) {
                 return new FolderLock(threadLock, null, null);
             }
             try {
@@ -82,6 +85,15 @@ public final class FolderLock implements AutoCloseable {
             }
             threadLock.unlock();
             throw e;
+        }
+    }
+
+    /** The folder's real path when it exists, else its absolute path. */
+    private static Path lockKey(Path folder) {
+        try {
+            return folder.toRealPath();
+        } catch (IOException e) {
+            return folder.toAbsolutePath().normalize();
         }
     }
 

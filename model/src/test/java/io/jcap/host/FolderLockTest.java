@@ -1,5 +1,6 @@
 package io.jcap.host;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,45 @@ import org.junit.jupiter.api.io.TempDir;
 class FolderLockTest {
     @TempDir
     Path dir;
+
+    /**
+     * One folder through two paths (a home whose kernels folder links to another's store), locked
+     * by two threads: the second waits for the first, as for one path. The JVM holds one lock of
+     * a file at a time and threw OverlappingFileLockException at the second (seen when two test
+     * classes ran at once).
+     */
+    @Test
+    void exclusiveLocks_ofOneFolderThroughALinkAndItsPath_waitForEachOther() throws Exception {
+        Path store = Files.createDirectory(dir.resolve("store"));
+        Path link = Files.createSymbolicLink(dir.resolve("home-kernels"), store);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread first = new Thread(() -> {
+            try (FolderLock lock = FolderLock.acquire(link, true)) {
+                held.countDown();
+                release.await();
+            } catch (Exception | Error e) {
+                failure.set(e);
+                held.countDown();
+            }
+        });
+        first.start();
+        assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Boolean> second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (FolderLock lock = FolderLock.acquire(store, true)) {
+                return lock.isValid() && released.get();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        released.set(true);
+        release.countDown();
+        assertTrue(second.get(10, java.util.concurrent.TimeUnit.SECONDS), "it got the lock once the first let it go");
+        first.join(10_000);
+        assertEquals(null, failure.get());
+    }
 
     @Test
     void sharedLock_ofAFolderThatCannotBeWritten_worksWithItsLockFileOrWithout_andAnExclusiveOneFails()
