@@ -6,7 +6,6 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.compose.HostBuildCommand;
 import io.jcap.builder.family.KernelFamily;
 import io.jcap.builder.repository.BuildLock;
-import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.capstanfile.CapstanfileParser;
@@ -64,7 +63,7 @@ public final class ImageBuilder {
         }
         // The lock is taken before the project's build command runs: two builds of one image
         // at once would also run that command twice in the same folder.
-        String name = request.name().orElse(ImageName.forFolder(request.projectDir()));
+        String name = request.imageName();
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
             warnIfPulled(name);
             return buildLocked(projectDir, request);
@@ -104,7 +103,7 @@ public final class ImageBuilder {
      */
     public BuildResult build(BuildRequest request, Capstanfile capstanfile) throws JcapException, InterruptedException {
         Path projectDir = request.projectDir().toAbsolutePath().normalize();
-        String name = request.name().orElse(ImageName.forFolder(request.projectDir()));
+        String name = request.imageName();
         try (BuildLock lock = new ImageRepository(home.images()).lockForBuild(name)) {
             warnIfPulled(name);
             return KernelFamilies.forBuild(capstanfile, new KernelStore(home.kernels()))

@@ -44,6 +44,14 @@ public record BuildRequest(Path projectDir, Optional<String> name, Optional<Acce
         this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty(), OptionalLong.empty());
     }
 
+    /**
+     * The image's name: the request's, else the project folder's ({@link ImageName#forFolder}: as
+     * the shell names the folder, so from the folder as given, not made absolute by the JVM).
+     */
+    public String imageName() {
+        return name.orElseGet(() -> ImageName.forFolder(projectDir));
+    }
+
     /** A plain build of a folder with every default. */
     public static BuildRequest of(Path projectDir) {
         return new BuildRequest(projectDir, Optional.empty(), Optional.empty(), false);

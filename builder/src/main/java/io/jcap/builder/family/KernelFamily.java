@@ -6,7 +6,6 @@ import io.jcap.builder.api.ImageFile;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.InstanceConsole;
-import io.jcap.builder.repository.ImageName;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
 import io.jcap.model.EventSink;
@@ -77,9 +76,9 @@ public interface KernelFamily {
 
     /** What a build starts from: the project, its parsed Capstanfile (after the build command), the request. */
     record BuildJob(Path projectDir, Capstanfile capstanfile, BuildRequest request) {
-        /** The image name: the request's, else the project folder's. */
+        /** The image name: the request's, else the project folder's ({@link BuildRequest#imageName}). */
         public String imageName() {
-            return request.name().orElse(ImageName.forFolder(request.projectDir()));
+            return request.imageName();
         }
     }
 }
