@@ -5,7 +5,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -29,11 +31,15 @@ public final class CacheRetention {
      * @param keep how many entries, the one kept by the caller included, stay whatever their age
      */
     public static List<Path> expired(List<Path> others, Function<Path, FileTime> lastUsed, int keep, Instant before) {
+        // Each entry's time read once: a stat per comparison cost more, and a use touching an
+        // entry during the sort would break the order the sort relies on.
+        Map<Path, FileTime> used = new HashMap<>();
+        others.forEach(entry -> used.put(entry, lastUsed.apply(entry)));
         List<Path> sorted = new ArrayList<>(others);
-        sorted.sort(Comparator.comparing(lastUsed).reversed());
+        sorted.sort(Comparator.comparing(used::get).reversed());
         List<Path> expired = new ArrayList<>();
         for (Path entry : sorted.subList(Math.min(sorted.size(), keep - 1), sorted.size())) {
-            if (lastUsed.apply(entry).toInstant().isBefore(before)) {
+            if (used.get(entry).toInstant().isBefore(before)) {
                 expired.add(entry);
             }
         }
