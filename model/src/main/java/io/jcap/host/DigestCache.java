@@ -1,11 +1,11 @@
 package io.jcap.host;
 
+import io.jcap.model.FileIdentity;
 import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,9 +73,18 @@ public final class DigestCache {
     }
 
     /** The file's SHA-256: remembered when its identity is unchanged, else read (and remembered). */
-    public synchronized Sha256 sha256(Path path) throws IOException {
+    public Sha256 sha256(Path path) throws IOException {
+        return sha256(path, null);
+    }
+
+    /**
+     * The same for a file whose identity was read where it was found ({@code identity}, links
+     * followed), or is read now when that is null. A file changed since is read with the identity
+     * it had then, so {@link #changedSinceAnswered()} names it.
+     */
+    public synchronized Sha256 sha256(Path path, FileIdentity identity) throws IOException {
         Path key = path.toAbsolutePath().normalize();
-        Identity before = Identity.of(key);
+        FileIdentity before = identity != null ? identity : FileIdentity.of(key);
         Remembered known = remembered(key);
         if (known != null && known.identity().equals(before)) {
             answered.put(key, known);
@@ -84,7 +93,7 @@ public final class DigestCache {
         Instant start = Instant.now();
         Sha256 sha256 = read(key, before.size());
         answered.put(key, new Remembered(before, sha256));
-        if (file != null && Identity.of(key).equals(before) && before.settledAt(start, racy)) {
+        if (file != null && FileIdentity.of(key).equals(before) && settledAt(before, start, racy)) {
             entries.put(key.toString(), new Remembered(before, sha256));
             changed = true;
         }
@@ -102,9 +111,9 @@ public final class DigestCache {
     public synchronized List<Path> changedSinceAnswered() {
         List<Path> changedFiles = new ArrayList<>();
         for (Map.Entry<Path, Remembered> e : answered.entrySet()) {
-            Identity then = e.getValue().identity();
+            FileIdentity then = e.getValue().identity();
             try {
-                Identity now = Identity.of(e.getKey());
+                FileIdentity now = FileIdentity.of(e.getKey());
                 if (now.equals(then)) {
                     continue;
                 }
@@ -155,7 +164,7 @@ public final class DigestCache {
                 continue;
             }
             Remembered r = (Remembered) e.getValue();
-            Identity id = r.identity();
+            FileIdentity id = r.identity();
             text.append(r.sha256().hex()).append(' ').append(id.size()).append(' ')
                     .append(id.mtimeNanos()).append(' ').append(id.ctimeNanos()).append(' ').append(id.device())
                     .append(' ').append(id.inode()).append(' ').append(e.getKey()).append('\n');
@@ -202,60 +211,38 @@ public final class DigestCache {
 
     /** The entry of {@code key}, parsed at its first use; a damaged line is forgotten (the file is read again). */
     private Remembered remembered(Path key) {
-        Object value = entries.get(key.toString());
+        String name = key.toString();
+        Object value = entries.get(name);
         if (!(value instanceof String line)) {
             return (Remembered) value;
         }
-        String[] f = line.split(" ", 7);
         try {
-            Identity id = new Identity(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                    Long.parseLong(f[4]), Long.parseLong(f[5]));
-            Remembered parsed = new Remembered(id, Sha256.parse(f[0]));
-            entries.put(key.toString(), parsed);
+            // SHA256 SIZE MTIME CTIME DEVICE INODE PATH, read field by field (a split and a parse
+            // of user input per line cost a rebuild of 20 000 files a tenth of its time).
+            int end = line.indexOf(' ');
+            Sha256 sha256 = new Sha256(line.substring(0, end));
+            long[] numbers = new long[5];
+            for (int i = 0; i < numbers.length; i++) {
+                int start = end + 1;
+                end = line.indexOf(' ', start);
+                numbers[i] = Long.parseLong(line, start, end, 10);
+            }
+            Remembered parsed = new Remembered(
+                    new FileIdentity(numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]), sha256);
+            entries.put(name, parsed);
             return parsed;
         } catch (RuntimeException e) {
-            entries.remove(key.toString());
+            entries.remove(name);
             return null;
         }
     }
 
-    private record Remembered(Identity identity, Sha256 sha256) {
+    private record Remembered(FileIdentity identity, Sha256 sha256) {
     }
 
-    /** What says a file is the one hashed before. */
-    record Identity(long size, long mtimeNanos, long ctimeNanos, long device, long inode) {
-        static Identity of(Path path) throws IOException {
-            Map<String, Object> a = Files.readAttributes(path, "unix:size,lastModifiedTime,ctime,dev,ino");
-            return new Identity((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-                    (Long) a.get("dev"), (Long) a.get("ino"));
-        }
-
-        // equals and hashCode are written out (the same as the record's own) because a record's are
-        // linked through ObjectMethods at their first call, 1-10 ms of every command's start
-        // (docs/benchmarks-mini.md).
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Identity other && size == other.size && mtimeNanos == other.mtimeNanos
-                    && ctimeNanos == other.ctimeNanos && device == other.device && inode == other.inode;
-        }
-
-        @Override
-        public int hashCode() {
-            int h = Long.hashCode(size);
-            h = 31 * h + Long.hashCode(mtimeNanos);
-            h = 31 * h + Long.hashCode(ctimeNanos);
-            h = 31 * h + Long.hashCode(device);
-            return 31 * h + Long.hashCode(inode);
-        }
-
-        /** Whether the file's last change lies at least {@code racy} before {@code start}. */
-        boolean settledAt(Instant start, Duration racy) {
-            long limit = TimeUnit.SECONDS.toNanos(start.getEpochSecond()) + start.getNano() - racy.toNanos();
-            return mtimeNanos < limit && ctimeNanos < limit;
-        }
-
-        private static long nanos(Object time) {
-            return ((FileTime) time).to(TimeUnit.NANOSECONDS);
-        }
+    /** Whether the file's last change lies at least {@code racy} before {@code start}. */
+    private static boolean settledAt(FileIdentity id, Instant start, Duration racy) {
+        long limit = TimeUnit.SECONDS.toNanos(start.getEpochSecond()) + start.getNano() - racy.toNanos();
+        return id.mtimeNanos() < limit && id.ctimeNanos() < limit;
     }
 }

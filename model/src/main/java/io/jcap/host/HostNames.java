@@ -49,6 +49,19 @@ public final class HostNames {
     }
 
     /**
+     * The guest path of {@code file}, an entry of the host folder whose guest path is {@code
+     * folder}: a walk that keeps each folder's guest path makes its entries' paths from their own
+     * names alone.
+     *
+     * @throws FileSystemException naming {@code file} when its name does not survive decoding
+     */
+    public static GuestPath child(GuestPath folder, Path file) throws FileSystemException {
+        String name = file.getFileName().toString();
+        checkUtf8(file, name, "its name");
+        return folder.child(name);
+    }
+
+    /**
      * Refuses {@code text}, read from the host as part of {@code file} ({@code what}: its name, its
      * link target), when it is not the bytes the host holds read as UTF-8.
      */

@@ -17,12 +17,32 @@ public sealed interface FileContent {
         return new HostFile(hostFile, Files.size(hostFile));
     }
 
+    /** A host file whose identity (links followed) was read where it was found. */
+    static FileContent of(Path hostFile, FileIdentity identity) {
+        return new HostFile(hostFile, identity.size(), identity);
+    }
+
     static FileContent of(byte[] bytes) {
         return new Bytes(bytes.clone());
     }
 
-    /** A host file, read when the stream is written. */
-    record HostFile(Path path, long size) implements FileContent {
+    /**
+     * A host file, read when the stream is written.
+     *
+     * @param identity its identity where it was found, for the digest cache; null when it was not read
+     */
+    record HostFile(Path path, long size, FileIdentity identity) implements FileContent {
+        public HostFile {
+            if (identity != null && identity.size() != size) {
+                throw new IllegalArgumentException(path + ": a size of " + size + " bytes, an identity of "
+                        + identity.size());
+            }
+        }
+
+        public HostFile(Path path, long size) {
+            this(path, size, null);
+        }
+
         @Override
         public InputStream open() throws IOException {
             return Files.newInputStream(path);
@@ -31,12 +51,14 @@ public sealed interface FileContent {
         // equals and hashCode written out, the same as the record's own: see GuestPath.
         @Override
         public boolean equals(Object o) {
-            return o instanceof HostFile other && java.util.Objects.equals(path, other.path) && size == other.size;
+            return o instanceof HostFile other && java.util.Objects.equals(path, other.path) && size == other.size
+                    && java.util.Objects.equals(identity, other.identity);
         }
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hashCode(path) + Long.hashCode(size);
+            return 31 * (31 * java.util.Objects.hashCode(path) + Long.hashCode(size))
+                    + java.util.Objects.hashCode(identity);
         }
     }
 

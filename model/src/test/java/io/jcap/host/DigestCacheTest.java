@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.model.FileIdentity;
 import io.jcap.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,12 +105,33 @@ class DigestCacheTest {
         assertFalse(Files.exists(store), "a racily clean file is not remembered");
     }
 
+    /** A walk reads each file's identity once and hands it over; a change after it is named at the end. */
+    @Test
+    void sha256_ofAFileWithTheIdentityItsWalkRead_usesThatIdentity_andAChangeSinceIsNamedAfterwards() throws Exception {
+        Path data = Files.writeString(temp.resolve("app.js"), "AAAA");
+        FileIdentity walked = FileIdentity.of(data);
+        Path store = temp.resolve("digests");
+        DigestCache first = DigestCache.at(store, TRUST_ALL);
+        assertEquals(Sha256.of(data), first.sha256(data, walked));
+        first.save();
+
+        Files.writeString(data, "BBBBBB");
+        DigestCache second = DigestCache.at(store, TRUST_ALL);
+        // What the walk saw is what was hashed: the remembered digest, for the identity then.
+        assertEquals(Sha256.of("AAAA".getBytes(StandardCharsets.UTF_8)), second.sha256(data, walked));
+        assertEquals(List.of(data), second.changedSinceAnswered());
+        // Asked with the identity of now, the file is read again.
+        assertEquals(Sha256.of(data), second.sha256(data, FileIdentity.of(data)));
+    }
+
     @Test
     void at_aDamagedOrForeignFile_isAnEmptyCache() throws Exception {
         Path data = Files.writeString(temp.resolve("file"), "bytes");
-        Path store = Files.writeString(temp.resolve("digests"), "jcap-digests-1\nnot a line\n"
-                + "zz 1 2 3 4 5 " + data + "\n");
-        assertEquals(Sha256.of(data), DigestCache.at(store, TRUST_ALL).sha256(data));
+        for (String damaged : List.of("zz 1 2 3 4 5 ", "ab".repeat(32) + " 5 x 3 4 5 ", "AB".repeat(32) + " 5 1 2 3 4 ",
+                "ab".repeat(31) + " 5 1 2 3 4 ")) {
+            Path store = Files.writeString(temp.resolve("digests"), "jcap-digests-1\nnot a line\n" + damaged + data + "\n");
+            assertEquals(Sha256.of(data), DigestCache.at(store, TRUST_ALL).sha256(data), damaged);
+        }
         Path foreign = Files.writeString(temp.resolve("other"), "something else entirely\n");
         assertEquals(Sha256.of(data), DigestCache.at(foreign, TRUST_ALL).sha256(data));
     }

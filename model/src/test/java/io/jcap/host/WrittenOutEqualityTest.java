@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.jcap.model.FileContent;
+import io.jcap.model.FileIdentity;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.Sha256;
@@ -41,7 +42,13 @@ class WrittenOutEqualityTest {
                 List.of(new ImageEntry.Owner(3, 2), new ImageEntry.Owner(1, 3)));
         FileContent.HostFile hostFile = new FileContent.HostFile(Path.of("/etc/x"), 5);
         check(hostFile, new FileContent.HostFile(Path.of("/etc/x"), 5),
-                List.of(new FileContent.HostFile(Path.of("/etc/y"), 5), new FileContent.HostFile(Path.of("/etc/x"), 6)));
+                List.of(new FileContent.HostFile(Path.of("/etc/y"), 5), new FileContent.HostFile(Path.of("/etc/x"), 6),
+                        new FileContent.HostFile(Path.of("/etc/x"), 5, new FileIdentity(5, 2, 3, 4, 5))));
+        FileContent.HostFile identified = new FileContent.HostFile(Path.of("/etc/x"), 5, new FileIdentity(5, 2, 3, 4, 5));
+        check(identified, new FileContent.HostFile(Path.of("/etc/x"), 5, new FileIdentity(5, 2, 3, 4, 5)),
+                List.of(new FileContent.HostFile(Path.of("/etc/y"), 5, new FileIdentity(5, 2, 3, 4, 5)),
+                        new FileContent.HostFile(Path.of("/etc/x"), 6, new FileIdentity(6, 2, 3, 4, 5)),
+                        new FileContent.HostFile(Path.of("/etc/x"), 5, new FileIdentity(5, 2, 3, 4, 9))));
         byte[] bytes = {1, 2};
         FileContent.Bytes held = new FileContent.Bytes(bytes);
         check(held, new FileContent.Bytes(bytes), List.of(new FileContent.Bytes(new byte[] {1, 2})));
@@ -56,10 +63,10 @@ class WrittenOutEqualityTest {
     }
 
     @Test
-    void digestCacheIdentity_equalsExactlyWhenEveryComponentIs() {
-        check(new DigestCache.Identity(1, 2, 3, 4, 5), new DigestCache.Identity(1, 2, 3, 4, 5),
-                List.of(new DigestCache.Identity(9, 2, 3, 4, 5), new DigestCache.Identity(1, 9, 3, 4, 5),
-                        new DigestCache.Identity(1, 2, 9, 4, 5), new DigestCache.Identity(1, 2, 3, 9, 5),
-                        new DigestCache.Identity(1, 2, 3, 4, 9)));
+    void fileIdentity_equalsExactlyWhenEveryComponentIs() {
+        check(new FileIdentity(1, 2, 3, 4, 5), new FileIdentity(1, 2, 3, 4, 5),
+                List.of(new FileIdentity(9, 2, 3, 4, 5), new FileIdentity(1, 9, 3, 4, 5),
+                        new FileIdentity(1, 2, 9, 4, 5), new FileIdentity(1, 2, 3, 9, 5),
+                        new FileIdentity(1, 2, 3, 4, 9)));
     }
 }

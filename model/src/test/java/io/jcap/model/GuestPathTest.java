@@ -26,7 +26,8 @@ class GuestPathTest {
         assertEquals("/", GuestPath.of("/.").value());
         assertEquals("/", GuestPath.of("//").value());
         assertEquals("/a/b", GuestPath.of("/a//b/").value());
-        for (String refused : List.of("/a/.", "/a/..", "/.", "//", "/a//b", "/a/", "/a/./b")) {
+        for (String refused : List.of("/a/.", "/a/..", "/.", "//", "/a//b", "/a/", "/a/./b", "/..", "/a/../b", "",
+                "a", "a/b", "/a\nb", "/a\0b")) {
             assertThrows(IllegalArgumentException.class, () -> new GuestPath(refused), refused);
         }
         assertEquals("guest path '/a\\nb' may not contain NUL or newline characters",
@@ -68,5 +69,19 @@ class GuestPathTest {
     void resolve_relativeNameEscapingRoot_isRefused() {
         assertEquals(GuestPath.of("/app/lib/x.jar"), GuestPath.of("/app").resolve("lib/x.jar"));
         assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/app").resolve("../../x"));
+    }
+
+    @Test
+    void child_isOneNameInTheFolder_andRefusesWhatIsNotOneName() {
+        assertEquals(GuestPath.of("/etc"), GuestPath.ROOT.child("etc"));
+        assertEquals(GuestPath.of("/etc/a b\\c..."), GuestPath.of("/etc").child("a b\\c..."));
+        for (String refused : List.of("", ".", "..", "a/b", "/", "a\0b")) {
+            assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/etc").child(refused), refused);
+        }
+        assertEquals("guest path '/etc/a\\nb' may not have a name that is empty, \".\" or \"..\", or that holds a"
+                + " slash, NUL or newline",
+                assertThrows(IllegalArgumentException.class, () -> GuestPath.of("/etc").child("a\nb")).getMessage());
+        assertEquals("guest path '/..' may not have a name that is empty, \".\" or \"..\", or that holds a slash, NUL"
+                + " or newline", assertThrows(IllegalArgumentException.class, () -> GuestPath.ROOT.child("..")).getMessage());
     }
 }

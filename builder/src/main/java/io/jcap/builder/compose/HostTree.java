@@ -3,6 +3,7 @@ package io.jcap.builder.compose;
 import io.jcap.host.HostNames;
 import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
+import io.jcap.model.FileIdentity;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
@@ -14,8 +15,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,22 +52,35 @@ public final class HostTree {
             // The folder the package file names is followed if it is a link (as a file it names
             // is); the links inside it are not.
             Path start = hostDir.toRealPath();
+            // Each folder's guest path, the walk's current one on top: an entry's path is its
+            // folder's and its own name, not its host path made relative and read name by name.
+            Deque<GuestPath> folders = new ArrayDeque<>();
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = HostNames.guestPath(start, dir, at);
+                    GuestPath guest = folders.isEmpty() ? at : HostNames.child(folders.peek(), dir);
                     if (!guest.isRoot()) {
                         if (leftOut.test(guest)) {
                             return FileVisitResult.SKIP_SUBTREE;
                         }
                         entries.add(new ImageEntry.Directory(guest, mode(dir, LinkOption.NOFOLLOW_LINKS)));
                     }
+                    folders.push(guest);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    folders.pop();
+                    return super.postVisitDirectory(dir, e);
+                }
+
+                @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    GuestPath guest = HostNames.guestPath(start, file, at);
+                    if (folders.isEmpty()) {
+                        throw new FileSystemException(file.toString(), null, "not a folder");
+                    }
+                    GuestPath guest = HostNames.child(folders.peek(), file);
                     if (leftOut.test(guest)) {
                         return FileVisitResult.CONTINUE;
                     }
@@ -78,14 +94,16 @@ public final class HostTree {
                         throw new FileSystemException(file.toString(), null,
                                 "neither a file, a folder nor a symbolic link");
                     }
-                    Map<String, Object> unix = Files.readAttributes(file, "unix:mode,nlink,dev,ino",
+                    // One stat for everything the build asks of the file: its mode and links here, its
+                    // identity for the digest cache.
+                    Map<String, Object> unix = Files.readAttributes(file, "unix:mode,nlink," + FileIdentity.ATTRIBUTES,
                             LinkOption.NOFOLLOW_LINKS);
                     if ((Integer) unix.get("nlink") > 1) {
                         names.computeIfAbsent(List.of(unix.get("dev"), unix.get("ino")), k -> new ArrayList<>())
                                 .add(entries.size());
                     }
                     entries.add(new ImageEntry.RegularFile(guest, (Integer) unix.get("mode") & 07777,
-                            FileContent.of(file)));
+                            FileContent.of(file, FileIdentity.of(unix))));
                     return FileVisitResult.CONTINUE;
                 }
             });

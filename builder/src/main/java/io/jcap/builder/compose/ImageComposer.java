@@ -37,12 +37,13 @@ public final class ImageComposer {
      */
     public static List<GuestPath> hiddenWhenRunning(List<ImageEntry> application) {
         List<GuestPath> hidden = new java.util.ArrayList<>();
+        List<String> mounts = SYSTEM_DIRS.stream().map(mount -> mount.path().value() + "/").toList();
         for (ImageEntry e : application) {
             if (e instanceof ImageEntry.Directory) {
                 continue;
             }
-            for (ImageEntry mount : SYSTEM_DIRS) {
-                if (e.path().value().startsWith(mount.path().value() + "/")) {
+            for (String mount : mounts) {
+                if (e.path().value().startsWith(mount)) {
                     hidden.add(e.path());
                 }
             }
@@ -151,12 +152,18 @@ public final class ImageComposer {
      * of at most 4095 (ext4's and the VFS's; the builder guest would refuse them one by one).
      */
     private static void checkNameLength(GuestPath path) throws JcapException {
-        byte[] whole = path.value().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // A char is at most 3 bytes of UTF-8 (a surrogate pair 4 for 2), so a path of at most 85
+        // chars holds no name over 255 bytes: most paths are, and are not encoded.
+        String value = path.value();
+        if (value.length() <= 255 / 3) {
+            return;
+        }
+        byte[] whole = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (whole.length > 4095) {
-            throw new JcapException("guest path " + path.value().substring(0, 60) + "... is " + whole.length + " bytes"
+            throw new JcapException("guest path " + value.substring(0, 60) + "... is " + whole.length + " bytes"
                     + " long: Linux takes paths of at most 4095");
         }
-        for (String name : path.value().split("/")) {
+        for (String name : value.split("/")) {
             int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > 255) {
                 throw new JcapException("guest path " + path + " has a name of " + bytes + " bytes: Linux file systems"

@@ -82,6 +82,11 @@ public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
         }
         FileContent.HostFile host = (FileContent.HostFile) file.content();
         try {
+            if (host.identity() != null) {
+                // Read where the file was found: a change since then is the cache's to name
+                // (DigestCache.changedSinceAnswered, asked once the build has read the file again).
+                return cache.sha256(host.path(), host.identity());
+            }
             Sha256 sum = cache.sha256(host.path());
             long size = Files.size(host.path());
             if (size != host.size()) {

@@ -98,6 +98,18 @@ class HostTreeTest {
                 described(HostTree.folder(temp.resolve("root"), GuestPath.ROOT)));
     }
 
+    /** A Linux name may hold a newline; a guest path may not (the guest protocol's lines). */
+    @Test
+    void folder_refusesANameHoldingANewline_namingItsGuestPath() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("root/data"));
+        Files.writeString(root.resolve("a\nb"), "x");
+
+        JcapException e = assertThrows(JcapException.class, () -> HostTree.folder(temp.resolve("root"), GuestPath.of("/opt")));
+
+        assertEquals("could not read rootfs folder " + temp.resolve("root") + ": guest path '/opt/data/a\\nb' may not"
+                + " have a name that is empty, \".\" or \"..\", or that holds a slash, NUL or newline", e.getMessage());
+    }
+
     /** x\xff and x\xfe both read as x\uFFFD: one replaced the other in the image. */
     @Test
     void folder_refusesANameThatIsNotUtf8_andALinkTargetThatIsNot() throws Exception {
