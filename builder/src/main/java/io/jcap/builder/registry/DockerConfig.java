@@ -142,6 +142,12 @@ public record DockerConfig(Map<String, String> env, Path home) {
 
     private static RegistryCredential decode(Path file, String key, JsonNode entry) throws JcapException {
         String where = "auths." + key + " of " + file;
+        // Before auth: a login through OAuth (az acr login) writes a placeholder user with an empty
+        // password there, and the token beside it.
+        String identityToken = entry.path("identitytoken").asText("");
+        if (!identityToken.isEmpty()) {
+            return RegistryCredential.identityToken(new Secret(identityToken), file.toString());
+        }
         String auth = entry.path("auth").asText("");
         if (!auth.isEmpty()) {
             String pair;
@@ -160,8 +166,7 @@ public record DockerConfig(Map<String, String> env, Path home) {
             return new RegistryCredential(entry.get("username").asText(), new Secret(entry.get("password").asText()),
                     file.toString());
         }
-        throw new JcapException(where + " has neither 'auth' nor 'username' and 'password'"
-                + (entry.has("identitytoken") ? " ('identitytoken' is not supported by jcap)" : "")
+        throw new JcapException(where + " has neither 'auth' nor 'username' and 'password' nor 'identitytoken'"
                 + ": write it again with jcap login " + key);
     }
 

@@ -66,6 +66,8 @@ final class RegistryHttp {
             // The form Basic authorization sends it in, to the registry and to a token service,
             // either of which may quote what it got in an error.
             secrets.add(new Secret(basic(c)));
+            // And the form an identity token's refresh grant sends it in.
+            secrets.add(new Secret(URLEncoder.encode(c.password().reveal(), StandardCharsets.UTF_8)));
         });
         this.ssl = tls.context();
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(ssl)
@@ -217,6 +219,11 @@ final class RegistryHttp {
             RegistryCredential c = credential.orElseThrow(() -> new JcapException("registry " + ref.registry()
                     + " needs credentials for " + ref.repository() + ": log in with jcap login " + ref.registry()
                     + " (or docker login), or set REGISTRY_AUTH_FILE"));
+            if (c.isIdentityToken()) {
+                throw new JcapException("registry " + ref.registry() + " asks for a user and password (Basic), but "
+                        + c.source() + " holds an identity token for it, which only a token service takes: log in with"
+                        + " a password (jcap login " + ref.registry() + ")");
+            }
             authorization = "Basic " + basic(c);
             secrets.add(new Secret(authorization.substring("Basic ".length())));
             return;
@@ -231,8 +238,13 @@ final class RegistryHttp {
         challenge.param("service").ifPresent(s -> url.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
         Optional<String> wanted = scope == null ? challenge.param("scope") : Optional.of(scope);
         wanted.ifPresent(s -> url.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
-        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(URI.create(url.toString())).GET();
-        credential.ifPresent(c -> tokenRequest.header("Authorization", "Basic " + basic(c)));
+        HttpRequest.Builder tokenRequest;
+        if (credential.isPresent() && credential.get().isIdentityToken()) {
+            tokenRequest = refreshGrant(realm, challenge.param("service"), wanted, credential.get().password());
+        } else {
+            tokenRequest = HttpRequest.newBuilder(URI.create(url.toString())).GET();
+            credential.ifPresent(c -> tokenRequest.header("Authorization", "Basic " + basic(c)));
+        }
         HttpResponse<String> answer;
         try {
             answer = client.send(tokenRequest.timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
@@ -241,7 +253,8 @@ final class RegistryHttp {
         }
         if (answer.statusCode() != 200) {
             throw new JcapException("the token service of registry " + ref.registry() + " at " + realm + " refused "
-                    + credential.map(c -> "user '" + c.user() + "' from " + c.source()).orElse("an anonymous request")
+                    + credential.map(c -> c.isIdentityToken() ? "the identity token from " + c.source()
+                            : "user '" + c.user() + "' from " + c.source()).orElse("an anonymous request")
                     + " (HTTP " + answer.statusCode() + "): " + hide(reason(answer.body())));
         }
         JsonNode json;
@@ -256,6 +269,21 @@ final class RegistryHttp {
         }
         secrets.add(new Secret(token));
         authorization = "Bearer " + token;
+    }
+
+    /**
+     * The OAuth2 request trading an identity token for an access token: a form POST to the realm
+     * with {@code grant_type=refresh_token} (distribution.github.io/distribution/spec/auth/oauth),
+     * as Docker sends it; the token goes in the body, never in the URL.
+     */
+    private static HttpRequest.Builder refreshGrant(String realm, Optional<String> service, Optional<String> scope,
+            Secret token) {
+        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=jcap&refresh_token=")
+                .append(URLEncoder.encode(token.reveal(), StandardCharsets.UTF_8));
+        service.ifPresent(s -> form.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+        scope.ifPresent(s -> form.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+        return HttpRequest.newBuilder(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
     }
 
     private static String basic(RegistryCredential c) {
@@ -293,8 +321,14 @@ final class RegistryHttp {
                         + (e.path("detail").isTextual() ? " (" + e.path("detail").asText() + ")" : "")));
                 return String.join("; ", parts);
             }
-            if (JSON.readTree(body).hasNonNull("details")) {
-                return JSON.readTree(body).get("details").asText();
+            JsonNode json = JSON.readTree(body);
+            if (json.hasNonNull("details")) {
+                return json.get("details").asText();
+            }
+            // OAuth2's error form (RFC 6749, 5.2), a refresh grant's answer.
+            if (json.path("error").isTextual()) {
+                return json.get("error").asText() + (json.path("error_description").isTextual()
+                        ? ": " + json.get("error_description").asText() : "");
             }
         } catch (IOException e) {
             // Not JSON: the text itself, shortened.

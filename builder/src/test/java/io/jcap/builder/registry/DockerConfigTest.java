@@ -52,6 +52,21 @@ class DockerConfigTest {
         assertEquals("u", config.credentialFor("other:1").orElseThrow().user());
     }
 
+    /** az acr login's form: a placeholder user with an empty password, and the identity token. */
+    @Test
+    void credentialFor_identityToken_comesBeforeThePlaceholderAuth() throws Exception {
+        write(home.resolve(".docker/config.json"), "{\"auths\": {\"x.azurecr.io\": {\"auth\": \""
+                + b64("00000000-0000-0000-0000-000000000000:") + "\", \"identitytoken\": \"eyJ.rt\"},"
+                + " \"quay.io\": {\"email\": \"a@b\"}}}");
+        RegistryCredential c = new DockerConfig(Map.of(), home).credentialFor("x.azurecr.io").orElseThrow();
+        assertTrue(c.isIdentityToken());
+        assertEquals("eyJ.rt", c.password().reveal());
+        assertFalse(new RegistryCredential("alice", new Secret("pw"), "x").isIdentityToken());
+        JcapException e = assertThrows(JcapException.class, () -> new DockerConfig(Map.of(), home).credentialFor("quay.io"));
+        assertEquals("auths.quay.io of " + home.resolve(".docker/config.json") + " has neither 'auth' nor 'username' and"
+                + " 'password' nor 'identitytoken': write it again with jcap login quay.io", e.getMessage());
+    }
+
     @Test
     void credentialFor_authThatIsNotBase64_namesTheFileAndEntry() throws Exception {
         Path file = write(home.resolve(".docker/config.json"), "{\"auths\": {\"ghcr.io\": {\"auth\": \"%%%\"}}}");

@@ -102,6 +102,22 @@ class RegistryAuthIT {
     }
 
     @Test
+    void push_withAnIdentityTokenToARegistryAskingForBasic_saysToLogInWithAPassword_withoutSendingIt() throws Exception {
+        String token = "rt-" + UUID.randomUUID();
+        Path auth = temp.resolve("auth.json");
+        Files.writeString(auth, "{\"auths\": {\"" + registry.tls() + "\": {\"identitytoken\": \"" + token + "\"}}}");
+        DockerConfig withToken = new DockerConfig(Map.of("REGISTRY_AUTH_FILE", auth.toString()), temp.resolve("home"));
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(3, 100_000), 34);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(new RegistryAccess(withToken, tls), "test").push(hello, ref, EventSink.NONE));
+
+        assertEquals("registry " + registry.tls() + " asks for a user and password (Basic), but " + auth + " holds an"
+                + " identity token for it, which only a token service takes: log in with a password (jcap login "
+                + registry.tls() + ")", e.getMessage());
+    }
+
+    @Test
     void push_withoutTheCertificate_cannotReachTheRegistry() throws Exception {
         ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(3, 100_000), 34);
         JcapException e = assertThrows(JcapException.class, () -> new RegistryPush(

@@ -64,6 +64,38 @@ class RegistryTokenContractTest {
         assertEquals("repository:" + ref.repository() + ":pull", tokens.scopes.get(tokens.scopes.size() - 1));
     }
 
+    /** An OAuth login (az acr login) leaves a placeholder user with no password, and the identity token beside it. */
+    @Test
+    void pushAndPull_withAnIdentityToken_tradeItForAccessTokens_inTheBodyOfARefreshGrant() throws Exception {
+        RegistryAccess access = identityTokenAccess(tokens.refreshToken);
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/idt-" + UUID.randomUUID().toString()
+                .substring(0, 8) + "/hello:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 44);
+
+        new RegistryPush(access, "test").push(hello, ref, EventSink.NONE);
+        ImageRepository.StoredImage pulled = new RegistryPull(access, repo).pull(ref, Optional.of("copy"), EventSink.NONE);
+
+        assertArrayEquals(Files.readAllBytes(hello.file()), Files.readAllBytes(pulled.file()));
+        assertEquals(java.util.Set.of("refresh_token"), java.util.Set.copyOf(tokens.grants), tokens.grants.toString());
+        assertEquals("repository:" + ref.repository() + ":pull,push", tokens.scopes.get(0));
+        assertEquals("repository:" + ref.repository() + ":pull", tokens.scopes.get(tokens.scopes.size() - 1));
+    }
+
+    @Test
+    void push_tokenServiceRefusesTheIdentityToken_namesWhereItCameFromWithoutIt() throws Exception {
+        String wrong = "rt-wrong-" + UUID.randomUUID();
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/idt/refused:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 45);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> new RegistryPush(identityTokenAccess(wrong), "test").push(hello, ref, EventSink.NONE));
+
+        assertEquals("the token service of registry " + registry.token().registry() + " at http://127.0.0.1:"
+                + registry.token().realmPort() + "/token refused the identity token from "
+                + temp.resolve("docker/config.json") + " (HTTP 401): invalid_grant: unknown refresh token (secret)", e.getMessage());
+        assertFalse(e.getMessage().contains(wrong));
+    }
+
     @Test
     void push_tokenServiceRefusesTheCredentials_namesItWithoutThePassword() throws Exception {
         String wrong = "wrong-" + UUID.randomUUID();
@@ -93,6 +125,17 @@ class RegistryTokenContractTest {
 
         assertTrue(e.getMessage().startsWith("the token service of registry " + registry.token().registry() + " at http://"
                 + "127.0.0.1:" + registry.token().realmPort() + "/token refused an anonymous request (HTTP 401)"), e.getMessage());
+    }
+
+    private RegistryAccess identityTokenAccess(String token) throws Exception {
+        Path config = temp.resolve("docker/config.json");
+        Files.createDirectories(config.getParent());
+        String placeholder = Base64.getEncoder().encodeToString("00000000-0000-0000-0000-000000000000:"
+                .getBytes(StandardCharsets.UTF_8));
+        Files.writeString(config, "{\"auths\": {\"" + registry.token().registry() + "\": {\"auth\": \"" + placeholder
+                + "\", \"identitytoken\": \"" + token + "\"}}}");
+        return new RegistryAccess(new DockerConfig(Map.of("DOCKER_CONFIG", config.getParent().toString()), temp),
+                RegistryTls.DEFAULT);
     }
 
     private RegistryAccess access(String password) throws Exception {

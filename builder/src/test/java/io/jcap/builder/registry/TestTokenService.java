@@ -27,7 +27,10 @@ import java.util.UUID;
  * answers {@code {"token": JWT}}, an RS256 JWT with the certificate in its {@code x5c} header and
  * the scope's access in its claims, as distribution's token auth verifies it
  * (distribution.github.io/distribution/spec/auth/jwt). The registry that checks the tokens is the
- * real one. Wrong credentials get 401.
+ * real one. Wrong credentials get 401. It also takes OAuth2's refresh grant, as Docker Hub's and
+ * Azure's services do for an identity token: {@code POST /token} with the form {@code
+ * grant_type=refresh_token&refresh_token=...&service=&scope=} answers {@code {"access_token": JWT}};
+ * the one refresh token it knows is {@link #refreshToken}.
  */
 final class TestTokenService implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +39,10 @@ final class TestTokenService implements AutoCloseable {
     private final HttpServer server;
     private final PrivateKey key;
     private final String certificate;
+    /** The identity token this service takes in a refresh grant. */
+    final String refreshToken = "rt-" + UUID.randomUUID();
+    /** How each token was asked for ({@code GET} or the POST's grant type), in order, for the test to check. */
+    final java.util.List<String> grants = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The scopes asked for, in order, for the test to check. */
     final java.util.List<String> scopes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -53,7 +60,12 @@ final class TestTokenService implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("POST")) {
+            refresh(exchange);
+            return;
+        }
         try (exchange) {
+            grants.add("GET");
             String expected = "Basic " + Base64.getEncoder().encodeToString((registry.user() + ":" + registry.password())
                     .getBytes(StandardCharsets.UTF_8));
             if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -78,6 +90,40 @@ final class TestTokenService implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    private void refresh(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            grants.add(form.getOrDefault("grant_type", ""));
+            if (!"refresh_token".equals(form.get("grant_type")) || !refreshToken.equals(form.get("refresh_token"))) {
+                // Echoes what it got, as a careless token service does: jcap must hide it.
+                byte[] body = JSON.createObjectNode().put("error", "invalid_grant").put("error_description",
+                        "unknown refresh token " + form.get("refresh_token")).toString().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(401, body.length);
+                exchange.getResponseBody().write(body);
+                return;
+            }
+            scopes.add(form.getOrDefault("scope", ""));
+            byte[] body = JSON.createObjectNode().put("access_token", token(form.get("scope"))).put("expires_in", 300)
+                    .toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static Map<String, String> parse(String form) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
     }
 
     private String token(String scope) throws Exception {
