@@ -71,8 +71,11 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
                     + "' runs on virtio devices");
         }
         if (request.interactive()) {
-            throw new JcapException("-i is for Linux images: jcap passes no input to the console of OSv image '"
-                    + m.name() + "'");
+            // OSv's console (drivers/console.cc, line-discipline.cc) echoes what is typed, which
+            // the host could not tell from the program's output, and has no end of file (^D is a
+            // character like another), so a program reading to the end would never end.
+            throw new JcapException("-i is for Linux images: OSv's console echoes its input and has no end of file,"
+                    + " so jcap passes no input to OSv image '" + m.name() + "'");
         }
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request);

@@ -132,7 +132,8 @@ class OsvRunPlanTest {
         JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
                 RunRequest.of("app").withInteractive(true), EventSink.NONE));
 
-        assertEquals("-i is for Linux images: jcap passes no input to the console of OSv image 'app'", e.getMessage());
+        assertEquals("-i is for Linux images: OSv's console echoes its input and has no end of file, so jcap passes no"
+                + " input to OSv image 'app'", e.getMessage());
     }
 
     @Test
