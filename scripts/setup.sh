@@ -13,6 +13,7 @@ packages=(
   grub-efi-amd64-bin ovmf                # UEFI boot of Linux images: GRUB's loader (grub-mkimage), OVMF to run it
   busybox-static cpio                    # debugging guests by hand; bench/stream.sh's floor guest (busybox nc, cat)
   python3 curl                           # test clients
+  bsdutils                               # script: a pseudo-terminal for jcap login's prompt test (LoginTerminalIT)
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients  # the libvirt driver (no systemd units)
   openssh-server openssh-client          # remote libvirt hosts; tests run their own sshd
   redis-server redis-tools               # examples/redis and its test client redis-cli

@@ -43,13 +43,20 @@ final class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JcapException, InterruptedException {
         Console console = System.console();
+        // Standard output redirected (jcap login ... > log) leaves no Console, but the user still
+        // types on standard input's terminal: asked there, as docker login asks.
+        TerminalPrompt prompt = console == null && TerminalPrompt.stdinIsTerminal()
+                ? new TerminalPrompt(spec.commandLine().getErr(), System.in) : null;
         if (user == null) {
-            if (console == null) {
+            if (console != null) {
+                user = console.readLine("Username: ");
+            } else if (prompt != null && !passwordStdin) {
+                user = prompt.line("Username: ");
+            } else {
                 throw new CommandLine.ParameterException(spec.commandLine(), "jcap login needs -u USER when not on a terminal");
             }
-            user = console.readLine("Username: ");
         }
-        Secret password = password(console);
+        Secret password = password(console, prompt);
         if (user == null || user.isBlank() || password.reveal().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "jcap login needs a user and a non-empty password");
         }
@@ -59,7 +66,7 @@ final class LoginCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Secret password(Console console) throws JcapException {
+    private Secret password(Console console, TerminalPrompt prompt) throws JcapException {
         if (passwordStdin) {
             try {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -68,11 +75,15 @@ final class LoginCommand implements Callable<Integer> {
                 throw new JcapException("cannot read the password from standard input: " + e.getMessage(), e);
             }
         }
-        if (console == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "jcap login needs --password-stdin when not on a terminal");
+        if (console != null) {
+            char[] typed = console.readPassword("Password: ");
+            return new Secret(typed == null ? "" : new String(typed));
         }
-        char[] typed = console.readPassword("Password: ");
-        return new Secret(typed == null ? "" : new String(typed));
+        if (prompt != null) {
+            String typed = prompt.secret("Password: ");
+            return new Secret(typed == null ? "" : typed);
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "jcap login needs --password-stdin when not on a terminal");
     }
 }
