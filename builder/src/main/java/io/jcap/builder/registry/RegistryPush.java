@@ -45,13 +45,24 @@ public final class RegistryPush {
      * @param pushed the reference pushed, pinned to the manifest's digest
      * @param bytesSent the bytes of the blobs uploaded (layers and configuration)
      * @param layersSent the layers uploaded
+     * @param configSent whether the configuration blob was uploaded (the registry had it otherwise)
      * @param layersSkipped the layers the registry had already
      * @param bytesSkipped the size of those
      */
-    public record Outcome(ImageReference pushed, long bytesSent, int layersSent, int layersSkipped, long bytesSkipped) {
+    public record Outcome(ImageReference pushed, long bytesSent, int layersSent, boolean configSent, int layersSkipped,
+            long bytesSkipped) {
         /** The manifest's digest. */
         public Sha256 manifestDigest() {
             return pushed.digest().orElseThrow();
+        }
+
+        /** What was sent and what the registry had, in a line. */
+        public String summary() {
+            String what = layersSent == 0 && !configSent ? "Sent nothing"
+                    : "Sent " + layersSent + " layer(s)" + (configSent ? " and the configuration" : "") + ", "
+                            + bytesSent + " bytes";
+            return what + (layersSkipped == 0 ? "" : "; the registry had " + layersSkipped + " layer(s) of "
+                    + bytesSkipped + " bytes already");
         }
     }
 
@@ -88,19 +99,25 @@ public final class RegistryPush {
         events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
                 (System.nanoTime() - started) / 1e9));
         RemoteRepository remote = access.open(ref, "pull,push", events);
-        long total = disk.layers().stream().mapToLong(ContainerDisk.Layer::size).sum();
-        ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref, total);
         long sent = 0;
         long skipped = 0;
         int layersSent = 0;
+        boolean configSent = false;
         try {
+            // The layers the registry has are asked for first, so that the progress counts only
+            // what is sent: a second push of the same image showed 0-100% while sending nothing.
+            List<ContainerDisk.Layer> missing = new java.util.ArrayList<>();
             for (ContainerDisk.Layer layer : disk.layers()) {
                 if (remote.hasBlob(layer.digest())) {
                     events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
                     skipped += layer.size();
-                    meter.add(layer.size());
-                    continue;
+                } else {
+                    missing.add(layer);
                 }
+            }
+            long total = missing.stream().mapToLong(ContainerDisk.Layer::size).sum();
+            ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref, total);
+            for (ContainerDisk.Layer layer : missing) {
                 long before = meter.done();
                 remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
                 if (meter.done() - before != layer.size()) {
@@ -111,10 +128,14 @@ public final class RegistryPush {
                 sent += layer.size();
                 layersSent++;
             }
+            if (!missing.isEmpty()) {
+                meter.finish();
+            }
             if (!remote.hasBlob(disk.config().digest())) {
                 remote.uploadBlob(disk.config().digest(), disk.config().bytes().length,
                         out -> out.write(disk.config().bytes()));
                 sent += disk.config().bytes().length;
+                configSent = true;
             }
         } catch (JcapException e) {
             // A rebuild that stored the image meanwhile changes what the layers read: the registry's
@@ -126,9 +147,8 @@ public final class RegistryPush {
         // rebuild replaced it since: then the tag is not moved.
         requireSame(identity, file, image, null);
         remote.putManifest(ref.tag().orElseThrow(), disk.manifest().bytes(), RemoteRepository.OCI_MANIFEST);
-        meter.finish();
-        return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, disk.layers().size() - layersSent,
-                skipped);
+        return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, configSent,
+                disk.layers().size() - layersSent, skipped);
     }
 
     /** What tells one stored disk from the next: a commit puts a new file (another inode) in its place. */

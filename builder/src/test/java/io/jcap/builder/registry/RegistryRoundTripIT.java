@@ -118,10 +118,28 @@ class RegistryRoundTripIT {
         assertEquals(1, second.layersSkipped(), "the kernel's layer");
         assertEquals(3, second.layersSent());
         assertTrue(second.bytesSkipped() > kernel.length, second.toString());
+        assertTrue(first.configSent() && second.configSent(), "each image's own configuration");
+        assertEquals("Sent 3 layer(s) and the configuration, " + second.bytesSent() + " bytes; the registry had 1"
+                + " layer(s) of " + second.bytesSkipped() + " bytes already", second.summary());
+        List<Long> progress = new ArrayList<>();
         RegistryPush.Outcome again = push.push(two, ImageReference.parse(registry.plain() + "/it-" + run + "/one:2"),
-                EventSink.NONE);
+                new EventSink() {
+                    @Override
+                    public void log(EventSink.Level level, String message) {
+                    }
+
+                    @Override
+                    public void progress(String task, long done, long total) {
+                        progress.add(done);
+                    }
+                });
         assertEquals(0, again.layersSent());
+        assertFalse(again.configSent());
+        assertEquals(0, again.bytesSent());
         assertEquals(second.manifestDigest(), again.manifestDigest());
+        assertEquals(List.of(), progress, "nothing sent, no progress shown");
+        assertEquals("Sent nothing; the registry had 4 layer(s) of " + again.bytesSkipped() + " bytes already",
+                again.summary());
     }
 
     @Test

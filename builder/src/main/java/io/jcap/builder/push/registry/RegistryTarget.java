@@ -90,8 +90,7 @@ public final class RegistryTarget implements PushTarget {
         }
         long start = System.nanoTime();
         RegistryPush.Outcome out = new RegistryPush(access(request), request.jcapVersion()).push(request.image(), ref, events);
-        events.info("Sent " + out.layersSent() + " layer(s), " + out.bytesSent() + " bytes; " + out.layersSkipped()
-                + " layer(s) of " + out.bytesSkipped() + " bytes the registry had");
+        events.info(out.summary());
         if (manifest.isPresent()) {
             Path file = KubeVirtManifest.write(Path.of(manifest.get()), out.pushed(), request.image().metadata());
             events.info("Wrote a KubeVirt VirtualMachine to " + file + " (kubectl apply -f " + file + ")");
