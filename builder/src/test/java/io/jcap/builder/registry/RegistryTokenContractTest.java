@@ -51,32 +51,27 @@ class RegistryTokenContractTest {
 
     @Test
     void pushAndPull_getATokenForTheRepositorysScopeFromTheRealm() throws Exception {
-        RegistryAccess access = access(registry.password());
-        ImageReference ref = ImageReference.parse(registry.token().registry() + "/tok-" + UUID.randomUUID().toString()
-                .substring(0, 8) + "/hello:1");
-        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 41);
-
-        new RegistryPush(access, "test").push(hello, ref, EventSink.NONE);
-        ImageRepository.StoredImage pulled = new RegistryPull(access, repo).pull(ref, Optional.of("copy"), EventSink.NONE);
-
-        assertArrayEquals(Files.readAllBytes(hello.file()), Files.readAllBytes(pulled.file()));
-        assertEquals("repository:" + ref.repository() + ":pull,push", tokens.scopes.get(0));
-        assertEquals("repository:" + ref.repository() + ":pull", tokens.scopes.get(tokens.scopes.size() - 1));
+        roundTrip(access(registry.password()), "tok-", 41);
+        assertEquals(java.util.Set.of("GET"), java.util.Set.copyOf(tokens.grants), tokens.grants.toString());
     }
 
     /** An OAuth login (az acr login) leaves a placeholder user with no password, and the identity token beside it. */
     @Test
     void pushAndPull_withAnIdentityToken_tradeItForAccessTokens_inTheBodyOfARefreshGrant() throws Exception {
-        RegistryAccess access = identityTokenAccess(tokens.refreshToken);
-        ImageReference ref = ImageReference.parse(registry.token().registry() + "/idt-" + UUID.randomUUID().toString()
+        roundTrip(identityTokenAccess(tokens.refreshToken), "idt-", 44);
+        assertEquals(java.util.Set.of("refresh_token"), java.util.Set.copyOf(tokens.grants), tokens.grants.toString());
+    }
+
+    /** Pushes an image to a repository of its own and pulls it back; the tokens asked for push, then pull. */
+    private void roundTrip(RegistryAccess access, String prefix, int seed) throws Exception {
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/" + prefix + UUID.randomUUID().toString()
                 .substring(0, 8) + "/hello:1");
-        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 44);
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), seed);
 
         new RegistryPush(access, "test").push(hello, ref, EventSink.NONE);
         ImageRepository.StoredImage pulled = new RegistryPull(access, repo).pull(ref, Optional.of("copy"), EventSink.NONE);
 
         assertArrayEquals(Files.readAllBytes(hello.file()), Files.readAllBytes(pulled.file()));
-        assertEquals(java.util.Set.of("refresh_token"), java.util.Set.copyOf(tokens.grants), tokens.grants.toString());
         assertEquals("repository:" + ref.repository() + ":pull,push", tokens.scopes.get(0));
         assertEquals("repository:" + ref.repository() + ":pull", tokens.scopes.get(tokens.scopes.size() - 1));
     }
@@ -84,34 +79,36 @@ class RegistryTokenContractTest {
     @Test
     void push_tokenServiceRefusesTheIdentityToken_namesWhereItCameFromWithoutIt() throws Exception {
         String wrong = "rt-wrong-" + UUID.randomUUID();
-        ImageReference ref = ImageReference.parse(registry.token().registry() + "/idt/refused:1");
-        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 45);
 
-        JcapException e = assertThrows(JcapException.class,
-                () -> new RegistryPush(identityTokenAccess(wrong), "test").push(hello, ref, EventSink.NONE));
+        String message = refusal(identityTokenAccess(wrong), "idt", 45);
 
         assertEquals("the token service of registry " + registry.token().registry() + " at http://127.0.0.1:"
                 + registry.token().realmPort() + "/token refused the identity token from "
-                + temp.resolve("docker/config.json") + " (HTTP 401): invalid_grant: unknown refresh token (secret)", e.getMessage());
-        assertFalse(e.getMessage().contains(wrong));
+                + temp.resolve("docker/config.json") + " (HTTP 401): invalid_grant: unknown refresh token (secret)", message);
+        assertFalse(message.contains(wrong));
     }
 
     @Test
     void push_tokenServiceRefusesTheCredentials_namesItWithoutThePassword() throws Exception {
         String wrong = "wrong-" + UUID.randomUUID();
-        ImageReference ref = ImageReference.parse(registry.token().registry() + "/tok/refused:1");
-        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), 42);
 
-        JcapException e = assertThrows(JcapException.class,
-                () -> new RegistryPush(access(wrong), "test").push(hello, ref, EventSink.NONE));
+        String message = refusal(access(wrong), "tok", 42);
 
         assertEquals("the token service of registry " + registry.token().registry() + " at http://127.0.0.1:"
                 + registry.token().realmPort() + "/token refused user '" + registry.user() + "' from "
                 + temp.resolve("docker/config.json") + " (HTTP 401): incorrect username or password: got Basic (secret)",
-                e.getMessage());
-        assertFalse(e.getMessage().contains(wrong));
-        assertFalse(e.getMessage().contains(Base64.getEncoder().encodeToString((registry.user() + ":" + wrong)
+                message);
+        assertFalse(message.contains(wrong));
+        assertFalse(message.contains(Base64.getEncoder().encodeToString((registry.user() + ":" + wrong)
                 .getBytes(StandardCharsets.UTF_8))), "nor in the form Basic authorization sends it");
+    }
+
+    /** The message of a push the token service refuses. */
+    private String refusal(RegistryAccess access, String namespace, int seed) throws Exception {
+        ImageReference ref = ImageReference.parse(registry.token().registry() + "/" + namespace + "/refused:1");
+        ImageRepository.StoredImage hello = TestImages.store(repo, "hello", TestImages.kernel(4, 50_000), seed);
+        return assertThrows(JcapException.class, () -> new RegistryPush(access, "test").push(hello, ref, EventSink.NONE))
+                .getMessage();
     }
 
     @Test
@@ -128,21 +125,21 @@ class RegistryTokenContractTest {
     }
 
     private RegistryAccess identityTokenAccess(String token) throws Exception {
-        Path config = temp.resolve("docker/config.json");
-        Files.createDirectories(config.getParent());
         String placeholder = Base64.getEncoder().encodeToString("00000000-0000-0000-0000-000000000000:"
                 .getBytes(StandardCharsets.UTF_8));
-        Files.writeString(config, "{\"auths\": {\"" + registry.token().registry() + "\": {\"auth\": \"" + placeholder
-                + "\", \"identitytoken\": \"" + token + "\"}}}");
-        return new RegistryAccess(new DockerConfig(Map.of("DOCKER_CONFIG", config.getParent().toString()), temp),
-                RegistryTls.DEFAULT);
+        return accessWith("{\"auth\": \"" + placeholder + "\", \"identitytoken\": \"" + token + "\"}");
     }
 
     private RegistryAccess access(String password) throws Exception {
+        String auth = Base64.getEncoder().encodeToString((registry.user() + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return accessWith("{\"auth\": \"" + auth + "\"}");
+    }
+
+    /** Access with a Docker config whose entry for the token registry is {@code entry}. */
+    private RegistryAccess accessWith(String entry) throws Exception {
         Path config = temp.resolve("docker/config.json");
         Files.createDirectories(config.getParent());
-        String auth = Base64.getEncoder().encodeToString((registry.user() + ":" + password).getBytes(StandardCharsets.UTF_8));
-        Files.writeString(config, "{\"auths\": {\"" + registry.token().registry() + "\": {\"auth\": \"" + auth + "\"}}}");
+        Files.writeString(config, "{\"auths\": {\"" + registry.token().registry() + "\": " + entry + "}}");
         return new RegistryAccess(new DockerConfig(Map.of("DOCKER_CONFIG", config.getParent().toString()), temp),
                 RegistryTls.DEFAULT);
     }
