@@ -62,6 +62,35 @@ class LoginTerminalIT {
         assertTrue(Files.readString(temp.resolve("docker/config.json")).contains(registry.tls()));
     }
 
+    /** Ctrl-C at the password prompt: the terminal's echo, turned off for the password, comes back. */
+    @Test
+    void login_interruptedAtThePasswordPrompt_leavesTheTerminalEchoing() throws Exception {
+        LocalRegistry registry = LocalRegistry.local();
+        Path settings = temp.resolve("stty.txt");
+        // The shell's trap runs once jcap, in the foreground, has ended on the same Ctrl-C.
+        String command = "trap 'stty -a > " + settings + "' INT; '" + JcapProcess.LAUNCHER + "' login "
+                + registry.tls() + " -u " + registry.user() + " --cert-dir '" + registry.certDir() + "' > /dev/null";
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true);
+        builder.environment().put("JCAP_HOME", Files.createDirectories(temp.resolve("home")).toString());
+        builder.environment().put("DOCKER_CONFIG", temp.resolve("docker").toString());
+        Process script = builder.start();
+        Transcript transcript = new Transcript(script.getInputStream());
+        try (OutputStream typed = script.getOutputStream()) {
+            transcript.await("Password: ");
+            typed.write(3);
+            typed.flush();
+            assertTrue(script.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS), "jcap login did not end: " + transcript);
+        } finally {
+            script.destroyForcibly();
+        }
+        transcript.join();
+
+        assertTrue(Files.exists(settings), "the shell's trap did not run: " + transcript);
+        String flags = Files.readString(settings);
+        assertTrue(flags.matches("(?s).*(^|\\s)echo(\\s|$).*"), flags);
+        assertFalse(Files.exists(temp.resolve("docker/config.json")), "nothing stored");
+    }
+
     /** What the terminal shows, read as it comes. */
     private static final class Transcript {
         private final StringBuilder text = new StringBuilder();
