@@ -3,6 +3,7 @@ package io.jcap.host;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Linux's x86-64 signals by name and number, for what jcap reads (a container image's
@@ -11,6 +12,7 @@ import java.util.Optional;
  * <pre>{@code
  * Signals.number("TERM");   // Optional[15]
  * Signals.name(9);          // Optional[SIGKILL]
+ * Signals.killedBy(137);    // OptionalInt[9]: Process.exitValue() of a process killed by SIGKILL
  * }</pre>
  */
 public final class Signals {
@@ -40,5 +42,20 @@ public final class Signals {
     /** {@code SIGKILL} for 9; empty for a number that is no standard signal (a real-time one). */
     public static Optional<String> name(int number) {
         return number >= 1 && number < NAMES.length ? Optional.of("SIG" + NAMES[number]) : Optional.empty();
+    }
+
+    /**
+     * The signal that killed a process, from its status as Java reports it (128 + the signal);
+     * empty for a status of its own (QEMU exits with 0 or 1 when the guest powers off or it fails).
+     */
+    public static OptionalInt killedBy(int status) {
+        return status > 128 && status < 128 + 65 ? OptionalInt.of(status - 128) : OptionalInt.empty();
+    }
+
+    /** "killed by signal 9 (SIGKILL)", or "exited with status N" when no signal ended it. */
+    public static String describeEnd(int status) {
+        OptionalInt signal = killedBy(status);
+        return signal.isPresent() ? "killed by signal " + signal.getAsInt()
+                + name(signal.getAsInt()).map(n -> " (" + n + ")").orElse("") : "exited with status " + status;
     }
 }

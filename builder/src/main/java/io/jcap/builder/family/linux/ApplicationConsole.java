@@ -112,22 +112,12 @@ final class ApplicationConsole implements RunConsole {
             // Ctrl-C: the shutdown hooks stopped the VM; nothing went wrong with the image.
             throw new JcapException("stopped: jcap was interrupted");
         }
-        OptionalInt signal = killedBy(vmStatus);
         String why = error != null ? "the guest failed: " + error
-                : signal.isPresent() ? "QEMU was killed by signal " + signal.getAsInt()
-                        + Signals.name(signal.getAsInt()).map(n -> " (" + n + ")").orElse("")
+                : Signals.killedBy(vmStatus).isPresent() ? "QEMU was " + Signals.describeEnd(vmStatus)
                         + (started ? " before the application reported its exit status"
                         : " before the image's application started")
                 : started ? "the image powered off without reporting the application's exit status"
                 : "the image stopped before its application started";
         throw new VmException(why, OptionalInt.of(vmStatus), consoleTail);
-    }
-
-    /**
-     * The signal that killed QEMU, from its status as Java reports it (128 + the signal); QEMU
-     * itself exits with 0 or 1 when the guest powers off or it fails.
-     */
-    private static OptionalInt killedBy(int vmStatus) {
-        return vmStatus > 128 && vmStatus < 128 + 65 ? OptionalInt.of(vmStatus - 128) : OptionalInt.empty();
     }
 }

@@ -105,7 +105,9 @@ final class OsvConsole implements RunConsole {
                     consoleTail);
         }
         if (vmStatus != 0) {
-            throw new VmException("QEMU exited with status " + vmStatus, OptionalInt.of(vmStatus), consoleTail);
+            boolean killed = io.jcap.host.Signals.killedBy(vmStatus).isPresent();
+            throw new VmException("QEMU " + (killed ? "was " : "") + io.jcap.host.Signals.describeEnd(vmStatus)
+                    + (killed ? " before the application returned" : ""), OptionalInt.of(vmStatus), consoleTail);
         }
         Integer code = returnCode;
         return code == null ? 0 : code;

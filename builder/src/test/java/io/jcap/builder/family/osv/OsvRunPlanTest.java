@@ -182,6 +182,17 @@ class OsvRunPlanTest {
         assertEquals("the OSv guest failed: Failed to load object: /hello. Powering off.", e.getMessage().split(";")[0]);
     }
 
+    /** As the Linux console says it: checked with a real OSv whose QEMU was killed with SIGKILL (status 137). */
+    @Test
+    void console_qemuKilledOrFailing_isNamed() {
+        OsvConsole console = new OsvConsole(line -> { }, false);
+        console.accept("Cmdline: /sleep");
+        JcapException killed = assertThrows(JcapException.class, () -> console.exitStatus(137, List.of("x")));
+        assertEquals("QEMU was killed by signal 9 (SIGKILL) before the application returned", killed.getMessage().split(";")[0]);
+        JcapException failed = assertThrows(JcapException.class, () -> console.exitStatus(1, List.of("x")));
+        assertEquals("QEMU exited with status 1", failed.getMessage().split(";")[0]);
+    }
+
     @Test
     void instanceConsole_returnCodeStartAndOutput() throws Exception {
         Path log = Files.writeString(temp.resolve("ret.log"), "OSv v0.57\nCmdline: /fail\n"
