@@ -71,7 +71,7 @@ public final class ImageRunner {
         PublishedPorts.check(plan.forwards(), Instances.store(home).list(events));
         Path work = TempFiles.register(home.newWorkDir("run-"));
         try {
-            RunConsole console = family.console(output, request.showBoot(), plan.exitLine());
+            RunConsole console = family.console(output, request.showBoot(), plan);
             try (VirtualMachine vm = machine(plan, work, console, input.isPresent())) {
                 events.info("Booting " + plan.image().metadata().name() + " (" + plan.description()
                         + request.libvirt().map(uri -> ", libvirt at " + uri).orElse("") + ")");
@@ -102,6 +102,7 @@ public final class ImageRunner {
                             + " most likely the kernel's out-of-memory killer; give the image more memory (-m, or"
                             + " memory in its Capstanfile); jcap run -v shows the kernel's messages");
                 }
+                console.exitStatusCaveat().ifPresent(events::warn);
                 return status;
             }
         } finally {

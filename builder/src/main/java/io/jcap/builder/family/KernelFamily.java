@@ -62,10 +62,10 @@ public interface KernelFamily {
             throws JcapException;
 
     /**
-     * The console of one foreground run: passes the application's output on and gives the exit
-     * status, which only {@code end} (the plan's {@link RunPlan#exitLine}) reports.
+     * The console of one foreground run of {@code plan}: passes the application's output on and
+     * gives the exit status (on Linux only the plan's {@link RunPlan#exitLine} reports it).
      */
-    RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end);
+    RunConsole console(Consumer<String> output, boolean showBoot, RunPlan plan);
 
     /** How the console log of a detached instance reads, whose run ends with {@code end}. */
     InstanceConsole instanceConsole(ExitLine end);

@@ -2,6 +2,7 @@ package io.jcap.builder.family;
 
 import io.jcap.model.JcapException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -33,5 +34,13 @@ public interface RunConsole extends Consumer<String> {
      */
     default boolean applicationStarted() {
         return true;
+    }
+
+    /**
+     * What the user should know of the status {@link #exitStatus} gave, once it is given: a status
+     * the guest could not report. Empty where there is nothing to say.
+     */
+    default Optional<String> exitStatusCaveat() {
+        return Optional.empty();
     }
 }

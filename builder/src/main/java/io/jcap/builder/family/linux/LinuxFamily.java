@@ -56,8 +56,8 @@ public final class LinuxFamily implements KernelFamily {
     }
 
     @Override
-    public RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end) {
-        return new ApplicationConsole(output, showBoot, end, false);
+    public RunConsole console(Consumer<String> output, boolean showBoot, RunPlan plan) {
+        return new ApplicationConsole(output, showBoot, plan.exitLine(), false);
     }
 
     @Override

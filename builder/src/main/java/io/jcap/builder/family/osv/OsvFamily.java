@@ -68,8 +68,11 @@ public final class OsvFamily implements KernelFamily {
     }
 
     @Override
-    public RunConsole console(Consumer<String> output, boolean showBoot, ExitLine end) {
-        return new OsvConsole(output, showBoot);
+    public RunConsole console(Consumer<String> output, boolean showBoot, RunPlan plan) {
+        // The run's line asks OSv to trace main's return when its kernel can (OsvRunPlan.prepare).
+        boolean tracesExit = plan.machine() instanceof OsvRunPlan osv
+                && osv.cmdline().startsWith(io.jcap.kernels.osv.OsvKernelElf.EXIT_TRACE_OPTIONS + " ");
+        return new OsvConsole(output, showBoot, tracesExit);
     }
 
     @Override

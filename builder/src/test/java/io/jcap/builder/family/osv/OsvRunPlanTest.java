@@ -182,6 +182,37 @@ class OsvRunPlanTest {
         assertEquals("the OSv guest failed: Failed to load object: /hello. Powering off.", e.getMessage().split(";")[0]);
     }
 
+    /**
+     * OSv's exit() shuts down without the trace of main's return (checked on a real OSv: exit(5)
+     * gave no line): a run whose kernel traces the return says the status is not known.
+     */
+    @Test
+    void console_applicationEndingWithoutReturningFromMain_exitsZeroWithACaveat_whenTheReturnIsTraced() throws Exception {
+        OsvConsole traced = new OsvConsole(line -> { }, false, true);
+        traced.accept("Cmdline: /e");
+        traced.accept("exiting 5");
+        assertEquals(0, traced.exitStatus(0, List.of()));
+        assertEquals(java.util.Optional.of("the application ended without returning from main (it called exit(), or OSv"
+                + " shut down): OSv reports no exit status then, so jcap run exits 0; return from main to give one"),
+                traced.exitStatusCaveat());
+
+        OsvConsole returned = new OsvConsole(line -> { }, false, true);
+        returned.accept("Cmdline: /e");
+        returned.accept("/e  0  0.15 app_main_ret(return_code=5)");
+        assertEquals(5, returned.exitStatus(0, List.of()));
+        assertEquals(java.util.Optional.empty(), returned.exitStatusCaveat());
+
+        OsvConsole untraced = new OsvConsole(line -> { }, false, false);
+        untraced.accept("Cmdline: /e");
+        assertEquals(0, untraced.exitStatus(0, List.of()));
+        assertEquals(java.util.Optional.empty(), untraced.exitStatusCaveat(), "a kernel without the trace: documented 0");
+
+        OsvConsole neverStarted = new OsvConsole(line -> { }, false, true);
+        neverStarted.accept("OSv v0.57.0-398-g0e34e4dc");
+        assertEquals(0, neverStarted.exitStatus(0, List.of()));
+        assertEquals(java.util.Optional.empty(), neverStarted.exitStatusCaveat());
+    }
+
     /** As the Linux console says it: checked with a real OSv whose QEMU was killed with SIGKILL (status 137). */
     @Test
     void console_qemuKilledOrFailing_isNamed() {
