@@ -4,6 +4,7 @@ import io.jcap.builder.family.RunConsole;
 import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.host.Signals;
 import io.jcap.hypervisor.VmException;
 import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.JcapException;
@@ -117,8 +118,8 @@ final class OsvConsole implements RunConsole {
                     consoleTail);
         }
         if (vmStatus != 0) {
-            boolean killed = io.jcap.host.Signals.killedBy(vmStatus).isPresent();
-            throw new VmException("QEMU " + (killed ? "was " : "") + io.jcap.host.Signals.describeEnd(vmStatus)
+            boolean killed = Signals.killedBy(vmStatus).isPresent();
+            throw new VmException("QEMU " + (killed ? "was " : "") + Signals.describeEnd(vmStatus)
                     + (killed ? " before the application returned" : ""), OptionalInt.of(vmStatus), consoleTail);
         }
         Integer code = returnCode;
@@ -165,7 +166,7 @@ final class OsvConsole implements RunConsole {
     static final class ApplicationLines implements Consumer<String> {
         private final Consumer<String> lines;
         private final boolean showBoot;
-        private boolean started;
+        private volatile boolean started;
         private String pending = "";
 
         ApplicationLines(Consumer<String> lines, boolean showBoot) {

@@ -69,10 +69,7 @@ public final class OsvFamily implements KernelFamily {
 
     @Override
     public RunConsole console(Consumer<String> output, boolean showBoot, RunPlan plan) {
-        // The run's line asks OSv to trace main's return when its kernel can (OsvRunPlan.prepare).
-        boolean tracesExit = plan.machine() instanceof OsvRunPlan osv
-                && osv.cmdline().startsWith(io.jcap.kernels.osv.OsvKernelElf.EXIT_TRACE_OPTIONS + " ");
-        return new OsvConsole(output, showBoot, tracesExit);
+        return new OsvConsole(output, showBoot, plan.machine() instanceof OsvRunPlan osv && osv.tracesExit());
     }
 
     @Override

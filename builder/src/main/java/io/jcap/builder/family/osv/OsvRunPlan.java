@@ -104,6 +104,11 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
                         + " boot", plan);
     }
 
+    /** Whether the run's line asks OSv to trace main's return (its kernel can: {@link #prepare}). */
+    boolean tracesExit() {
+        return cmdline.startsWith(OsvKernelElf.EXIT_TRACE_OPTIONS + " ");
+    }
+
     /** Direct boot unless the request says disk or the image keeps no kernel beside its disk. */
     private static Optional<OsvDirectBoot> directBoot(ImageRepository.StoredImage image, Optional<OsvDirectBoot> files,
             RunRequest request) throws JcapException {
