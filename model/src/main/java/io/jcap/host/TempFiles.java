@@ -5,6 +5,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -98,26 +99,52 @@ public final class TempFiles {
     }
 
     /**
-     * {@link FileTrees#deleteQuietly}, walking the folder again while files made during the walk keep
-     * it from being removed, for at most {@link #WRITERS_WAIT}. After a Ctrl-C, jcap's own threads go on
+     * {@link FileTrees#deleteQuietly} of the folder moved aside ({@link TempFolderLock#aside}), walking
+     * it again while files made during the walk keep it from being removed, for at most {@link
+     * #WRITERS_WAIT}; what is left goes back under its name. After a Ctrl-C, jcap's own threads go on
      * while the hook deletes their folder: a run's main thread may still be writing its files into it
      * (found by a detached run interrupted the moment its instance folder appeared, which left the
      * folder). Such a writer stops once the folder is gone (its next file fails) or at its next
      * {@link Cleanup#making} step, which waits for the JVM's end.
      */
     private static boolean deleteRacingWriters(Path folder) {
+        // Moved aside first: a writer's next file, made by its path, then fails at once. Only
+        // racing such a writer (walking the folder again while it made files) was lost under load,
+        // 3000 files made in more than the wait (seen in CI).
+        Path target = folder;
+        try {
+            target = Files.move(folder, TempFolderLock.aside(folder), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Gone already, or it cannot be moved: deleted where it is.
+        }
         long deadline = System.nanoTime() + WRITERS_WAIT.toNanos();
         while (true) {
             try {
-                FileTrees.delete(folder);
+                FileTrees.delete(target);
                 return true;
             } catch (DirectoryNotEmptyException e) {
                 if (System.nanoTime() - deadline >= 0) {
+                    putBack(target, folder);
                     return false;
                 }
             } catch (IOException e) {
                 // best effort: what cannot be deleted is left to the area's next sweep
-                return !Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+                boolean gone = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+                if (!gone) {
+                    putBack(target, folder);
+                }
+                return gone;
+            }
+        }
+    }
+
+    /** What is left of a folder moved aside goes back under its name, beside its lock file, for the sweep. */
+    private static void putBack(Path target, Path folder) {
+        if (!target.equals(folder)) {
+            try {
+                Files.move(target, folder, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // The sweep looks aside too (TempFolderLock.aside).
             }
         }
     }

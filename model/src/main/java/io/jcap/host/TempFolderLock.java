@@ -41,6 +41,8 @@ import java.util.function.LongSupplier;
  */
 final class TempFolderLock {
     static final String SUFFIX = ".jcap-lock";
+    /** The suffix a folder is renamed with while it is deleted ({@link #aside}). */
+    static final String DELETING_SUFFIX = ".jcap-deleting";
     /** How old a lock file without its folder must be before a sweep removes it. */
     static final Duration LONE_LOCK_AGE = Duration.ofMinutes(1);
     private static final int ATTEMPTS = 16;
@@ -203,11 +205,18 @@ final class TempFolderLock {
             return false;
         }
         try (channel) {
-            boolean hasFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+            Path aside = aside(folder);
+            boolean hasAside = Files.exists(aside, LinkOption.NOFOLLOW_LINKS);
+            boolean hasFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS) || hasAside;
             if (!hasFolder && !olderThan(lockFile, LONE_LOCK_AGE)) {
                 return false;
             }
-            FileTrees.delete(folder);
+            if (hasAside) {
+                FileTrees.delete(aside);
+            }
+            if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+                FileTrees.delete(folder);
+            }
             Files.deleteIfExists(lockFile);
             return hasFolder;
         } catch (NoSuchFileException e) {
@@ -215,6 +224,14 @@ final class TempFolderLock {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Where {@code folder} is moved while it is deleted, out of the way of threads still making
+     * files in it by their paths; a JVM killed meanwhile leaves it there for the sweep.
+     */
+    static Path aside(Path folder) {
+        return folder.resolveSibling(folder.getFileName() + DELETING_SUFFIX);
     }
 
     private static boolean olderThan(Path file, Duration age) throws IOException {

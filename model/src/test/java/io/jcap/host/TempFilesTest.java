@@ -55,7 +55,8 @@ class TempFilesTest {
         assertTrue(immutable, "chattr +i " + stuck + " (CI runs as root on ext4)");
         try {
             TempFiles.delete(folder);
-            assertTrue(Files.exists(stuck), "the immutable file stays");
+            assertTrue(Files.exists(stuck), "the immutable file stays, under the folder's own name");
+            assertFalse(Files.exists(TempFolderLock.aside(folder)), "put back from aside");
             assertTrue(Files.isRegularFile(lockOf(folder)), "the lock file stays for the next sweep");
         } finally {
             chattr("-i", stuck);
@@ -184,6 +185,20 @@ class TempFilesTest {
         Files.setLastModifiedTime(lone, FileTime.from(Instant.now().minus(TempFolderLock.LONE_LOCK_AGE.multipliedBy(2))));
         assertEquals(List.of(), TempFiles.sweep(area));
         assertFalse(Files.exists(lone), "an old free lock file without its folder is a leftover");
+    }
+
+    /** A JVM killed while its hook deleted a folder moved aside leaves it there, beside a free lock. */
+    @Test
+    void sweep_removesAFolderLeftAsideByADeletion() throws Exception {
+        Path folder = area.resolve("run-7");
+        Path aside = Files.createDirectories(TempFolderLock.aside(folder).resolve("sub"));
+        Files.writeString(aside.resolve("f"), "x");
+        Files.writeString(lockOf(folder), "");
+
+        assertEquals(List.of(folder), TempFiles.sweep(area));
+
+        assertFalse(Files.exists(TempFolderLock.aside(folder)));
+        assertFalse(Files.exists(lockOf(folder)));
     }
 
     @Test
