@@ -38,6 +38,8 @@ public final class TempFiles {
 
     /** The suffix of the lock file beside each folder made by {@link #create}: {@code NAME.jcap-lock}. */
     public static final String LOCK_SUFFIX = TempFolderLock.SUFFIX;
+    /** The suffix of a folder moved aside while it is deleted: {@code NAME.jcap-deleting}, never a name of its own. */
+    public static final String DELETING_SUFFIX = TempFolderLock.DELETING_SUFFIX;
 
     private TempFiles() {
     }

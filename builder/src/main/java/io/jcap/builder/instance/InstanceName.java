@@ -1,5 +1,6 @@
 package io.jcap.builder.instance;
 
+import io.jcap.host.TempFiles;
 import java.util.regex.Pattern;
 
 /**
@@ -23,10 +24,15 @@ public final class InstanceName {
             throw new IllegalArgumentException("instance name '" + name + "' is not allowed: use 1 to 40 lower-case"
                     + " letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
+        if (name.endsWith(TempFiles.DELETING_SUFFIX)) {
+            throw new IllegalArgumentException("instance name '" + name + "' is not allowed: names ending in "
+                    + TempFiles.DELETING_SUFFIX + " are those of instance folders being deleted");
+        }
         return name;
     }
 
+    /** Whether {@code name} is one {@link #check} takes; a folder being deleted ({@link TempFiles#DELETING_SUFFIX}) is none. */
     public static boolean isValid(String name) {
-        return name != null && VALID.matcher(name).matches();
+        return name != null && VALID.matcher(name).matches() && !name.endsWith(TempFiles.DELETING_SUFFIX);
     }
 }

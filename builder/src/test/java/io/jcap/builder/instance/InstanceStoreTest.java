@@ -109,6 +109,21 @@ class InstanceStoreTest {
         assertEquals(List.of("web"), store.names());
     }
 
+    /** A folder moved aside while it is deleted (TempFiles) is no instance, and no instance may be named so. */
+    @Test
+    void names_leaveOutAFolderBeingDeleted_andCheckRefusesItsName() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        save(store, "web", THIS_JVM);
+        Files.move(dir.resolve("web"), dir.resolve("web" + io.jcap.host.TempFiles.DELETING_SUFFIX));
+        save(store, "db", THIS_JVM);
+
+        assertEquals(List.of("db"), store.names());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InstanceName.check("web.jcap-deleting"));
+        assertEquals("instance name 'web.jcap-deleting' is not allowed: names ending in .jcap-deleting are those of"
+                + " instance folders being deleted", e.getMessage());
+    }
+
     @Test
     void read_pidNowOfAnotherProcess_isNotRunning_andTheLogGivesTheStatus() throws Exception {
         InstanceStore store = new InstanceStore(dir, LINUX);
