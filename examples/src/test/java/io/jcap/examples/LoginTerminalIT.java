@@ -34,10 +34,7 @@ class LoginTerminalIT {
         Path out = temp.resolve("out.txt");
         String command = "'" + JcapProcess.LAUNCHER + "' login " + registry.tls() + " --cert-dir '" + registry.certDir()
                 + "' > '" + out + "'";
-        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true);
-        builder.environment().put("JCAP_HOME", Files.createDirectories(temp.resolve("home")).toString());
-        builder.environment().put("DOCKER_CONFIG", temp.resolve("docker").toString());
-        Process script = builder.start();
+        Process script = onTerminal(command);
         Transcript transcript = new Transcript(script.getInputStream());
         try (OutputStream typed = script.getOutputStream()) {
             transcript.await("Username: ");
@@ -70,10 +67,7 @@ class LoginTerminalIT {
         // The shell's trap runs once jcap, in the foreground, has ended on the same Ctrl-C.
         String command = "trap 'stty -a > " + settings + "' INT; '" + JcapProcess.LAUNCHER + "' login "
                 + registry.tls() + " -u " + registry.user() + " --cert-dir '" + registry.certDir() + "' > /dev/null";
-        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true);
-        builder.environment().put("JCAP_HOME", Files.createDirectories(temp.resolve("home")).toString());
-        builder.environment().put("DOCKER_CONFIG", temp.resolve("docker").toString());
-        Process script = builder.start();
+        Process script = onTerminal(command);
         Transcript transcript = new Transcript(script.getInputStream());
         try (OutputStream typed = script.getOutputStream()) {
             transcript.await("Password: ");
@@ -89,6 +83,14 @@ class LoginTerminalIT {
         String flags = Files.readString(settings);
         assertTrue(flags.matches("(?s).*(^|\\s)echo(\\s|$).*"), flags);
         assertFalse(Files.exists(temp.resolve("docker/config.json")), "nothing stored");
+    }
+
+    /** {@code command}, run by sh on a pseudo-terminal of its own (util-linux script), with this test's homes. */
+    private Process onTerminal(String command) throws java.io.IOException {
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true);
+        builder.environment().put("JCAP_HOME", Files.createDirectories(temp.resolve("home")).toString());
+        builder.environment().put("DOCKER_CONFIG", temp.resolve("docker").toString());
+        return builder.start();
     }
 
     /** What the terminal shows, read as it comes. */
