@@ -4,14 +4,13 @@ import io.jcap.builder.compose.HostTree;
 import io.jcap.kernels.ElfLibraries;
 import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
+import io.jcap.model.FileIdentity;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -67,13 +66,13 @@ final class NativeLibraries {
         Map<GuestPath, ImageEntry> image = new TreeMap<>();
         files.forEach(e -> image.put(e.path(), e));
         Map<GuestPath, Path> elfFiles = new LinkedHashMap<>();
-        // The host files in the image, by device and inode: one stat each (a real path costs one per
-        // folder of the path, for every file of a tree of 20 000).
-        Set<Object> hostFilesInImage = new HashSet<>();
+        // The host files in the image, by device and inode: as the folder's walk read them, else one
+        // stat each (a real path costs one per folder of the path, for every file of a tree of 20 000).
+        Set<List<Long>> hostFilesInImage = new HashSet<>();
         Set<String> provided = new HashSet<>();
         for (ImageEntry entry : image.values()) {
             if (entry instanceof ImageEntry.RegularFile file && file.content() instanceof FileContent.HostFile host) {
-                hostFilesInImage.add(fileKey(host.path()));
+                hostFilesInImage.add(fileKey(host.identity() != null ? host.identity() : identity(host.path())));
                 if (isElf(file)) {
                     elfFiles.put(file.path(), host.path());
                     provided.add(file.path().fileName());
@@ -96,7 +95,7 @@ final class NativeLibraries {
         Map<GuestPath, ImageEntry> added = new TreeMap<>();
         Set<GuestPath> otherFolders = new TreeSet<>();
         for (ElfLibraries.Library library : needed) {
-            if (hostFilesInImage.contains(fileKey(library.hostFile()))) {
+            if (hostFilesInImage.contains(fileKey(identity(library.hostFile())))) {
                 continue; // shipped with the program, such as a Java runtime's own libraries
             }
             if (!library.loader() && loaders.contains(library.hostFile())) {
@@ -163,10 +162,15 @@ final class NativeLibraries {
         }
     }
 
-    /** What tells one host file from another, links followed: its device and inode. */
-    private static Object fileKey(Path host) throws JcapException {
+    /** What tells one host file from another: its device and inode. */
+    private static List<Long> fileKey(FileIdentity identity) {
+        return List.of(identity.device(), identity.inode());
+    }
+
+    /** A host file's identity now, links followed. */
+    private static FileIdentity identity(Path host) throws JcapException {
         try {
-            return Files.readAttributes(host, BasicFileAttributes.class).fileKey();
+            return FileIdentity.of(host);
         } catch (IOException e) {
             throw new JcapException("cannot read " + host + ": " + FailureReason.ofFile(e), e);
         }
