@@ -99,14 +99,13 @@ public final class RegistryPush {
         events.debug(String.format(java.util.Locale.ROOT, "Layer digests computed in %.2f s",
                 (System.nanoTime() - started) / 1e9));
         RemoteRepository remote = access.open(ref, "pull,push", events);
-        long sent = 0;
         long skipped = 0;
-        int layersSent = 0;
-        boolean configSent = false;
+        List<ContainerDisk.Layer> missing = new java.util.ArrayList<>();
+        long missingBytes;
+        boolean configSent;
         try {
             // The layers the registry has are asked for first, so that the progress counts only
             // what is sent: a second push of the same image showed 0-100% while sending nothing.
-            List<ContainerDisk.Layer> missing = new java.util.ArrayList<>();
             for (ContainerDisk.Layer layer : disk.layers()) {
                 if (remote.hasBlob(layer.digest())) {
                     events.debug("Layer " + layer.title() + " (" + layer.size() + " bytes): the registry has it, skipped");
@@ -115,8 +114,9 @@ public final class RegistryPush {
                     missing.add(layer);
                 }
             }
-            long total = missing.stream().mapToLong(ContainerDisk.Layer::size).sum();
-            ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref, total);
+            missingBytes = missing.stream().mapToLong(ContainerDisk.Layer::size).sum();
+            ProgressMeter meter = new ProgressMeter(events, "Pushing " + image.metadata().name() + " to " + ref,
+                    missingBytes);
             for (ContainerDisk.Layer layer : missing) {
                 long before = meter.done();
                 remote.uploadBlob(layer.digest(), layer.size(), out -> layer.writeTo(new Counted(out, meter)));
@@ -125,17 +125,14 @@ public final class RegistryPush {
                             - before) + " bytes, not " + layer.size() + "): is image '" + image.metadata().name()
                             + "' being rebuilt?");
                 }
-                sent += layer.size();
-                layersSent++;
             }
             if (!missing.isEmpty()) {
                 meter.finish();
             }
-            if (!remote.hasBlob(disk.config().digest())) {
+            configSent = !remote.hasBlob(disk.config().digest());
+            if (configSent) {
                 remote.uploadBlob(disk.config().digest(), disk.config().bytes().length,
                         out -> out.write(disk.config().bytes()));
-                sent += disk.config().bytes().length;
-                configSent = true;
             }
         } catch (JcapException e) {
             // A rebuild that stored the image meanwhile changes what the layers read: the registry's
@@ -147,8 +144,9 @@ public final class RegistryPush {
         // rebuild replaced it since: then the tag is not moved.
         requireSame(identity, file, image, null);
         remote.putManifest(ref.tag().orElseThrow(), disk.manifest().bytes(), RemoteRepository.OCI_MANIFEST);
-        return new Outcome(ref.withDigest(disk.manifest().digest()), sent, layersSent, configSent,
-                disk.layers().size() - layersSent, skipped);
+        return new Outcome(ref.withDigest(disk.manifest().digest()),
+                missingBytes + (configSent ? disk.config().bytes().length : 0), missing.size(), configSent,
+                disk.layers().size() - missing.size(), skipped);
     }
 
     /** What tells one stored disk from the next: a commit puts a new file (another inode) in its place. */
