@@ -234,15 +234,17 @@ final class RegistryHttp {
         }
         String realm = challenge.param("realm").orElseThrow(() -> new JcapException("registry " + ref.registry()
                 + " asks for a Bearer token without naming its realm (the token service)"));
-        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?').append("client_id=jcap");
-        challenge.param("service").ifPresent(s -> url.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+        // What the token is for, in the URL of a GET and in the form of a refresh grant alike.
+        StringBuilder params = new StringBuilder("client_id=jcap");
+        challenge.param("service")
+                .ifPresent(s -> params.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
         Optional<String> wanted = scope == null ? challenge.param("scope") : Optional.of(scope);
-        wanted.ifPresent(s -> url.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+        wanted.ifPresent(s -> params.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
         HttpRequest.Builder tokenRequest;
         if (credential.isPresent() && credential.get().isIdentityToken()) {
-            tokenRequest = refreshGrant(realm, challenge.param("service"), wanted, credential.get().password());
+            tokenRequest = refreshGrant(realm, params.toString(), credential.get().password());
         } else {
-            tokenRequest = HttpRequest.newBuilder(URI.create(url.toString())).GET();
+            tokenRequest = HttpRequest.newBuilder(URI.create(realm + (realm.contains("?") ? '&' : '?') + params)).GET();
             credential.ifPresent(c -> tokenRequest.header("Authorization", "Basic " + basic(c)));
         }
         HttpResponse<String> answer;
@@ -276,14 +278,11 @@ final class RegistryHttp {
      * with {@code grant_type=refresh_token} (distribution.github.io/distribution/spec/auth/oauth),
      * as Docker sends it; the token goes in the body, never in the URL.
      */
-    private static HttpRequest.Builder refreshGrant(String realm, Optional<String> service, Optional<String> scope,
-            Secret token) {
-        StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=jcap&refresh_token=")
-                .append(URLEncoder.encode(token.reveal(), StandardCharsets.UTF_8));
-        service.ifPresent(s -> form.append("&service=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
-        scope.ifPresent(s -> form.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
+    private static HttpRequest.Builder refreshGrant(String realm, String params, Secret token) {
+        String form = "grant_type=refresh_token&refresh_token=" + URLEncoder.encode(token.reveal(), StandardCharsets.UTF_8)
+                + "&" + params;
         return HttpRequest.newBuilder(URI.create(realm)).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+                .POST(HttpRequest.BodyPublishers.ofString(form));
     }
 
     private static String basic(RegistryCredential c) {
