@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * lost the application ({@link CpiodBuilderVm#osvFailure}) is an error.
  *
  * <pre>{@code
- * RunConsole console = new OsvConsole(System.out::println, false);
+ * RunConsole console = new OsvConsole(System.out::println, false, true);
  * console.accept("/hello 0 0.15 app_main_ret(return_code=3)");
  * console.exitStatus(0, List.of());   // 3
  * }</pre>
@@ -84,15 +84,10 @@ final class OsvConsole implements RunConsole {
     private volatile Integer returnCode;
     private volatile String caveat;
 
-    /** A console of a run without main's return traced: a power-off is status 0. */
-    OsvConsole(Consumer<String> output, boolean showBoot) {
-        this(output, showBoot, false);
-    }
-
     /**
      * @param showBoot whether OSv's boot lines are passed on too
      * @param tracesExit whether the run asked OSv to trace main's return ({@link
-     *     OsvKernelElf#EXIT_TRACE_OPTIONS})
+     *     OsvKernelElf#EXIT_TRACE_OPTIONS}); without it a power-off is status 0
      */
     OsvConsole(Consumer<String> output, boolean showBoot, boolean tracesExit) {
         this.output = new ApplicationLines(output, showBoot);

@@ -147,7 +147,7 @@ class OsvRunPlanTest {
     @Test
     void console_hidesBootAndTraceLines_andExitsWithTheApplicationsReturnCode() throws Exception {
         List<String> shown = new java.util.ArrayList<>();
-        OsvConsole console = new OsvConsole(shown::add, false);
+        OsvConsole console = new OsvConsole(shown::add, false, false);
         for (String line : List.of("OSv v0.57.0-398-g0e34e4dc", "eth0: 10.0.2.15", "Booted up in 0.00 ms",
                 "Cmdline: /fail", "/fail             0  0.213262439 app_main(app=0x60000fe57e10, cmd=/fail)",
                 "about to fail", "/fail             0  0.150536448 app_main_ret(return_code=3)")) {
@@ -158,14 +158,14 @@ class OsvRunPlanTest {
 
         // A trace written into the middle of a line another thread was writing: cut out, halves joined.
         List<String> joined = new java.util.ArrayList<>();
-        OsvConsole split = new OsvConsole(joined::add, false);
+        OsvConsole split = new OsvConsole(joined::add, false, false);
         split.accept("Cmdline: /server");
         split.accept("listening on (port/server          0  0.2 app_main_ret(return_code=0)");
         split.accept(" 8080)");
         assertEquals(List.of("listening on (port 8080)"), joined);
 
         List<String> all = new java.util.ArrayList<>();
-        OsvConsole verbose = new OsvConsole(all::add, true);
+        OsvConsole verbose = new OsvConsole(all::add, true, false);
         verbose.accept("OSv v0.57.0-398-g0e34e4dc");
         verbose.accept("Cmdline: /hello");
         verbose.accept("hi");
@@ -175,7 +175,7 @@ class OsvRunPlanTest {
 
     @Test
     void console_failureLine_failsTheRunWhateverTheVmStatus() {
-        OsvConsole console = new OsvConsole(line -> { }, false);
+        OsvConsole console = new OsvConsole(line -> { }, false, false);
         console.accept("Cmdline: /hello");
         console.accept("Failed to load object: /hello. Powering off.");
         JcapException e = assertThrows(JcapException.class, () -> console.exitStatus(0, List.of("x")));
@@ -216,7 +216,7 @@ class OsvRunPlanTest {
     /** As the Linux console says it: checked with a real OSv whose QEMU was killed with SIGKILL (status 137). */
     @Test
     void console_qemuKilledOrFailing_isNamed() {
-        OsvConsole console = new OsvConsole(line -> { }, false);
+        OsvConsole console = new OsvConsole(line -> { }, false, false);
         console.accept("Cmdline: /sleep");
         JcapException killed = assertThrows(JcapException.class, () -> console.exitStatus(137, List.of("x")));
         assertEquals("QEMU was killed by signal 9 (SIGKILL) before the application returned", killed.getMessage().split(";")[0]);
