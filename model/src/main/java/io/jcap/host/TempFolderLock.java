@@ -206,15 +206,16 @@ final class TempFolderLock {
         }
         try (channel) {
             Path aside = aside(folder);
+            boolean hasOwn = Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
             boolean hasAside = Files.exists(aside, LinkOption.NOFOLLOW_LINKS);
-            boolean hasFolder = Files.exists(folder, LinkOption.NOFOLLOW_LINKS) || hasAside;
+            boolean hasFolder = hasOwn || hasAside;
             if (!hasFolder && !olderThan(lockFile, LONE_LOCK_AGE)) {
                 return false;
             }
             if (hasAside) {
                 FileTrees.delete(aside);
             }
-            if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+            if (hasOwn) {
                 FileTrees.delete(folder);
             }
             Files.deleteIfExists(lockFile);
