@@ -157,6 +157,9 @@ class InstancesIT {
         assertEquals("stopped web: " + ended + "\n", stop.out());
         assertEquals(ended, instance("web").orElseThrow().get("status").asText());
         assertFalse(instance("web").orElseThrow().get("running").asBoolean());
+        // QEMU's SHUTDOWN event, as the console keeper recorded it: the guest powered off, or QMP quit it.
+        assertEquals(jcap.kernelHasPowerButton() ? "guest-shutdown\n" : "host-qmp-quit\n",
+                Files.readString(jcap.home.resolve("instances/web/qemu.ending")));
         try (ServerSocket again = new ServerSocket()) {
             again.bind(new InetSocketAddress("127.0.0.1", port));
         }
@@ -314,6 +317,8 @@ class InstancesIT {
             }
         }));
         assertEquals("exited (killed)", instance("victim").orElseThrow().get("status").asText());
+        assertEquals("no-event\n", Files.readString(jcap.home.resolve("instances/victim/qemu.ending")),
+                "QEMU's monitor closed without a SHUTDOWN event");
         JcapProcess.Result stop = jcap.run("stop", "victim");
         assertEquals("victim was not running: exited (killed)\n", stop.out());
     }

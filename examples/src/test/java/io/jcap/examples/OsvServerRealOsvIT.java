@@ -109,6 +109,33 @@ class OsvServerRealOsvIT {
         }
     }
 
+    /**
+     * OSv reports no status when killed, and QEMU daemonized: `jcap ps` tells a detached guest killed
+     * from outside from one that powered off by itself by QEMU's SHUTDOWN event, which the console
+     * keeper records.
+     */
+    @Test
+    void detached_killedFromOutside_isKilled_whileOneThatPoweredOffByItselfIsExitedZero() throws Exception {
+        build("web", SERVER, "ports: [8080]\n");
+        build("exiter", EXITER, "");
+        try {
+            assertEquals(0, jcap.run("run", "-d", "--name", "osv-killed", "web").exitCode());
+            assertEquals(0, jcap.run("run", "-d", "--name", "osv-exits", "exiter").exitCode());
+            Poll.until("the server to listen", Duration.ofSeconds(90), () -> Optional.of(jcap.run("logs", "osv-killed"))
+                    .filter(r -> r.out().contains("listening on 8080")));
+            long pid = Long.parseLong(Files.readString(temp.resolve("home/instances/osv-killed/qemu.pid")).strip());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            String ps = Poll.until("both to end", Duration.ofSeconds(90), () -> Optional.of(jcap.run("ps").out())
+                    .filter(out -> !out.contains("running")));
+            assertTrue(ps.matches("(?s).*osv-killed +web +exited \\(killed\\).*"), ps);
+            assertTrue(ps.matches("(?s).*osv-exits +exiter +exited \\(0\\).*"), ps);
+        } finally {
+            jcap.run("rm", "-f", "osv-killed");
+            jcap.run("rm", "-f", "osv-exits");
+        }
+    }
+
     /** OSv's exit() shuts down without the trace of main's return: the run says it has no status. */
     @Test
     void exit_withoutReturningFromMain_runsExitZero_withAWarningThatTheStatusIsUnknown() throws Exception {

@@ -43,17 +43,26 @@ public final class BootSector {
 
     /** The accelerator probe: spins {@link #PROBE_LOOP} times, prints the marker, exits QEMU. */
     public static byte[] probe() {
-        return assemble(PROBE_LOOP, PROBE_MARKER, true);
+        return assemble(PROBE_LOOP, PROBE_MARKER, End.DEBUG_EXIT);
     }
 
     /** Prints {@code line} and halts with interrupts off: a guest that runs until stopped. */
     public static byte[] printThenHalt(String line) {
-        return assemble(1, line, false);
+        return assemble(1, line, End.HALT);
     }
 
     /** Prints {@code line} and exits QEMU with code {@link #PROBE_EXIT_CODE} (needs {@link #DEBUG_EXIT_DEVICE}). */
     public static byte[] printThenExit(String line) {
-        return assemble(1, line, true);
+        return assemble(1, line, End.DEBUG_EXIT);
+    }
+
+    /**
+     * Prints {@code line} and resets the machine through the keyboard controller, as a guest whose
+     * kernel gave up does: QEMU ends with {@code -no-reboot}, its {@code SHUTDOWN} event saying
+     * {@code guest-reset}.
+     */
+    public static byte[] printThenReset(String line) {
+        return assemble(1, line, End.RESET);
     }
 
     /** Writes a raw disk image of {@link #DISK_BYTES} bytes whose first sector is {@code sector}. */
@@ -66,7 +75,26 @@ public final class BootSector {
                 StandardOpenOption.WRITE);
     }
 
-    static byte[] assemble(int loops, String line, boolean exit) {
+    /** What the boot sector does after its line, in the four bytes at 0x1E. */
+    enum End {
+        /** Four NOPs: it halts. */
+        HALT(0x90, 0x90, 0x90, 0x90),
+        /** {@code mov al, 0x10; out 0xF4, al}: isa-debug-exit ends QEMU with (0x10 << 1) | 1 = 33. */
+        DEBUG_EXIT(0xB0, 0x10, 0xE6, 0xF4),
+        /** {@code mov al, 0xFE; out 0x64, al}: the keyboard controller pulses the reset line. */
+        RESET(0xB0, 0xFE, 0xE6, 0x64);
+
+        private final byte[] code;
+
+        End(int... code) {
+            this.code = new byte[code.length];
+            for (int i = 0; i < code.length; i++) {
+                this.code[i] = (byte) code[i];
+            }
+        }
+    }
+
+    static byte[] assemble(int loops, String line, End end) {
         byte[] text = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
         if (!line.chars().allMatch(c -> c >= 0x20 && c < 0x7F) || MESSAGE_OFFSET + text.length + 1 > 510) {
             throw new IllegalArgumentException("a boot sector line must be printable ASCII of at most "
@@ -102,10 +130,8 @@ public final class BootSector {
             (byte) 0xEE,
             // 0x1C  EB F8        jmp 0x16
             (byte) 0xEB, (byte) 0xF8,
-            // 0x1E  B0 10        mov al, 0x10     (or two NOPs for a guest that stays)
-            exit ? (byte) 0xB0 : (byte) 0x90, exit ? 0x10 : (byte) 0x90,
-            // 0x20  E6 F4        out 0xF4, al     isa-debug-exit: QEMU exits with (0x10 << 1) | 1 = 33
-            exit ? (byte) 0xE6 : (byte) 0x90, exit ? (byte) 0xF4 : (byte) 0x90,
+            // 0x1E  four bytes of End: exit QEMU, reset, or NOPs for a guest that stays
+            end.code[0], end.code[1], end.code[2], end.code[3],
             // 0x22  F4           hlt              with interrupts off this halts for good...
             (byte) 0xF4,
             // 0x23  EB FD        jmp 0x22         ...but an NMI would wake it, so halt again

@@ -55,6 +55,14 @@ class BootSectorTest {
     }
 
     @Test
+    void printThenReset_pulsesTheKeyboardControllersResetLine() {
+        byte[] sector = BootSector.printThenReset("BYE");
+
+        assertArrayEquals(new byte[] {(byte) 0xB0, (byte) 0xFE, (byte) 0xE6, 0x64}, Arrays.copyOfRange(sector, 0x1E, 0x22));
+        assertArrayEquals(Arrays.copyOf(BootSector.printThenHalt("BYE"), 0x1E), Arrays.copyOf(sector, 0x1E));
+    }
+
+    @Test
     void printThenHalt_lineTooLong_isRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BootSector.printThenHalt("x".repeat(471)));

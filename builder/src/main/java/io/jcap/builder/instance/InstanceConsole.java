@@ -1,5 +1,6 @@
 package io.jcap.builder.instance;
 
+import io.jcap.hypervisor.qemu.QemuEnding;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -11,8 +12,11 @@ import java.util.regex.Pattern;
  * family of the instance's image supplies it.
  */
 public interface InstanceConsole {
-    /** How a guest that is no longer running ended, from its console log. */
-    InstanceStatus ended(Path consoleLog, boolean stoppedByJcap);
+    /**
+     * How a guest that is no longer running ended, from its console log and what its QEMU's
+     * monitor said ({@code ending}: empty when nothing was recorded, as for a libvirt domain).
+     */
+    InstanceStatus ended(Path consoleLog, boolean stoppedByJcap, Optional<QemuEnding> ending);
 
     /**
      * Whether the guest listens to the power button yet, so that {@code jcap stop} may press it

@@ -14,6 +14,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.ExitLine;
@@ -47,6 +48,8 @@ public final class InstanceStore {
     static final java.time.Duration STARTING = java.time.Duration.ofMinutes(2);
     /** How an ended instance ended, written the first time it is found ended. */
     static final String STATUS = "status";
+    /** How long working out an ended instance's status waits for its console keeper to finish. */
+    private static final java.time.Duration KEEPER_DRAIN = java.time.Duration.ofSeconds(5);
     /** Left by {@code jcap stop} when it had to end QEMU itself. */
     static final String STOPPED = "stopped";
 
@@ -261,7 +264,7 @@ public final class InstanceStore {
             // Worked out again below.
         }
         InstanceStatus status = console(instance).ended(instance.files().consoleLog(),
-                Files.exists(folder.resolve(STOPPED)));
+                Files.exists(folder.resolve(STOPPED)), ending(instance));
         try {
             Path temp = folder.resolve(STATUS + ".tmp");
             writeOwnerOnly(temp, (status.toRecord() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -270,6 +273,24 @@ public final class InstanceStore {
             // The status is worked out from the log again next time (the folder may be being removed).
         }
         return status;
+    }
+
+    /**
+     * How the instance's QEMU ended, as its console keeper recorded it. A keeper still writing the
+     * console's last lines gets {@link #KEEPER_DRAIN} to finish first (the status is kept once
+     * worked out, so it must not be worked out from half a log). Empty for a libvirt domain, whose
+     * QEMU has no keeper of jcap's, and when nothing was recorded.
+     */
+    private static Optional<QemuEnding> ending(Instance instance) {
+        if (instance.domain().isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            DetachedQemu.awaitConsoleKeeper(instance.files().consoleLog(), KEEPER_DRAIN, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return QemuEnding.read(instance.files());
     }
 
     /** Writes {@code file} anew, owner-only; what a crash left there is replaced, a link never followed. */

@@ -150,6 +150,22 @@ class InstanceStoreTest {
         assertEquals("exited (killed)", store.read("api").orElseThrow().status().toString());
     }
 
+    /** The keeper's record of QEMU's SHUTDOWN reason (DetachedQemuIT has the real one) tells a panic from a kill. */
+    @Test
+    void read_noMarkers_theKeepersRecordOfHowQemuEnded_decides() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Instance panicked = save(store, "web", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1));
+        Instance killed = save(store, "api", new HostProcess(THIS_JVM.pid(), THIS_JVM.startTicks() - 1));
+        for (Instance i : List.of(panicked, killed)) {
+            Files.writeString(i.files().consoleLog(), "JCAP-START\nlistening\n");
+        }
+        Files.writeString(panicked.files().ending(), "guest-reset\n");
+        Files.writeString(killed.files().ending(), "no-event\n");
+
+        assertEquals("exited (error)", store.read("web").orElseThrow().status().toString());
+        assertEquals("exited (killed)", store.read("api").orElseThrow().status().toString());
+    }
+
     @Test
     void read_statusOnceWorkedOut_staysAsRecorded() throws Exception {
         InstanceStore store = new InstanceStore(dir, LINUX);

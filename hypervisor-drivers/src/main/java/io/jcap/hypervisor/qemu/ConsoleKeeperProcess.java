@@ -31,7 +31,8 @@ final class ConsoleKeeperProcess {
     static Process start(DetachedQemu.GuestFiles files, long limit, Optional<GuestEndWatch> endWatch,
             Duration timeout) throws VmException {
         List<String> command = new ArrayList<>(HelperJvm.command(ConsoleLogKeeper.class));
-        command.addAll(List.of(files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit)));
+        command.addAll(List.of(files.consoleSocket().toString(), files.consoleLog().toString(), Long.toString(limit),
+                files.eventsSocket().toString(), files.ending().toString()));
         endWatch.ifPresent(w -> command.addAll(List.of(files.pidFile().toString(), Long.toString(w.grace().toMillis()))));
         Process keeper;
         try {

@@ -30,10 +30,12 @@ import java.util.Set;
  *
  * <p>It runs as a small process of its own beside QEMU, since no jcap process lives as long as a
  * detached guest: {@link DetachedQemu} starts it first ({@code java -cp JAR
- * io.jcap.hypervisor.qemu.ConsoleLogKeeper SOCKET LOG LIMIT}), it listens on a unix socket and
- * says {@value #READY} on its standard output, then QEMU starts with its serial console connected
- * to that socket. It ends when QEMU closes the socket (the guest ended, whatever ended it), or
- * when no QEMU connected within {@link #CONNECT_WAIT}. Should it die, QEMU drops the console's
+ * io.jcap.hypervisor.qemu.ConsoleLogKeeper SOCKET LOG LIMIT EVENTS ENDING}), it listens on two
+ * unix sockets and says {@value #READY} on its standard output, then QEMU starts with its serial
+ * console connected to the first and a QMP monitor to the second, whose {@code SHUTDOWN} event
+ * the keeper records as {@link QemuEnding} ({@link ShutdownRecorder}). It ends when QEMU closes
+ * the console (the guest ended, whatever ended it), or when no QEMU connected within
+ * {@link #CONNECT_WAIT}. Should it die, QEMU drops the console's
  * output instead of blocking the guest (a socket chardev that lost its peer discards writes).
  * It uses the JDK alone (MAX_LINE is a compile-time constant), so the process loads nothing else.
  *
@@ -174,23 +176,24 @@ public final class ConsoleLogKeeper {
     }
 
     /**
-     * {@code SOCKET LOG LIMIT [PID-FILE GRACE-MS]}, the end line's pattern in the environment with
-     * the last two ({@link GuestEndWatch#pass}): see the class comment. Exit status 2 for bad
-     * arguments, 1 for a failure.
+     * {@code SOCKET LOG LIMIT EVENTS-SOCKET ENDING [PID-FILE GRACE-MS]}, the end line's pattern in
+     * the environment with the last two ({@link GuestEndWatch#pass}): see the class comment. Exit
+     * status 2 for bad arguments, 1 for a failure.
      */
     public static void main(String[] args) {
-        if (args.length != 3 && args.length != 5) {
+        if (args.length != 5 && args.length != 7) {
             System.err.println("usage: " + GuestEndWatch.END_LINE_VARIABLE + "=REGEX ConsoleLogKeeper SOCKET LOG"
-                    + " LIMIT-BYTES [PID-FILE GRACE-MS]");
+                    + " LIMIT-BYTES EVENTS-SOCKET ENDING [PID-FILE GRACE-MS]");
             System.exit(2);
         }
         Path socket = Path.of(args[0]);
         Path log = Path.of(args[1]);
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+             ServerSocketChannel events = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             ConsoleLogKeeper keeper = new ConsoleLogKeeper(log, Long.parseLong(args[2]));
-            if (args.length == 5) {
-                Path pidFile = Path.of(args[3]);
-                GuestEndWatch watch = GuestEndWatch.passed(args[4]);
+            if (args.length == 7) {
+                Path pidFile = Path.of(args[5]);
+                GuestEndWatch watch = GuestEndWatch.passed(args[6]);
                 keeper.watchEnd(watch, () -> {
                     Thread stopper = new Thread(() -> stopUnlessEnded(pidFile, socket, watch.grace(), log),
                             "console-keeper-end-watch");
@@ -198,13 +201,9 @@ public final class ConsoleLogKeeper {
                     stopper.start();
                 });
             }
-            if (Files.isSymbolicLink(socket)) {
-                throw new IOException(socket + " is a symbolic link; the keeper does not bind through one");
-            }
-            Files.deleteIfExists(socket);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            // Only the owner's QEMU may connect (and write into the log); the socket is gone once it has.
-            Files.setPosixFilePermissions(socket, OWNER_ONLY);
+            listen(server, socket);
+            listen(events, Path.of(args[3]));
+            EndingListener ending = new EndingListener(events, Path.of(args[3]), Path.of(args[4]), log);
             PrintStream stdout = System.out;
             stdout.println(READY);
             stdout.close();
@@ -219,17 +218,78 @@ public final class ConsoleLogKeeper {
             }, "console-keeper-watchdog");
             watchdog.setDaemon(true);
             watchdog.start();
+            ending.start();
             try (SocketChannel qemu = server.accept()) {
                 watchdog.interrupt();
                 server.close();
                 Files.deleteIfExists(socket);
                 keeper.keep(qemu);
             }
+            ending.finish();
             Files.deleteIfExists(doneMarker(log));
             Files.createFile(doneMarker(log));
         } catch (IOException | RuntimeException e) {
             System.err.println("console keeper for " + log + ": " + e);
             System.exit(1);
+        } catch (InterruptedException e) {
+            System.err.println("console keeper for " + log + ": interrupted");
+            System.exit(1);
+        }
+    }
+
+    /** Binds {@code server} at {@code socket}, which only the owner's QEMU may connect to. */
+    private static void listen(ServerSocketChannel server, Path socket) throws IOException {
+        if (Files.isSymbolicLink(socket)) {
+            throw new IOException(socket + " is a symbolic link; the keeper does not bind through one");
+        }
+        Files.deleteIfExists(socket);
+        server.bind(UnixDomainSocketAddress.of(socket));
+        // The socket is gone once QEMU has connected.
+        Files.setPosixFilePermissions(socket, OWNER_ONLY);
+    }
+
+    /**
+     * Takes QEMU's connection to the events socket and records how QEMU ends ({@link
+     * ShutdownRecorder}), on a thread of its own beside the console.
+     */
+    private static final class EndingListener {
+        /** How long the keeper waits, once the console closed, for QEMU's monitor to close too. */
+        private static final Duration DRAIN = Duration.ofSeconds(5);
+
+        private final ServerSocketChannel server;
+        private final Path socket;
+        private final Thread thread;
+        private volatile boolean connected;
+
+        EndingListener(ServerSocketChannel server, Path socket, Path record, Path log) {
+            this.server = server;
+            this.socket = socket;
+            this.thread = new Thread(() -> {
+                try (SocketChannel monitor = server.accept()) {
+                    connected = true;
+                    server.close();
+                    Files.deleteIfExists(socket);
+                    ShutdownRecorder.record(monitor, record);
+                } catch (java.nio.channels.AsynchronousCloseException e) {
+                    // No monitor connected before the console closed (not a QEMU of this jcap's).
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("console keeper for " + log + ": QMP events: " + e);
+                }
+            }, "console-keeper-events");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        /** Once the console closed: waits for the record, or stops listening when no monitor connected. */
+        void finish() throws IOException, InterruptedException {
+            if (!connected) {
+                server.close();
+            }
+            thread.join(DRAIN.toMillis());
+            Files.deleteIfExists(socket);
         }
     }
 }

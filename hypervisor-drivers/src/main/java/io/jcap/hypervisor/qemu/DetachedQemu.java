@@ -67,6 +67,16 @@ public final class DetachedQemu {
             return consoleLog.resolveSibling("console.sock");
         }
 
+        /** The unix socket of the QMP monitor QEMU connects to the {@link ConsoleLogKeeper}, beside the log. */
+        public Path eventsSocket() {
+            return consoleLog.resolveSibling("events.sock");
+        }
+
+        /** Where the {@link ConsoleLogKeeper} records how QEMU ended ({@link QemuEnding}), beside the log. */
+        public Path ending() {
+            return consoleLog.resolveSibling("qemu.ending");
+        }
+
         /** {@code qmp}, {@code console.log}, {@code qemu.pid} and {@code qemu.log} in {@code dir}. */
         public static GuestFiles in(Path dir) {
             return new GuestFiles(dir.resolve("qmp"), dir.resolve("console.log"), dir.resolve("qemu.pid"),
@@ -113,13 +123,14 @@ public final class DetachedQemu {
             Optional<GuestEndWatch> endWatch) throws VmException {
         checkSocketPath("QMP", files.qmpSocket());
         checkSocketPath("console", files.consoleSocket());
+        checkSocketPath("QMP events", files.eventsSocket());
         prepareFiles(files);
         List<PortForward> forwards = choosePorts(spec.portForwards());
         List<String> command = new ArrayList<>();
         // --wait: should setsid have to fork, it still gives QEMU's exit status.
         HelperJvm.setsid().ifPresent(s -> command.addAll(List.of(s.toString(), "--wait")));
         command.addAll(QemuCommandLine.detached(qemu.qemuSystem(), spec, files.qmpSocket(), forwards,
-                files.consoleSocket(), files.pidFile()));
+                files.consoleSocket(), files.eventsSocket(), files.pidFile()));
         Process keeper = ConsoleKeeperProcess.start(files, logLimit, endWatch, timeout);
         boolean started = false;
         try {
@@ -210,7 +221,8 @@ public final class DetachedQemu {
      */
     private static void prepareFiles(GuestFiles files) throws VmException {
         try {
-            for (Path path : List.of(files.qmpSocket(), files.consoleSocket(), files.consoleLog(), files.pidFile())) {
+            for (Path path : List.of(files.qmpSocket(), files.consoleSocket(), files.eventsSocket(), files.ending(),
+                    files.consoleLog(), files.pidFile())) {
                 OwnerOnly.refuseLink(path);
             }
             OwnerOnly.createFile(files.qemuLog());

@@ -50,14 +50,17 @@ final class QemuCommandLine {
     /**
      * The command of a guest that outlives jcap: QEMU daemonizes once its setup worked (its first
      * process exits 0, or non-zero with the reason on stderr), writes the guest's pid to
-     * {@code pidFile} and connects the serial console to the unix socket {@code consoleSocket}, where a
-     * {@link ConsoleLogKeeper} listens (QEMU fails to start when nothing does).
+     * {@code pidFile}, connects the serial console to the unix socket {@code consoleSocket} and a QMP
+     * monitor to {@code eventsSocket}, where a {@link ConsoleLogKeeper} listens (QEMU fails to start
+     * when nothing does).
      */
     static List<String> detached(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
-                                 Path consoleSocket, Path pidFile) {
+                                 Path consoleSocket, Path eventsSocket, Path pidFile) {
         return build(binary, spec, qmpSocket, forwards,
                 List.of("-chardev", "socket,id=console,path=" + escape(consoleSocket.toString()),
-                        "-serial", "chardev:console"),
+                        "-serial", "chardev:console",
+                        "-chardev", "socket,id=events,path=" + escape(eventsSocket.toString()),
+                        "-mon", "chardev=events,mode=control"),
                 List.of("-daemonize", "-pidfile", pidFile.toString()));
     }
 

@@ -85,6 +85,15 @@ class DetachedQemuIT {
         assertFalse(guest.process().isRunning());
         assertEquals(DetachedQemu.Ending.NOT_RUNNING, DetachedQemu.stop(guest.process(), files.qmpSocket(),
                 Duration.ZERO, EventSink.NONE));
+        assertEquals(java.util.Optional.of(QemuEnding.HOST), endingOnceKept(files), "QMP quit is the host's doing");
+    }
+
+    /** The ending the keeper recorded, once it is done (it records it before its done marker). */
+    private static java.util.Optional<QemuEnding> endingOnceKept(DetachedQemu.GuestFiles files) throws Exception {
+        assertTrue(DetachedQemu.awaitConsoleKeeper(files.consoleLog(), Duration.ofSeconds(30), false), "the keeper ended");
+        assertTrue(Files.exists(ConsoleLogKeeper.doneMarker(files.consoleLog())), "the keeper ended normally");
+        assertFalse(Files.exists(files.eventsSocket()), "the keeper removed its events socket");
+        return QemuEnding.read(files);
     }
 
     /**
@@ -152,10 +161,42 @@ class DetachedQemuIT {
                 bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
         started = guest.process();
 
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
         guest.process().signal(true);
 
         assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(10)));
         assertFalse(guest.process().isRunning());
+        assertEquals(java.util.Optional.of(QemuEnding.VANISHED), endingOnceKept(files));
+        assertEquals(QemuEnding.NO_EVENT + "\n", Files.readString(files.ending()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.ending())));
+    }
+
+    @Test
+    void start_killedWithSigterm_endsAsTheHostsDoing() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        DetachedQemu.Started guest = DetachedQemu.start(qemu,
+                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
+        started = guest.process();
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+
+        guest.process().signal(false);
+
+        assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(10)));
+        assertEquals(java.util.Optional.of(QemuEnding.HOST), endingOnceKept(files));
+        assertEquals("host-signal\n", Files.readString(files.ending()));
+    }
+
+    /** A guest that resets (as a Linux kernel that panicked does) ends QEMU under -no-reboot: the guest's failure. */
+    @Test
+    void start_guestResets_endsAsTheGuestsFailure() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        DetachedQemu.Started guest = DetachedQemu.start(qemu,
+                bootSectorSpec(dir, BootSector.printThenReset("RESETTING")).build(), files, START);
+        started = guest.process();
+
+        assertTrue(DetachedQemu.awaitEnd(guest.process(), QemuTestSupport.BOOT), "the reset ended QEMU");
+        assertEquals(java.util.Optional.of(QemuEnding.GUEST_FAILURE), endingOnceKept(files));
+        assertTrue(Files.readString(files.consoleLog()).contains("RESETTING"));
     }
 
     @Test
@@ -205,7 +246,8 @@ class DetachedQemuIT {
     @Test
     void start_aLinkPlantedAtEachSocketOrFile_isRefusedBeforeAnythingStarts_andItsTargetUntouched() throws Exception {
         VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
-        for (String name : List.of("qmp", "console.sock", "console.log", "qemu.pid", "qemu.log")) {
+        for (String name : List.of("qmp", "console.sock", "events.sock", "qemu.ending", "console.log", "qemu.pid",
+                "qemu.log")) {
             Path folder = Files.createDirectories(dir.resolve("planted-" + name.replace('.', '-')));
             Path victim = Files.writeString(dir.resolve("victim-" + name), "keep me\n");
             Path link = Files.createSymbolicLink(folder.resolve(name), victim);

@@ -135,18 +135,19 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void detached_consoleToKeeperSocketDaemonizesAndPassesFirmwareFiles() {
+    void detached_consoleAndMonitorToKeeperSocketsDaemonizesAndPassesFirmwareFiles() {
         VmSpec spec = VmSpec.builder().memoryMiB(128)
                 .drive(Drive.virtio(Path.of("/i/web/overlay.qcow2"), DiskFormat.QCOW2).withBootIndex(0))
                 .userNetwork(PortForward.tcp(8080, 8080))
                 .firmwareFile(new FirmwareFile("opt/io.jcap/config", Path.of("/i/web/settings,1"))).build();
 
         List<String> args = QemuCommandLine.detached(QEMU, spec, Path.of("/i/web/qmp"), spec.portForwards(),
-                Path.of("/i/web/console,sock"), Path.of("/i/web/qemu.pid"));
+                Path.of("/i/web/console,sock"), Path.of("/i/web/events,sock"), Path.of("/i/web/qemu.pid"));
 
         assertEquals(List.of("/usr/bin/qemu-system-x86_64",
                 "-M", "pc", "-accel", "tcg", "-m", "128", "-smp", "1", "-display", "none",
                 "-chardev", "socket,id=console,path=/i/web/console,,sock", "-serial", "chardev:console",
+                "-chardev", "socket,id=events,path=/i/web/events,,sock", "-mon", "chardev=events,mode=control",
                 "-monitor", "none", "-nodefaults", "-qmp", "unix:/i/web/qmp,server=on,wait=off",
                 "-daemonize", "-pidfile", "/i/web/qemu.pid",
                 "-no-reboot",

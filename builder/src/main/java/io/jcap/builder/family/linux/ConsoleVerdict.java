@@ -2,6 +2,7 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.InstanceStatus;
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.streamer.ExitLine;
 import io.jcap.streamer.GuestMarker;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -59,16 +61,18 @@ final class ConsoleVerdict {
 
     /**
      * The status of an ended guest: the exit status if reported, else stopped when jcap ended it,
-     * else an error if the init reported one, else killed.
+     * else an error if the init reported one or the guest reset (a kernel panic, under {@code
+     * panic=-1} and {@code -no-reboot}), else killed.
      */
-    InstanceStatus status(boolean stoppedByJcap) {
+    InstanceStatus status(boolean stoppedByJcap, Optional<QemuEnding> ending) {
         if (exitStatus.isPresent()) {
             return InstanceStatus.exited(exitStatus.getAsInt());
         }
         if (stoppedByJcap) {
             return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
         }
-        return InstanceStatus.ended(error ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
+        boolean failed = error || ending.equals(Optional.of(QemuEnding.GUEST_FAILURE));
+        return InstanceStatus.ended(failed ? InstanceStatus.Ending.ERROR : InstanceStatus.Ending.KILLED);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.capstanfile.Capstanfile;
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.kernels.Kernel;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
@@ -64,8 +65,8 @@ public final class LinuxFamily implements KernelFamily {
     public InstanceConsole instanceConsole(ExitLine end) {
         return new InstanceConsole() {
             @Override
-            public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap) {
-                return ConsoleVerdict.read(consoleLog, end).status(stoppedByJcap);
+            public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap, Optional<QemuEnding> ending) {
+                return ConsoleVerdict.read(consoleLog, end).status(stoppedByJcap, ending);
             }
 
             @Override

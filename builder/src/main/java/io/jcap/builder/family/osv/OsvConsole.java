@@ -6,6 +6,7 @@ import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.host.Signals;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class OsvConsole implements RunConsole {
     /** The console of detached OSv instances. */
     static final InstanceConsole INSTANCES = new InstanceConsole() {
         @Override
-        public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap) {
+        public InstanceStatus ended(Path consoleLog, boolean stoppedByJcap, Optional<QemuEnding> ending) {
             if (stoppedByJcap) {
                 return InstanceStatus.ended(InstanceStatus.Ending.STOPPED);
             }
@@ -60,7 +61,16 @@ final class OsvConsole implements RunConsole {
             if (tail.stream().anyMatch(CpiodBuilderVm::osvFailure)) {
                 return InstanceStatus.ended(InstanceStatus.Ending.ERROR);
             }
-            return InstanceStatus.exited(lastReturnCode(tail).orElse(0));
+            Optional<Integer> code = lastReturnCode(tail);
+            if (code.isPresent()) {
+                return InstanceStatus.exited(code.get());
+            }
+            // No return code: OSv powering off by itself is success, as for a foreground run.
+            return switch (ending.orElse(QemuEnding.GUEST_POWER_OFF)) {
+                case GUEST_POWER_OFF -> InstanceStatus.exited(0);
+                case GUEST_FAILURE -> InstanceStatus.ended(InstanceStatus.Ending.ERROR);
+                case HOST, VANISHED -> InstanceStatus.ended(InstanceStatus.Ending.KILLED);
+            };
         }
 
         /** OSv prints {@code Cmdline: ...} right before it starts the application. */

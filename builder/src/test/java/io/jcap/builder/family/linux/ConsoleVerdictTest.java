@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.streamer.ExitLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,14 +20,14 @@ class ConsoleVerdictTest {
     void status_exitAfterOutputWithoutNewline_isTheExitStatus() {
         ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nno newline hereJCAP-EXIT 3\n[    2.8] reboot: Power down", ExitLine.UNTAGGED);
 
-        assertEquals("exited (3)", v.status(false).toString());
+        assertEquals("exited (3)", v.status(false, Optional.empty()).toString());
     }
 
     @Test
     void status_applicationPrintsTheMarkerItself_lastOneCounts() {
         ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 9\nmore output\nJCAP-EXIT 0\n", ExitLine.UNTAGGED);
 
-        assertEquals("exited (0)", v.status(true).toString());
+        assertEquals("exited (0)", v.status(true, Optional.empty()).toString());
     }
 
     /** A tagged run's log: the application's own end lines, even the last one, count for nothing. */
@@ -37,31 +39,37 @@ class ConsoleVerdictTest {
         ConsoleVerdict killed = ConsoleVerdict.parse("JCAP-START\nJCAP-EXIT 0 00112233445566778899aabbccddeeff0\n"
                 + "JCAP-EXIT 9\n", end);
 
-        assertEquals("exited (3)", ended.status(false).toString());
-        assertEquals("exited (killed)", killed.status(false).toString());
+        assertEquals("exited (3)", ended.status(false, Optional.empty()).toString());
+        assertEquals("exited (killed)", killed.status(false, Optional.empty()).toString());
     }
 
     @Test
     void status_initError_isError_unlessJcapStoppedIt() {
         ConsoleVerdict v = ConsoleVerdict.parse("JCAP-ERROR /.jcap/config has no arg line: nothing to run\n", ExitLine.UNTAGGED);
 
-        assertEquals("exited (error)", v.status(false).toString());
-        assertEquals("exited (stopped)", v.status(true).toString());
+        assertEquals("exited (error)", v.status(false, Optional.empty()).toString());
+        assertEquals("exited (stopped)", v.status(true, Optional.empty()).toString());
     }
 
     @Test
-    void status_noMarkers_isKilled() {
-        assertEquals("exited (killed)", ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n", ExitLine.UNTAGGED).status(false)
-                .toString());
+    void status_noMarkers_isKilled_unlessTheGuestResetItself() {
+        ConsoleVerdict v = ConsoleVerdict.parse("JCAP-START\nhttp-server: listening\n", ExitLine.UNTAGGED);
+
+        assertEquals("exited (killed)", v.status(false, Optional.empty()).toString());
+        assertEquals("exited (killed)", v.status(false, Optional.of(QemuEnding.VANISHED)).toString());
+        assertEquals("exited (killed)", v.status(false, Optional.of(QemuEnding.HOST)).toString());
+        // A kernel panic: panic=-1 resets the guest, and -no-reboot ends QEMU.
+        assertEquals("exited (error)", v.status(false, Optional.of(QemuEnding.GUEST_FAILURE)).toString());
+        assertEquals("exited (stopped)", v.status(true, Optional.of(QemuEnding.GUEST_FAILURE)).toString());
     }
 
     @Test
     void read_missingLog_isKilled_andLongLogIsReadFromItsTail() throws Exception {
-        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log"), ExitLine.UNTAGGED).status(false).toString());
+        assertEquals("exited (killed)", ConsoleVerdict.read(dir.resolve("none.log"), ExitLine.UNTAGGED).status(false, Optional.empty()).toString());
         Path log = dir.resolve("console.log");
         Files.writeString(log, "JCAP-START\n" + "x".repeat(ConsoleVerdict.TAIL_BYTES * 2) + "\nJCAP-EXIT 5\n");
 
-        assertEquals("exited (5)", ConsoleVerdict.read(log, ExitLine.UNTAGGED).status(false).toString());
+        assertEquals("exited (5)", ConsoleVerdict.read(log, ExitLine.UNTAGGED).status(false, Optional.empty()).toString());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
@@ -229,7 +230,7 @@ class OsvRunPlanTest {
         Path log = Files.writeString(temp.resolve("ret.log"), "OSv v0.57\nCmdline: /fail\n"
                 + "/fail  0  0.21 app_main(app=0x6, cmd=/fail)\nabout to fail\n/fail  0  0.22 app_main_ret(return_code=3)\n");
         Path booting = Files.writeString(temp.resolve("booting.log"), "OSv v0.57\neth0: 10.0.2.15\n");
-        assertEquals(InstanceStatus.exited(3), OsvConsole.INSTANCES.ended(log, false));
+        assertEquals(InstanceStatus.exited(3), OsvConsole.INSTANCES.ended(log, false, Optional.empty()));
         assertEquals(true, OsvConsole.INSTANCES.applicationStarted(log));
         assertEquals(false, OsvConsole.INSTANCES.applicationStarted(booting));
         List<String> out = new java.util.ArrayList<>();
@@ -244,8 +245,30 @@ class OsvRunPlanTest {
         Path quiet = Files.writeString(temp.resolve("quiet.log"), "OSv v0.57\nhello\n");
         Path failed = Files.writeString(temp.resolve("failed.log"), "OSv v0.57\nFailed to load object: /hello\n");
 
-        assertEquals(InstanceStatus.exited(0), OsvConsole.INSTANCES.ended(quiet, false));
-        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.ERROR), OsvConsole.INSTANCES.ended(failed, false));
-        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.STOPPED), OsvConsole.INSTANCES.ended(quiet, true));
+        assertEquals(InstanceStatus.exited(0), OsvConsole.INSTANCES.ended(quiet, false, Optional.empty()));
+        assertEquals(InstanceStatus.exited(0), OsvConsole.INSTANCES.ended(quiet, false,
+                Optional.of(QemuEnding.GUEST_POWER_OFF)));
+        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.ERROR), OsvConsole.INSTANCES.ended(failed, false,
+                Optional.of(QemuEnding.GUEST_POWER_OFF)));
+        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.STOPPED), OsvConsole.INSTANCES.ended(quiet, true,
+                Optional.of(QemuEnding.HOST)));
+    }
+
+    /** QEMU's monitor tells a guest killed from outside (checked on a real OSv) from one that powered off. */
+    @Test
+    void instanceConsole_noReturnCode_killedOrResetGuest_isNotExitedZero() throws Exception {
+        Path running = Files.writeString(temp.resolve("running.log"), "OSv v0.57\nCmdline: /httpserver\nlistening\n");
+        Path returned = Files.writeString(temp.resolve("returned.log"), "OSv v0.57\nCmdline: /fail\n"
+                + "/fail  0  0.22 app_main_ret(return_code=3)\n");
+
+        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.KILLED), OsvConsole.INSTANCES.ended(running, false,
+                Optional.of(QemuEnding.VANISHED)));
+        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.KILLED), OsvConsole.INSTANCES.ended(running, false,
+                Optional.of(QemuEnding.HOST)));
+        assertEquals(InstanceStatus.ended(InstanceStatus.Ending.ERROR), OsvConsole.INSTANCES.ended(running, false,
+                Optional.of(QemuEnding.GUEST_FAILURE)));
+        // The return code OSv traced stands, whatever ended QEMU after it.
+        assertEquals(InstanceStatus.exited(3), OsvConsole.INSTANCES.ended(returned, false,
+                Optional.of(QemuEnding.VANISHED)));
     }
 }
