@@ -209,19 +209,54 @@ static void remember_dir(const char *rel, uint32_t mtime)
         g_dirs[g_ndirs++] = (struct dir_time){ copy, mtime };
 }
 
+/* Opens folder rel (normalised, "" for the root) under root_fd without following a link and
+ * without creating anything, from *prev (the folder opened before, named prev_rel) when rel lies
+ * below it: folders remembered in the archive's order, a tree listed from the top, cost one level
+ * each (by whole paths, a chain of d folders cost d^2 lookups). *prev becomes rel's folder. */
+static int open_below(int root_fd, const char *rel, int *prev, char *prev_rel)
+{
+    size_t below = strlen(prev_rel);
+    int fd;
+    if (*prev >= 0 && (below == 0 || (strncmp(rel, prev_rel, below) == 0 && rel[below] == '/'))) {
+        fd = *prev;
+        below += below > 0;
+    } else {
+        if (*prev >= 0)
+            close(*prev);
+        below = 0;
+        fd = dup(root_fd);
+    }
+    *prev = -1;
+    prev_rel[0] = '\0';
+    char path[NAME_MAX_LEN + 1];
+    strcpy(path, rel + below);
+    char *save = NULL;
+    for (char *c = strtok_r(path, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
+        int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(fd);
+        fd = next;
+    }
+    if (fd >= 0) {
+        *prev = fd;
+        strcpy(prev_rel, rel);
+    }
+    return fd;
+}
+
 static void apply_dir_times(int root_fd)
 {
+    static char prev_rel[NAME_MAX_LEN + 1];
+    int prev = -1;
+    prev_rel[0] = '\0';
     for (size_t i = 0; i < g_ndirs; i++) {
         struct timespec t[2] = { { g_dirs[i].mtime, 0 }, { g_dirs[i].mtime, 0 } };
-        int fd = g_dirs[i].rel[0]
-                     ? openat(root_fd, g_dirs[i].rel, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                     : dup(root_fd);
-        if (fd >= 0) {
+        int fd = root_fd >= 0 ? open_below(root_fd, g_dirs[i].rel, &prev, prev_rel) : -1;
+        if (fd >= 0)
             futimens(fd, t);
-            close(fd);
-        }
         free(g_dirs[i].rel);
     }
+    if (prev >= 0)
+        close(prev);
     free(g_dirs);
     g_dirs = NULL;
     g_ndirs = g_capdirs = 0;

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +35,12 @@ class DeepTreeReceiveTest {
     Path temp;
 
     private static byte[] stream(List<ImageEntry> entries) throws Exception {
+        return stream(entries, 0);
+    }
+
+    private static byte[] stream(List<ImageEntry> entries, long mtime) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, 0).write(entries, out, EventSink.NONE);
+        new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, mtime).write(entries, out, EventSink.NONE);
         return out.toByteArray();
     }
 
@@ -75,6 +81,34 @@ class DeepTreeReceiveTest {
         } finally {
             // JUnit's own clean-up of the temporary folder takes the real path of every folder in it,
             // which costs depth^2 here.
+            FileTrees.delete(root);
+        }
+    }
+
+    /**
+     * Folder times are set after the last entry (making a child changes them), each folder opened
+     * from the one before when it lies below it: down a chain, across to a sibling, back up.
+     */
+    @Test
+    void extract_everyFolderGetsItsTime_downAChainAndAcrossSiblings() throws Exception {
+        long mtime = 1_000_000_000L;
+        ImageTree tree = new ImageTree();
+        String deepest = "/d".repeat(300);
+        for (String path : List.of(deepest + "/bottom", "/a/b/f1", "/a/bc/f2", "/a/b/c/f3", "/d/d/side")) {
+            tree.add(file(path));
+        }
+        Path root = Files.createDirectory(temp.resolve("root"));
+
+        try {
+            HostTool.Result r = InitReceiver.run("--extract", stream(tree.entries(), mtime), root, temp);
+
+            assertEquals(0, r.exitCode(), r.toString());
+            for (String folder : List.of("", "a", "a/b", "a/bc", "a/b/c", "d", "d/d", deepest.substring(1),
+                    deepest.substring(1, deepest.length() - 2))) {
+                assertEquals(FileTime.from(mtime, TimeUnit.SECONDS), Files.getLastModifiedTime(root.resolve(folder),
+                        LinkOption.NOFOLLOW_LINKS), "/" + folder);
+            }
+        } finally {
             FileTrees.delete(root);
         }
     }
