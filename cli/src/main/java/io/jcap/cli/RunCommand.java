@@ -52,6 +52,12 @@ final class RunCommand implements Callable<Integer> {
                     + "from there (pulled now unless the repository has it).")
     String image;
 
+    @Parameters(index = "1..*", paramLabel = "COMMAND",
+            description = "Run this command with these arguments instead of the image's command line, for this run "
+                    + "only, as docker run IMAGE COMMAND ARG... does: each word as given, no quoting needed (put -- "
+                    + "after IMAGE when a word starts with -). The same as --cmd with the words quoted.")
+    List<String> command = new ArrayList<>();
+
     @Option(names = {"-p", "--publish"}, paramLabel = "[HOST:]GUEST[/tcp|/udp]", converter = PortMappingConverter.class,
             description = "Forward a host port to a guest port (repeatable); GUEST alone uses the same host port. Replaces "
                     + "the image's forward of the same guest port; the image's others stay.")
@@ -157,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
         RunRequest request;
         try {
             request = RunOptions.request(local, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
-                    publishAddress, env, cmd, name);
+                    publishAddress, env, RunOptions.commandLine(cmd, command), name);
             if (name != null && !detach) {
                 throw RunOptions.usage("--name names a detached instance: add -d");
             }

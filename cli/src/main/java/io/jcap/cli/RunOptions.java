@@ -4,6 +4,7 @@ import io.jcap.builder.api.BootMode;
 import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.instance.InstanceName;
+import io.jcap.capstanfile.CommandWords;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.model.ByteSize;
@@ -104,6 +105,22 @@ final class RunOptions {
             throw usage("--cmd: " + e.getMessage());
         }
         return name == null ? request : request.withName(name(name));
+    }
+
+    /**
+     * The command line of a run: {@code --cmd}'s, or the words given after the image (as {@code
+     * docker run IMAGE COMMAND ARG...}) joined so that they split back the same; null for the
+     * image's own.
+     */
+    static String commandLine(String cmd, List<String> words) {
+        if (words.isEmpty()) {
+            return cmd;
+        }
+        if (cmd != null) {
+            throw usage("the command is given twice, by --cmd and by the words after IMAGE (" + String.join(" ", words)
+                    + "): give it once");
+        }
+        return CommandWords.join(words);
     }
 
     static CommandLine.ParameterException usage(String message) {

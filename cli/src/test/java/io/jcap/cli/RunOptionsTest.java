@@ -37,6 +37,27 @@ class RunOptionsTest {
     }
 
     @Test
+    void commandLine_wordsAfterTheImage_areJoinedToSplitBackTheSame_andNotWithCmd() {
+        assertEquals("/app/x \"a b\" \"it's\" -v", RunOptions.commandLine(null, List.of("/app/x", "a b", "it's", "-v")));
+        assertEquals(List.of("/app/x", "a b", "it's", "-v"), io.jcap.capstanfile.CommandWords.split(
+                RunOptions.commandLine(null, List.of("/app/x", "a b", "it's", "-v"))));
+        assertEquals("/app/y 1", RunOptions.commandLine("/app/y 1", List.of()));
+        assertEquals(null, RunOptions.commandLine(null, List.of()));
+        assertEquals("the command is given twice, by --cmd and by the words after IMAGE (/app/x 2): give it once",
+                usageMessage(() -> RunOptions.commandLine("/app/y 1", List.of("/app/x", "2"))));
+    }
+
+    /** Options still go to jcap after the image; after -- every word is the command's. */
+    @Test
+    void run_wordsAfterImageAndCmd_isAUsageErrorNamingBoth() {
+        Outcome both = jcap("run", "--cmd", "/app/y", "hello", "/app/x", "--", "-v");
+
+        assertEquals(2, both.exitCode(), both.err());
+        assertEquals("the command is given twice, by --cmd and by the words after IMAGE (/app/x -v): give it once",
+                both.firstErrorLine());
+    }
+
+    @Test
     void cloudInit_seedFilesWithoutUserData_areRefused() {
         assertEquals("--meta-data goes with --user-data FILE",
                 usageMessage(() -> RunOptions.cloudInit(null, Path.of("m"), null)));

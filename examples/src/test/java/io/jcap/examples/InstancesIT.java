@@ -328,10 +328,14 @@ class InstancesIT {
         String before = ExamplesIT.imageField(jcap, "exit-code", "imageSha256");
 
         JcapProcess.Result seven = jcap.run("run", "--cmd", "/app/exit-code 7", "exit-code");
+        // As docker run IMAGE COMMAND ARG...: the words after the image are the command line.
+        JcapProcess.Result nine = jcap.run("run", "exit-code", "--", "/app/exit-code", "9");
         JcapProcess.Result again = jcap.run("run", "exit-code");
 
         assertEquals(7, seven.exitCode(), seven.toString());
         assertEquals("exiting with status 7\n", seven.out());
+        assertEquals(9, nine.exitCode(), nine.toString());
+        assertEquals("exiting with status 9\n", nine.out());
         assertEquals(42, again.exitCode(), again.toString());
         assertEquals(before, io.jcap.model.Sha256.of(Path.of(ExamplesIT.imageField(jcap, "exit-code", "path"))).hex());
         assertEquals(before, ExamplesIT.imageField(jcap, "exit-code", "imageSha256"));
