@@ -55,6 +55,12 @@ class OsvServerRealOsvIT {
             int main(void) { printf("exiting 5\\n"); fflush(stdout); exit(5); }
             """;
 
+    private static final String RETURNER = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            int main(void) { printf("hello %s\\n", getenv("WHO")); return 3; }
+            """;
+
     @TempDir
     static Path temp;
     static JcapProcess jcap;
@@ -133,6 +139,41 @@ class OsvServerRealOsvIT {
         } finally {
             jcap.run("rm", "-f", "osv-killed");
             jcap.run("rm", "-f", "osv-exits");
+        }
+    }
+
+    /**
+     * Through libvirt a domain boots the image's disk (OSv's loader, through the BIOS), from a
+     * private copy with the run's command line written into it.
+     */
+    @Test
+    void libvirt_foregroundReturnsTheStatus_andADetachedServerAnswersOnItsPort() throws Exception {
+        build("returner", RETURNER, "");
+        build("web", SERVER, "ports: [8080]\n");
+
+        JcapProcess.Result run = jcap.run("run", "--driver", "libvirt", "-e", "WHO=libvirt", "returner");
+        assertEquals(3, run.exitCode(), run.toString());
+        assertEquals("hello libvirt\n", run.out(), run.toString());
+
+        int port = JcapProcess.freePort();
+        JcapProcess.Result started = jcap.run("run", "-d", "--driver", "libvirt", "--name", "osv-lv-web", "-p",
+                port + ":8080", "web");
+        assertEquals(0, started.exitCode(), started.toString());
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            String body = Poll.until("the server to answer", Duration.ofSeconds(90), () -> {
+                try {
+                    return Optional.of(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                } catch (java.io.IOException e) {
+                    return Optional.empty();
+                }
+            });
+            assertEquals("hello osv\r\n", body);
+            assertEquals(0, jcap.run("stop", "osv-lv-web").exitCode());
+            assertTrue(jcap.run("ps").out().contains("exited (stopped)"), "stopped");
+        } finally {
+            jcap.run("rm", "-f", "osv-lv-web");
         }
     }
 

@@ -118,6 +118,36 @@ class PushLibvirtIT {
         }
     }
 
+    /** An OSv image's domain boots its disk through the BIOS (OSv's loader: here a boot sector that prints OSv's lines). */
+    @Test
+    void push_withDefine_ofAnOsvImage_definesADomainThatBootsIt() throws Exception {
+        Path loader = Files.write(temp.resolve("osv-loader.qemu"), io.jcap.testsupport.OsvLoaders.bootable(
+                "OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from OSv's domain"));
+        JcapProcess.Result imported = jcap.run("kernels", "import", loader.toString(), "--name", "osv-synthetic");
+        assertEquals(0, imported.exitCode(), imported.toString());
+        Path project = Files.createDirectories(temp.resolve("osvapp"));
+        Files.writeString(project.resolve("hello"), "not really a program\n");
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv-synthetic\ncmdline: /app/hello\nfiles:\n"
+                + "  /app/hello: hello\n");
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        String domain = "jcap-push-osv-" + ProcessHandle.current().pid();
+        domains.add(domain);
+
+        JcapProcess.Result push = jcap.run("push", "osvapp", "libvirt", "--pool", pool, "--define", domain);
+
+        assertEquals(0, push.exitCode(), push.toString());
+        assertTrue(virsh("dumpxml", domain).contains("machine='pc"), "OSv's machine, as jcap run gives it");
+        virsh("start", domain);
+        Path log = Path.of("/var/log/libvirt/qemu/" + domain + "-console.log");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (!(Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
+                .contains("Hello from OSv's domain"))) {
+            assertTrue(Instant.now().isBefore(deadline), "the domain's console shows the loader's line: "
+                    + (Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "no " + log));
+            Thread.sleep(200);
+        }
+    }
+
     /**
      * A push that would replace what a running domain uses is refused before anything changes:
      * the volume was once deleted and uploaded anew under the running guest, and only the

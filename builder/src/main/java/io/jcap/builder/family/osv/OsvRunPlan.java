@@ -13,13 +13,13 @@ import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Driver;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.kernels.osv.OsvKernelElf;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.nio.file.Path;
@@ -49,6 +49,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         int cpus, List<PortForward> forwards, String cmdline, Optional<OsvDirectBoot> direct)
         implements RunPlan.Machine {
     static final String OVERLAY = "overlay.qcow2";
+    /** A disk boot's own copy of the image, for the libvirt driver ({@link #snapshotIn}). */
+    static final String FLAT = "disk.qcow2";
 
     OsvRunPlan {
         forwards = List.copyOf(forwards);
@@ -58,10 +60,6 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
     static RunPlan prepare(JcapHome home, ImageRepository.StoredImage image, RunRequest request, EventSink events)
             throws JcapException {
         ImageMetadata m = image.metadata();
-        if (request.libvirt().isPresent()) {
-            throw new EnvironmentException("the libvirt driver runs Linux images only for now: run OSv image '"
-                    + m.name() + "' with the qemu driver (no --driver libvirt)");
-        }
         if (request.cloudInit().isPresent()) {
             throw new JcapException("--user-data applies to Linux images: OSv image '" + m.name() + "' takes its"
                     + " settings from -e and --cmd");
@@ -77,8 +75,9 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             throw new JcapException("-i is for Linux images: OSv's console echoes its input and has no end of file,"
                     + " so jcap passes no input to OSv image '" + m.name() + "'");
         }
+        Driver driver = RunPlan.driverFor(home, request);
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
-        Optional<OsvDirectBoot> direct = directBoot(image, kept, request);
+        Optional<OsvDirectBoot> direct = directBoot(image, kept, request, driver);
         String stored = m.cmdline(request.configSet());
         String line = request.hasRunSettings() ? OsvCommandLine.forRun(stored, request.env(), request.cmd()) : stored;
         // The kernel kept beside the disk is the one on the disk, so it tells for a disk boot too.
@@ -90,8 +89,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         Optional<BootFileCheck> check = direct.map(OsvDirectBoot::check);
         List<PortForward> forwards = PublishedPorts.merge(m.ports(), request.ports(), request.publishAddress(),
                 ImageOrigin.of(image).isPresent());
-        RunPlan.Host host = RunPlan.Host.of(RunPlan.driverFor(home, request), request, events);
-        // OSv runs with the qemu driver only (refused above otherwise), which found QEMU here already.
+        RunPlan.Host host = RunPlan.Host.of(driver, request, events);
+        // qemu-img writes a disk boot's command line into its overlay, for libvirt's domains too.
         QemuInstallation qemu = QemuInstallation.detect(home.cache());
         if (check.isPresent()) {
             check.get().await(m.name());
@@ -109,15 +108,25 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         return cmdline.startsWith(OsvKernelElf.EXIT_TRACE_OPTIONS + " ");
     }
 
-    /** Direct boot unless the request says disk or the image keeps no kernel beside its disk. */
+    /**
+     * Direct boot unless the request says disk, the image keeps no kernel beside its disk, or the
+     * driver boots disks only (a libvirt domain: OSv's loader on the disk boots it through the BIOS).
+     */
     private static Optional<OsvDirectBoot> directBoot(ImageRepository.StoredImage image, Optional<OsvDirectBoot> files,
-            RunRequest request) throws JcapException {
+            RunRequest request, Driver driver) throws JcapException {
         Optional<BootMode> asked = request.boot();
         if (asked.equals(Optional.of(BootMode.UEFI))) {
             throw new JcapException("OSv image '" + image.metadata().name() + "' boots by BIOS only: OSv's loader is a"
                     + " BIOS boot sector (use --boot disk or direct)");
         }
         if (asked.equals(Optional.of(BootMode.DISK))) {
+            return Optional.empty();
+        }
+        if (!driver.bootsKernels()) {
+            if (asked.isPresent()) {
+                throw JcapException.usage("--boot direct needs the qemu driver: libvirt domains boot the image's disk"
+                        + " (use --boot disk or leave --boot out)");
+            }
             return Optional.empty();
         }
         if (asked.isPresent() && files.isEmpty()) {
@@ -141,11 +150,18 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         return spec(Drive.virtio(overlay, DiskFormat.QCOW2));
     }
 
-    /** The stored image as a snapshot drive; a disk boot with its own command line needs its overlay all the same. */
+    /**
+     * The stored image as a snapshot drive, for the libvirt driver, which copies it for QEMU's
+     * user. A disk boot with its own command line gets a copy of its own instead, the line
+     * written into it: its overlay, flattened, since an overlay's backing file would stay behind.
+     */
     @Override
     public VmSpec snapshotIn(Path dir) throws JcapException, InterruptedException {
         if (direct.isEmpty() && !cmdline.equals(image.metadata().cmdline())) {
-            return in(dir);
+            Path overlay = in(dir).drives().get(0).file();
+            Path flat = dir.resolve(FLAT);
+            new QemuImg(qemu.qemuImg()).convert(overlay, DiskFormat.QCOW2, flat, DiskFormat.QCOW2, false);
+            return spec(Drive.virtio(flat, DiskFormat.QCOW2).asSnapshot());
         }
         return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot());
     }

@@ -46,6 +46,8 @@ public final class LibvirtTarget implements PushTarget {
     private static final Set<String> LINUX_FILESYSTEMS = Set.of("ext4", "ext2");
     /** The machine type Linux images run on, as {@code jcap run} gives them. */
     private static final String MACHINE = "q35";
+    /** The machine type OSv images run on, as {@code jcap run} gives them (OSv's loader boots through the BIOS). */
+    private static final String OSV_MACHINE = "pc";
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
@@ -164,18 +166,14 @@ public final class LibvirtTarget implements PushTarget {
                 throw JcapException.usage("--define: '" + domain.get() + "' is not a domain name jcap gives: use letters,"
                         + " digits, '.', '_' or '-', at most 64, starting with a letter or digit");
             }
-            String fs = request.image().metadata().fs();
-            if (!LINUX_FILESYSTEMS.contains(fs)) {
-                throw JcapException.usage("--define boots Linux images; '" + request.image().metadata().name()
-                        + "' is an OSv image (" + fs + "): push the volume alone and define its domain with virsh");
-            }
         }
         return new Plan(uri, volume, domain);
     }
 
     /**
      * The domain's machine as {@code jcap run --driver libvirt} would give it: the image's memory and
-     * CPUs, q35, a random number device, and the host's accelerator (KVM where it works there).
+     * CPUs, q35 (pc for an OSv image), a random number device, and the host's accelerator (KVM
+     * where it works there). An OSv image boots its disk's own command line.
      */
     private static VmSpec spec(LibvirtUri uri, ImageMetadata image, EventSink events) throws JcapException {
         Driver driver = Drivers.named("libvirt", new DriverSettings(JcapHome.fromEnvironment().cache(),
@@ -183,7 +181,7 @@ public final class LibvirtTarget implements PushTarget {
         driver.requireAvailable();
         Accelerator accelerator = driver.chooseAccelerator(events).accelerator();
         return VmSpec.builder()
-                .machine(MACHINE)
+                .machine(LINUX_FILESYSTEMS.contains(image.fs()) ? MACHINE : OSV_MACHINE)
                 .accelerator(accelerator)
                 .memoryMiB(image.memoryMiB())
                 .cpus(image.cpus())

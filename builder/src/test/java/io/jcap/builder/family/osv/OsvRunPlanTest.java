@@ -137,12 +137,16 @@ class OsvRunPlanTest {
                 + " input to OSv image 'app'", e.getMessage());
     }
 
+    /** A libvirt domain boots the image's disk (OsvLibvirtIT runs one); a direct boot is a usage error before libvirt is asked. */
     @Test
-    void prepare_libvirt_isAnEnvironmentProblem() {
+    void prepare_libvirtWithBootDirect_isAUsageError() {
         JcapException e = assertThrows(JcapException.class, () -> OsvRunPlan.prepare(new JcapHome(temp), image(),
-                RunRequest.of("app").withLibvirt(Optional.of(LibvirtUri.SYSTEM)), EventSink.NONE));
+                RunRequest.of("app").withLibvirt(Optional.of(LibvirtUri.SYSTEM)).withBoot(Optional.of(BootMode.DIRECT)),
+                EventSink.NONE));
 
-        assertEquals(ExitCode.ENVIRONMENT, e.exitCode());
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals("--boot direct needs the qemu driver: libvirt domains boot the image's disk (use --boot disk or"
+                + " leave --boot out)", e.getMessage());
     }
 
     @Test

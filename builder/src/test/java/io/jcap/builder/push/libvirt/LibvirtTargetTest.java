@@ -51,11 +51,12 @@ class LibvirtTargetTest {
         assertEquals(io.jcap.model.ExitCode.USAGE, volume.exitCode());
     }
 
+    /** PushLibvirtIT boots such a domain. */
     @Test
-    void plan_defineOfAnOsvImage_isRefusedAndSaysWhatToDo() {
+    void plan_defineOfAnOsvImage_definesItsDomainToo() throws Exception {
         StoredImage osv = new StoredImage(HELLO.metadata().toBuilder().fs("rofs").build(), HELLO.file());
-        assertEquals("--define boots Linux images; 'hello' is an OSv image (rofs): push the volume alone and define its"
-                + " domain with virsh", refusal(PushRequest.of(osv, "libvirt").withOption("define", "")));
+        assertEquals(Optional.of("hello"), LibvirtTarget.plan(PushRequest.of(osv, "libvirt").withOption("define", ""))
+                .domain());
     }
 
     @Test
