@@ -116,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--driver", paramLabel = "DRIVER", defaultValue = "qemu",
             description = "Hypervisor driver: qemu (jcap starts QEMU) or libvirt (a libvirt domain, foreground or "
-                    + "detached; Linux images). Default: ${DEFAULT-VALUE}.")
+                    + "detached; it boots the image's disk). Default: ${DEFAULT-VALUE}.")
     String driver;
 
     @Option(names = "--connect", paramLabel = "URI", converter = LibvirtUriConverter.class,
