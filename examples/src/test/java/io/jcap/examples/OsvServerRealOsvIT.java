@@ -177,6 +177,30 @@ class OsvServerRealOsvIT {
         }
     }
 
+    /** libvirt's line in the domain's QEMU log ("shutting down, reason=crashed") tells a kill from a power-off. */
+    @Test
+    void libvirt_detachedServerKilledFromOutside_isKilled() throws Exception {
+        build("web", SERVER, "ports: [8080]\n");
+        int port = JcapProcess.freePort();
+        assertEquals(0, jcap.run("run", "-d", "--driver", "libvirt", "--name", "osv-lv-killed", "-p", port + ":8080",
+                "web").exitCode());
+        try {
+            Poll.until("the server to listen", Duration.ofSeconds(90), () -> Optional.of(jcap.run("logs",
+                    "osv-lv-killed")).filter(r -> r.out().contains("listening on 8080")));
+            String ps = jcap.run("ps", "--json").out();
+            String domain = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ps).get(0).get("libvirt")
+                    .get("domain").asText();
+            long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu", domain + ".pid")).strip());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+            String ended = Poll.until("the domain to end", Duration.ofSeconds(60), () -> Optional.of(jcap.run("ps").out())
+                    .filter(out -> !out.contains("running")));
+            assertTrue(ended.matches("(?s).*osv-lv-killed +web +exited \\(killed\\).*"), ended);
+        } finally {
+            jcap.run("rm", "-f", "osv-lv-killed");
+        }
+    }
+
     /** OSv's exit() shuts down without the trace of main's return: the run says it has no status. */
     @Test
     void exit_withoutReturningFromMain_runsExitZero_withAWarningThatTheStatusIsUnknown() throws Exception {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public interface InstanceConsole {
     /**
      * How a guest that is no longer running ended, from its console log and what its QEMU's
-     * monitor said ({@code ending}: empty when nothing was recorded, as for a libvirt domain).
+     * monitor or libvirt said ({@code ending}: empty when nothing was recorded).
      */
     InstanceStatus ended(Path consoleLog, boolean stoppedByJcap, Optional<QemuEnding> ending);
 

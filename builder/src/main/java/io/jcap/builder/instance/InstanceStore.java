@@ -12,6 +12,7 @@ import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
+import io.jcap.hypervisor.libvirt.DomainEnding;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuEnding;
@@ -278,12 +279,13 @@ public final class InstanceStore {
     /**
      * How the instance's QEMU ended, as its console keeper recorded it. A keeper still writing the
      * console's last lines gets {@link #KEEPER_DRAIN} to finish first (the status is kept once
-     * worked out, so it must not be worked out from half a log). Empty for a libvirt domain, whose
-     * QEMU has no keeper of jcap's, and when nothing was recorded.
+     * worked out, so it must not be worked out from half a log). A libvirt domain's QEMU has no
+     * keeper of jcap's: libvirt's own line in the domain's QEMU log says how it ended. Empty when
+     * nothing was recorded.
      */
     private static Optional<QemuEnding> ending(Instance instance) {
         if (instance.domain().isPresent()) {
-            return Optional.empty();
+            return DomainEnding.of(instance.files().qemuLog());
         }
         try {
             DetachedQemu.awaitConsoleKeeper(instance.files().consoleLog(), KEEPER_DRAIN, false);
