@@ -271,7 +271,7 @@ public final class ConsoleLogKeeper {
                     Files.deleteIfExists(socket);
                     ShutdownRecorder.record(monitor, record);
                 } catch (java.nio.channels.AsynchronousCloseException e) {
-                    // No monitor connected before the console closed (not a QEMU of this jcap's).
+                    // No monitor connected before the console closed: its peer was not a QEMU started with one.
                 } catch (IOException | RuntimeException e) {
                     System.err.println("console keeper for " + log + ": QMP events: " + e);
                 }
