@@ -48,6 +48,8 @@ import java.util.Set;
 public final class ConsoleLogKeeper {
     /** The largest {@code console.log}; with {@code console.log.1}, at most twice this is on disk. */
     public static final long DEFAULT_LIMIT = 8L << 20;
+    /** How the keeper's own lines on its standard error (QEMU's log) start. */
+    static final String COMPLAINT = "console keeper for ";
     /** What the keeper prints once it listens. */
     static final String READY = "JCAP-CONSOLE-KEEPER-READY";
     /** How far past the limit a file grows to end its last line (the console's longest line). */
@@ -169,7 +171,7 @@ public final class ConsoleLogKeeper {
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
             GuestEndWatch.stopUnlessEnded(pid, consoleSocket.toString(), grace,
-                    note -> System.err.println("console keeper for " + log + ": " + note));
+                    note -> System.err.println(COMPLAINT + log + ": " + note));
         } catch (IOException | RuntimeException e) {
             // QEMU ended meanwhile and took its pid file: nothing to stop.
         }
@@ -210,7 +212,7 @@ public final class ConsoleLogKeeper {
             Thread watchdog = new Thread(() -> {
                 try {
                     Thread.sleep(CONNECT_WAIT.toMillis());
-                    System.err.println("console keeper for " + log + ": no QEMU connected within " + CONNECT_WAIT);
+                    System.err.println(COMPLAINT + log + ": no QEMU connected within " + CONNECT_WAIT);
                     System.exit(1);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -229,10 +231,10 @@ public final class ConsoleLogKeeper {
             Files.deleteIfExists(doneMarker(log));
             Files.createFile(doneMarker(log));
         } catch (IOException | RuntimeException e) {
-            System.err.println("console keeper for " + log + ": " + e);
+            System.err.println(COMPLAINT + log + ": " + e);
             System.exit(1);
         } catch (InterruptedException e) {
-            System.err.println("console keeper for " + log + ": interrupted");
+            System.err.println(COMPLAINT + log + ": interrupted");
             System.exit(1);
         }
     }
@@ -273,7 +275,7 @@ public final class ConsoleLogKeeper {
                 } catch (java.nio.channels.AsynchronousCloseException e) {
                     // No monitor connected before the console closed: its peer was not a QEMU started with one.
                 } catch (IOException | RuntimeException e) {
-                    System.err.println("console keeper for " + log + ": QMP events: " + e);
+                    System.err.println(COMPLAINT + log + ": QMP events: " + e);
                 }
             }, "console-keeper-events");
             thread.setDaemon(true);

@@ -150,8 +150,9 @@ public final class DetachedQemu {
             }
             int code = launcher.exitValue();
             if (code != 0) {
-                throw new VmException("QEMU could not start the guest (exit code " + code + "): " + lastLine(files),
-                        OptionalInt.of(code), List.of());
+                String reason = lastLine(files);
+                throw new VmException("QEMU could not start the guest (exit code " + code + "): " + reason
+                        + StartFailureHint.of(reason, spec.memoryMiB()), OptionalInt.of(code), List.of());
             }
             HostProcess process = readPid(files).orElseThrow(() -> new VmException("QEMU daemonized but its guest "
                     + "is gone already; see " + files.qemuLog() + " and " + files.consoleLog(), OptionalInt.empty(),
@@ -359,8 +360,9 @@ public final class DetachedQemu {
 
     private static String lastLine(GuestFiles files) {
         try {
+            // The console keeper's complaints share the log: QEMU's reason is its own last line.
             List<String> lines = Files.readAllLines(files.qemuLog(), StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).toList();
+                    .filter(l -> !l.isBlank() && !l.startsWith(ConsoleLogKeeper.COMPLAINT)).toList();
             return lines.isEmpty() ? "it printed nothing" : lines.get(lines.size() - 1);
         } catch (IOException e) {
             return "its output " + files.qemuLog() + " cannot be read: " + e.getMessage();

@@ -88,10 +88,14 @@ final class QemuProcess {
         }
     }
 
-    /** ": <last stderr line>" after a failure exit, for a message; empty otherwise. */
-    String stderrHint(OptionalInt code) {
+    /** ": <last stderr line>" after a failure exit (and jcap's hint for a guest of memoryMiB), for a message; empty otherwise. */
+    String stderrHint(OptionalInt code, int memoryMiB) {
         List<String> lines = errors.tail();
-        return code.orElse(0) == 0 || lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
+        if (code.orElse(0) == 0 || lines.isEmpty()) {
+            return "";
+        }
+        String last = lines.get(lines.size() - 1);
+        return ": " + last + StartFailureHint.of(last, memoryMiB);
     }
 
     /** SIGTERM, then SIGKILL, each with a bound. */

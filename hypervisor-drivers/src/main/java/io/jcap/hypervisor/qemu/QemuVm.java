@@ -145,7 +145,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
         if (log.ended()) {
             OptionalInt code = p.exitCode();
             return new VmException("QEMU exited" + code.stream().mapToObj(c -> " with code " + c).findFirst().orElse("")
-                    + " before the console showed " + description + p.stderrHint(code), code, log.tail());
+                    + " before the console showed " + description + p.stderrHint(code, spec().memoryMiB()), code, log.tail());
         }
         p.kill();
         return new VmException("the console did not show " + description + " within " + Durations.human(timeout)
@@ -251,7 +251,7 @@ public final class QemuVm extends GuestLifecycle<QemuVm> {
                         return null;
                     }
                     throw new VmException("QEMU exited with code " + code.orElse(-1) + " while starting"
-                            + p.stderrHint(code), code, p.console().tail());
+                            + p.stderrHint(code, spec().memoryMiB()), code, p.console().tail());
                 }
                 Duration left = Duration.between(Instant.now(), deadline);
                 if (left.isNegative() || left.isZero()) {

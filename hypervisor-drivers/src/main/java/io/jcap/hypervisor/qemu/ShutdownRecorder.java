@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The {@link ConsoleLogKeeper}'s QMP monitor: QEMU connects a control monitor to the keeper
  * ({@code -mon chardev=events,mode=control}), the keeper leaves QMP's negotiation mode and reads
- * the events QEMU sends every monitor, and records the reason of the first {@code SHUTDOWN} (or
- * {@link QemuEnding#NO_EVENT} when the monitor closes without one) for {@link QemuEnding#read}.
+ * the events QEMU sends every monitor, and, once QEMU closes it, records the reason of the first
+ * {@code SHUTDOWN} (or {@link QemuEnding#NO_EVENT} when there was none) for {@link QemuEnding#read}.
  * It sends nothing but {@code qmp_capabilities}, so it cannot change the guest. JDK classes alone,
  * as the keeper.
  */
@@ -33,30 +33,34 @@ final class ShutdownRecorder {
     private ShutdownRecorder() {
     }
 
-    /** Reads {@code monitor} until QEMU closes it, and writes the ending to {@code record}. */
+    /**
+     * Reads {@code monitor} until QEMU closes it, and writes the ending to {@code record}. A
+     * connection QEMU breaks (it failed to start after connecting, or was killed) is an end like
+     * another: nothing is said, since the keeper's complaints share QEMU's log, whose last line is
+     * QEMU's reason for a failed start.
+     */
     static void record(SocketChannel monitor, Path record) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(monitor),
-                StandardCharsets.UTF_8));
         String reason = null;
-        // The greeting first; every event after qmp_capabilities.
-        if (in.readLine() != null) {
-            ByteBuffer capabilities = ByteBuffer.wrap("{\"execute\": \"qmp_capabilities\"}\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            while (capabilities.hasRemaining()) {
-                monitor.write(capabilities);
-            }
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (reason == null) {
-                    reason = shutdownReason(line);
-                    if (reason != null) {
-                        write(record, reason);
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(monitor),
+                    StandardCharsets.UTF_8));
+            // The greeting first; every event after qmp_capabilities.
+            if (in.readLine() != null) {
+                ByteBuffer capabilities = ByteBuffer.wrap("{\"execute\": \"qmp_capabilities\"}\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                while (capabilities.hasRemaining()) {
+                    monitor.write(capabilities);
+                }
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (reason == null) {
+                        reason = shutdownReason(line);
                     }
                 }
             }
+        } catch (IOException e) {
+            // Broken pipe or reset by peer: QEMU went.
         }
-        if (reason == null) {
-            write(record, QemuEnding.NO_EVENT);
-        }
+        write(record, reason != null ? reason : QemuEnding.NO_EVENT);
     }
 
     /** The reason of a {@code SHUTDOWN} event's line, {@code unknown} when it has none; null for any other line. */

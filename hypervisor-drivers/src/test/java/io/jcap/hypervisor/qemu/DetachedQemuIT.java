@@ -217,6 +217,21 @@ class DetachedQemuIT {
         }
     }
 
+    /** QEMU fails after it connected to the keeper: its own reason is told, with jcap's hint, and nothing stays. */
+    @Test
+    void start_moreMemoryThanTheMachineHas_failsWithQemusReasonAndWhatTheMachineHas() throws Exception {
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).memoryMiB(1 << 20).build();
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+
+        VmException e = assertThrows(VmException.class, () -> DetachedQemu.start(qemu, spec, files, START));
+
+        assertTrue(e.summary().startsWith("QEMU could not start the guest (exit code 1): qemu-system-x86_64: cannot set"
+                + " up guest memory 'pc.ram': Cannot allocate memory (the guest asks for 1048576 MiB of memory; this"
+                + " machine has "), e.summary());
+        assertTrue(DetachedQemu.awaitConsoleKeeper(files.consoleLog(), Duration.ofSeconds(10), false), "no keeper left");
+        assertFalse(DetachedQemu.hasProcesses(files), "no QEMU left");
+    }
+
     @Test
     void start_socketPathTooLong_isRefusedBeforeQemuStarts() throws Exception {
         Path deep = Files.createDirectories(dir.resolve("x".repeat(100)));

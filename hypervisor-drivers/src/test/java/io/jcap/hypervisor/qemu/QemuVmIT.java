@@ -90,6 +90,20 @@ class QemuVmIT {
         }
     }
 
+    /** A typo such as memory: 1T: QEMU's reason, and what was asked against what the machine has. */
+    @Test
+    void start_moreMemoryThanTheMachineHas_saysWhatWasAskedAndWhatTheMachineHas() throws Exception {
+        try (QemuVm vm = new QemuVm(qemu, bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).memoryMiB(1 << 20)
+                .build())) {
+            VmException e = assertThrows(VmException.class, vm::start);
+
+            assertTrue(e.summary().startsWith("QEMU exited with code 1 while starting: qemu-system-x86_64: cannot set up"
+                    + " guest memory 'pc.ram': Cannot allocate memory (the guest asks for 1048576 MiB of memory; this"
+                    + " machine has "), e.summary());
+            assertTrue(e.summary().endsWith(" MiB: give it less with -m, or memory: in the Capstanfile)"), e.summary());
+        }
+    }
+
     @Test
     void twoVcpusUnderTcg_runInOneHostThread() throws Exception {
         // QEMU's multi-threaded TCG, one host thread a vCPU, crashed JVMs now and then (docs/reliability.md).
