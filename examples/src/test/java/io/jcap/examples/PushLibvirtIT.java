@@ -121,19 +121,22 @@ class PushLibvirtIT {
     /** An OSv image's domain boots its disk through the BIOS (OSv's loader: here a boot sector that prints OSv's lines). */
     @Test
     void push_withDefine_ofAnOsvImage_definesADomainThatBootsIt() throws Exception {
+        // A home of its own: the other tests' home shares the machine's kernel store, which this
+        // test's OSv kernel must not go into.
+        JcapProcess osv = JcapProcess.empty(temp.resolve("osv-home"));
         Path loader = Files.write(temp.resolve("osv-loader.qemu"), io.jcap.testsupport.OsvLoaders.bootable(
                 "OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from OSv's domain"));
-        JcapProcess.Result imported = jcap.run("kernels", "import", loader.toString(), "--name", "osv-synthetic");
+        JcapProcess.Result imported = osv.run("kernels", "import", loader.toString());
         assertEquals(0, imported.exitCode(), imported.toString());
         Path project = Files.createDirectories(temp.resolve("osvapp"));
         Files.writeString(project.resolve("hello"), "not really a program\n");
-        Files.writeString(project.resolve("Capstanfile"), "kernel: osv-synthetic\ncmdline: /app/hello\nfiles:\n"
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /app/hello\nfiles:\n"
                 + "  /app/hello: hello\n");
-        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        assertEquals(0, osv.run("build", project.toString()).exitCode());
         String domain = "jcap-push-osv-" + ProcessHandle.current().pid();
         domains.add(domain);
 
-        JcapProcess.Result push = jcap.run("push", "osvapp", "libvirt", "--pool", pool, "--define", domain);
+        JcapProcess.Result push = osv.run("push", "osvapp", "libvirt", "--pool", pool, "--define", domain);
 
         assertEquals(0, push.exitCode(), push.toString());
         assertTrue(virsh("dumpxml", domain).contains("machine='pc"), "OSv's machine, as jcap run gives it");
