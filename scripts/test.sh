@@ -17,9 +17,14 @@ bin/jcap kernels pull linux
 # stored): every builder VM boots it, and a few example tests run on it below.
 bin/jcap kernels build linux-mini
 bash scripts/start-services.sh
+leftovers=$(mktemp)
+trap 'rm -f "$leftovers"' EXIT
+bash scripts/check-leftovers.sh before "$leftovers"
 mvn -B -ntp verify
 # The examples again with linux-mini as their images' kernel: hello, exit-code, disk boot,
 # http-server (detached, stopped by the power button, -e/--cmd through fw_cfg) and hello-java.
 JCAP_KERNEL=linux-mini mvn -B -ntp -pl examples -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dit.test='ExamplesIT,JavaRuntimeIT#run_helloJava*,InstancesIT#detached_server*+stop_rightAfterStart*+run_cmd*'
+# Nothing left behind: no guest, no domain, the machine's kernel store and images as they were.
+bash scripts/check-leftovers.sh after "$leftovers"
