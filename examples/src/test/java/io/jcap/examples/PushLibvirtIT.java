@@ -108,11 +108,15 @@ class PushLibvirtIT {
         assertEquals(0, push.exitCode(), push.toString());
         assertTrue(push.err().contains("Start it with: virsh -c '" + URI + "' start " + domain), push.toString());
         virsh("start", domain);
+        awaitConsole(domain, "Hello from jcap, world!");
+    }
+
+    /** Waits for the started domain's console (libvirt's log of it) to show {@code line}. */
+    private static void awaitConsole(String domain, String line) throws Exception {
         Path log = Path.of("/var/log/libvirt/qemu/" + domain + "-console.log");
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!(Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
-                .contains("Hello from jcap, world!"))) {
-            assertTrue(Instant.now().isBefore(deadline), "the domain's console shows the app's line: "
+        while (!(Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(line))) {
+            assertTrue(Instant.now().isBefore(deadline), "the domain's console shows '" + line + "': "
                     + (Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "no " + log));
             Thread.sleep(200);
         }
@@ -141,14 +145,7 @@ class PushLibvirtIT {
         assertEquals(0, push.exitCode(), push.toString());
         assertTrue(virsh("dumpxml", domain).contains("machine='pc"), "OSv's machine, as jcap run gives it");
         virsh("start", domain);
-        Path log = Path.of("/var/log/libvirt/qemu/" + domain + "-console.log");
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!(Files.isRegularFile(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
-                .contains("Hello from OSv's domain"))) {
-            assertTrue(Instant.now().isBefore(deadline), "the domain's console shows the loader's line: "
-                    + (Files.isRegularFile(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "no " + log));
-            Thread.sleep(200);
-        }
+        awaitConsole(domain, "Hello from OSv's domain");
     }
 
     /**

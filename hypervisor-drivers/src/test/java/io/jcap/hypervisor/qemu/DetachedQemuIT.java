@@ -69,6 +69,15 @@ class DetachedQemuIT {
         return false;
     }
 
+    /** A guest that prints its line and halts, started detached with {@code files}, once its line is in the log. */
+    private DetachedQemu.Started startSpinning(DetachedQemu.GuestFiles files) throws Exception {
+        DetachedQemu.Started guest = DetachedQemu.start(qemu,
+                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
+        started = guest.process();
+        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        return guest;
+    }
+
     @Test
     void start_guestRunsOnWithConsoleInFile_thenStopQuitsIt() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
@@ -139,10 +148,7 @@ class DetachedQemuIT {
     @Test
     void stop_qemuThatDoesNotAnswer_getsNoPowerButtonWaitAndNoQuit_butTheSignals() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
-        DetachedQemu.Started guest = DetachedQemu.start(qemu,
-                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
-        started = guest.process();
-        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        DetachedQemu.Started guest = startSpinning(files);
         new ProcessBuilder("kill", "-STOP", Long.toString(guest.process().pid())).start().waitFor();
         io.jcap.testsupport.RecordedEvents events = new io.jcap.testsupport.RecordedEvents();
 
@@ -157,11 +163,8 @@ class DetachedQemuIT {
     @Test
     void start_killedWithSigkill_isNotRunning() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
-        DetachedQemu.Started guest = DetachedQemu.start(qemu,
-                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
-        started = guest.process();
+        DetachedQemu.Started guest = startSpinning(files);
 
-        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
         guest.process().signal(true);
 
         assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(10)));
@@ -174,10 +177,7 @@ class DetachedQemuIT {
     @Test
     void start_killedWithSigterm_endsAsTheHostsDoing() throws Exception {
         DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
-        DetachedQemu.Started guest = DetachedQemu.start(qemu,
-                bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build(), files, START);
-        started = guest.process();
-        assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        DetachedQemu.Started guest = startSpinning(files);
 
         guest.process().signal(false);
 
