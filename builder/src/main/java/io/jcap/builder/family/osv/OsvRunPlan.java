@@ -22,6 +22,8 @@ import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.kernels.osv.OsvKernelElf;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -161,6 +163,11 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             Path overlay = in(dir).drives().get(0).file();
             Path flat = dir.resolve(FLAT);
             new QemuImg(qemu.qemuImg()).convert(overlay, DiskFormat.QCOW2, flat, DiskFormat.QCOW2, false);
+            try {
+                Files.delete(overlay);
+            } catch (IOException e) {
+                throw new JcapException("cannot delete " + overlay + " after copying it: " + e.getMessage(), e);
+            }
             return spec(Drive.virtio(flat, DiskFormat.QCOW2).asSnapshot());
         }
         return spec(Drive.virtio(image.file(), DiskFormat.QCOW2).asSnapshot());
