@@ -1,12 +1,12 @@
 package io.jcap.builder.instance;
 
+import io.jcap.host.FileTail;
 import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -145,11 +145,11 @@ public final class ConsoleFollower {
 
     /** The last {@code bytes} of a console log, across its rotation, as text; empty when there is no log to read. */
     public static String tail(Path log, int bytes) {
-        byte[] current = lastBytes(log, bytes);
+        byte[] current = FileTail.lastBytes(log, bytes);
         if (current.length >= bytes) {
             return new String(current, StandardCharsets.UTF_8);
         }
-        byte[] previous = lastBytes(ConsoleLogKeeper.rotatedLog(log), bytes - current.length);
+        byte[] previous = FileTail.lastBytes(ConsoleLogKeeper.rotatedLog(log), bytes - current.length);
         byte[] both = new byte[previous.length + current.length];
         System.arraycopy(previous, 0, both, 0, previous.length);
         System.arraycopy(current, 0, both, previous.length, current.length);
@@ -178,18 +178,6 @@ public final class ConsoleFollower {
     /** Whether the log has rotated at least once ({@code console.log.1} exists). */
     public static boolean rotated(Path log) {
         return Files.exists(ConsoleLogKeeper.rotatedLog(log));
-    }
-
-    private static byte[] lastBytes(Path file, int bytes) {
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(0, in.length() - bytes);
-            byte[] tail = new byte[(int) (in.length() - start)];
-            in.seek(start);
-            in.readFully(tail);
-            return tail;
-        } catch (IOException e) {
-            return new byte[0];
-        }
     }
 
     private static Object key(Path file) {

@@ -1,8 +1,7 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.host.FileTail;
 import io.jcap.hypervisor.qemu.QemuEnding;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,15 +30,7 @@ public final class DomainEnding {
 
     /** The ending the log's last stop line names; empty when it has none or cannot be read (it is root's). */
     public static Optional<QemuEnding> of(Path qemuLog) {
-        try (RandomAccessFile file = new RandomAccessFile(qemuLog.toFile(), "r")) {
-            long start = Math.max(0, file.length() - TAIL_BYTES);
-            byte[] tail = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(tail);
-            return parse(new String(tail, StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return parse(new String(FileTail.lastBytes(qemuLog, TAIL_BYTES), StandardCharsets.ISO_8859_1));
     }
 
     static Optional<QemuEnding> parse(String log) {
