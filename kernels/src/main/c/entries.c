@@ -74,6 +74,15 @@ void parent_reset(void)
     g_parent[0] = '\0';
 }
 
+/* Where folder rel goes on below folder prev ("" the root: any folder), or -1 if it does not. */
+static long rest_below(const char *rel, const char *prev)
+{
+    size_t n = strlen(prev);
+    if (n == 0)
+        return 0;
+    return strncmp(rel, prev, n) == 0 && rel[n] == '/' ? (long)n + 1 : -1;
+}
+
 /* Opens folder rel (normalised, "" for the root) under root_fd one component at a
  * time with O_NOFOLLOW, creating missing components with mode 0755. A folder below the
  * previous entry's is opened from that one: a tree listed from the top costs one level
@@ -82,16 +91,15 @@ int open_parent(int root_fd, const char *rel, const char *name, char *err)
 {
     if (g_parent_fd >= 0 && strcmp(rel, g_parent) == 0)
         return g_parent_fd;
-    size_t below = strlen(g_parent);
+    long rest = g_parent_fd >= 0 ? rest_below(rel, g_parent) : -1;
     int fd;
-    if (g_parent_fd >= 0 && below > 0 && strncmp(rel, g_parent, below) == 0 && rel[below] == '/') {
+    if (rest >= 0) {
         fd = g_parent_fd;
         g_parent_fd = -1;
         g_parent[0] = '\0';
-        below++;
     } else {
         parent_reset();
-        below = 0;
+        rest = 0;
         fd = dup(root_fd);
         if (fd < 0) {
             set_err(err, "dup: %s", strerror(errno));
@@ -99,7 +107,7 @@ int open_parent(int root_fd, const char *rel, const char *name, char *err)
         }
     }
     char path[NAME_MAX_LEN + 1];
-    strcpy(path, rel + below);
+    strcpy(path, rel + rest);
     char *save = NULL;
     for (char *c = strtok_r(path, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
         int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -116,7 +124,7 @@ int open_parent(int root_fd, const char *rel, const char *name, char *err)
         if (next < 0) {
             int e = errno;
             struct stat st;
-            size_t upto = below + (size_t)(c - path) + strlen(c);
+            size_t upto = (size_t)rest + (size_t)(c - path) + strlen(c);
             char parent[NAME_MAX_LEN + 2];
             snprintf(parent, sizeof parent, "/%.*s", (int)upto, rel);
             if ((e == ELOOP || e == ENOTDIR) && fstatat(fd, c, &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -209,27 +217,19 @@ static void remember_dir(const char *rel, uint32_t mtime)
         g_dirs[g_ndirs++] = (struct dir_time){ copy, mtime };
 }
 
-/* Opens folder rel (normalised, "" for the root) under root_fd without following a link and
- * without creating anything, from *prev (the folder opened before, named prev_rel) when rel lies
- * below it: folders remembered in the archive's order, a tree listed from the top, cost one level
- * each (by whole paths, a chain of d folders cost d^2 lookups). *prev becomes rel's folder. */
+/* Opens folder rel under root_fd as open_parent does, creating nothing, from *prev (the folder
+ * opened before, named prev_rel) when rel lies below it: by whole paths, a chain of d folders cost
+ * d^2 lookups. *prev becomes rel's folder. */
 static int open_below(int root_fd, const char *rel, int *prev, char *prev_rel)
 {
-    size_t below = strlen(prev_rel);
-    int fd;
-    if (*prev >= 0 && (below == 0 || (strncmp(rel, prev_rel, below) == 0 && rel[below] == '/'))) {
-        fd = *prev;
-        below += below > 0;
-    } else {
-        if (*prev >= 0)
-            close(*prev);
-        below = 0;
-        fd = dup(root_fd);
-    }
+    long rest = *prev >= 0 ? rest_below(rel, prev_rel) : -1;
+    int fd = rest >= 0 ? *prev : dup(root_fd);
+    if (rest < 0 && *prev >= 0)
+        close(*prev);
     *prev = -1;
     prev_rel[0] = '\0';
     char path[NAME_MAX_LEN + 1];
-    strcpy(path, rel + below);
+    strcpy(path, rel + (rest >= 0 ? rest : 0));
     char *save = NULL;
     for (char *c = strtok_r(path, "/", &save); c && fd >= 0; c = strtok_r(NULL, "/", &save)) {
         int next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
