@@ -21,20 +21,20 @@ def put(target, name, data):
 
 
 def newc(entries):
-    """entries: (name, mode, data), (name, mode, data, ino, nlink) or (name, mode, data, (rdev major,
-    minor)) in order; the trailer is added."""
+    """entries: (name, mode, data), (name, mode, data, ino, nlink), (name, mode, data, ino, nlink, check)
+    or (name, mode, data, (rdev major, minor)) in order; the trailer is added."""
     out = bytearray()
 
-    def entry(name, mode, data, ino, nlink=1, rdev=(0, 0)):
+    def entry(name, mode, data, ino, nlink=1, check=0, rdev=(0, 0)):
         name_b = name.encode() + b"\0"
-        fields = [ino, mode, 0, 0, nlink, 1700000000, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
+        fields = [ino, mode, 0, 0, nlink, 1700000000, len(data), 0, 0, rdev[0], rdev[1], len(name_b), check]
         out.extend(b"070701" + b"".join(b"%08X" % f for f in fields) + name_b)
         out.extend(b"\0" * (-len(out) % 4))
         out.extend(data)
         out.extend(b"\0" * (-len(out) % 4))
 
     for i, e in enumerate(entries, 1):
-        if len(e) == 5:
+        if len(e) in (5, 6):
             entry(*e)
         elif len(e) == 4:
             entry(e[0], e[1], e[2], i, rdev=e[3])
@@ -42,6 +42,14 @@ def newc(entries):
             entry(e[0], e[1], e[2], i)
     entry("TRAILER!!!", 0, b"", 0)
     return bytes(out)
+
+
+def holes(length, segments):
+    """A file's data with holes (c_check 1): its length, then each (offset, bytes) segment."""
+    out = struct.pack(">Q", length)
+    for offset, data in segments:
+        out += struct.pack(">QQ", offset, len(data)) + data
+    return out
 
 
 def fwcfg(files):
@@ -172,6 +180,16 @@ def main():
         ("/up", 0o120777, b".."), ("/up/keep", 0o20000, b""), ("/", 0o20000, b""), ("/none", 0o20000, b""),
         ("/f", 0o100644, b"x"), ("/f", 0o20000, b"", (1, 3)),
     ]))
+    # Files with holes (c_check 1): segments in order inside the length, then refused maps: overlapping
+    # segments, a segment past the length, a map ending inside a segment's header, a huge length.
+    put("cpio", "holes", newc([
+        ("/sparse", 0o100644, holes(1 << 20, [(0, b"head"), (1 << 17, b"middle")]), 1, 1, 1),
+        ("/all-hole", 0o100600, holes(1 << 30, []), 2, 1, 1),
+        ("/ends-with-data", 0o100644, holes(70000, [(69996, b"tail")]), 3, 2, 1), ("/link", 0o100644, b"", 3, 2),
+    ]))
+    for name, data in [("overlap", holes(100, [(10, b"abcd"), (12, b"x")])), ("past", holes(8, [(6, b"abcd")])),
+                       ("cut", holes(8, []) + b"\0" * 9), ("huge", b"\xff" * 8)]:
+        put("cpio", "holes-" + name, newc([("/" + name, 0o100644, data, 1, 1, 1)]))
     put("fwcfg", "settings", fwcfg([
         ("etc/boot-fail-wait", b"\0\0\0\0"),
         ("opt/io.jcap/config", b"# one run\narg /usr/bin/java\narg -Xmx128m\nenv JAVA_OPTS=-Dx=1\ncwd /srv\n"),

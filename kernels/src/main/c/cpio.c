@@ -69,7 +69,7 @@ int cpio_receive(int in_fd, int root_fd, int idle_timeout_ms, int lenient_owner,
             goto out;
         }
         r->pos += HDR_SIZE;
-        struct entry e = { name, f[1], f[2], f[3], f[5], f[6], f[0], f[4], f[9], f[10] };
+        struct entry e = { name, f[1], f[2], f[3], f[5], f[6], f[0], f[4], f[9], f[10], f[12] };
         uint32_t namesize = f[11];
         if (namesize < 2 || namesize > NAME_MAX_LEN) {
             set_err(err, "malformed cpio header: name size %u", namesize);

@@ -307,7 +307,7 @@ static int make_file(struct rx *r, int dir, const char *leaf, const struct entry
         set_err(err, "create \"%s\": %s", shown(e->name), strerror(errno));
         return -1;
     }
-    int rc = rx_copy(r, fd, e->size, shown(e->name), err);
+    int rc = rx_file_data(r, fd, e, err);
     if (rc == 0)
         rc = finish_fd(fd, e, 1, err);
     close(fd);

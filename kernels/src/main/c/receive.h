@@ -38,6 +38,7 @@ struct entry {
     uint32_t mode, uid, gid, mtime, size;
     uint32_t ino, nlink; /* names of one file share ino; nlink > 1 (links.c) */
     uint32_t rdev_major, rdev_minor; /* a removal is the character device 0:0 */
+    uint32_t check; /* newc's c_check: SPARSE_MARK for a file sent with holes (sparse.c) */
 };
 
 const char *shown(const char *name);
@@ -45,6 +46,10 @@ void entries_begin(int lenient_owner);
 int entry_create(struct rx *r, int root_fd, const struct entry *e, char *err);
 void entries_end(int root_fd);
 int leaf_clear(int dir, const char *leaf, const char *name, char *err);
+
+/* sparse.c: a regular file's bytes, sent as they are or with holes. */
+#define SPARSE_MARK 1
+int rx_file_data(struct rx *r, int fd, const struct entry *e, char *err);
 
 /* links.c: the further names of a hard-linked file. */
 int link_known(const struct entry *e);

@@ -159,7 +159,7 @@ public final class GuestStreamer {
             try {
                 OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                 out.write(token);
-                sent = new CpioWriter(nameStyle(), fileTime).withoutStreamDigest().write(removed, entries, out, events);
+                sent = writer().write(removed, entries, out, events);
                 socket.shutdownOutput();
             } catch (CpioWriter.SourceException e) {
                 // The host's file, not the connection: the guest only lost its stream.
@@ -202,6 +202,12 @@ public final class GuestStreamer {
     }
 
     /** The entry names each guest takes: OSv's cpiod aborts on an entry for the root folder. */
+    /** jcap's init takes files with holes; OSv's cpiod takes every byte. */
+    private CpioWriter writer() {
+        CpioWriter writer = new CpioWriter(nameStyle(), fileTime).withoutStreamDigest();
+        return protocol == Protocol.JCAP ? writer.withHoles() : writer;
+    }
+
     private CpioWriter.NameStyle nameStyle() {
         return protocol == Protocol.OSV ? CpioWriter.NameStyle.ABSOLUTE_WITHOUT_ROOT : CpioWriter.NameStyle.ABSOLUTE;
     }

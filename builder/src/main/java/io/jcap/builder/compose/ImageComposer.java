@@ -70,7 +70,12 @@ public final class ImageComposer {
     }
 
     public static ImageTree compose(List<ImageEntry> application, GuestConfig config, BootFiles boot) throws JcapException {
-        Optional<String> tooBig = CpioWriter.tooBig(application, "the builder guest");
+        Optional<String> tooBig;
+        try {
+            tooBig = CpioWriter.tooBig(application, "the builder guest", true);
+        } catch (CpioWriter.SourceException e) {
+            throw new JcapException(e.getMessage(), e);
+        }
         if (tooBig.isPresent()) {
             throw new JcapException(tooBig.get());
         }

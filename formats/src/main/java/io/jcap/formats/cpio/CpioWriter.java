@@ -1,13 +1,10 @@
 package io.jcap.formats.cpio;
 
 import io.jcap.model.EventSink;
-import io.jcap.model.FailureReason;
-import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +49,7 @@ public final class CpioWriter {
     /** The largest file a newc archive holds: its sizes are 32-bit. */
     public static final long MAX_FILE_BYTES = 0xFFFFFFFFL;
     private static final int COPY_BUFFER = 1 << 16;
+    private static final byte[] ZEROS = new byte[COPY_BUFFER];
 
     /**
      * A file of the tree that could not be read while the archive was written (gone, unreadable,
@@ -73,6 +71,7 @@ public final class CpioWriter {
     private final long mtimeSeconds;
     private FileDigests fileDigests;
     private boolean streamDigest = true;
+    private boolean holes;
 
     /**
      * @param mtimeSeconds the modification time stamped on every entry (use
@@ -101,6 +100,17 @@ public final class CpioWriter {
      */
     public CpioWriter withoutStreamDigest() {
         this.streamDigest = false;
+        return this;
+    }
+
+    /**
+     * Sends files holding runs of zeros of 64 KiB or more with holes ({@link HoleMap}): only jcap's
+     * guest init reads such entries (docs/guest-protocol.md, "Files with holes"), never OSv's cpiod
+     * nor a kernel's initramfs unpacker. Each file of at least 64 KiB is read once more, before its
+     * header, to find them.
+     */
+    public CpioWriter withHoles() {
+        this.holes = true;
         return this;
     }
 
@@ -152,7 +162,7 @@ public final class CpioWriter {
                 CpioConstants.BLOCK_SIZE, StandardCharsets.UTF_8.name());
         long inode = 1;
         long entryCount = 0;
-        long doneContent = 0;
+        Progress progress = new Progress(events, totalContent);
         byte[] buffer = new byte[COPY_BUFFER];
         for (GuestPath path : removed) {
             if (path.isRoot()) {
@@ -209,29 +219,31 @@ public final class CpioWriter {
                 cpio.write(target);
             } else if (file != null) {
                 written.put(file, header.getInode());
-                long size = file.content().size();
+                HoleMap map = holes ? FileBytes.holes(file, entry) : null;
                 header.setMode(CpioConstants.C_ISREG | file.mode());
                 header.setNumberOfLinks(names.get(file));
-                header.setSize(size);
+                header.setSize(map == null ? file.content().size() : map.encodedSize());
+                header.setChksum(map == null ? 0 : HoleMap.MARK);
                 cpio.putArchiveEntry(header);
-                long copied = 0;
                 MessageDigest digest = fileDigests == null ? null : Sha256.newDigest();
-                try (InputStream in = source(file, entry)) {
-                    for (int n; copied < size && (n = read(in, buffer, (int) Math.min(buffer.length, size - copied), file,
-                            entry)) > 0; ) {
-                        cpio.write(buffer, 0, n);
+                FileBytes.copy(file, entry, map, cpio, buffer, new HoleMap.Sink() {
+                    @Override
+                    public void data(byte[] bytes, int length) {
                         if (digest != null) {
-                            digest.update(buffer, 0, n);
+                            digest.update(bytes, 0, length);
                         }
-                        copied += n;
-                        doneContent += n;
-                        events.progress("Streaming files", doneContent, totalContent);
+                        progress.add(length);
                     }
-                }
-                if (copied != size) {
-                    throw new SourceException("the file for " + entry.path() + describe(file) + " changed size while it"
-                            + " was being read (expected " + size + " bytes, read " + copied + "): build again", null);
-                }
+
+                    @Override
+                    public void zeros(long length) {
+                        counter.hole(length);
+                        for (long left = length; digest != null && left > 0; left -= ZEROS.length) {
+                            digest.update(ZEROS, 0, (int) Math.min(ZEROS.length, left));
+                        }
+                        progress.add(length);
+                    }
+                });
                 if (digest != null) {
                     digests.put(file, Sha256.of(digest));
                     fileDigests.accept(entry.path(), digests.get(file));
@@ -252,47 +264,64 @@ public final class CpioWriter {
         return counter.stats(entryCount);
     }
 
+    /** The files' bytes done, holes included, against all of them: the stream's progress. */
+    private static final class Progress {
+        private final EventSink events;
+        private final long total;
+        private long done;
+
+        Progress(EventSink events, long total) {
+            this.events = events;
+            this.total = total;
+        }
+
+        void add(long bytes) {
+            if (bytes > 0) {
+                done += bytes;
+                events.progress("Streaming files", done, total);
+            }
+        }
+    }
+
     /**
      * Why {@code entries} cannot be streamed to {@code receiver} (as the message names it, e.g. "the
      * builder guest"), or empty when every file fits: checked before a guest boots, since newc's
      * 32-bit sizes would otherwise fail the stream only once it is up.
      */
     public static java.util.Optional<String> tooBig(Iterable<? extends ImageEntry> entries, String receiver) {
+        try {
+            return tooBig(entries, receiver, false);
+        } catch (SourceException e) {
+            throw new IllegalStateException("no file is read without holes", e);
+        }
+    }
+
+    /**
+     * The same for a stream {@link #withHoles}: a larger file fits when its data, its zero runs
+     * left out, does (each such file is read to find them).
+     */
+    public static java.util.Optional<String> tooBig(Iterable<? extends ImageEntry> entries, String receiver,
+            boolean holes) throws SourceException {
+        return tooBig(entries, receiver, holes, MAX_FILE_BYTES);
+    }
+
+    /** The same against another limit than newc's (a test's, which needs no file of 4 GiB). */
+    static java.util.Optional<String> tooBig(Iterable<? extends ImageEntry> entries, String receiver, boolean holes,
+            long limit) throws SourceException {
         for (ImageEntry e : entries) {
-            if (e instanceof ImageEntry.RegularFile f && f.content().size() > MAX_FILE_BYTES) {
-                return java.util.Optional.of("the file " + e.path() + " is " + f.content().size() + " bytes, and a file"
-                        + " streamed into " + receiver + " holds at most " + MAX_FILE_BYTES + " bytes (the stream is"
-                        + " a newc cpio, whose sizes are 32-bit)");
+            if (e instanceof ImageEntry.RegularFile f && f.content().size() > limit) {
+                HoleMap map = holes ? FileBytes.holes(f, e) : null;
+                if (map != null && map.encodedSize() <= limit) {
+                    continue;
+                }
+                return java.util.Optional.of("the file " + e.path() + " is " + f.content().size() + " bytes,"
+                        + (map == null ? "" : " " + map.dataBytes() + " of them outside runs of zeros,") + " and a"
+                        + " file streamed into " + receiver + " holds at most " + limit + " bytes"
+                        + (holes ? " besides its runs of zeros of 64 KiB or more" : "") + " (the stream is a newc"
+                        + " cpio, whose sizes are 32-bit)");
             }
         }
         return java.util.Optional.empty();
-    }
-
-    private static InputStream source(ImageEntry.RegularFile file, ImageEntry entry) throws SourceException {
-        try {
-            return file.content().open();
-        } catch (IOException e) {
-            throw unreadable(file, entry, e);
-        }
-    }
-
-    private static int read(InputStream in, byte[] buffer, int length, ImageEntry.RegularFile file, ImageEntry entry)
-            throws SourceException {
-        try {
-            return in.read(buffer, 0, length);
-        } catch (IOException e) {
-            throw unreadable(file, entry, e);
-        }
-    }
-
-    private static SourceException unreadable(ImageEntry.RegularFile file, ImageEntry entry, IOException e) {
-        return new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
-                + FailureReason.ofFile(e), e);
-    }
-
-    /** The host file's path in parentheses, when the bytes come from one. */
-    private static String describe(ImageEntry.RegularFile file) {
-        return file.content() instanceof FileContent.HostFile h ? " (" + h.path() + ")" : "";
     }
 
     /** Writes the archive into memory (an initramfs, a test). */

@@ -9,14 +9,21 @@ import java.security.MessageDigest;
 /**
  * What a cpio stream held: its entries (the trailer not counted), its bytes, their XXH64 ({@link
  * Xxh64}, what the guest reports back) and their SHA-256 (the stream digest recorded with an image), when it
- * was taken: a stream sent to a builder guest leaves it out ({@link CpioWriter#withoutStreamDigest}).
+ * was taken: a stream sent to a builder guest leaves it out ({@link CpioWriter#withoutStreamDigest}); and
+ * {@code holeBytes}, the files' zero runs it sent as holes ({@link CpioWriter#withHoles}), not counted in
+ * {@code bytes}.
  *
  * <pre>{@code
  * StreamStats stats = new CpioWriter(NameStyle.ABSOLUTE, 0).write(entries, out, EventSink.NONE);
  * Sha256 digest = stats.sha256();
  * }</pre>
  */
-public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
+public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256, long holeBytes) {
+
+    /** A stream without holes. */
+    public StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
+        this(entries, bytes, xxh64, sha256, 0);
+    }
 
     /**
      * The stream's SHA-256.
@@ -36,6 +43,12 @@ public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
         private final Xxh64 sum = new Xxh64();
         private final MessageDigest sha;
         private long bytes;
+        private long holeBytes;
+
+        /** Counts {@code length} bytes of a file sent as a hole, never written. */
+        void hole(long length) {
+            holeBytes += length;
+        }
 
         /** The bytes written so far. */
         long bytes() {
@@ -69,7 +82,7 @@ public record StreamStats(long entries, long bytes, long xxh64, Sha256 sha256) {
         }
 
         StreamStats stats(long entries) {
-            return new StreamStats(entries, bytes, sum.value(), sha == null ? null : Sha256.of(sha));
+            return new StreamStats(entries, bytes, sum.value(), sha == null ? null : Sha256.of(sha), holeBytes);
         }
     }
 }

@@ -261,8 +261,10 @@ final class BuilderVm {
                         vm.consoleTail(), e);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            long holes = result.sent().holeBytes();
             events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
-                    + " and sync included)", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6));
+                    + " and sync included)%s", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6,
+                    holes == 0 ? "" : "; " + holes + " bytes of zeros left as holes"));
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm, target);
