@@ -66,8 +66,14 @@ final class HoleMap {
                         throw new java.io.EOFException("now " + channel.size() + " bytes");
                     }
                     int size = (int) Math.min(WINDOW, length - base);
+                    java.nio.MappedByteBuffer window;
                     try {
-                        scan.blocks(channel.map(FileChannel.MapMode.READ_ONLY, base, size), base);
+                        window = channel.map(FileChannel.MapMode.READ_ONLY, base, size);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return Optional.empty(); // a file system without mappings: the file goes as it is
+                    }
+                    try {
+                        scan.blocks(window, base);
                     } catch (InternalError e) {
                         // A mapped page beyond a file cut short meanwhile (SIGBUS).
                         throw new java.io.EOFException("cut short while it was read");
