@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -188,9 +186,7 @@ public final class LayerStack {
 
     private FileContent store(InputStream tar) throws IOException {
         Path file = contentDir.resolve(Long.toString(++files));
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            tar.transferTo(out);
-        }
+        SparseWrite.copy(tar, file);
         return FileContent.of(file);
     }
 
