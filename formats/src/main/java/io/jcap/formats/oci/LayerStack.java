@@ -89,9 +89,11 @@ public final class LayerStack {
                 }
             };
             DigestInputStream digesting = new DigestInputStream(counting, diffId);
-            TarArchiveInputStream tar = new TarArchiveInputStream(digesting, StandardCharsets.UTF_8.name());
+            TarNames names = new TarNames(digesting);
+            TarArchiveInputStream tar = new TarArchiveInputStream(names, StandardCharsets.UTF_8.name());
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
+                checkUtf8(entry, names.next(), what);
                 applyEntry(tar, entry, what);
             }
             // The end-of-archive blocks and padding count for the DiffID; the rest for the blob's digest.
@@ -236,6 +238,51 @@ public final class LayerStack {
     }
 
     /** The layer path as the tree keys it ({@code etc/passwd}, "" for the root), or a refusal naming it. */
+    /**
+     * Refuses an entry whose name or link name is not UTF-8 in the archive: the reader would hand it
+     * over with {@code ?} or U+FFFD for the bytes, so that {@code caf\xE9} and {@code caf\xE8}
+     * became one file, or a link named another file. The raw names are taken only when they are
+     * the ones the reader decoded (the same after the same replacement).
+     */
+    private static void checkUtf8(TarArchiveEntry entry, java.util.Optional<TarNames.Raw> raw, String what)
+            throws JcapException {
+        if (raw.isEmpty()) {
+            return;
+        }
+        byte[] name = raw.get().name();
+        if (!TarNames.isUtf8(name) && sameAsRead(name, entry.getName())) {
+            throw new JcapException(what + " is refused: the name of its entry '" + TarNames.shown(name) + "' is not"
+                    + " UTF-8, and jcap's images name files in UTF-8 only (read otherwise, two such names could"
+                    + " become one file): rename it in the image");
+        }
+        byte[] link = raw.get().link();
+        if ((entry.isSymbolicLink() || entry.isLink()) && !TarNames.isUtf8(link)
+                && sameAsRead(link, entry.getLinkName())) {
+            throw new JcapException(what + " is refused: its " + (entry.isLink() ? "hard" : "symbolic") + " link '"
+                    + entry.getName() + "' points to '" + TarNames.shown(link) + "', which is not UTF-8, and jcap's"
+                    + " images name files in UTF-8 only: rename it in the image");
+        }
+    }
+
+    /** Whether {@code read}, as the tar reader gave it, is {@code raw} decoded with a replacement. */
+    private static boolean sameAsRead(byte[] raw, String read) {
+        String decoded = new String(raw, StandardCharsets.UTF_8);
+        String trimmedRead = trimSlashes(read);
+        return trimmedRead.equals(trimSlashes(decoded)) || trimmedRead.equals(trimSlashes(decoded.replace('\uFFFD', '?')));
+    }
+
+    private static String trimSlashes(String name) {
+        int from = 0;
+        int to = name.length();
+        while (from < to && name.charAt(from) == '/') {
+            from++;
+        }
+        while (to > from && name.charAt(to - 1) == '/') {
+            to--;
+        }
+        return name.substring(from, to);
+    }
+
     private static String checked(String name, String what) throws JcapException {
         if (name.equals("./") || name.equals(".")) {
             return "";
