@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class JcapProcess {
     static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    /** One lock per example folder of this checkout, for {@link #exampleBuildLock}. */
+    private static final Map<Path, java.util.concurrent.locks.Lock> EXAMPLE_FOLDERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
     static final Path LAUNCHER = ROOT.resolve("bin/jcap");
 
     final Path home;
@@ -169,12 +172,38 @@ final class JcapProcess {
     }
 
     Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Started started = start(env, args);
-        Result result = started.await(java.time.Duration.ofMinutes(10));
-        Files.delete(started.out());
-        Files.delete(started.err());
+        java.util.concurrent.locks.Lock folder = exampleBuildLock(args);
+        folder.lock();
+        Result result;
+        try {
+            Started started = start(env, args);
+            result = started.await(java.time.Duration.ofMinutes(10));
+            Files.delete(started.out());
+            Files.delete(started.err());
+        } finally {
+            folder.unlock();
+        }
         keepAcceleratorVerdict();
         return result;
+    }
+
+    /**
+     * The lock a {@code jcap build} of one of this checkout's examples holds: its {@code build}
+     * command writes the program into the example's own folder, and test classes run side by side
+     * (LibvirtRunIT read examples/http-server's binary while InstancesIT's build rewrote it: "changed
+     * size while it was being read"). Any other command gets a lock nobody else holds.
+     */
+    private static java.util.concurrent.locks.Lock exampleBuildLock(String... args) {
+        if (args.length > 0 && args[0].equals("build")) {
+            Path examples = ROOT.resolve("examples");
+            for (String arg : args) {
+                Path folder = ROOT.resolve(arg).normalize();
+                if (folder.getParent() != null && folder.getParent().equals(examples) && Files.isDirectory(folder)) {
+                    return EXAMPLE_FOLDERS.computeIfAbsent(folder, f -> new java.util.concurrent.locks.ReentrantLock());
+                }
+            }
+        }
+        return new java.util.concurrent.locks.ReentrantLock();
     }
 
     /** Runs jcap with {@code input} as its standard input (jcap login --password-stdin). */
