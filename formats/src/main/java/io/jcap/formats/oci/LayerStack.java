@@ -237,7 +237,6 @@ public final class LayerStack {
         }
     }
 
-    /** The layer path as the tree keys it ({@code etc/passwd}, "" for the root), or a refusal naming it. */
     /**
      * Refuses an entry whose name or link name is not UTF-8 in the archive: the reader would hand it
      * over with {@code ?} or U+FFFD for the bytes, so that {@code caf\xE9} and {@code caf\xE8}
@@ -268,7 +267,8 @@ public final class LayerStack {
     private static boolean sameAsRead(byte[] raw, String read) {
         String decoded = new String(raw, StandardCharsets.UTF_8);
         String trimmedRead = trimSlashes(read);
-        return trimmedRead.equals(trimSlashes(decoded)) || trimmedRead.equals(trimSlashes(decoded.replace('\uFFFD', '?')));
+        return trimmedRead.equals(trimSlashes(decoded))
+                || trimmedRead.equals(trimSlashes(decoded.replace('\uFFFD', '?')));
     }
 
     private static String trimSlashes(String name) {
@@ -283,6 +283,7 @@ public final class LayerStack {
         return name.substring(from, to);
     }
 
+    /** The layer path as the tree keys it ({@code etc/passwd}, "" for the root), or a refusal naming it. */
     private static String checked(String name, String what) throws JcapException {
         if (name.equals("./") || name.equals(".")) {
             return "";
