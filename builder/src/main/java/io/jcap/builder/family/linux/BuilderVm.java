@@ -261,10 +261,12 @@ final class BuilderVm {
                         vm.consoleTail(), e);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            long bytes = result.sent().bytes();
             long holes = result.sent().holeBytes();
-            events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%.1f MB/s, guest write"
-                    + " and sync included)%s", result.sent().bytes(), seconds, result.sent().bytes() / seconds / 1e6,
-                    holes == 0 ? "" : "; " + holes + " bytes of zeros left as holes"));
+            // A rate of a few kB (an incremental build's change, a stream of holes) says nothing.
+            String rate = bytes < 1_000_000 ? "" : String.format(java.util.Locale.ROOT, "%.1f MB/s, ", bytes / seconds / 1e6);
+            events.info(String.format(java.util.Locale.ROOT, "Streamed %d bytes in %.2f s (%sguest write and sync"
+                    + " included)%s", bytes, seconds, rate, holes == 0 ? "" : "; " + holes + " bytes of zeros left as holes"));
             String done = vm.awaitLine("the builder guest to finish",
                     l -> GuestMarker.isErrorOr(GuestMarker.BuildDone.class, l), POWER_OFF_TIMEOUT);
             failOnGuestError(done, vm, target);
