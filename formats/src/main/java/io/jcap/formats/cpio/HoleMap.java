@@ -48,8 +48,8 @@ final class HoleMap {
     /**
      * Reads {@code content} and returns its map, or empty when it holds no hole (the file goes as it
      * is). A host file is mapped, not read: most blocks of a file with data are told from a hole by
-     * their first 8 bytes, so a scan of one costs a few milliseconds per 100 MB even under the
-     * launcher's client compiler, where reading it into the heap would cost ~0.4 s.
+     * their first 8 bytes, so a scan of one costs about 10 ms per 100 MB even under the launcher's
+     * client compiler, where reading it into the heap took 55 ms (docs/benchmarks-stream.md).
      *
      * @throws java.io.EOFException when a host file no longer has {@code content.size()} bytes
      */
