@@ -34,18 +34,18 @@ final class FileBytes {
     static void copy(ImageEntry.RegularFile file, ImageEntry entry, HoleMap map, OutputStream out,
             byte[] buffer, HoleMap.Sink sink) throws IOException {
         long size = file.content().size();
-        try (InputStream in = source(file, entry)) {
+        try (InputStream source = source(file, entry)) {
+            InputStream in = guarded(source, file, entry);
             if (map != null) {
                 try {
-                    map.write(guarded(in, file, entry), out, buffer, sink);
+                    map.write(in, out, buffer, sink);
                 } catch (java.io.EOFException e) {
                     throw changedSize(file, entry, e.getMessage());
                 }
                 return;
             }
             long copied = 0;
-            for (int n; copied < size && (n = read(in, buffer, (int) Math.min(buffer.length, size - copied), file,
-                    entry)) > 0; ) {
+            for (int n; copied < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - copied))) > 0; ) {
                 out.write(buffer, 0, n);
                 sink.data(buffer, n);
                 copied += n;
@@ -79,12 +79,12 @@ final class FileBytes {
         };
     }
 
-    static SourceException changedSize(ImageEntry.RegularFile file, ImageEntry entry, String what) {
+    private static SourceException changedSize(ImageEntry.RegularFile file, ImageEntry entry, String what) {
         return new SourceException("the file for " + entry.path() + describe(file) + " changed size while it was being"
                 + " read (expected " + file.content().size() + " bytes, " + what + "): build again", null);
     }
 
-    static InputStream source(ImageEntry.RegularFile file, ImageEntry entry) throws SourceException {
+    private static InputStream source(ImageEntry.RegularFile file, ImageEntry entry) throws SourceException {
         try {
             return file.content().open();
         } catch (IOException e) {
@@ -92,22 +92,13 @@ final class FileBytes {
         }
     }
 
-    static int read(InputStream in, byte[] buffer, int length, ImageEntry.RegularFile file, ImageEntry entry)
-            throws SourceException {
-        try {
-            return in.read(buffer, 0, length);
-        } catch (IOException e) {
-            throw unreadable(file, entry, e);
-        }
-    }
-
-    static SourceException unreadable(ImageEntry.RegularFile file, ImageEntry entry, IOException e) {
+    private static SourceException unreadable(ImageEntry.RegularFile file, ImageEntry entry, IOException e) {
         return new SourceException("could not read the file for " + entry.path() + describe(file) + ": "
                 + FailureReason.ofFile(e), e);
     }
 
     /** The host file's path in parentheses, when the bytes come from one. */
-    static String describe(ImageEntry.RegularFile file) {
+    private static String describe(ImageEntry.RegularFile file) {
         return file.content() instanceof FileContent.HostFile h ? " (" + h.path() + ")" : "";
     }
 }
