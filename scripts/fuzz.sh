@@ -47,6 +47,10 @@ for jazzer in "capstanfile capstanfile-schema CapstanfileFuzzTest" "layers forma
   echo "fuzz: $name (Jazzer, $test) for ${seconds}s" >&2
   log="$out/$name.log"
   rc=0
+  # The libFuzzer arguments Jazzer's JUnit runner takes (argument 0 stands for argv[0]) come after
+  # the test's maxDuration, so they set the time; -timeout makes a hang a finding. These
+  # jazzer.internal.arg.N properties are how Jazzer's own launcher passes them (checked with 0.24.0):
+  # after a Jazzer upgrade, check that the run still takes SECONDS.
   JAZZER_FUZZ=1 mvn -o -B -pl "$module" -am test -Dtest="$test" \
     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.internal.arg.0=jazzer \
     -Djazzer.internal.arg.1=-max_total_time="$seconds" -Djazzer.internal.arg.2=-timeout=10 \
