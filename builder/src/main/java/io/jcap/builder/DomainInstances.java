@@ -10,8 +10,10 @@ import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
+import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.libvirt.SshTarget;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
@@ -72,6 +74,14 @@ final class DomainInstances {
         return Optional.empty();
     }
 
+    /** An {@code ssh -L} command that makes {@code port} of a remote host's instance a port of this machine. */
+    static String tunnel(LibvirtUri uri, PortForward port) {
+        SshTarget ssh = uri.sshTarget().orElseThrow();
+        String address = port.hostAddress().equals("0.0.0.0") ? "127.0.0.1" : port.hostAddress();
+        return "ssh -N -L " + port.hostPort() + ":" + address + ":" + port.hostPort()
+                + (ssh.port() == 22 ? "" : " -p " + ssh.port()) + " " + ssh.user() + "@" + ssh.host();
+    }
+
     /** The domain names {@link #start} gives: {@code jcap-NAME-} and 8 hex digits. */
     private static final Pattern DOMAIN = Pattern.compile("jcap-[a-z0-9][a-z0-9_.-]*-[0-9a-f]{8}");
 
@@ -98,17 +108,28 @@ final class DomainInstances {
             } finally {
                 startReturned.countDown();
             }
-            DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"), started.consoleLog(),
-                    Path.of("/run/libvirt/qemu", domain + ".pid"), Path.of("/var/log/libvirt/qemu", domain + ".log"));
-            HostProcess qemu = started.qemu().orElseThrow(() -> new EnvironmentException("libvirt started domain "
-                    + domain + " but its QEMU process is not in /run/libvirt/qemu/" + domain + ".pid"));
+            boolean remote = !uri.isLocal();
+            // A remote domain's console and libvirt's log of its QEMU are read from copies here.
+            DetachedQemu.GuestFiles files = new DetachedQemu.GuestFiles(folder.resolve("qmp"),
+                    remote ? folder.resolve("console.log") : started.consoleLog(),
+                    Path.of("/run/libvirt/qemu", domain + ".pid"),
+                    remote ? folder.resolve("qemu.log") : Path.of("/var/log/libvirt/qemu", domain + ".log"));
+            Optional<HostProcess> qemu = started.qemu();
+            if (!remote && qemu.isEmpty()) {
+                throw new EnvironmentException("libvirt started domain " + domain + " but its QEMU process is not in"
+                        + " /run/libvirt/qemu/" + domain + ".pid");
+            }
             Instance instance = new Instance(name, plan.image().metadata().name(), family.name(), Instant.now(), qemu,
                     started.forwards(), plan.memoryMiB(), plan.cpus(), plan.accelerator().qemuName(), files,
                     started.disk(), InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, domain,
                             started.folder())), plan.exitLine());
             Instances.record(store, instance, unrecorded);
             Optional<Pattern> endLine = family.instanceConsole(plan.exitLine()).applicationEndLine();
-            if (endLine.isPresent()) {
+            if (endLine.isPresent() && remote) {
+                // The watch is a process beside the domain's QEMU; jcap runs none on the remote host.
+                events.debug("No watch for a guest that does not power off after its application ended on "
+                        + uri + ": jcap stop " + name + " stops it");
+            } else if (endLine.isPresent()) {
                 try {
                     DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), Instances.POWER_OFF_GRACE));
                 } catch (VmException e) {
@@ -119,6 +140,10 @@ final class DomainInstances {
             events.info("Started instance " + name + " of " + instance.image() + " (" + plan.description()
                     + ", libvirt domain " + domain + " at " + uri + ")"
                     + (instance.ports().isEmpty() ? "" : ": " + String.join(", ", instance.portDescriptions())));
+            if (remote && !instance.ports().isEmpty()) {
+                events.info("Its ports are on " + instance.remoteHost().orElseThrow() + "; reach one from here with "
+                        + tunnel(uri, instance.ports().get(0)));
+            }
             return instance;
         } catch (JcapException | RuntimeException e) {
             if (started != null) {

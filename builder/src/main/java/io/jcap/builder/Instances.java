@@ -20,6 +20,9 @@ import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.libvirt.RemoteConsole;
+import io.jcap.hypervisor.libvirt.SshTarget;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -80,7 +83,7 @@ public final class Instances {
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
         if (!RunPlan.driverFor(home, request).canDetach()) {
-            throw new EnvironmentException(DetachedDomain.LOCAL_ONLY);
+            throw new EnvironmentException(DetachedDomain.NEEDS_SSH);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
         if (request.name().isPresent() && store.exists(request.name().get())) {
@@ -99,7 +102,8 @@ public final class Instances {
                 throw new JcapException("image '" + plan.image().metadata().name() + "' was removed while the instance"
                         + " was being prepared (jcap rmi): nothing was started");
             }
-            PublishedPorts.check(plan.forwards(), store.list(events));
+            PublishedPorts.check(plan.forwards(), store.list(events), request.libvirt().filter(u -> !u.isLocal())
+                    .flatMap(LibvirtUri::sshTarget).map(SshTarget::host));
             createFolder(name);
             if (request.libvirt().isPresent()) {
                 return DomainInstances.start(request.libvirt().get(), name, plan, family, store, events);
@@ -221,9 +225,9 @@ public final class Instances {
             DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left);
             return get(name);
         }
-        DetachedQemu.Ending ending = DetachedQemu.stop(instance.process(), instance.files().qmpSocket(), left, events);
-        if (ending == DetachedQemu.Ending.KILLED && instance.process().isRunning()) {
-            throw new JcapException("instance '" + name + "' (QEMU pid " + instance.process().pid()
+        DetachedQemu.Ending ending = DetachedQemu.stop(instance.qemu(), instance.files().qmpSocket(), left, events);
+        if (ending == DetachedQemu.Ending.KILLED && instance.qemu().isRunning()) {
+            throw new JcapException("instance '" + name + "' (QEMU pid " + instance.qemu().pid()
                     + ") did not end even when killed");
         }
         // Stopped means its console log is whole too: the keeper writes the last lines after QEMU ends.
@@ -240,13 +244,52 @@ public final class Instances {
     private Duration awaitApplicationStart(Instance instance, Duration timeout) throws InterruptedException {
         InstanceConsole console = store.console(instance);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (store.running(instance) && !console.applicationStarted(instance.files().consoleLog())) {
-            if (System.nanoTime() - deadline >= 0) {
-                return Duration.ZERO;
+        try (RemoteCopies copies = new RemoteCopies(instance)) {
+            while (store.running(instance) && !(copies.copy() && console.applicationStarted(
+                    instance.files().consoleLog()))) {
+                if (System.nanoTime() - deadline >= 0) {
+                    return Duration.ZERO;
+                }
+                Thread.sleep(START_POLL.toMillis());
             }
-            Thread.sleep(START_POLL.toMillis());
         }
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /**
+     * This machine's copy of the console of an instance on a remote libvirt host, brought up to
+     * date over one SSH session held open (opened at the first copy); nothing to do for other
+     * instances, whose console is here.
+     */
+    private static final class RemoteCopies implements AutoCloseable {
+        private final Instance instance;
+        private RemoteConsole remote;
+
+        RemoteCopies(Instance instance) {
+            this.instance = instance;
+        }
+
+        /** Brings the copy up to date; false when the host could not be read this time. */
+        boolean copy() {
+            if (instance.domain().filter(Instance.Domain::remote).isEmpty()) {
+                return true;
+            }
+            try {
+                if (remote == null) {
+                    remote = RemoteConsole.open(instance.domain().get().uri());
+                }
+            } catch (JcapException e) {
+                return false;
+            }
+            return InstanceStore.copyRemoteConsole(instance, remote, false);
+        }
+
+        @Override
+        public void close() {
+            if (remote != null) {
+                remote.close();
+            }
+        }
     }
 
     /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */
@@ -275,7 +318,7 @@ public final class Instances {
                 }
                 store.markStopped(name);
                 if (instance.get().domain().isEmpty()) {
-                    DetachedQemu.stop(instance.get().process(), instance.get().files().qmpSocket(), Duration.ZERO,
+                    DetachedQemu.stop(instance.get().qemu(), instance.get().files().qmpSocket(), Duration.ZERO,
                             events);
                 }
             }
@@ -299,7 +342,7 @@ public final class Instances {
                                 + " recorded the instance): remove it with jcap rm -f " + name);
                     }
                     DetachedDomain.remove(intent.get().uri(), intent.get().domain(),
-                            DetachedDomain.folderOf(intent.get().domain()));
+                            DetachedDomain.folderOf(intent.get().uri(), intent.get().domain()));
                 }
             }
             if (instance.isPresent() && instance.get().domain().isPresent()) {
@@ -331,9 +374,36 @@ public final class Instances {
             throws JcapException, InterruptedException {
         Instance instance = get(name);
         Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
-        BooleanSupplier writing = instance.domain().isPresent() ? () -> store.running(instance) : writing(instance);
-        ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
+        try (RemoteCopies copies = new RemoteCopies(instance)) {
+            if (!copies.copy()) {
+                events.warn("cannot read the console of instance '" + name + "' on " + instance.remoteHost().orElseThrow()
+                        + " now: what follows is what was copied from it before");
+            }
+            BooleanSupplier writing = instance.domain().isEmpty() ? writing(instance) : domainWriting(instance, copies);
+            ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
+        }
     }
+
+    /**
+     * Whether a libvirt domain's console may still grow: while libvirt says it runs (asked at most
+     * once a second, a remote host's answer taking an SSH round trip). A remote domain's copy is
+     * brought up to date on each look, and once more after the domain is found ended.
+     */
+    private BooleanSupplier domainWriting(Instance instance, RemoteCopies copies) {
+        long[] askedAt = {System.nanoTime() - DOMAIN_POLL.toNanos()};
+        boolean[] running = {true};
+        return () -> {
+            if (System.nanoTime() - askedAt[0] >= DOMAIN_POLL.toNanos()) {
+                askedAt[0] = System.nanoTime();
+                running[0] = store.running(instance);
+            }
+            copies.copy();
+            return running[0];
+        };
+    }
+
+    /** How often following a libvirt domain's console asks libvirt whether the domain still runs. */
+    private static final Duration DOMAIN_POLL = Duration.ofSeconds(1);
 
     /**
      * Whether an instance's console log may still grow: while QEMU runs, and after it ended until
@@ -343,7 +413,7 @@ public final class Instances {
         Path done = ConsoleLogKeeper.doneMarker(instance.files().consoleLog());
         long[] endedAt = {0};
         return () -> {
-            if (instance.process().isRunning()) {
+            if (instance.qemu().isRunning()) {
                 return true;
             }
             if (endedAt[0] == 0) {

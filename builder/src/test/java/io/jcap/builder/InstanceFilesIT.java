@@ -74,7 +74,7 @@ class InstanceFilesIT {
 
         Path folder = home.instances().resolve("web");
         DetachedQemu.GuestFiles files = started.files();
-        assertTrue(started.process().isRunning());
+        assertTrue(started.qemu().isRunning());
         assertEquals("rwx------", mode(home.instances()));
         assertEquals("rwx------", mode(folder));
         assertTrue(Files.getAttribute(files.qmpSocket(), "unix:mode", LinkOption.NOFOLLOW_LINKS) instanceof Integer);

@@ -68,14 +68,20 @@ final class PsCommand implements Callable<Integer> {
             i.ports().forEach(p -> ports.addObject().put("address", p.hostAddress()).put("host", p.hostPort())
                     .put("guest", p.guestPort()).put("protocol", p.protocol().lowerCase()));
             node.put("created", i.created().toString());
-            node.put("pid", i.process().pid());
+            if (i.process().isPresent()) {
+                node.put("pid", i.process().get().pid());
+            } else {
+                // A domain on a remote host: its QEMU is a process of that host.
+                node.putNull("pid");
+            }
             node.put("memoryMiB", i.memoryMiB());
             node.put("cpus", i.cpus());
             node.put("accelerator", i.accelerator());
             node.put("consoleLog", i.files().consoleLog().toString());
             if (i.domain().isPresent()) {
-                node.putObject("libvirt").put("uri", i.domain().get().uri().toString())
+                ObjectNode libvirt = node.putObject("libvirt").put("uri", i.domain().get().uri().toString())
                         .put("domain", i.domain().get().name());
+                i.remoteHost().ifPresent(h -> libvirt.put("host", h));
             }
         }
         try {

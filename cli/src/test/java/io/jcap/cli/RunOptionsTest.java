@@ -154,13 +154,13 @@ class RunOptionsTest {
     }
 
     @Test
-    void run_libvirtDriverDetachedOnARemoteHost_isRefusedSayingWhy() {
-        Outcome run = jcap("run", "-d", "--driver", "libvirt", "--connect", "qemu+ssh://jcap@kvm1/system", "hello");
+    void run_libvirtDriverDetachedOnARemoteHostWithoutSsh_isRefusedSayingWhy() {
+        Outcome run = jcap("run", "-d", "--driver", "libvirt", "--connect", "qemu+tcp://kvm1/system", "hello");
 
         assertEquals(3, run.exitCode());
-        assertEquals("jcap: detached instances with --driver libvirt run on this machine's libvirt daemon only"
-                + " (qemu:///system): jcap logs and published ports of a remote host would need jcap's SSH session,"
-                + " which ends with jcap; run it in the foreground there, or detached here\n", run.err());
+        assertEquals("jcap: detached instances on a remote libvirt host need jcap to reach it over SSH"
+                + " (qemu+ssh://user@host/system), which copies their files there and reads their console for jcap"
+                + " logs\n", run.err());
     }
 
     @Test

@@ -93,7 +93,7 @@ class LibvirtRemoteRunIT {
     }
 
     /** A folder of links to every program on this test's PATH whose name does not start with {@code prefix}. */
-    private static Path pathWithout(String prefix, Path dir) throws IOException {
+    static Path pathWithout(String prefix, Path dir) throws IOException {
         Files.createDirectories(dir);
         for (String entry : System.getenv("PATH").split(":")) {
             Path folder = Path.of(entry);

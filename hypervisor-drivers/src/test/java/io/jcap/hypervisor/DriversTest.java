@@ -57,7 +57,10 @@ class DriversTest {
 
         LibvirtDriver libvirt = assertInstanceOf(LibvirtDriver.class, driver);
         assertEquals("qemu+ssh://jcap@kvm1/system", libvirt.uri().toString());
-        assertFalse(driver.canDetach());
+        // Its detached domains are looked after over SSH; a host reached otherwise keeps none.
+        assertTrue(driver.canDetach());
+        assertFalse(Drivers.named("libvirt", new DriverSettings(cache, Optional.of("qemu+tcp://kvm1/system")))
+                .canDetach());
         assertTrue(driver.copiesDisks());
         assertFalse(driver.bootsKernels());
     }

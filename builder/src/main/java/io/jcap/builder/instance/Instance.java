@@ -24,15 +24,17 @@ import java.util.Optional;
  *
  * @param family the kernel family of the image ({@code linux}, {@code osv}): it says how the console reads
  * @param process the QEMU process, named by pid and start time so that a reused pid is not it (for a
- *     libvirt domain, the QEMU libvirt started for it; libvirt says whether the domain runs)
- * @param files the QMP socket, console log and QEMU's own output
+ *     libvirt domain, the QEMU libvirt started for it; libvirt says whether the domain runs); empty
+ *     for a domain on a remote host
+ * @param files the QMP socket, console log and QEMU's own output (for a domain on a remote host,
+ *     this machine's copies of its console and of libvirt's log of its QEMU)
  * @param overlay the instance's disk: a qcow2 overlay over the stored image, or a copy of it when
  *     the run changed what OSv reads from the disk (or, for a libvirt domain, a copy of the image)
  * @param domain the persistent libvirt domain that runs the instance; empty when jcap runs QEMU itself
  * @param exitLine the console line that ends the instance's application, with the run's tag (kept
  *     owner-only in the record: it is what makes the line the init's rather than the application's)
  */
-public record Instance(String name, String image, String family, Instant created, HostProcess process,
+public record Instance(String name, String image, String family, Instant created, Optional<HostProcess> process,
         List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files, Path overlay,
         InstanceStatus status, Optional<Domain> domain, ExitLine exitLine) {
     /**
@@ -40,7 +42,7 @@ public record Instance(String name, String image, String family, Instant created
      *
      * @param uri the daemon that keeps it
      * @param name the domain's name there
-     * @param folder the folder of its disk copy and console log
+     * @param folder the folder of its disk copy and console log on the libvirt host
      */
     public record Domain(LibvirtUri uri, String name, Path folder) {
         public Domain {
@@ -48,14 +50,19 @@ public record Instance(String name, String image, String family, Instant created
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(folder, "folder");
         }
+
+        /** Whether the domain runs on another host, whose console jcap copies here over SSH. */
+        public boolean remote() {
+            return !uri.isLocal();
+        }
     }
 
     /** An instance whose QEMU jcap started itself. */
     public Instance(String name, String image, String family, Instant created, HostProcess process,
             List<PortForward> ports, int memoryMiB, int cpus, String accelerator, DetachedQemu.GuestFiles files,
             Path overlay, InstanceStatus status, ExitLine exitLine) {
-        this(name, image, family, created, process, ports, memoryMiB, cpus, accelerator, files, overlay, status,
-                Optional.empty(), exitLine);
+        this(name, image, family, created, Optional.of(process), ports, memoryMiB, cpus, accelerator, files, overlay,
+                status, Optional.empty(), exitLine);
     }
 
     public Instance {
@@ -77,8 +84,22 @@ public record Instance(String name, String image, String family, Instant created
                 newStatus, domain, exitLine);
     }
 
-    /** The published ports as {@code jcap ps} shows them: {@code 127.0.0.1:18080->8080/tcp}. */
+    /**
+     * The published ports as {@code jcap ps} shows them: {@code 127.0.0.1:18080->8080/tcp}, followed
+     * by {@code  on HOST} for a domain on a remote host, whose ports are that host's.
+     */
     public List<String> portDescriptions() {
-        return ports.stream().map(PublishedPorts::describe).toList();
+        String where = remoteHost().map(h -> " on " + h).orElse("");
+        return ports.stream().map(p -> PublishedPorts.describe(p) + where).toList();
+    }
+
+    /** The host of a domain on a remote host, as its libvirt URI names it. */
+    public Optional<String> remoteHost() {
+        return domain.filter(Domain::remote).flatMap(d -> d.uri().sshTarget()).map(t -> t.host());
+    }
+
+    /** The QEMU process jcap started for the instance (never a libvirt domain): there always is one. */
+    public HostProcess qemu() {
+        return process.orElseThrow(() -> new IllegalStateException("instance " + name + " has no QEMU process here"));
     }
 }

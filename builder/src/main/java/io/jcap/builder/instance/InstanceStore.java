@@ -14,6 +14,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.DomainEnding;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.hypervisor.libvirt.RemoteConsole;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.model.EventSink;
@@ -238,7 +239,8 @@ public final class InstanceStore {
 
     /**
      * Whether the instance's guest runs: its QEMU process, or for a libvirt domain what libvirt
-     * says (a daemon that does not answer leaves the question to the QEMU process it started).
+     * says (a local daemon that does not answer leaves the question to the QEMU process it
+     * started; a remote host that does not answer is not known to have ended, so it counts as running).
      */
     public boolean running(Instance instance) {
         if (instance.domain().isPresent()) {
@@ -246,10 +248,10 @@ public final class InstanceStore {
             try {
                 return DetachedDomain.isRunning(d.uri(), d.name());
             } catch (JcapException e) {
-                return instance.process().isRunning();
+                return instance.process().map(HostProcess::isRunning).orElse(true);
             }
         }
-        return instance.process().isRunning();
+        return instance.qemu().isRunning();
     }
 
     private InstanceStatus status(Path folder, Instance instance) {
@@ -264,8 +266,14 @@ public final class InstanceStore {
         } catch (IOException | IllegalArgumentException e) {
             // Worked out again below.
         }
+        // A remote domain's console is worked out from this machine's copy, made whole first.
+        boolean whole = copyRemoteConsole(instance, true);
         InstanceStatus status = console(instance).ended(instance.files().consoleLog(),
                 Files.exists(folder.resolve(STOPPED)), ending(instance));
+        if (!whole) {
+            // Worked out from what was copied before; kept once the whole console could be read.
+            return status;
+        }
         try {
             Path temp = folder.resolve(STATUS + ".tmp");
             writeOwnerOnly(temp, (status.toRecord() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -274,6 +282,42 @@ public final class InstanceStore {
             // The status is worked out from the log again next time (the folder may be being removed).
         }
         return status;
+    }
+
+    /**
+     * For an instance on a remote libvirt host, copies what its console (and, with {@code ended},
+     * libvirt's log of its QEMU, where the SSH user may read it) gained since the last copy into
+     * this machine's files of the instance; true when the console copy is up to date (always
+     * for other instances). A host that cannot be reached leaves the copy as it was.
+     */
+    public static boolean copyRemoteConsole(Instance instance, boolean ended) {
+        Optional<Instance.Domain> domain = instance.domain().filter(Instance.Domain::remote);
+        if (domain.isEmpty()) {
+            return true;
+        }
+        try (RemoteConsole remote = RemoteConsole.open(domain.get().uri())) {
+            return copyRemoteConsole(instance, remote, ended);
+        } catch (JcapException e) {
+            return false;
+        }
+    }
+
+    /** {@link #copyRemoteConsole(Instance, boolean)} over an open connection, for a follower's repeated copies. */
+    public static boolean copyRemoteConsole(Instance instance, RemoteConsole remote, boolean ended) {
+        Instance.Domain d = instance.domain().orElseThrow();
+        if (ended) {
+            try {
+                remote.copyNew(RemoteConsole.qemuLogOf(d.name()), instance.files().qemuLog());
+            } catch (IOException e) {
+                // Only root reads it on most hosts: the console alone says how the instance ended.
+            }
+        }
+        try {
+            remote.copyNew(RemoteConsole.consoleOf(d.folder()), instance.files().consoleLog());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -307,8 +351,7 @@ public final class InstanceStore {
         node.put("image", i.image());
         node.put("family", i.family());
         node.put("created", i.created().toString());
-        node.put("pid", i.process().pid());
-        node.put("pidStartTicks", i.process().startTicks());
+        i.process().ifPresent(p -> node.put("pid", p.pid()).put("pidStartTicks", p.startTicks()));
         ArrayNode ports = node.putArray("ports");
         for (PortForward f : i.ports()) {
             ports.addObject().put("address", f.hostAddress()).put("host", f.hostPort()).put("guest", f.guestPort())
@@ -338,7 +381,8 @@ public final class InstanceStore {
                 path(n, "qemuPidFile"), path(n, "qemuLog"));
         return new Instance(n.get("name").asText(), n.get("image").asText(),
                 n.path("family").asText(FAMILY_BEFORE_RECORDED), Instant.parse(n.get("created").asText()),
-                new HostProcess(n.get("pid").asLong(), n.get("pidStartTicks").asLong()), ports,
+                n.has("pid") ? Optional.of(new HostProcess(n.get("pid").asLong(), n.get("pidStartTicks").asLong()))
+                        : Optional.empty(), ports,
                 n.get("memoryMiB").asInt(), n.get("cpus").asInt(), n.path("accelerator").asText(), files,
                 path(n, "overlay"), InstanceStatus.RUNNING, domain(n.get("libvirt")), exitLine(n.get("exitTag")));
     }

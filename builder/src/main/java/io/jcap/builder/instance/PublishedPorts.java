@@ -61,6 +61,16 @@ public final class PublishedPorts {
      * holds (found by binding them a moment).
      */
     public static void check(List<PortForward> forwards, List<Instance> instances) throws JcapException {
+        check(forwards, instances, Optional.empty());
+    }
+
+    /**
+     * The same for an instance on {@code remoteHost} (a libvirt host reached over SSH) when given:
+     * its ports are that host's, so only instances there count, and binding them here would
+     * tell nothing (QEMU there refuses a taken one when it starts).
+     */
+    public static void check(List<PortForward> forwards, List<Instance> instances, Optional<String> remoteHost)
+            throws JcapException {
         Set<String> seen = new HashSet<>();
         // A forward whose host port the start picks (0) takes a free one: nothing to check yet.
         forwards = forwards.stream().filter(f -> !f.picksHostPort()).toList();
@@ -77,10 +87,14 @@ public final class PublishedPorts {
         }
         for (PortForward f : forwards) {
             for (Instance i : instances) {
-                if (i.status().running() && i.ports().stream().anyMatch(p -> key(p).equals(key(f)))) {
-                    throw new JcapException("host port " + key(f) + " is already published by instance '" + i.name()
-                            + "': pick another with -p HOST:GUEST");
+                if (i.remoteHost().equals(remoteHost) && i.status().running()
+                        && i.ports().stream().anyMatch(p -> key(p).equals(key(f)))) {
+                    throw new JcapException("host port " + key(f) + remoteHost.map(h -> " of " + h).orElse("")
+                            + " is already published by instance '" + i.name() + "': pick another with -p HOST:GUEST");
                 }
+            }
+            if (remoteHost.isPresent()) {
+                continue;
             }
             Optional<JcapException> problem = bindProblem(f);
             if (problem.isPresent()) {

@@ -1,13 +1,13 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.hypervisor.GuestEndWatch;
+import io.jcap.hypervisor.GuestLifecycle;
 import io.jcap.hypervisor.HelperJvm;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
-import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.File;
@@ -40,13 +40,14 @@ import org.libvirt.LibvirtException;
  *
  * <p>The spec's files are copied into a folder of the domain's own under
  * {@value LibvirtVm#DEFAULT_HOST_FOLDER_PREFIX}USER, as for a foreground run, and its serial
- * console writes to {@code console.log} there, which jcap reads for {@code jcap logs}. Only a local
- * daemon: a remote host's console and ports would need jcap's SSH session, which ends with jcap.
+ * console writes to {@code console.log} there, which jcap reads for {@code jcap logs}: in place on
+ * this machine, through a {@link RemoteConsole} copy for a host reached over SSH. A remote domain's
+ * published ports are that host's: nothing of it needs jcap to keep running.
  */
 public final class DetachedDomain {
     private static final Duration POLL = Duration.ofMillis(100);
     /** Where the system daemon writes each domain's QEMU log. */
-    private static final Path QEMU_LOGS = Path.of("/var/log/libvirt/qemu");
+    static final Path QEMU_LOGS = Path.of("/var/log/libvirt/qemu");
 
     private DetachedDomain() {
     }
@@ -55,11 +56,12 @@ public final class DetachedDomain {
      * A started detached domain.
      *
      * @param domain its name in libvirt
-     * @param folder its files on this machine: the disk copy, settings, the console log
-     * @param consoleLog the serial console's file
-     * @param disk the disk it boots (a private copy of the image)
+     * @param folder its files on the libvirt host: the disk copy, settings, the console log
+     * @param consoleLog the serial console's file there
+     * @param disk the disk it boots there
      * @param forwards its forwards, every host port chosen
-     * @param qemu the QEMU process libvirt started for it, when libvirt's pid file could be read
+     * @param qemu the QEMU process libvirt started for it, when libvirt's pid file could be read (a
+     *     local daemon's only)
      */
     public record Started(String domain, Path folder, Path consoleLog, Path disk, List<PortForward> forwards,
             Optional<HostProcess> qemu) {
@@ -69,32 +71,60 @@ public final class DetachedDomain {
         }
     }
 
-    /** Why a remote host cannot keep a detached domain for jcap. */
-    public static final String LOCAL_ONLY = "detached instances with --driver libvirt run on this machine's libvirt"
-            + " daemon only (qemu:///system): jcap logs and published ports of a remote host would need jcap's SSH"
-            + " session, which ends with jcap; run it in the foreground there, or detached here";
+    /** Why a libvirt host reached without SSH cannot keep a detached domain for jcap. */
+    public static final String NEEDS_SSH = "detached instances on a remote libvirt host need jcap to reach it over SSH"
+            + " (qemu+ssh://user@host/system), which copies their files there and reads their console for jcap logs";
 
-    /** Copies the spec's files, defines domain {@code name} and starts it; nothing stays behind on failure. */
+    /** How many sets of host ports a domain on a remote host tries when a picked one is taken there. */
+    static final int PORT_ATTEMPTS = 5;
+
+    /**
+     * Copies the spec's files to the libvirt host (a copy here, or an SFTP upload to a host reached
+     * over SSH), defines domain {@code name} and starts it; nothing stays behind on failure. On a
+     * remote host the forwards bind there, where their address says (127.0.0.1 unless asked),
+     * forwards without a host port on a random one, retried when taken.
+     */
     public static Started start(LibvirtUri uri, String name, VmSpec spec, EventSink events) throws JcapException {
-        if (!uri.isLocal()) {
-            throw new EnvironmentException(LOCAL_ONLY);
-        }
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
-        LocalHostFiles files = new LocalHostFiles(folderOf(name).getParent(), uri);
-        String folder = files.createFolder(name);
-        Connect connect = LibvirtConnections.open(uri);
+        HostFiles files = HostFiles.open(uri, null, LibvirtVm.DEFAULT_SSH_TIMEOUT);
+        String folder = null;
+        Connect connect = null;
         boolean defined = false;
         try {
-            files.sweep(connect, LocalHostFiles.SWEEP_QUIET, events);
-            VmSpec placed = Staging.stage(spec, files, folder, false, events);
+            folder = files.createFolder(name);
+            connect = LibvirtConnections.open(uri);
+            if (files instanceof LocalHostFiles local) {
+                local.sweep(connect, LocalHostFiles.SWEEP_QUIET, events);
+            }
+            VmSpec placed = Staging.stage(spec, files, folder, !uri.isLocal(), events);
             String console = files.createEmpty(folder, CONSOLE_LOG);
-            List<PortForward> forwards = Ports.assign(spec.portForwards(), Ports::freeLoopbackPort);
-            Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
-            defined = true;
-            domain.create();
-            Optional<HostProcess> qemu = qemuOf(name);
-            domain.free();
-            return new Started(name, Path.of(folder), Path.of(console), placed.drives().get(0).file(), forwards, qemu);
+            for (int attempt = 1; ; attempt++) {
+                List<PortForward> forwards = Ports.assign(spec.portForwards(), Forwarding.defaultSupplier(uri.isLocal()));
+                Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
+                defined = true;
+                try {
+                    domain.create();
+                } catch (LibvirtException e) {
+                    if (!LibvirtConnections.message(e).contains(GuestLifecycle.HOSTFWD_FAILURE)) {
+                        throw e;
+                    }
+                    boolean picked = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
+                    if (uri.isLocal() || !picked || attempt == PORT_ATTEMPTS) {
+                        throw new JcapException("libvirt could not start domain " + name + " on " + files.where()
+                                + ": a host port it publishes is in use there (" + LibvirtConnections.message(e)
+                                + "): pick another with -p HOST:GUEST", e);
+                    }
+                    // A port picked at random on the remote host was taken there: another set.
+                    domain.undefine();
+                    defined = false;
+                    domain.free();
+                    continue;
+                }
+                Optional<HostProcess> qemu = uri.isLocal() ? qemuOf(name) : Optional.empty();
+                domain.free();
+                return new Started(name, Path.of(folder), Path.of(console), placed.drives().get(0).file(), forwards,
+                        qemu);
+            }
         } catch (JcapException | RuntimeException e) {
             undo(connect, name, defined, files, folder);
             throw e;
@@ -103,12 +133,13 @@ public final class DetachedDomain {
             throw new JcapException("libvirt could not start domain " + name + ": " + LibvirtConnections.message(e), e);
         } finally {
             LibvirtConnections.closeQuietly(connect);
+            files.close();
         }
     }
 
-    /** Where {@link #start} puts the files of domain {@code name} on this machine. */
-    public static Path folderOf(String name) {
-        return Path.of(LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX + System.getProperty("user.name")).resolve(name);
+    /** Where {@link #start} puts the files of domain {@code name} on {@code uri}'s host. */
+    public static Path folderOf(LibvirtUri uri, String name) {
+        return Path.of(HostFiles.defaultRoot(uri)).resolve(name);
     }
 
     /**
@@ -124,7 +155,7 @@ public final class DetachedDomain {
             Thread.currentThread().interrupt();
         }
         try {
-            remove(uri, name, folderOf(name));
+            remove(uri, name, folderOf(uri, name));
         } catch (JcapException e) {
             // The hook has no one left to tell; virsh list --all names the domain.
         }
@@ -235,6 +266,13 @@ public final class DetachedDomain {
         } finally {
             LibvirtConnections.closeQuietly(connect);
         }
+        if (!uri.isLocal()) {
+            try (HostFiles files = HostFiles.open(uri, folder.getParent().toString(), LibvirtVm.DEFAULT_SSH_TIMEOUT)) {
+                files.deleteFolder(folder.toString());
+                deleteQemuLog(files, name);
+            }
+            return;
+        }
         // The domain's console watcher ends with its QEMU; it writes into the folder when it stops one.
         try {
             HelperJvm.awaitEnd(ConsoleWatcher.class, folder.resolve(CONSOLE_LOG).toString(), WATCHER_END, true);
@@ -244,6 +282,7 @@ public final class DetachedDomain {
         new LocalHostFiles(folder.getParent(), uri).deleteFolder(folder.toString());
         deleteQemuLog(name);
     }
+
     /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
     private static Optional<HostProcess> qemuOf(String name) {
         try {
@@ -263,12 +302,23 @@ public final class DetachedDomain {
                 // Reported by the caller's exception; a leftover is named by virsh list --all.
             }
         }
-        try {
-            files.deleteFolder(folder);
-        } catch (JcapException e) {
-            // As above.
+        if (folder != null) {
+            try {
+                files.deleteFolder(folder);
+            } catch (JcapException e) {
+                // As above.
+            }
         }
-        deleteQemuLog(name);
+        deleteQemuLog(files, name);
+    }
+
+    /** Deletes libvirt's QEMU log of domain {@code name} on the host of {@code files}, when allowed. */
+    private static void deleteQemuLog(HostFiles files, String name) {
+        if (files instanceof RemoteHostFiles remote) {
+            remote.deleteFile(RemoteConsole.qemuLogOf(name));
+        } else {
+            deleteQemuLog(name);
+        }
     }
 
     /** libvirt's own log of the domain's QEMU, of no use once the domain is gone; only root may delete it. */

@@ -26,6 +26,29 @@ interface HostFiles extends AutoCloseable {
      */
     int PRIVATE_FILE_MODE = 0600;
 
+    /**
+     * The files of domains on {@code uri}'s host: this machine's folders for a local daemon, SFTP
+     * for a host reached over SSH (logged in within {@code sshTimeout}). {@code root} holds the
+     * domain folders; null means {@value LibvirtVm#DEFAULT_HOST_FOLDER_PREFIX} and the (SSH) user.
+     */
+    static HostFiles open(LibvirtUri uri, String root, Duration sshTimeout) throws JcapException {
+        if (uri.isLocal()) {
+            return new LocalHostFiles(Path.of(root != null ? root : defaultRoot(uri)), uri);
+        }
+        SshTarget ssh = uri.sshTarget().orElseThrow(() -> new JcapException("jcap copies images to a remote libvirt"
+                + " host over SSH, which " + uri + " does not use: connect with qemu+ssh://user@host/system"));
+        return new RemoteHostFiles(SshSession.open(ssh, sshTimeout), root != null ? root : defaultRoot(uri));
+    }
+
+    /**
+     * Where domain folders go on {@code uri}'s host by default: {@value LibvirtVm#DEFAULT_HOST_FOLDER_PREFIX}
+     * and the user jcap runs as there (this machine's, or the SSH user's).
+     */
+    static String defaultRoot(LibvirtUri uri) {
+        return LibvirtVm.DEFAULT_HOST_FOLDER_PREFIX + uri.sshTarget().map(SshTarget::user)
+                .orElse(System.getProperty("user.name"));
+    }
+
     /** Creates the domain's folder {@code name} (it must not exist yet) and returns its path on the host. */
     String createFolder(String name) throws JcapException;
 

@@ -13,8 +13,8 @@ import io.jcap.model.JcapException;
 /**
  * The {@code libvirt} driver: transient domains on a libvirt daemon, here or on a host reached
  * over SSH ({@link LibvirtVm}), which end with jcap's connection, and their disks are copied to the
- * libvirt host. Detached guests are persistent domains ({@link DetachedDomain}), on this machine's
- * daemon only.
+ * libvirt host. Detached guests are persistent domains ({@link DetachedDomain}), here or on a host
+ * reached over SSH.
  *
  * <p>On a local daemon the guests use this machine's KVM, so the accelerator is the one the
  * driver for this machine ({@code here}) judges; a remote host is judged by a probe guest there,
@@ -80,7 +80,8 @@ public final class LibvirtDriver implements Driver {
 
     @Override
     public boolean canDetach() {
-        return uri.isLocal();
+        // A remote host's detached domain is looked after over SSH (its console, its removal).
+        return uri.isLocal() || uri.sshTarget().isPresent();
     }
 
     @Override

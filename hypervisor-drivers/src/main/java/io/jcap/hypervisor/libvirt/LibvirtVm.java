@@ -7,7 +7,6 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.JcapException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -318,18 +317,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     }
 
     private HostFiles openFiles() throws JcapException {
-        Optional<SshTarget> ssh = uri.sshTarget();
-        if (uri.isLocal()) {
-            String root = hostFolder != null ? hostFolder : DEFAULT_HOST_FOLDER_PREFIX + System.getProperty("user.name");
-            return new LocalHostFiles(Path.of(root), uri);
-        }
-        if (ssh.isEmpty()) {
-            throw new JcapException("jcap copies images to a remote libvirt host over SSH, which " + uri
-                    + " does not use: connect with qemu+ssh://user@host/system");
-        }
-        SshSession session = SshSession.open(ssh.get(), sshTimeout);
-        return new RemoteHostFiles(session, hostFolder != null ? hostFolder
-                : DEFAULT_HOST_FOLDER_PREFIX + ssh.get().user());
+        return HostFiles.open(uri, hostFolder, sshTimeout);
     }
 
     /** Creates the domain, with new host ports while a picked one turns out to be taken. */

@@ -51,6 +51,11 @@ final class RemoteHostFiles implements HostFiles {
         ssh.deleteFolder(folder);
     }
 
+    /** Removes the file {@code path} on the host; false when it could not (missing, or not the SSH user's). */
+    boolean deleteFile(String path) {
+        return ssh.deleteFile(path);
+    }
+
     @Override
     public int reach(String localAddress, int localPort, int hostPort) throws JcapException {
         return ssh.forwardLocal(localAddress, localPort, hostPort);

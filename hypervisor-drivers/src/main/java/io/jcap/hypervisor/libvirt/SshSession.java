@@ -207,6 +207,16 @@ final class SshSession implements AutoCloseable {
         }
     }
 
+    /** Removes the file {@code path}; false when it could not (missing, or not the user's to remove). */
+    synchronized boolean deleteFile(String path) {
+        try {
+            sftp().rm(path);
+            return true;
+        } catch (SftpException | JcapException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code path} exists (without following a final symlink). */
     synchronized boolean exists(String path) throws JcapException {
         try {
