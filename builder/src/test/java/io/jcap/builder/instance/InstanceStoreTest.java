@@ -9,6 +9,7 @@ import io.jcap.builder.family.linux.LinuxFamily;
 import io.jcap.host.FolderLock;
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.streamer.ExitLine;
 import io.jcap.model.EventSink;
@@ -107,6 +108,37 @@ class InstanceStoreTest {
 
         assertEquals(Optional.of(saved), store.read("web"));
         assertEquals(List.of("web"), store.names());
+    }
+
+    /**
+     * An instance on a remote libvirt host has no QEMU process here: its record has no pid, and
+     * while the host cannot be reached it is not known to have ended, so it reads as running and
+     * no status is kept (libvirt's ssh client is really run, against a port nothing listens on).
+     */
+    @Test
+    void remoteDomain_recordHasNoPid_andAnUnreachableHostReadsAsRunning_keepingNoStatus() throws Exception {
+        InstanceStore store = new InstanceStore(dir, LINUX);
+        Path folder = Files.createDirectories(store.folder("far"));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        LibvirtUri uri = LibvirtUri.parse("qemu+ssh://jcap@127.0.0.1:" + closed + "/system?no_tty=1");
+        Instance saved = new Instance("far", "hello", "linux", Instant.parse("2026-01-02T03:04:05Z"), Optional.empty(),
+                List.of(PortForward.tcp(18080, 8080)), 256, 1, "tcg", new DetachedQemu.GuestFiles(folder.resolve("qmp"),
+                        folder.resolve("console.log"), Path.of("/run/libvirt/qemu/jcap-far-0a1b2c3d.pid"),
+                        folder.resolve("qemu.log")), Path.of("/var/tmp/jcap-libvirt-jcap/jcap-far-0a1b2c3d/disk0.qcow2"),
+                InstanceStatus.RUNNING, Optional.of(new Instance.Domain(uri, "jcap-far-0a1b2c3d",
+                        Path.of("/var/tmp/jcap-libvirt-jcap/jcap-far-0a1b2c3d"))), ExitLine.UNTAGGED);
+        store.write(saved);
+        Files.writeString(saved.files().consoleLog(), "JCAP-START\nJCAP-EXIT 0\n");
+
+        Instance read = store.read("far").orElseThrow();
+
+        assertFalse(Files.readString(folder.resolve(InstanceStore.RECORD)).contains("\"pid\""));
+        assertEquals(saved, read);
+        assertEquals(Optional.of("127.0.0.1"), read.remoteHost());
+        assertFalse(Files.exists(folder.resolve(InstanceStore.STATUS)));
     }
 
     /** A folder moved aside while it is deleted (TempFiles) is no instance, and no instance may be named so. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.HostProcess;
 import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.streamer.ExitLine;
 import io.jcap.model.JcapException;
@@ -15,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PublishedPortsTest {
@@ -110,6 +112,48 @@ class PublishedPortsTest {
         List<Instance> instances = List.of(instance("old", gone, InstanceStatus.exited(0), PortForward.tcp(port, 8080)));
 
         PublishedPorts.check(List.of(PortForward.tcp(port, 8080)), instances);
+    }
+
+    /** A remote libvirt host's instance, on {@code host}: no QEMU process here. */
+    private static Instance remote(String name, String host, PortForward port) {
+        Path dir = Path.of("/tmp/instances", name);
+        return new Instance(name, "http-server", "linux", Instant.parse("2026-01-02T03:04:05Z"), Optional.empty(),
+                List.of(port), 128, 1, "tcg", DetachedQemu.GuestFiles.in(dir), dir.resolve("disk0.qcow2"),
+                InstanceStatus.RUNNING, Optional.of(new Instance.Domain(LibvirtUri.parse("qemu+ssh://jcap@" + host
+                        + "/system"), "jcap-" + name + "-0a1b2c3d", Path.of("/var/tmp/jcap-libvirt-jcap"))),
+                ExitLine.UNTAGGED);
+    }
+
+    /**
+     * The ports of an instance on a remote host are that host's: they clash with those of other
+     * instances there only, and a port another program holds here does not matter there.
+     */
+    @Test
+    void check_forARemoteHost_countsOnlyThatHostsInstances_andBindsNothingHere() throws Exception {
+        HostProcess alive = HostProcess.of(ProcessHandle.current().pid()).orElseThrow();
+        try (ServerSocket heldHere = new ServerSocket()) {
+            heldHere.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = heldHere.getLocalPort();
+            List<Instance> instances = List.of(instance("here", alive, InstanceStatus.RUNNING, PortForward.tcp(port, 80)),
+                    remote("there", "kvm2", PortForward.tcp(port, 80)));
+
+            PublishedPorts.check(List.of(PortForward.tcp(port, 8080)), instances, Optional.of("kvm1"));
+            JcapException e = assertThrows(JcapException.class, () -> PublishedPorts.check(
+                    List.of(PortForward.tcp(port, 8080)), instances, Optional.of("kvm2")));
+
+            assertEquals("host port " + port + "/tcp of kvm2 is already published by instance 'there': pick another"
+                    + " with -p HOST:GUEST", e.getMessage());
+            JcapException local = assertThrows(JcapException.class, () -> PublishedPorts.check(
+                    List.of(PortForward.tcp(port, 8080)), List.of(remote("there", "kvm2", PortForward.tcp(port, 80)))));
+            assertEquals("host port " + port + "/tcp on 127.0.0.1 is in use by another program: pick another with -p"
+                    + " HOST:GUEST", local.getMessage());
+        }
+    }
+
+    @Test
+    void describe_ofARemoteHostsInstance_namesTheHost() {
+        assertEquals(List.of("127.0.0.1:18080->8080/tcp on kvm1"),
+                remote("web", "kvm1", PortForward.tcp(18080, 8080)).portDescriptions());
     }
 
     @Test
