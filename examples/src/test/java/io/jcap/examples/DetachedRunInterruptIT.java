@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jcap.host.FileTrees;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requires;
+import io.jcap.testsupport.TestSshd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,6 +126,37 @@ class DetachedRunInterruptIT {
         for (int delay : LIBVIRT_AFTER_START_MS) {
             String name = libvirtPrefix + n++;
             outcomes.add(interruptAt(name, List.of("--driver", "libvirt"), null, delay, faults));
+        }
+        report(outcomes, faults);
+    }
+
+    /**
+     * The same on a remote libvirt host (this machine's daemon behind a test sshd): the Ctrl-C hook
+     * removes the domain there and its folder over SFTP, uploads under way included.
+     */
+    @Test
+    @Requires({Component.LIBVIRT, Component.SSHD})
+    void runDetachedOnARemoteHost_interruptedAcrossTheStart_leavesNoDomainOrAnInstanceJcapCanRemove() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.sleeperProject(temp);
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> faults = new ArrayList<>();
+        int n = 0;
+        libvirtUsed = true;
+        try (TestSshd sshd = TestSshd.start(Files.createDirectory(temp.resolve("sshd")))) {
+            List<String> remote = List.of("--driver", "libvirt", "--connect", sshd.libvirtSshUri(), "--accel", "tcg");
+            // The folder made there (the upload starts), its console log made (the domain is
+            // defined and started next), then delays across the start and the record's write.
+            for (String file : List.of("domain:", "domain:console.log")) {
+                outcomes.add(interruptAt(libvirtPrefix + n++, remote, file, 0, faults));
+            }
+            // Here the record is written 0.3 to 0.8 s after the console log.
+            for (int delay : List.of(400, 550, 700)) {
+                outcomes.add(interruptAt(libvirtPrefix + n++, remote, "domain:console.log", delay, faults));
+            }
         }
         report(outcomes, faults);
     }
