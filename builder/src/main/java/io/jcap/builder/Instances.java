@@ -348,7 +348,17 @@ public final class Instances {
             if (instance.isPresent() && instance.get().domain().isPresent()) {
                 Instance.Domain d = instance.get().domain().get();
                 // Destroyed if it still runs, undefined, its disk copy and console deleted.
-                DetachedDomain.remove(d.uri(), d.name(), d.folder());
+                try {
+                    DetachedDomain.remove(d.uri(), d.name(), d.folder());
+                } catch (JcapException e) {
+                    if (!force || !d.remote()) {
+                        throw d.remote() ? new JcapException(e.getMessage() + "; jcap rm -f " + name + " forgets the"
+                                + " instance here anyway", e) : e;
+                    }
+                    // A host gone for good must not keep its instances listed here forever.
+                    events.warn(e.getMessage() + "; instance '" + name + "' is forgotten here, and domain " + d.name()
+                            + " and its folder " + d.folder() + " may still be on that host");
+                }
             }
             if (instance.isEmpty() || instance.get().domain().isEmpty()) {
                 // The console keeper writes its last lines and done marker once QEMU ended: the
