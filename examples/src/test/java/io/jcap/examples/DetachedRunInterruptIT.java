@@ -68,11 +68,8 @@ class DetachedRunInterruptIT {
 
     @Test
     void runDetached_interruptedAtEachPoint_leavesNothingOrAnInstanceJcapCanRemove() throws Exception {
-        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        buildSleeper();
         jcap.requireDetachedRun();
-        Path project = JcapProcess.sleeperProject(temp);
-        JcapProcess.Result build = jcap.run("build", project.toString());
-        assertEquals(0, build.exitCode(), build.toString());
 
         List<Outcome> outcomes = new ArrayList<>();
         List<String> faults = new ArrayList<>();
@@ -103,11 +100,8 @@ class DetachedRunInterruptIT {
     @Test
     @Requires(Component.LIBVIRT)
     void runDetachedWithLibvirt_interruptedAcrossTheStart_leavesNoDomainOrAnInstanceJcapCanRemove() throws Exception {
-        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        buildSleeper();
         jcap.requireDetachedRun();
-        Path project = JcapProcess.sleeperProject(temp);
-        JcapProcess.Result build = jcap.run("build", project.toString());
-        assertEquals(0, build.exitCode(), build.toString());
 
         List<Outcome> outcomes = new ArrayList<>();
         List<String> faults = new ArrayList<>();
@@ -137,10 +131,7 @@ class DetachedRunInterruptIT {
     @Test
     @Requires({Component.LIBVIRT, Component.SSHD})
     void runDetachedOnARemoteHost_interruptedAcrossTheStart_leavesNoDomainOrAnInstanceJcapCanRemove() throws Exception {
-        jcap = JcapProcess.withKernels(temp.resolve("home"));
-        Path project = JcapProcess.sleeperProject(temp);
-        JcapProcess.Result build = jcap.run("build", project.toString());
-        assertEquals(0, build.exitCode(), build.toString());
+        buildSleeper();
 
         List<Outcome> outcomes = new ArrayList<>();
         List<String> faults = new ArrayList<>();
@@ -159,6 +150,13 @@ class DetachedRunInterruptIT {
             }
         }
         report(outcomes, faults);
+    }
+
+    /** A jcap home of the test's own with the sleeper image built in it. */
+    private void buildSleeper() throws Exception {
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        JcapProcess.Result build = jcap.run("build", JcapProcess.sleeperProject(temp).toString());
+        assertEquals(0, build.exitCode(), build.toString());
     }
 
     private void report(List<Outcome> outcomes, List<String> faults) {

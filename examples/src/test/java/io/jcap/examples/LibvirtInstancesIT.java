@@ -175,7 +175,8 @@ class LibvirtInstancesIT {
         return new ObjectMapper().readTree(ps.out());
     }
 
-    private static String virsh(String... args) throws Exception {
+    /** Runs {@code virsh} on the system daemon; it must succeed. */
+    static String virsh(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)

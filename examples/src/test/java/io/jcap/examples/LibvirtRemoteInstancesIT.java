@@ -9,11 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.Requires;
 import io.jcap.testsupport.TestSshd;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +86,7 @@ class LibvirtRemoteInstancesIT {
         assertEquals("127.0.0.1", far.get("libvirt").get("host").asText(), far.toString());
         assertEquals(port, far.get("ports").get(0).get("host").asInt());
         String domain = far.get("libvirt").get("domain").asText();
-        String info = virsh("dominfo", domain);
+        String info = LibvirtInstancesIT.virsh("dominfo", domain);
         assertTrue(info.matches("(?s).*Persistent:\\s+yes.*") && info.matches("(?s).*State:\\s+running.*"), info);
         assertTrue(Files.isRegularFile(domainFolders.resolve(domain).resolve("console.log")));
         JcapProcess.Result table = jcap.run(withoutQemu, "ps");
@@ -103,13 +100,13 @@ class LibvirtRemoteInstancesIT {
         assertEquals(0, stop.exitCode(), stop.toString());
         assertEquals("stopped far: exited (0)\n", stop.out(), stop.toString());
         assertEquals("exited (0)", ps().get(0).get("status").asText());
-        assertTrue(virsh("dominfo", domain).matches("(?s).*State:\\s+shut off.*"));
+        assertTrue(LibvirtInstancesIT.virsh("dominfo", domain).matches("(?s).*State:\\s+shut off.*"));
         assertTrue(jcap.run(withoutQemu, "logs", "far").out().endsWith("http-server: SIGTERM, exiting\n"));
 
         JcapProcess.Result rm = jcap.run(withoutQemu, "rm", "far");
 
         assertEquals(0, rm.exitCode(), rm.toString());
-        assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
+        assertFalse(LibvirtInstancesIT.virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
         assertFalse(Files.exists(domainFolders.resolve(domain)), "the domain's folder on the remote host");
         assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", domain + ".log")), "libvirt's log of its QEMU");
         assertEquals(0, ps().size());
@@ -146,7 +143,7 @@ class LibvirtRemoteInstancesIT {
                             + "-.*\\): pick another with -p HOST:GUEST").matcher(run.err());
             assertTrue(named.find(), run.toString());
             String domain = named.group(1);
-            assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
+            assertFalse(LibvirtInstancesIT.virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
             assertFalse(Files.exists(domainFolders.resolve(domain)));
             assertFalse(Files.exists(jcap.home.resolve("instances/clash")));
         }
@@ -168,16 +165,5 @@ class LibvirtRemoteInstancesIT {
         JcapProcess.Result ps = jcap.run(withoutQemu, "ps", "--json");
         assertEquals(0, ps.exitCode(), ps.toString());
         return new ObjectMapper().readTree(ps.out());
-    }
-
-    private static String virsh(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "virsh " + String.join(" ", args) + " did not end");
-        assertEquals(0, process.exitValue(), "virsh " + String.join(" ", args) + ": " + out);
-        return out;
     }
 }
