@@ -75,16 +75,23 @@ public final class DetachedDomain {
     public static final String NEEDS_SSH = "detached instances on a remote libvirt host need jcap to reach it over SSH"
             + " (qemu+ssh://user@host/system), which copies their files there and reads their console for jcap logs";
 
-    /** How many sets of host ports a domain on a remote host tries when a picked one is taken there. */
+    /** How many sets of host ports a domain tries when one jcap picked is taken by the time it starts. */
     static final int PORT_ATTEMPTS = 5;
 
     /**
      * Copies the spec's files to the libvirt host (a copy here, or an SFTP upload to a host reached
      * over SSH), defines domain {@code name} and starts it; nothing stays behind on failure. On a
-     * remote host the forwards bind there, where their address says (127.0.0.1 unless asked),
-     * forwards without a host port on a random one, retried when taken.
+     * remote host the forwards bind there, where their address says (127.0.0.1 unless asked).
+     * Forwards without a host port get one that was free here a moment ago, or a random one on a
+     * remote host; the start is retried with others when one is taken by then.
      */
     public static Started start(LibvirtUri uri, String name, VmSpec spec, EventSink events) throws JcapException {
+        return start(uri, name, spec, Forwarding.defaultSupplier(uri.isLocal()), events);
+    }
+
+    /** {@link #start(LibvirtUri, String, VmSpec, EventSink)} with the host ports it picks from {@code ports}. */
+    static Started start(LibvirtUri uri, String name, VmSpec spec, Ports.PortSupplier ports, EventSink events)
+            throws JcapException {
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
         HostFiles files = HostFiles.open(uri, null, LibvirtVm.DEFAULT_SSH_TIMEOUT);
         String folder = null;
@@ -99,7 +106,7 @@ public final class DetachedDomain {
             VmSpec placed = Staging.stage(spec, files, folder, !uri.isLocal(), events);
             String console = files.createEmpty(folder, CONSOLE_LOG);
             for (int attempt = 1; ; attempt++) {
-                List<PortForward> forwards = Ports.assign(spec.portForwards(), Forwarding.defaultSupplier(uri.isLocal()));
+                List<PortForward> forwards = Ports.assign(spec.portForwards(), ports);
                 Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
                 defined = true;
                 try {
@@ -109,12 +116,12 @@ public final class DetachedDomain {
                         throw e;
                     }
                     boolean picked = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
-                    if (uri.isLocal() || !picked || attempt == PORT_ATTEMPTS) {
+                    if (!picked || attempt == PORT_ATTEMPTS) {
                         throw new JcapException("libvirt could not start domain " + name + " on " + files.where()
                                 + ": a host port it publishes is in use there (" + LibvirtConnections.message(e)
                                 + "): pick another with -p HOST:GUEST", e);
                     }
-                    // A port picked at random on the remote host was taken there: another set.
+                    // A port jcap picked (free here a moment ago, or at random on a remote host) was taken.
                     domain.undefine();
                     defined = false;
                     domain.free();

@@ -9,13 +9,18 @@ import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.GuestEndWatch;
 import io.jcap.hypervisor.HelperJvm;
 import io.jcap.hypervisor.HostProcess;
+import io.jcap.hypervisor.PortForward;
+import io.jcap.hypervisor.Ports;
 import io.jcap.testsupport.Component;
 import io.jcap.testsupport.RecordedEvents;
 import io.jcap.testsupport.Requires;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -59,6 +64,27 @@ class DetachedDomainIT {
         assertFalse(Files.exists(started.folder()));
         assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", name + ".log")));
         started = null;
+    }
+
+    /**
+     * A host port jcap picked that another program takes before the domain starts: QEMU refuses
+     * it, and the start is tried again with another (the supplier hands out the taken one first,
+     * as a port free a moment before and taken since).
+     */
+    @Test
+    void start_pickedHostPortTakenByThen_isTriedAgainWithAnother() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int free = Ports.freeLoopbackPort();
+            Iterator<Integer> picks = List.of(taken.getLocalPort(), free).iterator();
+
+            started = DetachedDomain.start(LibvirtUri.SYSTEM, name, bootSectorSpec(dir,
+                    BootSector.printThenHalt(LibvirtTestSupport.SPIN_LINE)).userNetwork(PortForward.tcp(0, 8080)).build(),
+                    picks::next, new RecordedEvents());
+
+            assertEquals(List.of(PortForward.tcp(free, 8080)), started.forwards());
+            assertTrue(DetachedDomain.isRunning(LibvirtUri.SYSTEM, name));
+            assertFalse(picks.hasNext());
+        }
     }
 
     @Test
