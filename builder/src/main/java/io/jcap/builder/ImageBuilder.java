@@ -163,6 +163,11 @@ public final class ImageBuilder {
         Capstanfile before = (buildCommand ? CapstanfileParser.beforeBuild() : new CapstanfileParser())
                 .withConfigSet(request.configSet()).withSchemaPasses(valid).parse(projectDir);
         if (before.capstanPackage().isEmpty()) {
+            if (request.fs().isPresent()) {
+                throw JcapException.usage("--fs " + request.fs().get() + " sets the file system of a Capstan package's"
+                        + " image (meta/, no Capstanfile), and " + projectDir + " is built from its Capstanfile: set"
+                        + " fs: " + request.fs().get() + " there");
+            }
             if (request.configSet().isPresent()) {
                 throw new JcapException("--config-set " + request.configSet().get() + " picks a named configuration of"
                         + " a Capstan package (meta/run.yaml), and " + projectDir + " is built from its Capstanfile,"
@@ -193,6 +198,9 @@ public final class ImageBuilder {
         }
         Capstanfile capstanfile = !buildCommand ? before : new CapstanfileParser().withConfigSet(request.configSet())
                 .withSchemaPasses(valid).parse(projectDir);
+        if (request.fs().isPresent()) {
+            capstanfile = capstanfile.withFs(request.fs().get());
+        }
         notes(capstanfile).forEach(events::warn);
         if (request.from().isPresent()) {
             capstanfile = capstanfile.withFrom(request.from().get());

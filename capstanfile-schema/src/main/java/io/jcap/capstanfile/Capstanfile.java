@@ -96,6 +96,12 @@ public record Capstanfile(
                 new TreeMap<>(), Optional.empty(), Optional.empty());
     }
 
+    /** The same Capstanfile with file system {@code type} ({@code jcap build --fs} of a Capstan package). */
+    public Capstanfile withFs(FsType type) {
+        return new Capstanfile(file, projectDir, base, from, kernel, cmdline, build, files, rootfs, rpmBase,
+                Optional.of(type), size, memory, cpus, ports, env, runtime, capstanPackage);
+    }
+
     /** The same Capstanfile building from container image {@code reference} ({@code jcap build --from}). */
     public Capstanfile withFrom(String reference) {
         return new Capstanfile(file, projectDir, base, Optional.of(reference), kernel, cmdline, build, files, rootfs, rpmBase,

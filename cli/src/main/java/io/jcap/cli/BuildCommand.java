@@ -53,6 +53,12 @@ final class BuildCommand implements Callable<Integer> {
                     + " boots by default, instead of its config_set_default. Every configuration stays in the image.")
     String configSet;
 
+    @Option(names = "--fs", paramLabel = "FS",
+            description = "For a Capstan package (meta/, no Capstanfile): the file system of its OSv image, rofs"
+                    + " (read-only, written here; the default) or zfs (writable, through OSv's ZFS builder), as"
+                    + " capstan package compose --fs.")
+    String fs;
+
     /** Shows the builder VM's console and debug messages. */
     @Mixin
     Verbosity verbosity;
@@ -62,7 +68,8 @@ final class BuildCommand implements Callable<Integer> {
         BuildRequest request;
         try {
             request = new BuildRequest(dir, Optional.ofNullable(name), accel.accelerator(), force)
-                    .withConfigSet(RunOptions.configSet(configSet)).withFrom(Optional.ofNullable(from)
+                    .withConfigSet(RunOptions.configSet(configSet)).withFs(RunOptions.osvFs(fs))
+                    .withFrom(Optional.ofNullable(from)
                             // --from's relative path is the current folder's, not DIR's.
                             .map(f -> io.jcap.builder.container.ContainerSource.fromCommandLine(f, dir, false)));
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import io.jcap.capstanfile.CommandWords;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.model.ByteSize;
+import io.jcap.model.FsType;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +70,17 @@ final class RunOptions {
                     + " configSets)");
         }
         return Optional.ofNullable(name);
+    }
+
+    /** {@code jcap build --fs}: an OSv image's file system, {@code rofs} or {@code zfs}. */
+    static Optional<FsType> osvFs(String fs) {
+        if (fs == null) {
+            return Optional.empty();
+        }
+        if (!fs.equals(FsType.ROFS.id()) && !fs.equals(FsType.ZFS.id())) {
+            throw usage("--fs: '" + fs + "' is not a file system of OSv images: use rofs or zfs");
+        }
+        return Optional.of(FsType.of(fs));
     }
 
     /** {@code --user-data} and the seed files that go with it; the others alone are refused. */

@@ -138,6 +138,18 @@ class CapstanPackageCommandsTest {
                 + project + " is built from its Capstanfile, which has none\n", r.err());
     }
 
+    @Test
+    void build_fsOtherThanOsvs_isAUsageError_andRofsOrZfsAreTaken() {
+        JcapTest.Result r = JcapTest.jcap("build", "--fs", "ext4", temp.toString());
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals("--fs: 'ext4' is not a file system of OSv images: use rofs or zfs",
+                r.err().lines().findFirst().orElse(""));
+        assertEquals("zfs", parsed(new BuildCommand(), "--fs", "zfs", "dir").fs);
+        JcapTest.Result help = JcapTest.jcap("help", "build");
+        assertTrue(help.out().contains("--fs=FS"), help.out());
+    }
+
     private static <T> T parsed(T command, String... args) {
         new CommandLine(command).parseArgs(args);
         return command;

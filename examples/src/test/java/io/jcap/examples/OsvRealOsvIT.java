@@ -134,4 +134,22 @@ class OsvRealOsvIT {
         assertEquals(4, loud.exitCode(), loud.toString());
         assertEquals("Hello from jcap on OSv, package (2 args)\n", loud.out(), loud.toString());
     }
+
+    /** {@code jcap build --fs zfs} of a package, as {@code capstan package compose} builds it by default. */
+    @Test
+    void capstanPackage_fsZfs_buildsThroughOsvsZfsBuilderAndRuns() throws Exception {
+        Path pkg = Files.createDirectories(temp.resolve("zpkg/meta"));
+        Files.copy(programs.resolve("hello"), pkg.resolveSibling("hello"));
+        Files.writeString(pkg.resolve("run.yaml"), "runtime: native\nconfig_set:\n  plain:\n    bootcmd: /hello 3\n"
+                + "    env:\n      WHO: zfs\nconfig_set_default: plain\n");
+
+        JcapProcess.Result built = jcap.run("build", "--fs", "zfs", pkg.getParent().toString());
+
+        assertEquals(0, built.exitCode(), built.toString());
+        JcapProcess.Result images = jcap.run("images", "--json");
+        assertTrue(images.out().matches("(?s).*\"name\" : \"zpkg\".*?\"fs\" : \"zfs\".*"), images.out());
+        JcapProcess.Result run = jcap.run("run", "zpkg");
+        assertEquals(3, run.exitCode(), run.toString());
+        assertEquals("Hello from jcap on OSv, zfs (2 args)\n", run.out(), run.toString());
+    }
 }

@@ -2,6 +2,7 @@ package io.jcap.builder.api;
 
 import io.jcap.builder.repository.ImageName;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.model.FsType;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,15 +25,19 @@ import java.util.OptionalLong;
  *     Capstanfile's {@code from:}; the folder then needs no Capstanfile
  * @param fileTime the time, in seconds since 1970, every file of a Linux image gets (a Maven
  *     project's {@code project.build.outputTimestamp}); empty for {@code SOURCE_DATE_EPOCH}, else 0
+ * @param fs for a Capstan package: the file system of its OSv image, {@code rofs} or {@code zfs}
+ *     ({@code capstan package compose --fs}); empty for jcap's default, {@code rofs}
  */
 public record BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force,
-                           Optional<String> configSet, Optional<String> from, OptionalLong fileTime) {
+                           Optional<String> configSet, Optional<String> from, OptionalLong fileTime,
+                           Optional<FsType> fs) {
     public BuildRequest {
         Objects.requireNonNull(projectDir, "projectDir");
         name.ifPresent(ImageName::check);
         Objects.requireNonNull(configSet, "configSet");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(fileTime, "fileTime");
+        Objects.requireNonNull(fs, "fs");
         // newc headers hold the time in 32 bits.
         if (fileTime.isPresent() && (fileTime.getAsLong() < 0 || fileTime.getAsLong() > 0xFFFFFFFFL)) {
             throw new IllegalArgumentException("file time " + fileTime.getAsLong() + " is not within 0..4294967295 s");
@@ -41,7 +46,8 @@ public record BuildRequest(Path projectDir, Optional<String> name, Optional<Acce
 
     /** A build that boots the package's own default configuration (or a Capstanfile project's command). */
     public BuildRequest(Path projectDir, Optional<String> name, Optional<Accelerator> accelerator, boolean force) {
-        this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty(), OptionalLong.empty());
+        this(projectDir, name, accelerator, force, Optional.empty(), Optional.empty(), OptionalLong.empty(),
+                Optional.empty());
     }
 
     /**
@@ -58,14 +64,18 @@ public record BuildRequest(Path projectDir, Optional<String> name, Optional<Acce
     }
 
     public BuildRequest withConfigSet(Optional<String> value) {
-        return new BuildRequest(projectDir, name, accelerator, force, value, from, fileTime);
+        return new BuildRequest(projectDir, name, accelerator, force, value, from, fileTime, fs);
     }
 
     public BuildRequest withFrom(Optional<String> value) {
-        return new BuildRequest(projectDir, name, accelerator, force, configSet, value, fileTime);
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, value, fileTime, fs);
     }
 
     public BuildRequest withFileTime(OptionalLong value) {
-        return new BuildRequest(projectDir, name, accelerator, force, configSet, from, value);
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, from, value, fs);
+    }
+
+    public BuildRequest withFs(Optional<FsType> value) {
+        return new BuildRequest(projectDir, name, accelerator, force, configSet, from, fileTime, value);
     }
 }

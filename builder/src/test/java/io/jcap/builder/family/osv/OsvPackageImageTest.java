@@ -24,6 +24,7 @@ import io.jcap.formats.rofs.RofsEntry;
 import io.jcap.formats.rofs.RofsReader;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.kernels.osv.OsvDisk;
+import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.testsupport.RecordedEvents;
@@ -90,6 +91,33 @@ class OsvPackageImageTest {
             assertArrayEquals("#!/bin/hello\n".getBytes(StandardCharsets.UTF_8), rofs.readFile(GuestPath.of("/hello")));
             assertEquals(0755, rofs.entry(GuestPath.of("/hello")).orElseThrow().mode());
         }
+    }
+
+    /**
+     * {@code --fs zfs} ({@code capstan package compose --fs}): the package goes through OSv's ZFS
+     * builder, which this home lacks, so the build stops there, naming it; nothing is stored.
+     */
+    @Test
+    void build_withFsZfs_takesTheZfsBuilderRoute() {
+        JcapException e = assertThrows(JcapException.class,
+                () -> build(BuildRequest.of(project).withFs(Optional.of(FsType.ZFS))));
+
+        assertTrue(e.getMessage().startsWith("fs zfs needs OSv's ZFS builder kernel 'osv-zfs-builder', which is not in "),
+                e.getMessage());
+        assertFalse(Files.exists(home.images().resolve("hello-pkg")));
+    }
+
+    /** On a Capstanfile project {@code --fs} is refused: its Capstanfile says {@code fs:}. */
+    @Test
+    void build_withFsOfACapstanfileProject_isAUsageErrorSayingWhereFsGoes() throws Exception {
+        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /hello\n");
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> build(BuildRequest.of(project).withFs(Optional.of(FsType.ZFS))));
+
+        assertEquals("--fs zfs sets the file system of a Capstan package's image (meta/, no Capstanfile), and "
+                + project + " is built from its Capstanfile: set fs: zfs there", e.getMessage());
+        assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode());
     }
 
     @Test
