@@ -264,6 +264,12 @@ public final class DetachedDomain {
      * allowed, libvirt's QEMU log of it; what is gone already is fine.
      */
     public static void remove(LibvirtUri uri, String name, Path folder) throws JcapException {
+        // The folder comes from an instance's record: only a folder named after the domain is deleted.
+        if (!name.startsWith("jcap-") || folder.getFileName() == null || !folder.getFileName().toString().equals(name)
+                || folder.getParent() == null) {
+            throw new JcapException("refusing to remove libvirt domain " + name + " and " + folder + ": jcap keeps a"
+                    + " domain's files in a folder named after the domain, whose name starts with jcap-");
+        }
         Connect connect = LibvirtConnections.open(uri);
         try {
             LibvirtConnections.destroyAndUndefine(connect, name);
