@@ -245,8 +245,12 @@ public final class Instances {
         InstanceConsole console = store.console(instance);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (RemoteCopies copies = new RemoteCopies(instance)) {
-            while (store.running(instance) && !(copies.copy() && console.applicationStarted(
-                    instance.files().consoleLog()))) {
+            while (store.running(instance)) {
+                // A remote domain's copy is brought up to date first, when its host answers.
+                copies.copy();
+                if (console.applicationStarted(instance.files().consoleLog())) {
+                    break;
+                }
                 if (System.nanoTime() - deadline >= 0) {
                     return Duration.ZERO;
                 }
@@ -262,32 +266,47 @@ public final class Instances {
      * instances, whose console is here.
      */
     private static final class RemoteCopies implements AutoCloseable {
+        /** How long after a failed copy the next one waits (each is an SSH login). */
+        private static final Duration RETRY = Duration.ofSeconds(1);
         private final Instance instance;
         private RemoteConsole remote;
+        private long retryAt = System.nanoTime();
 
         RemoteCopies(Instance instance) {
             this.instance = instance;
         }
 
-        /** Brings the copy up to date; false when the host could not be read this time. */
+        /**
+         * Brings the copy up to date; false when the host could not be read this time (a call
+         * {@link #RETRY} later logs in again: a follower outlives a dropped connection).
+         */
         boolean copy() {
             if (instance.domain().filter(Instance.Domain::remote).isEmpty()) {
                 return true;
+            }
+            if (System.nanoTime() - retryAt < 0) {
+                return false;
             }
             try {
                 if (remote == null) {
                     remote = RemoteConsole.open(instance.domain().get().uri());
                 }
+                if (InstanceStore.copyRemoteConsole(instance, remote, false)) {
+                    return true;
+                }
             } catch (JcapException e) {
-                return false;
+                // As below.
             }
-            return InstanceStore.copyRemoteConsole(instance, remote, false);
+            close();
+            retryAt = System.nanoTime() + RETRY.toNanos();
+            return false;
         }
 
         @Override
         public void close() {
             if (remote != null) {
                 remote.close();
+                remote = null;
             }
         }
     }
