@@ -91,6 +91,10 @@ class OsvRealOsvIT {
         assertEquals(0, disk.exitCode(), disk.toString());
         assertEquals("Hello from jcap on OSv, zfs (1 args)\n", disk.out(), disk.toString());
         assertTrue(disk.err().contains("disk boot)"), disk.toString());
+        // jcap cannot read ZFS on the host: the listing is the file list the build kept.
+        JcapProcess.Result ls = jcap.run("images", "ls", "hello-zfs");
+        assertEquals(0, ls.exitCode(), ls.toString());
+        assertTrue(ls.out().matches("(?s).*\\nfile +0755 +\\d+ +/hello\\n.*"), ls.toString());
     }
 
     @Test

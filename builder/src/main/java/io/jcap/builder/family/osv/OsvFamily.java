@@ -24,6 +24,7 @@ import io.jcap.model.FsType;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.streamer.ExitLine;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,7 @@ public final class OsvFamily implements KernelFamily {
     public List<ImageFile> files(JcapHome home, EventSink events, ImageRepository.StoredImage image, GuestPath path)
             throws JcapException {
         if (!FsType.ROFS.id().equals(image.metadata().fs())) {
-            throw new EnvironmentException("listing the files of a " + image.metadata().fs() + " image is not supported:"
-                    + " jcap cannot read ZFS on the host; build with fs: rofs to look inside an OSv image");
+            return builtWith(image, path);
         }
         Path work = TempFiles.register(home.newWorkDir("ls-"));
         try {
@@ -105,6 +105,32 @@ public final class OsvFamily implements KernelFamily {
         } finally {
             TempFiles.delete(work);
         }
+    }
+
+    /** A ZFS image's files as its build kept them: jcap cannot read ZFS on the host. */
+    private static List<ImageFile> builtWith(ImageRepository.StoredImage image, GuestPath path) throws JcapException {
+        Path list = image.file().resolveSibling(ZfsFileList.FILE);
+        Optional<List<ImageFile>> files;
+        try {
+            files = ZfsFileList.read(list);
+        } catch (IOException | RuntimeException e) {
+            throw new JcapException("cannot read the file list of image '" + image.metadata().name() + "' (" + list
+                    + "): " + e.getMessage() + "; rebuild it with jcap build --force", e);
+        }
+        if (files.isEmpty()) {
+            throw new EnvironmentException("image '" + image.metadata().name() + "' is " + image.metadata().fs()
+                    + ", which jcap cannot read on the host, and no list of the files written into it is kept beside"
+                    + " it (" + ZfsFileList.FILE + ": an image built by an older jcap, or pulled, has none): build it"
+                    + " again with jcap build --force to list its files");
+        }
+        String prefix = path.isRoot() ? "/" : path.value() + "/";
+        List<ImageFile> under = files.get().stream().filter(f -> f.path().equals(path)
+                || f.path().value().startsWith(prefix)).toList();
+        Optional<ImageFile> top = under.stream().filter(f -> f.path().equals(path)).findFirst();
+        if (top.isEmpty()) {
+            throw new JcapException(path + " is not in image '" + image.metadata().name() + "'");
+        }
+        return top.get().type() == ImageFile.Type.DIRECTORY ? under : List.of(top.get());
     }
 
     private static ImageFile toFile(RofsEntry e) {

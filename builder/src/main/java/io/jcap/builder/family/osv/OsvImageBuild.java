@@ -94,6 +94,14 @@ final class OsvImageBuild {
             }
             Kernel loader = inputs.loader();
             DiskCommit.Extras directBoot = directBoot(loader);
+            if (zfs) {
+                // jcap cannot read ZFS on the host: images ls reads what went in.
+                DiskCommit.Extras boot = directBoot;
+                directBoot = staging -> {
+                    boot.write(staging);
+                    ZfsFileList.write(inputs.tree().entries(), staging.resolve(ZfsFileList.FILE));
+                };
+            }
             ImageMetadata.Builder metadata = ImageMetadata.builder(name)
                     .created(Instant.now())
                     .inputsDigest(inputsDigest)
