@@ -150,6 +150,10 @@ public final class ImageBuilder {
 
     private BuildResult buildLocked(Path projectDir, BuildRequest request) throws JcapException, InterruptedException {
         if (request.from().isPresent() && !Files.exists(projectDir.resolve(CapstanfileParser.FILE_NAME))) {
+            if (request.fs().isPresent()) {
+                throw JcapException.usage("--fs " + request.fs().get() + " sets the file system of a Capstan package's"
+                        + " image (meta/, no Capstanfile), and --from builds a Linux image from a container image");
+            }
             // jcap build --from REF with no Capstanfile: the container image says everything.
             Capstanfile plain = Capstanfile.fromContainer(projectDir, request.from().get());
             return KernelFamilies.forBuild(plain, new KernelStore(home.kernels()))

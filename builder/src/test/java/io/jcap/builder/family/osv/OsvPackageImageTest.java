@@ -118,6 +118,11 @@ class OsvPackageImageTest {
         assertEquals("--fs zfs sets the file system of a Capstan package's image (meta/, no Capstanfile), and "
                 + project + " is built from its Capstanfile: set fs: zfs there", e.getMessage());
         assertEquals(io.jcap.model.ExitCode.USAGE, e.exitCode());
+        Files.delete(project.resolve("Capstanfile"));
+        JcapException container = assertThrows(JcapException.class, () -> build(BuildRequest.of(project)
+                .withFs(Optional.of(FsType.ZFS)).withFrom(Optional.of("oci:" + temp.resolve("layout")))));
+        assertEquals("--fs zfs sets the file system of a Capstan package's image (meta/, no Capstanfile), and --from"
+                + " builds a Linux image from a container image", container.getMessage());
     }
 
     @Test
