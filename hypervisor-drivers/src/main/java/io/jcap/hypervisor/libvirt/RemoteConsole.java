@@ -4,6 +4,7 @@ import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -51,20 +52,24 @@ public final class RemoteConsole implements AutoCloseable {
      * how many bytes that was. Fails when {@code remote} cannot be read (gone, not the SSH user's).
      */
     public long copyNew(String remote, Path local) throws IOException {
+        long offset = Files.exists(local) ? Files.size(local) : 0;
+        byte[] buffer = new byte[CHUNK];
+        // Read first: a remote file that cannot be read leaves no empty copy behind.
+        int n = ssh.read(remote, offset, buffer);
+        if (n == 0) {
+            return 0;
+        }
+        long copied = 0;
         try (FileChannel out = FileChannel.open(local, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            long offset = out.size();
-            long copied = 0;
-            byte[] buffer = new byte[CHUNK];
-            int n;
-            while ((n = ssh.read(remote, offset, buffer)) > 0) {
+            do {
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                 while (bytes.hasRemaining()) {
                     offset += out.write(bytes, offset);
                 }
                 copied += n;
-            }
-            return copied;
+            } while ((n = ssh.read(remote, offset, buffer)) > 0);
         }
+        return copied;
     }
 
     /** Where the console is, for messages: the SSH target. */
