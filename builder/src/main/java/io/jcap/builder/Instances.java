@@ -407,9 +407,25 @@ public final class Instances {
             if (!copies.copy()) {
                 events.warn("cannot read the console of instance '" + name + "' on " + instance.remoteHost().orElseThrow()
                         + " now: what follows is what was copied from it before");
+                if (follow) {
+                    // Followed from the first copy that works: the follower reads nothing without a file.
+                    createIfMissing(instance.files().consoleLog());
+                }
             }
             BooleanSupplier writing = instance.domain().isEmpty() ? writing(instance) : domainWriting(instance, copies);
             ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
+        }
+    }
+
+    private static void createIfMissing(Path file) throws JcapException {
+        try {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(file);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Made by another jcap command's copy meanwhile.
+        } catch (java.io.IOException e) {
+            throw new JcapException("cannot create " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -54,20 +54,19 @@ public final class RemoteConsole implements AutoCloseable {
     public long copyNew(String remote, Path local) throws IOException {
         long offset = Files.exists(local) ? Files.size(local) : 0;
         byte[] buffer = new byte[CHUNK];
-        // Read first: a remote file that cannot be read leaves no empty copy behind.
+        // Read first: a remote file that cannot be read leaves no copy behind. One that can, even
+        // empty yet, has its copy (a follower of the copy needs the file to be there).
         int n = ssh.read(remote, offset, buffer);
-        if (n == 0) {
-            return 0;
-        }
         long copied = 0;
         try (FileChannel out = FileChannel.open(local, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            do {
+            while (n > 0) {
                 ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
                 while (bytes.hasRemaining()) {
                     offset += out.write(bytes, offset);
                 }
                 copied += n;
-            } while ((n = ssh.read(remote, offset, buffer)) > 0);
+                n = ssh.read(remote, offset, buffer);
+            }
         }
         return copied;
     }

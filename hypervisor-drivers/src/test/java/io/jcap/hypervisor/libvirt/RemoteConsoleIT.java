@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Copies of a remote domain's console over a real sshd on 127.0.0.1 (the "remote" file is a file
  * of this machine): only new bytes travel, a copy by another connection (another jcap command)
- * goes on where the copy ends, a file that cannot be read fails and leaves no copy.
+ * goes on where the copy ends, an empty file gets its empty copy, and a file that cannot be read
+ * fails and leaves none.
  */
 @Requires(Component.SSHD)
 class RemoteConsoleIT {
@@ -64,7 +65,11 @@ class RemoteConsoleIT {
                     dir.resolve("none.copy")));
             assertTrue(gone.getMessage().startsWith("cannot read 127.0.0.1:" + dir.resolve("none") + ": ")
                     && gone.getMessage().endsWith("No such file"), gone.getMessage());
-            assertFalse(Files.exists(dir.resolve("none.copy")), "no empty copy of a file that could not be read");
+            assertFalse(Files.exists(dir.resolve("none.copy")), "no copy of a file that could not be read");
+            // An empty console (a guest that printed nothing yet) has its empty copy: jcap logs -f follows it.
+            Files.createFile(dir.resolve("empty.log"));
+            assertEquals(0, one.copyNew(dir.resolve("empty.log").toString(), dir.resolve("empty.copy")));
+            assertEquals(0, Files.size(dir.resolve("empty.copy")));
         }
     }
 }
