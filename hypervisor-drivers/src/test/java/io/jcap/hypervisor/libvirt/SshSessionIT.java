@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.Sha256;
 import io.jcap.testsupport.TestSshd;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,6 +19,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -181,5 +184,41 @@ class SshSessionIT {
 
         assertEquals("SSH login to " + sshd.user + "@127.0.0.1:" + sshd.port + " was refused for key " + other + ": add "
                 + other + ".pub to ~/.ssh/authorized_keys of " + sshd.user + " on 127.0.0.1", e.getMessage());
+    }
+
+    /**
+     * {@link RemoteConsole}'s copies over the same sshd (the "remote" file is a file of this
+     * machine): only new bytes travel, a copy by another connection (another jcap command) goes on
+     * where the copy ends, an empty file gets its empty copy, and a file that cannot be read fails
+     * and leaves none.
+     */
+    @Test
+    void remoteConsole_copyNewAppendsWhatTheRemoteFileGained_whicheverConnectionCopies() throws Exception {
+        Path remote = dir.resolve("console.log");
+        byte[] first = new byte[600 * 1024];
+        new Random(7).nextBytes(first);
+        Files.write(remote, first);
+        Path copy = dir.resolve("copy.log");
+        LibvirtUri uri = LibvirtUri.parse(sshd.libvirtSshUri());
+
+        try (RemoteConsole one = RemoteConsole.open(uri); RemoteConsole two = RemoteConsole.open(uri)) {
+            assertEquals(first.length, one.copyNew(remote.toString(), copy));
+            assertEquals(0, one.copyNew(remote.toString(), copy));
+            Files.write(remote, "a new line\n".getBytes(), StandardOpenOption.APPEND);
+            // Another connection, as another jcap command: it goes on where the copy ends.
+            assertEquals(11, two.copyNew(remote.toString(), copy));
+            assertEquals(0, one.copyNew(remote.toString(), copy));
+
+            assertArrayEquals(Files.readAllBytes(remote), Files.readAllBytes(copy));
+            IOException gone = assertThrows(IOException.class, () -> one.copyNew(dir.resolve("none").toString(),
+                    dir.resolve("none.copy")));
+            assertTrue(gone.getMessage().startsWith("cannot read 127.0.0.1:" + dir.resolve("none") + ": ")
+                    && gone.getMessage().endsWith("No such file"), gone.getMessage());
+            assertFalse(Files.exists(dir.resolve("none.copy")), "no copy of a file that could not be read");
+            // An empty console (a guest that printed nothing yet) has its empty copy: jcap logs -f follows it.
+            Files.createFile(dir.resolve("empty.log"));
+            assertEquals(0, one.copyNew(dir.resolve("empty.log").toString(), dir.resolve("empty.copy")));
+            assertEquals(0, Files.size(dir.resolve("empty.copy")));
+        }
     }
 }
