@@ -4,9 +4,7 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.family.KernelFamily;
 import io.jcap.builder.family.RunPlan;
-import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.Instance;
-import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceName;
 import io.jcap.builder.instance.InstanceStatus;
 import io.jcap.builder.instance.InstanceStore;
@@ -21,9 +19,7 @@ import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.libvirt.RemoteConsole;
 import io.jcap.hypervisor.libvirt.SshTarget;
-import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.model.EnvironmentException;
@@ -36,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -54,7 +49,6 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class Instances {
-    private static final Duration START_POLL = Duration.ofMillis(50);
     /** How long QEMU may take to set the machine up and daemonize. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     /**
@@ -220,7 +214,7 @@ public final class Instances {
         }
         // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
         store.markStopped(name);
-        Duration left = awaitApplicationStart(instance, timeout);
+        Duration left = InstanceLogs.awaitApplicationStart(store, instance, timeout);
         if (instance.domain().isPresent()) {
             DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left);
             return get(name);
@@ -233,82 +227,6 @@ public final class Instances {
         // Stopped means its console log is whole too: the keeper writes the last lines after QEMU ends.
         DetachedQemu.awaitConsoleKeeper(instance.files().consoleLog(), KEEPER_DRAIN, false);
         return get(name);
-    }
-
-    /**
-     * Waits until the guest has started the application (on Linux the init's {@code JCAP-START}
-     * line; the init listens to the power button from then on), or the guest ended, within {@code timeout}.
-     * A power button pressed while the guest still boots is lost: the kernel has not loaded its
-     * driver yet. Returns what is left of the timeout.
-     */
-    private Duration awaitApplicationStart(Instance instance, Duration timeout) throws InterruptedException {
-        InstanceConsole console = store.console(instance);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (RemoteCopies copies = new RemoteCopies(instance)) {
-            while (store.running(instance)) {
-                // A remote domain's copy is brought up to date first, when its host answers.
-                copies.copy();
-                if (console.applicationStarted(instance.files().consoleLog())) {
-                    break;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return Duration.ZERO;
-                }
-                Thread.sleep(START_POLL.toMillis());
-            }
-        }
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    /**
-     * This machine's copy of the console of an instance on a remote libvirt host, brought up to
-     * date over one SSH session held open (opened at the first copy); nothing to do for other
-     * instances, whose console is here.
-     */
-    private static final class RemoteCopies implements AutoCloseable {
-        /** How long after a failed copy the next one waits (each is an SSH login). */
-        private static final Duration RETRY = Duration.ofSeconds(1);
-        private final Instance instance;
-        private RemoteConsole remote;
-        private long retryAt = System.nanoTime();
-
-        RemoteCopies(Instance instance) {
-            this.instance = instance;
-        }
-
-        /**
-         * Brings the copy up to date; false when the host could not be read this time (a call
-         * {@link #RETRY} later logs in again: a follower outlives a dropped connection).
-         */
-        boolean copy() {
-            if (instance.domain().filter(Instance.Domain::remote).isEmpty()) {
-                return true;
-            }
-            if (System.nanoTime() - retryAt < 0) {
-                return false;
-            }
-            try {
-                if (remote == null) {
-                    remote = RemoteConsole.open(instance.domain().get().uri());
-                }
-                if (InstanceStore.copyRemoteConsole(instance, remote, false)) {
-                    return true;
-                }
-            } catch (JcapException e) {
-                // As below.
-            }
-            close();
-            retryAt = System.nanoTime() + RETRY.toNanos();
-            return false;
-        }
-
-        @Override
-        public void close() {
-            if (remote != null) {
-                remote.close();
-                remote = null;
-            }
-        }
     }
 
     /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */
@@ -392,7 +310,7 @@ public final class Instances {
     }
 
     /** How long a follower waits, after the guest ended, for the console keeper to write its last lines. */
-    private static final Duration KEEPER_DRAIN = Duration.ofSeconds(10);
+    static final Duration KEEPER_DRAIN = Duration.ofSeconds(10);
 
     /**
      * Passes an instance's console on, line by line: the application's output (as a foreground
@@ -401,71 +319,7 @@ public final class Instances {
      */
     public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
             throws JcapException, InterruptedException {
-        Instance instance = get(name);
-        Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
-        try (RemoteCopies copies = new RemoteCopies(instance)) {
-            if (!copies.copy()) {
-                events.warn("cannot read the console of instance '" + name + "' on " + instance.remoteHost().orElseThrow()
-                        + " now: what follows is what was copied from it before");
-                if (follow) {
-                    // Followed from the first copy that works: the follower reads nothing without a file.
-                    createIfMissing(instance.files().consoleLog());
-                }
-            }
-            BooleanSupplier writing = instance.domain().isEmpty() ? writing(instance) : domainWriting(instance, copies);
-            ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
-        }
-    }
-
-    private static void createIfMissing(Path file) throws JcapException {
-        try {
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createFile(file);
-            }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // Made by another jcap command's copy meanwhile.
-        } catch (java.io.IOException e) {
-            throw new JcapException("cannot create " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Whether a libvirt domain's console may still grow: while libvirt says it runs (asked at most
-     * once a second, a remote host's answer taking an SSH round trip). A remote domain's copy is
-     * brought up to date on each look, and once more after the domain is found ended.
-     */
-    private BooleanSupplier domainWriting(Instance instance, RemoteCopies copies) {
-        long[] askedAt = {System.nanoTime() - DOMAIN_POLL.toNanos()};
-        boolean[] running = {true};
-        return () -> {
-            if (System.nanoTime() - askedAt[0] >= DOMAIN_POLL.toNanos()) {
-                askedAt[0] = System.nanoTime();
-                running[0] = store.running(instance);
-            }
-            copies.copy();
-            return running[0];
-        };
-    }
-
-    /** How often following a libvirt domain's console asks libvirt whether the domain still runs. */
-    private static final Duration DOMAIN_POLL = Duration.ofSeconds(1);
-
-    /**
-     * Whether an instance's console log may still grow: while QEMU runs, and after it ended until
-     * the console keeper says it wrote everything (at most {@link #KEEPER_DRAIN} more).
-     */
-    private static BooleanSupplier writing(Instance instance) {
-        Path done = ConsoleLogKeeper.doneMarker(instance.files().consoleLog());
-        long[] endedAt = {0};
-        return () -> {
-            if (instance.qemu().isRunning()) {
-                return true;
-            }
-            if (endedAt[0] == 0) {
-                endedAt[0] = System.nanoTime();
-            }
-            return !Files.exists(done) && System.nanoTime() - endedAt[0] < KEEPER_DRAIN.toNanos();
-        };
+        InstanceLogs.read(store, get(name), follow, wholeConsole, lines, events);
     }
 
     private String freeName(String image) throws JcapException {

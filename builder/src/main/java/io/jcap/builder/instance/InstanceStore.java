@@ -14,7 +14,6 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.DomainEnding;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.libvirt.RemoteConsole;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.hypervisor.qemu.QemuEnding;
 import io.jcap.model.EventSink;
@@ -267,7 +266,10 @@ public final class InstanceStore {
             // Worked out again below.
         }
         // A remote domain's console is worked out from this machine's copy, made whole first.
-        boolean whole = copyRemoteConsole(instance, true);
+        boolean whole;
+        try (RemoteConsoleCopies copies = new RemoteConsoleCopies(instance)) {
+            whole = copies.copyWithQemuLog();
+        }
         InstanceStatus status = console(instance).ended(instance.files().consoleLog(),
                 Files.exists(folder.resolve(STOPPED)), ending(instance));
         if (!whole) {
@@ -282,42 +284,6 @@ public final class InstanceStore {
             // The status is worked out from the log again next time (the folder may be being removed).
         }
         return status;
-    }
-
-    /**
-     * For an instance on a remote libvirt host, copies what its console (and, with {@code ended},
-     * libvirt's log of its QEMU, where the SSH user may read it) gained since the last copy into
-     * this machine's files of the instance; true when the console copy is up to date (always
-     * for other instances). A host that cannot be reached leaves the copy as it was.
-     */
-    public static boolean copyRemoteConsole(Instance instance, boolean ended) {
-        Optional<Instance.Domain> domain = instance.domain().filter(Instance.Domain::remote);
-        if (domain.isEmpty()) {
-            return true;
-        }
-        try (RemoteConsole remote = RemoteConsole.open(domain.get().uri())) {
-            return copyRemoteConsole(instance, remote, ended);
-        } catch (JcapException e) {
-            return false;
-        }
-    }
-
-    /** {@link #copyRemoteConsole(Instance, boolean)} over an open connection, for a follower's repeated copies. */
-    public static boolean copyRemoteConsole(Instance instance, RemoteConsole remote, boolean ended) {
-        Instance.Domain d = instance.domain().orElseThrow();
-        if (ended) {
-            try {
-                remote.copyNew(RemoteConsole.qemuLogOf(d.name()), instance.files().qemuLog());
-            } catch (IOException e) {
-                // Only root reads it on most hosts: the console alone says how the instance ended.
-            }
-        }
-        try {
-            remote.copyNew(RemoteConsole.consoleOf(d.folder()), instance.files().consoleLog());
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
