@@ -13,7 +13,6 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.libvirt.DetachedDomain;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
-import io.jcap.hypervisor.libvirt.SshTarget;
 import io.jcap.hypervisor.qemu.DetachedQemu;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
@@ -76,10 +75,9 @@ final class DomainInstances {
 
     /** An {@code ssh -L} command that makes {@code port} of a remote host's instance a port of this machine. */
     static String tunnel(LibvirtUri uri, PortForward port) {
-        SshTarget ssh = uri.sshTarget().orElseThrow();
         String address = port.hostAddress().equals("0.0.0.0") ? "127.0.0.1" : port.hostAddress();
-        return "ssh -N -L " + port.hostPort() + ":" + address + ":" + port.hostPort()
-                + (ssh.port() == 22 ? "" : " -p " + ssh.port()) + " " + ssh.user() + "@" + ssh.host();
+        return uri.sshTarget().orElseThrow().sshCommand("-N -L " + port.hostPort() + ":" + address + ":"
+                + port.hostPort());
     }
 
     /** The domain names {@link #start} gives: {@code jcap-NAME-} and 8 hex digits. */

@@ -53,7 +53,13 @@ public record SshTarget(String user, String host, int port, Optional<Path> keyFi
 
     /** The command a user runs to log in by hand, e.g. to accept the host key. */
     public String sshCommand() {
-        return "ssh " + (port == 22 ? "" : "-p " + port + " ") + user + "@" + host;
+        return sshCommand("");
+    }
+
+    /** The same with ssh {@code options} first, e.g. {@code -N -L 8080:127.0.0.1:8080} for a tunnel. */
+    public String sshCommand(String options) {
+        return "ssh " + (options.isEmpty() ? "" : options + " ") + (port == 22 ? "" : "-p " + port + " ") + user + "@"
+                + host;
     }
 
     /** The private keys to try: the one the URI names, else those of {@link #DEFAULT_KEYS} that exist. */
