@@ -26,7 +26,6 @@ import io.jcap.model.JcapException;
 import io.jcap.streamer.ExitLine;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -91,16 +90,7 @@ public final class OsvFamily implements KernelFamily {
                     .convert(image.file(), DiskFormat.QCOW2, raw, DiskFormat.RAW,
                     false);
             try (RofsReader rofs = RofsReader.openDisk(raw)) {
-                RofsEntry top = rofs.entry(path).orElseThrow(() -> new JcapException(path + " is not in image '"
-                        + image.metadata().name() + "'"));
-                List<ImageFile> files = new ArrayList<>();
-                String prefix = path.isRoot() ? "/" : path.value() + "/";
-                for (RofsEntry e : top.type() == RofsEntry.Type.DIRECTORY ? rofs.list() : List.of(top)) {
-                    if (e.path().equals(path) || e.path().value().startsWith(prefix)) {
-                        files.add(toFile(e));
-                    }
-                }
-                return files;
+                return subtree(rofs.list().stream().map(OsvFamily::toFile).toList(), path, image);
             }
         } finally {
             TempFiles.delete(work);
@@ -123,14 +113,19 @@ public final class OsvFamily implements KernelFamily {
                     + " it (" + ZfsFileList.FILE + ": an image built by an older jcap, or pulled, has none): build it"
                     + " again with jcap build --force to list its files");
         }
-        String prefix = path.isRoot() ? "/" : path.value() + "/";
-        List<ImageFile> under = files.get().stream().filter(f -> f.path().equals(path)
-                || f.path().value().startsWith(prefix)).toList();
-        Optional<ImageFile> top = under.stream().filter(f -> f.path().equals(path)).findFirst();
-        if (top.isEmpty()) {
-            throw new JcapException(path + " is not in image '" + image.metadata().name() + "'");
+        return subtree(files.get(), path, image);
+    }
+
+    /** {@code path} of an image's {@code files}, and for a folder everything under it, in their order. */
+    private static List<ImageFile> subtree(List<ImageFile> files, GuestPath path, ImageRepository.StoredImage image)
+            throws JcapException {
+        ImageFile top = files.stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow(() ->
+                new JcapException(path + " is not in image '" + image.metadata().name() + "'"));
+        if (top.type() != ImageFile.Type.DIRECTORY) {
+            return List.of(top);
         }
-        return top.get().type() == ImageFile.Type.DIRECTORY ? under : List.of(top.get());
+        String prefix = path.isRoot() ? "/" : path.value() + "/";
+        return files.stream().filter(f -> f.path().equals(path) || f.path().value().startsWith(prefix)).toList();
     }
 
     private static ImageFile toFile(RofsEntry e) {
