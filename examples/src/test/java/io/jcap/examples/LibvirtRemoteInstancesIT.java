@@ -11,9 +11,10 @@ import io.jcap.testsupport.Requires;
 import io.jcap.testsupport.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -149,16 +150,18 @@ class LibvirtRemoteInstancesIT {
         }
     }
 
+    /** The instance once {@code jcap ps} finds it ended, or as it is after a minute. */
     private static JsonNode awaitEnded(String name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            JsonNode instance = ps().get(0);
-            assertEquals(name, instance.get("name").asText());
-            if (!instance.get("running").asBoolean() || System.nanoTime() - deadline > 0) {
-                return instance;
+        Http.within(Duration.ofSeconds(60), () -> {
+            try {
+                return !ps().get(0).get("running").asBoolean();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(500);
-        }
+        });
+        JsonNode instance = ps().get(0);
+        assertEquals(name, instance.get("name").asText());
+        return instance;
     }
 
     private static JsonNode ps() throws Exception {
