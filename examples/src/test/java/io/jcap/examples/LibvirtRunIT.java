@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LibvirtRunIT {
     private static final String GREETING = "Hello from jcap's http-server!\n";
     private static final Duration END = Duration.ofSeconds(60);
+    /** Longer than jcap waits for a console reader that makes no progress once the guest ended. */
+    private static final Duration STALL = Duration.ofSeconds(15);
     /** Where LibvirtVm stages the files of root's domains. */
     private static final Path DOMAIN_FOLDERS = Path.of("/var/tmp/jcap-libvirt-" + System.getProperty("user.name"));
 
@@ -119,6 +121,38 @@ class LibvirtRunIT {
         assertTrue(result.err().contains("Booting http-server (tcg, uefi boot, libvirt at qemu:///system)\n"),
                 result.toString());
         assertFalse(virsh("list", "--all", "--name").contains(domain));
+    }
+
+    /**
+     * More output than virtlogd keeps in one file (2 MiB: it rotates the console's log there), read
+     * by a reader that stops for a while after the first line, as a slow pipe does: every line
+     * arrives, in order, and the exit status after them. The console is a stream that holds the
+     * guest back while jcap's output waits, as QEMU's own console pipe does.
+     */
+    @Test
+    void foreground_libvirtDriver_printingMoreThanALogFileHolds_toAReaderThatStalls_losesNoLine() throws Exception {
+        Path project = JcapProcess.cProject(temp, "talker", """
+                #include <stdio.h>
+                int main(void) {
+                    for (int i = 0; i < 40000; i++)
+                        printf("line %05d ..................................................\\n", i);
+                    return 4;
+                }
+                """, "");
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+
+        JcapProcess.Reading run = jcap.startUntil(false, "line 00000", "run", "--driver", "libvirt", "talker");
+        Thread.sleep(STALL.toMillis());
+        List<String> rest = run.rest().lines().toList();
+
+        assertTrue(run.process().waitFor(END.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(4, run.process().exitValue(), String.join("\n", rest.subList(Math.max(0, rest.size() - 20),
+                rest.size())));
+        assertEquals(39999, rest.size(), "lines after the first");
+        for (int i = 0; i < rest.size(); i++) {
+            assertEquals(String.format("line %05d ..................................................", i + 1), rest.get(i));
+        }
     }
 
     /**

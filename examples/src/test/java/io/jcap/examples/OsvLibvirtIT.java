@@ -76,8 +76,8 @@ class OsvLibvirtIT {
     void detached_isADomain_listedLoggedAndRemoved() throws Exception {
         JcapProcess.Result run = jcap.run("run", "-d", "--driver", "libvirt", "--name", "osv-lv", "-e", "WHO=lv",
                 "osvapp");
+        assertEquals(0, run.exitCode(), run.toString());
         try {
-            assertEquals(0, run.exitCode(), run.toString());
             // The run's own copy was made from an overlay, which is not kept: its backing file is the stored image.
             assertFalse(Files.exists(jcap.home.resolve("instances/osv-lv/overlay.qcow2")));
             JsonNode ended = Poll.until("the guest to power off", Duration.ofSeconds(120), () -> {

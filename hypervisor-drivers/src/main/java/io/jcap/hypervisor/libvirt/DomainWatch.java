@@ -26,7 +26,6 @@ final class DomainWatch {
     private final Supplier<EventSink> events;
     private final Object lock = new Object();
     private volatile Domain domain;
-    private volatile Runnable onEnd = () -> { };
     private DomainEnd end;
 
     /** {@code events} is asked at each use: the VM's sink may be set after the watch exists. */
@@ -47,11 +46,6 @@ final class DomainWatch {
     /** Whether a domain was created. */
     boolean attached() {
         return domain != null;
-    }
-
-    /** Runs once, on whichever thread notices the end first. */
-    void onEnd(Runnable action) {
-        onEnd = action;
     }
 
     /** A {@link org.libvirt.event.LifecycleListener}; runs on libvirt's event thread, so it only records. */
@@ -179,6 +173,5 @@ final class DomainWatch {
             end = how;
             lock.notifyAll();
         }
-        onEnd.run();
     }
 }

@@ -19,10 +19,10 @@ import java.util.Optional;
  * backend, while its slirp backend ignores {@code <portForward>} without a word. Every PCI device
  * gets an explicit address so the NIC libvirt does not know about cannot collide with its own.
  *
- * <p>Two kinds of domain share it: jcap's transient ones, whose serial console writes to a file
- * that jcap follows ({@link #of}), and persistent ones a user starts later with {@code virsh
- * start}, whose console is a pseudo-terminal ({@code virsh console}) logged to a file, and whose
- * network may be one of the host's libvirt networks ({@link #persistent}).
+ * <p>Two kinds of domain share it: jcap's transient ones ({@link #of}) and persistent ones a user
+ * starts later with {@code virsh start}, whose network may be one of the host's libvirt networks
+ * ({@link #persistent}). Both have a pseudo-terminal for a serial console ({@code virsh console},
+ * or the stream jcap reads, {@link LibvirtConsole}) that libvirt also logs to a file.
  *
  * <pre>{@code
  * String xml = DomainXml.persistent("hello", spec, "/var/log/libvirt/qemu/hello-console.log", Optional.of("default"));
@@ -53,21 +53,14 @@ public final class DomainXml {
     }
 
     /**
-     * The domain XML for {@code spec}, named {@code name}, whose first serial port writes to
-     * {@code consoleLog}; {@code forwards} are the spec's forwards with every host port chosen.
+     * The domain XML for {@code spec}, named {@code name}: its first serial port is a
+     * pseudo-terminal, which jcap opens as a libvirt stream ({@link LibvirtConsole}), and which
+     * libvirt also logs to {@code consoleLog} (from its start: the log is the stream's reference
+     * for its end, {@link ConsoleCatchUp}); {@code forwards} are the spec's forwards with every
+     * host port chosen.
      */
     static String of(String name, VmSpec spec, String consoleLog, List<PortForward> forwards) {
-        return of(name, spec, List.of("<serial type='file'>", "  <source path='" + escape(consoleLog) + "'/>",
-                "  <target port='0'/>", "</serial>"), forwards, Optional.empty());
-    }
-
-    /**
-     * {@link #of}, with a console that also takes input: a pseudo-terminal, which jcap opens as a
-     * libvirt stream ({@link LibvirtConsole}) for both ways.
-     */
-    static String withConsoleInput(String name, VmSpec spec, List<PortForward> forwards) {
-        return of(name, spec, List.of("<serial type='pty'>", "  <target port='0'/>", "</serial>",
-                "<console type='pty'>", "  <target type='serial' port='0'/>", "</console>"), forwards, Optional.empty());
+        return of(name, spec, ptyConsole(consoleLog, false), forwards, Optional.empty());
     }
 
     /**
@@ -78,10 +71,14 @@ public final class DomainXml {
      * spec's user network, if any, is QEMU's own. Forwards must name their host ports.
      */
     public static String persistent(String name, VmSpec spec, String consoleLog, Optional<String> network) {
-        List<String> console = List.of("<serial type='pty'>", "  <log file='" + escape(consoleLog) + "' append='on'/>",
-                "  <target port='0'/>", "</serial>", "<console type='pty'>", "  <target type='serial' port='0'/>",
+        return of(name, spec, ptyConsole(consoleLog, true), spec.portForwards(), network);
+    }
+
+    /** A pseudo-terminal serial console, logged to {@code consoleLog}: after what it holds with {@code append}. */
+    private static List<String> ptyConsole(String consoleLog, boolean append) {
+        return List.of("<serial type='pty'>", "  <log file='" + escape(consoleLog) + "' append='" + (append ? "on" : "off")
+                + "'/>", "  <target port='0'/>", "</serial>", "<console type='pty'>", "  <target type='serial' port='0'/>",
                 "</console>");
-        return of(name, spec, console, spec.portForwards(), network);
     }
 
     private static String of(String name, VmSpec spec, List<String> console, List<PortForward> forwards,

@@ -66,6 +66,9 @@ interface HostFiles extends AutoCloseable {
     /** Reads up to {@code buffer.length} bytes of {@code file} at {@code offset}; 0 when there are no more yet. */
     int read(String file, long offset, byte[] buffer) throws IOException;
 
+    /** The size of {@code file} in bytes; -1 when there is no such file. */
+    long size(String file) throws IOException;
+
     /** Removes {@code folder} and its files; a missing folder is fine. */
     void deleteFolder(String folder) throws JcapException;
 

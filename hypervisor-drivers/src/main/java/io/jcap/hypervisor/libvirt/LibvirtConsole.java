@@ -23,17 +23,20 @@ import org.libvirt.jna.StreamPointer;
 
 /**
  * A domain's serial console opened as a libvirt stream ({@code virsh console}'s way, local or over
- * {@code qemu+ssh}): what jcap types into it ({@code jcap run -i}) is sent on it, and what the guest
- * prints is read from it into the console log.
+ * {@code qemu+ssh}): what the guest prints is read from it into the console log, and with
+ * {@code jcap run -i} what jcap types is sent on it.
  *
  * <p>The domain is created paused and resumed once the stream is open, so the guest's first line
- * is not lost to a console nobody had open. The console is not logged to a file: libvirt hands a
- * pseudo-terminal's log to virtlogd, which rotates it (at 2 MiB by default) under a follower.
+ * is not lost to a console nobody had open. The stream carries the guest's pace both ways: when
+ * jcap reads slowly (its output goes to a slow pipe), the pseudo-terminal behind the stream fills
+ * and the guest waits, as it does with QEMU's own console pipe, so nothing is dropped on the way.
+ * What the stream cannot carry, the bytes the terminal held when QEMU closed it, is taken from
+ * the console's log once the stream ended ({@link ConsoleCatchUp}).
  *
  * <p>libvirt-java binds no {@code virDomainOpenConsole}, so that one function is bound here with
  * JNA (which libvirt-java itself uses), on the pointers libvirt-java's domain and stream hold.
  */
-final class LibvirtConsole implements ConsoleReader, AutoCloseable {
+final class LibvirtConsole implements AutoCloseable {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
 
     /** The calls libvirt-java leaves out. */
@@ -50,15 +53,24 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
     private final OutputStream input;
     private final ConsoleLog log;
     private final ConsoleLineSplitter lines;
+    private final ConsoleCatchUp catchUp = new ConsoleCatchUp();
+    private final ConsoleCatchUp.LogTail logTail;
+    private final Consumer<String> notes;
+    /** Lines passed on so far: a reader whose listener is slow still makes progress. */
+    private volatile long linesPassed;
     private volatile String readError;
     private volatile boolean closing;
 
-    private LibvirtConsole(Stream stream, String domainName, ConsoleLog log, Consumer<String> listener) {
+    private LibvirtConsole(Stream stream, String domainName, ConsoleLog log, Consumer<String> listener,
+            ConsoleCatchUp.LogTail logTail, Consumer<String> notes) {
         this.stream = stream;
         this.log = log;
+        this.logTail = logTail;
+        this.notes = notes;
         this.lines = new ConsoleLineSplitter(text -> {
             log.append(text);
             listener.accept(text);
+            linesPassed++;
         });
         this.reader = new Thread(this::read, "jcap-libvirt-console-" + domainName);
         this.reader.setDaemon(true);
@@ -90,9 +102,11 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
     /**
      * Opens the first console of {@code domain} (created paused), named {@code domainName}, on
      * {@code connect}, and starts reading it into {@code log}; the caller resumes the domain.
+     * {@code logTail} reads the end of the console's log file, for what the stream did not deliver;
+     * {@code notes} hears about a log that could not be checked.
      */
     static LibvirtConsole open(Connect connect, Domain domain, String domainName, ConsoleLog log,
-            Consumer<String> listener) throws VmException {
+            Consumer<String> listener, ConsoleCatchUp.LogTail logTail, Consumer<String> notes) throws VmException {
         Stream stream = null;
         try {
             stream = connect.streamNew(0);
@@ -101,7 +115,7 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
                 throw new VmException("libvirt could not open the console of domain " + domainName + ": "
                         + c.virGetLastErrorMessage(), OptionalInt.empty(), List.of());
             }
-            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener);
+            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener, logTail, notes);
             console.reader.start();
             return console;
         } catch (LibvirtException e) {
@@ -124,15 +138,22 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
         return input;
     }
 
-    /** The stream ends by itself with the domain; {@link #join} ends it if it does not. */
-    @Override
-    public void finish() {
-    }
-
-    @Override
-    public void join(Duration bound) {
+    /**
+     * Waits until the log ended: the stream ends by itself with the domain. A reader that made no
+     * progress for {@code bound} (no byte received, no line passed on) has its stream ended; one
+     * that still passes lines on to a slow listener is waited for.
+     */
+    void join(Duration bound) {
         try {
-            reader.join(bound.toMillis());
+            long seen = -1;
+            while (true) {
+                reader.join(bound.toMillis());
+                long progress = catchUp.total() + linesPassed;
+                if (!reader.isAlive() || progress == seen) {
+                    break;
+                }
+                seen = progress;
+            }
             if (reader.isAlive()) {
                 close();
             }
@@ -141,8 +162,8 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
         }
     }
 
-    @Override
-    public String readError() {
+    /** Why reading the console failed, if it did. */
+    String readError() {
         return readError;
     }
 
@@ -163,6 +184,7 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
         try {
             int n;
             while ((n = stream.receive(buffer)) > 0) {
+                catchUp.received(buffer, n);
                 lines.accept(buffer, n);
             }
         } catch (LibvirtException e) {
@@ -171,8 +193,31 @@ final class LibvirtConsole implements ConsoleReader, AutoCloseable {
                 readError = LibvirtConnections.message(e);
             }
         } finally {
-            lines.finish();
-            log.end();
+            try {
+                catchUp();
+            } finally {
+                lines.finish();
+                log.end();
+            }
+        }
+    }
+
+    /** Passes on what the log holds after the stream's last bytes. */
+    private void catchUp() {
+        try {
+            byte[] missing = catchUp.missing(logTail).orElse(null);
+            if (missing == null) {
+                notes.accept("the end of the console's log does not hold the stream's last "
+                        + Math.min(catchUp.total(), ConsoleCatchUp.ANCHOR) + " bytes; nothing taken from it");
+            } else if (missing.length > 0) {
+                notes.accept("took the console's last " + missing.length + " bytes from its log: the stream ended"
+                        + " before it delivered them");
+                lines.accept(missing, missing.length);
+            }
+        } catch (IOException e) {
+            notes.accept("cannot read the console's log to check its end: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

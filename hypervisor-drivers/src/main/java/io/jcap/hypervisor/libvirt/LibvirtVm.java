@@ -34,8 +34,8 @@ import org.libvirt.event.LifecycleListener;
  *
  * <p>{@link #start()} copies (locally) or uploads (over SFTP) the kernel, initrd and snapshot or
  * read-only disks into a fresh folder on the libvirt host, then creates a transient domain that
- * libvirt destroys when the connection closes. QEMU writes the serial console to a file in that
- * folder, which is followed into the console log, so {@link #awaitLine} works as with QEMU.
+ * libvirt destroys when the connection closes. The serial console is read as a libvirt stream
+ * into the console log ({@link LibvirtConsole}), so {@link #awaitLine} works as with QEMU.
  * {@link #close()} presses the power button, waits the stop timeout, destroys the domain and
  * deletes the folder. libvirt gives no QEMU exit code: {@link #awaitExit} returns
  * {@link #POWERED_OFF} when the guest powered off, {@link #STOPPED_OTHERWISE} for anything else.
@@ -60,10 +60,8 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     private volatile HostFiles files;
     private volatile String folder;
     private volatile ConsoleLog console;
-    /** Reads the console into {@link #console}: its log file, or its stream with {@link #withConsoleInput()}. */
-    private volatile ConsoleReader reader;
-    /** The console as a stream, with {@link #withConsoleInput()}: its input, and its output read. */
-    private volatile LibvirtConsole consoleStream;
+    /** The console as a stream: its output read into {@link #console}, and with {@link #withConsoleInput()} its input. */
+    private volatile LibvirtConsole reader;
     private final DomainWatch watch;
     private volatile LifecycleListener listener;
 
@@ -120,25 +118,17 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             folder = files.createFolder(name);
             VmSpec placed = Staging.stage(spec(), files, folder, !uri.isLocal(), events());
             console = new ConsoleLog(consoleLines());
-            String consoleFile = null;
-            if (!wantsConsoleInput()) {
-                consoleFile = files.createEmpty(folder, "console.log");
-                ConsoleFollower follower = new ConsoleFollower(files, consoleFile, console, consoleListener(),
-                        watch::checkGone, "jcap-libvirt-console-" + name);
-                reader = follower;
-                watch.onEnd(follower::finish);
-                follower.start();
-            }
+            // The console's log, made here so that jcap may read it (virtlogd keeps a file's owner).
+            String consoleLog = files.createEmpty(folder, "console.log");
             listener = watch::onLifecycle;
             connect.addLifecycleListener(listener);
-            List<PortForward> chosen = createDomain(placed, consoleFile);
-            if (wantsConsoleInput()) {
-                // Created paused: it runs once its console is open, so that no line is lost.
-                LibvirtConsole stream = LibvirtConsole.open(connect, watch.domain(), name, console, consoleListener());
-                consoleStream = stream;
-                reader = stream;
-                watch.domain().resume();
-            }
+            List<PortForward> chosen = createDomain(placed, consoleLog);
+            // Created paused: it runs once its console is open, so that no line is lost.
+            HostFiles hostFiles = files;
+            reader = LibvirtConsole.open(connect, watch.domain(), name, console, consoleListener(),
+                    window -> ConsoleCatchUp.tail(hostFiles, consoleLog, window),
+                    note -> events().debug("Console of libvirt domain " + name + ": " + note));
+            watch.domain().resume();
             forwards(Forwarding.reach(spec().portForwards(), chosen, files, uri.isLocal()));
         } catch (JcapException e) {
             close();
@@ -229,6 +219,15 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     @Override
     protected VmException lineMissing(String description, Duration timeout, ConsoleLog log) {
         Optional<DomainEnd> ended = watch.ended();
+        if (ended.isEmpty() && log.ended()) {
+            // The console's stream ends with QEMU, a moment before libvirt tells how the domain ended.
+            try {
+                watch.waitEnded(KILL_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ended = watch.ended();
+        }
         if (ended.isPresent()) {
             return new VmException("libvirt domain " + name + " ended (" + ended.get().description()
                     + ") before the console showed " + description, OptionalInt.of(ended.get().status()), log.tail());
@@ -265,13 +264,9 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     /** Everything after the domain ended: console reader, listener, folder, SSH session, connection. */
     @Override
     protected void release() {
-        ConsoleReader r = reader;
-        if (r != null) {
-            r.finish();
-            r.join(KILL_WAIT);
-        }
-        LibvirtConsole stream = consoleStream;
+        LibvirtConsole stream = reader;
         if (stream != null) {
+            stream.join(KILL_WAIT);
             stream.close();
         }
         Connect c = connect;
@@ -307,8 +302,8 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
 
     @Override
     public Optional<java.io.OutputStream> consoleInput() {
-        LibvirtConsole stream = consoleStream;
-        return stream == null ? Optional.empty() : Optional.of(stream.input());
+        LibvirtConsole stream = reader;
+        return stream == null || !wantsConsoleInput() ? Optional.empty() : Optional.of(stream.input());
     }
 
     @Override
@@ -321,12 +316,11 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     }
 
     /** Creates the domain, with new host ports while a picked one turns out to be taken. */
-    private List<PortForward> createDomain(VmSpec placed, String consoleFile) throws VmException {
+    private List<PortForward> createDomain(VmSpec placed, String consoleLog) throws VmException {
         List<PortForward> onHost = Forwarding.onHost(spec().portForwards(), uri.isLocal());
         return startWithPortRetries(onHost, portSupplier(Forwarding.defaultSupplier(uri.isLocal())), chosen -> {
-            String xml = wantsConsoleInput() ? DomainXml.withConsoleInput(name, placed, chosen)
-                    : DomainXml.of(name, placed, consoleFile, chosen);
-            int flags = Domain.CreateFlags.AUTODESTROY | (wantsConsoleInput() ? Domain.CreateFlags.PAUSED : 0);
+            String xml = DomainXml.of(name, placed, consoleLog, chosen);
+            int flags = Domain.CreateFlags.AUTODESTROY | Domain.CreateFlags.PAUSED;
             try {
                 watch.attach(connect.domainCreateXML(xml, flags));
             } catch (LibvirtException e) {

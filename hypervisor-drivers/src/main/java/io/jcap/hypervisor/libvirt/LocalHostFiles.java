@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -137,6 +138,15 @@ final class LocalHostFiles implements HostFiles {
             in.seek(offset);
             int n = in.read(buffer);
             return Math.max(n, 0);
+        }
+    }
+
+    @Override
+    public long size(String file) throws IOException {
+        try {
+            return Files.size(Path.of(file));
+        } catch (NoSuchFileException e) {
+            return -1;
         }
     }
 

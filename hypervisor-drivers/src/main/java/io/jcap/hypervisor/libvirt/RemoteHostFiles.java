@@ -47,6 +47,11 @@ final class RemoteHostFiles implements HostFiles {
     }
 
     @Override
+    public long size(String file) throws IOException {
+        return ssh.size(file);
+    }
+
+    @Override
     public void deleteFolder(String folder) throws JcapException {
         ssh.deleteFolder(folder);
     }

@@ -189,6 +189,16 @@ final class SshSession implements AutoCloseable {
         }
     }
 
+    /** The size of {@code remote} in bytes; -1 when there is no such file. */
+    synchronized long size(String remote) throws IOException {
+        try {
+            SftpATTRS attributes = lstatOrNull(remote);
+            return attributes == null ? -1 : attributes.getSize();
+        } catch (SftpException | JcapException e) {
+            throw new IOException("cannot look up " + target.host() + ":" + remote + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Removes {@code dir} and the plain files in it; a missing folder is fine. */
     synchronized void deleteFolder(String dir) throws JcapException {
         try {

@@ -1,7 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,39 +48,17 @@ class DomainXmlTest {
                       <boot order='1'/>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
                     </disk>
-                    <serial type='file'>
-                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
-                      <target port='0'/>
-                    </serial>
-                    <memballoon model='none'/>
-                  </devices>
-                </domain>
-                """, xml);
-    }
-
-    /** With console input (jcap run -i): a pseudo-terminal, opened as a stream, with no file or log of its own. */
-    @Test
-    void withConsoleInput_isTheSameDomainWithAPseudoTerminalConsole() {
-        VmSpec spec = VmSpec.builder().memoryMiB(32)
-                .drive(Drive.virtio(DIR.resolve("disk0.raw"), DiskFormat.RAW).withBootIndex(0)).build();
-
-        String file = DomainXml.of("jcap-0011aabb", spec, CONSOLE, List.of());
-        String pty = DomainXml.withConsoleInput("jcap-0011aabb", spec, List.of());
-
-        assertEquals(file.replace("""
-                    <serial type='file'>
-                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
-                      <target port='0'/>
-                    </serial>
-                """, """
                     <serial type='pty'>
+                      <log file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log' append='off'/>
                       <target port='0'/>
                     </serial>
                     <console type='pty'>
                       <target type='serial' port='0'/>
                     </console>
-                """), pty);
-        assertNotEquals(file, pty);
+                    <memballoon model='none'/>
+                  </devices>
+                </domain>
+                """, xml);
     }
 
     @Test
@@ -129,10 +106,13 @@ class DomainXmlTest {
                       <readonly/>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
                     </disk>
-                    <serial type='file'>
-                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
+                    <serial type='pty'>
+                      <log file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log' append='off'/>
                       <target port='0'/>
                     </serial>
+                    <console type='pty'>
+                      <target type='serial' port='0'/>
+                    </console>
                     <rng model='virtio'>
                       <backend model='random'>/dev/urandom</backend>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/>
@@ -202,10 +182,13 @@ class DomainXmlTest {
                       <boot order='1'/>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/>
                     </disk>
-                    <serial type='file'>
-                      <source path='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log'/>
+                    <serial type='pty'>
+                      <log file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/console.log' append='off'/>
                       <target port='0'/>
                     </serial>
+                    <console type='pty'>
+                      <target type='serial' port='0'/>
+                    </console>
                     <memballoon model='none'/>
                   </devices>
                 </domain>
@@ -220,7 +203,7 @@ class DomainXmlTest {
 
         assertTrue(xml.contains("<kernel>/tmp/a&amp;b/&lt;k&gt;</kernel>"), xml);
         assertTrue(xml.contains("<cmdline>x=&apos;1&apos; y=&quot;2&quot;</cmdline>"), xml);
-        assertTrue(xml.contains("<source path='/tmp/it&apos;s.log'/>"), xml);
+        assertTrue(xml.contains("<log file='/tmp/it&apos;s.log' append='off'/>"), xml);
     }
 
     @Test
