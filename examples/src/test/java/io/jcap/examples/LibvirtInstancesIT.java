@@ -12,8 +12,10 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +91,40 @@ class LibvirtInstancesIT {
         assertFalse(Files.exists(Path.of("/var/log/libvirt/qemu", domain + ".log")));
         assertEquals(0, ps().size());
         ExamplesIT.assertFolderEmpty(jcap.home.resolve("tmp"));
+    }
+
+    /**
+     * A detached domain that prints more than virtlogd keeps in one file (2 MiB, then
+     * {@code console.log.0}): its exit status is read and {@code jcap logs} shows every line
+     * across the rotation.
+     */
+    @Test
+    void detached_printingMoreThanALogFileHolds_statusAndEveryLineAcrossTheRotation() throws Exception {
+        Path project = JcapProcess.cProject(temp, "talker", """
+                #include <stdio.h>
+                int main(void) {
+                    for (int i = 0; i < 40000; i++)
+                        printf("line %05d ..................................................\\n", i);
+                    return 4;
+                }
+                """, "");
+        assertEquals(0, jcap.run("build", project.toString()).exitCode());
+        JcapProcess.Result run = jcap.run("run", "-d", "--driver", "libvirt", "--name", "talker", "talker");
+        assertEquals(0, run.exitCode(), run.toString());
+
+        JsonNode ended = Poll.until("the guest to power off", Duration.ofSeconds(120), () -> {
+            JsonNode i = ps().get(0);
+            return i.get("running").asBoolean() ? Optional.empty() : Optional.of(i);
+        });
+
+        assertEquals("exited (4)", ended.get("status").asText(), ended.toString());
+        String domain = ended.get("libvirt").get("domain").asText();
+        assertTrue(Files.isRegularFile(DOMAIN_FOLDERS.resolve(domain).resolve("console.log.0")), "virtlogd rotated");
+        List<String> lines = jcap.run("logs", "talker").out().lines().toList();
+        assertEquals(40000, lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(String.format("line %05d ..................................................", i), lines.get(i));
+        }
     }
 
     @Test

@@ -26,12 +26,14 @@ import java.util.function.Consumer;
  * until the guest has ended: then the rest is read and the last, unfinished line passed on too.
  * Lines are cut as every jcap console reader cuts them ({@link ConsoleLineSplitter}).
  *
- * <p>The log rotates ({@link ConsoleLogKeeper}): {@code console.log.1} holds the part before
- * {@code console.log}, so both are read, in that order. A file is recognised by its inode, not its
- * name: a follower that reaches the end of the file it has open and finds another file under the
- * log's name reads its own file to the end (it is {@code console.log.1} by then) and goes on with
- * the new one. Should the log rotate twice between two looks, a line says that output may be
- * missing there.
+ * <p>The log rotates: {@code console.log.1} holds the part before {@code console.log} when jcap's
+ * {@link ConsoleLogKeeper} rotated it, {@code console.log.0} when libvirt's virtlogd did (a
+ * detached libvirt domain's console, rotated at 2 MiB; virtlogd keeps older parts as {@code .1}
+ * and {@code .2}); both parts are read, in that order ({@link #previousPart}). A file is
+ * recognised by its inode, not its name: a follower that reaches the end of the file it has open
+ * and finds another file under the log's name reads its own file to the end (the previous part by
+ * then) and goes on with the new one. Should the log rotate twice between two looks, a line says
+ * that output may be missing there.
  */
 public final class ConsoleFollower {
     /** How often a followed log is looked at again when nothing new was in it. */
@@ -60,7 +62,6 @@ public final class ConsoleFollower {
     /** One read of a log: the files read to their end so far, and the one being read. */
     private static final class Reader {
         private final Path log;
-        private final Path rotated;
         private final ConsoleLineSplitter splitter;
         private final Consumer<String> lines;
         private final Set<Object> readToTheEnd = new HashSet<>();
@@ -69,7 +70,6 @@ public final class ConsoleFollower {
 
         Reader(Path log, ConsoleLineSplitter splitter, Consumer<String> lines) {
             this.log = log;
-            this.rotated = ConsoleLogKeeper.rotatedLog(log);
             this.splitter = splitter;
             this.lines = lines;
         }
@@ -110,7 +110,7 @@ public final class ConsoleFollower {
 
         /**
          * Reads the open file to its end (the keeper writes no more to a file it renamed), then
-         * {@code console.log.1} unless already read, and opens {@code console.log}.
+         * the previous part unless already read, and opens {@code console.log}.
          *
          * @return false when there is no log at all
          */
@@ -121,7 +121,7 @@ public final class ConsoleFollower {
                 readToTheEnd.add(key);
                 in = null;
             }
-            Opened opened = Opened.both(rotated, log);
+            Opened opened = Opened.both(previousPart(log), log);
             if (opened == null) {
                 return false;
             }
@@ -149,7 +149,7 @@ public final class ConsoleFollower {
         if (current.length >= bytes) {
             return new String(current, StandardCharsets.UTF_8);
         }
-        byte[] previous = FileTail.lastBytes(ConsoleLogKeeper.rotatedLog(log), bytes - current.length);
+        byte[] previous = FileTail.lastBytes(previousPart(log), bytes - current.length);
         byte[] both = new byte[previous.length + current.length];
         System.arraycopy(previous, 0, both, 0, previous.length);
         System.arraycopy(current, 0, both, previous.length, current.length);
@@ -159,10 +159,10 @@ public final class ConsoleFollower {
     /**
      * Whether the line that starts the application, {@code marker}, has rotated out of the log:
      * the log rotated and what is kept does not begin with the boot (no {@code marker} in the
-     * first {@code headBytes} of {@code console.log.1}).
+     * first {@code headBytes} of the previous part).
      */
     public static boolean startRotatedAway(Path log, String marker, int headBytes) {
-        Path previous = ConsoleLogKeeper.rotatedLog(log);
+        Path previous = previousPart(log);
         if (!Files.exists(previous)) {
             return false;
         }
@@ -175,9 +175,18 @@ public final class ConsoleFollower {
         }
     }
 
-    /** Whether the log has rotated at least once ({@code console.log.1} exists). */
+    /** Whether the log has rotated at least once (its {@link #previousPart} exists). */
     public static boolean rotated(Path log) {
-        return Files.exists(ConsoleLogKeeper.rotatedLog(log));
+        return Files.exists(previousPart(log));
+    }
+
+    /**
+     * The part of the log before {@code log}: {@code console.log.0} once virtlogd rotated it (jcap's
+     * keeper never makes one), {@code console.log.1} otherwise.
+     */
+    static Path previousPart(Path log) {
+        Path virtlogd = log.resolveSibling(log.getFileName() + ".0");
+        return Files.exists(virtlogd) ? virtlogd : ConsoleLogKeeper.rotatedLog(log);
     }
 
     private static Object key(Path file) {

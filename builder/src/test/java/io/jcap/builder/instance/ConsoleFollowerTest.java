@@ -1,6 +1,8 @@
 package io.jcap.builder.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.ConsoleLineSplitter;
 import java.nio.file.Files;
@@ -152,6 +154,53 @@ class ConsoleFollowerTest {
         ConsoleFollower.read(log, running, lines::add);
 
         assertEquals(List.of("part one", ConsoleFollower.SKIPPED, "part three", "part four"), lines);
+    }
+
+    /** virtlogd's way (a detached libvirt domain): .0 is the newest previous part, .1 and .2 older ones. */
+    private static void rotateAsVirtlogd(Path log, String newContent) throws java.io.IOException {
+        for (int i = 1; i >= 0; i--) {
+            Path older = log.resolveSibling("console.log." + i);
+            if (Files.exists(older)) {
+                Files.move(older, log.resolveSibling("console.log." + (i + 1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.move(log, log.resolveSibling("console.log.0"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(log, newContent);
+    }
+
+    @Test
+    void read_logRotatedByVirtlogd_givesItsNewestPreviousPartFirst() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "one\n");
+        rotateAsVirtlogd(log, "two\n");
+        rotateAsVirtlogd(log, "three\nfo");
+        Files.writeString(log, "ur\n", StandardOpenOption.APPEND);
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, null, lines::add);
+
+        assertEquals(List.of("two", "three", "four"), lines);
+        assertTrue(ConsoleFollower.rotated(log));
+        assertEquals("two\nthree\nfour\n", ConsoleFollower.tail(log, 100));
+        assertTrue(ConsoleFollower.startRotatedAway(log, "one", 100));
+        assertFalse(ConsoleFollower.startRotatedAway(log, "two", 100));
+    }
+
+    @Test
+    void read_follow_goesOnAcrossAVirtlogdRotation() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "booted\n");
+        BooleanSupplier running = runningWhile(List.of(() -> {
+            Files.writeString(log, "end of part one\n", StandardOpenOption.APPEND);
+            rotateAsVirtlogd(log, "part two\n");
+            return null;
+        }, () -> {
+            Files.writeString(log, "last words", StandardOpenOption.APPEND);
+            return null;
+        }));
+        List<String> lines = new ArrayList<>();
+
+        ConsoleFollower.read(log, running, lines::add);
+
+        assertEquals(List.of("booted", "end of part one", "part two", "last words"), lines);
     }
 
     @Test

@@ -221,4 +221,44 @@ class SshSessionIT {
             assertEquals(0, Files.size(dir.resolve("empty.copy")));
         }
     }
+
+    /**
+     * The remote console rotated by virtlogd between copies: once, the copy's part is finished from
+     * {@code console.log.0} and kept as {@code copy.log.0}, and the new part copied from its start;
+     * twice, {@code copy.log.0} is the host's newest previous part.
+     */
+    @Test
+    void remoteConsole_copyNew_followsTheRemoteLogsRotation() throws Exception {
+        Path remote = dir.resolve("rotating.log");
+        Path rotated = dir.resolve("rotating.log.0");
+        Path copy = dir.resolve("copy.log");
+        Path copied = dir.resolve("copy.log.0");
+        byte[] part = new byte[10_000];
+        new Random(11).nextBytes(part);
+        LibvirtUri uri = LibvirtUri.parse(sshd.libvirtSshUri());
+
+        try (RemoteConsole console = RemoteConsole.open(uri)) {
+            Files.write(remote, java.util.Arrays.copyOf(part, 6000));
+            assertEquals(6000, console.copyNew(remote.toString(), copy));
+            Files.write(remote, java.util.Arrays.copyOfRange(part, 6000, 10_000), StandardOpenOption.APPEND);
+            Files.move(remote, rotated);
+            Files.write(remote, "part two\n".getBytes());
+
+            assertEquals(4000 + 9, console.copyNew(remote.toString(), copy));
+            assertArrayEquals(part, Files.readAllBytes(copied));
+            assertArrayEquals("part two\n".getBytes(), Files.readAllBytes(copy));
+
+            Files.move(rotated, dir.resolve("rotating.log.1"));
+            Files.move(remote, rotated);
+            Files.write(remote, "part four\n".getBytes());
+            Files.move(rotated, dir.resolve("rotating.log.2"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(remote, rotated);
+            Files.write(remote, "part five\n".getBytes());
+
+            assertEquals(10 + 10, console.copyNew(remote.toString(), copy));
+            assertArrayEquals("part four\n".getBytes(), Files.readAllBytes(copied));
+            assertArrayEquals("part five\n".getBytes(), Files.readAllBytes(copy));
+            assertEquals(0, console.copyNew(remote.toString(), copy));
+        }
+    }
 }
