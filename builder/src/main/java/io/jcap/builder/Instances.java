@@ -212,13 +212,16 @@ public final class Instances {
         if (!instance.status().running()) {
             return instance;
         }
+        if (instance.domain().isPresent()) {
+            Duration left = InstanceLogs.awaitApplicationStart(store, instance, timeout);
+            // Noted once libvirt was reached and found it running: a host that cannot be reached stops nothing.
+            DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left,
+                    () -> store.markStopped(name));
+            return get(name);
+        }
         // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
         store.markStopped(name);
         Duration left = InstanceLogs.awaitApplicationStart(store, instance, timeout);
-        if (instance.domain().isPresent()) {
-            DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left);
-            return get(name);
-        }
         DetachedQemu.Ending ending = DetachedQemu.stop(instance.qemu(), instance.files().qmpSocket(), left, events);
         if (ending == DetachedQemu.Ending.KILLED && instance.qemu().isRunning()) {
             throw new JcapException("instance '" + name + "' (QEMU pid " + instance.qemu().pid()

@@ -59,6 +59,8 @@ class RemoteInstancesTest {
         assertEquals("instance 'far' is running: stop it first (jcap stop far) or remove it anyway with jcap rm -f far",
                 running.getMessage());
         assertThrows(JcapException.class, () -> instances.stop("far", java.time.Duration.ZERO));
+        // Nothing was stopped: no note that jcap ended it, which would name a later end of its own "stopped".
+        assertFalse(Files.exists(folder.resolve(InstanceStore.STOPPED)));
 
         instances.remove("far", true);
 

@@ -42,6 +42,8 @@ import java.util.function.BiFunction;
  */
 public final class InstanceStore {
     public static final String RECORD = "instance.json";
+    /** The file in an instance's folder that {@code jcap stop} leaves when it ends the guest itself. */
+    public static final String STOPPED = "stopped";
     /**
      * How long a folder without its record counts as an instance being started (its start holds
      * the store's lock and writes the record once QEMU runs) rather than a damaged one.
@@ -51,8 +53,6 @@ public final class InstanceStore {
     static final String STATUS = "status";
     /** How long working out an ended instance's status waits for its console keeper to finish. */
     private static final java.time.Duration KEEPER_DRAIN = java.time.Duration.ofSeconds(5);
-    /** Left by {@code jcap stop} when it had to end QEMU itself. */
-    static final String STOPPED = "stopped";
 
     /** The family of instances recorded before instances recorded it: only Linux images ran detached. */
     static final String FAMILY_BEFORE_RECORDED = "linux";

@@ -233,6 +233,16 @@ public final class DetachedDomain {
      */
     public static boolean stop(LibvirtUri uri, String name, Duration timeout)
             throws JcapException, InterruptedException {
+        return stop(uri, name, timeout, () -> { });
+    }
+
+    /**
+     * {@link #stop(LibvirtUri, String, Duration)}, running {@code stopping} once the domain was
+     * found running and before anything is done to it: a host that cannot be reached, or a domain
+     * that ended already, does not run it.
+     */
+    public static boolean stop(LibvirtUri uri, String name, Duration timeout, Runnable stopping)
+            throws JcapException, InterruptedException {
         Connect connect = LibvirtConnections.open(uri);
         try {
             Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
@@ -240,6 +250,7 @@ public final class DetachedDomain {
                 return true;
             }
             Domain d = domain.get();
+            stopping.run();
             if (!timeout.isZero()) {
                 d.shutdown();
                 long deadline = System.nanoTime() + timeout.toNanos();
