@@ -154,12 +154,16 @@ public final class InstanceStore {
         return names;
     }
 
-    /** Every readable instance, sorted by name; a damaged one is reported and left out. */
+    /**
+     * Every readable instance, sorted by name; a damaged one is reported and left out. Each libvirt
+     * host is asked once which of its domains run ({@link DomainStates}).
+     */
     public List<Instance> list(EventSink events) throws JcapException {
         List<Instance> result = new ArrayList<>();
+        DomainStates domains = new DomainStates();
         for (String name : names()) {
             try {
-                read(name).ifPresent(result::add);
+                read(name, domains).ifPresent(result::add);
             } catch (JcapException e) {
                 events.warn(e.getMessage());
             }
@@ -169,6 +173,11 @@ public final class InstanceStore {
 
     /** The instance, its status as of now; empty when there is no folder of that name. */
     public Optional<Instance> read(String name) throws JcapException {
+        return read(name, null);
+    }
+
+    /** {@link #read(String)}, a libvirt domain's state taken from {@code domains} when given. */
+    private Optional<Instance> read(String name, DomainStates domains) throws JcapException {
         Path folder = folder(name);
         if (!InstanceName.isValid(name)) {
             return Optional.empty();
@@ -192,7 +201,7 @@ public final class InstanceStore {
             throw new JcapException("instance '" + name + "' is damaged (" + folder.resolve(RECORD) + ": "
                     + JsonTrees.reason(e) + "): remove it with jcap rm -f " + name, e);
         }
-        return Optional.of(instance.withStatus(status(folder, instance)));
+        return Optional.of(instance.withStatus(status(folder, instance, domains)));
     }
 
     /** Whether the folder of {@code name} is an instance whose start is under way (no record yet). */
@@ -242,19 +251,29 @@ public final class InstanceStore {
      * started; a remote host that does not answer is not known to have ended, so it counts as running).
      */
     public boolean running(Instance instance) {
+        return running(instance, null);
+    }
+
+    private boolean running(Instance instance, DomainStates domains) {
         if (instance.domain().isPresent()) {
             Instance.Domain d = instance.domain().get();
-            try {
-                return DetachedDomain.isRunning(d.uri(), d.name());
-            } catch (JcapException e) {
-                return instance.process().map(HostProcess::isRunning).orElse(true);
+            Optional<Boolean> known;
+            if (domains != null) {
+                known = domains.running(d.uri(), d.name());
+            } else {
+                try {
+                    known = Optional.of(DetachedDomain.isRunning(d.uri(), d.name()));
+                } catch (JcapException e) {
+                    known = Optional.empty();
+                }
             }
+            return known.orElseGet(() -> instance.process().map(HostProcess::isRunning).orElse(true));
         }
         return instance.qemu().isRunning();
     }
 
-    private InstanceStatus status(Path folder, Instance instance) {
-        if (running(instance)) {
+    private InstanceStatus status(Path folder, Instance instance, DomainStates domains) {
+        if (running(instance, domains)) {
             return InstanceStatus.RUNNING;
         }
         Path file = folder.resolve(STATUS);
