@@ -79,9 +79,6 @@ interface HostFiles extends AutoCloseable {
      */
     int reach(String localAddress, int localPort, int hostPort) throws JcapException;
 
-    /** How often the console file is polled: a local read is cheap, a remote one is an SFTP round trip. */
-    Duration pollInterval();
-
     /** Where this is, for messages: "this machine" or the SSH target. */
     String where();
 

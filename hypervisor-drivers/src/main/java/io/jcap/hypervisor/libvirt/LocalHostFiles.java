@@ -179,11 +179,6 @@ final class LocalHostFiles implements HostFiles {
     }
 
     @Override
-    public Duration pollInterval() {
-        return Duration.ofMillis(50);
-    }
-
-    @Override
     public String where() {
         return "this machine";
     }

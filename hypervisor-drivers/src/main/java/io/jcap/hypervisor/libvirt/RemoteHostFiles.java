@@ -4,7 +4,6 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** {@link HostFiles} on a remote libvirt host: uploads over SFTP, console reads over SFTP, SSH tunnels. */
 final class RemoteHostFiles implements HostFiles {
@@ -64,11 +63,6 @@ final class RemoteHostFiles implements HostFiles {
     @Override
     public int reach(String localAddress, int localPort, int hostPort) throws JcapException {
         return ssh.forwardLocal(localAddress, localPort, hostPort);
-    }
-
-    @Override
-    public Duration pollInterval() {
-        return Duration.ofMillis(200);
     }
 
     @Override
