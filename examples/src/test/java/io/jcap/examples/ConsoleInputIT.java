@@ -107,14 +107,7 @@ class ConsoleInputIT {
     @Test
     @Requires(Component.LIBVIRT)
     void run_interactiveWithLibvirt_printingMoreThanALogFileHolds_losesNoLine() throws Exception {
-        Path project = JcapProcess.cProject(temp, "talker", """
-                #include <stdio.h>
-                int main(void) {
-                    for (int i = 0; i < 40000; i++)
-                        printf("line %05d ..................................................\\n", i);
-                    return 4;
-                }
-                """, "");
+        Path project = JcapProcess.talkerProject(temp);
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
 
@@ -122,9 +115,9 @@ class ConsoleInputIT {
 
         assertEquals(4, result.exitCode(), result.err());
         List<String> lines = result.out().lines().toList();
-        assertEquals(40000, lines.size(), result.err());
+        assertEquals(JcapProcess.TALKER_LINES, lines.size(), result.err());
         for (int i = 0; i < lines.size(); i++) {
-            assertEquals(String.format("line %05d ..................................................", i), lines.get(i));
+            assertEquals(JcapProcess.talkerLine(i), lines.get(i));
         }
     }
 

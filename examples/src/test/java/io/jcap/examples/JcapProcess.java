@@ -25,6 +25,8 @@ final class JcapProcess {
     private static final Map<Path, java.util.concurrent.locks.Lock> EXAMPLE_FOLDERS =
             new java.util.concurrent.ConcurrentHashMap<>();
     static final Path LAUNCHER = ROOT.resolve("bin/jcap");
+    /** How many lines {@link #talkerProject}'s program prints. */
+    static final int TALKER_LINES = 40000;
 
     final Path home;
 
@@ -296,6 +298,26 @@ final class JcapProcess {
     static Path sleeperProject(Path dir) throws IOException {
         return cProject(dir, "sleeper", "#include <stdio.h>\n#include <unistd.h>\n"
                 + "int main(void) { puts(\"ready\"); fflush(stdout); sleep(600); return 0; }\n", "");
+    }
+
+    /**
+     * A project "talker" in {@code dir} whose program prints {@link #TALKER_LINES} numbered lines
+     * ({@link #talkerLine}, 2.6 MB: more than virtlogd keeps in one log file) and exits with 4.
+     */
+    static Path talkerProject(Path dir) throws IOException {
+        return cProject(dir, "talker", """
+                #include <stdio.h>
+                int main(void) {
+                    for (int i = 0; i < %d; i++)
+                        printf("line %%05d ..................................................\\n", i);
+                    return 4;
+                }
+                """.formatted(TALKER_LINES), "");
+    }
+
+    /** Line {@code i} of {@link #talkerProject}'s output. */
+    static String talkerLine(int i) {
+        return String.format("line %05d ..................................................", i);
     }
 
     /**

@@ -100,14 +100,7 @@ class LibvirtInstancesIT {
      */
     @Test
     void detached_printingMoreThanALogFileHolds_statusAndEveryLineAcrossTheRotation() throws Exception {
-        Path project = JcapProcess.cProject(temp, "talker", """
-                #include <stdio.h>
-                int main(void) {
-                    for (int i = 0; i < 40000; i++)
-                        printf("line %05d ..................................................\\n", i);
-                    return 4;
-                }
-                """, "");
+        Path project = JcapProcess.talkerProject(temp);
         assertEquals(0, jcap.run("build", project.toString()).exitCode());
         JcapProcess.Result run = jcap.run("run", "-d", "--driver", "libvirt", "--name", "talker", "talker");
         assertEquals(0, run.exitCode(), run.toString());
@@ -121,9 +114,9 @@ class LibvirtInstancesIT {
         String domain = ended.get("libvirt").get("domain").asText();
         assertTrue(Files.isRegularFile(DOMAIN_FOLDERS.resolve(domain).resolve("console.log.0")), "virtlogd rotated");
         List<String> lines = jcap.run("logs", "talker").out().lines().toList();
-        assertEquals(40000, lines.size());
+        assertEquals(JcapProcess.TALKER_LINES, lines.size());
         for (int i = 0; i < lines.size(); i++) {
-            assertEquals(String.format("line %05d ..................................................", i), lines.get(i));
+            assertEquals(JcapProcess.talkerLine(i), lines.get(i));
         }
     }
 

@@ -131,14 +131,7 @@ class LibvirtRunIT {
      */
     @Test
     void foreground_libvirtDriver_printingMoreThanALogFileHolds_toAReaderThatStalls_losesNoLine() throws Exception {
-        Path project = JcapProcess.cProject(temp, "talker", """
-                #include <stdio.h>
-                int main(void) {
-                    for (int i = 0; i < 40000; i++)
-                        printf("line %05d ..................................................\\n", i);
-                    return 4;
-                }
-                """, "");
+        Path project = JcapProcess.talkerProject(temp);
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
 
@@ -149,9 +142,9 @@ class LibvirtRunIT {
         assertTrue(run.process().waitFor(END.toSeconds(), TimeUnit.SECONDS));
         assertEquals(4, run.process().exitValue(), String.join("\n", rest.subList(Math.max(0, rest.size() - 20),
                 rest.size())));
-        assertEquals(39999, rest.size(), "lines after the first");
+        assertEquals(JcapProcess.TALKER_LINES - 1, rest.size(), "lines after the first");
         for (int i = 0; i < rest.size(); i++) {
-            assertEquals(String.format("line %05d ..................................................", i + 1), rest.get(i));
+            assertEquals(JcapProcess.talkerLine(i + 1), rest.get(i));
         }
     }
 

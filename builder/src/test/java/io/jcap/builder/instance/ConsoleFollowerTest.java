@@ -108,21 +108,30 @@ class ConsoleFollowerTest {
 
     @Test
     void read_follow_goesOnAcrossARotation() throws Exception {
+        assertEquals(List.of("booted", "end of part one", "part two", "last words"),
+                followAcrossARotation(ConsoleFollowerTest::rotate));
+    }
+
+    /** Follows a log that the writer finishes, rotates with {@code rotation}, and goes on writing. */
+    private List<String> followAcrossARotation(Rotation rotation) throws Exception {
         Path log = Files.writeString(dir.resolve("console.log"), "booted\n");
         BooleanSupplier running = runningWhile(List.of(() -> {
-            // The keeper finishes the file it writes, then rotates.
             Files.writeString(log, "end of part one\n", StandardOpenOption.APPEND);
-            rotate(log, "part two\n");
+            rotation.rotate(log, "part two\n");
             return null;
         }, () -> {
             Files.writeString(log, "last words", StandardOpenOption.APPEND);
             return null;
         }));
         List<String> lines = new ArrayList<>();
-
         ConsoleFollower.read(log, running, lines::add);
+        return lines;
+    }
 
-        assertEquals(List.of("booted", "end of part one", "part two", "last words"), lines);
+    /** How a log is rotated: renamed away, and a new file with {@code newContent} in its place. */
+    @FunctionalInterface
+    private interface Rotation {
+        void rotate(Path log, String newContent) throws java.io.IOException;
     }
 
     @Test
@@ -187,20 +196,8 @@ class ConsoleFollowerTest {
 
     @Test
     void read_follow_goesOnAcrossAVirtlogdRotation() throws Exception {
-        Path log = Files.writeString(dir.resolve("console.log"), "booted\n");
-        BooleanSupplier running = runningWhile(List.of(() -> {
-            Files.writeString(log, "end of part one\n", StandardOpenOption.APPEND);
-            rotateAsVirtlogd(log, "part two\n");
-            return null;
-        }, () -> {
-            Files.writeString(log, "last words", StandardOpenOption.APPEND);
-            return null;
-        }));
-        List<String> lines = new ArrayList<>();
-
-        ConsoleFollower.read(log, running, lines::add);
-
-        assertEquals(List.of("booted", "end of part one", "part two", "last words"), lines);
+        assertEquals(List.of("booted", "end of part one", "part two", "last words"),
+                followAcrossARotation(ConsoleFollowerTest::rotateAsVirtlogd));
     }
 
     @Test
