@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -197,26 +199,53 @@ public final class HostTool {
 
     /**
      * SIGTERM to {@code process} and to every process it started (a shell does not pass the signal
-     * on to its children), then SIGKILL to whatever is still alive after {@link #STOP_GRACE}.
-     * Returns once they have ended, or at once when the thread is interrupted (its flag kept).
+     * on to its children), then SIGKILL to whatever is still alive after {@link #STOP_GRACE}. A
+     * process started while the tree is being stopped (make starting another compiler, a handler
+     * starting a child) is looked for at each wait and signalled too. Returns once they have ended,
+     * or at once when the thread is interrupted (its flag kept).
      */
     static void stopTree(Process process) {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(0, process.toHandle());
+        Set<ProcessHandle> all = new LinkedHashSet<>();
+        all.add(process.toHandle());
+        all.addAll(process.descendants().toList());
         all.forEach(ProcessHandle::destroy);
-        boolean waited = awaitEnd(all, STOP_GRACE);
+        boolean waited = awaitEnd(all, STOP_GRACE, ProcessHandle::destroy);
+        signalNew(all, ProcessHandle::destroyForcibly);
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         if (waited) {
-            awaitEnd(all, Duration.ofSeconds(1));
+            awaitEnd(all, Duration.ofSeconds(1), ProcessHandle::destroyForcibly);
         }
     }
 
-    /** Waits until none of {@code processes} is alive, at most {@code bound}; false when interrupted (flag kept). */
-    private static boolean awaitEnd(List<ProcessHandle> processes, Duration bound) {
+    /**
+     * Adds the processes whose parent {@code all} holds and that it does not hold yet (and theirs),
+     * and signals them: one look at the process table.
+     */
+    private static void signalNew(Set<ProcessHandle> all, Consumer<ProcessHandle> signal) {
+        List<ProcessHandle> table = ProcessHandle.allProcesses().filter(p -> !all.contains(p)).toList();
+        boolean added = true;
+        while (added) {
+            added = false;
+            for (ProcessHandle p : table) {
+                if (!all.contains(p) && p.parent().filter(all::contains).isPresent()) {
+                    all.add(p);
+                    signal.accept(p);
+                    added = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until none of {@code processes} is alive, at most {@code bound}, signalling new
+     * descendants with {@code signal} as they appear; false when interrupted (flag kept).
+     */
+    private static boolean awaitEnd(Set<ProcessHandle> processes, Duration bound, Consumer<ProcessHandle> signal) {
         long deadline = System.nanoTime() + bound.toNanos();
         try {
             while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                Thread.sleep(20);
+                signalNew(processes, signal);
             }
             return true;
         } catch (InterruptedException e) {

@@ -99,6 +99,29 @@ class HostToolTest {
     }
 
     /**
+     * A process the program starts while it is being stopped (here its SIGTERM handler starts one,
+     * as make starts another compiler) is found and stopped too: it was not among those signalled first.
+     */
+    @Test
+    void stop_stopsAProcessStartedWhileStopping(@TempDir Path dir) throws Exception {
+        Path late = dir.resolve("late");
+        HostTool.Running r = HostTool.start(List.of("sh", "-c",
+                "trap 'sleep 300 & echo $! > late.tmp; mv late.tmp late; wait' TERM; sleep 300 & echo started > up; wait"),
+                dir);
+        awaitLine(dir.resolve("up"));
+        long started = -1;
+        try {
+            r.stop();
+            started = Long.parseLong(awaitLine(late).strip());
+            assertFalse(alive(started), "the process started while stopping outlived stop()");
+        } finally {
+            if (started > 0) {
+                ProcessHandle.of(started).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
      * A JVM stopped by SIGTERM while a host tool runs in its temporary folder: the hook stops the tool
      * and what it started before it deletes the folder, and nothing is left.
      */

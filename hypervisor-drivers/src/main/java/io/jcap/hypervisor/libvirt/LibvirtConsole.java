@@ -148,7 +148,8 @@ final class LibvirtConsole implements AutoCloseable {
             long seen = -1;
             while (true) {
                 reader.join(bound.toMillis());
-                long progress = catchUp.total() + linesPassed;
+                // The volatile count first: what the reader wrote before its last line is then seen.
+                long progress = linesPassed + catchUp.total();
                 if (!reader.isAlive() || progress == seen) {
                     break;
                 }
