@@ -2,6 +2,7 @@ package io.jcap.builder.instance;
 
 import io.jcap.host.FileTail;
 import io.jcap.hypervisor.ConsoleLineSplitter;
+import io.jcap.hypervisor.libvirt.DomainXml;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -185,7 +186,7 @@ public final class ConsoleFollower {
      * keeper never makes one), {@code console.log.1} otherwise.
      */
     static Path previousPart(Path log) {
-        Path virtlogd = log.resolveSibling(log.getFileName() + ".0");
+        Path virtlogd = log.resolveSibling(log.getFileName() + DomainXml.LOG_ROTATED_SUFFIX);
         return Files.exists(virtlogd) ? virtlogd : ConsoleLogKeeper.rotatedLog(log);
     }
 

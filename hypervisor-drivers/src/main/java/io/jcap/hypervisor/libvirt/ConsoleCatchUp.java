@@ -37,8 +37,6 @@ final class ConsoleCatchUp {
     /** How long the log may lag behind the stream: virtlogd writes it from a pipe of QEMU's. */
     private static final Duration LOG_LAG = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofMillis(100);
-    /** virtlogd's name for the file it rotated the log into. */
-    private static final String ROTATED = ".0";
 
     /** The last bytes received, in a ring. */
     private final byte[] recent = new byte[ANCHOR];
@@ -113,10 +111,10 @@ final class ConsoleCatchUp {
         }
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
         if (size < window) {
-            long rotated = files.size(file + ROTATED);
+            long rotated = files.size(file + DomainXml.LOG_ROTATED_SUFFIX);
             if (rotated > 0) {
                 long from = Math.max(0, rotated - (window - size));
-                readRange(files, file + ROTATED, from, rotated - from, tail);
+                readRange(files, file + DomainXml.LOG_ROTATED_SUFFIX, from, rotated - from, tail);
             }
         }
         long from = Math.max(0, size - window);

@@ -29,6 +29,12 @@ import java.util.Optional;
  * }</pre>
  */
 public final class DomainXml {
+    /**
+     * What virtlogd appends to the name of a console's log (the {@code <log file=.../>} these
+     * domains have) for the newest part it rotated away, at 2 MiB by default; older parts are
+     * {@code .1} and {@code .2}.
+     */
+    public static final String LOG_ROTATED_SUFFIX = ".0";
     /** The id of the user-mode netdev passed to QEMU directly. */
     static final String NETDEV_ID = "jcapnet0";
     private static final int NIC_SLOT = 3;

@@ -29,8 +29,6 @@ public final class RemoteConsole implements AutoCloseable {
     private static final int CHUNK = 256 * 1024;
     /** How many of the copy's last bytes must match the remote file for it to be the same file. */
     private static final int OVERLAP = 4096;
-    /** virtlogd's name for a log's newest previous part. */
-    private static final String ROTATED = ".0";
     private final SshSession ssh;
 
     private RemoteConsole(SshSession ssh) {
@@ -102,8 +100,8 @@ public final class RemoteConsole implements AutoCloseable {
 
     /** The remote log rotated: finishes the copy's part from {@code remote.0} and moves it to {@code local.0}. */
     private long followRotation(String remote, Path local) throws IOException {
-        String rotated = remote + ROTATED;
-        Path previous = local.resolveSibling(local.getFileName() + ROTATED);
+        String rotated = remote + DomainXml.LOG_ROTATED_SUFFIX;
+        Path previous = local.resolveSibling(local.getFileName() + DomainXml.LOG_ROTATED_SUFFIX);
         long copied = 0;
         if (ssh.size(rotated) >= 0) {
             if (!continues(rotated, local)) {
