@@ -80,15 +80,22 @@ public final class RemoteConsole implements AutoCloseable {
      * has them (a missing {@code remote} fails the copy instead).
      */
     private boolean rotatedSince(String remote, Path local) throws IOException {
-        return Files.exists(local) && Files.size(local) > 0 && ssh.size(remote) >= 0 && !continues(remote, local);
+        if (!Files.exists(local) || Files.size(local) == 0) {
+            return false;
+        }
+        long size = ssh.size(remote);
+        return size >= 0 && !continues(remote, size, local);
     }
 
-    /** Whether {@code remote} has {@code local}'s last bytes at the same place: it is the file copied so far. */
-    private boolean continues(String remote, Path local) throws IOException {
+    /**
+     * Whether {@code remote}, {@code remoteSize} bytes long, has {@code local}'s last bytes at the
+     * same place: it is the file copied so far.
+     */
+    private boolean continues(String remote, long remoteSize, Path local) throws IOException {
         long length = Files.size(local);
         int overlap = (int) Math.min(OVERLAP, length);
         byte[] there = new byte[overlap];
-        if (ssh.size(remote) < length || ssh.read(remote, length - overlap, there) < overlap) {
+        if (remoteSize < length || ssh.read(remote, length - overlap, there) < overlap) {
             return false;
         }
         byte[] here = new byte[overlap];
@@ -103,8 +110,9 @@ public final class RemoteConsole implements AutoCloseable {
         String rotated = remote + DomainXml.LOG_ROTATED_SUFFIX;
         Path previous = local.resolveSibling(local.getFileName() + DomainXml.LOG_ROTATED_SUFFIX);
         long copied = 0;
-        if (ssh.size(rotated) >= 0) {
-            if (!continues(rotated, local)) {
+        long rotatedSize = ssh.size(rotated);
+        if (rotatedSize >= 0) {
+            if (!continues(rotated, rotatedSize, local)) {
                 // More than one rotation since the last copy: the host's newest previous part replaces the copy's.
                 Files.delete(local);
             }
