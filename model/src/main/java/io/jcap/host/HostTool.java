@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -222,14 +224,16 @@ public final class HostTool {
      * and signals them: one look at the process table.
      */
     private static void signalNew(Set<ProcessHandle> all, Consumer<ProcessHandle> signal) {
-        List<ProcessHandle> table = ProcessHandle.allProcesses().filter(p -> !all.contains(p)).toList();
+        Map<ProcessHandle, ProcessHandle> parents = new HashMap<>();
+        ProcessHandle.allProcesses().filter(p -> !all.contains(p))
+                .forEach(p -> p.parent().ifPresent(parent -> parents.put(p, parent)));
         boolean added = true;
         while (added) {
             added = false;
-            for (ProcessHandle p : table) {
-                if (!all.contains(p) && p.parent().filter(all::contains).isPresent()) {
-                    all.add(p);
-                    signal.accept(p);
+            for (Map.Entry<ProcessHandle, ProcessHandle> e : parents.entrySet()) {
+                if (!all.contains(e.getKey()) && all.contains(e.getValue())) {
+                    all.add(e.getKey());
+                    signal.accept(e.getKey());
                     added = true;
                 }
             }
