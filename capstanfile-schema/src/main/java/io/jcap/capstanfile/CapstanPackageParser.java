@@ -46,7 +46,7 @@ final class CapstanPackageParser {
         if (Files.exists(dir.resolve(PACKAGE_FILE))) {
             Optional<ManifestChecks> checks = read(dir, PACKAGE_FILE, problems);
             if (checks.isPresent()) {
-                manifest = PackageManifest.read(checks.get(), folder);
+                manifest = PackageManifest.read(checks.get(), folder, Path.of(PACKAGE_FILE));
                 problems.addAll(CapstanfileParser.problems(Path.of(PACKAGE_FILE), List.of(), checks.get().findings()));
             }
         }
@@ -54,7 +54,7 @@ final class CapstanPackageParser {
         if (Files.exists(dir.resolve(RUN_FILE))) {
             Optional<ManifestChecks> checks = read(dir, RUN_FILE, problems);
             if (checks.isPresent()) {
-                run = RunManifest.read(checks.get(), configSet);
+                run = RunManifest.read(checks.get(), configSet, Path.of(RUN_FILE), true);
                 problems.addAll(CapstanfileParser.problems(Path.of(RUN_FILE), List.of(), checks.get().findings()));
             }
         } else {
@@ -66,8 +66,12 @@ final class CapstanPackageParser {
         if (!problems.isEmpty() || run.isEmpty()) {
             throw new CapstanfileException(dir.resolve(META), problems);
         }
-        CapstanPackage pkg = new CapstanPackage(manifest.name(), manifest.require(), run.get().configSets(),
-                run.get().defaultConfigSet(), run.get().named(), PackageIgnore.of(manifest.name(), ignored));
+        // Capstan puts the runtime's package in front of those the descriptor requires.
+        List<CapstanPackage.Requirement> require = new ArrayList<>();
+        run.get().runtimeRequires().ifPresent(require::add);
+        require.addAll(manifest.require());
+        CapstanPackage pkg = new CapstanPackage(manifest.name(), require, run.get().configSets(),
+                run.get().defaultConfigSet().orElseThrow(), run.get().named(), PackageIgnore.of(manifest.name(), ignored));
         CapstanPackage.ConfigSet boot = pkg.defaultSet();
         return new Capstanfile(dir.resolve(RUN_FILE), dir, Optional.empty(), Optional.empty(), Optional.of(OSV_LOADER),
                 Optional.of(boot.bootcmd()), List.of(), new TreeMap<>(), Optional.of(dir), Optional.empty(),
@@ -77,10 +81,14 @@ final class CapstanPackageParser {
 
     /** The YAML of one package file, or empty with its problem added (unreadable, not YAML). */
     private static Optional<ManifestChecks> read(Path dir, String relative, List<Problem> problems) {
-        Path shown = Path.of(relative);
+        return read(dir.resolve(relative), Path.of(relative), problems);
+    }
+
+    /** The YAML of {@code file}, named {@code shown} in messages, or empty with its problem added. */
+    static Optional<ManifestChecks> read(Path file, Path shown, List<Problem> problems) {
         try {
-            String text = CapstanfileParser.read(dir.resolve(relative), shown, "not found");
-            return Optional.of(new ManifestChecks(LocatedYaml.read(text, relative)));
+            String text = CapstanfileParser.read(file, shown, "not found");
+            return Optional.of(new ManifestChecks(LocatedYaml.read(text, shown.toString())));
         } catch (CapstanfileException e) {
             problems.addAll(e.problems());
         } catch (YamlSyntaxException e) {

@@ -1,7 +1,9 @@
 package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.capstanfile.yaml.Position;
 import io.jcap.capstanfile.yaml.YamlPath;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,24 +13,22 @@ import java.util.regex.Pattern;
  * Capstan's package descriptor, {@code meta/package.yaml}: what jcap takes from it (the name and
  * the required packages) once its keys are checked. Capstan's other keys ({@code title},
  * {@code author}, {@code version}, {@code created}, {@code platform}, {@code binary}) are
- * accepted and not used.
+ * accepted and not used. The same keys make a package's descriptor in Capstan's repository
+ * ({@code packages/NAME.yaml}).
  *
- * <p>jcap has no package repository, so {@code require} may name only {@code osv.bootstrap}
- * (Capstan's base package, OSv's own files, which the OSv loader image provides); any other
- * package is a problem saying what it is and how to bring its files.
+ * <p>The build takes the required packages from the local Capstan repository, except
+ * {@code osv.bootstrap} (Capstan's base package, OSv's own files), which the OSv loader image provides.
  *
  * @param name the package's name
  * @param require the required packages, in file order
  */
-record PackageManifest(String name, List<String> require) {
+record PackageManifest(String name, List<CapstanPackage.Requirement> require) {
     static final List<String> KEYS = List.of("name", "title", "author", "version", "require", "binary", "created",
             "platform");
     /** Capstan's base package, required by every compose. */
     static final String BOOTSTRAP = "osv.bootstrap";
-
-    private static final Pattern JAVA = Pattern.compile("openjdk.*|osv\\.(java|openjdk|run-java).*");
-    private static final Pattern NODE = Pattern.compile("node.*|app\\.node.*|osv\\.node.*");
-    private static final Pattern PYTHON = Pattern.compile("python.*|osv\\.python.*");
+    /** A package's name is a file name in Capstan's repository ({@code packages/NAME.mpm}). */
+    static final Pattern PACKAGE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
 
     PackageManifest {
         require = List.copyOf(require);
@@ -39,8 +39,12 @@ record PackageManifest(String name, List<String> require) {
         return new PackageManifest(folderName, List.of());
     }
 
-    /** Reads the checked YAML of {@code meta/package.yaml}; what is wrong goes to {@code checks}. */
-    static PackageManifest read(ManifestChecks checks, String folderName) {
+    /**
+     * Reads the checked YAML of a package descriptor; what is wrong goes to {@code checks}.
+     *
+     * @param shown the file as messages name it
+     */
+    static PackageManifest read(ManifestChecks checks, String folderName, Path shown) {
         YamlPath top = YamlPath.ROOT;
         Optional<JsonNode> map = checks.map(top, checks.yaml().root(), "a map of package keys (name: com.example.app)");
         if (map.isEmpty()) {
@@ -57,12 +61,12 @@ record PackageManifest(String name, List<String> require) {
         if (!binary.isMissingNode() && !binary.isNull()) {
             checks.map(top.key("binary"), binary, "a map of command name to path (hello: /hello)");
         }
-        return new PackageManifest(name, require(checks, root.path("require")));
+        return new PackageManifest(name, require(checks, root.path("require"), shown));
     }
 
-    private static List<String> require(ManifestChecks checks, JsonNode list) {
+    private static List<CapstanPackage.Requirement> require(ManifestChecks checks, JsonNode list, Path shown) {
         YamlPath at = YamlPath.ROOT.key("require");
-        List<String> require = new ArrayList<>();
+        List<CapstanPackage.Requirement> require = new ArrayList<>();
         if (list.isMissingNode() || list.isNull()) {
             return require;
         }
@@ -76,28 +80,15 @@ record PackageManifest(String name, List<String> require) {
             if (name.isEmpty()) {
                 continue;
             }
-            Optional<String> problem = unsupported(name.get());
-            if (problem.isPresent()) {
-                checks.atValue(item, problem.get());
-            } else {
-                require.add(name.get());
+            if (!PACKAGE_NAME.matcher(name.get()).matches()) {
+                checks.atValue(item, SchemaMessages.quote(name.get()) + " is not a package name: letters, digits, '.',"
+                        + " '_' and '-' (osv.bootstrap)");
+                continue;
             }
+            Position position = checks.yaml().valuePosition(item);
+            require.add(new CapstanPackage.Requirement(name.get(), shown, position.line(), position.column(),
+                    item.toString()));
         }
         return require;
-    }
-
-    /** Why jcap cannot satisfy a required package, or empty for {@code osv.bootstrap}. */
-    static Optional<String> unsupported(String name) {
-        if (name.equals(BOOTSTRAP)) {
-            return Optional.empty();
-        }
-        String what = JAVA.matcher(name).matches() ? "a Java runtime packaged for OSv"
-                : NODE.matcher(name).matches() ? "a Node.js runtime packaged for OSv"
-                : PYTHON.matcher(name).matches() ? "a Python runtime packaged for OSv"
-                : name.startsWith("osv.") ? "one of OSv's own modules packaged by Capstan"
-                : "a Capstan package";
-        return Optional.of(SchemaMessages.quote(name) + " is " + what + ", which jcap cannot add (it has no package"
-                + " repository): copy that package's files into this folder, where they go to the image root as"
-                + " Capstan would put them, and remove it from require");
     }
 }

@@ -1,7 +1,9 @@
 package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jcap.capstanfile.yaml.Position;
 import io.jcap.capstanfile.yaml.YamlPath;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -30,20 +32,20 @@ import java.util.regex.Pattern;
  * config_set_default: hello
  * }</pre>
  *
- * <p>jcap builds {@code runtime: native} packages. Capstan's {@code java}, {@code node} and
- * {@code python} runtimes run on packages of Capstan's repository (a JVM, Node.js, Python built
- * for OSv), which jcap cannot add; they are refused with that reason. So is {@code base}, which
- * takes the command of another package's configuration.
+ * <p>Every runtime of Capstan's is read ({@link CapstanRuntime}): {@code native} runs its
+ * {@code bootcmd} or another configuration's ({@code base}); {@code java}, {@code node} and
+ * {@code python} run a configuration of their package from Capstan's repository, which
+ * {@link #runtimeRequires} names.
  *
  * @param defaultConfigSet the configuration the image boots: the one asked for, else
  *     {@code config_set_default}, else the only one, else the one named {@code default} (Capstan
- *     boots {@code /run/default} then)
+ *     boots {@code /run/default} then); for a package of the repository, which need not say,
+ *     empty when none of these applies
+ * @param runtimeRequires the runtime's package, at the {@code runtime} key; empty for native
  */
-record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, String defaultConfigSet, boolean named) {
-    static final List<String> TOP_KEYS = List.of("runtime", "config_set", "config_set_default", "bootcmd", "env",
-            "base");
-    static final List<String> SET_KEYS = List.of("bootcmd", "env", "base");
-    static final String NATIVE = "native";
+record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Optional<String> defaultConfigSet,
+                   boolean named, Optional<CapstanPackage.Requirement> runtimeRequires) {
+    static final List<String> FILE_KEYS = List.of("runtime", "config_set", "config_set_default");
 
     /** Capstan's configuration names become file names ({@code /run/NAME}); ',' separates them in a default. */
     private static final Pattern SET_NAME = Pattern.compile("[^\\s,/:]+");
@@ -58,32 +60,49 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Strin
      * Reads the checked YAML of {@code meta/run.yaml}; what is wrong goes to {@code checks}.
      *
      * @param requested the configuration the image boots by default instead of the file's choice
+     * @param shown the file as messages name it
+     * @param needsDefault whether the file must say which configuration boots (a package being
+     *     built) or not (a package of the repository, whose configurations are run by name)
      * @return the manifest, or empty when something is wrong
      */
-    static Optional<RunManifest> read(ManifestChecks checks, Optional<String> requested) {
+    static Optional<RunManifest> read(ManifestChecks checks, Optional<String> requested, Path shown,
+                                      boolean needsDefault) {
         YamlPath top = YamlPath.ROOT;
         Optional<JsonNode> map = checks.map(top, checks.yaml().root(), "a map of run keys (runtime: native)");
         if (map.isEmpty()) {
             return Optional.empty();
         }
         JsonNode root = map.get();
-        Optional<String> runtime = checks.required(top, root, "runtime", "a Capstan runtime (native)",
+        Optional<String> runtimeId = checks.required(top, root, "runtime", "a Capstan runtime (native)",
                 "how the package runs, e.g. runtime: native");
-        if (runtime.isPresent() && !runtime.get().equals(NATIVE)) {
-            checks.atValue(top.key("runtime"), unsupportedRuntime(runtime.get()));
+        Optional<CapstanRuntime> runtime = runtimeId.flatMap(CapstanRuntime::of);
+        if (runtimeId.isPresent() && runtime.isEmpty()) {
+            checks.atValue(top.key("runtime"), SchemaMessages.quote(runtimeId.get()) + " is not a Capstan runtime: use "
+                    + choices(CapstanRuntime.ids()));
+        }
+        if (runtime.isEmpty()) {
             return Optional.empty();
         }
-        checks.knownKeys(top, root, TOP_KEYS);
+        List<String> topKeys = new ArrayList<>(FILE_KEYS);
+        topKeys.addAll(runtime.get().keys);
+        checks.knownKeys(top, root, topKeys);
         boolean named = root.has("config_set");
         Set<String> declared = new TreeSet<>();
-        SortedMap<String, CapstanPackage.ConfigSet> sets = named ? named(checks, root, declared)
-                : unnamed(checks, root, declared);
-        Optional<String> chosen = declared.isEmpty() ? Optional.empty()
-                : choose(checks, root, declared, named, requested);
-        if (chosen.isEmpty() || !checks.findings().isEmpty()) {
+        SortedMap<String, CapstanPackage.ConfigSet> sets = named ? named(checks, root, declared, runtime.get())
+                : unnamed(checks, root, declared, runtime.get());
+        Optional<String> chosen = declared.isEmpty() || (!needsDefault && requested.isEmpty()
+                && !root.has("config_set_default") && declared.size() > 1 && !declared.contains(CapstanPackage.UNNAMED))
+                ? Optional.empty() : choose(checks, root, declared, named, requested);
+        if ((needsDefault && chosen.isEmpty()) || !checks.findings().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new RunManifest(sets, chosen.get(), named));
+        Optional<CapstanPackage.Requirement> requires = Optional.empty();
+        if (runtime.get().requires != null) {
+            Position at = checks.yaml().valuePosition(top.key("runtime"));
+            requires = Optional.of(new CapstanPackage.Requirement(runtime.get().requires, shown, at.line(),
+                    at.column(), "runtime"));
+        }
+        return Optional.of(new RunManifest(sets, chosen, named, requires));
     }
 
     /**
@@ -91,8 +110,8 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Strin
      * those with a problem, so that {@code config_set_default} is checked against them all.
      */
     private static SortedMap<String, CapstanPackage.ConfigSet> named(ManifestChecks checks, JsonNode root,
-                                                                     Set<String> declared) {
-        for (String key : SET_KEYS) {
+                                                                     Set<String> declared, CapstanRuntime runtime) {
+        for (String key : runtime.keys) {
             if (root.has(key)) {
                 checks.atKey(YamlPath.ROOT.key(key), key + " next to config_set is not read (Capstan takes the"
                         + " configurations from config_set only): move it into a configuration");
@@ -119,63 +138,23 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Strin
             Optional<JsonNode> settings = checks.map(at, entry.getValue(),
                     "a map of configuration settings (bootcmd: /hello)");
             if (settings.isPresent()) {
-                checks.knownKeys(at, settings.get(), SET_KEYS);
-                configSet(checks, at, settings.get()).ifPresent(set -> sets.put(entry.getKey(), set));
+                checks.knownKeys(at, settings.get(), runtime.keys);
+                runtime.configSet(checks, at, settings.get()).ifPresent(set -> sets.put(entry.getKey(), set));
             }
         }
         return sets;
     }
 
     private static SortedMap<String, CapstanPackage.ConfigSet> unnamed(ManifestChecks checks, JsonNode root,
-                                                                       Set<String> declared) {
+                                                                       Set<String> declared, CapstanRuntime runtime) {
         if (root.has("config_set_default")) {
             checks.atKey(CONFIG_SET_DEFAULT, "config_set_default names a configuration of config_set, which this file"
                     + " lacks: remove it, or name the configurations in config_set");
         }
         SortedMap<String, CapstanPackage.ConfigSet> sets = new TreeMap<>();
         declared.add(CapstanPackage.UNNAMED);
-        configSet(checks, YamlPath.ROOT, root).ifPresent(set -> sets.put(CapstanPackage.UNNAMED, set));
+        runtime.configSet(checks, YamlPath.ROOT, root).ifPresent(set -> sets.put(CapstanPackage.UNNAMED, set));
         return sets;
-    }
-
-    /** One configuration's {@code bootcmd}, {@code env} and {@code base} (its keys already checked). */
-    private static Optional<CapstanPackage.ConfigSet> configSet(ManifestChecks checks, YamlPath at, JsonNode map) {
-        SortedMap<String, String> env = env(checks, at.key("env"), map.path("env"));
-        JsonNode base = map.path("base");
-        if (!base.isMissingNode()) {
-            checks.atValue(at.key("base"), SchemaMessages.describe(base) + " would take the command of another"
-                    + " package's configuration (PACKAGE:CONFIGURATION), and jcap has no package repository to read it"
-                    + " from: write the command in bootcmd");
-            if (!map.has("bootcmd")) {
-                return Optional.empty();
-            }
-        }
-        return checks.required(at, map, "bootcmd", "a command line (/hello)", "the command OSv runs, e.g. bootcmd: /hello")
-                .map(bootcmd -> new CapstanPackage.ConfigSet(bootcmd, env));
-    }
-
-    private static SortedMap<String, String> env(ManifestChecks checks, YamlPath at, JsonNode node) {
-        SortedMap<String, String> env = new TreeMap<>();
-        if (node.isMissingNode() || node.isNull()) {
-            return env;
-        }
-        Optional<JsonNode> map = checks.map(at, node, "a map of variable name to value (PORT: 8000)");
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.map(JsonNode::fields).orElse(List.<Map.Entry<String,
-                JsonNode>>of().iterator()); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            YamlPath variable = at.key(entry.getKey());
-            if (!ManifestChecks.ENV_NAME.matcher(entry.getKey()).matches()) {
-                checks.atKey(variable, SchemaMessages.quote(entry.getKey()) + " is not a variable name: "
-                        + ManifestChecks.ENV_NAME_RULE);
-                continue;
-            }
-            if (entry.getValue().isNull()) {
-                env.put(entry.getKey(), "");
-            } else {
-                checks.text(variable, entry.getValue(), "a value (PORT: 8000)").ifPresent(v -> env.put(entry.getKey(), v));
-            }
-        }
-        return env;
     }
 
     /** The configuration the image boots by default (see the record's comment). */
@@ -227,22 +206,5 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Strin
         List<String> words = new ArrayList<>(names);
         String last = words.remove(words.size() - 1);
         return words.isEmpty() ? last : String.join(", ", words) + " or " + last;
-    }
-
-    private static String unsupportedRuntime(String runtime) {
-        String needs = switch (runtime) {
-            case "java" -> "Capstan's JVM package openjdk8-zulu-compact1";
-            case "node" -> "Capstan's Node.js package node-4.4.5";
-            case "python" -> "Capstan's Python package python-2.7";
-            default -> null;
-        };
-        if (needs == null) {
-            return SchemaMessages.quote(runtime) + " is not a Capstan runtime: use native (Capstan's others are java,"
-                    + " node and python)";
-        }
-        return "runtime " + runtime + " runs on " + needs + ", which jcap cannot add (it has no package repository):"
-                + " copy a " + runtime + " runtime built for OSv into this folder and use runtime: native with a bootcmd"
-                + " that starts it" + (runtime.equals("java") ? " (jcap's own runtime: java builds Linux images from a"
-                + " Capstanfile)" : "");
     }
 }

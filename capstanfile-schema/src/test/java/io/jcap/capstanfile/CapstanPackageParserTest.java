@@ -68,13 +68,63 @@ class CapstanPackageParserTest {
         assertEquals(Optional.of(new Runtime.Native()), c.runtime());
         CapstanPackage p = c.capstanPackage().orElseThrow();
         assertEquals("com.example.hello", p.name());
-        assertEquals(List.of("osv.bootstrap"), p.require());
+        assertEquals(List.of("osv.bootstrap"), p.requiredNames());
+        assertEquals(new CapstanPackage.Requirement("osv.bootstrap", Path.of("meta/package.yaml"), 6, 5, "require[0]"),
+                p.require().get(0));
         assertEquals(Map.of(
                 "hello", new CapstanPackage.ConfigSet("/hello", Map.of("GREETING", "hi", "PORT", "8000", "RATIO", ".nan")),
                 "shout", new CapstanPackage.ConfigSet("/hello --shout", Map.of())), p.configSets());
         assertEquals("hello", p.defaultConfigSet());
         assertTrue(p.named());
         assertEquals("config_set.shout", p.keyOf("shout"));
+    }
+
+    @Test
+    void parse_javaRuntime_runsTheJvmPackagesConfigurationWithCapstansVariables() throws Exception {
+        project.file("meta/package.yaml", "name: app\nrequire:\n  - com.example.lib\n")
+                .file("meta/run.yaml", """
+                        runtime: java
+                        config_set:
+                          jar:
+                            main: /app.jar
+                            xmx: 512m
+                          cls:
+                            main: com.example.Main
+                            classpath: [/app, /lib]
+                            args: [--fast]
+                            env:
+                              ARGS: --slow
+                          custom:
+                            base: openjdk7:java
+                            main: Other
+                        config_set_default: jar
+                        """);
+
+        CapstanPackage p = new CapstanfileParser().parse(project.dir).capstanPackage().orElseThrow();
+
+        assertEquals(List.of("openjdk8-zulu-compact1", "com.example.lib"), p.requiredNames());
+        assertEquals(new CapstanPackage.Requirement("openjdk8-zulu-compact1", Path.of("meta/run.yaml"), 1, 10, "runtime"),
+                p.require().get(0));
+        Optional<String> jdk = Optional.of("openjdk8-zulu-compact1:java");
+        assertEquals(new CapstanPackage.ConfigSet("", Map.of("CLASSPATH", "/", "JVM_ARGS", "-jar", "MAIN", "/app.jar",
+                "XMX", "512m"), jdk), p.configSets().get("jar"));
+        assertEquals(new CapstanPackage.ConfigSet("", Map.of("ARGS", "--slow", "CLASSPATH", "/app:/lib", "JVM_ARGS",
+                "-Dx=y", "MAIN", "com.example.Main"), jdk), p.configSets().get("cls"));
+        assertEquals(Optional.of("openjdk7:java"), p.configSets().get("custom").base());
+    }
+
+    @Test
+    void parse_nodeAndPythonRuntimes_runTheirPackagesConfiguration() throws Exception {
+        project.file("meta/run.yaml", "runtime: node\nmain: /server.js\nargs: [8000]\n");
+        CapstanPackage node = new CapstanfileParser().parse(project.dir).capstanPackage().orElseThrow();
+        assertEquals(List.of("node-4.4.5"), node.requiredNames());
+        assertEquals(new CapstanPackage.ConfigSet("", Map.of("ARGS", "8000", "MAIN", "/server.js", "NODE_ARGS", "--"),
+                Optional.of("node-4.4.5:node")), node.defaultSet());
+
+        project.file("meta/run.yaml", "runtime: python\nshell: true\npython_args: [-u]\n");
+        CapstanPackage python = new CapstanfileParser().parse(project.dir).capstanPackage().orElseThrow();
+        assertEquals(new CapstanPackage.ConfigSet("", Map.of("ARGS", "", "MAIN", "-", "PYTHON_ARGS", "-u"),
+                Optional.of("python-2.7:python")), python.defaultSet());
     }
 
     @Test

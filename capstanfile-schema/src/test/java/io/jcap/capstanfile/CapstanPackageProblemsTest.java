@@ -31,24 +31,17 @@ class CapstanPackageProblemsTest {
                 require:
                   - osv.bootstrap
                   - openjdk8-zulu-full
-                  - osv.httpserver-api
-                  - node-4.4.5
-                  - python-2.7
-                  - com.example.lib
+                  - ../escape
+                  - [a]
                 """).file("meta/run.yaml", RUN_YAML);
 
         CapstanfileException e = assertThrows(CapstanfileException.class, project::parse);
 
-        String tail = ", which jcap cannot add (it has no package repository): copy that package's files into this"
-                + " folder, where they go to the image root as Capstan would put them, and remove it from require";
         assertEquals("""
                 meta/package.yaml:1:1: name is required (the package's name, e.g. name: com.example.app)
                 meta/package.yaml:2:1: unknown key 'authr': did you mean 'author'?
-                meta/package.yaml:5:5: require[1]: 'openjdk8-zulu-full' is a Java runtime packaged for OSv%1$s
-                meta/package.yaml:6:5: require[2]: 'osv.httpserver-api' is one of OSv's own modules packaged by Capstan%1$s
-                meta/package.yaml:7:5: require[3]: 'node-4.4.5' is a Node.js runtime packaged for OSv%1$s
-                meta/package.yaml:8:5: require[4]: 'python-2.7' is a Python runtime packaged for OSv%1$s
-                meta/package.yaml:9:5: require[5]: 'com.example.lib' is a Capstan package%1$s""".formatted(tail),
+                meta/package.yaml:6:5: require[2]: '../escape' is not a package name: letters, digits, '.', '_' and '-' (osv.bootstrap)
+                meta/package.yaml:7:5: require[3]: ["a"] is not a package name (osv.bootstrap)""",
                 e.getMessage());
         assertEquals(temp.resolve("meta"), e.file());
         assertEquals(ExitCode.FAILURE, e.exitCode());
@@ -71,6 +64,9 @@ class CapstanPackageProblemsTest {
                       OK: [1, 2]
                   inherit:
                     base: osv.cli:cli
+                    bootcmd: /cli
+                  based:
+                    base: osv.cli
                   "two words":
                     bootcmd: /x
                   empty:
@@ -79,32 +75,54 @@ class CapstanPackageProblemsTest {
 
         assertEquals("""
                 meta/run.yaml:2:1: bootcmd next to config_set is not read (Capstan takes the configurations from config_set only): move it into a configuration
-                meta/run.yaml:5:5: config_set.hello: bootcmd is required (the command OSv runs, e.g. bootcmd: /hello)
+                meta/run.yaml:5:5: config_set.hello: bootcmd is required (the command OSv runs, e.g. bootcmd: /hello, or base: PACKAGE:CONFIGURATION)
                 meta/run.yaml:5:5: config_set.hello: unknown key 'bootcmnd': did you mean 'bootcmd'?
                 meta/run.yaml:9:7: config_set.shout.env: 'FOO-BAR' is not a variable name: letters, digits and _, not starting with a digit (JAVA_OPTS)
                 meta/run.yaml:10:11: config_set.shout.env.OK: [1,2] is not a value (PORT: 8000)
-                meta/run.yaml:12:11: config_set.inherit.base: 'osv.cli:cli' would take the command of another package's configuration (PACKAGE:CONFIGURATION), and jcap has no package repository to read it from: write the command in bootcmd
-                meta/run.yaml:13:3: config_set: 'two words' is not a configuration name: leave out spaces, ',', '/' and ':'
-                meta/run.yaml:15:9: config_set.empty: an empty value is not a map of configuration settings (bootcmd: /hello)""",
+                meta/run.yaml:13:5: config_set.inherit: bootcmd next to base is not run (Capstan runs base's command): remove one of them
+                meta/run.yaml:15:11: config_set.based.base: 'osv.cli' is not PACKAGE:CONFIGURATION (the configuration of a required package whose command this one runs, e.g. osv.httpserver-api:httpserver)
+                meta/run.yaml:16:3: config_set: 'two words' is not a configuration name: leave out spaces, ',', '/' and ':'
+                meta/run.yaml:18:9: config_set.empty: an empty value is not a map of configuration settings (bootcmd: /hello)""",
                 project.problems());
     }
 
     @Test
-    void parse_runtimesOtherThanNative_sayWhichCapstanPackageTheyNeed() throws Exception {
-        project.file("meta/run.yaml", "runtime: java\nconfig_set:\n  app:\n    main: Hello\n");
-        assertEquals("meta/run.yaml:1:10: runtime: runtime java runs on Capstan's JVM package openjdk8-zulu-compact1,"
-                + " which jcap cannot add (it has no package repository): copy a java runtime built for OSv into this"
-                + " folder and use runtime: native with a bootcmd that starts it (jcap's own runtime: java builds Linux"
-                + " images from a Capstanfile)", project.problems());
+    void parse_runtimesOtherThanNative_theirMistakesAtTheirKeys() throws Exception {
+        project.file("meta/run.yaml", """
+                runtime: java
+                config_set:
+                  nomain:
+                    xmx: 512m
+                  twoargs:
+                    main: /app.jar
+                    jvm_args: [-Xss1m]
+                    args: [a, b]
+                  other:
+                    base: com.example.launcher:run
+                    main: Hello
+                config_set_default: nomain
+                """);
+        assertEquals("""
+                meta/run.yaml:4:5: config_set.nomain: main is required (the program the JVM runs, e.g. main: com.example.Main or main: /app.jar)
+                meta/run.yaml:7:15: config_set.twoargs.jvm_args: these 2 words become one variable, '-Xss1m -jar', which OSv's command line cannot carry with a space in it: give one word, or use runtime: native with a bootcmd that spells the whole command
+                meta/run.yaml:8:11: config_set.twoargs.args: these 2 words become one variable, 'a b', which OSv's command line cannot carry with a space in it: give one word, or use runtime: native with a bootcmd that spells the whole command
+                meta/run.yaml:11:5: config_set.other: main is for a JVM package's configuration (openjdk...), not for base com.example.launcher:run: remove it, or pass what it says in env""",
+                project.problems());
 
-        project.file("meta/run.yaml", "runtime: node\nmain: /server.js\n");
-        assertEquals("meta/run.yaml:1:10: runtime: runtime node runs on Capstan's Node.js package node-4.4.5, which jcap"
-                + " cannot add (it has no package repository): copy a node runtime built for OSv into this folder and use"
-                + " runtime: native with a bootcmd that starts it", project.problems());
+        project.file("meta/run.yaml", "runtime: node\nshell: true\nmain: /server.js\nbase: a:b\nenv:\n  ARGS: x\n");
+        assertEquals("""
+                meta/run.yaml:3:1: main is not read with shell: true (the interpreter starts on the console): remove it, or shell
+                meta/run.yaml:4:1: base is not read under runtime node (Capstan runs node-4.4.5:node): remove it, or use runtime: native to run another package's configuration
+                meta/run.yaml:6:3: env: env ARGS is set by shell: true: remove it""", project.problems());
+
+        project.file("meta/run.yaml", "runtime: python\nshell: yes please\n");
+        assertEquals("""
+                meta/run.yaml:1:1: main is required (the script the python runtime runs, e.g. main: /app.py)
+                meta/run.yaml:2:8: shell: 'yes please' is not true or false""", project.problems());
 
         project.file("meta/run.yaml", "runtime: ruby\nbootcmd: /x\n");
-        assertEquals("meta/run.yaml:1:10: runtime: 'ruby' is not a Capstan runtime: use native (Capstan's others are"
-                + " java, node and python)", project.problems());
+        assertEquals("meta/run.yaml:1:10: runtime: 'ruby' is not a Capstan runtime: use native, java, node or python",
+                project.problems());
 
         project.file("meta/run.yaml", "config_set:\n  a:\n    bootcmd: /a\n");
         assertEquals("meta/run.yaml:1:1: runtime is required (how the package runs, e.g. runtime: native)",
