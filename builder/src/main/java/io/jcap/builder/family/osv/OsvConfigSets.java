@@ -6,7 +6,10 @@ import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -20,7 +23,7 @@ import java.util.function.UnaryOperator;
  * the chosen configuration's command line at byte 512 directly, for the build and for each run.
  *
  * <pre>{@code
- * OsvConfigSets sets = OsvConfigSets.of(capstanfile.capstanPackage().get(), capstanfile, "osv", tree, events);
+ * OsvConfigSets sets = OsvConfigSets.of(capstanfile.capstanPackage().get(), capstanfile, "osv", required, tree, events);
  * sets.cmdlines().get("shout");   // "--env=GREETING=HELLO /hello --shout"
  * }</pre>
  *
@@ -34,34 +37,94 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
     }
 
     /**
-     * The configurations of the Capstan package {@code c} was read from. Says where the packages
-     * it requires come from: {@code osv.bootstrap}, Capstan's base package of OSv's own files,
-     * is what the loader image provides (the parser has refused every other package).
+     * The configurations of the Capstan package {@code c} was read from, and those of the packages
+     * it requires (Capstan writes every package's configurations into the image: a run can boot
+     * {@code httpserver} of {@code osv.httpserver-api}); the package's own win a name they share.
+     * A configuration with {@code base} runs that configuration's command with both's variables,
+     * its own first. Says where {@code osv.bootstrap} comes from: the loader image.
      *
      * @param loader the store name of the OSv loader the image starts from
+     * @param required the packages of Capstan's repository it requires, in order
      * @param tree the image's files, to warn about a configuration whose program is not among them
      */
-    static OsvConfigSets of(CapstanPackage p, Capstanfile c, String loader, ImageTree tree, EventSink events)
-            throws JcapException {
-        if (p.require().contains("osv.bootstrap")) {
+    static OsvConfigSets of(CapstanPackage p, Capstanfile c, String loader, List<CapstanRepository.Package> required,
+                            ImageTree tree, EventSink events) throws JcapException {
+        if (p.requiredNames().contains(CapstanRepository.BOOTSTRAP)) {
             events.info("Package " + p.name() + " requires osv.bootstrap, Capstan's base package of OSv's own files:"
                     + " the OSv loader '" + loader + "' the image starts from provides them; add to the package folder"
                     + " any other file of OSv's base image the application needs");
         }
+        Map<String, Source> packages = new LinkedHashMap<>();
+        for (CapstanRepository.Package r : required) {
+            packages.put(r.name(), new Source(r.name(), r.configSets(), r.archive() + ":meta/run.yaml: ", true));
+        }
+        packages.put(p.name(), new Source(p.name(), p.configSets(), c.file() + ": ", p.named()));
+        Map<String, Source> byConfiguration = new TreeMap<>();
+        for (Source source : packages.values()) {
+            source.sets().keySet().forEach(name -> byConfiguration.put(name, source));
+        }
         SortedMap<String, String> cmdlines = new TreeMap<>();
-        for (Map.Entry<String, CapstanPackage.ConfigSet> set : p.configSets().entrySet()) {
-            String key = p.keyOf(set.getKey());
+        for (Map.Entry<String, Source> e : byConfiguration.entrySet()) {
+            Source source = e.getValue();
+            String key = source.named() ? "config_set." + e.getKey() + "." : "";
+            String where = key.isEmpty() ? source.prefix().substring(0, source.prefix().length() - 2)
+                    : source.prefix() + key.substring(0, key.length() - 1);
+            SortedMap<String, String> env = new TreeMap<>();
+            String bootcmd = resolve(source, e.getKey(), packages, env, new ArrayList<>(), where);
             StringBuilder line = new StringBuilder();
-            for (Map.Entry<String, String> e : set.getValue().env().entrySet()) {
-                String where = c.file() + ": " + (key.isEmpty() ? "" : key + ".") + "env." + e.getKey();
-                line.append(OsvCommandLine.envOption(e.getKey(), e.getValue(), where)).append(' ');
+            for (Map.Entry<String, String> v : env.entrySet()) {
+                line.append(OsvCommandLine.envOption(v.getKey(), v.getValue(), source.prefix() + key + "env." + v.getKey()))
+                        .append(' ');
             }
-            cmdlines.put(set.getKey(), line + set.getValue().bootcmd());
-            if (!set.getKey().equals(p.defaultConfigSet())) {
-                OsvInputs.warnIfCommandMissing(set.getValue().bootcmd(), tree, events);
+            cmdlines.put(e.getKey(), line + bootcmd);
+            if (!e.getKey().equals(p.defaultConfigSet())) {
+                OsvInputs.warnIfCommandMissing(bootcmd, tree, events);
             }
         }
         return new OsvConfigSets(cmdlines, p.defaultConfigSet());
+    }
+
+    /**
+     * A package's configurations and how messages name their place.
+     *
+     * @param prefix the file, as messages start ({@code meta/run.yaml: })
+     * @param named whether the file names its configurations under {@code config_set}
+     */
+    private record Source(String name, Map<String, CapstanPackage.ConfigSet> sets, String prefix, boolean named) {
+    }
+
+    /**
+     * The command configuration {@code name} of {@code source} runs, following {@code base}; the
+     * variables of each configuration on the way go into {@code env} unless set already.
+     */
+    private static String resolve(Source source, String name, Map<String, Source> packages, Map<String, String> env,
+                                  List<String> seen, String where) throws JcapException {
+        CapstanPackage.ConfigSet set = source.sets().get(name);
+        String here = source.name() + ":" + name;
+        if (seen.contains(here)) {
+            seen.add(here);
+            throw new JcapException(where + ": its base leads back to itself: " + String.join(" runs ", seen));
+        }
+        seen.add(here);
+        set.env().forEach(env::putIfAbsent);
+        if (set.base().isEmpty()) {
+            return set.bootcmd();
+        }
+        String base = set.base().get();
+        String packageName = base.substring(0, base.indexOf(':'));
+        String configuration = base.substring(base.indexOf(':') + 1);
+        Source from = packages.get(packageName);
+        if (from == null) {
+            throw new JcapException(where + ": base " + base + " names package " + packageName + ", which is not among"
+                    + " the packages this image holds (" + String.join(", ", packages.keySet()) + "): add it to require"
+                    + " in meta/package.yaml");
+        }
+        if (!from.sets().containsKey(configuration)) {
+            throw new JcapException(where + ": base " + base + ": package " + packageName + " has no configuration '"
+                    + configuration + "'" + (from.sets().isEmpty() ? " (it has no meta/run.yaml)"
+                    : ": use " + String.join(", ", from.sets().keySet())));
+        }
+        return resolve(from, configuration, packages, env, seen, where);
     }
 
     /**

@@ -56,9 +56,17 @@ public final class OsvFamily implements KernelFamily {
 
     @Override
     public BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException {
-        OsvInputs inputs = OsvInputs.of(job.capstanfile(), new KernelStore(home.kernels()), events);
-        return new OsvImageBuild(home, events, Optional.ofNullable(System.getenv(BUILDER_CMDLINE_ENV)),
-                CpiodBuilderVm.Timeouts.DEFAULT).build(job.imageName(), inputs, job.request());
+        // The files of the Capstan packages a package requires wait here until the image is written.
+        Path scratch = OsvInputs.needsRepository(job.capstanfile()) ? TempFiles.register(home.newWorkDir("capstan-"))
+                : null;
+        try {
+            OsvInputs inputs = OsvInputs.of(job.capstanfile(), new KernelStore(home.kernels()),
+                    CapstanRepository.fromEnvironment(), Optional.ofNullable(scratch), events);
+            return new OsvImageBuild(home, events, Optional.ofNullable(System.getenv(BUILDER_CMDLINE_ENV)),
+                    CpiodBuilderVm.Timeouts.DEFAULT).build(job.imageName(), inputs, job.request());
+        } finally {
+            TempFiles.delete(scratch);
+        }
     }
 
     @Override

@@ -127,7 +127,23 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         }
     }
 
+    /** Whether {@code c} is a Capstan package that requires packages of Capstan's repository. */
+    static boolean needsRepository(Capstanfile c) {
+        return c.capstanPackage().map(p -> p.requiredNames().stream()
+                .anyMatch(name -> !name.equals(CapstanRepository.BOOTSTRAP))).orElse(false);
+    }
+
     static OsvInputs of(Capstanfile c, KernelStore store, EventSink events) throws JcapException {
+        return of(c, store, CapstanRepository.fromEnvironment(), Optional.empty(), events);
+    }
+
+    /**
+     * @param repository where the Capstan packages {@code c} requires are
+     * @param scratch an empty folder for their files, which the caller deletes after the build;
+     *     present when {@link #needsRepository}
+     */
+    static OsvInputs of(Capstanfile c, KernelStore store, CapstanRepository repository, Optional<Path> scratch,
+                        EventSink events) throws JcapException {
         check(c);
         FsType fs = c.fs().orElse(FsType.ROFS);
         Kernel loader = kernel(store, loaderName(c, store, events), KernelKind.OSV_LOADER);
@@ -135,8 +151,20 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         if (fs == FsType.ZFS) {
             builder = Optional.of(kernel(store, OsvKernelImporter.ZFS_BUILDER_NAME, KernelKind.OSV_ZFS_BUILDER));
         }
+        List<CapstanRepository.Package> required = List.of();
+        if (needsRepository(c)) {
+            required = repository.resolve(c.capstanPackage().orElseThrow(), c.projectDir(),
+                    scratch.orElseThrow(() -> new IllegalStateException("required packages need a scratch folder")),
+                    events);
+        }
         ImageTree tree = new ImageTree();
         try {
+            // Capstan's compose: the required packages' files first, the package's own over them.
+            for (CapstanRepository.Package r : required) {
+                for (ImageEntry e : r.contents().entries()) {
+                    tree.add(e);
+                }
+            }
             if (c.rootfs().isPresent()) {
                 Predicate<GuestPath> leftOut = c.capstanPackage().map(p -> (Predicate<GuestPath>) p.ignore()::ignores)
                         .orElse(path -> false);
@@ -157,14 +185,18 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
                 throw new JcapException(tooBig.get() + "; fs: rofs has no such limit");
             }
         }
-        String application = c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
-        warnIfCommandMissing(application, tree, events);
         // A package's configurations first: their problems name the configuration, the default's included.
         Optional<OsvConfigSets> configSets = Optional.empty();
+        String cmdline;
         if (c.capstanPackage().isPresent()) {
-            configSets = Optional.of(OsvConfigSets.of(c.capstanPackage().get(), c, loader.name(), tree, events));
+            OsvConfigSets sets = OsvConfigSets.of(c.capstanPackage().get(), c, loader.name(), required, tree, events);
+            configSets = Optional.of(sets);
+            cmdline = sets.cmdlines().get(sets.defaultName());
+        } else {
+            cmdline = envOptions(c) + c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         }
-        return new OsvInputs(loader, builder, fs, tree, envOptions(c) + application, c.size(),
+        warnIfCommandMissing(cmdline, tree, events);
+        return new OsvInputs(loader, builder, fs, tree, cmdline, c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports(), configSets);
     }
