@@ -87,19 +87,38 @@ class CapstanPackageCommandsTest {
     @Test
     void validate_badPackage_printsEveryProblemAtItsFileAndExits1() throws Exception {
         Path pkg = pkg("runtime: native\nconfig_set:\n  hello:\n    bootcmnd: /hello\n");
-        Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire: [openjdk8-zulu-full]\n");
+        Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire: [../x]\n");
 
         JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
 
         assertEquals(1, r.code());
         String packageYaml = pkg.resolve("meta/package.yaml").toString();
         String runYaml = pkg.resolve("meta/run.yaml").toString();
-        assertEquals(packageYaml + ":2:11: require[0]: 'openjdk8-zulu-full' is a Java runtime packaged for OSv, which"
-                + " jcap cannot add (it has no package repository): copy that package's files into this folder, where"
-                + " they go to the image root as Capstan would put them, and remove it from require\n"
-                + runYaml + ":4:5: config_set.hello: bootcmd is required (the command OSv runs, e.g. bootcmd: /hello)\n"
+        assertEquals(packageYaml + ":2:11: require[0]: '../x' is not a package name: letters, digits, '.', '_' and '-'"
+                + " (osv.bootstrap)\n"
+                + runYaml + ":4:5: config_set.hello: bootcmd is required (the command OSv runs, e.g. bootcmd: /hello, or"
+                + " base: PACKAGE:CONFIGURATION)\n"
                 + runYaml + ":4:5: config_set.hello: unknown key 'bootcmnd': did you mean 'bootcmd'?\n", r.out());
         assertEquals("jcap: 3 problems in " + pkg.resolve("meta") + "\n", r.err());
+    }
+
+    @Test
+    void validate_packageTheCapstanRepositoryLacks_isAProblemAtItsLine() throws Exception {
+        Path pkg = pkg(RUN_YAML);
+        Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire:\n  - osv.bootstrap\n"
+                + "  - com.example.not-in-any-repository\n");
+
+        JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
+
+        assertEquals(1, r.code(), r.toString());
+        String root = System.getenv("CAPSTAN_ROOT");
+        Path packages = (root == null || root.isBlank() ? Path.of(System.getProperty("user.home"), ".capstan")
+                : Path.of(root)).resolve("packages");
+        assertEquals(pkg.resolve("meta/package.yaml") + ":4:5: require[1]: package com.example.not-in-any-repository is"
+                + " not in the Capstan repository " + packages + " (no com.example.not-in-any-repository.mpm): pull it"
+                + " there with 'capstan package pull com.example.not-in-any-repository' (jcap reads Capstan's repository,"
+                + " it does not download), set CAPSTAN_ROOT to the repository that has it, or copy its files into this"
+                + " folder and remove it from require\n", r.out());
     }
 
     @Test

@@ -74,21 +74,13 @@ final class CapstanRepository {
      * @throws CapstanfileException naming the line that asks for a package the repository lacks
      */
     List<Package> resolve(CapstanPackage p, Path packageDir, Path scratch, EventSink events) throws JcapException {
+        checkPresent(p, packageDir);
         Map<String, Package> read = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
-        List<Problem> missing = new ArrayList<>();
         for (CapstanPackage.Requirement r : p.require()) {
-            if (r.name().equals(BOOTSTRAP)) {
-                continue;
+            if (!r.name().equals(BOOTSTRAP)) {
+                visit(r.name(), new ArrayList<>(List.of(p.name())), read, order, scratch, events);
             }
-            if (!Files.isRegularFile(archive(r.name()))) {
-                missing.add(r.problem(notInRepository(r)));
-                continue;
-            }
-            visit(r.name(), new ArrayList<>(List.of(p.name())), read, order, scratch, events);
-        }
-        if (!missing.isEmpty()) {
-            throw new CapstanfileException(packageDir.resolve("meta"), missing);
         }
         // The last place of each: a package extracted again overwrites what came between.
         List<Package> result = new ArrayList<>();
@@ -99,6 +91,24 @@ final class CapstanRepository {
             result.add(read.get(order.get(i)));
         }
         return result;
+    }
+
+    /**
+     * Checks that the repository holds every package {@code p} asks for itself (not what those
+     * require in turn): {@code jcap validate} says so before a build.
+     *
+     * @throws CapstanfileException naming the line that asks for each package the repository lacks
+     */
+    void checkPresent(CapstanPackage p, Path packageDir) throws CapstanfileException {
+        List<Problem> missing = new ArrayList<>();
+        for (CapstanPackage.Requirement r : p.require()) {
+            if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(archive(r.name()))) {
+                missing.add(r.problem(notInRepository(r)));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new CapstanfileException(packageDir.resolve("meta"), missing);
+        }
     }
 
     private void visit(String name, List<String> path, Map<String, Package> read, List<String> order, Path scratch,
@@ -163,10 +173,11 @@ final class CapstanRepository {
     }
 
     private String notInRepository(CapstanPackage.Requirement r) {
-        String why = r.key().equals("runtime") ? "the runtime's package " + r.name() : "package " + r.name();
-        return why + " is not in the Capstan repository " + packages() + " (no " + r.name() + ".mpm): pull it there"
-                + " with 'capstan package pull " + r.name() + "' (jcap reads Capstan's repository, it does not"
-                + " download), set " + ROOT_ENV + " to the repository that has it, or copy its files into this folder"
-                + " and remove it from require";
+        boolean runtime = r.key().equals("runtime");
+        return (runtime ? "the runtime's package " : "package ") + r.name() + " is not in the Capstan repository "
+                + packages() + " (no " + r.name() + ".mpm): pull it there with 'capstan package pull " + r.name()
+                + "' (jcap reads Capstan's repository, it does not download), set " + ROOT_ENV + " to the repository"
+                + " that has it, or copy " + (runtime ? "a runtime built for OSv into this folder and use runtime:"
+                + " native with a bootcmd that starts it" : "its files into this folder and remove it from require");
     }
 }

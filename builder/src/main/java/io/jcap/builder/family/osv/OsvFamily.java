@@ -52,6 +52,10 @@ public final class OsvFamily implements KernelFamily {
     @Override
     public void check(Capstanfile capstanfile) throws JcapException {
         OsvInputs.check(capstanfile);
+        if (OsvInputs.needsRepository(capstanfile)) {
+            CapstanRepository.fromEnvironment().checkPresent(capstanfile.capstanPackage().orElseThrow(),
+                    capstanfile.projectDir());
+        }
     }
 
     @Override
