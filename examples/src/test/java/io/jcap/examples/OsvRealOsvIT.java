@@ -3,10 +3,12 @@ package io.jcap.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcap.testsupport.CapstanRepositories;
 import io.jcap.testsupport.RealOsv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jcap against a real OSv (the files named by {@value RealOsv#VARIABLE}; run only under the
  * Maven profile real-osv): ROFS and ZFS images of PIE programs built with jcap build and booted
  * with jcap run, directly and from the disk, with run options, exit statuses, detached instances
- * and a Capstan package.
+ * and Capstan packages, one requiring a package of Capstan's repository.
  */
 class OsvRealOsvIT {
     private static final String HELLO = """
@@ -137,6 +139,36 @@ class OsvRealOsvIT {
         JcapProcess.Result loud = jcap.run("run", "pkg", "--config-set", "loud");
         assertEquals(4, loud.exitCode(), loud.toString());
         assertEquals("Hello from jcap on OSv, package (2 args)\n", loud.out(), loud.toString());
+    }
+
+    /**
+     * A package requiring one of Capstan's repository ({@code CAPSTAN_ROOT}), whose configuration
+     * runs the required package's command ({@code base}): OSv expands {@code $CODE} on the command
+     * line jcap writes, from the {@code --env} options in front of it.
+     */
+    @Test
+    void capstanPackage_requiringARepositoryPackage_runsItsConfigurationThroughBase() throws Exception {
+        Path repo = temp.resolve("capstan");
+        CapstanRepositories.pkg("com.example.greeter")
+                .file("bin/hello", Files.readAllBytes(programs.resolve("hello")), 0755)
+                .runYaml("runtime: native\nconfig_set:\n  greet:\n    bootcmd: /bin/hello $CODE\n    env:\n"
+                        + "      WHO: repository\n      CODE: \"6\"\n")
+                .writeTo(repo);
+        Path pkg = Files.createDirectories(temp.resolve("rpkg/meta"));
+        Files.writeString(pkg.resolve("package.yaml"), "name: app\nrequire: [osv.bootstrap, com.example.greeter]\n");
+        Files.writeString(pkg.resolve("run.yaml"), "runtime: native\nconfig_set:\n  app:\n"
+                + "    base: com.example.greeter:greet\n    env:\n      WHO: app\nconfig_set_default: app\n");
+        Map<String, String> env = Map.of("CAPSTAN_ROOT", repo.toString());
+
+        JcapProcess.Result built = jcap.run(env, "build", pkg.getParent().toString());
+
+        assertEquals(0, built.exitCode(), built.toString());
+        JcapProcess.Result app = jcap.run("run", "rpkg");
+        assertEquals(6, app.exitCode(), app.toString());
+        assertEquals("Hello from jcap on OSv, app (2 args)\n", app.out(), app.toString());
+        JcapProcess.Result greet = jcap.run("run", "rpkg", "--config-set", "greet", "-e", "CODE=2");
+        assertEquals(2, greet.exitCode(), greet.toString());
+        assertEquals("Hello from jcap on OSv, repository (2 args)\n", greet.out(), greet.toString());
     }
 
     /** {@code jcap build --fs zfs} of a package, as {@code capstan package compose} builds it by default. */
