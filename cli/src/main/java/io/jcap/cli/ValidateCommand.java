@@ -124,6 +124,11 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** The command the image will run: the package file's, or the one its Java runtime derives. */
     private static String command(Capstanfile capstanfile) throws JcapException {
+        java.util.Optional<String> base = capstanfile.capstanPackage().flatMap(p -> p.defaultSet().base());
+        if (base.isPresent()) {
+            // A package's base names a configuration of a required package, read at the build.
+            return "the command of configuration " + base.get();
+        }
         if (capstanfile.cmdline().isPresent()) {
             return capstanfile.cmdline().get();
         }

@@ -103,6 +103,19 @@ class CapstanPackageCommandsTest {
     }
 
     @Test
+    void validate_aConfigurationWithBase_saysWhichConfigurationItRuns() throws Exception {
+        Path pkg = pkg("runtime: native\nconfig_set:\n  main:\n    base: x:other\n  other:\n    bootcmd: /hello\n"
+                + "config_set_default: main\n");
+        Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\n");
+
+        JcapTest.Result r = JcapTest.jcap("validate", pkg.toString());
+
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(pkg.resolve("meta/run.yaml") + ": valid (runs the command of configuration x:other;"
+                + " configurations main (default), other)\n", r.out());
+    }
+
+    @Test
     void validate_packageTheCapstanRepositoryLacks_isAProblemAtItsLine() throws Exception {
         Path pkg = pkg(RUN_YAML);
         Files.writeString(pkg.resolve("meta/package.yaml"), "name: x\nrequire:\n  - osv.bootstrap\n"
