@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * The files of a package in Capstan's repository, checked as a package folder's are: its
  * descriptor ({@code packages/NAME.yaml}, the keys of {@code meta/package.yaml}) and the
  * {@code meta/run.yaml} its archive holds, whose configurations another package runs by name
- * ({@code base: NAME:CONFIGURATION}, or a runtime) and need no default.
+ * ({@code base: NAME:CONFIGURATION}, or a runtime) and need no default. Keys jcap does not know
+ * are passed over, as Capstan passes over them: the package's user cannot fix them.
  *
  * <pre>{@code
  * Descriptor d = CapstanRepositoryFiles.descriptor(repo.resolve("packages/osv.httpserver-api.yaml"), shown);
@@ -42,11 +43,13 @@ public final class CapstanRepositoryFiles {
      *
      * @param configSets each configuration, by name
      * @param runtimeRequires the package the file's runtime runs on, for {@code java}, {@code node}, {@code python}
+     * @param ignored the keys jcap does not know, which Capstan ignores too, each at its line
      */
     public record Configurations(SortedMap<String, CapstanPackage.ConfigSet> configSets,
-                                 Optional<CapstanPackage.Requirement> runtimeRequires) {
+                                 Optional<CapstanPackage.Requirement> runtimeRequires, List<Problem> ignored) {
         public Configurations {
             configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
+            ignored = List.copyOf(ignored);
         }
     }
 
@@ -57,7 +60,7 @@ public final class CapstanRepositoryFiles {
      */
     public static Descriptor descriptor(Path file, Path shown, String name) throws CapstanfileException {
         List<Problem> problems = new ArrayList<>();
-        Optional<ManifestChecks> checks = CapstanPackageParser.read(file, shown, problems);
+        Optional<ManifestChecks> checks = CapstanPackageParser.read(file, shown, problems).map(ManifestChecks::lenient);
         PackageManifest manifest = PackageManifest.unnamed(name);
         if (checks.isPresent()) {
             manifest = PackageManifest.read(checks.get(), name, shown);
@@ -75,7 +78,7 @@ public final class CapstanRepositoryFiles {
      */
     public static Configurations run(Path file, Path shown) throws CapstanfileException {
         List<Problem> problems = new ArrayList<>();
-        Optional<ManifestChecks> checks = CapstanPackageParser.read(file, shown, problems);
+        Optional<ManifestChecks> checks = CapstanPackageParser.read(file, shown, problems).map(ManifestChecks::lenient);
         Optional<RunManifest> run = Optional.empty();
         if (checks.isPresent()) {
             run = RunManifest.read(checks.get(), Optional.empty(), shown, false);
@@ -84,6 +87,7 @@ public final class CapstanRepositoryFiles {
         if (!problems.isEmpty() || run.isEmpty()) {
             throw new CapstanfileException(file, problems);
         }
-        return new Configurations(run.get().configSets(), run.get().runtimeRequires());
+        return new Configurations(run.get().configSets(), run.get().runtimeRequires(),
+                CapstanfileParser.problems(shown, List.of(), checks.get().ignored()));
     }
 }

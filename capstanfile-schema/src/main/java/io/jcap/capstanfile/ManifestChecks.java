@@ -25,10 +25,26 @@ final class ManifestChecks {
 
     private final LocatedYaml yaml;
     private final List<Finding> findings = new ArrayList<>();
+    private final List<Finding> ignored = new ArrayList<>();
+    private boolean lenient;
 
     ManifestChecks(LocatedYaml yaml) {
         this.yaml = yaml;
         findings.addAll(yaml.findings());
+    }
+
+    /**
+     * Unknown keys become {@link #ignored} rather than findings, as Capstan ignores them: for the
+     * files of a package someone else made, which its user cannot fix.
+     */
+    ManifestChecks lenient() {
+        lenient = true;
+        return this;
+    }
+
+    /** The unknown keys a {@link #lenient} check passed over. */
+    List<Finding> ignored() {
+        return List.copyOf(ignored);
     }
 
     LocatedYaml yaml() {
@@ -62,7 +78,12 @@ final class ManifestChecks {
     void knownKeys(YamlPath at, JsonNode map, List<String> known) {
         map.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
-                atKey(at.key(name), SchemaMessages.unknownKey(name, known));
+                if (lenient) {
+                    ignored.add(new Finding(at, yaml.keyPosition(at.key(name)), "unknown key "
+                            + SchemaMessages.quote(name) + " ignored, as Capstan ignores it"));
+                } else {
+                    atKey(at.key(name), SchemaMessages.unknownKey(name, known));
+                }
             }
         });
     }

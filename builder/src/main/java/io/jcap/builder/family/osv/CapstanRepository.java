@@ -163,7 +163,10 @@ final class CapstanRepository {
         SortedMap<String, CapstanPackage.ConfigSet> sets = new TreeMap<>();
         Optional<Path> run = contents.runManifest();
         if (run.isPresent()) {
-            sets.putAll(CapstanRepositoryFiles.run(run.get(), Path.of(mpm + ":meta/run.yaml")).configSets());
+            CapstanRepositoryFiles.Configurations read = CapstanRepositoryFiles.run(run.get(),
+                    Path.of(mpm + ":meta/run.yaml"));
+            sets.putAll(read.configSets());
+            read.ignored().forEach(p -> events.warn(p.toString()));
         }
         return new Package(name, mpm, contents, sets);
     }

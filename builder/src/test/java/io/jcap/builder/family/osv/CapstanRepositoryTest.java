@@ -130,6 +130,23 @@ class CapstanRepositoryTest {
     }
 
     @Test
+    void aRequiredPackagesUnknownKeys_areWarnings_sinceCapstanIgnoresThemAndItsUserCannotFixThem() throws Exception {
+        CapstanRepositories.pkg("lib").runYaml("runtime: native\ndescription: a library\nconfig_set:\n  serve:\n"
+                + "    bootcmd: /serve.so\n    comment: old\n").writeTo(repo);
+        write("meta/package.yaml", "name: app\nrequire: [lib]\n");
+        write("meta/run.yaml", "runtime: native\nconfig_set:\n  app:\n    base: lib:serve\n");
+
+        OsvInputs inputs = inputs();
+
+        assertEquals("/serve.so", inputs.cmdline());
+        String run = repo.resolve("packages/lib.mpm") + ":meta/run.yaml";
+        assertEquals(List.of(
+                "WARN " + run + ":2:1: unknown key 'description' ignored, as Capstan ignores it",
+                "WARN " + run + ":6:5: config_set.serve: unknown key 'comment' ignored, as Capstan ignores it"),
+                events.lines().stream().filter(l -> l.startsWith("WARN " + run)).toList());
+    }
+
+    @Test
     void runtimeJava_runsTheJvmPackagesConfiguration_withCapstansVariables() throws Exception {
         CapstanRepositories.pkg("openjdk8-zulu-compact1").file("usr/lib/jvm/java.so", "ELF".getBytes(StandardCharsets.UTF_8), 0755)
                 .symlink("java.so", "usr/lib/jvm/java.so")
