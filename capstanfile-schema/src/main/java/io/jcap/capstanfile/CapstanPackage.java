@@ -27,7 +27,8 @@ import java.util.TreeMap;
  *     takes them from the local Capstan repository, {@code osv.bootstrap} from the OSv loader
  * @param configSets every configuration of {@code meta/run.yaml}, by name; a file without
  *     {@code config_set} has one, called {@value #UNNAMED}
- * @param defaultConfigSet the configuration the image boots unless a run picks another
+ * @param defaultConfigSet the configuration the image boots unless a run picks another; several,
+ *     separated by {@code ,}, run one after the other
  * @param named whether {@code meta/run.yaml} names its configurations under {@code config_set}
  *     (false: its top-level keys are the one configuration)
  * @param ignore what of the package folder stays out of the image
@@ -42,15 +43,22 @@ public record CapstanPackage(String name, List<Requirement> require, SortedMap<S
         require = List.copyOf(require);
         configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
         Objects.requireNonNull(ignore, "ignore");
-        if (!configSets.containsKey(defaultConfigSet)) {
-            throw new IllegalArgumentException("the default configuration '" + defaultConfigSet
-                    + "' is not one of " + configSets.keySet());
+        for (String set : RunManifest.sequence(defaultConfigSet)) {
+            if (!configSets.containsKey(set)) {
+                throw new IllegalArgumentException("the default configuration '" + set + "' is not one of "
+                        + configSets.keySet());
+            }
         }
     }
 
-    /** The default configuration. */
+    /** The configurations the image boots by default, in the order they run (Capstan's {@code a,b}). */
+    public List<String> defaultSequence() {
+        return RunManifest.sequence(defaultConfigSet);
+    }
+
+    /** The default configuration, the first of several. */
     public ConfigSet defaultSet() {
-        return configSets.get(defaultConfigSet);
+        return configSets.get(defaultSequence().get(0));
     }
 
     /**

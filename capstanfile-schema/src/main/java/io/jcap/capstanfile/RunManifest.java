@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * @param defaultConfigSet the configuration the image boots: the one asked for, else
  *     {@code config_set_default}, else the only one, else the one named {@code default} (Capstan
  *     boots {@code /run/default} then); for a package of the repository, which need not say,
- *     empty when none of these applies
+ *     empty when none of these applies. Several names separated by {@code ,} run one after the
+ *     other ({@code setup,app}), as in Capstan
  * @param runtimeRequires the runtime's package, at the {@code runtime} key; empty for native
  */
 record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Optional<String> defaultConfigSet,
@@ -161,10 +162,11 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Optio
     private static Optional<String> choose(ManifestChecks checks, JsonNode root, Set<String> sets, boolean named,
                                            Optional<String> requested) {
         if (requested.isPresent()) {
-            if (sets.contains(requested.get())) {
-                return requested;
+            List<String> absent = sequence(requested.get()).stream().filter(n -> !sets.contains(n)).toList();
+            if (absent.isEmpty()) {
+                return Optional.of(String.join(",", sequence(requested.get())));
             }
-            String missing = "no configuration " + SchemaMessages.quote(requested.get()) + " to boot by default: ";
+            String missing = "no configuration " + SchemaMessages.quote(absent.get(0)) + " to boot by default: ";
             if (named) {
                 checks.atKey(CONFIG_SET, "config_set has " + missing + "use " + choices(sets));
             } else {
@@ -177,17 +179,17 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Optio
         if (named && !fileDefault.isMissingNode()) {
             Optional<String> name = checks.required(YamlPath.ROOT, root, "config_set_default",
                     "a configuration name (hello)", "");
-            if (name.filter(n -> n.contains(",")).isPresent()) {
-                checks.atValue(CONFIG_SET_DEFAULT, SchemaMessages.quote(name.get()) + " names several configurations,"
-                        + " which Capstan runs one after the other; jcap boots one: use " + choices(sets));
-                return Optional.empty();
+            if (name.isPresent()) {
+                List<String> missing = sequence(name.get()).stream().filter(n -> !sets.contains(n)).toList();
+                if (!missing.isEmpty()) {
+                    checks.atValue(CONFIG_SET_DEFAULT, (name.get().contains(",") ? SchemaMessages.quote(missing.get(0))
+                            + " (of " + SchemaMessages.quote(name.get()) + ")" : SchemaMessages.quote(name.get()))
+                            + " is not a configuration of config_set: use " + choices(sets)
+                            + (sets.size() > 1 ? ", or several in turn, separated by ',' (" + String.join(",", sets) + ")" : ""));
+                    return Optional.empty();
+                }
             }
-            if (name.isPresent() && !sets.contains(name.get())) {
-                checks.atValue(CONFIG_SET_DEFAULT, SchemaMessages.quote(name.get()) + " is not a configuration of"
-                        + " config_set: use " + choices(sets));
-                return Optional.empty();
-            }
-            return name;
+            return name.map(n -> String.join(",", sequence(n)));
         }
         if (sets.size() == 1) {
             return Optional.of(sets.iterator().next());
@@ -199,6 +201,14 @@ record RunManifest(SortedMap<String, CapstanPackage.ConfigSet> configSets, Optio
                 sets) + ") and no config_set_default: say which one the image boots (config_set_default: "
                 + sets.iterator().next() + "), or build with --config-set NAME");
         return Optional.empty();
+    }
+
+    /**
+     * The configurations a default names, in the order they run: Capstan's {@code a,b} runs
+     * {@code a}, then {@code b}.
+     */
+    static List<String> sequence(String names) {
+        return java.util.Arrays.stream(names.split(",", -1)).map(String::strip).toList();
     }
 
     /** {@code a}, {@code a or b}, {@code a, b or c}. */

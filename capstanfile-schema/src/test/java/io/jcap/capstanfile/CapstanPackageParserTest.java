@@ -80,6 +80,21 @@ class CapstanPackageParserTest {
     }
 
     @Test
+    void parse_severalDefaultConfigurations_runInTurn() throws Exception {
+        project.file("meta/run.yaml", "runtime: native\nconfig_set:\n  setup:\n    bootcmd: /setup\n  app:\n"
+                + "    bootcmd: /app\nconfig_set_default: setup, app\n");
+
+        CapstanPackage p = new CapstanfileParser().parse(project.dir).capstanPackage().orElseThrow();
+
+        assertEquals("setup,app", p.defaultConfigSet());
+        assertEquals(List.of("setup", "app"), p.defaultSequence());
+        assertEquals("/setup", p.defaultSet().bootcmd());
+        CapstanPackage asked = new CapstanfileParser().withConfigSet(Optional.of("app,app")).parse(project.dir)
+                .capstanPackage().orElseThrow();
+        assertEquals(List.of("app", "app"), asked.defaultSequence());
+    }
+
+    @Test
     void parse_javaRuntime_runsTheJvmPackagesConfigurationWithCapstansVariables() throws Exception {
         project.file("meta/package.yaml", "name: app\nrequire:\n  - com.example.lib\n")
                 .file("meta/run.yaml", """

@@ -138,12 +138,13 @@ class CapstanPackageProblemsTest {
                 + " the image boots (config_set_default: a), or build with --config-set NAME", project.problems());
 
         project.file("meta/run.yaml", sets + "config_set_default: c\n");
-        assertEquals("meta/run.yaml:7:21: config_set_default: 'c' is not a configuration of config_set: use a or b",
+        assertEquals("meta/run.yaml:7:21: config_set_default: 'c' is not a configuration of config_set: use a or b, or"
+                + " several in turn, separated by ',' (a,b)",
                 project.problems());
 
-        project.file("meta/run.yaml", sets + "config_set_default: a,b\n");
-        assertEquals("meta/run.yaml:7:21: config_set_default: 'a,b' names several configurations, which Capstan runs one"
-                + " after the other; jcap boots one: use a or b", project.problems());
+        project.file("meta/run.yaml", sets + "config_set_default: a,c\n");
+        assertEquals("meta/run.yaml:7:21: config_set_default: 'c' (of 'a,c') is not a configuration of config_set: use a"
+                + " or b, or several in turn, separated by ',' (a,b)", project.problems());
 
         CapstanfileException e = assertThrows(CapstanfileException.class,
                 () -> new CapstanfileParser().withConfigSet(Optional.of("c")).parse(project.dir));

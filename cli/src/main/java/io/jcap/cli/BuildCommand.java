@@ -50,7 +50,8 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--config-set", paramLabel = "NAME",
             description = "For a Capstan package (meta/run.yaml, no Capstanfile): the named configuration the image"
-                    + " boots by default, instead of its config_set_default. Every configuration stays in the image.")
+                    + " boots by default, instead of its config_set_default; several, as a,b, run one after the other."
+                    + " Every configuration stays in the image.")
     String configSet;
 
     @Option(names = "--fs", paramLabel = "FS",

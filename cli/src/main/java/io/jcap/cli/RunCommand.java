@@ -84,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config-set", paramLabel = "NAME",
             description = "For an image built from a Capstan package: boot its named configuration NAME (one of the"
-                    + " config_set of its meta/run.yaml) instead of the default one; -e and --cmd apply on top of it.")
+                    + " config_set of its meta/run.yaml) instead of the default one; several, as a,b, run one after"
+                    + " the other. -e and --cmd apply on top of it.")
     String configSet;
 
     @Option(names = "--user-data", paramLabel = "FILE",

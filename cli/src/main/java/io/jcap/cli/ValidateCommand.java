@@ -119,11 +119,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     /** A Capstan package's configuration names, the default one marked: {@code hello (default), shout}. */
     static String configurations(Collection<String> names, String defaultName) {
+        if (defaultName != null && defaultName.contains(",")) {
+            return String.join(", ", names) + "; the default runs " + String.join(", then ", defaultName.split(","));
+        }
         return names.stream().map(n -> n.equals(defaultName) ? n + " (default)" : n).collect(Collectors.joining(", "));
     }
 
     /** The command the image will run: the package file's, or the one its Java runtime derives. */
     private static String command(Capstanfile capstanfile) throws JcapException {
+        if (capstanfile.capstanPackage().filter(p -> p.defaultSequence().size() > 1).isPresent()) {
+            return "configurations " + String.join(", then ", capstanfile.capstanPackage().get().defaultSequence());
+        }
         java.util.Optional<String> base = capstanfile.capstanPackage().flatMap(p -> p.defaultSet().base());
         if (base.isPresent()) {
             // A package's base names a configuration of a required package, read at the build.

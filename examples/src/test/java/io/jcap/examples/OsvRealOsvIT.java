@@ -126,7 +126,7 @@ class OsvRealOsvIT {
     }
 
     @Test
-    void capstanPackage_buildsAndRunsEachConfiguration() throws Exception {
+    void capstanPackage_buildsAndRunsEachConfiguration_andSeveralInTurn() throws Exception {
         Path pkg = Files.createDirectories(temp.resolve("pkg/meta"));
         Files.copy(programs.resolve("hello"), pkg.resolveSibling("hello"));
         Files.writeString(pkg.resolve("package.yaml"), "name: hello.pkg\ntitle: Hello\nrequire:\n  - osv.bootstrap\n");
@@ -139,6 +139,12 @@ class OsvRealOsvIT {
         JcapProcess.Result loud = jcap.run("run", "pkg", "--config-set", "loud");
         assertEquals(4, loud.exitCode(), loud.toString());
         assertEquals("Hello from jcap on OSv, package (2 args)\n", loud.out(), loud.toString());
+        // Several in turn, as Capstan's --boot a --boot b: OSv runs them one after the other, the
+        // variables of both set before the first starts; the last one's status is the run's.
+        JcapProcess.Result both = jcap.run("run", "pkg", "--config-set", "loud,plain");
+        assertEquals(0, both.exitCode(), both.toString());
+        assertEquals("Hello from jcap on OSv, package (2 args)\nHello from jcap on OSv, package (1 args)\n", both.out(),
+                both.toString());
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.jcap.builder.repository;
 
+import io.jcap.kernels.osv.OsvCommandSequence;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
 import io.jcap.model.Sha256;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +82,8 @@ public record ImageMetadata(
         }
         ports = List.copyOf(ports);
         configSets = Collections.unmodifiableSortedMap(new TreeMap<>(configSets));
-        if (configSets.isEmpty() != (defaultConfigSet == null)
-                || defaultConfigSet != null && !configSets.containsKey(defaultConfigSet)) {
+        if (configSets.isEmpty() != (defaultConfigSet == null) || defaultConfigSet != null
+                && !configSets.keySet().containsAll(Arrays.asList(defaultConfigSet.split(",", -1)))) {
             throw new IllegalArgumentException("the default configuration " + defaultConfigSet + " is not one of "
                     + configSets.keySet());
         }
@@ -97,7 +100,8 @@ public record ImageMetadata(
 
     /**
      * The command line a run boots: the image's own, or that of its named configuration
-     * {@code configSet}.
+     * {@code configSet}; several names separated by {@code ,} run one after the other, as
+     * Capstan's {@code --boot a --boot b} does.
      *
      * @throws JcapException when the image has no configuration of that name
      */
@@ -105,16 +109,21 @@ public record ImageMetadata(
         if (configSet.isEmpty()) {
             return cmdline == null ? "" : cmdline;
         }
-        String line = configSets.get(configSet.get());
-        if (line != null) {
-            return line;
+        List<String> lines = new ArrayList<>();
+        for (String set : configSet.get().split(",", -1)) {
+            String line = configSets.get(set.strip());
+            if (line != null) {
+                lines.add(line);
+                continue;
+            }
+            if (configSets.isEmpty()) {
+                throw new JcapException("image '" + name + "' has no named configurations, so it cannot run configuration '"
+                        + configSet.get() + "': only images built from a Capstan package (meta/run.yaml) have them");
+            }
+            throw new JcapException("image '" + name + "' has no configuration '" + set.strip() + "': use "
+                    + String.join(", ", configSets.keySet()) + " (the default is " + defaultConfigSet + ")");
         }
-        if (configSets.isEmpty()) {
-            throw new JcapException("image '" + name + "' has no named configurations, so it cannot run configuration '"
-                    + configSet.get() + "': only images built from a Capstan package (meta/run.yaml) have them");
-        }
-        throw new JcapException("image '" + name + "' has no configuration '" + configSet.get() + "': use "
-                + String.join(", ", configSets.keySet()) + " (the default is " + defaultConfigSet + ")");
+        return OsvCommandSequence.join(lines);
     }
 
     /**

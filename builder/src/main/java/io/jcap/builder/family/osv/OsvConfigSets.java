@@ -2,11 +2,13 @@ package io.jcap.builder.family.osv;
 
 import io.jcap.capstanfile.CapstanPackage;
 import io.jcap.capstanfile.Capstanfile;
+import io.jcap.kernels.osv.OsvCommandSequence;
 import io.jcap.kernels.osv.OsvDisk;
 import io.jcap.model.EventSink;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,8 @@ import java.util.function.UnaryOperator;
  *
  * @param cmdlines the application's command line of each configuration, by name, without the
  *     file system's options ({@code --rootfs=rofs})
- * @param defaultName the configuration the image boots unless a run picks another
+ * @param defaultName the configuration the image boots unless a run picks another; several,
+ *     separated by {@code ,}, run one after the other
  */
 record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
     OsvConfigSets {
@@ -77,7 +80,7 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
                         .append(' ');
             }
             cmdlines.put(e.getKey(), line + bootcmd);
-            if (!e.getKey().equals(p.defaultConfigSet())) {
+            if (!p.defaultSequence().contains(e.getKey())) {
                 OsvInputs.warnIfCommandMissing(bootcmd, tree, events);
             }
         }
@@ -125,6 +128,11 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
                     : ": use " + String.join(", ", from.sets().keySet())));
         }
         return resolve(from, configuration, packages, env, seen, where);
+    }
+
+    /** The command line the image boots by default: the default configuration's, or several's in turn. */
+    String defaultCmdline() {
+        return OsvCommandSequence.join(Arrays.stream(defaultName.split(",")).map(cmdlines::get).toList());
     }
 
     /**

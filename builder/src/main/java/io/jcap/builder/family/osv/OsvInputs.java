@@ -191,7 +191,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         if (c.capstanPackage().isPresent()) {
             OsvConfigSets sets = OsvConfigSets.of(c.capstanPackage().get(), c, loader.name(), required, tree, events);
             configSets = Optional.of(sets);
-            cmdline = sets.cmdlines().get(sets.defaultName());
+            cmdline = sets.defaultCmdline();
         } else {
             cmdline = envOptions(c) + c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         }

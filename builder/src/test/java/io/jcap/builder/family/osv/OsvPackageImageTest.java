@@ -134,6 +134,30 @@ class OsvPackageImageTest {
         assertEquals(SHOUT_CMDLINE, OsvDisk.readCmdline(raw(result.image())));
     }
 
+    /**
+     * Capstan's {@code config_set_default: a,b}: the configurations run in turn, each variable at
+     * its first value; a run picks its own sequence from the stored configurations.
+     */
+    @Test
+    void build_severalConfigurationsAsTheDefault_runInTurn_andARunMayPickAnotherSequence() throws Exception {
+        Files.writeString(project.resolve("meta/run.yaml"), CapstanPackageSamples.RUN_YAML.replace(
+                "config_set_default: hello\n", "config_set_default: shout,hello\n"));
+
+        BuildResult built = build(BuildRequest.of(project));
+        ImageMetadata m = built.image().metadata();
+
+        String inTurn = "--rootfs=rofs --env=GREETING=HELLO --env=LOUD=1 /hello --shout; /hello";
+        assertEquals(inTurn, m.cmdline());
+        assertEquals("shout,hello", m.defaultConfigSet());
+        assertEquals(Map.of("hello", HELLO_CMDLINE, "shout", SHOUT_CMDLINE), m.configSets());
+        assertEquals(inTurn, OsvDisk.readCmdline(raw(built.image())));
+        assertEquals("--rootfs=rofs --env=GREETING=hi --env=LOUD=1 /hello; /hello --shout",
+                m.cmdline(Optional.of("hello,shout")));
+        JcapException e = assertThrows(JcapException.class, () -> m.cmdline(Optional.of("hello,whisper")));
+        assertEquals("image 'hello-pkg' has no configuration 'whisper': use hello, shout (the default is shout,hello)",
+                e.getMessage());
+    }
+
     @Test
     void build_severalConfigurationsWithoutDefault_needsConfigSet() throws Exception {
         Files.writeString(project.resolve("meta/run.yaml"), CapstanPackageSamples.RUN_YAML.replace(
