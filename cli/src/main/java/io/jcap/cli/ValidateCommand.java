@@ -9,7 +9,6 @@ import io.jcap.capstanfile.CapstanfileParser;
 import io.jcap.capstanfile.Problem;
 import io.jcap.capstanfile.Runtime;
 import io.jcap.model.EventSink;
-import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.Printable;
 import java.io.PrintWriter;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jcap.testsupport.OsvLoaders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +31,7 @@ class CapstanPackageIT {
 
     @BeforeAll
     static void buildThePackage() throws Exception {
-        JcapProcess.requireMachine();
-        jcap = JcapProcess.empty(temp.resolve("home"));
-        Path loader = Files.write(temp.resolve("osv-loader.qemu.x86_64"),
-                OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /app/hello", "Hello from the application"));
-        JcapProcess.Result imported = jcap.run("kernels", "import", loader.toString());
-        assertEquals(0, imported.exitCode(), imported.toString());
+        jcap = JcapProcess.withSyntheticOsvLoader(temp, "/app/hello", "Hello from the application");
         Path pkg = copy(JcapProcess.ROOT.resolve("examples").resolve(IMAGE), temp.resolve(IMAGE));
         Process cc = new ProcessBuilder("sh", "build.sh").directory(pkg.toFile()).inheritIO().start();
         assertTrue(cc.waitFor(60, TimeUnit.SECONDS) && cc.exitValue() == 0, "build.sh (cc) failed");
@@ -70,10 +64,7 @@ class CapstanPackageIT {
 
     @Test
     void imagesLs_holdsTheProgramButNotMetaNorWhatCapstanignoreLists() throws Exception {
-        JcapProcess.Result ls = jcap.run("images", "ls", IMAGE);
-        assertEquals(0, ls.exitCode(), ls.toString());
-        List<String> paths = ls.out().lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
-        assertEquals(List.of("/", "/hello"), paths, ls.toString());
+        assertEquals(List.of("/", "/hello"), jcap.imagePaths(IMAGE));
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.testsupport.CapstanRepositories;
-import io.jcap.testsupport.OsvLoaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +35,7 @@ class CapstanRepositoryIT {
 
     @BeforeAll
     static void buildThePackage() throws Exception {
-        JcapProcess.requireMachine();
-        jcap = JcapProcess.empty(temp.resolve("home"));
-        Path loader = Files.write(temp.resolve("osv-loader.qemu.x86_64"),
-                OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /greeter.so", "Hello from the application"));
-        JcapProcess.Result imported = jcap.run("kernels", "import", loader.toString());
-        assertEquals(0, imported.exitCode(), imported.toString());
+        jcap = JcapProcess.withSyntheticOsvLoader(temp, "/greeter.so", "Hello from the application");
         Path repo = temp.resolve("capstan");
         CapstanRepositories.pkg("com.example.greeter")
                 .file("greeter.so", "ELF greeter".getBytes(StandardCharsets.UTF_8), 0755)
@@ -72,10 +66,7 @@ class CapstanRepositoryIT {
 
     @Test
     void imagesLs_holdsBothPackagesFiles_andNoMeta() throws Exception {
-        JcapProcess.Result ls = jcap.run("images", "ls", IMAGE);
-        assertEquals(0, ls.exitCode(), ls.toString());
-        List<String> paths = ls.out().lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
-        assertEquals(List.of("/", "/etc", "/etc/app.conf", "/etc/greeting", "/greeter.so"), paths, ls.toString());
+        assertEquals(List.of("/", "/etc", "/etc/app.conf", "/etc/greeting", "/greeter.so"), jcap.imagePaths(IMAGE));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.hypervisor.qemu.QemuDriver;
 import io.jcap.testsupport.Component;
+import io.jcap.testsupport.OsvLoaders;
 import io.jcap.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,33 @@ final class JcapProcess {
     static JcapProcess empty(Path dir) throws IOException {
         Files.createDirectories(dir);
         return new JcapProcess(dir).withAcceleratorVerdict();
+    }
+
+    /**
+     * A fresh home in {@code temp}/home whose only kernel is the synthetic OSv loader ({@link
+     * OsvLoaders#bootable}: a boot sector printing OSv's version, {@code Cmdline: COMMAND} and
+     * {@code output}, then powering off), imported as {@code osv}; skips (never under CI) without QEMU.
+     */
+    static JcapProcess withSyntheticOsvLoader(Path temp, String command, String output)
+            throws IOException, InterruptedException {
+        requireMachine();
+        JcapProcess jcap = empty(temp.resolve("home"));
+        Path loader = Files.write(temp.resolve("osv-loader.qemu.x86_64"),
+                OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: " + command, output));
+        Result imported = jcap.run("kernels", "import", loader.toString());
+        if (imported.exitCode() != 0) {
+            fail("jcap kernels import of the synthetic OSv loader failed: " + imported);
+        }
+        return jcap;
+    }
+
+    /** The paths {@code jcap images ls IMAGE} lists, in its order. */
+    List<String> imagePaths(String image) throws IOException, InterruptedException {
+        Result ls = run("images", "ls", image);
+        if (ls.exitCode() != 0) {
+            fail("jcap images ls " + image + " failed: " + ls);
+        }
+        return ls.out().lines().skip(1).map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
     }
 
     static void requireMachine() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.testsupport.Component;
-import io.jcap.testsupport.OsvLoaders;
 import io.jcap.testsupport.Requires;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +34,7 @@ class OsvLibvirtIT {
 
     @BeforeAll
     static void homeWithImage() throws Exception {
-        JcapProcess.requireMachine();
-        jcap = JcapProcess.empty(temp.resolve("home"));
-        Path loader = Files.write(temp.resolve("osv-loader.qemu.x86_64"),
-                OsvLoaders.bootable("OSv v0.0-synthetic", "Cmdline: /app/hello", HELLO));
-        assertEquals(0, jcap.run("kernels", "import", loader.toString()).exitCode());
+        jcap = JcapProcess.withSyntheticOsvLoader(temp, "/app/hello", HELLO);
         Path project = Files.createDirectories(temp.resolve("osvapp"));
         Files.writeString(project.resolve("hello"), "not really a program\n");
         Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /app/hello\nfiles:\n  /app/hello: hello\n");
