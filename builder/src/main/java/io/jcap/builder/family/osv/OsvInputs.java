@@ -162,7 +162,12 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
             // Capstan's compose: the required packages' files first, the package's own over them.
             for (CapstanRepository.Package r : required) {
                 for (ImageEntry e : r.contents().entries()) {
-                    tree.add(e);
+                    try {
+                        tree.add(e);
+                    } catch (IllegalArgumentException clash) {
+                        throw new JcapException("Capstan package " + r.name() + " (" + r.archive() + "): "
+                                + clash.getMessage(), clash);
+                    }
                 }
             }
             if (c.rootfs().isPresent()) {

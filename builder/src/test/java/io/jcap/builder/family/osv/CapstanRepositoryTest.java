@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,6 +187,28 @@ class CapstanRepositoryTest {
                 + " Capstan's repository, it does not download), set CAPSTAN_ROOT to the repository that has it, or copy"
                 + " its files into this folder and remove it from require").formatted(packages), e.getMessage());
         assertEquals(project.resolve("meta"), e.file());
+    }
+
+    @Test
+    void aPackagePuttingAFileUnderAnotherPackagesLink_isRefusedNamingThePackage() throws Exception {
+        CapstanRepositories.pkg("links").symlink("lib", "/usr/lib").writeTo(repo);
+        // An archive without the file's folder entry: the file would land under the link.
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(Files.newOutputStream(
+                repo.resolve("packages/files.mpm")))) {
+            TarArchiveEntry file = new TarArchiveEntry("/lib/a.so", true);
+            file.setSize(3);
+            tar.putArchiveEntry(file);
+            tar.write("ELF".getBytes(StandardCharsets.UTF_8));
+            tar.closeArchiveEntry();
+        }
+        Files.writeString(repo.resolve("packages/files.yaml"), "name: files\nrequire: [links]\n");
+        write("meta/package.yaml", "name: app\nrequire: [files]\n");
+        write("meta/run.yaml", "runtime: native\nbootcmd: /x\n");
+
+        JcapException e = assertThrows(JcapException.class, this::inputs);
+
+        assertEquals("Capstan package files (" + repo.resolve("packages/files.mpm") + "): cannot place /lib/a.so inside"
+                + " /lib, which is a symbolic link, not a folder", e.getMessage());
     }
 
     @Test
