@@ -10,11 +10,15 @@ import io.jcap.model.JcapException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,10 +37,13 @@ import java.util.function.UnaryOperator;
  *     file system's options ({@code --rootfs=rofs})
  * @param defaultName the configuration the image boots unless a run picks another; several,
  *     separated by {@code ,}, run one after the other
+ * @param optional the configurations of required packages, which the image keeps where it can:
+ *     one OSv's command line cannot hold is left out with a warning rather than failing the build
  */
-record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
+record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName, Set<String> optional) {
     OsvConfigSets {
         cmdlines = Collections.unmodifiableSortedMap(new TreeMap<>(cmdlines));
+        optional = Set.copyOf(optional);
     }
 
     /**
@@ -67,24 +74,47 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
             source.sets().keySet().forEach(name -> byConfiguration.put(name, source));
         }
         SortedMap<String, String> cmdlines = new TreeMap<>();
+        Set<String> optional = new TreeSet<>();
+        // Each program once, however many configurations run it.
+        Set<String> programs = new LinkedHashSet<>();
         for (Map.Entry<String, Source> e : byConfiguration.entrySet()) {
             Source source = e.getValue();
-            String key = source.named() ? "config_set." + e.getKey() + "." : "";
-            String where = key.isEmpty() ? source.prefix().substring(0, source.prefix().length() - 2)
-                    : source.prefix() + key.substring(0, key.length() - 1);
-            SortedMap<String, String> env = new TreeMap<>();
-            String bootcmd = resolve(source, e.getKey(), packages, env, new ArrayList<>(), where);
-            StringBuilder line = new StringBuilder();
-            for (Map.Entry<String, String> v : env.entrySet()) {
-                line.append(OsvCommandLine.envOption(v.getKey(), v.getValue(), source.prefix() + key + "env." + v.getKey()))
-                        .append(' ');
-            }
-            cmdlines.put(e.getKey(), line + bootcmd);
-            if (!p.defaultSequence().contains(e.getKey())) {
-                OsvInputs.warnIfCommandMissing(bootcmd, tree, events);
+            boolean own = source.name().equals(p.name());
+            try {
+                String line = cmdline(source, e.getKey(), packages);
+                cmdlines.put(e.getKey(), line);
+                OsvInputs.program(line).ifPresent(programs::add);
+                if (!own) {
+                    optional.add(e.getKey());
+                }
+            } catch (JcapException unusable) {
+                if (own) {
+                    throw unusable;
+                }
+                // Capstan would refuse the whole build over another package's configuration the
+                // application may not use; it stays out of the image, and a base naming it says why.
+                events.warn("configuration " + e.getKey() + " of Capstan package " + source.name() + " is left out of"
+                        + " the image's configurations: " + unusable.getMessage());
             }
         }
-        return new OsvConfigSets(cmdlines, p.defaultConfigSet());
+        programs.forEach(program -> OsvInputs.warnIfMissing(program, tree, events));
+        return new OsvConfigSets(cmdlines, p.defaultConfigSet(), optional);
+    }
+
+    /**
+     * The command line of configuration {@code name} of {@code source}: the variables of it and
+     * of the configurations its {@code base} leads to as {@code --env=} options, then the command.
+     */
+    private static String cmdline(Source source, String name, Map<String, Source> packages) throws JcapException {
+        SortedMap<String, String> env = new TreeMap<>();
+        Map<String, String> origins = new HashMap<>();
+        String bootcmd = resolve(source, name, packages, env, origins, new ArrayList<>(), source.where(name));
+        StringBuilder line = new StringBuilder();
+        for (Map.Entry<String, String> v : env.entrySet()) {
+            line.append(OsvCommandLine.envOption(v.getKey(), v.getValue(), origins.get(v.getKey()))).append(' ');
+        }
+        return line + bootcmd;
+
     }
 
     /**
@@ -94,6 +124,15 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
      * @param named whether the file names its configurations under {@code config_set}
      */
     private record Source(String name, Map<String, CapstanPackage.ConfigSet> sets, String prefix, boolean named) {
+        /** Where configuration {@code set} is, for messages: {@code meta/run.yaml: config_set.app}. */
+        String where(String set) {
+            return named ? prefix + "config_set." + set : prefix.substring(0, prefix.length() - 2);
+        }
+
+        /** Where variable {@code variable} of configuration {@code set} is set. */
+        String whereVariable(String set, String variable) {
+            return prefix + (named ? "config_set." + set + "." : "") + "env." + variable;
+        }
     }
 
     /**
@@ -101,7 +140,7 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
      * variables of each configuration on the way go into {@code env} unless set already.
      */
     private static String resolve(Source source, String name, Map<String, Source> packages, Map<String, String> env,
-                                  List<String> seen, String where) throws JcapException {
+                                  Map<String, String> origins, List<String> seen, String where) throws JcapException {
         CapstanPackage.ConfigSet set = source.sets().get(name);
         String here = source.name() + ":" + name;
         if (seen.contains(here)) {
@@ -109,7 +148,11 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
             throw new JcapException(where + ": its base leads back to itself: " + String.join(" runs ", seen));
         }
         seen.add(here);
-        set.env().forEach(env::putIfAbsent);
+        for (Map.Entry<String, String> v : set.env().entrySet()) {
+            if (env.putIfAbsent(v.getKey(), v.getValue()) == null) {
+                origins.put(v.getKey(), source.whereVariable(name, v.getKey()));
+            }
+        }
         if (set.base().isEmpty()) {
             return set.bootcmd();
         }
@@ -127,7 +170,7 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
                     + configuration + "'" + (from.sets().isEmpty() ? " (it has no meta/run.yaml)"
                     : ": use " + String.join(", ", from.sets().keySet())));
         }
-        return resolve(from, configuration, packages, env, seen, where);
+        return resolve(from, configuration, packages, env, origins, seen, where);
     }
 
     /** The command line the image boots by default: the default configuration's, or several's in turn. */
@@ -139,13 +182,18 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName) {
      * The command lines as the image stores them: {@code withFsOptions} adds the file system's
      * options; each must fit OSv's command-line area.
      */
-    SortedMap<String, String> stored(UnaryOperator<String> withFsOptions) throws JcapException {
+    SortedMap<String, String> stored(UnaryOperator<String> withFsOptions, EventSink events) throws JcapException {
         SortedMap<String, String> stored = new TreeMap<>();
         for (Map.Entry<String, String> e : cmdlines.entrySet()) {
             String line = withFsOptions.apply(e.getValue());
             try {
                 OsvDisk.cmdlineArea(line);
             } catch (JcapException ex) {
+                if (optional.contains(e.getKey())) {
+                    events.warn("configuration " + e.getKey() + " of a required Capstan package is left out of the"
+                            + " image's configurations: " + ex.getMessage());
+                    continue;
+                }
                 throw new JcapException("configuration " + e.getKey() + ": " + ex.getMessage(), ex);
             }
             stored.put(e.getKey(), line);

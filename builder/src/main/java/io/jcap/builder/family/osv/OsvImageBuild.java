@@ -68,7 +68,8 @@ final class OsvImageBuild {
             events.warn("size " + inputs.size().get() + " is ignored: a rofs image is as big as its files");
         }
         SortedMap<String, String> configSets = inputs.configSets().isEmpty() ? new TreeMap<>()
-                : inputs.configSets().get().stored(zfs ? UnaryOperator.identity() : OsvRofsImage::cmdline);
+                : inputs.configSets().get().stored(zfs ? UnaryOperator.identity() : OsvRofsImage::cmdline,
+                events);
         Sha256 streamDigest = ImageComposer.streamDigest(inputs.tree());
         Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine, configSets);
 

@@ -200,7 +200,9 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         } else {
             cmdline = envOptions(c) + c.cmdline().orElseThrow(() -> new JcapException("cmdline is required"));
         }
-        warnIfCommandMissing(cmdline, tree, events);
+        if (configSets.isEmpty()) {
+            warnIfCommandMissing(cmdline, tree, events);
+        }
         return new OsvInputs(loader, builder, fs, tree, cmdline, c.size(),
                 c.memory().map(m -> (int) m.mebibytes()).orElse(ImageDefaults.MEMORY_MIB),
                 c.cpus().orElse(ImageDefaults.CPUS), c.ports(), configSets);
@@ -269,21 +271,27 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
 
     /** The first word that is not an option names the program; say so when the image lacks it. */
     static void warnIfCommandMissing(String cmdline, ImageTree tree, EventSink events) {
+        program(cmdline).ifPresent(program -> warnIfMissing(program, tree, events));
+    }
+
+    /** The program a command line runs: its first word that is not an option, if it is a path. */
+    static Optional<String> program(String cmdline) {
         for (String word : cmdline.trim().split("\\s+")) {
-            if (word.startsWith("--")) {
-                continue;
+            if (!word.startsWith("--")) {
+                return word.startsWith("/") ? Optional.of(word) : Optional.empty();
             }
-            if (word.startsWith("/")) {
-                try {
-                    if (!tree.contains(GuestPath.of(word))) {
-                        events.warn("the command " + word + " is not among the image's files; the image runs only if"
-                                + " OSv's loader provides it");
-                    }
-                } catch (IllegalArgumentException e) {
-                    // not a path jcap could check; OSv will say what it thinks of it
-                }
+        }
+        return Optional.empty();
+    }
+
+    static void warnIfMissing(String program, ImageTree tree, EventSink events) {
+        try {
+            if (!tree.contains(GuestPath.of(program))) {
+                events.warn("the command " + program + " is not among the image's files; the image runs only if"
+                        + " OSv's loader provides it");
             }
-            return;
+        } catch (IllegalArgumentException e) {
+            // not a path jcap could check; OSv will say what it thinks of it
         }
     }
 }

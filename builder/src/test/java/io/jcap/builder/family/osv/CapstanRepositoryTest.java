@@ -149,6 +149,27 @@ class CapstanRepositoryTest {
     }
 
     @Test
+    void aRequiredPackagesConfigurationOsvCannotCarry_isLeftOut_unlessThePackageRunsIt() throws Exception {
+        CapstanRepositories.pkg("lib").runYaml("runtime: native\nconfig_set:\n  serve:\n    bootcmd: /serve.so\n"
+                + "  tune:\n    bootcmd: /tune.so\n    env:\n      OPTS: -a -b\n").writeTo(repo);
+        write("meta/package.yaml", "name: app\nrequire: [lib]\n");
+        write("meta/run.yaml", "runtime: native\nconfig_set:\n  app:\n    base: lib:serve\nconfig_set_default: app\n");
+
+        OsvInputs inputs = inputs();
+
+        assertEquals(List.of("app", "serve"), List.copyOf(inputs.configSets().orElseThrow().cmdlines().keySet()));
+        String env = repo.resolve("packages/lib.mpm") + ":meta/run.yaml: config_set.tune.env.OPTS";
+        assertTrue(events.lines().contains("WARN configuration tune of Capstan package lib is left out of the image's"
+                + " configurations: " + env + ": OSv reads environment variables from its command line (--env=OPTS=...),"
+                + " which cannot carry spaces, quotes, backslashes, ';' or '&': use a value without them"),
+                events.lines().toString());
+
+        write("meta/run.yaml", "runtime: native\nconfig_set:\n  app:\n    base: lib:tune\nconfig_set_default: app\n");
+        JcapException e = assertThrows(JcapException.class, this::inputs);
+        assertTrue(e.getMessage().startsWith(env + ": OSv reads environment variables"), e.getMessage());
+    }
+
+    @Test
     void runtimeJava_runsTheJvmPackagesConfiguration_withCapstansVariables() throws Exception {
         CapstanRepositories.pkg("openjdk8-zulu-compact1").file("usr/lib/jvm/java.so", "ELF".getBytes(StandardCharsets.UTF_8), 0755)
                 .symlink("java.so", "usr/lib/jvm/java.so")
