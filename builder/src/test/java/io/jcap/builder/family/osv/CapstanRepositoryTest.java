@@ -191,6 +191,37 @@ class CapstanRepositoryTest {
         assertTrue(inputs.tree().get(GuestPath.of("/java.so")) instanceof ImageEntry.Symlink);
     }
 
+    /**
+     * The shape of the Java package of Capstan's package recipes (a {@code java} configuration
+     * whose variables default the JVM's settings, {@code ARGS} left empty) and of its demo, which
+     * names it in {@code base} and sets its own class path and main class.
+     */
+    @Test
+    void base_theRecipesJavaPackage_theDemosVariablesFirst_anEmptyOneKept() throws Exception {
+        CapstanRepositories.pkg("openjdk8-zulu-compact1").runYaml("""
+                runtime: native
+                config_set:
+                  java:
+                    bootcmd: /java.so -Xms$XMS -Xmx$XMX -cp $CLASSPATH $JVM_ARGS $MAIN $ARGS
+                    env:
+                      XMS: 512m
+                      XMX: 512m
+                      CLASSPATH: /
+                      JVM_ARGS: -Duser.dir=/
+                      MAIN: main.Hello
+                      ARGS:
+                """).writeTo(repo);
+        write("meta/package.yaml", "name: demo\ntitle: demo\nversion: \"0.1\"\nrequire:\n  - openjdk8-zulu-compact1\n");
+        write("meta/run.yaml", "runtime: native\nconfig_set:\n  burek:\n    base: \"openjdk8-zulu-compact1:java\"\n"
+                + "    env:\n      CLASSPATH: /src\n      MAIN: package1.Main\nconfig_set_default: burek\n");
+
+        OsvInputs inputs = inputs();
+
+        assertEquals("--env=ARGS= --env=CLASSPATH=/src --env=JVM_ARGS=-Duser.dir=/ --env=MAIN=package1.Main"
+                + " --env=XMS=512m --env=XMX=512m /java.so -Xms$XMS -Xmx$XMX -cp $CLASSPATH $JVM_ARGS $MAIN $ARGS",
+                inputs.cmdline());
+    }
+
     @Test
     void missingPackages_areErrorsAtTheLinesThatAskForThem() throws Exception {
         write("meta/package.yaml", "name: app\nrequire:\n  - osv.bootstrap\n  - osv.httpserver-api\n");
