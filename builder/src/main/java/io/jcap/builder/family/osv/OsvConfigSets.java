@@ -160,6 +160,11 @@ record OsvConfigSets(SortedMap<String, String> cmdlines, String defaultName, Set
         String packageName = base.substring(0, base.indexOf(':'));
         String configuration = base.substring(base.indexOf(':') + 1);
         Source from = packages.get(packageName);
+        if (from == null && packageName.equals(CapstanRepository.BOOTSTRAP)) {
+            throw new JcapException(where + ": base " + base + " names a configuration of osv.bootstrap, which jcap"
+                    + " does not read from Capstan's repository (OSv's own files come from the loader the image starts"
+                    + " from): write its command in bootcmd");
+        }
         if (from == null) {
             throw new JcapException(where + ": base " + base + " names package " + packageName + ", which is not among"
                     + " the packages this image holds (" + String.join(", ", packages.keySet()) + "): add it to require"

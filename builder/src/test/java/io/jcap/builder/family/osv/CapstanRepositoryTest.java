@@ -280,6 +280,12 @@ class CapstanRepositoryTest {
         assertEquals("meta/run.yaml: config_set.far: base c:x names package c, which is not among the packages this"
                 + " image holds (a, app): add it to require in meta/package.yaml", e.getMessage().replace(project + "/", ""));
 
+        write("meta/run.yaml", "runtime: native\nbase: osv.bootstrap:sleep\n");
+        e = assertThrows(JcapException.class, this::inputs);
+        assertEquals("meta/run.yaml: base osv.bootstrap:sleep names a configuration of osv.bootstrap, which jcap does"
+                + " not read from Capstan's repository (OSv's own files come from the loader the image starts from):"
+                + " write its command in bootcmd", e.getMessage().replace(project + "/", ""));
+
         write("meta/run.yaml", "runtime: native\nconfig_set:\n  loop:\n    base: a:one\n  main:\n    base: a:two\n"
                 + "config_set_default: main\n");
         e = assertThrows(JcapException.class, this::inputs);
