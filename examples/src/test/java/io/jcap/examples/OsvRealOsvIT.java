@@ -149,15 +149,18 @@ class OsvRealOsvIT {
 
     /**
      * A package requiring one of Capstan's repository ({@code CAPSTAN_ROOT}), whose configuration
-     * runs the required package's command ({@code base}): OSv expands {@code $CODE} on the command
-     * line jcap writes, from the {@code --env} options in front of it.
+     * runs the required package's command ({@code base}) through a symbolic link the required
+     * package holds: OSv expands {@code $CODE} on the command line jcap writes, from the
+     * {@code --env} options in front of it. Built as ROFS (written on the host) and as ZFS
+     * (streamed into OSv's ZFS builder).
      */
     @Test
     void capstanPackage_requiringARepositoryPackage_runsItsConfigurationThroughBase() throws Exception {
         Path repo = temp.resolve("capstan");
         CapstanRepositories.pkg("com.example.greeter")
                 .file("bin/hello", Files.readAllBytes(programs.resolve("hello")), 0755)
-                .runYaml("runtime: native\nconfig_set:\n  greet:\n    bootcmd: /bin/hello $CODE\n    env:\n"
+                .symlink("greet", "bin/hello")
+                .runYaml("runtime: native\nconfig_set:\n  greet:\n    bootcmd: /greet $CODE\n    env:\n"
                         + "      WHO: repository\n      CODE: \"6\"\n")
                 .writeTo(repo);
         Path pkg = Files.createDirectories(temp.resolve("rpkg/meta"));
@@ -166,13 +169,15 @@ class OsvRealOsvIT {
                 + "    base: com.example.greeter:greet\n    env:\n      WHO: app\nconfig_set_default: app\n");
         Map<String, String> env = Map.of("CAPSTAN_ROOT", repo.toString());
 
-        JcapProcess.Result built = jcap.run(env, "build", pkg.getParent().toString());
-
-        assertEquals(0, built.exitCode(), built.toString());
-        JcapProcess.Result app = jcap.run("run", "rpkg");
-        assertEquals(6, app.exitCode(), app.toString());
-        assertEquals("Hello from jcap on OSv, app (2 args)\n", app.out(), app.toString());
-        JcapProcess.Result greet = jcap.run("run", "rpkg", "--config-set", "greet", "-e", "CODE=2");
+        for (String fs : new String[] {"rofs", "zfs"}) {
+            String image = "rpkg-" + fs;
+            JcapProcess.Result built = jcap.run(env, "build", "--fs", fs, "--name", image, pkg.getParent().toString());
+            assertEquals(0, built.exitCode(), built.toString());
+            JcapProcess.Result app = jcap.run("run", image);
+            assertEquals(6, app.exitCode(), app.toString());
+            assertEquals("Hello from jcap on OSv, app (2 args)\n", app.out(), app.toString());
+        }
+        JcapProcess.Result greet = jcap.run("run", "rpkg-rofs", "--config-set", "greet", "-e", "CODE=2");
         assertEquals(2, greet.exitCode(), greet.toString());
         assertEquals("Hello from jcap on OSv, repository (2 args)\n", greet.out(), greet.toString());
     }
