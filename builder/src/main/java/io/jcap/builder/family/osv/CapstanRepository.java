@@ -6,7 +6,6 @@ import io.jcap.capstanfile.CapstanfileException;
 import io.jcap.capstanfile.Problem;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import java.util.TreeMap;
  * image starts from, never from the repository.
  *
  * <pre>{@code
- * List<CapstanRepository.Package> required = CapstanRepository.fromEnvironment().resolve(pkg, dir, scratch, events);
+ * List<CapstanRepository.Package> required = CapstanRepository.fromEnvironment(home.cache().resolve("capstan-packages"))
+ *         .resolve(pkg, dir, events);
  * }</pre>
  */
 final class CapstanRepository {
@@ -39,16 +39,26 @@ final class CapstanRepository {
     static final String BOOTSTRAP = "osv.bootstrap";
 
     private final Path root;
+    private final MpmCache cache;
 
-    CapstanRepository(Path root) {
+    /**
+     * @param root the repository's folder (the one holding {@code packages/})
+     * @param cache where the packages' files are kept once read ({@link MpmCache})
+     */
+    CapstanRepository(Path root, Path cache) {
         this.root = root;
+        this.cache = new MpmCache(cache);
     }
 
-    /** The repository Capstan itself uses here. */
-    static CapstanRepository fromEnvironment() {
+    /** The repository Capstan itself uses here, its packages read into {@code cache}. */
+    static CapstanRepository fromEnvironment(Path cache) {
+        return new CapstanRepository(rootFromEnvironment(), cache);
+    }
+
+    /** {@code $CAPSTAN_ROOT}, else {@code ~/.capstan}, as Capstan finds its folder. */
+    static Path rootFromEnvironment() {
         String env = System.getenv(ROOT_ENV);
-        return new CapstanRepository(env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".capstan"));
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".capstan");
     }
 
     Path packages() {
@@ -70,16 +80,15 @@ final class CapstanRepository {
      * The packages {@code p} requires, in the order their files go into the image.
      *
      * @param packageDir the package's folder, where its {@code meta/} is
-     * @param scratch an empty folder that keeps the packages' files until the caller deletes it
      * @throws CapstanfileException naming the line that asks for a package the repository lacks
      */
-    List<Package> resolve(CapstanPackage p, Path packageDir, Path scratch, EventSink events) throws JcapException {
-        checkPresent(p, packageDir);
+    List<Package> resolve(CapstanPackage p, Path packageDir, EventSink events) throws JcapException {
+        checkPresent(root, p, packageDir);
         Map<String, Package> read = new LinkedHashMap<>();
         List<String> order = new ArrayList<>();
         for (CapstanPackage.Requirement r : p.require()) {
             if (!r.name().equals(BOOTSTRAP)) {
-                visit(r.name(), new ArrayList<>(List.of(p.name())), read, order, scratch, events);
+                visit(r.name(), new ArrayList<>(List.of(p.name())), read, order, events);
             }
         }
         // The last place of each: a package extracted again overwrites what came between.
@@ -94,16 +103,17 @@ final class CapstanRepository {
     }
 
     /**
-     * Checks that the repository holds every package {@code p} asks for itself (not what those
-     * require in turn): {@code jcap validate} says so before a build.
+     * Checks that the repository in {@code root} holds every package {@code p} asks for itself
+     * (not what those require in turn): {@code jcap validate} says so before a build.
      *
      * @throws CapstanfileException naming the line that asks for each package the repository lacks
      */
-    void checkPresent(CapstanPackage p, Path packageDir) throws CapstanfileException {
+    static void checkPresent(Path root, CapstanPackage p, Path packageDir) throws CapstanfileException {
+        Path packages = root.resolve("packages");
         List<Problem> missing = new ArrayList<>();
         for (CapstanPackage.Requirement r : p.require()) {
-            if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(archive(r.name()))) {
-                missing.add(r.problem(notInRepository(r)));
+            if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(packages.resolve(r.name() + ".mpm"))) {
+                missing.add(r.problem(notInRepository(r, packages)));
             }
         }
         if (!missing.isEmpty()) {
@@ -111,7 +121,7 @@ final class CapstanRepository {
         }
     }
 
-    private void visit(String name, List<String> path, Map<String, Package> read, List<String> order, Path scratch,
+    private void visit(String name, List<String> path, Map<String, Package> read, List<String> order,
                        EventSink events) throws JcapException {
         if (path.contains(name)) {
             List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
@@ -121,7 +131,7 @@ final class CapstanRepository {
         }
         Package pkg = read.get(name);
         if (pkg == null) {
-            pkg = read(name, scratch, events);
+            pkg = read(name, events);
             read.put(name, pkg);
         }
         path.add(name);
@@ -134,7 +144,7 @@ final class CapstanRepository {
                         + " Capstan repository " + packages() + " (no " + required + ".mpm): pull it there with 'capstan"
                         + " package pull " + required + "'");
             }
-            visit(required, path, read, order, scratch, events);
+            visit(required, path, read, order, events);
         }
         path.remove(path.size() - 1);
         order.add(name);
@@ -150,16 +160,10 @@ final class CapstanRepository {
         return d.require().stream().map(CapstanPackage.Requirement::name).toList();
     }
 
-    private Package read(String name, Path scratch, EventSink events) throws JcapException {
+    private Package read(String name, EventSink events) throws JcapException {
         Path mpm = archive(name);
-        Path dir = scratch.resolve(name);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new JcapException("cannot make " + dir + ": " + e.getMessage(), e);
-        }
         events.info("Reading Capstan package " + name + " from " + mpm);
-        MpmArchive contents = MpmArchive.read(mpm, dir);
+        MpmArchive contents = cache.read(name, mpm);
         SortedMap<String, CapstanPackage.ConfigSet> sets = new TreeMap<>();
         Optional<Path> run = contents.runManifest();
         if (run.isPresent()) {
@@ -175,10 +179,10 @@ final class CapstanRepository {
         return packages().resolve(name + ".mpm");
     }
 
-    private String notInRepository(CapstanPackage.Requirement r) {
+    private static String notInRepository(CapstanPackage.Requirement r, Path packages) {
         boolean runtime = r.key().equals("runtime");
         return (runtime ? "the runtime's package " : "package ") + r.name() + " is not in the Capstan repository "
-                + packages() + " (no " + r.name() + ".mpm): pull it there with 'capstan package pull " + r.name()
+                + packages + " (no " + r.name() + ".mpm): pull it there with 'capstan package pull " + r.name()
                 + "' (jcap reads Capstan's repository, it does not download), set " + ROOT_ENV + " to the repository"
                 + " that has it, or copy " + (runtime ? "a runtime built for OSv into this folder and use runtime:"
                 + " native with a bootcmd that starts it" : "its files into this folder and remove it from require");

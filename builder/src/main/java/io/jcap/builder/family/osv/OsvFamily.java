@@ -38,6 +38,8 @@ import java.util.function.Consumer;
 public final class OsvFamily implements KernelFamily {
     /** Replaces the ZFS builder kernel's known command line (docs/osv.md lists the forms). */
     static final String BUILDER_CMDLINE_ENV = "JCAP_OSV_BUILDER_CMDLINE";
+    /** Where jcap's cache keeps the files of Capstan's packages once read. */
+    static final String CAPSTAN_PACKAGES = "capstan-packages";
 
     @Override
     public String name() {
@@ -53,24 +55,21 @@ public final class OsvFamily implements KernelFamily {
     public void check(Capstanfile capstanfile) throws JcapException {
         OsvInputs.check(capstanfile);
         if (OsvInputs.needsRepository(capstanfile)) {
-            CapstanRepository.fromEnvironment().checkPresent(capstanfile.capstanPackage().orElseThrow(),
-                    capstanfile.projectDir());
+            CapstanRepository.checkPresent(CapstanRepository.rootFromEnvironment(),
+                    capstanfile.capstanPackage().orElseThrow(), capstanfile.projectDir());
         }
+    }
+
+    /** Capstan's repository, its packages' files kept in jcap's cache once read. */
+    private static CapstanRepository repository(JcapHome home) {
+        return CapstanRepository.fromEnvironment(home.cache().resolve(CAPSTAN_PACKAGES));
     }
 
     @Override
     public BuildResult build(JcapHome home, EventSink events, BuildJob job) throws JcapException, InterruptedException {
-        // The files of the Capstan packages a package requires wait here until the image is written.
-        Path scratch = OsvInputs.needsRepository(job.capstanfile()) ? TempFiles.register(home.newWorkDir("capstan-"))
-                : null;
-        try {
-            OsvInputs inputs = OsvInputs.of(job.capstanfile(), new KernelStore(home.kernels()),
-                    CapstanRepository.fromEnvironment(), Optional.ofNullable(scratch), events);
-            return new OsvImageBuild(home, events, Optional.ofNullable(System.getenv(BUILDER_CMDLINE_ENV)),
-                    CpiodBuilderVm.Timeouts.DEFAULT).build(job.imageName(), inputs, job.request());
-        } finally {
-            TempFiles.delete(scratch);
-        }
+        OsvInputs inputs = OsvInputs.of(job.capstanfile(), new KernelStore(home.kernels()), repository(home), events);
+        return new OsvImageBuild(home, events, Optional.ofNullable(System.getenv(BUILDER_CMDLINE_ENV)),
+                CpiodBuilderVm.Timeouts.DEFAULT).build(job.imageName(), inputs, job.request());
     }
 
     @Override

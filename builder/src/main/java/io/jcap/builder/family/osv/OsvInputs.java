@@ -133,17 +133,11 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
                 .anyMatch(name -> !name.equals(CapstanRepository.BOOTSTRAP))).orElse(false);
     }
 
-    static OsvInputs of(Capstanfile c, KernelStore store, EventSink events) throws JcapException {
-        return of(c, store, CapstanRepository.fromEnvironment(), Optional.empty(), events);
-    }
-
     /**
      * @param repository where the Capstan packages {@code c} requires are
-     * @param scratch an empty folder for their files, which the caller deletes after the build;
-     *     present when {@link #needsRepository}
      */
-    static OsvInputs of(Capstanfile c, KernelStore store, CapstanRepository repository, Optional<Path> scratch,
-                        EventSink events) throws JcapException {
+    static OsvInputs of(Capstanfile c, KernelStore store, CapstanRepository repository, EventSink events)
+            throws JcapException {
         check(c);
         FsType fs = c.fs().orElse(FsType.ROFS);
         Kernel loader = kernel(store, loaderName(c, store, events), KernelKind.OSV_LOADER);
@@ -153,9 +147,7 @@ record OsvInputs(Kernel loader, Optional<Kernel> zfsBuilder, FsType fs, ImageTre
         }
         List<CapstanRepository.Package> required = List.of();
         if (needsRepository(c)) {
-            required = repository.resolve(c.capstanPackage().orElseThrow(), c.projectDir(),
-                    scratch.orElseThrow(() -> new IllegalStateException("required packages need a scratch folder")),
-                    events);
+            required = repository.resolve(c.capstanPackage().orElseThrow(), c.projectDir(), events);
         }
         ImageTree tree = new ImageTree();
         try {

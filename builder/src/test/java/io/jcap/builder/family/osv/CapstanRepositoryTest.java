@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,8 +54,7 @@ class CapstanRepositoryTest {
 
     private OsvInputs inputs() throws Exception {
         Capstanfile c = new CapstanfileParser().parse(project);
-        Path scratch = Files.createDirectories(temp.resolve("scratch-" + System.nanoTime()));
-        return OsvInputs.of(c, store, new CapstanRepository(repo), Optional.of(scratch), events);
+        return OsvInputs.of(c, store, new CapstanRepository(repo, temp.resolve("cache")), events);
     }
 
     private static String content(OsvInputs inputs, String path) throws Exception {
@@ -125,8 +123,8 @@ class CapstanRepositoryTest {
         OsvInputs inputs = inputs();
 
         assertEquals("lib\n", content(inputs, "/etc/who"));
-        List<String> order = new CapstanRepository(repo).resolve(new CapstanfileParser().parse(project).capstanPackage()
-                .orElseThrow(), project, Files.createDirectories(temp.resolve("s")), events).stream()
+        List<String> order = new CapstanRepository(repo, temp.resolve("cache")).resolve(new CapstanfileParser()
+                .parse(project).capstanPackage().orElseThrow(), project, events).stream()
                 .map(CapstanRepository.Package::name).toList();
         assertEquals(List.of("tool", "lib"), order);
     }

@@ -49,13 +49,17 @@ class OsvInputsTest {
         store = new KernelStore(home.kernels());
     }
 
+    private CapstanRepository repository() {
+        return new CapstanRepository(temp.resolve("capstan"), temp.resolve("cache"));
+    }
+
     private Capstanfile capstanfile(String text) throws Exception {
         return CapstanfileProjects.withHello(temp, text);
     }
 
     @Test
     void of_defaults_rofsWithTheOsvLoader() throws Exception {
-        OsvInputs inputs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n"), store, events);
+        OsvInputs inputs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n"), store, repository(), events);
         assertEquals(FsType.ROFS, inputs.fs());
         assertEquals("osv", inputs.loader().name());
         assertEquals(KernelKind.OSV_LOADER, inputs.loader().kind());
@@ -81,14 +85,14 @@ class OsvInputsTest {
     @Test
     void of_capstanBaseWithItsLoaderImported_usesThatLoader() throws Exception {
         OsvSamples.homeWithLoader(temp.resolve("home"), "osv-openjdk");
-        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, events);
+        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, repository(), events);
         assertEquals("osv-openjdk", inputs.loader().name());
         assertEquals(List.of(), warnings);
     }
 
     @Test
     void of_capstanBaseNotImported_fallsBackToOsvAndSaysWhatIsMissing() throws Exception {
-        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, events);
+        OsvInputs inputs = OsvInputs.of(capstanfile("base: cloudius/osv-openjdk\ncmdline: /hello\n"), store, repository(), events);
         assertEquals("osv", inputs.loader().name());
         assertEquals(List.of("base 'cloudius/osv-openjdk': no kernel named 'osv-openjdk' is imported, so the image"
                 + " starts from OSv's plain loader 'osv' and the base's own files (such as a JVM) are not in it: add them"
@@ -99,14 +103,14 @@ class OsvInputsTest {
     @Test
     void of_envBecomesOsvOptionsInFrontOfTheCommand() throws Exception {
         OsvInputs inputs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello x\nenv:\n  B: two\n  A: \"1\"\n"),
-                store, events);
+                store, repository(), events);
         assertEquals("--env=A=1 --env=B=two /hello x", inputs.cmdline());
     }
 
     @Test
     void of_envValueWithASpace_isRefused() throws Exception {
         Capstanfile c = capstanfile("kernel: osv\ncmdline: /hello\nenv:\n  GREETING: hello world\n");
-        JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(c, store, events));
+        JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(c, store, repository(), events));
         assertEquals("Capstanfile:4:13: env.GREETING: OSv reads environment variables from its command line"
                 + " (--env=GREETING=...), which cannot carry spaces, quotes, backslashes, ';' or '&': use a value"
                 + " without them", e.getMessage());
@@ -115,7 +119,7 @@ class OsvInputsTest {
     @Test
     void of_missingLoader_saysHowToBringIt() throws Exception {
         Capstanfile c = capstanfile("kernel: osv-0.57\ncmdline: /hello\nfs: rofs\n");
-        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, events));
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, repository(), events));
         assertEquals("OSv loader image 'osv-0.57' is not in " + store.dir() + ": import it with 'jcap kernels import"
                 + " osv-loader.qemu.x86_64 --name osv-0.57' or pull it with 'jcap kernels pull osv --url URL --sha256 HEX"
                 + " --name osv-0.57'", e.getMessage());
@@ -125,7 +129,7 @@ class OsvInputsTest {
     @Test
     void of_zfsWithoutTheBuilderKernel_saysHowToBringItOrUseRofs() throws Exception {
         Capstanfile c = capstanfile("kernel: osv\ncmdline: /hello\nfs: zfs\n");
-        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, events));
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> OsvInputs.of(c, store, repository(), events));
         assertEquals("fs zfs needs OSv's ZFS builder kernel 'osv-zfs-builder', which is not in " + store.dir()
                 + ": import it with 'jcap kernels import osv-zfs-builder.elf.x86_64.gz' or pull it with 'jcap kernels"
                 + " pull osv --url URL --sha256 HEX', or use fs: rofs, which needs no builder", e.getMessage());
@@ -143,8 +147,8 @@ class OsvInputsTest {
         String files = "rootfs: " + temp.resolve("root") + "\n";
 
         JcapException e = assertThrows(JcapException.class, () -> OsvInputs.of(capstanfile(
-                "kernel: osv\ncmdline: /hello\nfs: zfs\n" + files), store, events));
-        OsvInputs rofs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n" + files), store, events);
+                "kernel: osv\ncmdline: /hello\nfs: zfs\n" + files), store, repository(), events));
+        OsvInputs rofs = OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\n" + files), store, repository(), events);
 
         assertEquals("the file /data/big is 5368709120 bytes, and a file streamed into OSv's ZFS builder (cpiod) holds at"
                 + " most 4294967295 bytes (the stream is a newc cpio, whose sizes are 32-bit); fs: rofs has no such limit",
@@ -156,7 +160,7 @@ class OsvInputsTest {
     @Test
     void of_ext4WithOsv_isRefused() throws Exception {
         JcapException e = assertThrows(JcapException.class,
-                () -> OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\nfs: ext4\n"), store, events));
+                () -> OsvInputs.of(capstanfile("kernel: osv\ncmdline: /hello\nfs: ext4\n"), store, repository(), events));
         assertEquals("Capstanfile:3:5: fs: fs ext4 needs the Linux kernel: OSv images use fs: rofs or fs: zfs",
                 e.getMessage());
     }
@@ -166,14 +170,14 @@ class OsvInputsTest {
         Path vmlinuz = Files.writeString(temp.resolve("vmlinuz"), "bz");
         store.add(new io.jcap.kernels.KernelDraft("osv", "6.1", "custom", "file:x", vmlinuz, List.of()));
         JcapException e = assertThrows(JcapException.class,
-                () -> OsvInputs.of(capstanfile("fs: rofs\ncmdline: /hello\n"), store, events));
+                () -> OsvInputs.of(capstanfile("fs: rofs\ncmdline: /hello\n"), store, repository(), events));
         assertEquals("kernel 'osv' is a Linux kernel, not an OSv loader image: name the loader in kernel (the ZFS"
                 + " builder kernel is found as 'osv-zfs-builder')", e.getMessage());
     }
 
     @Test
     void of_commandNotInTheImage_warns() throws Exception {
-        OsvInputs.of(capstanfile("kernel: osv\ncmdline: --verbose /java.so -jar /app.jar\n"), store, events);
+        OsvInputs.of(capstanfile("kernel: osv\ncmdline: --verbose /java.so -jar /app.jar\n"), store, repository(), events);
         assertEquals(List.of("the command /java.so is not among the image's files; the image runs only if OSv's"
                 + " loader provides it"), warnings);
     }
