@@ -1,17 +1,11 @@
 package io.jcap.builder.compose;
 
 import io.jcap.formats.cpio.CpioWriter;
-import io.jcap.formats.cpio.StreamStats;
-import io.jcap.model.EventSink;
-import io.jcap.model.FailureReason;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;
 import io.jcap.model.ImageEntry;
 import io.jcap.model.ImageTree;
 import io.jcap.model.JcapException;
-import io.jcap.model.Sha256;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -174,22 +168,6 @@ public final class ImageComposer {
                 throw new JcapException("guest path " + path + " has a name of " + bytes + " bytes: Linux file systems"
                         + " take names of at most 255");
             }
-        }
-    }
-
-    /** The SHA-256 of the cpio stream the tree makes, without sending it anywhere. */
-    public static Sha256 streamDigest(ImageTree tree) throws JcapException {
-        return streamDigest(tree, CpioWriter.defaultMtime());
-    }
-
-    /** The same with every entry stamped {@code fileTime} (seconds since 1970). */
-    public static Sha256 streamDigest(ImageTree tree, long fileTime) throws JcapException {
-        try {
-            StreamStats stats = new CpioWriter(CpioWriter.NameStyle.ABSOLUTE, fileTime)
-                    .write(tree.entries(), OutputStream.nullOutputStream(), EventSink.NONE);
-            return stats.sha256();
-        } catch (IOException e) {
-            throw new JcapException("could not read the image's files: " + FailureReason.withFile(e), e);
         }
     }
 }

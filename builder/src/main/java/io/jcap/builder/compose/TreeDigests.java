@@ -11,8 +11,10 @@ import io.jcap.model.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +30,8 @@ import java.util.Map;
  * @param files each regular file's SHA-256 by path, hard-linked names included (for {@link TreeManifest})
  */
 public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
+    /** The digest cache of the files images are built from, in jcap's cache folder. */
+    public static final String CACHE_FILE = "file-digests";
     /** Changes whenever what goes into the tree digest, or how, changes. */
     private static final String VERSION = "jcap-tree-1";
 
@@ -69,6 +73,21 @@ public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
             digest.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
         }
         return new TreeDigests(Sha256.of(digest), files);
+    }
+
+    /**
+     * Refuses to store an image when a file changed between its digest and the stream that read
+     * it again: the image would hold other bytes than its inputs digest records, and the next
+     * build, finding the files as digested, would call it up to date.
+     */
+    public static void refuseChanged(DigestCache fileDigests) throws JcapException {
+        List<Path> changed = fileDigests.changedSinceAnswered();
+        if (!changed.isEmpty()) {
+            throw new JcapException(changed.get(0) + (changed.size() > 1 ? " and " + (changed.size() - 1)
+                    + " other file" + (changed.size() > 2 ? "s" : "") : "") + " changed while the image was being built,"
+                    + " so the image was not stored (it could hold other bytes than its digest records): build again"
+                    + " once the files no longer change");
+        }
     }
 
     /** A name, prefixed by its length: no name can pass for two. */

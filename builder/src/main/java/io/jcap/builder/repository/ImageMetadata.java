@@ -30,10 +30,10 @@ import java.util.TreeMap;
  *
  * @param inputsDigest digest of everything the image was built from (package file, files, kernel,
  *     settings): an unchanged digest lets a rebuild reuse the image
- * @param streamDigest what the builder guest received: for a Linux image the tree digest
+ * @param streamDigest what the image's files were made of: the tree digest
  *     ({@code compose.TreeDigests}: every entry with its content's SHA-256, which decides the
- *     stream; the same for an incremental build as for one from scratch), for an OSv image the
- *     SHA-256 of the cpio stream itself
+ *     stream into a builder guest or the ROFS written on the host; the same for an incremental
+ *     build as for one from scratch)
  * @param cmdline the command line the image runs
  * @param memoryMiB memory the image runs with unless told otherwise
  * @param cpus virtual CPUs the image runs with unless told otherwise

@@ -159,16 +159,6 @@ class ImageComposerTest {
     }
 
     @Test
-    void streamDigest_sameFileTime_isTheSameAndAnotherTimeChangesIt() throws JcapException {
-        // A Maven project's project.build.outputTimestamp reaches the stream as the file time.
-        ImageTree first = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
-        ImageTree second = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
-        assertEquals(ImageComposer.streamDigest(first, 1767225600), ImageComposer.streamDigest(second, 1767225600));
-        org.junit.jupiter.api.Assertions.assertNotEquals(ImageComposer.streamDigest(first, 1767225600),
-                ImageComposer.streamDigest(second, 1767225601));
-    }
-
-    @Test
     void treeDigests_giveEachFilesSha256_andChangeWithAnyFileOrTheFileTime() throws Exception {
         ImageTree tree = ImageComposer.compose(List.of(program("/app/hello", 0755)), config("/app/hello"), BOOT);
         TreeDigests digests = TreeDigests.of(tree, 7, DigestCache.none());

@@ -45,7 +45,7 @@ import java.util.UUID;
  */
 final class LinuxImageBuild {
     /** The {@link DigestCache} of the files images are built from, in jcap's cache folder. */
-    static final String FILE_DIGESTS = "file-digests";
+    static final String FILE_DIGESTS = TreeDigests.CACHE_FILE;
     /** The {@link InitramfsCache}'s folder, in jcap's cache folder. */
     static final String INITRAMFS = "initramfs";
     /** Where the EFI system partition's GRUB is kept, in jcap's cache. */
@@ -166,7 +166,7 @@ final class LinuxImageBuild {
                         new IncrementalBuild.Target(name, manifest, tree, diskBytes, kernel, builder.kernel(),
                                 inputs.fs(), root, builder.accelerator(), fileTime), work);
                 if (updated.isPresent()) {
-                    refuseChanged(fileDigests);
+                    TreeDigests.refuseChanged(fileDigests);
                     return new BuildResult(DiskCommit.commitQcow2(repository, updated.get(), diskBytes, extras,
                             metadata), false);
                 }
@@ -175,7 +175,7 @@ final class LinuxImageBuild {
                 events.info("Building " + name + " from scratch (forced)");
             }
             GuestStreamer.StreamResult streamed = guest.stream(List.of(), tree.entries());
-            refuseChanged(fileDigests);
+            TreeDigests.refuseChanged(fileDigests);
             events.info("Guest received " + streamed.sent().entries() + " entries, " + streamed.sent().bytes()
                     + " bytes (xxh64 verified)");
             return new BuildResult(DiskCommit.commit(repository, builder.qemu(), disk, events, extras, metadata), false);
@@ -184,21 +184,6 @@ final class LinuxImageBuild {
                 guest.close();
             }
             TempFiles.delete(work);
-        }
-    }
-
-    /**
-     * Refuses to store an image when a file changed between its digest and the stream that read
-     * it again: the image would hold other bytes than its inputs digest records, and the next
-     * build, finding the files as digested, would call it up to date.
-     */
-    private static void refuseChanged(DigestCache fileDigests) throws JcapException {
-        List<Path> changed = fileDigests.changedSinceAnswered();
-        if (!changed.isEmpty()) {
-            throw new JcapException(changed.get(0) + (changed.size() > 1 ? " and " + (changed.size() - 1)
-                    + " other file" + (changed.size() > 2 ? "s" : "") : "") + " changed while the image was being built,"
-                    + " so the image was not stored (it could hold other bytes than its digest records): build again"
-                    + " once the files no longer change");
         }
     }
 

@@ -3,11 +3,13 @@ package io.jcap.builder.family.osv;
 import io.jcap.builder.api.BuildRequest;
 import io.jcap.builder.api.BuildResult;
 import io.jcap.builder.api.JcapHome;
-import io.jcap.builder.compose.ImageComposer;
+import io.jcap.builder.compose.TreeDigests;
 import io.jcap.builder.family.Accelerators;
 import io.jcap.builder.repository.DiskCommit;
 import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
+import io.jcap.formats.cpio.CpioWriter;
+import io.jcap.host.DigestCache;
 import io.jcap.host.TempFiles;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.qemu.QemuInstallation;
@@ -70,7 +72,10 @@ final class OsvImageBuild {
         SortedMap<String, String> configSets = inputs.configSets().isEmpty() ? new TreeMap<>()
                 : inputs.configSets().get().stored(zfs ? UnaryOperator.identity() : OsvRofsImage::cmdline,
                 events);
-        Sha256 streamDigest = ImageComposer.streamDigest(inputs.tree());
+        // The files' digests, read only where a file's identity changed since it was last read.
+        DigestCache fileDigests = DigestCache.at(home.cache().resolve(TreeDigests.CACHE_FILE));
+        Sha256 streamDigest = TreeDigests.of(inputs.tree(), CpioWriter.defaultMtime(), fileDigests).tree();
+        fileDigests.save();
         Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine, configSets);
 
         ImageRepository repository = new ImageRepository(home.images());
@@ -93,6 +98,7 @@ final class OsvImageBuild {
             } else {
                 OsvRofsImage.write(inputs.loader().image(), inputs.tree().entries(), inputs.cmdline(), disk, events);
             }
+            TreeDigests.refuseChanged(fileDigests);
             Kernel loader = inputs.loader();
             DiskCommit.Extras directBoot = directBoot(loader);
             if (zfs) {
