@@ -34,23 +34,38 @@ class ChangedDuringBuildIT {
     @Test
     @Requires({Component.QEMU, Component.LINUX_KERNEL})
     void aFileRewrittenWhileStreaming_failsTheBuild_andNothingIsStored() throws Exception {
-        JcapHome home = TestMachine.homeWithKernels(temp.resolve("home"));
+        buildWhileRewriting(TestMachine.homeWithKernels(temp.resolve("home")), 8 << 20,
+                "cmdline: /bin/cat /data/z-log\nruntime: native\nfiles:\n  /bin/cat: /usr/bin/cat\n",
+                "Streaming files");
+    }
+
+    /** The same for an OSv image, whose ROFS is written on the host from the files read again. */
+    @Test
+    void osv_aFileRewrittenWhileTheRofsIsWritten_failsTheBuild_andNothingIsStored() throws Exception {
+        buildWhileRewriting(OsvSamples.homeWithLoader(temp.resolve("home"), "osv"), 1 << 20,
+                "kernel: osv\ncmdline: /data/z-log\nfiles:\n", "Writing ROFS");
+    }
+
+    /**
+     * Builds a project of a big file and a small one ({@code capstanfile} and their two
+     * {@code files} lines), rewriting the small one once {@code task} has made progress on the
+     * big one (it goes first), and checks the build refuses to store the image.
+     */
+    private void buildWhileRewriting(JcapHome home, int bigBytes, String capstanfile, String task) throws Exception {
         Path project = Files.createDirectories(temp.resolve("project"));
         Path log = project.resolve("z-log");
-        Files.write(project.resolve("a-big"), new byte[8 << 20]);
+        Files.write(project.resolve("a-big"), new byte[bigBytes]);
         Files.writeString(log, "A".repeat(4096));
-        Files.writeString(project.resolve("Capstanfile"), "cmdline: /bin/cat /data/z-log\nruntime: native\nfiles:\n"
-                + "  /bin/cat: /usr/bin/cat\n  /data/a-big: a-big\n  /data/z-log: z-log\n");
+        Files.writeString(project.resolve("Capstanfile"), capstanfile + "  /data/a-big: a-big\n  /data/z-log: z-log\n");
         AtomicBoolean rewritten = new AtomicBoolean();
-        // Once the stream has begun (the big file goes first), the small one gets other bytes.
         EventSink rewriter = new EventSink() {
             @Override
             public void log(Level level, String message) {
             }
 
             @Override
-            public void progress(String task, long done, long total) {
-                if (task.equals("Streaming files") && done > 0 && rewritten.compareAndSet(false, true)) {
+            public void progress(String name, long done, long total) {
+                if (name.equals(task) && done > 0 && done < total && rewritten.compareAndSet(false, true)) {
                     try {
                         Files.writeString(log, "B".repeat(4096));
                     } catch (IOException e) {
@@ -63,51 +78,10 @@ class ChangedDuringBuildIT {
         JcapException e = assertThrows(JcapException.class, () -> new ImageBuilder(home, rewriter).build(
                 new BuildRequest(project, Optional.of("changing"), Optional.empty(), false)));
 
-        assertTrue(rewritten.get(), "the stream reported no progress");
+        assertTrue(rewritten.get(), task + " reported no progress between the two files");
         assertEquals(log + " changed while the image was being built, so the image was not stored (it could hold other"
                 + " bytes than its digest records): build again once the files no longer change", e.getMessage());
         assertTrue(new ImageRepository(home.images()).usable("changing").isEmpty(), "an image was stored");
-        try (var left = Files.list(home.tmp())) {
-            assertEquals(0, left.filter(p -> !p.getFileName().toString().endsWith(".jcap-lock")).count());
-        }
-    }
-
-    /** The same for an OSv image, whose ROFS is written on the host from the files read again. */
-    @Test
-    void osv_aFileRewrittenWhileTheRofsIsWritten_failsTheBuild_andNothingIsStored() throws Exception {
-        JcapHome home = OsvSamples.homeWithLoader(temp.resolve("osv-home"), "osv");
-        Path project = Files.createDirectories(temp.resolve("osv-project"));
-        Path log = project.resolve("z-log");
-        Files.write(project.resolve("a-big"), new byte[1 << 20]);
-        Files.writeString(log, "A".repeat(4096));
-        Files.writeString(project.resolve("Capstanfile"), "kernel: osv\ncmdline: /data/z-log\nfiles:\n"
-                + "  /data/a-big: a-big\n  /data/z-log: z-log\n");
-        AtomicBoolean rewritten = new AtomicBoolean();
-        // Once the big file is written into the ROFS (it goes first), the small one gets other bytes.
-        EventSink rewriter = new EventSink() {
-            @Override
-            public void log(Level level, String message) {
-            }
-
-            @Override
-            public void progress(String task, long done, long total) {
-                if (task.equals("Writing ROFS") && done > 0 && done < total && rewritten.compareAndSet(false, true)) {
-                    try {
-                        Files.writeString(log, "B".repeat(4096));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-        };
-
-        JcapException e = assertThrows(JcapException.class, () -> new ImageBuilder(home, rewriter).build(
-                new BuildRequest(project, Optional.of("changing-osv"), Optional.empty(), false)));
-
-        assertTrue(rewritten.get(), "the ROFS writer reported no progress between its files");
-        assertEquals(log + " changed while the image was being built, so the image was not stored (it could hold other"
-                + " bytes than its digest records): build again once the files no longer change", e.getMessage());
-        assertTrue(new ImageRepository(home.images()).usable("changing-osv").isEmpty(), "an image was stored");
         try (var left = Files.list(home.tmp())) {
             assertEquals(0, left.filter(p -> !p.getFileName().toString().endsWith(".jcap-lock")).count());
         }
