@@ -18,13 +18,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "init", description = "Write a commented Capstanfile for a native or a Java application, or for a"
-        + " container image (--from).")
+        + " container image (--from); or a Capstan package's meta/ (--package).")
 final class InitCommand implements Callable<Integer> {
-    enum Runtime { native_, java;
+    enum Runtime { native_, java, node, python;
 
         @Override
         public String toString() {
-            return this == native_ ? "native" : "java";
+            return this == native_ ? "native" : name();
         }
     }
 
@@ -41,8 +41,13 @@ final class InitCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--runtime", defaultValue = "native", converter = RuntimeConverter.class,
-            description = "native (a program and its libraries) or java (a jar or main class). Default: ${DEFAULT-VALUE}.")
+            description = "native (a program and its libraries) or java (a jar or main class); with --package also"
+                    + " node or python, Capstan's runtimes. Default: ${DEFAULT-VALUE}.")
     Runtime runtime;
+
+    @Option(names = "--package", description = "Write a Capstan package's meta/package.yaml and meta/run.yaml instead"
+            + " of a Capstanfile: an OSv image whose required packages come from Capstan's repository.")
+    boolean capstanPackage;
 
     @Option(names = "--force", description = "Overwrite an existing Capstanfile.")
     boolean force;
@@ -59,8 +64,19 @@ final class InitCommand implements Callable<Integer> {
             throw JcapException.usage("--runtime and --from do not go together: a container image's Capstanfile runs"
                     + " the image's own command");
         }
+        if (from != null && capstanPackage) {
+            throw JcapException.usage("--package and --from do not go together: a container image becomes a Linux image,"
+                    + " a Capstan package an OSv image");
+        }
+        if (!capstanPackage && (runtime == Runtime.node || runtime == Runtime.python)) {
+            throw JcapException.usage("--runtime " + runtime + " is one of Capstan's package runtimes: add --package (a"
+                    + " Capstanfile's runtimes are native and java)");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw JcapException.usage(dir + " is a file: jcap init writes a Capstanfile into a folder (a new one is made)");
+        }
+        if (capstanPackage) {
+            return new PackageInit(dir, force, spec.commandLine().getOut()).write(runtime.toString());
         }
         Path file = dir.resolve("Capstanfile");
         if (Files.isSymbolicLink(file)) {
@@ -119,8 +135,10 @@ final class InitCommand implements Callable<Integer> {
             return switch (value) {
                 case "native" -> Runtime.native_;
                 case "java" -> Runtime.java;
+                case "node" -> Runtime.node;
+                case "python" -> Runtime.python;
                 default -> throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a runtime: use native or java");
+                        "'" + value + "' is not a runtime: use native or java (with --package also node or python)");
             };
         }
     }

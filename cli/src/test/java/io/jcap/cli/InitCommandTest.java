@@ -82,10 +82,10 @@ class InitCommandTest {
 
     @Test
     void init_unknownRuntime_isAUsageError() {
-        Outcome init = jcap("init", "--runtime", "python", temp.toString());
+        Outcome init = jcap("init", "--runtime", "ruby", temp.toString());
         assertEquals(2, init.exitCode());
-        assertTrue(init.err().startsWith("Invalid value for option '--runtime': 'python' is not a runtime: use native"
-                + " or java\n"), init.err());
+        assertTrue(init.err().startsWith("Invalid value for option '--runtime': 'ruby' is not a runtime: use native"
+                + " or java (with --package also node or python)\n"), init.err());
     }
 
     @Test
@@ -96,5 +96,53 @@ class InitCommandTest {
         assertEquals(temp.resolve("Capstanfile") + ":3:11: runtime.java.main: main com.example.Main needs a classpath or"
                 + " a jar to load it from: add classpath: [/app] or jar: /app/app.jar\n", validate.out());
         assertEquals("jcap: 1 problem in " + temp.resolve("Capstanfile") + "\n", validate.err());
+    }
+
+    @Test
+    void init_package_writesMetaThatValidates_andEveryRuntimesParses() throws Exception {
+        Path dir = temp.resolve("My App");
+        Outcome init = jcap("init", "--package", dir.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertEquals("wrote " + dir.resolve("meta/package.yaml") + " and " + dir.resolve("meta/run.yaml") + " (Capstan"
+                + " package, runtime native); edit them, then run: jcap build " + dir + "\n", init.out());
+        assertTrue(Files.readString(dir.resolve("meta/package.yaml")).contains("\nname: My-App\n"));
+        Outcome valid = jcap("validate", dir.toString());
+        assertEquals(0, valid.exitCode(), valid.out() + valid.err());
+        assertEquals(dir.resolve("meta/run.yaml") + ": valid (runs /hello; configurations hello (default))\n",
+                valid.out());
+
+        for (String runtime : new String[] {"java", "node", "python"}) {
+            Path other = temp.resolve(runtime);
+            assertEquals(0, jcap("init", "--package", "--runtime", runtime, other.toString()).exitCode());
+            io.jcap.capstanfile.CapstanPackage p = new io.jcap.capstanfile.CapstanfileParser().parse(other)
+                    .capstanPackage().orElseThrow();
+            assertEquals(java.util.List.of(runtime.equals("java") ? "openjdk8-zulu-compact1"
+                    : runtime.equals("node") ? "node-4.4.5" : "python-2.7", "osv.bootstrap"), p.requiredNames());
+            assertEquals("app", p.defaultConfigSet());
+        }
+    }
+
+    @Test
+    void init_package_overNothingItDidNotWrite_andNodeOnlyForPackages() throws Exception {
+        Path dir = temp.resolve("pkg");
+        assertEquals(0, jcap("init", "--package", dir.toString()).exitCode());
+
+        Outcome again = jcap("init", "--package", dir.toString());
+        assertEquals(1, again.exitCode());
+        assertEquals("jcap: " + dir.resolve("meta/package.yaml") + " already exists (use --force to overwrite it)\n",
+                again.err());
+
+        Path capstanfile = temp.resolve("capstanfile");
+        assertEquals(0, jcap("init", capstanfile.toString()).exitCode());
+        Outcome beside = jcap("init", "--package", capstanfile.toString());
+        assertEquals(1, beside.exitCode());
+        assertEquals("jcap: " + capstanfile.resolve("Capstanfile") + " exists: jcap build " + capstanfile + " builds"
+                + " from it and would ignore meta/ (remove it, or use --force to write meta/ anyway)\n", beside.err());
+
+        Outcome node = jcap("init", "--runtime", "node", temp.resolve("n").toString());
+        assertEquals(2, node.exitCode());
+        assertTrue(node.err().contains("--runtime node is one of Capstan's package runtimes: add --package (a"
+                + " Capstanfile's runtimes are native and java)"), node.err());
+        assertTrue(!Files.exists(temp.resolve("n")));
     }
 }
