@@ -49,7 +49,8 @@ final class InitCommand implements Callable<Integer> {
             + " of a Capstanfile: an OSv image whose required packages come from Capstan's repository.")
     boolean capstanPackage;
 
-    @Option(names = "--force", description = "Overwrite an existing Capstanfile.")
+    @Option(names = "--force", description = "Overwrite an existing Capstanfile (with --package: meta/package.yaml and"
+            + " meta/run.yaml).")
     boolean force;
 
     @Option(names = "--from", paramLabel = "IMAGE",
