@@ -4,7 +4,9 @@ import io.jcap.builder.compose.TreeDelta;
 import io.jcap.builder.compose.TreeManifest;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
+import io.jcap.host.Cleanup;
 import io.jcap.hypervisor.Accelerator;
+import io.jcap.hypervisor.VmException;
 import io.jcap.hypervisor.qemu.QemuImg;
 import io.jcap.hypervisor.qemu.QemuInstallation;
 import io.jcap.kernels.Initramfs;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +44,11 @@ import java.util.UUID;
 record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.InitrdSource initrds) {
     /** How much a delta (or the image's growth) may be of the previous image before it is compacted: a tenth. */
     static final double COMPACT_GROWTH = 0.10;
+    /** A QEMU ended by SIGINT or SIGTERM: 128 and the signal's number. */
+    private static final int SIGINT_STATUS = 130;
+    private static final int SIGTERM_STATUS = 143;
+    /** How long such a QEMU's end waits for the JVM's own stop to show. */
+    private static final Duration SIGNAL_WAIT = Duration.ofSeconds(2);
 
     /** What a disk was made for: a previous disk serves only when all of it is the same. */
     static SortedMap<String, String> diskFacts(long diskBytes, String fs, UUID root, Kernel kernel, int entries,
@@ -100,7 +108,7 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
             return Optional.of(compacted(img, base, Files.size(previous.get().image().file()), streamed.sent().bytes(),
                     work));
         } catch (JcapException | IOException e) {
-            if (io.jcap.host.Cleanup.shuttingDown()) {
+            if (interrupted(e)) {
                 // Ctrl-C or a signal stopped the builder guest or qemu-img: nothing failed, and
                 // nothing is to be built from scratch.
                 deleteQuietly(overlay);
@@ -122,6 +130,29 @@ record IncrementalBuild(QemuInstallation qemu, EventSink events, BuilderVm.Initr
             deleteQuietly(base);
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether jcap is being stopped. A Ctrl-C reaches the whole process group, and the builder's
+     * QEMU, dead of it (status 130, or 143 for SIGTERM), is at times seen before the JVM has begun
+     * to stop: then the stop is waited for a moment rather than taken for the build's failure.
+     */
+    private static boolean interrupted(Throwable e) throws JcapException {
+        if (Cleanup.shuttingDown()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof VmException vm && vm.vmExitCode().isPresent()
+                    && (vm.vmExitCode().getAsInt() == SIGINT_STATUS || vm.vmExitCode().getAsInt() == SIGTERM_STATUS)) {
+                try {
+                    return Cleanup.shuttingDownWithin(SIGNAL_WAIT);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw new JcapException("interrupted while the incremental build stopped", stop);
+                }
+            }
+        }
+        return false;
     }
 
     /**
