@@ -28,8 +28,8 @@ final class InitCommand implements Callable<Integer> {
         }
     }
 
-    /** A new or truncated Capstanfile, never written through a symbolic link. */
-    private static final java.nio.file.OpenOption[] NOT_THROUGH_A_LINK = {java.nio.file.StandardOpenOption.CREATE,
+    /** A new or truncated file (a Capstanfile, meta/'s files), never written through a symbolic link. */
+    static final java.nio.file.OpenOption[] NOT_THROUGH_A_LINK = {java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
         java.nio.file.LinkOption.NOFOLLOW_LINKS};
 
@@ -96,13 +96,10 @@ final class InitCommand implements Callable<Integer> {
         if (from != null) {
             return fromContainer(file);
         }
-        String template = "capstanfile-" + runtime + ".yaml";
-        try (InputStream in = InitCommand.class.getResourceAsStream(template)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + template);
-            }
+        try {
+            byte[] template = template("capstanfile-" + runtime + ".yaml");
             Files.createDirectories(dir);
-            Files.write(file, in.readAllBytes(), NOT_THROUGH_A_LINK);
+            Files.write(file, template, NOT_THROUGH_A_LINK);
         } catch (IOException e) {
             throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
         }
@@ -128,6 +125,18 @@ final class InitCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("wrote " + file + " (from " + from + "); edit it, then run: jcap build " + dir);
         return 0;
+    }
+
+    /** A template of this package's resources. */
+    static byte[] template(String resource) {
+        try (InputStream in = InitCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + resource, e);
+        }
     }
 
     static final class RuntimeConverter implements picocli.CommandLine.ITypeConverter<Runtime> {

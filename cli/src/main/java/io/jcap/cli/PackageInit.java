@@ -2,14 +2,10 @@ package io.jcap.cli;
 
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -19,10 +15,6 @@ import java.util.List;
  * Capstanfile (which would win over the package) unless {@code --force}.
  */
 final class PackageInit {
-    /** New or truncated files, never written through a symbolic link. */
-    private static final OpenOption[] NOT_THROUGH_A_LINK = {StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
-
     private final Path dir;
     private final boolean force;
     private final PrintWriter out;
@@ -54,10 +46,10 @@ final class PackageInit {
         }
         try {
             Files.createDirectories(meta);
-            Files.write(packageFile, template("capstan-package.yaml").replace("@NAME@", name())
-                    .getBytes(StandardCharsets.UTF_8), NOT_THROUGH_A_LINK);
-            Files.write(runFile, template("capstan-run-" + runtime + ".yaml").getBytes(StandardCharsets.UTF_8),
-                    NOT_THROUGH_A_LINK);
+            String descriptor = new String(InitCommand.template("capstan-package.yaml"), StandardCharsets.UTF_8);
+            Files.write(packageFile, descriptor.replace("@NAME@", name()).getBytes(StandardCharsets.UTF_8),
+                    InitCommand.NOT_THROUGH_A_LINK);
+            Files.write(runFile, InitCommand.template("capstan-run-" + runtime + ".yaml"), InitCommand.NOT_THROUGH_A_LINK);
         } catch (IOException e) {
             throw new JcapException("could not write " + meta + ": " + e.getMessage(), e);
         }
@@ -72,16 +64,5 @@ final class PackageInit {
         String name = folder == null ? "package" : folder.toString().replaceAll("[^A-Za-z0-9._-]", "-");
         return name.isEmpty() || !Character.isLetterOrDigit(name.charAt(0)) && name.charAt(0) != '_'
                 ? "package-" + name : name;
-    }
-
-    private static String template(String resource) {
-        try (InputStream in = PackageInit.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read resource " + resource, e);
-        }
     }
 }

@@ -62,6 +62,11 @@ final class CapstanRepository {
     }
 
     Path packages() {
+        return packages(root);
+    }
+
+    /** The folder of a repository's packages, {@code ROOT/packages}. */
+    private static Path packages(Path root) {
         return root.resolve("packages");
     }
 
@@ -109,7 +114,7 @@ final class CapstanRepository {
      * @throws CapstanfileException naming the line that asks for each package the repository lacks
      */
     static void checkPresent(Path root, CapstanPackage p, Path packageDir) throws CapstanfileException {
-        Path packages = root.resolve("packages");
+        Path packages = packages(root);
         List<Problem> missing = new ArrayList<>();
         for (CapstanPackage.Requirement r : p.require()) {
             if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(packages.resolve(r.name() + ".mpm"))) {
