@@ -65,7 +65,7 @@ final class MpmCache {
         Path staging = null;
         try {
             Files.createDirectories(root);
-            deleteQuietly(dir);
+            FileTrees.deleteQuietly(dir);
             staging = TempFiles.register(Files.createTempDirectory(root, "." + name + "-"));
             MpmArchive read = MpmArchive.read(mpm, Files.createDirectory(staging.resolve(FILES)));
             write(read, staging);
@@ -151,15 +151,11 @@ final class MpmCache {
         try (DirectoryStream<Path> versions = Files.newDirectoryStream(root, name + "@*")) {
             for (Path version : versions) {
                 if (!version.equals(keep)) {
-                    deleteQuietly(version);
+                    FileTrees.deleteQuietly(version);
                 }
             }
         } catch (IOException e) {
             // an old version left behind takes room, nothing else
         }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        FileTrees.deleteQuietly(dir);
     }
 }
