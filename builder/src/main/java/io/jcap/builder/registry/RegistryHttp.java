@@ -8,12 +8,17 @@ import io.jcap.model.ExitCode;
 import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,7 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The one HTTP client of a session with one repository of a registry: the scheme (HTTPS; plain
@@ -85,14 +90,41 @@ final class RegistryHttp {
         try {
             send(ping, HttpResponse.BodyHandlers.ofString(), 200);
         } catch (EnvironmentException e) {
-            // A server that speaks no TLS fails before any certificate is seen; a certificate that is
-            // not trusted (SSLHandshakeException) is a TLS registry, never retried in plain text.
-            if (!insecure || !(e.getCause() instanceof SSLException) || e.getCause() instanceof SSLHandshakeException) {
+            if (!insecure || !noTlsAnswer(e.getCause())) {
                 throw e;
             }
             base = URI.create("http://" + ref.apiHost());
             send(HttpRequest.newBuilder(base.resolve("/v2/")).GET(), HttpResponse.BodyHandlers.ofString(), 200);
         }
+    }
+
+    /**
+     * Whether {@code failure} of the HTTPS version check shows a server that speaks no TLS: one that
+     * answers the ClientHello in plain text (an {@link SSLException}) or ends the connection without
+     * a TLS answer ("Remote host terminated the handshake"; the JDK's client may say "header parser
+     * received no bytes" instead when the end comes as a reset). A certificate that was checked and
+     * not trusted shows a TLS registry, never retried in plain text; so do a refused connection and
+     * a timeout, which plain HTTP would meet as well.
+     */
+    static boolean noTlsAnswer(Throwable failure) {
+        if (!(failure instanceof IOException) || failure instanceof ConnectException
+                || failure instanceof HttpTimeoutException) {
+            return false;
+        }
+        return !causedBy(failure, CertificateException.class, SSLPeerUnverifiedException.class,
+                CertPathValidatorException.class, CertPathBuilderException.class);
+    }
+
+    /** Whether {@code e} or one of its causes is one of {@code kinds}. */
+    private static boolean causedBy(Throwable e, Class<?>... kinds) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<?> kind : kinds) {
+                if (kind.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The registry's API root ({@code https://host:port}). */
@@ -173,11 +205,7 @@ final class RegistryHttp {
 
     /** A failure to reach the registry: exit code 3. */
     EnvironmentException unreachable(URI uri, IOException e) {
-        boolean untrusted = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            untrusted |= t instanceof java.security.cert.CertPathBuilderException
-                    || t instanceof java.security.cert.CertPathValidatorException;
-        }
+        boolean untrusted = causedBy(e, CertPathBuilderException.class, CertPathValidatorException.class);
         return new EnvironmentException("cannot reach registry " + ref.registry() + " at " + uri.getScheme() + "://"
                 + uri.getAuthority() + ": " + hide(FailureReason.of(e))
                 + (untrusted ? " (its certificate is not signed by a CA this machine trusts: give the folder of its CA"
