@@ -114,13 +114,16 @@ public final class DetachedDomain {
                 try {
                     domain.create();
                 } catch (LibvirtException e) {
-                    if (!LibvirtConnections.message(e).contains(GuestLifecycle.HOSTFWD_FAILURE)) {
-                        throw e;
+                    String said = QemuLog.explain(LibvirtConnections.message(e), files,
+                            RemoteConsole.qemuLogOf(name), name, events::debug);
+                    if (!said.contains(GuestLifecycle.HOSTFWD_FAILURE)) {
+                        throw new JcapException("libvirt could not start domain " + name + " on " + files.where()
+                                + ": " + said, e);
                     }
                     boolean picked = spec.portForwards().stream().anyMatch(PortForward::picksHostPort);
                     if (!picked || attempt == PORT_ATTEMPTS) {
                         throw new JcapException("libvirt could not start domain " + name + " on " + files.where()
-                                + ": a host port it publishes is in use there (" + LibvirtConnections.message(e)
+                                + ": a host port it publishes is in use there (" + said
                                 + "): pick another with -p HOST:GUEST", e);
                     }
                     // A port jcap picked (free here a moment ago, or at random on a remote host) was taken.

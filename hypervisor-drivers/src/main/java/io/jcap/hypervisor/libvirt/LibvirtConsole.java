@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -33,11 +35,20 @@ import org.libvirt.jna.StreamPointer;
  * What the stream cannot carry, the bytes the terminal held when QEMU closed it, is taken from
  * the console's log once the stream ended ({@link ConsoleCatchUp}).
  *
+ * <p>A stream that goes quiet while the console's log grows is not waited for: now and then the
+ * stream delivered a guest's first line only once the domain was destroyed, or not at all, though
+ * QEMU had written it (it was in the log); why was not found. A watch passes on what the log
+ * holds beyond the bytes passed so far once the stream was quiet for {@value #QUIET_SECONDS} s,
+ * and the stream's copies of those bytes, should they come, are skipped ({@link ConsoleFeed}).
+ *
  * <p>libvirt-java binds no {@code virDomainOpenConsole}, so that one function is bound here with
  * JNA (which libvirt-java itself uses), on the pointers libvirt-java's domain and stream hold.
  */
 final class LibvirtConsole implements AutoCloseable {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
+    static final int QUIET_SECONDS = 2;
+    /** The longest pause between two looks at the log while the stream is quiet and the log is not growing. */
+    private static final Duration LONGEST_LOOK = Duration.ofSeconds(8);
 
     /** The calls libvirt-java leaves out. */
     private interface ConsoleCalls extends Library {
@@ -50,11 +61,19 @@ final class LibvirtConsole implements AutoCloseable {
 
     private final Stream stream;
     private final Thread reader;
+    private final Thread logWatch;
     private final OutputStream input;
     private final ConsoleLog log;
     private final ConsoleLineSplitter lines;
     private final ConsoleCatchUp catchUp = new ConsoleCatchUp();
     private final ConsoleCatchUp.LogTail logTail;
+    private final ConsoleFeed.LogFile logFile;
+    private final ConsoleFeed feed;
+    /** Since when the reader waits in the stream (System.nanoTime). */
+    private volatile long waitingSince = System.nanoTime();
+    /** Whether the reader waits in the stream, rather than passing bytes on to a slow listener. */
+    private volatile boolean receiving;
+    private final CountDownLatch streamEnded = new CountDownLatch(1);
     private final Consumer<String> notes;
     /** Lines passed on so far: a reader whose listener is slow still makes progress. */
     private volatile long linesPassed;
@@ -62,18 +81,25 @@ final class LibvirtConsole implements AutoCloseable {
     private volatile boolean closing;
 
     private LibvirtConsole(Stream stream, String domainName, ConsoleLog log, Consumer<String> listener,
-            ConsoleCatchUp.LogTail logTail, Consumer<String> notes) {
+            HostFiles files, String logPath, Consumer<String> notes) {
         this.stream = stream;
         this.log = log;
-        this.logTail = logTail;
+        this.logTail = window -> ConsoleCatchUp.tail(files, logPath, window);
+        this.logFile = ConsoleFeed.LogFile.of(files, logPath);
         this.notes = notes;
         this.lines = new ConsoleLineSplitter(text -> {
             log.append(text);
             listener.accept(text);
             linesPassed++;
         });
+        this.feed = new ConsoleFeed((bytes, n) -> {
+            catchUp.received(bytes, n);
+            lines.accept(bytes, n);
+        });
         this.reader = new Thread(this::read, "jcap-libvirt-console-" + domainName);
         this.reader.setDaemon(true);
+        this.logWatch = new Thread(this::watchLog, "jcap-libvirt-console-log-" + domainName);
+        this.logWatch.setDaemon(true);
         this.input = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -102,11 +128,11 @@ final class LibvirtConsole implements AutoCloseable {
     /**
      * Opens the first console of {@code domain} (created paused), named {@code domainName}, on
      * {@code connect}, and starts reading it into {@code log}; the caller resumes the domain.
-     * {@code logTail} reads the end of the console's log file, for what the stream did not deliver;
-     * {@code notes} hears about a log that could not be checked.
+     * {@code logPath} is the console's log file on the host of {@code files}, for what the stream
+     * did not deliver; {@code notes} hears about a log that could not be checked.
      */
     static LibvirtConsole open(Connect connect, Domain domain, String domainName, ConsoleLog log,
-            Consumer<String> listener, ConsoleCatchUp.LogTail logTail, Consumer<String> notes) throws VmException {
+            Consumer<String> listener, HostFiles files, String logPath, Consumer<String> notes) throws VmException {
         Stream stream = null;
         try {
             stream = connect.streamNew(0);
@@ -115,8 +141,9 @@ final class LibvirtConsole implements AutoCloseable {
                 throw new VmException("libvirt could not open the console of domain " + domainName + ": "
                         + c.virGetLastErrorMessage(), OptionalInt.empty(), List.of());
             }
-            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener, logTail, notes);
+            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener, files, logPath, notes);
             console.reader.start();
+            console.logWatch.start();
             return console;
         } catch (LibvirtException e) {
             throw new VmException("libvirt could not open the console of domain " + domainName + ": "
@@ -183,10 +210,15 @@ final class LibvirtConsole implements AutoCloseable {
     private void read() {
         byte[] buffer = new byte[16384];
         try {
-            int n;
-            while ((n = stream.receive(buffer)) > 0) {
-                catchUp.received(buffer, n);
-                lines.accept(buffer, n);
+            while (true) {
+                waitingSince = System.nanoTime();
+                receiving = true;
+                int n = stream.receive(buffer);
+                receiving = false;
+                if (n <= 0) {
+                    break;
+                }
+                feed.fromStream(buffer, n);
             }
         } catch (LibvirtException e) {
             // The domain's end may come as an I/O error of its console; the watch tells ends apart.
@@ -194,12 +226,58 @@ final class LibvirtConsole implements AutoCloseable {
                 readError = LibvirtConnections.message(e);
             }
         } finally {
+            receiving = false;
+            streamEnded.countDown();
             try {
+                awaitLogWatch();
                 catchUp();
             } finally {
                 lines.finish();
                 log.end();
             }
+        }
+    }
+
+    /**
+     * While the stream is open: when it was quiet for {@value #QUIET_SECONDS} s while the reader
+     * waited in it, passes on what the log holds beyond the bytes passed so far. Looks less often
+     * while nothing comes from either.
+     */
+    private void watchLog() {
+        Duration pause = Duration.ofSeconds(QUIET_SECONDS);
+        try {
+            while (!streamEnded.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+                long quiet = System.nanoTime() - waitingSince;
+                if (!receiving || quiet < Duration.ofSeconds(QUIET_SECONDS).toNanos()) {
+                    pause = Duration.ofSeconds(QUIET_SECONDS);
+                    continue;
+                }
+                long taken = feed.fromLog(logFile);
+                if (taken < 0) {
+                    notes.accept("the console's log no longer follows its stream (rotated, or it holds bytes the"
+                            + " stream never had): not read while the stream is quiet");
+                    return;
+                } else if (taken > 0) {
+                    notes.accept("the console's stream was quiet for " + Duration.ofNanos(quiet).toSeconds()
+                            + " s while its log grew: took " + taken + " bytes from the log");
+                    pause = Duration.ofSeconds(QUIET_SECONDS);
+                } else {
+                    pause = pause.multipliedBy(2).compareTo(LONGEST_LOOK) > 0 ? LONGEST_LOOK : pause.multipliedBy(2);
+                }
+            }
+        } catch (IOException e) {
+            notes.accept("cannot read the console's log while its stream is quiet: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the log's watch to see the stream's end: not interrupted, since SFTP may not survive that. */
+    private void awaitLogWatch() {
+        try {
+            logWatch.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -213,7 +291,7 @@ final class LibvirtConsole implements AutoCloseable {
             } else if (missing.length > 0) {
                 notes.accept("took the console's last " + missing.length + " bytes from its log: the stream ended"
                         + " before it delivered them");
-                lines.accept(missing, missing.length);
+                feed.fromLogEnd(missing);
             }
         } catch (IOException e) {
             notes.accept("cannot read the console's log to check its end: " + e.getMessage());

@@ -124,9 +124,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             connect.addLifecycleListener(listener);
             List<PortForward> chosen = createDomain(placed, consoleLog);
             // Created paused: it runs once its console is open, so that no line is lost.
-            HostFiles hostFiles = files;
-            reader = LibvirtConsole.open(connect, watch.domain(), name, console, consoleListener(),
-                    window -> ConsoleCatchUp.tail(hostFiles, consoleLog, window),
+            reader = LibvirtConsole.open(connect, watch.domain(), name, console, consoleListener(), files, consoleLog,
                     note -> events().debug("Console of libvirt domain " + name + ": " + note));
             watch.domain().resume();
             forwards(Forwarding.reach(spec().portForwards(), chosen, files, uri.isLocal()));
@@ -186,8 +184,8 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
 
     @Override
     protected boolean hostPortTaken(VmException failure) {
-        return failure.getCause() instanceof LibvirtException e
-                && LibvirtConnections.message(e).contains(HOSTFWD_FAILURE);
+        // The message, which holds QEMU's own words from its log when libvirt's lacked them.
+        return failure.getCause() instanceof LibvirtException && failure.getMessage().contains(HOSTFWD_FAILURE);
     }
 
     @Override
@@ -325,7 +323,9 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
                 watch.attach(connect.domainCreateXML(xml, flags));
             } catch (LibvirtException e) {
                 throw new VmException("libvirt could not start domain " + name + " on " + files.where() + ": "
-                        + LibvirtConnections.message(e), OptionalInt.empty(), consoleTail(), e);
+                        + QemuLog.explain(LibvirtConnections.message(e), files, RemoteConsole.qemuLogOf(name),
+                                name, events()::debug),
+                        OptionalInt.empty(), consoleTail(), e);
             }
         });
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.BootSector;
+import io.jcap.hypervisor.GuestLifecycle;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.Ports;
 import io.jcap.hypervisor.VmException;
@@ -140,6 +141,31 @@ class LibvirtVmIT {
                 assertTrue(socket.isConnected());
             }
             assertEquals(List.of(PortForward.tcp(port, 10000)), vm.forwards());
+        }
+    }
+
+    /**
+     * QEMU's own words for a failed start, from libvirt's log of the domain's QEMU: what jcap adds
+     * when libvirt's message lacks them (QEMU ended before libvirt reached its monitor).
+     */
+    @Test
+    void start_portTaken_qemusLogSaysWhichPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE))
+                    .userNetwork(PortForward.tcp(taken.getLocalPort(), 10000)).build();
+            LibvirtVm vm = new LibvirtVm(spec);
+
+            VmException e = assertThrows(VmException.class, vm::start);
+
+            assertTrue(e.getMessage().contains(GuestLifecycle.HOSTFWD_FAILURE), e.getMessage());
+            String bare = "failed to connect to monitor socket: Connection refused";
+            String said = QemuLog.explain(bare, new LocalHostFiles(dir, LibvirtUri.SYSTEM),
+                    RemoteConsole.qemuLogOf(vm.domainName()), vm.domainName(), note -> { });
+            assertTrue(said.matches(Pattern.quote(bare) + " \\(QEMU's log: qemu-system-x86_64: .*"
+                    + Pattern.quote(GuestLifecycle.HOSTFWD_FAILURE + " 'tcp:127.0.0.1:" + taken.getLocalPort() + "-:10000'")
+                    + "\\)"), said);
+            assertFalse(domainExists(vm.domainName()));
         }
     }
 
