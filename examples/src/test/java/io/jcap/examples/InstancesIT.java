@@ -408,7 +408,7 @@ class InstancesIT {
     void foreground_ctrlC_stopsTheVm_andLeavesNoProcessOrTemporaryFile() throws Exception {
         int port = freePort();
         JcapProcess.Started run = jcap.start("run", "-p", port + ":8080", "http-server");
-        Http.awaitAnswer(port, "/");
+        run.awaitAnswer(port, "/");
         assertEquals(1, qemuProcessesOf(jcap.home).size());
 
         new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor();

@@ -272,6 +272,31 @@ final class JcapProcess {
             await(out, text, bound);
         }
 
+        /**
+         * {@link Http#awaitAnswer}, for a server this run starts: gives up once jcap ended, and
+         * fails with what jcap printed so far.
+         */
+        Http.Answer awaitAnswer(int port, String path) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + Http.BOOT.toNanos();
+            IOException last = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    return Http.get("127.0.0.1", port, path);
+                } catch (IOException e) {
+                    last = e;
+                }
+                if (!process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            fail("no HTTP answer on 127.0.0.1:" + port + path + " ("
+                    + (process.isAlive() ? "within " + Http.BOOT.toSeconds() + " s" : command + " ended with "
+                            + process.exitValue()) + "): " + last + "; its output:\n" + Files.readString(out)
+                    + "\nits errors:\n" + Files.readString(err));
+            return null;
+        }
+
         private void await(Path file, String text, java.time.Duration bound) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + bound.toNanos();
             while (!Files.readString(file).contains(text)) {

@@ -51,7 +51,7 @@ class LibvirtRunIT {
         JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080",
                 "-e", "GREETING=from libvirt", "http-server");
 
-        assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+        assertEquals(new Http.Answer(200, GREETING), run.awaitAnswer(port, "/"));
         String domain = domainForwarding(port);
         assertTrue(Files.isDirectory(DOMAIN_FOLDERS.resolve(domain)), domain);
         assertEquals(new Http.Answer(200, "from libvirt\n"), Http.get("127.0.0.1", port, "/env/GREETING"));
@@ -72,7 +72,7 @@ class LibvirtRunIT {
     void foreground_libvirtDriver_ctrlC_destroysTheDomainAndLeavesNoFile() throws Exception {
         int port = InstancesIT.freePort();
         JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080", "http-server");
-        Http.awaitAnswer(port, "/");
+        run.awaitAnswer(port, "/");
         String domain = domainForwarding(port);
 
         new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor();
@@ -88,7 +88,7 @@ class LibvirtRunIT {
     void foreground_libvirtDriver_domainDestroyedFromOutside_saysSo() throws Exception {
         int port = InstancesIT.freePort();
         JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "-p", port + ":8080", "http-server");
-        Http.awaitAnswer(port, "/");
+        run.awaitAnswer(port, "/");
         String domain = domainForwarding(port);
 
         virsh("destroy", domain);
@@ -109,7 +109,7 @@ class LibvirtRunIT {
         int port = JcapProcess.freePort();
         JcapProcess.Started run = jcap.start("run", "--driver", "libvirt", "--boot", "uefi", "-p", port + ":8080",
                 "http-server");
-        assertEquals(new Http.Answer(200, GREETING), Http.awaitAnswer(port, "/"));
+        assertEquals(new Http.Answer(200, GREETING), run.awaitAnswer(port, "/"));
         String domain = domainForwarding(port);
         assertTrue(virsh("dumpxml", domain).contains("<loader readonly='yes' type='rom'>/usr/share/ovmf/OVMF.fd</loader>"),
                 domain);
