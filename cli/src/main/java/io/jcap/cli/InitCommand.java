@@ -28,6 +28,8 @@ final class InitCommand implements Callable<Integer> {
         }
     }
 
+    /** What the native template builds: written into a new or empty folder. */
+    static final String STARTING_PROGRAM = "hello.c";
     /** A new or truncated file (a Capstanfile, meta/'s files), never written through a symbolic link. */
     static final java.nio.file.OpenOption[] NOT_THROUGH_A_LINK = {java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
@@ -96,16 +98,32 @@ final class InitCommand implements Callable<Integer> {
         if (from != null) {
             return fromContainer(file);
         }
+        Path program = dir.resolve(STARTING_PROGRAM);
         try {
+            // A new or empty folder gets the program the template builds, so that it builds as it is.
+            boolean starter = runtime == Runtime.native_ && isEmptyOrMissing(dir);
             byte[] template = template("capstanfile-" + runtime + ".yaml");
             Files.createDirectories(dir);
             Files.write(file, template, NOT_THROUGH_A_LINK);
+            if (starter) {
+                Files.write(program, template(STARTING_PROGRAM), NOT_THROUGH_A_LINK);
+                spec.commandLine().getOut().println("wrote " + program + " (a starting program)");
+            }
         } catch (IOException e) {
             throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
         }
         spec.commandLine().getOut().println("wrote " + file + " (" + runtime + " application); edit it, then run: jcap build "
                 + dir);
         return 0;
+    }
+
+    private static boolean isEmptyOrMissing(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private int fromContainer(Path file) throws JcapException {

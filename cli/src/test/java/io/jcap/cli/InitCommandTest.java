@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -36,12 +37,29 @@ class InitCommandTest {
     }
 
     @Test
+    void init_native_inANewFolder_writesTheProgramItsTemplateBuilds() throws Exception {
+        Path dir = temp.resolve("new");
+        Outcome init = jcap("init", dir.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertEquals("wrote " + dir.resolve("hello.c") + " (a starting program)\nwrote " + dir.resolve("Capstanfile")
+                + " (native application); edit it, then run: jcap build " + dir + "\n", init.out());
+        assertTrue(Files.readString(dir.resolve("hello.c")).contains("getenv(\"GREETING\")"));
+        assertTrue(Files.readString(dir.resolve("Capstanfile")).contains("\nbuild: cc -O2 -o hello hello.c\n"));
+
+        Path empty = Files.createDirectories(temp.resolve("empty"));
+        assertEquals(0, jcap("init", empty.toString()).exitCode());
+        assertTrue(Files.exists(empty.resolve("hello.c")));
+    }
+
+    @Test
     void init_native_scaffoldValidatesBeforeAndAfterItsProgramExists() throws Exception {
-        Path dir = temp.resolve("native");
+        Path dir = Files.createDirectories(temp.resolve("native"));
+        Files.writeString(dir.resolve("main.c"), "int main(void) { return 0; }\n");
         Outcome init = jcap("init", "--runtime", "native", dir.toString());
         assertEquals(0, init.exitCode(), init.err());
         assertEquals("wrote " + dir.resolve("Capstanfile") + " (native application); edit it, then run: jcap build "
                 + dir + "\n", init.out());
+        assertFalse(Files.exists(dir.resolve("hello.c")), "a folder with files of its own gets no starting program");
         String text = Files.readString(dir.resolve("Capstanfile"));
         assertTrue(text.contains("\nruntime: native\n"), text);
 
