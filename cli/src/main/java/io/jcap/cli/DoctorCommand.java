@@ -86,6 +86,7 @@ final class DoctorCommand implements Callable<Integer> {
             if (kernels.isEmpty() && listing.broken().isEmpty()) {
                 fail("no kernel in " + home.kernels() + ": run jcap kernels pull linux");
             }
+            noLinuxKernel(kernels).ifPresent(note -> line("note", note));
             for (Kernel k : kernels) {
                 try {
                     store.get(k.name());
@@ -103,6 +104,19 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (JcapException e) {
             fail(e.getMessage());
         }
+    }
+
+    /**
+     * A note when the store holds kernels but no Linux one: OSv images build and run, but a
+     * Capstanfile without {@code kernel:} (whose default is {@code linux}) does not, nor does any
+     * Linux image's builder VM.
+     */
+    static Optional<String> noLinuxKernel(List<Kernel> kernels) {
+        if (kernels.isEmpty() || kernels.stream().anyMatch(k -> k.family().equals(Kernel.LINUX))) {
+            return Optional.empty();
+        }
+        return Optional.of("no Linux kernel: only OSv images build here; Linux images (the default when a"
+                + " Capstanfile names no kernel) need one: run jcap kernels pull linux");
     }
 
     private void checkBuilderTools() {

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.libvirt.LibvirtStatus;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.kernels.Kernel;
+import io.jcap.kernels.KernelKind;
+import io.jcap.model.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,23 @@ class DoctorCommandTest {
 
         assertEquals("[note] libvirt not reachable at qemu:///system: cannot load the libvirt client library"
                 + " (libvirt.so.0)", DoctorCommand.libvirtLine(status));
+    }
+
+    @Test
+    void noLinuxKernel_onlyOsvKernels_isANoteSayingHowToGetOne(@TempDir Path temp) {
+        Kernel osv = kernel("osv", Kernel.OSV, KernelKind.OSV_LOADER, temp);
+        Kernel linux = kernel("linux", Kernel.LINUX, KernelKind.BZIMAGE, temp);
+
+        assertEquals(Optional.of("no Linux kernel: only OSv images build here; Linux images (the default when a"
+                + " Capstanfile names no kernel) need one: run jcap kernels pull linux"),
+                DoctorCommand.noLinuxKernel(List.of(osv)));
+        assertEquals(Optional.empty(), DoctorCommand.noLinuxKernel(List.of(osv, linux)));
+        assertEquals(Optional.empty(), DoctorCommand.noLinuxKernel(List.of()), "an empty store fails on its own");
+    }
+
+    private static Kernel kernel(String name, String family, KernelKind kind, Path folder) {
+        return new Kernel(name, family, kind, "1", "custom", "test", folder, folder.resolve("image"),
+                new Sha256("0".repeat(64)), List.of());
     }
 
     @Test
