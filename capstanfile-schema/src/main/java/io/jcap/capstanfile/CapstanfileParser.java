@@ -146,7 +146,8 @@ public final class CapstanfileParser {
                 && CapstanPackageParser.isPackage(parent)
                 ? "not found in " + dir + ", which is a Capstan package's meta/ folder: give the package's folder, "
                         + parent
-                : "not found: write one in " + dir + " (see docs/capstanfile.md)");
+                : "not found: write one in " + dir + " ('jcap init " + dir + "' writes a commented one; keys in"
+                        + " docs/capstanfile.md)");
         LocatedYaml yaml;
         try {
             yaml = LocatedYaml.read(text, "a Capstanfile");

@@ -461,7 +461,8 @@ class CapstanfileProblemsTest {
 
     @Test
     void parse_noCapstanfile_saysWhereToWriteOne() {
-        assertEquals("Capstanfile: not found: write one in " + temp + " (see docs/capstanfile.md)", project.problems());
+        assertEquals("Capstanfile: not found: write one in " + temp + " ('jcap init " + temp + "' writes a commented one;"
+                + " keys in docs/capstanfile.md)", project.problems());
     }
 
     @Test
