@@ -48,7 +48,7 @@ final class LibvirtConsole implements AutoCloseable {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
     static final int QUIET_SECONDS = 2;
     /** The longest pause between two looks at the log while the stream is quiet and the log is not growing. */
-    private static final Duration LONGEST_LOOK = Duration.ofSeconds(8);
+    private static final Duration LONGEST_LOOK = Duration.ofSeconds(4);
 
     /** The calls libvirt-java leaves out. */
     private interface ConsoleCalls extends Library {

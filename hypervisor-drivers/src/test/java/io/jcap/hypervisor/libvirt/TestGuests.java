@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Tiny guests for the libvirt tests: a boot sector that powers off through ACPI, and a busybox initramfs. */
 final class TestGuests {
@@ -26,12 +27,17 @@ final class TestGuests {
      * with the /dev/console node the kernel needs to give init a console.
      */
     static void writeInitramfs(Path busybox, String line, Path target) throws IOException {
+        writeInitramfs(busybox, List.of("/bin/busybox echo " + line), target);
+    }
+
+    /** The same, running the busybox {@code sh} commands {@code commands} before the power-off. */
+    static void writeInitramfs(Path busybox, List<String> commands, Path target) throws IOException {
         ByteArrayOutputStream cpio = new ByteArrayOutputStream();
         entry(cpio, 1, "bin", 0040755, new byte[0], 0, 0);
         entry(cpio, 2, "bin/busybox", 0100755, Files.readAllBytes(busybox), 0, 0);
         entry(cpio, 3, "dev", 0040755, new byte[0], 0, 0);
         entry(cpio, 4, "dev/console", 0020600, new byte[0], 5, 1);
-        String init = "#!/bin/busybox sh\n/bin/busybox echo " + line + "\n/bin/busybox poweroff -f\n";
+        String init = "#!/bin/busybox sh\n" + String.join("\n", commands) + "\n/bin/busybox poweroff -f\n";
         entry(cpio, 5, "init", 0100755, init.getBytes(StandardCharsets.US_ASCII), 0, 0);
         entry(cpio, 6, "TRAILER!!!", 0, new byte[0], 0, 0);
         Files.write(target, cpio.toByteArray());
