@@ -22,6 +22,24 @@ import java.util.Arrays;
  * }</pre>
  */
 final class ConsoleFeed {
+    private static final int CHUNK = 64 * 1024;
+    /** How many of the last bytes passed on the log must hold before the place it is read from. */
+    private static final int CHECKED = 256;
+    /** How many of the last bytes passed on are kept, to check the stream's copies of them. */
+    private static final int KEPT = 4096;
+
+    private final Sink sink;
+    /** Bytes passed on, from either source. */
+    private long passed;
+    /** Bytes the stream delivered. */
+    private long streamed;
+    /** Whether the log was seen rotated or out of step: it is not read again. */
+    private boolean unusable;
+    /** Whether the log held bytes the stream never had: every byte of the stream is passed on. */
+    private boolean streamOnly;
+    /** The last bytes passed on, in a ring. */
+    private final byte[] recent = new byte[KEPT];
+
     /** Where the bytes go, each once, in order. */
     interface Sink {
         void accept(byte[] bytes, int n);
@@ -58,24 +76,6 @@ final class ConsoleFeed {
             };
         }
     }
-
-    private static final int CHUNK = 64 * 1024;
-    /** How many of the last bytes passed on the log must hold before the place it is read from. */
-    static final int CHECKED = 256;
-    /** How many of the last bytes passed on are kept, to check the stream's copies of them. */
-    private static final int KEPT = 4096;
-
-    private final Sink sink;
-    /** Bytes passed on, from either source. */
-    private long passed;
-    /** Bytes the stream delivered. */
-    private long streamed;
-    /** Whether the log was seen rotated or out of step: it is not read again. */
-    private boolean unusable;
-    /** Whether the log held bytes the stream never had: every byte of the stream is passed on. */
-    private boolean streamOnly;
-    /** The last bytes passed on, in a ring. */
-    private final byte[] recent = new byte[KEPT];
 
     ConsoleFeed(Sink sink) {
         this.sink = sink;

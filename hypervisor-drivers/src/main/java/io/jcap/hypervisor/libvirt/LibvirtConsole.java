@@ -46,7 +46,8 @@ import org.libvirt.jna.StreamPointer;
  */
 final class LibvirtConsole implements AutoCloseable {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
-    static final int QUIET_SECONDS = 2;
+    /** How long the stream may be quiet, with the reader waiting in it, before the log is looked at. */
+    private static final int QUIET_SECONDS = 2;
     /** The longest pause between two looks at the log while the stream is quiet and the log is not growing. */
     private static final Duration LONGEST_LOOK = Duration.ofSeconds(4);
 

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class QemuLog {
     /** How much of the log's end is read: a start's section is a few kilobytes. */
-    static final int WINDOW = 32 * 1024;
+    private static final int WINDOW = 32 * 1024;
     private static final String SECTION_START = ": starting up libvirt";
     /** A QEMU line: an optional ISO time stamp, then the program's name and a colon. */
     private static final Pattern QEMU_LINE =
