@@ -1,27 +1,17 @@
 package io.jcap.hypervisor.libvirt;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.VmException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.LibvirtException;
-import org.libvirt.Stream;
-import org.libvirt.jna.DomainPointer;
-import org.libvirt.jna.StreamPointer;
 
 /**
  * A domain's serial console opened as a libvirt stream ({@code virsh console}'s way, local or over
@@ -35,14 +25,11 @@ import org.libvirt.jna.StreamPointer;
  * What the stream cannot carry, the bytes the terminal held when QEMU closed it, is taken from
  * the console's log once the stream ended ({@link ConsoleCatchUp}).
  *
- * <p>A stream that goes quiet while the console's log grows is not waited for: now and then the
- * stream delivered a guest's first line only once the domain was destroyed, or not at all, though
- * QEMU had written it (it was in the log); why was not found. A watch passes on what the log
- * holds beyond the bytes passed so far once the stream was quiet for {@value #QUIET_SECONDS} s,
- * and the stream's copies of those bytes, should they come, are skipped ({@link ConsoleFeed}).
- *
- * <p>libvirt-java binds no {@code virDomainOpenConsole}, so that one function is bound here with
- * JNA (which libvirt-java itself uses), on the pointers libvirt-java's domain and stream hold.
+ * <p>The stream is read without blocking ({@link ConsoleStream} says why), looking again every
+ * {@value #POLL_MILLIS} ms while libvirt holds nothing for it. And a stream that goes quiet while
+ * the console's log grows is not waited for: a watch passes on what the log holds beyond the bytes
+ * passed so far once the stream was quiet for {@value #QUIET_SECONDS} s, and the stream's copies of
+ * those bytes, should they come, are skipped ({@link ConsoleFeed}).
  */
 final class LibvirtConsole implements AutoCloseable {
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(2);
@@ -51,16 +38,10 @@ final class LibvirtConsole implements AutoCloseable {
     /** The longest pause between two looks at the log while the stream is quiet and the log is not growing. */
     private static final Duration LONGEST_LOOK = Duration.ofSeconds(4);
 
-    /** The calls libvirt-java leaves out. */
-    private interface ConsoleCalls extends Library {
-        int virDomainOpenConsole(DomainPointer domain, String devName, StreamPointer stream, int flags);
+    /** How long the reader waits before it looks again at a stream that had nothing. */
+    private static final int POLL_MILLIS = 10;
 
-        String virGetLastErrorMessage();
-    }
-
-    private static volatile ConsoleCalls calls;
-
-    private final Stream stream;
+    private final ConsoleStream stream;
     private final Thread reader;
     private final Thread logWatch;
     private final OutputStream input;
@@ -81,7 +62,7 @@ final class LibvirtConsole implements AutoCloseable {
     private volatile String readError;
     private volatile boolean closing;
 
-    private LibvirtConsole(Stream stream, String domainName, ConsoleLog log, Consumer<String> listener,
+    private LibvirtConsole(ConsoleStream stream, String domainName, ConsoleLog log, Consumer<String> listener,
             HostFiles files, String logPath, Consumer<String> notes) {
         this.stream = stream;
         this.log = log;
@@ -110,17 +91,16 @@ final class LibvirtConsole implements AutoCloseable {
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
                 byte[] rest = Arrays.copyOfRange(bytes, offset, offset + length);
-                try {
-                    while (rest.length > 0) {
-                        int sent = stream.send(rest);
-                        if (sent <= 0) {
-                            throw new IOException("the console of libvirt domain " + domainName + " took no input");
-                        }
-                        rest = Arrays.copyOfRange(rest, sent, rest.length);
+                while (rest.length > 0) {
+                    int sent = stream.send(rest);
+                    if (sent == ConsoleStream.NOTHING_YET) {
+                        pause();
+                        continue;
                     }
-                } catch (LibvirtException e) {
-                    throw new IOException("the console of libvirt domain " + domainName + ": "
-                            + LibvirtConnections.message(e), e);
+                    if (sent <= 0) {
+                        throw new IOException("the console of libvirt domain " + domainName + " took no input");
+                    }
+                    rest = Arrays.copyOfRange(rest, sent, rest.length);
                 }
             }
         };
@@ -134,31 +114,11 @@ final class LibvirtConsole implements AutoCloseable {
      */
     static LibvirtConsole open(Connect connect, Domain domain, String domainName, ConsoleLog log,
             Consumer<String> listener, HostFiles files, String logPath, Consumer<String> notes) throws VmException {
-        Stream stream = null;
-        try {
-            stream = connect.streamNew(0);
-            ConsoleCalls c = calls();
-            if (c.virDomainOpenConsole(pointer(domain), null, streamPointer(stream), 0) < 0) {
-                throw new VmException("libvirt could not open the console of domain " + domainName + ": "
-                        + c.virGetLastErrorMessage(), OptionalInt.empty(), List.of());
-            }
-            LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener, files, logPath, notes);
-            console.reader.start();
-            console.logWatch.start();
-            return console;
-        } catch (LibvirtException e) {
-            throw new VmException("libvirt could not open the console of domain " + domainName + ": "
-                    + LibvirtConnections.message(e), OptionalInt.empty(), List.of(), e);
-        } catch (VmException e) {
-            abortQuietly(stream);
-            throw e;
-        } catch (RuntimeException e) {
-            // This libvirt-java keeps its pointers elsewhere (see pointer): said, not a crash that
-            // would skip the clean-up of the domain.
-            abortQuietly(stream);
-            throw new VmException("jcap cannot open the console of libvirt domain " + domainName + ": "
-                    + e.getMessage(), OptionalInt.empty(), List.of(), e);
-        }
+        ConsoleStream stream = ConsoleStream.open(connect, domain, domainName);
+        LibvirtConsole console = new LibvirtConsole(stream, domainName, log, listener, files, logPath, notes);
+        console.reader.start();
+        console.logWatch.start();
+        return console;
     }
 
     /** What {@code jcap run -i} writes: bytes typed into the guest's serial console. */
@@ -200,7 +160,7 @@ final class LibvirtConsole implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        abortQuietly(stream);
+        stream.abort();
         try {
             reader.join(CLOSE_JOIN.toMillis());
         } catch (InterruptedException e) {
@@ -211,20 +171,26 @@ final class LibvirtConsole implements AutoCloseable {
     private void read() {
         byte[] buffer = new byte[16384];
         try {
+            waitingSince = System.nanoTime();
+            receiving = true;
             while (true) {
-                waitingSince = System.nanoTime();
-                receiving = true;
                 int n = stream.receive(buffer);
+                if (n == ConsoleStream.NOTHING_YET) {
+                    pause();
+                    continue;
+                }
                 receiving = false;
-                if (n <= 0) {
+                if (n == 0) {
                     break;
                 }
                 feed.fromStream(buffer, n);
+                waitingSince = System.nanoTime();
+                receiving = true;
             }
-        } catch (LibvirtException e) {
+        } catch (IOException e) {
             // The domain's end may come as an I/O error of its console; the watch tells ends apart.
             if (!closing) {
-                readError = LibvirtConnections.message(e);
+                readError = e.getMessage();
             }
         } finally {
             receiving = false;
@@ -273,6 +239,15 @@ final class LibvirtConsole implements AutoCloseable {
         }
     }
 
+    /** A moment before the stream is asked again. */
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Waits for the log's watch to see the stream's end: not interrupted, since SFTP may not survive that. */
     private void awaitLogWatch() {
         try {
@@ -298,46 +273,6 @@ final class LibvirtConsole implements AutoCloseable {
             notes.accept("cannot read the console's log to check its end: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void abortQuietly(Stream stream) {
-        if (stream == null) {
-            return;
-        }
-        try {
-            stream.abort();
-        } catch (LibvirtException e) {
-            // ended with its domain already
-        }
-    }
-
-    private static ConsoleCalls calls() {
-        ConsoleCalls c = calls;
-        if (c == null) {
-            c = Native.load("virt", ConsoleCalls.class);
-            calls = c;
-        }
-        return c;
-    }
-
-    private static DomainPointer pointer(Domain domain) {
-        try {
-            Field f = Domain.class.getDeclaredField("vdp");
-            f.setAccessible(true);
-            return (DomainPointer) f.get(domain);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this libvirt-java has no domain pointer where jcap reads it", e);
-        }
-    }
-
-    private static StreamPointer streamPointer(Stream stream) {
-        try {
-            Method m = Stream.class.getDeclaredMethod("getVsp");
-            m.setAccessible(true);
-            return (StreamPointer) m.invoke(stream);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("this libvirt-java has no stream pointer where jcap reads it", e);
         }
     }
 }
