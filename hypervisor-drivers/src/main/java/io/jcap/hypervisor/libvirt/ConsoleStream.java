@@ -62,14 +62,12 @@ final class ConsoleStream {
     /** Kept so that libvirt-java does not free the stream while it is in use. */
     private final Stream stream;
     private final StreamPointer pointer;
-    private final String domainName;
     /** Where libvirt copies what it received: native memory, so that an empty look copies nothing. */
     private final Memory incoming = new Memory(CHUNK);
 
-    private ConsoleStream(Stream stream, StreamPointer pointer, String domainName) {
+    private ConsoleStream(Stream stream, StreamPointer pointer) {
         this.stream = stream;
         this.pointer = pointer;
-        this.domainName = domainName;
     }
 
     /** Opens the first console of {@code domain}, named {@code domainName}, on {@code connect}. */
@@ -83,7 +81,7 @@ final class ConsoleStream {
                 throw new VmException("libvirt could not open the console of domain " + domainName + ": "
                         + c.virGetLastErrorMessage(), OptionalInt.empty(), List.of());
             }
-            return new ConsoleStream(stream, pointer, domainName);
+            return new ConsoleStream(stream, pointer);
         } catch (LibvirtException e) {
             throw new VmException("libvirt could not open the console of domain " + domainName + ": "
                     + LibvirtConnections.message(e), OptionalInt.empty(), List.of(), e);
@@ -99,7 +97,10 @@ final class ConsoleStream {
         }
     }
 
-    /** Bytes received into {@code buffer}: how many, 0 at the stream's end, {@link #NOTHING_YET} when none wait. */
+    /**
+     * Bytes received into {@code buffer}: how many, 0 at the stream's end, {@link #NOTHING_YET}
+     * when none wait; an {@link IOException} with libvirt's message when it failed.
+     */
     int receive(byte[] buffer) throws IOException {
         int n = calls().virStreamRecv(pointer, incoming, new SizeT(Math.min(buffer.length, CHUNK)));
         if (n < 0 && n != NOTHING_YET) {
@@ -125,8 +126,9 @@ final class ConsoleStream {
         abortQuietly(stream);
     }
 
-    private IOException failure() {
-        return new IOException("the console of libvirt domain " + domainName + ": " + calls().virGetLastErrorMessage());
+    /** libvirt's own words for the last call's failure, as the message (callers say which console). */
+    private static IOException failure() {
+        return new IOException(calls().virGetLastErrorMessage());
     }
 
     private static void abortQuietly(Stream stream) {

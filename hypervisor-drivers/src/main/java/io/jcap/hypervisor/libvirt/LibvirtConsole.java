@@ -92,7 +92,12 @@ final class LibvirtConsole implements AutoCloseable {
             public void write(byte[] bytes, int offset, int length) throws IOException {
                 byte[] rest = Arrays.copyOfRange(bytes, offset, offset + length);
                 while (rest.length > 0) {
-                    int sent = stream.send(rest);
+                    int sent;
+                    try {
+                        sent = stream.send(rest);
+                    } catch (IOException e) {
+                        throw new IOException("the console of libvirt domain " + domainName + ": " + e.getMessage(), e);
+                    }
                     if (sent == ConsoleStream.NOTHING_YET) {
                         pause();
                         continue;
