@@ -36,16 +36,9 @@ class LibvirtConsoleStallIT {
 
     @Test
     void streamQuietWhileTheGuestPrints_theLinesComeFromTheLog_andOnlyOnce() throws Exception {
-        Path kernel = LibvirtTestSupport.require(
-                Path.of(System.getProperty("user.home"), ".jcap", "kernels", "linux", "vmlinuz"),
-                "the linux kernel (bin/jcap kernels pull linux)");
-        Path busybox = LibvirtTestSupport.require(Path.of("/bin/busybox"), "busybox (apt-get install busybox-static)");
-        Path initrd = dir.resolve("initrd.cpio");
-        TestGuests.writeInitramfs(busybox, List.of("/bin/busybox echo JCAP-FIRST", "/bin/busybox sleep 4",
+        VmSpec spec = TestGuests.busyboxLinux(dir, List.of("/bin/busybox echo JCAP-FIRST", "/bin/busybox sleep 4",
                 "/bin/busybox echo JCAP-SECOND", "/bin/busybox echo JCAP-SECOND-TOO", "/bin/busybox sleep 10",
-                "/bin/busybox echo JCAP-THIRD"), initrd);
-        VmSpec spec = VmSpec.builder().memoryMiB(256).kernel(kernel).initrd(initrd)
-                .append("console=ttyS0 quiet panic=-1").build();
+                "/bin/busybox echo JCAP-THIRD"));
         List<String> heard = new CopyOnWriteArrayList<>();
         try (LibvirtVm vm = new LibvirtVm(spec).withConsoleListener(heard::add)) {
             vm.start();

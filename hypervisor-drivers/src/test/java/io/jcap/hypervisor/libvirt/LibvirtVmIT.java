@@ -189,14 +189,7 @@ class LibvirtVmIT {
 
     @Test
     void start_kernelAndInitrd_bootsLinuxWhosePowerOffEndsTheDomain() throws Exception {
-        Path kernel = LibvirtTestSupport.require(
-                Path.of(System.getProperty("user.home"), ".jcap", "kernels", "linux", "vmlinuz"),
-                "the linux kernel (bin/jcap kernels pull linux)");
-        Path busybox = LibvirtTestSupport.require(Path.of("/bin/busybox"), "busybox (apt-get install busybox-static)");
-        Path initrd = dir.resolve("initrd.cpio");
-        TestGuests.writeInitramfs(busybox, "JCAP-KERNEL-OK", initrd);
-        VmSpec spec = VmSpec.builder().memoryMiB(256).kernel(kernel).initrd(initrd)
-                .append("console=ttyS0 quiet panic=-1").build();
+        VmSpec spec = TestGuests.busyboxLinux(dir, List.of("/bin/busybox echo JCAP-KERNEL-OK"));
         try (LibvirtVm vm = new LibvirtVm(spec)) {
             vm.start();
 

@@ -1,5 +1,6 @@
 package io.jcap.hypervisor.libvirt;
 
+import io.jcap.hypervisor.VmSpec;
 import io.jcap.testsupport.PowerOffBootSector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,15 +24,25 @@ final class TestGuests {
     }
 
     /**
-     * A newc initramfs whose /init (busybox sh) prints {@code line} and powers the machine off,
-     * with the /dev/console node the kernel needs to give init a console.
+     * A Linux guest: the stored {@code linux} kernel, quiet, with an initramfs in {@code dir} whose
+     * /init runs the busybox {@code sh} commands {@code commands} and powers the machine off.
      */
-    static void writeInitramfs(Path busybox, String line, Path target) throws IOException {
-        writeInitramfs(busybox, List.of("/bin/busybox echo " + line), target);
+    static VmSpec busyboxLinux(Path dir, List<String> commands) throws IOException {
+        Path kernel = LibvirtTestSupport.require(
+                Path.of(System.getProperty("user.home"), ".jcap", "kernels", "linux", "vmlinuz"),
+                "the linux kernel (bin/jcap kernels pull linux)");
+        Path busybox = LibvirtTestSupport.require(Path.of("/bin/busybox"), "busybox (apt-get install busybox-static)");
+        Path initrd = dir.resolve("initrd.cpio");
+        writeInitramfs(busybox, commands, initrd);
+        return VmSpec.builder().memoryMiB(256).kernel(kernel).initrd(initrd).append("console=ttyS0 quiet panic=-1")
+                .build();
     }
 
-    /** The same, running the busybox {@code sh} commands {@code commands} before the power-off. */
-    static void writeInitramfs(Path busybox, List<String> commands, Path target) throws IOException {
+    /**
+     * A newc initramfs whose /init (busybox sh) runs {@code commands} and powers the machine off,
+     * with the /dev/console node the kernel needs to give init a console.
+     */
+    private static void writeInitramfs(Path busybox, List<String> commands, Path target) throws IOException {
         ByteArrayOutputStream cpio = new ByteArrayOutputStream();
         entry(cpio, 1, "bin", 0040755, new byte[0], 0, 0);
         entry(cpio, 2, "bin/busybox", 0100755, Files.readAllBytes(busybox), 0, 0);
