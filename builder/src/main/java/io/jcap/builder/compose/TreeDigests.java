@@ -31,7 +31,7 @@ import java.util.Map;
  */
 public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
     /** The digest cache of the files images are built from, in jcap's cache folder. */
-    public static final String CACHE_FILE = "file-digests";
+    private static final String CACHE_FILE = "file-digests";
     /** Changes whenever what goes into the tree digest, or how, changes. */
     private static final String VERSION = "jcap-tree-1";
 
@@ -73,6 +73,11 @@ public record TreeDigests(Sha256 tree, Map<GuestPath, Sha256> files) {
             digest.update(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
         }
         return new TreeDigests(Sha256.of(digest), files);
+    }
+
+    /** The {@link DigestCache} of the files images are built from, kept in jcap's cache folder {@code cacheFolder}. */
+    public static DigestCache fileCache(Path cacheFolder) {
+        return DigestCache.at(cacheFolder.resolve(CACHE_FILE));
     }
 
     /**

@@ -2,9 +2,9 @@ package io.jcap.builder.family.linux;
 
 import io.jcap.builder.compose.ImageDefaults;
 import io.jcap.builder.compose.TreeDelta;
+import io.jcap.builder.compose.TreeDigests;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.cpio.CpioWriter;
-import io.jcap.host.DigestCache;
 import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
@@ -86,7 +86,7 @@ final class BuilderVm {
         /** Kept in jcap's cache ({@link InitramfsCache#builder}) and made once per kernel, init and host tools. */
         static InitrdSource cached(Path cache) {
             return (kernel, workDir) -> new InitramfsCache(cache.resolve(LinuxImageBuild.INITRAMFS)).builder(kernel,
-                    DigestCache.at(cache.resolve(LinuxImageBuild.FILE_DIGESTS)));
+                    TreeDigests.fileCache(cache));
         }
     }
 

@@ -44,8 +44,6 @@ import java.util.UUID;
  * start from the previous build's disk when it can serve ({@link IncrementalBuild}).
  */
 final class LinuxImageBuild {
-    /** The {@link DigestCache} of the files images are built from, in jcap's cache folder. */
-    static final String FILE_DIGESTS = TreeDigests.CACHE_FILE;
     /** The {@link InitramfsCache}'s folder, in jcap's cache folder. */
     static final String INITRAMFS = "initramfs";
     /** Where the EFI system partition's GRUB is kept, in jcap's cache. */
@@ -124,7 +122,7 @@ final class LinuxImageBuild {
                 guest = builder.startFill(fileTime, disk, diskBytes, inputs.fs(), root, tree.entries().size(), work);
             }
             // The files' digests, read only where a file's identity changed since it was last read.
-            DigestCache fileDigests = DigestCache.at(home.cache().resolve(FILE_DIGESTS));
+            DigestCache fileDigests = TreeDigests.fileCache(home.cache());
             TreeDigests digests = TreeDigests.of(tree, fileTime, fileDigests);
             fileDigests.save();
             Sha256 treeDigest = digests.tree();

@@ -73,7 +73,7 @@ final class OsvImageBuild {
                 : inputs.configSets().get().stored(zfs ? UnaryOperator.identity() : OsvRofsImage::cmdline,
                 events);
         // The files' digests, read only where a file's identity changed since it was last read.
-        DigestCache fileDigests = DigestCache.at(home.cache().resolve(TreeDigests.CACHE_FILE));
+        DigestCache fileDigests = TreeDigests.fileCache(home.cache());
         Sha256 streamDigest = TreeDigests.of(inputs.tree(), CpioWriter.defaultMtime(), fileDigests).tree();
         fileDigests.save();
         Sha256 inputsDigest = inputsDigest(streamDigest, inputs, cmdline, diskBytes, builderLine, configSets);
