@@ -4,6 +4,7 @@ import io.jcap.hypervisor.ConsoleLineSplitter;
 import io.jcap.hypervisor.ConsoleLog;
 import io.jcap.hypervisor.VmException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -244,12 +245,16 @@ final class LibvirtConsole implements AutoCloseable {
         }
     }
 
-    /** A moment before the stream is asked again. */
-    private static void pause() {
+    /**
+     * A moment before the stream is asked again. An interrupted thread stops there: with its flag
+     * set again, every later pause would end at once and the loop around it would spin.
+     */
+    private static void pause() throws InterruptedIOException {
         try {
             Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the console's stream had nothing to give or take");
         }
     }
 
