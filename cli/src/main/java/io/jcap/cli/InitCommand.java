@@ -29,7 +29,7 @@ final class InitCommand implements Callable<Integer> {
     }
 
     /** What the native template builds: written into a new or empty folder. */
-    static final String STARTING_PROGRAM = "hello.c";
+    private static final String STARTING_PROGRAM = "hello.c";
     /** A new or truncated file (a Capstanfile, meta/'s files), never written through a symbolic link. */
     static final java.nio.file.OpenOption[] NOT_THROUGH_A_LINK = {java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,

@@ -114,11 +114,10 @@ final class CapstanRepository {
      * @throws CapstanfileException naming the line that asks for each package the repository lacks
      */
     static void checkPresent(Path root, CapstanPackage p, Path packageDir) throws CapstanfileException {
-        Path packages = packages(root);
         List<Problem> missing = new ArrayList<>();
         for (CapstanPackage.Requirement r : p.require()) {
-            if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(packages.resolve(r.name() + ".mpm"))) {
-                missing.add(r.problem(notInRepository(r, packages)));
+            if (!r.name().equals(BOOTSTRAP) && !Files.isRegularFile(archive(root, r.name()))) {
+                missing.add(r.problem(notInRepository(r, packages(root))));
             }
         }
         if (!missing.isEmpty()) {
@@ -181,7 +180,12 @@ final class CapstanRepository {
     }
 
     private Path archive(String name) {
-        return packages().resolve(name + ".mpm");
+        return archive(root, name);
+    }
+
+    /** Package {@code name}'s archive in the repository in {@code root}. */
+    private static Path archive(Path root, String name) {
+        return packages(root).resolve(name + ".mpm");
     }
 
     private static String notInRepository(CapstanPackage.Requirement r, Path packages) {
