@@ -64,9 +64,11 @@ public final class DetachedDomain {
      * @param forwards its forwards, every host port chosen
      * @param qemu the QEMU process libvirt started for it, when libvirt's pid file could be read (a
      *     local daemon's only)
+     * @param ended whether the guest of a local daemon's domain had already powered off when jcap
+     *     looked for its QEMU (a program that ends at once): there is no QEMU left to know
      */
     public record Started(String domain, Path folder, Path consoleLog, Path disk, List<PortForward> forwards,
-            Optional<HostProcess> qemu) {
+            Optional<HostProcess> qemu, boolean ended) {
         public Started {
             Objects.requireNonNull(domain, "domain");
             forwards = List.copyOf(forwards);
@@ -88,12 +90,15 @@ public final class DetachedDomain {
      * remote host; the start is retried with others when one is taken by then.
      */
     public static Started start(LibvirtUri uri, String name, VmSpec spec, EventSink events) throws JcapException {
-        return start(uri, name, spec, Forwarding.defaultSupplier(uri.isLocal()), events);
+        return start(uri, name, spec, Forwarding.defaultSupplier(uri.isLocal()), () -> { }, events);
     }
 
-    /** {@link #start(LibvirtUri, String, VmSpec, EventSink)} with the host ports it picks from {@code ports}. */
-    static Started start(LibvirtUri uri, String name, VmSpec spec, Ports.PortSupplier ports, EventSink events)
-            throws JcapException {
+    /**
+     * {@link #start(LibvirtUri, String, VmSpec, EventSink)} with the host ports it picks from
+     * {@code ports}, running {@code afterCreate} once the domain started, before its QEMU is looked for.
+     */
+    static Started start(LibvirtUri uri, String name, VmSpec spec, Ports.PortSupplier ports, Runnable afterCreate,
+            EventSink events) throws JcapException {
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
         HostFiles files = HostFiles.open(uri, null, LibvirtVm.DEFAULT_SSH_TIMEOUT);
         String folder = null;
@@ -132,10 +137,12 @@ public final class DetachedDomain {
                     domain.free();
                     continue;
                 }
+                afterCreate.run();
                 Optional<HostProcess> qemu = uri.isLocal() ? qemuOf(name) : Optional.empty();
+                boolean ended = uri.isLocal() && qemu.isEmpty() && endedAtStart(domain);
                 domain.free();
                 return new Started(name, Path.of(folder), Path.of(console), placed.drives().get(0).file(), forwards,
-                        qemu);
+                        qemu, ended);
             }
         } catch (JcapException | RuntimeException e) {
             undo(connect, name, defined, files, folder);
@@ -327,6 +334,32 @@ public final class DetachedDomain {
         new LocalHostFiles(folder.getParent(), uri).deleteFolder(folder.toString());
         deleteQemuLog(name);
     }
+
+    /**
+     * Whether a domain that was just started has no QEMU any more because its guest powered off at
+     * once: libvirt deletes the pid file as it notices QEMU's end, and says the domain is shut off a
+     * moment later. Waits at most {@link #END_NOTICED} for that; a domain still running after it
+     * (a pid file that cannot be read) is not ended.
+     */
+    private static boolean endedAtStart(Domain domain) throws LibvirtException {
+        long deadline = System.nanoTime() + END_NOTICED.toNanos();
+        while (domain.isActive() == 1) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(END_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How long {@link #endedAtStart} gives libvirt to notice that a domain's QEMU ended. */
+    private static final Duration END_NOTICED = Duration.ofSeconds(5);
+    private static final Duration END_POLL = Duration.ofMillis(50);
 
     /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
     private static Optional<HostProcess> qemuOf(String name) {
