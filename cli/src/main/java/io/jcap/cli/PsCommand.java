@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ps", description = {"List the detached instances, running and ended.",
@@ -31,6 +32,11 @@ final class PsCommand implements Callable<Integer> {
 
     @Mixin
     JsonOutput output;
+
+    /** Docker's {@code ps -a}, which a user's fingers type: jcap's list holds the ended instances anyway. */
+    @Option(names = {"-a", "--all"}, description = "The same list (jcap ps always shows ended instances too);"
+            + " accepted as docker ps -a is")
+    boolean all;
 
     @Override
     public Integer call() throws JcapException {

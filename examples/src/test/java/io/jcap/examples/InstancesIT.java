@@ -125,6 +125,7 @@ class InstancesIT {
         JcapProcess.Result table = jcap.run("ps");
         String row = table.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
         assertTrue(row.matches("web +http-server +running +127\\.0\\.0\\.1:" + port + "->8080/tcp +\\d{4}-.*"), row);
+        assertEquals(table.out(), jcap.run("ps", "-a").out(), "Docker's ps -a: the same list");
         JsonNode web = instance("web").orElseThrow();
         assertTrue(web.get("running").asBoolean(), web.toString());
 
