@@ -113,7 +113,7 @@ final class DomainInstances {
                     Path.of("/run/libvirt/qemu", domain + ".pid"),
                     remote ? folder.resolve("qemu.log") : Path.of("/var/log/libvirt/qemu", domain + ".log"));
             Optional<HostProcess> qemu = started.qemu();
-            if (!remote && qemu.isEmpty() && !started.ended()) {
+            if (!remote && qemu.isEmpty()) {
                 throw new EnvironmentException("libvirt started domain " + domain + " but its QEMU process is not in"
                         + " /run/libvirt/qemu/" + domain + ".pid");
             }
@@ -127,7 +127,7 @@ final class DomainInstances {
                 // The watch is a process beside the domain's QEMU; jcap runs none on the remote host.
                 events.debug("No watch for a guest that does not power off after its application ended on "
                         + uri + ": jcap stop " + name + " stops it");
-            } else if (endLine.isPresent() && !started.ended()) {
+            } else if (endLine.isPresent()) {
                 try {
                     DetachedDomain.watchEnd(started, new GuestEndWatch(endLine.get(), Instances.POWER_OFF_GRACE));
                 } catch (VmException e) {

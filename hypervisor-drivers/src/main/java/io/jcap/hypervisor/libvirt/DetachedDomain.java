@@ -64,11 +64,9 @@ public final class DetachedDomain {
      * @param forwards its forwards, every host port chosen
      * @param qemu the QEMU process libvirt started for it, when libvirt's pid file could be read (a
      *     local daemon's only)
-     * @param ended whether the guest of a local daemon's domain had already powered off when jcap
-     *     looked for its QEMU (a program that ends at once): there is no QEMU left to know
      */
     public record Started(String domain, Path folder, Path consoleLog, Path disk, List<PortForward> forwards,
-            Optional<HostProcess> qemu, boolean ended) {
+            Optional<HostProcess> qemu) {
         public Started {
             Objects.requireNonNull(domain, "domain");
             forwards = List.copyOf(forwards);
@@ -95,9 +93,10 @@ public final class DetachedDomain {
 
     /**
      * {@link #start(LibvirtUri, String, VmSpec, EventSink)} with the host ports it picks from
-     * {@code ports}, running {@code afterCreate} once the domain started, before its QEMU is looked for.
+     * {@code ports}, running {@code beforeResume} once the domain started paused and its QEMU was
+     * looked for.
      */
-    static Started start(LibvirtUri uri, String name, VmSpec spec, Ports.PortSupplier ports, Runnable afterCreate,
+    static Started start(LibvirtUri uri, String name, VmSpec spec, Ports.PortSupplier ports, Runnable beforeResume,
             EventSink events) throws JcapException {
         DomainXml.tcgThreadsWarning(spec).ifPresent(events::warn);
         HostFiles files = HostFiles.open(uri, null, LibvirtVm.DEFAULT_SSH_TIMEOUT);
@@ -117,7 +116,9 @@ public final class DetachedDomain {
                 Domain domain = connect.domainDefineXML(DomainXml.of(name, placed, console, forwards));
                 defined = true;
                 try {
-                    domain.create();
+                    // Paused until its QEMU is known: a guest that powers off at once would take
+                    // the pid file with it (libvirt deletes it as QEMU ends).
+                    domain.create(Domain.CreateFlags.PAUSED);
                 } catch (LibvirtException e) {
                     String said = QemuLog.explain(LibvirtConnections.message(e), files,
                             RemoteConsole.qemuLogOf(name), name, events::debug);
@@ -137,12 +138,12 @@ public final class DetachedDomain {
                     domain.free();
                     continue;
                 }
-                afterCreate.run();
                 Optional<HostProcess> qemu = uri.isLocal() ? qemuOf(name) : Optional.empty();
-                boolean ended = uri.isLocal() && qemu.isEmpty() && endedAtStart(domain);
+                beforeResume.run();
+                domain.resume();
                 domain.free();
                 return new Started(name, Path.of(folder), Path.of(console), placed.drives().get(0).file(), forwards,
-                        qemu, ended);
+                        qemu);
             }
         } catch (JcapException | RuntimeException e) {
             undo(connect, name, defined, files, folder);
@@ -334,32 +335,6 @@ public final class DetachedDomain {
         new LocalHostFiles(folder.getParent(), uri).deleteFolder(folder.toString());
         deleteQemuLog(name);
     }
-
-    /**
-     * Whether a domain that was just started has no QEMU any more because its guest powered off at
-     * once: libvirt deletes the pid file as it notices QEMU's end, and says the domain is shut off a
-     * moment later. Waits at most {@link #END_NOTICED} for that; a domain still running after it
-     * (a pid file that cannot be read) is not ended.
-     */
-    private static boolean endedAtStart(Domain domain) throws LibvirtException {
-        long deadline = System.nanoTime() + END_NOTICED.toNanos();
-        while (domain.isActive() == 1) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(END_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** How long {@link #endedAtStart} gives libvirt to notice that a domain's QEMU ended. */
-    private static final Duration END_NOTICED = Duration.ofSeconds(5);
-    private static final Duration END_POLL = Duration.ofMillis(50);
 
     /** The QEMU process of a running domain of the system daemon, from libvirt's pid file. */
     private static Optional<HostProcess> qemuOf(String name) {

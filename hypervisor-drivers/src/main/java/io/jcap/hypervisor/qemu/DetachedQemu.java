@@ -121,6 +121,15 @@ public final class DetachedQemu {
      */
     public static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit,
             Optional<GuestEndWatch> endWatch) throws VmException {
+        return start(qemu, spec, files, timeout, logLimit, endWatch, () -> { });
+    }
+
+    /**
+     * The same, running {@code beforeResume} once QEMU daemonized and its process is known, while
+     * the guest is still paused.
+     */
+    static Started start(QemuInstallation qemu, VmSpec spec, GuestFiles files, Duration timeout, long logLimit,
+            Optional<GuestEndWatch> endWatch, Runnable beforeResume) throws VmException {
         checkSocketPath("QMP", files.qmpSocket());
         checkSocketPath("console", files.consoleSocket());
         checkSocketPath("QMP events", files.eventsSocket());
@@ -166,6 +175,8 @@ public final class DetachedQemu {
                 throw new VmException("cannot make QEMU's files owner-only: " + e.getMessage() + "; the guest was"
                         + " stopped", OptionalInt.empty(), List.of(), e);
             }
+            beforeResume.run();
+            resume(files.qmpSocket(), process, timeout);
             started = true;
             return new Started(process, forwards);
         } catch (IOException e) {
@@ -319,6 +330,21 @@ public final class DetachedQemu {
             Thread.sleep(20);
         }
         return true;
+    }
+
+    /**
+     * Lets the guest run: QEMU starts it paused ({@code -S}), so that one that powers off at once
+     * still has the process jcap records (QEMU deletes its pid file as it exits). On failure QEMU
+     * is killed.
+     */
+    private static void resume(Path qmpSocket, HostProcess process, Duration timeout) throws VmException {
+        try (QmpClient client = QmpClient.connect(qmpSocket, timeout)) {
+            client.execute("cont");
+        } catch (QmpException e) {
+            process.signal(true);
+            throw new VmException("QEMU did not let the guest run (QMP cont): " + e.getMessage() + "; it was stopped",
+                    OptionalInt.empty(), List.of(), e);
+        }
     }
 
     private interface QmpAction {

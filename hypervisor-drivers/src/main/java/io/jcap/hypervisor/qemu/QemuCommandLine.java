@@ -52,7 +52,8 @@ final class QemuCommandLine {
      * process exits 0, or non-zero with the reason on stderr), writes the guest's pid to
      * {@code pidFile}, connects the serial console to the unix socket {@code consoleSocket} and a QMP
      * monitor to {@code eventsSocket}, where a {@link ConsoleLogKeeper} listens (QEMU fails to start
-     * when nothing does).
+     * when nothing does). The guest starts paused ({@code -S}): {@link DetachedQemu} lets it run
+     * over QMP once it knows the process.
      */
     static List<String> detached(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
                                  Path consoleSocket, Path eventsSocket, Path pidFile) {
@@ -61,7 +62,7 @@ final class QemuCommandLine {
                         "-serial", "chardev:console",
                         "-chardev", "socket,id=events,path=" + escape(eventsSocket.toString()),
                         "-mon", "chardev=events,mode=control"),
-                List.of("-daemonize", "-pidfile", pidFile.toString()));
+                List.of("-S", "-daemonize", "-pidfile", pidFile.toString()));
     }
 
     /** QEMU's argument after {@code -qmp} for a QMP socket at {@code qmpSocket}. */

@@ -3,6 +3,7 @@ package io.jcap.hypervisor.libvirt;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.SpinningGuest;
 import io.jcap.hypervisor.VmSpec;
+import io.jcap.model.JcapException;
 import io.jcap.testsupport.Requirements;
 import io.jcap.testsupport.TestSshd;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.libvirt.Connect;
+import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 
 /** What the libvirt integration tests share: guests, domain lookups, files a test needs. */
@@ -39,7 +41,20 @@ final class LibvirtTestSupport {
         }
     }
 
-    /** The SSH target of a test's sshd, its host key checked against {@code knownHosts}. */
+    /** The state of domain {@code name} on qemu:///system. */
+    static DomainInfo.DomainState domainState(String name) {
+        Connect connect = null;
+        try {
+            connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+            return connect.domainLookupByName(name).getInfo().state;
+        } catch (JcapException | LibvirtException e) {
+            throw new IllegalStateException("the state of domain " + name + ": " + e.getMessage(), e);
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
+    }
+
+        /** The SSH target of a test's sshd, its host key checked against {@code knownHosts}. */
     static SshTarget target(TestSshd sshd, Path knownHosts) {
         return new SshTarget(sshd.user, "127.0.0.1", sshd.port, Optional.of(sshd.clientKey), knownHosts);
     }

@@ -97,6 +97,31 @@ class DetachedQemuIT {
         assertEquals(java.util.Optional.of(QemuEnding.HOST), endingOnceKept(files), "QMP quit is the host's doing");
     }
 
+    /**
+     * A guest that ends at once (prints and exits QEMU) must not be gone before jcap knows its
+     * process: QEMU deletes its pid file as it exits. The guest waits, paused, until then.
+     */
+    @Test
+    void start_guestThatEndsAtOnce_isPausedUntilItsProcessIsKnown_thenRuns() throws Exception {
+        DetachedQemu.GuestFiles files = DetachedQemu.GuestFiles.in(dir);
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenExit("gone at once")).build();
+        String[] status = {null};
+
+        DetachedQemu.Started guest = DetachedQemu.start(qemu, spec, files, START, DetachedQemu.consoleLogLimit(),
+                java.util.Optional.empty(), () -> {
+                    try (QmpClient client = QmpClient.connect(files.qmpSocket(), START)) {
+                        status[0] = client.queryStatus();
+                    } catch (QmpException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+        started = guest.process();
+
+        assertEquals("prelaunch", status[0], "the guest's state while jcap reads its process");
+        assertTrue(consoleShows(files.consoleLog(), "gone at once"));
+        assertTrue(DetachedQemu.awaitEnd(guest.process(), Duration.ofSeconds(30)), "the guest ended by itself");
+    }
+
     /** The ending the keeper recorded, once it is done (it records it before its done marker). */
     private static java.util.Optional<QemuEnding> endingOnceKept(DetachedQemu.GuestFiles files) throws Exception {
         assertTrue(DetachedQemu.awaitConsoleKeeper(files.consoleLog(), Duration.ofSeconds(30), false), "the keeper ended");

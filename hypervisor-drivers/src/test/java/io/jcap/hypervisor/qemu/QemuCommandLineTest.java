@@ -149,7 +149,7 @@ class QemuCommandLineTest {
                 "-chardev", "socket,id=console,path=/i/web/console,,sock", "-serial", "chardev:console",
                 "-chardev", "socket,id=events,path=/i/web/events,,sock", "-mon", "chardev=events,mode=control",
                 "-monitor", "none", "-nodefaults", "-qmp", "unix:/i/web/qmp,server=on,wait=off",
-                "-daemonize", "-pidfile", "/i/web/qemu.pid",
+                "-S", "-daemonize", "-pidfile", "/i/web/qemu.pid",
                 "-no-reboot",
                 "-drive", "file=/i/web/overlay.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report",
                 "-device", "virtio-blk-pci,drive=drive0,bootindex=0",
