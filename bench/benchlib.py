@@ -80,9 +80,9 @@ QBOOT = Path("/usr/share/qemu/qboot.rom")
 def floor_command(home, cpio, kernel="linux", tuned=False):
     """The boot floor: the same kernel on the machine type jcap runs images on (q35), booted directly by QEMU
     (-kernel, the floor initramfs, no devices). tuned: with what jcap's direct boots add under TCG, qboot as the
-    firmware and nolapic_timer (LinuxRunPlan), so that jcap's own part shows apart from those."""
+    firmware and nolapic_timer no_timer_check (LinuxRunPlan), so that jcap's own part shows apart from those."""
     vmlinuz = home / "kernels" / kernel / "vmlinuz"
-    append = "console=ttyS0 quiet loglevel=3 panic=-1" + (" nolapic_timer" if tuned else "")
+    append = "console=ttyS0 quiet loglevel=3 panic=-1" + (" nolapic_timer no_timer_check" if tuned else "")
     firmware = ["-bios", str(QBOOT)] if tuned and QBOOT.is_file() else []
     return ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-m", "128", "-display", "none", "-serial", "stdio",
             "-monitor", "none", "-nodefaults", "-no-reboot", *firmware, "-kernel", str(vmlinuz), "-initrd", str(cpio),

@@ -64,12 +64,16 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
      */
     static final String NO_SEED = "jcap.seed=none";
     /**
-     * The kernel's tick from the HPET rather than the local APIC timer, under TCG only: Linux
-     * calibrates the APIC timer by counting it for 100 ms of emulated time against the PIT, which
-     * took ~0.2 s of a linux-mini boot (docs/benchmarks.md). Under KVM the APIC timer needs no
-     * calibration (TSC deadline) and an emulated HPET would cost an exit per access, so it stays.
+     * The kernel's timer parameters under TCG only. {@code nolapic_timer}: the tick from the HPET
+     * rather than the local APIC timer, which Linux calibrates by counting it for 100 ms of emulated
+     * time against the PIT, ~0.2 s of a linux-mini boot (docs/benchmarks.md). Under KVM the APIC
+     * timer needs no calibration (TSC deadline) and an emulated HPET would cost an exit per access,
+     * so it stays. {@code no_timer_check}: Linux's early check that the timer interrupt ticks
+     * (at least 5 jiffies while the TSC counts 10 to 40 of them) fails when a busy host leaves the
+     * emulated CPU no turn for a moment, and the kernel panics ("IO-APIC + timer doesn't work!",
+     * seen once in a builder VM here); a KVM guest skips that check by itself (its paravirt setup).
      */
-    static final String TCG_TIMER = "nolapic_timer";
+    static final String TCG_TIMER = "nolapic_timer no_timer_check";
     /** Overrides the image's {@code quiet loglevel=3} for a run that shows its boot ({@code -v}). */
     static final String ALL_KERNEL_MESSAGES = "ignore_loglevel";
     /** The machine type images run on. */

@@ -100,7 +100,8 @@ class LinuxRunPlanTest {
 
         Drive seed = spec.drives().get(1);
         // The init scans the block devices for the seed: no jcap.seed=none.
-        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static nolapic_timer"), spec.append());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static nolapic_timer no_timer_check"),
+                spec.append());
         assertTrue(seed.readOnly());
         assertEquals(DiskFormat.RAW, seed.format());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seed.file())));
@@ -170,7 +171,8 @@ class LinuxRunPlanTest {
         assertEquals("tcg, direct boot", plan.description());
         assertEquals(Optional.of(boot.resolve("vmlinuz")), spec.kernel());
         assertEquals(Optional.of(boot.resolve("initrd.img")), spec.initrd());
-        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static jcap.seed=none nolapic_timer"), spec.append());
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static jcap.seed=none nolapic_timer"
+                + " no_timer_check"), spec.append());
         assertEquals(OptionalInt.empty(), spec.drives().get(0).bootIndex());
         assertEquals(Qboot.find(), spec.firmware());
     }
@@ -182,7 +184,8 @@ class LinuxRunPlanTest {
 
         VmSpec spec = plan.materialize(Files.createDirectories(dir.resolve("run")));
 
-        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static jcap.seed=none nolapic_timer ignore_loglevel"),
+        assertEquals(Optional.of("console=ttyS0 jcap.mode=run jcap.net=static jcap.seed=none nolapic_timer"
+                + " no_timer_check ignore_loglevel"),
                 spec.append());
     }
 
