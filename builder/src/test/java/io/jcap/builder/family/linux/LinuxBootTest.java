@@ -40,8 +40,8 @@ class LinuxBootTest {
     @Test
     void runAppend_namesTheRootByUuid_andLogsOnTheSerialConsoleAt115200() {
         UUID root = LinuxBoot.rootUuid("hello");
-        assertEquals("console=tty0 console=ttyS0,115200 quiet loglevel=3 panic=-1 jcap.mode=run jcap.root=UUID=" + root
-                + " jcap.fs=ext4", LinuxBoot.runAppend("ext4", root));
+        assertEquals("console=tty0 console=ttyS0,115200 quiet loglevel=3 panic=-1 no_timer_check jcap.mode=run"
+                + " jcap.root=UUID=" + root + " jcap.fs=ext4", LinuxBoot.runAppend("ext4", root));
     }
 
     @Test

@@ -161,6 +161,13 @@ class LinuxRunPlanTest {
     }
 
     @Test
+    void tcgTimer_addsOnlyWhatTheImagesOwnLineLacks() {
+        assertEquals(" nolapic_timer no_timer_check", LinuxRunPlan.tcgTimer("console=ttyS0 jcap.mode=run"));
+        assertEquals(" nolapic_timer", LinuxRunPlan.tcgTimer(LinuxBoot.runAppend("ext4", LinuxBoot.rootUuid("x"))));
+        assertEquals("", LinuxRunPlan.tcgTimer("quiet nolapic_timer no_timer_check"));
+    }
+
+    @Test
     void materialize_imageWithBootFiles_bootsItsKernelDirectly() throws Exception {
         JcapHome home = homeWithImage(Initramfs.GUEST_PROTOCOL, true);
         RunPlan plan = prepare(home, RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG)));
