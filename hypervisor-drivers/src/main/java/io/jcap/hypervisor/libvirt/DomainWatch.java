@@ -14,7 +14,7 @@ import org.libvirt.event.DomainEventType;
 /**
  * Knows whether one domain still runs and, once it stopped, how. libvirt's lifecycle event says
  * why; polling is the fallback for a missed event and the way a broken connection shows (a
- * transient domain simply vanishes when it stops).
+ * stopped domain is inactive, or gone once undefined).
  */
 final class DomainWatch {
     /** How long a domain found gone by polling waits for the event that says why. */
@@ -147,7 +147,7 @@ final class DomainWatch {
         }
     }
 
-    /** A transient domain vanishes when it stops; one someone made persistent meanwhile is undefined. */
+    /** Destroys the domain if it still runs and undefines it (a foreground run's domain is persistent). */
     void undefineIfPersistent(Connect connect) {
         if (domain == null) {
             return;

@@ -19,7 +19,7 @@ import java.util.Optional;
  * backend, while its slirp backend ignores {@code <portForward>} without a word. Every PCI device
  * gets an explicit address so the NIC libvirt does not know about cannot collide with its own.
  *
- * <p>Two kinds of domain share it: jcap's transient ones ({@link #of}) and persistent ones a user
+ * <p>Two kinds of domain share it: jcap's own runs ({@link #of}, defined for one run) and persistent ones a user
  * starts later with {@code virsh start}, whose network may be one of the host's libvirt networks
  * ({@link #persistent}). Both have a pseudo-terminal for a serial console ({@code virsh console},
  * or the stream jcap reads, {@link LibvirtConsole}) that libvirt also logs to a file.

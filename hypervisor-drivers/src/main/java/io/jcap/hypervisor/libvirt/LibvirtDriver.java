@@ -11,8 +11,8 @@ import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 
 /**
- * The {@code libvirt} driver: transient domains on a libvirt daemon, here or on a host reached
- * over SSH ({@link LibvirtVm}), which end with jcap's connection, and their disks are copied to the
+ * The {@code libvirt} driver: domains defined for one run on a libvirt daemon, here or on a host
+ * reached over SSH ({@link LibvirtVm}), which end with jcap's connection, and their disks are copied to the
  * libvirt host. Detached guests are persistent domains ({@link DetachedDomain}), here or on a host
  * reached over SSH.
  *

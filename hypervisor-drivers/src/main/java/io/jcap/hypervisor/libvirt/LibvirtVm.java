@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -33,8 +34,14 @@ import org.libvirt.event.LifecycleListener;
  * }</pre>
  *
  * <p>{@link #start()} copies (locally) or uploads (over SFTP) the kernel, initrd and snapshot or
- * read-only disks into a fresh folder on the libvirt host, then creates a transient domain that
- * libvirt destroys when the connection closes. The serial console is read as a libvirt stream
+ * read-only disks into a fresh folder on the libvirt host, then defines a domain and starts it
+ * for as long as the connection lasts (libvirt destroys it when the connection closes). The
+ * domain is persistent, undefined once its console stream is closed: libvirtd (9.0 here, and
+ * upstream's code since) deadlocks when a transient domain's object is freed as it stops while
+ * its console stream closes (virChrdevFree and the stream's close callback take the same two
+ * locks in opposite orders), which hung libvirtd once in a CI run. A run killed with SIGKILL
+ * leaves a stopped definition, which the next run's sweep undefines ({@link LocalHostFiles#sweep}).
+ * The serial console is read as a libvirt stream
  * into the console log ({@link LibvirtConsole}), so {@link #awaitLine} works as with QEMU.
  * {@link #close()} presses the power button, waits the stop timeout, destroys the domain and
  * deletes the folder. libvirt gives no QEMU exit code: {@link #awaitExit} returns
@@ -49,6 +56,10 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
     /** The parent of domain folders on the libvirt host, followed by the user name. */
     public static final String DEFAULT_HOST_FOLDER_PREFIX = "/var/tmp/jcap-libvirt-";
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /** The names of the domains {@link LibvirtVm} defines: {@code jcap-} and 8 hex digits. */
+    static final Pattern RUN_DOMAIN = Pattern.compile("jcap-[0-9a-f]{8}");
+    /** How long jcap's shutdown waits for libvirtd to close the console stream of a destroyed domain. */
+    private static final Duration SHUTDOWN_CONSOLE_WAIT = Duration.ofSeconds(2);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LibvirtUri uri;
@@ -168,10 +179,14 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
         return folder;
     }
 
-    /** Destroys and deletes, no waiting for the guest. */
+    /**
+     * Destroys, undefines and deletes, no waiting for the guest; libvirtd's end of the console
+     * stream gets a moment to close first ({@link #undefineAfterConsole}).
+     */
     @Override
     protected void killForShutdown() {
         watch.destroy();
+        undefineAfterConsole(SHUTDOWN_CONSOLE_WAIT);
         HostFiles f = files;
         if (f != null && folder != null) {
             try {
@@ -259,14 +274,27 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
         watch.destroy();
     }
 
-    /** Everything after the domain ended: console reader, listener, folder, SSH session, connection. */
-    @Override
-    protected void release() {
+    /**
+     * Undefines the stopped domain once its console stream is closed: the reader's end means
+     * libvirtd closed its end (on the pseudo-terminal's hang-up), and closing it here closes the
+     * rest. Undefining frees the domain's character devices, which must not meet that close.
+     */
+    private void undefineAfterConsole(Duration wait) {
         LibvirtConsole stream = reader;
         if (stream != null) {
-            stream.join(KILL_WAIT);
+            stream.join(wait);
             stream.close();
         }
+        Connect c = connect;
+        if (c != null) {
+            watch.undefineIfPersistent(c);
+        }
+    }
+
+    /** Everything after the domain ended: console reader and domain, listener, folder, SSH session, connection. */
+    @Override
+    protected void release() {
+        undefineAfterConsole(KILL_WAIT);
         Connect c = connect;
         if (c != null && listener != null) {
             try {
@@ -274,9 +302,6 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             } catch (LibvirtException e) {
                 events().debug("Removing the event listener of domain " + name + ": " + LibvirtConnections.message(e));
             }
-        }
-        if (c != null) {
-            watch.undefineIfPersistent(c);
         }
         HostFiles h = files;
         if (h != null) {
@@ -313,15 +338,31 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
         return HostFiles.open(uri, hostFolder, sshTimeout);
     }
 
+    /** Undefines a domain whose start failed, so that a retry can define the name again. */
+    private void undefineQuietly(Domain defined) {
+        if (defined == null) {
+            return;
+        }
+        try {
+            defined.undefine();
+        } catch (LibvirtException e) {
+            events().debug("Undefining libvirt domain " + name + ": " + LibvirtConnections.message(e));
+        }
+    }
+
     /** Creates the domain, with new host ports while a picked one turns out to be taken. */
     private List<PortForward> createDomain(VmSpec placed, String consoleLog) throws VmException {
         List<PortForward> onHost = Forwarding.onHost(spec().portForwards(), uri.isLocal());
         return startWithPortRetries(onHost, portSupplier(Forwarding.defaultSupplier(uri.isLocal())), chosen -> {
             String xml = DomainXml.of(name, placed, consoleLog, chosen);
             int flags = Domain.CreateFlags.AUTODESTROY | Domain.CreateFlags.PAUSED;
+            Domain defined = null;
             try {
-                watch.attach(connect.domainCreateXML(xml, flags));
+                defined = connect.domainDefineXML(xml);
+                defined.create(flags);
+                watch.attach(defined);
             } catch (LibvirtException e) {
+                undefineQuietly(defined);
                 throw new VmException("libvirt could not start domain " + name + " on " + files.where() + ": "
                         + QemuLog.explain(LibvirtConnections.message(e), files, RemoteConsole.qemuLogOf(name),
                                 name, events()::debug),

@@ -17,17 +17,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 
 /**
  * {@link HostFiles} for a daemon on this machine: plain file copies under a root folder, one
  * folder per domain, named as the domain, with the daemon's URI in it ({@value #URI_FILE}).
  *
- * <p>A foreground run killed outright (SIGKILL) cannot delete its folder; libvirt destroys its
- * transient domain when the connection drops. {@link #sweep} removes such folders later.
+ * <p>A foreground run killed outright (SIGKILL) cannot delete its folder or undefine its domain;
+ * libvirt stops the domain when the connection drops. {@link #sweep} removes both later.
  */
 final class LocalHostFiles implements HostFiles {
     /** The file in each domain folder naming the libvirt URI whose domain uses it. */
@@ -45,9 +47,11 @@ final class LocalHostFiles implements HostFiles {
 
     /**
      * Deletes the domain folders of this root made for this URI whose domain libvirt no longer
-     * knows (neither running nor defined) and that were not touched for {@code quiet} (a run
-     * starting now makes its folder before its domain). A folder of another URI's daemon is left:
-     * that daemon's domains are not asked here. Failures only leave a folder for a later sweep.
+     * knows (neither running nor defined), or knows as a foreground run's domain that stopped
+     * (undefined first: the run was killed before it could), and that were not touched for
+     * {@code quiet} (a run starting now makes its folder before its domain). A folder of another
+     * URI's daemon is left: that daemon's domains are not asked here. Failures only leave a folder
+     * for a later sweep.
      */
     List<Path> sweep(Connect connect, Duration quiet, EventSink events) {
         List<Path> removed = new ArrayList<>();
@@ -63,9 +67,19 @@ final class LocalHostFiles implements HostFiles {
                 if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
                         || !Files.isRegularFile(folder.resolve(URI_FILE), LinkOption.NOFOLLOW_LINKS)
                         || !Files.readString(folder.resolve(URI_FILE)).strip().equals(uri.toString())
-                        || Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(before)
-                        || LibvirtConnections.findDomain(connect, folder.getFileName().toString()).isPresent()) {
+                        || Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(before)) {
                     continue;
+                }
+                String name = folder.getFileName().toString();
+                Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
+                if (domain.isPresent()) {
+                    if (!LibvirtVm.RUN_DOMAIN.matcher(name).matches() || domain.get().isPersistent() != 1
+                            || domain.get().isActive() != 0) {
+                        continue;
+                    }
+                    domain.get().undefine();
+                    events.debug("Undefined libvirt domain " + name + ": a foreground run's, stopped (a run that was"
+                            + " killed)");
                 }
                 FileTrees.delete(folder);
                 removed.add(folder);

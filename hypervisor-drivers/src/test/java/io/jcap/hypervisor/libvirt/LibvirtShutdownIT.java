@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
+import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.event.DomainEventType;
 import org.libvirt.event.LifecycleListener;
@@ -37,7 +39,8 @@ class LibvirtShutdownIT {
             child.destroy();
 
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-            assertTrue(domainGoneWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its JVM");
+            assertTrue(stoppedWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its JVM");
+            assertFalse(LibvirtTestSupport.domainExists(vm[1]), "the hook undefined the run's domain");
             assertFalse(Files.exists(Path.of(vm[2])));
         } finally {
             child.destroyForcibly();
@@ -55,7 +58,10 @@ class LibvirtShutdownIT {
             child.destroyForcibly();
 
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child JVM did not end");
-            assertTrue(domainGoneWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its connection");
+            assertTrue(stoppedWithin(vm[1], BOUND), "domain " + vm[1] + " outlived its connection");
+            // Stopped, the run's (persistent) domain stays defined: the next run's sweep undefines it (LibvirtVmIT).
+            assertTrue(LibvirtTestSupport.domainExists(vm[1]));
+            undefine(vm[1]);
         } finally {
             child.destroyForcibly();
             // No JVM was left to delete it: SIGKILL is the one way the folder stays behind.
@@ -69,8 +75,8 @@ class LibvirtShutdownIT {
         }
     }
 
-    /** Waits for libvirt's STOPPED event of the domain (or finds it gone already), bounded. */
-    private static boolean domainGoneWithin(String name, Duration bound) throws Exception {
+    /** Waits for libvirt's STOPPED event of the domain (or finds it stopped or gone already), bounded. */
+    private static boolean stoppedWithin(String name, Duration bound) throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         LifecycleListener listener = (domain, event) -> {
             try {
@@ -85,9 +91,23 @@ class LibvirtShutdownIT {
         Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
         try {
             connect.addLifecycleListener(listener);
-            return !LibvirtTestSupport.domainExists(name) || stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+            return !running(connect, name) || stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
             connect.removeLifecycleListener(listener);
+            connect.close();
+        }
+    }
+
+    private static boolean running(Connect connect, String name) throws LibvirtException {
+        Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
+        return domain.isPresent() && domain.get().isActive() == 1;
+    }
+
+    private static void undefine(String name) throws Exception {
+        Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+        try {
+            connect.domainLookupByName(name).undefine();
+        } finally {
             connect.close();
         }
     }

@@ -42,7 +42,9 @@ class LibvirtVmIT {
     void awaitExit_guestPowersOff_returnsPoweredOffAfterItsLine() throws Exception {
         List<String> heard = new CopyOnWriteArrayList<>();
         VmSpec spec = bootSectorSpec(dir, TestGuests.printThenPowerOff("JCAP-OFF")).build();
+        String name;
         try (LibvirtVm vm = new LibvirtVm(spec).withConsoleListener(heard::add)) {
+            name = vm.domainName();
             vm.start();
 
             String line = vm.awaitLine(Pattern.compile("^JCAP-OFF$"), BOOT);
@@ -53,8 +55,8 @@ class LibvirtVmIT {
             assertEquals(List.of("JCAP-OFF"), heard);
             assertEquals(Optional.of("the guest powered off"), vm.endDescription());
             assertFalse(vm.isAlive());
-            assertFalse(domainExists(vm.domainName()));
         }
+        assertFalse(domainExists(name), "the run's domain is undefined once it ended");
     }
 
     @Test
@@ -74,7 +76,9 @@ class LibvirtVmIT {
 
     @Test
     void awaitLine_lineNeverPrinted_throwsWithConsoleTailAndDestroysDomain() throws Exception {
+        String name;
         try (LibvirtVm vm = new LibvirtVm(bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build())) {
+            name = vm.domainName();
             vm.start();
             vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
 
@@ -86,8 +90,8 @@ class LibvirtVmIT {
             assertEquals(OptionalInt.empty(), e.vmExitCode());
             assertEquals(LibvirtVm.STOPPED_OTHERWISE, vm.awaitExit(BOOT));
             assertEquals(Optional.of("the domain was destroyed"), vm.endDescription());
-            assertFalse(domainExists(vm.domainName()));
         }
+        assertFalse(domainExists(name), "the run's domain is undefined once it ended");
     }
 
     @Test
@@ -199,6 +203,29 @@ class LibvirtVmIT {
         }
     }
 
+    /**
+     * A run's domain is persistent while it runs (libvirtd can deadlock freeing a transient
+     * domain whose console stream closes) and undefined at the end, whether the guest powered off
+     * or jcap stopped it.
+     */
+    @Test
+    void start_definesThePersistentDomainForTheRun_andUndefinesItAtTheEnd() throws Exception {
+        String name;
+        try (LibvirtVm vm = new LibvirtVm(bootSectorSpec(dir, TestGuests.printThenPowerOff("bye")).build())) {
+            vm.start();
+            name = vm.domainName();
+            assertTrue(persistent(name), "the run's domain is persistent while it runs");
+            assertEquals(LibvirtVm.POWERED_OFF, vm.awaitExit(BOOT));
+        }
+        assertFalse(domainExists(name), "the run's domain is undefined once it ended");
+        try (LibvirtVm vm = new LibvirtVm(bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build())) {
+            vm.start();
+            name = vm.domainName();
+            vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
+        }
+        assertFalse(domainExists(name), "the run's domain is undefined once jcap stopped it");
+    }
+
     @Test
     void start_sweepsFoldersOfGoneDomainsOfItsUri_leavingFreshRunningForeignAndUnmarkedOnes() throws Exception {
         // libvirt's QEMU runs as a user of its own, which must reach the disks staged in there.
@@ -212,6 +239,39 @@ class LibvirtVmIT {
         Path unmarked = Files.createDirectory(host.resolve("jcap-0000a0a0"));
         Files.setLastModifiedTime(unmarked, hourAgo);
         VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+        // A killed run's stopped domain, and a stopped detached instance's (named jcap-NAME-XXXXXXXX).
+        Path killed = planted(host, "jcap-0000bead", "qemu:///system", hourAgo);
+        Path detached = planted(host, "jcap-keep-0000beef", "qemu:///system", hourAgo);
+        org.libvirt.Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+        try {
+            for (Path folder : List.of(killed, detached)) {
+                String domain = folder.getFileName().toString();
+                connect.domainDefineXML(DomainXml.of(domain, spec, folder.resolve("console.log").toString(), List.of()));
+                Files.setLastModifiedTime(folder, hourAgo);
+            }
+            sweptByTheNextRun(host, spec, hourAgo, gone);
+            assertFalse(domainExists("jcap-0000bead"), "a killed run's stopped domain is undefined");
+            assertFalse(Files.exists(killed), "a killed run's folder is kept");
+            assertTrue(domainExists("jcap-keep-0000beef"), "a detached instance's stopped domain was undefined");
+            assertTrue(Files.isDirectory(detached), "a detached instance's folder was removed");
+        } finally {
+            LibvirtConnections.findDomain(connect, "jcap-keep-0000beef").ifPresent(d -> {
+                try {
+                    d.undefine();
+                } catch (org.libvirt.LibvirtException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            LibvirtConnections.closeQuietly(connect);
+        }
+        assertTrue(Files.isDirectory(fresh), "a folder touched within the quiet time was removed");
+        assertTrue(Files.isDirectory(foreign), "the folder of another daemon's domain was removed");
+        assertTrue(Files.isDirectory(unmarked), "a folder without its URI file was removed");
+    }
+
+    /** Two runs in {@code host}: the first sweeps {@code gone}, the second leaves the first's (running) folder. */
+    private static void sweptByTheNextRun(Path host, VmSpec spec, java.nio.file.attribute.FileTime hourAgo, Path gone)
+            throws Exception {
         try (LibvirtVm first = new LibvirtVm(spec).withHostFolder(host.toString())) {
             first.start();
             first.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
@@ -225,9 +285,15 @@ class LibvirtVmIT {
                 assertTrue(Files.isDirectory(running), "a running domain's folder was removed");
             }
         }
-        assertTrue(Files.isDirectory(fresh), "a folder touched within the quiet time was removed");
-        assertTrue(Files.isDirectory(foreign), "the folder of another daemon's domain was removed");
-        assertTrue(Files.isDirectory(unmarked), "a folder without its URI file was removed");
+    }
+
+    private static boolean persistent(String name) throws Exception {
+        org.libvirt.Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+        try {
+            return connect.domainLookupByName(name).isPersistent() == 1;
+        } finally {
+            LibvirtConnections.closeQuietly(connect);
+        }
     }
 
     private static Path planted(Path host, String name, String uri, java.nio.file.attribute.FileTime modified)
