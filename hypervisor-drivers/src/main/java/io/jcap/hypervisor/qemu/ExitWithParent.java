@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,9 @@ import java.util.concurrent.Future;
  */
 final class ExitWithParent {
     static final String LAUNCHER = "jcap-exit-with-parent";
+    /** How long {@link #forkOnceWritten} tries again while the launcher is busy, and the pause between tries. */
+    private static final Duration TEXT_BUSY_WAIT = Duration.ofSeconds(5);
+    private static final Duration TEXT_BUSY_PAUSE = Duration.ofMillis(20);
     private static final ExecutorService FORKER = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "jcap-process-forker");
         thread.setDaemon(true);
@@ -57,7 +61,7 @@ final class ExitWithParent {
         guarded.environment().clear();
         guarded.environment().putAll(builder.environment());
         try {
-            return fork(guarded);
+            return forkOnceWritten(guarded);
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).contains("error=13")) {
                 // EACCES on a program jcap just wrote owner-only: its temp folder's file system
@@ -86,6 +90,31 @@ final class ExitWithParent {
                     bytes, StandardOpenOption.WRITE);
         }
         return launcher;
+    }
+
+    /**
+     * Forks {@code builder}, trying again for a moment while the kernel says the launcher is being
+     * written (ETXTBSY, error=26): a process another thread forks while the launcher is written
+     * holds its descriptor open for writing until that process execs, and an exec of a file open
+     * for writing fails. Met once in a CI run, with builds forking their digest tools beside it.
+     */
+    private static Process forkOnceWritten(ProcessBuilder builder) throws IOException {
+        long deadline = System.nanoTime() + TEXT_BUSY_WAIT.toNanos();
+        while (true) {
+            try {
+                return fork(builder);
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("error=26") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(TEXT_BUSY_PAUSE.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Process fork(ProcessBuilder builder) throws IOException {

@@ -33,6 +33,34 @@ class ExitWithParentTest {
     }
 
     /**
+     * The launcher still open for writing elsewhere as it is run, as in a process another thread
+     * forked while it was written: the kernel refuses the exec (ETXTBSY), and the start tries
+     * again until the writer closed it (here after 300 ms).
+     */
+    @Test
+    void start_launcherOpenForWritingForAMoment_startsOnceItIsClosed() throws Exception {
+        Path launcher = ExitWithParent.install(dir);
+        java.nio.channels.FileChannel writer = java.nio.channels.FileChannel.open(launcher,
+                java.nio.file.StandardOpenOption.WRITE);
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                writer.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        closer.start();
+
+        Process p = ExitWithParent.start(new ProcessBuilder("/bin/sh", "-c", "exit 5"), dir);
+
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(5, p.exitValue());
+        closer.join();
+        assertFalse(writer.isOpen());
+    }
+
+    /**
      * A launcher the kernel refuses to run (EACCES, error=13), as on a /tmp mounted noexec; here
      * a launcher without execute bits, which even root cannot run, gives the same error.
      */
