@@ -1,9 +1,14 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.model.EnvironmentException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Error;
@@ -29,16 +34,54 @@ public final class LibvirtConnections {
     private LibvirtConnections() {
     }
 
-    /** Opens {@code uri}; failures say why and what to do. */
+    /** Opens {@code uri}; failures say why and what to do. Gives up after {@link #OPEN_BOUND}. */
     public static Connect open(LibvirtUri uri) throws EnvironmentException {
+        return open(uri, OPEN_BOUND);
+    }
+
+    /**
+     * Opens {@code uri}, giving up after {@code bound}: libvirt's open waits for the daemon's answer
+     * without a limit (its keep-alive starts only once the connection is open), so a daemon that
+     * accepts connections but never answers (hung, or stopped) would hold jcap for ever. The open
+     * runs in a daemon thread; a connection it makes after jcap gave up is closed at once.
+     */
+    static Connect open(LibvirtUri uri, Duration bound) throws EnvironmentException {
         init();
+        CompletableFuture<Connect> opened = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                Connect connect = new Connect(uri.toString());
+                if (!opened.complete(connect)) {
+                    closeQuietly(connect);
+                }
+            } catch (LibvirtException | RuntimeException e) {
+                opened.completeExceptionally(e);
+            }
+        }, "libvirt-open");
+        opener.setDaemon(true);
+        opener.start();
         try {
-            return new Connect(uri.toString());
-        } catch (LibvirtException e) {
-            throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + message(e)
-                    + LibvirtHints.forConnectFailure(uri, message(e)).map(h -> "; " + h).orElse(""), e);
+            return opened.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opened.cancel(false);
+            throw new EnvironmentException("libvirt at " + uri + " did not answer within "
+                    + bound.toSeconds() + " s: its daemon may be hung or stopped; restart it (systemctl restart"
+                    + " libvirtd) and try again");
+        } catch (InterruptedException e) {
+            opened.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new EnvironmentException("interrupted while connecting to libvirt at " + uri);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LibvirtException le) {
+                throw new EnvironmentException("cannot connect to libvirt at " + uri + ": " + message(le)
+                        + LibvirtHints.forConnectFailure(uri, message(le)).map(h -> "; " + h).orElse(""), le);
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
+
+    /** How long {@link #open(LibvirtUri)} waits for the daemon's answer (an SSH transport's login included). */
+    static final Duration OPEN_BOUND = Duration.ofSeconds(60);
 
     /**
      * For a {@code qemu+ssh://} URI, checks the SSH host's key against the URI's known_hosts as
