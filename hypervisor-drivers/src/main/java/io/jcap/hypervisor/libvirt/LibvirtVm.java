@@ -43,8 +43,8 @@ import org.libvirt.event.LifecycleListener;
  * leaves a stopped definition, which the next run's sweep undefines ({@link LocalHostFiles#sweep}).
  * The serial console is read as a libvirt stream
  * into the console log ({@link LibvirtConsole}), so {@link #awaitLine} works as with QEMU.
- * {@link #close()} presses the power button, waits the stop timeout, destroys the domain and
- * deletes the folder. libvirt gives no QEMU exit code: {@link #awaitExit} returns
+ * {@link #close()} presses the power button, waits the stop timeout, destroys and undefines the
+ * domain and deletes the folder. libvirt gives no QEMU exit code: {@link #awaitExit} returns
  * {@link #POWERED_OFF} when the guest powered off, {@link #STOPPED_OTHERWISE} for anything else.
  */
 public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
