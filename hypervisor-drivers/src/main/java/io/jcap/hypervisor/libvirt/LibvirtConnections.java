@@ -30,6 +30,8 @@ public final class LibvirtConnections {
     /** Held for the life of the process: JNA must not collect a callback libvirt still calls. */
     private static final Libvirt.VirErrorCallback SILENT = (userData, error) -> { };
     private static boolean initialised;
+    /** How long {@link #open(LibvirtUri)} waits for the daemon's answer (an SSH transport's login included). */
+    static final Duration OPEN_BOUND = Duration.ofSeconds(60);
 
     private LibvirtConnections() {
     }
@@ -79,9 +81,6 @@ public final class LibvirtConnections {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
-
-    /** How long {@link #open(LibvirtUri)} waits for the daemon's answer (an SSH transport's login included). */
-    static final Duration OPEN_BOUND = Duration.ofSeconds(60);
 
     /**
      * For a {@code qemu+ssh://} URI, checks the SSH host's key against the URI's known_hosts as
