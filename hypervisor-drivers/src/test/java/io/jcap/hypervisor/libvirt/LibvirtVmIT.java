@@ -226,6 +226,11 @@ class LibvirtVmIT {
         assertFalse(domainExists(name), "the run's domain is undefined once jcap stopped it");
     }
 
+    /**
+     * The sweep of a run's start: folders of domains libvirt no longer knows, and a killed run's
+     * stopped domain with its folder; never a running, fresh, foreign or unmarked one, nor a
+     * detached instance's stopped domain.
+     */
     @Test
     void start_sweepsFoldersOfGoneDomainsOfItsUri_leavingFreshRunningForeignAndUnmarkedOnes() throws Exception {
         // libvirt's QEMU runs as a user of its own, which must reach the disks staged in there.
@@ -246,7 +251,8 @@ class LibvirtVmIT {
         try {
             for (Path folder : List.of(killed, detached)) {
                 String domain = folder.getFileName().toString();
-                connect.domainDefineXML(DomainXml.of(domain, spec, folder.resolve("console.log").toString(), List.of()));
+                connect.domainDefineXML(DomainXml.of(domain, spec, folder.resolve("console.log").toString(),
+                        List.of()));
                 Files.setLastModifiedTime(folder, hourAgo);
             }
             sweptByTheNextRun(host, spec, hourAgo, gone);
@@ -255,13 +261,15 @@ class LibvirtVmIT {
             assertTrue(domainExists("jcap-keep-0000beef"), "a detached instance's stopped domain was undefined");
             assertTrue(Files.isDirectory(detached), "a detached instance's folder was removed");
         } finally {
-            LibvirtConnections.findDomain(connect, "jcap-keep-0000beef").ifPresent(d -> {
-                try {
-                    d.undefine();
-                } catch (org.libvirt.LibvirtException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            for (String domain : List.of("jcap-0000bead", "jcap-keep-0000beef")) {
+                LibvirtConnections.findDomain(connect, domain).ifPresent(d -> {
+                    try {
+                        d.undefine();
+                    } catch (org.libvirt.LibvirtException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
             LibvirtConnections.closeQuietly(connect);
         }
         assertTrue(Files.isDirectory(fresh), "a folder touched within the quiet time was removed");
