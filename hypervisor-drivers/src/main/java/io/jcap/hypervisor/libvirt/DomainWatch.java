@@ -148,20 +148,14 @@ final class DomainWatch {
     }
 
     /** Destroys the domain if it still runs and undefines it (a foreground run's domain is persistent). */
-    void undefineIfPersistent(Connect connect) {
+    void destroyAndUndefine(Connect connect) {
         if (domain == null) {
             return;
         }
         try {
-            Domain d = connect.domainLookupByName(name);
-            if (d.isPersistent() == 1) {
-                if (d.isActive() == 1) {
-                    d.destroy();
-                }
-                d.undefine();
-            }
+            LibvirtConnections.destroyAndUndefine(connect, name);
         } catch (LibvirtException e) {
-            // VIR_ERR_NO_DOMAIN is the normal case: nothing left to undefine.
+            events.get().debug("Undefining libvirt domain " + name + ": " + LibvirtConnections.message(e));
         }
     }
 

@@ -287,7 +287,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
         }
         Connect c = connect;
         if (c != null) {
-            watch.undefineIfPersistent(c);
+            watch.destroyAndUndefine(c);
         }
     }
 

@@ -73,8 +73,8 @@ final class LocalHostFiles implements HostFiles {
                 String name = folder.getFileName().toString();
                 Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
                 if (domain.isPresent()) {
-                    if (!LibvirtVm.RUN_DOMAIN.matcher(name).matches() || domain.get().isPersistent() != 1
-                            || domain.get().isActive() != 0) {
+                    // A domain that is there and stopped is persistent: a transient one goes as it stops.
+                    if (!LibvirtVm.RUN_DOMAIN.matcher(name).matches() || domain.get().isActive() != 0) {
                         continue;
                     }
                     domain.get().undefine();
