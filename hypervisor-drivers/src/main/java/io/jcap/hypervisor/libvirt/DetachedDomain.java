@@ -106,9 +106,7 @@ public final class DetachedDomain {
         try {
             folder = files.createFolder(name);
             connect = LibvirtConnections.open(uri);
-            if (files instanceof LocalHostFiles local) {
-                local.sweep(connect, LocalHostFiles.SWEEP_QUIET, events);
-            }
+            DomainSweep.sweep(files, connect, DomainSweep.QUIET, events);
             VmSpec placed = Staging.stage(spec, files, folder, !uri.isLocal(), events);
             String console = files.createEmpty(folder, CONSOLE_LOG);
             for (int attempt = 1; ; attempt++) {

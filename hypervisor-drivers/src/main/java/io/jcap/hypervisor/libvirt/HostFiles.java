@@ -5,6 +5,8 @@ import io.jcap.model.JcapException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * The files of one domain on the libvirt host: a private folder that QEMU can read, under a root
@@ -25,6 +27,8 @@ interface HostFiles extends AutoCloseable {
      * a file to QEMU's user for the run and gives it back afterwards.
      */
     int PRIVATE_FILE_MODE = 0600;
+    /** The file in each domain folder naming the libvirt URI whose domain uses it. */
+    String URI_FILE = ".jcap-libvirt-uri";
 
     /**
      * The files of domains on {@code uri}'s host: this machine's folders for a local daemon, SFTP
@@ -37,7 +41,7 @@ interface HostFiles extends AutoCloseable {
         }
         SshTarget ssh = uri.sshTarget().orElseThrow(() -> new JcapException("jcap copies images to a remote libvirt"
                 + " host over SSH, which " + uri + " does not use: connect with qemu+ssh://user@host/system"));
-        return new RemoteHostFiles(SshSession.open(ssh, sshTimeout), root != null ? root : defaultRoot(uri));
+        return new RemoteHostFiles(SshSession.open(ssh, sshTimeout), root != null ? root : defaultRoot(uri), uri);
     }
 
     /**
@@ -49,8 +53,18 @@ interface HostFiles extends AutoCloseable {
                 .orElse(System.getProperty("user.name"));
     }
 
-    /** Creates the domain's folder {@code name} (it must not exist yet) and returns its path on the host. */
+    /**
+     * Creates the domain's folder {@code name} (it must not exist yet), with the URI file naming
+     * this host's libvirt URI, and returns its path on the host.
+     */
     String createFolder(String name) throws JcapException;
+
+    /**
+     * The domain folders under the root ("jcap-" names) whose URI file names this libvirt URI and
+     * which were not changed since {@code before}: the ones {@link DomainSweep} may take. A folder
+     * that cannot be read is left out.
+     */
+    List<String> quietFolders(Instant before) throws JcapException;
 
     /** Copies {@code local} into {@code folder} as {@code name}, mode {@link #FILE_MODE}; returns its host path. */
     default String put(Path local, String folder, String name, EventSink events) throws JcapException {

@@ -40,7 +40,7 @@ import org.libvirt.event.LifecycleListener;
  * upstream's code since) deadlocks when a transient domain's object is freed as it stops while
  * its console stream closes (virChrdevFree and the stream's close callback take the same two
  * locks in opposite orders), which hung libvirtd once in a CI run. A run killed with SIGKILL
- * leaves a stopped definition, which the next run's sweep undefines ({@link LocalHostFiles#sweep}).
+ * leaves a stopped definition, which the next run's sweep undefines ({@link DomainSweep}).
  * The serial console is read as a libvirt stream
  * into the console log ({@link LibvirtConsole}), so {@link #awaitLine} works as with QEMU.
  * {@link #close()} presses the power button, waits the stop timeout, destroys and undefines the
@@ -122,9 +122,7 @@ public final class LibvirtVm extends GuestLifecycle<LibvirtVm> {
             // SSH first: jcap's own host key check gives the clearer message when the host is unknown.
             files = openFiles();
             connect = LibvirtConnections.open(uri);
-            if (files instanceof LocalHostFiles local) {
-                local.sweep(connect, LocalHostFiles.SWEEP_QUIET, events());
-            }
+            DomainSweep.sweep(files, connect, DomainSweep.QUIET, events());
             events().debug("Staging the files of libvirt domain " + name + " on " + files.where());
             folder = files.createFolder(name);
             VmSpec placed = Staging.stage(spec(), files, folder, !uri.isLocal(), events());

@@ -13,30 +13,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.libvirt.Connect;
-import org.libvirt.Domain;
-import org.libvirt.LibvirtException;
 
 /**
  * {@link HostFiles} for a daemon on this machine: plain file copies under a root folder, one
  * folder per domain, named as the domain, with the daemon's URI in it ({@value #URI_FILE}).
- *
- * <p>A foreground run killed outright (SIGKILL) cannot delete its folder or undefine its domain;
- * libvirt stops the domain when the connection drops. {@link #sweep} removes both later.
  */
 final class LocalHostFiles implements HostFiles {
-    /** The file in each domain folder naming the libvirt URI whose domain uses it. */
-    static final String URI_FILE = ".jcap-libvirt-uri";
-    /** How long a folder whose domain is unknown stays untouched before {@link #sweep} takes it. */
-    static final Duration SWEEP_QUIET = Duration.ofMinutes(10);
-
     private final Path root;
     private final LibvirtUri uri;
 
@@ -45,50 +32,28 @@ final class LocalHostFiles implements HostFiles {
         this.uri = uri;
     }
 
-    /**
-     * Deletes the domain folders of this root made for this URI whose domain libvirt no longer
-     * knows (neither running nor defined), or knows as a foreground run's domain that stopped
-     * (undefined first: the run was killed before it could), and that were not touched for
-     * {@code quiet} (a run starting now makes its folder before its domain). A folder of another
-     * URI's daemon is left: that daemon's domains are not asked here. Failures only leave a folder
-     * for a later sweep.
-     */
-    List<Path> sweep(Connect connect, Duration quiet, EventSink events) {
-        List<Path> removed = new ArrayList<>();
+    @Override
+    public List<String> quietFolders(Instant before) {
+        List<String> quiet = new ArrayList<>();
         List<Path> folders;
         try (Stream<Path> list = Files.list(root)) {
             folders = list.filter(p -> p.getFileName().toString().startsWith("jcap-")).toList();
         } catch (IOException e) {
-            return removed;
+            return quiet;
         }
-        Instant before = Instant.now().minus(quiet);
         for (Path folder : folders) {
             try {
-                if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
-                        || !Files.isRegularFile(folder.resolve(URI_FILE), LinkOption.NOFOLLOW_LINKS)
-                        || !Files.readString(folder.resolve(URI_FILE)).strip().equals(uri.toString())
-                        || Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(before)) {
-                    continue;
+                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                        && Files.isRegularFile(folder.resolve(URI_FILE), LinkOption.NOFOLLOW_LINKS)
+                        && Files.readString(folder.resolve(URI_FILE)).strip().equals(uri.toString())
+                        && !Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(before)) {
+                    quiet.add(folder.toString());
                 }
-                String name = folder.getFileName().toString();
-                Optional<Domain> domain = LibvirtConnections.findDomain(connect, name);
-                if (domain.isPresent()) {
-                    // A domain that is there and stopped is persistent: a transient one goes as it stops.
-                    if (!LibvirtVm.RUN_DOMAIN.matcher(name).matches() || domain.get().isActive() != 0) {
-                        continue;
-                    }
-                    domain.get().undefine();
-                    events.debug("Undefined libvirt domain " + name + ": a foreground run's, stopped (a run that was"
-                            + " killed)");
-                }
-                FileTrees.delete(folder);
-                removed.add(folder);
-                events.debug("Removed " + folder + ": its libvirt domain is gone (a run that was killed)");
-            } catch (IOException | LibvirtException | RuntimeException e) {
-                events.debug("Left " + folder + " for a later sweep: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // Unreadable: left for a later sweep.
             }
         }
-        return removed;
+        return quiet;
     }
 
     @Override

@@ -3,18 +3,27 @@ package io.jcap.hypervisor.libvirt;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@link HostFiles} on a remote libvirt host: uploads over SFTP, console reads over SFTP, SSH tunnels. */
 final class RemoteHostFiles implements HostFiles {
+    /** The most of a URI file read back: a URI longer than this is not one jcap wrote. */
+    private static final int URI_BYTES = 4096;
+
     private final SshSession ssh;
     private final String root;
+    private final LibvirtUri uri;
 
-    RemoteHostFiles(SshSession ssh, String root) {
+    RemoteHostFiles(SshSession ssh, String root, LibvirtUri uri) {
         if (!root.startsWith("/") || root.contains("/../") || root.endsWith("/..")) {
             throw new IllegalArgumentException("the remote folder must be an absolute path without '..', got " + root);
         }
         this.ssh = ssh;
+        this.uri = uri;
         this.root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
     }
 
@@ -23,7 +32,29 @@ final class RemoteHostFiles implements HostFiles {
         ssh.mkdir(root, FOLDER_MODE, true);
         String folder = root + "/" + name;
         ssh.mkdir(folder, FOLDER_MODE, false);
+        ssh.writeString(folder + "/" + URI_FILE, uri + "\n", FILE_MODE);
         return folder;
+    }
+
+    @Override
+    public List<String> quietFolders(Instant before) throws JcapException {
+        List<String> quiet = new ArrayList<>();
+        byte[] marker = new byte[URI_BYTES];
+        for (SshSession.Entry entry : ssh.list(root)) {
+            String folder = root + "/" + entry.name();
+            if (!entry.name().startsWith("jcap-") || !entry.folder() || entry.modified().isAfter(before)) {
+                continue;
+            }
+            try {
+                int n = ssh.read(folder + "/" + URI_FILE, 0, marker);
+                if (new String(marker, 0, n, StandardCharsets.UTF_8).strip().equals(uri.toString())) {
+                    quiet.add(folder);
+                }
+            } catch (IOException e) {
+                // No marker (a folder of an older jcap, or not jcap's): left alone.
+            }
+        }
+        return quiet;
     }
 
     @Override

@@ -14,13 +14,17 @@ import com.jcraft.jsch.SftpProgressMonitor;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -172,6 +176,42 @@ final class SshSession implements AutoCloseable {
             sftp().chmod(mode, remote);
         } catch (SftpException e) {
             throw failure("create", remote, e);
+        }
+    }
+
+    /** Writes {@code text} as the whole of {@code remote}, made with {@code mode} before its bytes arrive. */
+    synchronized void writeString(String remote, String text, int mode) throws JcapException {
+        try {
+            sftp().put(InputStream.nullInputStream(), remote, ChannelSftp.OVERWRITE);
+            sftp().chmod(mode, remote);
+            sftp().put(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), remote, ChannelSftp.OVERWRITE);
+        } catch (SftpException e) {
+            throw failure("write", remote, e);
+        }
+    }
+
+    /** An entry of a remote folder: its name, whether it is a folder (not a link to one), its last change. */
+    record Entry(String name, boolean folder, Instant modified) {
+    }
+
+    /** The entries of {@code dir} but "." and ".."; empty when there is no such folder. */
+    synchronized List<Entry> list(String dir) throws JcapException {
+        try {
+            if (lstatOrNull(dir) == null) {
+                return List.of();
+            }
+            List<Entry> entries = new ArrayList<>();
+            for (ChannelSftp.LsEntry entry : sftp().ls(dir)) {
+                String name = entry.getFilename();
+                SftpATTRS attributes = entry.getAttrs();
+                if (!name.equals(".") && !name.equals("..")) {
+                    entries.add(new Entry(name, attributes.isDir() && !attributes.isLink(),
+                            Instant.ofEpochSecond(attributes.getMTime() & 0xFFFF_FFFFL)));
+                }
+            }
+            return entries;
+        } catch (SftpException e) {
+            throw failure("list", dir, e);
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.host.FileTrees;
 import io.jcap.hypervisor.BootSector;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.PortForward;
@@ -24,14 +25,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.Connect;
 
 /**
  * The remote path for real: this machine's libvirtd reached through a test-owned sshd on
@@ -101,6 +105,43 @@ class LibvirtRemoteIT {
 
         assertFalse(domainExists(vm.domainName()));
         assertEquals(List.of(), Files.list(remoteRoot).toList());
+    }
+
+    /**
+     * A foreground run on a remote host killed outright leaves its stopped domain and its folder
+     * there: the next run on that host undefines and removes them, and leaves a detached instance's.
+     */
+    @Test
+    void start_remoteHost_sweepsAKilledRunsDomainAndFolderButNotADetachedOnes() throws Exception {
+        VmSpec spec = bootSectorSpec(dir, BootSector.printThenHalt(SPIN_LINE)).build();
+        FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        LibvirtUri uri = sshUri();
+        Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
+        List<String> planted = List.of("jcap-0000bead", "jcap-keep-0000beef");
+        try {
+            for (String domain : planted) {
+                Path folder = Files.createDirectory(remoteRoot.resolve(domain));
+                Files.writeString(folder.resolve(HostFiles.URI_FILE), uri + "\n");
+                connect.domainDefineXML(DomainXml.of(domain, spec, folder.resolve("console.log").toString(), List.of()));
+                Files.setLastModifiedTime(folder, hourAgo);
+            }
+
+            try (LibvirtVm vm = new LibvirtVm(uri, spec).withHostFolder(remoteRoot.toString())
+                    .withStopTimeout(Duration.ZERO)) {
+                vm.start();
+            }
+
+            assertFalse(domainExists("jcap-0000bead"), "a killed run's stopped domain is still defined");
+            assertFalse(Files.exists(remoteRoot.resolve("jcap-0000bead")), "a killed run's folder is kept");
+            assertTrue(domainExists("jcap-keep-0000beef"), "a detached instance's stopped domain was undefined");
+            assertTrue(Files.isDirectory(remoteRoot.resolve("jcap-keep-0000beef")), "a detached instance's folder went");
+        } finally {
+            for (String domain : planted) {
+                LibvirtConnections.destroyAndUndefine(connect, domain);
+                FileTrees.delete(remoteRoot.resolve(domain));
+            }
+            LibvirtConnections.closeQuietly(connect);
+        }
     }
 
     @Test

@@ -101,7 +101,7 @@ class LibvirtVmIT {
         vm.start();
         vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
         Path folder = Path.of(vm.domainFolder());
-        assertEquals(List.of(LocalHostFiles.URI_FILE, "console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
+        assertEquals(List.of(HostFiles.URI_FILE, "console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
                 .sorted().toList());
         assertTrue(vm.isAlive());
         assertTrue(vm.killedOnShutdown());
@@ -307,7 +307,7 @@ class LibvirtVmIT {
     private static Path planted(Path host, String name, String uri, java.nio.file.attribute.FileTime modified)
             throws Exception {
         Path folder = Files.createDirectory(host.resolve(name));
-        Files.writeString(folder.resolve(LocalHostFiles.URI_FILE), uri + "\n");
+        Files.writeString(folder.resolve(HostFiles.URI_FILE), uri + "\n");
         Files.writeString(folder.resolve("console.log"), "");
         if (modified != null) {
             Files.setLastModifiedTime(folder, modified);

@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SshSessionIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final LibvirtUri URI = LibvirtUri.parse("qemu+ssh://jcap@127.0.0.1/system");
 
     @TempDir
     Path dir;
@@ -70,7 +73,7 @@ class SshSessionIT {
             }
         };
         String root = dir.resolve("remote").toString();
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT), root)) {
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT), root, URI)) {
             String folder = files.createFolder("jcap-0011aabb");
 
             String placed = files.put(image, folder, "disk0.qcow2", events);
@@ -85,10 +88,40 @@ class SshSessionIT {
         }
     }
 
+    /**
+     * What the next run's sweep on a remote host may take: a folder of its URI (the marker that
+     * createFolder writes), quiet for the given time; never a fresh, foreign, unmarked one, a file,
+     * or a folder that is not jcap's.
+     */
+    @Test
+    void quietFolders_overSftp_namesOnlyQuietFoldersMarkedWithItsUri() throws Exception {
+        String root = dir.resolve("remote").toString();
+        FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts),
+                TIMEOUT), root, URI)) {
+            String quiet = files.createFolder("jcap-0000dead");
+            String fresh = files.createFolder("jcap-0000f7e5");
+            String foreign = files.createFolder("jcap-00000e55");
+            Files.writeString(Path.of(foreign, HostFiles.URI_FILE), "qemu+ssh://jcap@127.0.0.1/session\n");
+            Path unmarked = Files.createDirectory(Path.of(root, "jcap-0000a0a0"));
+            Path other = Files.createDirectory(Path.of(root, "not-jcap"));
+            Files.writeString(other.resolve(HostFiles.URI_FILE), URI + "\n");
+            Path file = Files.writeString(Path.of(root, "jcap-00000f11"), URI + "\n");
+            for (Path old : List.of(Path.of(quiet), Path.of(foreign), unmarked, other, file)) {
+                Files.setLastModifiedTime(old, hourAgo);
+            }
+
+            List<String> found = files.quietFolders(Instant.now().minus(Duration.ofMinutes(10)));
+
+            assertEquals(URI + "\n", Files.readString(Path.of(fresh, HostFiles.URI_FILE)));
+            assertEquals(List.of(quiet), found);
+        }
+    }
+
     @Test
     void read_growingFile_returnsBytesFromTheOffset() throws Exception {
         try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
-                dir.resolve("remote").toString())) {
+                dir.resolve("remote").toString(), URI)) {
             String folder = files.createFolder("jcap-0011aabb");
             String log = files.createEmpty(folder, "console.log");
             byte[] buffer = new byte[64];
@@ -106,7 +139,7 @@ class SshSessionIT {
     void deleteFolder_withFiles_removesItAndIgnoresAMissingOne() throws Exception {
         Path image = Files.writeString(dir.resolve("kernel"), "not really a kernel");
         try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
-                dir.resolve("remote").toString())) {
+                dir.resolve("remote").toString(), URI)) {
             String folder = files.createFolder("jcap-0011aabb");
             files.put(image, folder, "kernel", EventSink.NONE);
 
@@ -122,7 +155,7 @@ class SshSessionIT {
         try (ServerSocket service = new ServerSocket();
                 SshSession ssh = SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT)) {
             service.bind(new InetSocketAddress("127.0.0.1", 0));
-            RemoteHostFiles files = new RemoteHostFiles(ssh, dir.toString());
+            RemoteHostFiles files = new RemoteHostFiles(ssh, dir.toString(), URI);
 
             int local = files.reach("127.0.0.1", 0, service.getLocalPort());
 
