@@ -23,6 +23,14 @@ static char **grow(char **v, int n)
     return g;
 }
 
+static struct disk_volume *grow_disks(struct disk_volume *v, int n)
+{
+    struct disk_volume *g = realloc(v, (size_t)(n + 1) * sizeof *v);
+    if (!g)
+        fatal("out of memory reading the configuration");
+    return g;
+}
+
 static int parse_id(const char **p, unsigned *out);
 
 /* A run's exit tag: what the host gave, 16 to 64 lowercase hexadecimal digits. */
@@ -108,9 +116,17 @@ int parse_settings(char *buf, size_t len, const char *source, struct settings *s
                 }
                 s->volumes = grow(s->volumes, s->volumec);
                 s->volumes[s->volumec++] = value;
+            } else if (strcmp(line, "disk_volume") == 0) {
+                s->disks = grow_disks(s->disks, s->diskc);
+                if (disk_volume_parse(value, &s->disks[s->diskc]) < 0) {
+                    set_err(err, "%s line %d: disk_volume needs SERIAL rw|ro FOLDER (SERIAL: 1 to 20 of a-z, 0-9"
+                            " and -; FOLDER as for volume)", source, lineno);
+                    return -1;
+                }
+                s->diskc++;
             } else {
                 set_err(err, "%s line %d: unknown key \"%s\" (expected arg, env, cwd, user, stop_signal,"
-                        " volume, exit_tag or interactive)",
+                        " volume, disk_volume, exit_tag or interactive)",
                         source, lineno, line);
                 return -1;
             }
@@ -221,6 +237,8 @@ void read_config(struct app *a)
         fatal("%s", err);
     if (image.argc == 0)
         fatal("%s has no arg line: nothing to run", IMAGE_CONFIG);
+    if (image.diskc > 0)
+        fatal("%s: disk_volume is a setting of one run, not of the image", IMAGE_CONFIG);
     a->argv = image.argv;
     a->argc = image.argc;
     a->cwd = image.cwd ? image.cwd : "/";
@@ -256,6 +274,8 @@ void read_config(struct app *a)
         if (over.exit_tag)
             a->exit_tag = over.exit_tag;
         a->interactive = over.interactive;
+        a->disks = over.disks;
+        a->diskc = over.diskc;
         /* A run's volumes come on top of the image's. */
         for (int i = 0; i < over.volumec; i++) {
             a->volumes = grow(a->volumes, a->volumec);

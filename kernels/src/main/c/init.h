@@ -158,6 +158,14 @@ void xxh64_init(struct xxh64 *h);
 void xxh64_update(struct xxh64 *h, const unsigned char *p, size_t n);
 uint64_t xxh64_digest(const struct xxh64 *h);
 
+/* A disk volume setting (`disk_volume SERIAL rw|ro PATH`): the disk with that virtio serial,
+ * mounted on PATH. */
+struct disk_volume {
+    const char *serial;
+    int read_only;
+    const char *path;
+};
+
 /* config.c: the application to start (docs/guest-protocol.md, run mode) */
 struct app {
     char **argv, **envp;
@@ -167,6 +175,8 @@ struct app {
     int stop_signal;  /* what the first power button press sends (SIGTERM unless set) */
     char **volumes;   /* folders that get a writable tmpfs (container images' Volumes) */
     int volumec;
+    struct disk_volume *disks; /* disks mounted on folders (jcap run --volume), run-time settings only */
+    int diskc;
     const char *exit_tag; /* the run's tag, printed after JCAP-EXIT's status; NULL: none */
     int interactive;      /* the host passes input to the console (jcap run -i): read it without echo */
 };
@@ -181,6 +191,8 @@ struct settings {
     int stop_signal; /* 0 when not set */
     char **volumes;  /* malloc'ed like argv */
     int volumec;
+    struct disk_volume *disks; /* malloc'ed like argv */
+    int diskc;
     const char *exit_tag; /* NULL when not set */
     int interactive; /* 0 when not set */
 };
@@ -197,6 +209,15 @@ void mount_volumes(const struct app *a);
 /* Called before /tmp gets its tmpfs: keeps a handle on the image's own /tmp, whose folders a
  * volume under /tmp takes its mode and owner from. */
 void volumes_keep_image_tmp(void);
+/* A volume's folder under /tmp, which the init's /tmp tmpfs hides, made again there with the
+ * image's modes and owners; nothing for other folders. */
+void volume_make_under_tmp(const char *path);
+
+/* diskvolumes.c: `SERIAL rw|ro PATH` parsed in place (0), or -1 when malformed; the volumes
+ * mounted before the application starts and unmounted (else remounted read-only) after it. */
+int disk_volume_parse(char *value, struct disk_volume *out);
+void mount_disk_volumes(const struct app *a);
+void unmount_disk_volumes(const struct app *a);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),
  * 0 when there is no such file (or no device), -1 with err set. */

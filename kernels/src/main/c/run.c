@@ -354,6 +354,7 @@ _Noreturn void run_mode(const struct cmdline *c)
     read_config(&a);
     cloud_init(c, &a);
     mount_volumes(&a);
+    mount_disk_volumes(&a);
     /* SIGCHLD is read from a descriptor so that one poll waits for it and the
      * power button; the application gets the mask cleared before exec. */
     sigset_t chld;
@@ -391,6 +392,7 @@ _Noreturn void run_mode(const struct cmdline *c)
     long long end = now_ms() + 1000;
     while (now_ms() < end && waitpid(-1, &st, WNOHANG) >= 0)
         sleep_ms(5);
+    unmount_disk_volumes(&a);
     sync();
     if (c->rw)
         mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY, NULL);

@@ -26,7 +26,7 @@ void volumes_keep_image_tmp(void)
  * again, each missing folder on the way with the mode and owner the image gives it (lstat'ed
  * under the tmpfs, never following a link), before the volume's own tmpfs goes on top.
  */
-static void make_under_tmp(const char *path)
+void volume_make_under_tmp(const char *path)
 {
     if (g_image_tmp < 0 || strncmp(path, "/tmp/", 5) != 0)
         return;
@@ -69,7 +69,7 @@ void mount_volumes(const struct app *a)
 {
     for (int i = 0; i < a->volumec; i++) {
         const char *path = a->volumes[i];
-        make_under_tmp(path);
+        volume_make_under_tmp(path);
         struct stat st;
         /* lstat: a link named as a volume would put the tmpfs wherever it points. */
         if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))

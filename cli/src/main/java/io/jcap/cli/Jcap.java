@@ -30,7 +30,7 @@ public final class Jcap implements Runnable {
     private static final List<Class<?>> SUBCOMMANDS = List.of(InitCommand.class, ValidateCommand.class,
             BuildCommand.class, RunCommand.class, PsCommand.class, LogsCommand.class, StopCommand.class,
             RmCommand.class, ImagesCommand.class, RmiCommand.class, PushCommand.class, PullCommand.class, LoginCommand.class,
-            KernelsCommand.class,
+            VolumeCommand.class, KernelsCommand.class,
             DoctorCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--stacktrace", scope = CommandLine.ScopeType.INHERIT,

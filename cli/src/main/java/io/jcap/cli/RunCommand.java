@@ -18,6 +18,7 @@ import io.jcap.cli.options.NicModelConverter;
 import io.jcap.cli.options.PortMappingConverter;
 import io.jcap.cli.options.RegistryTlsOptions;
 import io.jcap.cli.options.Verbosity;
+import io.jcap.cli.options.VolumeMountConverter;
 import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.NicModel;
@@ -26,6 +27,7 @@ import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
 import io.jcap.model.PortMapping;
+import io.jcap.model.VolumeMount;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,6 +64,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Forward a host port to a guest port (repeatable); GUEST alone uses the same host port. Replaces "
                     + "the image's forward of the same guest port; the image's others stay.")
     List<PortMapping> publish = new ArrayList<>();
+
+    @Option(names = "--volume", paramLabel = "SOURCE:/FOLDER[:ro]", converter = VolumeMountConverter.class,
+            description = "Mount a volume on a folder of the image for this run (repeatable; Linux images, qemu "
+                    + "driver): SOURCE is a volume name (made on first use, 1 GiB, ext4; see jcap volume) or a disk "
+                    + "image file with an ext4 file system (a path with a /); :ro mounts it read-only. The folder must "
+                    + "be in the image.")
+    List<VolumeMount> volumes = new ArrayList<>();
 
     @Option(names = "--publish-address", paramLabel = "ADDR", defaultValue = PortForward.LOOPBACK,
             description = "Host address forwarded ports bind to. Default: ${DEFAULT-VALUE} (this machine only).")
@@ -179,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
             if (interactive && detach) {
                 throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
             }
-            request = request.withInteractive(interactive);
+            request = request.withInteractive(interactive).withVolumes(volumes);
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Which subcommands the command tree holds for a given command line. */
 class JcapCommandLineTest {
     private static final List<String> ALL = List.of("init", "validate", "build", "run", "ps", "logs", "stop", "rm",
-            "images", "rmi", "push", "pull", "login", "kernels", "doctor", "version", "help");
+            "images", "rmi", "push", "pull", "login", "volume", "kernels", "doctor", "version", "help");
 
     private static List<String> subcommands(String... args) {
         return List.copyOf(Jcap.commandLine(args).getSubcommands().keySet());

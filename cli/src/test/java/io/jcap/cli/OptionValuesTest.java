@@ -8,6 +8,7 @@ import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.ByteSize;
 import io.jcap.model.GuestPath;
 import io.jcap.model.PortMapping;
+import io.jcap.model.VolumeMount;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,24 @@ class OptionValuesTest {
                 + " (8080:80, 53/udp)", firstErrorLine(2, "run", "--publish", "8080:80/sctp", "hello"));
         assertEquals("-p: host port 70000 is outside 1..65535", firstErrorLine(2, "run", "-p", "70000:80", "hello"));
         assertEquals("-p: guest port 0 is outside 1..65535", firstErrorLine(2, "run", "-p", "8080:0", "hello"));
+    }
+
+    @Test
+    void run_volumes_reachTheCommandInOrder_andABadOneNamesTheOptionAndTheSyntax() {
+        RunCommand run = parsed(new RunCommand(), "--volume", "data:/data", "--volume", "./d.img:/seed:ro", "hello");
+
+        assertEquals(List.of(VolumeMount.parse("data:/data"), new VolumeMount("./d.img", "/seed", true)), run.volumes);
+        assertEquals("--volume: 'data' is not a volume: use " + VolumeMount.EXPECTED,
+                firstErrorLine(2, "run", "--volume", "data", "hello"));
+        assertTrue(firstErrorLine(2, "run", "--volume", "data:/../etc", "hello")
+                .startsWith("--volume: volume folder '/../etc' is not allowed"));
+    }
+
+    @Test
+    void volumeCreate_size_takesUsersSpellings_aGibiByteByDefault() {
+        assertEquals(ByteSize.ofMebibytes(1024), parsed(new VolumeCommand.Create(), "data").size);
+        assertEquals(ByteSize.ofMebibytes(512), parsed(new VolumeCommand.Create(), "--size", "512m", "data").size);
+        assertTrue(firstErrorLine(2, "volume", "create", "--size", "lots", "data").startsWith("--size: "));
     }
 
     @Test

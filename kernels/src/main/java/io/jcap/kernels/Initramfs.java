@@ -43,15 +43,18 @@ public final class Initramfs {
      * aliases, the root found by its file system UUID or label; 4: a GPT disk whose root is
      * partition 2 ({@code jcap.part}), after an EFI system partition, booting under BIOS and UEFI;
      * 5: the run's exit tag ({@code exit_tag}) after {@code JCAP-EXIT}'s status; 6: console input
-     * ({@code interactive}: the console read without echo).
+     * ({@code interactive}: the console read without echo); 7: disks mounted on folders for one
+     * run ({@code disk_volume}, jcap run --volume).
      */
-    public static final int GUEST_PROTOCOL = 6;
+    public static final int GUEST_PROTOCOL = 7;
     /** The first guest protocol whose init takes run-time settings from fw_cfg. */
     public static final int GUEST_PROTOCOL_RUN_SETTINGS = 2;
     /** The first guest protocol whose init ends a run with the host's tag ({@code exit_tag}). */
     public static final int GUEST_PROTOCOL_EXIT_TAG = 5;
     /** The first guest protocol whose init takes {@code interactive} (jcap run -i). */
     public static final int GUEST_PROTOCOL_INTERACTIVE = 6;
+    /** The first guest protocol whose init mounts a run's disk volumes ({@code disk_volume}, jcap run --volume). */
+    public static final int GUEST_PROTOCOL_DISK_VOLUMES = 7;
 
     /**
      * A host program the builder image carries.

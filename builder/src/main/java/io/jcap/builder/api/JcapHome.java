@@ -55,6 +55,11 @@ public record JcapHome(Path root) {
         return root.resolve("cache");
     }
 
+    /** Named volumes ({@code jcap run --volume NAME:/folder}, {@code jcap volume}): one disk file each. */
+    public Path volumes() {
+        return root.resolve("volumes");
+    }
+
     public Path instances() {
         return root.resolve("instances");
     }

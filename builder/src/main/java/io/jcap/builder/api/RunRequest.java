@@ -7,6 +7,7 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
 import io.jcap.model.GuestMemory;
 import io.jcap.model.PortMapping;
+import io.jcap.model.VolumeMount;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,14 +54,18 @@ import java.util.regex.Pattern;
  *     {@link GuestDevices#VIRTIO} unless chosen, to try the image on a cloud's devices
  * @param interactive the caller passes input to the application's console (a Linux image, the
  *     QEMU driver, in the foreground): its init then reads the console without echoing it
+ * @param volumes disks mounted on the guest's folders for this run (a Linux image, the QEMU driver)
  */
 public record RunRequest(String image, Optional<Accelerator> accelerator, boolean showBoot, OptionalInt memoryMiB,
         OptionalInt cpus, List<PortMapping> ports, String publishAddress, SortedMap<String, String> env,
         Optional<String> cmd, Optional<String> name, Optional<LibvirtUri> libvirt, Optional<BootMode> boot,
-        Optional<String> configSet, Optional<CloudInitData> cloudInit, GuestDevices devices, boolean interactive) {
+        Optional<String> configSet, Optional<CloudInitData> cloudInit, GuestDevices devices, boolean interactive,
+        List<VolumeMount> volumes) {
     /** The fewest MiB a guest gets; the kernel and init need about that much. */
     public static final int MIN_MEMORY_MIB = GuestMemory.MIN_MIB;
     public static final int MAX_CPUS = 64;
+    /** The most volumes one run mounts (each a PCI device of the guest). */
+    public static final int MAX_VOLUMES = 16;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public RunRequest {
@@ -92,92 +97,110 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         Objects.requireNonNull(configSet, "configSet");
         Objects.requireNonNull(cloudInit, "cloudInit");
         Objects.requireNonNull(devices, "devices");
+        volumes = List.copyOf(volumes);
+        for (int i = 0; i < volumes.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (volumes.get(i).guestFolder().equals(volumes.get(j).guestFolder())) {
+                    throw new IllegalArgumentException("two volumes on " + volumes.get(i).guestFolder() + ": "
+                            + volumes.get(j) + " and " + volumes.get(i) + "; give each folder one");
+                }
+            }
+        }
+        if (volumes.size() > MAX_VOLUMES) {
+            throw new IllegalArgumentException(volumes.size() + " volumes are too many: at most " + MAX_VOLUMES);
+        }
     }
 
     public static RunRequest of(String image) {
         return new RunRequest(image, Optional.empty(), false, OptionalInt.empty(), OptionalInt.empty(), List.of(),
                 PortForward.LOOPBACK, new TreeMap<>(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), GuestDevices.VIRTIO, false);
+                Optional.empty(), Optional.empty(), Optional.empty(), GuestDevices.VIRTIO, false, List.of());
     }
 
     public RunRequest withAccelerator(Optional<Accelerator> value) {
         return new RunRequest(image, value, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name, libvirt,
-                boot, configSet, cloudInit, devices, interactive);
+                boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withShowBoot(boolean value) {
         return new RunRequest(image, accelerator, value, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices, interactive);
+                libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withMemoryMiB(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, value, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices, interactive);
+                libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withCpus(OptionalInt value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, value, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices, interactive);
+                libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withPorts(List<PortMapping> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, value, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices, interactive);
+                libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withPublishAddress(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, value, env, cmd, name, libvirt,
-                boot, configSet, cloudInit, devices, interactive);
+                boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withEnv(Map<String, String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress,
-                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit, devices, interactive);
+                new TreeMap<>(value), cmd, name, libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withCmd(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, value, name,
-                libvirt, boot, configSet, cloudInit, devices, interactive);
+                libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withName(String value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd,
-                Optional.of(value), libvirt, boot, configSet, cloudInit, devices, interactive);
+                Optional.of(value), libvirt, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     /** Runs the guest through libvirt at {@code uri} ({@link LibvirtUri#SYSTEM} for this machine's daemon). */
     public RunRequest withLibvirt(Optional<LibvirtUri> uri) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                uri, boot, configSet, cloudInit, devices, interactive);
+                uri, boot, configSet, cloudInit, devices, interactive, volumes);
     }
 
     public RunRequest withBoot(Optional<BootMode> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, value, configSet, cloudInit, devices, interactive);
+                libvirt, value, configSet, cloudInit, devices, interactive, volumes);
     }
 
     /** Runs the image's named configuration {@code value} (a Capstan package's) instead of its default one. */
     public RunRequest withConfigSet(Optional<String> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, value, cloudInit, devices, interactive);
+                libvirt, boot, value, cloudInit, devices, interactive, volumes);
     }
 
     /** Attaches a NoCloud seed with this cloud-init data to the run (Linux images). */
     public RunRequest withCloudInit(Optional<CloudInitData> value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, value, devices, interactive);
+                libvirt, boot, configSet, value, devices, interactive, volumes);
     }
 
     /** Attaches the disk and the network card as {@code value} says (a Linux image, the QEMU driver). */
     public RunRequest withDevices(GuestDevices value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, value, interactive);
+                libvirt, boot, configSet, cloudInit, value, interactive, volumes);
     }
 
     /** Passes the caller's input to the application's console ({@code jcap run -i}). */
     public RunRequest withInteractive(boolean value) {
         return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
-                libvirt, boot, configSet, cloudInit, devices, value);
+                libvirt, boot, configSet, cloudInit, devices, value, volumes);
+    }
+
+    /** Mounts these volumes on the guest's folders for this run ({@code jcap run --volume}; a Linux image). */
+    public RunRequest withVolumes(List<VolumeMount> value) {
+        return new RunRequest(image, accelerator, showBoot, memoryMiB, cpus, ports, publishAddress, env, cmd, name,
+                libvirt, boot, configSet, cloudInit, devices, interactive, value);
     }
 
     /** Whether this run passes settings to the guest (and so needs an init that reads them). */

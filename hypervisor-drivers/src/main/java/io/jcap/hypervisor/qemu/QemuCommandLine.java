@@ -106,7 +106,8 @@ final class QemuCommandLine {
                     + (drive.scratch() ? ",cache=unsafe" : "")));
             String bootIndex = drive.bootIndex().isPresent() ? ",bootindex=" + drive.bootIndex().getAsInt() : "";
             args.addAll(List.of("-device", switch (drive.bus()) {
-                case VIRTIO -> "virtio-blk-pci,drive=" + id + bootIndex;
+                case VIRTIO -> "virtio-blk-pci,drive=" + id + bootIndex
+                        + drive.serial().map(serial -> ",serial=" + serial).orElse("");
                 case SCSI -> "scsi-hd,bus=" + SCSI_CONTROLLER + ".0,drive=" + id + bootIndex;
                 case NVME -> "nvme,serial=jcap" + i + ",drive=" + id + bootIndex;
             }));

@@ -208,6 +208,25 @@ class QemuCommandLineTest {
                 args.toString());
     }
 
+    /** A run's volume: the guest tells its disk from the others by the serial. */
+    @Test
+    void drive_withSerial_givesTheVirtioDiskItsSerial_andOnlyAVirtioDiskTakesOne() {
+        VmSpec spec = VmSpec.builder()
+                .drive(Drive.virtio(Path.of("/w/root.qcow2"), DiskFormat.QCOW2).withBootIndex(0))
+                .drive(Drive.virtio(Path.of("/v/data.img"), DiskFormat.RAW).withSerial("jcap-vol-0").asReadOnly())
+                .build();
+        List<String> args = QemuCommandLine.of(QEMU, spec, QMP, List.of());
+        assertTrue(args.contains("virtio-blk-pci,drive=drive0,bootindex=0"), args.toString());
+        assertTrue(args.contains("virtio-blk-pci,drive=drive1,serial=jcap-vol-0"), args.toString());
+        assertTrue(args.contains("file=/v/data.img,format=raw,if=none,id=drive1,werror=report,rerror=report"
+                + ",readonly=on"), args.toString());
+        Drive disk = Drive.virtio(Path.of("/v/x.img"), DiskFormat.RAW);
+        assertThrows(IllegalArgumentException.class, () -> disk.withSerial("Jcap_Vol"));
+        assertThrows(IllegalArgumentException.class, () -> disk.withSerial("a".repeat(21)));
+        assertThrows(IllegalArgumentException.class,
+                () -> disk.withSerial("jcap-vol-0").withBus(io.jcap.hypervisor.DiskBus.SCSI));
+    }
+
     @Test
     void shellLine_quotesArgumentsWithSpacesOrQuotes_soThatAShellSplitsThemBack() {
         String line = QemuCommandLine.shellLine(List.of("/usr/bin/qemu-system-x86_64", "-append",

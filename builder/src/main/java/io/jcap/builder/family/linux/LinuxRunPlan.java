@@ -44,13 +44,14 @@ import java.util.OptionalLong;
  * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
  * @param devices the disk's controller and the network card
  * @param uefi the UEFI firmware the disk boots through ({@link BootMode#UEFI}); empty: the BIOS
- * @param kernelMessages whether a direct boot's kernel prints all its messages ({@code jcap run -v}):
+ * @param kernelMessages whether a direct boot's kernel prints all its messages ({@code jcap run --volume}):
  *     images boot it {@code quiet}
+ * @param volumes the run's volumes ({@code jcap run --volume}), each a virtio disk with its serial ({@link RunVolumes})
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
         List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,
-        Optional<IsoVolume> seed, GuestDevices devices, Optional<Path> uefi, boolean kernelMessages)
-        implements RunPlan.Machine {
+        Optional<IsoVolume> seed, GuestDevices devices, Optional<Path> uefi, boolean kernelMessages,
+        List<Drive> volumes) implements RunPlan.Machine {
     /** The guest protocol whose init reads cloud-init data (docs/guest-protocol.md). */
     static final int CLOUD_INIT_PROTOCOL = 3;
     static final String OVERLAY = "overlay.qcow2";
@@ -103,6 +104,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
 
     LinuxRunPlan {
         forwards = List.copyOf(forwards);
+        volumes = List.copyOf(volumes);
     }
 
     /** The plan of a run of {@code image}, checked before anything starts. */
@@ -136,6 +138,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             throw JcapException.usage("--disk-bus and --nic-model need the qemu driver: jcap's libvirt domains have"
                     + " virtio disks and network cards");
         }
+        RunVolumes.check(m, request, driver);
         Optional<Path> uefi = Optional.empty();
         if (request.boot().equals(Optional.of(BootMode.UEFI))) {
             if (!m.bootsUnderUefi()) {
@@ -163,9 +166,10 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
             memoryMiB = UEFI_MIN_MEMORY_MIB;
         }
         checkBootMemory(image, memoryMiB, request.memoryMiB().isPresent());
+        List<Drive> volumes = RunVolumes.drives(home, request, events);
         LinuxRunPlan plan = new LinuxRunPlan(image, accelerator, memoryMiB,
                 request.cpus().orElse(m.cpus()), forwards, settings, direct, seed, request.devices(), uefi,
-                request.showBoot());
+                request.showBoot(), volumes);
         return new RunPlan(image, host.driver(), accelerator, plan.memoryMiB(), plan.cpus(), forwards,
                 accelerator.qemuName() + ", " + plan.bootLabel(), plan, exitLine);
     }
@@ -285,6 +289,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
         if (seed.isPresent()) {
             spec.drive(Drive.virtio(NoCloudSeed.write(seed.get(), dir), DiskFormat.RAW).asReadOnly());
         }
+        volumes.forEach(spec::drive);
         if (settings.isPresent()) {
             Path file = dir.resolve(SETTINGS);
             try {

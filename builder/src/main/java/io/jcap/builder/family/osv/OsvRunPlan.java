@@ -77,6 +77,11 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
             throw new JcapException("-i is for Linux images: OSv's console echoes its input and has no end of file,"
                     + " so jcap passes no input to OSv image '" + m.name() + "'");
         }
+        if (!request.volumes().isEmpty()) {
+            // jcap's Linux init mounts them; OSv mounts disks from its own command line (--mount-fs).
+            throw new JcapException("--volume is for Linux images: OSv image '" + m.name() + "' has no init of jcap's to"
+                    + " mount a volume");
+        }
         Driver driver = RunPlan.driverFor(home, request);
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
         Optional<OsvDirectBoot> direct = directBoot(image, kept, request, driver);

@@ -9,7 +9,6 @@ import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.family.RunPlan;
-import io.jcap.builder.repository.ImageMetadata;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.iso9660.IsoReader;
@@ -25,13 +24,11 @@ import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.ExitCode;
 import io.jcap.model.JcapException;
-import io.jcap.model.Sha256;
 import io.jcap.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,22 +48,8 @@ class LinuxRunPlanTest {
         return homeWithImage(guestProtocol, directBoot, "linux");
     }
 
-    /** A home with image 'old' of {@code kernel}: a 1 MiB raw disk (enough for an overlay) and, if asked, direct-boot files. */
     private JcapHome homeWithImage(int guestProtocol, boolean directBoot, String kernel) throws Exception {
-        JcapHome home = new JcapHome(dir);
-        ImageRepository repo = new ImageRepository(home.images());
-        Path staging = repo.newStaging();
-        byte[] image = new byte[1 << 20];
-        Files.write(staging.resolve(ImageRepository.IMAGE_FILE), image);
-        if (directBoot) {
-            Path vmlinuz = Files.write(dir.resolve("vmlinuz"), new byte[] {'k'});
-            DirectBoot.stage(staging, vmlinuz, Sha256.of(vmlinuz), new byte[] {'i'}, "console=ttyS0 jcap.mode=run");
-        }
-        repo.commit(staging, ImageMetadata.builder("old").created(Instant.parse("2026-01-02T03:04:05Z"))
-                .inputsDigest(Sha256.of(image)).streamDigest(Sha256.of(image)).kernel(kernel, Sha256.of(image))
-                .cmdline("/app/x").fs("ext4").disk(64 << 20, image.length, Sha256.of(image)).accelerator("tcg")
-                .runDefaults(128, 1, List.of()).guestProtocol(guestProtocol).build());
-        return home;
+        return StoredImages.homeWithImage(dir, guestProtocol, directBoot, kernel);
     }
 
     private static RunPlan prepare(JcapHome home, RunRequest request) throws JcapException {
@@ -202,7 +185,7 @@ class LinuxRunPlanTest {
         ImageRepository.StoredImage image = new ImageRepository(home.images()).get("old");
         DirectBoot.Check check = DirectBoot.of(image.folder()).orElseThrow().check();
         LinuxRunPlan kvm = new LinuxRunPlan(image, Accelerator.KVM, 128, 1, List.of(), Optional.empty(),
-                Optional.of(check), Optional.empty(), GuestDevices.VIRTIO, Optional.empty(), false);
+                Optional.of(check), Optional.empty(), GuestDevices.VIRTIO, Optional.empty(), false, List.of());
 
         VmSpec spec = kvm.in(Files.createDirectories(dir.resolve("run")));
 

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcap.builder.api.RunRequest;
+import io.jcap.model.VolumeMount;
 import io.jcap.streamer.ExitLine;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,25 @@ class RunSettingsTest {
         assertEquals("# jcap run: settings for this run only\ninteractive 1\n",
                 new String(RunSettings.of(RunRequest.of("hello").withInteractive(true), ExitLine.UNTAGGED).orElseThrow(),
                         StandardCharsets.UTF_8));
+    }
+
+    /** jcap run --volume: one line per volume, its disk's serial, mode and folder, in the order given. */
+    @Test
+    void of_volumes_givesADiskVolumeLineEach() {
+        RunRequest request = RunRequest.of("hello").withVolumes(List.of(VolumeMount.parse("data:/var/lib/app"),
+                VolumeMount.parse("/srv/seed.img:/seed dir:ro")));
+
+        assertEquals("# jcap run: settings for this run only\n"
+                + "disk_volume jcap-vol-0 rw /var/lib/app\ndisk_volume jcap-vol-1 ro /seed dir\n",
+                new String(RunSettings.of(request, ExitLine.UNTAGGED).orElseThrow(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void request_twoVolumesOnOneFolder_areRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunRequest.of("x")
+                .withVolumes(List.of(VolumeMount.parse("a:/data"), VolumeMount.parse("./b.img:/data:ro"))));
+
+        assertEquals("two volumes on /data: a:/data and ./b.img:/data:ro; give each folder one", e.getMessage());
     }
 
     @Test

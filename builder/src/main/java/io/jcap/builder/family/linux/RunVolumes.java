@@ -1,0 +1,60 @@
+package io.jcap.builder.family.linux;
+
+import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.api.RunRequest;
+import io.jcap.builder.repository.ImageMetadata;
+import io.jcap.builder.volume.VolumeStore;
+import io.jcap.formats.DiskFormat;
+import io.jcap.hypervisor.Drive;
+import io.jcap.hypervisor.Driver;
+import io.jcap.kernels.Initramfs;
+import io.jcap.model.EventSink;
+import io.jcap.model.JcapException;
+import io.jcap.model.VolumeMount;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A run's volumes ({@code jcap run --volume}) as a Linux guest gets them: each a virtio disk with a serial
+ * of its own ({@link #serial}), which the run's settings name with the folder the init mounts it on
+ * ({@code disk_volume}, docs/guest-protocol.md).
+ */
+final class RunVolumes {
+    private static final String SERIAL_PREFIX = "jcap-vol-";
+
+    private RunVolumes() {
+    }
+
+    /** The serial of the run's {@code index}th volume, which the guest finds its disk by. */
+    static String serial(int index) {
+        return SERIAL_PREFIX + index;
+    }
+
+    /** Refuses {@code request}'s volumes where they cannot work: an init that cannot mount them, QEMU not jcap's. */
+    static void check(ImageMetadata image, RunRequest request, Driver driver) throws JcapException {
+        if (request.volumes().isEmpty()) {
+            return;
+        }
+        if (image.guestProtocol() < Initramfs.GUEST_PROTOCOL_DISK_VOLUMES) {
+            throw new JcapException("image '" + image.name() + "' was built by an older jcap whose guest init cannot"
+                    + " mount volumes (--volume): build it again with jcap build");
+        }
+        if (!driver.bootsKernels()) {
+            throw JcapException.usage("--volume needs the qemu driver: a libvirt host's QEMU cannot reach this machine's"
+                    + " volume files");
+        }
+    }
+
+    /** The drives of {@code request}'s volumes, in order ({@link #check}ed first); named volumes not there yet are made. */
+    static List<Drive> drives(JcapHome home, RunRequest request, EventSink events) throws JcapException {
+        List<Drive> drives = new ArrayList<>();
+        VolumeStore store = new VolumeStore(home);
+        for (int i = 0; i < request.volumes().size(); i++) {
+            VolumeMount mount = request.volumes().get(i);
+            VolumeStore.Disk disk = store.disk(mount, events);
+            Drive drive = Drive.virtio(disk.file(), disk.qcow2() ? DiskFormat.QCOW2 : DiskFormat.RAW).withSerial(serial(i));
+            drives.add(mount.readOnly() ? drive.asReadOnly() : drive);
+        }
+        return drives;
+    }
+}

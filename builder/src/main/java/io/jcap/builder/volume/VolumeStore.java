@@ -1,0 +1,183 @@
+package io.jcap.builder.volume;
+
+import io.jcap.builder.api.JcapHome;
+import io.jcap.host.Durable;
+import io.jcap.host.HostTool;
+import io.jcap.host.TempFiles;
+import io.jcap.model.ByteSize;
+import io.jcap.model.EnvironmentException;
+import io.jcap.model.EventSink;
+import io.jcap.model.FailureReason;
+import io.jcap.model.JcapException;
+import io.jcap.model.VolumeMount;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Named volumes: one sparse raw disk with an ext4 file system each, {@code volumes/NAME.img} under
+ * the jcap home, made on first use ({@code jcap run --volume NAME:/folder}) or by {@code jcap volume
+ * create}. A volume is made in a temporary folder and moved into place once its file system is
+ * complete, so the store never holds half of one.
+ *
+ * <pre>{@code
+ * VolumeStore store = new VolumeStore(home);
+ * Path disk = store.disk(VolumeMount.parse("data:/data"), events).file();   // made when missing
+ * }</pre>
+ */
+public final class VolumeStore {
+    /** A volume made on first use. */
+    public static final ByteSize DEFAULT_SIZE = ByteSize.ofMebibytes(1024);
+    /** The smallest volume: mke2fs' journal and tables need room. */
+    public static final ByteSize MIN_SIZE = ByteSize.ofMebibytes(8);
+    private static final String SUFFIX = ".img";
+    private static final Duration MKFS_BOUND = Duration.ofMinutes(5);
+
+    private final JcapHome home;
+
+    public VolumeStore(JcapHome home) {
+        this.home = home;
+    }
+
+    /** A volume's disk for a run: its file and format. */
+    public record Disk(Path file, boolean qcow2) {
+    }
+
+    /** A named volume as listed: its name, file, size, and whether a running guest has it. */
+    public record Volume(String name, Path file, long size, boolean inUse) {
+    }
+
+    /**
+     * The disk behind {@code mount}: a named volume (made with {@link #DEFAULT_SIZE} when missing),
+     * or the file the source names, which must exist and, when raw, hold an ext2/3/4 file system.
+     */
+    public Disk disk(VolumeMount mount, EventSink events) throws JcapException {
+        Disk disk;
+        if (mount.named()) {
+            Path file = file(mount.source());
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                create(mount.source(), DEFAULT_SIZE);
+                events.info("Created volume " + mount.source() + " (" + ByteSize.human(DEFAULT_SIZE.bytes())
+                        + ", ext4): jcap volume ls lists it, jcap volume rm removes it");
+            }
+            disk = new Disk(file, false);
+        } else {
+            disk = VolumeFiles.check(Path.of(mount.source()), mount.readOnly());
+        }
+        // QEMU would refuse it too ("Failed to get write lock"); this says which volume and what to do.
+        if (VolumeFiles.inUse(disk.file())) {
+            throw JcapException.usage("volume " + mount.source() + " is in use by a running guest: stop it first (jcap"
+                    + " ps lists instances); one guest at a time mounts a volume");
+        }
+        return disk;
+    }
+
+    /** Makes the named volume {@code name} of {@code size}; an existing one is an error. */
+    public Path create(String name, ByteSize size) throws JcapException {
+        checkName(name);
+        if (size.bytes() < MIN_SIZE.bytes()) {
+            throw JcapException.usage("volume size " + ByteSize.human(size.bytes()) + " is too small: give at least "
+                    + ByteSize.human(MIN_SIZE.bytes()));
+        }
+        Path file = file(name);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw JcapException.usage("volume " + name + " already exists (" + file + "): remove it first with"
+                    + " jcap volume rm " + name);
+        }
+        Path work = home.newWorkDir("volume");
+        try {
+            Path disk = work.resolve(name + SUFFIX);
+            try (RandomAccessFile raf = new RandomAccessFile(disk.toFile(), "rw")) {
+                raf.setLength(size.bytes());
+            }
+            List<String> command = List.of(mke2fs(), "-q", "-F", "-t", "ext4", "-E", "root_owner=0:0", disk.toString());
+            HostTool.Result made = HostTool.run(command, MKFS_BOUND);
+            if (made.exitCode() != 0) {
+                throw new JcapException("mke2fs could not make volume " + name + "'s file system: "
+                        + made.lastErrorLine());
+            }
+            Durable.syncFile(disk);
+            Files.createDirectories(home.volumes());
+            Files.move(disk, file, StandardCopyOption.ATOMIC_MOVE);
+            Durable.syncFolder(home.volumes());
+            return file;
+        } catch (IOException e) {
+            throw new JcapException("cannot make volume " + name + " in " + home.volumes() + ": "
+                    + FailureReason.withFile(e), e);
+        } finally {
+            TempFiles.delete(work);
+        }
+    }
+
+    /** The named volumes, by name. */
+    public List<Volume> list() throws JcapException {
+        List<Volume> volumes = new ArrayList<>();
+        if (!Files.isDirectory(home.volumes())) {
+            return volumes;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(home.volumes(), "*" + SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                name = name.substring(0, name.length() - SUFFIX.length());
+                if (VolumeMount.NAME.matcher(name).matches() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    volumes.add(new Volume(name, file, Files.size(file), VolumeFiles.inUse(file)));
+                }
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot list the volumes in " + home.volumes() + ": " + FailureReason.withFile(e), e);
+        }
+        volumes.sort((a, b) -> a.name().compareTo(b.name()));
+        return volumes;
+    }
+
+    /** The named volume {@code name}, when there is one. */
+    public Optional<Volume> find(String name) throws JcapException {
+        checkName(name);
+        return list().stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /** Removes the named volume {@code name}; refused while a guest uses it. */
+    public void remove(String name) throws JcapException {
+        Volume volume = find(name).orElseThrow(() -> JcapException.usage("no volume " + name + " (jcap volume ls lists"
+                + " them)"));
+        if (volume.inUse()) {
+            throw JcapException.usage("volume " + name + " is in use by a running guest: stop it first (jcap ps lists"
+                    + " instances)");
+        }
+        try {
+            Files.delete(volume.file());
+        } catch (IOException e) {
+            throw new JcapException("cannot remove volume " + name + ": " + FailureReason.withFile(e), e);
+        }
+    }
+
+    private Path file(String name) {
+        return home.volumes().resolve(name + SUFFIX);
+    }
+
+    private static void checkName(String name) throws JcapException {
+        if (name == null || !VolumeMount.NAME.matcher(name).matches()) {
+            throw JcapException.usage("volume name '" + name + "' is not allowed: use letters, digits, '_', '.' and"
+                    + " '-', starting with a letter or digit, at most 63");
+        }
+    }
+
+    private static String mke2fs() throws JcapException {
+        for (String candidate : List.of("mke2fs", "/sbin/mke2fs", "/usr/sbin/mke2fs")) {
+            Optional<Path> found = HostTool.find(candidate);
+            if (found.isPresent()) {
+                return found.get().toString();
+            }
+        }
+        throw new EnvironmentException("jcap makes a volume's file system with mke2fs, which is not"
+                + " installed: install e2fsprogs (apt-get install e2fsprogs)");
+    }
+}

@@ -1,0 +1,147 @@
+package io.jcap.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcap.testsupport.Requirements;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jcap run --volume}: what a guest writes on a volume is there for the next run, on a named
+ * volume of jcap's store and on a disk image file, cleanly unmounted; a read-only volume cannot be
+ * written; a volume a running guest holds is neither removed nor given to a second guest.
+ */
+class VolumesIT {
+    /** Counts its runs in /data/count; with "wait", waits for the power button after counting. */
+    private static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
+            + "int main(int argc, char **argv) {\n"
+            + "    int n = 0;\n"
+            + "    FILE *f = fopen(\"/data/count\", \"r\");\n"
+            + "    if (f) { if (fscanf(f, \"%d\", &n) != 1) n = -100; fclose(f); }\n"
+            + "    f = fopen(\"/data/count\", \"w\");\n"
+            + "    if (!f) { printf(\"count %d read-only\\n\", n); return 0; }\n"
+            + "    fprintf(f, \"%d\\n\", n + 1);\n"
+            + "    fclose(f);\n"
+            + "    printf(\"count %d\\n\", n + 1);\n"
+            + "    fflush(stdout);\n"
+            + "    if (argc > 1 && strcmp(argv[1], \"wait\") == 0) pause();\n"
+            + "    return 0;\n"
+            + "}\n";
+    private static final Duration BOOT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path temp;
+    static JcapProcess jcap;
+
+    @BeforeAll
+    static void build() throws Exception {
+        JcapProcess.requireMachine();
+        Requirements.requireProgram("debugfs", "e2fsprogs");
+        jcap = JcapProcess.withKernels(temp.resolve("home"));
+        Path project = JcapProcess.cProject(temp, "counter", COUNTER, "");
+        // The mount point: volumes go on a folder the image has (its root file system is read-only).
+        Files.createDirectories(project.resolve("ROOTFS/data"));
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+    }
+
+    @AfterAll
+    static void noneLeft() throws Exception {
+        if (jcap != null) {
+            jcap.run("rm", "-f", "holder");
+            assertEquals(List.of(), InstancesIT.qemuProcessesOf(jcap.home));
+        }
+    }
+
+    @Test
+    void namedVolume_keepsWhatTheGuestWrote_runAfterRun_andReadOnlyCannotWrite() throws Exception {
+        JcapProcess.Result first = jcap.run("run", "--volume", "counts:/data", "counter");
+        JcapProcess.Result second = jcap.run("run", "--volume", "counts:/data", "counter");
+        JcapProcess.Result readOnly = jcap.run("run", "--volume", "counts:/data:ro", "counter");
+        JcapProcess.Result list = jcap.run("volume", "ls");
+
+        assertEquals(0, first.exitCode(), first.toString());
+        assertEquals("count 1\n", first.out(), first.toString());
+        assertTrue(first.err().contains("Created volume counts (1.0 GiB, ext4)"), first.toString());
+        assertEquals("count 2\n", second.out(), second.toString());
+        assertFalse(second.err().contains("Created volume"), second.toString());
+        assertEquals("count 2 read-only\n", readOnly.out(), readOnly.toString());
+        assertTrue(list.out().matches("(?s)NAME +SIZE +IN USE +FILE\ncounts +1\\.0 GiB +no +.*/volumes/counts\\.img\n"),
+                list.toString());
+
+        JcapProcess.Result removed = jcap.run("volume", "rm", "counts");
+        JcapProcess.Result fresh = jcap.run("run", "--volume", "counts:/data", "counter");
+
+        assertEquals("removed counts\n", removed.out(), removed.toString());
+        assertEquals("count 1\n", fresh.out(), fresh.toString());
+        assertEquals(0, jcap.run("volume", "rm", "counts").exitCode());
+    }
+
+    /** A disk image file of the user's: the guest's write is in it, and its file system is clean. */
+    @Test
+    void fileVolume_holdsTheGuestsWrite_cleanlyUnmounted() throws Exception {
+        Path disk = temp.resolve("disk.img");
+        host("mke2fs", "-q", "-F", "-t", "ext4", disk.toString(), "16M");
+
+        JcapProcess.Result run = jcap.run("run", "--volume", disk + ":/data", "counter");
+
+        assertEquals("count 1\n", run.out(), run.toString());
+        assertEquals("1\n", host("debugfs", "-R", "cat /count", disk.toString()));
+        // e2fsck -n exits 0 only when the file system is clean: the init unmounted it before power-off.
+        host("e2fsck", "-fn", disk.toString());
+    }
+
+    @Test
+    void volumeInUse_isNeitherRemovedNorGivenToASecondGuest() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--name", "holder", "--volume", "held:/data", "counter", "/counter",
+                "wait").exitCode());
+        Poll.until("holder counts", BOOT, () -> {
+            JcapProcess.Result logs = jcap.run("logs", "holder");
+            return logs.out().contains("count 1") ? Optional.of(true) : Optional.empty();
+        });
+
+        JcapProcess.Result remove = jcap.run("volume", "rm", "held");
+        JcapProcess.Result second = jcap.run("run", "--volume", "held:/data", "counter");
+        JcapProcess.Result list = jcap.run("volume", "ls");
+
+        assertEquals(2, remove.exitCode(), remove.toString());
+        assertTrue(remove.err().contains("volume held is in use by a running guest: stop it first"), remove.toString());
+        assertEquals(2, second.exitCode(), second.toString());
+        assertTrue(second.err().contains("volume held is in use by a running guest: stop it first"), second.toString());
+        assertTrue(list.out().matches("(?s).*\nheld +1\\.0 GiB +yes +.*"), list.toString());
+
+        assertEquals(0, jcap.run("stop", "holder").exitCode());
+        assertEquals(0, jcap.run("volume", "rm", "held").exitCode());
+    }
+
+    @Test
+    void folderTheImageLacks_isNamedByTheGuest() throws Exception {
+        JcapProcess.Result run = jcap.run("run", "--volume", "elsewhere:/srv/data", "counter");
+
+        assertNotEquals(0, run.exitCode(), run.toString());
+        assertTrue((run.out() + run.err()).contains("volume /srv/data: the image has no folder there to mount the volume"
+                + " on (add an empty folder /srv/data to the image's files)"), run.toString());
+        assertEquals(0, jcap.run("volume", "rm", "elsewhere").exitCode());
+    }
+
+    /** Runs a host tool; its standard output, or the test fails with everything it printed. */
+    private static String host(String... command) throws Exception {
+        Path out = Files.createTempFile(temp, "host", ".out");
+        Path err = Files.createTempFile(temp, "host", ".err");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        int code = p.waitFor();
+        String stdout = Files.readString(out);
+        assertEquals(0, code, String.join(" ", command) + ": " + stdout + Files.readString(err));
+        return stdout;
+    }
+}

@@ -1,0 +1,151 @@
+/* Disk volumes (`jcap run --volume NAME:/data`, docs/guest-protocol.md "Disk volumes"): a disk the host
+ * attaches with a serial of its choosing, holding an ext2/3/4 file system, mounted on a folder of
+ * the image before the application starts and unmounted after it ended, so that what the
+ * application wrote there is on the disk, clean, when the guest powers off. */
+#define _GNU_SOURCE
+#include "init.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How long a volume's disk may take to appear after the root's (its driver is the root's). */
+#define VOLUME_WAIT_MS 5000
+#define SERIAL_MAX 20 /* virtio-blk's serial is at most 20 bytes */
+
+static int serial_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > SERIAL_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+int disk_volume_parse(char *value, struct disk_volume *out)
+{
+    char *mode = strchr(value, ' ');
+    if (!mode || !serial_ok(value, (size_t)(mode - value)))
+        return -1;
+    *mode++ = '\0';
+    char *path = strchr(mode, ' ');
+    if (!path)
+        return -1;
+    *path++ = '\0';
+    if (strcmp(mode, "rw") != 0 && strcmp(mode, "ro") != 0)
+        return -1;
+    if (!volume_path_ok(path))
+        return -1;
+    out->serial = value;
+    out->read_only = mode[1] == 'o';
+    out->path = path;
+    return 0;
+}
+
+/* The block device whose virtio serial is `serial` (/sys/class/block/NAME/serial), into dev. */
+static int find_serial(const char *serial, char *dev, size_t devlen)
+{
+    DIR *d = opendir("/sys/class/block");
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
+            continue;
+        char path[96], text[SERIAL_MAX + 2] = "";
+        snprintf(path, sizeof path, "/sys/class/block/%.32s/serial", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, text, sizeof text - 1);
+        close(fd);
+        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\0'))
+            n--;
+        if (n > 0 && (size_t)n == strlen(serial) && memcmp(text, serial, (size_t)n) == 0) {
+            snprintf(dev, devlen, "/dev/%.32s", e->d_name);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* Whether the folder holds nothing but lost+found: a volume mounted for the first time. */
+static int fresh(int dir)
+{
+    int fd = dup(dir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int empty = 1;
+    struct dirent *e;
+    while (empty && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, "lost+found") != 0)
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
+void mount_disk_volumes(const struct app *a)
+{
+    for (int i = 0; i < a->diskc; i++) {
+        const struct disk_volume *v = &a->disks[i];
+        char dev[64];
+        long long end = now_ms() + VOLUME_WAIT_MS;
+        while (!find_serial(v->serial, dev, sizeof dev)) {
+            if (now_ms() >= end)
+                fatal("volume %s: no disk with serial %s appeared within %d s", v->path, v->serial,
+                      VOLUME_WAIT_MS / 1000);
+            sleep_ms(20);
+            modules_poll();
+        }
+        volume_make_under_tmp(v->path);
+        struct stat st;
+        /* lstat: a link named as a mount point would put the volume wherever it points. */
+        if (lstat(v->path, &st) < 0 || !S_ISDIR(st.st_mode))
+            fatal("volume %s: the image has no folder there to mount the volume on (add an empty folder %s to the"
+                  " image's files)", v->path, v->path);
+        unsigned long flags = MS_NOSUID | MS_NODEV | (v->read_only ? MS_RDONLY : 0);
+        if (mount(dev, v->path, "ext4", flags, NULL) < 0)
+            fatal("volume %s: mount %s (%s, %s): %s%s", v->path, dev, v->serial, v->read_only ? "ro" : "rw",
+                  strerror(errno), errno == EINVAL ? " (the volume holds no ext2/3/4 file system)" : "");
+        if (!v->read_only) {
+            /* A new volume takes the mount point's owner and mode, as Docker's does, so that an
+             * application running as another user may write there. */
+            int dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (dir >= 0 && fresh(dir) && (fchown(dir, st.st_uid, st.st_gid) < 0 || fchmod(dir, st.st_mode & 07777) < 0))
+                fatal("volume %s: give it the folder's owner and mode: %s", v->path, strerror(errno));
+            if (dir >= 0)
+                close(dir);
+        }
+        debug("volume %s: %s (serial %s) mounted %s", v->path, dev, v->serial, v->read_only ? "read-only" : "read-write");
+    }
+}
+
+void unmount_disk_volumes(const struct app *a)
+{
+    for (int i = a->diskc - 1; i >= 0; i--) {
+        const char *path = a->disks[i].path;
+        if (umount2(path, 0) == 0) {
+            debug("volume %s: unmounted", path);
+            continue;
+        }
+        /* Still busy (a process that outlived SIGKILL's wait): read-only at least, so the file
+         * system is clean on the disk. */
+        int why = errno;
+        if (mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY, NULL) < 0)
+            say("jcap-init: volume %s: unmount: %s; remount read-only: %s", path, strerror(why), strerror(errno));
+        else
+            debug("volume %s: unmount: %s; remounted read-only", path, strerror(why));
+    }
+}
