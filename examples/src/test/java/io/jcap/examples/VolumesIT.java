@@ -2,7 +2,6 @@ package io.jcap.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.testsupport.Requirements;
@@ -51,6 +50,8 @@ class VolumesIT {
         Path project = JcapProcess.cProject(temp, "counter", COUNTER, "");
         // The mount point: volumes go on a folder the image has (its root file system is read-only).
         Files.createDirectories(project.resolve("ROOTFS/data"));
+        // A link named as a mount point: the guest refuses it (the volume would go where it points).
+        Files.createSymbolicLink(project.resolve("ROOTFS/linked"), Path.of("data"));
         JcapProcess.Result build = jcap.run("build", project.toString());
         assertEquals(0, build.exitCode(), build.toString());
     }
@@ -124,14 +125,26 @@ class VolumesIT {
         assertEquals(0, jcap.run("volume", "rm", "held").exitCode());
     }
 
+    /** Refused from the image's file list before anything boots, and before a named volume is made for it. */
     @Test
-    void folderTheImageLacks_isNamedByTheGuest() throws Exception {
+    void folderTheImageLacks_isRefusedBeforeTheBoot() throws Exception {
         JcapProcess.Result run = jcap.run("run", "--volume", "elsewhere:/srv/data", "counter");
 
-        assertNotEquals(0, run.exitCode(), run.toString());
-        assertTrue((run.out() + run.err()).contains("volume /srv/data: the image has no folder there to mount the volume"
-                + " on (add an empty folder /srv/data to the image's files)"), run.toString());
-        assertEquals(0, jcap.run("volume", "rm", "elsewhere").exitCode());
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--volume elsewhere:/srv/data: image 'counter' has no folder /srv/data to mount it"
+                + " on"), run.toString());
+        assertFalse(jcap.run("volume", "ls").out().contains("elsewhere"));
+    }
+
+    /** What the host's file list leaves to the guest (a path through a link) the guest's init refuses. */
+    @Test
+    void linkNamedAsTheFolder_isRefusedByTheGuest() throws Exception {
+        JcapProcess.Result run = jcap.run("run", "--volume", "linkvol:/linked", "counter");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("volume /linked: the image has no folder there to mount the volume on"),
+                run.toString());
+        assertEquals(0, jcap.run("volume", "rm", "linkvol").exitCode());
     }
 
     /** Runs a host tool; its standard output, or the test fails with everything it printed. */

@@ -139,6 +139,7 @@ record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, 
                     + " virtio disks and network cards");
         }
         RunVolumes.check(m, request, driver);
+        RunCommandCheck.checkVolumes(image, request.volumes());
         Optional<Path> uefi = Optional.empty();
         if (request.boot().equals(Optional.of(BootMode.UEFI))) {
             if (!m.bootsUnderUefi()) {

@@ -5,14 +5,17 @@ import io.jcap.builder.compose.TreeManifest;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
+import io.jcap.model.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Refuses a run's {@code --cmd} whose program the image does not hold, before anything boots:
+ * Refuses a run's {@code --cmd} whose program the image does not hold, and a volume's folder it
+ * does not hold, before anything boots:
  * the image's tree manifest ({@code image.tree}, written by every Linux build) lists its files.
  * Without that check a typo cost a boot and ended in the init's {@code JCAP-ERROR exec ...}.
  *
@@ -23,7 +26,39 @@ import java.util.Optional;
  * when exec fails.
  */
 final class RunCommandCheck {
+    private static final GuestPath TMP = GuestPath.of("/tmp");
+
     private RunCommandCheck() {
+    }
+
+    /**
+     * Refuses a volume ({@code --volume}) whose folder the image lacks or holds as a file: the
+     * root file system is read-only, so the guest could not make the folder. A folder under
+     * {@code /tmp} (made again on its tmpfs) or through a symbolic link is left to the guest.
+     */
+    static void checkVolumes(ImageRepository.StoredImage image, List<VolumeMount> volumes) throws JcapException {
+        Optional<TreeManifest> manifest = volumes.isEmpty() ? Optional.empty() : manifest(image);
+        if (manifest.isEmpty()) {
+            return;
+        }
+        String name = image.metadata().name();
+        for (VolumeMount volume : volumes) {
+            GuestPath path = GuestPath.of(volume.guestFolder());
+            if (path.equals(TMP) || path.ancestors().contains(TMP) || isLink(manifest.get(), path)
+                    || path.ancestors().stream().anyMatch(folder -> isLink(manifest.get(), folder))) {
+                continue;
+            }
+            TreeManifest.Fingerprint entry = manifest.get().entries().get(path);
+            if (entry == null) {
+                throw new JcapException("--volume " + volume + ": image '" + name + "' has no folder " + path
+                        + " to mount it on (its root file system is read-only): add an empty folder " + path
+                        + " to its files (ROOTFS" + path + " in the project) and build it again");
+            }
+            if (entry.type() != 'd') {
+                throw new JcapException("--volume " + volume + ": " + path + " is a file in image '" + name
+                        + "', not a folder to mount a volume on");
+            }
+        }
     }
 
     static void check(ImageRepository.StoredImage image, Optional<String> cmd) throws JcapException {
@@ -41,16 +76,11 @@ final class RunCommandCheck {
         } catch (IllegalArgumentException e) {
             return;   // the settings' own check says what is wrong with the command line
         }
-        Path file = image.folder().resolve(TreeManifest.FILE);
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        Optional<TreeManifest> read = manifest(image);
+        if (read.isEmpty()) {
             return;
         }
-        TreeManifest manifest;
-        try {
-            manifest = TreeManifest.read(file);
-        } catch (IOException e) {
-            return;   // a damaged manifest costs only this check: the guest says what it finds
-        }
+        TreeManifest manifest = read.get();
         for (GuestPath folder : path.ancestors()) {
             if (isLink(manifest, folder)) {
                 return;
@@ -81,6 +111,19 @@ final class RunCommandCheck {
             folder = folder.parent();
         }
         return folder;
+    }
+
+    /** The image's tree manifest; empty without one, or when it cannot be read (the guest then says what it finds). */
+    private static Optional<TreeManifest> manifest(ImageRepository.StoredImage image) {
+        Path file = image.folder().resolve(TreeManifest.FILE);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TreeManifest.read(file));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static boolean isLink(TreeManifest manifest, GuestPath path) {

@@ -10,6 +10,7 @@ import io.jcap.builder.repository.ImageRepository;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.Sha256;
+import io.jcap.model.VolumeMount;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,5 +74,27 @@ class RunCommandCheckTest {
     void anImageWithoutAManifest_isNotChecked() throws Exception {
         ImageRepository.StoredImage image = image(false);
         assertDoesNotThrow(() -> RunCommandCheck.check(image, Optional.of("/app/helo")));
+    }
+
+    @Test
+    void aVolumesFolderTheImageLacksOrHoldsAsAFile_isRefused_whatTheGuestMakesOrResolvesIsNot() throws Exception {
+        ImageRepository.StoredImage image = image(true);
+        List<VolumeMount> fine = List.of(VolumeMount.parse("a:/app"), VolumeMount.parse("b:/tmp/cache"),
+                VolumeMount.parse("c:/bin/x"), VolumeMount.parse("d:/opt/tool"));
+
+        JcapException missing = assertThrows(JcapException.class,
+                () -> RunCommandCheck.checkVolumes(image, List.of(VolumeMount.parse("data:/data"))));
+        JcapException file = assertThrows(JcapException.class,
+                () -> RunCommandCheck.checkVolumes(image, List.of(VolumeMount.parse("data:/app/notes.txt:ro"))));
+
+        assertEquals("--volume data:/data: image 'web' has no folder /data to mount it on (its root file system is"
+                + " read-only): add an empty folder /data to its files (ROOTFS/data in the project) and build it again",
+                missing.getMessage());
+        assertEquals("--volume data:/app/notes.txt:ro: /app/notes.txt is a file in image 'web', not a folder to mount a"
+                + " volume on", file.getMessage());
+        assertDoesNotThrow(() -> RunCommandCheck.checkVolumes(image, fine));
+        Files.delete(folder.resolve(TreeManifest.FILE));
+        ImageRepository.StoredImage unlisted = image(false);
+        assertDoesNotThrow(() -> RunCommandCheck.checkVolumes(unlisted, List.of(VolumeMount.parse("x:/data"))));
     }
 }
