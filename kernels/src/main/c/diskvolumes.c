@@ -123,12 +123,14 @@ void mount_disk_volumes(const struct app *a)
             /* A new volume takes the mount point's owner and mode, as Docker's does, so that an
              * application running as another user may write there. */
             int dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (dir >= 0 && fresh(dir) && (fchown(dir, st.st_uid, st.st_gid) < 0 || fchmod(dir, st.st_mode & 07777) < 0))
+            if (dir >= 0 && fresh(dir)
+                && (fchown(dir, st.st_uid, st.st_gid) < 0 || fchmod(dir, st.st_mode & 07777) < 0))
                 fatal("volume %s: give it the folder's owner and mode: %s", v->path, strerror(errno));
             if (dir >= 0)
                 close(dir);
         }
-        debug("volume %s: %s (serial %s) mounted %s", v->path, dev, v->serial, v->read_only ? "read-only" : "read-write");
+        debug("volume %s: %s (serial %s) mounted %s", v->path, dev, v->serial,
+              v->read_only ? "read-only" : "read-write");
     }
 }
 

@@ -50,7 +50,8 @@ final class VolumeCommand implements Callable<Integer> {
             table.print(out);
             if (volumes.isEmpty()) {
                 // Said on stderr: stdout stays the table a script reads.
-                err.println("No volumes yet: jcap run --volume NAME:/FOLDER IMAGE makes one, or jcap volume create NAME");
+                err.println("No volumes yet: jcap run --volume NAME:/FOLDER IMAGE makes one, or jcap volume create"
+                        + " NAME");
             }
             return 0;
         }

@@ -131,8 +131,8 @@ class VolumesIT {
         JcapProcess.Result run = jcap.run("run", "--volume", "elsewhere:/srv/data", "counter");
 
         assertEquals(1, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("--volume elsewhere:/srv/data: image 'counter' has no folder /srv/data to mount it"
-                + " on"), run.toString());
+        assertTrue(run.err().contains("--volume elsewhere:/srv/data: image 'counter' has no folder /srv/data to mount"
+                + " it on"), run.toString());
         assertFalse(jcap.run("volume", "ls").out().contains("elsewhere"));
     }
 

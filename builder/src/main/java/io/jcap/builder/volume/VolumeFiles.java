@@ -36,7 +36,8 @@ final class VolumeFiles {
         }
         if (!Files.isReadable(disk) || (!readOnly && !Files.isWritable(disk))) {
             throw JcapException.usage("volume file " + file + " is not " + (readOnly ? "readable" : "readable and"
-                    + " writable") + " by you" + (readOnly ? "" : " (or attach it read-only: " + file + ":/FOLDER:ro)"));
+                    + " writable") + " by you"
+                    + (readOnly ? "" : " (or attach it read-only: " + file + ":/FOLDER:ro)"));
         }
         try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(EXT_MAGIC_OFFSET + 2);

@@ -132,7 +132,8 @@ public final class VolumeStore {
                 }
             }
         } catch (IOException e) {
-            throw new JcapException("cannot list the volumes in " + home.volumes() + ": " + FailureReason.withFile(e), e);
+            throw new JcapException("cannot list the volumes in " + home.volumes() + ": " + FailureReason.withFile(e),
+                    e);
         }
         volumes.sort((a, b) -> a.name().compareTo(b.name()));
         return volumes;

@@ -122,7 +122,8 @@ class LibvirtRemoteIT {
             for (String domain : planted) {
                 Path folder = Files.createDirectory(remoteRoot.resolve(domain));
                 Files.writeString(folder.resolve(HostFiles.URI_FILE), uri + "\n");
-                connect.domainDefineXML(DomainXml.of(domain, spec, folder.resolve("console.log").toString(), List.of()));
+                String console = folder.resolve("console.log").toString();
+                connect.domainDefineXML(DomainXml.of(domain, spec, console, List.of()));
                 Files.setLastModifiedTime(folder, hourAgo);
             }
 
@@ -134,7 +135,8 @@ class LibvirtRemoteIT {
             assertFalse(domainExists("jcap-0000bead"), "a killed run's stopped domain is still defined");
             assertFalse(Files.exists(remoteRoot.resolve("jcap-0000bead")), "a killed run's folder is kept");
             assertTrue(domainExists("jcap-keep-0000beef"), "a detached instance's stopped domain was undefined");
-            assertTrue(Files.isDirectory(remoteRoot.resolve("jcap-keep-0000beef")), "a detached instance's folder went");
+            assertTrue(Files.isDirectory(remoteRoot.resolve("jcap-keep-0000beef")),
+                    "a detached instance's folder went");
         } finally {
             for (String domain : planted) {
                 LibvirtConnections.destroyAndUndefine(connect, domain);

@@ -101,7 +101,8 @@ class LibvirtVmIT {
         vm.start();
         vm.awaitLine(line -> line.equals(SPIN_LINE), BOOT);
         Path folder = Path.of(vm.domainFolder());
-        assertEquals(List.of(HostFiles.URI_FILE, "console.log", "disk0.raw"), Files.list(folder).map(p -> p.getFileName().toString())
+        assertEquals(List.of(HostFiles.URI_FILE, "console.log", "disk0.raw"), Files.list(folder)
+                .map(p -> p.getFileName().toString())
                 .sorted().toList());
         assertTrue(vm.isAlive());
         assertTrue(vm.killedOnShutdown());

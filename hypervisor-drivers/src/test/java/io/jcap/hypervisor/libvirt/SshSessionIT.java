@@ -53,6 +53,12 @@ class SshSessionIT {
         }
     }
 
+    /** The test sshd's files under {@code root}, logged in over SSH. */
+    private RemoteHostFiles remoteFiles(String root) throws Exception {
+        SshSession ssh = SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT);
+        return new RemoteHostFiles(ssh, root, URI);
+    }
+
     @Test
     void put_imageOverSftp_arrivesWithTheSameBytesAndMode() throws Exception {
         Path image = dir.resolve("image.qcow2");
@@ -73,7 +79,7 @@ class SshSessionIT {
             }
         };
         String root = dir.resolve("remote").toString();
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT), root, URI)) {
+        try (RemoteHostFiles files = remoteFiles(root)) {
             String folder = files.createFolder("jcap-0011aabb");
 
             String placed = files.put(image, folder, "disk0.qcow2", events);
@@ -97,8 +103,7 @@ class SshSessionIT {
     void quietFolders_overSftp_namesOnlyQuietFoldersMarkedWithItsUri() throws Exception {
         String root = dir.resolve("remote").toString();
         FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts),
-                TIMEOUT), root, URI)) {
+        try (RemoteHostFiles files = remoteFiles(root)) {
             String quiet = files.createFolder("jcap-0000dead");
             String fresh = files.createFolder("jcap-0000f7e5");
             String foreign = files.createFolder("jcap-00000e55");
@@ -120,8 +125,7 @@ class SshSessionIT {
 
     @Test
     void read_growingFile_returnsBytesFromTheOffset() throws Exception {
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
-                dir.resolve("remote").toString(), URI)) {
+        try (RemoteHostFiles files = remoteFiles(dir.resolve("remote").toString())) {
             String folder = files.createFolder("jcap-0011aabb");
             String log = files.createEmpty(folder, "console.log");
             byte[] buffer = new byte[64];
@@ -138,8 +142,7 @@ class SshSessionIT {
     @Test
     void deleteFolder_withFiles_removesItAndIgnoresAMissingOne() throws Exception {
         Path image = Files.writeString(dir.resolve("kernel"), "not really a kernel");
-        try (RemoteHostFiles files = new RemoteHostFiles(SshSession.open(LibvirtTestSupport.target(sshd, sshd.knownHosts), TIMEOUT),
-                dir.resolve("remote").toString(), URI)) {
+        try (RemoteHostFiles files = remoteFiles(dir.resolve("remote").toString())) {
             String folder = files.createFolder("jcap-0011aabb");
             files.put(image, folder, "kernel", EventSink.NONE);
 

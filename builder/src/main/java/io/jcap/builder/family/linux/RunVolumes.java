@@ -40,19 +40,20 @@ final class RunVolumes {
                     + " mount volumes (--volume): build it again with jcap build");
         }
         if (!driver.bootsKernels()) {
-            throw JcapException.usage("--volume needs the qemu driver: a libvirt host's QEMU cannot reach this machine's"
-                    + " volume files");
+            throw JcapException.usage("--volume needs the qemu driver: a libvirt host's QEMU cannot reach this"
+                    + " machine's volume files");
         }
     }
 
-    /** The drives of {@code request}'s volumes, in order ({@link #check}ed first); named volumes not there yet are made. */
+    /** The drives of {@code request}'s volumes, in order ({@link #check}ed first); missing named volumes are made. */
     static List<Drive> drives(JcapHome home, RunRequest request, EventSink events) throws JcapException {
         List<Drive> drives = new ArrayList<>();
         VolumeStore store = new VolumeStore(home);
         for (int i = 0; i < request.volumes().size(); i++) {
             VolumeMount mount = request.volumes().get(i);
             VolumeStore.Disk disk = store.disk(mount, events);
-            Drive drive = Drive.virtio(disk.file(), disk.qcow2() ? DiskFormat.QCOW2 : DiskFormat.RAW).withSerial(serial(i));
+            DiskFormat format = disk.qcow2() ? DiskFormat.QCOW2 : DiskFormat.RAW;
+            Drive drive = Drive.virtio(disk.file(), format).withSerial(serial(i));
             drives.add(mount.readOnly() ? drive.asReadOnly() : drive);
         }
         return drives;

@@ -79,8 +79,8 @@ record OsvRunPlan(ImageRepository.StoredImage image, QemuInstallation qemu, Acce
         }
         if (!request.volumes().isEmpty()) {
             // jcap's Linux init mounts them; OSv mounts disks from its own command line (--mount-fs).
-            throw new JcapException("--volume is for Linux images: OSv image '" + m.name() + "' has no init of jcap's to"
-                    + " mount a volume");
+            throw new JcapException("--volume is for Linux images: OSv image '" + m.name() + "' has no init of"
+                    + " jcap's to mount a volume");
         }
         Driver driver = RunPlan.driverFor(home, request);
         Optional<OsvDirectBoot> kept = OsvDirectBoot.of(image.folder());
