@@ -48,33 +48,19 @@ int disk_volume_parse(char *value, struct disk_volume *out)
     return 0;
 }
 
-/* The block device whose virtio serial is `serial` (/sys/class/block/NAME/serial), into dev. */
-static int find_serial(const char *serial, char *dev, size_t devlen)
+/* Whether block device `name` is a virtio disk whose serial is `serial` (/sys/class/block/NAME/serial). */
+static int has_serial(const char *name, const void *serial)
 {
-    DIR *d = opendir("/sys/class/block");
-    if (!d)
+    char path[96], text[SERIAL_MAX + 2] = "";
+    snprintf(path, sizeof path, "/sys/class/block/%.32s/serial", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return 0;
-    int found = 0;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
-            continue;
-        char path[96], text[SERIAL_MAX + 2] = "";
-        snprintf(path, sizeof path, "/sys/class/block/%.32s/serial", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            continue;
-        ssize_t n = read(fd, text, sizeof text - 1);
-        close(fd);
-        while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\0'))
-            n--;
-        if (n > 0 && (size_t)n == strlen(serial) && memcmp(text, serial, (size_t)n) == 0) {
-            snprintf(dev, devlen, "/dev/%.32s", e->d_name);
-            found = 1;
-        }
-    }
-    closedir(d);
-    return found;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\0'))
+        n--;
+    return n > 0 && (size_t)n == strlen(serial) && memcmp(text, serial, (size_t)n) == 0;
 }
 
 /* Whether the folder holds nothing but lost+found: a volume mounted for the first time. */
@@ -102,7 +88,7 @@ void mount_disk_volumes(const struct app *a)
         const struct disk_volume *v = &a->disks[i];
         char dev[64];
         long long end = now_ms() + VOLUME_WAIT_MS;
-        while (!find_serial(v->serial, dev, sizeof dev)) {
+        while (!find_block_device(has_serial, v->serial, dev, sizeof dev)) {
             if (now_ms() >= end)
                 fatal("volume %s: no disk with serial %s appeared within %d s", v->path, v->serial,
                       VOLUME_WAIT_MS / 1000);

@@ -82,6 +82,8 @@ void modules_poll(void);
 /* rootdev.c: a block device by its ext2/3/4 file system's UUID or label */
 /* 1 with /dev/<name> in dev when spec (UUID=... or LABEL=...) names a device present, 0 when not. */
 int find_root(const char *spec, char *dev, size_t devlen);
+/* 1 with /dev/<name> in dev for the first block device whose name `matches` (given arg), 0 when none. */
+int find_block_device(int (*matches)(const char *name, const void *arg), const void *arg, char *dev, size_t devlen);
 /* Whether an ext superblock (1024 bytes read at offset 1024) has this UUID= or LABEL= spec. */
 int ext_superblock_matches(const unsigned char *sb, size_t len, const char *spec);
 /* Raises the read-ahead of the disk that holds dev (/dev/<name>) to 2 MiB; best effort. */

@@ -46,7 +46,7 @@ int ext_superblock_matches(const unsigned char *sb, size_t len, const char *spec
     return 0;
 }
 
-int find_root(const char *spec, char *dev, size_t devlen)
+int find_block_device(int (*matches)(const char *name, const void *arg), const void *arg, char *dev, size_t devlen)
 {
     DIR *d = opendir("/sys/class/block");
     if (!d)
@@ -56,20 +56,32 @@ int find_root(const char *spec, char *dev, size_t devlen)
     while (!found && (e = readdir(d))) {
         if (e->d_name[0] == '.' || strlen(e->d_name) > 32)
             continue;
-        char path[64];
-        snprintf(path, sizeof path, "/dev/%.32s", e->d_name);
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        if (fd < 0)
-            continue;
-        unsigned char sb[SB_LABEL + 16];
-        found = pread(fd, sb, sizeof sb, SB_OFFSET) == (ssize_t)sizeof sb &&
-                ext_superblock_matches(sb, sizeof sb, spec);
-        close(fd);
+        found = matches(e->d_name, arg);
         if (found)
-            snprintf(dev, devlen, "%s", path);
+            snprintf(dev, devlen, "/dev/%.32s", e->d_name);
     }
     closedir(d);
     return found;
+}
+
+/* Whether block device `name` holds the ext2/3/4 file system `spec` names. */
+static int holds_root(const char *name, const void *spec)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/dev/%.32s", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    unsigned char sb[SB_LABEL + 16];
+    int found = pread(fd, sb, sizeof sb, SB_OFFSET) == (ssize_t)sizeof sb &&
+                ext_superblock_matches(sb, sizeof sb, spec);
+    close(fd);
+    return found;
+}
+
+int find_root(const char *spec, char *dev, size_t devlen)
+{
+    return find_block_device(holds_root, spec, dev, devlen);
 }
 
 /*
