@@ -155,6 +155,19 @@ public final class Cleanup {
             }
         }
 
+        /**
+         * Forgets this registration as a {@link #making} step: on return the hook will not run it,
+         * so what it guarded is kept and may be reported made. Once the hook has started (it may be
+         * undoing it this moment), waits for the JVM's end instead: a push whose last bytes went out
+         * as Ctrl-C came must not say it pushed what the hook deletes.
+         */
+        public void release() {
+            making(() -> {
+                close();
+                return null;
+            });
+        }
+
         @Override
         public String toString() {
             return what;

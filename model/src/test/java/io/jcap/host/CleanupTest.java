@@ -34,6 +34,53 @@ class CleanupTest {
         assertEquals(List.of("third", "first"), Files.readAllLines(log));
     }
 
+    @Test
+    void release_beforeTheHook_forgetsTheAction() {
+        Cleanup.Registration r = Cleanup.register("nothing", () -> { });
+        r.release();
+        assertFalse(r.active());
+    }
+
+    /**
+     * A JVM stopping (System.exit, as a signal does) while its main thread still holds a
+     * registration: the hook runs the action, and the main thread's release afterwards never
+     * returns, so it cannot report as made what the hook undid.
+     */
+    @Test
+    void release_afterTheHookStarted_neverReturns(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CleanupTest.Stopped.class.getName(), log.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
+        assertEquals(143, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        assertEquals(List.of("hook undid it"), Files.readAllLines(log));
+    }
+
+    /** The child JVM of {@link #release_afterTheHookStarted_neverReturns}. */
+    public static final class Stopped {
+        public static void main(String[] args) throws InterruptedException {
+            File log = new File(args[0]);
+            // The hook's action takes a while, as deleting a remote volume does: the main thread
+            // comes to its release while the hook runs.
+            Cleanup.Registration r = Cleanup.register("upload", () -> {
+                Main.append(log, "hook undid it");
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            new Thread(() -> System.exit(143)).start();
+            while (!Cleanup.shuttingDown()) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(200);
+            r.release();
+            Main.append(log, "reported as made");
+        }
+    }
+
     /** The child JVM of {@link #shutdown_runsWhatIsStillRegistered_lastFirst}. */
     public static final class Main {
         public static void main(String[] args) {

@@ -13,10 +13,10 @@ import io.jcap.model.VolumeMount;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +25,8 @@ import java.util.Optional;
 /**
  * Named volumes: one sparse raw disk with an ext4 file system each, {@code volumes/NAME.img} under
  * the jcap home, made on first use ({@code jcap run --volume NAME:/folder}) or by {@code jcap volume
- * create}. A volume is made in a temporary folder and moved into place once its file system is
- * complete, so the store never holds half of one.
+ * create}. A volume is made in a temporary folder and linked into place once its file system is
+ * complete, so the store never holds half of one, and two jcaps making one name end up with one.
  *
  * <pre>{@code
  * VolumeStore store = new VolumeStore(home);
@@ -63,10 +63,13 @@ public final class VolumeStore {
         Disk disk;
         if (mount.named()) {
             Path file = file(mount.source());
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                create(mount.source(), DEFAULT_SIZE);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && make(mount.source(), DEFAULT_SIZE)) {
                 events.info("Created volume " + mount.source() + " (" + ByteSize.human(DEFAULT_SIZE.bytes())
                         + ", ext4): jcap volume ls lists it, jcap volume rm removes it");
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new JcapException("volume " + mount.source() + " is not a file in " + home.volumes() + " ("
+                        + file + " is something else): remove it and run again");
             }
             disk = new Disk(file, false);
         } else {
@@ -82,6 +85,18 @@ public final class VolumeStore {
 
     /** Makes the named volume {@code name} of {@code size}; an existing one is an error. */
     public Path create(String name, ByteSize size) throws JcapException {
+        if (!make(name, size)) {
+            throw JcapException.usage("volume " + name + " already exists (" + file(name) + "): remove it first with"
+                    + " jcap volume rm " + name);
+        }
+        return file(name);
+    }
+
+    /**
+     * Makes the named volume {@code name} of {@code size}; false when it exists, or another jcap made
+     * it meanwhile (the volume is linked into place, never moved over one).
+     */
+    private boolean make(String name, ByteSize size) throws JcapException {
         checkName(name);
         if (size.bytes() < MIN_SIZE.bytes()) {
             throw JcapException.usage("volume size " + ByteSize.human(size.bytes()) + " is too small: give at least "
@@ -89,8 +104,7 @@ public final class VolumeStore {
         }
         Path file = file(name);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw JcapException.usage("volume " + name + " already exists (" + file + "): remove it first with"
-                    + " jcap volume rm " + name);
+            return false;
         }
         Path work = home.newWorkDir("volume");
         try {
@@ -106,9 +120,13 @@ public final class VolumeStore {
             }
             Durable.syncFile(disk);
             Files.createDirectories(home.volumes());
-            Files.move(disk, file, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.createLink(file, disk);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
             Durable.syncFolder(home.volumes());
-            return file;
+            return true;
         } catch (IOException e) {
             throw new JcapException("cannot make volume " + name + " in " + home.volumes() + ": "
                     + FailureReason.withFile(e), e);

@@ -44,9 +44,10 @@ import java.util.OptionalLong;
  * @param seed the NoCloud seed attached for this run ({@code --user-data}), when there is one
  * @param devices the disk's controller and the network card
  * @param uefi the UEFI firmware the disk boots through ({@link BootMode#UEFI}); empty: the BIOS
- * @param kernelMessages whether a direct boot's kernel prints all its messages ({@code jcap run --volume}):
+ * @param kernelMessages whether a direct boot's kernel prints all its messages ({@code jcap run -v}):
  *     images boot it {@code quiet}
- * @param volumes the run's volumes ({@code jcap run --volume}), each a virtio disk with its serial ({@link RunVolumes})
+ * @param volumes the run's volumes ({@code jcap run --volume}), each a virtio disk with its serial
+ *     ({@link RunVolumes})
  */
 record LinuxRunPlan(ImageRepository.StoredImage image, Accelerator accelerator, int memoryMiB, int cpus,
         List<PortForward> forwards, Optional<byte[]> settings, Optional<DirectBoot.Check> direct,

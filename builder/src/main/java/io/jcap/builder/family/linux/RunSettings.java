@@ -26,7 +26,8 @@ final class RunSettings {
 
     /** The settings file's bytes, or empty when the request changes nothing and the run has no exit tag. */
     static Optional<byte[]> of(RunRequest request, ExitLine end) {
-        if (!request.hasRunSettings() && !request.interactive() && end.tag().isEmpty() && request.volumes().isEmpty()) {
+        if (!request.hasRunSettings() && !request.interactive() && end.tag().isEmpty()
+                && request.volumes().isEmpty()) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder("# jcap run: settings for this run only\n");

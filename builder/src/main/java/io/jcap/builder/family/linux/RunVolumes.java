@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's volumes ({@code jcap run --volume}) as a Linux guest gets them: each a virtio disk with a serial
- * of its own ({@link #serial}), which the run's settings name with the folder the init mounts it on
- * ({@code disk_volume}, docs/guest-protocol.md).
+ * A run's volumes ({@code jcap run --volume}) as a Linux guest gets them: each a virtio disk with a
+ * serial of its own ({@link #serial}), which the run's settings name with the folder the init
+ * mounts it on ({@code disk_volume}, docs/guest-protocol.md).
  */
 final class RunVolumes {
     private static final String SERIAL_PREFIX = "jcap-vol-";

@@ -165,6 +165,7 @@ public final class AwsTarget implements PushTarget {
                 events.info("Registered " + ami + " (" + name + ") from snapshot " + snapshot);
                 done = true;
                 List<String> replaced = deleteSnapshots(ec2, older, events);
+                r.release();
                 return new PushResult(name(), ami + " (snapshot " + snapshot + ")", name, written.bytes(), local.sha256(),
                         Duration.ofNanos(System.nanoTime() - start), replaced);
             } finally {

@@ -205,6 +205,7 @@ public final class AzureTarget implements PushTarget {
                         remoteName = plan.image().get().name();
                         imageStep.get().replaced().ifPresent(gone::add);
                     }
+                    r.release();
                     done = true;
                     return new PushResult(name(), id, remoteName, sent.bytes(), local.sha256(),
                             Duration.ofNanos(System.nanoTime() - start), gone);

@@ -181,6 +181,7 @@ public final class GceTarget implements PushTarget {
                     apis.deleteObject(plan.bucket(), plan.object());
                 }
                 uploaded = false;
+                r.release();
                 return new PushResult(name(), "projects/" + plan.project() + "/global/images/" + name, name, size,
                         local.sha256(), Duration.ofNanos(System.nanoTime() - start), replaced);
             }

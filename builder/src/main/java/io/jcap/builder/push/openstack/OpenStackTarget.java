@@ -107,6 +107,7 @@ public final class OpenStackTarget implements PushTarget {
         try (Cleanup.Registration r = Cleanup.register("delete Glance image " + created.id(),
                 () -> deleteOrWarn(glance, created.id(), events))) {
             uploaded = upload(request, glance, created, events);
+            r.release();
         }
         List<String> replaced = new ArrayList<>();
         for (Glance.RemoteImage old : older) {

@@ -66,6 +66,7 @@ public final class PoolVolumes {
                     () -> deleteAfterInterrupt(uri, target))) {
                 Duration streamed = send(connect, volume, qcow2, size, "Uploading " + label + " to " + target,
                         events);
+                r.release();
                 return new PoolVolume(uri, target.pool(), target.volume(), volume.getPath(), size, capacity, streamed);
             } catch (JcapException | InterruptedException | RuntimeException e) {
                 deleteQuietly(volume);
