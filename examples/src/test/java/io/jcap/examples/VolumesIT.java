@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcap.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * written; a volume a running guest holds is neither removed nor given to a second guest.
  */
 class VolumesIT {
-    /** Counts its runs in /data/count; with "wait", waits for the power button after counting. */
+    /**
+     * Counts its runs in /data/count, and says the mode of /data (a new volume takes its folder's);
+     * with "wait", waits for the power button after counting.
+     */
     private static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
+            + "#include <sys/stat.h>\n"
             + "int main(int argc, char **argv) {\n"
+            + "    struct stat st;\n"
+            + "    if (stat(\"/data\", &st) == 0) printf(\"mode %o\\n\", (unsigned)(st.st_mode & 07777));\n"
             + "    int n = 0;\n"
             + "    FILE *f = fopen(\"/data/count\", \"r\");\n"
             + "    if (f) { if (fscanf(f, \"%d\", &n) != 1) n = -100; fclose(f); }\n"
@@ -49,7 +56,9 @@ class VolumesIT {
         jcap = JcapProcess.withKernels(temp.resolve("home"));
         Path project = JcapProcess.cProject(temp, "counter", COUNTER, "");
         // The mount point: volumes go on a folder the image has (its root file system is read-only).
-        Files.createDirectories(project.resolve("ROOTFS/data"));
+        // World-writable, as for an application running as another user: a new volume takes it on.
+        Files.setPosixFilePermissions(Files.createDirectories(project.resolve("ROOTFS/data")),
+                PosixFilePermissions.fromString("rwxrwxrwx"));
         // A link named as a mount point: the guest refuses it (the volume would go where it points).
         Files.createSymbolicLink(project.resolve("ROOTFS/linked"), Path.of("data"));
         JcapProcess.Result build = jcap.run("build", project.toString());
@@ -72,11 +81,11 @@ class VolumesIT {
         JcapProcess.Result list = jcap.run("volume", "ls");
 
         assertEquals(0, first.exitCode(), first.toString());
-        assertEquals("count 1\n", first.out(), first.toString());
+        assertEquals("mode 777\ncount 1\n", first.out(), first.toString());
         assertTrue(first.err().contains("Created volume counts (1.0 GiB, ext4)"), first.toString());
-        assertEquals("count 2\n", second.out(), second.toString());
+        assertEquals("mode 777\ncount 2\n", second.out(), second.toString());
         assertFalse(second.err().contains("Created volume"), second.toString());
-        assertEquals("count 2 read-only\n", readOnly.out(), readOnly.toString());
+        assertEquals("mode 777\ncount 2 read-only\n", readOnly.out(), readOnly.toString());
         assertTrue(list.out().matches("(?s)NAME +SIZE +IN USE +FILE\ncounts +1\\.0 GiB +no +.*/volumes/counts\\.img\n"),
                 list.toString());
 
@@ -84,7 +93,7 @@ class VolumesIT {
         JcapProcess.Result fresh = jcap.run("run", "--volume", "counts:/data", "counter");
 
         assertEquals("removed counts\n", removed.out(), removed.toString());
-        assertEquals("count 1\n", fresh.out(), fresh.toString());
+        assertEquals("mode 777\ncount 1\n", fresh.out(), fresh.toString());
         assertEquals(0, jcap.run("volume", "rm", "counts").exitCode());
     }
 
@@ -96,7 +105,7 @@ class VolumesIT {
 
         JcapProcess.Result run = jcap.run("run", "--volume", disk + ":/data", "counter");
 
-        assertEquals("count 1\n", run.out(), run.toString());
+        assertEquals("mode 777\ncount 1\n", run.out(), run.toString());
         assertEquals("1\n", host("debugfs", "-R", "cat /count", disk.toString()));
         // e2fsck -n exits 0 only when the file system is clean: the init unmounted it before power-off.
         host("e2fsck", "-fn", disk.toString());
