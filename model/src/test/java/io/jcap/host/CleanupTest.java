@@ -26,11 +26,7 @@ class CleanupTest {
     @Test
     void shutdown_runsWhatIsStillRegistered_lastFirst(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CleanupTest.Main.class.getName(), log.toString()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
-        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        childJvm(Main.class, log, 0);
         assertEquals(List.of("third", "first"), Files.readAllLines(log));
     }
 
@@ -49,12 +45,17 @@ class CleanupTest {
     @Test
     void release_afterTheHookStarted_neverReturns(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CleanupTest.Stopped.class.getName(), log.toString()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
-        assertEquals(143, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+        childJvm(Stopped.class, log, 143);
         assertEquals(List.of("hook undid it"), Files.readAllLines(log));
+    }
+
+    /** Runs {@code main} in a JVM of its own, {@code log} its argument; it must exit with {@code status}. */
+    private static void childJvm(Class<?> main, Path log, int status) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName(),
+                log.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not exit");
+        assertEquals(status, p.exitValue(), new String(p.getInputStream().readAllBytes()));
     }
 
     /** The child JVM of {@link #release_afterTheHookStarted_neverReturns}. */
