@@ -62,13 +62,23 @@ public record VolumeMount(String source, String guestFolder, boolean readOnly) {
         return source + ":" + guestFolder + (readOnly ? ":ro" : "");
     }
 
-    /** The guest init's rule: an absolute folder other than /, without empty, . or .. parts or control characters. */
+    /**
+     * The guest init's rule: an absolute folder other than /, without empty, . or .. parts (a
+     * normalised {@link GuestPath}), nor control characters (the folder ends a settings line).
+     */
     private static void checkFolder(String folder) {
-        if (folder == null || !folder.startsWith("/") || folder.equals("/") || folder.endsWith("/")
-                || folder.contains("//") || folder.contains("/./") || folder.endsWith("/.") || folder.contains("/../")
-                || folder.endsWith("/..") || folder.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (folder == null || folder.equals("/") || !normalised(folder)
+                || folder.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new IllegalArgumentException("volume folder '" + folder + "' is not allowed: use an absolute folder"
                     + " of the guest other than /, without empty, . or .. parts (/data, /var/lib/app)");
+        }
+    }
+
+    private static boolean normalised(String folder) {
+        try {
+            return GuestPath.of(folder).toString().equals(folder);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jcap.builder.volume;
 
+import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 
 /** What jcap checks of a volume's disk file before a guest gets it, and whether a guest has it. */
 final class VolumeFiles {
-    private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
     /** The ext2/3/4 superblock's magic number, 0xEF53 little-endian, 1024 + 0x38 bytes into the disk. */
     private static final int EXT_MAGIC_OFFSET = 1024 + 0x38;
     /**
@@ -27,7 +27,10 @@ final class VolumeFiles {
     private VolumeFiles() {
     }
 
-    /** The disk image file {@code file} as a volume: it exists and, when raw, holds an ext2/3/4 file system. */
+    /**
+     * The disk image file {@code file} as a volume: it exists and is a qcow2 image (its header read
+     * as everywhere in jcap, a damaged one refused) or a raw disk holding an ext2/3/4 file system.
+     */
     static VolumeStore.Disk check(Path file, boolean readOnly) throws JcapException {
         Path disk = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(disk)) {
@@ -39,16 +42,15 @@ final class VolumeFiles {
                     + " writable") + " by you"
                     + (readOnly ? "" : " (or attach it read-only: " + file + ":/FOLDER:ro)"));
         }
+        if (Qcow2Header.read(disk).isPresent()) {
+            return new VolumeStore.Disk(disk, true);
+        }
         try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.READ)) {
             ByteBuffer head = ByteBuffer.allocate(EXT_MAGIC_OFFSET + 2);
             while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
                 // read what there is
             }
             byte[] bytes = head.array();
-            if (head.position() >= QCOW2_MAGIC.length && bytes[0] == QCOW2_MAGIC[0] && bytes[1] == QCOW2_MAGIC[1]
-                    && bytes[2] == QCOW2_MAGIC[2] && bytes[3] == QCOW2_MAGIC[3]) {
-                return new VolumeStore.Disk(disk, true);
-            }
             if (head.position() < bytes.length || bytes[EXT_MAGIC_OFFSET] != 0x53
                     || bytes[EXT_MAGIC_OFFSET + 1] != (byte) 0xEF) {
                 throw JcapException.usage("volume file " + file + " holds no ext2/3/4 file system at its start: the"

@@ -145,8 +145,8 @@ public final class VolumeStore {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 name = name.substring(0, name.length() - SUFFIX.length());
-                if (VolumeMount.NAME.matcher(name).matches() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    volumes.add(new Volume(name, file, Files.size(file), VolumeFiles.inUse(file)));
+                if (VolumeMount.NAME.matcher(name).matches()) {
+                    volume(name).ifPresent(volumes::add);
                 }
             }
         } catch (IOException e) {
@@ -160,7 +160,20 @@ public final class VolumeStore {
     /** The named volume {@code name}, when there is one. */
     public Optional<Volume> find(String name) throws JcapException {
         checkName(name);
-        return list().stream().filter(v -> v.name().equals(name)).findFirst();
+        try {
+            return volume(name);
+        } catch (IOException e) {
+            throw new JcapException("cannot read volume " + name + ": " + FailureReason.withFile(e), e);
+        }
+    }
+
+    /** Volume {@code name} (a valid name) as listed, when its file is there. */
+    private Optional<Volume> volume(String name) throws IOException, JcapException {
+        Path file = file(name);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Volume(name, file, Files.size(file), VolumeFiles.inUse(file)));
     }
 
     /** Removes the named volume {@code name}; refused while a guest uses it. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -88,7 +89,8 @@ class VolumeStoreTest {
         try (RandomAccessFile raf = new RandomAccessFile(blank.toFile(), "rw")) {
             raf.setLength(8 << 20);
         }
-        Path qcow2 = Files.write(dir.resolve("disk.qcow2"), new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3});
+        Path qcow2 = dir.resolve("disk.qcow2");
+        Qcow2Overlay.create(ext4, qcow2);
 
         assertEquals(new VolumeStore.Disk(ext4, false), store.disk(new VolumeMount(ext4.toString(), "/d", false),
                 EventSink.NONE));

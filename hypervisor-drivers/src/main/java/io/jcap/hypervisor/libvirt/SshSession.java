@@ -181,9 +181,8 @@ final class SshSession implements AutoCloseable {
 
     /** Writes {@code text} as the whole of {@code remote}, made with {@code mode} before its bytes arrive. */
     synchronized void writeString(String remote, String text, int mode) throws JcapException {
+        createEmpty(remote, mode);
         try {
-            sftp().put(InputStream.nullInputStream(), remote, ChannelSftp.OVERWRITE);
-            sftp().chmod(mode, remote);
             sftp().put(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), remote, ChannelSftp.OVERWRITE);
         } catch (SftpException e) {
             throw failure("write", remote, e);

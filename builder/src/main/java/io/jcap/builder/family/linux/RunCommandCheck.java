@@ -44,8 +44,7 @@ final class RunCommandCheck {
         String name = image.metadata().name();
         for (VolumeMount volume : volumes) {
             GuestPath path = GuestPath.of(volume.guestFolder());
-            if (path.equals(TMP) || path.ancestors().contains(TMP) || isLink(manifest.get(), path)
-                    || path.ancestors().stream().anyMatch(folder -> isLink(manifest.get(), folder))) {
+            if (path.equals(TMP) || path.ancestors().contains(TMP) || throughLink(manifest.get(), path)) {
                 continue;
             }
             TreeManifest.Fingerprint entry = manifest.get().entries().get(path);
@@ -81,12 +80,7 @@ final class RunCommandCheck {
             return;
         }
         TreeManifest manifest = read.get();
-        for (GuestPath folder : path.ancestors()) {
-            if (isLink(manifest, folder)) {
-                return;
-            }
-        }
-        if (isLink(manifest, path)) {
+        if (throughLink(manifest, path)) {
             return;
         }
         String name = image.metadata().name();
@@ -124,6 +118,11 @@ final class RunCommandCheck {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code path} or a folder above it is a symbolic link in the image: only the guest resolves it. */
+    private static boolean throughLink(TreeManifest manifest, GuestPath path) {
+        return isLink(manifest, path) || path.ancestors().stream().anyMatch(folder -> isLink(manifest, folder));
     }
 
     private static boolean isLink(TreeManifest manifest, GuestPath path) {

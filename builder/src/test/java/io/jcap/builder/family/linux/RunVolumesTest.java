@@ -8,6 +8,7 @@ import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.api.RunRequest;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.formats.DiskFormat;
+import io.jcap.formats.qcow2.Qcow2Overlay;
 import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.VmSpec;
@@ -39,7 +40,8 @@ class RunVolumesTest {
     void materialize_volumes_attachesEachAfterTheRootWithItsSerial_readOnlyAsAsked() throws Exception {
         Requirements.requireProgram("mke2fs", "e2fsprogs");
         JcapHome home = StoredImages.homeWithImage(dir, Initramfs.GUEST_PROTOCOL, true, "linux");
-        Path qcow2 = Files.write(dir.resolve("seed.qcow2"), new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3});
+        Path qcow2 = dir.resolve("seed.qcow2");
+        Qcow2Overlay.create(Files.write(dir.resolve("seed.raw"), new byte[1 << 20]), qcow2);
         RunRequest request = RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
                 .withVolumes(List.of(VolumeMount.parse("data:/data"), VolumeMount.parse(qcow2 + ":/seed:ro")));
 
