@@ -8,6 +8,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,22 +63,25 @@ class CleanupTest {
     public static final class Stopped {
         public static void main(String[] args) throws InterruptedException {
             File log = new File(args[0]);
+            CountDownLatch hookRunning = new CountDownLatch(1);
+            CountDownLatch released = new CountDownLatch(1);
             // The hook's action takes a while, as deleting a remote volume does: the main thread
-            // comes to its release while the hook runs.
+            // comes to its release while the hook runs, and a release that returned says so at once.
             Cleanup.Registration r = Cleanup.register("upload", () -> {
                 Main.append(log, "hook undid it");
+                hookRunning.countDown();
                 try {
-                    Thread.sleep(1000);
+                    released.await(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
             new Thread(() -> System.exit(143)).start();
-            while (!Cleanup.shuttingDown()) {
-                Thread.sleep(5);
+            if (!hookRunning.await(30, TimeUnit.SECONDS)) {
+                Main.append(log, "the hook did not run");
             }
-            Thread.sleep(200);
             r.release();
+            released.countDown();
             Main.append(log, "reported as made");
         }
     }
