@@ -66,8 +66,8 @@ final class RunCommand implements Callable<Integer> {
     List<PortMapping> publish = new ArrayList<>();
 
     @Option(names = "--volume", paramLabel = "SOURCE:/FOLDER[:ro]", converter = VolumeMountConverter.class,
-            description = "Mount a volume on a folder of the image for this run (repeatable; Linux images, qemu "
-                    + "driver): SOURCE is a volume name (made on first use, 1 GiB, ext4; see jcap volume) or a disk "
+            description = "Mount a volume on a folder of the image for this run (repeatable; Linux images, QEMU "
+                    + "on this machine): SOURCE is a volume name (made on first use, 1 GiB, ext4; see jcap volume) or a disk "
                     + "image file with an ext4 file system (a path with a /); :ro mounts it read-only. The folder must "
                     + "be in the image.")
     List<VolumeMount> volumes = new ArrayList<>();

@@ -26,7 +26,7 @@ class VolumesIT {
      * Counts its runs in /data/count, and says the mode of /data (a new volume takes its folder's);
      * with "wait", waits for the power button after counting.
      */
-    private static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
+    static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
             + "#include <sys/stat.h>\n"
             + "int main(int argc, char **argv) {\n"
             + "    struct stat st;\n"

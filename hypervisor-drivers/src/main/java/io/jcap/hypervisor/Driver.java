@@ -47,4 +47,10 @@ public interface Driver {
      * as a snapshot of the stored image than as an overlay whose backing file would stay behind.
      */
     boolean copiesDisks();
+
+    /**
+     * Whether its guests can be given this machine's files to use themselves, not copies (a run's
+     * volumes): QEMU here, or a libvirt daemon on this machine.
+     */
+    boolean usesLocalFiles();
 }

@@ -17,10 +17,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Named volumes: one sparse raw disk with an ext4 file system each, {@code volumes/NAME.img} under
@@ -40,6 +43,7 @@ public final class VolumeStore {
     public static final ByteSize MIN_SIZE = ByteSize.ofMebibytes(8);
     private static final String SUFFIX = ".img";
     private static final Duration MKFS_BOUND = Duration.ofMinutes(5);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final JcapHome home;
 
@@ -71,6 +75,7 @@ public final class VolumeStore {
                 throw new JcapException("volume " + mount.source() + " is not a file in " + home.volumes() + " ("
                         + file + " is something else): remove it and run again");
             }
+            ownerOnly(file);
             disk = new Disk(file, false);
         } else {
             disk = VolumeFiles.check(Path.of(mount.source()), mount.readOnly());
@@ -108,7 +113,8 @@ public final class VolumeStore {
         }
         Path work = home.newWorkDir("volume");
         try {
-            Path disk = work.resolve(name + SUFFIX);
+            // Owner-only, as the guest's data may be private (and libvirt's QEMU gets a link to it).
+            Path disk = Files.createFile(work.resolve(name + SUFFIX), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             try (RandomAccessFile raf = new RandomAccessFile(disk.toFile(), "rw")) {
                 raf.setLength(size.bytes());
             }
@@ -188,6 +194,18 @@ public final class VolumeStore {
             Files.delete(volume.file());
         } catch (IOException e) {
             throw new JcapException("cannot remove volume " + name + ": " + FailureReason.withFile(e), e);
+        }
+    }
+
+    /** Makes a named volume of an older jcap (made with the umask's mode) owner-only, as new ones are. */
+    private static void ownerOnly(Path file) throws JcapException {
+        try {
+            if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(file, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new JcapException("cannot make volume " + file + " readable by its owner only: "
+                    + FailureReason.withFile(e), e);
         }
     }
 

@@ -16,6 +16,7 @@ import io.jcap.testsupport.Requirements;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,12 +45,26 @@ class VolumeStoreTest {
         assertEquals(disk, again);
         assertEquals(VolumeStore.DEFAULT_SIZE.bytes(), Files.size(disk.file()));
         assertTrue(ext4(disk.file()), "no ext2/3/4 superblock");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(disk.file())));
         assertEquals(List.of("INFO Created volume data (1.0 GiB, ext4): jcap volume ls lists it, jcap volume rm removes"
                 + " it"), events.lines());
         assertEquals(List.of(new VolumeStore.Volume("data", disk.file(), VolumeStore.DEFAULT_SIZE.bytes(), false)),
                 store.list());
         assertEquals(List.of(), Files.list(home.tmp()).filter(p -> !p.getFileName().toString().startsWith("."))
                 .filter(Files::isDirectory).toList(), "the work folder was left");
+    }
+
+    /** A volume an older jcap made with the umask's mode is made owner-only when a run uses it. */
+    @Test
+    void disk_volumeOthersMayRead_becomesOwnerOnly() throws Exception {
+        JcapHome home = new JcapHome(dir.resolve("home"));
+        VolumeStore store = new VolumeStore(home);
+        Path file = store.create("old", ByteSize.ofMebibytes(16));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        store.disk(VolumeMount.parse("old:/data"), EventSink.NONE);
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
     @Test

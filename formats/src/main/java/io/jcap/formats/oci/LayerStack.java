@@ -1,5 +1,6 @@
 package io.jcap.formats.oci;
 
+import io.jcap.host.SparseWrite;
 import io.jcap.model.EventSink;
 import io.jcap.model.FileContent;
 import io.jcap.model.GuestPath;

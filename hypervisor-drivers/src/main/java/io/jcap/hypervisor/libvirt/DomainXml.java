@@ -203,6 +203,8 @@ public final class DomainXml {
                 + "' error_policy='report' rerror_policy='report'/>");
         line(xml, 3, "<source file='" + escape(drive.file().toString()) + "'/>");
         line(xml, 3, "<target dev='vd" + (char) ('a' + index) + "' bus='virtio'/>");
+        // What the guest tells the disk by (a run's volumes); Drive allows only [a-z0-9-].
+        drive.serial().ifPresent(serial -> line(xml, 3, "<serial>" + serial + "</serial>"));
         if (drive.readOnly()) {
             line(xml, 3, "<readonly/>");
         }

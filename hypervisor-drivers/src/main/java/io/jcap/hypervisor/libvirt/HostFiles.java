@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The files of one domain on the libvirt host: a private folder that QEMU can read, under a root
@@ -73,6 +74,12 @@ interface HostFiles extends AutoCloseable {
 
     /** Copies {@code local} into {@code folder} as {@code name} with permissions {@code mode}; returns its host path. */
     String put(Path local, String folder, String name, int mode, EventSink events) throws JcapException;
+
+    /**
+     * Links {@code local} into {@code folder} as {@code name}: the same file under a second name (a
+     * hard link), not a copy. Empty when that cannot be: a remote host, another file system.
+     */
+    Optional<String> link(Path local, String folder, String name);
 
     /** Creates the empty file {@code name} in {@code folder}; returns its path on the host. */
     String createEmpty(String folder, String name) throws JcapException;

@@ -94,4 +94,10 @@ public final class LibvirtDriver implements Driver {
     public boolean copiesDisks() {
         return true;
     }
+
+    @Override
+    public boolean usesLocalFiles() {
+        // A local daemon's QEMU gets a volume through a link in the domain's folder (Staging).
+        return uri.isLocal();
+    }
 }

@@ -1,21 +1,22 @@
 package io.jcap.hypervisor.libvirt;
 
 import io.jcap.host.FileTrees;
+import io.jcap.host.SparseWrite;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -84,18 +85,25 @@ final class LocalHostFiles implements HostFiles {
         Path target = Path.of(folder, name);
         Set<PosixFilePermission> permissions = permissions(mode);
         // Created with its final permissions before any byte arrives: a private file is never readable by others.
-        try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                     PosixFilePermissions.asFileAttribute(permissions))) {
-            long size = in.size();
-            for (long done = 0; done < size; ) {
-                done += in.transferTo(done, size - done, out);
-            }
+        // Blocks of zeros stay holes: a mostly empty disk (a read-only volume) takes only its data's room.
+        try (InputStream in = Files.newInputStream(local)) {
+            SparseWrite.copy(in, target, PosixFilePermissions.asFileAttribute(permissions));
             // The umask may have taken bits away at creation.
             Files.setPosixFilePermissions(target, permissions);
             return target.toString();
         } catch (IOException e) {
             throw new JcapException("cannot copy " + local + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> link(Path local, String folder, String name) {
+        Path target = Path.of(folder, name);
+        try {
+            Files.createLink(target, local);
+            return Optional.of(target.toString());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@link HostFiles} on a remote libvirt host: uploads over SFTP, console reads over SFTP, SSH tunnels. */
 final class RemoteHostFiles implements HostFiles {
@@ -62,6 +63,11 @@ final class RemoteHostFiles implements HostFiles {
         String target = folder + "/" + name;
         ssh.upload(local, target, mode, events);
         return target;
+    }
+
+    @Override
+    public Optional<String> link(Path local, String folder, String name) {
+        return Optional.empty();
     }
 
     @Override

@@ -82,6 +82,11 @@ public final class QemuDriver implements Driver {
         return false;
     }
 
+    @Override
+    public boolean usesLocalFiles() {
+        return true;
+    }
+
     /** QEMU on this machine, found once. */
     public synchronized QemuInstallation installation() throws EnvironmentException {
         if (qemu == null) {

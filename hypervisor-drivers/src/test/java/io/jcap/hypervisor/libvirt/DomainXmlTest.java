@@ -62,11 +62,11 @@ class DomainXmlTest {
     }
 
     @Test
-    void of_fullSpec_hasKernelDisksRngNetworkAndExtraArgs() {
+    void of_fullSpec_hasKernelDisksWithSerialsRngNetworkAndExtraArgs() {
         VmSpec spec = VmSpec.builder().machine("q35").accelerator(Accelerator.KVM).memoryMiB(512).cpus(2)
                 .kernel(DIR.resolve("kernel")).initrd(DIR.resolve("initrd")).append("console=ttyS0 jcap.mode=run")
                 .drive(Drive.virtio(DIR.resolve("disk0.qcow2"), DiskFormat.QCOW2).asSnapshot().withBootIndex(0))
-                .drive(Drive.virtio(DIR.resolve("disk1.raw"), DiskFormat.RAW).asReadOnly())
+                .drive(Drive.virtio(DIR.resolve("disk1.raw"), DiskFormat.RAW).asReadOnly().withSerial("jcap-vol-0"))
                 .userNetwork(PortForward.tcp(0, 10000), new PortForward("127.0.0.1", 5353, 53, PortForward.Protocol.UDP))
                 .rng(true).noReboot(false).extraArgs("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04").build();
         List<PortForward> chosen = List.of(PortForward.tcp(40123, 10000), spec.portForwards().get(1));
@@ -103,6 +103,7 @@ class DomainXmlTest {
                       <driver name='qemu' type='raw' error_policy='report' rerror_policy='report'/>
                       <source file='/var/tmp/jcap-libvirt-root/jcap-0011aabb/disk1.raw'/>
                       <target dev='vdb' bus='virtio'/>
+                      <serial>jcap-vol-0</serial>
                       <readonly/>
                       <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
                     </disk>

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.formats.DiskFormat;
+import io.jcap.host.HostTool;
 import io.jcap.hypervisor.DiskBus;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
@@ -13,10 +14,13 @@ import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.VmSpec;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -86,6 +90,70 @@ class StagingTest {
         assertEquals(-1, Files.mismatch(image, staged));
     }
 
+    /**
+     * A run's volume: a writable file only its owner may use is linked into the domain's folder, not
+     * copied (the guest writes the file itself, and QEMU's user could not reach it in a home
+     * folder), with the serial the guest finds it by. A read-only one is copied, holes kept: libvirt
+     * would not give the file back to its owner after the run.
+     */
+    @Test
+    void stage_ownerOnlyWritableDisk_isLinked_readOnlyOneCopiedSparse() throws Exception {
+        Path data = ownerOnly(Files.writeString(dir.resolve("data.img"), "data"));
+        Path seed = ownerOnly(dir.resolve("seed.img"));
+        try (RandomAccessFile file = new RandomAccessFile(seed.toFile(), "rw")) {
+            file.setLength(64 << 20);
+            file.seek(32 << 20);
+            file.write("seed".getBytes(StandardCharsets.US_ASCII));
+        }
+        VmSpec spec = VmSpec.builder().drive(Drive.virtio(data, DiskFormat.RAW).withSerial("jcap-vol-0"))
+                .drive(Drive.virtio(seed, DiskFormat.RAW).withSerial("jcap-vol-1").asReadOnly()).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
+        String folder = files.createFolder("jcap-0011aabb");
+
+        VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
+
+        Path staged = Path.of(folder);
+        assertEquals(List.of(Drive.virtio(staged.resolve("disk0.raw"), DiskFormat.RAW).withSerial("jcap-vol-0"),
+                Drive.virtio(staged.resolve("disk1.raw"), DiskFormat.RAW).withSerial("jcap-vol-1").asReadOnly()),
+                placed.drives());
+        assertTrue(Files.isSameFile(data, staged.resolve("disk0.raw")));
+        Path copy = staged.resolve("disk1.raw");
+        assertFalse(Files.isSameFile(seed, copy));
+        assertEquals(-1, Files.mismatch(seed, copy));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy)));
+        String blocks = HostTool.run(List.of("stat", "-c", "%b", copy.toString()), dir, Duration.ofSeconds(10))
+                .stdout().strip();
+        assertTrue(Long.parseLong(blocks) * 512 < 1 << 20, "the copy's holes were written: " + blocks + " blocks");
+    }
+
+    /** A link in a folder other users may enter would open the file to them: such a file is used in place. */
+    @Test
+    void stage_writableDiskOthersMayRead_isUsedInPlace() throws Exception {
+        Path data = Files.writeString(dir.resolve("data.img"), "data");
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rw-r-----"));
+        VmSpec spec = VmSpec.builder().drive(Drive.virtio(data, DiskFormat.RAW).withSerial("jcap-vol-0")).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
+        String folder = files.createFolder("jcap-0011aabb");
+
+        VmSpec placed = Staging.stage(spec, files, folder, false, EventSink.NONE);
+
+        assertEquals(spec.drives(), placed.drives());
+        assertFalse(Files.exists(Path.of(folder, "disk0.raw")));
+    }
+
+    /** A remote host cannot have a link to this machine's file: a writable disk is refused there. */
+    @Test
+    void stage_writableDiskForARemoteHost_isRefused() throws Exception {
+        Path data = ownerOnly(Files.writeString(dir.resolve("data.img"), "data"));
+        VmSpec spec = VmSpec.builder().drive(Drive.virtio(data, DiskFormat.RAW).withSerial("jcap-vol-0")).build();
+        LocalHostFiles files = new LocalHostFiles(dir.resolve("host"), LibvirtUri.SYSTEM);
+
+        JcapException e = assertThrows(JcapException.class,
+                () -> Staging.stage(spec, files, files.createFolder("jcap-x"), true, EventSink.NONE));
+
+        assertTrue(e.getMessage().startsWith("disk " + data + " is writable, but a remote libvirt host"), e.getMessage());
+    }
+
     @Test
     void stage_qcow2Overlay_isRefusedBecauseItsBackingFileStaysBehind() throws Exception {
         Path overlay = dir.resolve("overlay.qcow2");
@@ -116,6 +184,13 @@ class StagingTest {
         JcapException e = assertThrows(JcapException.class, () -> Staging.hasBackingFile(raw));
 
         assertEquals("disk " + raw + " is not a qcow2 image (no qcow2 header)", e.getMessage());
+    }
+
+    private static Path ownerOnly(Path file) throws Exception {
+        if (!Files.exists(file)) {
+            Files.createFile(file);
+        }
+        return Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private static byte[] qcow2Header(long backingOffset) {

@@ -30,7 +30,7 @@ final class RunVolumes {
         return SERIAL_PREFIX + index;
     }
 
-    /** Refuses {@code request}'s volumes where they cannot work: an init that cannot mount them, QEMU not jcap's. */
+    /** Refuses {@code request}'s volumes where they cannot work: an init that cannot mount them, a remote QEMU. */
     static void check(ImageMetadata image, RunRequest request, Driver driver) throws JcapException {
         if (request.volumes().isEmpty()) {
             return;
@@ -39,9 +39,9 @@ final class RunVolumes {
             throw new JcapException("image '" + image.name() + "' was built by an older jcap whose guest init cannot"
                     + " mount volumes (--volume): build it again with jcap build");
         }
-        if (!driver.bootsKernels()) {
-            throw JcapException.usage("--volume needs the qemu driver: a libvirt host's QEMU cannot reach this"
-                    + " machine's volume files");
+        if (!driver.usesLocalFiles()) {
+            throw JcapException.usage("--volume needs QEMU on this machine (the qemu driver, or libvirt at a local"
+                    + " URI): a remote libvirt host's QEMU cannot reach this machine's volume files");
         }
     }
 

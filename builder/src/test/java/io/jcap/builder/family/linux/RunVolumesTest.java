@@ -68,16 +68,17 @@ class RunVolumesTest {
     }
 
     @Test
-    void prepare_volumesThroughLibvirt_areAUsageError() throws Exception {
+    void prepare_volumesThroughARemoteLibvirtHost_areAUsageError() throws Exception {
         JcapHome home = StoredImages.homeWithImage(dir, Initramfs.GUEST_PROTOCOL, false, "linux");
+        LibvirtUri remote = LibvirtUri.parse("qemu+ssh://jcap@kvm1.example.org/system");
 
         JcapException e = assertThrows(JcapException.class, () -> materialize(home, RunRequest.of("old")
-                .withLibvirt(Optional.of(LibvirtUri.SYSTEM)).withVolumes(List.of(VolumeMount.parse("data:/data"))),
+                .withLibvirt(Optional.of(remote)).withVolumes(List.of(VolumeMount.parse("data:/data"))),
                 dir.resolve("run")));
 
         assertEquals(ExitCode.USAGE, e.exitCode());
-        assertEquals("--volume needs the qemu driver: a libvirt host's QEMU cannot reach this machine's volume files",
-                e.getMessage());
+        assertEquals("--volume needs QEMU on this machine (the qemu driver, or libvirt at a local URI): a remote"
+                + " libvirt host's QEMU cannot reach this machine's volume files", e.getMessage());
         assertFalse(Files.exists(home.volumes()));
     }
 }

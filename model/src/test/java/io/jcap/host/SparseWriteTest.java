@@ -1,10 +1,9 @@
-package io.jcap.formats.oci;
+package io.jcap.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcap.host.HostTool;
 import java.io.ByteArrayInputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
