@@ -117,7 +117,8 @@ class LibvirtRemoteIT {
         FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
         LibvirtUri uri = sshUri();
         Connect connect = LibvirtConnections.open(LibvirtUri.SYSTEM);
-        List<String> planted = List.of("jcap-0000bead", "jcap-keep-0000beef");
+        // Names of their own: LibvirtVmIT's sweep test plants domains on the same daemon, maybe at the same time.
+        List<String> planted = List.of("jcap-0000cafe", "jcap-keep-0000f00d");
         try {
             for (String domain : planted) {
                 Path folder = Files.createDirectory(remoteRoot.resolve(domain));
@@ -132,10 +133,10 @@ class LibvirtRemoteIT {
                 vm.start();
             }
 
-            assertFalse(domainExists("jcap-0000bead"), "a killed run's stopped domain is still defined");
-            assertFalse(Files.exists(remoteRoot.resolve("jcap-0000bead")), "a killed run's folder is kept");
-            assertTrue(domainExists("jcap-keep-0000beef"), "a detached instance's stopped domain was undefined");
-            assertTrue(Files.isDirectory(remoteRoot.resolve("jcap-keep-0000beef")),
+            assertFalse(domainExists("jcap-0000cafe"), "a killed run's stopped domain is still defined");
+            assertFalse(Files.exists(remoteRoot.resolve("jcap-0000cafe")), "a killed run's folder is kept");
+            assertTrue(domainExists("jcap-keep-0000f00d"), "a detached instance's stopped domain was undefined");
+            assertTrue(Files.isDirectory(remoteRoot.resolve("jcap-keep-0000f00d")),
                     "a detached instance's folder went");
         } finally {
             for (String domain : planted) {
