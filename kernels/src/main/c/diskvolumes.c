@@ -101,20 +101,29 @@ void mount_disk_volumes(const struct app *a)
         if (lstat(v->path, &st) < 0 || !S_ISDIR(st.st_mode))
             fatal("volume %s: the image has no folder there to mount the volume on (add an empty folder %s to the"
                   " image's files)", v->path, v->path);
+        /* The image's folder, still readable through this once the volume hides it (copy-up). */
+        int image_dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         unsigned long flags = MS_NOSUID | MS_NODEV | (v->read_only ? MS_RDONLY : 0);
         if (mount(dev, v->path, "ext4", flags, NULL) < 0)
             fatal("volume %s: mount %s (%s, %s): %s%s", v->path, dev, v->serial, v->read_only ? "ro" : "rw",
                   strerror(errno), errno == EINVAL ? " (the volume holds no ext2/3/4 file system)" : "");
         if (!v->read_only) {
-            /* A new volume takes the mount point's owner and mode, as Docker's does, so that an
-             * application running as another user may write there. */
+            /* A new volume takes the mount point's owner, mode and files, as Docker's does, so that
+             * an application running as another user may write there and finds its defaults. */
             int dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (dir >= 0 && fresh(dir)
-                && (fchown(dir, st.st_uid, st.st_gid) < 0 || fchmod(dir, st.st_mode & 07777) < 0))
-                fatal("volume %s: give it the folder's owner and mode: %s", v->path, strerror(errno));
+            if (dir >= 0 && fresh(dir)) {
+                if (fchown(dir, st.st_uid, st.st_gid) < 0 || fchmod(dir, st.st_mode & 07777) < 0)
+                    fatal("volume %s: give it the folder's owner and mode: %s", v->path, strerror(errno));
+                if (image_dir >= 0) {
+                    copy_up(image_dir, dir, v->path);
+                    debug("volume %s: new, the image's files copied onto it", v->path);
+                }
+            }
             if (dir >= 0)
                 close(dir);
         }
+        if (image_dir >= 0)
+            close(image_dir);
         debug("volume %s: %s (serial %s) mounted %s", v->path, dev, v->serial,
               v->read_only ? "read-only" : "read-write");
     }

@@ -23,14 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VolumesIT {
     /**
-     * Counts its runs in /data/count, and says the mode of /data (a new volume takes its folder's);
-     * with "wait", waits for the power button after counting.
+     * Counts its runs in /data/count, and says the mode of /data (a new volume takes its folder's)
+     * and what /data/seed.txt holds when there is one; with "wait", waits for the power button after
+     * counting.
      */
     static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
             + "#include <sys/stat.h>\n"
             + "int main(int argc, char **argv) {\n"
             + "    struct stat st;\n"
             + "    if (stat(\"/data\", &st) == 0) printf(\"mode %o\\n\", (unsigned)(st.st_mode & 07777));\n"
+            + "    char seed[64];\n"
+            + "    FILE *s = fopen(\"/data/seed.txt\", \"r\");\n"
+            + "    if (s) { if (fgets(seed, sizeof seed, s)) printf(\"seed %s\", seed); fclose(s); }\n"
             + "    int n = 0;\n"
             + "    FILE *f = fopen(\"/data/count\", \"r\");\n"
             + "    if (f) { if (fscanf(f, \"%d\", &n) != 1) n = -100; fclose(f); }\n"
@@ -57,8 +61,13 @@ class VolumesIT {
         Path project = JcapProcess.cProject(temp, "counter", COUNTER, "");
         // The mount point: volumes go on a folder the image has (its root file system is read-only).
         // World-writable, as for an application running as another user: a new volume takes it on.
-        Files.setPosixFilePermissions(Files.createDirectories(project.resolve("ROOTFS/data")),
-                PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path data = Files.createDirectories(project.resolve("ROOTFS/data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+        // The application's defaults in the image's folder: a new volume starts with them (copy-up).
+        Path seed = Files.writeString(data.resolve("seed.txt"), "defaults\n");
+        Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-r-----"));
+        Files.createSymbolicLink(data.resolve("current"), Path.of("seed.txt"));
+        Files.writeString(Files.createDirectories(data.resolve("conf")).resolve("app.conf"), "level=1\n");
         // A link named as a mount point: the guest refuses it (the volume would go where it points).
         Files.createSymbolicLink(project.resolve("ROOTFS/linked"), Path.of("data"));
         JcapProcess.Result build = jcap.run("build", project.toString());
@@ -81,11 +90,11 @@ class VolumesIT {
         JcapProcess.Result list = jcap.run("volume", "ls");
 
         assertEquals(0, first.exitCode(), first.toString());
-        assertEquals("mode 777\ncount 1\n", first.out(), first.toString());
+        assertEquals("mode 777\nseed defaults\ncount 1\n", first.out(), first.toString());
         assertTrue(first.err().contains("Created volume counts (1.0 GiB, ext4)"), first.toString());
-        assertEquals("mode 777\ncount 2\n", second.out(), second.toString());
+        assertEquals("mode 777\nseed defaults\ncount 2\n", second.out(), second.toString());
         assertFalse(second.err().contains("Created volume"), second.toString());
-        assertEquals("mode 777\ncount 2 read-only\n", readOnly.out(), readOnly.toString());
+        assertEquals("mode 777\nseed defaults\ncount 2 read-only\n", readOnly.out(), readOnly.toString());
         assertTrue(list.out().matches("(?s)NAME +SIZE +IN USE +FILE\ncounts +1\\.0 GiB +no +.*/volumes/counts\\.img\n"),
                 list.toString());
 
@@ -93,11 +102,14 @@ class VolumesIT {
         JcapProcess.Result fresh = jcap.run("run", "--volume", "counts:/data", "counter");
 
         assertEquals("removed counts\n", removed.out(), removed.toString());
-        assertEquals("mode 777\ncount 1\n", fresh.out(), fresh.toString());
+        assertEquals("mode 777\nseed defaults\ncount 1\n", fresh.out(), fresh.toString());
         assertEquals(0, jcap.run("volume", "rm", "counts").exitCode());
     }
 
-    /** A disk image file of the user's: the guest's write is in it, and its file system is clean. */
+    /**
+     * A disk image file of the user's: the image's files are copied onto it as it is new, the
+     * guest's write is in it, and its file system is clean.
+     */
     @Test
     void fileVolume_holdsTheGuestsWrite_cleanlyUnmounted() throws Exception {
         Path disk = temp.resolve("disk.img");
@@ -105,8 +117,17 @@ class VolumesIT {
 
         JcapProcess.Result run = jcap.run("run", "--volume", disk + ":/data", "counter");
 
-        assertEquals("mode 777\ncount 1\n", run.out(), run.toString());
+        assertEquals("mode 777\nseed defaults\ncount 1\n", run.out(), run.toString());
         assertEquals("1\n", host("debugfs", "-R", "cat /count", disk.toString()));
+        // The image's files copied onto the new volume: contents, modes, times (an image's are all
+        // SOURCE_DATE_EPOCH or 0, where a new file's would be now), links and folders.
+        String epoch = System.getenv().getOrDefault("SOURCE_DATE_EPOCH", "0");
+        long seconds = epoch.matches("\\d{1,12}") ? Long.parseLong(epoch) : 0;
+        String imageTime = String.format("mtime: 0x%08x:00000000", seconds);
+        String seedStat = host("debugfs", "-R", "stat /seed.txt", disk.toString());
+        assertTrue(seedStat.contains("Mode:  0640") && seedStat.contains(imageTime), seedStat);
+        assertTrue(host("debugfs", "-R", "stat /current", disk.toString()).contains("Fast link dest: \"seed.txt\""));
+        assertEquals("level=1\n", host("debugfs", "-R", "cat /conf/app.conf", disk.toString()));
         // e2fsck -n exits 0 only when the file system is clean: the init unmounted it before power-off.
         host("e2fsck", "-fn", disk.toString());
     }
