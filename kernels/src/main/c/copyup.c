@@ -130,4 +130,8 @@ void copy_up(int image_dir, int volume_dir, const char *vol)
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     if (futimens(volume_dir, times) < 0)
         fatal("volume %s: give it the folder's times: %s", vol, strerror(errno));
+    /* On the disk before the application starts: a guest stopped outright later must not leave
+     * the copies' names without their bytes (delayed allocation writes those last). */
+    if (syncfs(volume_dir) < 0)
+        fatal("volume %s: sync the image's files copied onto it: %s", vol, strerror(errno));
 }

@@ -104,7 +104,17 @@ void mount_disk_volumes(const struct app *a)
         /* The image's folder, still readable through this once the volume hides it (copy-up). */
         int image_dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         unsigned long flags = MS_NOSUID | MS_NODEV | (v->read_only ? MS_RDONLY : 0);
-        if (mount(dev, v->path, "ext4", flags, NULL) < 0)
+        int mounted = mount(dev, v->path, "ext4", flags, NULL);
+        if (mounted < 0 && errno == EROFS && v->read_only) {
+            /* A volume whose guest was stopped outright has a journal to replay, which a read-only
+             * disk cannot take: mount it as its blocks are, without the last writes. */
+            mounted = mount(dev, v->path, "ext4", flags, "norecovery");
+            if (mounted == 0)
+                say("jcap-init: volume %s was not unmounted cleanly (its guest was stopped outright): mounted"
+                    " read-only without replaying its journal, so its last writes may be missing; mount it"
+                    " read-write once to recover them", v->path);
+        }
+        if (mounted < 0)
             fatal("volume %s: mount %s (%s, %s): %s%s", v->path, dev, v->serial, v->read_only ? "ro" : "rw",
                   strerror(errno), errno == EINVAL ? " (the volume holds no ext2/3/4 file system)" : "");
         if (!v->read_only) {

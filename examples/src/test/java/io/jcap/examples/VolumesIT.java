@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcap.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumesIT {
     /**
      * Counts its runs in /data/count, and says the mode of /data (a new volume takes its folder's)
-     * and what /data/seed.txt holds when there is one; with "wait", waits for the power button after
-     * counting.
+     * and what /data/seed.txt holds when there is one; the count is synced (its journal committed)
+     * before it is printed; with "wait", waits for the power button after counting.
      */
     static final String COUNTER = "#include <stdio.h>\n#include <string.h>\n#include <unistd.h>\n"
             + "#include <sys/stat.h>\n"
@@ -41,7 +44,7 @@ class VolumesIT {
             + "    f = fopen(\"/data/count\", \"w\");\n"
             + "    if (!f) { printf(\"count %d read-only\\n\", n); return 0; }\n"
             + "    fprintf(f, \"%d\\n\", n + 1);\n"
-            + "    fclose(f);\n"
+            + "    fflush(f); fsync(fileno(f)); fclose(f);\n"
             + "    printf(\"count %d\\n\", n + 1);\n"
             + "    fflush(stdout);\n"
             + "    if (argc > 1 && strcmp(argv[1], \"wait\") == 0) pause();\n"
@@ -153,6 +156,45 @@ class VolumesIT {
 
         assertEquals(0, jcap.run("stop", "holder").exitCode());
         assertEquals(0, jcap.run("volume", "rm", "held").exitCode());
+    }
+
+    /**
+     * A volume whose guest was stopped outright (QEMU killed) has its journal to replay, which a
+     * read-only disk cannot take: the read-only run mounts it without the replay and says so; the
+     * next read-write run replays it and finds the synced count.
+     */
+    @Test
+    void uncleanVolume_readOnly_isMountedWithoutItsJournal_andAReadWriteRunRecoversIt() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--name", "dirty", "--volume", "dirty:/data", "counter", "/counter",
+                "wait").exitCode());
+        Poll.until("dirty counts", BOOT, () -> jcap.run("logs", "dirty").out().contains("count 1") ? Optional.of(true)
+                : Optional.empty());
+        ProcessHandle qemu = ProcessHandle.of(pid("dirty")).orElseThrow();
+        qemu.destroyForcibly();
+        qemu.onExit().get(30, TimeUnit.SECONDS);
+
+        JcapProcess.Result readOnly = jcap.run("run", "--volume", "dirty:/data:ro", "counter");
+        JcapProcess.Result readWrite = jcap.run("run", "--volume", "dirty:/data", "counter");
+
+        assertEquals(0, readOnly.exitCode(), readOnly.toString());
+        // The init's line is on the console (stdout), before the application's; what the disk's blocks
+        // hold without the journal is the new volume's first state here, or later.
+        assertTrue(readOnly.out().startsWith("jcap-init: volume /data was not unmounted cleanly (its guest was stopped"
+                + " outright): mounted read-only without replaying its journal"), readOnly.toString());
+        assertTrue(readOnly.out().endsWith(" read-only\n"), readOnly.toString());
+        assertEquals("mode 777\nseed defaults\ncount 2\n", readWrite.out(), readWrite.toString());
+        assertEquals(0, jcap.run("rm", "dirty").exitCode());
+        assertEquals(0, jcap.run("volume", "rm", "dirty").exitCode());
+    }
+
+    /** The pid of detached instance {@code name}'s QEMU, from {@code jcap ps --json}. */
+    private static long pid(String name) throws Exception {
+        for (JsonNode instance : new ObjectMapper().readTree(jcap.run("ps", "--json").out())) {
+            if (instance.get("name").asText().equals(name)) {
+                return instance.get("pid").asLong();
+            }
+        }
+        throw new AssertionError("no instance " + name);
     }
 
     /** Refused from the image's file list before anything boots, and before a named volume is made for it. */
