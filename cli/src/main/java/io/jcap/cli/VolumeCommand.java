@@ -6,7 +6,9 @@ import io.jcap.cli.options.SizeConverter;
 import io.jcap.model.ByteSize;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,7 +59,8 @@ final class VolumeCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "create", description = "Create a named volume: a sparse disk with an empty ext4 file system.")
+    @Command(name = "create", description = "Create a named volume: a sparse disk with an ext4 file system, empty or"
+            + " holding a copy of a folder of this machine (--from).")
     static final class Create implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -70,9 +73,13 @@ final class VolumeCommand implements Callable<Integer> {
                         + "what is written.")
         ByteSize size = VolumeStore.DEFAULT_SIZE;
 
+        @Option(names = "--from", paramLabel = "FOLDER", description = "Start the volume with a copy of FOLDER's "
+                + "files, folders and links (their modes and times; their owners when jcap runs as root).")
+        Path from;
+
         @Override
         public Integer call() throws JcapException {
-            store().create(name, size);
+            store().create(name, size, Optional.ofNullable(from));
             spec.commandLine().getOut().println(name);
             return 0;
         }

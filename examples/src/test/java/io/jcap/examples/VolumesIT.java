@@ -109,6 +109,21 @@ class VolumesIT {
         assertEquals(0, jcap.run("volume", "rm", "counts").exitCode());
     }
 
+    /** A volume made from a folder of this machine holds its files: no copy-up over them. */
+    @Test
+    void volumeCreatedFromAFolder_startsWithItsFiles() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("import"));
+        Files.writeString(folder.resolve("seed.txt"), "imported\n");
+
+        JcapProcess.Result create = jcap.run("volume", "create", "imported", "--size", "16M", "--from",
+                folder.toString());
+        JcapProcess.Result run = jcap.run("run", "--volume", "imported:/data", "counter");
+
+        assertEquals("imported\n", create.out(), create.toString());
+        assertEquals("mode 755\nseed imported\ncount 1\n", run.out(), run.toString());
+        assertEquals(0, jcap.run("volume", "rm", "imported").exitCode());
+    }
+
     /**
      * A disk image file of the user's: the image's files are copied onto it as it is new, the
      * guest's write is in it, and its file system is clean.

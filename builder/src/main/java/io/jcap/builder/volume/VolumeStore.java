@@ -67,7 +67,9 @@ public final class VolumeStore {
         Disk disk;
         if (mount.named()) {
             Path file = file(mount.source());
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && make(mount.source(), DEFAULT_SIZE)) {
+            boolean made = !Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                    && make(mount.source(), DEFAULT_SIZE, Optional.empty());
+            if (made) {
                 events.info("Created volume " + mount.source() + " (" + ByteSize.human(DEFAULT_SIZE.bytes())
                         + ", ext4): jcap volume ls lists it, jcap volume rm removes it");
             }
@@ -90,7 +92,19 @@ public final class VolumeStore {
 
     /** Makes the named volume {@code name} of {@code size}; an existing one is an error. */
     public Path create(String name, ByteSize size) throws JcapException {
-        if (!make(name, size)) {
+        return create(name, size, Optional.empty());
+    }
+
+    /**
+     * Makes the named volume {@code name} of {@code size}, holding a copy of the host folder
+     * {@code from} when given (its files, folders and links, with their owners when jcap runs as
+     * root, modes and times: {@code mke2fs -d}); an existing volume is an error.
+     */
+    public Path create(String name, ByteSize size, Optional<Path> from) throws JcapException {
+        if (from.isPresent() && !Files.isDirectory(from.get())) {
+            throw JcapException.usage("--from " + from.get() + ": no such folder");
+        }
+        if (!make(name, size, from)) {
             throw JcapException.usage("volume " + name + " already exists (" + file(name) + "): remove it first with"
                     + " jcap volume rm " + name);
         }
@@ -101,7 +115,7 @@ public final class VolumeStore {
      * Makes the named volume {@code name} of {@code size}; false when it exists, or another jcap made
      * it meanwhile (the volume is linked into place, never moved over one).
      */
-    private boolean make(String name, ByteSize size) throws JcapException {
+    private boolean make(String name, ByteSize size, Optional<Path> from) throws JcapException {
         checkName(name);
         if (size.bytes() < MIN_SIZE.bytes()) {
             throw JcapException.usage("volume size " + ByteSize.human(size.bytes()) + " is too small: give at least "
@@ -118,11 +132,16 @@ public final class VolumeStore {
             try (RandomAccessFile raf = new RandomAccessFile(disk.toFile(), "rw")) {
                 raf.setLength(size.bytes());
             }
-            List<String> command = List.of(mke2fs(), "-q", "-F", "-t", "ext4", "-E", "root_owner=0:0", disk.toString());
+            List<String> command = new ArrayList<>(List.of(mke2fs(), "-q", "-F", "-t", "ext4", "-E", "root_owner=0:0"));
+            from.ifPresent(folder -> command.addAll(List.of("-d", folder.toAbsolutePath().toString())));
+            command.add(disk.toString());
             HostTool.Result made = HostTool.run(command, MKFS_BOUND);
             if (made.exitCode() != 0) {
-                throw new JcapException("mke2fs could not make volume " + name + "'s file system: "
-                        + made.lastErrorLine());
+                String error = made.lastErrorLine();
+                throw new JcapException("mke2fs could not make volume " + name + "'s file system"
+                        + from.map(f -> " with the files of " + f).orElse("") + ": " + error
+                        + (error.contains("Could not allocate block") ? " (the files do not fit: give a larger --size)"
+                        : ""));
             }
             Durable.syncFile(disk);
             Files.createDirectories(home.volumes());

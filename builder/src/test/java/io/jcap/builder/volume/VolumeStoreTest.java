@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.api.JcapHome;
 import io.jcap.formats.qcow2.Qcow2Overlay;
+import io.jcap.host.HostTool;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
@@ -17,7 +18,10 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +126,36 @@ class VolumeStoreTest {
         assertTrue(missing.getMessage().startsWith("volume file " + dir.resolve("nope.img") + " does not exist"),
                 missing.getMessage());
         assertFalse(Files.exists(dir.resolve("home").resolve("volumes")), "a file volume made the store");
+    }
+
+    /** {@code jcap volume create --from}: the host's mke2fs copies the folder into the new file system. */
+    @Test
+    void create_fromAFolder_holdsItsFiles_andTooLittleRoomOrNoFolderIsRefusedLeavingNothing() throws Exception {
+        Requirements.requireProgram("debugfs", "e2fsprogs");
+        JcapHome home = new JcapHome(dir.resolve("home"));
+        VolumeStore store = new VolumeStore(home);
+        Path data = Files.createDirectories(dir.resolve("data/conf"));
+        Files.writeString(data.resolve("app.conf"), "level=2\n");
+        Files.setPosixFilePermissions(data.resolve("app.conf"), PosixFilePermissions.fromString("rw-r-----"));
+        byte[] blob = new byte[12 << 20]; // random: an 8 MiB volume cannot hold it
+        new Random(1).nextBytes(blob);
+        Files.write(Files.createDirectories(dir.resolve("big")).resolve("blob"), blob);
+
+        Path file = store.create("seeded", ByteSize.ofMebibytes(16), Optional.of(dir.resolve("data")));
+        JcapException full = assertThrows(JcapException.class,
+                () -> store.create("full", ByteSize.ofMebibytes(8), Optional.of(dir.resolve("big"))));
+        JcapException none = assertThrows(JcapException.class,
+                () -> store.create("none", ByteSize.ofMebibytes(8), Optional.of(dir.resolve("nope"))));
+
+        assertEquals("level=2\n", HostTool.run(List.of("debugfs", "-R", "cat /conf/app.conf", file.toString()), dir,
+                Duration.ofSeconds(30)).stdout());
+        assertTrue(HostTool.run(List.of("debugfs", "-R", "stat /conf/app.conf", file.toString()), dir,
+                Duration.ofSeconds(30)).stdout().contains("Mode:  0640"));
+        assertTrue(full.getMessage().startsWith("mke2fs could not make volume full's file system with the files of "
+                + dir.resolve("big") + ": "), full.getMessage());
+        assertTrue(full.getMessage().endsWith(" (the files do not fit: give a larger --size)"), full.getMessage());
+        assertEquals("--from " + dir.resolve("nope") + ": no such folder", none.getMessage());
+        assertEquals(List.of("seeded"), store.list().stream().map(VolumeStore.Volume::name).toList());
     }
 
     private static boolean ext4(Path file) throws Exception {
