@@ -67,9 +67,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--volume", paramLabel = "SOURCE:/FOLDER[:ro]", converter = VolumeMountConverter.class,
             description = "Mount a volume on a folder of the image for this run (repeatable; Linux images, QEMU "
-                    + "on this machine): SOURCE is a volume name (made on first use, 1 GiB, ext4; see jcap volume) or a disk "
-                    + "image file with an ext4 file system (a path with a /); :ro mounts it read-only. The folder must "
-                    + "be in the image.")
+                    + "on this machine): SOURCE is a volume name (made on first use, 1 GiB, ext4; see jcap volume) or "
+                    + "a disk image file with an ext4 file system (a path with a /); :ro mounts it read-only. The "
+                    + "folder must be in the image.")
     List<VolumeMount> volumes = new ArrayList<>();
 
     @Option(names = "--publish-address", paramLabel = "ADDR", defaultValue = PortForward.LOOPBACK,

@@ -151,7 +151,8 @@ class StagingTest {
         JcapException e = assertThrows(JcapException.class,
                 () -> Staging.stage(spec, files, files.createFolder("jcap-x"), true, EventSink.NONE));
 
-        assertTrue(e.getMessage().startsWith("disk " + data + " is writable, but a remote libvirt host"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("disk " + data + " is writable, but a remote libvirt host"),
+                e.getMessage());
     }
 
     @Test
