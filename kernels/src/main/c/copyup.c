@@ -3,7 +3,10 @@
  * point's, so that an application finds its defaults (a configuration, an empty database) there
  * and keeps what it changes. Owners, modes, times and symbolic links are kept; hard links become
  * separate copies. The source is the image's folder, read through a descriptor opened before the
- * volume was mounted over it; nothing else runs yet, and the volume holds only lost+found. */
+ * volume was mounted over it; nothing else runs yet, and the volume holds only lost+found.
+ * The copy is made in a folder of its own on the volume (COPY_UP_STAGING), synced, and only then
+ * moved into place: a copy that fails (a volume too small) leaves the volume new, with nothing
+ * but that folder, which the next run removes before it tries again. */
 #define _GNU_SOURCE
 #include "init.h"
 
@@ -11,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
@@ -96,8 +100,7 @@ static void copy_tree(int src, int dst, const char *vol, int depth)
         if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             fatal("volume %s: copy the image's %s: %s", vol, name, strerror(errno));
         if (S_ISDIR(st.st_mode)) {
-            /* lost+found is there already: the image's goes into it. */
-            if (mkdirat(dst, name, 0700) < 0 && !(errno == EEXIST && strcmp(name, "lost+found") == 0))
+            if (mkdirat(dst, name, 0700) < 0)
                 fatal("volume %s: copy the image's folder %s: %s", vol, name, strerror(errno));
             int from = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             int to = from < 0 ? -1 : openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -121,17 +124,60 @@ static void copy_tree(int src, int dst, const char *vol, int depth)
     free(names);
 }
 
+/* Removes entry `name` of `dir` and everything below it, never following a link; none is fine. */
+static void remove_tree(int dir, const char *name, const char *vol, int depth)
+{
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+        if (errno == ENOENT)
+            return;
+        fatal("volume %s: remove %s: %s", vol, name, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int sub = depth > COPY_DEPTH_MAX ? -1 : openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0)
+            fatal("volume %s: remove %s: %s", vol, name, depth > COPY_DEPTH_MAX ? "too deep" : strerror(errno));
+        size_t count;
+        char **names = list_names(sub, &count, vol);
+        for (size_t i = 0; i < count; i++) {
+            remove_tree(sub, names[i], vol, depth + 1);
+            free(names[i]);
+        }
+        free(names);
+        close(sub);
+    }
+    if (unlinkat(dir, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
+        fatal("volume %s: remove %s: %s", vol, name, strerror(errno));
+}
+
 void copy_up(int image_dir, int volume_dir, const char *vol)
 {
     struct stat st;
     if (fstat(image_dir, &st) < 0)
         fatal("volume %s: read the image's folder: %s", vol, strerror(errno));
-    copy_tree(image_dir, volume_dir, vol, 0);
+    remove_tree(volume_dir, COPY_UP_STAGING, vol, 0); /* what a copy that failed left */
+    int staging = mkdirat(volume_dir, COPY_UP_STAGING, 0700) < 0 ? -1
+                  : openat(volume_dir, COPY_UP_STAGING, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (staging < 0)
+        fatal("volume %s: make %s: %s", vol, COPY_UP_STAGING, strerror(errno));
+    copy_tree(image_dir, staging, vol, 0);
+    /* The bytes on the disk before the names move (delayed allocation writes them last): a guest
+     * stopped outright later must not leave the copies without their contents. */
+    if (syncfs(staging) < 0)
+        fatal("volume %s: sync the image's files copied onto it: %s", vol, strerror(errno));
+    size_t count;
+    char **names = list_names(staging, &count, vol);
+    for (size_t i = 0; i < count; i++) {
+        /* An image's lost+found replaces the volume's (empty: the volume is new). */
+        if (renameat(staging, names[i], volume_dir, names[i]) < 0)
+            fatal("volume %s: move the image's %s into place: %s", vol, names[i], strerror(errno));
+        free(names[i]);
+    }
+    free(names);
+    close(staging);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
-    if (futimens(volume_dir, times) < 0)
-        fatal("volume %s: give it the folder's times: %s", vol, strerror(errno));
-    /* On the disk before the application starts: a guest stopped outright later must not leave
-     * the copies' names without their bytes (delayed allocation writes those last). */
+    if (unlinkat(volume_dir, COPY_UP_STAGING, AT_REMOVEDIR) < 0 || futimens(volume_dir, times) < 0)
+        fatal("volume %s: finish the copy of the image's files: %s", vol, strerror(errno));
     if (syncfs(volume_dir) < 0)
         fatal("volume %s: sync the image's files copied onto it: %s", vol, strerror(errno));
 }

@@ -63,7 +63,8 @@ static int has_serial(const char *name, const void *serial)
     return n > 0 && (size_t)n == strlen(serial) && memcmp(text, serial, (size_t)n) == 0;
 }
 
-/* Whether the folder holds nothing but lost+found: a volume mounted for the first time. */
+/* Whether the folder holds nothing but lost+found (and a copy-up that failed): a volume mounted
+ * for the first time. */
 static int fresh(int dir)
 {
     int fd = dup(dir);
@@ -76,7 +77,8 @@ static int fresh(int dir)
     int empty = 1;
     struct dirent *e;
     while (empty && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, "lost+found") != 0)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && strcmp(e->d_name, "lost+found") != 0
+            && strcmp(e->d_name, COPY_UP_STAGING) != 0)
             empty = 0;
     closedir(d);
     return empty;

@@ -220,7 +220,9 @@ void volume_make_under_tmp(const char *path);
 int disk_volume_parse(char *value, struct disk_volume *out);
 void mount_disk_volumes(const struct app *a);
 void unmount_disk_volumes(const struct app *a);
-/* copyup.c: a new volume gets the files of the image's folder it is mounted on. */
+/* copyup.c: a new volume gets the files of the image's folder it is mounted on, copied into
+ * COPY_UP_STAGING on the volume first (a volume holding only that and lost+found is still new). */
+#define COPY_UP_STAGING ".jcap-copy-up"
 void copy_up(int image_dir, int volume_dir, const char *vol);
 
 /* fwcfg.c: QEMU's fw_cfg device. Returns 1 with the file's bytes (NUL added),

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,10 @@ class VolumesIT {
         Files.setPosixFilePermissions(seed, PosixFilePermissions.fromString("rw-r-----"));
         Files.createSymbolicLink(data.resolve("current"), Path.of("seed.txt"));
         Files.writeString(Files.createDirectories(data.resolve("conf")).resolve("app.conf"), "level=1\n");
+        // More than a 4 MiB volume holds: a new one that small cannot take a copy of /big.
+        byte[] blob = new byte[6 << 20];
+        new Random(7).nextBytes(blob);
+        Files.write(Files.createDirectories(project.resolve("ROOTFS/big")).resolve("blob"), blob);
         // A link named as a mount point: the guest refuses it (the volume would go where it points).
         Files.createSymbolicLink(project.resolve("ROOTFS/linked"), Path.of("data"));
         JcapProcess.Result build = jcap.run("build", project.toString());
@@ -210,6 +215,28 @@ class VolumesIT {
             }
         }
         throw new AssertionError("no instance " + name);
+    }
+
+    /**
+     * A new volume too small for the image's files in its folder: the run fails saying why, and the
+     * volume is left new (the copy is made aside and moved into place only once whole), so the next
+     * run copies again rather than starting from half of it.
+     */
+    @Test
+    void copyUpThatDoesNotFit_failsTheRun_andLeavesTheVolumeNew() throws Exception {
+        Path disk = temp.resolve("tiny.img");
+        host("mke2fs", "-q", "-F", "-t", "ext4", disk.toString(), "4M");
+
+        JcapProcess.Result run = jcap.run("run", "--volume", disk + ":/big", "counter");
+        JcapProcess.Result again = jcap.run("run", "--volume", disk + ":/big", "counter");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("volume /big: copy the image's blob: No space left on device"), run.toString());
+        assertEquals(run.exitCode(), again.exitCode(), again.toString());
+        assertTrue(again.err().contains("volume /big: copy the image's blob: No space left on device"),
+                again.toString());
+        String root = host("debugfs", "-R", "ls -l /", disk.toString());
+        assertFalse(root.contains(" blob"), root);
     }
 
     /** Refused from the image's file list before anything boots, and before a named volume is made for it. */
