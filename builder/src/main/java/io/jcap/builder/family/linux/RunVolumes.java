@@ -11,6 +11,9 @@ import io.jcap.kernels.Initramfs;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
 import io.jcap.model.VolumeMount;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,10 +55,25 @@ final class RunVolumes {
         for (int i = 0; i < request.volumes().size(); i++) {
             VolumeMount mount = request.volumes().get(i);
             VolumeStore.Disk disk = store.disk(mount, events);
+            for (int j = 0; j < i; j++) {
+                // QEMU would refuse the second ("Is another process using the image?"), naming neither.
+                if (sameFile(drives.get(j).file(), disk.file())) {
+                    throw JcapException.usage("--volume " + request.volumes().get(j) + " and --volume " + mount
+                            + " are the same file (" + disk.file() + "): a run mounts a volume on one folder");
+                }
+            }
             DiskFormat format = disk.qcow2() ? DiskFormat.QCOW2 : DiskFormat.RAW;
             Drive drive = Drive.virtio(disk.file(), format).withSerial(serial(i));
             drives.add(mount.readOnly() ? drive.asReadOnly() : drive);
         }
         return drives;
+    }
+
+    private static boolean sameFile(Path a, Path b) throws JcapException {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            throw new JcapException("cannot read volume file " + a + " or " + b + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -55,6 +55,22 @@ class RunVolumesTest {
                 settings);
     }
 
+    /** A named volume and its own file on two folders: refused before QEMU, naming both. */
+    @Test
+    void materialize_oneFileForTwoFolders_isAUsageError() throws Exception {
+        Requirements.requireProgram("mke2fs", "e2fsprogs");
+        JcapHome home = StoredImages.homeWithImage(dir, Initramfs.GUEST_PROTOCOL, true, "linux");
+        Path file = home.volumes().resolve("data.img");
+        RunRequest request = RunRequest.of("old").withAccelerator(Optional.of(Accelerator.TCG))
+                .withVolumes(List.of(VolumeMount.parse("data:/data"), VolumeMount.parse(file + ":/copy:ro")));
+
+        JcapException e = assertThrows(JcapException.class, () -> materialize(home, request, dir.resolve("run")));
+
+        assertEquals(ExitCode.USAGE, e.exitCode());
+        assertEquals("--volume data:/data and --volume " + file + ":/copy:ro are the same file (" + file + "): a run"
+                + " mounts a volume on one folder", e.getMessage());
+    }
+
     @Test
     void prepare_volumesForAnImageWhoseInitCannotMountThem_isRefusedBeforeAVolumeIsMade() throws Exception {
         JcapHome home = StoredImages.homeWithImage(dir, Initramfs.GUEST_PROTOCOL_DISK_VOLUMES - 1, true, "linux");
