@@ -3,6 +3,7 @@ package io.jcap.builder.volume;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.host.Durable;
 import io.jcap.host.HostTool;
+import io.jcap.host.OwnerOnly;
 import io.jcap.host.TempFiles;
 import io.jcap.model.ByteSize;
 import io.jcap.model.EnvironmentException;
@@ -17,13 +18,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Named volumes: one sparse raw disk with an ext4 file system each, {@code volumes/NAME.img} under
@@ -43,7 +41,6 @@ public final class VolumeStore {
     public static final ByteSize MIN_SIZE = ByteSize.ofMebibytes(8);
     private static final String SUFFIX = ".img";
     private static final Duration MKFS_BOUND = Duration.ofMinutes(5);
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final JcapHome home;
 
@@ -128,7 +125,8 @@ public final class VolumeStore {
         Path work = home.newWorkDir("volume");
         try {
             // Owner-only, as the guest's data may be private (and libvirt's QEMU gets a link to it).
-            Path disk = Files.createFile(work.resolve(name + SUFFIX), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Path disk = work.resolve(name + SUFFIX);
+            OwnerOnly.createFile(disk);
             try (RandomAccessFile raf = new RandomAccessFile(disk.toFile(), "rw")) {
                 raf.setLength(size.bytes());
             }
@@ -219,9 +217,7 @@ public final class VolumeStore {
     /** Makes a named volume of an older jcap (made with the umask's mode) owner-only, as new ones are. */
     private static void ownerOnly(Path file) throws JcapException {
         try {
-            if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY);
-            }
+            OwnerOnly.restrict(file);
         } catch (IOException e) {
             throw new JcapException("cannot make volume " + file + " readable by its owner only: "
                     + FailureReason.withFile(e), e);

@@ -2,6 +2,7 @@ package io.jcap.hypervisor.libvirt;
 
 import io.jcap.formats.DiskFormat;
 import io.jcap.formats.qcow2.Qcow2Header;
+import io.jcap.host.OwnerOnly;
 import io.jcap.hypervisor.Drive;
 import io.jcap.hypervisor.FirmwareFile;
 import io.jcap.hypervisor.PortForward;
@@ -12,9 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Puts a spec's files where QEMU on the libvirt host can read them, in the domain's folder: a
@@ -105,9 +104,8 @@ final class Staging {
      */
     private static boolean ownerOnly(Path file) throws JcapException {
         try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && permissions.stream()
-                    .allMatch(p -> p == PosixFilePermission.OWNER_READ || p == PosixFilePermission.OWNER_WRITE);
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && OwnerOnly.FILE.containsAll(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
         } catch (IOException e) {
             throw new JcapException("cannot read disk " + file + ": " + e.getMessage(), e);
         }
