@@ -183,8 +183,14 @@ class StoreFaultsIT {
 
         JcapProcess.Result again = jcap.run("build", "--force", project.toString());
         assertEquals(0, again.exitCode(), again.toString());
-        assertEquals(List.of(), entries(jcap.home.resolve("images"), ".staging-*"),
-                "the next build swept the staging folders of the killed ones");
+        // A build killed between making a staging folder's lock file and the folder leaves the lock
+        // file alone, which a sweep removes only once it is a minute old (TempFolderLock: its maker may
+        // be about to lock it); seen once in a CI-equivalent run. Folders, and lock files with one, go.
+        List<Path> left = entries(jcap.home.resolve("images"), ".staging-*").stream()
+                .filter(p -> !(p.getFileName().toString().endsWith(".jcap-lock")
+                        && !Files.exists(Path.of(p.toString().replaceFirst("\\.jcap-lock$", "")))))
+                .toList();
+        assertEquals(List.of(), left, "the next build swept the staging folders of the killed ones");
         assertEquals(List.of(), entries(jcap.home.resolve("tmp"), "build-*"), "and their work folders");
         JcapProcess.Result run = jcap.run("run", "hello");
         assertEquals(0, run.exitCode(), run.toString());

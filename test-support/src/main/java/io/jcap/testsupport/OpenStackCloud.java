@@ -63,6 +63,15 @@ public record OpenStackCloud(String authUrl, String imageUrl, String region, Str
         return Long.parseLong(Files.readString(pid).strip());
     }
 
+    /**
+     * Glance's own log: a request it finished is a line {@code "PUT /v2/images/ID/file HTTP/1.1" 500 ...},
+     * written once it has set the image's status after the request (a test of an upload killed half-way
+     * waits for it).
+     */
+    public Path glanceLog() {
+        return fixture(HostEnvironment.current()).resolveSibling("glance-server.log");
+    }
+
     static Path fixture(HostEnvironment env) {
         return Path.of(env.variable("JCAP_SERVICES_DIR").orElse("/var/lib/jcap-services"), "openstack", "cloud.properties");
     }
