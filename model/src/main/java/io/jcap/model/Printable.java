@@ -41,6 +41,35 @@ public final class Printable {
                 .collect(java.util.stream.Collectors.joining("\n"));
     }
 
+    /**
+     * {@code text} without the terminal's control sequences (ECMA-48 CSI: {@code ESC [}, parameter
+     * and intermediate bytes, a final byte), which is how build tools colour their output
+     * ({@code \u001b[1;31mERROR\u001b[m}) when they believe a terminal reads it. A lone escape or
+     * any other control character stays, for {@link #lines} to escape.
+     */
+    public static String withoutColours(String text) {
+        int escape = text.indexOf('\u001b');
+        if (escape < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int from = 0;
+        while (escape >= 0) {
+            int end = escape + 2;
+            if (end <= text.length() && text.charAt(escape + 1) == '[') {
+                while (end < text.length() && text.charAt(end) >= 0x20 && text.charAt(end) <= 0x3f) {
+                    end++;
+                }
+                if (end < text.length() && text.charAt(end) >= 0x40 && text.charAt(end) <= 0x7e) {
+                    out.append(text, from, escape);
+                    from = end + 1;
+                }
+            }
+            escape = text.indexOf('\u001b', Math.max(from, escape + 1));
+        }
+        return out.append(text, from, text.length()).toString();
+    }
+
     private static String escaped(String text, boolean backslashes) {
         return escaped(text, backslashes, false);
     }

@@ -26,4 +26,16 @@ class PrintableTest {
     void controls_escapesControlCharacters_butLeavesBackslashes() {
         assertEquals("'-Dx=it'\\''s a\\b' \\x1b", Printable.controls("'-Dx=it'\\''s a\\b' \u001b"));
     }
+
+    /** A build tool's colours go; what is not a complete control sequence stays, for {@link Printable#lines}. */
+    @Test
+    void withoutColours_dropsControlSequences_keepsTheRest() {
+        assertEquals("[INFO] BUILD FAILURE", Printable.withoutColours(
+                "[\u001b[1;34mINFO\u001b[m] \u001b[1;31mBUILD FAILURE\u001b[m"));
+        assertEquals("erased: ", Printable.withoutColours("erased: \u001b[2K\u001b[?25l"));
+        assertEquals("title \u001b]0;x\u0007 lone \u001b end \u001b[", Printable.withoutColours(
+                "title \u001b]0;x\u0007 lone \u001b end \u001b["));
+        assertEquals("unfinished \u001b[12\u0001", Printable.withoutColours("unfinished \u001b[12\u0001"));
+        assertEquals("plain", Printable.withoutColours("plain"));
+    }
 }

@@ -7,6 +7,7 @@ import io.jcap.host.Signals;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.EventSink;
 import io.jcap.model.JcapException;
+import io.jcap.model.Printable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,7 +39,9 @@ public final class HostBuildCommand {
         Deque<String> tail = new ArrayDeque<>();
         HostTool.Running process;
         try {
-            process = HostTool.start(argv, projectDir, line -> {
+            process = HostTool.start(argv, projectDir, output -> {
+                // Colours (a tool that believes a terminal reads it) would show as escapes.
+                String line = Printable.withoutColours(output);
                 events.debug("build: " + line);
                 synchronized (tail) {
                     if (tail.size() == TAIL) {

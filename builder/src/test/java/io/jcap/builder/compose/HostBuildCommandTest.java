@@ -23,6 +23,15 @@ class HostBuildCommandTest {
         assertTrue(events.lines().contains("INFO Running build command: sh -c \"echo compiling; exit 7\""), events.lines().toString());
     }
 
+    /** A tool colouring its output (Maven, npm, cargo) fails with its lines as they read, not escape codes. */
+    @Test
+    void failingCommand_colouringItsOutput_showsItsLinesWithoutColours(@TempDir Path project) {
+        RecordedEvents events = new RecordedEvents();
+        JcapException e = assertThrows(JcapException.class, () -> HostBuildCommand.run(List.of("sh", "-c",
+                "printf '[\\033[1;34mINFO\\033[m] \\033[1;31mBUILD FAILURE\\033[m\\n'; exit 1"), project, events));
+        assertTrue(e.getMessage().endsWith("its last output lines:\n    [INFO] BUILD FAILURE"), e.getMessage());
+    }
+
     /**
      * A command killed by a signal while jcap itself runs on (someone else's kill) names the signal
      * beside its code; Java reports both as 128 + the signal, so the message says either may be.
