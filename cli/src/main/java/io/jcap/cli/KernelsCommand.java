@@ -57,7 +57,7 @@ final class KernelsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "List the kernels in jcap's home.")
+    @Command(name = "list", aliases = "ls", description = "List the kernels in jcap's home.")
     static final class ListKernels implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -337,4 +337,18 @@ class JcapTest {
             assertTrue(r.out().contains("  -h, --help "), r.out());
         }
     }
+
+    /** {@code ls} and {@code list} name the same listing under {@code kernels} as under {@code volume}. */
+    @Test
+    void listingSubcommands_answerToLsAndList() {
+        for (String group : new String[] {"kernels", "volume"}) {
+            for (String name : new String[] {"ls", "list"}) {
+                Result r = jcap(group, name, "--help");
+                assertEquals(0, r.code(), group + " " + name + ": " + r.err());
+                assertTrue(r.out().startsWith("Usage: jcap " + group + " "), r.out());
+                assertTrue(r.out().contains("Usage: jcap " + group + " " + (group.equals("kernels") ? "list" : "ls") + " ["),
+                        r.out());
+            }
+        }
+    }
 }
