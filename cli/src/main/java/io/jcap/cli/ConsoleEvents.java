@@ -30,6 +30,9 @@ final class ConsoleEvents implements EventSink {
     private long taskStart;
     private long lastDraw;
     private int lastQuarter = -1;
+    /** The task that just finished, and its total: a second "done" for it draws nothing. */
+    private String finishedTask;
+    private long finishedTotal;
     private boolean barOnScreen;
     private final int columns;
 
@@ -81,19 +84,27 @@ final class ConsoleEvents implements EventSink {
             return;
         }
         clearBar();
+        finishedTask = null;
         err.println((level == Level.WARN ? "warning: " : "") + Printable.lines(message));
         err.flush();
     }
 
     @Override
     public synchronized void progress(String name, long done, long total) {
+        boolean finished = total >= 0 && done >= total;
+        // A writer may report its last piece as all done and then its end (ROFS: the files,
+        // then the folders' structure); the task was shown as finished once.
+        if (finished && name.equals(finishedTask) && total == finishedTotal) {
+            return;
+        }
+        finishedTask = finished ? name : null;
+        finishedTotal = total;
         if (!name.equals(task)) {
             task = name;
             taskStart = clock.getAsLong();
             lastQuarter = -1;
             lastDraw = 0;
         }
-        boolean finished = total >= 0 && done >= total;
         if (live) {
             long now = clock.getAsLong();
             if (!finished && now - lastDraw < REDRAW_NANOS) {

@@ -78,4 +78,22 @@ class ConsoleEventsTest {
             io.jcap.host.FileTrees.deleteQuietly(dir);
         }
     }
+
+    /** A task reported done twice (its last piece, then its end) shows once; the same task run again shows again. */
+    @Test
+    void progress_taskDoneTwice_showsItsEndOnce_aTaskRunAgainShowsAgain() {
+        for (boolean live : new boolean[] {false, true}) {
+            StringWriter text = new StringWriter();
+            ConsoleEvents events = new ConsoleEvents(new PrintWriter(text, true), live, false, () -> 0L);
+            events.progress("Writing ROFS", 3, 4);
+            events.progress("Writing ROFS", 4, 4);
+            events.progress("Writing ROFS", 4, 4);
+            events.progress("Writing ROFS", 1, 4);
+            events.progress("Writing ROFS", 4, 4);
+
+            long ends = text.toString().lines().flatMap(l -> java.util.Arrays.stream(l.split("\r")))
+                    .filter(l -> l.contains("100%")).count();
+            assertEquals(2, ends, (live ? "bar: " : "lines: ") + text);
+        }
+    }
 }
