@@ -99,10 +99,17 @@ final class InitCommand implements Callable<Integer> {
             return fromContainer(file);
         }
         Path program = dir.resolve(STARTING_PROGRAM);
+        String found = "";
         try {
             // A new or empty folder gets the program the template builds, so that it builds as it is.
             boolean starter = runtime == Runtime.native_ && isEmptyOrMissing(dir);
             byte[] template = template("capstanfile-" + runtime + ".yaml");
+            if (runtime == Runtime.java) {
+                JavaInit.Fit fit = JavaInit.fit(dir);
+                template = fit.apply(new String(template, java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                found = fit.description();
+            }
             Files.createDirectories(dir);
             Files.write(file, template, NOT_THROUGH_A_LINK);
             if (starter) {
@@ -112,8 +119,8 @@ final class InitCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new JcapException("could not write " + file + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println("wrote " + file + " (" + runtime + " application); edit it, then run: jcap build "
-                + dir);
+        spec.commandLine().getOut().println("wrote " + file + " (" + runtime + " application" + (found.isEmpty() ? ""
+                : ": " + found) + "); edit it, then run: jcap build " + dir);
         return 0;
     }
 

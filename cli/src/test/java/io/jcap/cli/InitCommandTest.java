@@ -88,6 +88,62 @@ class InitCommandTest {
                 validate.out());
     }
 
+    /** A Maven project's jar is named from its POM (the version its parent's), and the scaffold validates once it is built. */
+    @Test
+    void init_java_inAMavenProject_namesThePomsJar() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("mvn"));
+        Files.writeString(dir.resolve("pom.xml"), "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+                + "<parent><groupId>g</groupId><artifactId>p</artifactId><version>2.1</version></parent>"
+                + "<artifactId>demo</artifactId><dependencies><dependency><artifactId>x</artifactId>"
+                + "<version>9</version></dependency></dependencies></project>\n");
+        Outcome init = jcap("init", "--runtime", "java", dir.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertTrue(init.out().contains("(java application: built by Maven into target/demo-2.1.jar)"), init.out());
+        String capstanfile = Files.readString(dir.resolve("Capstanfile"));
+        assertTrue(capstanfile.contains("\nbuild: mvn -q package\n"), capstanfile);
+        assertTrue(capstanfile.contains("\n  /app/demo-2.1.jar: target/demo-2.1.jar\n"), capstanfile);
+        Files.createDirectories(dir.resolve("target"));
+        Files.writeString(dir.resolve("target/demo-2.1.jar"), "built");
+        Outcome validate = jcap("validate", dir.toString());
+        assertEquals(dir.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -XX:-UsePerfData"
+                + " -jar /app/demo-2.1.jar)\n", validate.out(), validate.err());
+    }
+
+    /** Gradle's jar is the one in build/libs; a jar alone in the folder needs no build command. */
+    @Test
+    void init_java_inAGradleProject_orBesideALoneJar_fitsTheBuildAndTheJar() throws Exception {
+        Path gradle = Files.createDirectories(temp.resolve("gradle/build/libs")).getParent().getParent();
+        Files.writeString(gradle.resolve("build.gradle.kts"), "plugins { java }\n");
+        Files.writeString(gradle.resolve("build/libs/app-0.3.jar"), "built");
+        Files.writeString(gradle.resolve("build/libs/app-0.3-sources.jar"), "sources");
+        Outcome init = jcap("init", "--runtime", "java", gradle.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        String capstanfile = Files.readString(gradle.resolve("Capstanfile"));
+        assertTrue(capstanfile.contains("\nbuild: gradle -q jar\n") && capstanfile.contains(
+                "\n  /app/app-0.3.jar: build/libs/app-0.3.jar\n"), capstanfile);
+
+        Path lone = Files.createDirectories(temp.resolve("lone"));
+        Files.writeString(lone.resolve("tool.jar"), "built");
+        Outcome loneInit = jcap("init", "--runtime", "java", lone.toString());
+        assertTrue(loneInit.out().contains("(java application: the jar tool.jar, nothing to build)"), loneInit.out());
+        assertEquals(lone.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -XX:-UsePerfData"
+                + " -jar /app/tool.jar)\n", jcap("validate", lone.toString()).out());
+        assertFalse(Files.readString(lone.resolve("Capstanfile")).contains("\nbuild:"));
+    }
+
+    /** A POM read for its jar's name reads no DTD or entity: such a POM gets the jar found in target/ instead. */
+    @Test
+    void init_java_pomWithAnEntity_isNotExpanded() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("xxe"));
+        Files.writeString(temp.resolve("secret"), "secret");
+        Files.writeString(dir.resolve("pom.xml"), "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY s SYSTEM \"file://"
+                + temp.resolve("secret") + "\">]><project><artifactId>&s;</artifactId><version>1</version></project>");
+        Outcome init = jcap("init", "--runtime", "java", dir.toString());
+        assertEquals(0, init.exitCode(), init.err());
+        assertFalse(Files.readString(dir.resolve("Capstanfile")).contains("secret"));
+        assertTrue(init.out().contains("built by Maven into target/app.jar: check files:"), init.out());
+    }
+
     @Test
     void init_existingCapstanfile_isKeptWithoutForce() throws Exception {
         Files.writeString(temp.resolve("Capstanfile"), "cmdline: /mine\n");
