@@ -33,7 +33,8 @@ final class VolumeCommand implements Callable<Integer> {
         return new VolumeStore(JcapHome.fromEnvironment());
     }
 
-    @Command(name = "ls", aliases = "list", description = "List the named volumes.")
+    @Command(name = "ls", aliases = "list", description = "List the named volumes, and which instance (or QEMU"
+            + " process, for a foreground run) uses each.")
     static final class ListVolumes implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -47,7 +48,9 @@ final class VolumeCommand implements Callable<Integer> {
             TextTable table = new TextTable("NAME", "SIZE", "IN USE", "FILE");
             List<VolumeStore.Volume> volumes = store().list();
             for (VolumeStore.Volume v : volumes) {
-                table.add(v.name(), ByteSize.human(v.size()), v.inUse() ? "yes" : "no", v.file().toString());
+                // Who uses it: an instance's name, or QEMU's pid for a foreground run.
+                String use = !v.inUse() ? "no" : v.users().isEmpty() ? "yes" : String.join(",", v.users());
+                table.add(v.name(), ByteSize.human(v.size()), use, v.file().toString());
             }
             table.print(out);
             if (volumes.isEmpty()) {

@@ -88,7 +88,8 @@ class LibvirtVolumesIT {
             assertNotEquals(me, owner(file), "libvirt did not give the volume to QEMU's user");
             JcapProcess.Result remove = jcap.run("volume", "rm", "held");
             assertEquals(2, remove.exitCode(), remove.toString());
-            assertTrue(remove.err().contains("volume held is in use by a running guest"), remove.toString());
+            assertTrue(remove.err().contains("volume held is in use by instance holder"), remove.toString());
+            assertTrue(jcap.run("volume", "ls").out().matches("(?s).*\nheld +1\\.0 GiB +holder +.*"));
 
             assertEquals(0, jcap.run("stop", "holder").exitCode());
             assertEquals(me, owner(file));

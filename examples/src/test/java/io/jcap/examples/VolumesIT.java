@@ -169,10 +169,11 @@ class VolumesIT {
         JcapProcess.Result list = jcap.run("volume", "ls");
 
         assertEquals(2, remove.exitCode(), remove.toString());
-        assertTrue(remove.err().contains("volume held is in use by a running guest: stop it first"), remove.toString());
+        assertTrue(remove.err().contains("volume held is in use by instance holder: stop it first (jcap stop holder)"),
+                remove.toString());
         assertEquals(2, second.exitCode(), second.toString());
-        assertTrue(second.err().contains("volume held is in use by a running guest: stop it first"), second.toString());
-        assertTrue(list.out().matches("(?s).*\nheld +1\\.0 GiB +yes +.*"), list.toString());
+        assertTrue(second.err().contains("volume held is in use by instance holder: stop it first"), second.toString());
+        assertTrue(list.out().matches("(?s).*\nheld +1\\.0 GiB +holder +.*"), list.toString());
 
         assertEquals(0, jcap.run("stop", "holder").exitCode());
         assertEquals(0, jcap.run("volume", "rm", "held").exitCode());

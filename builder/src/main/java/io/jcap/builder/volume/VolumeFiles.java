@@ -4,13 +4,18 @@ import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What jcap checks of a volume's disk file before a guest gets it, and whether a guest has it. */
 final class VolumeFiles {
@@ -23,6 +28,7 @@ final class VolumeFiles {
      */
     private static final long QEMU_LOCK_START = 100;
     private static final long QEMU_LOCK_BYTES = 200;
+    private static final Path PROC = Path.of("/proc");
 
     private VolumeFiles() {
     }
@@ -83,5 +89,65 @@ final class VolumeFiles {
         } catch (IOException e) {
             throw new JcapException("cannot check whether a guest uses " + file + ": " + FailureReason.withFile(e), e);
         }
+    }
+
+    /**
+     * The QEMU processes of this machine that have {@code file} open, by their open files
+     * ({@code /proc/PID/fd}, compared by device and inode, so a hard link of it counts): QEMU's
+     * lock says that a guest holds a volume, this says which. Processes jcap may not look into (a
+     * system libvirtd's QEMU, for a user other than root) are left out.
+     */
+    static List<Long> holders(Path file) {
+        return holders(PROC, file);
+    }
+
+    static List<Long> holders(Path proc, Path file) {
+        Object key;
+        try {
+            key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+            for (Path process : processes) {
+                if (isQemu(process) && holds(process.resolve("fd"), key)) {
+                    pids.add(Long.parseLong(process.getFileName().toString()));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // No /proc to read: nobody is named.
+        }
+        pids.sort(null);
+        return pids;
+    }
+
+    private static boolean isPid(String name) {
+        return !name.isEmpty() && name.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static boolean isQemu(Path process) {
+        try {
+            return Files.readString(process.resolve("comm")).startsWith("qemu");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean holds(Path fds, Object key) {
+        try (DirectoryStream<Path> open = Files.newDirectoryStream(fds)) {
+            for (Path fd : open) {
+                try {
+                    if (key.equals(Files.readAttributes(fd, BasicFileAttributes.class).fileKey())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // another user's process, or one that ended
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package io.jcap.builder.volume;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.instance.InstanceProcesses;
 import io.jcap.host.Durable;
 import io.jcap.host.HostTool;
 import io.jcap.host.OwnerOnly;
@@ -52,8 +53,15 @@ public final class VolumeStore {
     public record Disk(Path file, boolean qcow2) {
     }
 
-    /** A named volume as listed: its name, file, size, and whether a running guest has it. */
-    public record Volume(String name, Path file, long size, boolean inUse) {
+    /**
+     * A named volume as listed: its name, file, size, whether a running guest has it, and who: the
+     * detached instance ({@code web}) or QEMU's pid ({@code pid 4242}, a foreground run); empty when
+     * jcap may not look into the guest's QEMU.
+     */
+    public record Volume(String name, Path file, long size, boolean inUse, List<String> users) {
+        public Volume {
+            users = List.copyOf(users);
+        }
     }
 
     /**
@@ -81,10 +89,26 @@ public final class VolumeStore {
         }
         // QEMU would refuse it too ("Failed to get write lock"); this says which volume and what to do.
         if (VolumeFiles.inUse(disk.file())) {
-            throw JcapException.usage("volume " + mount.source() + " is in use by a running guest: stop it first (jcap"
-                    + " ps lists instances); one guest at a time mounts a volume");
+            throw inUse(mount.source(), users(disk.file()));
         }
         return disk;
+    }
+
+    /** Who holds a volume's file: each QEMU with it open, by its instance's name when it is one. */
+    private List<String> users(Path file) {
+        return VolumeFiles.holders(file).stream().map(pid -> InstanceProcesses.nameOf(home.instances(), pid)
+                .orElse("pid " + pid)).toList();
+    }
+
+    private static JcapException inUse(String volume, List<String> users) {
+        List<String> instances = users.stream().filter(u -> !u.startsWith("pid ")).toList();
+        String by = users.isEmpty() ? "a running guest: stop it first (jcap ps lists instances)"
+                : instances.isEmpty() ? "a running guest that is no instance (QEMU " + String.join(", ", users)
+                        + ", a foreground jcap run or another tool's): end it first"
+                : "instance " + String.join(", ", users) + ": stop it first (jcap stop " + String.join(" ", instances)
+                        + ")";
+        return JcapException.usage("volume " + volume + " is in use by " + by + "; one guest at a time mounts a"
+                + " volume");
     }
 
     /** Makes the named volume {@code name} of {@code size}; an existing one is an error. */
@@ -196,7 +220,8 @@ public final class VolumeStore {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        return Optional.of(new Volume(name, file, Files.size(file), VolumeFiles.inUse(file)));
+        boolean inUse = VolumeFiles.inUse(file);
+        return Optional.of(new Volume(name, file, Files.size(file), inUse, inUse ? users(file) : List.of()));
     }
 
     /** Removes the named volume {@code name}; refused while a guest uses it. */
@@ -204,8 +229,7 @@ public final class VolumeStore {
         Volume volume = find(name).orElseThrow(() -> JcapException.usage("no volume " + name + " (jcap volume ls lists"
                 + " them)"));
         if (volume.inUse()) {
-            throw JcapException.usage("volume " + name + " is in use by a running guest: stop it first (jcap ps lists"
-                    + " instances)");
+            throw inUse(name, volume.users());
         }
         try {
             Files.delete(volume.file());

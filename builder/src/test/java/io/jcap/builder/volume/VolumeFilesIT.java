@@ -35,11 +35,17 @@ class VolumeFilesIT {
                 // The check only looks: the holder is still running and the file still locked.
                 assertTrue(qemu.isAlive());
                 assertTrue(VolumeFiles.inUse(file));
+                // Which process holds it, by the file's identity: through another name of it too.
+                Path link = Files.createLink(dir.resolve("link" + mode.length() + ".img"), file);
+                assertEquals(List.of(qemu.pid()), VolumeFiles.holders(file));
+                assertEquals(List.of(qemu.pid()), VolumeFiles.holders(link));
+                Files.delete(link);
             } finally {
                 qemu.destroy();
                 assertTrue(qemu.waitFor(30, TimeUnit.SECONDS));
             }
             assertFalse(VolumeFiles.inUse(file), "still in use after QEMU ended" + mode);
+            assertEquals(List.of(), VolumeFiles.holders(file));
         }
     }
 

@@ -52,7 +52,8 @@ class VolumeStoreTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(disk.file())));
         assertEquals(List.of("INFO Created volume data (1.0 GiB, ext4): jcap volume ls lists it, jcap volume rm removes"
                 + " it"), events.lines());
-        assertEquals(List.of(new VolumeStore.Volume("data", disk.file(), VolumeStore.DEFAULT_SIZE.bytes(), false)),
+        assertEquals(List.of(new VolumeStore.Volume("data", disk.file(), VolumeStore.DEFAULT_SIZE.bytes(), false,
+                List.of())),
                 store.list());
         assertEquals(List.of(), Files.list(home.tmp()).filter(p -> !p.getFileName().toString().startsWith("."))
                 .filter(Files::isDirectory).toList(), "the work folder was left");
