@@ -101,8 +101,14 @@ final class VolumeCommand implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             VolumeStore store = store();
             return EachName.run(names, spec.commandLine().getErr(), name -> {
-                store.remove(name);
+                int links = store.remove(name);
                 spec.commandLine().getOut().println("removed " + name);
+                if (links > 0) {
+                    spec.commandLine().getErr().println("warning: the file of volume " + name + " has " + links
+                            + " other name" + (links == 1 ? "" : "s") + " (a stopped libvirt instance's disk, which"
+                            + " links the volume it ran with): its space comes back once that instance is removed"
+                            + " (jcap rm)");
+                }
             });
         }
     }

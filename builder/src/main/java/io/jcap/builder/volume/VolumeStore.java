@@ -224,15 +224,22 @@ public final class VolumeStore {
         return Optional.of(new Volume(name, file, Files.size(file), inUse, inUse ? users(file) : List.of()));
     }
 
-    /** Removes the named volume {@code name}; refused while a guest uses it. */
-    public void remove(String name) throws JcapException {
+    /**
+     * Removes the named volume {@code name}; refused while a guest uses it.
+     *
+     * @return how many other names its file still has: a stopped libvirt instance's domain folder
+     *     links the volume it ran with until that instance is removed, and its bytes stay until then
+     */
+    public int remove(String name) throws JcapException {
         Volume volume = find(name).orElseThrow(() -> JcapException.usage("no volume " + name + " (jcap volume ls lists"
                 + " them)"));
         if (volume.inUse()) {
             throw inUse(name, volume.users());
         }
         try {
+            int links = (Integer) Files.getAttribute(volume.file(), "unix:nlink", LinkOption.NOFOLLOW_LINKS);
             Files.delete(volume.file());
+            return links - 1;
         } catch (IOException e) {
             throw new JcapException("cannot remove volume " + name + ": " + FailureReason.withFile(e), e);
         }

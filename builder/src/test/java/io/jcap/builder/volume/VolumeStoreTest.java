@@ -94,11 +94,24 @@ class VolumeStoreTest {
         VolumeStore store = new VolumeStore(new JcapHome(dir.resolve("home")));
         Path file = store.create("old", ByteSize.ofMebibytes(8));
 
-        store.remove("old");
+        assertEquals(0, store.remove("old"));
         JcapException unknown = assertThrows(JcapException.class, () -> store.remove("old"));
 
         assertFalse(Files.exists(file));
         assertEquals("no volume old (jcap volume ls lists them)", unknown.getMessage());
+    }
+
+    /** A volume a stopped libvirt domain's folder still links loses its name; the caller learns its bytes stay. */
+    @Test
+    void remove_volumeLinkedElsewhere_saysHowManyNamesRemain() throws Exception {
+        VolumeStore store = new VolumeStore(new JcapHome(dir.resolve("home")));
+        Path file = store.create("linked", ByteSize.ofMebibytes(8));
+        Path domainDisk = Files.createLink(dir.resolve("disk1.raw"), file);
+
+        assertEquals(1, store.remove("linked"));
+
+        assertFalse(Files.exists(file));
+        assertTrue(Files.exists(domainDisk));
     }
 
     @Test
