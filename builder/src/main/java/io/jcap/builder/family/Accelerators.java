@@ -32,7 +32,7 @@ public final class Accelerators {
      */
     public static Accelerator choose(Driver driver, Optional<Accelerator> requested, EventSink events) throws JcapException {
         if (requested.isPresent()) {
-            events.info("Accelerator: " + requested.get().qemuName() + " (as asked)");
+            events.debug("Accelerator: " + requested.get().qemuName() + " (as asked)");
             if (requested.get() == Accelerator.KVM) {
                 AcceleratorVerdict verdict = driver.chooseAccelerator(events);
                 if (verdict.accelerator() != Accelerator.KVM) {
@@ -44,8 +44,14 @@ public final class Accelerators {
             return requested.get();
         }
         AcceleratorVerdict verdict = driver.chooseAccelerator(events);
-        events.info("Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
-                + (verdict.cached() ? ", probed earlier" : "") + ")");
+        // Said once, when probed; every run's "Booting ... (tcg, ...)" line names it after that.
+        String line = "Accelerator: " + verdict.accelerator().qemuName() + " (" + verdict.reason()
+                + (verdict.cached() ? ", probed earlier" : "") + ")";
+        if (verdict.cached()) {
+            events.debug(line);
+        } else {
+            events.info(line);
+        }
         return verdict.accelerator();
     }
 }

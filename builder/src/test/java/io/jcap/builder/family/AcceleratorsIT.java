@@ -50,7 +50,24 @@ class AcceleratorsIT {
                 events);
 
         assertEquals(Accelerator.TCG, chosen);
-        assertEquals(List.of("INFO Accelerator: tcg (as asked)"), events.lines());
+        assertEquals(List.of("DEBUG Accelerator: tcg (as asked)"), events.lines());
         assertFalse(Files.exists(cache.resolve(QemuDriver.ACCELERATOR_CACHE)), "a probe verdict was cached");
+    }
+
+    /** The probe's verdict is said when it is made; a later choice from the cached verdict says it in -v only. */
+    @Test
+    void automaticChoice_isSaidWhenProbed_andOnlyInVerboseOutputOnceCached() throws Exception {
+        QemuDriver driver = new QemuDriver(TestMachine.qemu(), cache);
+        RecordedEvents first = new RecordedEvents();
+        RecordedEvents second = new RecordedEvents();
+
+        Accelerator chosen = Accelerators.choose(driver, Optional.empty(), first);
+        assertEquals(chosen, Accelerators.choose(driver, Optional.empty(), second));
+
+        assertEquals(1, first.lines().stream().filter(l -> l.startsWith("INFO Accelerator: " + chosen.qemuName() + " ("))
+                .count(), first.lines().toString());
+        assertTrue(second.lines().stream().noneMatch(l -> l.startsWith("INFO")), second.lines().toString());
+        assertTrue(second.lines().stream().anyMatch(l -> l.startsWith("DEBUG Accelerator: " + chosen.qemuName() + " (")
+                && l.endsWith(", probed earlier)")), second.lines().toString());
     }
 }
