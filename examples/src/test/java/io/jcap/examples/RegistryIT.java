@@ -64,6 +64,31 @@ class RegistryIT {
     }
 
     /**
+     * jcap run of a reference whose repository's last part names an image built here (the usual
+     * case right after a push) stores the pull under the repository and tag instead, says so, and
+     * runs it; the next run finds it by its origin.
+     */
+    @Test
+    void runByReference_whoseShortNameIsABuiltImage_storesItUnderItsRepositoryAndTag() throws Exception {
+        assertEquals(0, jcap.run("build", "examples/hello", "--name", "clash").exitCode());
+        String ref = registry.plain() + "/e2e-" + run + "/clash:1";
+        assertEquals(0, jcap.run("push", "clash", ref).exitCode());
+
+        JcapProcess.Result first = jcap.run("run", ref);
+        JcapProcess.Result again = jcap.run("run", ref);
+
+        assertEquals(0, first.exitCode(), first.toString());
+        assertTrue(first.out().contains("Hello from jcap, world!"), first.toString());
+        assertTrue(first.err().contains("Image 'clash' exists and was built here: storing " + ref + " as e2e-" + run
+                + "-clash-1"), first.toString());
+        assertEquals(0, again.exitCode(), again.toString());
+        assertFalse(again.err().contains("Pulled"), again.toString());
+        JcapProcess.Result images = jcap.run("images");
+        assertTrue(images.out().matches("(?s).*\nclash +.* built\n.*"), images.toString());
+        assertTrue(images.out().contains("\ne2e-" + run + "-clash-1 "), images.toString());
+    }
+
+    /**
      * A pulled image's record names the host ports it wants (http-server: 8080); jcap run of it
      * publishes its ports on free host ports instead, says which in the foreground and shows them
      * in jcap ps: the image's author does not choose which ports of this machine a run binds.

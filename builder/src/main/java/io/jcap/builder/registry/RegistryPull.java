@@ -113,28 +113,65 @@ public final class RegistryPull {
                 return image;
             }
         }
-        ImageRepository.StoredImage pulled = pull(ref, Optional.empty(), events);
+        ImageRepository.StoredImage pulled = pull(ref, Optional.of(nameForRun(ref, events)), events);
         // jcap pull prints its result itself; a run that pulls says so beside its boot lines.
         ImageOrigin origin = ImageOrigin.of(pulled).orElseThrow();
         events.info("Pulled " + origin.reference() + "@" + origin.digest() + " as " + pulled.metadata().name());
         return pulled;
     }
 
+    /**
+     * The local name a run's pull stores {@code ref} as: the repository's last part, or, when an
+     * image of another origin has that name (one built here, say), the repository and tag as one
+     * name ({@code team-web-1} for {@code registry/team/web:1}), said in a line; a run cannot take
+     * {@code --name} for the image, as {@code jcap pull} does.
+     */
+    private String nameForRun(ImageReference ref, EventSink events) throws JcapException {
+        String name = ref.shortName();
+        if (taken(name, ref).isEmpty()) {
+            return name;
+        }
+        String whole = (ref.repository() + ref.tag().map(t -> "-" + t).orElse("")).toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9._-]", "-");
+        String derived = whole.length() > 63 ? whole.substring(0, 63) : whole;
+        if (derived.equals(name) || taken(derived, ref).isPresent()) {
+            return name;
+        }
+        try {
+            ImageName.check(derived);
+        } catch (IllegalArgumentException e) {
+            return name;
+        }
+        events.info("Image '" + name + "' " + taken(name, ref).get() + ": storing " + ref + " as " + derived);
+        return derived;
+    }
+
     private void checkReplaceable(String localName, ImageReference ref) throws JcapException {
+        Optional<String> taken = taken(localName, ref);
+        if (taken.isPresent()) {
+            throw new JcapException("image '" + localName + "' " + taken.get() + ": pull " + ref + " with --name NAME, or"
+                    + " remove it first with jcap rmi " + localName);
+        }
+    }
+
+    /**
+     * Why an image of that name may not be replaced by a pull of {@code ref} ("exists and was built
+     * here"); empty when there is none, or it was pulled from the same repository.
+     */
+    private Optional<String> taken(String localName, ImageReference ref) throws JcapException {
         Optional<ImageRepository.StoredImage> existing;
         try {
             existing = repository.find(localName);
         } catch (JcapException broken) {
-            return;
+            return Optional.empty();
         }
         if (existing.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Optional<ImageOrigin> origin = ImageOrigin.of(existing.get());
         if (origin.isEmpty() || !ImageReference.parse(origin.get().reference()).sameRepository(ref)) {
-            throw new JcapException("image '" + localName + "' exists and " + origin.map(o -> "was pulled from " + o.reference())
-                    .orElse("was built here") + ": pull " + ref + " with --name NAME, or remove it first with jcap rmi "
-                    + localName);
+            return Optional.of("exists and " + origin.map(o -> "was pulled from " + o.reference()).orElse("was built here"));
         }
+        return Optional.empty();
     }
 }
