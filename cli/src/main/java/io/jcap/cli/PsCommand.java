@@ -49,7 +49,8 @@ final class PsCommand implements Callable<Integer> {
         }
         TextTable table = new TextTable("NAME", "IMAGE", "STATUS", "PORTS", "CREATED (UTC)");
         for (Instance i : instances) {
-            table.add(i.name(), i.image(), i.status().toString(), i.ports().isEmpty() ? "-"
+            // An ended instance's ports are free for others, as docker ps shows them (--json keeps them).
+            table.add(i.name(), i.image(), i.status().toString(), i.ports().isEmpty() || !i.status().running() ? "-"
                     : String.join(",", i.portDescriptions()), CREATED.format(i.created()));
         }
         table.print(out);

@@ -164,6 +164,11 @@ class InstancesIT {
         try (ServerSocket again = new ServerSocket()) {
             again.bind(new InetSocketAddress("127.0.0.1", port));
         }
+        // An ended instance publishes nothing (docker ps shows no ports either); its record keeps them.
+        String endedRow = jcap.run("ps").out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
+        assertTrue(endedRow.matches("web +http-server +" + java.util.regex.Pattern.quote(ended) + " +- +\\d{4}-.*"),
+                endedRow);
+        assertEquals(port, instance("web").orElseThrow().get("ports").get(0).get("host").asInt());
 
         JcapProcess.Result rm = jcap.run("rm", "web");
         assertEquals(0, rm.exitCode(), rm.toString());
