@@ -128,21 +128,13 @@ public final class RegistryPull {
      */
     private String nameForRun(ImageReference ref, EventSink events) throws JcapException {
         String name = ref.shortName();
-        if (taken(name, ref).isEmpty()) {
+        Optional<String> taken = taken(name, ref);
+        String derived = ImageName.from(ref.repository() + ref.tag().map(t -> "-" + t).orElse(""));
+        if (taken.isEmpty() || derived.equals(name) || taken(derived, ref).isPresent()) {
+            // Free, or no other name to take: the pull says what is in the way.
             return name;
         }
-        String whole = (ref.repository() + ref.tag().map(t -> "-" + t).orElse("")).toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9._-]", "-");
-        String derived = whole.length() > 63 ? whole.substring(0, 63) : whole;
-        if (derived.equals(name) || taken(derived, ref).isPresent()) {
-            return name;
-        }
-        try {
-            ImageName.check(derived);
-        } catch (IllegalArgumentException e) {
-            return name;
-        }
-        events.info("Image '" + name + "' " + taken(name, ref).get() + ": storing " + ref + " as " + derived);
+        events.info("Image '" + name + "' " + taken.get() + ": storing " + ref + " as " + derived);
         return derived;
     }
 

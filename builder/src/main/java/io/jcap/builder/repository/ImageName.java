@@ -27,8 +27,17 @@ public final class ImageName {
      */
     public static String forFolder(java.nio.file.Path projectDir) {
         java.nio.file.Path fileName = io.jcap.host.WorkingFolder.absolute(projectDir).getFileName();
-        String base = fileName == null ? "image" : fileName.toString().toLowerCase(java.util.Locale.ROOT);
-        String cleaned = base.replaceAll("[^a-z0-9._-]", "-").replaceAll("^[^a-z0-9]+", "");
+        return fileName == null ? "image" : from(fileName.toString());
+    }
+
+    /**
+     * A name made of any text (a folder's name, a registry repository and tag): lower-cased, other
+     * characters than those allowed as '-', what does not start with a letter or digit dropped,
+     * at most 63 characters; {@code image} when nothing is left.
+     */
+    public static String from(String text) {
+        String cleaned = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-")
+                .replaceAll("^[^a-z0-9]+", "");
         if (cleaned.isEmpty()) {
             cleaned = "image";
         }

@@ -4,11 +4,11 @@ import io.jcap.formats.qcow2.Qcow2Header;
 import io.jcap.model.FailureReason;
 import io.jcap.model.JcapException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,10 +98,6 @@ final class VolumeFiles {
      * system libvirtd's QEMU, for a user other than root) are left out.
      */
     static List<Long> holders(Path file) {
-        return holders(PROC, file);
-    }
-
-    static List<Long> holders(Path proc, Path file) {
         Object key;
         try {
             key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
@@ -109,13 +105,13 @@ final class VolumeFiles {
             return List.of();
         }
         List<Long> pids = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(proc, p -> isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
             for (Path process : processes) {
                 if (isQemu(process) && holds(process.resolve("fd"), key)) {
                     pids.add(Long.parseLong(process.getFileName().toString()));
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | DirectoryIteratorException e) {
             // No /proc to read: nobody is named.
         }
         pids.sort(null);
@@ -145,7 +141,7 @@ final class VolumeFiles {
                     // closed meanwhile
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | DirectoryIteratorException e) {
             // another user's process, or one that ended
         }
         return false;
