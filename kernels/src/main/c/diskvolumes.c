@@ -103,8 +103,9 @@ void mount_disk_volumes(const struct app *a)
         if (lstat(v->path, &st) < 0 || !S_ISDIR(st.st_mode))
             fatal("volume %s: the image has no folder there to mount the volume on (add an empty folder %s to the"
                   " image's files)", v->path, v->path);
-        /* The image's folder, still readable through this once the volume hides it (copy-up). */
-        int image_dir = open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* The image's folder, still readable through this once the volume hides it (copy-up, which
+         * only a read-write volume gets). */
+        int image_dir = v->read_only ? -1 : open(v->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         unsigned long flags = MS_NOSUID | MS_NODEV | (v->read_only ? MS_RDONLY : 0);
         int mounted = mount(dev, v->path, "ext4", flags, NULL);
         if (mounted < 0 && errno == EROFS && v->read_only) {

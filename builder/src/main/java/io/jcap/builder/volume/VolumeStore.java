@@ -248,7 +248,11 @@ public final class VolumeStore {
     /** Makes a named volume of an older jcap (made with the umask's mode) owner-only, as new ones are. */
     private static void ownerOnly(Path file) throws JcapException {
         try {
-            OwnerOnly.restrict(file);
+            // Looked at first: a volume a detached libvirt domain holds is QEMU's user's for the
+            // run, which only root may chmod; it is refused as in use, below, not here.
+            if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(OwnerOnly.FILE)) {
+                OwnerOnly.restrict(file);
+            }
         } catch (IOException e) {
             throw new JcapException("cannot make volume " + file + " readable by its owner only: "
                     + FailureReason.withFile(e), e);
