@@ -121,6 +121,15 @@ final class RunCommand implements Callable<Integer> {
             + "in the foreground.")
     boolean interactive;
 
+    /** Docker's {@code --rm} and {@code -t}, which a user's fingers type with {@code -it}: see their descriptions. */
+    @Option(names = "--rm", description = "Accepted as docker run --rm is: a foreground run leaves nothing behind"
+            + " anyway (its disk overlay is thrown away). Not with -d: an instance stays until jcap rm.")
+    boolean rm;
+
+    @Option(names = {"-t", "--tty"}, description = "Accepted as docker run -t is: the console is the guest's serial"
+            + " line, shown as the guest writes it.")
+    boolean tty;
+
     @Mixin
     AcceleratorOption accel;
 
@@ -167,6 +176,21 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "IMAGE '" + image + "' is a folder: jcap run takes an image's name (jcap images lists"
                     + " them) or a registry reference; build the folder first with jcap build " + image);
         }
+        // Before a registry reference is pulled: a wrong command line costs no download.
+        try {
+            if (name != null && !detach) {
+                throw RunOptions.usage("--name names a detached instance: add -d");
+            }
+            if (interactive && detach) {
+                throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
+            }
+            if (rm && detach) {
+                throw RunOptions.usage("--rm goes with a foreground run, which leaves nothing behind: a detached"
+                        + " instance stays until jcap rm NAME (drop --rm, or -d)");
+            }
+        } catch (CommandLine.ParameterException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         // A registry reference runs the image pulled from it, pulled now when the repository lacks it.
         String local = !ImageReference.isReference(image) ? image : new RegistryPull(registryTls.access(),
                 new ImageRepository(home.images())).ensure(PullCommand.reference(spec, image), events).metadata().name();
@@ -174,9 +198,6 @@ final class RunCommand implements Callable<Integer> {
         try {
             request = RunOptions.request(local, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
                     publishAddress, env, RunOptions.commandLine(cmd, command), name);
-            if (name != null && !detach) {
-                throw RunOptions.usage("--name names a detached instance: add -d");
-            }
             request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot))
                     .withConfigSet(RunOptions.configSet(configSet))
                     .withCloudInit(RunOptions.cloudInit(userData, metaData, networkConfig))
@@ -184,9 +205,6 @@ final class RunCommand implements Callable<Integer> {
                             nicModel == null ? NicModel.VIRTIO : nicModel));
             if (request.libvirt().isPresent() && request.boot().equals(Optional.of(BootMode.DIRECT))) {
                 throw RunOptions.usage("--boot direct needs --driver qemu: libvirt domains boot the image's disk");
-            }
-            if (interactive && detach) {
-                throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
             }
             request = request.withInteractive(interactive).withVolumes(volumes);
         } catch (CommandLine.ParameterException e) {

@@ -2,6 +2,7 @@ package io.jcap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.builder.api.CloudInitData;
 import io.jcap.builder.api.RunRequest;
@@ -151,6 +152,19 @@ class RunOptionsTest {
 
         assertEquals(2, run.exitCode());
         assertEquals("--name names a detached instance: add -d", run.firstErrorLine());
+    }
+
+    /** Docker's -it and --rm are taken as they are typed (a foreground run keeps nothing); --rm with -d is refused. */
+    @Test
+    void run_dockersItAndRm_areAccepted_butRmWithDetachIsRefused() {
+        Outcome it = jcap("run", "-it", "--rm", "no-such-image");
+        Outcome detachedRm = jcap("run", "-d", "--rm", "127.0.0.1:1/never/pulled:1");
+
+        assertEquals(1, it.exitCode(), it.err());
+        assertTrue(it.err().startsWith("jcap: no image named 'no-such-image'"), it.err());
+        assertEquals(2, detachedRm.exitCode(), detachedRm.err());
+        assertEquals("--rm goes with a foreground run, which leaves nothing behind: a detached instance stays until"
+                + " jcap rm NAME (drop --rm, or -d)", detachedRm.firstErrorLine());
     }
 
     @Test
