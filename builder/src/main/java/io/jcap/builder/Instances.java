@@ -76,8 +76,20 @@ public final class Instances {
 
     /** Starts a detached instance and returns once QEMU runs it; nothing is left behind on failure. */
     public Instance start(RunRequest request) throws JcapException, InterruptedException {
+        return start(request, false);
+    }
+
+    /**
+     * {@link #start(RunRequest)}, the instance removed once it has ended when {@code removeWhenEnded}
+     * ({@code jcap run -d --rm}; {@link RemoveWhenEnded}).
+     */
+    public Instance start(RunRequest request, boolean removeWhenEnded) throws JcapException, InterruptedException {
         if (!RunPlan.driverFor(home, request).canDetach()) {
             throw new EnvironmentException(DetachedDomain.NEEDS_SSH);
+        }
+        if (request.name().isPresent()) {
+            // An ended --rm instance of that name is gone, as it would be had jcap looked at it since.
+            store.read(request.name().get()).ifPresent(this::removedAsEnded);
         }
         // A taken name fails before the image and accelerator are looked at; the lock below decides.
         if (request.name().isPresent() && store.exists(request.name().get())) {
@@ -99,6 +111,9 @@ public final class Instances {
             PublishedPorts.check(plan.forwards(), store.list(events), request.libvirt().filter(u -> !u.isLocal())
                     .flatMap(LibvirtUri::sshTarget).map(SshTarget::host));
             createFolder(name);
+            if (removeWhenEnded) {
+                RemoveWhenEnded.mark(folder);
+            }
             if (request.libvirt().isPresent()) {
                 return DomainInstances.start(request.libvirt().get(), name, plan, family, store, events);
             }
@@ -160,9 +175,15 @@ public final class Instances {
         return KernelFamilies.plan(home, events, request);
     }
 
-    /** Every instance, sorted by name, with its status as of now. */
+    /** Every instance, sorted by name, with its status as of now; an ended one started with --rm is removed. */
     public List<Instance> list() throws JcapException {
-        return store.list(events);
+        return store.list(events).stream().filter(i -> !removedAsEnded(i)).toList();
+    }
+
+    /** Removes {@code instance} if it ended and was started with --rm: true when it is gone. */
+    private boolean removedAsEnded(Instance instance) {
+        return RemoveWhenEnded.removedAsEnded(instance, store.folder(instance.name()), name -> remove(name, false),
+                events);
     }
 
     /**
@@ -191,13 +212,14 @@ public final class Instances {
 
     /** The names of the running instances of {@code image}, sorted. */
     public List<String> runningOf(String image) throws JcapException {
-        return list().stream().filter(i -> i.image().equals(image) && i.status().running()).map(Instance::name)
-                .toList();
+        // The store's list, not list(): this runs under the instances' lock, which a removal takes.
+        return store.list(events).stream().filter(i -> i.image().equals(image) && i.status().running())
+                .map(Instance::name).toList();
     }
 
     public Instance get(String name) throws JcapException {
         Optional<Instance> instance = store.read(name);
-        if (instance.isEmpty()) {
+        if (instance.isEmpty() || removedAsEnded(instance.get())) {
             throw noSuchInstance(name);
         }
         return instance.get();
@@ -217,7 +239,7 @@ public final class Instances {
             // Noted once libvirt was reached and found it running: a host that cannot be reached stops nothing.
             DetachedDomain.stop(instance.domain().get().uri(), instance.domain().get().name(), left,
                     () -> store.markStopped(name));
-            return get(name);
+            return stopped(name);
         }
         // Noted first: a `jcap ps` while QEMU goes down must already read the ending as stopped.
         store.markStopped(name);
@@ -229,7 +251,17 @@ public final class Instances {
         }
         // Stopped means its console log is whole too: the keeper writes the last lines after QEMU ends.
         DetachedQemu.awaitConsoleKeeper(instance.files().consoleLog(), KEEPER_DRAIN, false);
-        return get(name);
+        return stopped(name);
+    }
+
+    /** The instance as it ended, removed if it was started with --rm. */
+    private Instance stopped(String name) throws JcapException {
+        Optional<Instance> ended = store.read(name);
+        if (ended.isEmpty()) {
+            throw noSuchInstance(name);
+        }
+        removedAsEnded(ended.get());
+        return ended.get();
     }
 
     /** Removes an instance's folder; a running instance only with {@code force}, which stops it at once. */

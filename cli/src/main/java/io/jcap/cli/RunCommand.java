@@ -121,9 +121,9 @@ final class RunCommand implements Callable<Integer> {
             + "in the foreground.")
     boolean interactive;
 
-    /** Docker's {@code --rm} and {@code -t}, which a user's fingers type with {@code -it}: see their descriptions. */
-    @Option(names = "--rm", description = "Accepted as docker run --rm is: a foreground run leaves nothing behind"
-            + " anyway (its disk overlay is thrown away). Not with -d: an instance stays until jcap rm.")
+    /** Docker's {@code --rm} and {@code -t}, which a user's fingers type (-it --rm): see their descriptions. */
+    @Option(names = "--rm", description = "With -d: remove the instance once it has ended (on its own or by jcap"
+            + " stop), as docker run --rm does. A foreground run leaves nothing behind anyway.")
     boolean rm;
 
     @Option(names = {"-t", "--tty"}, description = "Accepted as docker run -t is: the console is the guest's serial"
@@ -184,10 +184,6 @@ final class RunCommand implements Callable<Integer> {
             if (interactive && detach) {
                 throw RunOptions.usage("-i passes jcap's standard input to a foreground run: drop -d or -i");
             }
-            if (rm && detach) {
-                throw RunOptions.usage("--rm goes with a foreground run, which leaves nothing behind: a detached"
-                        + " instance stays until jcap rm NAME (drop --rm, or -d)");
-            }
         } catch (CommandLine.ParameterException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -212,7 +208,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (detach) {
-            Instance instance = new Instances(home, events).start(request);
+            Instance instance = new Instances(home, events).start(request, rm);
             out.println(instance.name());
             out.flush();
             return 0;

@@ -154,17 +154,17 @@ class RunOptionsTest {
         assertEquals("--name names a detached instance: add -d", run.firstErrorLine());
     }
 
-    /** Docker's -it and --rm are taken as they are typed (a foreground run keeps nothing); --rm with -d is refused. */
+    /** Docker's -it and --rm are taken as they are typed; a wrong command line is refused before a reference is pulled. */
     @Test
-    void run_dockersItAndRm_areAccepted_butRmWithDetachIsRefused() {
+    void run_dockersItAndRm_areAccepted_andOptionsAreCheckedBeforeAPull() {
         Outcome it = jcap("run", "-it", "--rm", "no-such-image");
-        Outcome detachedRm = jcap("run", "-d", "--rm", "127.0.0.1:1/never/pulled:1");
+        Outcome detachedInteractive = jcap("run", "-d", "-i", "127.0.0.1:1/never/pulled:1");
 
         assertEquals(1, it.exitCode(), it.err());
         assertTrue(it.err().startsWith("jcap: no image named 'no-such-image'"), it.err());
-        assertEquals(2, detachedRm.exitCode(), detachedRm.err());
-        assertEquals("--rm goes with a foreground run, which leaves nothing behind: a detached instance stays until"
-                + " jcap rm NAME (drop --rm, or -d)", detachedRm.firstErrorLine());
+        assertEquals(2, detachedInteractive.exitCode(), detachedInteractive.err());
+        assertEquals("-i passes jcap's standard input to a foreground run: drop -d or -i",
+                detachedInteractive.firstErrorLine());
     }
 
     @Test

@@ -140,6 +140,22 @@ class LibvirtInstancesIT {
         assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
     }
 
+    /** jcap run -d --rm through libvirt: the persistent domain, its folder and the instance go once it is stopped. */
+    @Test
+    void detachedRm_stopped_isUndefinedAndRemoved() throws Exception {
+        assertEquals(0, jcap.run("run", "-d", "--rm", "--driver", "libvirt", "--name", "brief", "http-server")
+                .exitCode());
+        String domain = ps().get(0).get("libvirt").get("domain").asText();
+
+        JcapProcess.Result stop = jcap.run("stop", "brief");
+
+        assertEquals(0, stop.exitCode(), stop.toString());
+        assertTrue(stop.out().startsWith("stopped brief: exited ("), stop.toString());
+        assertFalse(virsh("list", "--all", "--name").lines().anyMatch(domain::equals));
+        assertFalse(Files.exists(DOMAIN_FOLDERS.resolve(domain)));
+        assertEquals(0, ps().size());
+    }
+
     @Test
     void runDetached_domainThatCannotStart_leavesNoDomainFolderOrLibvirtLog() throws Exception {
         // QEMU cannot set up 100000 GiB of guest memory: libvirt's start fails after the domain was defined.
