@@ -4,6 +4,7 @@ import io.jcap.builder.instance.ConsoleFollower;
 import io.jcap.builder.instance.Instance;
 import io.jcap.builder.instance.InstanceConsole;
 import io.jcap.builder.instance.InstanceStore;
+import io.jcap.builder.instance.LastLines;
 import io.jcap.builder.instance.RemoteConsoleCopies;
 import io.jcap.hypervisor.qemu.ConsoleLogKeeper;
 import io.jcap.model.EventSink;
@@ -11,6 +12,7 @@ import io.jcap.model.JcapException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -29,7 +31,11 @@ final class InstanceLogs {
 
     /** {@link Instances#logs} of {@code instance}. */
     static void read(InstanceStore store, Instance instance, boolean follow, boolean wholeConsole,
-            Consumer<String> lines, EventSink events) throws JcapException, InterruptedException {
+            OptionalInt tail, Consumer<String> all, EventSink events) throws JcapException, InterruptedException {
+        // --tail: the last lines of what is there now (of the application's output, or the whole
+        // console's), then, when followed, every line after them.
+        LastLines last = new LastLines(tail.orElse(0), all);
+        Consumer<String> lines = tail.isPresent() ? last : all;
         Consumer<String> sink = wholeConsole ? lines : store.console(instance).applicationOutput(instance.files().consoleLog(), lines);
         try (RemoteConsoleCopies copies = new RemoteConsoleCopies(instance)) {
             if (!copies.copy()) {
@@ -42,8 +48,12 @@ final class InstanceLogs {
             }
             BooleanSupplier writing = instance.domain().isEmpty() ? writing(instance)
                     : domainWriting(store, instance, copies);
-            ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink);
+            // A partial last line is passed on at the end of a read that does not follow: the held
+            // lines go after it, so that it counts among the last.
+            ConsoleFollower.read(instance.files().consoleLog(), follow ? writing : null, sink,
+                    follow ? last::flush : () -> { });
         }
+        last.flush();
     }
 
     /**

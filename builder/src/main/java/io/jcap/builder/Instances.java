@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * Instances instances = new Instances(JcapHome.fromEnvironment(), events);
  * Instance web = instances.start(RunRequest.of("http-server").withName("web"));
- * instances.logs("web", false, false, System.out::println);
+ * instances.logs("web", false, false, OptionalInt.of(20), System.out::println);
  * instances.stop("web", Duration.ofSeconds(10));
  * instances.remove("web", false);
  * }</pre>
@@ -79,10 +79,7 @@ public final class Instances {
         return start(request, false);
     }
 
-    /**
-     * {@link #start(RunRequest)}, the instance removed once it has ended when {@code removeWhenEnded}
-     * ({@code jcap run -d --rm}; {@link RemoveWhenEnded}).
-     */
+    /** {@link #start(RunRequest)}; with {@code removeWhenEnded} (-d --rm) it goes once ended ({@link RemoveWhenEnded}). */
     public Instance start(RunRequest request, boolean removeWhenEnded) throws JcapException, InterruptedException {
         if (!RunPlan.driverFor(home, request).canDetach()) {
             throw new EnvironmentException(DetachedDomain.NEEDS_SSH);
@@ -349,12 +346,13 @@ public final class Instances {
 
     /**
      * Passes an instance's console on, line by line: the application's output (as a foreground
-     * run shows it), or with {@code wholeConsole} every line, boot messages included. With
-     * {@code follow} it keeps passing new lines until the instance ends.
+     * run shows it), or with {@code wholeConsole} every line, boot messages included; with
+     * {@code tail} only the last lines of what is there now. With {@code follow} it keeps passing
+     * new lines until the instance ends.
      */
-    public void logs(String name, boolean follow, boolean wholeConsole, Consumer<String> lines)
-            throws JcapException, InterruptedException {
-        InstanceLogs.read(store, get(name), follow, wholeConsole, lines, events);
+    public void logs(String name, boolean follow, boolean wholeConsole, java.util.OptionalInt tail,
+            Consumer<String> lines) throws JcapException, InterruptedException {
+        InstanceLogs.read(store, get(name), follow, wholeConsole, tail, lines, events);
     }
 
     private String freeName(String image) throws JcapException {

@@ -410,6 +410,29 @@ class InstancesIT {
         assertEquals("exited (0)", instance("quitter").orElseThrow().get("status").asText());
     }
 
+    /** docker logs --tail: the last lines so far; with -f, then what the application prints next. */
+    @Test
+    void logs_tail_printsTheLastLines_andWithFollowWhatComesNext() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "-p", port + ":8080", "--name", "tailed", "http-server").exitCode());
+        Http.awaitAnswer(port, "/");
+        for (String name : List.of("A", "B", "C")) {
+            Http.get("127.0.0.1", port, "/env/" + name);
+        }
+
+        JcapProcess.Result last = jcap.run("logs", "--tail", "2", "tailed");
+        JcapProcess.Started follow = jcap.start("logs", "-f", "-n", "1", "tailed");
+        // Printed once the follower read what was there: what comes next is new.
+        follow.awaitOut("http-server: GET /env/C\n", END);
+        assertEquals(new Http.Answer(200, "bye\n"), Http.get("127.0.0.1", port, "/quit"));
+        JcapProcess.Result followed = follow.await(END);
+
+        assertEquals("http-server: GET /env/B\nhttp-server: GET /env/C\n", last.out(), last.toString());
+        assertEquals(0, followed.exitCode(), followed.toString());
+        assertEquals("http-server: GET /env/C\nhttp-server: GET /quit\n", followed.out(), followed.toString());
+        assertEquals(2, jcap.run("logs", "--tail", "-1", "tailed").exitCode());
+    }
+
     @Test
     void foreground_ctrlC_stopsTheVm_andLeavesNoProcessOrTemporaryFile() throws Exception {
         int port = freePort();

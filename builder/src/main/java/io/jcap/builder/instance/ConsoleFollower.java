@@ -51,9 +51,18 @@ public final class ConsoleFollower {
      */
     public static void read(Path log, BooleanSupplier running, Consumer<String> lines) throws JcapException,
             InterruptedException {
+        read(log, running, lines, () -> { });
+    }
+
+    /**
+     * {@link #read(Path, BooleanSupplier, Consumer)}, telling {@code caughtUp} once, when the reader
+     * first reached the end of what the log held (before it waits for more, when it follows).
+     */
+    public static void read(Path log, BooleanSupplier running, Consumer<String> lines, Runnable caughtUp)
+            throws JcapException, InterruptedException {
         ConsoleLineSplitter splitter = new ConsoleLineSplitter(lines);
         try {
-            new Reader(log, splitter, lines).read(running);
+            new Reader(log, splitter, lines, caughtUp).read(running);
         } catch (IOException e) {
             throw new JcapException("cannot read the console log " + log + ": " + e.getMessage(), e);
         }
@@ -68,11 +77,13 @@ public final class ConsoleFollower {
         private final Set<Object> readToTheEnd = new HashSet<>();
         private InputStream in;
         private Object key;
+        private Runnable caughtUp;
 
-        Reader(Path log, ConsoleLineSplitter splitter, Consumer<String> lines) {
+        Reader(Path log, ConsoleLineSplitter splitter, Consumer<String> lines, Runnable caughtUp) {
             this.log = log;
             this.splitter = splitter;
             this.lines = lines;
+            this.caughtUp = caughtUp;
         }
 
         void read(BooleanSupplier running) throws IOException, InterruptedException {
@@ -92,6 +103,10 @@ public final class ConsoleFollower {
                     if (now != null && !now.equals(key)) {
                         openNext();
                         continue;
+                    }
+                    if (caughtUp != null) {
+                        caughtUp.run();
+                        caughtUp = null;
                     }
                     if (lastRound) {
                         break;

@@ -2,6 +2,7 @@ package io.jcap.builder.instance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcap.hypervisor.ConsoleLineSplitter;
@@ -51,6 +52,47 @@ class ConsoleFollowerTest {
 
         assertEquals(List.of("booted", "later", "last words"), lines);
         assertEquals(2, asked.get());
+    }
+
+    /** --tail -f: the last lines of what the log held, told once the reader caught up, then every later line. */
+    @Test
+    void read_follow_toldWhenCaughtUp_givesTheLastLinesThenWhatFollows() throws Exception {
+        Path log = Files.writeString(dir.resolve("console.log"), "a\nb\nc\nd\n");
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier running = () -> {
+            if (asked.getAndIncrement() == 0) {
+                try {
+                    Files.writeString(log, "e\nf\n", StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return true;
+            }
+            return false;
+        };
+        List<String> lines = new ArrayList<>();
+        LastLines last = new LastLines(2, lines::add);
+        AtomicInteger told = new AtomicInteger();
+
+        ConsoleFollower.read(log, running, last, () -> {
+            told.incrementAndGet();
+            last.flush();
+        });
+
+        assertEquals(List.of("c", "d", "e", "f"), lines);
+        assertEquals(1, told.get());
+    }
+
+    @Test
+    void lastLines_keepsTheLastOnes_zeroKeepsNone_andPassesLaterLinesStraightOn() {
+        List<String> out = new ArrayList<>();
+        LastLines none = new LastLines(0, out::add);
+        List.of("x", "y").forEach(none);
+        none.flush();
+        none.accept("z");
+        none.flush();
+        assertEquals(List.of("z"), out);
+        assertThrows(IllegalArgumentException.class, () -> new LastLines(-1, out::add));
     }
 
     @Test
