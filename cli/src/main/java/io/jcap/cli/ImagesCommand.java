@@ -8,7 +8,7 @@ import io.jcap.builder.repository.ImageMetadataJson;
 import io.jcap.builder.repository.ImageOrigin;
 import io.jcap.builder.repository.ImageRepository;
 import io.jcap.cli.options.GuestPathConverter;
-import io.jcap.cli.options.JsonOutput;
+import io.jcap.cli.options.ListOutput;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
 import io.jcap.model.Printable;
@@ -32,15 +32,20 @@ final class ImagesCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    JsonOutput output;
+    ListOutput output;
 
     @Override
     public Integer call() throws JcapException {
+        output.check(spec.commandLine());
         ImageRepository.Listing listing = new ImageRepository(JcapHome.fromEnvironment().images()).listing();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (output.json()) {
             out.println(ImageMetadataJson.listing(listing));
+        } else if (output.quiet()) {
+            // A broken image is named too: jcap rmi $(jcap images -q) removes it as well.
+            listing.images().forEach(i -> out.println(i.metadata().name()));
+            listing.broken().forEach(b -> out.println(b.name()));
         } else {
             TextTable table = new TextTable("NAME", "SIZE", "VIRTUAL", "CREATED (UTC)", "KERNEL", "FROM").alignRight(1, 2);
             for (ImageRepository.StoredImage image : listing.images()) {

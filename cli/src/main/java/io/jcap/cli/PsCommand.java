@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jcap.builder.Instances;
 import io.jcap.builder.api.JcapHome;
 import io.jcap.builder.instance.Instance;
-import io.jcap.cli.options.JsonOutput;
+import io.jcap.cli.options.ListOutput;
 import io.jcap.model.JcapException;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -31,7 +31,7 @@ final class PsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    JsonOutput output;
+    ListOutput output;
 
     /** Docker's {@code ps -a}, which a user's fingers type: jcap's list holds the ended instances anyway. */
     @Option(names = {"-a", "--all"}, description = "The same list (jcap ps always shows ended instances too);"
@@ -40,11 +40,16 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JcapException {
+        output.check(spec.commandLine());
         ConsoleEvents events = new ConsoleEvents(spec.commandLine().getErr(), false);
         List<Instance> instances = new Instances(JcapHome.fromEnvironment(), events).list();
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             out.println(toJson(instances));
+            return 0;
+        }
+        if (output.quiet()) {
+            instances.forEach(i -> out.println(i.name()));
             return 0;
         }
         TextTable table = new TextTable("NAME", "IMAGE", "STATUS", "PORTS", "CREATED (UTC)");

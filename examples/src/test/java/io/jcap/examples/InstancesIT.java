@@ -126,6 +126,9 @@ class InstancesIT {
         String row = table.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
         assertTrue(row.matches("web +http-server +running +127\\.0\\.0\\.1:" + port + "->8080/tcp +\\d{4}-.*"), row);
         assertEquals(table.out(), jcap.run("ps", "-a").out(), "Docker's ps -a: the same list");
+        assertEquals("web\n", jcap.run("ps", "-q").out(), "the names alone, for scripts");
+        assertEquals("exit-code\nhello\nhttp-server\n", jcap.run("images", "-q").out());
+        assertEquals(2, jcap.run("ps", "-q", "--json").exitCode());
         JsonNode web = instance("web").orElseThrow();
         assertTrue(web.get("running").asBoolean(), web.toString());
 
