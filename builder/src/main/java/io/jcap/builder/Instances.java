@@ -79,7 +79,7 @@ public final class Instances {
         return start(request, false);
     }
 
-    /** {@link #start(RunRequest)}; with {@code removeWhenEnded} (-d --rm) it goes once ended ({@link RemoveWhenEnded}). */
+    /** {@link #start(RunRequest)}; with {@code removeWhenEnded} (-d --rm) it goes once ended. */
     public Instance start(RunRequest request, boolean removeWhenEnded) throws JcapException, InterruptedException {
         if (!RunPlan.driverFor(home, request).canDetach()) {
             throw new EnvironmentException(DetachedDomain.NEEDS_SSH);

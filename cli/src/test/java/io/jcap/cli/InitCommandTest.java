@@ -88,11 +88,12 @@ class InitCommandTest {
                 validate.out());
     }
 
-    /** A Maven project's jar is named from its POM (the version its parent's), and the scaffold validates once it is built. */
+    /** A Maven project's jar is named from its POM (its parent's version), and the scaffold validates once built. */
     @Test
     void init_java_inAMavenProject_namesThePomsJar() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("mvn"));
-        Files.writeString(dir.resolve("pom.xml"), "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+        Files.writeString(dir.resolve("pom.xml"), "<?xml version=\"1.0\"?>\n"
+                + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
                 + "<parent><groupId>g</groupId><artifactId>p</artifactId><version>2.1</version></parent>"
                 + "<artifactId>demo</artifactId><dependencies><dependency><artifactId>x</artifactId>"
                 + "<version>9</version></dependency></dependencies></project>\n");
@@ -105,8 +106,8 @@ class InitCommandTest {
         Files.createDirectories(dir.resolve("target"));
         Files.writeString(dir.resolve("target/demo-2.1.jar"), "built");
         Outcome validate = jcap("validate", dir.toString());
-        assertEquals(dir.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -XX:-UsePerfData"
-                + " -jar /app/demo-2.1.jar)\n", validate.out(), validate.err());
+        assertEquals(dir.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC"
+                + " -XX:-UsePerfData -jar /app/demo-2.1.jar)\n", validate.out(), validate.err());
     }
 
     /** Gradle's jar is the one in build/libs; a jar alone in the folder needs no build command. */
@@ -126,8 +127,8 @@ class InitCommandTest {
         Files.writeString(lone.resolve("tool.jar"), "built");
         Outcome loneInit = jcap("init", "--runtime", "java", lone.toString());
         assertTrue(loneInit.out().contains("(java application: the jar tool.jar, nothing to build)"), loneInit.out());
-        assertEquals(lone.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC -XX:-UsePerfData"
-                + " -jar /app/tool.jar)\n", jcap("validate", lone.toString()).out());
+        assertEquals(lone.resolve("Capstanfile") + ": valid (runs /opt/java/bin/java -Xmx256M -XX:+UseG1GC"
+                + " -XX:-UsePerfData -jar /app/tool.jar)\n", jcap("validate", lone.toString()).out());
         assertFalse(Files.readString(lone.resolve("Capstanfile")).contains("\nbuild:"));
     }
 

@@ -346,8 +346,8 @@ class JcapTest {
                 Result r = jcap(group, name, "--help");
                 assertEquals(0, r.code(), group + " " + name + ": " + r.err());
                 assertTrue(r.out().startsWith("Usage: jcap " + group + " "), r.out());
-                assertTrue(r.out().contains("Usage: jcap " + group + " " + (group.equals("kernels") ? "list" : "ls") + " ["),
-                        r.out());
+                String named = group.equals("kernels") ? "list" : "ls";
+                assertTrue(r.out().contains("Usage: jcap " + group + " " + named + " ["), r.out());
             }
         }
     }

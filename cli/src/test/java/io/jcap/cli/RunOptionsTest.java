@@ -154,7 +154,7 @@ class RunOptionsTest {
         assertEquals("--name names a detached instance: add -d", run.firstErrorLine());
     }
 
-    /** Docker's -it and --rm are taken as they are typed; a wrong command line is refused before a reference is pulled. */
+    /** Docker's -it and --rm are taken as typed; a wrong command line is refused before a reference is pulled. */
     @Test
     void run_dockersItAndRm_areAccepted_andOptionsAreCheckedBeforeAPull() {
         Outcome it = jcap("run", "-it", "--rm", "no-such-image");

@@ -141,8 +141,8 @@ public final class RegistryPull {
     private void checkReplaceable(String localName, ImageReference ref) throws JcapException {
         Optional<String> taken = taken(localName, ref);
         if (taken.isPresent()) {
-            throw new JcapException("image '" + localName + "' " + taken.get() + ": pull " + ref + " with --name NAME, or"
-                    + " remove it first with jcap rmi " + localName);
+            throw new JcapException("image '" + localName + "' " + taken.get() + ": pull " + ref + " with --name NAME,"
+                    + " or remove it first with jcap rmi " + localName);
         }
     }
 
@@ -162,7 +162,8 @@ public final class RegistryPull {
         }
         Optional<ImageOrigin> origin = ImageOrigin.of(existing.get());
         if (origin.isEmpty() || !ImageReference.parse(origin.get().reference()).sameRepository(ref)) {
-            return Optional.of("exists and " + origin.map(o -> "was pulled from " + o.reference()).orElse("was built here"));
+            return Optional.of("exists and " + origin.map(o -> "was pulled from " + o.reference())
+                    .orElse("was built here"));
         }
         return Optional.empty();
     }

@@ -64,8 +64,8 @@ class AcceleratorsIT {
         Accelerator chosen = Accelerators.choose(driver, Optional.empty(), first);
         assertEquals(chosen, Accelerators.choose(driver, Optional.empty(), second));
 
-        assertEquals(1, first.lines().stream().filter(l -> l.startsWith("INFO Accelerator: " + chosen.qemuName() + " ("))
-                .count(), first.lines().toString());
+        String said = "INFO Accelerator: " + chosen.qemuName() + " (";
+        assertEquals(1, first.lines().stream().filter(l -> l.startsWith(said)).count(), first.lines().toString());
         assertTrue(second.lines().stream().noneMatch(l -> l.startsWith("INFO")), second.lines().toString());
         assertTrue(second.lines().stream().anyMatch(l -> l.startsWith("DEBUG Accelerator: " + chosen.qemuName() + " (")
                 && l.endsWith(", probed earlier)")), second.lines().toString());
