@@ -439,6 +439,47 @@ class InstancesIT {
         assertEquals(2, jcap.run("logs", "--tail", "-1", "tailed").exitCode());
     }
 
+    /** jcap run -d --rm, stopped: it says how it ended and is gone, as docker run --rm's container. */
+    @Test
+    void detachedRm_stopped_saysHowItEnded_andIsRemoved() throws Exception {
+        int port = freePort();
+        assertEquals(0, jcap.run("run", "-d", "--rm", "-p", port + ":8080", "--name", "rmweb", "http-server")
+                .exitCode());
+        Http.awaitAnswer(port, "/");
+        assertTrue(instance("rmweb").isPresent(), "a running --rm instance is listed");
+
+        JcapProcess.Result stop = jcap.run("stop", "rmweb");
+
+        assertEquals(0, stop.exitCode(), stop.toString());
+        String ended = jcap.kernelHasPowerButton() ? "exited (0)" : "exited (stopped)";
+        assertEquals("stopped rmweb: " + ended + "\n", stop.out());
+        assertFalse(Files.exists(jcap.home.resolve("instances/rmweb")), "the instance's folder stayed");
+        assertFalse(instance("rmweb").isPresent());
+    }
+
+    /** jcap run -d --rm of a program that ends by itself: gone once ended, its name free again; without --rm kept. */
+    @Test
+    void detachedRm_endingOnItsOwn_isGoneOnceEnded_andItsNameFree() throws Exception {
+        Duration bound = Duration.ofSeconds(90);
+        assertEquals(0, jcap.run("run", "-d", "--rm", "--name", "rmjob", "exit-code").exitCode());
+        JcapProcess.Result logs = jcap.run("logs", "-f", "rmjob");
+        assertEquals("exiting with status 42\n", logs.out(), logs.toString());
+
+        Poll.until("the ended --rm instance to go", bound, () -> instance("rmjob").isPresent() ? Optional.empty()
+                : Optional.of(true));
+        JcapProcess.Result gone = jcap.run("logs", "rmjob");
+
+        assertFalse(Files.exists(jcap.home.resolve("instances/rmjob")), "the instance's folder stayed");
+        assertEquals(1, gone.exitCode(), gone.toString());
+        assertTrue(gone.err().contains("no instance named 'rmjob'"), gone.toString());
+        assertEquals(0, jcap.run("run", "-d", "--rm", "--name", "rmjob", "exit-code").exitCode(), "the name is free");
+        // Without --rm an ended instance stays, as before.
+        assertEquals(0, jcap.run("run", "-d", "--name", "kept", "exit-code").exitCode());
+        assertEquals("exiting with status 42\n", jcap.run("logs", "-f", "kept").out());
+        assertEquals("exited (42)", Poll.until("kept to end", bound, () -> instance("kept")
+                .filter(i -> !i.get("running").asBoolean()).map(i -> i.get("status").asText())));
+    }
+
     @Test
     void foreground_ctrlC_stopsTheVm_andLeavesNoProcessOrTemporaryFile() throws Exception {
         int port = freePort();
