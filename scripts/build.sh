@@ -8,7 +8,12 @@ mvn -B -q -ntp -DskipTests package
 # build start at full speed.
 if [ -z "${JCAP_JAVA_OPTS:-}" ]; then
   bin/jcap version >/dev/null
-  archive="cli/target/jcap-$(stat -c %Y-%s cli/target/jcap-cli.jar).jsa"
+  # The archive's name (bin/jcap): the jar's time and size, and JAVA_HOME when set.
+  archive="cli/target/jcap-$(stat -c %Y-%s cli/target/jcap-cli.jar)"
+  if [ -n "${JAVA_HOME:-}" ]; then
+    archive+=-${JAVA_HOME//[^A-Za-z0-9._-]/_}
+  fi
+  archive+=.jsa
   for _ in $(seq 600); do
     [ -f "$archive" ] && break
     sleep 0.1

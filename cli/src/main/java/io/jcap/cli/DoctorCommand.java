@@ -1,6 +1,7 @@
 package io.jcap.cli;
 
 import io.jcap.builder.api.JcapHome;
+import io.jcap.builder.runtime.RuntimeJdk;
 import io.jcap.hypervisor.AcceleratorVerdict;
 import io.jcap.hypervisor.Ovmf;
 import io.jcap.hypervisor.Qboot;
@@ -70,6 +71,7 @@ final class DoctorCommand implements Callable<Integer> {
         checkKernels(home);
         checkBuilderTools();
         checkKernelBuild();
+        checkJavaRuntimes();
         checkDisk(home);
         checkLibvirt();
         return missing ? ExitCode.ENVIRONMENT.code() : 0;
@@ -172,6 +174,15 @@ final class DoctorCommand implements Callable<Integer> {
             ok("tools to build linux-mini (" + KernelBuildTools.checked() + ") and its source " + source);
         } else {
             line("note", "jcap kernels build linux-mini needs what is missing here: " + String.join("; ", missingTools));
+        }
+    }
+
+    /** Only Java images need a full JDK, so what is missing is a note. */
+    private void checkJavaRuntimes() {
+        try {
+            ok(RuntimeJdk.describe());
+        } catch (JcapException e) {
+            line("note", e.getMessage());
         }
     }
 
