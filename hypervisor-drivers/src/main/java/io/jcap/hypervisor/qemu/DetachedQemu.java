@@ -199,7 +199,8 @@ public final class DetachedQemu {
      * (QEMU), as {@link #abandon} finds them.
      */
     public static boolean hasProcesses(GuestFiles files) {
-        return !HelperJvm.withArguments(QemuCommandLine.qmpArgument(files.qmpSocket())).isEmpty();
+        return !HelperJvm.withArguments(QemuCommandLine.qmpChardev(files.qmpSocket())).isEmpty()
+                || !HelperJvm.withArguments(QemuCommandLine.legacyQmpArgument(files.qmpSocket())).isEmpty();
     }
 
     /**
@@ -210,7 +211,7 @@ public final class DetachedQemu {
      * then the console keeper. Its folder may be deleted after. Never throws.
      */
     public static void abandon(GuestFiles files) {
-        String qmp = QemuCommandLine.qmpArgument(files.qmpSocket());
+        String qmp = QemuCommandLine.qmpChardev(files.qmpSocket());
         long deadline = System.nanoTime() + ABANDON_WAIT.toNanos();
         try {
             List<ProcessHandle> left = HelperJvm.withArguments(qmp);

@@ -65,17 +65,22 @@ final class QemuCommandLine {
                 List.of("-S", "-daemonize", "-pidfile", pidFile.toString()));
     }
 
-    /** QEMU's argument after {@code -qmp} for a QMP socket at {@code qmpSocket}. */
-    static String qmpArgument(Path qmpSocket) {
+    /**
+     * The {@code -chardev} of the QMP socket at {@code qmpSocket}, which QEMU listens on; also how a
+     * guest's QEMU is told among the machine's processes. A chardev, not {@code -qmp unix:PATH}: that
+     * form cannot hold a comma in its path (a jcap home such as {@code /srv/a,b}).
+     */
+    static String qmpChardev(Path qmpSocket) {
+        return "socket,id=qmp,path=" + escape(qmpSocket.toString()) + ",server=on,wait=off";
+    }
+
+    /** The {@code -qmp} argument of a guest started by jcap before {@link #qmpChardev}, still found by it. */
+    static String legacyQmpArgument(Path qmpSocket) {
         return "unix:" + qmpSocket + ",server=on,wait=off";
     }
 
     private static List<String> build(Path binary, VmSpec spec, Path qmpSocket, List<PortForward> forwards,
                                       List<String> console, List<String> lifecycle) {
-        String socket = qmpSocket.toString();
-        if (socket.contains(",")) {
-            throw new IllegalArgumentException("the QMP socket path must not contain a comma: " + socket);
-        }
         List<String> args = new ArrayList<>(List.of(binary.toString(),
                 "-M", spec.machine(),
                 "-accel", accel(spec),
@@ -85,7 +90,7 @@ final class QemuCommandLine {
         args.addAll(console);
         args.addAll(List.of("-monitor", "none",
                 "-nodefaults",
-                "-qmp", qmpArgument(qmpSocket)));
+                "-chardev", qmpChardev(qmpSocket), "-mon", "chardev=qmp,mode=control"));
         args.addAll(lifecycle);
         if (spec.noReboot()) {
             args.add("-no-reboot");

@@ -36,7 +36,8 @@ class QemuCommandLineTest {
         assertEquals(List.of("/usr/bin/qemu-system-x86_64",
                 "-M", "pc", "-accel", "kvm", "-m", "512", "-smp", "2",
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults",
-                "-qmp", "unix:/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off",
+                "-chardev", "socket,id=qmp,path=/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control",
                 "-no-reboot",
                 "-kernel", "/k/vmlinuz", "-initrd", "/k/initrd", "-append", "console=ttyS0 jcap.mode=build",
                 "-drive", "file=/img/a,,b.raw,format=raw,if=none,id=drive0,werror=report,rerror=report",
@@ -123,7 +124,8 @@ class QemuCommandLineTest {
         assertEquals(List.of("/usr/bin/qemu-system-x86_64",
                 "-M", "pc", "-accel", "tcg", "-m", "256", "-smp", "1",
                 "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults",
-                "-qmp", "unix:/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off"), args);
+                "-chardev", "socket,id=qmp,path=/tmp/jcap-qemu-1/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control"), args);
     }
 
     @Test
@@ -141,14 +143,15 @@ class QemuCommandLineTest {
                 .userNetwork(PortForward.tcp(8080, 8080))
                 .firmwareFile(new FirmwareFile("opt/io.jcap/config", Path.of("/i/web/settings,1"))).build();
 
-        List<String> args = QemuCommandLine.detached(QEMU, spec, Path.of("/i/web/qmp"), spec.portForwards(),
+        List<String> args = QemuCommandLine.detached(QEMU, spec, Path.of("/i/web,1/qmp"), spec.portForwards(),
                 Path.of("/i/web/console,sock"), Path.of("/i/web/events,sock"), Path.of("/i/web/qemu.pid"));
 
         assertEquals(List.of("/usr/bin/qemu-system-x86_64",
                 "-M", "pc", "-accel", "tcg", "-m", "128", "-smp", "1", "-display", "none",
                 "-chardev", "socket,id=console,path=/i/web/console,,sock", "-serial", "chardev:console",
                 "-chardev", "socket,id=events,path=/i/web/events,,sock", "-mon", "chardev=events,mode=control",
-                "-monitor", "none", "-nodefaults", "-qmp", "unix:/i/web/qmp,server=on,wait=off",
+                "-monitor", "none", "-nodefaults",
+                "-chardev", "socket,id=qmp,path=/i/web,,1/qmp,server=on,wait=off", "-mon", "chardev=qmp,mode=control",
                 "-S", "-daemonize", "-pidfile", "/i/web/qemu.pid",
                 "-no-reboot",
                 "-drive", "file=/i/web/overlay.qcow2,format=qcow2,if=none,id=drive0,werror=report,rerror=report",
