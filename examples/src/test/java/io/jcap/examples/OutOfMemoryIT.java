@@ -91,6 +91,26 @@ class OutOfMemoryIT {
     }
 
     /**
+     * The kernel itself out of memory while it boots (each vCPU takes some): the panic's reason and
+     * what to give, not only its call trace, which ends the console.
+     */
+    @Test
+    void run_kernelOutOfMemoryWhileBooting_saysSoAndWhatToGive() throws Exception {
+        Path project = JcapProcess.cProject(temp, "fits", "int main(void) { return 0; }\n",
+                "memory: 80M\nkernel: linux\n");
+        JcapProcess.Result build = jcap.run("build", project.toString());
+        assertEquals(0, build.exitCode(), build.toString());
+
+        JcapProcess.Result run = jcap.run("run", "-c", "16", "fits");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("jcap: the guest's kernel panicked before the application started (System is"
+                + " deadlocked on memory): it ran out of memory while booting; give the image more memory (jcap run -m"
+                + " SIZE, or memory: in the Capstanfile) or fewer CPUs (-c), which each take some; last console"
+                + " lines:\n"), run.toString());
+    }
+
+    /**
      * Debian's kernel has pressure stall information (linux-mini has not: there the guest is not
      * watched, and this test runs on the default kernel only).
      */

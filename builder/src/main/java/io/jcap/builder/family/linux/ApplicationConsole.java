@@ -8,6 +8,7 @@ import io.jcap.model.JcapException;
 import io.jcap.streamer.ExitLine;
 import io.jcap.streamer.GuestMarker;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -18,12 +19,17 @@ import java.util.function.Consumer;
  * the tag among them, and keeps the exit status, which a run exits with.
  */
 final class ApplicationConsole implements RunConsole {
+    private static final String PANIC = "Kernel panic - not syncing: ";
+
     private final Consumer<String> output;
     private final boolean showBoot;
     private final ExitLine end;
     private volatile boolean started;
     private volatile Integer status;
     private volatile String error;
+    /** Why the kernel panicked before the application started, when it did. */
+    private volatile String panic;
+    private volatile boolean outOfMemory;
 
     /**
      * @param end the line that ends the run (the plan's)
@@ -50,6 +56,7 @@ final class ApplicationConsole implements RunConsole {
             error = e.message();
         }
         if (!started) {
+            bootProblem(line);
             started = marker instanceof GuestMarker.Start;
             if (showBoot || marker instanceof GuestMarker.Error || initProblem(line)) {
                 output.accept(line);
@@ -79,6 +86,23 @@ final class ApplicationConsole implements RunConsole {
      */
     static boolean initProblem(String line) {
         return line.startsWith("jcap-init: ") && !line.startsWith("jcap-init: cloud-init data from ");
+    }
+
+    /**
+     * Keeps a kernel panic's reason and whether the kernel ran out of memory: without -v the boot's
+     * lines are not shown, and the console's last lines are the panic's call trace.
+     */
+    private void bootProblem(String line) {
+        int at = line.indexOf(PANIC);
+        if (at >= 0 && panic == null) {
+            panic = line.substring(at + PANIC.length()).strip();
+        }
+        // The panic's own reason ("System is deadlocked on memory") when the kernel's quiet log level
+        // hid the OOM killer's lines (-v shows them).
+        if (line.contains("invoked oom-killer") || line.contains("Out of memory")
+                || at >= 0 && line.toLowerCase(Locale.ROOT).contains("memory")) {
+            outOfMemory = true;
+        }
     }
 
     @Override
@@ -113,6 +137,10 @@ final class ApplicationConsole implements RunConsole {
             throw new JcapException("stopped: jcap was interrupted");
         }
         String why = error != null ? "the guest failed: " + error
+                : panic != null && !started ? "the guest's kernel panicked before the application started ("
+                        + panic + ")" + (outOfMemory ? ": it ran out of memory while booting; give the image more"
+                        + " memory (jcap run -m SIZE, or memory: in the Capstanfile) or fewer CPUs (-c), which"
+                        + " each take some" : "")
                 : Signals.killedBy(vmStatus).isPresent() ? "QEMU was " + Signals.describeEnd(vmStatus)
                         + (started ? " before the application reported its exit status"
                         : " before the image's application started")

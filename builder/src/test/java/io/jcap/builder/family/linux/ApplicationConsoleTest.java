@@ -107,6 +107,42 @@ class ApplicationConsoleTest {
         assertEquals("the image stopped before its application started", e.summary());
     }
 
+    /** The panic's reason is said: the console's last lines are its call trace. */
+    @Test
+    void exitStatus_kernelOutOfMemoryWhileBooting_saysSoAndWhatToGiveIt() {
+        console.accept("[   13.056523] cryptomgr_test invoked oom-killer: gfp_mask=0x2cc2(GFP_KERNEL), order=0");
+        console.accept("[   13.080981] Out of memory and no killable processes...");
+        console.accept("[   13.081977] Kernel panic - not syncing: System is deadlocked on memory");
+        console.accept("[   13.083170]  __alloc_pages_slowpath.constprop.0+0x67f/0xe70");
+        console.accept("[   13.083199] Kernel panic - not syncing: a second one");
+
+        VmException e = assertThrows(VmException.class, () -> console.exitStatus(0, List.of()));
+        assertEquals("the guest's kernel panicked before the application started (System is deadlocked on"
+                + " memory): it ran out of memory while booting; give the image more memory (jcap run -m SIZE, or"
+                + " memory: in the Capstanfile) or fewer CPUs (-c), which each take some", e.summary());
+        assertEquals(List.of(), output, "the boot's lines stay hidden without -v");
+    }
+
+    /** Under the kernel's quiet log level the panic is the only line of it. */
+    @Test
+    void exitStatus_onlyThePanicLine_tellsOutOfMemoryByItsReason() {
+        console.accept("[   13.081977] Kernel panic - not syncing: System is deadlocked on memory");
+
+        VmException e = assertThrows(VmException.class, () -> console.exitStatus(0, List.of()));
+        assertTrue(e.summary().endsWith("(System is deadlocked on memory): it ran out of memory while booting; give"
+                + " the image more memory (jcap run -m SIZE, or memory: in the Capstanfile) or fewer CPUs (-c), which"
+                + " each take some"), e.summary());
+    }
+
+    @Test
+    void exitStatus_kernelPanicWithoutOutOfMemory_saysItsReason() {
+        console.accept("[    1.2] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)");
+
+        VmException e = assertThrows(VmException.class, () -> console.exitStatus(0, List.of()));
+        assertEquals("the guest's kernel panicked before the application started (VFS: Unable to mount root fs on"
+                + " unknown-block(0,0))", e.summary());
+    }
+
     /** QEMU killed from outside (kill -9, kill -TERM) while the application ran: said, not "powered off". */
     @Test
     void exitStatus_qemuKilledBySignal_namesTheSignal() {
