@@ -82,6 +82,21 @@ final class SchemaMessages {
             int colon = raw.indexOf(": ");
             return colon >= 0 ? raw.substring(colon + 2) : raw;
         }
+        String type = message.getType();
+        String outOfRange = owner.path("x-out-of-range").asText("");
+        if (!outOfRange.isEmpty() && (type.equals("minimum") || type.equals("maximum"))) {
+            return outOfRange.replace("{}", value);
+        }
+        JsonNode node = message.getInstanceNode();
+        if (type.equals("type") && scalar(owner) && (node == null || node.isNull() || node.isContainerNode())) {
+            // Not "quote numbers and booleans": a list, a map or nothing is no scalar at all.
+            String noun = expected.contains(": ") ? expected.substring(0, expected.indexOf(": ")) : expected;
+            if (node == null || node.isNull()) {
+                return value + " is not " + noun + (owner.path("type").asText().equals("string")
+                        ? ": write \"\" for an empty one" : "");
+            }
+            return value + " is " + (node.isArray() ? "a list" : "a map") + ", not " + noun + ": give one value";
+        }
         String text = value + " is not " + expected;
         JsonNode allowed = owner.path("enum");
         if (allowed.isArray() && allowed.size() > 0) {
@@ -91,6 +106,12 @@ final class SchemaMessages {
             text += ": use " + (words.isEmpty() ? last : String.join(", ", words) + " or " + last);
         }
         return text;
+    }
+
+    /** Whether the schema at {@code owner} takes one value (a string, a number, a boolean) only. */
+    private static boolean scalar(JsonNode owner) {
+        JsonNode type = owner.path("type");
+        return type.isTextual() && !type.asText().equals("array") && !type.asText().equals("object");
     }
 
     /** The value as a user would recognise it in their file. */

@@ -95,8 +95,8 @@ class CapstanfileProblemsTest {
                 """);
 
         assertEquals("""
-                Capstanfile:1:10: cmdline: [5] is not a command line (/tools/hello.so)
-                Capstanfile:2:7: base: {} is not an image name (cloudius/osv-openjdk)
+                Capstanfile:1:10: cmdline: [5] is a list, not a command line (/tools/hello.so): give one value
+                Capstanfile:2:7: base: {} is a map, not an image name (cloudius/osv-openjdk): give one value
                 Capstanfile:3:7: cpus: 'two' is not a number of CPUs from 1 to 64
                 Capstanfile:4:8: ports: 80 is not a list of port mappings (- 8080:80)
                 Capstanfile:5:6: env: ["A"] is not a map of variable name to value (DEBUG: "1")
@@ -142,13 +142,29 @@ class CapstanfileProblemsTest {
 
     @Test
     void parse_badPorts_areReportedPerItem() throws Exception {
-        project.capstanfile("cmdline: /hello\nports:\n  - 0\n  - 80:http\n  - 8080:99999\n  - 53/sctp\n");
+        project.capstanfile("cmdline: /hello\nports:\n  - 0\n  - 80:http\n  - 8080:99999\n  - 53/sctp\n  - 99999\n");
 
         assertEquals("""
-                Capstanfile:3:5: ports[0]: 0 is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
+                Capstanfile:3:5: ports[0]: port 0 is outside 1..65535
                 Capstanfile:4:5: ports[1]: '80:http' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
                 Capstanfile:5:5: ports[2]: guest port 99999 is outside 1..65535
-                Capstanfile:6:5: ports[3]: '53/sctp' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)""",
+                Capstanfile:6:5: ports[3]: '53/sctp' is not a port mapping: HOST:GUEST or GUEST, optionally with /tcp or /udp (8080:80, 53/udp)
+                Capstanfile:7:5: ports[4]: port 99999 is outside 1..65535""",
+                project.problems());
+    }
+
+    /** A list, a map or nothing where one value goes: not told to quote it. */
+    @Test
+    void parse_containerOrEmptyWhereOneValueGoes_saysSo() throws Exception {
+        project.capstanfile("cmdline: /hello\ncpus: [2]\nmemory: {a: 1}\nenv:\n  A: [1, 2]\n  B: {x: 1}\n  C:\n  D: 5\n");
+
+        assertEquals("""
+                Capstanfile:2:7: cpus: [2] is a list, not a number of CPUs from 1 to 64: give one value
+                Capstanfile:3:9: memory: {"a":1} is a map, not a size: give one value
+                Capstanfile:5:6: env.A: [1,2] is a list, not a string: give one value
+                Capstanfile:6:6: env.B: {"x":1} is a map, not a string: give one value
+                Capstanfile:7:5: env.C: an empty value is not a string: write "" for an empty one
+                Capstanfile:8:6: env.D: 5 is not a string: quote numbers and booleans (DEBUG: "1")""",
                 project.problems());
     }
 
