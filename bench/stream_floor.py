@@ -103,7 +103,8 @@ def command(jcap_command, initrd, disk_file, port, extract=False):
     out, i = [], 0
     while i < len(args):
         a = args[i]
-        if a == "-qmp":
+        if a == "-qmp" or a == "-chardev" and args[i + 1].startswith("socket,id=qmp,") \
+                or a == "-mon" and args[i + 1].startswith("chardev=qmp,"):
             i += 2
             continue
         if a == "-fw_cfg" and args[i + 1].startswith("name=opt/io.jcap/token,"):
