@@ -84,8 +84,13 @@ final class RunCommand implements Callable<Integer> {
     Integer cpus;
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE",
-            description = "Set an environment variable for this run (repeatable); adds to or replaces the image's.")
+            description = {"Set an environment variable for this run (repeatable); adds to or replaces the image's.",
+                "KEY alone passes jcap's own value of KEY (nothing when it has none)."})
     List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = {"Read variables from FILE (repeatable), before"
+            + " -e: KEY=VALUE lines taken as written,", "KEY lines as -e KEY; # comments and blank lines skipped."})
+    List<Path> envFiles = new ArrayList<>();
 
     @Option(names = "--cmd", paramLabel = "COMMAND",
             description = "Run this command line instead of the image's, for this run only (\"/app/x --flag\").")
@@ -193,7 +198,8 @@ final class RunCommand implements Callable<Integer> {
         RunRequest request;
         try {
             request = RunOptions.request(local, accel.accelerator(), verbosity.verbose(), memory, cpus, publish,
-                    publishAddress, env, RunOptions.commandLine(cmd, command), name);
+                    publishAddress, EnvOptions.entries(envFiles, env, System.getenv()),
+                    RunOptions.commandLine(cmd, command), name);
             request = request.withLibvirt(libvirt()).withBoot(Optional.ofNullable(boot))
                     .withConfigSet(RunOptions.configSet(configSet))
                     .withCloudInit(RunOptions.cloudInit(userData, metaData, networkConfig))

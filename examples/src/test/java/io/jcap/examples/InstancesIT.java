@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -360,6 +361,21 @@ class InstancesIT {
 
         assertEquals("Hello from jcap, moon!\n", moon.out(), moon.toString());
         assertEquals("Hello from jcap, world!\n", world.out(), world.toString());
+    }
+
+    /** docker run's other two ways: -e KEY passes jcap's own value, --env-file reads a file (-e wins). */
+    @Test
+    void run_envKeyAlone_andEnvFile_asDockerRunTakesThem() throws Exception {
+        Path file = temp.resolve("greeting.env");
+        Files.writeString(file, "# who is greeted\nGREETING_NAME=file\n");
+
+        JcapProcess.Result fromHost = jcap.run(Map.of("GREETING_NAME", "host"), "run", "-e", "GREETING_NAME", "hello");
+        JcapProcess.Result fromFile = jcap.run("run", "--env-file", file.toString(), "hello");
+        JcapProcess.Result both = jcap.run("run", "--env-file", file.toString(), "-e", "GREETING_NAME=option", "hello");
+
+        assertEquals("Hello from jcap, host!\n", fromHost.out(), fromHost.toString());
+        assertEquals("Hello from jcap, file!\n", fromFile.out(), fromFile.toString());
+        assertEquals("Hello from jcap, option!\n", both.out(), both.toString());
     }
 
     @Test
