@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Isolated
 class OrphansIT {
     private static final Duration AFTER_KILL = Duration.ofSeconds(10);
-    private static final Pattern QMP_FOLDER = Pattern.compile("unix:(\\S*/jcap-qemu-[^/\\s]+)/qmp\\.sock");
+    private static final Pattern QMP_FOLDER = Pattern.compile("id=qmp,path=(\\S*/jcap-qemu-[^/\\s]+)/qmp\\.sock");
 
     @TempDir
     Path temp;
