@@ -2,6 +2,7 @@ package io.jcap.capstanfile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jcap.capstanfile.yaml.YamlPath;
+import io.jcap.model.EnvName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -224,7 +225,7 @@ enum CapstanRuntime {
              it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             YamlPath variable = at.key(entry.getKey());
-            if (!ManifestChecks.ENV_NAME.matcher(entry.getKey()).matches()) {
+            if (!EnvName.valid(entry.getKey())) {
                 checks.atKey(variable, SchemaMessages.quote(entry.getKey()) + " is not a variable name: "
                         + ManifestChecks.ENV_NAME_RULE);
                 continue;

@@ -7,7 +7,6 @@ import io.jcap.capstanfile.yaml.YamlPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The checks of a Capstan package file ({@code meta/package.yaml}, {@code meta/run.yaml}), which
@@ -19,8 +18,6 @@ import java.util.regex.Pattern;
  * {@code PORT: 8000}); so does jcap, where a Capstanfile would ask for quotes.
  */
 final class ManifestChecks {
-    /** The names {@code --env=NAME=VALUE} and a run's {@code -e} take. */
-    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final String ENV_NAME_RULE = "letters, digits and _, not starting with a digit (JAVA_OPTS)";
 
     private final LocatedYaml yaml;

@@ -1,5 +1,6 @@
 package io.jcap.cli;
 
+import io.jcap.model.EnvName;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The variables of a run as {@code docker run} takes them: {@code --env-file FILE} (lines of
@@ -18,8 +18,6 @@ import java.util.regex.Pattern;
  * Values are taken as written, quotes included, as docker run does.
  */
 final class EnvOptions {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
     private EnvOptions() {
     }
 
@@ -63,10 +61,9 @@ final class EnvOptions {
             }
             int eq = line.indexOf('=');
             String name = eq < 0 ? line.strip() : line.substring(0, eq);
-            if (!NAME.matcher(name).matches()) {
+            if (!EnvName.valid(name)) {
                 throw RunOptions.usage(file + ":" + (i + 1) + ": " + (eq == 0 || name.isEmpty() ? "'" + line
-                        + "' is not KEY=VALUE or KEY" : "variable name '" + name + "' is not allowed: use letters,"
-                        + " digits and '_', not starting with a digit"));
+                        + "' is not KEY=VALUE or KEY" : "variable name '" + name + "' is not allowed: " + EnvName.RULE));
             }
             if (eq >= 0) {
                 entries.add(line);

@@ -2,6 +2,7 @@ package io.jcap.maven;
 
 import io.jcap.builder.repository.ImageName;
 import io.jcap.model.ByteSize;
+import io.jcap.model.EnvName;
 import io.jcap.model.GuestPath;
 import io.jcap.model.PortMapping;
 import java.nio.file.Path;
@@ -38,7 +39,6 @@ import java.util.regex.Pattern;
 record PomSettings(Optional<String> image, Optional<String> kernel, Optional<ByteSize> memory, OptionalInt cpus,
                    List<PortMapping> ports, SortedMap<String, String> env, List<String> jvmFlags,
                    Optional<String> mainClass, SortedMap<GuestPath, Path> extraFiles, List<String> jlinkModules) {
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern CLASS_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
@@ -89,9 +89,8 @@ record PomSettings(Optional<String> image, Optional<String> kernel, Optional<Byt
         }
         SortedMap<String, String> env = new TreeMap<>();
         for (Map.Entry<String, String> e : (raw.env() == null ? Map.<String, String>of() : raw.env()).entrySet()) {
-            if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                problems.add(name("env") + ": variable name '" + e.getKey()
-                        + "' is not allowed: use letters, digits and '_', not starting with a digit");
+            if (!EnvName.valid(e.getKey())) {
+                problems.add(name("env") + ": variable name '" + e.getKey() + "' is not allowed: " + EnvName.RULE);
             } else {
                 env.put(e.getKey(), e.getValue() == null ? "" : e.getValue());
             }

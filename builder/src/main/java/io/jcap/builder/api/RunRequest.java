@@ -5,6 +5,7 @@ import io.jcap.hypervisor.Accelerator;
 import io.jcap.hypervisor.GuestDevices;
 import io.jcap.hypervisor.PortForward;
 import io.jcap.hypervisor.libvirt.LibvirtUri;
+import io.jcap.model.EnvName;
 import io.jcap.model.GuestMemory;
 import io.jcap.model.PortMapping;
 import io.jcap.model.VolumeMount;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * What to run, and how this run differs from what the image says. Run-time settings ({@code env},
@@ -66,7 +66,6 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
     public static final int MAX_CPUS = 64;
     /** The most volumes one run mounts (each a PCI device of the guest). */
     public static final int MAX_VOLUMES = 16;
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public RunRequest {
         Objects.requireNonNull(image, "image");
@@ -83,9 +82,9 @@ public record RunRequest(String image, Optional<Accelerator> accelerator, boolea
         new PortForward(publishAddress, 1, 1, PortForward.Protocol.TCP);
         env = new TreeMap<>(env);
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                throw new IllegalArgumentException("environment variable name '" + e.getKey()
-                        + "' is not allowed: use letters, digits and '_', not starting with a digit");
+            if (!EnvName.valid(e.getKey())) {
+                throw new IllegalArgumentException("environment variable name '" + e.getKey() + "' is not allowed: "
+                        + EnvName.RULE);
             }
             GuestCommandLine.checkEnv(e.getKey(), e.getValue());
         }

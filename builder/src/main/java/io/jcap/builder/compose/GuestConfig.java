@@ -1,6 +1,7 @@
 package io.jcap.builder.compose;
 
 import io.jcap.builder.api.GuestCommandLine;
+import io.jcap.model.EnvName;
 import io.jcap.model.GuestPath;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,7 +51,7 @@ public record GuestConfig(List<String> argv, SortedMap<String, String> env, Gues
         GuestCommandLine.check(argv);
         for (Map.Entry<String, String> e : env.entrySet()) {
             GuestCommandLine.checkEnv(e.getKey(), e.getValue());
-            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (!EnvName.valid(e.getKey())) {
                 throw new IllegalArgumentException("environment variable name '" + e.getKey() + "' is not allowed");
             }
         }

@@ -1,6 +1,7 @@
 package io.jcap.builder.container;
 
 import io.jcap.capstanfile.CommandWords;
+import io.jcap.model.EnvName;
 import io.jcap.model.EventSink;
 import io.jcap.model.GuestPath;
 import io.jcap.model.JcapException;
@@ -54,7 +55,7 @@ public final class ContainerCapstanfile {
                 .append(run.user().map(u -> " (uid " + u.uid() + ", gid " + u.gid() + ")").orElse("")).append(": from the image\n");
         if (!run.env().isEmpty()) {
             text.append("env:\n");
-            run.env().forEach((k, v) -> text.append("  ").append(k.matches("[A-Za-z_][A-Za-z0-9_]*") ? k : quoted(k)).append(": ").append(quoted(v)).append('\n'));
+            run.env().forEach((k, v) -> text.append("  ").append(EnvName.valid(k) ? k : quoted(k)).append(": ").append(quoted(v)).append('\n'));
         }
         if (!run.ports().isEmpty()) {
             text.append("ports:\n");
