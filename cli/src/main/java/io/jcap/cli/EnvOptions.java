@@ -63,7 +63,8 @@ final class EnvOptions {
             String name = eq < 0 ? line.strip() : line.substring(0, eq);
             if (!EnvName.valid(name)) {
                 throw RunOptions.usage(file + ":" + (i + 1) + ": " + (eq == 0 || name.isEmpty() ? "'" + line
-                        + "' is not KEY=VALUE or KEY" : "variable name '" + name + "' is not allowed: " + EnvName.RULE));
+                        + "' is not KEY=VALUE or KEY" : "variable name '" + name + "' is not allowed: "
+                        + EnvName.RULE));
             }
             if (eq >= 0) {
                 entries.add(line);

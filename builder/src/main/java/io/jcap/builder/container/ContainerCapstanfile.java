@@ -55,7 +55,8 @@ public final class ContainerCapstanfile {
                 .append(run.user().map(u -> " (uid " + u.uid() + ", gid " + u.gid() + ")").orElse("")).append(": from the image\n");
         if (!run.env().isEmpty()) {
             text.append("env:\n");
-            run.env().forEach((k, v) -> text.append("  ").append(EnvName.valid(k) ? k : quoted(k)).append(": ").append(quoted(v)).append('\n'));
+            run.env().forEach((k, v) -> text.append("  ").append(EnvName.valid(k) ? k : quoted(k)).append(": ")
+                    .append(quoted(v)).append('\n'));
         }
         if (!run.ports().isEmpty()) {
             text.append("ports:\n");
