@@ -42,7 +42,10 @@ final class SchemaCheck {
         this.schema = schema;
     }
 
-    /** The schema's keywords of jcap's own, for its messages: {@code x-expected}, {@code x-required}, {@code x-out-of-range}. */
+    /**
+     * The schema's keywords of jcap's own, for its messages: {@code x-expected}, {@code x-required},
+     * {@code x-out-of-range}.
+     */
     static final List<String> OWN_KEYWORDS = List.of("x-expected", "x-required", "x-out-of-range");
 
     static SchemaCheck instance() {

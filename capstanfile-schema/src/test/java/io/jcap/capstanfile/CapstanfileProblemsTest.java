@@ -156,7 +156,8 @@ class CapstanfileProblemsTest {
     /** A list, a map or nothing where one value goes: not told to quote it. */
     @Test
     void parse_containerOrEmptyWhereOneValueGoes_saysSo() throws Exception {
-        project.capstanfile("cmdline: /hello\ncpus: [2]\nmemory: {a: 1}\nenv:\n  A: [1, 2]\n  B: {x: 1}\n  C:\n  D: 5\n");
+        project.capstanfile("cmdline: /hello\ncpus: [2]\nmemory: {a: 1}\n"
+                + "env:\n  A: [1, 2]\n  B: {x: 1}\n  C:\n  D: 5\n");
 
         assertEquals("""
                 Capstanfile:2:7: cpus: [2] is a list, not a number of CPUs from 1 to 64: give one value

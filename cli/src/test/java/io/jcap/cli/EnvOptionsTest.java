@@ -26,7 +26,8 @@ class EnvOptionsTest {
     void entries_keyAlone_passesJcapsOwnValue_andNothingWhenItHasNone() {
         assertEquals(List.of("TOKEN=s3cret", "EMPTY=", "A=1"),
                 EnvOptions.entries(List.of(), List.of("TOKEN", "UNSET", "EMPTY", "A=1"), HOST));
-        assertEquals("-e: '' is not KEY=VALUE or KEY", usageMessage(() -> EnvOptions.entries(List.of(), List.of(""), HOST)));
+        assertEquals("-e: '' is not KEY=VALUE or KEY",
+                usageMessage(() -> EnvOptions.entries(List.of(), List.of(""), HOST)));
         assertEquals("-e: '=x' is not KEY=VALUE or KEY",
                 usageMessage(() -> EnvOptions.entries(List.of(), List.of("=x"), HOST)));
     }
