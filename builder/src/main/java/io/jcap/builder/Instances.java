@@ -376,14 +376,16 @@ public final class Instances {
     }
 
     private JcapException nameTaken(String name) {
-        String status;
+        Optional<InstanceStatus> status;
         try {
-            status = store.read(name).map(i -> i.status().toString()).orElse("damaged");
+            status = store.read(name).map(Instance::status);
         } catch (JcapException e) {
-            status = "damaged";
+            status = Optional.empty();
         }
-        return new JcapException("an instance named '" + name + "' already exists (" + status + "): pick another"
-                + " --name or remove it (jcap rm -f " + name + ")");
+        boolean ended = status.isPresent() && !status.get().running();
+        return new JcapException("an instance named '" + name + "' already exists (" + status.map(Object::toString)
+                .orElse("damaged") + "): pick another --name or remove it (jcap rm " + (ended ? "" : "-f ") + name
+                + ")");
     }
 
     private JcapException noSuchInstance(String name) throws JcapException {

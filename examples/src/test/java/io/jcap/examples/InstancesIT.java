@@ -494,6 +494,11 @@ class InstancesIT {
         assertEquals("exiting with status 42\n", jcap.run("logs", "-f", "kept").out());
         assertEquals("exited (42)", Poll.until("kept to end", bound, () -> instance("kept")
                 .filter(i -> !i.get("running").asBoolean()).map(i -> i.get("status").asText())));
+        // Its name is taken until it is removed, which needs no -f once it has ended.
+        JcapProcess.Result taken = jcap.run("run", "-d", "--name", "kept", "exit-code");
+        assertEquals(1, taken.exitCode(), taken.toString());
+        assertTrue(taken.err().endsWith("jcap: an instance named 'kept' already exists (exited (42)): pick another"
+                + " --name or remove it (jcap rm kept)\n"), taken.toString());
     }
 
     @Test
