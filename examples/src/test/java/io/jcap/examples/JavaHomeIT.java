@@ -128,6 +128,21 @@ class JavaHomeIT {
                 + " unset it to use the java on PATH\n", version.err());
     }
 
+    /** A JDK older than jcap's Java 17 is named by its release file, not left to fail on jcap's class files. */
+    @Test
+    void javaHomeOfAnOlderJava_isRefusedInOneLine() throws Exception {
+        Path old = Files.createDirectories(temp.resolve("jdk-11/bin"));
+        Files.writeString(old.resolve("java"), "#!/bin/sh\necho should not run >&2\nexit 1\n");
+        old.resolve("java").toFile().setExecutable(true);
+        Files.writeString(old.getParent().resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"11.0.2\"\n");
+
+        JcapProcess.Result version = jcap.run(Map.of("JAVA_HOME", old.getParent().toString()), "version");
+
+        assertEquals(3, version.exitCode(), version.toString());
+        assertEquals("jcap: JAVA_HOME is " + old.getParent() + ", a Java 11, and jcap needs Java 17 or later: point"
+                + " JAVA_HOME at a newer JDK, or unset it to use the java on PATH\n", version.err());
+    }
+
     /** The JDK under /usr/lib/jvm of the highest Java release at least {@link #RELEASE}, with javac and jar. */
     static Optional<Path> newerJdk() throws IOException {
         Path jvms = Path.of("/usr/lib/jvm");

@@ -46,7 +46,7 @@ final class JdkTools {
     private static Outcome runAlone(String tool, List<String> args) throws JcapException {
         ToolProvider provider = ToolProvider.findFirst(tool).orElseThrow(() -> new EnvironmentException("jcap runs"
                 + " on " + javaHome() + ", which has no " + tool + ": run jcap on a full JDK (apt-get install"
-                + " openjdk-17-jdk-headless)"));
+                + " openjdk-17-jdk-headless, or set JAVA_HOME to one)"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status;
@@ -85,7 +85,7 @@ final class JdkTools {
         }
         throw new EnvironmentException("the JDK at " + javaHome() + " has no jmods folder, which jlink needs to"
                 + " build a Java runtime: install it (Debian: apt-get install openjdk-17-jdk-headless, or"
-                + " openjdk-17-jmods where it is a package of its own)");
+                + " openjdk-17-jmods where it is a package of its own), or set JAVA_HOME to a JDK that has one");
     }
 
     /** The release of the JDK, such as {@code 17.0.15+6-Debian-1deb12u1}. */
