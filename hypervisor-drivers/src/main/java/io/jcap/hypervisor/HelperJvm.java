@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +49,13 @@ public final class HelperJvm {
         List<String> wanted = List.of(arguments);
         return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(List::of)
                 .map(args -> args.containsAll(wanted)).orElse(false)).toList();
+    }
+
+    /** Whether a process of this machine has one of {@code arguments} among its arguments. */
+    public static boolean anyWithArgument(String... arguments) {
+        List<String> wanted = List.of(arguments);
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
+                .map(args -> Arrays.stream(args).anyMatch(wanted::contains)).orElse(false));
     }
 
     /**

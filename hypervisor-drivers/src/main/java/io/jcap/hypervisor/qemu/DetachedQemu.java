@@ -199,8 +199,8 @@ public final class DetachedQemu {
      * (QEMU), as {@link #abandon} finds them.
      */
     public static boolean hasProcesses(GuestFiles files) {
-        return !HelperJvm.withArguments(QemuCommandLine.qmpChardev(files.qmpSocket())).isEmpty()
-                || !HelperJvm.withArguments(QemuCommandLine.legacyQmpArgument(files.qmpSocket())).isEmpty();
+        return HelperJvm.anyWithArgument(QemuCommandLine.qmpChardev(files.qmpSocket()),
+                QemuCommandLine.legacyQmpArgument(files.qmpSocket()));
     }
 
     /**

@@ -88,10 +88,12 @@ class DetachedQemuIT {
 
         assertTrue(guest.process().isRunning());
         assertTrue(consoleShows(files.consoleLog(), SPIN_LINE));
+        assertTrue(DetachedQemu.hasProcesses(files), "its QEMU is found by its QMP socket");
         // The boot sector ignores the power button: a zero timeout goes straight to quit.
         assertEquals(DetachedQemu.Ending.QUIT, DetachedQemu.stop(guest.process(), files.qmpSocket(), Duration.ZERO,
                 EventSink.NONE));
         assertFalse(guest.process().isRunning());
+        assertFalse(DetachedQemu.hasProcesses(files), "no QEMU left");
         assertEquals(DetachedQemu.Ending.NOT_RUNNING, DetachedQemu.stop(guest.process(), files.qmpSocket(),
                 Duration.ZERO, EventSink.NONE));
         assertEquals(java.util.Optional.of(QemuEnding.HOST), endingOnceKept(files), "QMP quit is the host's doing");
