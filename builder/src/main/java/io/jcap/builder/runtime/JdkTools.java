@@ -43,10 +43,15 @@ final class JdkTools {
         }
     }
 
+    /** The JDK's {@code tool}; refused, saying how to get a full JDK, when jcap runs on a JDK without it. */
+    static ToolProvider provider(String tool) throws JcapException {
+        return ToolProvider.findFirst(tool).orElseThrow(() -> new EnvironmentException("jcap runs on " + javaHome()
+                + ", which has no " + tool + ": run jcap on a full JDK (apt-get install openjdk-17-jdk-headless, or"
+                + " set JAVA_HOME to one)"));
+    }
+
     private static Outcome runAlone(String tool, List<String> args) throws JcapException {
-        ToolProvider provider = ToolProvider.findFirst(tool).orElseThrow(() -> new EnvironmentException("jcap runs"
-                + " on " + javaHome() + ", which has no " + tool + ": run jcap on a full JDK (apt-get install"
-                + " openjdk-17-jdk-headless, or set JAVA_HOME to one)"));
+        ToolProvider provider = provider(tool);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status;

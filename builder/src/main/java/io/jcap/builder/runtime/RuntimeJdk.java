@@ -3,7 +3,6 @@ package io.jcap.builder.runtime;
 import io.jcap.model.EnvironmentException;
 import io.jcap.model.JcapException;
 import java.util.Optional;
-import java.util.spi.ToolProvider;
 
 /**
  * The JDK whose jdeps and jlink make the Java runtimes of images: the one jcap runs on, which
@@ -20,13 +19,8 @@ public final class RuntimeJdk {
      * @throws EnvironmentException when the JDK cannot link a runtime (no jdeps or jlink, no jmods)
      */
     public static String describe() throws JcapException {
-        for (String tool : new String[] {"jdeps", "jlink"}) {
-            if (ToolProvider.findFirst(tool).isEmpty()) {
-                throw new EnvironmentException("Java images need jdeps and jlink, which the JDK jcap runs on ("
-                        + JdkTools.javaHome() + ") lacks: install a full JDK (apt-get install openjdk-17-jdk-headless)"
-                        + " or set JAVA_HOME to one");
-            }
-        }
+        JdkTools.provider("jdeps");
+        JdkTools.provider("jlink");
         Optional<?> jmods = JdkTools.jmods();
         return "Java images' runtimes are linked from " + JdkTools.release() + " (Java "
                 + java.lang.Runtime.version().feature() + ") at " + JdkTools.javaHome() + ", from its "
