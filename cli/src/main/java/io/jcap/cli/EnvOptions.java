@@ -32,11 +32,18 @@ final class EnvOptions {
                 entries.add(option);
             } else if (option.isEmpty() || option.startsWith("=")) {
                 throw RunOptions.usage("-e: '" + option + "' is not KEY=VALUE or KEY");
-            } else if (host.containsKey(option)) {
-                entries.add(option + "=" + host.get(option));
+            } else {
+                fromHost(option, host, entries);
             }
         }
         return entries;
+    }
+
+    /** A {@code KEY} alone: jcap's own value of it, nothing when jcap has none. */
+    private static void fromHost(String name, Map<String, String> host, List<String> entries) {
+        if (host.containsKey(name)) {
+            entries.add(name + "=" + host.get(name));
+        }
     }
 
     private static List<String> fromFile(Path file, Map<String, String> host) {
@@ -68,8 +75,8 @@ final class EnvOptions {
             }
             if (eq >= 0) {
                 entries.add(line);
-            } else if (host.containsKey(name)) {
-                entries.add(name + "=" + host.get(name));
+            } else {
+                fromHost(name, host, entries);
             }
         }
         return entries;
